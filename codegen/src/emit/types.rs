@@ -1,6 +1,6 @@
 //! Types and their schemas: one struct, union or enum per shape, a static `Schema` per list and
 //! map, and per structure and union one runtime macro call that declares its schema static from
-//! the member list and exposes the members by their position in it.
+//! the member list (`field[index] = schema`) and exposes the members by index.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -291,10 +291,11 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let ty = field_type(svc, m);
                 quote! { #doc #dep pub #field: #ty, }
             });
-            let members = s.members.iter().map(|m| {
+            let members = s.members.iter().enumerate().map(|(i, m)| {
                 let field = ident(&m.rust_name);
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
                 let schema = member_schema(svc, m);
-                quote!(#field = #schema)
+                quote!(#field[#i] = #schema)
             });
             let mut extra = Vec::new();
             if s.event {
@@ -339,10 +340,11 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let t = if m.boxed || structured { quote!(Box<#t>) } else { t };
                 quote! { #doc #dep #variant(#t), }
             });
-            let schemas = members.iter().map(|m| {
+            let schemas = members.iter().enumerate().map(|(i, m)| {
                 let variant = ident(&m.rust_name);
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
                 let schema = member_schema(svc, m);
-                quote!(#variant = #schema)
+                quote!(#variant[#i] = #schema)
             });
             let extra: &[&str] = if *event_stream { &["SHAPE_EVENT_STREAM"] } else { &[] };
             let modifiers = shape_modifiers(shape, extra);

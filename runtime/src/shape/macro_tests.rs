@@ -16,9 +16,9 @@ crate::structure!(
     Thing,
     THING,
     [
-        name = Member::new("Name", &prim::STRING).flags(REQUIRED),
-        r#type = Member::new("Type", &prim::STRING).named("type"),
-        count = Member::new("Count", &prim::INTEGER),
+        name[0] = Member::new("Name", &prim::STRING).flags(REQUIRED),
+        r#type[1] = Member::new("Type", &prim::STRING).named("type"),
+        count[2] = Member::new("Count", &prim::INTEGER),
     ]
 );
 
@@ -35,7 +35,7 @@ enum Choice {
 crate::union!(
     Choice,
     CHOICE,
-    [Text = Member::new("Text", &prim::STRING), Number = Member::new("Number", &prim::INTEGER),]
+    [Text[0] = Member::new("Text", &prim::STRING), Number[1] = Member::new("Number", &prim::INTEGER),]
 );
 
 fn text(value: Option<ValueRef<'_>>) -> Option<&str> {

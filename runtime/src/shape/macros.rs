@@ -9,24 +9,25 @@
 /// list of members in schema order:
 ///
 /// ```text
-/// structure!(Type, SCHEMA_STATIC, [field_a = m("A", &STRING), field_b = m("B", &INTEGER)]);
+/// structure!(Type, SCHEMA_STATIC, [field_a[0] = m("A", &STRING), field_b[1] = m("B", &INTEGER)]);
 /// structure!(Type, SCHEMA_STATIC = "WireName", [...] .flags(SHAPE_SENSITIVE));
 /// ```
 ///
 /// The schema is named after the type unless a wire name follows the static; schema modifiers
-/// (`.flags(..)`, `.ns(..)`, `.named(..)`, `.error(..)`) follow the list. A member's index is its
-/// position in the list, so the field and its schema cannot drift apart.
+/// (`.flags(..)`, `.ns(..)`, `.named(..)`, `.error(..)`) follow the list. Each field is written
+/// beside its schema with its index (its position in the list): a macro cannot count, and a
+/// literal keeps member access a plain `match`, the cheapest form for rustc.
 ///
 /// The older form, `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`, implements the
 /// traits for a schema declared separately (hand-written tests use it).
 #[macro_export]
 macro_rules! structure {
-    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($field:ident = $member:expr),* $(,)?]
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($field:ident[$i:literal] = $member:expr),* $(,)?]
         $(.$modifier:ident($($arg:tt)*))*) => {
         pub static $schema: $crate::schema::Schema =
             $crate::schema::Schema::structure($crate::__wire_name!($($wire)? $ty), &[$($member),*])
             $(.$modifier($($arg)*))*;
-        $crate::__structure_impl!($ty, $schema, counted $($field),*);
+        $crate::__structure_impl!($ty, $schema, $($i => $field),*);
     };
     ($ty:ty, $schema:path $(, $i:literal => $field:ident)* $(,)?) => {
         $crate::__structure_impl!($ty, $schema, $($i => $field),*);
@@ -45,47 +46,10 @@ macro_rules! __wire_name {
     };
 }
 
-/// The impls of [`structure!`](crate::structure): `counted` numbers the fields by their
-/// position, the older form gives the indices.
+/// The impls of [`structure!`](crate::structure).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __structure_impl {
-    ($ty:ty, $schema:path, counted $($field:ident),*) => {
-        // Deprecated members are still members: the runtime must read and write them.
-        #[allow(deprecated)]
-        impl $crate::shape::Shape for $ty {
-            fn schema(&self) -> &'static $crate::schema::Schema {
-                &$schema
-            }
-            // A macro cannot number, so the index is counted as the fields go by: plain
-            // expressions, no item per field (which would cost rustc more than the match did);
-            // the optimiser folds the chain back into a jump. A structure without members never
-            // reads `i`.
-            #[allow(unused_variables)]
-            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
-                let _at = 0usize;
-                $(
-                    if i == _at {
-                        return ::core::option::Option::Some(&self.$field);
-                    }
-                    let _at = _at + 1;
-                )*
-                ::core::option::Option::None
-            }
-            #[allow(unused_variables)]
-            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
-                let _at = 0usize;
-                $(
-                    if i == _at {
-                        return ::core::option::Option::Some(&mut self.$field);
-                    }
-                    let _at = _at + 1;
-                )*
-                ::core::option::Option::None
-            }
-        }
-        $crate::__shape_debug!($ty);
-    };
     ($ty:ty, $schema:path, $($i:literal => $field:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
@@ -111,7 +75,7 @@ macro_rules! __structure_impl {
 
 /// Declares the schema static of a generated union and implements
 /// [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for it, as
-/// [`structure!`](crate::structure) does: `union!(Type, SCHEMA_STATIC, [VariantA = m("A", &STRING)])`.
+/// [`structure!`](crate::structure) does: `union!(Type, SCHEMA_STATIC, [VariantA[0] = m("A", &STRING)])`.
 /// The older form, `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`, implements the
 /// traits for a schema declared separately.
 ///
@@ -119,72 +83,22 @@ macro_rules! __structure_impl {
 /// their name, and is the union's default).
 #[macro_export]
 macro_rules! union {
-    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($variant:ident = $member:expr),* $(,)?]
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($variant:ident[$i:literal] = $member:expr),* $(,)?]
         $(.$modifier:ident($($arg:tt)*))*) => {
         pub static $schema: $crate::schema::Schema =
             $crate::schema::Schema::union($crate::__wire_name!($($wire)? $ty), &[$($member),*])
             $(.$modifier($($arg)*))*;
-        $crate::__union_impl!($ty, $schema, counted $($variant),*);
+        $crate::__union_impl!($ty, $schema, $($i => $variant),*);
     };
     ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
         $crate::__union_impl!($ty, $schema, $($i => $variant),*);
     };
 }
 
-/// The impls of [`union!`](crate::union): `counted` numbers the variants by their position
-/// (as [`structure!`](crate::structure) does), the older form gives the indices.
+/// The impls of [`union!`](crate::union).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_impl {
-    ($ty:ident, $schema:path, counted $($variant:ident),*) => {
-        #[allow(deprecated)]
-        impl $crate::shape::Shape for $ty {
-            fn schema(&self) -> &'static $crate::schema::Schema {
-                &$schema
-            }
-            #[allow(unused_variables)]
-            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
-                let _at = 0usize;
-                $(
-                    if i == _at {
-                        return match self {
-                            $ty::$variant(value) => ::core::option::Option::Some(value),
-                            _ => ::core::option::Option::None,
-                        };
-                    }
-                    let _at = _at + 1;
-                )*
-                ::core::option::Option::None
-            }
-            #[allow(unused_variables)]
-            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
-                let _at = 0usize;
-                $(
-                    if i == _at {
-                        if !matches!(self, $ty::$variant(_)) {
-                            *self = $ty::$variant(::core::default::Default::default());
-                        }
-                        return match self {
-                            $ty::$variant(value) => ::core::option::Option::Some(value),
-                            _ => ::core::option::Option::None,
-                        };
-                    }
-                    let _at = _at + 1;
-                )*
-                ::core::option::Option::None
-            }
-            fn set_unknown(&mut self, name: &str) {
-                *self = $ty::Unknown(::std::borrow::ToOwned::to_owned(name));
-            }
-            fn unknown_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    $ty::Unknown(name) => ::core::option::Option::Some(name),
-                    _ => ::core::option::Option::None,
-                }
-            }
-        }
-        $crate::__union_default!($ty);
-    };
     ($ty:ident, $schema:path, $($i:literal => $variant:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {

@@ -27,8 +27,8 @@ pub struct AccountGateResult {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    AccountGateResult, ACCOUNT_GATE_RESULT, [status = rt::m("Status", &rt::ENUM),
-    status_reason = rt::m("StatusReason", &rt::STRING)]
+    AccountGateResult, ACCOUNT_GATE_RESULT, [status[0] = rt::m("Status", &rt::ENUM),
+    status_reason[1] = rt::m("StatusReason", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AccountGateStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", Skipped =
@@ -53,7 +53,7 @@ pub struct AccountLimit {
     pub value: Option<i32>,
 }
 rt::structure!(
-    AccountLimit, ACCOUNT_LIMIT, [name = rt::m("Name", &rt::STRING), value =
+    AccountLimit, ACCOUNT_LIMIT, [name[0] = rt::m("Name", &rt::STRING), value[1] =
     rt::m("Value", &rt::INTEGER)]
 );
 pub static ACCOUNT_LIMIT_LIST: rt::Schema = rt::Schema::list(
@@ -115,14 +115,15 @@ pub struct ActivateTypeInput {
     pub major_version: Option<i64>,
 }
 rt::structure!(
-    ActivateTypeInput, ACTIVATE_TYPE_INPUT, [type_ = rt::m("Type", &rt::ENUM),
-    public_type_arn = rt::m("PublicTypeArn", &rt::STRING), publisher_id =
-    rt::m("PublisherId", &rt::STRING).min(1.0), type_name = rt::m("TypeName",
-    &rt::STRING).min(10.0), type_name_alias = rt::m("TypeNameAlias", &rt::STRING)
-    .min(10.0), auto_update = rt::m("AutoUpdate", &rt::BOOLEAN), logging_config =
-    rt::m("LoggingConfig", &LOGGING_CONFIG), execution_role_arn =
-    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), version_bump = rt::m("VersionBump",
-    &rt::ENUM), major_version = rt::m("MajorVersion", &rt::LONG).min(1.0)]
+    ActivateTypeInput, ACTIVATE_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    public_type_arn[1] = rt::m("PublicTypeArn", &rt::STRING), publisher_id[2] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), type_name[3] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_name_alias[4] = rt::m("TypeNameAlias", &rt::STRING)
+    .min(10.0), auto_update[5] = rt::m("AutoUpdate", &rt::BOOLEAN), logging_config[6] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), execution_role_arn[7] =
+    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), version_bump[8] =
+    rt::m("VersionBump", &rt::ENUM), major_version[9] = rt::m("MajorVersion", &rt::LONG)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateTypeOutput {
@@ -130,7 +131,7 @@ pub struct ActivateTypeOutput {
     pub arn: Option<String>,
 }
 rt::structure!(
-    ActivateTypeOutput, ACTIVATE_TYPE_OUTPUT, [arn = rt::m("Arn", &rt::STRING)]
+    ActivateTypeOutput, ACTIVATE_TYPE_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AfterValueFrom { Template = "TEMPLATE" }
@@ -165,11 +166,11 @@ pub struct Annotation {
     pub severity_level: Option<AnnotationSeverityLevel>,
 }
 rt::structure!(
-    Annotation, ANNOTATION, [annotation_name = rt::m("AnnotationName", &rt::STRING)
-    .min(1.0), status = rt::m("Status", &rt::ENUM), status_message =
-    rt::m("StatusMessage", &rt::STRING).min(1.0), remediation_message =
-    rt::m("RemediationMessage", &rt::STRING).min(1.0), remediation_link =
-    rt::m("RemediationLink", &rt::STRING).min(1.0), severity_level =
+    Annotation, ANNOTATION, [annotation_name[0] = rt::m("AnnotationName", &rt::STRING)
+    .min(1.0), status[1] = rt::m("Status", &rt::ENUM), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).min(1.0), remediation_message[3] =
+    rt::m("RemediationMessage", &rt::STRING).min(1.0), remediation_link[4] =
+    rt::m("RemediationLink", &rt::STRING).min(1.0), severity_level[5] =
     rt::m("SeverityLevel", &rt::ENUM)]
 );
 pub static ANNOTATION_LIST: rt::Schema = rt::Schema::list(
@@ -199,7 +200,7 @@ pub struct AutoDeployment {
     pub depends_on: Option<Vec<String>>,
 }
 rt::structure!(
-    AutoDeployment, AUTO_DEPLOYMENT, [enabled = rt::m("Enabled", &rt::BOOLEAN),
-    retain_stacks_on_account_removal = rt::m("RetainStacksOnAccountRemoval",
-    &rt::BOOLEAN), depends_on = rt::m("DependsOn", &STACK_SET_ARN_LIST)]
+    AutoDeployment, AUTO_DEPLOYMENT, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN),
+    retain_stacks_on_account_removal[1] = rt::m("RetainStacksOnAccountRemoval",
+    &rt::BOOLEAN), depends_on[2] = rt::m("DependsOn", &STACK_SET_ARN_LIST)]
 );

@@ -15,8 +15,8 @@ pub struct BatchDescribeTypeConfigurationsError {
 }
 rt::structure!(
     BatchDescribeTypeConfigurationsError, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERROR,
-    [error_code = rt::m("ErrorCode", &rt::STRING).min(3.0), error_message =
-    rt::m("ErrorMessage", &rt::STRING).min(1.0), type_configuration_identifier =
+    [error_code[0] = rt::m("ErrorCode", &rt::STRING).min(3.0), error_message[1] =
+    rt::m("ErrorMessage", &rt::STRING).min(1.0), type_configuration_identifier[2] =
     rt::m("TypeConfigurationIdentifier", &TYPE_CONFIGURATION_IDENTIFIER)]
 );
 pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS: rt::Schema = rt::Schema::list(
@@ -30,7 +30,7 @@ pub struct BatchDescribeTypeConfigurationsInput {
 }
 rt::structure!(
     BatchDescribeTypeConfigurationsInput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT,
-    [type_configuration_identifiers = rt::m("TypeConfigurationIdentifiers",
+    [type_configuration_identifiers[0] = rt::m("TypeConfigurationIdentifiers",
     &TYPE_CONFIGURATION_IDENTIFIERS).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -44,10 +44,10 @@ pub struct BatchDescribeTypeConfigurationsOutput {
 }
 rt::structure!(
     BatchDescribeTypeConfigurationsOutput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_OUTPUT,
-    [errors = rt::m("Errors", &BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS),
-    unprocessed_type_configurations = rt::m("UnprocessedTypeConfigurations",
-    &UNPROCESSED_TYPE_CONFIGURATIONS), type_configurations = rt::m("TypeConfigurations",
-    &TYPE_CONFIGURATION_DETAILS_LIST)]
+    [errors[0] = rt::m("Errors", &BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS),
+    unprocessed_type_configurations[1] = rt::m("UnprocessedTypeConfigurations",
+    &UNPROCESSED_TYPE_CONFIGURATIONS), type_configurations[2] =
+    rt::m("TypeConfigurations", &TYPE_CONFIGURATION_DETAILS_LIST)]
 );
 rt::string_enum! {
     pub enum BeaconStackOperationStatus { InProgress = "IN_PROGRESS", Succeeded =

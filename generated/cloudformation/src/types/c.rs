@@ -10,7 +10,7 @@ pub struct CfnRegistryException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CfnRegistryException, CFN_REGISTRY_EXCEPTION = "CFNRegistryException", [message =
+    CfnRegistryException, CFN_REGISTRY_EXCEPTION = "CFNRegistryException", [message[0] =
     rt::m("Message", &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(400u16, false)
     .code("CFNRegistryException"))
 );
@@ -32,9 +32,9 @@ pub struct CancelUpdateStackInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    CancelUpdateStackInput, CANCEL_UPDATE_STACK_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED), client_request_token = rt::m("ClientRequestToken",
-    &rt::STRING).min(1.0)]
+    CancelUpdateStackInput, CANCEL_UPDATE_STACK_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), client_request_token[1] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
 );
 pub static CAPABILITIES: rt::Schema = rt::Schema::list(
     "Capabilities",
@@ -61,8 +61,8 @@ pub struct Change {
     pub resource_change: Option<ResourceChange>,
 }
 rt::structure!(
-    Change, CHANGE, [type_ = rt::m("Type", &rt::ENUM), hook_invocation_count =
-    rt::m("HookInvocationCount", &rt::INTEGER).min(1.0), resource_change =
+    Change, CHANGE, [type_[0] = rt::m("Type", &rt::ENUM), hook_invocation_count[1] =
+    rt::m("HookInvocationCount", &rt::INTEGER).min(1.0), resource_change[2] =
     rt::m("ResourceChange", &RESOURCE_CHANGE)]
 );
 rt::string_enum! {
@@ -99,11 +99,11 @@ pub struct ChangeSetHook {
     pub target_details: Option<ChangeSetHookTargetDetails>,
 }
 rt::structure!(
-    ChangeSetHook, CHANGE_SET_HOOK, [invocation_point = rt::m("InvocationPoint",
-    &rt::ENUM), failure_mode = rt::m("FailureMode", &rt::ENUM), type_name =
-    rt::m("TypeName", &rt::STRING).min(10.0), type_version_id = rt::m("TypeVersionId",
-    &rt::STRING).min(1.0), type_configuration_version_id =
-    rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0), target_details =
+    ChangeSetHook, CHANGE_SET_HOOK, [invocation_point[0] = rt::m("InvocationPoint",
+    &rt::ENUM), failure_mode[1] = rt::m("FailureMode", &rt::ENUM), type_name[2] =
+    rt::m("TypeName", &rt::STRING).min(10.0), type_version_id[3] = rt::m("TypeVersionId",
+    &rt::STRING).min(1.0), type_configuration_version_id[4] =
+    rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0), target_details[5] =
     rt::m("TargetDetails", &CHANGE_SET_HOOK_TARGET_DETAILS)]
 );
 /// Specifies `RESOURCE` type target details for activated Hooks.
@@ -118,8 +118,8 @@ pub struct ChangeSetHookResourceTargetDetails {
 }
 rt::structure!(
     ChangeSetHookResourceTargetDetails, CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS,
-    [logical_resource_id = rt::m("LogicalResourceId", &rt::STRING), resource_type =
-    rt::m("ResourceType", &rt::STRING).min(1.0), resource_action =
+    [logical_resource_id[0] = rt::m("LogicalResourceId", &rt::STRING), resource_type[1] =
+    rt::m("ResourceType", &rt::STRING).min(1.0), resource_action[2] =
     rt::m("ResourceAction", &rt::ENUM)]
 );
 /// Specifies target details for an activated Hook.
@@ -131,8 +131,8 @@ pub struct ChangeSetHookTargetDetails {
     pub resource_target_details: Option<ChangeSetHookResourceTargetDetails>,
 }
 rt::structure!(
-    ChangeSetHookTargetDetails, CHANGE_SET_HOOK_TARGET_DETAILS, [target_type =
-    rt::m("TargetType", &rt::ENUM), resource_target_details =
+    ChangeSetHookTargetDetails, CHANGE_SET_HOOK_TARGET_DETAILS, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM), resource_target_details[1] =
     rt::m("ResourceTargetDetails", &CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS)]
 );
 pub static CHANGE_SET_HOOKS: rt::Schema = rt::Schema::list(
@@ -191,17 +191,17 @@ pub struct ChangeSetSummary {
     pub import_existing_resources: Option<bool>,
 }
 rt::structure!(
-    ChangeSetSummary, CHANGE_SET_SUMMARY, [stack_id = rt::m("StackId", &rt::STRING),
-    stack_name = rt::m("StackName", &rt::STRING), change_set_id = rt::m("ChangeSetId",
-    &rt::STRING).min(1.0), change_set_name = rt::m("ChangeSetName", &rt::STRING)
-    .min(1.0), execution_status = rt::m("ExecutionStatus", &rt::ENUM), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), description =
-    rt::m("Description", &rt::STRING).min(1.0), include_nested_stacks =
-    rt::m("IncludeNestedStacks", &rt::BOOLEAN), parent_change_set_id =
-    rt::m("ParentChangeSetId", &rt::STRING).min(1.0), root_change_set_id =
-    rt::m("RootChangeSetId", &rt::STRING).min(1.0), import_existing_resources =
-    rt::m("ImportExistingResources", &rt::BOOLEAN)]
+    ChangeSetSummary, CHANGE_SET_SUMMARY, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    stack_name[1] = rt::m("StackName", &rt::STRING), change_set_id[2] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name[3] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), execution_status[4] =
+    rt::m("ExecutionStatus", &rt::ENUM), status[5] = rt::m("Status", &rt::ENUM),
+    status_reason[6] = rt::m("StatusReason", &rt::STRING), creation_time[7] =
+    rt::m("CreationTime", &rt::TIMESTAMP), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), include_nested_stacks[9] = rt::m("IncludeNestedStacks",
+    &rt::BOOLEAN), parent_change_set_id[10] = rt::m("ParentChangeSetId", &rt::STRING)
+    .min(1.0), root_change_set_id[11] = rt::m("RootChangeSetId", &rt::STRING).min(1.0),
+    import_existing_resources[12] = rt::m("ImportExistingResources", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum ChangeSetType { Create = "CREATE", Update = "UPDATE", Import = "IMPORT" }
@@ -263,11 +263,12 @@ pub struct ContinueUpdateRollbackInput {
     pub force_rollback: Option<bool>,
 }
 rt::structure!(
-    ContinueUpdateRollbackInput, CONTINUE_UPDATE_ROLLBACK_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn =
-    rt::m("RoleARN", &rt::STRING).min(20.0), resources_to_skip = rt::m("ResourcesToSkip",
-    &RESOURCES_TO_SKIP), client_request_token = rt::m("ClientRequestToken", &rt::STRING)
-    .min(1.0), force_rollback = rt::m("ForceRollback", &rt::BOOLEAN)]
+    ContinueUpdateRollbackInput, CONTINUE_UPDATE_ROLLBACK_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] =
+    rt::m("RoleARN", &rt::STRING).min(20.0), resources_to_skip[2] =
+    rt::m("ResourcesToSkip", &RESOURCES_TO_SKIP), client_request_token[3] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), force_rollback[4] =
+    rt::m("ForceRollback", &rt::BOOLEAN)]
 );
 /// The output for a ContinueUpdateRollback operation.
 #[derive(Clone, Default, PartialEq)]
@@ -376,24 +377,26 @@ pub struct CreateChangeSetInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    CreateChangeSetInput, CREATE_CHANGE_SET_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), template_body = rt::m("TemplateBody",
-    &rt::STRING).min(1.0), template_url = rt::m("TemplateURL", &rt::STRING).min(1.0),
-    use_previous_template = rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters =
-    rt::m("Parameters", &PARAMETERS), capabilities = rt::m("Capabilities",
-    &CAPABILITIES), resource_types = rt::m("ResourceTypes", &RESOURCE_TYPES), role_arn =
-    rt::m("RoleARN", &rt::STRING).min(20.0), rollback_configuration =
-    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), notification_arns =
-    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags = rt::m("Tags", &TAGS),
-    change_set_name = rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    client_token = rt::m("ClientToken", &rt::STRING).min(1.0), description =
-    rt::m("Description", &rt::STRING).min(1.0), change_set_type = rt::m("ChangeSetType",
-    &rt::ENUM), resources_to_import = rt::m("ResourcesToImport", &RESOURCES_TO_IMPORT),
-    include_nested_stacks = rt::m("IncludeNestedStacks", &rt::BOOLEAN), on_stack_failure
-    = rt::m("OnStackFailure", &rt::ENUM), import_existing_resources =
-    rt::m("ImportExistingResources", &rt::BOOLEAN), deployment_mode =
-    rt::m("DeploymentMode", &rt::ENUM), deployment_config = rt::m("DeploymentConfig",
-    &DEPLOYMENT_CONFIG), disable_validation = rt::m("DisableValidation", &rt::BOOLEAN)]
+    CreateChangeSetInput, CREATE_CHANGE_SET_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[3] = rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters[4]
+    = rt::m("Parameters", &PARAMETERS), capabilities[5] = rt::m("Capabilities",
+    &CAPABILITIES), resource_types[6] = rt::m("ResourceTypes", &RESOURCE_TYPES),
+    role_arn[7] = rt::m("RoleARN", &rt::STRING).min(20.0), rollback_configuration[8] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), notification_arns[9] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags[10] = rt::m("Tags", &TAGS),
+    change_set_name[11] = rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), client_token[12] = rt::m("ClientToken", &rt::STRING).min(1.0),
+    description[13] = rt::m("Description", &rt::STRING).min(1.0), change_set_type[14] =
+    rt::m("ChangeSetType", &rt::ENUM), resources_to_import[15] =
+    rt::m("ResourcesToImport", &RESOURCES_TO_IMPORT), include_nested_stacks[16] =
+    rt::m("IncludeNestedStacks", &rt::BOOLEAN), on_stack_failure[17] =
+    rt::m("OnStackFailure", &rt::ENUM), import_existing_resources[18] =
+    rt::m("ImportExistingResources", &rt::BOOLEAN), deployment_mode[19] =
+    rt::m("DeploymentMode", &rt::ENUM), deployment_config[20] = rt::m("DeploymentConfig",
+    &DEPLOYMENT_CONFIG), disable_validation[21] = rt::m("DisableValidation",
+    &rt::BOOLEAN)]
 );
 /// The output for the CreateChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -404,8 +407,8 @@ pub struct CreateChangeSetOutput {
     pub stack_id: Option<String>,
 }
 rt::structure!(
-    CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, [id = rt::m("Id", &rt::STRING)
-    .min(1.0), stack_id = rt::m("StackId", &rt::STRING)]
+    CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, [id[0] = rt::m("Id", &rt::STRING)
+    .min(1.0), stack_id[1] = rt::m("StackId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateInput {
@@ -421,10 +424,10 @@ pub struct CreateGeneratedTemplateInput {
     pub template_configuration: Option<TemplateConfiguration>,
 }
 rt::structure!(
-    CreateGeneratedTemplateInput, CREATE_GENERATED_TEMPLATE_INPUT, [resources =
-    rt::m("Resources", &RESOURCE_DEFINITIONS).min(1.0), generated_template_name =
-    rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name
-    = rt::m("StackName", &rt::STRING), template_configuration =
+    CreateGeneratedTemplateInput, CREATE_GENERATED_TEMPLATE_INPUT, [resources[0] =
+    rt::m("Resources", &RESOURCE_DEFINITIONS).min(1.0), generated_template_name[1] =
+    rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_name[2] = rt::m("StackName", &rt::STRING), template_configuration[3] =
     rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -434,7 +437,7 @@ pub struct CreateGeneratedTemplateOutput {
 }
 rt::structure!(
     CreateGeneratedTemplateOutput, CREATE_GENERATED_TEMPLATE_OUTPUT,
-    [generated_template_id = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
 );
 /// The input for CreateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -531,23 +534,24 @@ pub struct CreateStackInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    CreateStackInput, CREATE_STACK_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
-    .flags(rt::REQUIRED), template_body = rt::m("TemplateBody", &rt::STRING).min(1.0),
-    template_url = rt::m("TemplateURL", &rt::STRING).min(1.0), parameters =
-    rt::m("Parameters", &PARAMETERS), disable_rollback = rt::m("DisableRollback",
-    &rt::BOOLEAN), rollback_configuration = rt::m("RollbackConfiguration",
-    &ROLLBACK_CONFIGURATION), timeout_in_minutes = rt::m("TimeoutInMinutes",
-    &rt::INTEGER).min(1.0), notification_arns = rt::m("NotificationARNs",
-    &NOTIFICATION_ARNS), capabilities = rt::m("Capabilities", &CAPABILITIES),
-    resource_types = rt::m("ResourceTypes", &RESOURCE_TYPES), role_arn = rt::m("RoleARN",
-    &rt::STRING).min(20.0), on_failure = rt::m("OnFailure", &rt::ENUM), stack_policy_body
-    = rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url =
-    rt::m("StackPolicyURL", &rt::STRING).min(1.0), tags = rt::m("Tags", &TAGS),
-    client_request_token = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-    enable_termination_protection = rt::m("EnableTerminationProtection", &rt::BOOLEAN),
-    retain_except_on_create = rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-    deployment_config = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), disable_validation
-    = rt::m("DisableValidation", &rt::BOOLEAN)]
+    CreateStackInput, CREATE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    parameters[3] = rt::m("Parameters", &PARAMETERS), disable_rollback[4] =
+    rt::m("DisableRollback", &rt::BOOLEAN), rollback_configuration[5] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), timeout_in_minutes[6] =
+    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), notification_arns[7] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), capabilities[8] =
+    rt::m("Capabilities", &CAPABILITIES), resource_types[9] = rt::m("ResourceTypes",
+    &RESOURCE_TYPES), role_arn[10] = rt::m("RoleARN", &rt::STRING).min(20.0),
+    on_failure[11] = rt::m("OnFailure", &rt::ENUM), stack_policy_body[12] =
+    rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url[13] =
+    rt::m("StackPolicyURL", &rt::STRING).min(1.0), tags[14] = rt::m("Tags", &TAGS),
+    client_request_token[15] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    enable_termination_protection[16] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN), retain_except_on_create[17] = rt::m("RetainExceptOnCreate",
+    &rt::BOOLEAN), deployment_config[18] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
+    disable_validation[19] = rt::m("DisableValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesInput {
@@ -595,14 +599,15 @@ pub struct CreateStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    CreateStackInstancesInput, CREATE_STACK_INSTANCES_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts = rt::m("Accounts",
-    &ACCOUNT_LIST), deployment_targets = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-    regions = rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED), parameter_overrides =
-    rt::m("ParameterOverrides", &PARAMETERS), operation_preferences =
-    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
-    rt::m("CallAs", &rt::ENUM)]
+    CreateStackInstancesInput, CREATE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), parameter_overrides[4] = rt::m("ParameterOverrides",
+    &PARAMETERS), operation_preferences[5] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesOutput {
@@ -610,7 +615,7 @@ pub struct CreateStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    CreateStackInstancesOutput, CREATE_STACK_INSTANCES_OUTPUT, [operation_id =
+    CreateStackInstancesOutput, CREATE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
     rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 /// The output for a CreateStack action.
@@ -622,8 +627,8 @@ pub struct CreateStackOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    CreateStackOutput, CREATE_STACK_OUTPUT, [stack_id = rt::m("StackId", &rt::STRING),
-    operation_id = rt::m("OperationId", &rt::STRING)]
+    CreateStackOutput, CREATE_STACK_OUTPUT, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackRefactorInput {
@@ -637,10 +642,10 @@ pub struct CreateStackRefactorInput {
     pub stack_definitions: Vec<StackDefinition>,
 }
 rt::structure!(
-    CreateStackRefactorInput, CREATE_STACK_REFACTOR_INPUT, [description =
-    rt::m("Description", &rt::STRING).min(1.0), enable_stack_creation =
-    rt::m("EnableStackCreation", &rt::BOOLEAN), resource_mappings =
-    rt::m("ResourceMappings", &RESOURCE_MAPPINGS), stack_definitions =
+    CreateStackRefactorInput, CREATE_STACK_REFACTOR_INPUT, [description[0] =
+    rt::m("Description", &rt::STRING).min(1.0), enable_stack_creation[1] =
+    rt::m("EnableStackCreation", &rt::BOOLEAN), resource_mappings[2] =
+    rt::m("ResourceMappings", &RESOURCE_MAPPINGS), stack_definitions[3] =
     rt::m("StackDefinitions", &STACK_DEFINITIONS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -649,7 +654,7 @@ pub struct CreateStackRefactorOutput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    CreateStackRefactorOutput, CREATE_STACK_REFACTOR_OUTPUT, [stack_refactor_id =
+    CreateStackRefactorOutput, CREATE_STACK_REFACTOR_OUTPUT, [stack_refactor_id[0] =
     rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -735,19 +740,19 @@ pub struct CreateStackSetInput {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    CreateStackSetInput, CREATE_STACK_SET_INPUT, [stack_set_name = rt::m("StackSetName",
-    &rt::STRING).flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)
-    .min(1.0), template_body = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url
-    = rt::m("TemplateURL", &rt::STRING).min(1.0), stack_id = rt::m("StackId",
-    &rt::STRING), parameters = rt::m("Parameters", &PARAMETERS), capabilities =
-    rt::m("Capabilities", &CAPABILITIES), tags = rt::m("Tags", &TAGS),
-    administration_role_arn = rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-    execution_role_name = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-    permission_model = rt::m("PermissionModel", &rt::ENUM), auto_deployment =
-    rt::m("AutoDeployment", &AUTO_DEPLOYMENT), call_as = rt::m("CallAs", &rt::ENUM),
-    client_request_token = rt::m("ClientRequestToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), managed_execution = rt::m("ManagedExecution",
-    &MANAGED_EXECUTION)]
+    CreateStackSetInput, CREATE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), template_body[2] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[3] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    stack_id[4] = rt::m("StackId", &rt::STRING), parameters[5] = rt::m("Parameters",
+    &PARAMETERS), capabilities[6] = rt::m("Capabilities", &CAPABILITIES), tags[7] =
+    rt::m("Tags", &TAGS), administration_role_arn[8] = rt::m("AdministrationRoleARN",
+    &rt::STRING).min(20.0), execution_role_name[9] = rt::m("ExecutionRoleName",
+    &rt::STRING).min(1.0), permission_model[10] = rt::m("PermissionModel", &rt::ENUM),
+    auto_deployment[11] = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), call_as[12] =
+    rt::m("CallAs", &rt::ENUM), client_request_token[13] = rt::m("ClientRequestToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), managed_execution[14] =
+    rt::m("ManagedExecution", &MANAGED_EXECUTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackSetOutput {
@@ -755,7 +760,7 @@ pub struct CreateStackSetOutput {
     pub stack_set_id: Option<String>,
 }
 rt::structure!(
-    CreateStackSetOutput, CREATE_STACK_SET_OUTPUT, [stack_set_id = rt::m("StackSetId",
+    CreateStackSetOutput, CREATE_STACK_SET_OUTPUT, [stack_set_id[0] = rt::m("StackSetId",
     &rt::STRING)]
 );
 /// The specified resource exists, but has been changed.

@@ -29,8 +29,8 @@ pub struct DeactivateTypeInput {
     pub arn: Option<String>,
 }
 rt::structure!(
-    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, [type_name = rt::m("TypeName",
-    &rt::STRING).min(10.0), type_ = rt::m("Type", &rt::ENUM), arn = rt::m("Arn",
+    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, [type_name[0] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_[1] = rt::m("Type", &rt::ENUM), arn[2] = rt::m("Arn",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -45,8 +45,8 @@ pub struct DeleteChangeSetInput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, [change_set_name =
-    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
+    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
     rt::m("StackName", &rt::STRING).min(1.0)]
 );
 /// The output for the DeleteChangeSet action.
@@ -60,7 +60,7 @@ pub struct DeleteGeneratedTemplateInput {
 }
 rt::structure!(
     DeleteGeneratedTemplateInput, DELETE_GENERATED_TEMPLATE_INPUT,
-    [generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for DeleteStack action.
@@ -91,12 +91,12 @@ pub struct DeleteStackInput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DeleteStackInput, DELETE_STACK_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
-    .flags(rt::REQUIRED), retain_resources = rt::m("RetainResources", &RETAIN_RESOURCES),
-    role_arn = rt::m("RoleARN", &rt::STRING).min(20.0), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), deletion_mode =
-    rt::m("DeletionMode", &rt::ENUM), deployment_config = rt::m("DeploymentConfig",
-    &DEPLOYMENT_CONFIG)]
+    DeleteStackInput, DELETE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), retain_resources[1] = rt::m("RetainResources",
+    &RETAIN_RESOURCES), role_arn[2] = rt::m("RoleARN", &rt::STRING).min(20.0),
+    client_request_token[3] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    deletion_mode[4] = rt::m("DeletionMode", &rt::ENUM), deployment_config[5] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesInput {
@@ -135,14 +135,15 @@ pub struct DeleteStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts = rt::m("Accounts",
-    &ACCOUNT_LIST), deployment_targets = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-    regions = rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED), operation_preferences =
-    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), retain_stacks =
-    rt::m("RetainStacks", &rt::BOOLEAN).flags(rt::REQUIRED), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
-    rt::m("CallAs", &rt::ENUM)]
+    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), operation_preferences[4] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), retain_stacks[5] = rt::m("RetainStacks",
+    &rt::BOOLEAN).flags(rt::REQUIRED), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesOutput {
@@ -150,7 +151,7 @@ pub struct DeleteStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, [operation_id =
+    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
     rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -166,8 +167,9 @@ pub struct DeleteStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackSetInput, DELETE_STACK_SET_INPUT, [stack_set_name = rt::m("StackSetName",
-    &rt::STRING).flags(rt::REQUIRED), call_as = rt::m("CallAs", &rt::ENUM)]
+    DeleteStackSetInput, DELETE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as[1] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetOutput {}
@@ -190,8 +192,8 @@ pub struct DeploymentConfig {
     pub disable_rollback: Option<bool>,
 }
 rt::structure!(
-    DeploymentConfig, DEPLOYMENT_CONFIG, [mode = rt::m("Mode", &rt::ENUM),
-    disable_rollback = rt::m("DisableRollback", &rt::BOOLEAN)]
+    DeploymentConfig, DEPLOYMENT_CONFIG, [mode[0] = rt::m("Mode", &rt::ENUM),
+    disable_rollback[1] = rt::m("DisableRollback", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum DeploymentConfigMode { Standard = "STANDARD", Express = "EXPRESS" }
@@ -227,10 +229,11 @@ pub struct DeploymentTargets {
     pub account_filter_type: Option<AccountFilterType>,
 }
 rt::structure!(
-    DeploymentTargets, DEPLOYMENT_TARGETS, [accounts = rt::m("Accounts", &ACCOUNT_LIST),
-    accounts_url = rt::m("AccountsUrl", &rt::STRING).min(1.0), organizational_unit_ids =
-    rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST), account_filter_type =
-    rt::m("AccountFilterType", &rt::ENUM)]
+    DeploymentTargets, DEPLOYMENT_TARGETS, [accounts[0] = rt::m("Accounts",
+    &ACCOUNT_LIST), accounts_url[1] = rt::m("AccountsUrl", &rt::STRING).min(1.0),
+    organizational_unit_ids[2] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), account_filter_type[3] = rt::m("AccountFilterType",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum DeprecatedStatus { Live = "LIVE", Deprecated = "DEPRECATED" }
@@ -253,9 +256,9 @@ pub struct DeregisterTypeInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, [arn = rt::m("Arn", &rt::STRING), type_ =
-    rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
-    version_id = rt::m("VersionId", &rt::STRING).min(1.0)]
+    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, [arn[0] = rt::m("Arn", &rt::STRING),
+    type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING)
+    .min(10.0), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTypeOutput {}
@@ -267,7 +270,7 @@ pub struct DescribeAccountLimitsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, [next_token =
+    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, [next_token[0] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for the DescribeAccountLimits action.
@@ -279,8 +282,8 @@ pub struct DescribeAccountLimitsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, [account_limits =
-    rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST), next_token = rt::m("NextToken",
+    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, [account_limits[0] =
+    rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -295,10 +298,11 @@ pub struct DescribeChangeSetHooksInput {
     pub logical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, [change_set_name =
-    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
-    rt::m("StackName", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING)]
+    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), logical_resource_id[3] = rt::m("LogicalResourceId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksOutput {
@@ -318,12 +322,12 @@ pub struct DescribeChangeSetHooksOutput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, [change_set_id =
-    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name = rt::m("ChangeSetName",
-    &rt::STRING).min(1.0), hooks = rt::m("Hooks", &CHANGE_SET_HOOKS), status =
-    rt::m("Status", &rt::ENUM), next_token = rt::m("NextToken", &rt::STRING).min(1.0),
-    stack_id = rt::m("StackId", &rt::STRING), stack_name = rt::m("StackName",
-    &rt::STRING)]
+    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, [change_set_id[0] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name[1] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), hooks[2] = rt::m("Hooks",
+    &CHANGE_SET_HOOKS), status[3] = rt::m("Status", &rt::ENUM), next_token[4] =
+    rt::m("NextToken", &rt::STRING).min(1.0), stack_id[5] = rt::m("StackId",
+    &rt::STRING), stack_name[6] = rt::m("StackName", &rt::STRING)]
 );
 /// The input for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -338,10 +342,10 @@ pub struct DescribeChangeSetInput {
     pub include_property_values: Option<bool>,
 }
 rt::structure!(
-    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, [change_set_name =
-    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
-    rt::m("StackName", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), include_property_values = rt::m("IncludePropertyValues",
+    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), include_property_values[3] = rt::m("IncludePropertyValues",
     &rt::BOOLEAN)]
 );
 /// The output for the DescribeChangeSet action.
@@ -410,25 +414,26 @@ pub struct DescribeChangeSetOutput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, [change_set_name =
-    rt::m("ChangeSetName", &rt::STRING).min(1.0), change_set_id = rt::m("ChangeSetId",
-    &rt::STRING).min(1.0), stack_id = rt::m("StackId", &rt::STRING), stack_name =
-    rt::m("StackName", &rt::STRING), description = rt::m("Description", &rt::STRING)
-    .min(1.0), parameters = rt::m("Parameters", &PARAMETERS), creation_time =
-    rt::m("CreationTime", &rt::TIMESTAMP), execution_status = rt::m("ExecutionStatus",
-    &rt::ENUM), status = rt::m("Status", &rt::ENUM), status_reason =
-    rt::m("StatusReason", &rt::STRING), stack_drift_status = rt::m("StackDriftStatus",
-    &rt::ENUM), notification_arns = rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-    rollback_configuration = rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-    capabilities = rt::m("Capabilities", &CAPABILITIES), tags = rt::m("Tags", &TAGS),
-    changes = rt::m("Changes", &CHANGES), next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0), include_nested_stacks = rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-    parent_change_set_id = rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
-    root_change_set_id = rt::m("RootChangeSetId", &rt::STRING).min(1.0), on_stack_failure
-    = rt::m("OnStackFailure", &rt::ENUM), import_existing_resources =
-    rt::m("ImportExistingResources", &rt::BOOLEAN), deployment_mode =
-    rt::m("DeploymentMode", &rt::ENUM), deployment_config = rt::m("DeploymentConfig",
-    &DEPLOYMENT_CONFIG)]
+    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), change_set_id[1] = rt::m("ChangeSetId",
+    &rt::STRING).min(1.0), stack_id[2] = rt::m("StackId", &rt::STRING), stack_name[3] =
+    rt::m("StackName", &rt::STRING), description[4] = rt::m("Description", &rt::STRING)
+    .min(1.0), parameters[5] = rt::m("Parameters", &PARAMETERS), creation_time[6] =
+    rt::m("CreationTime", &rt::TIMESTAMP), execution_status[7] = rt::m("ExecutionStatus",
+    &rt::ENUM), status[8] = rt::m("Status", &rt::ENUM), status_reason[9] =
+    rt::m("StatusReason", &rt::STRING), stack_drift_status[10] =
+    rt::m("StackDriftStatus", &rt::ENUM), notification_arns[11] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), rollback_configuration[12] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), capabilities[13] =
+    rt::m("Capabilities", &CAPABILITIES), tags[14] = rt::m("Tags", &TAGS), changes[15] =
+    rt::m("Changes", &CHANGES), next_token[16] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), include_nested_stacks[17] = rt::m("IncludeNestedStacks", &rt::BOOLEAN),
+    parent_change_set_id[18] = rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
+    root_change_set_id[19] = rt::m("RootChangeSetId", &rt::STRING).min(1.0),
+    on_stack_failure[20] = rt::m("OnStackFailure", &rt::ENUM),
+    import_existing_resources[21] = rt::m("ImportExistingResources", &rt::BOOLEAN),
+    deployment_mode[22] = rt::m("DeploymentMode", &rt::ENUM), deployment_config[23] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsInput {
@@ -444,10 +449,10 @@ pub struct DescribeEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).min(1.0), change_set_name = rt::m("ChangeSetName", &rt::STRING)
-    .min(1.0), operation_id = rt::m("OperationId", &rt::STRING), filters =
-    rt::m("Filters", &EVENT_FILTER), next_token = rt::m("NextToken", &rt::STRING)
+    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).min(1.0), change_set_name[1] = rt::m("ChangeSetName", &rt::STRING)
+    .min(1.0), operation_id[2] = rt::m("OperationId", &rt::STRING), filters[3] =
+    rt::m("Filters", &EVENT_FILTER), next_token[4] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -458,8 +463,8 @@ pub struct DescribeEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, [operation_events =
-    rt::m("OperationEvents", &OPERATION_EVENTS), next_token = rt::m("NextToken",
+    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, [operation_events[0] =
+    rt::m("OperationEvents", &OPERATION_EVENTS), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -469,7 +474,7 @@ pub struct DescribeGeneratedTemplateInput {
 }
 rt::structure!(
     DescribeGeneratedTemplateInput, DESCRIBE_GENERATED_TEMPLATE_INPUT,
-    [generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -508,15 +513,15 @@ pub struct DescribeGeneratedTemplateOutput {
 }
 rt::structure!(
     DescribeGeneratedTemplateOutput, DESCRIBE_GENERATED_TEMPLATE_OUTPUT,
-    [generated_template_id = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
-    generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
-    resources = rt::m("Resources", &RESOURCE_DETAILS).min(1.0), status = rt::m("Status",
-    &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING).min(1.0),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), last_updated_time =
-    rt::m("LastUpdatedTime", &rt::TIMESTAMP), progress = rt::m("Progress",
-    &TEMPLATE_PROGRESS), stack_id = rt::m("StackId", &rt::STRING), template_configuration
-    = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION), total_warnings =
-    rt::m("TotalWarnings", &rt::INTEGER).min(0.0)]
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
+    generated_template_name[1] = rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
+    resources[2] = rt::m("Resources", &RESOURCE_DETAILS).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING)
+    .min(1.0), creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_updated_time[6] = rt::m("LastUpdatedTime", &rt::TIMESTAMP), progress[7] =
+    rt::m("Progress", &TEMPLATE_PROGRESS), stack_id[8] = rt::m("StackId", &rt::STRING),
+    template_configuration[9] = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
+    total_warnings[10] = rt::m("TotalWarnings", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessInput {
@@ -529,7 +534,7 @@ pub struct DescribeOrganizationsAccessInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, [call_as =
+    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, [call_as[0] =
     rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -538,7 +543,7 @@ pub struct DescribeOrganizationsAccessOutput {
     pub status: Option<OrganizationStatus>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, [status =
+    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, [status[0] =
     rt::m("Status", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -549,7 +554,7 @@ pub struct DescribePublisherInput {
     pub publisher_id: Option<String>,
 }
 rt::structure!(
-    DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, [publisher_id =
+    DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, [publisher_id[0] =
     rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -564,10 +569,10 @@ pub struct DescribePublisherOutput {
     pub publisher_profile: Option<String>,
 }
 rt::structure!(
-    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, [publisher_id =
-    rt::m("PublisherId", &rt::STRING).min(1.0), publisher_status =
-    rt::m("PublisherStatus", &rt::ENUM), identity_provider = rt::m("IdentityProvider",
-    &rt::ENUM), publisher_profile = rt::m("PublisherProfile", &rt::STRING)]
+    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, [publisher_id[0] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), publisher_status[1] =
+    rt::m("PublisherStatus", &rt::ENUM), identity_provider[2] = rt::m("IdentityProvider",
+    &rt::ENUM), publisher_profile[3] = rt::m("PublisherProfile", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanInput {
@@ -575,7 +580,7 @@ pub struct DescribeResourceScanInput {
     pub resource_scan_id: String,
 }
 rt::structure!(
-    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, [resource_scan_id =
+    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, [resource_scan_id[0] =
     rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -609,14 +614,14 @@ pub struct DescribeResourceScanOutput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, [resource_scan_id =
-    rt::m("ResourceScanId", &rt::STRING), status = rt::m("Status", &rt::ENUM),
-    status_reason = rt::m("StatusReason", &rt::STRING), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP), percentage_completed =
-    rt::m("PercentageCompleted", &rt::DOUBLE), resource_types = rt::m("ResourceTypes",
-    &RESOURCE_TYPES), resources_scanned = rt::m("ResourcesScanned", &rt::INTEGER),
-    resources_read = rt::m("ResourcesRead", &rt::INTEGER), scan_filters =
-    rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
+    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING), status[1] = rt::m("Status", &rt::ENUM),
+    status_reason[2] = rt::m("StatusReason", &rt::STRING), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    percentage_completed[5] = rt::m("PercentageCompleted", &rt::DOUBLE),
+    resource_types[6] = rt::m("ResourceTypes", &RESOURCE_TYPES), resources_scanned[7] =
+    rt::m("ResourcesScanned", &rt::INTEGER), resources_read[8] = rt::m("ResourcesRead",
+    &rt::INTEGER), scan_filters[9] = rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusInput {
@@ -627,7 +632,7 @@ pub struct DescribeStackDriftDetectionStatusInput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusInput, DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT,
-    [stack_drift_detection_id = rt::m("StackDriftDetectionId", &rt::STRING)
+    [stack_drift_detection_id[0] = rt::m("StackDriftDetectionId", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -660,13 +665,13 @@ pub struct DescribeStackDriftDetectionStatusOutput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusOutput,
-    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, [stack_id = rt::m("StackId",
-    &rt::STRING).flags(rt::REQUIRED), stack_drift_detection_id =
+    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING).flags(rt::REQUIRED), stack_drift_detection_id[1] =
     rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stack_drift_status = rt::m("StackDriftStatus", &rt::ENUM), detection_status =
-    rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED), detection_status_reason =
-    rt::m("DetectionStatusReason", &rt::STRING), drifted_stack_resource_count =
-    rt::m("DriftedStackResourceCount", &rt::INTEGER), timestamp = rt::m("Timestamp",
+    stack_drift_status[2] = rt::m("StackDriftStatus", &rt::ENUM), detection_status[3] =
+    rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED), detection_status_reason[4] =
+    rt::m("DetectionStatusReason", &rt::STRING), drifted_stack_resource_count[5] =
+    rt::m("DriftedStackResourceCount", &rt::INTEGER), timestamp[6] = rt::m("Timestamp",
     &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// The input for DescribeStackEvents action.
@@ -681,9 +686,9 @@ pub struct DescribeStackEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0)]
+    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
@@ -694,8 +699,8 @@ pub struct DescribeStackEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, [stack_events =
-    rt::m("StackEvents", &STACK_EVENTS), next_token = rt::m("NextToken", &rt::STRING)
+    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, [stack_events[0] =
+    rt::m("StackEvents", &STACK_EVENTS), next_token[1] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -715,11 +720,11 @@ pub struct DescribeStackInstanceInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_instance_account =
-    rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED), stack_instance_region
-    = rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED), call_as =
-    rt::m("CallAs", &rt::ENUM)]
+    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_instance_account[1] =
+    rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
+    stack_instance_region[2] = rt::m("StackInstanceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceOutput {
@@ -727,7 +732,7 @@ pub struct DescribeStackInstanceOutput {
     pub stack_instance: Option<StackInstance>,
 }
 rt::structure!(
-    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, [stack_instance =
+    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, [stack_instance[0] =
     rt::m("StackInstance", &STACK_INSTANCE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -736,7 +741,7 @@ pub struct DescribeStackRefactorInput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, [stack_refactor_id =
+    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, [stack_refactor_id[0] =
     rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -757,12 +762,12 @@ pub struct DescribeStackRefactorOutput {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, [description =
-    rt::m("Description", &rt::STRING).min(1.0), stack_refactor_id =
-    rt::m("StackRefactorId", &rt::STRING), stack_ids = rt::m("StackIds", &STACK_IDS),
-    execution_status = rt::m("ExecutionStatus", &rt::ENUM), execution_status_reason =
-    rt::m("ExecutionStatusReason", &rt::STRING), status = rt::m("Status", &rt::ENUM),
-    status_reason = rt::m("StatusReason", &rt::STRING)]
+    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, [description[0] =
+    rt::m("Description", &rt::STRING).min(1.0), stack_refactor_id[1] =
+    rt::m("StackRefactorId", &rt::STRING), stack_ids[2] = rt::m("StackIds", &STACK_IDS),
+    execution_status[3] = rt::m("ExecutionStatus", &rt::ENUM), execution_status_reason[4]
+    = rt::m("ExecutionStatusReason", &rt::STRING), status[5] = rt::m("Status",
+    &rt::ENUM), status_reason[6] = rt::m("StatusReason", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsInput {
@@ -782,11 +787,11 @@ pub struct DescribeStackResourceDriftsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stack_resource_drift_status_filters = rt::m("StackResourceDriftStatusFilters",
-    &STACK_RESOURCE_DRIFT_STATUS_FILTERS).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
+    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT,
+    [stack_name[0] = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_resource_drift_status_filters[1] = rt::m("StackResourceDriftStatusFilters",
+    &STACK_RESOURCE_DRIFT_STATUS_FILTERS).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsOutput {
@@ -799,8 +804,8 @@ pub struct DescribeStackResourceDriftsOutput {
 }
 rt::structure!(
     DescribeStackResourceDriftsOutput, DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT,
-    [stack_resource_drifts = rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [stack_resource_drifts[0] = rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -814,8 +819,8 @@ pub struct DescribeStackResourceInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), logical_resource_id =
+    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), logical_resource_id[1] =
     rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The output for a DescribeStackResource action.
@@ -825,8 +830,8 @@ pub struct DescribeStackResourceOutput {
     pub stack_resource_detail: Option<StackResourceDetail>,
 }
 rt::structure!(
-    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT, [stack_resource_detail =
-    rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)]
+    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT,
+    [stack_resource_detail[0] = rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)]
 );
 /// The input for DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -848,9 +853,9 @@ pub struct DescribeStackResourcesInput {
     pub physical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING), logical_resource_id = rt::m("LogicalResourceId",
-    &rt::STRING), physical_resource_id = rt::m("PhysicalResourceId", &rt::STRING)]
+    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id[2] = rt::m("PhysicalResourceId", &rt::STRING)]
 );
 /// The output for a DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -859,7 +864,7 @@ pub struct DescribeStackResourcesOutput {
     pub stack_resources: Option<Vec<StackResource>>,
 }
 rt::structure!(
-    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, [stack_resources =
+    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, [stack_resources[0] =
     rt::m("StackResources", &STACK_RESOURCES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -875,8 +880,8 @@ pub struct DescribeStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as = rt::m("CallAs",
+    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as[1] = rt::m("CallAs",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -894,10 +899,10 @@ pub struct DescribeStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as =
-    rt::m("CallAs", &rt::ENUM)]
+    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT,
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    operation_id[1] = rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    call_as[2] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationOutput {
@@ -906,7 +911,7 @@ pub struct DescribeStackSetOperationOutput {
 }
 rt::structure!(
     DescribeStackSetOperationOutput, DESCRIBE_STACK_SET_OPERATION_OUTPUT,
-    [stack_set_operation = rt::m("StackSetOperation", &STACK_SET_OPERATION)]
+    [stack_set_operation[0] = rt::m("StackSetOperation", &STACK_SET_OPERATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOutput {
@@ -914,7 +919,7 @@ pub struct DescribeStackSetOutput {
     pub stack_set: Option<StackSet>,
 }
 rt::structure!(
-    DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, [stack_set = rt::m("StackSet",
+    DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, [stack_set[0] = rt::m("StackSet",
     &STACK_SET)]
 );
 /// The input for DescribeStacks action.
@@ -937,8 +942,8 @@ pub struct DescribeStacksInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksInput, DESCRIBE_STACKS_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    DescribeStacksInput, DESCRIBE_STACKS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -949,8 +954,8 @@ pub struct DescribeStacksOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, [stacks = rt::m("Stacks", &STACKS),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, [stacks[0] = rt::m("Stacks", &STACKS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeInput {
@@ -978,11 +983,11 @@ pub struct DescribeTypeInput {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    DescribeTypeInput, DESCRIBE_TYPE_INPUT, [type_ = rt::m("Type", &rt::ENUM), type_name
-    = rt::m("TypeName", &rt::STRING).min(10.0), arn = rt::m("Arn", &rt::STRING),
-    version_id = rt::m("VersionId", &rt::STRING).min(1.0), publisher_id =
-    rt::m("PublisherId", &rt::STRING).min(1.0), public_version_number =
-    rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
+    DescribeTypeInput, DESCRIBE_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), arn[2] = rt::m("Arn",
+    &rt::STRING), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0),
+    publisher_id[4] = rt::m("PublisherId", &rt::STRING).min(1.0),
+    public_version_number[5] = rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeOutput {
@@ -1099,28 +1104,29 @@ pub struct DescribeTypeOutput {
     pub auto_update: Option<bool>,
 }
 rt::structure!(
-    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, [arn = rt::m("Arn", &rt::STRING), type_ =
-    rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
-    default_version_id = rt::m("DefaultVersionId", &rt::STRING).min(1.0),
-    is_default_version = rt::m("IsDefaultVersion", &rt::BOOLEAN), type_tests_status =
-    rt::m("TypeTestsStatus", &rt::ENUM), type_tests_status_description =
-    rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0), description =
-    rt::m("Description", &rt::STRING).min(1.0), schema = rt::m("Schema", &rt::STRING)
-    .min(1.0), provisioning_type = rt::m("ProvisioningType", &rt::ENUM),
-    deprecated_status = rt::m("DeprecatedStatus", &rt::ENUM), logging_config =
-    rt::m("LoggingConfig", &LOGGING_CONFIG), required_activated_types =
-    rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES), execution_role_arn =
-    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), visibility = rt::m("Visibility",
-    &rt::ENUM), source_url = rt::m("SourceUrl", &rt::STRING), documentation_url =
-    rt::m("DocumentationUrl", &rt::STRING), last_updated = rt::m("LastUpdated",
-    &rt::TIMESTAMP), time_created = rt::m("TimeCreated", &rt::TIMESTAMP),
-    configuration_schema = rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
-    publisher_id = rt::m("PublisherId", &rt::STRING).min(1.0), original_type_name =
-    rt::m("OriginalTypeName", &rt::STRING).min(10.0), original_type_arn =
-    rt::m("OriginalTypeArn", &rt::STRING), public_version_number =
-    rt::m("PublicVersionNumber", &rt::STRING).min(5.0), latest_public_version =
-    rt::m("LatestPublicVersion", &rt::STRING).min(5.0), is_activated =
-    rt::m("IsActivated", &rt::BOOLEAN), auto_update = rt::m("AutoUpdate", &rt::BOOLEAN)]
+    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING),
+    type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING)
+    .min(10.0), default_version_id[3] = rt::m("DefaultVersionId", &rt::STRING).min(1.0),
+    is_default_version[4] = rt::m("IsDefaultVersion", &rt::BOOLEAN), type_tests_status[5]
+    = rt::m("TypeTestsStatus", &rt::ENUM), type_tests_status_description[6] =
+    rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0), description[7] =
+    rt::m("Description", &rt::STRING).min(1.0), schema[8] = rt::m("Schema", &rt::STRING)
+    .min(1.0), provisioning_type[9] = rt::m("ProvisioningType", &rt::ENUM),
+    deprecated_status[10] = rt::m("DeprecatedStatus", &rt::ENUM), logging_config[11] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), required_activated_types[12] =
+    rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES), execution_role_arn[13] =
+    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), visibility[14] = rt::m("Visibility",
+    &rt::ENUM), source_url[15] = rt::m("SourceUrl", &rt::STRING), documentation_url[16] =
+    rt::m("DocumentationUrl", &rt::STRING), last_updated[17] = rt::m("LastUpdated",
+    &rt::TIMESTAMP), time_created[18] = rt::m("TimeCreated", &rt::TIMESTAMP),
+    configuration_schema[19] = rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
+    publisher_id[20] = rt::m("PublisherId", &rt::STRING).min(1.0), original_type_name[21]
+    = rt::m("OriginalTypeName", &rt::STRING).min(10.0), original_type_arn[22] =
+    rt::m("OriginalTypeArn", &rt::STRING), public_version_number[23] =
+    rt::m("PublicVersionNumber", &rt::STRING).min(5.0), latest_public_version[24] =
+    rt::m("LatestPublicVersion", &rt::STRING).min(5.0), is_activated[25] =
+    rt::m("IsActivated", &rt::BOOLEAN), auto_update[26] = rt::m("AutoUpdate",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationInput {
@@ -1130,8 +1136,9 @@ pub struct DescribeTypeRegistrationInput {
     pub registration_token: String,
 }
 rt::structure!(
-    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT, [registration_token
-    = rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT,
+    [registration_token[0] = rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationOutput {
@@ -1149,10 +1156,10 @@ pub struct DescribeTypeRegistrationOutput {
     pub type_version_arn: Option<String>,
 }
 rt::structure!(
-    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT, [progress_status =
-    rt::m("ProgressStatus", &rt::ENUM), description = rt::m("Description", &rt::STRING)
-    .min(1.0), type_arn = rt::m("TypeArn", &rt::STRING), type_version_arn =
-    rt::m("TypeVersionArn", &rt::STRING)]
+    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT,
+    [progress_status[0] = rt::m("ProgressStatus", &rt::ENUM), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), type_arn[2] = rt::m("TypeArn",
+    &rt::STRING), type_version_arn[3] = rt::m("TypeVersionArn", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum DetailedStatus { ConfigurationComplete = "CONFIGURATION_COMPLETE",
@@ -1166,8 +1173,8 @@ pub struct DetectStackDriftInput {
     pub logical_resource_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_ids =
+    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_ids[1] =
     rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1178,7 +1185,7 @@ pub struct DetectStackDriftOutput {
     pub stack_drift_detection_id: String,
 }
 rt::structure!(
-    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, [stack_drift_detection_id =
+    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, [stack_drift_detection_id[0] =
     rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1189,9 +1196,9 @@ pub struct DetectStackResourceDriftInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, [stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
+    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1]
+    = rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftOutput {
@@ -1200,7 +1207,7 @@ pub struct DetectStackResourceDriftOutput {
 }
 rt::structure!(
     DetectStackResourceDriftOutput, DETECT_STACK_RESOURCE_DRIFT_OUTPUT,
-    [stack_resource_drift = rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT)
+    [stack_resource_drift[0] = rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1222,10 +1229,10 @@ pub struct DetectStackSetDriftInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_preferences =
-    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
+    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_preferences[1] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id[2] =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[3] =
     rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1236,7 +1243,7 @@ pub struct DetectStackSetDriftOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, [operation_id =
+    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, [operation_id[0] =
     rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {

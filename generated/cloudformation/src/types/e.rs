@@ -18,9 +18,9 @@ pub struct EstimateTemplateCostInput {
     pub parameters: Option<Vec<Parameter>>,
 }
 rt::structure!(
-    EstimateTemplateCostInput, ESTIMATE_TEMPLATE_COST_INPUT, [template_body =
-    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url = rt::m("TemplateURL",
-    &rt::STRING).min(1.0), parameters = rt::m("Parameters", &PARAMETERS)]
+    EstimateTemplateCostInput, ESTIMATE_TEMPLATE_COST_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
+    &rt::STRING).min(1.0), parameters[2] = rt::m("Parameters", &PARAMETERS)]
 );
 /// The output for a EstimateTemplateCost action.
 #[derive(Clone, Default, PartialEq)]
@@ -29,7 +29,7 @@ pub struct EstimateTemplateCostOutput {
     pub url: Option<String>,
 }
 rt::structure!(
-    EstimateTemplateCostOutput, ESTIMATE_TEMPLATE_COST_OUTPUT, [url = rt::m("Url",
+    EstimateTemplateCostOutput, ESTIMATE_TEMPLATE_COST_OUTPUT, [url[0] = rt::m("Url",
     &rt::STRING)]
 );
 rt::string_enum! {
@@ -42,7 +42,7 @@ pub struct EventFilter {
     pub failed_events: Option<bool>,
 }
 rt::structure!(
-    EventFilter, EVENT_FILTER, [failed_events = rt::m("FailedEvents", &rt::BOOLEAN)]
+    EventFilter, EVENT_FILTER, [failed_events[0] = rt::m("FailedEvents", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum EventType { StackEvent = "STACK_EVENT", ProgressEvent = "PROGRESS_EVENT",
@@ -71,11 +71,11 @@ pub struct ExecuteChangeSetInput {
     pub retain_except_on_create: Option<bool>,
 }
 rt::structure!(
-    ExecuteChangeSetInput, EXECUTE_CHANGE_SET_INPUT, [change_set_name =
-    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
-    rt::m("StackName", &rt::STRING).min(1.0), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), disable_rollback =
-    rt::m("DisableRollback", &rt::BOOLEAN), retain_except_on_create =
+    ExecuteChangeSetInput, EXECUTE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), client_request_token[2] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), disable_rollback[3] =
+    rt::m("DisableRollback", &rt::BOOLEAN), retain_except_on_create[4] =
     rt::m("RetainExceptOnCreate", &rt::BOOLEAN)]
 );
 /// The output for the ExecuteChangeSet action.
@@ -88,7 +88,7 @@ pub struct ExecuteStackRefactorInput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    ExecuteStackRefactorInput, EXECUTE_STACK_REFACTOR_INPUT, [stack_refactor_id =
+    ExecuteStackRefactorInput, EXECUTE_STACK_REFACTOR_INPUT, [stack_refactor_id[0] =
     rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -109,8 +109,8 @@ pub struct Export {
     pub value: Option<String>,
 }
 rt::structure!(
-    Export, EXPORT, [exporting_stack_id = rt::m("ExportingStackId", &rt::STRING), name =
-    rt::m("Name", &rt::STRING), value = rt::m("Value", &rt::STRING)]
+    Export, EXPORT, [exporting_stack_id[0] = rt::m("ExportingStackId", &rt::STRING),
+    name[1] = rt::m("Name", &rt::STRING), value[2] = rt::m("Value", &rt::STRING)]
 );
 pub static EXPORTS: rt::Schema = rt::Schema::list(
     "Exports",

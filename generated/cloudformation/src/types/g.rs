@@ -38,8 +38,8 @@ pub struct GetGeneratedTemplateInput {
     pub generated_template_name: String,
 }
 rt::structure!(
-    GetGeneratedTemplateInput, GET_GENERATED_TEMPLATE_INPUT, [format = rt::m("Format",
-    &rt::ENUM), generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
+    GetGeneratedTemplateInput, GET_GENERATED_TEMPLATE_INPUT, [format[0] = rt::m("Format",
+    &rt::ENUM), generated_template_name[1] = rt::m("GeneratedTemplateName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -59,8 +59,9 @@ pub struct GetGeneratedTemplateOutput {
     pub template_body: Option<String>,
 }
 rt::structure!(
-    GetGeneratedTemplateOutput, GET_GENERATED_TEMPLATE_OUTPUT, [status = rt::m("Status",
-    &rt::ENUM), template_body = rt::m("TemplateBody", &rt::STRING).min(1.0)]
+    GetGeneratedTemplateOutput, GET_GENERATED_TEMPLATE_OUTPUT, [status[0] =
+    rt::m("Status", &rt::ENUM), template_body[1] = rt::m("TemplateBody", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultInput {
@@ -68,7 +69,7 @@ pub struct GetHookResultInput {
     pub hook_result_id: Option<String>,
 }
 rt::structure!(
-    GetHookResultInput, GET_HOOK_RESULT_INPUT, [hook_result_id = rt::m("HookResultId",
+    GetHookResultInput, GET_HOOK_RESULT_INPUT, [hook_result_id[0] = rt::m("HookResultId",
     &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -108,16 +109,17 @@ pub struct GetHookResultOutput {
     pub annotations: Option<Vec<Annotation>>,
 }
 rt::structure!(
-    GetHookResultOutput, GET_HOOK_RESULT_OUTPUT, [hook_result_id = rt::m("HookResultId",
-    &rt::STRING).min(36.0), invocation_point = rt::m("InvocationPoint", &rt::ENUM),
-    failure_mode = rt::m("FailureMode", &rt::ENUM), type_name = rt::m("TypeName",
-    &rt::STRING).min(10.0), original_type_name = rt::m("OriginalTypeName", &rt::STRING)
-    .min(10.0), type_version_id = rt::m("TypeVersionId", &rt::STRING).min(1.0),
-    type_configuration_version_id = rt::m("TypeConfigurationVersionId", &rt::STRING)
-    .min(1.0), type_arn = rt::m("TypeArn", &rt::STRING), status = rt::m("Status",
-    &rt::ENUM), hook_status_reason = rt::m("HookStatusReason", &rt::STRING).min(1.0),
-    invoked_at = rt::m("InvokedAt", &rt::TIMESTAMP), target = rt::m("Target",
-    &HOOK_TARGET), annotations = rt::m("Annotations", &ANNOTATION_LIST)]
+    GetHookResultOutput, GET_HOOK_RESULT_OUTPUT, [hook_result_id[0] =
+    rt::m("HookResultId", &rt::STRING).min(36.0), invocation_point[1] =
+    rt::m("InvocationPoint", &rt::ENUM), failure_mode[2] = rt::m("FailureMode",
+    &rt::ENUM), type_name[3] = rt::m("TypeName", &rt::STRING).min(10.0),
+    original_type_name[4] = rt::m("OriginalTypeName", &rt::STRING).min(10.0),
+    type_version_id[5] = rt::m("TypeVersionId", &rt::STRING).min(1.0),
+    type_configuration_version_id[6] = rt::m("TypeConfigurationVersionId", &rt::STRING)
+    .min(1.0), type_arn[7] = rt::m("TypeArn", &rt::STRING), status[8] = rt::m("Status",
+    &rt::ENUM), hook_status_reason[9] = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    invoked_at[10] = rt::m("InvokedAt", &rt::TIMESTAMP), target[11] = rt::m("Target",
+    &HOOK_TARGET), annotations[12] = rt::m("Annotations", &ANNOTATION_LIST)]
 );
 /// The input for the GetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
@@ -126,7 +128,7 @@ pub struct GetStackPolicyInput {
     pub stack_name: String,
 }
 rt::structure!(
-    GetStackPolicyInput, GET_STACK_POLICY_INPUT, [stack_name = rt::m("StackName",
+    GetStackPolicyInput, GET_STACK_POLICY_INPUT, [stack_name[0] = rt::m("StackName",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The output for the GetStackPolicy action.
@@ -136,7 +138,7 @@ pub struct GetStackPolicyOutput {
     pub stack_policy_body: Option<String>,
 }
 rt::structure!(
-    GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, [stack_policy_body =
+    GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, [stack_policy_body[0] =
     rt::m("StackPolicyBody", &rt::STRING).min(1.0)]
 );
 /// The input for a GetTemplate action.
@@ -155,9 +157,9 @@ pub struct GetTemplateInput {
     pub template_stage: Option<TemplateStage>,
 }
 rt::structure!(
-    GetTemplateInput, GET_TEMPLATE_INPUT, [stack_name = rt::m("StackName", &rt::STRING),
-    change_set_name = rt::m("ChangeSetName", &rt::STRING).min(1.0), template_stage =
-    rt::m("TemplateStage", &rt::ENUM)]
+    GetTemplateInput, GET_TEMPLATE_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), change_set_name[1] = rt::m("ChangeSetName", &rt::STRING).min(1.0),
+    template_stage[2] = rt::m("TemplateStage", &rt::ENUM)]
 );
 /// The output for GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -170,8 +172,8 @@ pub struct GetTemplateOutput {
     pub stages_available: Option<Vec<TemplateStage>>,
 }
 rt::structure!(
-    GetTemplateOutput, GET_TEMPLATE_OUTPUT, [template_body = rt::m("TemplateBody",
-    &rt::STRING).min(1.0), stages_available = rt::m("StagesAvailable", &STAGE_LIST)]
+    GetTemplateOutput, GET_TEMPLATE_OUTPUT, [template_body[0] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), stages_available[1] = rt::m("StagesAvailable", &STAGE_LIST)]
 );
 /// The input for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
@@ -203,11 +205,11 @@ pub struct GetTemplateSummaryInput {
     pub template_summary_config: Option<TemplateSummaryConfig>,
 }
 rt::structure!(
-    GetTemplateSummaryInput, GET_TEMPLATE_SUMMARY_INPUT, [template_body =
-    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url = rt::m("TemplateURL",
-    &rt::STRING).min(1.0), stack_name = rt::m("StackName", &rt::STRING).min(1.0),
-    stack_set_name = rt::m("StackSetName", &rt::STRING), call_as = rt::m("CallAs",
-    &rt::ENUM), template_summary_config = rt::m("TemplateSummaryConfig",
+    GetTemplateSummaryInput, GET_TEMPLATE_SUMMARY_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
+    &rt::STRING).min(1.0), stack_name[2] = rt::m("StackName", &rt::STRING).min(1.0),
+    stack_set_name[3] = rt::m("StackSetName", &rt::STRING), call_as[4] = rt::m("CallAs",
+    &rt::ENUM), template_summary_config[5] = rt::m("TemplateSummaryConfig",
     &TEMPLATE_SUMMARY_CONFIG)]
 );
 /// The output for the GetTemplateSummary action.
@@ -237,13 +239,13 @@ pub struct GetTemplateSummaryOutput {
     pub warnings: Option<Warnings>,
 }
 rt::structure!(
-    GetTemplateSummaryOutput, GET_TEMPLATE_SUMMARY_OUTPUT, [parameters =
-    rt::m("Parameters", &PARAMETER_DECLARATIONS), description = rt::m("Description",
-    &rt::STRING).min(1.0), capabilities = rt::m("Capabilities", &CAPABILITIES),
-    capabilities_reason = rt::m("CapabilitiesReason", &rt::STRING), resource_types =
-    rt::m("ResourceTypes", &RESOURCE_TYPES), version = rt::m("Version", &rt::STRING),
-    metadata = rt::m("Metadata", &rt::STRING), declared_transforms =
-    rt::m("DeclaredTransforms", &TRANSFORMS_LIST), resource_identifier_summaries =
-    rt::m("ResourceIdentifierSummaries", &RESOURCE_IDENTIFIER_SUMMARIES), warnings =
+    GetTemplateSummaryOutput, GET_TEMPLATE_SUMMARY_OUTPUT, [parameters[0] =
+    rt::m("Parameters", &PARAMETER_DECLARATIONS), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), capabilities[2] = rt::m("Capabilities", &CAPABILITIES),
+    capabilities_reason[3] = rt::m("CapabilitiesReason", &rt::STRING), resource_types[4]
+    = rt::m("ResourceTypes", &RESOURCE_TYPES), version[5] = rt::m("Version",
+    &rt::STRING), metadata[6] = rt::m("Metadata", &rt::STRING), declared_transforms[7] =
+    rt::m("DeclaredTransforms", &TRANSFORMS_LIST), resource_identifier_summaries[8] =
+    rt::m("ResourceIdentifierSummaries", &RESOURCE_IDENTIFIER_SUMMARIES), warnings[9] =
     rt::m("Warnings", &WARNINGS)]
 );

@@ -72,16 +72,17 @@ pub struct HookResultSummary {
     pub hook_execution_target: Option<String>,
 }
 rt::structure!(
-    HookResultSummary, HOOK_RESULT_SUMMARY, [hook_result_id = rt::m("HookResultId",
-    &rt::STRING).min(36.0), invocation_point = rt::m("InvocationPoint", &rt::ENUM),
-    failure_mode = rt::m("FailureMode", &rt::ENUM), type_name = rt::m("TypeName",
-    &rt::STRING).min(10.0), type_version_id = rt::m("TypeVersionId", &rt::STRING)
-    .min(1.0), type_configuration_version_id = rt::m("TypeConfigurationVersionId",
-    &rt::STRING).min(1.0), status = rt::m("Status", &rt::ENUM), hook_status_reason =
-    rt::m("HookStatusReason", &rt::STRING).min(1.0), invoked_at = rt::m("InvokedAt",
-    &rt::TIMESTAMP), target_type = rt::m("TargetType", &rt::ENUM), target_id =
-    rt::m("TargetId", &rt::STRING).min(1.0), type_arn = rt::m("TypeArn", &rt::STRING),
-    hook_execution_target = rt::m("HookExecutionTarget", &rt::STRING).min(1.0)]
+    HookResultSummary, HOOK_RESULT_SUMMARY, [hook_result_id[0] = rt::m("HookResultId",
+    &rt::STRING).min(36.0), invocation_point[1] = rt::m("InvocationPoint", &rt::ENUM),
+    failure_mode[2] = rt::m("FailureMode", &rt::ENUM), type_name[3] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_version_id[4] = rt::m("TypeVersionId", &rt::STRING)
+    .min(1.0), type_configuration_version_id[5] = rt::m("TypeConfigurationVersionId",
+    &rt::STRING).min(1.0), status[6] = rt::m("Status", &rt::ENUM), hook_status_reason[7]
+    = rt::m("HookStatusReason", &rt::STRING).min(1.0), invoked_at[8] = rt::m("InvokedAt",
+    &rt::TIMESTAMP), target_type[9] = rt::m("TargetType", &rt::ENUM), target_id[10] =
+    rt::m("TargetId", &rt::STRING).min(1.0), type_arn[11] = rt::m("TypeArn",
+    &rt::STRING), hook_execution_target[12] = rt::m("HookExecutionTarget", &rt::STRING)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum HookStatus { HookInProgress = "HOOK_IN_PROGRESS", HookCompleteSucceeded =
@@ -101,10 +102,10 @@ pub struct HookTarget {
     pub action: HookTargetAction,
 }
 rt::structure!(
-    HookTarget, HOOK_TARGET, [target_type = rt::m("TargetType", &rt::ENUM)
-    .flags(rt::REQUIRED), target_type_name = rt::m("TargetTypeName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), target_id = rt::m("TargetId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), action = rt::m("Action", &rt::ENUM)
+    HookTarget, HOOK_TARGET, [target_type[0] = rt::m("TargetType", &rt::ENUM)
+    .flags(rt::REQUIRED), target_type_name[1] = rt::m("TargetTypeName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target_id[2] = rt::m("TargetId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), action[3] = rt::m("Action", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {

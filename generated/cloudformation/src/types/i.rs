@@ -34,13 +34,14 @@ pub struct ImportStacksToStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ImportStacksToStackSetInput, IMPORT_STACKS_TO_STACK_SET_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_ids = rt::m("StackIds",
-    &STACK_ID_LIST), stack_ids_url = rt::m("StackIdsUrl", &rt::STRING).min(1.0),
-    organizational_unit_ids = rt::m("OrganizationalUnitIds",
-    &ORGANIZATIONAL_UNIT_ID_LIST), operation_preferences = rt::m("OperationPreferences",
-    &STACK_SET_OPERATION_PREFERENCES), operation_id = rt::m("OperationId", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as = rt::m("CallAs", &rt::ENUM)]
+    ImportStacksToStackSetInput, IMPORT_STACKS_TO_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_ids[1] =
+    rt::m("StackIds", &STACK_ID_LIST), stack_ids_url[2] = rt::m("StackIdsUrl",
+    &rt::STRING).min(1.0), organizational_unit_ids[3] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), operation_preferences[4] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id[5] =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[6] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportStacksToStackSetOutput {
@@ -48,7 +49,7 @@ pub struct ImportStacksToStackSetOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    ImportStacksToStackSetOutput, IMPORT_STACKS_TO_STACK_SET_OUTPUT, [operation_id =
+    ImportStacksToStackSetOutput, IMPORT_STACKS_TO_STACK_SET_OUTPUT, [operation_id[0] =
     rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 pub static IMPORTS: rt::Schema = rt::Schema::list(

@@ -25,8 +25,8 @@ pub struct ListChangeSetsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChangeSetsInput, LIST_CHANGE_SETS_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token = rt::m("NextToken",
+    ListChangeSetsInput, LIST_CHANGE_SETS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 /// The output for the ListChangeSets action.
@@ -38,8 +38,8 @@ pub struct ListChangeSetsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChangeSetsOutput, LIST_CHANGE_SETS_OUTPUT, [summaries = rt::m("Summaries",
-    &CHANGE_SET_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListChangeSetsOutput, LIST_CHANGE_SETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &CHANGE_SET_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
@@ -47,8 +47,8 @@ pub struct ListExportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsInput, LIST_EXPORTS_INPUT, [next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0)]
+    ListExportsInput, LIST_EXPORTS_INPUT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
@@ -58,8 +58,8 @@ pub struct ListExportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsOutput, LIST_EXPORTS_OUTPUT, [exports = rt::m("Exports", &EXPORTS),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListExportsOutput, LIST_EXPORTS_OUTPUT, [exports[0] = rt::m("Exports", &EXPORTS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesInput {
@@ -69,8 +69,8 @@ pub struct ListGeneratedTemplatesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListGeneratedTemplatesInput, LIST_GENERATED_TEMPLATES_INPUT, [next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
+    ListGeneratedTemplatesInput, LIST_GENERATED_TEMPLATES_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults",
     &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -81,9 +81,9 @@ pub struct ListGeneratedTemplatesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListGeneratedTemplatesOutput, LIST_GENERATED_TEMPLATES_OUTPUT, [summaries =
-    rt::m("Summaries", &TEMPLATE_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0)]
+    ListGeneratedTemplatesOutput, LIST_GENERATED_TEMPLATES_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &TEMPLATE_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsInput {
@@ -110,10 +110,10 @@ pub struct ListHookResultsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHookResultsInput, LIST_HOOK_RESULTS_INPUT, [target_type = rt::m("TargetType",
-    &rt::ENUM), target_id = rt::m("TargetId", &rt::STRING).min(1.0), type_arn =
-    rt::m("TypeArn", &rt::STRING), status = rt::m("Status", &rt::ENUM), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListHookResultsInput, LIST_HOOK_RESULTS_INPUT, [target_type[0] = rt::m("TargetType",
+    &rt::ENUM), target_id[1] = rt::m("TargetId", &rt::STRING).min(1.0), type_arn[2] =
+    rt::m("TypeArn", &rt::STRING), status[3] = rt::m("Status", &rt::ENUM), next_token[4]
+    = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsOutput {
@@ -127,10 +127,10 @@ pub struct ListHookResultsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHookResultsOutput, LIST_HOOK_RESULTS_OUTPUT, [target_type = rt::m("TargetType",
-    &rt::ENUM), target_id = rt::m("TargetId", &rt::STRING).min(1.0), hook_results =
-    rt::m("HookResults", &HOOK_RESULT_SUMMARIES), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0)]
+    ListHookResultsOutput, LIST_HOOK_RESULTS_OUTPUT, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM), target_id[1] = rt::m("TargetId", &rt::STRING)
+    .min(1.0), hook_results[2] = rt::m("HookResults", &HOOK_RESULT_SUMMARIES),
+    next_token[3] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum ListHookResultsTargetType { ChangeSet = "CHANGE_SET", Stack = "STACK",
@@ -144,8 +144,9 @@ pub struct ListImportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsInput, LIST_IMPORTS_INPUT, [export_name = rt::m("ExportName", &rt::STRING)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListImportsInput, LIST_IMPORTS_INPUT, [export_name[0] = rt::m("ExportName",
+    &rt::STRING).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
@@ -155,8 +156,8 @@ pub struct ListImportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsOutput, LIST_IMPORTS_OUTPUT, [imports = rt::m("Imports", &IMPORTS),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListImportsOutput, LIST_IMPORTS_OUTPUT, [imports[0] = rt::m("Imports", &IMPORTS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesInput {
@@ -171,9 +172,9 @@ pub struct ListResourceScanRelatedResourcesInput {
 }
 rt::structure!(
     ListResourceScanRelatedResourcesInput, LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT,
-    [resource_scan_id = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
-    resources = rt::m("Resources", &SCANNED_RESOURCE_IDENTIFIERS).flags(rt::REQUIRED),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0), max_results =
+    [resource_scan_id[0] = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
+    resources[1] = rt::m("Resources", &SCANNED_RESOURCE_IDENTIFIERS).flags(rt::REQUIRED),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
     rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -185,8 +186,8 @@ pub struct ListResourceScanRelatedResourcesOutput {
 }
 rt::structure!(
     ListResourceScanRelatedResourcesOutput, LIST_RESOURCE_SCAN_RELATED_RESOURCES_OUTPUT,
-    [related_resources = rt::m("RelatedResources", &RELATED_RESOURCES), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0)]
+    [related_resources[0] = rt::m("RelatedResources", &RELATED_RESOURCES), next_token[1]
+    = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesInput {
@@ -206,13 +207,13 @@ pub struct ListResourceScanResourcesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListResourceScanResourcesInput, LIST_RESOURCE_SCAN_RESOURCES_INPUT, [resource_scan_id
-    = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED), resource_identifier =
-    rt::m("ResourceIdentifier", &rt::STRING), resource_type_prefix =
-    rt::m("ResourceTypePrefix", &rt::STRING), tag_key = rt::m("TagKey", &rt::STRING)
-    .min(1.0), tag_value = rt::m("TagValue", &rt::STRING).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER)]
+    ListResourceScanResourcesInput, LIST_RESOURCE_SCAN_RESOURCES_INPUT,
+    [resource_scan_id[0] = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
+    resource_identifier[1] = rt::m("ResourceIdentifier", &rt::STRING),
+    resource_type_prefix[2] = rt::m("ResourceTypePrefix", &rt::STRING), tag_key[3] =
+    rt::m("TagKey", &rt::STRING).min(1.0), tag_value[4] = rt::m("TagValue", &rt::STRING)
+    .min(1.0), next_token[5] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesOutput {
@@ -222,9 +223,9 @@ pub struct ListResourceScanResourcesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourceScanResourcesOutput, LIST_RESOURCE_SCAN_RESOURCES_OUTPUT, [resources =
-    rt::m("Resources", &SCANNED_RESOURCES), next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0)]
+    ListResourceScanResourcesOutput, LIST_RESOURCE_SCAN_RESOURCES_OUTPUT, [resources[0] =
+    rt::m("Resources", &SCANNED_RESOURCES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansInput {
@@ -236,9 +237,9 @@ pub struct ListResourceScansInput {
     pub scan_type_filter: Option<ScanType>,
 }
 rt::structure!(
-    ListResourceScansInput, LIST_RESOURCE_SCANS_INPUT, [next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER),
-    scan_type_filter = rt::m("ScanTypeFilter", &rt::ENUM)]
+    ListResourceScansInput, LIST_RESOURCE_SCANS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER), scan_type_filter[2] = rt::m("ScanTypeFilter", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansOutput {
@@ -248,8 +249,8 @@ pub struct ListResourceScansOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourceScansOutput, LIST_RESOURCE_SCANS_OUTPUT, [resource_scan_summaries =
-    rt::m("ResourceScanSummaries", &RESOURCE_SCAN_SUMMARIES), next_token =
+    ListResourceScansOutput, LIST_RESOURCE_SCANS_OUTPUT, [resource_scan_summaries[0] =
+    rt::m("ResourceScanSummaries", &RESOURCE_SCAN_SUMMARIES), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -283,14 +284,14 @@ pub struct ListStackInstanceResourceDriftsInput {
 }
 rt::structure!(
     ListStackInstanceResourceDriftsInput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT,
-    [stack_set_name = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token
-    = rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), stack_instance_resource_drift_statuses =
-    rt::m("StackInstanceResourceDriftStatuses", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
-    .min(1.0), stack_instance_account = rt::m("StackInstanceAccount", &rt::STRING)
-    .flags(rt::REQUIRED), stack_instance_region = rt::m("StackInstanceRegion",
-    &rt::STRING).flags(rt::REQUIRED), operation_id = rt::m("OperationId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), call_as = rt::m("CallAs", &rt::ENUM)]
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), stack_instance_resource_drift_statuses[3]
+    = rt::m("StackInstanceResourceDriftStatuses", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
+    .min(1.0), stack_instance_account[4] = rt::m("StackInstanceAccount", &rt::STRING)
+    .flags(rt::REQUIRED), stack_instance_region[5] = rt::m("StackInstanceRegion",
+    &rt::STRING).flags(rt::REQUIRED), operation_id[6] = rt::m("OperationId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), call_as[7] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstanceResourceDriftsOutput {
@@ -301,8 +302,8 @@ pub struct ListStackInstanceResourceDriftsOutput {
 }
 rt::structure!(
     ListStackInstanceResourceDriftsOutput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT,
-    [summaries = rt::m("Summaries", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [summaries[0] = rt::m("Summaries", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstancesInput {
@@ -327,12 +328,12 @@ pub struct ListStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackInstancesInput, LIST_STACK_INSTANCES_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), filters = rt::m("Filters", &STACK_INSTANCE_FILTERS),
-    stack_instance_account = rt::m("StackInstanceAccount", &rt::STRING),
-    stack_instance_region = rt::m("StackInstanceRegion", &rt::STRING), call_as =
+    ListStackInstancesInput, LIST_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), filters[3] = rt::m("Filters", &STACK_INSTANCE_FILTERS),
+    stack_instance_account[4] = rt::m("StackInstanceAccount", &rt::STRING),
+    stack_instance_region[5] = rt::m("StackInstanceRegion", &rt::STRING), call_as[6] =
     rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -343,8 +344,8 @@ pub struct ListStackInstancesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackInstancesOutput, LIST_STACK_INSTANCES_OUTPUT, [summaries =
-    rt::m("Summaries", &STACK_INSTANCE_SUMMARIES), next_token = rt::m("NextToken",
+    ListStackInstancesOutput, LIST_STACK_INSTANCES_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &STACK_INSTANCE_SUMMARIES), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -357,10 +358,10 @@ pub struct ListStackRefactorActionsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListStackRefactorActionsInput, LIST_STACK_REFACTOR_ACTIONS_INPUT, [stack_refactor_id
-    = rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0)]
+    ListStackRefactorActionsInput, LIST_STACK_REFACTOR_ACTIONS_INPUT,
+    [stack_refactor_id[0] = rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsOutput {
@@ -371,8 +372,8 @@ pub struct ListStackRefactorActionsOutput {
 }
 rt::structure!(
     ListStackRefactorActionsOutput, LIST_STACK_REFACTOR_ACTIONS_OUTPUT,
-    [stack_refactor_actions = rt::m("StackRefactorActions", &STACK_REFACTOR_ACTIONS)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [stack_refactor_actions[0] = rt::m("StackRefactorActions", &STACK_REFACTOR_ACTIONS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsInput {
@@ -384,10 +385,10 @@ pub struct ListStackRefactorsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListStackRefactorsInput, LIST_STACK_REFACTORS_INPUT, [execution_status_filter =
-    rt::m("ExecutionStatusFilter", &STACK_REFACTOR_EXECUTION_STATUS_FILTER), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0)]
+    ListStackRefactorsInput, LIST_STACK_REFACTORS_INPUT, [execution_status_filter[0] =
+    rt::m("ExecutionStatusFilter", &STACK_REFACTOR_EXECUTION_STATUS_FILTER),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsOutput {
@@ -404,9 +405,9 @@ pub struct ListStackRefactorsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackRefactorsOutput, LIST_STACK_REFACTORS_OUTPUT, [stack_refactor_summaries =
+    ListStackRefactorsOutput, LIST_STACK_REFACTORS_OUTPUT, [stack_refactor_summaries[0] =
     rt::m("StackRefactorSummaries", &STACK_REFACTOR_SUMMARIES).flags(rt::REQUIRED),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for the ListStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -420,9 +421,9 @@ pub struct ListStackResourcesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackResourcesInput, LIST_STACK_RESOURCES_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0)]
+    ListStackResourcesInput, LIST_STACK_RESOURCES_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a ListStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -433,8 +434,8 @@ pub struct ListStackResourcesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackResourcesOutput, LIST_STACK_RESOURCES_OUTPUT, [stack_resource_summaries =
-    rt::m("StackResourceSummaries", &STACK_RESOURCE_SUMMARIES), next_token =
+    ListStackResourcesOutput, LIST_STACK_RESOURCES_OUTPUT, [stack_resource_summaries[0] =
+    rt::m("StackResourceSummaries", &STACK_RESOURCE_SUMMARIES), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -455,9 +456,9 @@ pub struct ListStackSetAutoDeploymentTargetsInput {
 }
 rt::structure!(
     ListStackSetAutoDeploymentTargetsInput, LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_INPUT,
-    [stack_set_name = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token
-    = rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), call_as = rt::m("CallAs", &rt::ENUM)]
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetAutoDeploymentTargetsOutput {
@@ -468,8 +469,8 @@ pub struct ListStackSetAutoDeploymentTargetsOutput {
 }
 rt::structure!(
     ListStackSetAutoDeploymentTargetsOutput,
-    LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT, [summaries = rt::m("Summaries",
-    &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES), next_token = rt::m("NextToken",
+    LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -494,11 +495,11 @@ pub struct ListStackSetOperationResultsInput {
 }
 rt::structure!(
     ListStackSetOperationResultsInput, LIST_STACK_SET_OPERATION_RESULTS_INPUT,
-    [stack_set_name = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-    operation_id = rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), call_as = rt::m("CallAs", &rt::ENUM),
-    filters = rt::m("Filters", &OPERATION_RESULT_FILTERS)]
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    operation_id[1] = rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), call_as[4] = rt::m("CallAs", &rt::ENUM),
+    filters[5] = rt::m("Filters", &OPERATION_RESULT_FILTERS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationResultsOutput {
@@ -509,8 +510,8 @@ pub struct ListStackSetOperationResultsOutput {
 }
 rt::structure!(
     ListStackSetOperationResultsOutput, LIST_STACK_SET_OPERATION_RESULTS_OUTPUT,
-    [summaries = rt::m("Summaries", &STACK_SET_OPERATION_RESULT_SUMMARIES), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0)]
+    [summaries[0] = rt::m("Summaries", &STACK_SET_OPERATION_RESULT_SUMMARIES),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsInput {
@@ -529,10 +530,10 @@ pub struct ListStackSetOperationsInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackSetOperationsInput, LIST_STACK_SET_OPERATIONS_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), call_as = rt::m("CallAs", &rt::ENUM)]
+    ListStackSetOperationsInput, LIST_STACK_SET_OPERATIONS_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsOutput {
@@ -542,9 +543,9 @@ pub struct ListStackSetOperationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackSetOperationsOutput, LIST_STACK_SET_OPERATIONS_OUTPUT, [summaries =
-    rt::m("Summaries", &STACK_SET_OPERATION_SUMMARIES), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0)]
+    ListStackSetOperationsOutput, LIST_STACK_SET_OPERATIONS_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &STACK_SET_OPERATION_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsInput {
@@ -563,9 +564,9 @@ pub struct ListStackSetsInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackSetsInput, LIST_STACK_SETS_INPUT, [next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    status = rt::m("Status", &rt::ENUM), call_as = rt::m("CallAs", &rt::ENUM)]
+    ListStackSetsInput, LIST_STACK_SETS_INPUT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    status[2] = rt::m("Status", &rt::ENUM), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsOutput {
@@ -575,8 +576,8 @@ pub struct ListStackSetsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackSetsOutput, LIST_STACK_SETS_OUTPUT, [summaries = rt::m("Summaries",
-    &STACK_SET_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListStackSetsOutput, LIST_STACK_SETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &STACK_SET_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -587,8 +588,8 @@ pub struct ListStacksInput {
     pub stack_status_filter: Option<Vec<StackStatus>>,
 }
 rt::structure!(
-    ListStacksInput, LIST_STACKS_INPUT, [next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0), stack_status_filter = rt::m("StackStatusFilter", &STACK_STATUS_FILTER)]
+    ListStacksInput, LIST_STACKS_INPUT, [next_token[0] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), stack_status_filter[1] = rt::m("StackStatusFilter", &STACK_STATUS_FILTER)]
 );
 /// The output for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -599,8 +600,8 @@ pub struct ListStacksOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStacksOutput, LIST_STACKS_OUTPUT, [stack_summaries = rt::m("StackSummaries",
-    &STACK_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListStacksOutput, LIST_STACKS_OUTPUT, [stack_summaries[0] = rt::m("StackSummaries",
+    &STACK_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsInput {
@@ -626,11 +627,11 @@ pub struct ListTypeRegistrationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeRegistrationsInput, LIST_TYPE_REGISTRATIONS_INPUT, [type_ = rt::m("Type",
-    &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0), type_arn =
-    rt::m("TypeArn", &rt::STRING), registration_status_filter =
-    rt::m("RegistrationStatusFilter", &rt::ENUM), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListTypeRegistrationsInput, LIST_TYPE_REGISTRATIONS_INPUT, [type_[0] = rt::m("Type",
+    &rt::ENUM), type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), type_arn[2] =
+    rt::m("TypeArn", &rt::STRING), registration_status_filter[3] =
+    rt::m("RegistrationStatusFilter", &rt::ENUM), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[5] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsOutput {
@@ -642,9 +643,9 @@ pub struct ListTypeRegistrationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeRegistrationsOutput, LIST_TYPE_REGISTRATIONS_OUTPUT, [registration_token_list
-    = rt::m("RegistrationTokenList", &REGISTRATION_TOKEN_LIST), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListTypeRegistrationsOutput, LIST_TYPE_REGISTRATIONS_OUTPUT,
+    [registration_token_list[0] = rt::m("RegistrationTokenList",
+    &REGISTRATION_TOKEN_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsInput {
@@ -679,12 +680,12 @@ pub struct ListTypeVersionsInput {
     pub publisher_id: Option<String>,
 }
 rt::structure!(
-    ListTypeVersionsInput, LIST_TYPE_VERSIONS_INPUT, [type_ = rt::m("Type", &rt::ENUM),
-    type_name = rt::m("TypeName", &rt::STRING).min(10.0), arn = rt::m("Arn",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), deprecated_status =
-    rt::m("DeprecatedStatus", &rt::ENUM), publisher_id = rt::m("PublisherId",
-    &rt::STRING).min(1.0)]
+    ListTypeVersionsInput, LIST_TYPE_VERSIONS_INPUT, [type_[0] = rt::m("Type",
+    &rt::ENUM), type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), arn[2] =
+    rt::m("Arn", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING).min(1.0),
+    deprecated_status[5] = rt::m("DeprecatedStatus", &rt::ENUM), publisher_id[6] =
+    rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsOutput {
@@ -694,8 +695,8 @@ pub struct ListTypeVersionsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeVersionsOutput, LIST_TYPE_VERSIONS_OUTPUT, [type_version_summaries =
-    rt::m("TypeVersionSummaries", &TYPE_VERSION_SUMMARIES), next_token =
+    ListTypeVersionsOutput, LIST_TYPE_VERSIONS_OUTPUT, [type_version_summaries[0] =
+    rt::m("TypeVersionSummaries", &TYPE_VERSION_SUMMARIES), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -740,11 +741,11 @@ pub struct ListTypesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypesInput, LIST_TYPES_INPUT, [visibility = rt::m("Visibility", &rt::ENUM),
-    provisioning_type = rt::m("ProvisioningType", &rt::ENUM), deprecated_status =
-    rt::m("DeprecatedStatus", &rt::ENUM), type_ = rt::m("Type", &rt::ENUM), filters =
-    rt::m("Filters", &TYPE_FILTERS), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListTypesInput, LIST_TYPES_INPUT, [visibility[0] = rt::m("Visibility", &rt::ENUM),
+    provisioning_type[1] = rt::m("ProvisioningType", &rt::ENUM), deprecated_status[2] =
+    rt::m("DeprecatedStatus", &rt::ENUM), type_[3] = rt::m("Type", &rt::ENUM), filters[4]
+    = rt::m("Filters", &TYPE_FILTERS), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[6] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypesOutput {
@@ -754,8 +755,8 @@ pub struct ListTypesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypesOutput, LIST_TYPES_OUTPUT, [type_summaries = rt::m("TypeSummaries",
-    &TYPE_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListTypesOutput, LIST_TYPES_OUTPUT, [type_summaries[0] = rt::m("TypeSummaries",
+    &TYPE_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 #[derive(Clone, Default, PartialEq)]
@@ -768,9 +769,9 @@ pub struct LiveResourceDrift {
     pub drift_detection_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    LiveResourceDrift, LIVE_RESOURCE_DRIFT, [previous_value = rt::m("PreviousValue",
-    &rt::STRING), actual_value = rt::m("ActualValue", &rt::STRING),
-    drift_detection_timestamp = rt::m("DriftDetectionTimestamp", &rt::TIMESTAMP)]
+    LiveResourceDrift, LIVE_RESOURCE_DRIFT, [previous_value[0] = rt::m("PreviousValue",
+    &rt::STRING), actual_value[1] = rt::m("ActualValue", &rt::STRING),
+    drift_detection_timestamp[2] = rt::m("DriftDetectionTimestamp", &rt::TIMESTAMP)]
 );
 /// Contains logging configuration information for an extension.
 #[derive(Clone, Default, PartialEq)]
@@ -781,8 +782,8 @@ pub struct LoggingConfig {
     pub log_group_name: String,
 }
 rt::structure!(
-    LoggingConfig, LOGGING_CONFIG, [log_role_arn = rt::m("LogRoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), log_group_name = rt::m("LogGroupName", &rt::STRING)
+    LoggingConfig, LOGGING_CONFIG, [log_role_arn[0] = rt::m("LogRoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), log_group_name[1] = rt::m("LogGroupName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOGICAL_RESOURCE_IDS: rt::Schema = rt::Schema::list(

@@ -16,7 +16,7 @@ pub struct ManagedExecution {
     pub active: Option<bool>,
 }
 rt::structure!(
-    ManagedExecution, MANAGED_EXECUTION, [active = rt::m("Active", &rt::BOOLEAN)]
+    ManagedExecution, MANAGED_EXECUTION, [active[0] = rt::m("Active", &rt::BOOLEAN)]
 );
 /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
 ///
@@ -39,6 +39,6 @@ pub struct ModuleInfo {
     pub logical_id_hierarchy: Option<String>,
 }
 rt::structure!(
-    ModuleInfo, MODULE_INFO, [type_hierarchy = rt::m("TypeHierarchy", &rt::STRING),
-    logical_id_hierarchy = rt::m("LogicalIdHierarchy", &rt::STRING)]
+    ModuleInfo, MODULE_INFO, [type_hierarchy[0] = rt::m("TypeHierarchy", &rt::STRING),
+    logical_id_hierarchy[1] = rt::m("LogicalIdHierarchy", &rt::STRING)]
 );

@@ -20,8 +20,8 @@ pub struct OperationEntry {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    OperationEntry, OPERATION_ENTRY, [operation_type = rt::m("OperationType", &rt::ENUM),
-    operation_id = rt::m("OperationId", &rt::STRING)]
+    OperationEntry, OPERATION_ENTRY, [operation_type[0] = rt::m("OperationType",
+    &rt::ENUM), operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 /// Contains detailed information about an event that occurred during a CloudFormation operation.
 #[derive(Clone, Default, PartialEq)]
@@ -82,26 +82,28 @@ pub struct OperationEvent {
     pub validation_path: Option<String>,
 }
 rt::structure!(
-    OperationEvent, OPERATION_EVENT, [event_id = rt::m("EventId", &rt::STRING), stack_id
-    = rt::m("StackId", &rt::STRING), operation_id = rt::m("OperationId", &rt::STRING),
-    operation_type = rt::m("OperationType", &rt::ENUM), operation_status =
-    rt::m("OperationStatus", &rt::ENUM), event_type = rt::m("EventType", &rt::ENUM),
-    logical_resource_id = rt::m("LogicalResourceId", &rt::STRING), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
-    &rt::STRING).min(1.0), timestamp = rt::m("Timestamp", &rt::TIMESTAMP), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP),
-    resource_status = rt::m("ResourceStatus", &rt::ENUM), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), resource_properties =
-    rt::m("ResourceProperties", &rt::STRING), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type = rt::m("HookType",
-    &rt::STRING).min(1.0), hook_status = rt::m("HookStatus", &rt::ENUM),
-    hook_status_reason = rt::m("HookStatusReason", &rt::STRING).min(1.0),
-    hook_invocation_point = rt::m("HookInvocationPoint", &rt::ENUM), hook_failure_mode =
-    rt::m("HookFailureMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
-    &rt::ENUM), validation_failure_mode = rt::m("ValidationFailureMode", &rt::ENUM),
-    validation_name = rt::m("ValidationName", &rt::STRING), validation_status =
-    rt::m("ValidationStatus", &rt::ENUM), validation_status_reason =
-    rt::m("ValidationStatusReason", &rt::STRING), validation_path =
+    OperationEvent, OPERATION_EVENT, [event_id[0] = rt::m("EventId", &rt::STRING),
+    stack_id[1] = rt::m("StackId", &rt::STRING), operation_id[2] = rt::m("OperationId",
+    &rt::STRING), operation_type[3] = rt::m("OperationType", &rt::ENUM),
+    operation_status[4] = rt::m("OperationStatus", &rt::ENUM), event_type[5] =
+    rt::m("EventType", &rt::ENUM), logical_resource_id[6] = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id[7] = rt::m("PhysicalResourceId", &rt::STRING),
+    resource_type[8] = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp[9] =
+    rt::m("Timestamp", &rt::TIMESTAMP), start_time[10] = rt::m("StartTime",
+    &rt::TIMESTAMP), end_time[11] = rt::m("EndTime", &rt::TIMESTAMP), resource_status[12]
+    = rt::m("ResourceStatus", &rt::ENUM), resource_status_reason[13] =
+    rt::m("ResourceStatusReason", &rt::STRING), resource_properties[14] =
+    rt::m("ResourceProperties", &rt::STRING), client_request_token[15] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type[16] = rt::m("HookType",
+    &rt::STRING).min(1.0), hook_status[17] = rt::m("HookStatus", &rt::ENUM),
+    hook_status_reason[18] = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    hook_invocation_point[19] = rt::m("HookInvocationPoint", &rt::ENUM),
+    hook_failure_mode[20] = rt::m("HookFailureMode", &rt::ENUM), detailed_status[21] =
+    rt::m("DetailedStatus", &rt::ENUM), validation_failure_mode[22] =
+    rt::m("ValidationFailureMode", &rt::ENUM), validation_name[23] =
+    rt::m("ValidationName", &rt::STRING), validation_status[24] =
+    rt::m("ValidationStatus", &rt::ENUM), validation_status_reason[25] =
+    rt::m("ValidationStatusReason", &rt::STRING), validation_path[26] =
     rt::m("ValidationPath", &rt::STRING)]
 );
 pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
@@ -139,8 +141,8 @@ pub struct OperationResultFilter {
     pub values: Option<String>,
 }
 rt::structure!(
-    OperationResultFilter, OPERATION_RESULT_FILTER, [name = rt::m("Name", &rt::ENUM),
-    values = rt::m("Values", &rt::STRING).min(6.0)]
+    OperationResultFilter, OPERATION_RESULT_FILTER, [name[0] = rt::m("Name", &rt::ENUM),
+    values[1] = rt::m("Values", &rt::STRING).min(6.0)]
 );
 rt::string_enum! {
     pub enum OperationResultFilterName { OperationResultStatus =
@@ -187,9 +189,9 @@ pub struct Output {
     pub export_name: Option<String>,
 }
 rt::structure!(
-    Output, OUTPUT, [output_key = rt::m("OutputKey", &rt::STRING), output_value =
-    rt::m("OutputValue", &rt::STRING), description = rt::m("Description", &rt::STRING)
-    .min(1.0), export_name = rt::m("ExportName", &rt::STRING)]
+    Output, OUTPUT, [output_key[0] = rt::m("OutputKey", &rt::STRING), output_value[1] =
+    rt::m("OutputValue", &rt::STRING), description[2] = rt::m("Description", &rt::STRING)
+    .min(1.0), export_name[3] = rt::m("ExportName", &rt::STRING)]
 );
 pub static OUTPUTS: rt::Schema = rt::Schema::list(
     "Outputs",

@@ -16,9 +16,9 @@ pub struct Parameter {
     pub resolved_value: Option<String>,
 }
 rt::structure!(
-    Parameter, PARAMETER, [parameter_key = rt::m("ParameterKey", &rt::STRING),
-    parameter_value = rt::m("ParameterValue", &rt::STRING), use_previous_value =
-    rt::m("UsePreviousValue", &rt::BOOLEAN), resolved_value = rt::m("ResolvedValue",
+    Parameter, PARAMETER, [parameter_key[0] = rt::m("ParameterKey", &rt::STRING),
+    parameter_value[1] = rt::m("ParameterValue", &rt::STRING), use_previous_value[2] =
+    rt::m("UsePreviousValue", &rt::BOOLEAN), resolved_value[3] = rt::m("ResolvedValue",
     &rt::STRING)]
 );
 /// A set of criteria that CloudFormation uses to validate parameter values. Although other constraints might be defined in the stack template, CloudFormation returns only the `AllowedValues` property.
@@ -28,8 +28,8 @@ pub struct ParameterConstraints {
     pub allowed_values: Option<Vec<String>>,
 }
 rt::structure!(
-    ParameterConstraints, PARAMETER_CONSTRAINTS, [allowed_values = rt::m("AllowedValues",
-    &ALLOWED_VALUES)]
+    ParameterConstraints, PARAMETER_CONSTRAINTS, [allowed_values[0] =
+    rt::m("AllowedValues", &ALLOWED_VALUES)]
 );
 /// The `ParameterDeclaration` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -48,11 +48,12 @@ pub struct ParameterDeclaration {
     pub parameter_constraints: Option<ParameterConstraints>,
 }
 rt::structure!(
-    ParameterDeclaration, PARAMETER_DECLARATION, [parameter_key = rt::m("ParameterKey",
-    &rt::STRING), default_value = rt::m("DefaultValue", &rt::STRING), parameter_type =
-    rt::m("ParameterType", &rt::STRING), no_echo = rt::m("NoEcho", &rt::BOOLEAN),
-    description = rt::m("Description", &rt::STRING).min(1.0), parameter_constraints =
-    rt::m("ParameterConstraints", &PARAMETER_CONSTRAINTS)]
+    ParameterDeclaration, PARAMETER_DECLARATION, [parameter_key[0] =
+    rt::m("ParameterKey", &rt::STRING), default_value[1] = rt::m("DefaultValue",
+    &rt::STRING), parameter_type[2] = rt::m("ParameterType", &rt::STRING), no_echo[3] =
+    rt::m("NoEcho", &rt::BOOLEAN), description[4] = rt::m("Description", &rt::STRING)
+    .min(1.0), parameter_constraints[5] = rt::m("ParameterConstraints",
+    &PARAMETER_CONSTRAINTS)]
 );
 pub static PARAMETER_DECLARATIONS: rt::Schema = rt::Schema::list(
     "ParameterDeclarations",
@@ -80,7 +81,7 @@ pub struct PhysicalResourceIdContextKeyValuePair {
 }
 rt::structure!(
     PhysicalResourceIdContextKeyValuePair, PHYSICAL_RESOURCE_ID_CONTEXT_KEY_VALUE_PAIR,
-    [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value = rt::m("Value",
+    [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value[1] = rt::m("Value",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -105,10 +106,10 @@ pub struct PropertyDifference {
     pub difference_type: DifferenceType,
 }
 rt::structure!(
-    PropertyDifference, PROPERTY_DIFFERENCE, [property_path = rt::m("PropertyPath",
-    &rt::STRING).flags(rt::REQUIRED), expected_value = rt::m("ExpectedValue",
-    &rt::STRING).flags(rt::REQUIRED), actual_value = rt::m("ActualValue", &rt::STRING)
-    .flags(rt::REQUIRED), difference_type = rt::m("DifferenceType", &rt::ENUM)
+    PropertyDifference, PROPERTY_DIFFERENCE, [property_path[0] = rt::m("PropertyPath",
+    &rt::STRING).flags(rt::REQUIRED), expected_value[1] = rt::m("ExpectedValue",
+    &rt::STRING).flags(rt::REQUIRED), actual_value[2] = rt::m("ActualValue", &rt::STRING)
+    .flags(rt::REQUIRED), difference_type[3] = rt::m("DifferenceType", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 pub static PROPERTY_DIFFERENCES: rt::Schema = rt::Schema::list(
@@ -147,9 +148,9 @@ pub struct PublishTypeInput {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    PublishTypeInput, PUBLISH_TYPE_INPUT, [type_ = rt::m("Type", &rt::ENUM), arn =
-    rt::m("Arn", &rt::STRING), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
-    public_version_number = rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
+    PublishTypeInput, PUBLISH_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM), arn[1] =
+    rt::m("Arn", &rt::STRING), type_name[2] = rt::m("TypeName", &rt::STRING).min(10.0),
+    public_version_number[3] = rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishTypeOutput {
@@ -157,7 +158,7 @@ pub struct PublishTypeOutput {
     pub public_type_arn: Option<String>,
 }
 rt::structure!(
-    PublishTypeOutput, PUBLISH_TYPE_OUTPUT, [public_type_arn = rt::m("PublicTypeArn",
+    PublishTypeOutput, PUBLISH_TYPE_OUTPUT, [public_type_arn[0] = rt::m("PublicTypeArn",
     &rt::STRING)]
 );
 rt::string_enum! {

@@ -21,13 +21,13 @@ pub struct RecordHandlerProgressInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    RecordHandlerProgressInput, RECORD_HANDLER_PROGRESS_INPUT, [bearer_token =
-    rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), operation_status =
-    rt::m("OperationStatus", &rt::ENUM).flags(rt::REQUIRED), current_operation_status =
-    rt::m("CurrentOperationStatus", &rt::ENUM), status_message = rt::m("StatusMessage",
-    &rt::STRING), error_code = rt::m("ErrorCode", &rt::ENUM), resource_model =
-    rt::m("ResourceModel", &rt::STRING).min(1.0), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
+    RecordHandlerProgressInput, RECORD_HANDLER_PROGRESS_INPUT, [bearer_token[0] =
+    rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), operation_status[1] =
+    rt::m("OperationStatus", &rt::ENUM).flags(rt::REQUIRED), current_operation_status[2]
+    = rt::m("CurrentOperationStatus", &rt::ENUM), status_message[3] =
+    rt::m("StatusMessage", &rt::STRING), error_code[4] = rt::m("ErrorCode", &rt::ENUM),
+    resource_model[5] = rt::m("ResourceModel", &rt::STRING).min(1.0),
+    client_request_token[6] = rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordHandlerProgressOutput {}
@@ -51,8 +51,8 @@ pub struct RegisterPublisherInput {
     pub connection_arn: Option<String>,
 }
 rt::structure!(
-    RegisterPublisherInput, REGISTER_PUBLISHER_INPUT, [accept_terms_and_conditions =
-    rt::m("AcceptTermsAndConditions", &rt::BOOLEAN), connection_arn =
+    RegisterPublisherInput, REGISTER_PUBLISHER_INPUT, [accept_terms_and_conditions[0] =
+    rt::m("AcceptTermsAndConditions", &rt::BOOLEAN), connection_arn[1] =
     rt::m("ConnectionArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -61,7 +61,7 @@ pub struct RegisterPublisherOutput {
     pub publisher_id: Option<String>,
 }
 rt::structure!(
-    RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, [publisher_id =
+    RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, [publisher_id[0] =
     rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -103,12 +103,13 @@ pub struct RegisterTypeInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    RegisterTypeInput, REGISTER_TYPE_INPUT, [type_ = rt::m("Type", &rt::ENUM), type_name
-    = rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED).min(10.0),
-    schema_handler_package = rt::m("SchemaHandlerPackage", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), logging_config = rt::m("LoggingConfig",
-    &LOGGING_CONFIG), execution_role_arn = rt::m("ExecutionRoleArn", &rt::STRING)
-    .min(1.0), client_request_token = rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
+    RegisterTypeInput, REGISTER_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED).min(10.0),
+    schema_handler_package[2] = rt::m("SchemaHandlerPackage", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), logging_config[3] = rt::m("LoggingConfig",
+    &LOGGING_CONFIG), execution_role_arn[4] = rt::m("ExecutionRoleArn", &rt::STRING)
+    .min(1.0), client_request_token[5] = rt::m("ClientRequestToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeOutput {
@@ -118,7 +119,7 @@ pub struct RegisterTypeOutput {
     pub registration_token: Option<String>,
 }
 rt::structure!(
-    RegisterTypeOutput, REGISTER_TYPE_OUTPUT, [registration_token =
+    RegisterTypeOutput, REGISTER_TYPE_OUTPUT, [registration_token[0] =
     rt::m("RegistrationToken", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -143,8 +144,8 @@ pub struct RemoveAliasInput {
     pub alias_name: String,
 }
 rt::structure!(
-    RemoveAliasInput, REMOVE_ALIAS_INPUT, [alias_name = rt::m("AliasName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    RemoveAliasInput, REMOVE_ALIAS_INPUT, [alias_name[0] = rt::m("AliasName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum Replacement { True = "True", False = "False", Conditional = "Conditional" }
@@ -166,11 +167,11 @@ pub struct RequiredActivatedType {
     pub supported_major_versions: Option<Vec<i32>>,
 }
 rt::structure!(
-    RequiredActivatedType, REQUIRED_ACTIVATED_TYPE, [type_name_alias =
-    rt::m("TypeNameAlias", &rt::STRING).min(10.0), original_type_name =
-    rt::m("OriginalTypeName", &rt::STRING).min(10.0), publisher_id = rt::m("PublisherId",
-    &rt::STRING).min(1.0), supported_major_versions = rt::m("SupportedMajorVersions",
-    &SUPPORTED_MAJOR_VERSIONS)]
+    RequiredActivatedType, REQUIRED_ACTIVATED_TYPE, [type_name_alias[0] =
+    rt::m("TypeNameAlias", &rt::STRING).min(10.0), original_type_name[1] =
+    rt::m("OriginalTypeName", &rt::STRING).min(10.0), publisher_id[2] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), supported_major_versions[3] =
+    rt::m("SupportedMajorVersions", &SUPPORTED_MAJOR_VERSIONS)]
 );
 pub static REQUIRED_ACTIVATED_TYPES: rt::Schema = rt::Schema::list(
     "RequiredActivatedTypes",
@@ -238,19 +239,19 @@ pub struct ResourceChange {
     pub previous_deployment_context: Option<String>,
 }
 rt::structure!(
-    ResourceChange, RESOURCE_CHANGE, [policy_action = rt::m("PolicyAction", &rt::ENUM),
-    action = rt::m("Action", &rt::ENUM), logical_resource_id = rt::m("LogicalResourceId",
-    &rt::STRING), physical_resource_id = rt::m("PhysicalResourceId", &rt::STRING),
-    resource_type = rt::m("ResourceType", &rt::STRING).min(1.0), replacement =
-    rt::m("Replacement", &rt::ENUM), scope = rt::m("Scope", &SCOPE),
-    resource_drift_status = rt::m("ResourceDriftStatus", &rt::ENUM),
-    resource_drift_ignored_attributes = rt::m("ResourceDriftIgnoredAttributes",
-    &RESOURCE_DRIFT_IGNORED_ATTRIBUTES), details = rt::m("Details",
-    &RESOURCE_CHANGE_DETAILS), change_set_id = rt::m("ChangeSetId", &rt::STRING)
-    .min(1.0), module_info = rt::m("ModuleInfo", &MODULE_INFO), before_context =
-    rt::m("BeforeContext", &rt::STRING), after_context = rt::m("AfterContext",
-    &rt::STRING), previous_deployment_context = rt::m("PreviousDeploymentContext",
-    &rt::STRING)]
+    ResourceChange, RESOURCE_CHANGE, [policy_action[0] = rt::m("PolicyAction",
+    &rt::ENUM), action[1] = rt::m("Action", &rt::ENUM), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING), physical_resource_id[3] =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), replacement[5] = rt::m("Replacement", &rt::ENUM), scope[6] =
+    rt::m("Scope", &SCOPE), resource_drift_status[7] = rt::m("ResourceDriftStatus",
+    &rt::ENUM), resource_drift_ignored_attributes[8] =
+    rt::m("ResourceDriftIgnoredAttributes", &RESOURCE_DRIFT_IGNORED_ATTRIBUTES),
+    details[9] = rt::m("Details", &RESOURCE_CHANGE_DETAILS), change_set_id[10] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), module_info[11] = rt::m("ModuleInfo",
+    &MODULE_INFO), before_context[12] = rt::m("BeforeContext", &rt::STRING),
+    after_context[13] = rt::m("AfterContext", &rt::STRING),
+    previous_deployment_context[14] = rt::m("PreviousDeploymentContext", &rt::STRING)]
 );
 /// For a resource with `Modify` as the action, the `ResourceChange` structure describes the changes CloudFormation will make to that resource.
 #[derive(Clone, Default, PartialEq)]
@@ -278,9 +279,9 @@ pub struct ResourceChangeDetail {
     pub causing_entity: Option<String>,
 }
 rt::structure!(
-    ResourceChangeDetail, RESOURCE_CHANGE_DETAIL, [target = rt::m("Target",
-    &RESOURCE_TARGET_DEFINITION), evaluation = rt::m("Evaluation", &rt::ENUM),
-    change_source = rt::m("ChangeSource", &rt::ENUM), causing_entity =
+    ResourceChangeDetail, RESOURCE_CHANGE_DETAIL, [target[0] = rt::m("Target",
+    &RESOURCE_TARGET_DEFINITION), evaluation[1] = rt::m("Evaluation", &rt::ENUM),
+    change_source[2] = rt::m("ChangeSource", &rt::ENUM), causing_entity[3] =
     rt::m("CausingEntity", &rt::STRING)]
 );
 pub static RESOURCE_CHANGE_DETAILS: rt::Schema = rt::Schema::list(
@@ -298,9 +299,9 @@ pub struct ResourceDefinition {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ResourceDefinition, RESOURCE_DEFINITION, [resource_type = rt::m("ResourceType",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING), resource_identifier =
+    ResourceDefinition, RESOURCE_DEFINITION, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING), resource_identifier[2] =
     rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_DEFINITIONS: rt::Schema = rt::Schema::list(
@@ -329,12 +330,12 @@ pub struct ResourceDetail {
     pub warnings: Option<Vec<WarningDetail>>,
 }
 rt::structure!(
-    ResourceDetail, RESOURCE_DETAIL, [resource_type = rt::m("ResourceType", &rt::STRING)
-    .min(1.0), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING),
-    resource_identifier = rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES),
-    resource_status = rt::m("ResourceStatus", &rt::ENUM), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), warnings = rt::m("Warnings",
-    &WARNING_DETAILS)]
+    ResourceDetail, RESOURCE_DETAIL, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING), resource_identifier[2] = rt::m("ResourceIdentifier",
+    &RESOURCE_IDENTIFIER_PROPERTIES), resource_status[3] = rt::m("ResourceStatus",
+    &rt::ENUM), resource_status_reason[4] = rt::m("ResourceStatusReason", &rt::STRING),
+    warnings[5] = rt::m("Warnings", &WARNING_DETAILS)]
 );
 pub static RESOURCE_DETAILS: rt::Schema = rt::Schema::list(
     "ResourceDetails",
@@ -353,8 +354,8 @@ pub struct ResourceDriftIgnoredAttribute {
     pub reason: Option<DriftIgnoredReason>,
 }
 rt::structure!(
-    ResourceDriftIgnoredAttribute, RESOURCE_DRIFT_IGNORED_ATTRIBUTE, [path =
-    rt::m("Path", &rt::STRING), reason = rt::m("Reason", &rt::ENUM)]
+    ResourceDriftIgnoredAttribute, RESOURCE_DRIFT_IGNORED_ATTRIBUTE, [path[0] =
+    rt::m("Path", &rt::STRING), reason[1] = rt::m("Reason", &rt::ENUM)]
 );
 pub static RESOURCE_DRIFT_IGNORED_ATTRIBUTES: rt::Schema = rt::Schema::list(
     "ResourceDriftIgnoredAttributes",
@@ -379,10 +380,10 @@ pub struct ResourceIdentifierSummary {
     pub resource_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
-    ResourceIdentifierSummary, RESOURCE_IDENTIFIER_SUMMARY, [resource_type =
-    rt::m("ResourceType", &rt::STRING).min(1.0), logical_resource_ids =
-    rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0), resource_identifiers =
-    rt::m("ResourceIdentifiers", &RESOURCE_IDENTIFIERS)]
+    ResourceIdentifierSummary, RESOURCE_IDENTIFIER_SUMMARY, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).min(1.0), logical_resource_ids[1] =
+    rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0), resource_identifiers[2]
+    = rt::m("ResourceIdentifiers", &RESOURCE_IDENTIFIERS)]
 );
 pub static RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ResourceIdentifiers",
@@ -397,9 +398,9 @@ pub struct ResourceLocation {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    ResourceLocation, RESOURCE_LOCATION, [stack_name = rt::m("StackName", &rt::STRING)
-    .flags(rt::REQUIRED), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    ResourceLocation, RESOURCE_LOCATION, [stack_name[0] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Specifies the current source of the resource and the destination of where it will be moved to.
 #[derive(Clone, Default, PartialEq)]
@@ -410,8 +411,8 @@ pub struct ResourceMapping {
     pub destination: ResourceLocation,
 }
 rt::structure!(
-    ResourceMapping, RESOURCE_MAPPING, [source = rt::m("Source", &RESOURCE_LOCATION)
-    .flags(rt::REQUIRED), destination = rt::m("Destination", &RESOURCE_LOCATION)
+    ResourceMapping, RESOURCE_MAPPING, [source[0] = rt::m("Source", &RESOURCE_LOCATION)
+    .flags(rt::REQUIRED), destination[1] = rt::m("Destination", &RESOURCE_LOCATION)
     .flags(rt::REQUIRED)]
 );
 pub static RESOURCE_MAPPINGS: rt::Schema = rt::Schema::list(
@@ -475,11 +476,12 @@ pub struct ResourceScanSummary {
     pub scan_type: Option<ScanType>,
 }
 rt::structure!(
-    ResourceScanSummary, RESOURCE_SCAN_SUMMARY, [resource_scan_id =
-    rt::m("ResourceScanId", &rt::STRING), status = rt::m("Status", &rt::ENUM),
-    status_reason = rt::m("StatusReason", &rt::STRING), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP), percentage_completed =
-    rt::m("PercentageCompleted", &rt::DOUBLE), scan_type = rt::m("ScanType", &rt::ENUM)]
+    ResourceScanSummary, RESOURCE_SCAN_SUMMARY, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING), status[1] = rt::m("Status", &rt::ENUM),
+    status_reason[2] = rt::m("StatusReason", &rt::STRING), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    percentage_completed[5] = rt::m("PercentageCompleted", &rt::DOUBLE), scan_type[6] =
+    rt::m("ScanType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ResourceSignalStatus { Success = "SUCCESS", Failure = "FAILURE" }
@@ -541,14 +543,14 @@ pub struct ResourceTargetDefinition {
     pub attribute_change_type: Option<AttributeChangeType>,
 }
 rt::structure!(
-    ResourceTargetDefinition, RESOURCE_TARGET_DEFINITION, [attribute = rt::m("Attribute",
-    &rt::ENUM), name = rt::m("Name", &rt::STRING), requires_recreation =
-    rt::m("RequiresRecreation", &rt::ENUM), path = rt::m("Path", &rt::STRING),
-    before_value = rt::m("BeforeValue", &rt::STRING), after_value = rt::m("AfterValue",
-    &rt::STRING), before_value_from = rt::m("BeforeValueFrom", &rt::ENUM),
-    after_value_from = rt::m("AfterValueFrom", &rt::ENUM), drift = rt::m("Drift",
-    &LIVE_RESOURCE_DRIFT), attribute_change_type = rt::m("AttributeChangeType",
-    &rt::ENUM)]
+    ResourceTargetDefinition, RESOURCE_TARGET_DEFINITION, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM), name[1] = rt::m("Name", &rt::STRING),
+    requires_recreation[2] = rt::m("RequiresRecreation", &rt::ENUM), path[3] =
+    rt::m("Path", &rt::STRING), before_value[4] = rt::m("BeforeValue", &rt::STRING),
+    after_value[5] = rt::m("AfterValue", &rt::STRING), before_value_from[6] =
+    rt::m("BeforeValueFrom", &rt::ENUM), after_value_from[7] = rt::m("AfterValueFrom",
+    &rt::ENUM), drift[8] = rt::m("Drift", &LIVE_RESOURCE_DRIFT), attribute_change_type[9]
+    = rt::m("AttributeChangeType", &rt::ENUM)]
 );
 /// Describes the target resource of an import operation.
 #[derive(Clone, Default, PartialEq)]
@@ -561,9 +563,9 @@ pub struct ResourceToImport {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ResourceToImport, RESOURCE_TO_IMPORT, [resource_type = rt::m("ResourceType",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), resource_identifier =
+    ResourceToImport, RESOURCE_TO_IMPORT, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), resource_identifier[2] =
     rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_TYPE_FILTERS: rt::Schema = rt::Schema::list(
@@ -611,8 +613,8 @@ pub struct RollbackConfiguration {
     pub monitoring_time_in_minutes: Option<i32>,
 }
 rt::structure!(
-    RollbackConfiguration, ROLLBACK_CONFIGURATION, [rollback_triggers =
-    rt::m("RollbackTriggers", &ROLLBACK_TRIGGERS), monitoring_time_in_minutes =
+    RollbackConfiguration, ROLLBACK_CONFIGURATION, [rollback_triggers[0] =
+    rt::m("RollbackTriggers", &ROLLBACK_TRIGGERS), monitoring_time_in_minutes[1] =
     rt::m("MonitoringTimeInMinutes", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -631,11 +633,11 @@ pub struct RollbackStackInput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    RollbackStackInput, ROLLBACK_STACK_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn = rt::m("RoleARN", &rt::STRING)
-    .min(20.0), client_request_token = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-    retain_except_on_create = rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-    deployment_config = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
+    RollbackStackInput, ROLLBACK_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] = rt::m("RoleARN",
+    &rt::STRING).min(20.0), client_request_token[2] = rt::m("ClientRequestToken",
+    &rt::STRING).min(1.0), retain_except_on_create[3] = rt::m("RetainExceptOnCreate",
+    &rt::BOOLEAN), deployment_config[4] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackStackOutput {
@@ -645,8 +647,8 @@ pub struct RollbackStackOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    RollbackStackOutput, ROLLBACK_STACK_OUTPUT, [stack_id = rt::m("StackId",
-    &rt::STRING), operation_id = rt::m("OperationId", &rt::STRING)]
+    RollbackStackOutput, ROLLBACK_STACK_OUTPUT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING), operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 /// A rollback trigger CloudFormation monitors during creation and updating of stacks. If any of the alarms you specify goes to ALARM state during the stack operation or within the specified monitoring period afterwards, CloudFormation rolls back the entire stack operation.
 #[derive(Clone, Default, PartialEq)]
@@ -659,8 +661,8 @@ pub struct RollbackTrigger {
     pub type_: String,
 }
 rt::structure!(
-    RollbackTrigger, ROLLBACK_TRIGGER, [arn = rt::m("Arn", &rt::STRING)
-    .flags(rt::REQUIRED), type_ = rt::m("Type", &rt::STRING).flags(rt::REQUIRED)]
+    RollbackTrigger, ROLLBACK_TRIGGER, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("Type", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static ROLLBACK_TRIGGERS: rt::Schema = rt::Schema::list(
     "RollbackTriggers",

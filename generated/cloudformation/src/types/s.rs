@@ -12,7 +12,7 @@ pub struct ScanFilter {
     pub types: Option<Vec<String>>,
 }
 rt::structure!(
-    ScanFilter, SCAN_FILTER, [types = rt::m("Types", &RESOURCE_TYPE_FILTERS)]
+    ScanFilter, SCAN_FILTER, [types[0] = rt::m("Types", &RESOURCE_TYPE_FILTERS)]
 );
 pub static SCAN_FILTERS: rt::Schema = rt::Schema::list(
     "ScanFilters",
@@ -32,9 +32,9 @@ pub struct ScannedResource {
     pub managed_by_stack: Option<bool>,
 }
 rt::structure!(
-    ScannedResource, SCANNED_RESOURCE, [resource_type = rt::m("ResourceType",
-    &rt::STRING).min(1.0), resource_identifier = rt::m("ResourceIdentifier",
-    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES), managed_by_stack = rt::m("ManagedByStack",
+    ScannedResource, SCANNED_RESOURCE, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), resource_identifier[1] = rt::m("ResourceIdentifier",
+    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES), managed_by_stack[2] = rt::m("ManagedByStack",
     &rt::BOOLEAN)]
 );
 /// Identifies a scanned resource. This is used with the `ListResourceScanRelatedResources` API action.
@@ -46,10 +46,10 @@ pub struct ScannedResourceIdentifier {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, [resource_type =
-    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_identifier
-    = rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES)
-    .flags(rt::REQUIRED)]
+    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    resource_identifier[1] = rt::m("ResourceIdentifier",
+    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static SCANNED_RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ScannedResourceIdentifiers",
@@ -73,8 +73,8 @@ pub struct SetAliasInput {
     pub alias_name: String,
 }
 rt::structure!(
-    SetAliasInput, SET_ALIAS_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
-    .flags(rt::REQUIRED), alias_name = rt::m("AliasName", &rt::STRING)
+    SetAliasInput, SET_ALIAS_INPUT, [stack_name[0] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), alias_name[1] = rt::m("AliasName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for the SetStackPolicy action.
@@ -90,9 +90,9 @@ pub struct SetStackPolicyInput {
     pub stack_policy_url: Option<String>,
 }
 rt::structure!(
-    SetStackPolicyInput, SET_STACK_POLICY_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED), stack_policy_body = rt::m("StackPolicyBody",
-    &rt::STRING).min(1.0), stack_policy_url = rt::m("StackPolicyURL", &rt::STRING)
+    SetStackPolicyInput, SET_STACK_POLICY_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), stack_policy_body[1] = rt::m("StackPolicyBody",
+    &rt::STRING).min(1.0), stack_policy_url[2] = rt::m("StackPolicyURL", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -121,11 +121,11 @@ pub struct SetTypeConfigurationInput {
     pub type_: Option<ThirdPartyType>,
 }
 rt::structure!(
-    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, [type_arn = rt::m("TypeArn",
-    &rt::STRING), configuration = rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), configuration_alias = rt::m("ConfigurationAlias", &rt::STRING).min(1.0),
-    type_name = rt::m("TypeName", &rt::STRING).min(10.0), type_ = rt::m("Type",
-    &rt::ENUM)]
+    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, [type_arn[0] =
+    rt::m("TypeArn", &rt::STRING), configuration[1] = rt::m("Configuration", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), configuration_alias[2] = rt::m("ConfigurationAlias",
+    &rt::STRING).min(1.0), type_name[3] = rt::m("TypeName", &rt::STRING).min(10.0),
+    type_[4] = rt::m("Type", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationOutput {
@@ -135,7 +135,7 @@ pub struct SetTypeConfigurationOutput {
     pub configuration_arn: Option<String>,
 }
 rt::structure!(
-    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, [configuration_arn =
+    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, [configuration_arn[0] =
     rt::m("ConfigurationArn", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -156,9 +156,9 @@ pub struct SetTypeDefaultVersionInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, [arn = rt::m("Arn",
-    &rt::STRING), type_ = rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName",
-    &rt::STRING).min(10.0), version_id = rt::m("VersionId", &rt::STRING).min(1.0)]
+    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, [arn[0] = rt::m("Arn",
+    &rt::STRING), type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName",
+    &rt::STRING).min(10.0), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionOutput {}
@@ -176,11 +176,11 @@ pub struct SignalResourceInput {
     pub status: ResourceSignalStatus,
 }
 rt::structure!(
-    SignalResourceInput, SIGNAL_RESOURCE_INPUT, [stack_name = rt::m("StackName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), unique_id =
-    rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0), status = rt::m("Status",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    SignalResourceInput, SIGNAL_RESOURCE_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), unique_id[2] =
+    rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// The `Stack` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -257,28 +257,30 @@ pub struct Stack {
     pub alias_name: Option<String>,
 }
 rt::structure!(
-    Stack, STACK, [stack_id = rt::m("StackId", &rt::STRING), stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), change_set_id =
-    rt::m("ChangeSetId", &rt::STRING).min(1.0), description = rt::m("Description",
-    &rt::STRING).min(1.0), parameters = rt::m("Parameters", &PARAMETERS), creation_time =
-    rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED), deletion_time =
-    rt::m("DeletionTime", &rt::TIMESTAMP), last_updated_time = rt::m("LastUpdatedTime",
-    &rt::TIMESTAMP), rollback_configuration = rt::m("RollbackConfiguration",
-    &ROLLBACK_CONFIGURATION), stack_status = rt::m("StackStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), stack_status_reason = rt::m("StackStatusReason", &rt::STRING),
-    disable_rollback = rt::m("DisableRollback", &rt::BOOLEAN), deployment_config =
-    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), notification_arns =
-    rt::m("NotificationARNs", &NOTIFICATION_ARNS), timeout_in_minutes =
-    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), capabilities =
-    rt::m("Capabilities", &CAPABILITIES), outputs = rt::m("Outputs", &OUTPUTS), role_arn
-    = rt::m("RoleARN", &rt::STRING).min(20.0), tags = rt::m("Tags", &TAGS),
-    enable_termination_protection = rt::m("EnableTerminationProtection", &rt::BOOLEAN),
-    parent_id = rt::m("ParentId", &rt::STRING), root_id = rt::m("RootId", &rt::STRING),
-    drift_information = rt::m("DriftInformation", &STACK_DRIFT_INFORMATION),
-    retain_except_on_create = rt::m("RetainExceptOnCreate", &rt::BOOLEAN), deletion_mode
-    = rt::m("DeletionMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
-    &rt::ENUM), last_operations = rt::m("LastOperations", &LAST_OPERATIONS), alias_name =
-    rt::m("AliasName", &rt::STRING).min(1.0)]
+    Stack, STACK, [stack_id[0] = rt::m("StackId", &rt::STRING), stack_name[1] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), change_set_id[2] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), description[3] = rt::m("Description",
+    &rt::STRING).min(1.0), parameters[4] = rt::m("Parameters", &PARAMETERS),
+    creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    deletion_time[6] = rt::m("DeletionTime", &rt::TIMESTAMP), last_updated_time[7] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), rollback_configuration[8] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), stack_status[9] =
+    rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED), stack_status_reason[10] =
+    rt::m("StackStatusReason", &rt::STRING), disable_rollback[11] =
+    rt::m("DisableRollback", &rt::BOOLEAN), deployment_config[12] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), notification_arns[13] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), timeout_in_minutes[14] =
+    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), capabilities[15] =
+    rt::m("Capabilities", &CAPABILITIES), outputs[16] = rt::m("Outputs", &OUTPUTS),
+    role_arn[17] = rt::m("RoleARN", &rt::STRING).min(20.0), tags[18] = rt::m("Tags",
+    &TAGS), enable_termination_protection[19] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN), parent_id[20] = rt::m("ParentId", &rt::STRING), root_id[21] =
+    rt::m("RootId", &rt::STRING), drift_information[22] = rt::m("DriftInformation",
+    &STACK_DRIFT_INFORMATION), retain_except_on_create[23] =
+    rt::m("RetainExceptOnCreate", &rt::BOOLEAN), deletion_mode[24] =
+    rt::m("DeletionMode", &rt::ENUM), detailed_status[25] = rt::m("DetailedStatus",
+    &rt::ENUM), last_operations[26] = rt::m("LastOperations", &LAST_OPERATIONS),
+    alias_name[27] = rt::m("AliasName", &rt::STRING).min(1.0)]
 );
 /// Describes the stack and the template used by the stack.
 #[derive(Clone, Default, PartialEq)]
@@ -291,8 +293,8 @@ pub struct StackDefinition {
     pub template_url: Option<String>,
 }
 rt::structure!(
-    StackDefinition, STACK_DEFINITION, [stack_name = rt::m("StackName", &rt::STRING),
-    template_body = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url =
+    StackDefinition, STACK_DEFINITION, [stack_name[0] = rt::m("StackName", &rt::STRING),
+    template_body[1] = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[2] =
     rt::m("TemplateURL", &rt::STRING).min(1.0)]
 );
 pub static STACK_DEFINITIONS: rt::Schema = rt::Schema::list(
@@ -317,8 +319,8 @@ pub struct StackDriftInformation {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformation, STACK_DRIFT_INFORMATION, [stack_drift_status =
-    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp =
+    StackDriftInformation, STACK_DRIFT_INFORMATION, [stack_drift_status[0] =
+    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp[1] =
     rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 /// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
@@ -335,8 +337,8 @@ pub struct StackDriftInformationSummary {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, [stack_drift_status =
-    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp =
+    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, [stack_drift_status[0]
+    = rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp[1] =
     rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
@@ -396,23 +398,23 @@ pub struct StackEvent {
     pub detailed_status: Option<DetailedStatus>,
 }
 rt::structure!(
-    StackEvent, STACK_EVENT, [stack_id = rt::m("StackId", &rt::STRING)
-    .flags(rt::REQUIRED), event_id = rt::m("EventId", &rt::STRING).flags(rt::REQUIRED),
-    stack_name = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), operation_id =
-    rt::m("OperationId", &rt::STRING), logical_resource_id = rt::m("LogicalResourceId",
-    &rt::STRING), physical_resource_id = rt::m("PhysicalResourceId", &rt::STRING),
-    resource_type = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp =
-    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
-    rt::m("ResourceStatus", &rt::ENUM), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), resource_properties =
-    rt::m("ResourceProperties", &rt::STRING), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type = rt::m("HookType",
-    &rt::STRING).min(1.0), hook_status = rt::m("HookStatus", &rt::ENUM),
-    hook_status_reason = rt::m("HookStatusReason", &rt::STRING).min(1.0),
-    hook_invocation_point = rt::m("HookInvocationPoint", &rt::ENUM), hook_invocation_id =
-    rt::m("HookInvocationId", &rt::STRING).min(36.0), hook_failure_mode =
-    rt::m("HookFailureMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
-    &rt::ENUM)]
+    StackEvent, STACK_EVENT, [stack_id[0] = rt::m("StackId", &rt::STRING)
+    .flags(rt::REQUIRED), event_id[1] = rt::m("EventId", &rt::STRING)
+    .flags(rt::REQUIRED), stack_name[2] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), operation_id[3] = rt::m("OperationId", &rt::STRING),
+    logical_resource_id[4] = rt::m("LogicalResourceId", &rt::STRING),
+    physical_resource_id[5] = rt::m("PhysicalResourceId", &rt::STRING), resource_type[6]
+    = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp[7] = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[8] = rt::m("ResourceStatus",
+    &rt::ENUM), resource_status_reason[9] = rt::m("ResourceStatusReason", &rt::STRING),
+    resource_properties[10] = rt::m("ResourceProperties", &rt::STRING),
+    client_request_token[11] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    hook_type[12] = rt::m("HookType", &rt::STRING).min(1.0), hook_status[13] =
+    rt::m("HookStatus", &rt::ENUM), hook_status_reason[14] = rt::m("HookStatusReason",
+    &rt::STRING).min(1.0), hook_invocation_point[15] = rt::m("HookInvocationPoint",
+    &rt::ENUM), hook_invocation_id[16] = rt::m("HookInvocationId", &rt::STRING)
+    .min(36.0), hook_failure_mode[17] = rt::m("HookFailureMode", &rt::ENUM),
+    detailed_status[18] = rt::m("DetailedStatus", &rt::ENUM)]
 );
 pub static STACK_EVENTS: rt::Schema = rt::Schema::list(
     "StackEvents",
@@ -466,15 +468,15 @@ pub struct StackInstance {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstance, STACK_INSTANCE, [stack_set_id = rt::m("StackSetId", &rt::STRING),
-    region = rt::m("Region", &rt::STRING), account = rt::m("Account", &rt::STRING),
-    stack_id = rt::m("StackId", &rt::STRING), parameter_overrides =
-    rt::m("ParameterOverrides", &PARAMETERS), status = rt::m("Status", &rt::ENUM),
-    stack_instance_status = rt::m("StackInstanceStatus",
-    &STACK_INSTANCE_COMPREHENSIVE_STATUS), status_reason = rt::m("StatusReason",
-    &rt::STRING), organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING),
-    drift_status = rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp =
-    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id =
+    StackInstance, STACK_INSTANCE, [stack_set_id[0] = rt::m("StackSetId", &rt::STRING),
+    region[1] = rt::m("Region", &rt::STRING), account[2] = rt::m("Account", &rt::STRING),
+    stack_id[3] = rt::m("StackId", &rt::STRING), parameter_overrides[4] =
+    rt::m("ParameterOverrides", &PARAMETERS), status[5] = rt::m("Status", &rt::ENUM),
+    stack_instance_status[6] = rt::m("StackInstanceStatus",
+    &STACK_INSTANCE_COMPREHENSIVE_STATUS), status_reason[7] = rt::m("StatusReason",
+    &rt::STRING), organizational_unit_id[8] = rt::m("OrganizationalUnitId", &rt::STRING),
+    drift_status[9] = rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp[10] =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id[11] =
     rt::m("LastOperationId", &rt::STRING).min(1.0)]
 );
 /// The detailed status of the stack instance.
@@ -492,7 +494,7 @@ pub struct StackInstanceComprehensiveStatus {
 }
 rt::structure!(
     StackInstanceComprehensiveStatus, STACK_INSTANCE_COMPREHENSIVE_STATUS,
-    [detailed_status = rt::m("DetailedStatus", &rt::ENUM)]
+    [detailed_status[0] = rt::m("DetailedStatus", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackInstanceDetailedStatus { Pending = "PENDING", Running = "RUNNING",
@@ -509,8 +511,8 @@ pub struct StackInstanceFilter {
     pub values: Option<String>,
 }
 rt::structure!(
-    StackInstanceFilter, STACK_INSTANCE_FILTER, [name = rt::m("Name", &rt::ENUM), values
-    = rt::m("Values", &rt::STRING).min(1.0)]
+    StackInstanceFilter, STACK_INSTANCE_FILTER, [name[0] = rt::m("Name", &rt::ENUM),
+    values[1] = rt::m("Values", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum StackInstanceFilterName { DetailedStatus = "DETAILED_STATUS",
@@ -557,14 +559,15 @@ pub struct StackInstanceResourceDriftsSummary {
     pub timestamp: rt::DateTime,
 }
 rt::structure!(
-    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY, [stack_id
-    = rt::m("StackId", &rt::STRING).flags(rt::REQUIRED), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), physical_resource_id_context =
-    rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type =
-    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0), property_differences
-    = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES), stack_resource_drift_status =
-    rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED), timestamp =
+    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY,
+    [stack_id[0] = rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
+    logical_resource_id[1] = rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
+    physical_resource_id[2] = rt::m("PhysicalResourceId", &rt::STRING),
+    physical_resource_id_context[3] = rt::m("PhysicalResourceIdContext",
+    &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type[4] = rt::m("ResourceType", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), property_differences[5] = rt::m("PropertyDifferences",
+    &PROPERTY_DIFFERENCES), stack_resource_drift_status[6] =
+    rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED), timestamp[7] =
     rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -613,15 +616,16 @@ pub struct StackInstanceSummary {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstanceSummary, STACK_INSTANCE_SUMMARY, [stack_set_id = rt::m("StackSetId",
-    &rt::STRING), region = rt::m("Region", &rt::STRING), account = rt::m("Account",
-    &rt::STRING), stack_id = rt::m("StackId", &rt::STRING), status = rt::m("Status",
-    &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING), stack_instance_status
-    = rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
-    organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING), drift_status =
-    rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp =
-    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id =
-    rt::m("LastOperationId", &rt::STRING).min(1.0)]
+    StackInstanceSummary, STACK_INSTANCE_SUMMARY, [stack_set_id[0] = rt::m("StackSetId",
+    &rt::STRING), region[1] = rt::m("Region", &rt::STRING), account[2] = rt::m("Account",
+    &rt::STRING), stack_id[3] = rt::m("StackId", &rt::STRING), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    stack_instance_status[6] = rt::m("StackInstanceStatus",
+    &STACK_INSTANCE_COMPREHENSIVE_STATUS), organizational_unit_id[7] =
+    rt::m("OrganizationalUnitId", &rt::STRING), drift_status[8] = rt::m("DriftStatus",
+    &rt::ENUM), last_drift_check_timestamp[9] = rt::m("LastDriftCheckTimestamp",
+    &rt::TIMESTAMP), last_operation_id[10] = rt::m("LastOperationId", &rt::STRING)
+    .min(1.0)]
 );
 /// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
 #[derive(Clone, Default, PartialEq)]
@@ -661,15 +665,15 @@ pub struct StackRefactorAction {
     pub resource_mapping: Option<ResourceMapping>,
 }
 rt::structure!(
-    StackRefactorAction, STACK_REFACTOR_ACTION, [action = rt::m("Action", &rt::ENUM),
-    entity = rt::m("Entity", &rt::ENUM), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), resource_identifier =
-    rt::m("ResourceIdentifier", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).min(1.0), detection = rt::m("Detection", &rt::ENUM), detection_reason =
-    rt::m("DetectionReason", &rt::STRING), tag_resources = rt::m("TagResources",
-    &STACK_REFACTOR_TAG_RESOURCES), untag_resources = rt::m("UntagResources",
-    &STACK_REFACTOR_UNTAG_RESOURCES), resource_mapping = rt::m("ResourceMapping",
-    &RESOURCE_MAPPING)]
+    StackRefactorAction, STACK_REFACTOR_ACTION, [action[0] = rt::m("Action", &rt::ENUM),
+    entity[1] = rt::m("Entity", &rt::ENUM), physical_resource_id[2] =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_identifier[3] =
+    rt::m("ResourceIdentifier", &rt::STRING), description[4] = rt::m("Description",
+    &rt::STRING).min(1.0), detection[5] = rt::m("Detection", &rt::ENUM),
+    detection_reason[6] = rt::m("DetectionReason", &rt::STRING), tag_resources[7] =
+    rt::m("TagResources", &STACK_REFACTOR_TAG_RESOURCES), untag_resources[8] =
+    rt::m("UntagResources", &STACK_REFACTOR_UNTAG_RESOURCES), resource_mapping[9] =
+    rt::m("ResourceMapping", &RESOURCE_MAPPING)]
 );
 rt::string_enum! {
     pub enum StackRefactorActionEntity { Resource = "RESOURCE", Stack = "STACK" }
@@ -729,11 +733,11 @@ pub struct StackRefactorSummary {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    StackRefactorSummary, STACK_REFACTOR_SUMMARY, [stack_refactor_id =
-    rt::m("StackRefactorId", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).min(1.0), execution_status = rt::m("ExecutionStatus", &rt::ENUM),
-    execution_status_reason = rt::m("ExecutionStatusReason", &rt::STRING), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING)]
+    StackRefactorSummary, STACK_REFACTOR_SUMMARY, [stack_refactor_id[0] =
+    rt::m("StackRefactorId", &rt::STRING), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), execution_status[2] = rt::m("ExecutionStatus", &rt::ENUM),
+    execution_status_reason[3] = rt::m("ExecutionStatusReason", &rt::STRING), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING)]
 );
 pub static STACK_REFACTOR_TAG_RESOURCES: rt::Schema = rt::Schema::list(
     "StackRefactorTagResources",
@@ -770,16 +774,17 @@ pub struct StackResource {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResource, STACK_RESOURCE, [stack_name = rt::m("StackName", &rt::STRING),
-    stack_id = rt::m("StackId", &rt::STRING), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status = rt::m("ResourceStatus",
-    &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).min(1.0), drift_information = rt::m("DriftInformation",
-    &STACK_RESOURCE_DRIFT_INFORMATION), module_info = rt::m("ModuleInfo", &MODULE_INFO)]
+    StackResource, STACK_RESOURCE, [stack_name[0] = rt::m("StackName", &rt::STRING),
+    stack_id[1] = rt::m("StackId", &rt::STRING), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[3]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), timestamp[5] = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[6] = rt::m("ResourceStatus",
+    &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[7] =
+    rt::m("ResourceStatusReason", &rt::STRING), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), drift_information[9] = rt::m("DriftInformation",
+    &STACK_RESOURCE_DRIFT_INFORMATION), module_info[10] = rt::m("ModuleInfo",
+    &MODULE_INFO)]
 );
 /// Contains detailed information about the specified stack resource.
 #[derive(Clone, Default, PartialEq)]
@@ -810,17 +815,17 @@ pub struct StackResourceDetail {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceDetail, STACK_RESOURCE_DETAIL, [stack_name = rt::m("StackName",
-    &rt::STRING), stack_id = rt::m("StackId", &rt::STRING), logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp =
-    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
-    rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).min(1.0), metadata = rt::m("Metadata", &rt::STRING), drift_information =
-    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION), module_info =
-    rt::m("ModuleInfo", &MODULE_INFO)]
+    StackResourceDetail, STACK_RESOURCE_DETAIL, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), stack_id[1] = rt::m("StackId", &rt::STRING), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[3]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp[5] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[6]
+    = rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[7] =
+    rt::m("ResourceStatusReason", &rt::STRING), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), metadata[9] = rt::m("Metadata", &rt::STRING),
+    drift_information[10] = rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
+    module_info[11] = rt::m("ModuleInfo", &MODULE_INFO)]
 );
 /// Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
@@ -865,18 +870,19 @@ pub struct StackResourceDrift {
     pub drift_status_reason: Option<String>,
 }
 rt::structure!(
-    StackResourceDrift, STACK_RESOURCE_DRIFT, [stack_id = rt::m("StackId", &rt::STRING)
-    .flags(rt::REQUIRED), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING)
-    .flags(rt::REQUIRED), physical_resource_id = rt::m("PhysicalResourceId",
-    &rt::STRING), physical_resource_id_context = rt::m("PhysicalResourceIdContext",
-    &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type = rt::m("ResourceType", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), expected_properties = rt::m("ExpectedProperties",
-    &rt::STRING), actual_properties = rt::m("ActualProperties", &rt::STRING),
-    property_differences = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
-    stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), module_info = rt::m("ModuleInfo", &MODULE_INFO),
-    drift_status_reason = rt::m("DriftStatusReason", &rt::STRING)]
+    StackResourceDrift, STACK_RESOURCE_DRIFT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING).flags(rt::REQUIRED), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING).flags(rt::REQUIRED), physical_resource_id[2] =
+    rt::m("PhysicalResourceId", &rt::STRING), physical_resource_id_context[3] =
+    rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type[4] =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    expected_properties[5] = rt::m("ExpectedProperties", &rt::STRING),
+    actual_properties[6] = rt::m("ActualProperties", &rt::STRING),
+    property_differences[7] = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
+    stack_resource_drift_status[8] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), timestamp[9] = rt::m("Timestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), module_info[10] = rt::m("ModuleInfo", &MODULE_INFO),
+    drift_status_reason[11] = rt::m("DriftStatusReason", &rt::STRING)]
 );
 /// Contains information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -893,8 +899,8 @@ pub struct StackResourceDriftInformation {
 }
 rt::structure!(
     StackResourceDriftInformation, STACK_RESOURCE_DRIFT_INFORMATION,
-    [stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), last_check_timestamp = rt::m("LastCheckTimestamp",
+    [stack_resource_drift_status[0] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp[1] = rt::m("LastCheckTimestamp",
     &rt::TIMESTAMP)]
 );
 /// Summarizes information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
@@ -912,8 +918,8 @@ pub struct StackResourceDriftInformationSummary {
 }
 rt::structure!(
     StackResourceDriftInformationSummary, STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY,
-    [stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), last_check_timestamp = rt::m("LastCheckTimestamp",
+    [stack_resource_drift_status[0] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp[1] = rt::m("LastCheckTimestamp",
     &rt::TIMESTAMP)]
 );
 rt::string_enum! {
@@ -954,15 +960,15 @@ pub struct StackResourceSummary {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceSummary, STACK_RESOURCE_SUMMARY, [logical_resource_id =
-    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
-    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp =
-    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
-    rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
-    rt::m("ResourceStatusReason", &rt::STRING), drift_information =
-    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY), module_info =
-    rt::m("ModuleInfo", &MODULE_INFO)]
+    StackResourceSummary, STACK_RESOURCE_SUMMARY, [logical_resource_id[0] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[1]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[2] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp[3] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[4]
+    = rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[5] =
+    rt::m("ResourceStatusReason", &rt::STRING), drift_information[6] =
+    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY), module_info[7]
+    = rt::m("ModuleInfo", &MODULE_INFO)]
 );
 pub static STACK_RESOURCES: rt::Schema = rt::Schema::list(
     "StackResources",
@@ -1016,20 +1022,21 @@ pub struct StackSet {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    StackSet, STACK_SET, [stack_set_name = rt::m("StackSetName", &rt::STRING),
-    stack_set_id = rt::m("StackSetId", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).min(1.0), status = rt::m("Status", &rt::ENUM), template_body =
-    rt::m("TemplateBody", &rt::STRING).min(1.0), parameters = rt::m("Parameters",
-    &PARAMETERS), capabilities = rt::m("Capabilities", &CAPABILITIES), tags =
-    rt::m("Tags", &TAGS), stack_set_arn = rt::m("StackSetARN", &rt::STRING),
-    administration_role_arn = rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-    execution_role_name = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-    stack_set_drift_detection_details = rt::m("StackSetDriftDetectionDetails",
-    &STACK_SET_DRIFT_DETECTION_DETAILS), auto_deployment = rt::m("AutoDeployment",
-    &AUTO_DEPLOYMENT), permission_model = rt::m("PermissionModel", &rt::ENUM),
-    organizational_unit_ids = rt::m("OrganizationalUnitIds",
-    &ORGANIZATIONAL_UNIT_ID_LIST), managed_execution = rt::m("ManagedExecution",
-    &MANAGED_EXECUTION), regions = rt::m("Regions", &REGION_LIST)]
+    StackSet, STACK_SET, [stack_set_name[0] = rt::m("StackSetName", &rt::STRING),
+    stack_set_id[1] = rt::m("StackSetId", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(1.0), status[3] = rt::m("Status", &rt::ENUM),
+    template_body[4] = rt::m("TemplateBody", &rt::STRING).min(1.0), parameters[5] =
+    rt::m("Parameters", &PARAMETERS), capabilities[6] = rt::m("Capabilities",
+    &CAPABILITIES), tags[7] = rt::m("Tags", &TAGS), stack_set_arn[8] =
+    rt::m("StackSetARN", &rt::STRING), administration_role_arn[9] =
+    rt::m("AdministrationRoleARN", &rt::STRING).min(20.0), execution_role_name[10] =
+    rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    stack_set_drift_detection_details[11] = rt::m("StackSetDriftDetectionDetails",
+    &STACK_SET_DRIFT_DETECTION_DETAILS), auto_deployment[12] = rt::m("AutoDeployment",
+    &AUTO_DEPLOYMENT), permission_model[13] = rt::m("PermissionModel", &rt::ENUM),
+    organizational_unit_ids[14] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), managed_execution[15] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION), regions[16] = rt::m("Regions", &REGION_LIST)]
 );
 pub static STACK_SET_ARN_LIST: rt::Schema = rt::Schema::list(
     "StackSetARNList",
@@ -1049,7 +1056,7 @@ pub struct StackSetAutoDeploymentTargetSummary {
 }
 rt::structure!(
     StackSetAutoDeploymentTargetSummary, STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY,
-    [organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING), regions =
+    [organizational_unit_id[0] = rt::m("OrganizationalUnitId", &rt::STRING), regions[1] =
     rt::m("Regions", &REGION_LIST)]
 );
 /// Detailed information about the drift status of the StackSet.
@@ -1096,16 +1103,16 @@ pub struct StackSetDriftDetectionDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
-    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, [drift_status =
-    rt::m("DriftStatus", &rt::ENUM), drift_detection_status =
-    rt::m("DriftDetectionStatus", &rt::ENUM), last_drift_check_timestamp =
-    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), total_stack_instances_count =
+    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, [drift_status[0] =
+    rt::m("DriftStatus", &rt::ENUM), drift_detection_status[1] =
+    rt::m("DriftDetectionStatus", &rt::ENUM), last_drift_check_timestamp[2] =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), total_stack_instances_count[3] =
     rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
-    drifted_stack_instances_count = rt::m("DriftedStackInstancesCount", &rt::INTEGER)
-    .min(0.0), in_sync_stack_instances_count = rt::m("InSyncStackInstancesCount",
-    &rt::INTEGER).min(0.0), in_progress_stack_instances_count =
+    drifted_stack_instances_count[4] = rt::m("DriftedStackInstancesCount", &rt::INTEGER)
+    .min(0.0), in_sync_stack_instances_count[5] = rt::m("InSyncStackInstancesCount",
+    &rt::INTEGER).min(0.0), in_progress_stack_instances_count[6] =
     rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
-    failed_stack_instances_count = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    failed_stack_instances_count[7] = rt::m("FailedStackInstancesCount", &rt::INTEGER)
     .min(0.0)]
 );
 rt::string_enum! {
@@ -1178,19 +1185,20 @@ pub struct StackSetOperation {
     pub status_details: Option<StackSetOperationStatusDetails>,
 }
 rt::structure!(
-    StackSetOperation, STACK_SET_OPERATION, [operation_id = rt::m("OperationId",
-    &rt::STRING).min(1.0), stack_set_id = rt::m("StackSetId", &rt::STRING), action =
-    rt::m("Action", &rt::ENUM), status = rt::m("Status", &rt::ENUM),
-    operation_preferences = rt::m("OperationPreferences",
-    &STACK_SET_OPERATION_PREFERENCES), retain_stacks = rt::m("RetainStacks",
-    &rt::BOOLEAN), administration_role_arn = rt::m("AdministrationRoleARN", &rt::STRING)
-    .min(20.0), execution_role_name = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-    creation_timestamp = rt::m("CreationTimestamp", &rt::TIMESTAMP), end_timestamp =
-    rt::m("EndTimestamp", &rt::TIMESTAMP), deployment_targets =
-    rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS), stack_set_drift_detection_details =
-    rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
-    status_reason = rt::m("StatusReason", &rt::STRING), status_details =
-    rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS)]
+    StackSetOperation, STACK_SET_OPERATION, [operation_id[0] = rt::m("OperationId",
+    &rt::STRING).min(1.0), stack_set_id[1] = rt::m("StackSetId", &rt::STRING), action[2]
+    = rt::m("Action", &rt::ENUM), status[3] = rt::m("Status", &rt::ENUM),
+    operation_preferences[4] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), retain_stacks[5] = rt::m("RetainStacks",
+    &rt::BOOLEAN), administration_role_arn[6] = rt::m("AdministrationRoleARN",
+    &rt::STRING).min(20.0), execution_role_name[7] = rt::m("ExecutionRoleName",
+    &rt::STRING).min(1.0), creation_timestamp[8] = rt::m("CreationTimestamp",
+    &rt::TIMESTAMP), end_timestamp[9] = rt::m("EndTimestamp", &rt::TIMESTAMP),
+    deployment_targets[10] = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
+    stack_set_drift_detection_details[11] = rt::m("StackSetDriftDetectionDetails",
+    &STACK_SET_DRIFT_DETECTION_DETAILS), status_reason[12] = rt::m("StatusReason",
+    &rt::STRING), status_details[13] = rt::m("StatusDetails",
+    &STACK_SET_OPERATION_STATUS_DETAILS)]
 );
 rt::string_enum! {
     pub enum StackSetOperationAction { Create = "CREATE", Update = "UPDATE", Delete =
@@ -1247,13 +1255,13 @@ pub struct StackSetOperationPreferences {
 }
 rt::structure!(
     StackSetOperationPreferences, STACK_SET_OPERATION_PREFERENCES,
-    [region_concurrency_type = rt::m("RegionConcurrencyType", &rt::ENUM), region_order =
-    rt::m("RegionOrder", &REGION_LIST), failure_tolerance_count =
-    rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0), failure_tolerance_percentage =
-    rt::m("FailureTolerancePercentage", &rt::INTEGER).min(0.0), max_concurrent_count =
-    rt::m("MaxConcurrentCount", &rt::INTEGER).min(1.0), max_concurrent_percentage =
-    rt::m("MaxConcurrentPercentage", &rt::INTEGER).min(1.0), concurrency_mode =
-    rt::m("ConcurrencyMode", &rt::ENUM)]
+    [region_concurrency_type[0] = rt::m("RegionConcurrencyType", &rt::ENUM),
+    region_order[1] = rt::m("RegionOrder", &REGION_LIST), failure_tolerance_count[2] =
+    rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0),
+    failure_tolerance_percentage[3] = rt::m("FailureTolerancePercentage", &rt::INTEGER)
+    .min(0.0), max_concurrent_count[4] = rt::m("MaxConcurrentCount", &rt::INTEGER)
+    .min(1.0), max_concurrent_percentage[5] = rt::m("MaxConcurrentPercentage",
+    &rt::INTEGER).min(1.0), concurrency_mode[6] = rt::m("ConcurrencyMode", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackSetOperationResultStatus { Pending = "PENDING", Running = "RUNNING",
@@ -1286,11 +1294,11 @@ pub struct StackSetOperationResultSummary {
     pub organizational_unit_id: Option<String>,
 }
 rt::structure!(
-    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, [account =
-    rt::m("Account", &rt::STRING), region = rt::m("Region", &rt::STRING), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
-    account_gate_result = rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
-    organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING)]
+    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, [account[0] =
+    rt::m("Account", &rt::STRING), region[1] = rt::m("Region", &rt::STRING), status[2] =
+    rt::m("Status", &rt::ENUM), status_reason[3] = rt::m("StatusReason", &rt::STRING),
+    account_gate_result[4] = rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
+    organizational_unit_id[5] = rt::m("OrganizationalUnitId", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum StackSetOperationStatus { Running = "RUNNING", Succeeded = "SUCCEEDED",
@@ -1304,7 +1312,7 @@ pub struct StackSetOperationStatusDetails {
 }
 rt::structure!(
     StackSetOperationStatusDetails, STACK_SET_OPERATION_STATUS_DETAILS,
-    [failed_stack_instances_count = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    [failed_stack_instances_count[0] = rt::m("FailedStackInstancesCount", &rt::INTEGER)
     .min(0.0)]
 );
 pub static STACK_SET_OPERATION_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -1341,13 +1349,14 @@ pub struct StackSetOperationSummary {
     pub operation_preferences: Option<StackSetOperationPreferences>,
 }
 rt::structure!(
-    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, [operation_id =
-    rt::m("OperationId", &rt::STRING).min(1.0), action = rt::m("Action", &rt::ENUM),
-    status = rt::m("Status", &rt::ENUM), creation_timestamp = rt::m("CreationTimestamp",
-    &rt::TIMESTAMP), end_timestamp = rt::m("EndTimestamp", &rt::TIMESTAMP), status_reason
-    = rt::m("StatusReason", &rt::STRING), status_details = rt::m("StatusDetails",
-    &STACK_SET_OPERATION_STATUS_DETAILS), operation_preferences =
-    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES)]
+    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0), action[1] = rt::m("Action", &rt::ENUM),
+    status[2] = rt::m("Status", &rt::ENUM), creation_timestamp[3] =
+    rt::m("CreationTimestamp", &rt::TIMESTAMP), end_timestamp[4] = rt::m("EndTimestamp",
+    &rt::TIMESTAMP), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    status_details[6] = rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
+    operation_preferences[7] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES)]
 );
 rt::string_enum! {
     pub enum StackSetStatus { Active = "ACTIVE", Deleted = "DELETED" }
@@ -1387,13 +1396,14 @@ pub struct StackSetSummary {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    StackSetSummary, STACK_SET_SUMMARY, [stack_set_name = rt::m("StackSetName",
-    &rt::STRING), stack_set_id = rt::m("StackSetId", &rt::STRING), description =
-    rt::m("Description", &rt::STRING).min(1.0), status = rt::m("Status", &rt::ENUM),
-    auto_deployment = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), permission_model =
-    rt::m("PermissionModel", &rt::ENUM), drift_status = rt::m("DriftStatus", &rt::ENUM),
-    last_drift_check_timestamp = rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-    managed_execution = rt::m("ManagedExecution", &MANAGED_EXECUTION)]
+    StackSetSummary, STACK_SET_SUMMARY, [stack_set_name[0] = rt::m("StackSetName",
+    &rt::STRING), stack_set_id[1] = rt::m("StackSetId", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(1.0), status[3] = rt::m("Status", &rt::ENUM),
+    auto_deployment[4] = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), permission_model[5] =
+    rt::m("PermissionModel", &rt::ENUM), drift_status[6] = rt::m("DriftStatus",
+    &rt::ENUM), last_drift_check_timestamp[7] = rt::m("LastDriftCheckTimestamp",
+    &rt::TIMESTAMP), managed_execution[8] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION)]
 );
 rt::string_enum! {
     pub enum StackStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed =
@@ -1453,15 +1463,16 @@ pub struct StackSummary {
     pub last_operations: Option<Vec<OperationEntry>>,
 }
 rt::structure!(
-    StackSummary, STACK_SUMMARY, [stack_id = rt::m("StackId", &rt::STRING), stack_name =
-    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), template_description =
-    rt::m("TemplateDescription", &rt::STRING), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), last_updated_time = rt::m("LastUpdatedTime",
-    &rt::TIMESTAMP), deletion_time = rt::m("DeletionTime", &rt::TIMESTAMP), stack_status
-    = rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED), stack_status_reason =
-    rt::m("StackStatusReason", &rt::STRING), parent_id = rt::m("ParentId", &rt::STRING),
-    root_id = rt::m("RootId", &rt::STRING), drift_information = rt::m("DriftInformation",
-    &STACK_DRIFT_INFORMATION_SUMMARY), last_operations = rt::m("LastOperations",
+    StackSummary, STACK_SUMMARY, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    stack_name[1] = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
+    template_description[2] = rt::m("TemplateDescription", &rt::STRING), creation_time[3]
+    = rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED), last_updated_time[4] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), deletion_time[5] = rt::m("DeletionTime",
+    &rt::TIMESTAMP), stack_status[6] = rt::m("StackStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), stack_status_reason[7] = rt::m("StackStatusReason",
+    &rt::STRING), parent_id[8] = rt::m("ParentId", &rt::STRING), root_id[9] =
+    rt::m("RootId", &rt::STRING), drift_information[10] = rt::m("DriftInformation",
+    &STACK_DRIFT_INFORMATION_SUMMARY), last_operations[11] = rt::m("LastOperations",
     &LAST_OPERATIONS)]
 );
 pub static STACKS: rt::Schema = rt::Schema::list("Stacks", &[rt::m("member", &STACK)]);
@@ -1484,8 +1495,8 @@ pub struct StartResourceScanInput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, [client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), scan_filters =
+    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, [client_request_token[0] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), scan_filters[1] =
     rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1494,7 +1505,7 @@ pub struct StartResourceScanOutput {
     pub resource_scan_id: Option<String>,
 }
 rt::structure!(
-    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, [resource_scan_id =
+    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, [resource_scan_id[0] =
     rt::m("ResourceScanId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1512,9 +1523,9 @@ pub struct StopStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as =
+    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id[1] =
+    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as[2] =
     rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]

@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static TAGS: rt::Schema = rt::Schema::list("Tags", &[rt::m("member", &TAG)]);
 /// The configuration details of a generated template.
@@ -35,8 +35,8 @@ pub struct TemplateConfiguration {
     pub update_replace_policy: Option<GeneratedTemplateUpdateReplacePolicy>,
 }
 rt::structure!(
-    TemplateConfiguration, TEMPLATE_CONFIGURATION, [deletion_policy =
-    rt::m("DeletionPolicy", &rt::ENUM), update_replace_policy =
+    TemplateConfiguration, TEMPLATE_CONFIGURATION, [deletion_policy[0] =
+    rt::m("DeletionPolicy", &rt::ENUM), update_replace_policy[1] =
     rt::m("UpdateReplacePolicy", &rt::ENUM)]
 );
 rt::string_enum! {
@@ -55,9 +55,9 @@ pub struct TemplateParameter {
     pub description: Option<String>,
 }
 rt::structure!(
-    TemplateParameter, TEMPLATE_PARAMETER, [parameter_key = rt::m("ParameterKey",
-    &rt::STRING), default_value = rt::m("DefaultValue", &rt::STRING), no_echo =
-    rt::m("NoEcho", &rt::BOOLEAN), description = rt::m("Description", &rt::STRING)
+    TemplateParameter, TEMPLATE_PARAMETER, [parameter_key[0] = rt::m("ParameterKey",
+    &rt::STRING), default_value[1] = rt::m("DefaultValue", &rt::STRING), no_echo[2] =
+    rt::m("NoEcho", &rt::BOOLEAN), description[3] = rt::m("Description", &rt::STRING)
     .min(1.0)]
 );
 pub static TEMPLATE_PARAMETERS: rt::Schema = rt::Schema::list(
@@ -77,10 +77,10 @@ pub struct TemplateProgress {
     pub resources_pending: Option<i32>,
 }
 rt::structure!(
-    TemplateProgress, TEMPLATE_PROGRESS, [resources_succeeded =
-    rt::m("ResourcesSucceeded", &rt::INTEGER).min(0.0), resources_failed =
-    rt::m("ResourcesFailed", &rt::INTEGER).min(0.0), resources_processing =
-    rt::m("ResourcesProcessing", &rt::INTEGER).min(0.0), resources_pending =
+    TemplateProgress, TEMPLATE_PROGRESS, [resources_succeeded[0] =
+    rt::m("ResourcesSucceeded", &rt::INTEGER).min(0.0), resources_failed[1] =
+    rt::m("ResourcesFailed", &rt::INTEGER).min(0.0), resources_processing[2] =
+    rt::m("ResourcesProcessing", &rt::INTEGER).min(0.0), resources_pending[3] =
     rt::m("ResourcesPending", &rt::INTEGER).min(0.0)]
 );
 rt::string_enum! {
@@ -118,12 +118,12 @@ pub struct TemplateSummary {
     pub number_of_resources: Option<i32>,
 }
 rt::structure!(
-    TemplateSummary, TEMPLATE_SUMMARY, [generated_template_id =
-    rt::m("GeneratedTemplateId", &rt::STRING).min(1.0), generated_template_name =
-    rt::m("GeneratedTemplateName", &rt::STRING).min(1.0), status = rt::m("Status",
-    &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING).min(1.0),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), last_updated_time =
-    rt::m("LastUpdatedTime", &rt::TIMESTAMP), number_of_resources =
+    TemplateSummary, TEMPLATE_SUMMARY, [generated_template_id[0] =
+    rt::m("GeneratedTemplateId", &rt::STRING).min(1.0), generated_template_name[1] =
+    rt::m("GeneratedTemplateName", &rt::STRING).min(1.0), status[2] = rt::m("Status",
+    &rt::ENUM), status_reason[3] = rt::m("StatusReason", &rt::STRING).min(1.0),
+    creation_time[4] = rt::m("CreationTime", &rt::TIMESTAMP), last_updated_time[5] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), number_of_resources[6] =
     rt::m("NumberOfResources", &rt::INTEGER).min(0.0)]
 );
 /// Options for the `GetTemplateSummary` API action.
@@ -134,7 +134,7 @@ pub struct TemplateSummaryConfig {
 }
 rt::structure!(
     TemplateSummaryConfig, TEMPLATE_SUMMARY_CONFIG,
-    [treat_unrecognized_resource_types_as_warnings =
+    [treat_unrecognized_resource_types_as_warnings[0] =
     rt::m("TreatUnrecognizedResourceTypesAsWarnings", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -170,9 +170,9 @@ pub struct TestTypeInput {
     pub log_delivery_bucket: Option<String>,
 }
 rt::structure!(
-    TestTypeInput, TEST_TYPE_INPUT, [arn = rt::m("Arn", &rt::STRING), type_ =
-    rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
-    version_id = rt::m("VersionId", &rt::STRING).min(1.0), log_delivery_bucket =
+    TestTypeInput, TEST_TYPE_INPUT, [arn[0] = rt::m("Arn", &rt::STRING), type_[1] =
+    rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING).min(10.0),
+    version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0), log_delivery_bucket[4] =
     rt::m("LogDeliveryBucket", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -181,7 +181,7 @@ pub struct TestTypeOutput {
     pub type_version_arn: Option<String>,
 }
 rt::structure!(
-    TestTypeOutput, TEST_TYPE_OUTPUT, [type_version_arn = rt::m("TypeVersionArn",
+    TestTypeOutput, TEST_TYPE_OUTPUT, [type_version_arn[0] = rt::m("TypeVersionArn",
     &rt::STRING)]
 );
 rt::string_enum! {
@@ -225,11 +225,11 @@ pub struct TypeConfigurationDetails {
     pub is_default_configuration: Option<bool>,
 }
 rt::structure!(
-    TypeConfigurationDetails, TYPE_CONFIGURATION_DETAILS, [arn = rt::m("Arn",
-    &rt::STRING), alias = rt::m("Alias", &rt::STRING).min(1.0), configuration =
-    rt::m("Configuration", &rt::STRING).min(1.0), last_updated = rt::m("LastUpdated",
-    &rt::TIMESTAMP), type_arn = rt::m("TypeArn", &rt::STRING), type_name =
-    rt::m("TypeName", &rt::STRING).min(10.0), is_default_configuration =
+    TypeConfigurationDetails, TYPE_CONFIGURATION_DETAILS, [arn[0] = rt::m("Arn",
+    &rt::STRING), alias[1] = rt::m("Alias", &rt::STRING).min(1.0), configuration[2] =
+    rt::m("Configuration", &rt::STRING).min(1.0), last_updated[3] = rt::m("LastUpdated",
+    &rt::TIMESTAMP), type_arn[4] = rt::m("TypeArn", &rt::STRING), type_name[5] =
+    rt::m("TypeName", &rt::STRING).min(10.0), is_default_configuration[6] =
     rt::m("IsDefaultConfiguration", &rt::BOOLEAN)]
 );
 pub static TYPE_CONFIGURATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
@@ -253,11 +253,11 @@ pub struct TypeConfigurationIdentifier {
     pub type_name: Option<String>,
 }
 rt::structure!(
-    TypeConfigurationIdentifier, TYPE_CONFIGURATION_IDENTIFIER, [type_arn =
-    rt::m("TypeArn", &rt::STRING), type_configuration_alias =
-    rt::m("TypeConfigurationAlias", &rt::STRING).min(1.0), type_configuration_arn =
-    rt::m("TypeConfigurationArn", &rt::STRING), type_ = rt::m("Type", &rt::ENUM),
-    type_name = rt::m("TypeName", &rt::STRING).min(10.0)]
+    TypeConfigurationIdentifier, TYPE_CONFIGURATION_IDENTIFIER, [type_arn[0] =
+    rt::m("TypeArn", &rt::STRING), type_configuration_alias[1] =
+    rt::m("TypeConfigurationAlias", &rt::STRING).min(1.0), type_configuration_arn[2] =
+    rt::m("TypeConfigurationArn", &rt::STRING), type_[3] = rt::m("Type", &rt::ENUM),
+    type_name[4] = rt::m("TypeName", &rt::STRING).min(10.0)]
 );
 pub static TYPE_CONFIGURATION_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "TypeConfigurationIdentifiers",
@@ -291,8 +291,8 @@ pub struct TypeFilters {
     pub type_name_prefix: Option<String>,
 }
 rt::structure!(
-    TypeFilters, TYPE_FILTERS, [category = rt::m("Category", &rt::ENUM), publisher_id =
-    rt::m("PublisherId", &rt::STRING).min(1.0), type_name_prefix =
+    TypeFilters, TYPE_FILTERS, [category[0] = rt::m("Category", &rt::ENUM),
+    publisher_id[1] = rt::m("PublisherId", &rt::STRING).min(1.0), type_name_prefix[2] =
     rt::m("TypeNamePrefix", &rt::STRING).min(1.0)]
 );
 /// The specified extension doesn't exist in the CloudFormation registry.
@@ -358,17 +358,17 @@ pub struct TypeSummary {
     pub is_activated: Option<bool>,
 }
 rt::structure!(
-    TypeSummary, TYPE_SUMMARY, [type_ = rt::m("Type", &rt::ENUM), type_name =
-    rt::m("TypeName", &rt::STRING).min(10.0), default_version_id =
-    rt::m("DefaultVersionId", &rt::STRING).min(1.0), type_arn = rt::m("TypeArn",
-    &rt::STRING), last_updated = rt::m("LastUpdated", &rt::TIMESTAMP), description =
-    rt::m("Description", &rt::STRING).min(1.0), publisher_id = rt::m("PublisherId",
-    &rt::STRING).min(1.0), original_type_name = rt::m("OriginalTypeName", &rt::STRING)
-    .min(10.0), public_version_number = rt::m("PublicVersionNumber", &rt::STRING)
-    .min(5.0), latest_public_version = rt::m("LatestPublicVersion", &rt::STRING)
-    .min(5.0), publisher_identity = rt::m("PublisherIdentity", &rt::ENUM), publisher_name
-    = rt::m("PublisherName", &rt::STRING).min(1.0), is_activated = rt::m("IsActivated",
-    &rt::BOOLEAN)]
+    TypeSummary, TYPE_SUMMARY, [type_[0] = rt::m("Type", &rt::ENUM), type_name[1] =
+    rt::m("TypeName", &rt::STRING).min(10.0), default_version_id[2] =
+    rt::m("DefaultVersionId", &rt::STRING).min(1.0), type_arn[3] = rt::m("TypeArn",
+    &rt::STRING), last_updated[4] = rt::m("LastUpdated", &rt::TIMESTAMP), description[5]
+    = rt::m("Description", &rt::STRING).min(1.0), publisher_id[6] = rt::m("PublisherId",
+    &rt::STRING).min(1.0), original_type_name[7] = rt::m("OriginalTypeName", &rt::STRING)
+    .min(10.0), public_version_number[8] = rt::m("PublicVersionNumber", &rt::STRING)
+    .min(5.0), latest_public_version[9] = rt::m("LatestPublicVersion", &rt::STRING)
+    .min(5.0), publisher_identity[10] = rt::m("PublisherIdentity", &rt::ENUM),
+    publisher_name[11] = rt::m("PublisherName", &rt::STRING).min(1.0), is_activated[12] =
+    rt::m("IsActivated", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum TypeTestsStatus { Passed = "PASSED", Failed = "FAILED", InProgress =
@@ -403,10 +403,11 @@ pub struct TypeVersionSummary {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    TypeVersionSummary, TYPE_VERSION_SUMMARY, [type_ = rt::m("Type", &rt::ENUM),
-    type_name = rt::m("TypeName", &rt::STRING).min(10.0), version_id = rt::m("VersionId",
-    &rt::STRING).min(1.0), is_default_version = rt::m("IsDefaultVersion", &rt::BOOLEAN),
-    arn = rt::m("Arn", &rt::STRING), time_created = rt::m("TimeCreated", &rt::TIMESTAMP),
-    description = rt::m("Description", &rt::STRING).min(1.0), public_version_number =
+    TypeVersionSummary, TYPE_VERSION_SUMMARY, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(1.0), is_default_version[3] =
+    rt::m("IsDefaultVersion", &rt::BOOLEAN), arn[4] = rt::m("Arn", &rt::STRING),
+    time_created[5] = rt::m("TimeCreated", &rt::TIMESTAMP), description[6] =
+    rt::m("Description", &rt::STRING).min(1.0), public_version_number[7] =
     rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );

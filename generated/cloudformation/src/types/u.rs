@@ -24,13 +24,13 @@ pub struct UpdateGeneratedTemplateInput {
 }
 rt::structure!(
     UpdateGeneratedTemplateInput, UPDATE_GENERATED_TEMPLATE_INPUT,
-    [generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), new_generated_template_name =
-    rt::m("NewGeneratedTemplateName", &rt::STRING).min(1.0), add_resources =
-    rt::m("AddResources", &RESOURCE_DEFINITIONS).min(1.0), remove_resources =
-    rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS).min(1.0), refresh_all_resources
-    = rt::m("RefreshAllResources", &rt::BOOLEAN), template_configuration =
-    rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION)]
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_generated_template_name[1] =
+    rt::m("NewGeneratedTemplateName", &rt::STRING).min(1.0), add_resources[2] =
+    rt::m("AddResources", &RESOURCE_DEFINITIONS).min(1.0), remove_resources[3] =
+    rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS).min(1.0),
+    refresh_all_resources[4] = rt::m("RefreshAllResources", &rt::BOOLEAN),
+    template_configuration[5] = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGeneratedTemplateOutput {
@@ -39,7 +39,7 @@ pub struct UpdateGeneratedTemplateOutput {
 }
 rt::structure!(
     UpdateGeneratedTemplateOutput, UPDATE_GENERATED_TEMPLATE_OUTPUT,
-    [generated_template_id = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
 );
 /// The input for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -144,24 +144,25 @@ pub struct UpdateStackInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    UpdateStackInput, UPDATE_STACK_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
-    .flags(rt::REQUIRED), template_body = rt::m("TemplateBody", &rt::STRING).min(1.0),
-    template_url = rt::m("TemplateURL", &rt::STRING).min(1.0), use_previous_template =
-    rt::m("UsePreviousTemplate", &rt::BOOLEAN), stack_policy_during_update_body =
-    rt::m("StackPolicyDuringUpdateBody", &rt::STRING).min(1.0),
-    stack_policy_during_update_url = rt::m("StackPolicyDuringUpdateURL", &rt::STRING)
-    .min(1.0), parameters = rt::m("Parameters", &PARAMETERS), capabilities =
-    rt::m("Capabilities", &CAPABILITIES), resource_types = rt::m("ResourceTypes",
-    &RESOURCE_TYPES), role_arn = rt::m("RoleARN", &rt::STRING).min(20.0),
-    rollback_configuration = rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-    stack_policy_body = rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url
-    = rt::m("StackPolicyURL", &rt::STRING).min(1.0), notification_arns =
-    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags = rt::m("Tags", &TAGS),
-    disable_rollback = rt::m("DisableRollback", &rt::BOOLEAN), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).min(1.0), retain_except_on_create =
-    rt::m("RetainExceptOnCreate", &rt::BOOLEAN), deployment_config =
-    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), disable_validation =
-    rt::m("DisableValidation", &rt::BOOLEAN)]
+    UpdateStackInput, UPDATE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[3] = rt::m("UsePreviousTemplate", &rt::BOOLEAN),
+    stack_policy_during_update_body[4] = rt::m("StackPolicyDuringUpdateBody",
+    &rt::STRING).min(1.0), stack_policy_during_update_url[5] =
+    rt::m("StackPolicyDuringUpdateURL", &rt::STRING).min(1.0), parameters[6] =
+    rt::m("Parameters", &PARAMETERS), capabilities[7] = rt::m("Capabilities",
+    &CAPABILITIES), resource_types[8] = rt::m("ResourceTypes", &RESOURCE_TYPES),
+    role_arn[9] = rt::m("RoleARN", &rt::STRING).min(20.0), rollback_configuration[10] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), stack_policy_body[11] =
+    rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url[12] =
+    rt::m("StackPolicyURL", &rt::STRING).min(1.0), notification_arns[13] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags[14] = rt::m("Tags", &TAGS),
+    disable_rollback[15] = rt::m("DisableRollback", &rt::BOOLEAN),
+    client_request_token[16] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    retain_except_on_create[17] = rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
+    deployment_config[18] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
+    disable_validation[19] = rt::m("DisableValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesInput {
@@ -207,14 +208,15 @@ pub struct UpdateStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    UpdateStackInstancesInput, UPDATE_STACK_INSTANCES_INPUT, [stack_set_name =
-    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts = rt::m("Accounts",
-    &ACCOUNT_LIST), deployment_targets = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-    regions = rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED), parameter_overrides =
-    rt::m("ParameterOverrides", &PARAMETERS), operation_preferences =
-    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id =
-    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
-    rt::m("CallAs", &rt::ENUM)]
+    UpdateStackInstancesInput, UPDATE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), parameter_overrides[4] = rt::m("ParameterOverrides",
+    &PARAMETERS), operation_preferences[5] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesOutput {
@@ -222,7 +224,7 @@ pub struct UpdateStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    UpdateStackInstancesOutput, UPDATE_STACK_INSTANCES_OUTPUT, [operation_id =
+    UpdateStackInstancesOutput, UPDATE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
     rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 /// The output for an UpdateStack action.
@@ -234,8 +236,8 @@ pub struct UpdateStackOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    UpdateStackOutput, UPDATE_STACK_OUTPUT, [stack_id = rt::m("StackId", &rt::STRING),
-    operation_id = rt::m("OperationId", &rt::STRING)]
+    UpdateStackOutput, UPDATE_STACK_OUTPUT, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetInput {
@@ -346,22 +348,23 @@ pub struct UpdateStackSetInput {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    UpdateStackSetInput, UPDATE_STACK_SET_INPUT, [stack_set_name = rt::m("StackSetName",
-    &rt::STRING).flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)
-    .min(1.0), template_body = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url
-    = rt::m("TemplateURL", &rt::STRING).min(1.0), use_previous_template =
-    rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters = rt::m("Parameters",
-    &PARAMETERS), capabilities = rt::m("Capabilities", &CAPABILITIES), tags =
-    rt::m("Tags", &TAGS), operation_preferences = rt::m("OperationPreferences",
-    &STACK_SET_OPERATION_PREFERENCES), administration_role_arn =
-    rt::m("AdministrationRoleARN", &rt::STRING).min(20.0), execution_role_name =
-    rt::m("ExecutionRoleName", &rt::STRING).min(1.0), deployment_targets =
-    rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS), permission_model =
-    rt::m("PermissionModel", &rt::ENUM), auto_deployment = rt::m("AutoDeployment",
-    &AUTO_DEPLOYMENT), operation_id = rt::m("OperationId", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), accounts = rt::m("Accounts", &ACCOUNT_LIST),
-    regions = rt::m("Regions", &REGION_LIST), call_as = rt::m("CallAs", &rt::ENUM),
-    managed_execution = rt::m("ManagedExecution", &MANAGED_EXECUTION)]
+    UpdateStackSetInput, UPDATE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), template_body[2] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[3] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[4] = rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters[5]
+    = rt::m("Parameters", &PARAMETERS), capabilities[6] = rt::m("Capabilities",
+    &CAPABILITIES), tags[7] = rt::m("Tags", &TAGS), operation_preferences[8] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
+    administration_role_arn[9] = rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+    execution_role_name[10] = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    deployment_targets[11] = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
+    permission_model[12] = rt::m("PermissionModel", &rt::ENUM), auto_deployment[13] =
+    rt::m("AutoDeployment", &AUTO_DEPLOYMENT), operation_id[14] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), accounts[15] = rt::m("Accounts",
+    &ACCOUNT_LIST), regions[16] = rt::m("Regions", &REGION_LIST), call_as[17] =
+    rt::m("CallAs", &rt::ENUM), managed_execution[18] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetOutput {
@@ -369,8 +372,8 @@ pub struct UpdateStackSetOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, [operation_id = rt::m("OperationId",
-    &rt::STRING).min(1.0)]
+    UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionInput {
@@ -381,8 +384,8 @@ pub struct UpdateTerminationProtectionInput {
 }
 rt::structure!(
     UpdateTerminationProtectionInput, UPDATE_TERMINATION_PROTECTION_INPUT,
-    [enable_termination_protection = rt::m("EnableTerminationProtection", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), stack_name = rt::m("StackName", &rt::STRING)
+    [enable_termination_protection[0] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN).flags(rt::REQUIRED), stack_name[1] = rt::m("StackName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -391,6 +394,6 @@ pub struct UpdateTerminationProtectionOutput {
     pub stack_id: Option<String>,
 }
 rt::structure!(
-    UpdateTerminationProtectionOutput, UPDATE_TERMINATION_PROTECTION_OUTPUT, [stack_id =
-    rt::m("StackId", &rt::STRING)]
+    UpdateTerminationProtectionOutput, UPDATE_TERMINATION_PROTECTION_OUTPUT, [stack_id[0]
+    = rt::m("StackId", &rt::STRING)]
 );

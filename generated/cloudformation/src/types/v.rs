@@ -16,8 +16,8 @@ pub struct ValidateTemplateInput {
     pub template_url: Option<String>,
 }
 rt::structure!(
-    ValidateTemplateInput, VALIDATE_TEMPLATE_INPUT, [template_body =
-    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url = rt::m("TemplateURL",
+    ValidateTemplateInput, VALIDATE_TEMPLATE_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
     &rt::STRING).min(1.0)]
 );
 /// The output for ValidateTemplate action.
@@ -37,11 +37,11 @@ pub struct ValidateTemplateOutput {
     pub declared_transforms: Option<Vec<String>>,
 }
 rt::structure!(
-    ValidateTemplateOutput, VALIDATE_TEMPLATE_OUTPUT, [parameters = rt::m("Parameters",
-    &TEMPLATE_PARAMETERS), description = rt::m("Description", &rt::STRING).min(1.0),
-    capabilities = rt::m("Capabilities", &CAPABILITIES), capabilities_reason =
-    rt::m("CapabilitiesReason", &rt::STRING), declared_transforms =
-    rt::m("DeclaredTransforms", &TRANSFORMS_LIST)]
+    ValidateTemplateOutput, VALIDATE_TEMPLATE_OUTPUT, [parameters[0] =
+    rt::m("Parameters", &TEMPLATE_PARAMETERS), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), capabilities[2] = rt::m("Capabilities", &CAPABILITIES),
+    capabilities_reason[3] = rt::m("CapabilitiesReason", &rt::STRING),
+    declared_transforms[4] = rt::m("DeclaredTransforms", &TRANSFORMS_LIST)]
 );
 rt::string_enum! {
     pub enum ValidationStatus { Failed = "FAILED", Skipped = "SKIPPED" }

@@ -18,7 +18,7 @@ pub struct WarningDetail {
     pub properties: Option<Vec<WarningProperty>>,
 }
 rt::structure!(
-    WarningDetail, WARNING_DETAIL, [type_ = rt::m("Type", &rt::ENUM), properties =
+    WarningDetail, WARNING_DETAIL, [type_[0] = rt::m("Type", &rt::ENUM), properties[1] =
     rt::m("Properties", &WARNING_PROPERTIES)]
 );
 pub static WARNING_DETAILS: rt::Schema = rt::Schema::list(
@@ -40,8 +40,8 @@ pub struct WarningProperty {
     pub description: Option<String>,
 }
 rt::structure!(
-    WarningProperty, WARNING_PROPERTY, [property_path = rt::m("PropertyPath",
-    &rt::STRING), required = rt::m("Required", &rt::BOOLEAN), description =
+    WarningProperty, WARNING_PROPERTY, [property_path[0] = rt::m("PropertyPath",
+    &rt::STRING), required[1] = rt::m("Required", &rt::BOOLEAN), description[2] =
     rt::m("Description", &rt::STRING)]
 );
 rt::string_enum! {
@@ -57,6 +57,6 @@ pub struct Warnings {
     pub unrecognized_resource_types: Option<Vec<String>>,
 }
 rt::structure!(
-    Warnings, WARNINGS, [unrecognized_resource_types = rt::m("UnrecognizedResourceTypes",
-    &RESOURCE_TYPES)]
+    Warnings, WARNINGS, [unrecognized_resource_types[0] =
+    rt::m("UnrecognizedResourceTypes", &RESOURCE_TYPES)]
 );

@@ -10,7 +10,7 @@ pub struct ActionConfiguration {
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
 rt::structure!(
-    ActionConfiguration, ACTION_CONFIGURATION, [alarm_tags_propagation =
+    ActionConfiguration, ACTION_CONFIGURATION, [alarm_tags_propagation[0] =
     rt::m("AlarmTagsPropagation", &ALARM_TAGS_PROPAGATION)]
 );
 rt::string_enum! {
@@ -30,11 +30,12 @@ pub struct AlarmContributor {
     pub state_transitioned_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmContributor, ALARM_CONTRIBUTOR, [contributor_id = rt::m("ContributorId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), contributor_attributes =
+    AlarmContributor, ALARM_CONTRIBUTOR, [contributor_id[0] = rt::m("ContributorId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), contributor_attributes[1] =
     rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
-    state_reason = rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    state_transitioned_timestamp = rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP)]
+    state_reason[2] = rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    state_transitioned_timestamp[3] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP)]
 );
 pub static ALARM_CONTRIBUTORS: rt::Schema = rt::Schema::list(
     "AlarmContributors",
@@ -61,13 +62,14 @@ pub struct AlarmHistoryItem {
     pub alarm_contributor_attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    AlarmHistoryItem, ALARM_HISTORY_ITEM, [alarm_name = rt::m("AlarmName", &rt::STRING)
-    .min(1.0), alarm_contributor_id = rt::m("AlarmContributorId", &rt::STRING).min(1.0),
-    alarm_type = rt::m("AlarmType", &rt::ENUM), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP), history_item_type = rt::m("HistoryItemType", &rt::ENUM),
-    history_summary = rt::m("HistorySummary", &rt::STRING).min(1.0), history_data =
-    rt::m("HistoryData", &rt::STRING).min(1.0), alarm_contributor_attributes =
-    rt::m("AlarmContributorAttributes", &CONTRIBUTOR_ATTRIBUTES)]
+    AlarmHistoryItem, ALARM_HISTORY_ITEM, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).min(1.0), alarm_contributor_id[1] = rt::m("AlarmContributorId",
+    &rt::STRING).min(1.0), alarm_type[2] = rt::m("AlarmType", &rt::ENUM), timestamp[3] =
+    rt::m("Timestamp", &rt::TIMESTAMP), history_item_type[4] = rt::m("HistoryItemType",
+    &rt::ENUM), history_summary[5] = rt::m("HistorySummary", &rt::STRING).min(1.0),
+    history_data[6] = rt::m("HistoryData", &rt::STRING).min(1.0),
+    alarm_contributor_attributes[7] = rt::m("AlarmContributorAttributes",
+    &CONTRIBUTOR_ATTRIBUTES)]
 );
 pub static ALARM_HISTORY_ITEMS: rt::Schema = rt::Schema::list(
     "AlarmHistoryItems",
@@ -100,10 +102,11 @@ pub struct AlarmMuteRuleSummary {
     pub last_updated_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, [alarm_mute_rule_arn =
-    rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0), expire_date = rt::m("ExpireDate",
-    &rt::TIMESTAMP), status = rt::m("Status", &rt::ENUM), mute_type = rt::m("MuteType",
-    &rt::STRING), last_updated_timestamp = rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP)]
+    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, [alarm_mute_rule_arn[0] =
+    rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0), expire_date[1] = rt::m("ExpireDate",
+    &rt::TIMESTAMP), status[2] = rt::m("Status", &rt::ENUM), mute_type[3] =
+    rt::m("MuteType", &rt::STRING), last_updated_timestamp[4] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP)]
 );
 pub static ALARM_NAMES: rt::Schema = rt::Schema::list(
     "AlarmNames",
@@ -120,9 +123,9 @@ pub struct AlarmPromQlCriteria {
     pub recovery_period: Option<i32>,
 }
 rt::structure!(
-    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA = "AlarmPromQLCriteria", [query =
-    rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0), pending_period =
-    rt::m("PendingPeriod", &rt::INTEGER).min(0.0), recovery_period =
+    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA = "AlarmPromQLCriteria", [query[0] =
+    rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0), pending_period[1] =
+    rt::m("PendingPeriod", &rt::INTEGER).min(0.0), recovery_period[2] =
     rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0)]
 );
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
@@ -152,9 +155,9 @@ pub struct AlarmTagsPropagation {
     pub excluded_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), included_tag_keys = rt::m("IncludedTagKeys",
-    &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0), excluded_tag_keys =
+    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), included_tag_keys[1] = rt::m("IncludedTagKeys",
+    &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0), excluded_tag_keys[2] =
     rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0)]
 );
 pub static ALARM_TAGS_PROPAGATION_TAG_KEYS: rt::Schema = rt::Schema::list(
@@ -202,16 +205,16 @@ pub struct AnomalyDetector {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_id = rt::m("AnomalyDetectorId",
-    &rt::STRING).min(1.0), namespace = rt::m("Namespace", &rt::STRING)
-    .flags(rt::DEPRECATED).min(1.0), metric_name = rt::m("MetricName", &rt::STRING)
-    .flags(rt::DEPRECATED).min(1.0), dimensions = rt::m("Dimensions", &DIMENSIONS)
-    .flags(rt::DEPRECATED), stat = rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
-    configuration = rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION), state_value
-    = rt::m("StateValue", &rt::ENUM), metric_characteristics =
-    rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
-    single_metric_anomaly_detector = rt::m("SingleMetricAnomalyDetector",
-    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector =
+    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_id[0] =
+    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[2] = rt::m("MetricName",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[3] = rt::m("Dimensions",
+    &DIMENSIONS).flags(rt::DEPRECATED), stat[4] = rt::m("Stat", &rt::STRING)
+    .flags(rt::DEPRECATED), configuration[5] = rt::m("Configuration",
+    &ANOMALY_DETECTOR_CONFIGURATION), state_value[6] = rt::m("StateValue", &rt::ENUM),
+    metric_characteristics[7] = rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
+    single_metric_anomaly_detector[8] = rt::m("SingleMetricAnomalyDetector",
+    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector[9] =
     rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 rt::string_enum! {
@@ -245,11 +248,11 @@ pub struct AnomalyDetectorConfiguration {
     pub outlier_filtering_strength: Option<AnomalyDetectorOutlierFilteringStrength>,
 }
 rt::structure!(
-    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION, [excluded_time_ranges =
-    rt::m("ExcludedTimeRanges", &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES), metric_timezone
-    = rt::m("MetricTimezone", &rt::STRING), adaptation_speed = rt::m("AdaptationSpeed",
-    &rt::ENUM), outlier_filtering_strength = rt::m("OutlierFilteringStrength",
-    &rt::ENUM)]
+    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION,
+    [excluded_time_ranges[0] = rt::m("ExcludedTimeRanges",
+    &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES), metric_timezone[1] = rt::m("MetricTimezone",
+    &rt::STRING), adaptation_speed[2] = rt::m("AdaptationSpeed", &rt::ENUM),
+    outlier_filtering_strength[3] = rt::m("OutlierFilteringStrength", &rt::ENUM)]
 );
 pub static ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES: rt::Schema = rt::Schema::list(
     "AnomalyDetectorExcludedTimeRanges",
@@ -291,9 +294,9 @@ pub struct AssociateDatasetKmsKeyInput {
     pub kms_key_arn: String,
 }
 rt::structure!(
-    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, [dataset_identifier =
-    rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), kms_key_arn =
-    rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, [dataset_identifier[0]
+    = rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDatasetKmsKeyOutput {}

@@ -60,25 +60,25 @@ pub struct CompositeAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    CompositeAlarm, COMPOSITE_ALARM, [actions_enabled = rt::m("ActionsEnabled",
-    &rt::BOOLEAN), alarm_actions = rt::m("AlarmActions", &RESOURCE_LIST), alarm_arn =
-    rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_configuration_updated_timestamp =
-    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), alarm_description =
-    rt::m("AlarmDescription", &rt::STRING).min(0.0), alarm_name = rt::m("AlarmName",
-    &rt::STRING).min(1.0), alarm_rule = rt::m("AlarmRule", &rt::STRING).min(1.0),
-    insufficient_data_actions = rt::m("InsufficientDataActions", &RESOURCE_LIST),
-    ok_actions = rt::m("OKActions", &RESOURCE_LIST), state_reason = rt::m("StateReason",
-    &rt::STRING).min(0.0), state_reason_data = rt::m("StateReasonData", &rt::STRING)
-    .min(0.0), state_updated_timestamp = rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
-    state_value = rt::m("StateValue", &rt::ENUM), state_transitioned_timestamp =
-    rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP), actions_suppressed_by =
-    rt::m("ActionsSuppressedBy", &rt::ENUM), actions_suppressed_reason =
-    rt::m("ActionsSuppressedReason", &rt::STRING).min(0.0), actions_suppressor =
-    rt::m("ActionsSuppressor", &rt::STRING).min(1.0), actions_suppressor_wait_period =
-    rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
-    actions_suppressor_extension_period = rt::m("ActionsSuppressorExtensionPeriod",
-    &rt::INTEGER), action_configuration = rt::m("ActionConfiguration",
-    &ACTION_CONFIGURATION)]
+    CompositeAlarm, COMPOSITE_ALARM, [actions_enabled[0] = rt::m("ActionsEnabled",
+    &rt::BOOLEAN), alarm_actions[1] = rt::m("AlarmActions", &RESOURCE_LIST), alarm_arn[2]
+    = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), alarm_description[4] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), alarm_name[5] = rt::m("AlarmName",
+    &rt::STRING).min(1.0), alarm_rule[6] = rt::m("AlarmRule", &rt::STRING).min(1.0),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    ok_actions[8] = rt::m("OKActions", &RESOURCE_LIST), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), state_value[12] = rt::m("StateValue",
+    &rt::ENUM), state_transitioned_timestamp[13] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP), actions_suppressed_by[14] = rt::m("ActionsSuppressedBy", &rt::ENUM),
+    actions_suppressed_reason[15] = rt::m("ActionsSuppressedReason", &rt::STRING)
+    .min(0.0), actions_suppressor[16] = rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
+    actions_suppressor_wait_period[17] = rt::m("ActionsSuppressorWaitPeriod",
+    &rt::INTEGER), actions_suppressor_extension_period[18] =
+    rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER), action_configuration[19] =
+    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 pub static COMPOSITE_ALARMS: rt::Schema = rt::Schema::list(
     "CompositeAlarms",
@@ -97,7 +97,7 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConflictException, CONFLICT_EXCEPTION, [message = rt::m("Message", &rt::STRING)
+    ConflictException, CONFLICT_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(409u16, false))
 );
 pub static CONTRIBUTOR_ATTRIBUTES: rt::Schema = rt::Schema::map(
@@ -118,8 +118,8 @@ pub struct CreateResourceMetricsConfigurationInput {
 }
 rt::structure!(
     CreateResourceMetricsConfigurationInput, CREATE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    [resource_arn = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    metric_selections = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    metric_selections[1] = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
     .min(1.0)]
 );
 /// Returns the newly created resource metrics configuration.
@@ -130,7 +130,7 @@ pub struct CreateResourceMetricsConfigurationOutput {
 }
 rt::structure!(
     CreateResourceMetricsConfigurationOutput,
-    CREATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration =
+    CREATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration[0] =
     rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
     .flags(rt::REQUIRED)]
 );

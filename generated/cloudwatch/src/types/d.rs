@@ -20,9 +20,9 @@ pub struct DashboardEntry {
     pub size: Option<i64>,
 }
 rt::structure!(
-    DashboardEntry, DASHBOARD_ENTRY, [dashboard_name = rt::m("DashboardName",
-    &rt::STRING), dashboard_arn = rt::m("DashboardArn", &rt::STRING), last_modified =
-    rt::m("LastModified", &rt::TIMESTAMP), size = rt::m("Size", &rt::LONG)]
+    DashboardEntry, DASHBOARD_ENTRY, [dashboard_name[0] = rt::m("DashboardName",
+    &rt::STRING), dashboard_arn[1] = rt::m("DashboardArn", &rt::STRING), last_modified[2]
+    = rt::m("LastModified", &rt::TIMESTAMP), size[3] = rt::m("Size", &rt::LONG)]
 );
 /// Some part of the dashboard data is invalid.
 #[derive(Clone, Default, PartialEq)]
@@ -31,8 +31,8 @@ pub struct DashboardInvalidInputError {
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
 rt::structure!(
-    DashboardInvalidInputError, DASHBOARD_INVALID_INPUT_ERROR, [message =
-    rt::m("message", &rt::STRING), dashboard_validation_messages =
+    DashboardInvalidInputError, DASHBOARD_INVALID_INPUT_ERROR, [message[0] =
+    rt::m("message", &rt::STRING), dashboard_validation_messages[1] =
     rt::m("dashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES)]
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterInput"))
 );
@@ -46,7 +46,7 @@ pub struct DashboardNotFoundError {
     pub message: Option<String>,
 }
 rt::structure!(
-    DashboardNotFoundError, DASHBOARD_NOT_FOUND_ERROR, [message = rt::m("message",
+    DashboardNotFoundError, DASHBOARD_NOT_FOUND_ERROR, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"))
 );
 /// An error or warning for the operation.
@@ -58,8 +58,8 @@ pub struct DashboardValidationMessage {
     pub message: Option<String>,
 }
 rt::structure!(
-    DashboardValidationMessage, DASHBOARD_VALIDATION_MESSAGE, [data_path =
-    rt::m("DataPath", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    DashboardValidationMessage, DASHBOARD_VALIDATION_MESSAGE, [data_path[0] =
+    rt::m("DataPath", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
 );
 pub static DASHBOARD_VALIDATION_MESSAGES: rt::Schema = rt::Schema::list(
     "DashboardValidationMessages",
@@ -86,11 +86,12 @@ pub struct Datapoint {
     pub extended_statistics: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
-    Datapoint, DATAPOINT, [timestamp = rt::m("Timestamp", &rt::TIMESTAMP), sample_count =
-    rt::m("SampleCount", &rt::DOUBLE), average = rt::m("Average", &rt::DOUBLE), sum =
-    rt::m("Sum", &rt::DOUBLE), minimum = rt::m("Minimum", &rt::DOUBLE), maximum =
-    rt::m("Maximum", &rt::DOUBLE), unit = rt::m("Unit", &rt::ENUM), extended_statistics =
-    rt::m("ExtendedStatistics", &DATAPOINT_VALUE_MAP)]
+    Datapoint, DATAPOINT, [timestamp[0] = rt::m("Timestamp", &rt::TIMESTAMP),
+    sample_count[1] = rt::m("SampleCount", &rt::DOUBLE), average[2] = rt::m("Average",
+    &rt::DOUBLE), sum[3] = rt::m("Sum", &rt::DOUBLE), minimum[4] = rt::m("Minimum",
+    &rt::DOUBLE), maximum[5] = rt::m("Maximum", &rt::DOUBLE), unit[6] = rt::m("Unit",
+    &rt::ENUM), extended_statistics[7] = rt::m("ExtendedStatistics",
+    &DATAPOINT_VALUE_MAP)]
 );
 pub static DATAPOINT_VALUE_MAP: rt::Schema = rt::Schema::map(
     "DatapointValueMap",
@@ -110,7 +111,7 @@ pub struct DeleteAlarmMuteRuleInput {
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
-    DeleteAlarmMuteRuleInput, DELETE_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name =
+    DeleteAlarmMuteRuleInput, DELETE_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name[0] =
     rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,7 +120,7 @@ pub struct DeleteAlarmsInput {
     pub alarm_names: Vec<String>,
 }
 rt::structure!(
-    DeleteAlarmsInput, DELETE_ALARMS_INPUT, [alarm_names = rt::m("AlarmNames",
+    DeleteAlarmsInput, DELETE_ALARMS_INPUT, [alarm_names[0] = rt::m("AlarmNames",
     &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -164,14 +165,14 @@ pub struct DeleteAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    DeleteAnomalyDetectorInput, DELETE_ANOMALY_DETECTOR_INPUT, [anomaly_detector_id =
-    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0), namespace = rt::m("Namespace",
-    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name = rt::m("MetricName",
-    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions = rt::m("Dimensions",
-    &DIMENSIONS).flags(rt::DEPRECATED), stat = rt::m("Stat", &rt::STRING)
-    .flags(rt::DEPRECATED), single_metric_anomaly_detector =
+    DeleteAnomalyDetectorInput, DELETE_ANOMALY_DETECTOR_INPUT, [anomaly_detector_id[0] =
+    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[2] = rt::m("MetricName",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[3] = rt::m("Dimensions",
+    &DIMENSIONS).flags(rt::DEPRECATED), stat[4] = rt::m("Stat", &rt::STRING)
+    .flags(rt::DEPRECATED), single_metric_anomaly_detector[5] =
     rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
-    metric_math_anomaly_detector = rt::m("MetricMathAnomalyDetector",
+    metric_math_anomaly_detector[6] = rt::m("MetricMathAnomalyDetector",
     &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -183,7 +184,7 @@ pub struct DeleteDashboardsInput {
     pub dashboard_names: Vec<String>,
 }
 rt::structure!(
-    DeleteDashboardsInput, DELETE_DASHBOARDS_INPUT, [dashboard_names =
+    DeleteDashboardsInput, DELETE_DASHBOARDS_INPUT, [dashboard_names[0] =
     rt::m("DashboardNames", &DASHBOARD_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -195,8 +196,8 @@ pub struct DeleteInsightRulesInput {
     pub rule_names: Vec<String>,
 }
 rt::structure!(
-    DeleteInsightRulesInput, DELETE_INSIGHT_RULES_INPUT, [rule_names = rt::m("RuleNames",
-    &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
+    DeleteInsightRulesInput, DELETE_INSIGHT_RULES_INPUT, [rule_names[0] =
+    rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInsightRulesOutput {
@@ -204,8 +205,8 @@ pub struct DeleteInsightRulesOutput {
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
-    DeleteInsightRulesOutput, DELETE_INSIGHT_RULES_OUTPUT, [failures = rt::m("Failures",
-    &BATCH_FAILURES)]
+    DeleteInsightRulesOutput, DELETE_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionInput {
@@ -213,8 +214,8 @@ pub struct DeleteMetricDataQueryDefinitionInput {
     pub id: String,
 }
 rt::structure!(
-    DeleteMetricDataQueryDefinitionInput, DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT, [id
-    = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteMetricDataQueryDefinitionInput, DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT,
+    [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionOutput {}
@@ -227,7 +228,7 @@ pub struct DeleteMetricStreamInput {
     pub name: String,
 }
 rt::structure!(
-    DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, [name = rt::m("Name",
+    DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -241,7 +242,7 @@ pub struct DeleteResourceMetricsConfigurationInput {
 }
 rt::structure!(
     DeleteResourceMetricsConfigurationInput, DELETE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    [resource_arn = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// No data is returned.
 #[derive(Clone, Default, PartialEq)]
@@ -258,8 +259,8 @@ pub struct DescribeAlarmContributorsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmContributorsInput, DESCRIBE_ALARM_CONTRIBUTORS_INPUT, [alarm_name =
-    rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token =
+    DescribeAlarmContributorsInput, DESCRIBE_ALARM_CONTRIBUTORS_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
     rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -271,8 +272,8 @@ pub struct DescribeAlarmContributorsOutput {
 }
 rt::structure!(
     DescribeAlarmContributorsOutput, DESCRIBE_ALARM_CONTRIBUTORS_OUTPUT,
-    [alarm_contributors = rt::m("AlarmContributors", &ALARM_CONTRIBUTORS)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)]
+    [alarm_contributors[0] = rt::m("AlarmContributors", &ALARM_CONTRIBUTORS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryInput {
@@ -296,13 +297,14 @@ pub struct DescribeAlarmHistoryInput {
     pub scan_by: Option<ScanBy>,
 }
 rt::structure!(
-    DescribeAlarmHistoryInput, DESCRIBE_ALARM_HISTORY_INPUT, [alarm_name =
-    rt::m("AlarmName", &rt::STRING).min(1.0), alarm_contributor_id =
-    rt::m("AlarmContributorId", &rt::STRING).min(1.0), alarm_types = rt::m("AlarmTypes",
-    &ALARM_TYPES), history_item_type = rt::m("HistoryItemType", &rt::ENUM), start_date =
-    rt::m("StartDate", &rt::TIMESTAMP), end_date = rt::m("EndDate", &rt::TIMESTAMP),
-    max_records = rt::m("MaxRecords", &rt::INTEGER).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING), scan_by = rt::m("ScanBy", &rt::ENUM)]
+    DescribeAlarmHistoryInput, DESCRIBE_ALARM_HISTORY_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).min(1.0), alarm_contributor_id[1] =
+    rt::m("AlarmContributorId", &rt::STRING).min(1.0), alarm_types[2] =
+    rt::m("AlarmTypes", &ALARM_TYPES), history_item_type[3] = rt::m("HistoryItemType",
+    &rt::ENUM), start_date[4] = rt::m("StartDate", &rt::TIMESTAMP), end_date[5] =
+    rt::m("EndDate", &rt::TIMESTAMP), max_records[6] = rt::m("MaxRecords", &rt::INTEGER)
+    .min(1.0), next_token[7] = rt::m("NextToken", &rt::STRING), scan_by[8] =
+    rt::m("ScanBy", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryOutput {
@@ -312,8 +314,8 @@ pub struct DescribeAlarmHistoryOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmHistoryOutput, DESCRIBE_ALARM_HISTORY_OUTPUT, [alarm_history_items =
-    rt::m("AlarmHistoryItems", &ALARM_HISTORY_ITEMS), next_token = rt::m("NextToken",
+    DescribeAlarmHistoryOutput, DESCRIBE_ALARM_HISTORY_OUTPUT, [alarm_history_items[0] =
+    rt::m("AlarmHistoryItems", &ALARM_HISTORY_ITEMS), next_token[1] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -334,12 +336,12 @@ pub struct DescribeAlarmsForMetricInput {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    DescribeAlarmsForMetricInput, DESCRIBE_ALARMS_FOR_METRIC_INPUT, [metric_name =
-    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace =
-    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic =
-    rt::m("Statistic", &rt::ENUM), extended_statistic = rt::m("ExtendedStatistic",
-    &rt::STRING), dimensions = rt::m("Dimensions", &DIMENSIONS), period = rt::m("Period",
-    &rt::INTEGER).min(1.0), unit = rt::m("Unit", &rt::ENUM)]
+    DescribeAlarmsForMetricInput, DESCRIBE_ALARMS_FOR_METRIC_INPUT, [metric_name[0] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[1] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic[2] =
+    rt::m("Statistic", &rt::ENUM), extended_statistic[3] = rt::m("ExtendedStatistic",
+    &rt::STRING), dimensions[4] = rt::m("Dimensions", &DIMENSIONS), period[5] =
+    rt::m("Period", &rt::INTEGER).min(1.0), unit[6] = rt::m("Unit", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsForMetricOutput {
@@ -347,7 +349,7 @@ pub struct DescribeAlarmsForMetricOutput {
     pub metric_alarms: Option<Vec<MetricAlarm>>,
 }
 rt::structure!(
-    DescribeAlarmsForMetricOutput, DESCRIBE_ALARMS_FOR_METRIC_OUTPUT, [metric_alarms =
+    DescribeAlarmsForMetricOutput, DESCRIBE_ALARMS_FOR_METRIC_OUTPUT, [metric_alarms[0] =
     rt::m("MetricAlarms", &METRIC_ALARMS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -388,14 +390,14 @@ pub struct DescribeAlarmsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmsInput, DESCRIBE_ALARMS_INPUT, [alarm_names = rt::m("AlarmNames",
-    &ALARM_NAMES), alarm_name_prefix = rt::m("AlarmNamePrefix", &rt::STRING).min(1.0),
-    alarm_types = rt::m("AlarmTypes", &ALARM_TYPES), children_of_alarm_name =
-    rt::m("ChildrenOfAlarmName", &rt::STRING).min(1.0), parents_of_alarm_name =
-    rt::m("ParentsOfAlarmName", &rt::STRING).min(1.0), state_value = rt::m("StateValue",
-    &rt::ENUM), action_prefix = rt::m("ActionPrefix", &rt::STRING).min(1.0), max_records
-    = rt::m("MaxRecords", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DescribeAlarmsInput, DESCRIBE_ALARMS_INPUT, [alarm_names[0] = rt::m("AlarmNames",
+    &ALARM_NAMES), alarm_name_prefix[1] = rt::m("AlarmNamePrefix", &rt::STRING).min(1.0),
+    alarm_types[2] = rt::m("AlarmTypes", &ALARM_TYPES), children_of_alarm_name[3] =
+    rt::m("ChildrenOfAlarmName", &rt::STRING).min(1.0), parents_of_alarm_name[4] =
+    rt::m("ParentsOfAlarmName", &rt::STRING).min(1.0), state_value[5] =
+    rt::m("StateValue", &rt::ENUM), action_prefix[6] = rt::m("ActionPrefix", &rt::STRING)
+    .min(1.0), max_records[7] = rt::m("MaxRecords", &rt::INTEGER).min(1.0), next_token[8]
+    = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsOutput {
@@ -409,9 +411,9 @@ pub struct DescribeAlarmsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmsOutput, DESCRIBE_ALARMS_OUTPUT, [composite_alarms =
-    rt::m("CompositeAlarms", &COMPOSITE_ALARMS), metric_alarms = rt::m("MetricAlarms",
-    &METRIC_ALARMS), log_alarms = rt::m("LogAlarms", &LOG_ALARMS), next_token =
+    DescribeAlarmsOutput, DESCRIBE_ALARMS_OUTPUT, [composite_alarms[0] =
+    rt::m("CompositeAlarms", &COMPOSITE_ALARMS), metric_alarms[1] = rt::m("MetricAlarms",
+    &METRIC_ALARMS), log_alarms[2] = rt::m("LogAlarms", &LOG_ALARMS), next_token[3] =
     rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -435,11 +437,11 @@ pub struct DescribeAnomalyDetectorsInput {
 }
 rt::structure!(
     DescribeAnomalyDetectorsInput, DESCRIBE_ANOMALY_DETECTORS_INPUT,
-    [anomaly_detector_ids = rt::m("AnomalyDetectorIds", &ANOMALY_DETECTOR_IDS),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), namespace = rt::m("Namespace", &rt::STRING).min(1.0),
-    metric_name = rt::m("MetricName", &rt::STRING).min(1.0), dimensions =
-    rt::m("Dimensions", &DIMENSIONS), anomaly_detector_types =
+    [anomaly_detector_ids[0] = rt::m("AnomalyDetectorIds", &ANOMALY_DETECTOR_IDS),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), namespace[3] = rt::m("Namespace", &rt::STRING).min(1.0),
+    metric_name[4] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[5] =
+    rt::m("Dimensions", &DIMENSIONS), anomaly_detector_types[6] =
     rt::m("AnomalyDetectorTypes", &ANOMALY_DETECTOR_TYPES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -450,9 +452,9 @@ pub struct DescribeAnomalyDetectorsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAnomalyDetectorsOutput, DESCRIBE_ANOMALY_DETECTORS_OUTPUT, [anomaly_detectors
-    = rt::m("AnomalyDetectors", &ANOMALY_DETECTORS), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DescribeAnomalyDetectorsOutput, DESCRIBE_ANOMALY_DETECTORS_OUTPUT,
+    [anomaly_detectors[0] = rt::m("AnomalyDetectors", &ANOMALY_DETECTORS), next_token[1]
+    = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesInput {
@@ -462,8 +464,8 @@ pub struct DescribeInsightRulesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeInsightRulesInput, DESCRIBE_INSIGHT_RULES_INPUT, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
+    DescribeInsightRulesInput, DESCRIBE_INSIGHT_RULES_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -474,8 +476,8 @@ pub struct DescribeInsightRulesOutput {
     pub insight_rules: Option<Vec<InsightRule>>,
 }
 rt::structure!(
-    DescribeInsightRulesOutput, DESCRIBE_INSIGHT_RULES_OUTPUT, [next_token =
-    rt::m("NextToken", &rt::STRING), insight_rules = rt::m("InsightRules",
+    DescribeInsightRulesOutput, DESCRIBE_INSIGHT_RULES_OUTPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), insight_rules[1] = rt::m("InsightRules",
     &INSIGHT_RULES)]
 );
 /// A dimension is a name/value pair that is part of the identity of a metric. Because dimensions are part of the unique identifier for a metric, whenever you add a unique name/value pair to one of your metrics, you are creating a new variation of that metric. For example, many Amazon EC2 metrics publish `InstanceId` as a dimension name, and the actual instance ID as the value for that dimension.
@@ -489,8 +491,8 @@ pub struct Dimension {
     pub value: String,
 }
 rt::structure!(
-    Dimension, DIMENSION, [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), value = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    Dimension, DIMENSION, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Represents filters for a dimension.
 #[derive(Clone, Default, PartialEq)]
@@ -501,8 +503,8 @@ pub struct DimensionFilter {
     pub value: Option<String>,
 }
 rt::structure!(
-    DimensionFilter, DIMENSION_FILTER, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), value = rt::m("Value", &rt::STRING).min(1.0)]
+    DimensionFilter, DIMENSION_FILTER, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING).min(1.0)]
 );
 pub static DIMENSION_FILTERS: rt::Schema = rt::Schema::list(
     "DimensionFilters",
@@ -518,7 +520,7 @@ pub struct DisableAlarmActionsInput {
     pub alarm_names: Vec<String>,
 }
 rt::structure!(
-    DisableAlarmActionsInput, DISABLE_ALARM_ACTIONS_INPUT, [alarm_names =
+    DisableAlarmActionsInput, DISABLE_ALARM_ACTIONS_INPUT, [alarm_names[0] =
     rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -527,7 +529,7 @@ pub struct DisableInsightRulesInput {
     pub rule_names: Vec<String>,
 }
 rt::structure!(
-    DisableInsightRulesInput, DISABLE_INSIGHT_RULES_INPUT, [rule_names =
+    DisableInsightRulesInput, DISABLE_INSIGHT_RULES_INPUT, [rule_names[0] =
     rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -536,7 +538,7 @@ pub struct DisableInsightRulesOutput {
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
-    DisableInsightRulesOutput, DISABLE_INSIGHT_RULES_OUTPUT, [failures =
+    DisableInsightRulesOutput, DISABLE_INSIGHT_RULES_OUTPUT, [failures[0] =
     rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -546,7 +548,7 @@ pub struct DisassociateDatasetKmsKeyInput {
 }
 rt::structure!(
     DisassociateDatasetKmsKeyInput, DISASSOCIATE_DATASET_KMS_KEY_INPUT,
-    [dataset_identifier = rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED)
+    [dataset_identifier[0] = rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]

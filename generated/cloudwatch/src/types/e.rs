@@ -9,7 +9,7 @@ pub struct EnableAlarmActionsInput {
     pub alarm_names: Vec<String>,
 }
 rt::structure!(
-    EnableAlarmActionsInput, ENABLE_ALARM_ACTIONS_INPUT, [alarm_names =
+    EnableAlarmActionsInput, ENABLE_ALARM_ACTIONS_INPUT, [alarm_names[0] =
     rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -18,8 +18,8 @@ pub struct EnableInsightRulesInput {
     pub rule_names: Vec<String>,
 }
 rt::structure!(
-    EnableInsightRulesInput, ENABLE_INSIGHT_RULES_INPUT, [rule_names = rt::m("RuleNames",
-    &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
+    EnableInsightRulesInput, ENABLE_INSIGHT_RULES_INPUT, [rule_names[0] =
+    rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInsightRulesOutput {
@@ -27,8 +27,8 @@ pub struct EnableInsightRulesOutput {
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
-    EnableInsightRulesOutput, ENABLE_INSIGHT_RULES_OUTPUT, [failures = rt::m("Failures",
-    &BATCH_FAILURES)]
+    EnableInsightRulesOutput, ENABLE_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 /// An entity associated with metrics, to allow for finding related telemetry. An entity is typically a resource or service within your system. For example, metrics from an Amazon EC2 instance could be associated with that instance as the entity. Similarly, metrics from a service that you own could be associated with that service as the entity.
 #[derive(Clone, Default, PartialEq)]
@@ -45,8 +45,9 @@ pub struct Entity {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Entity, ENTITY, [key_attributes = rt::m("KeyAttributes", &ENTITY_KEY_ATTRIBUTES_MAP),
-    attributes = rt::m("Attributes", &ENTITY_ATTRIBUTES_MAP)]
+    Entity, ENTITY, [key_attributes[0] = rt::m("KeyAttributes",
+    &ENTITY_KEY_ATTRIBUTES_MAP), attributes[1] = rt::m("Attributes",
+    &ENTITY_ATTRIBUTES_MAP)]
 );
 pub static ENTITY_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "EntityAttributesMap",
@@ -65,8 +66,8 @@ pub struct EntityMetricData {
     pub metric_data: Option<Vec<MetricDatum>>,
 }
 rt::structure!(
-    EntityMetricData, ENTITY_METRIC_DATA, [entity = rt::m("Entity", &ENTITY), metric_data
-    = rt::m("MetricData", &METRIC_DATA)]
+    EntityMetricData, ENTITY_METRIC_DATA, [entity[0] = rt::m("Entity", &ENTITY),
+    metric_data[1] = rt::m("MetricData", &METRIC_DATA)]
 );
 pub static ENTITY_METRIC_DATA_LIST: rt::Schema = rt::Schema::list(
     "EntityMetricDataList",
@@ -83,7 +84,7 @@ pub enum EvaluationCriteria {
     Unknown(String),
 }
 rt::union!(
-    EvaluationCriteria, EVALUATION_CRITERIA, [PromQlCriteria = rt::m("PromQLCriteria",
+    EvaluationCriteria, EVALUATION_CRITERIA, [PromQlCriteria[0] = rt::m("PromQLCriteria",
     &ALARM_PROM_QL_CRITERIA)]
 );
 rt::string_enum! {
@@ -105,8 +106,8 @@ pub enum EvaluationWindow {
     Unknown(String),
 }
 rt::union!(
-    EvaluationWindow, EVALUATION_WINDOW, [WallClockWindow = rt::m("WallClockWindow",
-    &WALL_CLOCK_WINDOW), SlidingWindow = rt::m("SlidingWindow", &SLIDING_WINDOW)]
+    EvaluationWindow, EVALUATION_WINDOW, [WallClockWindow[0] = rt::m("WallClockWindow",
+    &WALL_CLOCK_WINDOW), SlidingWindow[1] = rt::m("SlidingWindow", &SLIDING_WINDOW)]
 );
 pub static EXTENDED_STATISTICS: rt::Schema = rt::Schema::list(
     "ExtendedStatistics",

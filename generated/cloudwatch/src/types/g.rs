@@ -9,7 +9,7 @@ pub struct GetAlarmMuteRuleInput {
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
-    GetAlarmMuteRuleInput, GET_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name =
+    GetAlarmMuteRuleInput, GET_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name[0] =
     rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -36,14 +36,14 @@ pub struct GetAlarmMuteRuleOutput {
     pub mute_type: Option<String>,
 }
 rt::structure!(
-    GetAlarmMuteRuleOutput, GET_ALARM_MUTE_RULE_OUTPUT, [name = rt::m("Name",
-    &rt::STRING).min(1.0), alarm_mute_rule_arn = rt::m("AlarmMuteRuleArn", &rt::STRING)
-    .min(1.0), description = rt::m("Description", &rt::STRING).min(0.0), rule =
-    rt::m("Rule", &RULE), mute_targets = rt::m("MuteTargets", &MUTE_TARGETS), start_date
-    = rt::m("StartDate", &rt::TIMESTAMP), expire_date = rt::m("ExpireDate",
-    &rt::TIMESTAMP), status = rt::m("Status", &rt::ENUM), last_updated_timestamp =
-    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP), mute_type = rt::m("MuteType",
-    &rt::STRING)]
+    GetAlarmMuteRuleOutput, GET_ALARM_MUTE_RULE_OUTPUT, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), alarm_mute_rule_arn[1] = rt::m("AlarmMuteRuleArn",
+    &rt::STRING).min(1.0), description[2] = rt::m("Description", &rt::STRING).min(0.0),
+    rule[3] = rt::m("Rule", &RULE), mute_targets[4] = rt::m("MuteTargets",
+    &MUTE_TARGETS), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP), expire_date[6] =
+    rt::m("ExpireDate", &rt::TIMESTAMP), status[7] = rt::m("Status", &rt::ENUM),
+    last_updated_timestamp[8] = rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP),
+    mute_type[9] = rt::m("MuteType", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDashboardInput {
@@ -51,7 +51,7 @@ pub struct GetDashboardInput {
     pub dashboard_name: String,
 }
 rt::structure!(
-    GetDashboardInput, GET_DASHBOARD_INPUT, [dashboard_name = rt::m("DashboardName",
+    GetDashboardInput, GET_DASHBOARD_INPUT, [dashboard_name[0] = rt::m("DashboardName",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -64,9 +64,9 @@ pub struct GetDashboardOutput {
     pub dashboard_name: Option<String>,
 }
 rt::structure!(
-    GetDashboardOutput, GET_DASHBOARD_OUTPUT, [dashboard_arn = rt::m("DashboardArn",
-    &rt::STRING), dashboard_body = rt::m("DashboardBody", &rt::STRING), dashboard_name =
-    rt::m("DashboardName", &rt::STRING)]
+    GetDashboardOutput, GET_DASHBOARD_OUTPUT, [dashboard_arn[0] = rt::m("DashboardArn",
+    &rt::STRING), dashboard_body[1] = rt::m("DashboardBody", &rt::STRING),
+    dashboard_name[2] = rt::m("DashboardName", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetInput {
@@ -74,8 +74,8 @@ pub struct GetDatasetInput {
     pub dataset_identifier: String,
 }
 rt::structure!(
-    GetDatasetInput, GET_DATASET_INPUT, [dataset_identifier = rt::m("DatasetIdentifier",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    GetDatasetInput, GET_DATASET_INPUT, [dataset_identifier[0] =
+    rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetOutput {
@@ -87,9 +87,10 @@ pub struct GetDatasetOutput {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    GetDatasetOutput, GET_DATASET_OUTPUT, [dataset_id = rt::m("DatasetId", &rt::STRING)
-    .flags(rt::REQUIRED).min(7.0), arn = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), kms_key_arn = rt::m("KmsKeyArn", &rt::STRING).min(20.0)]
+    GetDatasetOutput, GET_DATASET_OUTPUT, [dataset_id[0] = rt::m("DatasetId",
+    &rt::STRING).flags(rt::REQUIRED).min(7.0), arn[1] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), kms_key_arn[2] = rt::m("KmsKeyArn", &rt::STRING)
+    .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportInput {
@@ -117,13 +118,13 @@ pub struct GetInsightRuleReportInput {
     pub order_by: Option<String>,
 }
 rt::structure!(
-    GetInsightRuleReportInput, GET_INSIGHT_RULE_REPORT_INPUT, [rule_name =
-    rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time = rt::m("EndTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), period = rt::m("Period", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(1.0), max_contributor_count = rt::m("MaxContributorCount",
-    &rt::INTEGER), metrics = rt::m("Metrics", &INSIGHT_RULE_METRIC_LIST), order_by =
-    rt::m("OrderBy", &rt::STRING).min(1.0)]
+    GetInsightRuleReportInput, GET_INSIGHT_RULE_REPORT_INPUT, [rule_name[0] =
+    rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[2] =
+    rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED), period[3] = rt::m("Period",
+    &rt::INTEGER).flags(rt::REQUIRED).min(1.0), max_contributor_count[4] =
+    rt::m("MaxContributorCount", &rt::INTEGER), metrics[5] = rt::m("Metrics",
+    &INSIGHT_RULE_METRIC_LIST), order_by[6] = rt::m("OrderBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportOutput {
@@ -141,12 +142,13 @@ pub struct GetInsightRuleReportOutput {
     pub metric_datapoints: Option<Vec<InsightRuleMetricDatapoint>>,
 }
 rt::structure!(
-    GetInsightRuleReportOutput, GET_INSIGHT_RULE_REPORT_OUTPUT, [key_labels =
-    rt::m("KeyLabels", &INSIGHT_RULE_CONTRIBUTOR_KEY_LABELS), aggregation_statistic =
-    rt::m("AggregationStatistic", &rt::STRING), aggregate_value = rt::m("AggregateValue",
-    &rt::DOUBLE), approximate_unique_count = rt::m("ApproximateUniqueCount", &rt::LONG),
-    contributors = rt::m("Contributors", &INSIGHT_RULE_CONTRIBUTORS), metric_datapoints =
-    rt::m("MetricDatapoints", &INSIGHT_RULE_METRIC_DATAPOINTS)]
+    GetInsightRuleReportOutput, GET_INSIGHT_RULE_REPORT_OUTPUT, [key_labels[0] =
+    rt::m("KeyLabels", &INSIGHT_RULE_CONTRIBUTOR_KEY_LABELS), aggregation_statistic[1] =
+    rt::m("AggregationStatistic", &rt::STRING), aggregate_value[2] =
+    rt::m("AggregateValue", &rt::DOUBLE), approximate_unique_count[3] =
+    rt::m("ApproximateUniqueCount", &rt::LONG), contributors[4] = rt::m("Contributors",
+    &INSIGHT_RULE_CONTRIBUTORS), metric_datapoints[5] = rt::m("MetricDatapoints",
+    &INSIGHT_RULE_METRIC_DATAPOINTS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataInput {
@@ -184,12 +186,13 @@ pub struct GetMetricDataInput {
     pub label_options: Option<LabelOptions>,
 }
 rt::structure!(
-    GetMetricDataInput, GET_METRIC_DATA_INPUT, [metric_data_queries =
-    rt::m("MetricDataQueries", &METRIC_DATA_QUERIES).flags(rt::REQUIRED), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time = rt::m("EndTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING),
-    scan_by = rt::m("ScanBy", &rt::ENUM), max_datapoints = rt::m("MaxDatapoints",
-    &rt::INTEGER), label_options = rt::m("LabelOptions", &LABEL_OPTIONS)]
+    GetMetricDataInput, GET_METRIC_DATA_INPUT, [metric_data_queries[0] =
+    rt::m("MetricDataQueries", &METRIC_DATA_QUERIES).flags(rt::REQUIRED), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[2] =
+    rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED), next_token[3] =
+    rt::m("NextToken", &rt::STRING), scan_by[4] = rt::m("ScanBy", &rt::ENUM),
+    max_datapoints[5] = rt::m("MaxDatapoints", &rt::INTEGER), label_options[6] =
+    rt::m("LabelOptions", &LABEL_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataOutput {
@@ -203,9 +206,9 @@ pub struct GetMetricDataOutput {
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
-    GetMetricDataOutput, GET_METRIC_DATA_OUTPUT, [metric_data_results =
-    rt::m("MetricDataResults", &METRIC_DATA_RESULTS), next_token = rt::m("NextToken",
-    &rt::STRING), messages = rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES)]
+    GetMetricDataOutput, GET_METRIC_DATA_OUTPUT, [metric_data_results[0] =
+    rt::m("MetricDataResults", &METRIC_DATA_RESULTS), next_token[1] = rt::m("NextToken",
+    &rt::STRING), messages[2] = rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionInput {
@@ -213,7 +216,7 @@ pub struct GetMetricDataQueryDefinitionInput {
     pub id: String,
 }
 rt::structure!(
-    GetMetricDataQueryDefinitionInput, GET_METRIC_DATA_QUERY_DEFINITION_INPUT, [id =
+    GetMetricDataQueryDefinitionInput, GET_METRIC_DATA_QUERY_DEFINITION_INPUT, [id[0] =
     rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -238,13 +241,13 @@ pub struct GetMetricDataQueryDefinitionOutput {
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
-    GetMetricDataQueryDefinitionOutput, GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id =
-    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn = rt::m("Arn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), path = rt::m("Path", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), expression = rt::m("Expression", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), created_at = rt::m("CreatedAt", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), updated_at = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    GetMetricDataQueryDefinitionOutput, GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[2] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[3] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[4] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), updated_at[6] = rt::m("UpdatedAt", &rt::TIMESTAMP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -287,15 +290,15 @@ pub struct GetMetricStatisticsInput {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    GetMetricStatisticsInput, GET_METRIC_STATISTICS_INPUT, [namespace =
-    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name =
-    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), dimensions =
-    rt::m("Dimensions", &DIMENSIONS), start_time = rt::m("StartTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), end_time = rt::m("EndTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), period = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
-    .min(1.0), statistics = rt::m("Statistics", &STATISTICS).min(1.0),
-    extended_statistics = rt::m("ExtendedStatistics", &EXTENDED_STATISTICS).min(1.0),
-    unit = rt::m("Unit", &rt::ENUM)]
+    GetMetricStatisticsInput, GET_METRIC_STATISTICS_INPUT, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name[1] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS), start_time[3] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), period[5] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), statistics[6] = rt::m("Statistics", &STATISTICS).min(1.0),
+    extended_statistics[7] = rt::m("ExtendedStatistics", &EXTENDED_STATISTICS).min(1.0),
+    unit[8] = rt::m("Unit", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStatisticsOutput {
@@ -305,8 +308,8 @@ pub struct GetMetricStatisticsOutput {
     pub datapoints: Option<Vec<Datapoint>>,
 }
 rt::structure!(
-    GetMetricStatisticsOutput, GET_METRIC_STATISTICS_OUTPUT, [label = rt::m("Label",
-    &rt::STRING), datapoints = rt::m("Datapoints", &DATAPOINTS)]
+    GetMetricStatisticsOutput, GET_METRIC_STATISTICS_OUTPUT, [label[0] = rt::m("Label",
+    &rt::STRING), datapoints[1] = rt::m("Datapoints", &DATAPOINTS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamInput {
@@ -314,7 +317,7 @@ pub struct GetMetricStreamInput {
     pub name: String,
 }
 rt::structure!(
-    GetMetricStreamInput, GET_METRIC_STREAM_INPUT, [name = rt::m("Name", &rt::STRING)
+    GetMetricStreamInput, GET_METRIC_STREAM_INPUT, [name[0] = rt::m("Name", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -345,17 +348,17 @@ pub struct GetMetricStreamOutput {
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
-    GetMetricStreamOutput, GET_METRIC_STREAM_OUTPUT, [arn = rt::m("Arn", &rt::STRING)
-    .min(1.0), name = rt::m("Name", &rt::STRING).min(1.0), include_filters =
-    rt::m("IncludeFilters", &METRIC_STREAM_FILTERS), exclude_filters =
-    rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS), firehose_arn = rt::m("FirehoseArn",
-    &rt::STRING).min(1.0), role_arn = rt::m("RoleArn", &rt::STRING).min(1.0), state =
-    rt::m("State", &rt::STRING), creation_date = rt::m("CreationDate", &rt::TIMESTAMP),
-    last_update_date = rt::m("LastUpdateDate", &rt::TIMESTAMP), output_format =
-    rt::m("OutputFormat", &rt::ENUM).min(1.0), statistics_configurations =
-    rt::m("StatisticsConfigurations", &METRIC_STREAM_STATISTICS_CONFIGURATIONS),
-    include_linked_accounts_metrics = rt::m("IncludeLinkedAccountsMetrics",
-    &rt::BOOLEAN)]
+    GetMetricStreamOutput, GET_METRIC_STREAM_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)
+    .min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), include_filters[2] =
+    rt::m("IncludeFilters", &METRIC_STREAM_FILTERS), exclude_filters[3] =
+    rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS), firehose_arn[4] =
+    rt::m("FirehoseArn", &rt::STRING).min(1.0), role_arn[5] = rt::m("RoleArn",
+    &rt::STRING).min(1.0), state[6] = rt::m("State", &rt::STRING), creation_date[7] =
+    rt::m("CreationDate", &rt::TIMESTAMP), last_update_date[8] = rt::m("LastUpdateDate",
+    &rt::TIMESTAMP), output_format[9] = rt::m("OutputFormat", &rt::ENUM).min(1.0),
+    statistics_configurations[10] = rt::m("StatisticsConfigurations",
+    &METRIC_STREAM_STATISTICS_CONFIGURATIONS), include_linked_accounts_metrics[11] =
+    rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricWidgetImageInput {
@@ -393,8 +396,8 @@ pub struct GetMetricWidgetImageInput {
     pub output_format: Option<String>,
 }
 rt::structure!(
-    GetMetricWidgetImageInput, GET_METRIC_WIDGET_IMAGE_INPUT, [metric_widget =
-    rt::m("MetricWidget", &rt::STRING).flags(rt::REQUIRED), output_format =
+    GetMetricWidgetImageInput, GET_METRIC_WIDGET_IMAGE_INPUT, [metric_widget[0] =
+    rt::m("MetricWidget", &rt::STRING).flags(rt::REQUIRED), output_format[1] =
     rt::m("OutputFormat", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -403,7 +406,7 @@ pub struct GetMetricWidgetImageOutput {
     pub metric_widget_image: Option<rt::Blob>,
 }
 rt::structure!(
-    GetMetricWidgetImageOutput, GET_METRIC_WIDGET_IMAGE_OUTPUT, [metric_widget_image =
+    GetMetricWidgetImageOutput, GET_METRIC_WIDGET_IMAGE_OUTPUT, [metric_widget_image[0] =
     rt::m("MetricWidgetImage", &rt::BLOB)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -423,12 +426,12 @@ pub struct GetOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetOTelEnrichmentOutput, GET_O_TEL_ENRICHMENT_OUTPUT, [status = rt::m("Status",
-    &rt::ENUM).flags(rt::REQUIRED), include_filters = rt::m("IncludeFilters",
-    &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0), exclude_filters =
-    rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0), created_at
-    = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at = rt::m("UpdatedAt",
-    &rt::TIMESTAMP)]
+    GetOTelEnrichmentOutput, GET_O_TEL_ENRICHMENT_OUTPUT, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), include_filters[1] = rt::m("IncludeFilters",
+    &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0), exclude_filters[2] =
+    rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    created_at[3] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[4] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// Specifies the resource ARN for a `GetResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
@@ -438,7 +441,7 @@ pub struct GetResourceMetricsConfigurationInput {
 }
 rt::structure!(
     GetResourceMetricsConfigurationInput, GET_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    [resource_arn = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Returns the current resource metrics configuration for the specified resource.
 #[derive(Clone, Default, PartialEq)]
@@ -448,6 +451,6 @@ pub struct GetResourceMetricsConfigurationOutput {
 }
 rt::structure!(
     GetResourceMetricsConfigurationOutput, GET_RESOURCE_METRICS_CONFIGURATION_OUTPUT,
-    [resource_metrics_configuration = rt::m("ResourceMetricsConfiguration",
+    [resource_metrics_configuration[0] = rt::m("ResourceMetricsConfiguration",
     &RESOURCE_METRICS_CONFIGURATION).flags(rt::REQUIRED)]
 );

@@ -20,12 +20,12 @@ pub struct InsightRule {
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
-    InsightRule, INSIGHT_RULE, [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), state = rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0), schema =
-    rt::m("Schema", &rt::STRING).flags(rt::REQUIRED), definition = rt::m("Definition",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), managed_rule = rt::m("ManagedRule",
-    &rt::BOOLEAN), apply_on_transformed_logs = rt::m("ApplyOnTransformedLogs",
-    &rt::BOOLEAN)]
+    InsightRule, INSIGHT_RULE, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[1] = rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    schema[2] = rt::m("Schema", &rt::STRING).flags(rt::REQUIRED), definition[3] =
+    rt::m("Definition", &rt::STRING).flags(rt::REQUIRED).min(1.0), managed_rule[4] =
+    rt::m("ManagedRule", &rt::BOOLEAN), apply_on_transformed_logs[5] =
+    rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN)]
 );
 /// One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule.
 ///
@@ -42,9 +42,9 @@ pub struct InsightRuleContributor {
     pub datapoints: Vec<InsightRuleContributorDatapoint>,
 }
 rt::structure!(
-    InsightRuleContributor, INSIGHT_RULE_CONTRIBUTOR, [keys = rt::m("Keys",
-    &INSIGHT_RULE_CONTRIBUTOR_KEYS).flags(rt::REQUIRED), approximate_aggregate_value =
-    rt::m("ApproximateAggregateValue", &rt::DOUBLE).flags(rt::REQUIRED), datapoints =
+    InsightRuleContributor, INSIGHT_RULE_CONTRIBUTOR, [keys[0] = rt::m("Keys",
+    &INSIGHT_RULE_CONTRIBUTOR_KEYS).flags(rt::REQUIRED), approximate_aggregate_value[1] =
+    rt::m("ApproximateAggregateValue", &rt::DOUBLE).flags(rt::REQUIRED), datapoints[2] =
     rt::m("Datapoints", &INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS).flags(rt::REQUIRED)]
 );
 /// One data point related to one contributor.
@@ -58,8 +58,8 @@ pub struct InsightRuleContributorDatapoint {
     pub approximate_value: f64,
 }
 rt::structure!(
-    InsightRuleContributorDatapoint, INSIGHT_RULE_CONTRIBUTOR_DATAPOINT, [timestamp =
-    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), approximate_value =
+    InsightRuleContributorDatapoint, INSIGHT_RULE_CONTRIBUTOR_DATAPOINT, [timestamp[0] =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), approximate_value[1] =
     rt::m("ApproximateValue", &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 pub static INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS: rt::Schema = rt::Schema::list(
@@ -115,13 +115,13 @@ pub struct InsightRuleMetricDatapoint {
     pub maximum: Option<f64>,
 }
 rt::structure!(
-    InsightRuleMetricDatapoint, INSIGHT_RULE_METRIC_DATAPOINT, [timestamp =
-    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), unique_contributors =
-    rt::m("UniqueContributors", &rt::DOUBLE), max_contributor_value =
-    rt::m("MaxContributorValue", &rt::DOUBLE), sample_count = rt::m("SampleCount",
-    &rt::DOUBLE), average = rt::m("Average", &rt::DOUBLE), sum = rt::m("Sum",
-    &rt::DOUBLE), minimum = rt::m("Minimum", &rt::DOUBLE), maximum = rt::m("Maximum",
-    &rt::DOUBLE)]
+    InsightRuleMetricDatapoint, INSIGHT_RULE_METRIC_DATAPOINT, [timestamp[0] =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), unique_contributors[1] =
+    rt::m("UniqueContributors", &rt::DOUBLE), max_contributor_value[2] =
+    rt::m("MaxContributorValue", &rt::DOUBLE), sample_count[3] = rt::m("SampleCount",
+    &rt::DOUBLE), average[4] = rt::m("Average", &rt::DOUBLE), sum[5] = rt::m("Sum",
+    &rt::DOUBLE), minimum[6] = rt::m("Minimum", &rt::DOUBLE), maximum[7] =
+    rt::m("Maximum", &rt::DOUBLE)]
 );
 pub static INSIGHT_RULE_METRIC_DATAPOINTS: rt::Schema = rt::Schema::list(
     "InsightRuleMetricDatapoints",
@@ -145,7 +145,7 @@ pub struct InternalServiceFault {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalServiceFault, INTERNAL_SERVICE_FAULT, [message = rt::m("Message",
+    InternalServiceFault, INTERNAL_SERVICE_FAULT, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(500u16, true).code("InternalServiceError"))
 );
 /// Data was not syntactically valid JSON.
@@ -154,7 +154,7 @@ pub struct InvalidFormatFault {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidFormatFault, INVALID_FORMAT_FAULT, [message = rt::m("message", &rt::STRING)
+    InvalidFormatFault, INVALID_FORMAT_FAULT, [message[0] = rt::m("message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidFormat"))
 );
 /// The next token specified is invalid.
@@ -163,7 +163,7 @@ pub struct InvalidNextToken {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidNextToken, INVALID_NEXT_TOKEN, [message = rt::m("message", &rt::STRING)
+    InvalidNextToken, INVALID_NEXT_TOKEN, [message[0] = rt::m("message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidNextToken"))
 );
 /// Parameters were used together that cannot be used together.
@@ -173,8 +173,8 @@ pub struct InvalidParameterCombinationException {
 }
 rt::structure!(
     InvalidParameterCombinationException, INVALID_PARAMETER_COMBINATION_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("InvalidParameterCombination"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("InvalidParameterCombination"))
 );
 /// The value of an input parameter is bad or out-of-range.
 #[derive(Clone, Default, PartialEq)]
@@ -182,7 +182,7 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message =
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("InvalidParameterValue"))
 );

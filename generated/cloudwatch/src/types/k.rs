@@ -9,7 +9,7 @@ pub struct KmsAccessDeniedException {
     pub message: String,
 }
 rt::structure!(
-    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, [message = rt::m("Message",
+    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation.
@@ -18,7 +18,7 @@ pub struct KmsKeyDisabledException {
     pub message: String,
 }
 rt::structure!(
-    KmsKeyDisabledException, KMS_KEY_DISABLED_EXCEPTION, [message = rt::m("Message",
+    KmsKeyDisabledException, KMS_KEY_DISABLED_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource.
@@ -27,6 +27,6 @@ pub struct KmsKeyNotFoundException {
     pub message: String,
 }
 rt::structure!(
-    KmsKeyNotFoundException, KMS_KEY_NOT_FOUND_EXCEPTION, [message = rt::m("Message",
+    KmsKeyNotFoundException, KMS_KEY_NOT_FOUND_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
 );

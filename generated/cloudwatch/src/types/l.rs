@@ -11,7 +11,9 @@ pub struct LabelOptions {
     /// The time zone to use for metric data return in this operation. The format is `+` or `-` followed by four digits. The first two digits indicate the number of hours ahead or behind of UTC, and the final two digits are the number of minutes. For example, +0130 indicates a time zone that is 1 hour and 30 minutes ahead of UTC. The default is +0000.
     pub timezone: Option<String>,
 }
-rt::structure!(LabelOptions, LABEL_OPTIONS, [timezone = rt::m("Timezone", &rt::STRING)]);
+rt::structure!(
+    LabelOptions, LABEL_OPTIONS, [timezone[0] = rt::m("Timezone", &rt::STRING)]
+);
 /// The operation exceeded one or more limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
@@ -25,7 +27,7 @@ pub struct LimitExceededFault {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededFault, LIMIT_EXCEEDED_FAULT, [message = rt::m("message", &rt::STRING)
+    LimitExceededFault, LIMIT_EXCEEDED_FAULT, [message[0] = rt::m("message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("LimitExceeded"))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -40,10 +42,10 @@ pub struct ListAlarmMuteRulesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAlarmMuteRulesInput, LIST_ALARM_MUTE_RULES_INPUT, [alarm_name =
-    rt::m("AlarmName", &rt::STRING).min(1.0), statuses = rt::m("Statuses",
-    &ALARM_MUTE_RULE_STATUSES), max_records = rt::m("MaxRecords", &rt::INTEGER).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    ListAlarmMuteRulesInput, LIST_ALARM_MUTE_RULES_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).min(1.0), statuses[1] = rt::m("Statuses",
+    &ALARM_MUTE_RULE_STATUSES), max_records[2] = rt::m("MaxRecords", &rt::INTEGER)
+    .min(1.0), next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAlarmMuteRulesOutput {
@@ -53,8 +55,8 @@ pub struct ListAlarmMuteRulesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAlarmMuteRulesOutput, LIST_ALARM_MUTE_RULES_OUTPUT, [alarm_mute_rule_summaries =
-    rt::m("AlarmMuteRuleSummaries", &ALARM_MUTE_RULE_SUMMARIES), next_token =
+    ListAlarmMuteRulesOutput, LIST_ALARM_MUTE_RULES_OUTPUT, [alarm_mute_rule_summaries[0]
+    = rt::m("AlarmMuteRuleSummaries", &ALARM_MUTE_RULE_SUMMARIES), next_token[1] =
     rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -65,8 +67,8 @@ pub struct ListDashboardsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDashboardsInput, LIST_DASHBOARDS_INPUT, [dashboard_name_prefix =
-    rt::m("DashboardNamePrefix", &rt::STRING), next_token = rt::m("NextToken",
+    ListDashboardsInput, LIST_DASHBOARDS_INPUT, [dashboard_name_prefix[0] =
+    rt::m("DashboardNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,8 +79,8 @@ pub struct ListDashboardsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDashboardsOutput, LIST_DASHBOARDS_OUTPUT, [dashboard_entries =
-    rt::m("DashboardEntries", &DASHBOARD_ENTRIES), next_token = rt::m("NextToken",
+    ListDashboardsOutput, LIST_DASHBOARDS_OUTPUT, [dashboard_entries[0] =
+    rt::m("DashboardEntries", &DASHBOARD_ENTRIES), next_token[1] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -91,9 +93,9 @@ pub struct ListManagedInsightRulesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListManagedInsightRulesInput, LIST_MANAGED_INSIGHT_RULES_INPUT, [resource_arn =
-    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
+    ListManagedInsightRulesInput, LIST_MANAGED_INSIGHT_RULES_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -104,8 +106,8 @@ pub struct ListManagedInsightRulesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListManagedInsightRulesOutput, LIST_MANAGED_INSIGHT_RULES_OUTPUT, [managed_rules =
-    rt::m("ManagedRules", &MANAGED_RULE_DESCRIPTIONS), next_token = rt::m("NextToken",
+    ListManagedInsightRulesOutput, LIST_MANAGED_INSIGHT_RULES_OUTPUT, [managed_rules[0] =
+    rt::m("ManagedRules", &MANAGED_RULE_DESCRIPTIONS), next_token[1] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -117,7 +119,7 @@ pub struct ListMetricDataQueryDefinitionsInput {
 }
 rt::structure!(
     ListMetricDataQueryDefinitionsInput, LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT,
-    [max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token =
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -129,8 +131,8 @@ pub struct ListMetricDataQueryDefinitionsOutput {
 }
 rt::structure!(
     ListMetricDataQueryDefinitionsOutput, LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT,
-    [items = rt::m("Items", &METRIC_DATA_QUERY_DEFINITION_SUMMARIES).flags(rt::REQUIRED),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [items[0] = rt::m("Items", &METRIC_DATA_QUERY_DEFINITION_SUMMARIES)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsInput {
@@ -140,8 +142,9 @@ pub struct ListMetricStreamsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListMetricStreamsInput, LIST_METRIC_STREAMS_INPUT, [next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
+    ListMetricStreamsInput, LIST_METRIC_STREAMS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsOutput {
@@ -151,8 +154,9 @@ pub struct ListMetricStreamsOutput {
     pub entries: Option<Vec<MetricStreamEntry>>,
 }
 rt::structure!(
-    ListMetricStreamsOutput, LIST_METRIC_STREAMS_OUTPUT, [next_token = rt::m("NextToken",
-    &rt::STRING), entries = rt::m("Entries", &METRIC_STREAM_ENTRIES)]
+    ListMetricStreamsOutput, LIST_METRIC_STREAMS_OUTPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), entries[1] = rt::m("Entries",
+    &METRIC_STREAM_ENTRIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsInput {
@@ -176,12 +180,12 @@ pub struct ListMetricsInput {
     pub owning_account: Option<String>,
 }
 rt::structure!(
-    ListMetricsInput, LIST_METRICS_INPUT, [namespace = rt::m("Namespace", &rt::STRING)
-    .min(1.0), metric_name = rt::m("MetricName", &rt::STRING).min(1.0), dimensions =
-    rt::m("Dimensions", &DIMENSION_FILTERS), next_token = rt::m("NextToken",
-    &rt::STRING), recently_active = rt::m("RecentlyActive", &rt::ENUM),
-    include_linked_accounts = rt::m("IncludeLinkedAccounts", &rt::BOOLEAN),
-    owning_account = rt::m("OwningAccount", &rt::STRING).min(1.0)]
+    ListMetricsInput, LIST_METRICS_INPUT, [namespace[0] = rt::m("Namespace", &rt::STRING)
+    .min(1.0), metric_name[1] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[2]
+    = rt::m("Dimensions", &DIMENSION_FILTERS), next_token[3] = rt::m("NextToken",
+    &rt::STRING), recently_active[4] = rt::m("RecentlyActive", &rt::ENUM),
+    include_linked_accounts[5] = rt::m("IncludeLinkedAccounts", &rt::BOOLEAN),
+    owning_account[6] = rt::m("OwningAccount", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsOutput {
@@ -195,8 +199,8 @@ pub struct ListMetricsOutput {
     pub owning_accounts: Option<Vec<String>>,
 }
 rt::structure!(
-    ListMetricsOutput, LIST_METRICS_OUTPUT, [metrics = rt::m("Metrics", &METRICS),
-    next_token = rt::m("NextToken", &rt::STRING), owning_accounts =
+    ListMetricsOutput, LIST_METRICS_OUTPUT, [metrics[0] = rt::m("Metrics", &METRICS),
+    next_token[1] = rt::m("NextToken", &rt::STRING), owning_accounts[2] =
     rt::m("OwningAccounts", &OWNING_ACCOUNTS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -215,7 +219,7 @@ pub struct ListTagsForResourceInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn =
+    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -224,7 +228,7 @@ pub struct ListTagsForResourceOutput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags = rt::m("Tags",
+    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
     &TAG_LIST)]
 );
 /// The details about a log alarm.
@@ -286,28 +290,29 @@ pub struct LogAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    LogAlarm, LOG_ALARM, [alarm_name = rt::m("AlarmName", &rt::STRING).min(1.0),
-    alarm_arn = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description =
+    LogAlarm, LOG_ALARM, [alarm_name[0] = rt::m("AlarmName", &rt::STRING).min(1.0),
+    alarm_arn[1] = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description[2] =
     rt::m("AlarmDescription", &rt::STRING).min(0.0),
-    alarm_configuration_updated_timestamp = rt::m("AlarmConfigurationUpdatedTimestamp",
-    &rt::TIMESTAMP), actions_enabled = rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions
-    = rt::m("OKActions", &RESOURCE_LIST), alarm_actions = rt::m("AlarmActions",
-    &RESOURCE_LIST), insufficient_data_actions = rt::m("InsufficientDataActions",
-    &RESOURCE_LIST), state_value = rt::m("StateValue", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data =
-    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp =
-    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), scheduled_query_configuration =
+    alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), actions_enabled[4] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[5] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[6] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    state_value[8] = rt::m("StateValue", &rt::ENUM), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), scheduled_query_configuration[12] =
     rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION),
-    query_results_to_evaluate = rt::m("QueryResultsToEvaluate", &rt::INTEGER).min(1.0),
-    query_results_to_alarm = rt::m("QueryResultsToAlarm", &rt::INTEGER).min(1.0),
-    threshold = rt::m("Threshold", &rt::DOUBLE), comparison_operator =
-    rt::m("ComparisonOperator", &rt::ENUM), treat_missing_data =
-    rt::m("TreatMissingData", &rt::STRING).min(1.0), state_transitioned_timestamp =
-    rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP), evaluation_state =
-    rt::m("EvaluationState", &rt::ENUM), action_log_line_count =
-    rt::m("ActionLogLineCount", &rt::INTEGER), action_log_line_role_arn =
-    rt::m("ActionLogLineRoleArn", &rt::STRING), warm_up_configuration =
-    rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), action_configuration =
+    query_results_to_evaluate[13] = rt::m("QueryResultsToEvaluate", &rt::INTEGER)
+    .min(1.0), query_results_to_alarm[14] = rt::m("QueryResultsToAlarm", &rt::INTEGER)
+    .min(1.0), threshold[15] = rt::m("Threshold", &rt::DOUBLE), comparison_operator[16] =
+    rt::m("ComparisonOperator", &rt::ENUM), treat_missing_data[17] =
+    rt::m("TreatMissingData", &rt::STRING).min(1.0), state_transitioned_timestamp[18] =
+    rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP), evaluation_state[19] =
+    rt::m("EvaluationState", &rt::ENUM), action_log_line_count[20] =
+    rt::m("ActionLogLineCount", &rt::INTEGER), action_log_line_role_arn[21] =
+    rt::m("ActionLogLineRoleArn", &rt::STRING), warm_up_configuration[22] =
+    rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), action_configuration[23] =
     rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 pub static LOG_ALARMS: rt::Schema = rt::Schema::list(

@@ -14,9 +14,9 @@ pub struct ManagedRule {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ManagedRule, MANAGED_RULE, [template_name = rt::m("TemplateName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), resource_arn = rt::m("ResourceARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST)]
+    ManagedRule, MANAGED_RULE, [template_name[0] = rt::m("TemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("ResourceARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags", &TAG_LIST)]
 );
 /// Contains information about managed Contributor Insights rules, as returned by `ListManagedInsightRules`.
 #[derive(Clone, Default, PartialEq)]
@@ -29,9 +29,9 @@ pub struct ManagedRuleDescription {
     pub rule_state: Option<ManagedRuleState>,
 }
 rt::structure!(
-    ManagedRuleDescription, MANAGED_RULE_DESCRIPTION, [template_name =
-    rt::m("TemplateName", &rt::STRING).min(1.0), resource_arn = rt::m("ResourceARN",
-    &rt::STRING).min(1.0), rule_state = rt::m("RuleState", &MANAGED_RULE_STATE)]
+    ManagedRuleDescription, MANAGED_RULE_DESCRIPTION, [template_name[0] =
+    rt::m("TemplateName", &rt::STRING).min(1.0), resource_arn[1] = rt::m("ResourceARN",
+    &rt::STRING).min(1.0), rule_state[2] = rt::m("RuleState", &MANAGED_RULE_STATE)]
 );
 pub static MANAGED_RULE_DESCRIPTIONS: rt::Schema = rt::Schema::list(
     "ManagedRuleDescriptions",
@@ -46,8 +46,8 @@ pub struct ManagedRuleState {
     pub state: String,
 }
 rt::structure!(
-    ManagedRuleState, MANAGED_RULE_STATE, [rule_name = rt::m("RuleName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), state = rt::m("State", &rt::STRING)
+    ManagedRuleState, MANAGED_RULE_STATE, [rule_name[0] = rt::m("RuleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), state[1] = rt::m("State", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static MANAGED_RULES: rt::Schema = rt::Schema::list(
@@ -65,8 +65,8 @@ pub struct MessageData {
     pub value: Option<String>,
 }
 rt::structure!(
-    MessageData, MESSAGE_DATA, [code = rt::m("Code", &rt::STRING), value = rt::m("Value",
-    &rt::STRING)]
+    MessageData, MESSAGE_DATA, [code[0] = rt::m("Code", &rt::STRING), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 /// Represents a specific metric.
 #[derive(Clone, Default, PartialEq)]
@@ -79,9 +79,9 @@ pub struct Metric {
     pub dimensions: Option<Vec<Dimension>>,
 }
 rt::structure!(
-    Metric, METRIC, [namespace = rt::m("Namespace", &rt::STRING).min(1.0), metric_name =
-    rt::m("MetricName", &rt::STRING).min(1.0), dimensions = rt::m("Dimensions",
-    &DIMENSIONS)]
+    Metric, METRIC, [namespace[0] = rt::m("Namespace", &rt::STRING).min(1.0),
+    metric_name[1] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS)]
 );
 /// The details about a metric alarm.
 #[derive(Clone, Default, PartialEq)]
@@ -166,35 +166,38 @@ pub struct MetricAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    MetricAlarm, METRIC_ALARM, [alarm_name = rt::m("AlarmName", &rt::STRING).min(1.0),
-    alarm_arn = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description =
+    MetricAlarm, METRIC_ALARM, [alarm_name[0] = rt::m("AlarmName", &rt::STRING).min(1.0),
+    alarm_arn[1] = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description[2] =
     rt::m("AlarmDescription", &rt::STRING).min(0.0),
-    alarm_configuration_updated_timestamp = rt::m("AlarmConfigurationUpdatedTimestamp",
-    &rt::TIMESTAMP), actions_enabled = rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions
-    = rt::m("OKActions", &RESOURCE_LIST), alarm_actions = rt::m("AlarmActions",
-    &RESOURCE_LIST), insufficient_data_actions = rt::m("InsufficientDataActions",
-    &RESOURCE_LIST), state_value = rt::m("StateValue", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data =
-    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp =
-    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), metric_name = rt::m("MetricName",
-    &rt::STRING).min(1.0), namespace = rt::m("Namespace", &rt::STRING).min(1.0),
-    statistic = rt::m("Statistic", &rt::ENUM), extended_statistic =
-    rt::m("ExtendedStatistic", &rt::STRING), dimensions = rt::m("Dimensions",
-    &DIMENSIONS), period = rt::m("Period", &rt::INTEGER).min(1.0), unit = rt::m("Unit",
-    &rt::ENUM), evaluation_periods = rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0),
-    datapoints_to_alarm = rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0), threshold =
-    rt::m("Threshold", &rt::DOUBLE), comparison_operator = rt::m("ComparisonOperator",
-    &rt::ENUM), treat_missing_data = rt::m("TreatMissingData", &rt::STRING).min(1.0),
-    evaluate_low_sample_count_percentile = rt::m("EvaluateLowSampleCountPercentile",
-    &rt::STRING).min(1.0), metrics = rt::m("Metrics", &METRIC_DATA_QUERIES),
-    threshold_metric_id = rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
-    evaluation_state = rt::m("EvaluationState", &rt::ENUM), state_transitioned_timestamp
-    = rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP), evaluation_window =
-    rt::m("EvaluationWindow", &EVALUATION_WINDOW), warm_up_configuration =
-    rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), evaluation_criteria =
-    rt::m("EvaluationCriteria", &EVALUATION_CRITERIA), evaluation_interval =
-    rt::m("EvaluationInterval", &rt::INTEGER).min(10.0), action_configuration =
-    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
+    alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), actions_enabled[4] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[5] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[6] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    state_value[8] = rt::m("StateValue", &rt::ENUM), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), metric_name[12] = rt::m("MetricName",
+    &rt::STRING).min(1.0), namespace[13] = rt::m("Namespace", &rt::STRING).min(1.0),
+    statistic[14] = rt::m("Statistic", &rt::ENUM), extended_statistic[15] =
+    rt::m("ExtendedStatistic", &rt::STRING), dimensions[16] = rt::m("Dimensions",
+    &DIMENSIONS), period[17] = rt::m("Period", &rt::INTEGER).min(1.0), unit[18] =
+    rt::m("Unit", &rt::ENUM), evaluation_periods[19] = rt::m("EvaluationPeriods",
+    &rt::INTEGER).min(1.0), datapoints_to_alarm[20] = rt::m("DatapointsToAlarm",
+    &rt::INTEGER).min(1.0), threshold[21] = rt::m("Threshold", &rt::DOUBLE),
+    comparison_operator[22] = rt::m("ComparisonOperator", &rt::ENUM),
+    treat_missing_data[23] = rt::m("TreatMissingData", &rt::STRING).min(1.0),
+    evaluate_low_sample_count_percentile[24] = rt::m("EvaluateLowSampleCountPercentile",
+    &rt::STRING).min(1.0), metrics[25] = rt::m("Metrics", &METRIC_DATA_QUERIES),
+    threshold_metric_id[26] = rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
+    evaluation_state[27] = rt::m("EvaluationState", &rt::ENUM),
+    state_transitioned_timestamp[28] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP), evaluation_window[29] = rt::m("EvaluationWindow",
+    &EVALUATION_WINDOW), warm_up_configuration[30] = rt::m("WarmUpConfiguration",
+    &WARM_UP_CONFIGURATION), evaluation_criteria[31] = rt::m("EvaluationCriteria",
+    &EVALUATION_CRITERIA), evaluation_interval[32] = rt::m("EvaluationInterval",
+    &rt::INTEGER).min(10.0), action_configuration[33] = rt::m("ActionConfiguration",
+    &ACTION_CONFIGURATION)]
 );
 pub static METRIC_ALARMS: rt::Schema = rt::Schema::list(
     "MetricAlarms",
@@ -207,7 +210,7 @@ pub struct MetricCharacteristics {
     pub periodic_spikes: Option<bool>,
 }
 rt::structure!(
-    MetricCharacteristics, METRIC_CHARACTERISTICS, [periodic_spikes =
+    MetricCharacteristics, METRIC_CHARACTERISTICS, [periodic_spikes[0] =
     rt::m("PeriodicSpikes", &rt::BOOLEAN)]
 );
 pub static METRIC_DATA: rt::Schema = rt::Schema::list(
@@ -259,12 +262,12 @@ pub struct MetricDataQuery {
     pub account_id: Option<String>,
 }
 rt::structure!(
-    MetricDataQuery, METRIC_DATA_QUERY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), metric_stat = rt::m("MetricStat", &METRIC_STAT),
-    expression = rt::m("Expression", &rt::STRING).min(1.0), label = rt::m("Label",
-    &rt::STRING), return_data = rt::m("ReturnData", &rt::BOOLEAN), period =
-    rt::m("Period", &rt::INTEGER).min(1.0), account_id = rt::m("AccountId", &rt::STRING)
-    .min(1.0)]
+    MetricDataQuery, METRIC_DATA_QUERY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), metric_stat[1] = rt::m("MetricStat", &METRIC_STAT),
+    expression[2] = rt::m("Expression", &rt::STRING).min(1.0), label[3] = rt::m("Label",
+    &rt::STRING), return_data[4] = rt::m("ReturnData", &rt::BOOLEAN), period[5] =
+    rt::m("Period", &rt::INTEGER).min(1.0), account_id[6] = rt::m("AccountId",
+    &rt::STRING).min(1.0)]
 );
 pub static METRIC_DATA_QUERY_DEFINITION_SUMMARIES: rt::Schema = rt::Schema::list(
     "MetricDataQueryDefinitionSummaries",
@@ -287,10 +290,10 @@ pub struct MetricDataQueryDefinitionSummary {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    MetricDataQueryDefinitionSummary, METRIC_DATA_QUERY_DEFINITION_SUMMARY, [id =
-    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), path = rt::m("Path",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), updated_at = rt::m("UpdatedAt", &rt::TIMESTAMP)]
+    MetricDataQueryDefinitionSummary, METRIC_DATA_QUERY_DEFINITION_SUMMARY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), type_[2] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// A `GetMetricData` call returns an array of `MetricDataResult` structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information.
 #[derive(Clone, Default, PartialEq)]
@@ -309,10 +312,11 @@ pub struct MetricDataResult {
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
-    MetricDataResult, METRIC_DATA_RESULT, [id = rt::m("Id", &rt::STRING).min(1.0), label
-    = rt::m("Label", &rt::STRING), timestamps = rt::m("Timestamps", &TIMESTAMPS), values
-    = rt::m("Values", &DATAPOINT_VALUES), status_code = rt::m("StatusCode", &rt::ENUM),
-    messages = rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES)]
+    MetricDataResult, METRIC_DATA_RESULT, [id[0] = rt::m("Id", &rt::STRING).min(1.0),
+    label[1] = rt::m("Label", &rt::STRING), timestamps[2] = rt::m("Timestamps",
+    &TIMESTAMPS), values[3] = rt::m("Values", &DATAPOINT_VALUES), status_code[4] =
+    rt::m("StatusCode", &rt::ENUM), messages[5] = rt::m("Messages",
+    &METRIC_DATA_RESULT_MESSAGES)]
 );
 pub static METRIC_DATA_RESULT_MESSAGES: rt::Schema = rt::Schema::list(
     "MetricDataResultMessages",
@@ -355,12 +359,13 @@ pub struct MetricDatum {
     pub storage_resolution: Option<i32>,
 }
 rt::structure!(
-    MetricDatum, METRIC_DATUM, [metric_name = rt::m("MetricName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), dimensions = rt::m("Dimensions", &DIMENSIONS),
-    timestamp = rt::m("Timestamp", &rt::TIMESTAMP), value = rt::m("Value", &rt::DOUBLE),
-    statistic_values = rt::m("StatisticValues", &STATISTIC_SET), values = rt::m("Values",
-    &VALUES), counts = rt::m("Counts", &COUNTS), unit = rt::m("Unit", &rt::ENUM),
-    storage_resolution = rt::m("StorageResolution", &rt::INTEGER).min(1.0)]
+    MetricDatum, METRIC_DATUM, [metric_name[0] = rt::m("MetricName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), dimensions[1] = rt::m("Dimensions", &DIMENSIONS),
+    timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP), value[3] = rt::m("Value",
+    &rt::DOUBLE), statistic_values[4] = rt::m("StatisticValues", &STATISTIC_SET),
+    values[5] = rt::m("Values", &VALUES), counts[6] = rt::m("Counts", &COUNTS), unit[7] =
+    rt::m("Unit", &rt::ENUM), storage_resolution[8] = rt::m("StorageResolution",
+    &rt::INTEGER).min(1.0)]
 );
 /// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
 #[derive(Clone, Default, PartialEq)]
@@ -369,7 +374,7 @@ pub struct MetricMathAnomalyDetector {
     pub metric_data_queries: Option<Vec<MetricDataQuery>>,
 }
 rt::structure!(
-    MetricMathAnomalyDetector, METRIC_MATH_ANOMALY_DETECTOR, [metric_data_queries =
+    MetricMathAnomalyDetector, METRIC_MATH_ANOMALY_DETECTOR, [metric_data_queries[0] =
     rt::m("MetricDataQueries", &METRIC_DATA_QUERIES)]
 );
 pub static METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
@@ -397,9 +402,9 @@ pub struct MetricStat {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    MetricStat, METRIC_STAT, [metric = rt::m("Metric", &METRIC).flags(rt::REQUIRED),
-    period = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), stat =
-    rt::m("Stat", &rt::STRING).flags(rt::REQUIRED), unit = rt::m("Unit", &rt::ENUM)]
+    MetricStat, METRIC_STAT, [metric[0] = rt::m("Metric", &METRIC).flags(rt::REQUIRED),
+    period[1] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), stat[2] =
+    rt::m("Stat", &rt::STRING).flags(rt::REQUIRED), unit[3] = rt::m("Unit", &rt::ENUM)]
 );
 pub static METRIC_STREAM_ENTRIES: rt::Schema = rt::Schema::list(
     "MetricStreamEntries",
@@ -424,11 +429,12 @@ pub struct MetricStreamEntry {
     pub output_format: Option<MetricStreamOutputFormat>,
 }
 rt::structure!(
-    MetricStreamEntry, METRIC_STREAM_ENTRY, [arn = rt::m("Arn", &rt::STRING).min(1.0),
-    creation_date = rt::m("CreationDate", &rt::TIMESTAMP), last_update_date =
-    rt::m("LastUpdateDate", &rt::TIMESTAMP), name = rt::m("Name", &rt::STRING).min(1.0),
-    firehose_arn = rt::m("FirehoseArn", &rt::STRING).min(1.0), state = rt::m("State",
-    &rt::STRING), output_format = rt::m("OutputFormat", &rt::ENUM).min(1.0)]
+    MetricStreamEntry, METRIC_STREAM_ENTRY, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0),
+    creation_date[1] = rt::m("CreationDate", &rt::TIMESTAMP), last_update_date[2] =
+    rt::m("LastUpdateDate", &rt::TIMESTAMP), name[3] = rt::m("Name", &rt::STRING)
+    .min(1.0), firehose_arn[4] = rt::m("FirehoseArn", &rt::STRING).min(1.0), state[5] =
+    rt::m("State", &rt::STRING), output_format[6] = rt::m("OutputFormat", &rt::ENUM)
+    .min(1.0)]
 );
 /// This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream.
 ///
@@ -447,8 +453,8 @@ pub struct MetricStreamFilter {
     pub metric_names: Option<Vec<String>>,
 }
 rt::structure!(
-    MetricStreamFilter, METRIC_STREAM_FILTER, [namespace = rt::m("Namespace",
-    &rt::STRING).min(1.0), metric_names = rt::m("MetricNames",
+    MetricStreamFilter, METRIC_STREAM_FILTER, [namespace[0] = rt::m("Namespace",
+    &rt::STRING).min(1.0), metric_names[1] = rt::m("MetricNames",
     &METRIC_STREAM_FILTER_METRIC_NAMES)]
 );
 pub static METRIC_STREAM_FILTER_METRIC_NAMES: rt::Schema = rt::Schema::list(
@@ -487,8 +493,9 @@ pub struct MetricStreamStatisticsConfiguration {
 }
 rt::structure!(
     MetricStreamStatisticsConfiguration, METRIC_STREAM_STATISTICS_CONFIGURATION,
-    [include_metrics = rt::m("IncludeMetrics", &METRIC_STREAM_STATISTICS_INCLUDE_METRICS)
-    .flags(rt::REQUIRED), additional_statistics = rt::m("AdditionalStatistics",
+    [include_metrics[0] = rt::m("IncludeMetrics",
+    &METRIC_STREAM_STATISTICS_INCLUDE_METRICS).flags(rt::REQUIRED),
+    additional_statistics[1] = rt::m("AdditionalStatistics",
     &METRIC_STREAM_STATISTICS_ADDITIONAL_STATISTICS).flags(rt::REQUIRED)]
 );
 pub static METRIC_STREAM_STATISTICS_CONFIGURATIONS: rt::Schema = rt::Schema::list(
@@ -508,8 +515,8 @@ pub struct MetricStreamStatisticsMetric {
     pub metric_name: String,
 }
 rt::structure!(
-    MetricStreamStatisticsMetric, METRIC_STREAM_STATISTICS_METRIC, [namespace =
-    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name =
+    MetricStreamStatisticsMetric, METRIC_STREAM_STATISTICS_METRIC, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name[1] =
     rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static METRICS: rt::Schema = rt::Schema::list(
@@ -522,8 +529,8 @@ pub struct MissingRequiredParameterException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MissingRequiredParameterException, MISSING_REQUIRED_PARAMETER_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    MissingRequiredParameterException, MISSING_REQUIRED_PARAMETER_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("MissingParameter"))
 );
 pub static MUTE_TARGET_ALARM_NAME_LIST: rt::Schema = rt::Schema::list(
@@ -541,6 +548,6 @@ pub struct MuteTargets {
     pub alarm_names: Vec<String>,
 }
 rt::structure!(
-    MuteTargets, MUTE_TARGETS, [alarm_names = rt::m("AlarmNames",
+    MuteTargets, MUTE_TARGETS, [alarm_names[0] = rt::m("AlarmNames",
     &MUTE_TARGET_ALARM_NAME_LIST).flags(rt::REQUIRED)]
 );

@@ -16,10 +16,10 @@ pub struct PartialFailure {
     pub failure_description: Option<String>,
 }
 rt::structure!(
-    PartialFailure, PARTIAL_FAILURE, [failure_resource = rt::m("FailureResource",
-    &rt::STRING), exception_type = rt::m("ExceptionType", &rt::STRING), failure_code =
-    rt::m("FailureCode", &rt::STRING), failure_description = rt::m("FailureDescription",
-    &rt::STRING)]
+    PartialFailure, PARTIAL_FAILURE, [failure_resource[0] = rt::m("FailureResource",
+    &rt::STRING), exception_type[1] = rt::m("ExceptionType", &rt::STRING),
+    failure_code[2] = rt::m("FailureCode", &rt::STRING), failure_description[3] =
+    rt::m("FailureDescription", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAlarmMuteRuleInput {
@@ -39,12 +39,12 @@ pub struct PutAlarmMuteRuleInput {
     pub expire_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    PutAlarmMuteRuleInput, PUT_ALARM_MUTE_RULE_INPUT, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), description = rt::m("Description", &rt::STRING)
-    .min(0.0), rule = rt::m("Rule", &RULE).flags(rt::REQUIRED), mute_targets =
-    rt::m("MuteTargets", &MUTE_TARGETS), tags = rt::m("Tags", &TAG_LIST), start_date =
-    rt::m("StartDate", &rt::TIMESTAMP), expire_date = rt::m("ExpireDate",
-    &rt::TIMESTAMP)]
+    PutAlarmMuteRuleInput, PUT_ALARM_MUTE_RULE_INPUT, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING).min(0.0), rule[2] = rt::m("Rule", &RULE).flags(rt::REQUIRED),
+    mute_targets[3] = rt::m("MuteTargets", &MUTE_TARGETS), tags[4] = rt::m("Tags",
+    &TAG_LIST), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP), expire_date[6] =
+    rt::m("ExpireDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAnomalyDetectorInput {
@@ -92,15 +92,15 @@ pub struct PutAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    PutAnomalyDetectorInput, PUT_ANOMALY_DETECTOR_INPUT, [namespace = rt::m("Namespace",
-    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name = rt::m("MetricName",
-    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions = rt::m("Dimensions",
-    &DIMENSIONS).flags(rt::DEPRECATED), stat = rt::m("Stat", &rt::STRING)
-    .flags(rt::DEPRECATED), configuration = rt::m("Configuration",
-    &ANOMALY_DETECTOR_CONFIGURATION), metric_characteristics =
+    PutAnomalyDetectorInput, PUT_ANOMALY_DETECTOR_INPUT, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[1] =
+    rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED), stat[3] = rt::m("Stat",
+    &rt::STRING).flags(rt::DEPRECATED), configuration[4] = rt::m("Configuration",
+    &ANOMALY_DETECTOR_CONFIGURATION), metric_characteristics[5] =
     rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
-    single_metric_anomaly_detector = rt::m("SingleMetricAnomalyDetector",
-    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector =
+    single_metric_anomaly_detector[6] = rt::m("SingleMetricAnomalyDetector",
+    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector[7] =
     rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -109,7 +109,7 @@ pub struct PutAnomalyDetectorOutput {
     pub anomaly_detector_id: Option<String>,
 }
 rt::structure!(
-    PutAnomalyDetectorOutput, PUT_ANOMALY_DETECTOR_OUTPUT, [anomaly_detector_id =
+    PutAnomalyDetectorOutput, PUT_ANOMALY_DETECTOR_OUTPUT, [anomaly_detector_id[0] =
     rt::m("AnomalyDetectorId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -214,17 +214,18 @@ pub struct PutCompositeAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutCompositeAlarmInput, PUT_COMPOSITE_ALARM_INPUT, [actions_enabled =
-    rt::m("ActionsEnabled", &rt::BOOLEAN), alarm_actions = rt::m("AlarmActions",
-    &RESOURCE_LIST), alarm_description = rt::m("AlarmDescription", &rt::STRING).min(0.0),
-    alarm_name = rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_rule
-    = rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    insufficient_data_actions = rt::m("InsufficientDataActions", &RESOURCE_LIST),
-    ok_actions = rt::m("OKActions", &RESOURCE_LIST), tags = rt::m("Tags", &TAG_LIST),
-    actions_suppressor = rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
-    actions_suppressor_wait_period = rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
-    actions_suppressor_extension_period = rt::m("ActionsSuppressorExtensionPeriod",
-    &rt::INTEGER), action_configuration = rt::m("ActionConfiguration",
+    PutCompositeAlarmInput, PUT_COMPOSITE_ALARM_INPUT, [actions_enabled[0] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), alarm_actions[1] = rt::m("AlarmActions",
+    &RESOURCE_LIST), alarm_description[2] = rt::m("AlarmDescription", &rt::STRING)
+    .min(0.0), alarm_name[3] = rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), alarm_rule[4] = rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), insufficient_data_actions[5] = rt::m("InsufficientDataActions",
+    &RESOURCE_LIST), ok_actions[6] = rt::m("OKActions", &RESOURCE_LIST), tags[7] =
+    rt::m("Tags", &TAG_LIST), actions_suppressor[8] = rt::m("ActionsSuppressor",
+    &rt::STRING).min(1.0), actions_suppressor_wait_period[9] =
+    rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
+    actions_suppressor_extension_period[10] = rt::m("ActionsSuppressorExtensionPeriod",
+    &rt::INTEGER), action_configuration[11] = rt::m("ActionConfiguration",
     &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -243,9 +244,9 @@ pub struct PutDashboardInput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PutDashboardInput, PUT_DASHBOARD_INPUT, [dashboard_name = rt::m("DashboardName",
-    &rt::STRING).flags(rt::REQUIRED), dashboard_body = rt::m("DashboardBody",
-    &rt::STRING).flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST)]
+    PutDashboardInput, PUT_DASHBOARD_INPUT, [dashboard_name[0] = rt::m("DashboardName",
+    &rt::STRING).flags(rt::REQUIRED), dashboard_body[1] = rt::m("DashboardBody",
+    &rt::STRING).flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDashboardOutput {
@@ -257,7 +258,7 @@ pub struct PutDashboardOutput {
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
 rt::structure!(
-    PutDashboardOutput, PUT_DASHBOARD_OUTPUT, [dashboard_validation_messages =
+    PutDashboardOutput, PUT_DASHBOARD_OUTPUT, [dashboard_validation_messages[0] =
     rt::m("DashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -284,11 +285,11 @@ pub struct PutInsightRuleInput {
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
-    PutInsightRuleInput, PUT_INSIGHT_RULE_INPUT, [rule_name = rt::m("RuleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), rule_state = rt::m("RuleState",
-    &rt::STRING).min(1.0), rule_definition = rt::m("RuleDefinition", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST),
-    apply_on_transformed_logs = rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN)]
+    PutInsightRuleInput, PUT_INSIGHT_RULE_INPUT, [rule_name[0] = rt::m("RuleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), rule_state[1] = rt::m("RuleState",
+    &rt::STRING).min(1.0), rule_definition[2] = rt::m("RuleDefinition", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("Tags", &TAG_LIST),
+    apply_on_transformed_logs[4] = rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutInsightRuleOutput {}
@@ -373,23 +374,24 @@ pub struct PutLogAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutLogAlarmInput, PUT_LOG_ALARM_INPUT, [alarm_name = rt::m("AlarmName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), alarm_description = rt::m("AlarmDescription",
-    &rt::STRING).min(0.0), scheduled_query_configuration =
+    PutLogAlarmInput, PUT_LOG_ALARM_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_description[1] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), scheduled_query_configuration[2] =
     rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION)
-    .flags(rt::REQUIRED), action_log_line_count = rt::m("ActionLogLineCount",
-    &rt::INTEGER), action_log_line_role_arn = rt::m("ActionLogLineRoleArn", &rt::STRING),
-    actions_enabled = rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions =
-    rt::m("OKActions", &RESOURCE_LIST), alarm_actions = rt::m("AlarmActions",
-    &RESOURCE_LIST), insufficient_data_actions = rt::m("InsufficientDataActions",
-    &RESOURCE_LIST), query_results_to_evaluate = rt::m("QueryResultsToEvaluate",
-    &rt::INTEGER).flags(rt::REQUIRED).min(1.0), query_results_to_alarm =
-    rt::m("QueryResultsToAlarm", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), threshold =
-    rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED), comparison_operator =
-    rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED), treat_missing_data =
-    rt::m("TreatMissingData", &rt::STRING).min(1.0), tags = rt::m("Tags", &TAG_LIST),
-    warm_up_configuration = rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-    action_configuration = rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
+    .flags(rt::REQUIRED), action_log_line_count[3] = rt::m("ActionLogLineCount",
+    &rt::INTEGER), action_log_line_role_arn[4] = rt::m("ActionLogLineRoleArn",
+    &rt::STRING), actions_enabled[5] = rt::m("ActionsEnabled", &rt::BOOLEAN),
+    ok_actions[6] = rt::m("OKActions", &RESOURCE_LIST), alarm_actions[7] =
+    rt::m("AlarmActions", &RESOURCE_LIST), insufficient_data_actions[8] =
+    rt::m("InsufficientDataActions", &RESOURCE_LIST), query_results_to_evaluate[9] =
+    rt::m("QueryResultsToEvaluate", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+    query_results_to_alarm[10] = rt::m("QueryResultsToAlarm", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), threshold[11] = rt::m("Threshold", &rt::DOUBLE)
+    .flags(rt::REQUIRED), comparison_operator[12] = rt::m("ComparisonOperator",
+    &rt::ENUM).flags(rt::REQUIRED), treat_missing_data[13] = rt::m("TreatMissingData",
+    &rt::STRING).min(1.0), tags[14] = rt::m("Tags", &TAG_LIST), warm_up_configuration[15]
+    = rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), action_configuration[16] =
+    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutManagedInsightRulesInput {
@@ -397,7 +399,7 @@ pub struct PutManagedInsightRulesInput {
     pub managed_rules: Vec<ManagedRule>,
 }
 rt::structure!(
-    PutManagedInsightRulesInput, PUT_MANAGED_INSIGHT_RULES_INPUT, [managed_rules =
+    PutManagedInsightRulesInput, PUT_MANAGED_INSIGHT_RULES_INPUT, [managed_rules[0] =
     rt::m("ManagedRules", &MANAGED_RULES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -406,7 +408,7 @@ pub struct PutManagedInsightRulesOutput {
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
-    PutManagedInsightRulesOutput, PUT_MANAGED_INSIGHT_RULES_OUTPUT, [failures =
+    PutManagedInsightRulesOutput, PUT_MANAGED_INSIGHT_RULES_OUTPUT, [failures[0] =
     rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -635,29 +637,30 @@ pub struct PutMetricAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutMetricAlarmInput, PUT_METRIC_ALARM_INPUT, [alarm_name = rt::m("AlarmName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_description =
-    rt::m("AlarmDescription", &rt::STRING).min(0.0), actions_enabled =
-    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions = rt::m("OKActions",
-    &RESOURCE_LIST), alarm_actions = rt::m("AlarmActions", &RESOURCE_LIST),
-    insufficient_data_actions = rt::m("InsufficientDataActions", &RESOURCE_LIST),
-    metric_name = rt::m("MetricName", &rt::STRING).min(1.0), namespace =
-    rt::m("Namespace", &rt::STRING).min(1.0), statistic = rt::m("Statistic", &rt::ENUM),
-    extended_statistic = rt::m("ExtendedStatistic", &rt::STRING), dimensions =
-    rt::m("Dimensions", &DIMENSIONS), period = rt::m("Period", &rt::INTEGER).min(1.0),
-    unit = rt::m("Unit", &rt::ENUM), evaluation_periods = rt::m("EvaluationPeriods",
-    &rt::INTEGER).min(1.0), datapoints_to_alarm = rt::m("DatapointsToAlarm",
-    &rt::INTEGER).min(1.0), threshold = rt::m("Threshold", &rt::DOUBLE),
-    comparison_operator = rt::m("ComparisonOperator", &rt::ENUM), treat_missing_data =
-    rt::m("TreatMissingData", &rt::STRING).min(1.0), evaluate_low_sample_count_percentile
-    = rt::m("EvaluateLowSampleCountPercentile", &rt::STRING).min(1.0), metrics =
-    rt::m("Metrics", &METRIC_DATA_QUERIES), tags = rt::m("Tags", &TAG_LIST),
-    threshold_metric_id = rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
-    evaluation_window = rt::m("EvaluationWindow", &EVALUATION_WINDOW),
-    warm_up_configuration = rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-    evaluation_criteria = rt::m("EvaluationCriteria", &EVALUATION_CRITERIA),
-    evaluation_interval = rt::m("EvaluationInterval", &rt::INTEGER).min(10.0),
-    action_configuration = rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
+    PutMetricAlarmInput, PUT_METRIC_ALARM_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_description[1] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), actions_enabled[2] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[3] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[4] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[5] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    metric_name[6] = rt::m("MetricName", &rt::STRING).min(1.0), namespace[7] =
+    rt::m("Namespace", &rt::STRING).min(1.0), statistic[8] = rt::m("Statistic",
+    &rt::ENUM), extended_statistic[9] = rt::m("ExtendedStatistic", &rt::STRING),
+    dimensions[10] = rt::m("Dimensions", &DIMENSIONS), period[11] = rt::m("Period",
+    &rt::INTEGER).min(1.0), unit[12] = rt::m("Unit", &rt::ENUM), evaluation_periods[13] =
+    rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0), datapoints_to_alarm[14] =
+    rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0), threshold[15] = rt::m("Threshold",
+    &rt::DOUBLE), comparison_operator[16] = rt::m("ComparisonOperator", &rt::ENUM),
+    treat_missing_data[17] = rt::m("TreatMissingData", &rt::STRING).min(1.0),
+    evaluate_low_sample_count_percentile[18] = rt::m("EvaluateLowSampleCountPercentile",
+    &rt::STRING).min(1.0), metrics[19] = rt::m("Metrics", &METRIC_DATA_QUERIES), tags[20]
+    = rt::m("Tags", &TAG_LIST), threshold_metric_id[21] = rt::m("ThresholdMetricId",
+    &rt::STRING).min(1.0), evaluation_window[22] = rt::m("EvaluationWindow",
+    &EVALUATION_WINDOW), warm_up_configuration[23] = rt::m("WarmUpConfiguration",
+    &WARM_UP_CONFIGURATION), evaluation_criteria[24] = rt::m("EvaluationCriteria",
+    &EVALUATION_CRITERIA), evaluation_interval[25] = rt::m("EvaluationInterval",
+    &rt::INTEGER).min(10.0), action_configuration[26] = rt::m("ActionConfiguration",
+    &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataInput {
@@ -690,11 +693,11 @@ pub struct PutMetricDataInput {
     pub strict_entity_validation: Option<bool>,
 }
 rt::structure!(
-    PutMetricDataInput, PUT_METRIC_DATA_INPUT, [namespace = rt::m("Namespace",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_data = rt::m("MetricData",
-    &METRIC_DATA), entity_metric_data = rt::m("EntityMetricData",
-    &ENTITY_METRIC_DATA_LIST), strict_entity_validation = rt::m("StrictEntityValidation",
-    &rt::BOOLEAN)]
+    PutMetricDataInput, PUT_METRIC_DATA_INPUT, [namespace[0] = rt::m("Namespace",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_data[1] = rt::m("MetricData",
+    &METRIC_DATA), entity_metric_data[2] = rt::m("EntityMetricData",
+    &ENTITY_METRIC_DATA_LIST), strict_entity_validation[3] =
+    rt::m("StrictEntityValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionInput {
@@ -719,11 +722,11 @@ pub struct PutMetricDataQueryDefinitionInput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PutMetricDataQueryDefinitionInput, PUT_METRIC_DATA_QUERY_DEFINITION_INPUT, [id =
-    rt::m("Id", &rt::STRING).min(1.0), path = rt::m("Path", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), expression = rt::m("Expression", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST)]
+    PutMetricDataQueryDefinitionInput, PUT_METRIC_DATA_QUERY_DEFINITION_INPUT, [id[0] =
+    rt::m("Id", &rt::STRING).min(1.0), path[1] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[2] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[3] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), tags[4] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionOutput {
@@ -743,13 +746,13 @@ pub struct PutMetricDataQueryDefinitionOutput {
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
-    PutMetricDataQueryDefinitionOutput, PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id =
-    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn = rt::m("Arn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), path = rt::m("Path", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), expression = rt::m("Expression", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), created_at = rt::m("CreatedAt", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), updated_at = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    PutMetricDataQueryDefinitionOutput, PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[2] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[3] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[4] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), updated_at[6] = rt::m("UpdatedAt", &rt::TIMESTAMP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -791,15 +794,15 @@ pub struct PutMetricStreamInput {
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
-    PutMetricStreamInput, PUT_METRIC_STREAM_INPUT, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), include_filters = rt::m("IncludeFilters",
-    &METRIC_STREAM_FILTERS), exclude_filters = rt::m("ExcludeFilters",
-    &METRIC_STREAM_FILTERS), firehose_arn = rt::m("FirehoseArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), role_arn = rt::m("RoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), output_format = rt::m("OutputFormat", &rt::ENUM)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST),
-    statistics_configurations = rt::m("StatisticsConfigurations",
-    &METRIC_STREAM_STATISTICS_CONFIGURATIONS), include_linked_accounts_metrics =
+    PutMetricStreamInput, PUT_METRIC_STREAM_INPUT, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), include_filters[1] = rt::m("IncludeFilters",
+    &METRIC_STREAM_FILTERS), exclude_filters[2] = rt::m("ExcludeFilters",
+    &METRIC_STREAM_FILTERS), firehose_arn[3] = rt::m("FirehoseArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_arn[4] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), output_format[5] = rt::m("OutputFormat", &rt::ENUM)
+    .flags(rt::REQUIRED).min(1.0), tags[6] = rt::m("Tags", &TAG_LIST),
+    statistics_configurations[7] = rt::m("StatisticsConfigurations",
+    &METRIC_STREAM_STATISTICS_CONFIGURATIONS), include_linked_accounts_metrics[8] =
     rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -808,6 +811,6 @@ pub struct PutMetricStreamOutput {
     pub arn: Option<String>,
 }
 rt::structure!(
-    PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, [arn = rt::m("Arn", &rt::STRING)
+    PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)
     .min(1.0)]
 );

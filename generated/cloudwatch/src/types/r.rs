@@ -12,8 +12,9 @@ pub struct Range {
     pub end_time: rt::DateTime,
 }
 rt::structure!(
-    Range, RANGE, [start_time = rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    end_time = rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED)]
+    Range, RANGE, [start_time[0] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[1] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum RecentlyActive { Pt3H = "PT3H" }
@@ -24,7 +25,7 @@ pub struct ResourceConflict {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceConflict, RESOURCE_CONFLICT, [message = rt::m("message", &rt::STRING)
+    ResourceConflict, RESOURCE_CONFLICT, [message[0] = rt::m("message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(409u16, false).code("ResourceConflict"))
 );
 pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
@@ -38,7 +39,7 @@ pub struct ResourceMetricSelection {
     pub include_metrics: Vec<String>,
 }
 rt::structure!(
-    ResourceMetricSelection, RESOURCE_METRIC_SELECTION, [include_metrics =
+    ResourceMetricSelection, RESOURCE_METRIC_SELECTION, [include_metrics[0] =
     rt::m("IncludeMetrics", &METRIC_NAME_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESOURCE_METRIC_SELECTION_LIST: rt::Schema = rt::Schema::list(
@@ -60,10 +61,10 @@ pub struct ResourceMetricsConfiguration {
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rt::structure!(
-    ResourceMetricsConfiguration, RESOURCE_METRICS_CONFIGURATION, [resource_arn =
-    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), updated_at =
-    rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), metric_selections =
+    ResourceMetricsConfiguration, RESOURCE_METRICS_CONFIGURATION, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), created_at[1] =
+    rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), updated_at[2] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), metric_selections[3] =
     rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0)]
 );
 /// The named resource does not exist.
@@ -72,7 +73,7 @@ pub struct ResourceNotFound {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFound, RESOURCE_NOT_FOUND, [message = rt::m("message", &rt::STRING)
+    ResourceNotFound, RESOURCE_NOT_FOUND, [message[0] = rt::m("message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"))
 );
 /// The named resource does not exist.
@@ -82,9 +83,10 @@ pub struct ResourceNotFoundException {
     pub resource_id: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [resource_type =
-    rt::m("ResourceType", &rt::STRING), resource_id = rt::m("ResourceId", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFoundException"))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("ResourceNotFoundException"))
 );
 /// Defines the schedule configuration for an alarm mute rule.
 ///
@@ -95,5 +97,5 @@ pub struct Rule {
     pub schedule: Schedule,
 }
 rt::structure!(
-    Rule, RULE, [schedule = rt::m("Schedule", &SCHEDULE).flags(rt::REQUIRED)]
+    Rule, RULE, [schedule[0] = rt::m("Schedule", &SCHEDULE).flags(rt::REQUIRED)]
 );

@@ -58,9 +58,9 @@ pub struct Schedule {
     pub timezone: Option<String>,
 }
 rt::structure!(
-    Schedule, SCHEDULE, [expression = rt::m("Expression", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), duration = rt::m("Duration", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), timezone = rt::m("Timezone", &rt::STRING).min(1.0)]
+    Schedule, SCHEDULE, [expression[0] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), duration[1] = rt::m("Duration", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), timezone[2] = rt::m("Timezone", &rt::STRING).min(1.0)]
 );
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
 #[derive(Clone, Default, PartialEq)]
@@ -73,10 +73,10 @@ pub struct ScheduleConfiguration {
     pub end_time_offset: Option<i64>,
 }
 rt::structure!(
-    ScheduleConfiguration, SCHEDULE_CONFIGURATION, [schedule_expression =
+    ScheduleConfiguration, SCHEDULE_CONFIGURATION, [schedule_expression[0] =
     rt::m("ScheduleExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    start_time_offset = rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    end_time_offset = rt::m("EndTimeOffset", &rt::LONG).min(0.0)]
+    start_time_offset[1] = rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0), end_time_offset[2] = rt::m("EndTimeOffset", &rt::LONG).min(0.0)]
 );
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
 #[derive(Clone, Default, PartialEq)]
@@ -97,14 +97,15 @@ pub struct ScheduledQueryConfiguration {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ScheduledQueryConfiguration, SCHEDULED_QUERY_CONFIGURATION, [query_string =
-    rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED).min(0.0), log_group_identifiers
-    = rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS).min(1.0), query_arn =
-    rt::m("QueryARN", &rt::STRING).min(1.0), scheduled_query_role_arn =
-    rt::m("ScheduledQueryRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    schedule_configuration = rt::m("ScheduleConfiguration", &SCHEDULE_CONFIGURATION)
-    .flags(rt::REQUIRED), aggregation_expression = rt::m("AggregationExpression",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST)]
+    ScheduledQueryConfiguration, SCHEDULED_QUERY_CONFIGURATION, [query_string[0] =
+    rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    log_group_identifiers[1] = rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS)
+    .min(1.0), query_arn[2] = rt::m("QueryARN", &rt::STRING).min(1.0),
+    scheduled_query_role_arn[3] = rt::m("ScheduledQueryRoleARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), schedule_configuration[4] =
+    rt::m("ScheduleConfiguration", &SCHEDULE_CONFIGURATION).flags(rt::REQUIRED),
+    aggregation_expression[5] = rt::m("AggregationExpression", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[6] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetAlarmStateInput {
@@ -120,10 +121,10 @@ pub struct SetAlarmStateInput {
     pub state_reason_data: Option<String>,
 }
 rt::structure!(
-    SetAlarmStateInput, SET_ALARM_STATE_INPUT, [alarm_name = rt::m("AlarmName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), state_value = rt::m("StateValue",
-    &rt::ENUM).flags(rt::REQUIRED), state_reason = rt::m("StateReason", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), state_reason_data = rt::m("StateReasonData",
+    SetAlarmStateInput, SET_ALARM_STATE_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), state_value[1] = rt::m("StateValue",
+    &rt::ENUM).flags(rt::REQUIRED), state_reason[2] = rt::m("StateReason", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), state_reason_data[3] = rt::m("StateReasonData",
     &rt::STRING).min(0.0)]
 );
 /// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
@@ -141,10 +142,11 @@ pub struct SingleMetricAnomalyDetector {
     pub stat: Option<String>,
 }
 rt::structure!(
-    SingleMetricAnomalyDetector, SINGLE_METRIC_ANOMALY_DETECTOR, [account_id =
-    rt::m("AccountId", &rt::STRING).min(1.0), namespace = rt::m("Namespace", &rt::STRING)
-    .min(1.0), metric_name = rt::m("MetricName", &rt::STRING).min(1.0), dimensions =
-    rt::m("Dimensions", &DIMENSIONS), stat = rt::m("Stat", &rt::STRING)]
+    SingleMetricAnomalyDetector, SINGLE_METRIC_ANOMALY_DETECTOR, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).min(1.0), metric_name[2] = rt::m("MetricName", &rt::STRING).min(1.0),
+    dimensions[3] = rt::m("Dimensions", &DIMENSIONS), stat[4] = rt::m("Stat",
+    &rt::STRING)]
 );
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options.
 ///
@@ -172,7 +174,7 @@ pub struct StartMetricStreamsInput {
     pub names: Vec<String>,
 }
 rt::structure!(
-    StartMetricStreamsInput, START_METRIC_STREAMS_INPUT, [names = rt::m("Names",
+    StartMetricStreamsInput, START_METRIC_STREAMS_INPUT, [names[0] = rt::m("Names",
     &METRIC_STREAM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -192,9 +194,9 @@ pub struct StartOTelEnrichmentInput {
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
-    StartOTelEnrichmentInput, START_O_TEL_ENRICHMENT_INPUT, [include_filters =
+    StartOTelEnrichmentInput, START_O_TEL_ENRICHMENT_INPUT, [include_filters[0] =
     rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    exclude_filters = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -209,10 +211,10 @@ pub struct StartOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartOTelEnrichmentOutput, START_O_TEL_ENRICHMENT_OUTPUT, [include_filters =
+    StartOTelEnrichmentOutput, START_O_TEL_ENRICHMENT_OUTPUT, [include_filters[0] =
     rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    exclude_filters = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
-    .min(0.0), created_at = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at =
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[3] =
     rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
@@ -236,10 +238,10 @@ pub struct StatisticSet {
     pub maximum: f64,
 }
 rt::structure!(
-    StatisticSet, STATISTIC_SET, [sample_count = rt::m("SampleCount", &rt::DOUBLE)
-    .flags(rt::REQUIRED), sum = rt::m("Sum", &rt::DOUBLE).flags(rt::REQUIRED), minimum =
-    rt::m("Minimum", &rt::DOUBLE).flags(rt::REQUIRED), maximum = rt::m("Maximum",
-    &rt::DOUBLE).flags(rt::REQUIRED)]
+    StatisticSet, STATISTIC_SET, [sample_count[0] = rt::m("SampleCount", &rt::DOUBLE)
+    .flags(rt::REQUIRED), sum[1] = rt::m("Sum", &rt::DOUBLE).flags(rt::REQUIRED),
+    minimum[2] = rt::m("Minimum", &rt::DOUBLE).flags(rt::REQUIRED), maximum[3] =
+    rt::m("Maximum", &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 pub static STATISTICS: rt::Schema = rt::Schema::list(
     "Statistics",
@@ -257,7 +259,7 @@ pub struct StopMetricStreamsInput {
     pub names: Vec<String>,
 }
 rt::structure!(
-    StopMetricStreamsInput, STOP_METRIC_STREAMS_INPUT, [names = rt::m("Names",
+    StopMetricStreamsInput, STOP_METRIC_STREAMS_INPUT, [names[0] = rt::m("Names",
     &METRIC_STREAM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]

@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -38,8 +38,8 @@ pub struct TagResourceInput {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn = rt::m("ResourceARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST)
+    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]

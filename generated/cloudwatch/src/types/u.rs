@@ -21,9 +21,9 @@ pub struct UntagResourceInput {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn = rt::m("ResourceARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED)]
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceOutput {}
@@ -42,9 +42,9 @@ pub struct UpdateOTelEnrichmentInput {
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
-    UpdateOTelEnrichmentInput, UPDATE_O_TEL_ENRICHMENT_INPUT, [include_filters =
+    UpdateOTelEnrichmentInput, UPDATE_O_TEL_ENRICHMENT_INPUT, [include_filters[0] =
     rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    exclude_filters = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -59,10 +59,10 @@ pub struct UpdateOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateOTelEnrichmentOutput, UPDATE_O_TEL_ENRICHMENT_OUTPUT, [include_filters =
+    UpdateOTelEnrichmentOutput, UPDATE_O_TEL_ENRICHMENT_OUTPUT, [include_filters[0] =
     rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    exclude_filters = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
-    .min(0.0), created_at = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at =
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[3] =
     rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// Specifies the resource ARN and optional replacement metric selections for an `UpdateResourceMetricsConfiguration` request.
@@ -77,8 +77,8 @@ pub struct UpdateResourceMetricsConfigurationInput {
 }
 rt::structure!(
     UpdateResourceMetricsConfigurationInput, UPDATE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    [resource_arn = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    metric_selections = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    metric_selections[1] = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
     .min(1.0)]
 );
 /// Returns the updated resource metrics configuration.
@@ -89,7 +89,7 @@ pub struct UpdateResourceMetricsConfigurationOutput {
 }
 rt::structure!(
     UpdateResourceMetricsConfigurationOutput,
-    UPDATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration =
+    UPDATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration[0] =
     rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
     .flags(rt::REQUIRED)]
 );

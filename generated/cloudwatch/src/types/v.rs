@@ -9,8 +9,8 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ValidationException, VALIDATION_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false).code("ValidationError"))
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("ValidationError"))
 );
 pub static VALUES: rt::Schema = rt::Schema::list(
     "Values",

@@ -16,7 +16,7 @@ pub struct WallClockWindow {
     pub timezone: Option<String>,
 }
 rt::structure!(
-    WallClockWindow, WALL_CLOCK_WINDOW, [timezone = rt::m("Timezone", &rt::STRING)
+    WallClockWindow, WALL_CLOCK_WINDOW, [timezone[0] = rt::m("Timezone", &rt::STRING)
     .min(1.0)]
 );
 /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
@@ -32,8 +32,8 @@ pub struct WarmUpConfiguration {
     pub only_start_evaluating_after_warm_up_period_ends: Option<bool>,
 }
 rt::structure!(
-    WarmUpConfiguration, WARM_UP_CONFIGURATION, [warm_up_period_duration_in_minutes =
+    WarmUpConfiguration, WARM_UP_CONFIGURATION, [warm_up_period_duration_in_minutes[0] =
     rt::m("WarmUpPeriodDurationInMinutes", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    only_start_evaluating_after_warm_up_period_ends =
+    only_start_evaluating_after_warm_up_period_ends[1] =
     rt::m("OnlyStartEvaluatingAfterWarmUpPeriodEnds", &rt::BOOLEAN)]
 );

@@ -20,9 +20,9 @@ pub struct ArchivalSummary {
     pub archival_backup_arn: Option<String>,
 }
 rt::structure!(
-    ArchivalSummary, ARCHIVAL_SUMMARY, [archival_date_time = rt::m("ArchivalDateTime",
-    &rt::TIMESTAMP), archival_reason = rt::m("ArchivalReason", &rt::STRING),
-    archival_backup_arn = rt::m("ArchivalBackupArn", &rt::STRING).min(37.0)]
+    ArchivalSummary, ARCHIVAL_SUMMARY, [archival_date_time[0] = rt::m("ArchivalDateTime",
+    &rt::TIMESTAMP), archival_reason[1] = rt::m("ArchivalReason", &rt::STRING),
+    archival_backup_arn[2] = rt::m("ArchivalBackupArn", &rt::STRING).min(37.0)]
 );
 rt::string_enum! {
     pub enum AttributeAction { Add = "ADD", Put = "PUT", Delete = "DELETE" }
@@ -40,9 +40,9 @@ pub struct AttributeDefinition {
     pub attribute_type: ScalarAttributeType,
 }
 rt::structure!(
-    AttributeDefinition, ATTRIBUTE_DEFINITION, [attribute_name = rt::m("AttributeName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), attribute_type = rt::m("AttributeType",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    AttributeDefinition, ATTRIBUTE_DEFINITION, [attribute_name[0] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0), attribute_type[1] =
+    rt::m("AttributeType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static ATTRIBUTE_DEFINITIONS: rt::Schema = rt::Schema::list(
     "AttributeDefinitions",
@@ -113,12 +113,12 @@ pub struct AttributeValue {
     pub bool: Option<bool>,
 }
 rt::structure!(
-    AttributeValue, ATTRIBUTE_VALUE, [s = rt::m("S", &rt::STRING), n = rt::m("N",
-    &rt::STRING), b = rt::m("B", &rt::BLOB), ss = rt::m("SS",
-    &STRING_SET_ATTRIBUTE_VALUE), ns = rt::m("NS", &NUMBER_SET_ATTRIBUTE_VALUE), bs =
-    rt::m("BS", &BINARY_SET_ATTRIBUTE_VALUE), m = rt::m("M", &MAP_ATTRIBUTE_VALUE), l =
-    rt::m("L", &LIST_ATTRIBUTE_VALUE), null = rt::m("NULL", &rt::BOOLEAN), bool =
-    rt::m("BOOL", &rt::BOOLEAN)].flags(rt::RECURSIVE)
+    AttributeValue, ATTRIBUTE_VALUE, [s[0] = rt::m("S", &rt::STRING), n[1] = rt::m("N",
+    &rt::STRING), b[2] = rt::m("B", &rt::BLOB), ss[3] = rt::m("SS",
+    &STRING_SET_ATTRIBUTE_VALUE), ns[4] = rt::m("NS", &NUMBER_SET_ATTRIBUTE_VALUE), bs[5]
+    = rt::m("BS", &BINARY_SET_ATTRIBUTE_VALUE), m[6] = rt::m("M", &MAP_ATTRIBUTE_VALUE),
+    l[7] = rt::m("L", &LIST_ATTRIBUTE_VALUE), null[8] = rt::m("NULL", &rt::BOOLEAN),
+    bool[9] = rt::m("BOOL", &rt::BOOLEAN)].flags(rt::RECURSIVE)
 );
 pub static ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
     "AttributeValueList",
@@ -157,8 +157,8 @@ pub struct AttributeValueUpdate {
     pub action: Option<AttributeAction>,
 }
 rt::structure!(
-    AttributeValueUpdate, ATTRIBUTE_VALUE_UPDATE, [value = rt::m("Value",
-    &ATTRIBUTE_VALUE), action = rt::m("Action", &rt::ENUM)]
+    AttributeValueUpdate, ATTRIBUTE_VALUE_UPDATE, [value[0] = rt::m("Value",
+    &ATTRIBUTE_VALUE), action[1] = rt::m("Action", &rt::ENUM)]
 );
 /// Represents the properties of the scaling policy.
 #[derive(Clone, Default, PartialEq)]
@@ -171,9 +171,9 @@ pub struct AutoScalingPolicyDescription {
     >,
 }
 rt::structure!(
-    AutoScalingPolicyDescription, AUTO_SCALING_POLICY_DESCRIPTION, [policy_name =
+    AutoScalingPolicyDescription, AUTO_SCALING_POLICY_DESCRIPTION, [policy_name[0] =
     rt::m("PolicyName", &rt::STRING).min(1.0),
-    target_tracking_scaling_policy_configuration =
+    target_tracking_scaling_policy_configuration[1] =
     rt::m("TargetTrackingScalingPolicyConfiguration",
     &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION)]
 );
@@ -190,9 +190,9 @@ pub struct AutoScalingPolicyUpdate {
     pub target_tracking_scaling_policy_configuration: AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
 }
 rt::structure!(
-    AutoScalingPolicyUpdate, AUTO_SCALING_POLICY_UPDATE, [policy_name =
+    AutoScalingPolicyUpdate, AUTO_SCALING_POLICY_UPDATE, [policy_name[0] =
     rt::m("PolicyName", &rt::STRING).min(1.0),
-    target_tracking_scaling_policy_configuration =
+    target_tracking_scaling_policy_configuration[1] =
     rt::m("TargetTrackingScalingPolicyConfiguration",
     &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE)
     .flags(rt::REQUIRED)]
@@ -212,11 +212,12 @@ pub struct AutoScalingSettingsDescription {
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 rt::structure!(
-    AutoScalingSettingsDescription, AUTO_SCALING_SETTINGS_DESCRIPTION, [minimum_units =
-    rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units = rt::m("MaximumUnits",
-    &rt::LONG).min(1.0), auto_scaling_disabled = rt::m("AutoScalingDisabled",
-    &rt::BOOLEAN), auto_scaling_role_arn = rt::m("AutoScalingRoleArn", &rt::STRING),
-    scaling_policies = rt::m("ScalingPolicies", &AUTO_SCALING_POLICY_DESCRIPTION_LIST)]
+    AutoScalingSettingsDescription, AUTO_SCALING_SETTINGS_DESCRIPTION, [minimum_units[0]
+    = rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units[1] = rt::m("MaximumUnits",
+    &rt::LONG).min(1.0), auto_scaling_disabled[2] = rt::m("AutoScalingDisabled",
+    &rt::BOOLEAN), auto_scaling_role_arn[3] = rt::m("AutoScalingRoleArn", &rt::STRING),
+    scaling_policies[4] = rt::m("ScalingPolicies",
+    &AUTO_SCALING_POLICY_DESCRIPTION_LIST)]
 );
 /// Represents the auto scaling settings to be modified for a global table or global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -233,11 +234,11 @@ pub struct AutoScalingSettingsUpdate {
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
 rt::structure!(
-    AutoScalingSettingsUpdate, AUTO_SCALING_SETTINGS_UPDATE, [minimum_units =
-    rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units = rt::m("MaximumUnits",
-    &rt::LONG).min(1.0), auto_scaling_disabled = rt::m("AutoScalingDisabled",
-    &rt::BOOLEAN), auto_scaling_role_arn = rt::m("AutoScalingRoleArn", &rt::STRING)
-    .min(1.0), scaling_policy_update = rt::m("ScalingPolicyUpdate",
+    AutoScalingSettingsUpdate, AUTO_SCALING_SETTINGS_UPDATE, [minimum_units[0] =
+    rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units[1] = rt::m("MaximumUnits",
+    &rt::LONG).min(1.0), auto_scaling_disabled[2] = rt::m("AutoScalingDisabled",
+    &rt::BOOLEAN), auto_scaling_role_arn[3] = rt::m("AutoScalingRoleArn", &rt::STRING)
+    .min(1.0), scaling_policy_update[4] = rt::m("ScalingPolicyUpdate",
     &AUTO_SCALING_POLICY_UPDATE)]
 );
 /// Represents the properties of a target tracking scaling policy.
@@ -255,9 +256,9 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 rt::structure!(
     AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
     AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
-    [disable_scale_in = rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown =
-    rt::m("ScaleInCooldown", &rt::INTEGER), scale_out_cooldown =
-    rt::m("ScaleOutCooldown", &rt::INTEGER), target_value = rt::m("TargetValue",
+    [disable_scale_in[0] = rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown[1] =
+    rt::m("ScaleInCooldown", &rt::INTEGER), scale_out_cooldown[2] =
+    rt::m("ScaleOutCooldown", &rt::INTEGER), target_value[3] = rt::m("TargetValue",
     &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 /// Represents the settings of a target tracking scaling policy that will be modified.
@@ -274,8 +275,9 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 }
 rt::structure!(
     AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
-    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE, [disable_scale_in =
-    rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown = rt::m("ScaleInCooldown",
-    &rt::INTEGER), scale_out_cooldown = rt::m("ScaleOutCooldown", &rt::INTEGER),
-    target_value = rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED)]
+    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
+    [disable_scale_in[0] = rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown[1] =
+    rt::m("ScaleInCooldown", &rt::INTEGER), scale_out_cooldown[2] =
+    rt::m("ScaleOutCooldown", &rt::INTEGER), target_value[3] = rt::m("TargetValue",
+    &rt::DOUBLE).flags(rt::REQUIRED)]
 );

@@ -14,9 +14,9 @@ pub struct BackupDescription {
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 rt::structure!(
-    BackupDescription, BACKUP_DESCRIPTION, [backup_details = rt::m("BackupDetails",
-    &BACKUP_DETAILS), source_table_details = rt::m("SourceTableDetails",
-    &SOURCE_TABLE_DETAILS), source_table_feature_details =
+    BackupDescription, BACKUP_DESCRIPTION, [backup_details[0] = rt::m("BackupDetails",
+    &BACKUP_DETAILS), source_table_details[1] = rt::m("SourceTableDetails",
+    &SOURCE_TABLE_DETAILS), source_table_feature_details[2] =
     rt::m("SourceTableFeatureDetails", &SOURCE_TABLE_FEATURE_DETAILS)]
 );
 /// Contains the details of the backup created for the table.
@@ -42,13 +42,13 @@ pub struct BackupDetails {
     pub backup_expiry_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BackupDetails, BACKUP_DETAILS, [backup_arn = rt::m("BackupArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(37.0), backup_name = rt::m("BackupName", &rt::STRING)
-    .flags(rt::REQUIRED).min(3.0), backup_size_bytes = rt::m("BackupSizeBytes",
-    &rt::LONG).min(0.0), backup_status = rt::m("BackupStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), backup_type = rt::m("BackupType", &rt::ENUM)
-    .flags(rt::REQUIRED), backup_creation_date_time = rt::m("BackupCreationDateTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), backup_expiry_date_time =
+    BackupDetails, BACKUP_DETAILS, [backup_arn[0] = rt::m("BackupArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(37.0), backup_name[1] = rt::m("BackupName", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), backup_size_bytes[2] = rt::m("BackupSizeBytes",
+    &rt::LONG).min(0.0), backup_status[3] = rt::m("BackupStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), backup_type[4] = rt::m("BackupType", &rt::ENUM)
+    .flags(rt::REQUIRED), backup_creation_date_time[5] = rt::m("BackupCreationDateTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), backup_expiry_date_time[6] =
     rt::m("BackupExpiryDateTime", &rt::TIMESTAMP)]
 );
 /// There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.
@@ -57,7 +57,7 @@ pub struct BackupInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BackupInUseException, BACKUP_IN_USE_EXCEPTION, [message = rt::m("message",
+    BackupInUseException, BACKUP_IN_USE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Backup not found for the given BackupARN.
@@ -66,7 +66,7 @@ pub struct BackupNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BackupNotFoundException, BACKUP_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    BackupNotFoundException, BACKUP_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -106,14 +106,15 @@ pub struct BackupSummary {
     pub backup_size_bytes: Option<i64>,
 }
 rt::structure!(
-    BackupSummary, BACKUP_SUMMARY, [table_name = rt::m("TableName", &rt::STRING)
-    .min(3.0), table_id = rt::m("TableId", &rt::STRING), table_arn = rt::m("TableArn",
-    &rt::STRING).min(1.0), backup_arn = rt::m("BackupArn", &rt::STRING).min(37.0),
-    backup_name = rt::m("BackupName", &rt::STRING).min(3.0), backup_creation_date_time =
-    rt::m("BackupCreationDateTime", &rt::TIMESTAMP), backup_expiry_date_time =
-    rt::m("BackupExpiryDateTime", &rt::TIMESTAMP), backup_status = rt::m("BackupStatus",
-    &rt::ENUM), backup_type = rt::m("BackupType", &rt::ENUM), backup_size_bytes =
-    rt::m("BackupSizeBytes", &rt::LONG).min(0.0)]
+    BackupSummary, BACKUP_SUMMARY, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .min(3.0), table_id[1] = rt::m("TableId", &rt::STRING), table_arn[2] =
+    rt::m("TableArn", &rt::STRING).min(1.0), backup_arn[3] = rt::m("BackupArn",
+    &rt::STRING).min(37.0), backup_name[4] = rt::m("BackupName", &rt::STRING).min(3.0),
+    backup_creation_date_time[5] = rt::m("BackupCreationDateTime", &rt::TIMESTAMP),
+    backup_expiry_date_time[6] = rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
+    backup_status[7] = rt::m("BackupStatus", &rt::ENUM), backup_type[8] =
+    rt::m("BackupType", &rt::ENUM), backup_size_bytes[9] = rt::m("BackupSizeBytes",
+    &rt::LONG).min(0.0)]
 );
 rt::string_enum! {
     pub enum BackupType { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP" }
@@ -129,9 +130,9 @@ pub struct BatchExecuteStatementInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    BatchExecuteStatementInput, BATCH_EXECUTE_STATEMENT_INPUT, [statements =
+    BatchExecuteStatementInput, BATCH_EXECUTE_STATEMENT_INPUT, [statements[0] =
     rt::m("Statements", &PARTI_QL_BATCH_REQUEST).flags(rt::REQUIRED).min(1.0),
-    return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchExecuteStatementOutput {
@@ -141,8 +142,8 @@ pub struct BatchExecuteStatementOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchExecuteStatementOutput, BATCH_EXECUTE_STATEMENT_OUTPUT, [responses =
-    rt::m("Responses", &PARTI_QL_BATCH_RESPONSE), consumed_capacity =
+    BatchExecuteStatementOutput, BATCH_EXECUTE_STATEMENT_OUTPUT, [responses[0] =
+    rt::m("Responses", &PARTI_QL_BATCH_RESPONSE), consumed_capacity[1] =
     rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 /// Represents the input of a `BatchGetItem` operation.
@@ -175,8 +176,8 @@ pub struct BatchGetItemInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    BatchGetItemInput, BATCH_GET_ITEM_INPUT, [request_items = rt::m("RequestItems",
-    &BATCH_GET_REQUEST_MAP).flags(rt::REQUIRED), return_consumed_capacity =
+    BatchGetItemInput, BATCH_GET_ITEM_INPUT, [request_items[0] = rt::m("RequestItems",
+    &BATCH_GET_REQUEST_MAP).flags(rt::REQUIRED), return_consumed_capacity[1] =
     rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 /// Represents the output of a `BatchGetItem` operation.
@@ -203,9 +204,9 @@ pub struct BatchGetItemOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchGetItemOutput, BATCH_GET_ITEM_OUTPUT, [responses = rt::m("Responses",
-    &BATCH_GET_RESPONSE_MAP), unprocessed_keys = rt::m("UnprocessedKeys",
-    &BATCH_GET_REQUEST_MAP), consumed_capacity = rt::m("ConsumedCapacity",
+    BatchGetItemOutput, BATCH_GET_ITEM_OUTPUT, [responses[0] = rt::m("Responses",
+    &BATCH_GET_RESPONSE_MAP), unprocessed_keys[1] = rt::m("UnprocessedKeys",
+    &BATCH_GET_REQUEST_MAP), consumed_capacity[2] = rt::m("ConsumedCapacity",
     &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static BATCH_GET_REQUEST_MAP: rt::Schema = rt::Schema::map(
@@ -227,8 +228,8 @@ pub struct BatchStatementError {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    BatchStatementError, BATCH_STATEMENT_ERROR, [code = rt::m("Code", &rt::ENUM), message
-    = rt::m("Message", &rt::STRING), item = rt::m("Item", &ATTRIBUTE_MAP)]
+    BatchStatementError, BATCH_STATEMENT_ERROR, [code[0] = rt::m("Code", &rt::ENUM),
+    message[1] = rt::m("Message", &rt::STRING), item[2] = rt::m("Item", &ATTRIBUTE_MAP)]
 );
 rt::string_enum! {
     pub enum BatchStatementErrorCodeEnum { ConditionalCheckFailed =
@@ -257,10 +258,10 @@ pub struct BatchStatementRequest {
     >,
 }
 rt::structure!(
-    BatchStatementRequest, BATCH_STATEMENT_REQUEST, [statement = rt::m("Statement",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters = rt::m("Parameters",
-    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read = rt::m("ConsistentRead",
-    &rt::BOOLEAN), return_values_on_condition_check_failure =
+    BatchStatementRequest, BATCH_STATEMENT_REQUEST, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read[2] =
+    rt::m("ConsistentRead", &rt::BOOLEAN), return_values_on_condition_check_failure[3] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// A PartiQL batch statement response..
@@ -274,9 +275,9 @@ pub struct BatchStatementResponse {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    BatchStatementResponse, BATCH_STATEMENT_RESPONSE, [error = rt::m("Error",
-    &BATCH_STATEMENT_ERROR), table_name = rt::m("TableName", &rt::STRING).min(3.0), item
-    = rt::m("Item", &ATTRIBUTE_MAP)]
+    BatchStatementResponse, BATCH_STATEMENT_RESPONSE, [error[0] = rt::m("Error",
+    &BATCH_STATEMENT_ERROR), table_name[1] = rt::m("TableName", &rt::STRING).min(3.0),
+    item[2] = rt::m("Item", &ATTRIBUTE_MAP)]
 );
 /// Represents the input of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -293,10 +294,10 @@ pub struct BatchWriteItemInput {
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
 }
 rt::structure!(
-    BatchWriteItemInput, BATCH_WRITE_ITEM_INPUT, [request_items = rt::m("RequestItems",
-    &BATCH_WRITE_ITEM_REQUEST_MAP).flags(rt::REQUIRED), return_consumed_capacity =
-    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics =
-    rt::m("ReturnItemCollectionMetrics", &rt::ENUM)]
+    BatchWriteItemInput, BATCH_WRITE_ITEM_INPUT, [request_items[0] =
+    rt::m("RequestItems", &BATCH_WRITE_ITEM_REQUEST_MAP).flags(rt::REQUIRED),
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[2] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM)]
 );
 /// Represents the output of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -330,10 +331,10 @@ pub struct BatchWriteItemOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchWriteItemOutput, BATCH_WRITE_ITEM_OUTPUT, [unprocessed_items =
-    rt::m("UnprocessedItems", &BATCH_WRITE_ITEM_REQUEST_MAP), item_collection_metrics =
-    rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE), consumed_capacity
-    = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
+    BatchWriteItemOutput, BATCH_WRITE_ITEM_OUTPUT, [unprocessed_items[0] =
+    rt::m("UnprocessedItems", &BATCH_WRITE_ITEM_REQUEST_MAP), item_collection_metrics[1]
+    = rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE),
+    consumed_capacity[2] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static BATCH_WRITE_ITEM_REQUEST_MAP: rt::Schema = rt::Schema::map(
     "BatchWriteItemRequestMap",
@@ -357,8 +358,8 @@ pub struct BillingModeSummary {
     pub last_update_to_pay_per_request_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BillingModeSummary, BILLING_MODE_SUMMARY, [billing_mode = rt::m("BillingMode",
-    &rt::ENUM), last_update_to_pay_per_request_date_time =
+    BillingModeSummary, BILLING_MODE_SUMMARY, [billing_mode[0] = rt::m("BillingMode",
+    &rt::ENUM), last_update_to_pay_per_request_date_time[1] =
     rt::m("LastUpdateToPayPerRequestDateTime", &rt::TIMESTAMP)]
 );
 pub static BINARY_SET_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
@@ -372,7 +373,7 @@ pub struct BulkOperationBytes {
     pub bulk_put_bytes: Option<i64>,
 }
 rt::structure!(
-    BulkOperationBytes, BULK_OPERATION_BYTES, [bulk_put_bytes = rt::m("BulkPutBytes",
+    BulkOperationBytes, BULK_OPERATION_BYTES, [bulk_put_bytes[0] = rt::m("BulkPutBytes",
     &rt::LONG).min(0.0)]
 );
 /// Contains detailed information about a bulk operation.
@@ -421,21 +422,22 @@ pub struct BulkOperationDescription {
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rt::structure!(
-    BulkOperationDescription, BULK_OPERATION_DESCRIPTION, [bulk_operation_arn =
-    rt::m("BulkOperationArn", &rt::STRING).min(37.0), bulk_operation_status =
-    rt::m("BulkOperationStatus", &rt::ENUM), table_details = rt::m("TableDetails",
-    &BULK_OPERATION_TABLE_DETAILS), client_token = rt::m("ClientToken", &rt::STRING),
-    input_s3_configuration = rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION),
-    output_s3_configuration = rt::m("OutputS3Configuration", &OUTPUT_S3_CONFIGURATION),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime",
-    &rt::TIMESTAMP), processed_item_count = rt::m("ProcessedItemCount", &rt::LONG)
-    .min(0.0), processed_input_bytes = rt::m("ProcessedInputBytes", &rt::LONG).min(0.0),
-    total_input_bytes = rt::m("TotalInputBytes", &rt::LONG).min(0.0),
-    bulk_operation_usage = rt::m("BulkOperationUsage", &BULK_OPERATION_USAGE_MULTIPLE),
-    failed_item_count = rt::m("FailedItemCount", &rt::LONG).min(0.0), failure_code =
-    rt::m("FailureCode", &rt::STRING), failure_message = rt::m("FailureMessage",
-    &rt::STRING), max_write_request_units = rt::m("MaxWriteRequestUnits", &rt::LONG)
-    .min(1024.0), performance_tier = rt::m("PerformanceTier", &rt::ENUM)]
+    BulkOperationDescription, BULK_OPERATION_DESCRIPTION, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).min(37.0), bulk_operation_status[1] =
+    rt::m("BulkOperationStatus", &rt::ENUM), table_details[2] = rt::m("TableDetails",
+    &BULK_OPERATION_TABLE_DETAILS), client_token[3] = rt::m("ClientToken", &rt::STRING),
+    input_s3_configuration[4] = rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION),
+    output_s3_configuration[5] = rt::m("OutputS3Configuration",
+    &OUTPUT_S3_CONFIGURATION), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP),
+    end_time[7] = rt::m("EndTime", &rt::TIMESTAMP), processed_item_count[8] =
+    rt::m("ProcessedItemCount", &rt::LONG).min(0.0), processed_input_bytes[9] =
+    rt::m("ProcessedInputBytes", &rt::LONG).min(0.0), total_input_bytes[10] =
+    rt::m("TotalInputBytes", &rt::LONG).min(0.0), bulk_operation_usage[11] =
+    rt::m("BulkOperationUsage", &BULK_OPERATION_USAGE_MULTIPLE), failed_item_count[12] =
+    rt::m("FailedItemCount", &rt::LONG).min(0.0), failure_code[13] = rt::m("FailureCode",
+    &rt::STRING), failure_message[14] = rt::m("FailureMessage", &rt::STRING),
+    max_write_request_units[15] = rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
+    performance_tier[16] = rt::m("PerformanceTier", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum BulkOperationInputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
@@ -462,11 +464,11 @@ pub struct BulkOperationSummary {
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BulkOperationSummary, BULK_OPERATION_SUMMARY, [bulk_operation_arn =
+    BulkOperationSummary, BULK_OPERATION_SUMMARY, [bulk_operation_arn[0] =
     rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-    bulk_operation_status = rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time =
-    rt::m("EndTime", &rt::TIMESTAMP)]
+    bulk_operation_status[1] = rt::m("BulkOperationStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), start_time[2] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)]
 );
 /// Contains identifying information for a table associated with a bulk operation.
 #[derive(Clone, Default, PartialEq)]
@@ -477,8 +479,9 @@ pub struct BulkOperationTableDetail {
     pub table_id: Option<String>,
 }
 rt::structure!(
-    BulkOperationTableDetail, BULK_OPERATION_TABLE_DETAIL, [table_name =
-    rt::m("TableName", &rt::STRING).min(1.0), table_id = rt::m("TableId", &rt::STRING)]
+    BulkOperationTableDetail, BULK_OPERATION_TABLE_DETAIL, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(1.0), table_id[1] = rt::m("TableId",
+    &rt::STRING)]
 );
 pub static BULK_OPERATION_TABLE_DETAILS: rt::Schema = rt::Schema::list(
     "BulkOperationTableDetails",
@@ -501,12 +504,12 @@ pub struct BulkOperationUsage {
     pub vector_indexes: Option<rt::Map<String, BulkOperationVectorBytes>>,
 }
 rt::structure!(
-    BulkOperationUsage, BULK_OPERATION_USAGE, [table_name = rt::m("TableName",
-    &rt::STRING).min(1.0), bulk_put_bytes = rt::m("BulkPutBytes", &rt::LONG).min(0.0),
-    table = rt::m("Table", &BULK_OPERATION_BYTES), local_secondary_indexes =
+    BulkOperationUsage, BULK_OPERATION_USAGE, [table_name[0] = rt::m("TableName",
+    &rt::STRING).min(1.0), bulk_put_bytes[1] = rt::m("BulkPutBytes", &rt::LONG).min(0.0),
+    table[2] = rt::m("Table", &BULK_OPERATION_BYTES), local_secondary_indexes[3] =
     rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
-    global_secondary_indexes = rt::m("GlobalSecondaryIndexes",
-    &SECONDARY_INDEXES_BULK_BYTES_MAP), vector_indexes = rt::m("VectorIndexes",
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &SECONDARY_INDEXES_BULK_BYTES_MAP), vector_indexes[5] = rt::m("VectorIndexes",
     &VECTOR_INDEXES_BULK_VECTOR_BYTES_MAP)]
 );
 pub static BULK_OPERATION_USAGE_MULTIPLE: rt::Schema = rt::Schema::list(
@@ -520,7 +523,7 @@ pub struct BulkOperationVectorBytes {
     pub bulk_put_vector_bytes: Option<i64>,
 }
 rt::structure!(
-    BulkOperationVectorBytes, BULK_OPERATION_VECTOR_BYTES, [bulk_put_vector_bytes =
+    BulkOperationVectorBytes, BULK_OPERATION_VECTOR_BYTES, [bulk_put_vector_bytes[0] =
     rt::m("BulkPutVectorBytes", &rt::LONG).min(0.0)]
 );
 pub static BULK_OPERATIONS_SUMMARY_LIST: rt::Schema = rt::Schema::list(

@@ -9,7 +9,7 @@ pub struct CancelBulkOperationInput {
     pub bulk_operation_arn: String,
 }
 rt::structure!(
-    CancelBulkOperationInput, CANCEL_BULK_OPERATION_INPUT, [bulk_operation_arn =
+    CancelBulkOperationInput, CANCEL_BULK_OPERATION_INPUT, [bulk_operation_arn[0] =
     rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
     .min(37.0)]
 );
@@ -21,9 +21,10 @@ pub struct CancelBulkOperationOutput {
     pub bulk_operation_status: BulkOperationStatus,
 }
 rt::structure!(
-    CancelBulkOperationOutput, CANCEL_BULK_OPERATION_OUTPUT, [bulk_operation_arn =
+    CancelBulkOperationOutput, CANCEL_BULK_OPERATION_OUTPUT, [bulk_operation_arn[0] =
     rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-    bulk_operation_status = rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED)]
+    bulk_operation_status[1] = rt::m("BulkOperationStatus", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems` request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present.
 #[derive(Clone, Default, PartialEq)]
@@ -36,8 +37,8 @@ pub struct CancellationReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancellationReason, CANCELLATION_REASON, [item = rt::m("Item", &ATTRIBUTE_MAP), code
-    = rt::m("Code", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    CancellationReason, CANCELLATION_REASON, [item[0] = rt::m("Item", &ATTRIBUTE_MAP),
+    code[1] = rt::m("Code", &rt::STRING), message[2] = rt::m("Message", &rt::STRING)]
 );
 pub static CANCELLATION_REASON_LIST: rt::Schema = rt::Schema::list(
     "CancellationReasonList",
@@ -54,9 +55,9 @@ pub struct Capacity {
     pub capacity_units: Option<f64>,
 }
 rt::structure!(
-    Capacity, CAPACITY, [read_capacity_units = rt::m("ReadCapacityUnits", &rt::DOUBLE),
-    write_capacity_units = rt::m("WriteCapacityUnits", &rt::DOUBLE), capacity_units =
-    rt::m("CapacityUnits", &rt::DOUBLE)]
+    Capacity, CAPACITY, [read_capacity_units[0] = rt::m("ReadCapacityUnits",
+    &rt::DOUBLE), write_capacity_units[1] = rt::m("WriteCapacityUnits", &rt::DOUBLE),
+    capacity_units[2] = rt::m("CapacityUnits", &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum ComparisonOperator { Eq = "EQ", Ne = "NE", In = "IN", Le = "LE", Lt = "LT",
@@ -103,9 +104,9 @@ pub struct Condition {
     pub comparison_operator: ComparisonOperator,
 }
 rt::structure!(
-    Condition, CONDITION, [attribute_value_list = rt::m("AttributeValueList",
-    &ATTRIBUTE_VALUE_LIST), comparison_operator = rt::m("ComparisonOperator", &rt::ENUM)
-    .flags(rt::REQUIRED)]
+    Condition, CONDITION, [attribute_value_list[0] = rt::m("AttributeValueList",
+    &ATTRIBUTE_VALUE_LIST), comparison_operator[1] = rt::m("ComparisonOperator",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item.
 #[derive(Clone, Default, PartialEq)]
@@ -126,13 +127,13 @@ pub struct ConditionCheck {
     >,
 }
 rt::structure!(
-    ConditionCheck, CONDITION_CHECK, [key = rt::m("Key", &KEY).flags(rt::REQUIRED),
-    table_name = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    condition_expression = rt::m("ConditionExpression", &rt::STRING).flags(rt::REQUIRED),
-    expression_attribute_names = rt::m("ExpressionAttributeNames",
-    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values =
-    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-    return_values_on_condition_check_failure =
+    ConditionCheck, CONDITION_CHECK, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED),
+    table_name[1] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    condition_expression[2] = rt::m("ConditionExpression", &rt::STRING)
+    .flags(rt::REQUIRED), expression_attribute_names[3] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[4] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[5] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// A condition specified in the operation failed to be evaluated.
@@ -144,8 +145,8 @@ pub struct ConditionalCheckFailedException {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    ConditionalCheckFailedException, CONDITIONAL_CHECK_FAILED_EXCEPTION, [message =
-    rt::m("message", &rt::STRING), item = rt::m("Item", &ATTRIBUTE_MAP)]
+    ConditionalCheckFailedException, CONDITIONAL_CHECK_FAILED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING), item[1] = rt::m("Item", &ATTRIBUTE_MAP)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -172,14 +173,15 @@ pub struct ConsumedCapacity {
     pub vector_indexes: Option<rt::Map<String, VectorCapacity>>,
 }
 rt::structure!(
-    ConsumedCapacity, CONSUMED_CAPACITY, [table_name = rt::m("TableName", &rt::STRING)
-    .min(1.0), capacity_units = rt::m("CapacityUnits", &rt::DOUBLE), read_capacity_units
-    = rt::m("ReadCapacityUnits", &rt::DOUBLE), write_capacity_units =
-    rt::m("WriteCapacityUnits", &rt::DOUBLE), table = rt::m("Table", &CAPACITY),
-    local_secondary_indexes = rt::m("LocalSecondaryIndexes",
-    &SECONDARY_INDEXES_CAPACITY_MAP), global_secondary_indexes =
-    rt::m("GlobalSecondaryIndexes", &SECONDARY_INDEXES_CAPACITY_MAP), vector_indexes =
-    rt::m("VectorIndexes", &VECTOR_INDEXES_CAPACITY_MAP)]
+    ConsumedCapacity, CONSUMED_CAPACITY, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .min(1.0), capacity_units[1] = rt::m("CapacityUnits", &rt::DOUBLE),
+    read_capacity_units[2] = rt::m("ReadCapacityUnits", &rt::DOUBLE),
+    write_capacity_units[3] = rt::m("WriteCapacityUnits", &rt::DOUBLE), table[4] =
+    rt::m("Table", &CAPACITY), local_secondary_indexes[5] =
+    rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_CAPACITY_MAP),
+    global_secondary_indexes[6] = rt::m("GlobalSecondaryIndexes",
+    &SECONDARY_INDEXES_CAPACITY_MAP), vector_indexes[7] = rt::m("VectorIndexes",
+    &VECTOR_INDEXES_CAPACITY_MAP)]
 );
 pub static CONSUMED_CAPACITY_MULTIPLE: rt::Schema = rt::Schema::list(
     "ConsumedCapacityMultiple",
@@ -195,8 +197,8 @@ pub struct ContinuousBackupsDescription {
 }
 rt::structure!(
     ContinuousBackupsDescription, CONTINUOUS_BACKUPS_DESCRIPTION,
-    [continuous_backups_status = rt::m("ContinuousBackupsStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), point_in_time_recovery_description =
+    [continuous_backups_status[0] = rt::m("ContinuousBackupsStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), point_in_time_recovery_description[1] =
     rt::m("PointInTimeRecoveryDescription", &POINT_IN_TIME_RECOVERY_DESCRIPTION)]
 );
 rt::string_enum! {
@@ -209,7 +211,8 @@ pub struct ContinuousBackupsUnavailableException {
 }
 rt::structure!(
     ContinuousBackupsUnavailableException, CONTINUOUS_BACKUPS_UNAVAILABLE_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 rt::string_enum! {
     pub enum ContributorInsightsAction { Enable = "ENABLE", Disable = "DISABLE" }
@@ -243,10 +246,10 @@ pub struct ContributorInsightsSummary {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    ContributorInsightsSummary, CONTRIBUTOR_INSIGHTS_SUMMARY, [table_name =
-    rt::m("TableName", &rt::STRING).min(3.0), index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), contributor_insights_status =
-    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode =
+    ContributorInsightsSummary, CONTRIBUTOR_INSIGHTS_SUMMARY, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), contributor_insights_status[2] =
+    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode[3] =
     rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -257,9 +260,9 @@ pub struct CreateBackupInput {
     pub backup_name: String,
 }
 rt::structure!(
-    CreateBackupInput, CREATE_BACKUP_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), backup_name = rt::m("BackupName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0)]
+    CreateBackupInput, CREATE_BACKUP_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), backup_name[1] =
+    rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBackupOutput {
@@ -267,7 +270,7 @@ pub struct CreateBackupOutput {
     pub backup_details: Option<BackupDetails>,
 }
 rt::structure!(
-    CreateBackupOutput, CREATE_BACKUP_OUTPUT, [backup_details = rt::m("BackupDetails",
+    CreateBackupOutput, CREATE_BACKUP_OUTPUT, [backup_details[0] = rt::m("BackupDetails",
     &BACKUP_DETAILS)]
 );
 /// Represents a new global secondary index to be added to an existing table.
@@ -289,13 +292,13 @@ pub struct CreateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    CreateGlobalSecondaryIndexAction, CREATE_GLOBAL_SECONDARY_INDEX_ACTION, [index_name =
-    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema =
-    rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection =
-    rt::m("Projection", &PROJECTION).flags(rt::REQUIRED), provisioned_throughput =
-    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput =
-    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), warm_throughput =
-    rt::m("WarmThroughput", &WARM_THROUGHPUT)]
+    CreateGlobalSecondaryIndexAction, CREATE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    key_schema[1] = rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
+    projection[2] = rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
+    provisioned_throughput[3] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[4] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[5] = rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableInput {
@@ -305,9 +308,9 @@ pub struct CreateGlobalTableInput {
     pub replication_group: Vec<Replica>,
 }
 rt::structure!(
-    CreateGlobalTableInput, CREATE_GLOBAL_TABLE_INPUT, [global_table_name =
+    CreateGlobalTableInput, CREATE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
     rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(3.0), replication_group = rt::m("ReplicationGroup", &REPLICA_LIST)
+    .min(3.0), replication_group[1] = rt::m("ReplicationGroup", &REPLICA_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -316,7 +319,7 @@ pub struct CreateGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    CreateGlobalTableOutput, CREATE_GLOBAL_TABLE_OUTPUT, [global_table_description =
+    CreateGlobalTableOutput, CREATE_GLOBAL_TABLE_OUTPUT, [global_table_description[0] =
     rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 /// Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness.
@@ -331,8 +334,8 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
 }
 rt::structure!(
     CreateGlobalTableWitnessGroupMemberAction,
-    CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name = rt::m("RegionName",
-    &rt::STRING).flags(rt::REQUIRED)]
+    CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be added.
 #[derive(Clone, Default, PartialEq)]
@@ -341,7 +344,7 @@ pub struct CreateReplicaAction {
     pub region_name: String,
 }
 rt::structure!(
-    CreateReplicaAction, CREATE_REPLICA_ACTION, [region_name = rt::m("RegionName",
+    CreateReplicaAction, CREATE_REPLICA_ACTION, [region_name[0] = rt::m("RegionName",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be created.
@@ -362,13 +365,13 @@ pub struct CreateReplicationGroupMemberAction {
 }
 rt::structure!(
     CreateReplicationGroupMemberAction, CREATE_REPLICATION_GROUP_MEMBER_ACTION,
-    [region_name = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-    kms_master_key_id = rt::m("KMSMasterKeyId", &rt::STRING),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override =
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
+    kms_master_key_id[1] = rt::m("KMSMasterKeyId", &rt::STRING),
+    provisioned_throughput_override[2] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[3] =
     rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-    global_secondary_indexes = rt::m("GlobalSecondaryIndexes",
-    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override =
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override[5] =
     rt::m("TableClassOverride", &rt::ENUM)]
 );
 /// Represents the input of a `CreateTable` operation.
@@ -479,23 +482,24 @@ pub struct CreateTableInput {
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    CreateTableInput, CREATE_TABLE_INPUT, [attribute_definitions =
-    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name =
+    CreateTableInput, CREATE_TABLE_INPUT, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    key_schema = rt::m("KeySchema", &KEY_SCHEMA).min(1.0), local_secondary_indexes =
-    rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_LIST), global_secondary_indexes
-    = rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_LIST), billing_mode =
-    rt::m("BillingMode", &rt::ENUM), provisioned_throughput =
-    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), stream_specification =
-    rt::m("StreamSpecification", &STREAM_SPECIFICATION), sse_specification =
-    rt::m("SSESpecification", &SSE_SPECIFICATION), tags = rt::m("Tags", &TAG_LIST),
-    table_class = rt::m("TableClass", &rt::ENUM), deletion_protection_enabled =
-    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN), warm_throughput =
-    rt::m("WarmThroughput", &WARM_THROUGHPUT), resource_policy = rt::m("ResourcePolicy",
-    &rt::STRING), on_demand_throughput = rt::m("OnDemandThroughput",
-    &ON_DEMAND_THROUGHPUT), global_table_source_arn = rt::m("GlobalTableSourceArn",
-    &rt::STRING).min(1.0), global_table_settings_replication_mode =
-    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), vector_indexes =
+    key_schema[2] = rt::m("KeySchema", &KEY_SCHEMA).min(1.0), local_secondary_indexes[3]
+    = rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_LIST),
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &GLOBAL_SECONDARY_INDEX_LIST), billing_mode[5] = rt::m("BillingMode", &rt::ENUM),
+    provisioned_throughput[6] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    stream_specification[7] = rt::m("StreamSpecification", &STREAM_SPECIFICATION),
+    sse_specification[8] = rt::m("SSESpecification", &SSE_SPECIFICATION), tags[9] =
+    rt::m("Tags", &TAG_LIST), table_class[10] = rt::m("TableClass", &rt::ENUM),
+    deletion_protection_enabled[11] = rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
+    warm_throughput[12] = rt::m("WarmThroughput", &WARM_THROUGHPUT), resource_policy[13]
+    = rt::m("ResourcePolicy", &rt::STRING), on_demand_throughput[14] =
+    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), global_table_source_arn[15] =
+    rt::m("GlobalTableSourceArn", &rt::STRING).min(1.0),
+    global_table_settings_replication_mode[16] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), vector_indexes[17] =
     rt::m("VectorIndexes", &VECTOR_INDEX_LIST)]
 );
 /// Represents the output of a `CreateTable` operation.
@@ -505,7 +509,7 @@ pub struct CreateTableOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    CreateTableOutput, CREATE_TABLE_OUTPUT, [table_description =
+    CreateTableOutput, CREATE_TABLE_OUTPUT, [table_description[0] =
     rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 /// A new vector index to be added to a table.
@@ -525,12 +529,12 @@ pub struct CreateVectorIndexAction {
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
-    CreateVectorIndexAction, CREATE_VECTOR_INDEX_ACTION, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), vector_attribute =
+    CreateVectorIndexAction, CREATE_VECTOR_INDEX_ACTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), vector_attribute[1] =
     rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
-    search_schema = rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection =
-    rt::m("Projection", &PROJECTION).flags(rt::REQUIRED), dimensions =
-    rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0), distance_function =
+    search_schema[2] = rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection[3] =
+    rt::m("Projection", &PROJECTION).flags(rt::REQUIRED), dimensions[4] =
+    rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0), distance_function[5] =
     rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static CSV_HEADER_LIST: rt::Schema = rt::Schema::list(
@@ -546,6 +550,6 @@ pub struct CsvOptions {
     pub header_list: Option<Vec<String>>,
 }
 rt::structure!(
-    CsvOptions, CSV_OPTIONS, [delimiter = rt::m("Delimiter", &rt::STRING).min(1.0),
-    header_list = rt::m("HeaderList", &CSV_HEADER_LIST).min(1.0)]
+    CsvOptions, CSV_OPTIONS, [delimiter[0] = rt::m("Delimiter", &rt::STRING).min(1.0),
+    header_list[1] = rt::m("HeaderList", &CSV_HEADER_LIST).min(1.0)]
 );

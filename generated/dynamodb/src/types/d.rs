@@ -22,12 +22,12 @@ pub struct Delete {
     >,
 }
 rt::structure!(
-    Delete, DELETE, [key = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), condition_expression =
-    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names =
+    Delete, DELETE, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), condition_expression[2]
+    = rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[3] =
     rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
-    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure =
+    expression_attribute_values[4] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[5] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -36,8 +36,8 @@ pub struct DeleteBackupInput {
     pub backup_arn: String,
 }
 rt::structure!(
-    DeleteBackupInput, DELETE_BACKUP_INPUT, [backup_arn = rt::m("BackupArn", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
+    DeleteBackupInput, DELETE_BACKUP_INPUT, [backup_arn[0] = rt::m("BackupArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupOutput {
@@ -45,7 +45,7 @@ pub struct DeleteBackupOutput {
     pub backup_description: Option<BackupDescription>,
 }
 rt::structure!(
-    DeleteBackupOutput, DELETE_BACKUP_OUTPUT, [backup_description =
+    DeleteBackupOutput, DELETE_BACKUP_OUTPUT, [backup_description[0] =
     rt::m("BackupDescription", &BACKUP_DESCRIPTION)]
 );
 /// Represents a global secondary index to be deleted from an existing table.
@@ -55,8 +55,8 @@ pub struct DeleteGlobalSecondaryIndexAction {
     pub index_name: String,
 }
 rt::structure!(
-    DeleteGlobalSecondaryIndexAction, DELETE_GLOBAL_SECONDARY_INDEX_ACTION, [index_name =
-    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
+    DeleteGlobalSecondaryIndexAction, DELETE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 /// Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
 #[derive(Clone, Default, PartialEq)]
@@ -66,8 +66,8 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 }
 rt::structure!(
     DeleteGlobalTableWitnessGroupMemberAction,
-    DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name = rt::m("RegionName",
-    &rt::STRING).flags(rt::REQUIRED)]
+    DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents the input of a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -150,17 +150,17 @@ pub struct DeleteItemInput {
     >,
 }
 rt::structure!(
-    DeleteItemInput, DELETE_ITEM_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key = rt::m("Key", &KEY)
-    .flags(rt::REQUIRED), expected = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
-    conditional_operator = rt::m("ConditionalOperator", &rt::ENUM), return_values =
-    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity =
-    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics =
-    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), condition_expression =
-    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names =
+    DeleteItemInput, DELETE_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), expected[2] = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
+    conditional_operator[3] = rt::m("ConditionalOperator", &rt::ENUM), return_values[4] =
+    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity[5] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics[6] =
+    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), condition_expression[7] =
+    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[8] =
     rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
-    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure =
+    expression_attribute_values[9] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[10] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the output of a `DeleteItem` operation.
@@ -181,9 +181,10 @@ pub struct DeleteItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    DeleteItemOutput, DELETE_ITEM_OUTPUT, [attributes = rt::m("Attributes",
-    &ATTRIBUTE_MAP), consumed_capacity = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-    item_collection_metrics = rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS)]
+    DeleteItemOutput, DELETE_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes",
+    &ATTRIBUTE_MAP), consumed_capacity[1] = rt::m("ConsumedCapacity",
+    &CONSUMED_CAPACITY), item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Represents a replica to be removed.
 #[derive(Clone, Default, PartialEq)]
@@ -192,7 +193,7 @@ pub struct DeleteReplicaAction {
     pub region_name: String,
 }
 rt::structure!(
-    DeleteReplicaAction, DELETE_REPLICA_ACTION, [region_name = rt::m("RegionName",
+    DeleteReplicaAction, DELETE_REPLICA_ACTION, [region_name[0] = rt::m("RegionName",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be deleted.
@@ -203,7 +204,7 @@ pub struct DeleteReplicationGroupMemberAction {
 }
 rt::structure!(
     DeleteReplicationGroupMemberAction, DELETE_REPLICATION_GROUP_MEMBER_ACTION,
-    [region_name = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform a `DeleteItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
@@ -212,7 +213,7 @@ pub struct DeleteRequest {
     pub key: rt::Map<String, AttributeValue>,
 }
 rt::structure!(
-    DeleteRequest, DELETE_REQUEST, [key = rt::m("Key", &KEY).flags(rt::REQUIRED)]
+    DeleteRequest, DELETE_REQUEST, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
@@ -222,9 +223,9 @@ pub struct DeleteResourcePolicyInput {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn =
+    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    expected_revision_id = rt::m("ExpectedRevisionId", &rt::STRING).min(1.0)]
+    expected_revision_id[1] = rt::m("ExpectedRevisionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyOutput {
@@ -234,7 +235,7 @@ pub struct DeleteResourcePolicyOutput {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyOutput, DELETE_RESOURCE_POLICY_OUTPUT, [revision_id =
+    DeleteResourcePolicyOutput, DELETE_RESOURCE_POLICY_OUTPUT, [revision_id[0] =
     rt::m("RevisionId", &rt::STRING).min(1.0)]
 );
 /// Represents the input of a `DeleteTable` operation.
@@ -244,8 +245,8 @@ pub struct DeleteTableInput {
     pub table_name: String,
 }
 rt::structure!(
-    DeleteTableInput, DELETE_TABLE_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
+    DeleteTableInput, DELETE_TABLE_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 /// Represents the output of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -254,7 +255,7 @@ pub struct DeleteTableOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    DeleteTableOutput, DELETE_TABLE_OUTPUT, [table_description =
+    DeleteTableOutput, DELETE_TABLE_OUTPUT, [table_description[0] =
     rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 /// A vector index to be removed from a table.
@@ -264,8 +265,8 @@ pub struct DeleteVectorIndexAction {
     pub index_name: String,
 }
 rt::structure!(
-    DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0)]
+    DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupInput {
@@ -273,7 +274,7 @@ pub struct DescribeBackupInput {
     pub backup_arn: String,
 }
 rt::structure!(
-    DescribeBackupInput, DESCRIBE_BACKUP_INPUT, [backup_arn = rt::m("BackupArn",
+    DescribeBackupInput, DESCRIBE_BACKUP_INPUT, [backup_arn[0] = rt::m("BackupArn",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -282,7 +283,7 @@ pub struct DescribeBackupOutput {
     pub backup_description: Option<BackupDescription>,
 }
 rt::structure!(
-    DescribeBackupOutput, DESCRIBE_BACKUP_OUTPUT, [backup_description =
+    DescribeBackupOutput, DESCRIBE_BACKUP_OUTPUT, [backup_description[0] =
     rt::m("BackupDescription", &BACKUP_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -291,7 +292,7 @@ pub struct DescribeBulkOperationInput {
     pub bulk_operation_arn: String,
 }
 rt::structure!(
-    DescribeBulkOperationInput, DESCRIBE_BULK_OPERATION_INPUT, [bulk_operation_arn =
+    DescribeBulkOperationInput, DESCRIBE_BULK_OPERATION_INPUT, [bulk_operation_arn[0] =
     rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
     .min(37.0)]
 );
@@ -302,7 +303,7 @@ pub struct DescribeBulkOperationOutput {
 }
 rt::structure!(
     DescribeBulkOperationOutput, DESCRIBE_BULK_OPERATION_OUTPUT,
-    [bulk_operation_description = rt::m("BulkOperationDescription",
+    [bulk_operation_description[0] = rt::m("BulkOperationDescription",
     &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -313,7 +314,7 @@ pub struct DescribeContinuousBackupsInput {
     pub table_name: String,
 }
 rt::structure!(
-    DescribeContinuousBackupsInput, DESCRIBE_CONTINUOUS_BACKUPS_INPUT, [table_name =
+    DescribeContinuousBackupsInput, DESCRIBE_CONTINUOUS_BACKUPS_INPUT, [table_name[0] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -323,7 +324,7 @@ pub struct DescribeContinuousBackupsOutput {
 }
 rt::structure!(
     DescribeContinuousBackupsOutput, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT,
-    [continuous_backups_description = rt::m("ContinuousBackupsDescription",
+    [continuous_backups_description[0] = rt::m("ContinuousBackupsDescription",
     &CONTINUOUS_BACKUPS_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -334,9 +335,9 @@ pub struct DescribeContributorInsightsInput {
     pub index_name: Option<String>,
 }
 rt::structure!(
-    DescribeContributorInsightsInput, DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    index_name = rt::m("IndexName", &rt::STRING).min(3.0)]
+    DescribeContributorInsightsInput, DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0]
+    = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    index_name[1] = rt::m("IndexName", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContributorInsightsOutput {
@@ -363,14 +364,14 @@ pub struct DescribeContributorInsightsOutput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    DescribeContributorInsightsOutput, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT, [table_name
-    = rt::m("TableName", &rt::STRING).min(3.0), index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), contributor_insights_rule_list =
+    DescribeContributorInsightsOutput, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), index_name[1] =
+    rt::m("IndexName", &rt::STRING).min(3.0), contributor_insights_rule_list[2] =
     rt::m("ContributorInsightsRuleList", &CONTRIBUTOR_INSIGHTS_RULE_LIST),
-    contributor_insights_status = rt::m("ContributorInsightsStatus", &rt::ENUM),
-    last_update_date_time = rt::m("LastUpdateDateTime", &rt::TIMESTAMP),
-    failure_exception = rt::m("FailureException", &FAILURE_EXCEPTION),
-    contributor_insights_mode = rt::m("ContributorInsightsMode", &rt::ENUM)]
+    contributor_insights_status[3] = rt::m("ContributorInsightsStatus", &rt::ENUM),
+    last_update_date_time[4] = rt::m("LastUpdateDateTime", &rt::TIMESTAMP),
+    failure_exception[5] = rt::m("FailureException", &FAILURE_EXCEPTION),
+    contributor_insights_mode[6] = rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointsRequest {}
@@ -381,7 +382,7 @@ pub struct DescribeEndpointsResponse {
     pub endpoints: Vec<Endpoint>,
 }
 rt::structure!(
-    DescribeEndpointsResponse, DESCRIBE_ENDPOINTS_RESPONSE, [endpoints =
+    DescribeEndpointsResponse, DESCRIBE_ENDPOINTS_RESPONSE, [endpoints[0] =
     rt::m("Endpoints", &ENDPOINTS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -390,7 +391,7 @@ pub struct DescribeExportInput {
     pub export_arn: String,
 }
 rt::structure!(
-    DescribeExportInput, DESCRIBE_EXPORT_INPUT, [export_arn = rt::m("ExportArn",
+    DescribeExportInput, DESCRIBE_EXPORT_INPUT, [export_arn[0] = rt::m("ExportArn",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -399,7 +400,7 @@ pub struct DescribeExportOutput {
     pub export_description: Option<ExportDescription>,
 }
 rt::structure!(
-    DescribeExportOutput, DESCRIBE_EXPORT_OUTPUT, [export_description =
+    DescribeExportOutput, DESCRIBE_EXPORT_OUTPUT, [export_description[0] =
     rt::m("ExportDescription", &EXPORT_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -408,7 +409,7 @@ pub struct DescribeGlobalTableInput {
     pub global_table_name: String,
 }
 rt::structure!(
-    DescribeGlobalTableInput, DESCRIBE_GLOBAL_TABLE_INPUT, [global_table_name =
+    DescribeGlobalTableInput, DESCRIBE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
     rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
     .min(3.0)]
 );
@@ -418,8 +419,8 @@ pub struct DescribeGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    DescribeGlobalTableOutput, DESCRIBE_GLOBAL_TABLE_OUTPUT, [global_table_description =
-    rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
+    DescribeGlobalTableOutput, DESCRIBE_GLOBAL_TABLE_OUTPUT, [global_table_description[0]
+    = rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsInput {
@@ -428,7 +429,7 @@ pub struct DescribeGlobalTableSettingsInput {
 }
 rt::structure!(
     DescribeGlobalTableSettingsInput, DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT,
-    [global_table_name = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
     .ctx("ResourceArn").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -440,8 +441,8 @@ pub struct DescribeGlobalTableSettingsOutput {
 }
 rt::structure!(
     DescribeGlobalTableSettingsOutput, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT,
-    [global_table_name = rt::m("GlobalTableName", &rt::STRING).min(3.0), replica_settings
-    = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).min(3.0),
+    replica_settings[1] = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportInput {
@@ -449,7 +450,7 @@ pub struct DescribeImportInput {
     pub import_arn: String,
 }
 rt::structure!(
-    DescribeImportInput, DESCRIBE_IMPORT_INPUT, [import_arn = rt::m("ImportArn",
+    DescribeImportInput, DESCRIBE_IMPORT_INPUT, [import_arn[0] = rt::m("ImportArn",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -458,7 +459,7 @@ pub struct DescribeImportOutput {
     pub import_table_description: ImportTableDescription,
 }
 rt::structure!(
-    DescribeImportOutput, DESCRIBE_IMPORT_OUTPUT, [import_table_description =
+    DescribeImportOutput, DESCRIBE_IMPORT_OUTPUT, [import_table_description[0] =
     rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -468,7 +469,7 @@ pub struct DescribeKinesisStreamingDestinationInput {
 }
 rt::structure!(
     DescribeKinesisStreamingDestinationInput,
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, [table_name = rt::m("TableName",
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, [table_name[0] = rt::m("TableName",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -480,8 +481,8 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 }
 rt::structure!(
     DescribeKinesisStreamingDestinationOutput,
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT, [table_name = rt::m("TableName",
-    &rt::STRING).min(3.0), kinesis_data_stream_destinations =
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).min(3.0), kinesis_data_stream_destinations[1] =
     rt::m("KinesisDataStreamDestinations", &KINESIS_DATA_STREAM_DESTINATIONS)]
 );
 /// Represents the input of a `DescribeLimits` operation. Has no content.
@@ -501,12 +502,13 @@ pub struct DescribeLimitsOutput {
     pub table_max_write_capacity_units: Option<i64>,
 }
 rt::structure!(
-    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [account_max_read_capacity_units =
+    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [account_max_read_capacity_units[0] =
     rt::m("AccountMaxReadCapacityUnits", &rt::LONG).min(1.0),
-    account_max_write_capacity_units = rt::m("AccountMaxWriteCapacityUnits", &rt::LONG)
-    .min(1.0), table_max_read_capacity_units = rt::m("TableMaxReadCapacityUnits",
-    &rt::LONG).min(1.0), table_max_write_capacity_units =
-    rt::m("TableMaxWriteCapacityUnits", &rt::LONG).min(1.0)]
+    account_max_write_capacity_units[1] = rt::m("AccountMaxWriteCapacityUnits",
+    &rt::LONG).min(1.0), table_max_read_capacity_units[2] =
+    rt::m("TableMaxReadCapacityUnits", &rt::LONG).min(1.0),
+    table_max_write_capacity_units[3] = rt::m("TableMaxWriteCapacityUnits", &rt::LONG)
+    .min(1.0)]
 );
 /// Represents the input of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -515,7 +517,7 @@ pub struct DescribeTableInput {
     pub table_name: String,
 }
 rt::structure!(
-    DescribeTableInput, DESCRIBE_TABLE_INPUT, [table_name = rt::m("TableName",
+    DescribeTableInput, DESCRIBE_TABLE_INPUT, [table_name[0] = rt::m("TableName",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 /// Represents the output of a `DescribeTable` operation.
@@ -525,7 +527,7 @@ pub struct DescribeTableOutput {
     pub table: Option<TableDescription>,
 }
 rt::structure!(
-    DescribeTableOutput, DESCRIBE_TABLE_OUTPUT, [table = rt::m("Table",
+    DescribeTableOutput, DESCRIBE_TABLE_OUTPUT, [table[0] = rt::m("Table",
     &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -535,8 +537,8 @@ pub struct DescribeTableReplicaAutoScalingInput {
 }
 rt::structure!(
     DescribeTableReplicaAutoScalingInput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
-    [table_name = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(1.0)]
+    [table_name[0] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingOutput {
@@ -545,7 +547,7 @@ pub struct DescribeTableReplicaAutoScalingOutput {
 }
 rt::structure!(
     DescribeTableReplicaAutoScalingOutput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
-    [table_auto_scaling_description = rt::m("TableAutoScalingDescription",
+    [table_auto_scaling_description[0] = rt::m("TableAutoScalingDescription",
     &TABLE_AUTO_SCALING_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -554,7 +556,7 @@ pub struct DescribeTimeToLiveInput {
     pub table_name: String,
 }
 rt::structure!(
-    DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, [table_name =
+    DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, [table_name[0] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -562,8 +564,8 @@ pub struct DescribeTimeToLiveOutput {
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 rt::structure!(
-    DescribeTimeToLiveOutput, DESCRIBE_TIME_TO_LIVE_OUTPUT, [time_to_live_description =
-    rt::m("TimeToLiveDescription", &TIME_TO_LIVE_DESCRIPTION)]
+    DescribeTimeToLiveOutput, DESCRIBE_TIME_TO_LIVE_OUTPUT, [time_to_live_description[0]
+    = rt::m("TimeToLiveDescription", &TIME_TO_LIVE_DESCRIPTION)]
 );
 rt::string_enum! {
     pub enum DestinationStatus { Enabling = "ENABLING", Active = "ACTIVE", Disabling =
@@ -584,9 +586,9 @@ pub struct DisassociateReplicationGroupMemberAction {
 }
 rt::structure!(
     DisassociateReplicationGroupMemberAction,
-    DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION, [region_name = rt::m("RegionName",
-    &rt::STRING).flags(rt::REQUIRED), disassociation_mode = rt::m("DisassociationMode",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED), disassociation_mode[1] =
+    rt::m("DisassociationMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     #[doc =
@@ -599,6 +601,6 @@ pub struct DuplicateItemException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DuplicateItemException, DUPLICATE_ITEM_EXCEPTION, [message = rt::m("message",
+    DuplicateItemException, DUPLICATE_ITEM_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

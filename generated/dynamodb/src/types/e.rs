@@ -13,7 +13,7 @@ pub struct EnableKinesisStreamingConfiguration {
 }
 rt::structure!(
     EnableKinesisStreamingConfiguration, ENABLE_KINESIS_STREAMING_CONFIGURATION,
-    [approximate_creation_date_time_precision =
+    [approximate_creation_date_time_precision[0] =
     rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 /// An endpoint information details.
@@ -25,8 +25,8 @@ pub struct Endpoint {
     pub cache_period_in_minutes: i64,
 }
 rt::structure!(
-    Endpoint, ENDPOINT, [address = rt::m("Address", &rt::STRING).flags(rt::REQUIRED),
-    cache_period_in_minutes = rt::m("CachePeriodInMinutes", &rt::LONG)
+    Endpoint, ENDPOINT, [address[0] = rt::m("Address", &rt::STRING).flags(rt::REQUIRED),
+    cache_period_in_minutes[1] = rt::m("CachePeriodInMinutes", &rt::LONG)
     .flags(rt::REQUIRED)]
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::list(
@@ -54,12 +54,13 @@ pub struct ExecuteStatementInput {
     >,
 }
 rt::structure!(
-    ExecuteStatementInput, EXECUTE_STATEMENT_INPUT, [statement = rt::m("Statement",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters = rt::m("Parameters",
-    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read = rt::m("ConsistentRead",
-    &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING).min(1.0),
-    return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM), limit =
-    rt::m("Limit", &rt::INTEGER).min(1.0), return_values_on_condition_check_failure =
+    ExecuteStatementInput, EXECUTE_STATEMENT_INPUT, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read[2] =
+    rt::m("ConsistentRead", &rt::BOOLEAN), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity",
+    &rt::ENUM), limit[5] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    return_values_on_condition_check_failure[6] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -73,10 +74,10 @@ pub struct ExecuteStatementOutput {
     pub last_evaluated_key: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    ExecuteStatementOutput, EXECUTE_STATEMENT_OUTPUT, [items = rt::m("Items",
-    &ITEM_LIST), next_token = rt::m("NextToken", &rt::STRING).min(1.0), consumed_capacity
-    = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY), last_evaluated_key =
-    rt::m("LastEvaluatedKey", &KEY)]
+    ExecuteStatementOutput, EXECUTE_STATEMENT_OUTPUT, [items[0] = rt::m("Items",
+    &ITEM_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    consumed_capacity[2] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
+    last_evaluated_key[3] = rt::m("LastEvaluatedKey", &KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteTransactionInput {
@@ -88,10 +89,10 @@ pub struct ExecuteTransactionInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    ExecuteTransactionInput, EXECUTE_TRANSACTION_INPUT, [transact_statements =
+    ExecuteTransactionInput, EXECUTE_TRANSACTION_INPUT, [transact_statements[0] =
     rt::m("TransactStatements", &PARAMETERIZED_STATEMENTS).flags(rt::REQUIRED).min(1.0),
-    client_request_token = rt::m("ClientRequestToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), return_consumed_capacity =
+    client_request_token[1] = rt::m("ClientRequestToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), return_consumed_capacity[2] =
     rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -102,9 +103,9 @@ pub struct ExecuteTransactionOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    ExecuteTransactionOutput, EXECUTE_TRANSACTION_OUTPUT, [responses = rt::m("Responses",
-    &ITEM_RESPONSE_LIST).min(1.0), consumed_capacity = rt::m("ConsumedCapacity",
-    &CONSUMED_CAPACITY_MULTIPLE)]
+    ExecuteTransactionOutput, EXECUTE_TRANSACTION_OUTPUT, [responses[0] =
+    rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0), consumed_capacity[1] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static EXPECTED_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "ExpectedAttributeMap",
@@ -170,9 +171,9 @@ pub struct ExpectedAttributeValue {
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 rt::structure!(
-    ExpectedAttributeValue, EXPECTED_ATTRIBUTE_VALUE, [value = rt::m("Value",
-    &ATTRIBUTE_VALUE), exists = rt::m("Exists", &rt::BOOLEAN), comparison_operator =
-    rt::m("ComparisonOperator", &rt::ENUM), attribute_value_list =
+    ExpectedAttributeValue, EXPECTED_ATTRIBUTE_VALUE, [value[0] = rt::m("Value",
+    &ATTRIBUTE_VALUE), exists[1] = rt::m("Exists", &rt::BOOLEAN), comparison_operator[2]
+    = rt::m("ComparisonOperator", &rt::ENUM), attribute_value_list[3] =
     rt::m("AttributeValueList", &ATTRIBUTE_VALUE_LIST)]
 );
 /// There was a conflict when writing to the specified S3 bucket.
@@ -181,7 +182,7 @@ pub struct ExportConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExportConflictException, EXPORT_CONFLICT_EXCEPTION, [message = rt::m("message",
+    ExportConflictException, EXPORT_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Represents the properties of the exported table.
@@ -236,22 +237,24 @@ pub struct ExportDescription {
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
-    ExportDescription, EXPORT_DESCRIPTION, [export_arn = rt::m("ExportArn", &rt::STRING)
-    .min(37.0), export_status = rt::m("ExportStatus", &rt::ENUM), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP),
-    export_manifest = rt::m("ExportManifest", &rt::STRING), table_arn = rt::m("TableArn",
-    &rt::STRING).min(1.0), table_id = rt::m("TableId", &rt::STRING), export_time =
-    rt::m("ExportTime", &rt::TIMESTAMP), client_token = rt::m("ClientToken",
-    &rt::STRING), s3_bucket = rt::m("S3Bucket", &rt::STRING), s3_bucket_owner =
-    rt::m("S3BucketOwner", &rt::STRING), s3_prefix = rt::m("S3Prefix", &rt::STRING),
-    s3_sse_algorithm = rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id =
-    rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0), failure_code = rt::m("FailureCode",
-    &rt::STRING), failure_message = rt::m("FailureMessage", &rt::STRING), export_format =
-    rt::m("ExportFormat", &rt::ENUM), billed_size_bytes = rt::m("BilledSizeBytes",
-    &rt::LONG).min(0.0), item_count = rt::m("ItemCount", &rt::LONG).min(0.0), export_type
-    = rt::m("ExportType", &rt::ENUM), incremental_export_specification =
-    rt::m("IncrementalExportSpecification", &INCREMENTAL_EXPORT_SPECIFICATION),
-    filter_specification = rt::m("FilterSpecification", &FILTER_SPECIFICATION)]
+    ExportDescription, EXPORT_DESCRIPTION, [export_arn[0] = rt::m("ExportArn",
+    &rt::STRING).min(37.0), export_status[1] = rt::m("ExportStatus", &rt::ENUM),
+    start_time[2] = rt::m("StartTime", &rt::TIMESTAMP), end_time[3] = rt::m("EndTime",
+    &rt::TIMESTAMP), export_manifest[4] = rt::m("ExportManifest", &rt::STRING),
+    table_arn[5] = rt::m("TableArn", &rt::STRING).min(1.0), table_id[6] =
+    rt::m("TableId", &rt::STRING), export_time[7] = rt::m("ExportTime", &rt::TIMESTAMP),
+    client_token[8] = rt::m("ClientToken", &rt::STRING), s3_bucket[9] = rt::m("S3Bucket",
+    &rt::STRING), s3_bucket_owner[10] = rt::m("S3BucketOwner", &rt::STRING),
+    s3_prefix[11] = rt::m("S3Prefix", &rt::STRING), s3_sse_algorithm[12] =
+    rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[13] = rt::m("S3SseKmsKeyId",
+    &rt::STRING).min(1.0), failure_code[14] = rt::m("FailureCode", &rt::STRING),
+    failure_message[15] = rt::m("FailureMessage", &rt::STRING), export_format[16] =
+    rt::m("ExportFormat", &rt::ENUM), billed_size_bytes[17] = rt::m("BilledSizeBytes",
+    &rt::LONG).min(0.0), item_count[18] = rt::m("ItemCount", &rt::LONG).min(0.0),
+    export_type[19] = rt::m("ExportType", &rt::ENUM),
+    incremental_export_specification[20] = rt::m("IncrementalExportSpecification",
+    &INCREMENTAL_EXPORT_SPECIFICATION), filter_specification[21] =
+    rt::m("FilterSpecification", &FILTER_SPECIFICATION)]
 );
 rt::string_enum! {
     pub enum ExportFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
@@ -262,7 +265,7 @@ pub struct ExportNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExportNotFoundException, EXPORT_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    ExportNotFoundException, EXPORT_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -284,8 +287,8 @@ pub struct ExportSummary {
     pub export_type: Option<ExportType>,
 }
 rt::structure!(
-    ExportSummary, EXPORT_SUMMARY, [export_arn = rt::m("ExportArn", &rt::STRING)
-    .min(37.0), export_status = rt::m("ExportStatus", &rt::ENUM), export_type =
+    ExportSummary, EXPORT_SUMMARY, [export_arn[0] = rt::m("ExportArn", &rt::STRING)
+    .min(37.0), export_status[1] = rt::m("ExportStatus", &rt::ENUM), export_type[2] =
     rt::m("ExportType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -325,17 +328,17 @@ pub struct ExportTableToPointInTimeInput {
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
-    ExportTableToPointInTimeInput, EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, [table_arn =
+    ExportTableToPointInTimeInput, EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, [table_arn[0] =
     rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    export_time = rt::m("ExportTime", &rt::TIMESTAMP), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket =
-    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_bucket_owner =
-    rt::m("S3BucketOwner", &rt::STRING), s3_prefix = rt::m("S3Prefix", &rt::STRING),
-    s3_sse_algorithm = rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id =
-    rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0), export_format = rt::m("ExportFormat",
-    &rt::ENUM), export_type = rt::m("ExportType", &rt::ENUM),
-    incremental_export_specification = rt::m("IncrementalExportSpecification",
-    &INCREMENTAL_EXPORT_SPECIFICATION), filter_specification =
+    export_time[1] = rt::m("ExportTime", &rt::TIMESTAMP), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket[3] =
+    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_bucket_owner[4] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_prefix[5] = rt::m("S3Prefix", &rt::STRING),
+    s3_sse_algorithm[6] = rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[7] =
+    rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0), export_format[8] =
+    rt::m("ExportFormat", &rt::ENUM), export_type[9] = rt::m("ExportType", &rt::ENUM),
+    incremental_export_specification[10] = rt::m("IncrementalExportSpecification",
+    &INCREMENTAL_EXPORT_SPECIFICATION), filter_specification[11] =
     rt::m("FilterSpecification", &FILTER_SPECIFICATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -345,7 +348,7 @@ pub struct ExportTableToPointInTimeOutput {
 }
 rt::structure!(
     ExportTableToPointInTimeOutput, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
-    [export_description = rt::m("ExportDescription", &EXPORT_DESCRIPTION)]
+    [export_description[0] = rt::m("ExportDescription", &EXPORT_DESCRIPTION)]
 );
 rt::string_enum! {
     pub enum ExportType { FullExport = "FULL_EXPORT", IncrementalExport =

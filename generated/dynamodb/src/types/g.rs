@@ -16,10 +16,11 @@ pub struct Get {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Get, GET, [key = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), projection_expression =
-    rt::m("ProjectionExpression", &rt::STRING), expression_attribute_names =
-    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP)]
+    Get, GET, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    projection_expression[2] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[3] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Represents the input of a `GetItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -65,13 +66,13 @@ pub struct GetItemInput {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetItemInput, GET_ITEM_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key = rt::m("Key", &KEY)
-    .flags(rt::REQUIRED), attributes_to_get = rt::m("AttributesToGet",
-    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read = rt::m("ConsistentRead",
-    &rt::BOOLEAN), return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    projection_expression = rt::m("ProjectionExpression", &rt::STRING),
-    expression_attribute_names = rt::m("ExpressionAttributeNames",
+    GetItemInput, GET_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), attributes_to_get[2] = rt::m("AttributesToGet",
+    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read[3] = rt::m("ConsistentRead",
+    &rt::BOOLEAN), return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity",
+    &rt::ENUM), projection_expression[5] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[6] = rt::m("ExpressionAttributeNames",
     &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Represents the output of a `GetItem` operation.
@@ -83,8 +84,8 @@ pub struct GetItemOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(
-    GetItemOutput, GET_ITEM_OUTPUT, [item = rt::m("Item", &ATTRIBUTE_MAP),
-    consumed_capacity = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
+    GetItemOutput, GET_ITEM_OUTPUT, [item[0] = rt::m("Item", &ATTRIBUTE_MAP),
+    consumed_capacity[1] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
@@ -92,7 +93,7 @@ pub struct GetResourcePolicyInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn =
+    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -103,8 +104,8 @@ pub struct GetResourcePolicyOutput {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy = rt::m("Policy",
-    &rt::STRING), revision_id = rt::m("RevisionId", &rt::STRING).min(1.0)]
+    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
+    &rt::STRING), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(1.0)]
 );
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -132,12 +133,12 @@ pub struct GlobalSecondaryIndex {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    GlobalSecondaryIndex, GLOBAL_SECONDARY_INDEX, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection = rt::m("Projection",
-    &PROJECTION).flags(rt::REQUIRED), provisioned_throughput =
-    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput =
-    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), warm_throughput =
+    GlobalSecondaryIndex, GLOBAL_SECONDARY_INDEX, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection[2] = rt::m("Projection",
+    &PROJECTION).flags(rt::REQUIRED), provisioned_throughput[3] =
+    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput[4] =
+    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), warm_throughput[5] =
     rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 /// Represents the auto scaling settings of a global secondary index for a global table that will be modified.
@@ -151,8 +152,8 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 }
 rt::structure!(
     GlobalSecondaryIndexAutoScalingUpdate, GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE,
-    [index_name = rt::m("IndexName", &rt::STRING).min(3.0),
-    provisioned_write_capacity_auto_scaling_update =
+    [index_name[0] = rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_write_capacity_auto_scaling_update[1] =
     rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
@@ -204,15 +205,16 @@ pub struct GlobalSecondaryIndexDescription {
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rt::structure!(
-    GlobalSecondaryIndexDescription, GLOBAL_SECONDARY_INDEX_DESCRIPTION, [index_name =
-    rt::m("IndexName", &rt::STRING).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).min(1.0), projection = rt::m("Projection", &PROJECTION), index_status =
-    rt::m("IndexStatus", &rt::ENUM), backfilling = rt::m("Backfilling", &rt::BOOLEAN),
-    provisioned_throughput = rt::m("ProvisionedThroughput",
-    &PROVISIONED_THROUGHPUT_DESCRIPTION), index_size_bytes = rt::m("IndexSizeBytes",
-    &rt::LONG), item_count = rt::m("ItemCount", &rt::LONG), index_arn = rt::m("IndexArn",
-    &rt::STRING), on_demand_throughput = rt::m("OnDemandThroughput",
-    &ON_DEMAND_THROUGHPUT), warm_throughput = rt::m("WarmThroughput",
+    GlobalSecondaryIndexDescription, GLOBAL_SECONDARY_INDEX_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    index_status[3] = rt::m("IndexStatus", &rt::ENUM), backfilling[4] =
+    rt::m("Backfilling", &rt::BOOLEAN), provisioned_throughput[5] =
+    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT_DESCRIPTION),
+    index_size_bytes[6] = rt::m("IndexSizeBytes", &rt::LONG), item_count[7] =
+    rt::m("ItemCount", &rt::LONG), index_arn[8] = rt::m("IndexArn", &rt::STRING),
+    on_demand_throughput[9] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[10] = rt::m("WarmThroughput",
     &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION)]
 );
 pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -240,11 +242,11 @@ pub struct GlobalSecondaryIndexInfo {
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 rt::structure!(
-    GlobalSecondaryIndexInfo, GLOBAL_SECONDARY_INDEX_INFO, [index_name =
-    rt::m("IndexName", &rt::STRING).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).min(1.0), projection = rt::m("Projection", &PROJECTION),
-    provisioned_throughput = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-    on_demand_throughput = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT)]
+    GlobalSecondaryIndexInfo, GLOBAL_SECONDARY_INDEX_INFO, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    provisioned_throughput[3] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[4] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT)]
 );
 pub static GLOBAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexList",
@@ -271,9 +273,9 @@ pub struct GlobalSecondaryIndexUpdate {
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
 rt::structure!(
-    GlobalSecondaryIndexUpdate, GLOBAL_SECONDARY_INDEX_UPDATE, [update = rt::m("Update",
-    &UPDATE_GLOBAL_SECONDARY_INDEX_ACTION), create = rt::m("Create",
-    &CREATE_GLOBAL_SECONDARY_INDEX_ACTION), delete = rt::m("Delete",
+    GlobalSecondaryIndexUpdate, GLOBAL_SECONDARY_INDEX_UPDATE, [update[0] =
+    rt::m("Update", &UPDATE_GLOBAL_SECONDARY_INDEX_ACTION), create[1] = rt::m("Create",
+    &CREATE_GLOBAL_SECONDARY_INDEX_ACTION), delete[2] = rt::m("Delete",
     &DELETE_GLOBAL_SECONDARY_INDEX_ACTION)]
 );
 pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: rt::Schema = rt::Schema::list(
@@ -292,9 +294,9 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 }
 rt::structure!(
     GlobalSecondaryIndexWarmThroughputDescription,
-    GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION, [read_units_per_second =
-    rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0), write_units_per_second =
-    rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0), status = rt::m("Status",
+    GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION, [read_units_per_second[0] =
+    rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0), write_units_per_second[1] =
+    rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0), status[2] = rt::m("Status",
     &rt::ENUM)]
 );
 pub static GLOBAL_SECONDARY_INDEXES: rt::Schema = rt::Schema::list(
@@ -310,8 +312,9 @@ pub struct GlobalTable {
     pub replication_group: Option<Vec<Replica>>,
 }
 rt::structure!(
-    GlobalTable, GLOBAL_TABLE, [global_table_name = rt::m("GlobalTableName", &rt::STRING)
-    .min(3.0), replication_group = rt::m("ReplicationGroup", &REPLICA_LIST)]
+    GlobalTable, GLOBAL_TABLE, [global_table_name[0] = rt::m("GlobalTableName",
+    &rt::STRING).min(3.0), replication_group[1] = rt::m("ReplicationGroup",
+    &REPLICA_LIST)]
 );
 /// The specified global table already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -319,8 +322,8 @@ pub struct GlobalTableAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    GlobalTableAlreadyExistsException, GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    GlobalTableAlreadyExistsException, GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Contains details about the global table.
 #[derive(Clone, Default, PartialEq)]
@@ -342,11 +345,12 @@ pub struct GlobalTableDescription {
     pub global_table_name: Option<String>,
 }
 rt::structure!(
-    GlobalTableDescription, GLOBAL_TABLE_DESCRIPTION, [replication_group =
-    rt::m("ReplicationGroup", &REPLICA_DESCRIPTION_LIST), global_table_arn =
-    rt::m("GlobalTableArn", &rt::STRING), creation_date_time = rt::m("CreationDateTime",
-    &rt::TIMESTAMP), global_table_status = rt::m("GlobalTableStatus", &rt::ENUM),
-    global_table_name = rt::m("GlobalTableName", &rt::STRING).min(3.0)]
+    GlobalTableDescription, GLOBAL_TABLE_DESCRIPTION, [replication_group[0] =
+    rt::m("ReplicationGroup", &REPLICA_DESCRIPTION_LIST), global_table_arn[1] =
+    rt::m("GlobalTableArn", &rt::STRING), creation_date_time[2] =
+    rt::m("CreationDateTime", &rt::TIMESTAMP), global_table_status[3] =
+    rt::m("GlobalTableStatus", &rt::ENUM), global_table_name[4] =
+    rt::m("GlobalTableName", &rt::STRING).min(3.0)]
 );
 /// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
@@ -362,10 +366,10 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 }
 rt::structure!(
     GlobalTableGlobalSecondaryIndexSettingsUpdate,
-    GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), provisioned_write_capacity_units =
-    rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-    provisioned_write_capacity_auto_scaling_settings_update =
+    GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    provisioned_write_capacity_units[1] = rt::m("ProvisionedWriteCapacityUnits",
+    &rt::LONG).min(1.0), provisioned_write_capacity_auto_scaling_settings_update[2] =
     rt::m("ProvisionedWriteCapacityAutoScalingSettingsUpdate",
     &AUTO_SCALING_SETTINGS_UPDATE)]
 );
@@ -383,7 +387,7 @@ pub struct GlobalTableNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    GlobalTableNotFoundException, GLOBAL_TABLE_NOT_FOUND_EXCEPTION, [message =
+    GlobalTableNotFoundException, GLOBAL_TABLE_NOT_FOUND_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -403,8 +407,9 @@ pub struct GlobalTableWitnessDescription {
     pub witness_status: Option<WitnessStatus>,
 }
 rt::structure!(
-    GlobalTableWitnessDescription, GLOBAL_TABLE_WITNESS_DESCRIPTION, [region_name =
-    rt::m("RegionName", &rt::STRING), witness_status = rt::m("WitnessStatus", &rt::ENUM)]
+    GlobalTableWitnessDescription, GLOBAL_TABLE_WITNESS_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING), witness_status[1] = rt::m("WitnessStatus",
+    &rt::ENUM)]
 );
 pub static GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableWitnessDescriptionList",
@@ -424,8 +429,8 @@ pub struct GlobalTableWitnessGroupUpdate {
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
 rt::structure!(
-    GlobalTableWitnessGroupUpdate, GLOBAL_TABLE_WITNESS_GROUP_UPDATE, [create =
-    rt::m("Create", &CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION), delete =
+    GlobalTableWitnessGroupUpdate, GLOBAL_TABLE_WITNESS_GROUP_UPDATE, [create[0] =
+    rt::m("Create", &CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION), delete[1] =
     rt::m("Delete", &DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION)]
 );
 pub static GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST: rt::Schema = rt::Schema::list(

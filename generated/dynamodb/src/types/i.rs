@@ -10,7 +10,8 @@ pub struct IdempotentParameterMismatchException {
 }
 rt::structure!(
     IdempotentParameterMismatchException, IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION,
-    [message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 /// There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.
 #[derive(Clone, Default, PartialEq)]
@@ -18,7 +19,7 @@ pub struct ImportConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ImportConflictException, IMPORT_CONFLICT_EXCEPTION, [message = rt::m("message",
+    ImportConflictException, IMPORT_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified import was not found.
@@ -27,7 +28,7 @@ pub struct ImportNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ImportNotFoundException, IMPORT_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    ImportNotFoundException, IMPORT_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -55,12 +56,13 @@ pub struct ImportSummary {
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImportSummary, IMPORT_SUMMARY, [import_arn = rt::m("ImportArn", &rt::STRING)
-    .min(37.0), import_status = rt::m("ImportStatus", &rt::ENUM), table_arn =
-    rt::m("TableArn", &rt::STRING).min(1.0), s3_bucket_source = rt::m("S3BucketSource",
-    &S3_BUCKET_SOURCE), cloud_watch_log_group_arn = rt::m("CloudWatchLogGroupArn",
-    &rt::STRING).min(1.0), input_format = rt::m("InputFormat", &rt::ENUM), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP)]
+    ImportSummary, IMPORT_SUMMARY, [import_arn[0] = rt::m("ImportArn", &rt::STRING)
+    .min(37.0), import_status[1] = rt::m("ImportStatus", &rt::ENUM), table_arn[2] =
+    rt::m("TableArn", &rt::STRING).min(1.0), s3_bucket_source[3] =
+    rt::m("S3BucketSource", &S3_BUCKET_SOURCE), cloud_watch_log_group_arn[4] =
+    rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0), input_format[5] =
+    rt::m("InputFormat", &rt::ENUM), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP),
+    end_time[7] = rt::m("EndTime", &rt::TIMESTAMP)]
 );
 pub static IMPORT_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ImportSummaryList",
@@ -109,22 +111,23 @@ pub struct ImportTableDescription {
     pub failure_message: Option<String>,
 }
 rt::structure!(
-    ImportTableDescription, IMPORT_TABLE_DESCRIPTION, [import_arn = rt::m("ImportArn",
-    &rt::STRING).min(37.0), import_status = rt::m("ImportStatus", &rt::ENUM), table_arn =
-    rt::m("TableArn", &rt::STRING).min(1.0), table_id = rt::m("TableId", &rt::STRING),
-    client_token = rt::m("ClientToken", &rt::STRING), s3_bucket_source =
-    rt::m("S3BucketSource", &S3_BUCKET_SOURCE), error_count = rt::m("ErrorCount",
-    &rt::LONG).min(0.0), cloud_watch_log_group_arn = rt::m("CloudWatchLogGroupArn",
-    &rt::STRING).min(1.0), input_format = rt::m("InputFormat", &rt::ENUM),
-    input_format_options = rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS),
-    input_compression_type = rt::m("InputCompressionType", &rt::ENUM),
-    table_creation_parameters = rt::m("TableCreationParameters",
-    &TABLE_CREATION_PARAMETERS), start_time = rt::m("StartTime", &rt::TIMESTAMP),
-    end_time = rt::m("EndTime", &rt::TIMESTAMP), processed_size_bytes =
-    rt::m("ProcessedSizeBytes", &rt::LONG), processed_item_count =
-    rt::m("ProcessedItemCount", &rt::LONG).min(0.0), imported_item_count =
-    rt::m("ImportedItemCount", &rt::LONG).min(0.0), failure_code = rt::m("FailureCode",
-    &rt::STRING), failure_message = rt::m("FailureMessage", &rt::STRING)]
+    ImportTableDescription, IMPORT_TABLE_DESCRIPTION, [import_arn[0] = rt::m("ImportArn",
+    &rt::STRING).min(37.0), import_status[1] = rt::m("ImportStatus", &rt::ENUM),
+    table_arn[2] = rt::m("TableArn", &rt::STRING).min(1.0), table_id[3] =
+    rt::m("TableId", &rt::STRING), client_token[4] = rt::m("ClientToken", &rt::STRING),
+    s3_bucket_source[5] = rt::m("S3BucketSource", &S3_BUCKET_SOURCE), error_count[6] =
+    rt::m("ErrorCount", &rt::LONG).min(0.0), cloud_watch_log_group_arn[7] =
+    rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0), input_format[8] =
+    rt::m("InputFormat", &rt::ENUM), input_format_options[9] =
+    rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS), input_compression_type[10] =
+    rt::m("InputCompressionType", &rt::ENUM), table_creation_parameters[11] =
+    rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS), start_time[12] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[13] = rt::m("EndTime", &rt::TIMESTAMP),
+    processed_size_bytes[14] = rt::m("ProcessedSizeBytes", &rt::LONG),
+    processed_item_count[15] = rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
+    imported_item_count[16] = rt::m("ImportedItemCount", &rt::LONG).min(0.0),
+    failure_code[17] = rt::m("FailureCode", &rt::STRING), failure_message[18] =
+    rt::m("FailureMessage", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableInput {
@@ -146,13 +149,13 @@ pub struct ImportTableInput {
     pub table_creation_parameters: TableCreationParameters,
 }
 rt::structure!(
-    ImportTableInput, IMPORT_TABLE_INPUT, [client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket_source = rt::m("S3BucketSource",
-    &S3_BUCKET_SOURCE).flags(rt::REQUIRED), input_format = rt::m("InputFormat",
-    &rt::ENUM).flags(rt::REQUIRED), input_format_options = rt::m("InputFormatOptions",
-    &INPUT_FORMAT_OPTIONS), input_compression_type = rt::m("InputCompressionType",
-    &rt::ENUM), table_creation_parameters = rt::m("TableCreationParameters",
-    &TABLE_CREATION_PARAMETERS).flags(rt::REQUIRED)]
+    ImportTableInput, IMPORT_TABLE_INPUT, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket_source[1] =
+    rt::m("S3BucketSource", &S3_BUCKET_SOURCE).flags(rt::REQUIRED), input_format[2] =
+    rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED), input_format_options[3] =
+    rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS), input_compression_type[4] =
+    rt::m("InputCompressionType", &rt::ENUM), table_creation_parameters[5] =
+    rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableOutput {
@@ -160,7 +163,7 @@ pub struct ImportTableOutput {
     pub import_table_description: ImportTableDescription,
 }
 rt::structure!(
-    ImportTableOutput, IMPORT_TABLE_OUTPUT, [import_table_description =
+    ImportTableOutput, IMPORT_TABLE_OUTPUT, [import_table_description[0] =
     rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// Optional object containing the parameters specific to an incremental export.
@@ -176,9 +179,10 @@ pub struct IncrementalExportSpecification {
     pub export_view_type: Option<ExportViewType>,
 }
 rt::structure!(
-    IncrementalExportSpecification, INCREMENTAL_EXPORT_SPECIFICATION, [export_from_time =
-    rt::m("ExportFromTime", &rt::TIMESTAMP), export_to_time = rt::m("ExportToTime",
-    &rt::TIMESTAMP), export_view_type = rt::m("ExportViewType", &rt::ENUM)]
+    IncrementalExportSpecification, INCREMENTAL_EXPORT_SPECIFICATION,
+    [export_from_time[0] = rt::m("ExportFromTime", &rt::TIMESTAMP), export_to_time[1] =
+    rt::m("ExportToTime", &rt::TIMESTAMP), export_view_type[2] = rt::m("ExportViewType",
+    &rt::ENUM)]
 );
 /// The operation tried to access a nonexistent index.
 #[derive(Clone, Default, PartialEq)]
@@ -186,7 +190,7 @@ pub struct IndexNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    IndexNotFoundException, INDEX_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    IndexNotFoundException, INDEX_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -206,7 +210,7 @@ pub struct InputFormatOptions {
     pub csv: Option<CsvOptions>,
 }
 rt::structure!(
-    InputFormatOptions, INPUT_FORMAT_OPTIONS, [csv = rt::m("Csv", &CSV_OPTIONS)]
+    InputFormatOptions, INPUT_FORMAT_OPTIONS, [csv[0] = rt::m("Csv", &CSV_OPTIONS)]
 );
 /// Contains the Amazon S3 location and format settings for bulk operation input. The `S3Bucket` and `InputFormat` fields are required.
 #[derive(Clone, Default, PartialEq)]
@@ -225,11 +229,11 @@ pub struct InputS3Configuration {
     pub input_compression_type: Option<InputCompressionType>,
 }
 rt::structure!(
-    InputS3Configuration, INPUT_S3_CONFIGURATION, [s3_bucket_owner =
-    rt::m("S3BucketOwner", &rt::STRING), s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .flags(rt::REQUIRED), s3_key_prefix = rt::m("S3KeyPrefix", &rt::STRING), input_format
-    = rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED), input_compression_type =
-    rt::m("InputCompressionType", &rt::ENUM)]
+    InputS3Configuration, INPUT_S3_CONFIGURATION, [s3_bucket_owner[0] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), s3_key_prefix[2] = rt::m("S3KeyPrefix", &rt::STRING),
+    input_format[3] = rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED),
+    input_compression_type[4] = rt::m("InputCompressionType", &rt::ENUM)]
 );
 /// An error occurred on the server side.
 #[derive(Clone, Default, PartialEq)]
@@ -238,8 +242,8 @@ pub struct InternalServerError {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalServerError, INTERNAL_SERVER_ERROR, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, true))
+    InternalServerError, INTERNAL_SERVER_ERROR, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
 );
 /// The specified `ExportTime` is outside of the point in time recovery window.
 #[derive(Clone, Default, PartialEq)]
@@ -247,7 +251,7 @@ pub struct InvalidExportTimeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidExportTimeException, INVALID_EXPORT_TIME_EXCEPTION, [message =
+    InvalidExportTimeException, INVALID_EXPORT_TIME_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.
@@ -256,7 +260,7 @@ pub struct InvalidRestoreTimeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRestoreTimeException, INVALID_RESTORE_TIME_EXCEPTION, [message =
+    InvalidRestoreTimeException, INVALID_RESTORE_TIME_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
@@ -274,9 +278,9 @@ pub struct ItemCollectionMetrics {
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 rt::structure!(
-    ItemCollectionMetrics, ITEM_COLLECTION_METRICS, [item_collection_key =
+    ItemCollectionMetrics, ITEM_COLLECTION_METRICS, [item_collection_key[0] =
     rt::m("ItemCollectionKey", &ITEM_COLLECTION_KEY_ATTRIBUTE_MAP),
-    size_estimate_range_gb = rt::m("SizeEstimateRangeGB",
+    size_estimate_range_gb[1] = rt::m("SizeEstimateRangeGB",
     &ITEM_COLLECTION_SIZE_ESTIMATE_RANGE)]
 );
 pub static ITEM_COLLECTION_METRICS_MULTIPLE: rt::Schema = rt::Schema::list(
@@ -302,7 +306,7 @@ pub struct ItemCollectionSizeLimitExceededException {
 }
 rt::structure!(
     ItemCollectionSizeLimitExceededException,
-    ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("message",
+    ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static ITEM_LIST: rt::Schema = rt::Schema::list(
@@ -315,7 +319,7 @@ pub struct ItemResponse {
     /// Map of attribute data consisting of the data type and attribute value.
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
-rt::structure!(ItemResponse, ITEM_RESPONSE, [item = rt::m("Item", &ATTRIBUTE_MAP)]);
+rt::structure!(ItemResponse, ITEM_RESPONSE, [item[0] = rt::m("Item", &ATTRIBUTE_MAP)]);
 pub static ITEM_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ItemResponseList",
     &[rt::m("member", &ITEM_RESPONSE)],

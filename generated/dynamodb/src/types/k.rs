@@ -36,8 +36,8 @@ pub struct KeySchemaElement {
     pub key_type: KeyType,
 }
 rt::structure!(
-    KeySchemaElement, KEY_SCHEMA_ELEMENT, [attribute_name = rt::m("AttributeName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), key_type = rt::m("KeyType", &rt::ENUM)
+    KeySchemaElement, KEY_SCHEMA_ELEMENT, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), key_type[1] = rt::m("KeyType", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -84,11 +84,11 @@ pub struct KeysAndAttributes {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    KeysAndAttributes, KEYS_AND_ATTRIBUTES, [keys = rt::m("Keys", &KEY_LIST)
-    .flags(rt::REQUIRED).min(1.0), attributes_to_get = rt::m("AttributesToGet",
-    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read = rt::m("ConsistentRead",
-    &rt::BOOLEAN), projection_expression = rt::m("ProjectionExpression", &rt::STRING),
-    expression_attribute_names = rt::m("ExpressionAttributeNames",
+    KeysAndAttributes, KEYS_AND_ATTRIBUTES, [keys[0] = rt::m("Keys", &KEY_LIST)
+    .flags(rt::REQUIRED).min(1.0), attributes_to_get[1] = rt::m("AttributesToGet",
+    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read[2] = rt::m("ConsistentRead",
+    &rt::BOOLEAN), projection_expression[3] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[4] = rt::m("ExpressionAttributeNames",
     &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Describes a Kinesis data stream destination.
@@ -106,11 +106,11 @@ pub struct KinesisDataStreamDestination {
     >,
 }
 rt::structure!(
-    KinesisDataStreamDestination, KINESIS_DATA_STREAM_DESTINATION, [stream_arn =
-    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status =
-    rt::m("DestinationStatus", &rt::ENUM), destination_status_description =
+    KinesisDataStreamDestination, KINESIS_DATA_STREAM_DESTINATION, [stream_arn[0] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[1] =
+    rt::m("DestinationStatus", &rt::ENUM), destination_status_description[2] =
     rt::m("DestinationStatusDescription", &rt::STRING),
-    approximate_creation_date_time_precision =
+    approximate_creation_date_time_precision[3] =
     rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 pub static KINESIS_DATA_STREAM_DESTINATIONS: rt::Schema = rt::Schema::list(
@@ -129,10 +129,11 @@ pub struct KinesisStreamingDestinationInput {
     >,
 }
 rt::structure!(
-    KinesisStreamingDestinationInput, KINESIS_STREAMING_DESTINATION_INPUT, [table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    stream_arn = rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-    enable_kinesis_streaming_configuration = rt::m("EnableKinesisStreamingConfiguration",
+    KinesisStreamingDestinationInput, KINESIS_STREAMING_DESTINATION_INPUT, [table_name[0]
+    = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    stream_arn[1] = rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
+    enable_kinesis_streaming_configuration[2] =
+    rt::m("EnableKinesisStreamingConfiguration",
     &ENABLE_KINESIS_STREAMING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -149,9 +150,10 @@ pub struct KinesisStreamingDestinationOutput {
     >,
 }
 rt::structure!(
-    KinesisStreamingDestinationOutput, KINESIS_STREAMING_DESTINATION_OUTPUT, [table_name
-    = rt::m("TableName", &rt::STRING).min(3.0), stream_arn = rt::m("StreamArn",
-    &rt::STRING).min(37.0), destination_status = rt::m("DestinationStatus", &rt::ENUM),
-    enable_kinesis_streaming_configuration = rt::m("EnableKinesisStreamingConfiguration",
+    KinesisStreamingDestinationOutput, KINESIS_STREAMING_DESTINATION_OUTPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), stream_arn[1] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[2] =
+    rt::m("DestinationStatus", &rt::ENUM), enable_kinesis_streaming_configuration[3] =
+    rt::m("EnableKinesisStreamingConfiguration",
     &ENABLE_KINESIS_STREAMING_CONFIGURATION)]
 );

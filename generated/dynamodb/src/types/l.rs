@@ -22,7 +22,7 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("message",
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static LIST_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
@@ -52,12 +52,12 @@ pub struct ListBackupsInput {
     pub backup_type: Option<BackupTypeFilter>,
 }
 rt::structure!(
-    ListBackupsInput, LIST_BACKUPS_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .ctx("ResourceArn").min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0),
-    time_range_lower_bound = rt::m("TimeRangeLowerBound", &rt::TIMESTAMP),
-    time_range_upper_bound = rt::m("TimeRangeUpperBound", &rt::TIMESTAMP),
-    exclusive_start_backup_arn = rt::m("ExclusiveStartBackupArn", &rt::STRING).min(37.0),
-    backup_type = rt::m("BackupType", &rt::ENUM)]
+    ListBackupsInput, LIST_BACKUPS_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).ctx("ResourceArn").min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), time_range_lower_bound[2] = rt::m("TimeRangeLowerBound", &rt::TIMESTAMP),
+    time_range_upper_bound[3] = rt::m("TimeRangeUpperBound", &rt::TIMESTAMP),
+    exclusive_start_backup_arn[4] = rt::m("ExclusiveStartBackupArn", &rt::STRING)
+    .min(37.0), backup_type[5] = rt::m("BackupType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBackupsOutput {
@@ -71,9 +71,9 @@ pub struct ListBackupsOutput {
     pub last_evaluated_backup_arn: Option<String>,
 }
 rt::structure!(
-    ListBackupsOutput, LIST_BACKUPS_OUTPUT, [backup_summaries = rt::m("BackupSummaries",
-    &BACKUP_SUMMARIES), last_evaluated_backup_arn = rt::m("LastEvaluatedBackupArn",
-    &rt::STRING).min(37.0)]
+    ListBackupsOutput, LIST_BACKUPS_OUTPUT, [backup_summaries[0] =
+    rt::m("BackupSummaries", &BACKUP_SUMMARIES), last_evaluated_backup_arn[1] =
+    rt::m("LastEvaluatedBackupArn", &rt::STRING).min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsInput {
@@ -83,8 +83,8 @@ pub struct ListBulkOperationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListBulkOperationsInput, LIST_BULK_OPERATIONS_INPUT, [max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
+    ListBulkOperationsInput, LIST_BULK_OPERATIONS_INPUT, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -95,9 +95,10 @@ pub struct ListBulkOperationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListBulkOperationsOutput, LIST_BULK_OPERATIONS_OUTPUT, [bulk_operations_summary_list
-    = rt::m("BulkOperationsSummaryList", &BULK_OPERATIONS_SUMMARY_LIST), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListBulkOperationsOutput, LIST_BULK_OPERATIONS_OUTPUT,
+    [bulk_operations_summary_list[0] = rt::m("BulkOperationsSummaryList",
+    &BULK_OPERATIONS_SUMMARY_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsInput {
@@ -109,9 +110,9 @@ pub struct ListContributorInsightsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListContributorInsightsInput, LIST_CONTRIBUTOR_INSIGHTS_INPUT, [table_name =
-    rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)]
+    ListContributorInsightsInput, LIST_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsOutput {
@@ -122,8 +123,8 @@ pub struct ListContributorInsightsOutput {
 }
 rt::structure!(
     ListContributorInsightsOutput, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
-    [contributor_insights_summaries = rt::m("ContributorInsightsSummaries",
-    &CONTRIBUTOR_INSIGHTS_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING)]
+    [contributor_insights_summaries[0] = rt::m("ContributorInsightsSummaries",
+    &CONTRIBUTOR_INSIGHTS_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
@@ -135,9 +136,9 @@ pub struct ListExportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsInput, LIST_EXPORTS_INPUT, [table_arn = rt::m("TableArn", &rt::STRING)
-    .ctx("ResourceArn").min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING)]
+    ListExportsInput, LIST_EXPORTS_INPUT, [table_arn[0] = rt::m("TableArn", &rt::STRING)
+    .ctx("ResourceArn").min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
@@ -147,8 +148,9 @@ pub struct ListExportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsOutput, LIST_EXPORTS_OUTPUT, [export_summaries = rt::m("ExportSummaries",
-    &EXPORT_SUMMARIES), next_token = rt::m("NextToken", &rt::STRING)]
+    ListExportsOutput, LIST_EXPORTS_OUTPUT, [export_summaries[0] =
+    rt::m("ExportSummaries", &EXPORT_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesInput {
@@ -162,9 +164,10 @@ pub struct ListGlobalTablesInput {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    ListGlobalTablesInput, LIST_GLOBAL_TABLES_INPUT, [exclusive_start_global_table_name =
-    rt::m("ExclusiveStartGlobalTableName", &rt::STRING).min(3.0), limit = rt::m("Limit",
-    &rt::INTEGER).min(1.0), region_name = rt::m("RegionName", &rt::STRING)]
+    ListGlobalTablesInput, LIST_GLOBAL_TABLES_INPUT,
+    [exclusive_start_global_table_name[0] = rt::m("ExclusiveStartGlobalTableName",
+    &rt::STRING).min(3.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    region_name[2] = rt::m("RegionName", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesOutput {
@@ -174,8 +177,8 @@ pub struct ListGlobalTablesOutput {
     pub last_evaluated_global_table_name: Option<String>,
 }
 rt::structure!(
-    ListGlobalTablesOutput, LIST_GLOBAL_TABLES_OUTPUT, [global_tables =
-    rt::m("GlobalTables", &GLOBAL_TABLE_LIST), last_evaluated_global_table_name =
+    ListGlobalTablesOutput, LIST_GLOBAL_TABLES_OUTPUT, [global_tables[0] =
+    rt::m("GlobalTables", &GLOBAL_TABLE_LIST), last_evaluated_global_table_name[1] =
     rt::m("LastEvaluatedGlobalTableName", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -188,9 +191,9 @@ pub struct ListImportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsInput, LIST_IMPORTS_INPUT, [table_arn = rt::m("TableArn", &rt::STRING)
-    .ctx("ResourceArn").min(1.0), page_size = rt::m("PageSize", &rt::INTEGER).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING).min(112.0)]
+    ListImportsInput, LIST_IMPORTS_INPUT, [table_arn[0] = rt::m("TableArn", &rt::STRING)
+    .ctx("ResourceArn").min(1.0), page_size[1] = rt::m("PageSize", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(112.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
@@ -200,8 +203,8 @@ pub struct ListImportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsOutput, LIST_IMPORTS_OUTPUT, [import_summary_list =
-    rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST), next_token = rt::m("NextToken",
+    ListImportsOutput, LIST_IMPORTS_OUTPUT, [import_summary_list[0] =
+    rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(112.0)]
 );
 /// Represents the input of a `ListTables` operation.
@@ -213,8 +216,8 @@ pub struct ListTablesInput {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListTablesInput, LIST_TABLES_INPUT, [exclusive_start_table_name =
-    rt::m("ExclusiveStartTableName", &rt::STRING).min(3.0), limit = rt::m("Limit",
+    ListTablesInput, LIST_TABLES_INPUT, [exclusive_start_table_name[0] =
+    rt::m("ExclusiveStartTableName", &rt::STRING).min(3.0), limit[1] = rt::m("Limit",
     &rt::INTEGER).min(1.0)]
 );
 /// Represents the output of a `ListTables` operation.
@@ -230,8 +233,8 @@ pub struct ListTablesOutput {
     pub last_evaluated_table_name: Option<String>,
 }
 rt::structure!(
-    ListTablesOutput, LIST_TABLES_OUTPUT, [table_names = rt::m("TableNames",
-    &TABLE_NAME_LIST), last_evaluated_table_name = rt::m("LastEvaluatedTableName",
+    ListTablesOutput, LIST_TABLES_OUTPUT, [table_names[0] = rt::m("TableNames",
+    &TABLE_NAME_LIST), last_evaluated_table_name[1] = rt::m("LastEvaluatedTableName",
     &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -242,9 +245,9 @@ pub struct ListTagsOfResourceInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTagsOfResourceInput, LIST_TAGS_OF_RESOURCE_INPUT, [resource_arn =
+    ListTagsOfResourceInput, LIST_TAGS_OF_RESOURCE_INPUT, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsOfResourceOutput {
@@ -254,8 +257,8 @@ pub struct ListTagsOfResourceOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTagsOfResourceOutput, LIST_TAGS_OF_RESOURCE_OUTPUT, [tags = rt::m("Tags",
-    &TAG_LIST), next_token = rt::m("NextToken", &rt::STRING)]
+    ListTagsOfResourceOutput, LIST_TAGS_OF_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -275,9 +278,9 @@ pub struct LocalSecondaryIndex {
     pub projection: Projection,
 }
 rt::structure!(
-    LocalSecondaryIndex, LOCAL_SECONDARY_INDEX, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection = rt::m("Projection",
+    LocalSecondaryIndex, LOCAL_SECONDARY_INDEX, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection[2] = rt::m("Projection",
     &PROJECTION).flags(rt::REQUIRED)]
 );
 /// Represents the properties of a local secondary index.
@@ -304,11 +307,11 @@ pub struct LocalSecondaryIndexDescription {
     pub index_arn: Option<String>,
 }
 rt::structure!(
-    LocalSecondaryIndexDescription, LOCAL_SECONDARY_INDEX_DESCRIPTION, [index_name =
-    rt::m("IndexName", &rt::STRING).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).min(1.0), projection = rt::m("Projection", &PROJECTION),
-    index_size_bytes = rt::m("IndexSizeBytes", &rt::LONG), item_count =
-    rt::m("ItemCount", &rt::LONG), index_arn = rt::m("IndexArn", &rt::STRING)]
+    LocalSecondaryIndexDescription, LOCAL_SECONDARY_INDEX_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    index_size_bytes[3] = rt::m("IndexSizeBytes", &rt::LONG), item_count[4] =
+    rt::m("ItemCount", &rt::LONG), index_arn[5] = rt::m("IndexArn", &rt::STRING)]
 );
 pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "LocalSecondaryIndexDescriptionList",
@@ -332,9 +335,9 @@ pub struct LocalSecondaryIndexInfo {
     pub projection: Option<Projection>,
 }
 rt::structure!(
-    LocalSecondaryIndexInfo, LOCAL_SECONDARY_INDEX_INFO, [index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), key_schema = rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-    projection = rt::m("Projection", &PROJECTION)]
+    LocalSecondaryIndexInfo, LOCAL_SECONDARY_INDEX_INFO, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION)]
 );
 pub static LOCAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "LocalSecondaryIndexList",

@@ -16,8 +16,8 @@ pub struct OnDemandThroughput {
     pub max_write_request_units: Option<i64>,
 }
 rt::structure!(
-    OnDemandThroughput, ON_DEMAND_THROUGHPUT, [max_read_request_units =
-    rt::m("MaxReadRequestUnits", &rt::LONG), max_write_request_units =
+    OnDemandThroughput, ON_DEMAND_THROUGHPUT, [max_read_request_units[0] =
+    rt::m("MaxReadRequestUnits", &rt::LONG), max_write_request_units[1] =
     rt::m("MaxWriteRequestUnits", &rt::LONG)]
 );
 /// Overrides the on-demand throughput settings for this replica table. If you don't specify a value for this parameter, it uses the source table's on-demand throughput settings.
@@ -27,8 +27,8 @@ pub struct OnDemandThroughputOverride {
     pub max_read_request_units: Option<i64>,
 }
 rt::structure!(
-    OnDemandThroughputOverride, ON_DEMAND_THROUGHPUT_OVERRIDE, [max_read_request_units =
-    rt::m("MaxReadRequestUnits", &rt::LONG)]
+    OnDemandThroughputOverride, ON_DEMAND_THROUGHPUT_OVERRIDE, [max_read_request_units[0]
+    = rt::m("MaxReadRequestUnits", &rt::LONG)]
 );
 /// Contains the Amazon S3 location, encryption settings, and output types for a bulk operation. The `S3Bucket` and `OutputType` fields are required.
 #[derive(Clone, Default, PartialEq)]
@@ -52,11 +52,11 @@ pub struct OutputS3Configuration {
     pub output_type: Vec<OutputTypeEnum>,
 }
 rt::structure!(
-    OutputS3Configuration, OUTPUT_S3_CONFIGURATION, [s3_bucket_owner =
-    rt::m("S3BucketOwner", &rt::STRING), s3_bucket = rt::m("S3Bucket", &rt::STRING),
-    s3_key_prefix = rt::m("S3KeyPrefix", &rt::STRING), s3_sse_algorithm =
-    rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id = rt::m("S3SseKmsKeyId",
-    &rt::STRING).min(1.0), output_type = rt::m("OutputType", &OUTPUT_TYPE_LIST)
+    OutputS3Configuration, OUTPUT_S3_CONFIGURATION, [s3_bucket_owner[0] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING),
+    s3_key_prefix[2] = rt::m("S3KeyPrefix", &rt::STRING), s3_sse_algorithm[3] =
+    rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[4] = rt::m("S3SseKmsKeyId",
+    &rt::STRING).min(1.0), output_type[5] = rt::m("OutputType", &OUTPUT_TYPE_LIST)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {

@@ -18,10 +18,10 @@ pub struct ParameterizedStatement {
     >,
 }
 rt::structure!(
-    ParameterizedStatement, PARAMETERIZED_STATEMENT, [statement = rt::m("Statement",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters = rt::m("Parameters",
-    &PREPARED_STATEMENT_PARAMETERS).min(1.0), return_values_on_condition_check_failure =
-    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
+    ParameterizedStatement, PARAMETERIZED_STATEMENT, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), return_values_on_condition_check_failure[2]
+    = rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 pub static PARAMETERIZED_STATEMENTS: rt::Schema = rt::Schema::list(
     "ParameterizedStatements",
@@ -52,10 +52,11 @@ pub struct PointInTimeRecoveryDescription {
 }
 rt::structure!(
     PointInTimeRecoveryDescription, POINT_IN_TIME_RECOVERY_DESCRIPTION,
-    [point_in_time_recovery_status = rt::m("PointInTimeRecoveryStatus", &rt::ENUM),
-    recovery_period_in_days = rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
-    earliest_restorable_date_time = rt::m("EarliestRestorableDateTime", &rt::TIMESTAMP),
-    latest_restorable_date_time = rt::m("LatestRestorableDateTime", &rt::TIMESTAMP)]
+    [point_in_time_recovery_status[0] = rt::m("PointInTimeRecoveryStatus", &rt::ENUM),
+    recovery_period_in_days[1] = rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
+    earliest_restorable_date_time[2] = rt::m("EarliestRestorableDateTime",
+    &rt::TIMESTAMP), latest_restorable_date_time[3] = rt::m("LatestRestorableDateTime",
+    &rt::TIMESTAMP)]
 );
 /// Represents the settings used to enable point in time recovery.
 #[derive(Clone, Default, PartialEq)]
@@ -67,9 +68,9 @@ pub struct PointInTimeRecoverySpecification {
 }
 rt::structure!(
     PointInTimeRecoverySpecification, POINT_IN_TIME_RECOVERY_SPECIFICATION,
-    [point_in_time_recovery_enabled = rt::m("PointInTimeRecoveryEnabled", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), recovery_period_in_days = rt::m("RecoveryPeriodInDays",
-    &rt::INTEGER).min(1.0)]
+    [point_in_time_recovery_enabled[0] = rt::m("PointInTimeRecoveryEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), recovery_period_in_days[1] =
+    rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0)]
 );
 rt::string_enum! {
     pub enum PointInTimeRecoveryStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -81,7 +82,7 @@ pub struct PointInTimeRecoveryUnavailableException {
 }
 rt::structure!(
     PointInTimeRecoveryUnavailableException,
-    POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION, [message = rt::m("message",
+    POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The operation tried to access a nonexistent resource-based policy.
@@ -92,7 +93,7 @@ pub struct PolicyNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyNotFoundException, POLICY_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    PolicyNotFoundException, POLICY_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static PREPARED_STATEMENT_PARAMETERS: rt::Schema = rt::Schema::list(
@@ -116,8 +117,8 @@ pub struct Projection {
     pub non_key_attributes: Option<Vec<String>>,
 }
 rt::structure!(
-    Projection, PROJECTION, [projection_type = rt::m("ProjectionType", &rt::ENUM),
-    non_key_attributes = rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST)
+    Projection, PROJECTION, [projection_type[0] = rt::m("ProjectionType", &rt::ENUM),
+    non_key_attributes[1] = rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST)
     .min(1.0)]
 );
 rt::string_enum! {
@@ -138,9 +139,9 @@ pub struct ProvisionedThroughput {
     pub write_capacity_units: i64,
 }
 rt::structure!(
-    ProvisionedThroughput, PROVISIONED_THROUGHPUT, [read_capacity_units =
+    ProvisionedThroughput, PROVISIONED_THROUGHPUT, [read_capacity_units[0] =
     rt::m("ReadCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    write_capacity_units = rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED)
+    write_capacity_units[1] = rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED)
     .min(1.0)]
 );
 /// Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
@@ -163,11 +164,11 @@ pub struct ProvisionedThroughputDescription {
 }
 rt::structure!(
     ProvisionedThroughputDescription, PROVISIONED_THROUGHPUT_DESCRIPTION,
-    [last_increase_date_time = rt::m("LastIncreaseDateTime", &rt::TIMESTAMP),
-    last_decrease_date_time = rt::m("LastDecreaseDateTime", &rt::TIMESTAMP),
-    number_of_decreases_today = rt::m("NumberOfDecreasesToday", &rt::LONG).min(1.0),
-    read_capacity_units = rt::m("ReadCapacityUnits", &rt::LONG).min(0.0),
-    write_capacity_units = rt::m("WriteCapacityUnits", &rt::LONG).min(0.0)]
+    [last_increase_date_time[0] = rt::m("LastIncreaseDateTime", &rt::TIMESTAMP),
+    last_decrease_date_time[1] = rt::m("LastDecreaseDateTime", &rt::TIMESTAMP),
+    number_of_decreases_today[2] = rt::m("NumberOfDecreasesToday", &rt::LONG).min(1.0),
+    read_capacity_units[3] = rt::m("ReadCapacityUnits", &rt::LONG).min(0.0),
+    write_capacity_units[4] = rt::m("WriteCapacityUnits", &rt::LONG).min(0.0)]
 );
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to [Error Retries and Exponential Backoff](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -179,7 +180,7 @@ pub struct ProvisionedThroughputExceededException {
 }
 rt::structure!(
     ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
-    [message = rt::m("message", &rt::STRING), throttling_reasons =
+    [message[0] = rt::m("message", &rt::STRING), throttling_reasons[1] =
     rt::m("ThrottlingReasons", &THROTTLING_REASON_LIST)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
@@ -190,8 +191,8 @@ pub struct ProvisionedThroughputOverride {
     pub read_capacity_units: Option<i64>,
 }
 rt::structure!(
-    ProvisionedThroughputOverride, PROVISIONED_THROUGHPUT_OVERRIDE, [read_capacity_units
-    = rt::m("ReadCapacityUnits", &rt::LONG).min(1.0)]
+    ProvisionedThroughputOverride, PROVISIONED_THROUGHPUT_OVERRIDE,
+    [read_capacity_units[0] = rt::m("ReadCapacityUnits", &rt::LONG).min(1.0)]
 );
 /// Represents a request to perform a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -212,13 +213,13 @@ pub struct Put {
     >,
 }
 rt::structure!(
-    Put, PUT, [item = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED),
-    table_name = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    condition_expression = rt::m("ConditionExpression", &rt::STRING),
-    expression_attribute_names = rt::m("ExpressionAttributeNames",
-    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values =
+    Put, PUT, [item[0] = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP)
+    .flags(rt::REQUIRED), table_name[1] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), condition_expression[2] = rt::m("ConditionExpression",
+    &rt::STRING), expression_attribute_names[3] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[4] =
     rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-    return_values_on_condition_check_failure =
+    return_values_on_condition_check_failure[5] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the input of a `PutItem` operation.
@@ -318,17 +319,18 @@ pub struct PutItemInput {
     >,
 }
 rt::structure!(
-    PutItemInput, PUT_ITEM_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), item = rt::m("Item",
-    &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED), expected = rt::m("Expected",
-    &EXPECTED_ATTRIBUTE_MAP), return_values = rt::m("ReturnValues", &rt::ENUM),
-    return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    return_item_collection_metrics = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-    conditional_operator = rt::m("ConditionalOperator", &rt::ENUM), condition_expression
-    = rt::m("ConditionExpression", &rt::STRING), expression_attribute_names =
-    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
-    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure =
+    PutItemInput, PUT_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), item[1] = rt::m("Item",
+    &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED), expected[2] = rt::m("Expected",
+    &EXPECTED_ATTRIBUTE_MAP), return_values[3] = rt::m("ReturnValues", &rt::ENUM),
+    return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[5] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
+    conditional_operator[6] = rt::m("ConditionalOperator", &rt::ENUM),
+    condition_expression[7] = rt::m("ConditionExpression", &rt::STRING),
+    expression_attribute_names[8] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[9] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    return_values_on_condition_check_failure[10] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
@@ -353,9 +355,10 @@ pub struct PutItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    PutItemOutput, PUT_ITEM_OUTPUT, [attributes = rt::m("Attributes", &ATTRIBUTE_MAP),
-    consumed_capacity = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-    item_collection_metrics = rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS)]
+    PutItemOutput, PUT_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes", &ATTRIBUTE_MAP),
+    consumed_capacity[1] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
+    item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Represents a request to perform a `PutItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
@@ -364,7 +367,7 @@ pub struct PutRequest {
     pub item: rt::Map<String, AttributeValue>,
 }
 rt::structure!(
-    PutRequest, PUT_REQUEST, [item = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP)
+    PutRequest, PUT_REQUEST, [item[0] = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -390,11 +393,11 @@ pub struct PutResourcePolicyInput {
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 rt::structure!(
-    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn =
+    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    policy = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED), expected_revision_id =
-    rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
-    confirm_remove_self_resource_access = rt::m("ConfirmRemoveSelfResourceAccess",
+    policy[1] = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED), expected_revision_id[2]
+    = rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
+    confirm_remove_self_resource_access[3] = rt::m("ConfirmRemoveSelfResourceAccess",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -403,6 +406,6 @@ pub struct PutResourcePolicyOutput {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, [revision_id =
+    PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, [revision_id[0] =
     rt::m("RevisionId", &rt::STRING).min(1.0)]
 );

@@ -138,22 +138,22 @@ pub struct QueryInput {
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    QueryInput, QUERY_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), select = rt::m("Select", &rt::ENUM), attributes_to_get =
-    rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0), limit = rt::m("Limit",
-    &rt::INTEGER).min(1.0), consistent_read = rt::m("ConsistentRead", &rt::BOOLEAN),
-    key_conditions = rt::m("KeyConditions", &KEY_CONDITIONS), query_filter =
-    rt::m("QueryFilter", &FILTER_CONDITION_MAP), conditional_operator =
-    rt::m("ConditionalOperator", &rt::ENUM), scan_index_forward =
-    rt::m("ScanIndexForward", &rt::BOOLEAN), exclusive_start_key =
-    rt::m("ExclusiveStartKey", &KEY), return_consumed_capacity =
-    rt::m("ReturnConsumedCapacity", &rt::ENUM), projection_expression =
-    rt::m("ProjectionExpression", &rt::STRING), filter_expression =
-    rt::m("FilterExpression", &rt::STRING), key_condition_expression =
-    rt::m("KeyConditionExpression", &rt::STRING), expression_attribute_names =
+    QueryInput, QUERY_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), select[2] = rt::m("Select", &rt::ENUM), attributes_to_get[3] =
+    rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0), limit[4] = rt::m("Limit",
+    &rt::INTEGER).min(1.0), consistent_read[5] = rt::m("ConsistentRead", &rt::BOOLEAN),
+    key_conditions[6] = rt::m("KeyConditions", &KEY_CONDITIONS), query_filter[7] =
+    rt::m("QueryFilter", &FILTER_CONDITION_MAP), conditional_operator[8] =
+    rt::m("ConditionalOperator", &rt::ENUM), scan_index_forward[9] =
+    rt::m("ScanIndexForward", &rt::BOOLEAN), exclusive_start_key[10] =
+    rt::m("ExclusiveStartKey", &KEY), return_consumed_capacity[11] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), projection_expression[12] =
+    rt::m("ProjectionExpression", &rt::STRING), filter_expression[13] =
+    rt::m("FilterExpression", &rt::STRING), key_condition_expression[14] =
+    rt::m("KeyConditionExpression", &rt::STRING), expression_attribute_names[15] =
     rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
+    expression_attribute_values[16] = rt::m("ExpressionAttributeValues",
     &EXPRESSION_ATTRIBUTE_VALUE_MAP)]
 );
 /// Represents the output of a `Query` operation.
@@ -181,8 +181,8 @@ pub struct QueryOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(
-    QueryOutput, QUERY_OUTPUT, [items = rt::m("Items", &ITEM_LIST), count =
-    rt::m("Count", &rt::INTEGER), scanned_count = rt::m("ScannedCount", &rt::INTEGER),
-    last_evaluated_key = rt::m("LastEvaluatedKey", &KEY), consumed_capacity =
+    QueryOutput, QUERY_OUTPUT, [items[0] = rt::m("Items", &ITEM_LIST), count[1] =
+    rt::m("Count", &rt::INTEGER), scanned_count[2] = rt::m("ScannedCount", &rt::INTEGER),
+    last_evaluated_key[3] = rt::m("LastEvaluatedKey", &KEY), consumed_capacity[4] =
     rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
 );

@@ -9,14 +9,14 @@ pub struct Replica {
     /// The Region where the replica needs to be created.
     pub region_name: Option<String>,
 }
-rt::structure!(Replica, REPLICA, [region_name = rt::m("RegionName", &rt::STRING)]);
+rt::structure!(Replica, REPLICA, [region_name[0] = rt::m("RegionName", &rt::STRING)]);
 /// The specified replica is already part of the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplicaAlreadyExistsException, REPLICA_ALREADY_EXISTS_EXCEPTION, [message =
+    ReplicaAlreadyExistsException, REPLICA_ALREADY_EXISTS_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Represents the auto scaling settings of the replica.
@@ -43,16 +43,16 @@ pub struct ReplicaAutoScalingDescription {
     pub replica_status: Option<ReplicaStatus>,
 }
 rt::structure!(
-    ReplicaAutoScalingDescription, REPLICA_AUTO_SCALING_DESCRIPTION, [region_name =
-    rt::m("RegionName", &rt::STRING), global_secondary_indexes =
+    ReplicaAutoScalingDescription, REPLICA_AUTO_SCALING_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING), global_secondary_indexes[1] =
     rt::m("GlobalSecondaryIndexes",
     &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST),
-    replica_provisioned_read_capacity_auto_scaling_settings =
+    replica_provisioned_read_capacity_auto_scaling_settings[2] =
     rt::m("ReplicaProvisionedReadCapacityAutoScalingSettings",
     &AUTO_SCALING_SETTINGS_DESCRIPTION),
-    replica_provisioned_write_capacity_auto_scaling_settings =
+    replica_provisioned_write_capacity_auto_scaling_settings[3] =
     rt::m("ReplicaProvisionedWriteCapacityAutoScalingSettings",
-    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_status = rt::m("ReplicaStatus",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_status[4] = rt::m("ReplicaStatus",
     &rt::ENUM)]
 );
 pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -73,11 +73,12 @@ pub struct ReplicaAutoScalingUpdate {
     >,
 }
 rt::structure!(
-    ReplicaAutoScalingUpdate, REPLICA_AUTO_SCALING_UPDATE, [region_name =
+    ReplicaAutoScalingUpdate, REPLICA_AUTO_SCALING_UPDATE, [region_name[0] =
     rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-    replica_global_secondary_index_updates = rt::m("ReplicaGlobalSecondaryIndexUpdates",
+    replica_global_secondary_index_updates[1] =
+    rt::m("ReplicaGlobalSecondaryIndexUpdates",
     &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST),
-    replica_provisioned_read_capacity_auto_scaling_update =
+    replica_provisioned_read_capacity_auto_scaling_update[2] =
     rt::m("ReplicaProvisionedReadCapacityAutoScalingUpdate",
     &AUTO_SCALING_SETTINGS_UPDATE)]
 );
@@ -128,20 +129,20 @@ pub struct ReplicaDescription {
     >,
 }
 rt::structure!(
-    ReplicaDescription, REPLICA_DESCRIPTION, [region_name = rt::m("RegionName",
-    &rt::STRING), replica_status = rt::m("ReplicaStatus", &rt::ENUM), replica_arn =
-    rt::m("ReplicaArn", &rt::STRING), replica_status_description =
-    rt::m("ReplicaStatusDescription", &rt::STRING), replica_status_percent_progress =
-    rt::m("ReplicaStatusPercentProgress", &rt::STRING), kms_master_key_id =
-    rt::m("KMSMasterKeyId", &rt::STRING), provisioned_throughput_override =
+    ReplicaDescription, REPLICA_DESCRIPTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING), replica_status[1] = rt::m("ReplicaStatus", &rt::ENUM), replica_arn[2] =
+    rt::m("ReplicaArn", &rt::STRING), replica_status_description[3] =
+    rt::m("ReplicaStatusDescription", &rt::STRING), replica_status_percent_progress[4] =
+    rt::m("ReplicaStatusPercentProgress", &rt::STRING), kms_master_key_id[5] =
+    rt::m("KMSMasterKeyId", &rt::STRING), provisioned_throughput_override[6] =
     rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-    on_demand_throughput_override = rt::m("OnDemandThroughputOverride",
-    &ON_DEMAND_THROUGHPUT_OVERRIDE), warm_throughput = rt::m("WarmThroughput",
-    &TABLE_WARM_THROUGHPUT_DESCRIPTION), global_secondary_indexes =
+    on_demand_throughput_override[7] = rt::m("OnDemandThroughputOverride",
+    &ON_DEMAND_THROUGHPUT_OVERRIDE), warm_throughput[8] = rt::m("WarmThroughput",
+    &TABLE_WARM_THROUGHPUT_DESCRIPTION), global_secondary_indexes[9] =
     rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
-    replica_inaccessible_date_time = rt::m("ReplicaInaccessibleDateTime",
-    &rt::TIMESTAMP), replica_table_class_summary = rt::m("ReplicaTableClassSummary",
-    &TABLE_CLASS_SUMMARY), global_table_settings_replication_mode =
+    replica_inaccessible_date_time[10] = rt::m("ReplicaInaccessibleDateTime",
+    &rt::TIMESTAMP), replica_table_class_summary[11] = rt::m("ReplicaTableClassSummary",
+    &TABLE_CLASS_SUMMARY), global_table_settings_replication_mode[12] =
     rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM)]
 );
 pub static REPLICA_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -159,10 +160,10 @@ pub struct ReplicaGlobalSecondaryIndex {
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 rt::structure!(
-    ReplicaGlobalSecondaryIndex, REPLICA_GLOBAL_SECONDARY_INDEX, [index_name =
+    ReplicaGlobalSecondaryIndex, REPLICA_GLOBAL_SECONDARY_INDEX, [index_name[0] =
     rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override =
+    provisioned_throughput_override[1] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[2] =
     rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE)]
 );
 /// Represents the auto scaling configuration for a replica global secondary index.
@@ -186,12 +187,13 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexAutoScalingDescription,
-    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION, [index_name =
-    rt::m("IndexName", &rt::STRING).min(3.0), index_status = rt::m("IndexStatus",
-    &rt::ENUM), provisioned_read_capacity_auto_scaling_settings =
+    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), index_status[1] = rt::m("IndexStatus",
+    &rt::ENUM), provisioned_read_capacity_auto_scaling_settings[2] =
     rt::m("ProvisionedReadCapacityAutoScalingSettings",
-    &AUTO_SCALING_SETTINGS_DESCRIPTION), provisioned_write_capacity_auto_scaling_settings
-    = rt::m("ProvisionedWriteCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION),
+    provisioned_write_capacity_auto_scaling_settings[3] =
+    rt::m("ProvisionedWriteCapacityAutoScalingSettings",
     &AUTO_SCALING_SETTINGS_DESCRIPTION)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -207,8 +209,9 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexAutoScalingUpdate,
-    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE, [index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), provisioned_read_capacity_auto_scaling_update =
+    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_read_capacity_auto_scaling_update[1] =
     rt::m("ProvisionedReadCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
@@ -229,11 +232,12 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexDescription, REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION,
-    [index_name = rt::m("IndexName", &rt::STRING).min(3.0),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override =
-    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE), warm_throughput
-    = rt::m("WarmThroughput", &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION)]
+    [index_name[0] = rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_throughput_override[1] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[2] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
+    warm_throughput[3] = rt::m("WarmThroughput",
+    &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexDescriptionList",
@@ -270,14 +274,15 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexSettingsDescription,
-    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), index_status = rt::m("IndexStatus",
-    &rt::ENUM), provisioned_read_capacity_units = rt::m("ProvisionedReadCapacityUnits",
-    &rt::LONG).min(1.0), provisioned_read_capacity_auto_scaling_settings =
+    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), index_status[1] =
+    rt::m("IndexStatus", &rt::ENUM), provisioned_read_capacity_units[2] =
+    rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
+    provisioned_read_capacity_auto_scaling_settings[3] =
     rt::m("ProvisionedReadCapacityAutoScalingSettings",
-    &AUTO_SCALING_SETTINGS_DESCRIPTION), provisioned_write_capacity_units =
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), provisioned_write_capacity_units[4] =
     rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-    provisioned_write_capacity_auto_scaling_settings =
+    provisioned_write_capacity_auto_scaling_settings[5] =
     rt::m("ProvisionedWriteCapacityAutoScalingSettings",
     &AUTO_SCALING_SETTINGS_DESCRIPTION)]
 );
@@ -299,10 +304,10 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexSettingsUpdate,
-    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name = rt::m("IndexName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), provisioned_read_capacity_units =
+    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), provisioned_read_capacity_units[1] =
     rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
-    provisioned_read_capacity_auto_scaling_settings_update =
+    provisioned_read_capacity_auto_scaling_settings_update[2] =
     rt::m("ProvisionedReadCapacityAutoScalingSettingsUpdate",
     &AUTO_SCALING_SETTINGS_UPDATE)]
 );
@@ -320,7 +325,7 @@ pub struct ReplicaNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplicaNotFoundException, REPLICA_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    ReplicaNotFoundException, REPLICA_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Represents the properties of a replica.
@@ -356,22 +361,22 @@ pub struct ReplicaSettingsDescription {
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 rt::structure!(
-    ReplicaSettingsDescription, REPLICA_SETTINGS_DESCRIPTION, [region_name =
-    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED), replica_status =
-    rt::m("ReplicaStatus", &rt::ENUM), replica_billing_mode_summary =
+    ReplicaSettingsDescription, REPLICA_SETTINGS_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED), replica_status[1] =
+    rt::m("ReplicaStatus", &rt::ENUM), replica_billing_mode_summary[2] =
     rt::m("ReplicaBillingModeSummary", &BILLING_MODE_SUMMARY),
-    replica_provisioned_read_capacity_units =
+    replica_provisioned_read_capacity_units[3] =
     rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(0.0),
-    replica_provisioned_read_capacity_auto_scaling_settings =
+    replica_provisioned_read_capacity_auto_scaling_settings[4] =
     rt::m("ReplicaProvisionedReadCapacityAutoScalingSettings",
-    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_provisioned_write_capacity_units =
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_provisioned_write_capacity_units[5] =
     rt::m("ReplicaProvisionedWriteCapacityUnits", &rt::LONG).min(0.0),
-    replica_provisioned_write_capacity_auto_scaling_settings =
+    replica_provisioned_write_capacity_auto_scaling_settings[6] =
     rt::m("ReplicaProvisionedWriteCapacityAutoScalingSettings",
-    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_global_secondary_index_settings =
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_global_secondary_index_settings[7] =
     rt::m("ReplicaGlobalSecondaryIndexSettings",
     &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST),
-    replica_table_class_summary = rt::m("ReplicaTableClassSummary",
+    replica_table_class_summary[8] = rt::m("ReplicaTableClassSummary",
     &TABLE_CLASS_SUMMARY)]
 );
 pub static REPLICA_SETTINGS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -397,15 +402,15 @@ pub struct ReplicaSettingsUpdate {
     pub replica_table_class: Option<TableClass>,
 }
 rt::structure!(
-    ReplicaSettingsUpdate, REPLICA_SETTINGS_UPDATE, [region_name = rt::m("RegionName",
-    &rt::STRING).flags(rt::REQUIRED), replica_provisioned_read_capacity_units =
+    ReplicaSettingsUpdate, REPLICA_SETTINGS_UPDATE, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED), replica_provisioned_read_capacity_units[1] =
     rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
-    replica_provisioned_read_capacity_auto_scaling_settings_update =
+    replica_provisioned_read_capacity_auto_scaling_settings_update[2] =
     rt::m("ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
-    &AUTO_SCALING_SETTINGS_UPDATE), replica_global_secondary_index_settings_update =
+    &AUTO_SCALING_SETTINGS_UPDATE), replica_global_secondary_index_settings_update[3] =
     rt::m("ReplicaGlobalSecondaryIndexSettingsUpdate",
-    &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST).min(1.0), replica_table_class =
-    rt::m("ReplicaTableClass", &rt::ENUM)]
+    &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST).min(1.0),
+    replica_table_class[4] = rt::m("ReplicaTableClass", &rt::ENUM)]
 );
 pub static REPLICA_SETTINGS_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaSettingsUpdateList",
@@ -431,8 +436,8 @@ pub struct ReplicaUpdate {
     pub delete: Option<DeleteReplicaAction>,
 }
 rt::structure!(
-    ReplicaUpdate, REPLICA_UPDATE, [create = rt::m("Create", &CREATE_REPLICA_ACTION),
-    delete = rt::m("Delete", &DELETE_REPLICA_ACTION)]
+    ReplicaUpdate, REPLICA_UPDATE, [create[0] = rt::m("Create", &CREATE_REPLICA_ACTION),
+    delete[1] = rt::m("Delete", &DELETE_REPLICA_ACTION)]
 );
 pub static REPLICA_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaUpdateList",
@@ -444,7 +449,7 @@ pub struct ReplicatedWriteConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplicatedWriteConflictException, REPLICATED_WRITE_CONFLICT_EXCEPTION, [message =
+    ReplicatedWriteConflictException, REPLICATED_WRITE_CONFLICT_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false)
     .retryable(false))
 );
@@ -470,10 +475,10 @@ pub struct ReplicationGroupUpdate {
     pub disassociate: Option<DisassociateReplicationGroupMemberAction>,
 }
 rt::structure!(
-    ReplicationGroupUpdate, REPLICATION_GROUP_UPDATE, [create = rt::m("Create",
-    &CREATE_REPLICATION_GROUP_MEMBER_ACTION), update = rt::m("Update",
-    &UPDATE_REPLICATION_GROUP_MEMBER_ACTION), delete = rt::m("Delete",
-    &DELETE_REPLICATION_GROUP_MEMBER_ACTION), disassociate = rt::m("Disassociate",
+    ReplicationGroupUpdate, REPLICATION_GROUP_UPDATE, [create[0] = rt::m("Create",
+    &CREATE_REPLICATION_GROUP_MEMBER_ACTION), update[1] = rt::m("Update",
+    &UPDATE_REPLICATION_GROUP_MEMBER_ACTION), delete[2] = rt::m("Delete",
+    &DELETE_REPLICATION_GROUP_MEMBER_ACTION), disassociate[3] = rt::m("Disassociate",
     &DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION)]
 );
 pub static REPLICATION_GROUP_UPDATE_LIST: rt::Schema = rt::Schema::list(
@@ -488,8 +493,8 @@ pub struct RequestLimitExceeded {
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
-    RequestLimitExceeded, REQUEST_LIMIT_EXCEEDED, [message = rt::m("message",
-    &rt::STRING), throttling_reasons = rt::m("ThrottlingReasons",
+    RequestLimitExceeded, REQUEST_LIMIT_EXCEEDED, [message[0] = rt::m("message",
+    &rt::STRING), throttling_reasons[1] = rt::m("ThrottlingReasons",
     &THROTTLING_REASON_LIST)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The operation conflicts with the resource's availability. For example:
@@ -505,7 +510,7 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message = rt::m("message",
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be `ACTIVE`.
@@ -515,8 +520,8 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Contains details for the restore.
 #[derive(Clone, Default, PartialEq)]
@@ -531,11 +536,11 @@ pub struct RestoreSummary {
     pub restore_in_progress: bool,
 }
 rt::structure!(
-    RestoreSummary, RESTORE_SUMMARY, [source_backup_arn = rt::m("SourceBackupArn",
-    &rt::STRING).min(37.0), source_table_arn = rt::m("SourceTableArn", &rt::STRING)
-    .min(1.0), restore_date_time = rt::m("RestoreDateTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), restore_in_progress = rt::m("RestoreInProgress", &rt::BOOLEAN)
-    .flags(rt::REQUIRED)]
+    RestoreSummary, RESTORE_SUMMARY, [source_backup_arn[0] = rt::m("SourceBackupArn",
+    &rt::STRING).min(37.0), source_table_arn[1] = rt::m("SourceTableArn", &rt::STRING)
+    .min(1.0), restore_date_time[2] = rt::m("RestoreDateTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), restore_in_progress[3] = rt::m("RestoreInProgress",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupInput {
@@ -558,18 +563,19 @@ pub struct RestoreTableFromBackupInput {
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    RestoreTableFromBackupInput, RESTORE_TABLE_FROM_BACKUP_INPUT, [target_table_name =
+    RestoreTableFromBackupInput, RESTORE_TABLE_FROM_BACKUP_INPUT, [target_table_name[0] =
     rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(3.0), backup_arn = rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(37.0), billing_mode_override = rt::m("BillingModeOverride", &rt::ENUM),
-    global_secondary_index_override = rt::m("GlobalSecondaryIndexOverride",
-    &GLOBAL_SECONDARY_INDEX_LIST), local_secondary_index_override =
+    .min(3.0), backup_arn[1] = rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(37.0), billing_mode_override[2] = rt::m("BillingModeOverride", &rt::ENUM),
+    global_secondary_index_override[3] = rt::m("GlobalSecondaryIndexOverride",
+    &GLOBAL_SECONDARY_INDEX_LIST), local_secondary_index_override[4] =
     rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT), on_demand_throughput_override =
+    provisioned_throughput_override[5] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT), on_demand_throughput_override[6] =
     rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT),
-    sse_specification_override = rt::m("SSESpecificationOverride", &SSE_SPECIFICATION),
-    vector_index_override = rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST)]
+    sse_specification_override[7] = rt::m("SSESpecificationOverride",
+    &SSE_SPECIFICATION), vector_index_override[8] = rt::m("VectorIndexOverride",
+    &VECTOR_INDEX_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupOutput {
@@ -577,8 +583,8 @@ pub struct RestoreTableFromBackupOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    RestoreTableFromBackupOutput, RESTORE_TABLE_FROM_BACKUP_OUTPUT, [table_description =
-    rt::m("TableDescription", &TABLE_DESCRIPTION)]
+    RestoreTableFromBackupOutput, RESTORE_TABLE_FROM_BACKUP_OUTPUT, [table_description[0]
+    = rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeInput {
@@ -610,20 +616,21 @@ pub struct RestoreTableToPointInTimeInput {
 }
 rt::structure!(
     RestoreTableToPointInTimeInput, RESTORE_TABLE_TO_POINT_IN_TIME_INPUT,
-    [source_table_arn = rt::m("SourceTableArn", &rt::STRING).min(1.0), source_table_name
-    = rt::m("SourceTableName", &rt::STRING).min(3.0), target_table_name =
-    rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(3.0), use_latest_restorable_time = rt::m("UseLatestRestorableTime",
-    &rt::BOOLEAN), restore_date_time = rt::m("RestoreDateTime", &rt::TIMESTAMP),
-    billing_mode_override = rt::m("BillingModeOverride", &rt::ENUM),
-    global_secondary_index_override = rt::m("GlobalSecondaryIndexOverride",
-    &GLOBAL_SECONDARY_INDEX_LIST), local_secondary_index_override =
-    rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT), on_demand_throughput_override =
-    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT),
-    sse_specification_override = rt::m("SSESpecificationOverride", &SSE_SPECIFICATION),
-    vector_index_override = rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST)]
+    [source_table_arn[0] = rt::m("SourceTableArn", &rt::STRING).min(1.0),
+    source_table_name[1] = rt::m("SourceTableName", &rt::STRING).min(3.0),
+    target_table_name[2] = rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(3.0), use_latest_restorable_time[3] =
+    rt::m("UseLatestRestorableTime", &rt::BOOLEAN), restore_date_time[4] =
+    rt::m("RestoreDateTime", &rt::TIMESTAMP), billing_mode_override[5] =
+    rt::m("BillingModeOverride", &rt::ENUM), global_secondary_index_override[6] =
+    rt::m("GlobalSecondaryIndexOverride", &GLOBAL_SECONDARY_INDEX_LIST),
+    local_secondary_index_override[7] = rt::m("LocalSecondaryIndexOverride",
+    &LOCAL_SECONDARY_INDEX_LIST), provisioned_throughput_override[8] =
+    rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput_override[9] = rt::m("OnDemandThroughputOverride",
+    &ON_DEMAND_THROUGHPUT), sse_specification_override[10] =
+    rt::m("SSESpecificationOverride", &SSE_SPECIFICATION), vector_index_override[11] =
+    rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeOutput {
@@ -632,7 +639,7 @@ pub struct RestoreTableToPointInTimeOutput {
 }
 rt::structure!(
     RestoreTableToPointInTimeOutput, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT,
-    [table_description = rt::m("TableDescription", &TABLE_DESCRIPTION)]
+    [table_description[0] = rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 rt::string_enum! {
     #[doc =

@@ -9,7 +9,7 @@ pub struct TableAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TableAlreadyExistsException, TABLE_ALREADY_EXISTS_EXCEPTION, [message =
+    TableAlreadyExistsException, TABLE_ALREADY_EXISTS_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Represents the auto scaling configuration for a global table.
@@ -28,9 +28,9 @@ pub struct TableAutoScalingDescription {
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 rt::structure!(
-    TableAutoScalingDescription, TABLE_AUTO_SCALING_DESCRIPTION, [table_name =
-    rt::m("TableName", &rt::STRING).min(3.0), table_status = rt::m("TableStatus",
-    &rt::ENUM), replicas = rt::m("Replicas", &REPLICA_AUTO_SCALING_DESCRIPTION_LIST)]
+    TableAutoScalingDescription, TABLE_AUTO_SCALING_DESCRIPTION, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), table_status[1] = rt::m("TableStatus",
+    &rt::ENUM), replicas[2] = rt::m("Replicas", &REPLICA_AUTO_SCALING_DESCRIPTION_LIST)]
 );
 rt::string_enum! {
     pub enum TableClass { Standard = "STANDARD", StandardInfrequentAccess =
@@ -45,8 +45,8 @@ pub struct TableClassSummary {
     pub last_update_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    TableClassSummary, TABLE_CLASS_SUMMARY, [table_class = rt::m("TableClass",
-    &rt::ENUM), last_update_date_time = rt::m("LastUpdateDateTime", &rt::TIMESTAMP)]
+    TableClassSummary, TABLE_CLASS_SUMMARY, [table_class[0] = rt::m("TableClass",
+    &rt::ENUM), last_update_date_time[1] = rt::m("LastUpdateDateTime", &rt::TIMESTAMP)]
 );
 /// The parameters for the table created as part of the import operation.
 #[derive(Clone, Default, PartialEq)]
@@ -68,16 +68,17 @@ pub struct TableCreationParameters {
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    TableCreationParameters, TABLE_CREATION_PARAMETERS, [table_name = rt::m("TableName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), attribute_definitions =
-    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS).flags(rt::REQUIRED), key_schema
-    = rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), billing_mode =
-    rt::m("BillingMode", &rt::ENUM), provisioned_throughput =
-    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput =
-    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), sse_specification =
-    rt::m("SSESpecification", &SSE_SPECIFICATION), global_secondary_indexes =
-    rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_LIST), vector_indexes =
-    rt::m("VectorIndexes", &VECTOR_INDEX_LIST)]
+    TableCreationParameters, TABLE_CREATION_PARAMETERS, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    attribute_definitions[1] = rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS)
+    .flags(rt::REQUIRED), key_schema[2] = rt::m("KeySchema", &KEY_SCHEMA)
+    .flags(rt::REQUIRED).min(1.0), billing_mode[3] = rt::m("BillingMode", &rt::ENUM),
+    provisioned_throughput[4] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[5] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    sse_specification[6] = rt::m("SSESpecification", &SSE_SPECIFICATION),
+    global_secondary_indexes[7] = rt::m("GlobalSecondaryIndexes",
+    &GLOBAL_SECONDARY_INDEX_LIST), vector_indexes[8] = rt::m("VectorIndexes",
+    &VECTOR_INDEX_LIST)]
 );
 /// Represents the properties of a table.
 #[derive(Clone, Default, PartialEq)]
@@ -230,36 +231,38 @@ pub struct TableDescription {
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 rt::structure!(
-    TableDescription, TABLE_DESCRIPTION, [attribute_definitions =
-    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name =
-    rt::m("TableName", &rt::STRING).min(3.0), key_schema = rt::m("KeySchema",
-    &KEY_SCHEMA).min(1.0), table_status = rt::m("TableStatus", &rt::ENUM),
-    creation_date_time = rt::m("CreationDateTime", &rt::TIMESTAMP),
-    provisioned_throughput = rt::m("ProvisionedThroughput",
-    &PROVISIONED_THROUGHPUT_DESCRIPTION), table_size_bytes = rt::m("TableSizeBytes",
-    &rt::LONG), item_count = rt::m("ItemCount", &rt::LONG), table_arn = rt::m("TableArn",
-    &rt::STRING), table_id = rt::m("TableId", &rt::STRING), billing_mode_summary =
-    rt::m("BillingModeSummary", &BILLING_MODE_SUMMARY), local_secondary_indexes =
-    rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST),
-    global_secondary_indexes = rt::m("GlobalSecondaryIndexes",
-    &GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST), stream_specification =
-    rt::m("StreamSpecification", &STREAM_SPECIFICATION), latest_stream_label =
-    rt::m("LatestStreamLabel", &rt::STRING), latest_stream_arn = rt::m("LatestStreamArn",
-    &rt::STRING).min(37.0), global_table_version = rt::m("GlobalTableVersion",
-    &rt::STRING), replicas = rt::m("Replicas", &REPLICA_DESCRIPTION_LIST),
-    global_table_witnesses = rt::m("GlobalTableWitnesses",
-    &GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST), global_table_settings_replication_mode =
-    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), restore_summary =
-    rt::m("RestoreSummary", &RESTORE_SUMMARY), sse_description = rt::m("SSEDescription",
-    &SSE_DESCRIPTION), archival_summary = rt::m("ArchivalSummary", &ARCHIVAL_SUMMARY),
-    table_class_summary = rt::m("TableClassSummary", &TABLE_CLASS_SUMMARY),
-    deletion_protection_enabled = rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
-    disassociation_protection_enabled = rt::m("DisassociationProtectionEnabled",
-    &rt::BOOLEAN), on_demand_throughput = rt::m("OnDemandThroughput",
-    &ON_DEMAND_THROUGHPUT), warm_throughput = rt::m("WarmThroughput",
-    &TABLE_WARM_THROUGHPUT_DESCRIPTION), multi_region_consistency =
-    rt::m("MultiRegionConsistency", &rt::ENUM), vector_indexes = rt::m("VectorIndexes",
-    &VECTOR_INDEX_DESCRIPTION_LIST)]
+    TableDescription, TABLE_DESCRIPTION, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
+    rt::m("TableName", &rt::STRING).min(3.0), key_schema[2] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), table_status[3] = rt::m("TableStatus", &rt::ENUM),
+    creation_date_time[4] = rt::m("CreationDateTime", &rt::TIMESTAMP),
+    provisioned_throughput[5] = rt::m("ProvisionedThroughput",
+    &PROVISIONED_THROUGHPUT_DESCRIPTION), table_size_bytes[6] = rt::m("TableSizeBytes",
+    &rt::LONG), item_count[7] = rt::m("ItemCount", &rt::LONG), table_arn[8] =
+    rt::m("TableArn", &rt::STRING), table_id[9] = rt::m("TableId", &rt::STRING),
+    billing_mode_summary[10] = rt::m("BillingModeSummary", &BILLING_MODE_SUMMARY),
+    local_secondary_indexes[11] = rt::m("LocalSecondaryIndexes",
+    &LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST), global_secondary_indexes[12] =
+    rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
+    stream_specification[13] = rt::m("StreamSpecification", &STREAM_SPECIFICATION),
+    latest_stream_label[14] = rt::m("LatestStreamLabel", &rt::STRING),
+    latest_stream_arn[15] = rt::m("LatestStreamArn", &rt::STRING).min(37.0),
+    global_table_version[16] = rt::m("GlobalTableVersion", &rt::STRING), replicas[17] =
+    rt::m("Replicas", &REPLICA_DESCRIPTION_LIST), global_table_witnesses[18] =
+    rt::m("GlobalTableWitnesses", &GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST),
+    global_table_settings_replication_mode[19] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), restore_summary[20] =
+    rt::m("RestoreSummary", &RESTORE_SUMMARY), sse_description[21] =
+    rt::m("SSEDescription", &SSE_DESCRIPTION), archival_summary[22] =
+    rt::m("ArchivalSummary", &ARCHIVAL_SUMMARY), table_class_summary[23] =
+    rt::m("TableClassSummary", &TABLE_CLASS_SUMMARY), deletion_protection_enabled[24] =
+    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
+    disassociation_protection_enabled[25] = rt::m("DisassociationProtectionEnabled",
+    &rt::BOOLEAN), on_demand_throughput[26] = rt::m("OnDemandThroughput",
+    &ON_DEMAND_THROUGHPUT), warm_throughput[27] = rt::m("WarmThroughput",
+    &TABLE_WARM_THROUGHPUT_DESCRIPTION), multi_region_consistency[28] =
+    rt::m("MultiRegionConsistency", &rt::ENUM), vector_indexes[29] =
+    rt::m("VectorIndexes", &VECTOR_INDEX_DESCRIPTION_LIST)]
 );
 /// A target table with the specified name is either being created or deleted.
 #[derive(Clone, Default, PartialEq)]
@@ -267,7 +270,7 @@ pub struct TableInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TableInUseException, TABLE_IN_USE_EXCEPTION, [message = rt::m("message",
+    TableInUseException, TABLE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static TABLE_NAME_LIST: rt::Schema = rt::Schema::list(
@@ -280,7 +283,7 @@ pub struct TableNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TableNotFoundException, TABLE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
+    TableNotFoundException, TABLE_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -301,9 +304,9 @@ pub struct TableWarmThroughputDescription {
 }
 rt::structure!(
     TableWarmThroughputDescription, TABLE_WARM_THROUGHPUT_DESCRIPTION,
-    [read_units_per_second = rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
-    write_units_per_second = rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0), status =
-    rt::m("Status", &rt::ENUM)]
+    [read_units_per_second[0] = rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
+    write_units_per_second[1] = rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
+    status[2] = rt::m("Status", &rt::ENUM)]
 );
 /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
 ///
@@ -318,8 +321,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -334,8 +337,8 @@ pub struct TagResourceInput {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn = rt::m("ResourceArn",
-    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tags = rt::m("Tags",
+    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tags[1] = rt::m("Tags",
     &TAG_LIST).flags(rt::REQUIRED)]
 );
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
@@ -346,9 +349,9 @@ pub struct ThrottlingException {
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
-    ThrottlingException, THROTTLING_EXCEPTION, [message = rt::m("message", &rt::STRING),
-    throttling_reasons = rt::m("throttlingReasons", &THROTTLING_REASON_LIST)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING), throttling_reasons[1] = rt::m("throttlingReasons",
+    &THROTTLING_REASON_LIST)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Represents the specific reason why a DynamoDB request was throttled and the ARN of the impacted resource. This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred.
 #[derive(Clone, Default, PartialEq)]
@@ -374,8 +377,8 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 rt::structure!(
-    ThrottlingReason, THROTTLING_REASON, [reason = rt::m("reason", &rt::STRING), resource
-    = rt::m("resource", &rt::STRING)]
+    ThrottlingReason, THROTTLING_REASON, [reason[0] = rt::m("reason", &rt::STRING),
+    resource[1] = rt::m("resource", &rt::STRING)]
 );
 pub static THROTTLING_REASON_LIST: rt::Schema = rt::Schema::list(
     "ThrottlingReasonList",
@@ -390,8 +393,8 @@ pub struct TimeToLiveDescription {
     pub attribute_name: Option<String>,
 }
 rt::structure!(
-    TimeToLiveDescription, TIME_TO_LIVE_DESCRIPTION, [time_to_live_status =
-    rt::m("TimeToLiveStatus", &rt::ENUM), attribute_name = rt::m("AttributeName",
+    TimeToLiveDescription, TIME_TO_LIVE_DESCRIPTION, [time_to_live_status[0] =
+    rt::m("TimeToLiveStatus", &rt::ENUM), attribute_name[1] = rt::m("AttributeName",
     &rt::STRING).min(1.0)]
 );
 /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
@@ -403,8 +406,8 @@ pub struct TimeToLiveSpecification {
     pub attribute_name: String,
 }
 rt::structure!(
-    TimeToLiveSpecification, TIME_TO_LIVE_SPECIFICATION, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), attribute_name = rt::m("AttributeName",
+    TimeToLiveSpecification, TIME_TO_LIVE_SPECIFICATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), attribute_name[1] = rt::m("AttributeName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -418,7 +421,7 @@ pub struct TransactGetItem {
     pub get: Get,
 }
 rt::structure!(
-    TransactGetItem, TRANSACT_GET_ITEM, [get = rt::m("Get", &GET).flags(rt::REQUIRED)]
+    TransactGetItem, TRANSACT_GET_ITEM, [get[0] = rt::m("Get", &GET).flags(rt::REQUIRED)]
 );
 pub static TRANSACT_GET_ITEM_LIST: rt::Schema = rt::Schema::list(
     "TransactGetItemList",
@@ -432,9 +435,9 @@ pub struct TransactGetItemsInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    TransactGetItemsInput, TRANSACT_GET_ITEMS_INPUT, [transact_items =
+    TransactGetItemsInput, TRANSACT_GET_ITEMS_INPUT, [transact_items[0] =
     rt::m("TransactItems", &TRANSACT_GET_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
-    return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactGetItemsOutput {
@@ -446,8 +449,8 @@ pub struct TransactGetItemsOutput {
     pub responses: Option<Vec<ItemResponse>>,
 }
 rt::structure!(
-    TransactGetItemsOutput, TRANSACT_GET_ITEMS_OUTPUT, [consumed_capacity =
-    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), responses =
+    TransactGetItemsOutput, TRANSACT_GET_ITEMS_OUTPUT, [consumed_capacity[0] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), responses[1] =
     rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0)]
 );
 /// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
@@ -463,9 +466,9 @@ pub struct TransactWriteItem {
     pub update: Option<Update>,
 }
 rt::structure!(
-    TransactWriteItem, TRANSACT_WRITE_ITEM, [condition_check = rt::m("ConditionCheck",
-    &CONDITION_CHECK), put = rt::m("Put", &PUT), delete = rt::m("Delete", &DELETE),
-    update = rt::m("Update", &UPDATE)]
+    TransactWriteItem, TRANSACT_WRITE_ITEM, [condition_check[0] = rt::m("ConditionCheck",
+    &CONDITION_CHECK), put[1] = rt::m("Put", &PUT), delete[2] = rt::m("Delete", &DELETE),
+    update[3] = rt::m("Update", &UPDATE)]
 );
 pub static TRANSACT_WRITE_ITEM_LIST: rt::Schema = rt::Schema::list(
     "TransactWriteItemList",
@@ -488,11 +491,11 @@ pub struct TransactWriteItemsInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    TransactWriteItemsInput, TRANSACT_WRITE_ITEMS_INPUT, [transact_items =
+    TransactWriteItemsInput, TRANSACT_WRITE_ITEMS_INPUT, [transact_items[0] =
     rt::m("TransactItems", &TRANSACT_WRITE_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
-    return_consumed_capacity = rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    return_item_collection_metrics = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-    client_request_token = rt::m("ClientRequestToken", &rt::STRING)
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[2] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
+    client_request_token[3] = rt::m("ClientRequestToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -505,8 +508,8 @@ pub struct TransactWriteItemsOutput {
     pub item_collection_metrics: Option<rt::Map<String, Vec<ItemCollectionMetrics>>>,
 }
 rt::structure!(
-    TransactWriteItemsOutput, TRANSACT_WRITE_ITEMS_OUTPUT, [consumed_capacity =
-    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), item_collection_metrics =
+    TransactWriteItemsOutput, TRANSACT_WRITE_ITEMS_OUTPUT, [consumed_capacity[0] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), item_collection_metrics[1] =
     rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE)]
 );
 /// The entire transaction request was canceled.
@@ -574,8 +577,8 @@ pub struct TransactionCanceledException {
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
 rt::structure!(
-    TransactionCanceledException, TRANSACTION_CANCELED_EXCEPTION, [message =
-    rt::m("Message", &rt::STRING), cancellation_reasons = rt::m("CancellationReasons",
+    TransactionCanceledException, TRANSACTION_CANCELED_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING), cancellation_reasons[1] = rt::m("CancellationReasons",
     &CANCELLATION_REASON_LIST).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Operation was rejected because there is an ongoing transaction for the item.
@@ -584,7 +587,7 @@ pub struct TransactionConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TransactionConflictException, TRANSACTION_CONFLICT_EXCEPTION, [message =
+    TransactionConflictException, TRANSACTION_CONFLICT_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The transaction with the given request token is already in progress.
@@ -614,6 +617,6 @@ pub struct TransactionInProgressException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TransactionInProgressException, TRANSACTION_IN_PROGRESS_EXCEPTION, [message =
+    TransactionInProgressException, TRANSACTION_IN_PROGRESS_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

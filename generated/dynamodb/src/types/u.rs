@@ -11,8 +11,8 @@ pub struct UntagResourceInput {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn = rt::m("ResourceArn",
-    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tag_keys =
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tag_keys[1] =
     rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform an `UpdateItem` operation.
@@ -36,13 +36,14 @@ pub struct Update {
     >,
 }
 rt::structure!(
-    Update, UPDATE, [key = rt::m("Key", &KEY).flags(rt::REQUIRED), update_expression =
-    rt::m("UpdateExpression", &rt::STRING).flags(rt::REQUIRED), table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), condition_expression =
-    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names =
-    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
-    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure =
+    Update, UPDATE, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED),
+    update_expression[1] = rt::m("UpdateExpression", &rt::STRING).flags(rt::REQUIRED),
+    table_name[2] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    condition_expression[3] = rt::m("ConditionExpression", &rt::STRING),
+    expression_attribute_names[4] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[5] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    return_values_on_condition_check_failure[6] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -53,9 +54,9 @@ pub struct UpdateContinuousBackupsInput {
     pub point_in_time_recovery_specification: PointInTimeRecoverySpecification,
 }
 rt::structure!(
-    UpdateContinuousBackupsInput, UPDATE_CONTINUOUS_BACKUPS_INPUT, [table_name =
+    UpdateContinuousBackupsInput, UPDATE_CONTINUOUS_BACKUPS_INPUT, [table_name[0] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    point_in_time_recovery_specification = rt::m("PointInTimeRecoverySpecification",
+    point_in_time_recovery_specification[1] = rt::m("PointInTimeRecoverySpecification",
     &POINT_IN_TIME_RECOVERY_SPECIFICATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -65,7 +66,7 @@ pub struct UpdateContinuousBackupsOutput {
 }
 rt::structure!(
     UpdateContinuousBackupsOutput, UPDATE_CONTINUOUS_BACKUPS_OUTPUT,
-    [continuous_backups_description = rt::m("ContinuousBackupsDescription",
+    [continuous_backups_description[0] = rt::m("ContinuousBackupsDescription",
     &CONTINUOUS_BACKUPS_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -80,11 +81,12 @@ pub struct UpdateContributorInsightsInput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    UpdateContributorInsightsInput, UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name =
+    UpdateContributorInsightsInput, UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    index_name = rt::m("IndexName", &rt::STRING).min(3.0), contributor_insights_action =
-    rt::m("ContributorInsightsAction", &rt::ENUM).flags(rt::REQUIRED),
-    contributor_insights_mode = rt::m("ContributorInsightsMode", &rt::ENUM)]
+    index_name[1] = rt::m("IndexName", &rt::STRING).min(3.0),
+    contributor_insights_action[2] = rt::m("ContributorInsightsAction", &rt::ENUM)
+    .flags(rt::REQUIRED), contributor_insights_mode[3] = rt::m("ContributorInsightsMode",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContributorInsightsOutput {
@@ -98,10 +100,10 @@ pub struct UpdateContributorInsightsOutput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    UpdateContributorInsightsOutput, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT, [table_name =
-    rt::m("TableName", &rt::STRING).min(3.0), index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), contributor_insights_status =
-    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode =
+    UpdateContributorInsightsOutput, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), contributor_insights_status[2] =
+    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode[3] =
     rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 /// Represents the new provisioned throughput settings to be applied to a global secondary index.
@@ -119,11 +121,11 @@ pub struct UpdateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    UpdateGlobalSecondaryIndexAction, UPDATE_GLOBAL_SECONDARY_INDEX_ACTION, [index_name =
-    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), provisioned_throughput
-    = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput =
-    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), warm_throughput =
-    rt::m("WarmThroughput", &WARM_THROUGHPUT)]
+    UpdateGlobalSecondaryIndexAction, UPDATE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    provisioned_throughput[1] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[2] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[3] = rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableInput {
@@ -133,9 +135,9 @@ pub struct UpdateGlobalTableInput {
     pub replica_updates: Vec<ReplicaUpdate>,
 }
 rt::structure!(
-    UpdateGlobalTableInput, UPDATE_GLOBAL_TABLE_INPUT, [global_table_name =
+    UpdateGlobalTableInput, UPDATE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
     rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(3.0), replica_updates = rt::m("ReplicaUpdates", &REPLICA_UPDATE_LIST)
+    .min(3.0), replica_updates[1] = rt::m("ReplicaUpdates", &REPLICA_UPDATE_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -144,7 +146,7 @@ pub struct UpdateGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    UpdateGlobalTableOutput, UPDATE_GLOBAL_TABLE_OUTPUT, [global_table_description =
+    UpdateGlobalTableOutput, UPDATE_GLOBAL_TABLE_OUTPUT, [global_table_description[0] =
     rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -171,17 +173,18 @@ pub struct UpdateGlobalTableSettingsInput {
 }
 rt::structure!(
     UpdateGlobalTableSettingsInput, UPDATE_GLOBAL_TABLE_SETTINGS_INPUT,
-    [global_table_name = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
-    .ctx("ResourceArn").min(3.0), global_table_billing_mode =
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(3.0), global_table_billing_mode[1] =
     rt::m("GlobalTableBillingMode", &rt::ENUM),
-    global_table_provisioned_write_capacity_units =
+    global_table_provisioned_write_capacity_units[2] =
     rt::m("GlobalTableProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-    global_table_provisioned_write_capacity_auto_scaling_settings_update =
+    global_table_provisioned_write_capacity_auto_scaling_settings_update[3] =
     rt::m("GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
-    &AUTO_SCALING_SETTINGS_UPDATE), global_table_global_secondary_index_settings_update =
+    &AUTO_SCALING_SETTINGS_UPDATE),
+    global_table_global_secondary_index_settings_update[4] =
     rt::m("GlobalTableGlobalSecondaryIndexSettingsUpdate",
     &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST).min(1.0),
-    replica_settings_update = rt::m("ReplicaSettingsUpdate",
+    replica_settings_update[5] = rt::m("ReplicaSettingsUpdate",
     &REPLICA_SETTINGS_UPDATE_LIST).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -193,8 +196,8 @@ pub struct UpdateGlobalTableSettingsOutput {
 }
 rt::structure!(
     UpdateGlobalTableSettingsOutput, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT,
-    [global_table_name = rt::m("GlobalTableName", &rt::STRING).min(3.0), replica_settings
-    = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).min(3.0),
+    replica_settings[1] = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
 );
 /// Represents the input of an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -303,19 +306,19 @@ pub struct UpdateItemInput {
     >,
 }
 rt::structure!(
-    UpdateItemInput, UPDATE_ITEM_INPUT, [table_name = rt::m("TableName", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key = rt::m("Key", &KEY)
-    .flags(rt::REQUIRED), attribute_updates = rt::m("AttributeUpdates",
-    &ATTRIBUTE_UPDATES), expected = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
-    conditional_operator = rt::m("ConditionalOperator", &rt::ENUM), return_values =
-    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity =
-    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics =
-    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), update_expression =
-    rt::m("UpdateExpression", &rt::STRING), condition_expression =
-    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names =
+    UpdateItemInput, UPDATE_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), attribute_updates[2] = rt::m("AttributeUpdates",
+    &ATTRIBUTE_UPDATES), expected[3] = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
+    conditional_operator[4] = rt::m("ConditionalOperator", &rt::ENUM), return_values[5] =
+    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity[6] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics[7] =
+    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), update_expression[8] =
+    rt::m("UpdateExpression", &rt::STRING), condition_expression[9] =
+    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[10] =
     rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    expression_attribute_values = rt::m("ExpressionAttributeValues",
-    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure =
+    expression_attribute_values[11] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[12] =
     rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the output of an `UpdateItem` operation.
@@ -338,9 +341,10 @@ pub struct UpdateItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    UpdateItemOutput, UPDATE_ITEM_OUTPUT, [attributes = rt::m("Attributes",
-    &ATTRIBUTE_MAP), consumed_capacity = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-    item_collection_metrics = rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS)]
+    UpdateItemOutput, UPDATE_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes",
+    &ATTRIBUTE_MAP), consumed_capacity[1] = rt::m("ConsumedCapacity",
+    &CONSUMED_CAPACITY), item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Enables updating the configuration for Kinesis Streaming.
 #[derive(Clone, Default, PartialEq)]
@@ -352,7 +356,7 @@ pub struct UpdateKinesisStreamingConfiguration {
 }
 rt::structure!(
     UpdateKinesisStreamingConfiguration, UPDATE_KINESIS_STREAMING_CONFIGURATION,
-    [approximate_creation_date_time_precision =
+    [approximate_creation_date_time_precision[0] =
     rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -368,9 +372,9 @@ pub struct UpdateKinesisStreamingDestinationInput {
 }
 rt::structure!(
     UpdateKinesisStreamingDestinationInput, UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
-    [table_name = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
-    .min(1.0), stream_arn = rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(37.0), update_kinesis_streaming_configuration =
+    [table_name[0] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(1.0), stream_arn[1] = rt::m("StreamArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(37.0), update_kinesis_streaming_configuration[2] =
     rt::m("UpdateKinesisStreamingConfiguration",
     &UPDATE_KINESIS_STREAMING_CONFIGURATION)]
 );
@@ -389,9 +393,9 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 }
 rt::structure!(
     UpdateKinesisStreamingDestinationOutput, UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT,
-    [table_name = rt::m("TableName", &rt::STRING).min(3.0), stream_arn =
-    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status =
-    rt::m("DestinationStatus", &rt::ENUM), update_kinesis_streaming_configuration =
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), stream_arn[1] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[2] =
+    rt::m("DestinationStatus", &rt::ENUM), update_kinesis_streaming_configuration[3] =
     rt::m("UpdateKinesisStreamingConfiguration",
     &UPDATE_KINESIS_STREAMING_CONFIGURATION)]
 );
@@ -413,13 +417,13 @@ pub struct UpdateReplicationGroupMemberAction {
 }
 rt::structure!(
     UpdateReplicationGroupMemberAction, UPDATE_REPLICATION_GROUP_MEMBER_ACTION,
-    [region_name = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-    kms_master_key_id = rt::m("KMSMasterKeyId", &rt::STRING),
-    provisioned_throughput_override = rt::m("ProvisionedThroughputOverride",
-    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override =
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
+    kms_master_key_id[1] = rt::m("KMSMasterKeyId", &rt::STRING),
+    provisioned_throughput_override[2] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[3] =
     rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-    global_secondary_indexes = rt::m("GlobalSecondaryIndexes",
-    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override =
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override[5] =
     rt::m("TableClassOverride", &rt::ENUM)]
 );
 /// Represents the input of an `UpdateTable` operation.
@@ -499,26 +503,27 @@ pub struct UpdateTableInput {
     pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
 }
 rt::structure!(
-    UpdateTableInput, UPDATE_TABLE_INPUT, [attribute_definitions =
-    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name =
+    UpdateTableInput, UPDATE_TABLE_INPUT, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    billing_mode = rt::m("BillingMode", &rt::ENUM), provisioned_throughput =
+    billing_mode[2] = rt::m("BillingMode", &rt::ENUM), provisioned_throughput[3] =
     rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-    global_secondary_index_updates = rt::m("GlobalSecondaryIndexUpdates",
-    &GLOBAL_SECONDARY_INDEX_UPDATE_LIST), stream_specification =
-    rt::m("StreamSpecification", &STREAM_SPECIFICATION), sse_specification =
-    rt::m("SSESpecification", &SSE_SPECIFICATION), replica_updates =
-    rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST).min(1.0), table_class =
-    rt::m("TableClass", &rt::ENUM), deletion_protection_enabled =
-    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN), multi_region_consistency =
-    rt::m("MultiRegionConsistency", &rt::ENUM), global_table_witness_updates =
+    global_secondary_index_updates[4] = rt::m("GlobalSecondaryIndexUpdates",
+    &GLOBAL_SECONDARY_INDEX_UPDATE_LIST), stream_specification[5] =
+    rt::m("StreamSpecification", &STREAM_SPECIFICATION), sse_specification[6] =
+    rt::m("SSESpecification", &SSE_SPECIFICATION), replica_updates[7] =
+    rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST).min(1.0), table_class[8] =
+    rt::m("TableClass", &rt::ENUM), deletion_protection_enabled[9] =
+    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN), multi_region_consistency[10] =
+    rt::m("MultiRegionConsistency", &rt::ENUM), global_table_witness_updates[11] =
     rt::m("GlobalTableWitnessUpdates", &GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST).min(1.0),
-    on_demand_throughput = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-    warm_throughput = rt::m("WarmThroughput", &WARM_THROUGHPUT),
-    global_table_settings_replication_mode = rt::m("GlobalTableSettingsReplicationMode",
-    &rt::ENUM), disassociation_protection_enabled =
-    rt::m("DisassociationProtectionEnabled", &rt::BOOLEAN), vector_index_updates =
-    rt::m("VectorIndexUpdates", &VECTOR_INDEX_UPDATE_LIST)]
+    on_demand_throughput[12] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[13] = rt::m("WarmThroughput", &WARM_THROUGHPUT),
+    global_table_settings_replication_mode[14] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
+    disassociation_protection_enabled[15] = rt::m("DisassociationProtectionEnabled",
+    &rt::BOOLEAN), vector_index_updates[16] = rt::m("VectorIndexUpdates",
+    &VECTOR_INDEX_UPDATE_LIST)]
 );
 /// Represents the output of an `UpdateTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -527,7 +532,7 @@ pub struct UpdateTableOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    UpdateTableOutput, UPDATE_TABLE_OUTPUT, [table_description =
+    UpdateTableOutput, UPDATE_TABLE_OUTPUT, [table_description[0] =
     rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -546,12 +551,12 @@ pub struct UpdateTableReplicaAutoScalingInput {
 }
 rt::structure!(
     UpdateTableReplicaAutoScalingInput, UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT,
-    [global_secondary_index_updates = rt::m("GlobalSecondaryIndexUpdates",
-    &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST).min(1.0), table_name =
+    [global_secondary_index_updates[0] = rt::m("GlobalSecondaryIndexUpdates",
+    &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST).min(1.0), table_name[1] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    provisioned_write_capacity_auto_scaling_update =
+    provisioned_write_capacity_auto_scaling_update[2] =
     rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
-    replica_updates = rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST)
+    replica_updates[3] = rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -561,7 +566,7 @@ pub struct UpdateTableReplicaAutoScalingOutput {
 }
 rt::structure!(
     UpdateTableReplicaAutoScalingOutput, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
-    [table_auto_scaling_description = rt::m("TableAutoScalingDescription",
+    [table_auto_scaling_description[0] = rt::m("TableAutoScalingDescription",
     &TABLE_AUTO_SCALING_DESCRIPTION)]
 );
 /// Represents the input of an `UpdateTimeToLive` operation.
@@ -573,9 +578,9 @@ pub struct UpdateTimeToLiveInput {
     pub time_to_live_specification: TimeToLiveSpecification,
 }
 rt::structure!(
-    UpdateTimeToLiveInput, UPDATE_TIME_TO_LIVE_INPUT, [table_name = rt::m("TableName",
+    UpdateTimeToLiveInput, UPDATE_TIME_TO_LIVE_INPUT, [table_name[0] = rt::m("TableName",
     &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-    time_to_live_specification = rt::m("TimeToLiveSpecification",
+    time_to_live_specification[1] = rt::m("TimeToLiveSpecification",
     &TIME_TO_LIVE_SPECIFICATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -584,6 +589,6 @@ pub struct UpdateTimeToLiveOutput {
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 rt::structure!(
-    UpdateTimeToLiveOutput, UPDATE_TIME_TO_LIVE_OUTPUT, [time_to_live_specification =
+    UpdateTimeToLiveOutput, UPDATE_TIME_TO_LIVE_OUTPUT, [time_to_live_specification[0] =
     rt::m("TimeToLiveSpecification", &TIME_TO_LIVE_SPECIFICATION)]
 );

@@ -10,7 +10,7 @@ pub struct VectorAttributeDefinition {
     pub attribute_name: String,
 }
 rt::structure!(
-    VectorAttributeDefinition, VECTOR_ATTRIBUTE_DEFINITION, [attribute_name =
+    VectorAttributeDefinition, VECTOR_ATTRIBUTE_DEFINITION, [attribute_name[0] =
     rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes.
@@ -22,8 +22,8 @@ pub struct VectorCapacity {
     pub vector_write_request_bytes: Option<f64>,
 }
 rt::structure!(
-    VectorCapacity, VECTOR_CAPACITY, [vector_search_request_bytes =
-    rt::m("VectorSearchRequestBytes", &rt::DOUBLE), vector_write_request_bytes =
+    VectorCapacity, VECTOR_CAPACITY, [vector_search_request_bytes[0] =
+    rt::m("VectorSearchRequestBytes", &rt::DOUBLE), vector_write_request_bytes[1] =
     rt::m("VectorWriteRequestBytes", &rt::DOUBLE)]
 );
 rt::string_enum! {
@@ -47,12 +47,12 @@ pub struct VectorIndex {
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
-    VectorIndex, VECTOR_INDEX, [index_name = rt::m("IndexName", &rt::STRING)
-    .flags(rt::REQUIRED).min(3.0), vector_attribute = rt::m("VectorAttribute",
-    &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED), search_schema =
-    rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection = rt::m("Projection",
-    &PROJECTION).flags(rt::REQUIRED), dimensions = rt::m("Dimensions", &rt::LONG)
-    .flags(rt::REQUIRED).min(1.0), distance_function = rt::m("DistanceFunction",
+    VectorIndex, VECTOR_INDEX, [index_name[0] = rt::m("IndexName", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), vector_attribute[1] = rt::m("VectorAttribute",
+    &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED), search_schema[2] =
+    rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection[3] = rt::m("Projection",
+    &PROJECTION).flags(rt::REQUIRED), dimensions[4] = rt::m("Dimensions", &rt::LONG)
+    .flags(rt::REQUIRED).min(1.0), distance_function[5] = rt::m("DistanceFunction",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created.
@@ -86,15 +86,15 @@ pub struct VectorIndexDescription {
     pub index_arn: Option<String>,
 }
 rt::structure!(
-    VectorIndexDescription, VECTOR_INDEX_DESCRIPTION, [index_name = rt::m("IndexName",
-    &rt::STRING).min(3.0), search_schema = rt::m("SearchSchema", &SEARCH_SCHEMA)
-    .min(1.0), projection = rt::m("Projection", &PROJECTION), vector_attribute =
-    rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION), dimensions =
-    rt::m("Dimensions", &rt::LONG).min(1.0), distance_function =
-    rt::m("DistanceFunction", &rt::ENUM), index_status = rt::m("IndexStatus", &rt::ENUM),
-    backfilling = rt::m("Backfilling", &rt::BOOLEAN), index_size_bytes =
-    rt::m("IndexSizeBytes", &rt::LONG), item_count = rt::m("ItemCount", &rt::LONG),
-    index_arn = rt::m("IndexArn", &rt::STRING)]
+    VectorIndexDescription, VECTOR_INDEX_DESCRIPTION, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).min(3.0), search_schema[1] = rt::m("SearchSchema", &SEARCH_SCHEMA)
+    .min(1.0), projection[2] = rt::m("Projection", &PROJECTION), vector_attribute[3] =
+    rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION), dimensions[4] =
+    rt::m("Dimensions", &rt::LONG).min(1.0), distance_function[5] =
+    rt::m("DistanceFunction", &rt::ENUM), index_status[6] = rt::m("IndexStatus",
+    &rt::ENUM), backfilling[7] = rt::m("Backfilling", &rt::BOOLEAN), index_size_bytes[8]
+    = rt::m("IndexSizeBytes", &rt::LONG), item_count[9] = rt::m("ItemCount", &rt::LONG),
+    index_arn[10] = rt::m("IndexArn", &rt::STRING)]
 );
 pub static VECTOR_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexDescriptionList",
@@ -117,11 +117,12 @@ pub struct VectorIndexInfo {
     pub distance_function: Option<VectorDistanceFunction>,
 }
 rt::structure!(
-    VectorIndexInfo, VECTOR_INDEX_INFO, [index_name = rt::m("IndexName", &rt::STRING)
-    .min(3.0), vector_attribute = rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION),
-    search_schema = rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection =
-    rt::m("Projection", &PROJECTION), dimensions = rt::m("Dimensions", &rt::LONG)
-    .min(1.0), distance_function = rt::m("DistanceFunction", &rt::ENUM)]
+    VectorIndexInfo, VECTOR_INDEX_INFO, [index_name[0] = rt::m("IndexName", &rt::STRING)
+    .min(3.0), vector_attribute[1] = rt::m("VectorAttribute",
+    &VECTOR_ATTRIBUTE_DEFINITION), search_schema[2] = rt::m("SearchSchema",
+    &SEARCH_SCHEMA).min(1.0), projection[3] = rt::m("Projection", &PROJECTION),
+    dimensions[4] = rt::m("Dimensions", &rt::LONG).min(1.0), distance_function[5] =
+    rt::m("DistanceFunction", &rt::ENUM)]
 );
 pub static VECTOR_INDEX_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexList",
@@ -136,8 +137,9 @@ pub struct VectorIndexUpdate {
     pub delete: Option<DeleteVectorIndexAction>,
 }
 rt::structure!(
-    VectorIndexUpdate, VECTOR_INDEX_UPDATE, [create = rt::m("Create",
-    &CREATE_VECTOR_INDEX_ACTION), delete = rt::m("Delete", &DELETE_VECTOR_INDEX_ACTION)]
+    VectorIndexUpdate, VECTOR_INDEX_UPDATE, [create[0] = rt::m("Create",
+    &CREATE_VECTOR_INDEX_ACTION), delete[1] = rt::m("Delete",
+    &DELETE_VECTOR_INDEX_ACTION)]
 );
 pub static VECTOR_INDEX_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexUpdateList",

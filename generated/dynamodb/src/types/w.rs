@@ -12,8 +12,9 @@ pub struct WarmThroughput {
     pub write_units_per_second: Option<i64>,
 }
 rt::structure!(
-    WarmThroughput, WARM_THROUGHPUT, [read_units_per_second = rt::m("ReadUnitsPerSecond",
-    &rt::LONG), write_units_per_second = rt::m("WriteUnitsPerSecond", &rt::LONG)]
+    WarmThroughput, WARM_THROUGHPUT, [read_units_per_second[0] =
+    rt::m("ReadUnitsPerSecond", &rt::LONG), write_units_per_second[1] =
+    rt::m("WriteUnitsPerSecond", &rt::LONG)]
 );
 rt::string_enum! {
     pub enum WitnessStatus { Creating = "CREATING", Deleting = "DELETING", Active =
@@ -28,8 +29,8 @@ pub struct WriteRequest {
     pub delete_request: Option<DeleteRequest>,
 }
 rt::structure!(
-    WriteRequest, WRITE_REQUEST, [put_request = rt::m("PutRequest", &PUT_REQUEST),
-    delete_request = rt::m("DeleteRequest", &DELETE_REQUEST)]
+    WriteRequest, WRITE_REQUEST, [put_request[0] = rt::m("PutRequest", &PUT_REQUEST),
+    delete_request[1] = rt::m("DeleteRequest", &DELETE_REQUEST)]
 );
 pub static WRITE_REQUESTS: rt::Schema = rt::Schema::list(
     "WriteRequests",

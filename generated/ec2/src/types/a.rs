@@ -12,8 +12,8 @@ pub struct AcceleratorCount {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorCount, ACCELERATOR_COUNT, [min = rt::m("Min", &rt::INTEGER).named("min"),
-    max = rt::m("Max", &rt::INTEGER).named("max")]
+    AcceleratorCount, ACCELERATOR_COUNT, [min[0] = rt::m("Min", &rt::INTEGER)
+    .named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set `Max` to `0`.
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +24,8 @@ pub struct AcceleratorCountRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorCountRequest, ACCELERATOR_COUNT_REQUEST, [min = rt::m("Min",
-    &rt::INTEGER), max = rt::m("Max", &rt::INTEGER)]
+    AcceleratorCountRequest, ACCELERATOR_COUNT_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum AcceleratorManufacturer { AmazonWebServices = "amazon-web-services", Amd =
@@ -55,8 +55,8 @@ pub struct AcceleratorTotalMemoryMiB {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorTotalMemoryMiB, ACCELERATOR_TOTAL_MEMORY_MI_B, [min = rt::m("Min",
-    &rt::INTEGER).named("min"), max = rt::m("Max", &rt::INTEGER).named("max")]
+    AcceleratorTotalMemoryMiB, ACCELERATOR_TOTAL_MEMORY_MI_B, [min[0] = rt::m("Min",
+    &rt::INTEGER).named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum amount of total accelerator memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
@@ -67,8 +67,8 @@ pub struct AcceleratorTotalMemoryMiBRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorTotalMemoryMiBRequest, ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST, [min =
-    rt::m("Min", &rt::INTEGER), max = rt::m("Max", &rt::INTEGER)]
+    AcceleratorTotalMemoryMiBRequest, ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST, [min[0] =
+    rt::m("Min", &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum AcceleratorType { Gpu = "gpu", Fpga = "fpga", Inference = "inference", Media
@@ -88,10 +88,10 @@ pub struct AcceptAddressTransferRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AcceptAddressTransferRequest, ACCEPT_ADDRESS_TRANSFER_REQUEST, [address =
-    rt::m("Address", &rt::STRING).flags(rt::REQUIRED), tag_specifications =
+    AcceptAddressTransferRequest, ACCEPT_ADDRESS_TRANSFER_REQUEST, [address[0] =
+    rt::m("Address", &rt::STRING).flags(rt::REQUIRED), tag_specifications[1] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptAddressTransferResult {
@@ -99,7 +99,7 @@ pub struct AcceptAddressTransferResult {
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
-    AcceptAddressTransferResult, ACCEPT_ADDRESS_TRANSFER_RESULT, [address_transfer =
+    AcceptAddressTransferResult, ACCEPT_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
     rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -111,9 +111,9 @@ pub struct AcceptCapacityReservationBillingOwnershipRequest {
 }
 rt::structure!(
     AcceptCapacityReservationBillingOwnershipRequest,
-    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptCapacityReservationBillingOwnershipResult {
@@ -122,7 +122,7 @@ pub struct AcceptCapacityReservationBillingOwnershipResult {
 }
 rt::structure!(
     AcceptCapacityReservationBillingOwnershipResult,
-    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_ = rt::m("Return",
+    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for accepting the quote.
@@ -137,10 +137,10 @@ pub struct AcceptReservedInstancesExchangeQuoteRequest {
 }
 rt::structure!(
     AcceptReservedInstancesExchangeQuoteRequest,
-    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), reserved_instance_ids = rt::m("ReservedInstanceIds",
+    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), reserved_instance_ids[1] = rt::m("ReservedInstanceIds",
     &RESERVED_INSTANCE_ID_SET).named("ReservedInstanceId").flags(rt::REQUIRED),
-    target_configurations = rt::m("TargetConfigurations",
+    target_configurations[2] = rt::m("TargetConfigurations",
     &TARGET_CONFIGURATION_REQUEST_SET).named("TargetConfiguration")]
 );
 /// The result of the exchange and whether it was `successful`.
@@ -151,8 +151,8 @@ pub struct AcceptReservedInstancesExchangeQuoteResult {
 }
 rt::structure!(
     AcceptReservedInstancesExchangeQuoteResult,
-    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [exchange_id = rt::m("ExchangeId",
-    &rt::STRING).named("exchangeId")]
+    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [exchange_id[0] =
+    rt::m("ExchangeId", &rt::STRING).named("exchangeId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentRequest {
@@ -163,9 +163,9 @@ pub struct AcceptTransitGatewayClientVpnAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayClientVpnAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, [transit_gateway_attachment_id
-    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentResult {
@@ -175,8 +175,9 @@ pub struct AcceptTransitGatewayClientVpnAttachmentResult {
 rt::structure!(
     AcceptTransitGatewayClientVpnAttachmentResult,
     ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
-    [transit_gateway_client_vpn_attachment = rt::m("TransitGatewayClientVpnAttachment",
-    &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT).named("transitGatewayClientVpnAttachment")]
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsRequest {
@@ -192,9 +193,9 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsRequest {
 rt::structure!(
     AcceptTransitGatewayMulticastDomainAssociationsRequest,
     ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING), transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId",
-    &rt::STRING), subnet_ids = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId",
+    &rt::STRING), subnet_ids[2] = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -204,7 +205,7 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsResult {
 }
 rt::structure!(
     AcceptTransitGatewayMulticastDomainAssociationsResult,
-    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations =
+    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
     .named("associations")]
 );
@@ -217,8 +218,8 @@ pub struct AcceptTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayPeeringAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -228,9 +229,9 @@ pub struct AcceptTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     AcceptTransitGatewayPeeringAttachmentResult,
-    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, [transit_gateway_peering_attachment
-    = rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-    .named("transitGatewayPeeringAttachment")]
+    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentRequest {
@@ -241,8 +242,8 @@ pub struct AcceptTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayVpcAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -252,7 +253,7 @@ pub struct AcceptTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     AcceptTransitGatewayVpcAttachmentResult,
-    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment =
+    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
     rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
     .named("transitGatewayVpcAttachment")]
 );
@@ -273,10 +274,10 @@ pub struct AcceptVpcEndpointConnectionsRequest {
 }
 rt::structure!(
     AcceptVpcEndpointConnectionsRequest, ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), service_id = rt::m("ServiceId",
-    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids = rt::m("VpcEndpointIds",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids[2] = rt::m("VpcEndpointIds",
     &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED),
-    transit_gateway_attachment_ids = rt::m("TransitGatewayAttachmentIds",
+    transit_gateway_attachment_ids[3] = rt::m("TransitGatewayAttachmentIds",
     &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST).named("TransitGatewayAttachmentId").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -286,7 +287,8 @@ pub struct AcceptVpcEndpointConnectionsResult {
 }
 rt::structure!(
     AcceptVpcEndpointConnectionsResult, ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT,
-    [unsuccessful = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+    [unsuccessful[0] = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET)
+    .named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionRequest {
@@ -296,8 +298,8 @@ pub struct AcceptVpcPeeringConnectionRequest {
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
-    AcceptVpcPeeringConnectionRequest, ACCEPT_VPC_PEERING_CONNECTION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id =
+    AcceptVpcPeeringConnectionRequest, ACCEPT_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
     rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
     .flags(rt::REQUIRED)]
 );
@@ -308,7 +310,7 @@ pub struct AcceptVpcPeeringConnectionResult {
 }
 rt::structure!(
     AcceptVpcPeeringConnectionResult, ACCEPT_VPC_PEERING_CONNECTION_RESULT,
-    [vpc_peering_connection = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
+    [vpc_peering_connection[0] = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
     .named("vpcPeeringConnection")]
 );
 /// Describes a finding for a Network Access Scope.
@@ -325,12 +327,12 @@ pub struct AccessScopeAnalysisFinding {
 }
 rt::structure!(
     AccessScopeAnalysisFinding, ACCESS_SCOPE_ANALYSIS_FINDING,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-    .named("networkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id =
+    .named("networkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id[1] =
     rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-    .named("networkInsightsAccessScopeId"), finding_id = rt::m("FindingId", &rt::STRING)
-    .named("findingId"), finding_components = rt::m("FindingComponents",
+    .named("networkInsightsAccessScopeId"), finding_id[2] = rt::m("FindingId",
+    &rt::STRING).named("findingId"), finding_components[3] = rt::m("FindingComponents",
     &PATH_COMPONENT_LIST).named("findingComponentSet")]
 );
 pub static ACCESS_SCOPE_ANALYSIS_FINDING_LIST: rt::Schema = rt::Schema::list(
@@ -348,9 +350,9 @@ pub struct AccessScopePath {
     pub through_resources: Option<Vec<ThroughResourcesStatement>>,
 }
 rt::structure!(
-    AccessScopePath, ACCESS_SCOPE_PATH, [source = rt::m("Source", &PATH_STATEMENT)
-    .named("source"), destination = rt::m("Destination", &PATH_STATEMENT)
-    .named("destination"), through_resources = rt::m("ThroughResources",
+    AccessScopePath, ACCESS_SCOPE_PATH, [source[0] = rt::m("Source", &PATH_STATEMENT)
+    .named("source"), destination[1] = rt::m("Destination", &PATH_STATEMENT)
+    .named("destination"), through_resources[2] = rt::m("ThroughResources",
     &THROUGH_RESOURCES_STATEMENT_LIST).named("throughResourceSet")]
 );
 pub static ACCESS_SCOPE_PATH_LIST: rt::Schema = rt::Schema::list(
@@ -372,9 +374,9 @@ pub struct AccessScopePathRequest {
     pub through_resources: Option<Vec<ThroughResourcesStatementRequest>>,
 }
 rt::structure!(
-    AccessScopePathRequest, ACCESS_SCOPE_PATH_REQUEST, [source = rt::m("Source",
-    &PATH_STATEMENT_REQUEST), destination = rt::m("Destination",
-    &PATH_STATEMENT_REQUEST), through_resources = rt::m("ThroughResources",
+    AccessScopePathRequest, ACCESS_SCOPE_PATH_REQUEST, [source[0] = rt::m("Source",
+    &PATH_STATEMENT_REQUEST), destination[1] = rt::m("Destination",
+    &PATH_STATEMENT_REQUEST), through_resources[2] = rt::m("ThroughResources",
     &THROUGH_RESOURCES_STATEMENT_REQUEST_LIST).named("ThroughResource")]
 );
 /// Describes an account attribute.
@@ -386,8 +388,8 @@ pub struct AccountAttribute {
     pub attribute_values: Option<Vec<AccountAttributeValue>>,
 }
 rt::structure!(
-    AccountAttribute, ACCOUNT_ATTRIBUTE, [attribute_name = rt::m("AttributeName",
-    &rt::STRING).named("attributeName"), attribute_values = rt::m("AttributeValues",
+    AccountAttribute, ACCOUNT_ATTRIBUTE, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).named("attributeName"), attribute_values[1] = rt::m("AttributeValues",
     &ACCOUNT_ATTRIBUTE_VALUE_LIST).named("attributeValueSet")]
 );
 pub static ACCOUNT_ATTRIBUTE_LIST: rt::Schema = rt::Schema::list(
@@ -409,7 +411,7 @@ pub struct AccountAttributeValue {
     pub attribute_value: Option<String>,
 }
 rt::structure!(
-    AccountAttributeValue, ACCOUNT_ATTRIBUTE_VALUE, [attribute_value =
+    AccountAttributeValue, ACCOUNT_ATTRIBUTE_VALUE, [attribute_value[0] =
     rt::m("AttributeValue", &rt::STRING).named("attributeValue")]
 );
 pub static ACCOUNT_ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
@@ -433,12 +435,12 @@ pub struct AccountVpcEncryptionControl {
     pub last_update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccountVpcEncryptionControl, ACCOUNT_VPC_ENCRYPTION_CONTROL, [state = rt::m("State",
-    &rt::ENUM).named("state"), mode = rt::m("Mode", &rt::ENUM).named("mode"), exclusions
-    = rt::m("Exclusions", &ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS)
-    .named("exclusions"), managed_by = rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    last_update_timestamp = rt::m("LastUpdateTimestamp", &rt::TIMESTAMP)
-    .named("lastUpdateTimestamp")]
+    AccountVpcEncryptionControl, ACCOUNT_VPC_ENCRYPTION_CONTROL, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), mode[1] = rt::m("Mode", &rt::ENUM)
+    .named("mode"), exclusions[2] = rt::m("Exclusions",
+    &ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS).named("exclusions"), managed_by[3] =
+    rt::m("ManagedBy", &rt::ENUM).named("managedBy"), last_update_timestamp[4] =
+    rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp")]
 );
 /// Describes the exclusion configurations for the various resource types in the account-level VPC Encryption Control configuration.
 ///
@@ -468,17 +470,17 @@ pub struct AccountVpcEncryptionControlExclusions {
 }
 rt::structure!(
     AccountVpcEncryptionControlExclusions, ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS,
-    [internet_gateway = rt::m("InternetGateway", &rt::ENUM).named("internetGateway"),
-    egress_only_internet_gateway = rt::m("EgressOnlyInternetGateway", &rt::ENUM)
-    .named("egressOnlyInternetGateway"), nat_gateway = rt::m("NatGateway", &rt::ENUM)
-    .named("natGateway"), virtual_private_gateway = rt::m("VirtualPrivateGateway",
-    &rt::ENUM).named("virtualPrivateGateway"), vpc_peering = rt::m("VpcPeering",
-    &rt::ENUM).named("vpcPeering"), lambda = rt::m("Lambda", &rt::ENUM).named("lambda"),
-    vpc_lattice = rt::m("VpcLattice", &rt::ENUM).named("vpcLattice"), elastic_file_system
-    = rt::m("ElasticFileSystem", &rt::ENUM).named("elasticFileSystem"),
-    global_accelerator = rt::m("GlobalAccelerator", &rt::ENUM)
-    .named("globalAccelerator"), api_gateway_v2 = rt::m("ApiGatewayV2", &rt::ENUM)
-    .named("apiGatewayV2")]
+    [internet_gateway[0] = rt::m("InternetGateway", &rt::ENUM).named("internetGateway"),
+    egress_only_internet_gateway[1] = rt::m("EgressOnlyInternetGateway", &rt::ENUM)
+    .named("egressOnlyInternetGateway"), nat_gateway[2] = rt::m("NatGateway", &rt::ENUM)
+    .named("natGateway"), virtual_private_gateway[3] = rt::m("VirtualPrivateGateway",
+    &rt::ENUM).named("virtualPrivateGateway"), vpc_peering[4] = rt::m("VpcPeering",
+    &rt::ENUM).named("vpcPeering"), lambda[5] = rt::m("Lambda", &rt::ENUM)
+    .named("lambda"), vpc_lattice[6] = rt::m("VpcLattice", &rt::ENUM)
+    .named("vpcLattice"), elastic_file_system[7] = rt::m("ElasticFileSystem", &rt::ENUM)
+    .named("elasticFileSystem"), global_accelerator[8] = rt::m("GlobalAccelerator",
+    &rt::ENUM).named("globalAccelerator"), api_gateway_v2[9] = rt::m("ApiGatewayV2",
+    &rt::ENUM).named("apiGatewayV2")]
 );
 rt::string_enum! {
     pub enum AccountVpcEncryptionControlMode { Unmanaged = "unmanaged", AttemptMonitor =
@@ -507,10 +509,10 @@ pub struct ActiveInstance {
     pub instance_health: Option<InstanceHealthStatus>,
 }
 rt::structure!(
-    ActiveInstance, ACTIVE_INSTANCE, [instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), spot_instance_request_id = rt::m("SpotInstanceRequestId",
-    &rt::STRING).named("spotInstanceRequestId"), instance_health =
+    ActiveInstance, ACTIVE_INSTANCE, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), spot_instance_request_id[2] = rt::m("SpotInstanceRequestId",
+    &rt::STRING).named("spotInstanceRequestId"), instance_health[3] =
     rt::m("InstanceHealth", &rt::ENUM).named("instanceHealth")]
 );
 pub static ACTIVE_INSTANCE_SET: rt::Schema = rt::Schema::list(
@@ -527,8 +529,8 @@ pub struct ActiveVpnTunnelAdditionalKeyExchange {
 }
 rt::structure!(
     ActiveVpnTunnelAdditionalKeyExchange, ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE,
-    [additional_key_exchange_round = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
-    .named("additionalKeyExchangeRound"), key_exchange_method =
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .named("additionalKeyExchangeRound"), key_exchange_method[1] =
     rt::m("KeyExchangeMethod", &rt::INTEGER).named("keyExchangeMethod")]
 );
 /// Contains information about the current security configuration of an active VPN tunnel.
@@ -562,22 +564,23 @@ pub struct ActiveVpnTunnelStatus {
     >,
 }
 rt::structure!(
-    ActiveVpnTunnelStatus, ACTIVE_VPN_TUNNEL_STATUS, [phase1_encryption_algorithm =
+    ActiveVpnTunnelStatus, ACTIVE_VPN_TUNNEL_STATUS, [phase1_encryption_algorithm[0] =
     rt::m("Phase1EncryptionAlgorithm", &rt::STRING).named("phase1EncryptionAlgorithm"),
-    phase2_encryption_algorithm = rt::m("Phase2EncryptionAlgorithm", &rt::STRING)
-    .named("phase2EncryptionAlgorithm"), phase1_integrity_algorithm =
+    phase2_encryption_algorithm[1] = rt::m("Phase2EncryptionAlgorithm", &rt::STRING)
+    .named("phase2EncryptionAlgorithm"), phase1_integrity_algorithm[2] =
     rt::m("Phase1IntegrityAlgorithm", &rt::STRING).named("phase1IntegrityAlgorithm"),
-    phase2_integrity_algorithm = rt::m("Phase2IntegrityAlgorithm", &rt::STRING)
-    .named("phase2IntegrityAlgorithm"), phase1_dh_group = rt::m("Phase1DHGroup",
-    &rt::INTEGER).named("phase1DHGroup"), phase2_dh_group = rt::m("Phase2DHGroup",
-    &rt::INTEGER).named("phase2DHGroup"), ike_version = rt::m("IkeVersion", &rt::STRING)
-    .named("ikeVersion"), provisioning_status = rt::m("ProvisioningStatus", &rt::ENUM)
-    .named("provisioningStatus"), provisioning_status_reason =
-    rt::m("ProvisioningStatusReason", &rt::STRING).named("provisioningStatusReason"),
-    phase1_additional_key_exchanges = rt::m("Phase1AdditionalKeyExchanges",
-    &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST).named("phase1AdditionalKeyExchangeSet"),
-    phase2_additional_key_exchanges = rt::m("Phase2AdditionalKeyExchanges",
-    &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST).named("phase2AdditionalKeyExchangeSet")]
+    phase2_integrity_algorithm[3] = rt::m("Phase2IntegrityAlgorithm", &rt::STRING)
+    .named("phase2IntegrityAlgorithm"), phase1_dh_group[4] = rt::m("Phase1DHGroup",
+    &rt::INTEGER).named("phase1DHGroup"), phase2_dh_group[5] = rt::m("Phase2DHGroup",
+    &rt::INTEGER).named("phase2DHGroup"), ike_version[6] = rt::m("IkeVersion",
+    &rt::STRING).named("ikeVersion"), provisioning_status[7] =
+    rt::m("ProvisioningStatus", &rt::ENUM).named("provisioningStatus"),
+    provisioning_status_reason[8] = rt::m("ProvisioningStatusReason", &rt::STRING)
+    .named("provisioningStatusReason"), phase1_additional_key_exchanges[9] =
+    rt::m("Phase1AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
+    .named("phase1AdditionalKeyExchangeSet"), phase2_additional_key_exchanges[10] =
+    rt::m("Phase2AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
+    .named("phase2AdditionalKeyExchangeSet")]
 );
 rt::string_enum! {
     pub enum ActivityStatus { Error = "error", PendingFulfillment =
@@ -593,8 +596,8 @@ pub struct AddIpamOperatingRegion {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    AddIpamOperatingRegion, ADD_IPAM_OPERATING_REGION, [region_name = rt::m("RegionName",
-    &rt::STRING)]
+    AddIpamOperatingRegion, ADD_IPAM_OPERATING_REGION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING)]
 );
 pub static ADD_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "AddIpamOperatingRegionSet",
@@ -618,7 +621,7 @@ pub struct AddIpamOrganizationalUnitExclusion {
 }
 rt::structure!(
     AddIpamOrganizationalUnitExclusion, ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
-    [organizations_entity_path = rt::m("OrganizationsEntityPath", &rt::STRING)]
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)]
 );
 pub static ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
     "AddIpamOrganizationalUnitExclusionSet",
@@ -639,8 +642,8 @@ pub struct AddPrefixListEntry {
     pub description: Option<String>,
 }
 rt::structure!(
-    AddPrefixListEntry, ADD_PREFIX_LIST_ENTRY, [cidr = rt::m("Cidr", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)]
+    AddPrefixListEntry, ADD_PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING)]
 );
 /// Describes a principal.
 #[derive(Clone, Default, PartialEq)]
@@ -657,12 +660,12 @@ pub struct AddedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
-    AddedPrincipal, ADDED_PRINCIPAL, [principal_type = rt::m("PrincipalType", &rt::ENUM)
-    .named("principalType"), principal = rt::m("Principal", &rt::STRING)
-    .named("principal"), service_permission_id = rt::m("ServicePermissionId",
-    &rt::STRING).named("servicePermissionId"), service_id = rt::m("ServiceId",
-    &rt::STRING).named("serviceId"), permission_type = rt::m("PermissionType", &rt::ENUM)
-    .named("permissionType")]
+    AddedPrincipal, ADDED_PRINCIPAL, [principal_type[0] = rt::m("PrincipalType",
+    &rt::ENUM).named("principalType"), principal[1] = rt::m("Principal", &rt::STRING)
+    .named("principal"), service_permission_id[2] = rt::m("ServicePermissionId",
+    &rt::STRING).named("servicePermissionId"), service_id[3] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), permission_type[4] = rt::m("PermissionType",
+    &rt::ENUM).named("permissionType")]
 );
 pub static ADDED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
     "AddedPrincipalSet",
@@ -689,16 +692,17 @@ pub struct AdditionalDetail {
     pub load_balancers: Option<Vec<AnalysisComponent>>,
 }
 rt::structure!(
-    AdditionalDetail, ADDITIONAL_DETAIL, [additional_detail_type =
-    rt::m("AdditionalDetailType", &rt::STRING).named("additionalDetailType"), component =
-    rt::m("Component", &ANALYSIS_COMPONENT).named("component"), vpc_endpoint_service =
-    rt::m("VpcEndpointService", &ANALYSIS_COMPONENT).named("vpcEndpointService"),
-    rule_options = rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet"),
-    rule_group_type_pairs = rt::m("RuleGroupTypePairs", &RULE_GROUP_TYPE_PAIR_LIST)
-    .named("ruleGroupTypePairSet"), rule_group_rule_options_pairs =
+    AdditionalDetail, ADDITIONAL_DETAIL, [additional_detail_type[0] =
+    rt::m("AdditionalDetailType", &rt::STRING).named("additionalDetailType"),
+    component[1] = rt::m("Component", &ANALYSIS_COMPONENT).named("component"),
+    vpc_endpoint_service[2] = rt::m("VpcEndpointService", &ANALYSIS_COMPONENT)
+    .named("vpcEndpointService"), rule_options[3] = rt::m("RuleOptions",
+    &RULE_OPTION_LIST).named("ruleOptionSet"), rule_group_type_pairs[4] =
+    rt::m("RuleGroupTypePairs", &RULE_GROUP_TYPE_PAIR_LIST)
+    .named("ruleGroupTypePairSet"), rule_group_rule_options_pairs[5] =
     rt::m("RuleGroupRuleOptionsPairs", &RULE_GROUP_RULE_OPTIONS_PAIR_LIST)
-    .named("ruleGroupRuleOptionsPairSet"), service_name = rt::m("ServiceName",
-    &rt::STRING).named("serviceName"), load_balancers = rt::m("LoadBalancers",
+    .named("ruleGroupRuleOptionsPairSet"), service_name[6] = rt::m("ServiceName",
+    &rt::STRING).named("serviceName"), load_balancers[7] = rt::m("LoadBalancers",
     &ANALYSIS_COMPONENT_LIST).named("loadBalancerSet")]
 );
 pub static ADDITIONAL_DETAIL_LIST: rt::Schema = rt::Schema::list(
@@ -717,7 +721,7 @@ pub struct AdditionalKeyExchangeMethodsListValue {
 }
 rt::structure!(
     AdditionalKeyExchangeMethodsListValue, ADDITIONAL_KEY_EXCHANGE_METHODS_LIST_VALUE,
-    [value = rt::m("Value", &rt::INTEGER).named("value")]
+    [value[0] = rt::m("Value", &rt::INTEGER).named("value")]
 );
 pub static ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "AdditionalKeyExchangeMethodsRequestList",
@@ -731,7 +735,7 @@ pub struct AdditionalKeyExchangeMethodsRequestListValue {
 }
 rt::structure!(
     AdditionalKeyExchangeMethodsRequestListValue,
-    ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE, [value = rt::m("Value",
+    ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
     &rt::INTEGER)]
 );
 rt::string_enum! {
@@ -785,24 +789,24 @@ pub struct Address {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    Address, ADDRESS, [allocation_id = rt::m("AllocationId", &rt::STRING)
-    .named("allocationId"), association_id = rt::m("AssociationId", &rt::STRING)
-    .named("associationId"), domain = rt::m("Domain", &rt::ENUM).named("domain"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), network_interface_owner_id =
+    Address, ADDRESS, [allocation_id[0] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), association_id[1] = rt::m("AssociationId", &rt::STRING)
+    .named("associationId"), domain[2] = rt::m("Domain", &rt::ENUM).named("domain"),
+    network_interface_id[3] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), network_interface_owner_id[4] =
     rt::m("NetworkInterfaceOwnerId", &rt::STRING).named("networkInterfaceOwnerId"),
-    private_ip_address = rt::m("PrivateIpAddress", &rt::STRING)
-    .named("privateIpAddress"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    public_ipv4_pool = rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)
-    .named("networkBorderGroup"), customer_owned_ip = rt::m("CustomerOwnedIp",
-    &rt::STRING).named("customerOwnedIp"), customer_owned_ipv4_pool =
+    private_ip_address[5] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    public_ipv4_pool[7] = rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
+    network_border_group[8] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), customer_owned_ip[9] = rt::m("CustomerOwnedIp",
+    &rt::STRING).named("customerOwnedIp"), customer_owned_ipv4_pool[10] =
     rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
-    carrier_ip = rt::m("CarrierIp", &rt::STRING).named("carrierIp"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId"), service_managed =
-    rt::m("ServiceManaged", &rt::ENUM).named("serviceManaged"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), public_ip = rt::m("PublicIp",
-    &rt::STRING).named("publicIp")]
+    carrier_ip[11] = rt::m("CarrierIp", &rt::STRING).named("carrierIp"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), service_managed[13] =
+    rt::m("ServiceManaged", &rt::ENUM).named("serviceManaged"), instance_id[14] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), public_ip[15] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp")]
 );
 /// The attributes associated with an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
@@ -817,11 +821,11 @@ pub struct AddressAttribute {
     pub ptr_record_update: Option<PtrUpdateStatus>,
 }
 rt::structure!(
-    AddressAttribute, ADDRESS_ATTRIBUTE, [public_ip = rt::m("PublicIp", &rt::STRING)
-    .named("publicIp"), allocation_id = rt::m("AllocationId", &rt::STRING)
-    .named("allocationId"), ptr_record = rt::m("PtrRecord", &rt::STRING)
-    .named("ptrRecord"), ptr_record_update = rt::m("PtrRecordUpdate", &PTR_UPDATE_STATUS)
-    .named("ptrRecordUpdate")]
+    AddressAttribute, ADDRESS_ATTRIBUTE, [public_ip[0] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp"), allocation_id[1] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), ptr_record[2] = rt::m("PtrRecord", &rt::STRING)
+    .named("ptrRecord"), ptr_record_update[3] = rt::m("PtrRecordUpdate",
+    &PTR_UPDATE_STATUS).named("ptrRecordUpdate")]
 );
 rt::string_enum! {
     pub enum AddressAttributeName { DomainName = "domain-name" }
@@ -854,14 +858,14 @@ pub struct AddressTransfer {
     pub address_transfer_status: Option<AddressTransferStatus>,
 }
 rt::structure!(
-    AddressTransfer, ADDRESS_TRANSFER, [public_ip = rt::m("PublicIp", &rt::STRING)
-    .named("publicIp"), allocation_id = rt::m("AllocationId", &rt::STRING)
-    .named("allocationId"), transfer_account_id = rt::m("TransferAccountId", &rt::STRING)
-    .named("transferAccountId"), transfer_offer_expiration_timestamp =
+    AddressTransfer, ADDRESS_TRANSFER, [public_ip[0] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp"), allocation_id[1] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), transfer_account_id[2] = rt::m("TransferAccountId",
+    &rt::STRING).named("transferAccountId"), transfer_offer_expiration_timestamp[3] =
     rt::m("TransferOfferExpirationTimestamp", &rt::TIMESTAMP)
-    .named("transferOfferExpirationTimestamp"), transfer_offer_accepted_timestamp =
+    .named("transferOfferExpirationTimestamp"), transfer_offer_accepted_timestamp[4] =
     rt::m("TransferOfferAcceptedTimestamp", &rt::TIMESTAMP)
-    .named("transferOfferAcceptedTimestamp"), address_transfer_status =
+    .named("transferOfferAcceptedTimestamp"), address_transfer_status[5] =
     rt::m("AddressTransferStatus", &rt::ENUM).named("addressTransferStatus")]
 );
 pub static ADDRESS_TRANSFER_LIST: rt::Schema = rt::Schema::list(
@@ -892,9 +896,9 @@ pub struct AdvertiseByoipCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    AdvertiseByoipCidrRequest, ADVERTISE_BYOIP_CIDR_REQUEST, [cidr = rt::m("Cidr",
-    &rt::STRING).flags(rt::REQUIRED), asn = rt::m("Asn", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), network_border_group = rt::m("NetworkBorderGroup",
+    AdvertiseByoipCidrRequest, ADVERTISE_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), asn[1] = rt::m("Asn", &rt::STRING), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN), network_border_group[3] = rt::m("NetworkBorderGroup",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -903,7 +907,7 @@ pub struct AdvertiseByoipCidrResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    AdvertiseByoipCidrResult, ADVERTISE_BYOIP_CIDR_RESULT, [byoip_cidr =
+    AdvertiseByoipCidrResult, ADVERTISE_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
     rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 rt::string_enum! {
@@ -932,13 +936,13 @@ pub struct AllocateAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AllocateAddressRequest, ALLOCATE_ADDRESS_REQUEST, [domain = rt::m("Domain",
-    &rt::ENUM), address = rt::m("Address", &rt::STRING), public_ipv4_pool =
-    rt::m("PublicIpv4Pool", &rt::STRING), network_border_group =
-    rt::m("NetworkBorderGroup", &rt::STRING), customer_owned_ipv4_pool =
-    rt::m("CustomerOwnedIpv4Pool", &rt::STRING), tag_specifications =
+    AllocateAddressRequest, ALLOCATE_ADDRESS_REQUEST, [domain[0] = rt::m("Domain",
+    &rt::ENUM), address[1] = rt::m("Address", &rt::STRING), public_ipv4_pool[2] =
+    rt::m("PublicIpv4Pool", &rt::STRING), network_border_group[3] =
+    rt::m("NetworkBorderGroup", &rt::STRING), customer_owned_ipv4_pool[4] =
+    rt::m("CustomerOwnedIpv4Pool", &rt::STRING), tag_specifications[5] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ipam_pool_id = rt::m("IpamPoolId", &rt::STRING), dry_run = rt::m("DryRun",
+    ipam_pool_id[6] = rt::m("IpamPoolId", &rt::STRING), dry_run[7] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -961,15 +965,15 @@ pub struct AllocateAddressResult {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    AllocateAddressResult, ALLOCATE_ADDRESS_RESULT, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).named("allocationId"), public_ipv4_pool =
-    rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"), network_border_group =
-    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), domain =
-    rt::m("Domain", &rt::ENUM).named("domain"), customer_owned_ip =
+    AllocateAddressResult, ALLOCATE_ADDRESS_RESULT, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), public_ipv4_pool[1] =
+    rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"), network_border_group[2]
+    = rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), domain[3] =
+    rt::m("Domain", &rt::ENUM).named("domain"), customer_owned_ip[4] =
     rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
-    customer_owned_ipv4_pool = rt::m("CustomerOwnedIpv4Pool", &rt::STRING)
-    .named("customerOwnedIpv4Pool"), carrier_ip = rt::m("CarrierIp", &rt::STRING)
-    .named("carrierIp"), public_ip = rt::m("PublicIp", &rt::STRING).named("publicIp")]
+    customer_owned_ipv4_pool[5] = rt::m("CustomerOwnedIpv4Pool", &rt::STRING)
+    .named("customerOwnedIpv4Pool"), carrier_ip[6] = rt::m("CarrierIp", &rt::STRING)
+    .named("carrierIp"), public_ip[7] = rt::m("PublicIp", &rt::STRING).named("publicIp")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateHostsRequest {
@@ -1014,17 +1018,18 @@ pub struct AllocateHostsRequest {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    AllocateHostsRequest, ALLOCATE_HOSTS_REQUEST, [instance_family =
-    rt::m("InstanceFamily", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), host_recovery =
-    rt::m("HostRecovery", &rt::ENUM), outpost_arn = rt::m("OutpostArn", &rt::STRING),
-    host_maintenance = rt::m("HostMaintenance", &rt::ENUM), asset_ids = rt::m("AssetIds",
-    &ASSET_ID_LIST).named("AssetId"), availability_zone_id = rt::m("AvailabilityZoneId",
-    &rt::STRING), cpu_options = rt::m("CpuOptions", &HOST_CPU_OPTIONS_REQUEST),
-    auto_placement = rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"),
-    client_token = rt::m("ClientToken", &rt::STRING).named("clientToken"), instance_type
-    = rt::m("InstanceType", &rt::STRING).named("instanceType"), quantity =
-    rt::m("Quantity", &rt::INTEGER).named("quantity"), availability_zone =
+    AllocateHostsRequest, ALLOCATE_HOSTS_REQUEST, [instance_family[0] =
+    rt::m("InstanceFamily", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    host_recovery[2] = rt::m("HostRecovery", &rt::ENUM), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING), host_maintenance[4] = rt::m("HostMaintenance",
+    &rt::ENUM), asset_ids[5] = rt::m("AssetIds", &ASSET_ID_LIST).named("AssetId"),
+    availability_zone_id[6] = rt::m("AvailabilityZoneId", &rt::STRING), cpu_options[7] =
+    rt::m("CpuOptions", &HOST_CPU_OPTIONS_REQUEST), auto_placement[8] =
+    rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"), client_token[9] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), instance_type[10] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), quantity[11] =
+    rt::m("Quantity", &rt::INTEGER).named("quantity"), availability_zone[12] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 /// Contains the output of AllocateHosts.
@@ -1034,7 +1039,7 @@ pub struct AllocateHostsResult {
     pub host_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    AllocateHostsResult, ALLOCATE_HOSTS_RESULT, [host_ids = rt::m("HostIds",
+    AllocateHostsResult, ALLOCATE_HOSTS_RESULT, [host_ids[0] = rt::m("HostIds",
     &RESPONSE_HOST_ID_LIST).named("hostIdSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1073,16 +1078,17 @@ pub struct AllocateIpamPoolCidrRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    AllocateIpamPoolCidrRequest, ALLOCATE_IPAM_POOL_CIDR_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), cidr = rt::m("Cidr", &rt::STRING), netmask_length =
-    rt::m("NetmaskLength", &rt::INTEGER), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description = rt::m("Description",
-    &rt::STRING), preview_next_cidr = rt::m("PreviewNextCidr", &rt::BOOLEAN),
-    allowed_cidrs = rt::m("AllowedCidrs", &IPAM_POOL_ALLOCATION_ALLOWED_CIDRS)
-    .named("AllowedCidr"), disallowed_cidrs = rt::m("DisallowedCidrs",
-    &IPAM_POOL_ALLOCATION_DISALLOWED_CIDRS).named("DisallowedCidr"), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    AllocateIpamPoolCidrRequest, ALLOCATE_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING), netmask_length[3] =
+    rt::m("NetmaskLength", &rt::INTEGER), client_token[4] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description[5] = rt::m("Description",
+    &rt::STRING), preview_next_cidr[6] = rt::m("PreviewNextCidr", &rt::BOOLEAN),
+    allowed_cidrs[7] = rt::m("AllowedCidrs", &IPAM_POOL_ALLOCATION_ALLOWED_CIDRS)
+    .named("AllowedCidr"), disallowed_cidrs[8] = rt::m("DisallowedCidrs",
+    &IPAM_POOL_ALLOCATION_DISALLOWED_CIDRS).named("DisallowedCidr"),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateIpamPoolCidrResult {
@@ -1090,8 +1096,8 @@ pub struct AllocateIpamPoolCidrResult {
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
 }
 rt::structure!(
-    AllocateIpamPoolCidrResult, ALLOCATE_IPAM_POOL_CIDR_RESULT, [ipam_pool_allocation =
-    rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION).named("ipamPoolAllocation")]
+    AllocateIpamPoolCidrResult, ALLOCATE_IPAM_POOL_CIDR_RESULT, [ipam_pool_allocation[0]
+    = rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION).named("ipamPoolAllocation")]
 );
 pub static ALLOCATION_ID_LIST: rt::Schema = rt::Schema::list(
     "AllocationIdList",
@@ -1144,12 +1150,12 @@ pub struct AllowedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
-    AllowedPrincipal, ALLOWED_PRINCIPAL, [principal_type = rt::m("PrincipalType",
-    &rt::ENUM).named("principalType"), principal = rt::m("Principal", &rt::STRING)
-    .named("principal"), service_permission_id = rt::m("ServicePermissionId",
-    &rt::STRING).named("servicePermissionId"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), service_id = rt::m("ServiceId", &rt::STRING).named("serviceId"),
-    permission_type = rt::m("PermissionType", &rt::ENUM).named("permissionType")]
+    AllowedPrincipal, ALLOWED_PRINCIPAL, [principal_type[0] = rt::m("PrincipalType",
+    &rt::ENUM).named("principalType"), principal[1] = rt::m("Principal", &rt::STRING)
+    .named("principal"), service_permission_id[2] = rt::m("ServicePermissionId",
+    &rt::STRING).named("servicePermissionId"), tags[3] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), service_id[4] = rt::m("ServiceId", &rt::STRING).named("serviceId"),
+    permission_type[5] = rt::m("PermissionType", &rt::ENUM).named("permissionType")]
 );
 pub static ALLOWED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
     "AllowedPrincipalSet",
@@ -1167,9 +1173,9 @@ pub struct AlternatePathHint {
     pub component_arn: Option<String>,
 }
 rt::structure!(
-    AlternatePathHint, ALTERNATE_PATH_HINT, [component_id = rt::m("ComponentId",
-    &rt::STRING).named("componentId"), component_arn = rt::m("ComponentArn", &rt::STRING)
-    .named("componentArn")]
+    AlternatePathHint, ALTERNATE_PATH_HINT, [component_id[0] = rt::m("ComponentId",
+    &rt::STRING).named("componentId"), component_arn[1] = rt::m("ComponentArn",
+    &rt::STRING).named("componentArn")]
 );
 pub static ALTERNATE_PATH_HINT_LIST: rt::Schema = rt::Schema::list(
     "AlternatePathHintList",
@@ -1198,12 +1204,12 @@ pub struct AnalysisAclRule {
     pub rule_number: Option<i32>,
 }
 rt::structure!(
-    AnalysisAclRule, ANALYSIS_ACL_RULE, [cidr = rt::m("Cidr", &rt::STRING).named("cidr"),
-    egress = rt::m("Egress", &rt::BOOLEAN).named("egress"), port_range =
-    rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol = rt::m("Protocol",
-    &rt::STRING).named("protocol"), rule_action = rt::m("RuleAction", &rt::STRING)
-    .named("ruleAction"), rule_number = rt::m("RuleNumber", &rt::INTEGER)
-    .named("ruleNumber")]
+    AnalysisAclRule, ANALYSIS_ACL_RULE, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), egress[1] = rt::m("Egress", &rt::BOOLEAN).named("egress"),
+    port_range[2] = rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol[3] =
+    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[4] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), rule_number[5] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")]
 );
 /// Describes a path component.
 #[derive(Clone, Default, PartialEq)]
@@ -1216,8 +1222,8 @@ pub struct AnalysisComponent {
     pub name: Option<String>,
 }
 rt::structure!(
-    AnalysisComponent, ANALYSIS_COMPONENT, [id = rt::m("Id", &rt::STRING).named("id"),
-    arn = rt::m("Arn", &rt::STRING).named("arn"), name = rt::m("Name", &rt::STRING)
+    AnalysisComponent, ANALYSIS_COMPONENT, [id[0] = rt::m("Id", &rt::STRING).named("id"),
+    arn[1] = rt::m("Arn", &rt::STRING).named("arn"), name[2] = rt::m("Name", &rt::STRING)
     .named("name")]
 );
 pub static ANALYSIS_COMPONENT_LIST: rt::Schema = rt::Schema::list(
@@ -1233,9 +1239,10 @@ pub struct AnalysisLoadBalancerListener {
     pub instance_port: Option<i32>,
 }
 rt::structure!(
-    AnalysisLoadBalancerListener, ANALYSIS_LOAD_BALANCER_LISTENER, [load_balancer_port =
-    rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort").min(0.0),
-    instance_port = rt::m("InstancePort", &rt::INTEGER).named("instancePort").min(0.0)]
+    AnalysisLoadBalancerListener, ANALYSIS_LOAD_BALANCER_LISTENER, [load_balancer_port[0]
+    = rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort").min(0.0),
+    instance_port[1] = rt::m("InstancePort", &rt::INTEGER).named("instancePort")
+    .min(0.0)]
 );
 /// Describes a load balancer target.
 #[derive(Clone, Default, PartialEq)]
@@ -1252,12 +1259,12 @@ pub struct AnalysisLoadBalancerTarget {
     pub port: Option<i32>,
 }
 rt::structure!(
-    AnalysisLoadBalancerTarget, ANALYSIS_LOAD_BALANCER_TARGET, [address =
-    rt::m("Address", &rt::STRING).named("address").min(0.0), availability_zone =
+    AnalysisLoadBalancerTarget, ANALYSIS_LOAD_BALANCER_TARGET, [address[0] =
+    rt::m("Address", &rt::STRING).named("address").min(0.0), availability_zone[1] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), instance = rt::m("Instance", &ANALYSIS_COMPONENT)
-    .named("instance"), port = rt::m("Port", &rt::INTEGER).named("port").min(0.0)]
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance[3] = rt::m("Instance", &ANALYSIS_COMPONENT)
+    .named("instance"), port[4] = rt::m("Port", &rt::INTEGER).named("port").min(0.0)]
 );
 /// Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path.
 #[derive(Clone, Default, PartialEq)]
@@ -1274,12 +1281,12 @@ pub struct AnalysisPacketHeader {
     pub source_port_ranges: Option<Vec<PortRange>>,
 }
 rt::structure!(
-    AnalysisPacketHeader, ANALYSIS_PACKET_HEADER, [destination_addresses =
+    AnalysisPacketHeader, ANALYSIS_PACKET_HEADER, [destination_addresses[0] =
     rt::m("DestinationAddresses", &IP_ADDRESS_LIST).named("destinationAddressSet"),
-    destination_port_ranges = rt::m("DestinationPortRanges", &PORT_RANGE_LIST)
-    .named("destinationPortRangeSet"), protocol = rt::m("Protocol", &rt::STRING)
-    .named("protocol"), source_addresses = rt::m("SourceAddresses", &IP_ADDRESS_LIST)
-    .named("sourceAddressSet"), source_port_ranges = rt::m("SourcePortRanges",
+    destination_port_ranges[1] = rt::m("DestinationPortRanges", &PORT_RANGE_LIST)
+    .named("destinationPortRangeSet"), protocol[2] = rt::m("Protocol", &rt::STRING)
+    .named("protocol"), source_addresses[3] = rt::m("SourceAddresses", &IP_ADDRESS_LIST)
+    .named("sourceAddressSet"), source_port_ranges[4] = rt::m("SourcePortRanges",
     &PORT_RANGE_LIST).named("sourcePortRangeSet")]
 );
 /// Describes a route table route.
@@ -1322,23 +1329,24 @@ pub struct AnalysisRouteTableRoute {
     pub local_gateway_id: Option<String>,
 }
 rt::structure!(
-    AnalysisRouteTableRoute, ANALYSIS_ROUTE_TABLE_ROUTE, [destination_cidr =
+    AnalysisRouteTableRoute, ANALYSIS_ROUTE_TABLE_ROUTE, [destination_cidr[0] =
     rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-    destination_prefix_list_id = rt::m("DestinationPrefixListId", &rt::STRING)
-    .named("destinationPrefixListId"), egress_only_internet_gateway_id =
+    destination_prefix_list_id[1] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId"), egress_only_internet_gateway_id[2] =
     rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-    .named("egressOnlyInternetGatewayId"), gateway_id = rt::m("GatewayId", &rt::STRING)
-    .named("gatewayId"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), nat_gateway_id = rt::m("NatGatewayId", &rt::STRING)
-    .named("natGatewayId"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId"), origin = rt::m("Origin", &rt::STRING)
-    .named("origin"), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
-    .named("transitGatewayId"), vpc_peering_connection_id =
-    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"), state =
-    rt::m("State", &rt::STRING).named("state"), carrier_gateway_id =
-    rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"), core_network_arn =
-    rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn").min(1.0),
-    local_gateway_id = rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId")]
+    .named("egressOnlyInternetGatewayId"), gateway_id[3] = rt::m("GatewayId",
+    &rt::STRING).named("gatewayId"), instance_id[4] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), nat_gateway_id[5] = rt::m("NatGatewayId", &rt::STRING)
+    .named("natGatewayId"), network_interface_id[6] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), origin[7] = rt::m("Origin", &rt::STRING)
+    .named("origin"), transit_gateway_id[8] = rt::m("TransitGatewayId", &rt::STRING)
+    .named("transitGatewayId"), vpc_peering_connection_id[9] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    state[10] = rt::m("State", &rt::STRING).named("state"), carrier_gateway_id[11] =
+    rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
+    core_network_arn[12] = rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn")
+    .min(1.0), local_gateway_id[13] = rt::m("LocalGatewayId", &rt::STRING)
+    .named("localGatewayId")]
 );
 /// Describes a security group rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1360,12 +1368,13 @@ pub struct AnalysisSecurityGroupRule {
     pub protocol: Option<String>,
 }
 rt::structure!(
-    AnalysisSecurityGroupRule, ANALYSIS_SECURITY_GROUP_RULE, [cidr = rt::m("Cidr",
-    &rt::STRING).named("cidr"), direction = rt::m("Direction", &rt::STRING)
-    .named("direction"), security_group_id = rt::m("SecurityGroupId", &rt::STRING)
-    .named("securityGroupId"), port_range = rt::m("PortRange", &PORT_RANGE)
-    .named("portRange"), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .named("prefixListId"), protocol = rt::m("Protocol", &rt::STRING).named("protocol")]
+    AnalysisSecurityGroupRule, ANALYSIS_SECURITY_GROUP_RULE, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).named("cidr"), direction[1] = rt::m("Direction", &rt::STRING)
+    .named("direction"), security_group_id[2] = rt::m("SecurityGroupId", &rt::STRING)
+    .named("securityGroupId"), port_range[3] = rt::m("PortRange", &PORT_RANGE)
+    .named("portRange"), prefix_list_id[4] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), protocol[5] = rt::m("Protocol", &rt::STRING)
+    .named("protocol")]
 );
 rt::string_enum! {
     pub enum AnalysisStatus { Running = "running", Succeeded = "succeeded", Failed =
@@ -1391,14 +1400,14 @@ pub struct AnalysisTransitGatewayPolicyTableEntry {
 }
 rt::structure!(
     AnalysisTransitGatewayPolicyTableEntry, ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    [rule_number = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol"), source_cidr = rt::m("SourceCidr",
-    &rt::STRING).named("sourceCidr"), destination_cidr = rt::m("DestinationCidr",
-    &rt::STRING).named("destinationCidr"), source_port_range = rt::m("SourcePortRange",
-    &PORT_RANGE).named("sourcePortRange"), destination_port_range =
-    rt::m("DestinationPortRange", &PORT_RANGE).named("destinationPortRange"),
-    target_route_table_id = rt::m("TargetRouteTableId", &rt::STRING)
-    .named("targetRouteTableId")]
+    [rule_number[0] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"), protocol[1]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), source_cidr[2] =
+    rt::m("SourceCidr", &rt::STRING).named("sourceCidr"), destination_cidr[3] =
+    rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"), source_port_range[4]
+    = rt::m("SourcePortRange", &PORT_RANGE).named("sourcePortRange"),
+    destination_port_range[5] = rt::m("DestinationPortRange", &PORT_RANGE)
+    .named("destinationPortRange"), target_route_table_id[6] =
+    rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId")]
 );
 rt::string_enum! {
     pub enum ApplianceModeSupportValue { Enable = "enable", Disable = "disable" }
@@ -1427,11 +1436,11 @@ pub struct ApplicationStatus {
     pub details: Option<Vec<ApplicationStatusDetail>>,
 }
 rt::structure!(
-    ApplicationStatus, APPLICATION_STATUS, [status = rt::m("Status", &rt::ENUM)
-    .named("status"), status_time_stamp = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
-    .named("statusTimeStamp"), status_since = rt::m("StatusSince", &rt::TIMESTAMP)
-    .named("statusSince"), resume_at = rt::m("ResumeAt", &rt::TIMESTAMP)
-    .named("resumeAt"), details = rt::m("Details", &APPLICATION_STATUS_DETAIL_SET)
+    ApplicationStatus, APPLICATION_STATUS, [status[0] = rt::m("Status", &rt::ENUM)
+    .named("status"), status_time_stamp[1] = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
+    .named("statusTimeStamp"), status_since[2] = rt::m("StatusSince", &rt::TIMESTAMP)
+    .named("statusSince"), resume_at[3] = rt::m("ResumeAt", &rt::TIMESTAMP)
+    .named("resumeAt"), details[4] = rt::m("Details", &APPLICATION_STATUS_DETAIL_SET)
     .named("detailSet")]
 );
 /// Information about an application status check association. Each item in the `associationSet` of a `DescribeApplicationStatusCheckAssociations` response is of this type.
@@ -1451,10 +1460,10 @@ pub struct ApplicationStatusCheckAssociationObject {
 }
 rt::structure!(
     ApplicationStatusCheckAssociationObject, APPLICATION_STATUS_CHECK_ASSOCIATION_OBJECT,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .named("applicationStatusCheckId"), association_type = rt::m("AssociationType",
-    &rt::ENUM).named("associationType"), key = rt::m("Key", &rt::STRING).named("key"),
-    value = rt::m("Value", &rt::STRING).named("value")]
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::ENUM).named("associationType"), key[2] = rt::m("Key", &rt::STRING).named("key"),
+    value[3] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static APPLICATION_STATUS_CHECK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "ApplicationStatusCheckAssociationSet",
@@ -1517,28 +1526,28 @@ pub struct ApplicationStatusCheckResponseObject {
 }
 rt::structure!(
     ApplicationStatusCheckResponseObject, APPLICATION_STATUS_CHECK_RESPONSE_OBJECT,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .named("applicationStatusCheckId"), aggregation = rt::m("Aggregation", &rt::ENUM)
-    .named("aggregation"), health_check_paths = rt::m("HealthCheckPaths",
-    &HEALTH_CHECK_PATH_RESPONSE_LIST).named("healthCheckPathSet"), protocol =
-    rt::m("Protocol", &rt::ENUM).named("protocol"), port = rt::m("Port", &rt::INTEGER)
-    .named("port"), path = rt::m("Path", &rt::STRING).named("path"), device_index =
-    rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), ip_version =
-    rt::m("IpVersion", &rt::ENUM).named("ipVersion"), ip_scope = rt::m("IpScope",
-    &rt::ENUM).named("ipScope"), interval = rt::m("Interval", &rt::INTEGER)
-    .named("interval"), timeout = rt::m("Timeout", &rt::INTEGER).named("timeout"),
-    failure_threshold = rt::m("FailureThreshold", &rt::INTEGER)
-    .named("failureThreshold"), success_threshold = rt::m("SuccessThreshold",
-    &rt::INTEGER).named("successThreshold"), status_code_matcher =
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), aggregation[1] = rt::m("Aggregation", &rt::ENUM)
+    .named("aggregation"), health_check_paths[2] = rt::m("HealthCheckPaths",
+    &HEALTH_CHECK_PATH_RESPONSE_LIST).named("healthCheckPathSet"), protocol[3] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), port[4] = rt::m("Port", &rt::INTEGER)
+    .named("port"), path[5] = rt::m("Path", &rt::STRING).named("path"), device_index[6] =
+    rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), ip_version[7] =
+    rt::m("IpVersion", &rt::ENUM).named("ipVersion"), ip_scope[8] = rt::m("IpScope",
+    &rt::ENUM).named("ipScope"), interval[9] = rt::m("Interval", &rt::INTEGER)
+    .named("interval"), timeout[10] = rt::m("Timeout", &rt::INTEGER).named("timeout"),
+    failure_threshold[11] = rt::m("FailureThreshold", &rt::INTEGER)
+    .named("failureThreshold"), success_threshold[12] = rt::m("SuccessThreshold",
+    &rt::INTEGER).named("successThreshold"), status_code_matcher[13] =
     rt::m("StatusCodeMatcher", &rt::STRING).named("statusCodeMatcher"),
-    initialization_grace_period_seconds = rt::m("InitializationGracePeriodSeconds",
-    &rt::INTEGER).named("initializationGracePeriodSeconds").min(-1.0), last_updated_at =
-    rt::m("LastUpdatedAt", &rt::TIMESTAMP).named("lastUpdatedAt"),
-    target_tag_associations = rt::m("TargetTagAssociations",
-    &CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET).named("targetTagAssociationSet"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP).named("creationTime"), modify_time = rt::m("ModifyTime",
-    &rt::TIMESTAMP).named("modifyTime"), deletion_time = rt::m("DeletionTime",
+    initialization_grace_period_seconds[14] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).named("initializationGracePeriodSeconds").min(-1.0),
+    last_updated_at[15] = rt::m("LastUpdatedAt", &rt::TIMESTAMP).named("lastUpdatedAt"),
+    target_tag_associations[16] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET).named("targetTagAssociationSet"), tags[17] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), creation_time[18] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), modify_time[19] = rt::m("ModifyTime",
+    &rt::TIMESTAMP).named("modifyTime"), deletion_time[20] = rt::m("DeletionTime",
     &rt::TIMESTAMP).named("deletionTime")]
 );
 pub static APPLICATION_STATUS_CHECK_RESPONSE_SET: rt::Schema = rt::Schema::list(
@@ -1572,14 +1581,14 @@ pub struct ApplicationStatusDetail {
     pub reason: Option<ApplicationStatusReason>,
 }
 rt::structure!(
-    ApplicationStatusDetail, APPLICATION_STATUS_DETAIL, [application_status_check_id =
+    ApplicationStatusDetail, APPLICATION_STATUS_DETAIL, [application_status_check_id[0] =
     rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-    check_update_time = rt::m("CheckUpdateTime", &rt::TIMESTAMP)
-    .named("checkUpdateTime"), aggregation = rt::m("Aggregation", &rt::ENUM)
-    .named("aggregation"), status = rt::m("Status", &rt::ENUM).named("status"),
-    status_time_stamp = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
-    .named("statusTimeStamp"), status_since = rt::m("StatusSince", &rt::TIMESTAMP)
-    .named("statusSince"), reason = rt::m("Reason", &APPLICATION_STATUS_REASON)
+    check_update_time[1] = rt::m("CheckUpdateTime", &rt::TIMESTAMP)
+    .named("checkUpdateTime"), aggregation[2] = rt::m("Aggregation", &rt::ENUM)
+    .named("aggregation"), status[3] = rt::m("Status", &rt::ENUM).named("status"),
+    status_time_stamp[4] = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
+    .named("statusTimeStamp"), status_since[5] = rt::m("StatusSince", &rt::TIMESTAMP)
+    .named("statusSince"), reason[6] = rt::m("Reason", &APPLICATION_STATUS_REASON)
     .named("reason")]
 );
 pub static APPLICATION_STATUS_DETAIL_SET: rt::Schema = rt::Schema::list(
@@ -1613,9 +1622,9 @@ pub struct ApplicationStatusReason {
     pub protocol: Option<String>,
 }
 rt::structure!(
-    ApplicationStatusReason, APPLICATION_STATUS_REASON, [code = rt::m("Code",
-    &rt::STRING).named("code"), status_code = rt::m("StatusCode", &rt::INTEGER)
-    .named("statusCode"), protocol = rt::m("Protocol", &rt::STRING).named("protocol")]
+    ApplicationStatusReason, APPLICATION_STATUS_REASON, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), status_code[1] = rt::m("StatusCode", &rt::INTEGER)
+    .named("statusCode"), protocol[2] = rt::m("Protocol", &rt::STRING).named("protocol")]
 );
 /// Provides a summary of the application-level health status for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1626,9 +1635,9 @@ pub struct ApplicationStatusSummary {
     pub impaired_since: Option<rt::DateTime>,
 }
 rt::structure!(
-    ApplicationStatusSummary, APPLICATION_STATUS_SUMMARY, [status = rt::m("Status",
-    &rt::ENUM).named("status"), impaired_since = rt::m("ImpairedSince", &rt::TIMESTAMP)
-    .named("impairedSince")]
+    ApplicationStatusSummary, APPLICATION_STATUS_SUMMARY, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status"), impaired_since[1] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince")]
 );
 /// Describes the application statuses for instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1637,7 +1646,7 @@ pub struct ApplicationStatusesResponseType {
     pub instances: Option<Vec<InstanceApplicationStatus>>,
 }
 rt::structure!(
-    ApplicationStatusesResponseType, APPLICATION_STATUSES_RESPONSE_TYPE, [instances =
+    ApplicationStatusesResponseType, APPLICATION_STATUSES_RESPONSE_TYPE, [instances[0] =
     rt::m("Instances", &INSTANCE_APPLICATION_STATUS_SET).named("instanceSet")]
 );
 rt::string_enum! {
@@ -1656,11 +1665,12 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkRequest {
 }
 rt::structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkRequest,
-    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), vpc_id =
-    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), security_group_ids =
-    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET).named("SecurityGroupId")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    security_group_ids[2] = rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("SecurityGroupId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
@@ -1669,7 +1679,7 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
 }
 rt::structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkResult,
-    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT, [security_group_ids =
+    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT, [security_group_ids[0] =
     rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
     .named("securityGroupIds")]
 );
@@ -1710,10 +1720,10 @@ pub struct AsnAssociation {
     pub state: Option<AsnAssociationState>,
 }
 rt::structure!(
-    AsnAssociation, ASN_ASSOCIATION, [asn = rt::m("Asn", &rt::STRING).named("asn"), cidr
-    = rt::m("Cidr", &rt::STRING).named("cidr"), status_message = rt::m("StatusMessage",
-    &rt::STRING).named("statusMessage"), state = rt::m("State", &rt::ENUM)
-    .named("state")]
+    AsnAssociation, ASN_ASSOCIATION, [asn[0] = rt::m("Asn", &rt::STRING).named("asn"),
+    cidr[1] = rt::m("Cidr", &rt::STRING).named("cidr"), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), state[3] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 pub static ASN_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "AsnAssociationSet",
@@ -1734,8 +1744,8 @@ pub struct AsnAuthorizationContext {
     pub signature: String,
 }
 rt::structure!(
-    AsnAuthorizationContext, ASN_AUTHORIZATION_CONTEXT, [message = rt::m("Message",
-    &rt::STRING).flags(rt::REQUIRED), signature = rt::m("Signature", &rt::STRING)
+    AsnAuthorizationContext, ASN_AUTHORIZATION_CONTEXT, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), signature[1] = rt::m("Signature", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 pub static ASN_LIST: rt::Schema = rt::Schema::list(
@@ -1766,13 +1776,13 @@ pub struct AssignIpv6AddressesRequest {
     pub ipv6_address_count: Option<i32>,
 }
 rt::structure!(
-    AssignIpv6AddressesRequest, ASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefix_count =
-    rt::m("Ipv6PrefixCount", &rt::INTEGER), ipv6_prefixes = rt::m("Ipv6Prefixes",
-    &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id =
+    AssignIpv6AddressesRequest, ASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefix_count[0] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), ipv6_prefixes[1] = rt::m("Ipv6Prefixes",
+    &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id[2] =
     rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
-    .flags(rt::REQUIRED), ipv6_addresses = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
-    .named("ipv6Addresses"), ipv6_address_count = rt::m("Ipv6AddressCount", &rt::INTEGER)
-    .named("ipv6AddressCount")]
+    .flags(rt::REQUIRED), ipv6_addresses[3] = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
+    .named("ipv6Addresses"), ipv6_address_count[4] = rt::m("Ipv6AddressCount",
+    &rt::INTEGER).named("ipv6AddressCount")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignIpv6AddressesResult {
@@ -1784,11 +1794,11 @@ pub struct AssignIpv6AddressesResult {
     pub network_interface_id: Option<String>,
 }
 rt::structure!(
-    AssignIpv6AddressesResult, ASSIGN_IPV6_ADDRESSES_RESULT, [assigned_ipv6_addresses =
-    rt::m("AssignedIpv6Addresses", &IPV6_ADDRESS_LIST).named("assignedIpv6Addresses"),
-    assigned_ipv6_prefixes = rt::m("AssignedIpv6Prefixes", &IP_PREFIX_LIST)
-    .named("assignedIpv6PrefixSet"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId")]
+    AssignIpv6AddressesResult, ASSIGN_IPV6_ADDRESSES_RESULT, [assigned_ipv6_addresses[0]
+    = rt::m("AssignedIpv6Addresses", &IPV6_ADDRESS_LIST).named("assignedIpv6Addresses"),
+    assigned_ipv6_prefixes[1] = rt::m("AssignedIpv6Prefixes", &IP_PREFIX_LIST)
+    .named("assignedIpv6PrefixSet"), network_interface_id[2] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")]
 );
 /// Contains the parameters for AssignPrivateIpAddresses.
 #[derive(Clone, Default, PartialEq)]
@@ -1809,14 +1819,15 @@ pub struct AssignPrivateIpAddressesRequest {
     pub allow_reassignment: Option<bool>,
 }
 rt::structure!(
-    AssignPrivateIpAddressesRequest, ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST, [ipv4_prefixes
-    = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count =
-    rt::m("Ipv4PrefixCount", &rt::INTEGER), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
-    .flags(rt::REQUIRED), private_ip_addresses = rt::m("PrivateIpAddresses",
-    &PRIVATE_IP_ADDRESS_STRING_LIST).named("privateIpAddress"),
-    secondary_private_ip_address_count = rt::m("SecondaryPrivateIpAddressCount",
-    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), allow_reassignment =
+    AssignPrivateIpAddressesRequest, ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
+    [ipv4_prefixes[0] = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
+    ipv4_prefix_count[1] = rt::m("Ipv4PrefixCount", &rt::INTEGER),
+    network_interface_id[2] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId").flags(rt::REQUIRED), private_ip_addresses[3] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
+    .named("privateIpAddress"), secondary_private_ip_address_count[4] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
+    .named("secondaryPrivateIpAddressCount"), allow_reassignment[5] =
     rt::m("AllowReassignment", &rt::BOOLEAN).named("allowReassignment")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1830,10 +1841,10 @@ pub struct AssignPrivateIpAddressesResult {
 }
 rt::structure!(
     AssignPrivateIpAddressesResult, ASSIGN_PRIVATE_IP_ADDRESSES_RESULT,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), assigned_private_ip_addresses =
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), assigned_private_ip_addresses[1] =
     rt::m("AssignedPrivateIpAddresses", &ASSIGNED_PRIVATE_IP_ADDRESS_LIST)
-    .named("assignedPrivateIpAddressesSet"), assigned_ipv4_prefixes =
+    .named("assignedPrivateIpAddressesSet"), assigned_ipv4_prefixes[2] =
     rt::m("AssignedIpv4Prefixes", &IPV4_PREFIXES_LIST).named("assignedIpv4PrefixSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1849,10 +1860,11 @@ pub struct AssignPrivateNatGatewayAddressRequest {
 }
 rt::structure!(
     AssignPrivateNatGatewayAddressRequest, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    private_ip_addresses = rt::m("PrivateIpAddresses", &IP_LIST)
-    .named("PrivateIpAddress"), private_ip_address_count = rt::m("PrivateIpAddressCount",
-    &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    private_ip_addresses[1] = rt::m("PrivateIpAddresses", &IP_LIST)
+    .named("PrivateIpAddress"), private_ip_address_count[2] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateNatGatewayAddressResult {
@@ -1863,8 +1875,8 @@ pub struct AssignPrivateNatGatewayAddressResult {
 }
 rt::structure!(
     AssignPrivateNatGatewayAddressResult, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    nat_gateway_addresses = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
     .named("natGatewayAddressSet")]
 );
 /// Describes the private IP addresses assigned to a network interface.
@@ -1874,7 +1886,7 @@ pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    AssignedPrivateIpAddress, ASSIGNED_PRIVATE_IP_ADDRESS, [private_ip_address =
+    AssignedPrivateIpAddress, ASSIGNED_PRIVATE_IP_ADDRESS, [private_ip_address[0] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static ASSIGNED_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
@@ -1901,13 +1913,14 @@ pub struct AssociateAddressRequest {
     pub allow_reassociation: Option<bool>,
 }
 rt::structure!(
-    AssociateAddressRequest, ASSOCIATE_ADDRESS_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING), instance_id = rt::m("InstanceId", &rt::STRING),
-    public_ip = rt::m("PublicIp", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), private_ip_address = rt::m("PrivateIpAddress",
-    &rt::STRING).named("privateIpAddress"), allow_reassociation =
-    rt::m("AllowReassociation", &rt::BOOLEAN).named("allowReassociation")]
+    AssociateAddressRequest, ASSOCIATE_ADDRESS_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING), public_ip[2] = rt::m("PublicIp", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[4] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    private_ip_address[5] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), allow_reassociation[6] = rt::m("AllowReassociation",
+    &rt::BOOLEAN).named("allowReassociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateAddressResult {
@@ -1915,7 +1928,7 @@ pub struct AssociateAddressResult {
     pub association_id: Option<String>,
 }
 rt::structure!(
-    AssociateAddressResult, ASSOCIATE_ADDRESS_RESULT, [association_id =
+    AssociateAddressResult, ASSOCIATE_ADDRESS_RESULT, [association_id[0] =
     rt::m("AssociationId", &rt::STRING).named("associationId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1933,11 +1946,11 @@ pub struct AssociateApplicationStatusCheckRequest {
 }
 rt::structure!(
     AssociateApplicationStatusCheckRequest, ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .flags(rt::REQUIRED), target_tag_associations = rt::m("TargetTagAssociations",
-    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), target_tag_associations[1] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids[2] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1949,9 +1962,9 @@ pub struct AssociateApplicationStatusCheckResult {
 }
 rt::structure!(
     AssociateApplicationStatusCheckResult, ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
-    [successful_results = rt::m("SuccessfulResults",
+    [successful_results[0] = rt::m("SuccessfulResults",
     &SUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("successfulResultSet"),
-    unsuccessful_results = rt::m("UnsuccessfulResults",
+    unsuccessful_results[1] = rt::m("UnsuccessfulResults",
     &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1965,9 +1978,9 @@ pub struct AssociateCapacityReservationBillingOwnerRequest {
 }
 rt::structure!(
     AssociateCapacityReservationBillingOwnerRequest,
-    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), unused_reservation_billing_owner_id =
+    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED), unused_reservation_billing_owner_id[2] =
     rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1977,7 +1990,7 @@ pub struct AssociateCapacityReservationBillingOwnerResult {
 }
 rt::structure!(
     AssociateCapacityReservationBillingOwnerResult,
-    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_ = rt::m("Return",
+    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1997,11 +2010,11 @@ pub struct AssociateClientVpnTargetNetworkRequest {
 }
 rt::structure!(
     AssociateClientVpnTargetNetworkRequest, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), subnet_id = rt::m("SubnetId", &rt::STRING), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), subnet_id[1] = rt::m("SubnetId", &rt::STRING), client_token[2]
+    = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING), availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateClientVpnTargetNetworkResult {
@@ -2012,8 +2025,8 @@ pub struct AssociateClientVpnTargetNetworkResult {
 }
 rt::structure!(
     AssociateClientVpnTargetNetworkResult, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
-    [association_id = rt::m("AssociationId", &rt::STRING).named("associationId"), status
-    = rt::m("Status", &ASSOCIATION_STATUS).named("status")]
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId"),
+    status[1] = rt::m("Status", &ASSOCIATION_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDhcpOptionsRequest {
@@ -2025,9 +2038,9 @@ pub struct AssociateDhcpOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, [dhcp_options_id =
-    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, [dhcp_options_id[0] =
+    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2041,9 +2054,10 @@ pub struct AssociateEnclaveCertificateIamRoleRequest {
 }
 rt::structure!(
     AssociateEnclaveCertificateIamRoleRequest,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn =
-    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn = rt::m("RoleArn",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateEnclaveCertificateIamRoleResult {
@@ -2056,11 +2070,11 @@ pub struct AssociateEnclaveCertificateIamRoleResult {
 }
 rt::structure!(
     AssociateEnclaveCertificateIamRoleResult,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [certificate_s3_bucket_name =
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [certificate_s3_bucket_name[0] =
     rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
-    certificate_s3_object_key = rt::m("CertificateS3ObjectKey", &rt::STRING)
-    .named("certificateS3ObjectKey"), encryption_kms_key_id = rt::m("EncryptionKmsKeyId",
-    &rt::STRING).named("encryptionKmsKeyId")]
+    certificate_s3_object_key[1] = rt::m("CertificateS3ObjectKey", &rt::STRING)
+    .named("certificateS3ObjectKey"), encryption_kms_key_id[2] =
+    rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIamInstanceProfileRequest {
@@ -2071,8 +2085,8 @@ pub struct AssociateIamInstanceProfileRequest {
 }
 rt::structure!(
     AssociateIamInstanceProfileRequest, ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
-    [iam_instance_profile = rt::m("IamInstanceProfile",
-    &IAM_INSTANCE_PROFILE_SPECIFICATION).flags(rt::REQUIRED), instance_id =
+    [iam_instance_profile[0] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).flags(rt::REQUIRED), instance_id[1] =
     rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2082,7 +2096,7 @@ pub struct AssociateIamInstanceProfileResult {
 }
 rt::structure!(
     AssociateIamInstanceProfileResult, ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
-    [iam_instance_profile_association = rt::m("IamInstanceProfileAssociation",
+    [iam_instance_profile_association[0] = rt::m("IamInstanceProfileAssociation",
     &IAM_INSTANCE_PROFILE_ASSOCIATION).named("iamInstanceProfileAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2096,10 +2110,10 @@ pub struct AssociateInstanceEventWindowRequest {
 }
 rt::structure!(
     AssociateInstanceEventWindowRequest, ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id =
-    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED), association_target =
-    rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id[1] =
+    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
+    association_target[2] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateInstanceEventWindowResult {
@@ -2108,7 +2122,7 @@ pub struct AssociateInstanceEventWindowResult {
 }
 rt::structure!(
     AssociateInstanceEventWindowResult, ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
-    [instance_event_window = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
     .named("instanceEventWindow")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2121,9 +2135,9 @@ pub struct AssociateIpamByoasnRequest {
     pub cidr: String,
 }
 rt::structure!(
-    AssociateIpamByoasnRequest, ASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), asn = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
+    AssociateIpamByoasnRequest, ASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), asn[1] = rt::m("Asn", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamByoasnResult {
@@ -2131,7 +2145,7 @@ pub struct AssociateIpamByoasnResult {
     pub asn_association: Option<AsnAssociation>,
 }
 rt::structure!(
-    AssociateIpamByoasnResult, ASSOCIATE_IPAM_BYOASN_RESULT, [asn_association =
+    AssociateIpamByoasnResult, ASSOCIATE_IPAM_BYOASN_RESULT, [asn_association[0] =
     rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2149,11 +2163,12 @@ pub struct AssociateIpamResourceDiscoveryRequest {
 }
 rt::structure!(
     AssociateIpamResourceDiscoveryRequest, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING)
-    .flags(rt::REQUIRED), ipam_resource_discovery_id = rt::m("IpamResourceDiscoveryId",
-    &rt::STRING).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_resource_discovery_id[2] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamResourceDiscoveryResult {
@@ -2162,7 +2177,7 @@ pub struct AssociateIpamResourceDiscoveryResult {
 }
 rt::structure!(
     AssociateIpamResourceDiscoveryResult, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
-    [ipam_resource_discovery_association = rt::m("IpamResourceDiscoveryAssociation",
+    [ipam_resource_discovery_association[0] = rt::m("IpamResourceDiscoveryAssociation",
     &IPAM_RESOURCE_DISCOVERY_ASSOCIATION).named("ipamResourceDiscoveryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2175,9 +2190,9 @@ pub struct AssociateKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateKmsKeyIdRequest, ASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING), kms_key_id = rt::m("KmsKeyId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    AssociateKmsKeyIdRequest, ASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateKmsKeyIdResult {
@@ -2185,7 +2200,7 @@ pub struct AssociateKmsKeyIdResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    AssociateKmsKeyIdResult, ASSOCIATE_KMS_KEY_ID_RESULT, [return_ = rt::m("Return",
+    AssociateKmsKeyIdResult, ASSOCIATE_KMS_KEY_ID_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2209,12 +2224,12 @@ pub struct AssociateNatGatewayAddressRequest {
 }
 rt::structure!(
     AssociateNatGatewayAddressRequest, ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    allocation_ids = rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId")
-    .flags(rt::REQUIRED), private_ip_addresses = rt::m("PrivateIpAddresses", &IP_LIST)
-    .named("PrivateIpAddress"), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING)]
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    allocation_ids[1] = rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId")
+    .flags(rt::REQUIRED), private_ip_addresses[2] = rt::m("PrivateIpAddresses", &IP_LIST)
+    .named("PrivateIpAddress"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    availability_zone[4] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNatGatewayAddressResult {
@@ -2225,8 +2240,8 @@ pub struct AssociateNatGatewayAddressResult {
 }
 rt::structure!(
     AssociateNatGatewayAddressResult, ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    nat_gateway_addresses = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
     .named("natGatewayAddressSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2248,12 +2263,13 @@ pub struct AssociateNetworkingFlexCostAllocationPolicyRequest {
 }
 rt::structure!(
     AssociateNetworkingFlexCostAllocationPolicyRequest,
-    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id =
-    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0), network_resource_ids
-    = rt::m("NetworkResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST)
-    .min(1.0), network_resource_scope = rt::m("NetworkResourceScope",
-    &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+    network_resource_ids[1] = rt::m("NetworkResourceIds",
+    &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST).min(1.0), network_resource_scope[2] =
+    rt::m("NetworkResourceScope", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
@@ -2266,9 +2282,9 @@ pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
 }
 rt::structure!(
     AssociateNetworkingFlexCostAllocationPolicyResult,
-    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_associations =
-    rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
-    .named("fcaPolicyAssociations"), fca_policy_association_failures =
+    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_associations[0]
+    = rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
+    .named("fcaPolicyAssociations"), fca_policy_association_failures[1] =
     rt::m("FcaPolicyAssociationFailures", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
     .named("fcaPolicyAssociationFailures")]
 );
@@ -2282,9 +2298,9 @@ pub struct AssociateRouteServerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateRouteServerRequest, ASSOCIATE_ROUTE_SERVER_REQUEST, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    AssociateRouteServerRequest, ASSOCIATE_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteServerResult {
@@ -2292,9 +2308,9 @@ pub struct AssociateRouteServerResult {
     pub route_server_association: Option<RouteServerAssociation>,
 }
 rt::structure!(
-    AssociateRouteServerResult, ASSOCIATE_ROUTE_SERVER_RESULT, [route_server_association
-    = rt::m("RouteServerAssociation", &ROUTE_SERVER_ASSOCIATION)
-    .named("routeServerAssociation")]
+    AssociateRouteServerResult, ASSOCIATE_ROUTE_SERVER_RESULT,
+    [route_server_association[0] = rt::m("RouteServerAssociation",
+    &ROUTE_SERVER_ASSOCIATION).named("routeServerAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteTableRequest {
@@ -2310,10 +2326,10 @@ pub struct AssociateRouteTableRequest {
     pub route_table_id: String,
 }
 rt::structure!(
-    AssociateRouteTableRequest, ASSOCIATE_ROUTE_TABLE_REQUEST, [gateway_id =
-    rt::m("GatewayId", &rt::STRING), public_ipv4_pool = rt::m("PublicIpv4Pool",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId"), route_table_id =
+    AssociateRouteTableRequest, ASSOCIATE_ROUTE_TABLE_REQUEST, [gateway_id[0] =
+    rt::m("GatewayId", &rt::STRING), public_ipv4_pool[1] = rt::m("PublicIpv4Pool",
+    &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"), route_table_id[4] =
     rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2324,8 +2340,8 @@ pub struct AssociateRouteTableResult {
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
-    AssociateRouteTableResult, ASSOCIATE_ROUTE_TABLE_RESULT, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), association_state =
+    AssociateRouteTableResult, ASSOCIATE_ROUTE_TABLE_RESULT, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), association_state[1] =
     rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2338,9 +2354,9 @@ pub struct AssociateSecurityGroupVpcRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateSecurityGroupVpcRequest, ASSOCIATE_SECURITY_GROUP_VPC_REQUEST, [group_id =
-    rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    AssociateSecurityGroupVpcRequest, ASSOCIATE_SECURITY_GROUP_VPC_REQUEST, [group_id[0]
+    = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSecurityGroupVpcResult {
@@ -2348,7 +2364,7 @@ pub struct AssociateSecurityGroupVpcResult {
     pub state: Option<SecurityGroupVpcAssociationState>,
 }
 rt::structure!(
-    AssociateSecurityGroupVpcResult, ASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state =
+    AssociateSecurityGroupVpcResult, ASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state[0] =
     rt::m("State", &rt::ENUM).named("state")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2364,10 +2380,10 @@ pub struct AssociateSubnetCidrBlockRequest {
 }
 rt::structure!(
     AssociateSubnetCidrBlockRequest, ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
-    [ipv6_ipam_pool_id = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length =
-    rt::m("Ipv6NetmaskLength", &rt::INTEGER), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId").flags(rt::REQUIRED), ipv6_cidr_block = rt::m("Ipv6CidrBlock",
-    &rt::STRING).named("ipv6CidrBlock")]
+    [ipv6_ipam_pool_id[0] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[1]
+    = rt::m("Ipv6NetmaskLength", &rt::INTEGER), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId").flags(rt::REQUIRED), ipv6_cidr_block[3] =
+    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSubnetCidrBlockResult {
@@ -2378,9 +2394,9 @@ pub struct AssociateSubnetCidrBlockResult {
 }
 rt::structure!(
     AssociateSubnetCidrBlockResult, ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
-    [ipv6_cidr_block_association = rt::m("Ipv6CidrBlockAssociation",
-    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId")]
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id[1]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayMulticastDomainRequest {
@@ -2396,10 +2412,10 @@ pub struct AssociateTransitGatewayMulticastDomainRequest {
 rt::structure!(
     AssociateTransitGatewayMulticastDomainRequest,
     ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids =
-    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] =
+    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2409,7 +2425,7 @@ pub struct AssociateTransitGatewayMulticastDomainResult {
 }
 rt::structure!(
     AssociateTransitGatewayMulticastDomainResult,
-    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations =
+    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
     .named("associations")]
 );
@@ -2424,10 +2440,10 @@ pub struct AssociateTransitGatewayPolicyTableRequest {
 }
 rt::structure!(
     AssociateTransitGatewayPolicyTableRequest,
-    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST, [transit_gateway_policy_table_id =
+    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST, [transit_gateway_policy_table_id[0] =
     rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayPolicyTableResult {
@@ -2436,7 +2452,7 @@ pub struct AssociateTransitGatewayPolicyTableResult {
 }
 rt::structure!(
     AssociateTransitGatewayPolicyTableResult,
-    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association = rt::m("Association",
+    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association[0] = rt::m("Association",
     &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("association")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2450,10 +2466,10 @@ pub struct AssociateTransitGatewayRouteTableRequest {
 }
 rt::structure!(
     AssociateTransitGatewayRouteTableRequest,
-    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id =
+    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id[0] =
     rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayRouteTableResult {
@@ -2462,42 +2478,6 @@ pub struct AssociateTransitGatewayRouteTableResult {
 }
 rt::structure!(
     AssociateTransitGatewayRouteTableResult,
-    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association = rt::m("Association",
+    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association[0] = rt::m("Association",
     &TRANSIT_GATEWAY_ASSOCIATION).named("association")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTrunkInterfaceRequest {
-    /// The ID of the branch network interface.
-    pub branch_interface_id: String,
-    /// The ID of the trunk network interface.
-    pub trunk_interface_id: String,
-    /// The ID of the VLAN. This applies to the VLAN protocol.
-    pub vlan_id: Option<i32>,
-    /// The application key. This applies to the GRE protocol.
-    pub gre_key: Option<i32>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateTrunkInterfaceRequest, ASSOCIATE_TRUNK_INTERFACE_REQUEST,
-    [branch_interface_id = rt::m("BranchInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-    trunk_interface_id = rt::m("TrunkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-    vlan_id = rt::m("VlanId", &rt::INTEGER), gre_key = rt::m("GreKey", &rt::INTEGER),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTrunkInterfaceResult {
-    /// Information about the association between the trunk network interface and branch network interface.
-    pub interface_association: Option<TrunkInterfaceAssociation>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    AssociateTrunkInterfaceResult, ASSOCIATE_TRUNK_INTERFACE_RESULT,
-    [interface_association = rt::m("InterfaceAssociation", &TRUNK_INTERFACE_ASSOCIATION)
-    .named("interfaceAssociation"), client_token = rt::m("ClientToken", &rt::STRING)
-    .named("clientToken")]
 );

@@ -4,6 +4,42 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct AssociateTrunkInterfaceRequest {
+    /// The ID of the branch network interface.
+    pub branch_interface_id: String,
+    /// The ID of the trunk network interface.
+    pub trunk_interface_id: String,
+    /// The ID of the VLAN. This applies to the VLAN protocol.
+    pub vlan_id: Option<i32>,
+    /// The application key. This applies to the GRE protocol.
+    pub gre_key: Option<i32>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateTrunkInterfaceRequest, ASSOCIATE_TRUNK_INTERFACE_REQUEST,
+    [branch_interface_id[0] = rt::m("BranchInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), trunk_interface_id[1] = rt::m("TrunkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), vlan_id[2] = rt::m("VlanId", &rt::INTEGER), gre_key[3] =
+    rt::m("GreKey", &rt::INTEGER), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTrunkInterfaceResult {
+    /// Information about the association between the trunk network interface and branch network interface.
+    pub interface_association: Option<TrunkInterfaceAssociation>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    AssociateTrunkInterfaceResult, ASSOCIATE_TRUNK_INTERFACE_RESULT,
+    [interface_association[0] = rt::m("InterfaceAssociation",
+    &TRUNK_INTERFACE_ASSOCIATION).named("interfaceAssociation"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct AssociateVpcCidrBlockRequest {
     /// An IPv4 CIDR block to associate with the VPC.
     pub cidr_block: Option<String>,
@@ -33,15 +69,16 @@ pub struct AssociateVpcCidrBlockRequest {
     pub amazon_provided_ipv6_cidr_block: Option<bool>,
 }
 rt::structure!(
-    AssociateVpcCidrBlockRequest, ASSOCIATE_VPC_CIDR_BLOCK_REQUEST, [cidr_block =
-    rt::m("CidrBlock", &rt::STRING), ipv6_cidr_block_network_border_group =
-    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), ipv6_pool = rt::m("Ipv6Pool",
-    &rt::STRING), ipv6_cidr_block = rt::m("Ipv6CidrBlock", &rt::STRING),
-    ipv4_ipam_pool_id = rt::m("Ipv4IpamPoolId", &rt::STRING), ipv4_netmask_length =
-    rt::m("Ipv4NetmaskLength", &rt::INTEGER), ipv6_ipam_pool_id = rt::m("Ipv6IpamPoolId",
-    &rt::STRING), ipv6_netmask_length = rt::m("Ipv6NetmaskLength", &rt::INTEGER), vpc_id
-    = rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    amazon_provided_ipv6_cidr_block = rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
+    AssociateVpcCidrBlockRequest, ASSOCIATE_VPC_CIDR_BLOCK_REQUEST, [cidr_block[0] =
+    rt::m("CidrBlock", &rt::STRING), ipv6_cidr_block_network_border_group[1] =
+    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), ipv6_pool[2] =
+    rt::m("Ipv6Pool", &rt::STRING), ipv6_cidr_block[3] = rt::m("Ipv6CidrBlock",
+    &rt::STRING), ipv4_ipam_pool_id[4] = rt::m("Ipv4IpamPoolId", &rt::STRING),
+    ipv4_netmask_length[5] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[6] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[7] =
+    rt::m("Ipv6NetmaskLength", &rt::INTEGER), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId").flags(rt::REQUIRED), amazon_provided_ipv6_cidr_block[9] =
+    rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
     .named("amazonProvidedIpv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -55,10 +92,11 @@ pub struct AssociateVpcCidrBlockResult {
 }
 rt::structure!(
     AssociateVpcCidrBlockResult, ASSOCIATE_VPC_CIDR_BLOCK_RESULT,
-    [ipv6_cidr_block_association = rt::m("Ipv6CidrBlockAssociation",
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
     &VPC_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"),
-    cidr_block_association = rt::m("CidrBlockAssociation", &VPC_CIDR_BLOCK_ASSOCIATION)
-    .named("cidrBlockAssociation"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    cidr_block_association[1] = rt::m("CidrBlockAssociation",
+    &VPC_CIDR_BLOCK_ASSOCIATION).named("cidrBlockAssociation"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 /// Describes an KMS key that is associated with an Amazon EBS snapshot, in addition to the key the snapshot is encrypted under. An associated key provides a second way to access the snapshot's data for cross-account sharing and copying.
 #[derive(Clone, Default, PartialEq)]
@@ -67,7 +105,7 @@ pub struct AssociatedKmsKey {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    AssociatedKmsKey, ASSOCIATED_KMS_KEY, [kms_key_id = rt::m("KmsKeyId", &rt::STRING)
+    AssociatedKmsKey, ASSOCIATED_KMS_KEY, [kms_key_id[0] = rt::m("KmsKeyId", &rt::STRING)
     .named("kmsKeyId")]
 );
 pub static ASSOCIATED_KMS_KEY_SET: rt::Schema = rt::Schema::list(
@@ -90,12 +128,12 @@ pub struct AssociatedRole {
     pub encryption_kms_key_id: Option<String>,
 }
 rt::structure!(
-    AssociatedRole, ASSOCIATED_ROLE, [associated_role_arn = rt::m("AssociatedRoleArn",
-    &rt::STRING).named("associatedRoleArn").min(1.0), certificate_s3_bucket_name =
+    AssociatedRole, ASSOCIATED_ROLE, [associated_role_arn[0] = rt::m("AssociatedRoleArn",
+    &rt::STRING).named("associatedRoleArn").min(1.0), certificate_s3_bucket_name[1] =
     rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
-    certificate_s3_object_key = rt::m("CertificateS3ObjectKey", &rt::STRING)
-    .named("certificateS3ObjectKey"), encryption_kms_key_id = rt::m("EncryptionKmsKeyId",
-    &rt::STRING).named("encryptionKmsKeyId")]
+    certificate_s3_object_key[2] = rt::m("CertificateS3ObjectKey", &rt::STRING)
+    .named("certificateS3ObjectKey"), encryption_kms_key_id[3] =
+    rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId")]
 );
 pub static ASSOCIATED_ROLES_LIST: rt::Schema = rt::Schema::list(
     "AssociatedRolesList",
@@ -114,9 +152,9 @@ pub struct AssociatedTargetNetwork {
     pub network_type: Option<AssociatedNetworkType>,
 }
 rt::structure!(
-    AssociatedTargetNetwork, ASSOCIATED_TARGET_NETWORK, [network_id = rt::m("NetworkId",
-    &rt::STRING).named("networkId"), network_type = rt::m("NetworkType", &rt::ENUM)
-    .named("networkType")]
+    AssociatedTargetNetwork, ASSOCIATED_TARGET_NETWORK, [network_id[0] =
+    rt::m("NetworkId", &rt::STRING).named("networkId"), network_type[1] =
+    rt::m("NetworkType", &rt::ENUM).named("networkType")]
 );
 pub static ASSOCIATED_TARGET_NETWORK_SET: rt::Schema = rt::Schema::list(
     "AssociatedTargetNetworkSet",
@@ -135,8 +173,8 @@ pub struct AssociationStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    AssociationStatus, ASSOCIATION_STATUS, [code = rt::m("Code", &rt::ENUM)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    AssociationStatus, ASSOCIATION_STATUS, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum AssociationStatusCode { Associating = "associating", Associated =
@@ -159,11 +197,11 @@ pub struct AthenaIntegration {
     pub partition_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AthenaIntegration, ATHENA_INTEGRATION, [integration_result_s3_destination_arn =
+    AthenaIntegration, ATHENA_INTEGRATION, [integration_result_s3_destination_arn[0] =
     rt::m("IntegrationResultS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
-    partition_load_frequency = rt::m("PartitionLoadFrequency", &rt::ENUM)
-    .flags(rt::REQUIRED), partition_start_date = rt::m("PartitionStartDate",
-    &rt::TIMESTAMP), partition_end_date = rt::m("PartitionEndDate", &rt::TIMESTAMP)]
+    partition_load_frequency[1] = rt::m("PartitionLoadFrequency", &rt::ENUM)
+    .flags(rt::REQUIRED), partition_start_date[2] = rt::m("PartitionStartDate",
+    &rt::TIMESTAMP), partition_end_date[3] = rt::m("PartitionEndDate", &rt::TIMESTAMP)]
 );
 pub static ATHENA_INTEGRATIONS_SET: rt::Schema = rt::Schema::list(
     "AthenaIntegrationsSet",
@@ -181,10 +219,10 @@ pub struct AttachClassicLinkVpcRequest {
     pub groups: Vec<String>,
 }
 rt::structure!(
-    AttachClassicLinkVpcRequest, ATTACH_CLASSIC_LINK_VPC_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId").flags(rt::REQUIRED), groups = rt::m("Groups",
+    AttachClassicLinkVpcRequest, ATTACH_CLASSIC_LINK_VPC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED), groups[3] = rt::m("Groups",
     &GROUP_ID_STRING_LIST).named("SecurityGroupId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -193,7 +231,7 @@ pub struct AttachClassicLinkVpcResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    AttachClassicLinkVpcResult, ATTACH_CLASSIC_LINK_VPC_RESULT, [return_ =
+    AttachClassicLinkVpcResult, ATTACH_CLASSIC_LINK_VPC_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -208,9 +246,9 @@ pub struct AttachImageWatermarkRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachImageWatermarkRequest, ATTACH_IMAGE_WATERMARK_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_name =
-    rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED).min(3.0), dry_run =
+    AttachImageWatermarkRequest, ATTACH_IMAGE_WATERMARK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_name[1] =
+    rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED).min(3.0), dry_run[2] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -219,7 +257,7 @@ pub struct AttachImageWatermarkResult {
     pub watermark_key: Option<String>,
 }
 rt::structure!(
-    AttachImageWatermarkResult, ATTACH_IMAGE_WATERMARK_RESULT, [watermark_key =
+    AttachImageWatermarkResult, ATTACH_IMAGE_WATERMARK_RESULT, [watermark_key[0] =
     rt::m("WatermarkKey", &rt::STRING).named("watermarkKey")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -232,10 +270,10 @@ pub struct AttachInternetGatewayRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    AttachInternetGatewayRequest, ATTACH_INTERNET_GATEWAY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id =
+    AttachInternetGatewayRequest, ATTACH_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
     rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
-    .flags(rt::REQUIRED), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId")
     .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for AttachNetworkInterface.
@@ -257,14 +295,15 @@ pub struct AttachNetworkInterfaceRequest {
     pub device_index: i32,
 }
 rt::structure!(
-    AttachNetworkInterfaceRequest, ATTACH_NETWORK_INTERFACE_REQUEST, [network_card_index
-    = rt::m("NetworkCardIndex", &rt::INTEGER), ena_srd_specification =
-    rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION), ena_queue_count =
-    rt::m("EnaQueueCount", &rt::INTEGER), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId").flags(rt::REQUIRED), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), device_index =
-    rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex").flags(rt::REQUIRED)]
+    AttachNetworkInterfaceRequest, ATTACH_NETWORK_INTERFACE_REQUEST,
+    [network_card_index[0] = rt::m("NetworkCardIndex", &rt::INTEGER),
+    ena_srd_specification[1] = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
+    ena_queue_count[2] = rt::m("EnaQueueCount", &rt::INTEGER), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[4] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), device_index[6] = rt::m("DeviceIndex",
+    &rt::INTEGER).named("deviceIndex").flags(rt::REQUIRED)]
 );
 /// Contains the output of AttachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
@@ -275,8 +314,8 @@ pub struct AttachNetworkInterfaceResult {
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
-    AttachNetworkInterfaceResult, ATTACH_NETWORK_INTERFACE_RESULT, [attachment_id =
-    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), network_card_index =
+    AttachNetworkInterfaceResult, ATTACH_NETWORK_INTERFACE_RESULT, [attachment_id[0] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), network_card_index[1] =
     rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -292,11 +331,11 @@ pub struct AttachVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     AttachVerifiedAccessTrustProviderRequest,
-    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id =
+    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id[0] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-    verified_access_trust_provider_id = rt::m("VerifiedAccessTrustProviderId",
-    &rt::STRING).flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    verified_access_trust_provider_id[1] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVerifiedAccessTrustProviderResult {
@@ -307,9 +346,9 @@ pub struct AttachVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     AttachVerifiedAccessTrustProviderResult,
-    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider =
+    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
     rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-    .named("verifiedAccessTrustProvider"), verified_access_instance =
+    .named("verifiedAccessTrustProvider"), verified_access_instance[1] =
     rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
     .named("verifiedAccessInstance")]
 );
@@ -327,11 +366,11 @@ pub struct AttachVolumeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachVolumeRequest, ATTACH_VOLUME_REQUEST, [device = rt::m("Device", &rt::STRING)
-    .flags(rt::REQUIRED), instance_id = rt::m("InstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), volume_id = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-    ebs_card_index = rt::m("EbsCardIndex", &rt::INTEGER), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun")]
+    AttachVolumeRequest, ATTACH_VOLUME_REQUEST, [device[0] = rt::m("Device", &rt::STRING)
+    .flags(rt::REQUIRED), instance_id[1] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), volume_id[2] = rt::m("VolumeId", &rt::STRING)
+    .flags(rt::REQUIRED), ebs_card_index[3] = rt::m("EbsCardIndex", &rt::INTEGER),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the parameters for AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -344,9 +383,10 @@ pub struct AttachVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachVpnGatewayRequest, ATTACH_VPN_GATEWAY_REQUEST, [vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id = rt::m("VpnGatewayId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    AttachVpnGatewayRequest, ATTACH_VPN_GATEWAY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[1] = rt::m("VpnGatewayId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 /// Contains the output of AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -355,7 +395,7 @@ pub struct AttachVpnGatewayResult {
     pub vpc_attachment: Option<VpcAttachment>,
 }
 rt::structure!(
-    AttachVpnGatewayResult, ATTACH_VPN_GATEWAY_RESULT, [vpc_attachment =
+    AttachVpnGatewayResult, ATTACH_VPN_GATEWAY_RESULT, [vpc_attachment[0] =
     rt::m("VpcAttachment", &VPC_ATTACHMENT).named("attachment")]
 );
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
@@ -369,9 +409,9 @@ pub struct AttachmentEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<AttachmentEnaSrdUdpSpecification>,
 }
 rt::structure!(
-    AttachmentEnaSrdSpecification, ATTACHMENT_ENA_SRD_SPECIFICATION, [ena_srd_enabled =
-    rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-    ena_srd_udp_specification = rt::m("EnaSrdUdpSpecification",
+    AttachmentEnaSrdSpecification, ATTACHMENT_ENA_SRD_SPECIFICATION, [ena_srd_enabled[0]
+    = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
     &ATTACHMENT_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
@@ -382,7 +422,7 @@ pub struct AttachmentEnaSrdUdpSpecification {
 }
 rt::structure!(
     AttachmentEnaSrdUdpSpecification, ATTACHMENT_ENA_SRD_UDP_SPECIFICATION,
-    [ena_srd_udp_enabled = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
     .named("enaSrdUdpEnabled")]
 );
 rt::string_enum! {
@@ -399,8 +439,8 @@ pub struct AttributeBooleanValue {
     pub value: Option<bool>,
 }
 rt::structure!(
-    AttributeBooleanValue, ATTRIBUTE_BOOLEAN_VALUE, [value = rt::m("Value", &rt::BOOLEAN)
-    .named("value")]
+    AttributeBooleanValue, ATTRIBUTE_BOOLEAN_VALUE, [value[0] = rt::m("Value",
+    &rt::BOOLEAN).named("value")]
 );
 /// A summary report for the attribute across all Regions.
 #[derive(Clone, Default, PartialEq)]
@@ -417,13 +457,14 @@ pub struct AttributeSummary {
     pub regional_summaries: Option<Vec<RegionalSummary>>,
 }
 rt::structure!(
-    AttributeSummary, ATTRIBUTE_SUMMARY, [attribute_name = rt::m("AttributeName",
-    &rt::STRING).named("attributeName"), most_frequent_value = rt::m("MostFrequentValue",
-    &rt::STRING).named("mostFrequentValue"), number_of_matched_accounts =
-    rt::m("NumberOfMatchedAccounts", &rt::INTEGER).named("numberOfMatchedAccounts"),
-    number_of_unmatched_accounts = rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER)
-    .named("numberOfUnmatchedAccounts"), regional_summaries = rt::m("RegionalSummaries",
-    &REGIONAL_SUMMARY_LIST).named("regionalSummarySet")]
+    AttributeSummary, ATTRIBUTE_SUMMARY, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).named("attributeName"), most_frequent_value[1] =
+    rt::m("MostFrequentValue", &rt::STRING).named("mostFrequentValue"),
+    number_of_matched_accounts[2] = rt::m("NumberOfMatchedAccounts", &rt::INTEGER)
+    .named("numberOfMatchedAccounts"), number_of_unmatched_accounts[3] =
+    rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER).named("numberOfUnmatchedAccounts"),
+    regional_summaries[4] = rt::m("RegionalSummaries", &REGIONAL_SUMMARY_LIST)
+    .named("regionalSummarySet")]
 );
 pub static ATTRIBUTE_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "AttributeSummaryList",
@@ -436,7 +477,8 @@ pub struct AttributeValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    AttributeValue, ATTRIBUTE_VALUE, [value = rt::m("Value", &rt::STRING).named("value")]
+    AttributeValue, ATTRIBUTE_VALUE, [value[0] = rt::m("Value", &rt::STRING)
+    .named("value")]
 );
 /// Information about an authorization rule.
 #[derive(Clone, Default, PartialEq)]
@@ -455,12 +497,12 @@ pub struct AuthorizationRule {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    AuthorizationRule, AUTHORIZATION_RULE, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"), description =
-    rt::m("Description", &rt::STRING).named("description"), group_id = rt::m("GroupId",
-    &rt::STRING).named("groupId"), access_all = rt::m("AccessAll", &rt::BOOLEAN)
-    .named("accessAll"), destination_cidr = rt::m("DestinationCidr", &rt::STRING)
-    .named("destinationCidr"), status = rt::m("Status",
+    AuthorizationRule, AUTHORIZATION_RULE, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"), group_id[2]
+    = rt::m("GroupId", &rt::STRING).named("groupId"), access_all[3] = rt::m("AccessAll",
+    &rt::BOOLEAN).named("accessAll"), destination_cidr[4] = rt::m("DestinationCidr",
+    &rt::STRING).named("destinationCidr"), status[5] = rt::m("Status",
     &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 pub static AUTHORIZATION_RULE_SET: rt::Schema = rt::Schema::list(
@@ -486,12 +528,13 @@ pub struct AuthorizeClientVpnIngressRequest {
 }
 rt::structure!(
     AuthorizeClientVpnIngressRequest, AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), target_network_cidr = rt::m("TargetNetworkCidr", &rt::STRING)
-    .flags(rt::REQUIRED), access_group_id = rt::m("AccessGroupId", &rt::STRING),
-    authorize_all_groups = rt::m("AuthorizeAllGroups", &rt::BOOLEAN), description =
-    rt::m("Description", &rt::STRING), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_network_cidr[1] = rt::m("TargetNetworkCidr",
+    &rt::STRING).flags(rt::REQUIRED), access_group_id[2] = rt::m("AccessGroupId",
+    &rt::STRING), authorize_all_groups[3] = rt::m("AuthorizeAllGroups", &rt::BOOLEAN),
+    description[4] = rt::m("Description", &rt::STRING), client_token[5] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeClientVpnIngressResult {
@@ -499,7 +542,7 @@ pub struct AuthorizeClientVpnIngressResult {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    AuthorizeClientVpnIngressResult, AUTHORIZE_CLIENT_VPN_INGRESS_RESULT, [status =
+    AuthorizeClientVpnIngressResult, AUTHORIZE_CLIENT_VPN_INGRESS_RESULT, [status[0] =
     rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -527,17 +570,17 @@ pub struct AuthorizeSecurityGroupEgressRequest {
 }
 rt::structure!(
     AuthorizeSecurityGroupEgressRequest, AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST,
-    [tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    group_id = rt::m("GroupId", &rt::STRING).named("groupId").flags(rt::REQUIRED),
-    source_security_group_name = rt::m("SourceSecurityGroupName", &rt::STRING)
-    .named("sourceSecurityGroupName"), source_security_group_owner_id =
-    rt::m("SourceSecurityGroupOwnerId", &rt::STRING).named("sourceSecurityGroupOwnerId"),
-    ip_protocol = rt::m("IpProtocol", &rt::STRING).named("ipProtocol"), from_port =
-    rt::m("FromPort", &rt::INTEGER).named("fromPort"), to_port = rt::m("ToPort",
-    &rt::INTEGER).named("toPort"), cidr_ip = rt::m("CidrIp", &rt::STRING)
-    .named("cidrIp"), ip_permissions = rt::m("IpPermissions", &IP_PERMISSION_LIST)
-    .named("ipPermissions")]
+    [tag_specifications[0] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), group_id[2] = rt::m("GroupId", &rt::STRING).named("groupId")
+    .flags(rt::REQUIRED), source_security_group_name[3] =
+    rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
+    source_security_group_owner_id[4] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
+    .named("sourceSecurityGroupOwnerId"), ip_protocol[5] = rt::m("IpProtocol",
+    &rt::STRING).named("ipProtocol"), from_port[6] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[7] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ip[8] = rt::m("CidrIp", &rt::STRING).named("cidrIp"), ip_permissions[9] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupEgressResult {
@@ -547,9 +590,10 @@ pub struct AuthorizeSecurityGroupEgressResult {
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 rt::structure!(
-    AuthorizeSecurityGroupEgressResult, AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT, [return_
-    = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules =
-    rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST).named("securityGroupRuleSet")]
+    AuthorizeSecurityGroupEgressResult, AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules[1]
+    = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressRequest {
@@ -598,15 +642,15 @@ pub struct AuthorizeSecurityGroupIngressRequest {
 }
 rt::structure!(
     AuthorizeSecurityGroupIngressRequest, AUTHORIZE_SECURITY_GROUP_INGRESS_REQUEST,
-    [cidr_ip = rt::m("CidrIp", &rt::STRING), from_port = rt::m("FromPort", &rt::INTEGER),
-    group_id = rt::m("GroupId", &rt::STRING), group_name = rt::m("GroupName",
-    &rt::STRING), ip_permissions = rt::m("IpPermissions", &IP_PERMISSION_LIST),
-    ip_protocol = rt::m("IpProtocol", &rt::STRING), source_security_group_name =
-    rt::m("SourceSecurityGroupName", &rt::STRING), source_security_group_owner_id =
-    rt::m("SourceSecurityGroupOwnerId", &rt::STRING), to_port = rt::m("ToPort",
-    &rt::INTEGER), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun")]
+    [cidr_ip[0] = rt::m("CidrIp", &rt::STRING), from_port[1] = rt::m("FromPort",
+    &rt::INTEGER), group_id[2] = rt::m("GroupId", &rt::STRING), group_name[3] =
+    rt::m("GroupName", &rt::STRING), ip_permissions[4] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST), ip_protocol[5] = rt::m("IpProtocol", &rt::STRING),
+    source_security_group_name[6] = rt::m("SourceSecurityGroupName", &rt::STRING),
+    source_security_group_owner_id[7] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING),
+    to_port[8] = rt::m("ToPort", &rt::INTEGER), tag_specifications[9] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[10] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressResult {
@@ -617,8 +661,9 @@ pub struct AuthorizeSecurityGroupIngressResult {
 }
 rt::structure!(
     AuthorizeSecurityGroupIngressResult, AUTHORIZE_SECURITY_GROUP_INGRESS_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules =
-    rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST).named("securityGroupRuleSet")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules[1]
+    = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet")]
 );
 rt::string_enum! {
     pub enum AutoAcceptSharedAssociationsValue { Enable = "enable", Disable = "disable" }
@@ -679,20 +724,21 @@ pub struct AvailabilityZone {
     pub state: Option<AvailabilityZoneState>,
 }
 rt::structure!(
-    AvailabilityZone, AVAILABILITY_ZONE, [opt_in_status = rt::m("OptInStatus", &rt::ENUM)
-    .named("optInStatus"), messages = rt::m("Messages", &AVAILABILITY_ZONE_MESSAGE_LIST)
-    .named("messageSet"), region_name = rt::m("RegionName", &rt::STRING)
-    .named("regionName"), zone_name = rt::m("ZoneName", &rt::STRING).named("zoneName"),
-    zone_id = rt::m("ZoneId", &rt::STRING).named("zoneId"), group_name =
-    rt::m("GroupName", &rt::STRING).named("groupName"), network_border_group =
-    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), zone_type =
-    rt::m("ZoneType", &rt::STRING).named("zoneType"), parent_zone_name =
-    rt::m("ParentZoneName", &rt::STRING).named("parentZoneName"), parent_zone_id =
-    rt::m("ParentZoneId", &rt::STRING).named("parentZoneId"), group_long_name =
-    rt::m("GroupLongName", &rt::STRING).named("groupLongName"), geography =
-    rt::m("Geography", &AVAILABILITY_ZONE_GEOGRAPHY_LIST).named("geographySet"),
-    sub_geography = rt::m("SubGeography", &AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST)
-    .named("subGeographySet"), state = rt::m("State", &rt::ENUM).named("zoneState")]
+    AvailabilityZone, AVAILABILITY_ZONE, [opt_in_status[0] = rt::m("OptInStatus",
+    &rt::ENUM).named("optInStatus"), messages[1] = rt::m("Messages",
+    &AVAILABILITY_ZONE_MESSAGE_LIST).named("messageSet"), region_name[2] =
+    rt::m("RegionName", &rt::STRING).named("regionName"), zone_name[3] =
+    rt::m("ZoneName", &rt::STRING).named("zoneName"), zone_id[4] = rt::m("ZoneId",
+    &rt::STRING).named("zoneId"), group_name[5] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_border_group[6] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), zone_type[7] = rt::m("ZoneType",
+    &rt::STRING).named("zoneType"), parent_zone_name[8] = rt::m("ParentZoneName",
+    &rt::STRING).named("parentZoneName"), parent_zone_id[9] = rt::m("ParentZoneId",
+    &rt::STRING).named("parentZoneId"), group_long_name[10] = rt::m("GroupLongName",
+    &rt::STRING).named("groupLongName"), geography[11] = rt::m("Geography",
+    &AVAILABILITY_ZONE_GEOGRAPHY_LIST).named("geographySet"), sub_geography[12] =
+    rt::m("SubGeography", &AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST)
+    .named("subGeographySet"), state[13] = rt::m("State", &rt::ENUM).named("zoneState")]
 );
 /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
 ///
@@ -713,9 +759,9 @@ pub struct AvailabilityZoneAddress {
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    AvailabilityZoneAddress, AVAILABILITY_ZONE_ADDRESS, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), allocation_ids = rt::m("AllocationIds",
+    AvailabilityZoneAddress, AVAILABILITY_ZONE_ADDRESS, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING), allocation_ids[2] = rt::m("AllocationIds",
     &ALLOCATION_ID_LIST).named("AllocationId")]
 );
 pub static AVAILABILITY_ZONE_ADDRESSES: rt::Schema = rt::Schema::list(
@@ -729,7 +775,7 @@ pub struct AvailabilityZoneGeography {
     pub name: Option<String>,
 }
 rt::structure!(
-    AvailabilityZoneGeography, AVAILABILITY_ZONE_GEOGRAPHY, [name = rt::m("Name",
+    AvailabilityZoneGeography, AVAILABILITY_ZONE_GEOGRAPHY, [name[0] = rt::m("Name",
     &rt::STRING).named("name")]
 );
 pub static AVAILABILITY_ZONE_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
@@ -751,7 +797,7 @@ pub struct AvailabilityZoneMessage {
     pub message: Option<String>,
 }
 rt::structure!(
-    AvailabilityZoneMessage, AVAILABILITY_ZONE_MESSAGE, [message = rt::m("Message",
+    AvailabilityZoneMessage, AVAILABILITY_ZONE_MESSAGE, [message[0] = rt::m("Message",
     &rt::STRING).named("message")]
 );
 pub static AVAILABILITY_ZONE_MESSAGE_LIST: rt::Schema = rt::Schema::list(
@@ -778,8 +824,8 @@ pub struct AvailabilityZoneSubGeography {
     pub name: Option<String>,
 }
 rt::structure!(
-    AvailabilityZoneSubGeography, AVAILABILITY_ZONE_SUB_GEOGRAPHY, [name = rt::m("Name",
-    &rt::STRING).named("name")]
+    AvailabilityZoneSubGeography, AVAILABILITY_ZONE_SUB_GEOGRAPHY, [name[0] =
+    rt::m("Name", &rt::STRING).named("name")]
 );
 pub static AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneSubGeographyList",
@@ -794,9 +840,9 @@ pub struct AvailableCapacity {
     pub available_v_cpus: Option<i32>,
 }
 rt::structure!(
-    AvailableCapacity, AVAILABLE_CAPACITY, [available_instance_capacity =
+    AvailableCapacity, AVAILABLE_CAPACITY, [available_instance_capacity[0] =
     rt::m("AvailableInstanceCapacity", &AVAILABLE_INSTANCE_CAPACITY_LIST)
-    .named("availableInstanceCapacity"), available_v_cpus = rt::m("AvailableVCpus",
+    .named("availableInstanceCapacity"), available_v_cpus[1] = rt::m("AvailableVCpus",
     &rt::INTEGER).named("availableVCpus")]
 );
 pub static AVAILABLE_INSTANCE_CAPACITY_LIST: rt::Schema = rt::Schema::list(

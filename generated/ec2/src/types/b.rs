@@ -24,8 +24,8 @@ pub struct BaselineEbsBandwidthMbps {
     pub max: Option<i32>,
 }
 rt::structure!(
-    BaselineEbsBandwidthMbps, BASELINE_EBS_BANDWIDTH_MBPS, [min = rt::m("Min",
-    &rt::INTEGER).named("min"), max = rt::m("Max", &rt::INTEGER).named("max")]
+    BaselineEbsBandwidthMbps, BASELINE_EBS_BANDWIDTH_MBPS, [min[0] = rt::m("Min",
+    &rt::INTEGER).named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -36,8 +36,8 @@ pub struct BaselineEbsBandwidthMbpsRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    BaselineEbsBandwidthMbpsRequest, BASELINE_EBS_BANDWIDTH_MBPS_REQUEST, [min =
-    rt::m("Min", &rt::INTEGER), max = rt::m("Max", &rt::INTEGER)]
+    BaselineEbsBandwidthMbpsRequest, BASELINE_EBS_BANDWIDTH_MBPS_REQUEST, [min[0] =
+    rt::m("Min", &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
@@ -48,7 +48,7 @@ pub struct BaselinePerformanceFactors {
     pub cpu: Option<CpuPerformanceFactor>,
 }
 rt::structure!(
-    BaselinePerformanceFactors, BASELINE_PERFORMANCE_FACTORS, [cpu = rt::m("Cpu",
+    BaselinePerformanceFactors, BASELINE_PERFORMANCE_FACTORS, [cpu[0] = rt::m("Cpu",
     &CPU_PERFORMANCE_FACTOR).named("cpu")]
 );
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
@@ -60,7 +60,7 @@ pub struct BaselinePerformanceFactorsRequest {
     pub cpu: Option<CpuPerformanceFactorRequest>,
 }
 rt::structure!(
-    BaselinePerformanceFactorsRequest, BASELINE_PERFORMANCE_FACTORS_REQUEST, [cpu =
+    BaselinePerformanceFactorsRequest, BASELINE_PERFORMANCE_FACTORS_REQUEST, [cpu[0] =
     rt::m("Cpu", &CPU_PERFORMANCE_FACTOR_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -78,11 +78,11 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsRequest {
 }
 rt::structure!(
     BatchModifyIpamRoutingPolicyRegistrationsRequest,
-    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
+    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
     rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    delta_json = rt::m("DeltaJson", &rt::STRING).flags(rt::REQUIRED), force =
-    rt::m("Force", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
+    delta_json[2] = rt::m("DeltaJson", &rt::STRING).flags(rt::REQUIRED), force[3] =
+    rt::m("Force", &rt::BOOLEAN), client_token[4] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -95,8 +95,9 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsResult {
 rt::structure!(
     BatchModifyIpamRoutingPolicyRegistrationsResult,
     BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
-    [ipam_routing_policy_registration_delta = rt::m("IpamRoutingPolicyRegistrationDelta",
-    &IPAM_ROUTING_POLICY_REGISTRATION_DELTA).named("ipamRoutingPolicyRegistrationDelta")]
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 rt::string_enum! {
     pub enum BatchState { Submitted = "submitted", Active = "active", Cancelled =
@@ -127,10 +128,10 @@ pub struct BlockDeviceMapping {
     pub virtual_name: Option<String>,
 }
 rt::structure!(
-    BlockDeviceMapping, BLOCK_DEVICE_MAPPING, [ebs = rt::m("Ebs", &EBS_BLOCK_DEVICE)
-    .named("ebs"), no_device = rt::m("NoDevice", &rt::STRING).named("noDevice"),
-    device_name = rt::m("DeviceName", &rt::STRING).named("deviceName"), virtual_name =
-    rt::m("VirtualName", &rt::STRING).named("virtualName")]
+    BlockDeviceMapping, BLOCK_DEVICE_MAPPING, [ebs[0] = rt::m("Ebs", &EBS_BLOCK_DEVICE)
+    .named("ebs"), no_device[1] = rt::m("NoDevice", &rt::STRING).named("noDevice"),
+    device_name[2] = rt::m("DeviceName", &rt::STRING).named("deviceName"),
+    virtual_name[3] = rt::m("VirtualName", &rt::STRING).named("virtualName")]
 );
 pub static BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "BlockDeviceMappingList",
@@ -153,11 +154,11 @@ pub struct BlockDeviceMappingResponse {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    BlockDeviceMappingResponse, BLOCK_DEVICE_MAPPING_RESPONSE, [device_name =
-    rt::m("DeviceName", &rt::STRING).named("deviceName"), virtual_name =
-    rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs = rt::m("Ebs",
-    &EBS_BLOCK_DEVICE_RESPONSE).named("ebs"), no_device = rt::m("NoDevice", &rt::STRING)
-    .named("noDevice")]
+    BlockDeviceMappingResponse, BLOCK_DEVICE_MAPPING_RESPONSE, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING).named("deviceName"), virtual_name[1] =
+    rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs[2] = rt::m("Ebs",
+    &EBS_BLOCK_DEVICE_RESPONSE).named("ebs"), no_device[3] = rt::m("NoDevice",
+    &rt::STRING).named("noDevice")]
 );
 pub static BLOCK_DEVICE_MAPPING_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "BlockDeviceMappingResponseList",
@@ -178,8 +179,8 @@ pub struct BlockPublicAccessStates {
     pub internet_gateway_block_mode: Option<BlockPublicAccessMode>,
 }
 rt::structure!(
-    BlockPublicAccessStates, BLOCK_PUBLIC_ACCESS_STATES, [internet_gateway_block_mode =
-    rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode")]
+    BlockPublicAccessStates, BLOCK_PUBLIC_ACCESS_STATES, [internet_gateway_block_mode[0]
+    = rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode")]
 );
 rt::string_enum! {
     pub enum BootModeOverrideValues { Uefi = "uefi" }
@@ -212,9 +213,9 @@ pub struct BundleInstanceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    BundleInstanceRequest, BUNDLE_INSTANCE_REQUEST, [instance_id = rt::m("InstanceId",
-    &rt::STRING).flags(rt::REQUIRED), storage = rt::m("Storage", &STORAGE)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    BundleInstanceRequest, BUNDLE_INSTANCE_REQUEST, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), storage[1] = rt::m("Storage", &STORAGE)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of BundleInstance.
 #[derive(Clone, Default, PartialEq)]
@@ -223,7 +224,7 @@ pub struct BundleInstanceResult {
     pub bundle_task: Option<BundleTask>,
 }
 rt::structure!(
-    BundleInstanceResult, BUNDLE_INSTANCE_RESULT, [bundle_task = rt::m("BundleTask",
+    BundleInstanceResult, BUNDLE_INSTANCE_RESULT, [bundle_task[0] = rt::m("BundleTask",
     &BUNDLE_TASK).named("bundleInstanceTask")]
 );
 /// Describes a bundle task.
@@ -247,13 +248,14 @@ pub struct BundleTask {
     pub bundle_task_error: Option<BundleTaskError>,
 }
 rt::structure!(
-    BundleTask, BUNDLE_TASK, [instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), bundle_id = rt::m("BundleId", &rt::STRING).named("bundleId"),
-    state = rt::m("State", &rt::ENUM).named("state"), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP).named("startTime"), update_time = rt::m("UpdateTime", &rt::TIMESTAMP)
-    .named("updateTime"), storage = rt::m("Storage", &STORAGE).named("storage"), progress
-    = rt::m("Progress", &rt::STRING).named("progress"), bundle_task_error =
-    rt::m("BundleTaskError", &BUNDLE_TASK_ERROR).named("error")]
+    BundleTask, BUNDLE_TASK, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), bundle_id[1] = rt::m("BundleId", &rt::STRING)
+    .named("bundleId"), state[2] = rt::m("State", &rt::ENUM).named("state"),
+    start_time[3] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), update_time[4]
+    = rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"), storage[5] =
+    rt::m("Storage", &STORAGE).named("storage"), progress[6] = rt::m("Progress",
+    &rt::STRING).named("progress"), bundle_task_error[7] = rt::m("BundleTaskError",
+    &BUNDLE_TASK_ERROR).named("error")]
 );
 /// Describes an error for BundleInstance.
 #[derive(Clone, Default, PartialEq)]
@@ -264,8 +266,8 @@ pub struct BundleTaskError {
     pub message: Option<String>,
 }
 rt::structure!(
-    BundleTaskError, BUNDLE_TASK_ERROR, [code = rt::m("Code", &rt::STRING).named("code"),
-    message = rt::m("Message", &rt::STRING).named("message")]
+    BundleTaskError, BUNDLE_TASK_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 pub static BUNDLE_TASK_LIST: rt::Schema = rt::Schema::list(
     "BundleTaskList",
@@ -293,10 +295,10 @@ pub struct Byoasn {
     pub state: Option<AsnState>,
 }
 rt::structure!(
-    Byoasn, BYOASN, [asn = rt::m("Asn", &rt::STRING).named("asn"), ipam_id =
-    rt::m("IpamId", &rt::STRING).named("ipamId"), status_message = rt::m("StatusMessage",
-    &rt::STRING).named("statusMessage"), state = rt::m("State", &rt::ENUM)
-    .named("state")]
+    Byoasn, BYOASN, [asn[0] = rt::m("Asn", &rt::STRING).named("asn"), ipam_id[1] =
+    rt::m("IpamId", &rt::STRING).named("ipamId"), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), state[3] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 pub static BYOASN_SET: rt::Schema = rt::Schema::list(
     "ByoasnSet",
@@ -347,15 +349,16 @@ pub struct ByoipCidr {
     pub ipam_pool_id: Option<String>,
 }
 rt::structure!(
-    ByoipCidr, BYOIP_CIDR, [cidr = rt::m("Cidr", &rt::STRING).named("cidr"), description
-    = rt::m("Description", &rt::STRING).named("description"), asn_associations =
-    rt::m("AsnAssociations", &ASN_ASSOCIATION_SET).named("asnAssociationSet"),
-    status_message = rt::m("StatusMessage", &rt::STRING).named("statusMessage"), state =
-    rt::m("State", &rt::ENUM).named("state"), network_border_group =
-    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-    advertisement_type = rt::m("AdvertisementType", &rt::STRING)
-    .named("advertisementType"), pool_id = rt::m("PoolId", &rt::STRING).named("poolId"),
-    ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId")]
+    ByoipCidr, BYOIP_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    asn_associations[2] = rt::m("AsnAssociations", &ASN_ASSOCIATION_SET)
+    .named("asnAssociationSet"), status_message[3] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), state[4] = rt::m("State", &rt::ENUM).named("state"),
+    network_border_group[5] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), advertisement_type[6] = rt::m("AdvertisementType",
+    &rt::STRING).named("advertisementType"), pool_id[7] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), ipam_pool_id[8] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId")]
 );
 pub static BYOIP_CIDR_SET: rt::Schema = rt::Schema::list(
     "ByoipCidrSet",

@@ -22,9 +22,9 @@ pub struct CancelBundleTaskRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CancelBundleTaskRequest, CANCEL_BUNDLE_TASK_REQUEST, [bundle_id = rt::m("BundleId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    CancelBundleTaskRequest, CANCEL_BUNDLE_TASK_REQUEST, [bundle_id[0] =
+    rt::m("BundleId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CancelBundleTask.
 #[derive(Clone, Default, PartialEq)]
@@ -33,8 +33,8 @@ pub struct CancelBundleTaskResult {
     pub bundle_task: Option<BundleTask>,
 }
 rt::structure!(
-    CancelBundleTaskResult, CANCEL_BUNDLE_TASK_RESULT, [bundle_task = rt::m("BundleTask",
-    &BUNDLE_TASK).named("bundleInstanceTask")]
+    CancelBundleTaskResult, CANCEL_BUNDLE_TASK_RESULT, [bundle_task[0] =
+    rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")]
 );
 /// Describes a Capacity Reservation Fleet cancellation error.
 #[derive(Clone, Default, PartialEq)]
@@ -45,9 +45,9 @@ pub struct CancelCapacityReservationFleetError {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancelCapacityReservationFleetError, CANCEL_CAPACITY_RESERVATION_FLEET_ERROR, [code =
-    rt::m("Code", &rt::STRING).named("code"), message = rt::m("Message", &rt::STRING)
-    .named("message")]
+    CancelCapacityReservationFleetError, CANCEL_CAPACITY_RESERVATION_FLEET_ERROR,
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetsRequest {
@@ -58,7 +58,7 @@ pub struct CancelCapacityReservationFleetsRequest {
 }
 rt::structure!(
     CancelCapacityReservationFleetsRequest, CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), capacity_reservation_fleet_ids =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), capacity_reservation_fleet_ids[1] =
     rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
     .named("CapacityReservationFleetId").flags(rt::REQUIRED)]
 );
@@ -75,9 +75,9 @@ pub struct CancelCapacityReservationFleetsResult {
 }
 rt::structure!(
     CancelCapacityReservationFleetsResult, CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT,
-    [successful_fleet_cancellations = rt::m("SuccessfulFleetCancellations",
+    [successful_fleet_cancellations[0] = rt::m("SuccessfulFleetCancellations",
     &CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE_SET)
-    .named("successfulFleetCancellationSet"), failed_fleet_cancellations =
+    .named("successfulFleetCancellationSet"), failed_fleet_cancellations[1] =
     rt::m("FailedFleetCancellations",
     &FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT_SET)
     .named("failedFleetCancellationSet")]
@@ -95,10 +95,10 @@ pub struct CancelCapacityReservationRequest {
 }
 rt::structure!(
     CancelCapacityReservationRequest, CANCEL_CAPACITY_RESERVATION_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    apply_cancellation_charges = rt::m("ApplyCancellationCharges", &rt::ENUM), quote_id =
-    rt::m("QuoteId", &rt::STRING)]
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    apply_cancellation_charges[2] = rt::m("ApplyCancellationCharges", &rt::ENUM),
+    quote_id[3] = rt::m("QuoteId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationResult {
@@ -106,7 +106,7 @@ pub struct CancelCapacityReservationResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CancelCapacityReservationResult, CANCEL_CAPACITY_RESERVATION_RESULT, [return_ =
+    CancelCapacityReservationResult, CANCEL_CAPACITY_RESERVATION_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,9 +119,9 @@ pub struct CancelConversionRequest {
     pub reason_message: Option<String>,
 }
 rt::structure!(
-    CancelConversionRequest, CANCEL_CONVERSION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), conversion_task_id = rt::m("ConversionTaskId",
-    &rt::STRING).named("conversionTaskId").flags(rt::REQUIRED), reason_message =
+    CancelConversionRequest, CANCEL_CONVERSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), conversion_task_id[1] = rt::m("ConversionTaskId",
+    &rt::STRING).named("conversionTaskId").flags(rt::REQUIRED), reason_message[2] =
     rt::m("ReasonMessage", &rt::STRING).named("reasonMessage")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -133,8 +133,8 @@ pub struct CancelDeclarativePoliciesReportRequest {
 }
 rt::structure!(
     CancelDeclarativePoliciesReportRequest, CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), report_id = rt::m("ReportId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), report_id[1] = rt::m("ReportId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelDeclarativePoliciesReportResult {
@@ -143,7 +143,7 @@ pub struct CancelDeclarativePoliciesReportResult {
 }
 rt::structure!(
     CancelDeclarativePoliciesReportResult, CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
@@ -151,7 +151,7 @@ pub struct CancelExportTaskRequest {
     pub export_task_id: String,
 }
 rt::structure!(
-    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [export_task_id =
+    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [export_task_id[0] =
     rt::m("ExportTaskId", &rt::STRING).named("exportTaskId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -162,9 +162,9 @@ pub struct CancelImageLaunchPermissionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CancelImageLaunchPermissionRequest, CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST, [image_id
-    = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    CancelImageLaunchPermissionRequest, CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST,
+    [image_id[0] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImageLaunchPermissionResult {
@@ -172,8 +172,8 @@ pub struct CancelImageLaunchPermissionResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CancelImageLaunchPermissionResult, CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
+    CancelImageLaunchPermissionResult, CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
@@ -185,9 +185,9 @@ pub struct CancelImportTaskRequest {
     pub import_task_id: Option<String>,
 }
 rt::structure!(
-    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [cancel_reason =
-    rt::m("CancelReason", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    import_task_id = rt::m("ImportTaskId", &rt::STRING)]
+    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [cancel_reason[0] =
+    rt::m("CancelReason", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    import_task_id[2] = rt::m("ImportTaskId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResult {
@@ -199,9 +199,9 @@ pub struct CancelImportTaskResult {
     pub state: Option<String>,
 }
 rt::structure!(
-    CancelImportTaskResult, CANCEL_IMPORT_TASK_RESULT, [import_task_id =
-    rt::m("ImportTaskId", &rt::STRING).named("importTaskId"), previous_state =
-    rt::m("PreviousState", &rt::STRING).named("previousState"), state = rt::m("State",
+    CancelImportTaskResult, CANCEL_IMPORT_TASK_RESULT, [import_task_id[0] =
+    rt::m("ImportTaskId", &rt::STRING).named("importTaskId"), previous_state[1] =
+    rt::m("PreviousState", &rt::STRING).named("previousState"), state[2] = rt::m("State",
     &rt::STRING).named("state")]
 );
 /// Contains the parameters for CancelReservedInstancesListing.
@@ -212,7 +212,7 @@ pub struct CancelReservedInstancesListingRequest {
 }
 rt::structure!(
     CancelReservedInstancesListingRequest, CANCEL_RESERVED_INSTANCES_LISTING_REQUEST,
-    [reserved_instances_listing_id = rt::m("ReservedInstancesListingId", &rt::STRING)
+    [reserved_instances_listing_id[0] = rt::m("ReservedInstancesListingId", &rt::STRING)
     .named("reservedInstancesListingId").flags(rt::REQUIRED)]
 );
 /// Contains the output of CancelReservedInstancesListing.
@@ -223,7 +223,7 @@ pub struct CancelReservedInstancesListingResult {
 }
 rt::structure!(
     CancelReservedInstancesListingResult, CANCEL_RESERVED_INSTANCES_LISTING_RESULT,
-    [reserved_instances_listings = rt::m("ReservedInstancesListings",
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
     &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
 );
 /// Describes a Spot Fleet error.
@@ -235,8 +235,9 @@ pub struct CancelSpotFleetRequestsError {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsError, CANCEL_SPOT_FLEET_REQUESTS_ERROR, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    CancelSpotFleetRequestsError, CANCEL_SPOT_FLEET_REQUESTS_ERROR, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// Describes a Spot Fleet request that was not successfully canceled.
 #[derive(Clone, Default, PartialEq)]
@@ -247,9 +248,9 @@ pub struct CancelSpotFleetRequestsErrorItem {
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsErrorItem, CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM, [error =
+    CancelSpotFleetRequestsErrorItem, CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM, [error[0] =
     rt::m("Error", &CANCEL_SPOT_FLEET_REQUESTS_ERROR).named("error"),
-    spot_fleet_request_id = rt::m("SpotFleetRequestId", &rt::STRING)
+    spot_fleet_request_id[1] = rt::m("SpotFleetRequestId", &rt::STRING)
     .named("spotFleetRequestId")]
 );
 pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET: rt::Schema = rt::Schema::list(
@@ -271,11 +272,11 @@ pub struct CancelSpotFleetRequestsRequest {
     pub terminate_instances: bool,
 }
 rt::structure!(
-    CancelSpotFleetRequestsRequest, CANCEL_SPOT_FLEET_REQUESTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids =
+    CancelSpotFleetRequestsRequest, CANCEL_SPOT_FLEET_REQUESTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids[1] =
     rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST).named("spotFleetRequestId")
-    .flags(rt::REQUIRED), terminate_instances = rt::m("TerminateInstances", &rt::BOOLEAN)
-    .named("terminateInstances").flags(rt::REQUIRED)]
+    .flags(rt::REQUIRED), terminate_instances[2] = rt::m("TerminateInstances",
+    &rt::BOOLEAN).named("terminateInstances").flags(rt::REQUIRED)]
 );
 /// Contains the output of CancelSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
@@ -287,9 +288,9 @@ pub struct CancelSpotFleetRequestsResponse {
 }
 rt::structure!(
     CancelSpotFleetRequestsResponse, CANCEL_SPOT_FLEET_REQUESTS_RESPONSE,
-    [successful_fleet_requests = rt::m("SuccessfulFleetRequests",
+    [successful_fleet_requests[0] = rt::m("SuccessfulFleetRequests",
     &CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_SET).named("successfulFleetRequestSet"),
-    unsuccessful_fleet_requests = rt::m("UnsuccessfulFleetRequests",
+    unsuccessful_fleet_requests[1] = rt::m("UnsuccessfulFleetRequests",
     &CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET).named("unsuccessfulFleetRequestSet")]
 );
 /// Describes a Spot Fleet request that was successfully canceled.
@@ -304,10 +305,10 @@ pub struct CancelSpotFleetRequestsSuccessItem {
 }
 rt::structure!(
     CancelSpotFleetRequestsSuccessItem, CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_ITEM,
-    [current_spot_fleet_request_state = rt::m("CurrentSpotFleetRequestState", &rt::ENUM)
-    .named("currentSpotFleetRequestState"), previous_spot_fleet_request_state =
-    rt::m("PreviousSpotFleetRequestState", &rt::ENUM)
-    .named("previousSpotFleetRequestState"), spot_fleet_request_id =
+    [current_spot_fleet_request_state[0] = rt::m("CurrentSpotFleetRequestState",
+    &rt::ENUM).named("currentSpotFleetRequestState"),
+    previous_spot_fleet_request_state[1] = rt::m("PreviousSpotFleetRequestState",
+    &rt::ENUM).named("previousSpotFleetRequestState"), spot_fleet_request_id[2] =
     rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")]
 );
 pub static CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -327,8 +328,8 @@ pub struct CancelSpotInstanceRequestsRequest {
     pub spot_instance_request_ids: Vec<String>,
 }
 rt::structure!(
-    CancelSpotInstanceRequestsRequest, CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_instance_request_ids =
+    CancelSpotInstanceRequestsRequest, CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_instance_request_ids[1] =
     rt::m("SpotInstanceRequestIds", &SPOT_INSTANCE_REQUEST_ID_LIST)
     .named("SpotInstanceRequestId").flags(rt::REQUIRED)]
 );
@@ -340,7 +341,7 @@ pub struct CancelSpotInstanceRequestsResult {
 }
 rt::structure!(
     CancelSpotInstanceRequestsResult, CANCEL_SPOT_INSTANCE_REQUESTS_RESULT,
-    [cancelled_spot_instance_requests = rt::m("CancelledSpotInstanceRequests",
+    [cancelled_spot_instance_requests[0] = rt::m("CancelledSpotInstanceRequests",
     &CANCELLED_SPOT_INSTANCE_REQUEST_LIST).named("spotInstanceRequestSet")]
 );
 /// Describes the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
@@ -358,12 +359,13 @@ pub struct CancellationTerms {
     pub charge_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    CancellationTerms, CANCELLATION_TERMS, [cancellation_type = rt::m("CancellationType",
-    &rt::ENUM).named("cancellationType"), reservation_state = rt::m("ReservationState",
-    &rt::STRING).named("reservationState"), committed_instance_count =
-    rt::m("CommittedInstanceCount", &rt::INTEGER).named("committedInstanceCount"),
-    charge_commitment_duration_hours = rt::m("ChargeCommitmentDurationHours", &rt::LONG)
-    .named("chargeCommitmentDurationHours"), charge_end_date = rt::m("ChargeEndDate",
+    CancellationTerms, CANCELLATION_TERMS, [cancellation_type[0] =
+    rt::m("CancellationType", &rt::ENUM).named("cancellationType"), reservation_state[1]
+    = rt::m("ReservationState", &rt::STRING).named("reservationState"),
+    committed_instance_count[2] = rt::m("CommittedInstanceCount", &rt::INTEGER)
+    .named("committedInstanceCount"), charge_commitment_duration_hours[3] =
+    rt::m("ChargeCommitmentDurationHours", &rt::LONG)
+    .named("chargeCommitmentDurationHours"), charge_end_date[4] = rt::m("ChargeEndDate",
     &rt::TIMESTAMP).named("chargeEndDate")]
 );
 pub static CANCELLATION_TERMS_SET: rt::Schema = rt::Schema::list(
@@ -380,8 +382,8 @@ pub struct CancelledSpotInstanceRequest {
 }
 rt::structure!(
     CancelledSpotInstanceRequest, CANCELLED_SPOT_INSTANCE_REQUEST,
-    [spot_instance_request_id = rt::m("SpotInstanceRequestId", &rt::STRING)
-    .named("spotInstanceRequestId"), state = rt::m("State", &rt::ENUM).named("state")]
+    [spot_instance_request_id[0] = rt::m("SpotInstanceRequestId", &rt::STRING)
+    .named("spotInstanceRequestId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static CANCELLED_SPOT_INSTANCE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "CancelledSpotInstanceRequestList",
@@ -398,9 +400,9 @@ pub struct CapacityAllocation {
     pub allocation_metadata: Option<Vec<CapacityAllocationMetadataEntry>>,
 }
 rt::structure!(
-    CapacityAllocation, CAPACITY_ALLOCATION, [allocation_type = rt::m("AllocationType",
-    &rt::ENUM).named("allocationType"), count = rt::m("Count", &rt::INTEGER)
-    .named("count"), allocation_metadata = rt::m("AllocationMetadata",
+    CapacityAllocation, CAPACITY_ALLOCATION, [allocation_type[0] =
+    rt::m("AllocationType", &rt::ENUM).named("allocationType"), count[1] = rt::m("Count",
+    &rt::INTEGER).named("count"), allocation_metadata[2] = rt::m("AllocationMetadata",
     &CAPACITY_ALLOCATION_METADATA_LIST).named("allocationMetadataList")]
 );
 /// A key-value pair that provides additional metadata about a capacity allocation.
@@ -412,8 +414,8 @@ pub struct CapacityAllocationMetadataEntry {
     pub value: Option<String>,
 }
 rt::structure!(
-    CapacityAllocationMetadataEntry, CAPACITY_ALLOCATION_METADATA_ENTRY, [key =
-    rt::m("Key", &rt::STRING).named("key"), value = rt::m("Value", &rt::STRING)
+    CapacityAllocationMetadataEntry, CAPACITY_ALLOCATION_METADATA_ENTRY, [key[0] =
+    rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING)
     .named("value")]
 );
 pub static CAPACITY_ALLOCATION_METADATA_LIST: rt::Schema = rt::Schema::list(
@@ -455,16 +457,17 @@ pub struct CapacityBlock {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityBlock, CAPACITY_BLOCK, [capacity_block_id = rt::m("CapacityBlockId",
-    &rt::STRING).named("capacityBlockId"), ultraserver_type = rt::m("UltraserverType",
-    &rt::STRING).named("ultraserverType"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    capacity_reservation_ids = rt::m("CapacityReservationIds",
-    &CAPACITY_RESERVATION_ID_SET).named("capacityReservationIdSet"), start_date =
-    rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date = rt::m("EndDate",
-    &rt::TIMESTAMP).named("endDate"), create_date = rt::m("CreateDate", &rt::TIMESTAMP)
-    .named("createDate"), state = rt::m("State", &rt::ENUM).named("state"), tags =
+    CapacityBlock, CAPACITY_BLOCK, [capacity_block_id[0] = rt::m("CapacityBlockId",
+    &rt::STRING).named("capacityBlockId"), ultraserver_type[1] = rt::m("UltraserverType",
+    &rt::STRING).named("ultraserverType"), availability_zone[2] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[3] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), capacity_reservation_ids[4] =
+    rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("capacityReservationIdSet"), start_date[5] = rt::m("StartDate",
+    &rt::TIMESTAMP).named("startDate"), end_date[6] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), create_date[7] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .named("createDate"), state[8] = rt::m("State", &rt::ENUM).named("state"), tags[9] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes a Capacity Block extension. With an extension, you can extend the duration of time for an existing Capacity Block.
@@ -504,27 +507,29 @@ pub struct CapacityBlockExtension {
     pub zone_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockExtension, CAPACITY_BLOCK_EXTENSION, [capacity_reservation_id =
+    CapacityBlockExtension, CAPACITY_BLOCK_EXTENSION, [capacity_reservation_id[0] =
     rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    instance_type = rt::m("InstanceType", &rt::STRING).named("instanceType"),
-    instance_count = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), capacity_block_extension_offering_id =
+    instance_type[1] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    instance_count[2] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[4] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), capacity_block_extension_offering_id[5] =
     rt::m("CapacityBlockExtensionOfferingId", &rt::STRING)
-    .named("capacityBlockExtensionOfferingId"), capacity_block_extension_duration_hours =
+    .named("capacityBlockExtensionOfferingId"),
+    capacity_block_extension_duration_hours[6] =
     rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
-    .named("capacityBlockExtensionDurationHours"), capacity_block_extension_status =
+    .named("capacityBlockExtensionDurationHours"), capacity_block_extension_status[7] =
     rt::m("CapacityBlockExtensionStatus", &rt::ENUM)
-    .named("capacityBlockExtensionStatus"), capacity_block_extension_purchase_date =
+    .named("capacityBlockExtensionStatus"), capacity_block_extension_purchase_date[8] =
     rt::m("CapacityBlockExtensionPurchaseDate", &rt::TIMESTAMP)
-    .named("capacityBlockExtensionPurchaseDate"), capacity_block_extension_start_date =
-    rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
-    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date =
+    .named("capacityBlockExtensionPurchaseDate"), capacity_block_extension_start_date[9]
+    = rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date[10] =
     rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
-    .named("capacityBlockExtensionEndDate"), upfront_fee = rt::m("UpfrontFee",
-    &rt::STRING).named("upfrontFee"), currency_code = rt::m("CurrencyCode", &rt::STRING)
-    .named("currencyCode"), zone_type = rt::m("ZoneType", &rt::STRING).named("zoneType")]
+    .named("capacityBlockExtensionEndDate"), upfront_fee[11] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[12] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), zone_type[13] = rt::m("ZoneType", &rt::STRING)
+    .named("zoneType")]
 );
 /// The recommended Capacity Block extension that fits your search requirements.
 #[derive(Clone, Default, PartialEq)]
@@ -561,23 +566,23 @@ pub struct CapacityBlockExtensionOffering {
 }
 rt::structure!(
     CapacityBlockExtensionOffering, CAPACITY_BLOCK_EXTENSION_OFFERING,
-    [capacity_block_extension_offering_id = rt::m("CapacityBlockExtensionOfferingId",
-    &rt::STRING).named("capacityBlockExtensionOfferingId"), instance_type =
-    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_count =
-    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), availability_zone =
+    [capacity_block_extension_offering_id[0] = rt::m("CapacityBlockExtensionOfferingId",
+    &rt::STRING).named("capacityBlockExtensionOfferingId"), instance_type[1] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_count[2] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), availability_zone[3] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), start_date = rt::m("StartDate", &rt::TIMESTAMP)
-    .named("startDate"), capacity_block_extension_start_date =
+    availability_zone_id[4] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), capacity_block_extension_start_date[6] =
     rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
-    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date =
+    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date[7] =
     rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
-    .named("capacityBlockExtensionEndDate"), capacity_block_extension_duration_hours =
+    .named("capacityBlockExtensionEndDate"), capacity_block_extension_duration_hours[8] =
     rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
-    .named("capacityBlockExtensionDurationHours"), upfront_fee = rt::m("UpfrontFee",
-    &rt::STRING).named("upfrontFee"), currency_code = rt::m("CurrencyCode", &rt::STRING)
-    .named("currencyCode"), tenancy = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-    zone_type = rt::m("ZoneType", &rt::STRING).named("zoneType")]
+    .named("capacityBlockExtensionDurationHours"), upfront_fee[9] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[10] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), tenancy[11] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), zone_type[12] = rt::m("ZoneType", &rt::STRING).named("zoneType")]
 );
 pub static CAPACITY_BLOCK_EXTENSION_OFFERING_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockExtensionOfferingSet",
@@ -603,7 +608,7 @@ pub struct CapacityBlockInstanceTypePreference {
 }
 rt::structure!(
     CapacityBlockInstanceTypePreference, CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE,
-    [instance_type = rt::m("InstanceType", &rt::STRING)]
+    [instance_type[0] = rt::m("InstanceType", &rt::STRING)]
 );
 pub static CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockInstanceTypePreferenceSet",
@@ -648,23 +653,23 @@ pub struct CapacityBlockOffering {
     pub capacity_block_offering_segments: Option<Vec<CapacityBlockOfferingSegment>>,
 }
 rt::structure!(
-    CapacityBlockOffering, CAPACITY_BLOCK_OFFERING, [capacity_block_offering_id =
+    CapacityBlockOffering, CAPACITY_BLOCK_OFFERING, [capacity_block_offering_id[0] =
     rt::m("CapacityBlockOfferingId", &rt::STRING).named("capacityBlockOfferingId"),
-    instance_type = rt::m("InstanceType", &rt::STRING).named("instanceType"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    instance_count = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-    start_date = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date =
-    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), capacity_block_duration_hours =
-    rt::m("CapacityBlockDurationHours", &rt::INTEGER)
-    .named("capacityBlockDurationHours"), upfront_fee = rt::m("UpfrontFee", &rt::STRING)
-    .named("upfrontFee"), currency_code = rt::m("CurrencyCode", &rt::STRING)
-    .named("currencyCode"), tenancy = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-    ultraserver_type = rt::m("UltraserverType", &rt::STRING).named("ultraserverType"),
-    ultraserver_count = rt::m("UltraserverCount", &rt::INTEGER)
-    .named("ultraserverCount"), capacity_block_duration_minutes =
+    instance_type[1] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), instance_count[3] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), start_date[4] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[5] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    capacity_block_duration_hours[6] = rt::m("CapacityBlockDurationHours", &rt::INTEGER)
+    .named("capacityBlockDurationHours"), upfront_fee[7] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[8] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), tenancy[9] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), ultraserver_type[10] = rt::m("UltraserverType", &rt::STRING)
+    .named("ultraserverType"), ultraserver_count[11] = rt::m("UltraserverCount",
+    &rt::INTEGER).named("ultraserverCount"), capacity_block_duration_minutes[12] =
     rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
-    .named("capacityBlockDurationMinutes"), zone_type = rt::m("ZoneType", &rt::STRING)
-    .named("zoneType"), capacity_block_offering_segments =
+    .named("capacityBlockDurationMinutes"), zone_type[13] = rt::m("ZoneType",
+    &rt::STRING).named("zoneType"), capacity_block_offering_segments[14] =
     rt::m("CapacityBlockOfferingSegments", &CAPACITY_BLOCK_OFFERING_SEGMENT_SET)
     .named("capacityBlockOfferingSegmentSet").min(0.0)]
 );
@@ -695,19 +700,21 @@ pub struct CapacityBlockOfferingSegment {
     pub zone_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockOfferingSegment, CAPACITY_BLOCK_OFFERING_SEGMENT, [instance_type =
-    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone =
+    CapacityBlockOfferingSegment, CAPACITY_BLOCK_OFFERING_SEGMENT, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone[1] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), instance_count = rt::m("InstanceCount", &rt::INTEGER)
-    .named("instanceCount"), start_date = rt::m("StartDate", &rt::TIMESTAMP)
-    .named("startDate"), end_date = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-    capacity_block_duration_hours = rt::m("CapacityBlockDurationHours", &rt::INTEGER)
-    .named("capacityBlockDurationHours"), capacity_block_duration_minutes =
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance_count[3] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), start_date[4] = rt::m("StartDate",
+    &rt::TIMESTAMP).named("startDate"), end_date[5] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), capacity_block_duration_hours[6] =
+    rt::m("CapacityBlockDurationHours", &rt::INTEGER)
+    .named("capacityBlockDurationHours"), capacity_block_duration_minutes[7] =
     rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
-    .named("capacityBlockDurationMinutes"), upfront_fee = rt::m("UpfrontFee",
-    &rt::STRING).named("upfrontFee"), currency_code = rt::m("CurrencyCode", &rt::STRING)
-    .named("currencyCode"), zone_type = rt::m("ZoneType", &rt::STRING).named("zoneType")]
+    .named("capacityBlockDurationMinutes"), upfront_fee[8] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[9] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), zone_type[10] = rt::m("ZoneType", &rt::STRING)
+    .named("zoneType")]
 );
 pub static CAPACITY_BLOCK_OFFERING_SEGMENT_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockOfferingSegmentSet",
@@ -747,13 +754,14 @@ pub struct CapacityBlockStatus {
     pub capacity_reservation_statuses: Option<Vec<CapacityReservationStatus>>,
 }
 rt::structure!(
-    CapacityBlockStatus, CAPACITY_BLOCK_STATUS, [capacity_block_id =
-    rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"), interconnect_status =
-    rt::m("InterconnectStatus", &rt::ENUM).named("interconnectStatus"), total_capacity =
-    rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"), total_available_capacity
-    = rt::m("TotalAvailableCapacity", &rt::INTEGER).named("totalAvailableCapacity"),
-    total_unavailable_capacity = rt::m("TotalUnavailableCapacity", &rt::INTEGER)
-    .named("totalUnavailableCapacity"), capacity_reservation_statuses =
+    CapacityBlockStatus, CAPACITY_BLOCK_STATUS, [capacity_block_id[0] =
+    rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
+    interconnect_status[1] = rt::m("InterconnectStatus", &rt::ENUM)
+    .named("interconnectStatus"), total_capacity[2] = rt::m("TotalCapacity",
+    &rt::INTEGER).named("totalCapacity"), total_available_capacity[3] =
+    rt::m("TotalAvailableCapacity", &rt::INTEGER).named("totalAvailableCapacity"),
+    total_unavailable_capacity[4] = rt::m("TotalUnavailableCapacity", &rt::INTEGER)
+    .named("totalUnavailableCapacity"), capacity_reservation_statuses[5] =
     rt::m("CapacityReservationStatuses", &CAPACITY_RESERVATION_STATUS_SET)
     .named("capacityReservationStatusSet")]
 );
@@ -768,7 +776,7 @@ pub struct CapacityManagerCondition {
     pub dimension_condition: Option<DimensionCondition>,
 }
 rt::structure!(
-    CapacityManagerCondition, CAPACITY_MANAGER_CONDITION, [dimension_condition =
+    CapacityManagerCondition, CAPACITY_MANAGER_CONDITION, [dimension_condition[0] =
     rt::m("DimensionCondition", &DIMENSION_CONDITION)]
 );
 pub static CAPACITY_MANAGER_CONDITION_SET: rt::Schema = rt::Schema::list(
@@ -807,19 +815,19 @@ pub struct CapacityManagerDataExportResponse {
 }
 rt::structure!(
     CapacityManagerDataExportResponse, CAPACITY_MANAGER_DATA_EXPORT_RESPONSE,
-    [capacity_manager_data_export_id = rt::m("CapacityManagerDataExportId", &rt::STRING)
-    .named("capacityManagerDataExportId"), s3_bucket_name = rt::m("S3BucketName",
-    &rt::STRING).named("s3BucketName"), s3_bucket_prefix = rt::m("S3BucketPrefix",
-    &rt::STRING).named("s3BucketPrefix"), schedule = rt::m("Schedule", &rt::ENUM)
-    .named("schedule"), output_format = rt::m("OutputFormat", &rt::ENUM)
-    .named("outputFormat"), create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), latest_delivery_status = rt::m("LatestDeliveryStatus",
-    &rt::ENUM).named("latestDeliveryStatus"), latest_delivery_status_message =
-    rt::m("LatestDeliveryStatusMessage", &rt::STRING)
-    .named("latestDeliveryStatusMessage"), latest_delivery_s3_location_uri =
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId"), s3_bucket_name[1] =
+    rt::m("S3BucketName", &rt::STRING).named("s3BucketName"), s3_bucket_prefix[2] =
+    rt::m("S3BucketPrefix", &rt::STRING).named("s3BucketPrefix"), schedule[3] =
+    rt::m("Schedule", &rt::ENUM).named("schedule"), output_format[4] =
+    rt::m("OutputFormat", &rt::ENUM).named("outputFormat"), create_time[5] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), latest_delivery_status[6] =
+    rt::m("LatestDeliveryStatus", &rt::ENUM).named("latestDeliveryStatus"),
+    latest_delivery_status_message[7] = rt::m("LatestDeliveryStatusMessage", &rt::STRING)
+    .named("latestDeliveryStatusMessage"), latest_delivery_s3_location_uri[8] =
     rt::m("LatestDeliveryS3LocationUri", &rt::STRING)
-    .named("latestDeliveryS3LocationUri"), latest_delivery_time =
-    rt::m("LatestDeliveryTime", &rt::TIMESTAMP).named("latestDeliveryTime"), tags =
+    .named("latestDeliveryS3LocationUri"), latest_delivery_time[9] =
+    rt::m("LatestDeliveryTime", &rt::TIMESTAMP).named("latestDeliveryTime"), tags[10] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_MANAGER_DATA_EXPORT_RESPONSE_SET: rt::Schema = rt::Schema::list(
@@ -873,30 +881,30 @@ pub struct CapacityManagerDimension {
     pub tags: Option<Vec<CapacityManagerTagDimension>>,
 }
 rt::structure!(
-    CapacityManagerDimension, CAPACITY_MANAGER_DIMENSION, [resource_region =
-    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), account_id =
-    rt::m("AccountId", &rt::STRING).named("accountId"), account_name =
-    rt::m("AccountName", &rt::STRING).named("accountName"), instance_family =
-    rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"), instance_type =
-    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_platform =
-    rt::m("InstancePlatform", &rt::STRING).named("instancePlatform"), reservation_arn =
-    rt::m("ReservationArn", &rt::STRING).named("reservationArn"), reservation_id =
-    rt::m("ReservationId", &rt::STRING).named("reservationId"), reservation_type =
+    CapacityManagerDimension, CAPACITY_MANAGER_DIMENSION, [resource_region[0] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), availability_zone_id[1]
+    = rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), account_id[2]
+    = rt::m("AccountId", &rt::STRING).named("accountId"), account_name[3] =
+    rt::m("AccountName", &rt::STRING).named("accountName"), instance_family[4] =
+    rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"), instance_type[5] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_platform[6] =
+    rt::m("InstancePlatform", &rt::STRING).named("instancePlatform"), reservation_arn[7]
+    = rt::m("ReservationArn", &rt::STRING).named("reservationArn"), reservation_id[8] =
+    rt::m("ReservationId", &rt::STRING).named("reservationId"), reservation_type[9] =
     rt::m("ReservationType", &rt::ENUM).named("reservationType"),
-    reservation_create_timestamp = rt::m("ReservationCreateTimestamp", &rt::TIMESTAMP)
-    .named("reservationCreateTimestamp"), reservation_start_timestamp =
-    rt::m("ReservationStartTimestamp", &rt::TIMESTAMP)
-    .named("reservationStartTimestamp"), reservation_end_timestamp =
+    reservation_create_timestamp[10] = rt::m("ReservationCreateTimestamp",
+    &rt::TIMESTAMP).named("reservationCreateTimestamp"), reservation_start_timestamp[11]
+    = rt::m("ReservationStartTimestamp", &rt::TIMESTAMP)
+    .named("reservationStartTimestamp"), reservation_end_timestamp[12] =
     rt::m("ReservationEndTimestamp", &rt::TIMESTAMP).named("reservationEndTimestamp"),
-    reservation_end_date_type = rt::m("ReservationEndDateType", &rt::ENUM)
-    .named("reservationEndDateType"), tenancy = rt::m("Tenancy", &rt::ENUM)
-    .named("tenancy"), reservation_state = rt::m("ReservationState", &rt::ENUM)
-    .named("reservationState"), reservation_instance_match_criteria =
+    reservation_end_date_type[13] = rt::m("ReservationEndDateType", &rt::ENUM)
+    .named("reservationEndDateType"), tenancy[14] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), reservation_state[15] = rt::m("ReservationState", &rt::ENUM)
+    .named("reservationState"), reservation_instance_match_criteria[16] =
     rt::m("ReservationInstanceMatchCriteria", &rt::STRING)
-    .named("reservationInstanceMatchCriteria"), reservation_unused_financial_owner =
+    .named("reservationInstanceMatchCriteria"), reservation_unused_financial_owner[17] =
     rt::m("ReservationUnusedFinancialOwner", &rt::STRING)
-    .named("reservationUnusedFinancialOwner"), tags = rt::m("Tags",
+    .named("reservationUnusedFinancialOwner"), tags[18] = rt::m("Tags",
     &CAPACITY_MANAGER_TAG_DIMENSION_SET).named("tagSet")]
 );
 /// Describes a tag key that is being monitored by Capacity Manager, including its activation status and the earliest available data point.
@@ -914,12 +922,12 @@ pub struct CapacityManagerMonitoredTagKey {
     pub earliest_datapoint_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    CapacityManagerMonitoredTagKey, CAPACITY_MANAGER_MONITORED_TAG_KEY, [tag_key =
-    rt::m("TagKey", &rt::STRING).named("tagKey"), status = rt::m("Status", &rt::ENUM)
-    .named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), capacity_manager_provided = rt::m("CapacityManagerProvided",
-    &rt::BOOLEAN).named("capacityManagerProvided"), earliest_datapoint_timestamp =
-    rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
+    CapacityManagerMonitoredTagKey, CAPACITY_MANAGER_MONITORED_TAG_KEY, [tag_key[0] =
+    rt::m("TagKey", &rt::STRING).named("tagKey"), status[1] = rt::m("Status", &rt::ENUM)
+    .named("status"), status_message[2] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), capacity_manager_provided[3] =
+    rt::m("CapacityManagerProvided", &rt::BOOLEAN).named("capacityManagerProvided"),
+    earliest_datapoint_timestamp[4] = rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
     .named("earliestDatapointTimestamp")]
 );
 pub static CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST: rt::Schema = rt::Schema::list(
@@ -945,9 +953,9 @@ pub struct CapacityManagerSupportabilityScore {
 }
 rt::structure!(
     CapacityManagerSupportabilityScore, CAPACITY_MANAGER_SUPPORTABILITY_SCORE,
-    [instance_type = rt::m("InstanceType", &rt::STRING).named("instanceType"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), score = rt::m("Score", &rt::ENUM).named("score")]
+    [instance_type[0] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), score[2] = rt::m("Score", &rt::ENUM).named("score")]
 );
 pub static CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerSupportabilityScoreSet",
@@ -962,8 +970,8 @@ pub struct CapacityManagerTagDimension {
     pub value: Option<String>,
 }
 rt::structure!(
-    CapacityManagerTagDimension, CAPACITY_MANAGER_TAG_DIMENSION, [key = rt::m("Key",
-    &rt::STRING).named("key"), value = rt::m("Value", &rt::STRING).named("value")]
+    CapacityManagerTagDimension, CAPACITY_MANAGER_TAG_DIMENSION, [key[0] = rt::m("Key",
+    &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static CAPACITY_MANAGER_TAG_DIMENSION_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerTagDimensionSet",
@@ -1079,50 +1087,51 @@ pub struct CapacityReservation {
     pub launch_status: Option<CapacityReservationLaunchStatus>,
 }
 rt::structure!(
-    CapacityReservation, CAPACITY_RESERVATION, [capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"), owner_id
-    = rt::m("OwnerId", &rt::STRING).named("ownerId"), capacity_reservation_arn =
-    rt::m("CapacityReservationArn", &rt::STRING).named("capacityReservationArn"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), instance_platform = rt::m("InstancePlatform", &rt::ENUM)
-    .named("instancePlatform"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), tenancy = rt::m("Tenancy", &rt::ENUM)
-    .named("tenancy"), total_instance_count = rt::m("TotalInstanceCount", &rt::INTEGER)
-    .named("totalInstanceCount"), available_instance_count =
+    CapacityReservation, CAPACITY_RESERVATION, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    owner_id[1] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    capacity_reservation_arn[2] = rt::m("CapacityReservationArn", &rt::STRING)
+    .named("capacityReservationArn"), availability_zone_id[3] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+    instance_type[4] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    instance_platform[5] = rt::m("InstancePlatform", &rt::ENUM)
+    .named("instancePlatform"), availability_zone[6] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), tenancy[7] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), total_instance_count[8] = rt::m("TotalInstanceCount",
+    &rt::INTEGER).named("totalInstanceCount"), available_instance_count[9] =
     rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"),
-    ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-    ephemeral_storage = rt::m("EphemeralStorage", &rt::BOOLEAN)
-    .named("ephemeralStorage"), state = rt::m("State", &rt::ENUM).named("state"),
-    start_date = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date =
-    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), end_date_type =
-    rt::m("EndDateType", &rt::ENUM).named("endDateType"), instance_match_criteria =
-    rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"), create_date
-    = rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), capacity_reservation_fleet_id =
+    ebs_optimized[10] = rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
+    ephemeral_storage[11] = rt::m("EphemeralStorage", &rt::BOOLEAN)
+    .named("ephemeralStorage"), state[12] = rt::m("State", &rt::ENUM).named("state"),
+    start_date[13] = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date[14]
+    = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), end_date_type[15] =
+    rt::m("EndDateType", &rt::ENUM).named("endDateType"), instance_match_criteria[16] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
+    create_date[17] = rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), tags[18] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), outpost_arn[19] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), capacity_reservation_fleet_id[20] =
     rt::m("CapacityReservationFleetId", &rt::STRING).named("capacityReservationFleetId"),
-    placement_group_arn = rt::m("PlacementGroupArn", &rt::STRING)
-    .named("placementGroupArn"), capacity_allocations = rt::m("CapacityAllocations",
-    &CAPACITY_ALLOCATIONS).named("capacityAllocationSet"), reservation_type =
+    placement_group_arn[21] = rt::m("PlacementGroupArn", &rt::STRING)
+    .named("placementGroupArn"), capacity_allocations[22] = rt::m("CapacityAllocations",
+    &CAPACITY_ALLOCATIONS).named("capacityAllocationSet"), reservation_type[23] =
     rt::m("ReservationType", &rt::ENUM).named("reservationType"),
-    unused_reservation_billing_owner_id = rt::m("UnusedReservationBillingOwnerId",
-    &rt::STRING).named("unusedReservationBillingOwnerId").min(12.0), commitment_info =
-    rt::m("CommitmentInfo", &CAPACITY_RESERVATION_COMMITMENT_INFO)
-    .named("commitmentInfo"), delivery_preference = rt::m("DeliveryPreference",
-    &rt::ENUM).named("deliveryPreference"), capacity_block_id = rt::m("CapacityBlockId",
-    &rt::STRING).named("capacityBlockId"), interruptible = rt::m("Interruptible",
-    &rt::BOOLEAN).named("interruptible"), interruptible_capacity_allocation =
-    rt::m("InterruptibleCapacityAllocation", &INTERRUPTIBLE_CAPACITY_ALLOCATION)
-    .named("interruptibleCapacityAllocation"), interruption_info =
-    rt::m("InterruptionInfo", &INTERRUPTION_INFO).named("interruptionInfo"),
-    adjustment_status = rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"),
-    adjustment_details = rt::m("AdjustmentDetails",
-    &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS).named("adjustmentDetails"),
-    original_start_date = rt::m("OriginalStartDate", &rt::TIMESTAMP)
-    .named("originalStartDate"), zero_size_preference = rt::m("ZeroSizePreference",
-    &rt::ENUM).named("zeroSizePreference"), launch_status = rt::m("LaunchStatus",
-    &rt::ENUM).named("launchStatus")]
+    unused_reservation_billing_owner_id[24] = rt::m("UnusedReservationBillingOwnerId",
+    &rt::STRING).named("unusedReservationBillingOwnerId").min(12.0), commitment_info[25]
+    = rt::m("CommitmentInfo", &CAPACITY_RESERVATION_COMMITMENT_INFO)
+    .named("commitmentInfo"), delivery_preference[26] = rt::m("DeliveryPreference",
+    &rt::ENUM).named("deliveryPreference"), capacity_block_id[27] =
+    rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"), interruptible[28] =
+    rt::m("Interruptible", &rt::BOOLEAN).named("interruptible"),
+    interruptible_capacity_allocation[29] = rt::m("InterruptibleCapacityAllocation",
+    &INTERRUPTIBLE_CAPACITY_ALLOCATION).named("interruptibleCapacityAllocation"),
+    interruption_info[30] = rt::m("InterruptionInfo", &INTERRUPTION_INFO)
+    .named("interruptionInfo"), adjustment_status[31] = rt::m("AdjustmentStatus",
+    &rt::ENUM).named("adjustmentStatus"), adjustment_details[32] =
+    rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
+    .named("adjustmentDetails"), original_start_date[33] = rt::m("OriginalStartDate",
+    &rt::TIMESTAMP).named("originalStartDate"), zero_size_preference[34] =
+    rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference"), launch_status[35]
+    = rt::m("LaunchStatus", &rt::ENUM).named("launchStatus")]
 );
 /// Describes the configuration that a Capacity Reservation will have after a pending adjustment is applied.
 #[derive(Clone, Default, PartialEq)]
@@ -1143,11 +1152,12 @@ pub struct CapacityReservationAdjustmentDetails {
 }
 rt::structure!(
     CapacityReservationAdjustmentDetails, CAPACITY_RESERVATION_ADJUSTMENT_DETAILS,
-    [start_date = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date =
-    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), commitment_end_date =
-    rt::m("CommitmentEndDate", &rt::TIMESTAMP).named("commitmentEndDate"), end_date_type
-    = rt::m("EndDateType", &rt::STRING).named("endDateType"), commitment_duration =
-    rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration")]
+    [start_date[0] = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date[1] =
+    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), commitment_end_date[2] =
+    rt::m("CommitmentEndDate", &rt::TIMESTAMP).named("commitmentEndDate"),
+    end_date_type[3] = rt::m("EndDateType", &rt::STRING).named("endDateType"),
+    commitment_duration[4] = rt::m("CommitmentDuration", &rt::LONG)
+    .named("commitmentDuration")]
 );
 rt::string_enum! {
     pub enum CapacityReservationAdjustmentStatus { Requested = "requested", Applied =
@@ -1173,16 +1183,16 @@ pub struct CapacityReservationBillingRequest {
 }
 rt::structure!(
     CapacityReservationBillingRequest, CAPACITY_RESERVATION_BILLING_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .named("capacityReservationId"), requested_by = rt::m("RequestedBy", &rt::STRING)
-    .named("requestedBy"), unused_reservation_billing_owner_id =
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), requested_by[1] = rt::m("RequestedBy", &rt::STRING)
+    .named("requestedBy"), unused_reservation_billing_owner_id[2] =
     rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-    .named("unusedReservationBillingOwnerId").min(12.0), last_update_time =
-    rt::m("LastUpdateTime", &rt::TIMESTAMP).named("lastUpdateTime"), status =
-    rt::m("Status", &rt::ENUM).named("status"), status_message = rt::m("StatusMessage",
-    &rt::STRING).named("statusMessage"), capacity_reservation_info =
-    rt::m("CapacityReservationInfo", &CAPACITY_RESERVATION_INFO)
-    .named("capacityReservationInfo")]
+    .named("unusedReservationBillingOwnerId").min(12.0), last_update_time[3] =
+    rt::m("LastUpdateTime", &rt::TIMESTAMP).named("lastUpdateTime"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status"), status_message[5] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    capacity_reservation_info[6] = rt::m("CapacityReservationInfo",
+    &CAPACITY_RESERVATION_INFO).named("capacityReservationInfo")]
 );
 pub static CAPACITY_RESERVATION_BILLING_REQUEST_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationBillingRequestSet",
@@ -1215,17 +1225,17 @@ pub struct CapacityReservationCancellationQuote {
 }
 rt::structure!(
     CapacityReservationCancellationQuote, CAPACITY_RESERVATION_CANCELLATION_QUOTE,
-    [capacity_reservation_cancellation_quote_id =
+    [capacity_reservation_cancellation_quote_id[0] =
     rt::m("CapacityReservationCancellationQuoteId", &rt::STRING)
-    .named("capacityReservationCancellationQuoteId"), capacity_reservation_id =
+    .named("capacityReservationCancellationQuoteId"), capacity_reservation_id[1] =
     rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    create_time = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-    expiration_time = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-    quote_state = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
-    current_configuration = rt::m("CurrentConfiguration",
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    quote_state[4] = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
+    current_configuration[5] = rt::m("CurrentConfiguration",
     &CAPACITY_RESERVATION_CONFIGURATION).named("currentConfiguration"),
-    cancellation_terms = rt::m("CancellationTerms", &CANCELLATION_TERMS_SET)
-    .named("cancellationTermSet"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    cancellation_terms[6] = rt::m("CancellationTerms", &CANCELLATION_TERMS_SET)
+    .named("cancellationTermSet"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationCancellationQuoteIdSet",
@@ -1251,9 +1261,9 @@ pub struct CapacityReservationCommitmentInfo {
 }
 rt::structure!(
     CapacityReservationCommitmentInfo, CAPACITY_RESERVATION_COMMITMENT_INFO,
-    [committed_instance_count = rt::m("CommittedInstanceCount", &rt::INTEGER)
-    .named("committedInstanceCount"), commitment_end_date = rt::m("CommitmentEndDate",
-    &rt::TIMESTAMP).named("commitmentEndDate"), commitment_duration =
+    [committed_instance_count[0] = rt::m("CommittedInstanceCount", &rt::INTEGER)
+    .named("committedInstanceCount"), commitment_end_date[1] = rt::m("CommitmentEndDate",
+    &rt::TIMESTAMP).named("commitmentEndDate"), commitment_duration[2] =
     rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration")]
 );
 /// Describes the configuration of a Capacity Reservation.
@@ -1265,9 +1275,10 @@ pub struct CapacityReservationConfiguration {
     pub reservation_state: Option<String>,
 }
 rt::structure!(
-    CapacityReservationConfiguration, CAPACITY_RESERVATION_CONFIGURATION, [instance_count
-    = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), reservation_state =
-    rt::m("ReservationState", &rt::STRING).named("reservationState")]
+    CapacityReservationConfiguration, CAPACITY_RESERVATION_CONFIGURATION,
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    reservation_state[1] = rt::m("ReservationState", &rt::STRING)
+    .named("reservationState")]
 );
 rt::string_enum! {
     pub enum CapacityReservationDeliveryPreference { Fixed = "fixed", Incremental =
@@ -1323,25 +1334,26 @@ pub struct CapacityReservationFleet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityReservationFleet, CAPACITY_RESERVATION_FLEET, [capacity_reservation_fleet_id
-    = rt::m("CapacityReservationFleetId", &rt::STRING)
-    .named("capacityReservationFleetId"), capacity_reservation_fleet_arn =
+    CapacityReservationFleet, CAPACITY_RESERVATION_FLEET,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), capacity_reservation_fleet_arn[1] =
     rt::m("CapacityReservationFleetArn", &rt::STRING)
-    .named("capacityReservationFleetArn"), state = rt::m("State", &rt::ENUM)
-    .named("state"), total_target_capacity = rt::m("TotalTargetCapacity", &rt::INTEGER)
-    .named("totalTargetCapacity"), total_fulfilled_capacity =
-    rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"), tenancy
-    = rt::m("Tenancy", &rt::ENUM).named("tenancy"), end_date = rt::m("EndDate",
-    &rt::TIMESTAMP).named("endDate"), create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), instance_match_criteria = rt::m("InstanceMatchCriteria",
-    &rt::ENUM).named("instanceMatchCriteria"), allocation_strategy =
-    rt::m("AllocationStrategy", &rt::STRING).named("allocationStrategy"),
-    instance_type_specifications = rt::m("InstanceTypeSpecifications",
-    &FLEET_CAPACITY_RESERVATION_SET).named("instanceTypeSpecificationSet"),
-    instance_requirements = rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
-    .named("instanceRequirements"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), tags =
+    .named("capacityReservationFleetArn"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), total_target_capacity[3] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER).named("totalTargetCapacity"), total_fulfilled_capacity[4] =
+    rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), end_date[6] =
+    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), create_time[7] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), instance_match_criteria[8] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
+    allocation_strategy[9] = rt::m("AllocationStrategy", &rt::STRING)
+    .named("allocationStrategy"), instance_type_specifications[10] =
+    rt::m("InstanceTypeSpecifications", &FLEET_CAPACITY_RESERVATION_SET)
+    .named("instanceTypeSpecificationSet"), instance_requirements[11] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
+    .named("instanceRequirements"), availability_zone[12] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), availability_zone_id[13] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), tags[14] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes a Capacity Reservation Fleet that was successfully cancelled.
@@ -1356,10 +1368,10 @@ pub struct CapacityReservationFleetCancellationState {
 }
 rt::structure!(
     CapacityReservationFleetCancellationState,
-    CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE, [current_fleet_state =
+    CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE, [current_fleet_state[0] =
     rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
-    previous_fleet_state = rt::m("PreviousFleetState", &rt::ENUM)
-    .named("previousFleetState"), capacity_reservation_fleet_id =
+    previous_fleet_state[1] = rt::m("PreviousFleetState", &rt::ENUM)
+    .named("previousFleetState"), capacity_reservation_fleet_id[2] =
     rt::m("CapacityReservationFleetId", &rt::STRING).named("capacityReservationFleetId")]
 );
 pub static CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE_SET: rt::Schema = rt::Schema::list(
@@ -1389,9 +1401,9 @@ pub struct CapacityReservationGroup {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    CapacityReservationGroup, CAPACITY_RESERVATION_GROUP, [group_arn = rt::m("GroupArn",
-    &rt::STRING).named("groupArn"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId")]
+    CapacityReservationGroup, CAPACITY_RESERVATION_GROUP, [group_arn[0] =
+    rt::m("GroupArn", &rt::STRING).named("groupArn"), owner_id[1] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId")]
 );
 pub static CAPACITY_RESERVATION_GROUP_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationGroupSet",
@@ -1414,10 +1426,10 @@ pub struct CapacityReservationInfo {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    CapacityReservationInfo, CAPACITY_RESERVATION_INFO, [instance_type =
-    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), tenancy =
-    rt::m("Tenancy", &rt::ENUM).named("tenancy"), availability_zone_id =
+    CapacityReservationInfo, CAPACITY_RESERVATION_INFO, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), tenancy[2] =
+    rt::m("Tenancy", &rt::ENUM).named("tenancy"), availability_zone_id[3] =
     rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 rt::string_enum! {
@@ -1465,17 +1477,17 @@ pub struct CapacityReservationModificationQuote {
 }
 rt::structure!(
     CapacityReservationModificationQuote, CAPACITY_RESERVATION_MODIFICATION_QUOTE,
-    [capacity_reservation_modification_quote_id =
+    [capacity_reservation_modification_quote_id[0] =
     rt::m("CapacityReservationModificationQuoteId", &rt::STRING)
-    .named("capacityReservationModificationQuoteId"), capacity_reservation_id =
+    .named("capacityReservationModificationQuoteId"), capacity_reservation_id[1] =
     rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    create_time = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-    expiration_time = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-    quote_state = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
-    current_configuration = rt::m("CurrentConfiguration",
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    quote_state[4] = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
+    current_configuration[5] = rt::m("CurrentConfiguration",
     &MODIFICATION_QUOTE_CURRENT_CONFIGURATION).named("currentConfiguration"),
-    modification_terms = rt::m("ModificationTerms", &MODIFICATION_TERMS)
-    .named("modificationTerms"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    modification_terms[6] = rt::m("ModificationTerms", &MODIFICATION_TERMS)
+    .named("modificationTerms"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationModificationQuoteIdSet",
@@ -1504,7 +1516,7 @@ pub struct CapacityReservationOptions {
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rt::structure!(
-    CapacityReservationOptions, CAPACITY_RESERVATION_OPTIONS, [usage_strategy =
+    CapacityReservationOptions, CAPACITY_RESERVATION_OPTIONS, [usage_strategy[0] =
     rt::m("UsageStrategy", &rt::ENUM).named("usageStrategy")]
 );
 /// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
@@ -1523,7 +1535,7 @@ pub struct CapacityReservationOptionsRequest {
 }
 rt::structure!(
     CapacityReservationOptionsRequest, CAPACITY_RESERVATION_OPTIONS_REQUEST,
-    [usage_strategy = rt::m("UsageStrategy", &rt::ENUM)]
+    [usage_strategy[0] = rt::m("UsageStrategy", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum CapacityReservationPreference { CapacityReservationsOnly =
@@ -1555,8 +1567,8 @@ pub struct CapacityReservationSpecification {
 }
 rt::structure!(
     CapacityReservationSpecification, CAPACITY_RESERVATION_SPECIFICATION,
-    [capacity_reservation_preference = rt::m("CapacityReservationPreference", &rt::ENUM),
-    capacity_reservation_target = rt::m("CapacityReservationTarget",
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM), capacity_reservation_target[1] = rt::m("CapacityReservationTarget",
     &CAPACITY_RESERVATION_TARGET)]
 );
 /// Describes the instance's Capacity Reservation targeting preferences. The action returns the `capacityReservationPreference` response element if the instance is configured to run in On-Demand capacity, or if it is configured in run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). The action returns the `capacityReservationTarget` response element if the instance explicily targets a specific Capacity Reservation or Capacity Reservation group.
@@ -1572,9 +1584,9 @@ pub struct CapacityReservationSpecificationResponse {
 }
 rt::structure!(
     CapacityReservationSpecificationResponse,
-    CAPACITY_RESERVATION_SPECIFICATION_RESPONSE, [capacity_reservation_preference =
+    CAPACITY_RESERVATION_SPECIFICATION_RESPONSE, [capacity_reservation_preference[0] =
     rt::m("CapacityReservationPreference", &rt::ENUM)
-    .named("capacityReservationPreference"), capacity_reservation_target =
+    .named("capacityReservationPreference"), capacity_reservation_target[1] =
     rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
     .named("capacityReservationTarget")]
 );
@@ -1598,11 +1610,11 @@ pub struct CapacityReservationStatus {
     pub total_unavailable_capacity: Option<i32>,
 }
 rt::structure!(
-    CapacityReservationStatus, CAPACITY_RESERVATION_STATUS, [capacity_reservation_id =
+    CapacityReservationStatus, CAPACITY_RESERVATION_STATUS, [capacity_reservation_id[0] =
     rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    total_capacity = rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
-    total_available_capacity = rt::m("TotalAvailableCapacity", &rt::INTEGER)
-    .named("totalAvailableCapacity"), total_unavailable_capacity =
+    total_capacity[1] = rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
+    total_available_capacity[2] = rt::m("TotalAvailableCapacity", &rt::INTEGER)
+    .named("totalAvailableCapacity"), total_unavailable_capacity[3] =
     rt::m("TotalUnavailableCapacity", &rt::INTEGER).named("totalUnavailableCapacity")]
 );
 pub static CAPACITY_RESERVATION_STATUS_SET: rt::Schema = rt::Schema::list(
@@ -1618,9 +1630,10 @@ pub struct CapacityReservationTarget {
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rt::structure!(
-    CapacityReservationTarget, CAPACITY_RESERVATION_TARGET, [capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING), capacity_reservation_resource_group_arn
-    = rt::m("CapacityReservationResourceGroupArn", &rt::STRING)]
+    CapacityReservationTarget, CAPACITY_RESERVATION_TARGET, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING),
+    capacity_reservation_resource_group_arn[1] =
+    rt::m("CapacityReservationResourceGroupArn", &rt::STRING)]
 );
 /// Describes a target Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
@@ -1632,8 +1645,8 @@ pub struct CapacityReservationTargetResponse {
 }
 rt::structure!(
     CapacityReservationTargetResponse, CAPACITY_RESERVATION_TARGET_RESPONSE,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .named("capacityReservationId"), capacity_reservation_resource_group_arn =
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), capacity_reservation_resource_group_arn[1] =
     rt::m("CapacityReservationResourceGroupArn", &rt::STRING)
     .named("capacityReservationResourceGroupArn")]
 );
@@ -1666,16 +1679,16 @@ pub struct CapacityReservationTopology {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    CapacityReservationTopology, CAPACITY_RESERVATION_TOPOLOGY, [capacity_reservation_id
-    = rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    capacity_block_id = rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-    state = rt::m("State", &rt::STRING).named("state"), instance_type =
-    rt::m("InstanceType", &rt::STRING).named("instanceType"), group_name =
-    rt::m("GroupName", &rt::STRING).named("groupName"), network_nodes =
-    rt::m("NetworkNodes", &NETWORK_NODE_SET).named("networkNodeSet"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone")]
+    CapacityReservationTopology, CAPACITY_RESERVATION_TOPOLOGY,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), capacity_block_id[1] = rt::m("CapacityBlockId",
+    &rt::STRING).named("capacityBlockId"), state[2] = rt::m("State", &rt::STRING)
+    .named("state"), instance_type[3] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), group_name[4] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_nodes[5] = rt::m("NetworkNodes", &NETWORK_NODE_SET)
+    .named("networkNodeSet"), availability_zone_id[6] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), availability_zone[7] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 pub static CAPACITY_RESERVATION_TOPOLOGY_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationTopologySet",
@@ -1706,10 +1719,10 @@ pub struct CarrierGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CarrierGateway, CARRIER_GATEWAY, [carrier_gateway_id = rt::m("CarrierGatewayId",
-    &rt::STRING).named("carrierGatewayId"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), state = rt::m("State", &rt::ENUM).named("state"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags = rt::m("Tags", &TAG_LIST)
+    CarrierGateway, CARRIER_GATEWAY, [carrier_gateway_id[0] = rt::m("CarrierGatewayId",
+    &rt::STRING).named("carrierGatewayId"), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[2] = rt::m("State", &rt::ENUM).named("state"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[4] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static CARRIER_GATEWAY_ID_SET: rt::Schema = rt::Schema::list(
@@ -1731,8 +1744,8 @@ pub struct CertificateAuthentication {
     pub client_root_certificate_chain: Option<String>,
 }
 rt::structure!(
-    CertificateAuthentication, CERTIFICATE_AUTHENTICATION, [client_root_certificate_chain
-    = rt::m("ClientRootCertificateChain", &rt::STRING)
+    CertificateAuthentication, CERTIFICATE_AUTHENTICATION,
+    [client_root_certificate_chain[0] = rt::m("ClientRootCertificateChain", &rt::STRING)
     .named("clientRootCertificateChain")]
 );
 /// Information about the client certificate to be used for authentication.
@@ -1743,7 +1756,7 @@ pub struct CertificateAuthenticationRequest {
 }
 rt::structure!(
     CertificateAuthenticationRequest, CERTIFICATE_AUTHENTICATION_REQUEST,
-    [client_root_certificate_chain_arn = rt::m("ClientRootCertificateChainArn",
+    [client_root_certificate_chain_arn[0] = rt::m("ClientRootCertificateChainArn",
     &rt::STRING)]
 );
 rt::string_enum! {
@@ -1759,8 +1772,8 @@ pub struct CidrAuthorizationContext {
     pub signature: String,
 }
 rt::structure!(
-    CidrAuthorizationContext, CIDR_AUTHORIZATION_CONTEXT, [message = rt::m("Message",
-    &rt::STRING).flags(rt::REQUIRED), signature = rt::m("Signature", &rt::STRING)
+    CidrAuthorizationContext, CIDR_AUTHORIZATION_CONTEXT, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), signature[1] = rt::m("Signature", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Describes an IPv4 CIDR block.
@@ -1770,7 +1783,7 @@ pub struct CidrBlock {
     pub cidr_block: Option<String>,
 }
 rt::structure!(
-    CidrBlock, CIDR_BLOCK, [cidr_block = rt::m("CidrBlock", &rt::STRING)
+    CidrBlock, CIDR_BLOCK, [cidr_block[0] = rt::m("CidrBlock", &rt::STRING)
     .named("cidrBlock")]
 );
 pub static CIDR_BLOCK_SET: rt::Schema = rt::Schema::list(
@@ -1788,9 +1801,9 @@ pub struct ClassicLinkDnsSupport {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    ClassicLinkDnsSupport, CLASSIC_LINK_DNS_SUPPORT, [classic_link_dns_supported =
+    ClassicLinkDnsSupport, CLASSIC_LINK_DNS_SUPPORT, [classic_link_dns_supported[0] =
     rt::m("ClassicLinkDnsSupported", &rt::BOOLEAN).named("classicLinkDnsSupported"),
-    vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    vpc_id[1] = rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 pub static CLASSIC_LINK_DNS_SUPPORT_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkDnsSupportList",
@@ -1811,10 +1824,10 @@ pub struct ClassicLinkInstance {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    ClassicLinkInstance, CLASSIC_LINK_INSTANCE, [groups = rt::m("Groups",
-    &GROUP_IDENTIFIER_LIST).named("groupSet"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    ClassicLinkInstance, CLASSIC_LINK_INSTANCE, [groups[0] = rt::m("Groups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 pub static CLASSIC_LINK_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkInstanceList",
@@ -1827,7 +1840,7 @@ pub struct ClassicLoadBalancer {
     pub name: Option<String>,
 }
 rt::structure!(
-    ClassicLoadBalancer, CLASSIC_LOAD_BALANCER, [name = rt::m("Name", &rt::STRING)
+    ClassicLoadBalancer, CLASSIC_LOAD_BALANCER, [name[0] = rt::m("Name", &rt::STRING)
     .named("name")]
 );
 pub static CLASSIC_LOAD_BALANCERS: rt::Schema = rt::Schema::list(
@@ -1841,9 +1854,9 @@ pub struct ClassicLoadBalancersConfig {
     pub classic_load_balancers: Option<Vec<ClassicLoadBalancer>>,
 }
 rt::structure!(
-    ClassicLoadBalancersConfig, CLASSIC_LOAD_BALANCERS_CONFIG, [classic_load_balancers =
-    rt::m("ClassicLoadBalancers", &CLASSIC_LOAD_BALANCERS).named("classicLoadBalancers")
-    .min(1.0)]
+    ClassicLoadBalancersConfig, CLASSIC_LOAD_BALANCERS_CONFIG, [classic_load_balancers[0]
+    = rt::m("ClassicLoadBalancers", &CLASSIC_LOAD_BALANCERS)
+    .named("classicLoadBalancers").min(1.0)]
 );
 /// Describes the state of a client certificate revocation list.
 #[derive(Clone, Default, PartialEq)]
@@ -1855,7 +1868,7 @@ pub struct ClientCertificateRevocationListStatus {
 }
 rt::structure!(
     ClientCertificateRevocationListStatus, CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS,
-    [code = rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message",
+    [code[0] = rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message",
     &rt::STRING).named("message")]
 );
 rt::string_enum! {
@@ -1871,8 +1884,8 @@ pub struct ClientConnectOptions {
     pub lambda_function_arn: Option<String>,
 }
 rt::structure!(
-    ClientConnectOptions, CLIENT_CONNECT_OPTIONS, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN), lambda_function_arn = rt::m("LambdaFunctionArn", &rt::STRING)]
+    ClientConnectOptions, CLIENT_CONNECT_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), lambda_function_arn[1] = rt::m("LambdaFunctionArn", &rt::STRING)]
 );
 /// The options for managing connection authorization for new client connections.
 #[derive(Clone, Default, PartialEq)]
@@ -1885,9 +1898,9 @@ pub struct ClientConnectResponseOptions {
     pub status: Option<ClientVpnEndpointAttributeStatus>,
 }
 rt::structure!(
-    ClientConnectResponseOptions, CLIENT_CONNECT_RESPONSE_OPTIONS, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), lambda_function_arn =
-    rt::m("LambdaFunctionArn", &rt::STRING).named("lambdaFunctionArn"), status =
+    ClientConnectResponseOptions, CLIENT_CONNECT_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), lambda_function_arn[1] =
+    rt::m("LambdaFunctionArn", &rt::STRING).named("lambdaFunctionArn"), status[2] =
     rt::m("Status", &CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS).named("status")]
 );
 /// Describes the client-specific data.
@@ -1903,9 +1916,9 @@ pub struct ClientData {
     pub upload_start: Option<rt::DateTime>,
 }
 rt::structure!(
-    ClientData, CLIENT_DATA, [comment = rt::m("Comment", &rt::STRING), upload_end =
-    rt::m("UploadEnd", &rt::TIMESTAMP), upload_size = rt::m("UploadSize", &rt::DOUBLE),
-    upload_start = rt::m("UploadStart", &rt::TIMESTAMP)]
+    ClientData, CLIENT_DATA, [comment[0] = rt::m("Comment", &rt::STRING), upload_end[1] =
+    rt::m("UploadEnd", &rt::TIMESTAMP), upload_size[2] = rt::m("UploadSize",
+    &rt::DOUBLE), upload_start[3] = rt::m("UploadStart", &rt::TIMESTAMP)]
 );
 /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
@@ -1920,8 +1933,8 @@ pub struct ClientLoginBannerOptions {
     pub banner_text: Option<String>,
 }
 rt::structure!(
-    ClientLoginBannerOptions, CLIENT_LOGIN_BANNER_OPTIONS, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN), banner_text = rt::m("BannerText", &rt::STRING)]
+    ClientLoginBannerOptions, CLIENT_LOGIN_BANNER_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), banner_text[1] = rt::m("BannerText", &rt::STRING)]
 );
 /// Current state of options for customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
@@ -1934,8 +1947,8 @@ pub struct ClientLoginBannerResponseOptions {
     pub banner_text: Option<String>,
 }
 rt::structure!(
-    ClientLoginBannerResponseOptions, CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), banner_text = rt::m("BannerText",
+    ClientLoginBannerResponseOptions, CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), banner_text[1] = rt::m("BannerText",
     &rt::STRING).named("bannerText")]
 );
 /// Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined routes on devices connected through the VPN. This feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
@@ -1951,7 +1964,7 @@ pub struct ClientRouteEnforcementOptions {
     pub enforced: Option<bool>,
 }
 rt::structure!(
-    ClientRouteEnforcementOptions, CLIENT_ROUTE_ENFORCEMENT_OPTIONS, [enforced =
+    ClientRouteEnforcementOptions, CLIENT_ROUTE_ENFORCEMENT_OPTIONS, [enforced[0] =
     rt::m("Enforced", &rt::BOOLEAN)]
 );
 /// The current status of Client Route Enforcement.
@@ -1966,7 +1979,7 @@ pub struct ClientRouteEnforcementResponseOptions {
 }
 rt::structure!(
     ClientRouteEnforcementResponseOptions, CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS,
-    [enforced = rt::m("Enforced", &rt::BOOLEAN).named("enforced")]
+    [enforced[0] = rt::m("Enforced", &rt::BOOLEAN).named("enforced")]
 );
 /// Describes the authentication methods used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authentication.html) in the *Client VPN Administrator Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -1981,11 +1994,11 @@ pub struct ClientVpnAuthentication {
     pub federated_authentication: Option<FederatedAuthentication>,
 }
 rt::structure!(
-    ClientVpnAuthentication, CLIENT_VPN_AUTHENTICATION, [type_ = rt::m("Type", &rt::ENUM)
-    .named("type"), active_directory = rt::m("ActiveDirectory",
-    &DIRECTORY_SERVICE_AUTHENTICATION).named("activeDirectory"), mutual_authentication =
-    rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION)
-    .named("mutualAuthentication"), federated_authentication =
+    ClientVpnAuthentication, CLIENT_VPN_AUTHENTICATION, [type_[0] = rt::m("Type",
+    &rt::ENUM).named("type"), active_directory[1] = rt::m("ActiveDirectory",
+    &DIRECTORY_SERVICE_AUTHENTICATION).named("activeDirectory"), mutual_authentication[2]
+    = rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION)
+    .named("mutualAuthentication"), federated_authentication[3] =
     rt::m("FederatedAuthentication", &FEDERATED_AUTHENTICATION)
     .named("federatedAuthentication")]
 );
@@ -2006,11 +2019,11 @@ pub struct ClientVpnAuthenticationRequest {
     pub federated_authentication: Option<FederatedAuthenticationRequest>,
 }
 rt::structure!(
-    ClientVpnAuthenticationRequest, CLIENT_VPN_AUTHENTICATION_REQUEST, [type_ =
-    rt::m("Type", &rt::ENUM), active_directory = rt::m("ActiveDirectory",
-    &DIRECTORY_SERVICE_AUTHENTICATION_REQUEST), mutual_authentication =
+    ClientVpnAuthenticationRequest, CLIENT_VPN_AUTHENTICATION_REQUEST, [type_[0] =
+    rt::m("Type", &rt::ENUM), active_directory[1] = rt::m("ActiveDirectory",
+    &DIRECTORY_SERVICE_AUTHENTICATION_REQUEST), mutual_authentication[2] =
     rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION_REQUEST),
-    federated_authentication = rt::m("FederatedAuthentication",
+    federated_authentication[3] = rt::m("FederatedAuthentication",
     &FEDERATED_AUTHENTICATION_REQUEST)]
 );
 pub static CLIENT_VPN_AUTHENTICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -2052,8 +2065,8 @@ pub struct ClientVpnAuthorizationRuleStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, [code =
-    rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING)
+    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
     .named("message")]
 );
 rt::string_enum! {
@@ -2105,23 +2118,24 @@ pub struct ClientVpnConnection {
     pub authorization_policy_last_evaluated_time: Option<String>,
 }
 rt::structure!(
-    ClientVpnConnection, CLIENT_VPN_CONNECTION, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"), timestamp =
-    rt::m("Timestamp", &rt::STRING).named("timestamp"), connection_id =
-    rt::m("ConnectionId", &rt::STRING).named("connectionId"), username =
-    rt::m("Username", &rt::STRING).named("username"), connection_established_time =
+    ClientVpnConnection, CLIENT_VPN_CONNECTION, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"), timestamp[1]
+    = rt::m("Timestamp", &rt::STRING).named("timestamp"), connection_id[2] =
+    rt::m("ConnectionId", &rt::STRING).named("connectionId"), username[3] =
+    rt::m("Username", &rt::STRING).named("username"), connection_established_time[4] =
     rt::m("ConnectionEstablishedTime", &rt::STRING).named("connectionEstablishedTime"),
-    ingress_bytes = rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
-    egress_bytes = rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
-    ingress_packets = rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
-    egress_packets = rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
-    client_ip = rt::m("ClientIp", &rt::STRING).named("clientIp"), client_ipv6_address =
-    rt::m("ClientIpv6Address", &rt::STRING).named("clientIpv6Address"), common_name =
-    rt::m("CommonName", &rt::STRING).named("commonName"), status = rt::m("Status",
-    &CLIENT_VPN_CONNECTION_STATUS).named("status"), connection_end_time =
-    rt::m("ConnectionEndTime", &rt::STRING).named("connectionEndTime"),
-    posture_compliance_statuses = rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
-    .named("postureComplianceStatusSet"), authorization_policy_last_evaluated_time =
+    ingress_bytes[5] = rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
+    egress_bytes[6] = rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
+    ingress_packets[7] = rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
+    egress_packets[8] = rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
+    client_ip[9] = rt::m("ClientIp", &rt::STRING).named("clientIp"),
+    client_ipv6_address[10] = rt::m("ClientIpv6Address", &rt::STRING)
+    .named("clientIpv6Address"), common_name[11] = rt::m("CommonName", &rt::STRING)
+    .named("commonName"), status[12] = rt::m("Status", &CLIENT_VPN_CONNECTION_STATUS)
+    .named("status"), connection_end_time[13] = rt::m("ConnectionEndTime", &rt::STRING)
+    .named("connectionEndTime"), posture_compliance_statuses[14] =
+    rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
+    .named("postureComplianceStatusSet"), authorization_policy_last_evaluated_time[15] =
     rt::m("AuthorizationPolicyLastEvaluatedTime", &rt::STRING)
     .named("authorizationPolicyLastEvaluatedTime")]
 );
@@ -2138,8 +2152,9 @@ pub struct ClientVpnConnectionStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientVpnConnectionStatus, CLIENT_VPN_CONNECTION_STATUS, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    ClientVpnConnectionStatus, CLIENT_VPN_CONNECTION_STATUS, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum ClientVpnConnectionStatusCode { Active = "active", FailedToTerminate =
@@ -2225,45 +2240,46 @@ pub struct ClientVpnEndpoint {
     pub device_posture_options: Option<DevicePostureResponseOptions>,
 }
 rt::structure!(
-    ClientVpnEndpoint, CLIENT_VPN_ENDPOINT, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"), description =
-    rt::m("Description", &rt::STRING).named("description"), status = rt::m("Status",
-    &CLIENT_VPN_ENDPOINT_STATUS).named("status"), creation_time = rt::m("CreationTime",
-    &rt::STRING).named("creationTime"), deletion_time = rt::m("DeletionTime",
-    &rt::STRING).named("deletionTime"), dns_name = rt::m("DnsName", &rt::STRING)
-    .named("dnsName"), client_cidr_block = rt::m("ClientCidrBlock", &rt::STRING)
-    .named("clientCidrBlock"), dns_servers = rt::m("DnsServers", &VALUE_STRING_LIST)
-    .named("dnsServer"), split_tunnel = rt::m("SplitTunnel", &rt::BOOLEAN)
-    .named("splitTunnel"), vpn_protocol = rt::m("VpnProtocol", &rt::ENUM)
-    .named("vpnProtocol"), transport_protocol = rt::m("TransportProtocol", &rt::ENUM)
-    .named("transportProtocol"), vpn_port = rt::m("VpnPort", &rt::INTEGER)
-    .named("vpnPort"), associated_target_networks = rt::m("AssociatedTargetNetworks",
-    &ASSOCIATED_TARGET_NETWORK_SET).named("associatedTargetNetwork")
-    .flags(rt::DEPRECATED), server_certificate_arn = rt::m("ServerCertificateArn",
-    &rt::STRING).named("serverCertificateArn"), authentication_options =
-    rt::m("AuthenticationOptions", &CLIENT_VPN_AUTHENTICATION_LIST)
-    .named("authenticationOptions"), connection_log_options =
-    rt::m("ConnectionLogOptions", &CONNECTION_LOG_RESPONSE_OPTIONS)
-    .named("connectionLogOptions"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    security_group_ids = rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-    .named("securityGroupIdSet"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    self_service_portal_url = rt::m("SelfServicePortalUrl", &rt::STRING)
-    .named("selfServicePortalUrl"), client_connect_options =
+    ClientVpnEndpoint, CLIENT_VPN_ENDPOINT, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"), status[2] =
+    rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status"), creation_time[3] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), deletion_time[4] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), dns_name[5] =
+    rt::m("DnsName", &rt::STRING).named("dnsName"), client_cidr_block[6] =
+    rt::m("ClientCidrBlock", &rt::STRING).named("clientCidrBlock"), dns_servers[7] =
+    rt::m("DnsServers", &VALUE_STRING_LIST).named("dnsServer"), split_tunnel[8] =
+    rt::m("SplitTunnel", &rt::BOOLEAN).named("splitTunnel"), vpn_protocol[9] =
+    rt::m("VpnProtocol", &rt::ENUM).named("vpnProtocol"), transport_protocol[10] =
+    rt::m("TransportProtocol", &rt::ENUM).named("transportProtocol"), vpn_port[11] =
+    rt::m("VpnPort", &rt::INTEGER).named("vpnPort"), associated_target_networks[12] =
+    rt::m("AssociatedTargetNetworks", &ASSOCIATED_TARGET_NETWORK_SET)
+    .named("associatedTargetNetwork").flags(rt::DEPRECATED), server_certificate_arn[13] =
+    rt::m("ServerCertificateArn", &rt::STRING).named("serverCertificateArn"),
+    authentication_options[14] = rt::m("AuthenticationOptions",
+    &CLIENT_VPN_AUTHENTICATION_LIST).named("authenticationOptions"),
+    connection_log_options[15] = rt::m("ConnectionLogOptions",
+    &CONNECTION_LOG_RESPONSE_OPTIONS).named("connectionLogOptions"), tags[16] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), security_group_ids[17] =
+    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("securityGroupIdSet"), vpc_id[18] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), self_service_portal_url[19] = rt::m("SelfServicePortalUrl",
+    &rt::STRING).named("selfServicePortalUrl"), client_connect_options[20] =
     rt::m("ClientConnectOptions", &CLIENT_CONNECT_RESPONSE_OPTIONS)
-    .named("clientConnectOptions"), session_timeout_hours = rt::m("SessionTimeoutHours",
-    &rt::INTEGER).named("sessionTimeoutHours"), client_login_banner_options =
-    rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS)
-    .named("clientLoginBannerOptions"), client_route_enforcement_options =
-    rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS)
-    .named("clientRouteEnforcementOptions"), disconnect_on_session_timeout =
-    rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN)
-    .named("disconnectOnSessionTimeout"), endpoint_ip_address_type =
+    .named("clientConnectOptions"), session_timeout_hours[21] =
+    rt::m("SessionTimeoutHours", &rt::INTEGER).named("sessionTimeoutHours"),
+    client_login_banner_options[22] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS).named("clientLoginBannerOptions"),
+    client_route_enforcement_options[23] = rt::m("ClientRouteEnforcementOptions",
+    &CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS).named("clientRouteEnforcementOptions"),
+    disconnect_on_session_timeout[24] = rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN)
+    .named("disconnectOnSessionTimeout"), endpoint_ip_address_type[25] =
     rt::m("EndpointIpAddressType", &rt::ENUM).named("endpointIpAddressType"),
-    traffic_ip_address_type = rt::m("TrafficIpAddressType", &rt::ENUM)
-    .named("trafficIpAddressType"), transit_gateway_configuration =
+    traffic_ip_address_type[26] = rt::m("TrafficIpAddressType", &rt::ENUM)
+    .named("trafficIpAddressType"), transit_gateway_configuration[27] =
     rt::m("TransitGatewayConfiguration",
     &TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE)
-    .named("transitGatewayConfiguration"), device_posture_options =
+    .named("transitGatewayConfiguration"), device_posture_options[28] =
     rt::m("DevicePostureOptions", &DEVICE_POSTURE_RESPONSE_OPTIONS)
     .named("devicePostureOptions")]
 );
@@ -2276,8 +2292,8 @@ pub struct ClientVpnEndpointAttributeStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientVpnEndpointAttributeStatus, CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS, [code =
-    rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING)
+    ClientVpnEndpointAttributeStatus, CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
     .named("message")]
 );
 rt::string_enum! {
@@ -2303,8 +2319,9 @@ pub struct ClientVpnEndpointStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientVpnEndpointStatus, CLIENT_VPN_ENDPOINT_STATUS, [code = rt::m("Code", &rt::ENUM)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    ClientVpnEndpointStatus, CLIENT_VPN_ENDPOINT_STATUS, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum ClientVpnEndpointStatusCode { PendingAssociate = "pending-associate",
@@ -2332,15 +2349,15 @@ pub struct ClientVpnRoute {
     pub transit_gateway_attachment_id: Option<String>,
 }
 rt::structure!(
-    ClientVpnRoute, CLIENT_VPN_ROUTE, [client_vpn_endpoint_id =
+    ClientVpnRoute, CLIENT_VPN_ROUTE, [client_vpn_endpoint_id[0] =
     rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-    destination_cidr = rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-    target_subnet = rt::m("TargetSubnet", &rt::STRING).named("targetSubnet"), type_ =
-    rt::m("Type", &rt::STRING).named("type"), origin = rt::m("Origin", &rt::STRING)
-    .named("origin"), status = rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId")]
+    destination_cidr[1] = rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
+    target_subnet[2] = rt::m("TargetSubnet", &rt::STRING).named("targetSubnet"), type_[3]
+    = rt::m("Type", &rt::STRING).named("type"), origin[4] = rt::m("Origin", &rt::STRING)
+    .named("origin"), status[5] = rt::m("Status", &CLIENT_VPN_ROUTE_STATUS)
+    .named("status"), description[6] = rt::m("Description", &rt::STRING)
+    .named("description"), transit_gateway_attachment_id[7] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId")]
 );
 pub static CLIENT_VPN_ROUTE_SET: rt::Schema = rt::Schema::list(
     "ClientVpnRouteSet",
@@ -2355,8 +2372,8 @@ pub struct ClientVpnRouteStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientVpnRouteStatus, CLIENT_VPN_ROUTE_STATUS, [code = rt::m("Code", &rt::ENUM)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    ClientVpnRouteStatus, CLIENT_VPN_ROUTE_STATUS, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum ClientVpnRouteStatusCode { Creating = "creating", Active = "active", Failed
@@ -2381,9 +2398,9 @@ pub struct ClientVpnTrustProvider {
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
-    ClientVpnTrustProvider, CLIENT_VPN_TRUST_PROVIDER, [trust_provider_type =
-    rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"), tenant_id =
-    rt::m("TenantId", &rt::STRING).named("tenantId"), public_signing_key_url =
+    ClientVpnTrustProvider, CLIENT_VPN_TRUST_PROVIDER, [trust_provider_type[0] =
+    rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).named("tenantId"), public_signing_key_url[2] =
     rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl")]
 );
 /// Describes a device trust provider to configure for a Client VPN endpoint.
@@ -2402,9 +2419,9 @@ pub struct ClientVpnTrustProviderRequest {
 }
 rt::structure!(
     ClientVpnTrustProviderRequest, CLIENT_VPN_TRUST_PROVIDER_REQUEST,
-    [trust_provider_type = rt::m("TrustProviderType", &rt::ENUM), tenant_id =
-    rt::m("TenantId", &rt::STRING), public_signing_key_url = rt::m("PublicSigningKeyUrl",
-    &rt::STRING)]
+    [trust_provider_type[0] = rt::m("TrustProviderType", &rt::ENUM), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING), public_signing_key_url[2] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING)]
 );
 pub static CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ClientVpnTrustProviderRequestList",
@@ -2439,13 +2456,13 @@ pub struct CloudWatchLogOptions {
     pub bgp_log_output_format: Option<String>,
 }
 rt::structure!(
-    CloudWatchLogOptions, CLOUD_WATCH_LOG_OPTIONS, [log_enabled = rt::m("LogEnabled",
-    &rt::BOOLEAN).named("logEnabled"), log_group_arn = rt::m("LogGroupArn", &rt::STRING)
-    .named("logGroupArn"), log_output_format = rt::m("LogOutputFormat", &rt::STRING)
-    .named("logOutputFormat"), bgp_log_enabled = rt::m("BgpLogEnabled", &rt::BOOLEAN)
-    .named("bgpLogEnabled"), bgp_log_group_arn = rt::m("BgpLogGroupArn", &rt::STRING)
-    .named("bgpLogGroupArn"), bgp_log_output_format = rt::m("BgpLogOutputFormat",
-    &rt::STRING).named("bgpLogOutputFormat")]
+    CloudWatchLogOptions, CLOUD_WATCH_LOG_OPTIONS, [log_enabled[0] = rt::m("LogEnabled",
+    &rt::BOOLEAN).named("logEnabled"), log_group_arn[1] = rt::m("LogGroupArn",
+    &rt::STRING).named("logGroupArn"), log_output_format[2] = rt::m("LogOutputFormat",
+    &rt::STRING).named("logOutputFormat"), bgp_log_enabled[3] = rt::m("BgpLogEnabled",
+    &rt::BOOLEAN).named("bgpLogEnabled"), bgp_log_group_arn[4] = rt::m("BgpLogGroupArn",
+    &rt::STRING).named("bgpLogGroupArn"), bgp_log_output_format[5] =
+    rt::m("BgpLogOutputFormat", &rt::STRING).named("bgpLogOutputFormat")]
 );
 /// Options for sending VPN tunnel logs to CloudWatch.
 #[derive(Clone, Default, PartialEq)]
@@ -2473,31 +2490,9 @@ pub struct CloudWatchLogOptionsSpecification {
 }
 rt::structure!(
     CloudWatchLogOptionsSpecification, CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION,
-    [log_enabled = rt::m("LogEnabled", &rt::BOOLEAN), log_group_arn =
-    rt::m("LogGroupArn", &rt::STRING), log_output_format = rt::m("LogOutputFormat",
-    &rt::STRING), bgp_log_enabled = rt::m("BgpLogEnabled", &rt::BOOLEAN),
-    bgp_log_group_arn = rt::m("BgpLogGroupArn", &rt::STRING), bgp_log_output_format =
-    rt::m("BgpLogOutputFormat", &rt::STRING)]
-);
-/// Describes address usage for a customer-owned address pool.
-#[derive(Clone, Default, PartialEq)]
-pub struct CoipAddressUsage {
-    /// The allocation ID of the address.
-    pub allocation_id: Option<String>,
-    /// The Amazon Web Services account ID.
-    pub aws_account_id: Option<String>,
-    /// The Amazon Web Services service.
-    pub aws_service: Option<String>,
-    /// The customer-owned IP address.
-    pub co_ip: Option<String>,
-}
-rt::structure!(
-    CoipAddressUsage, COIP_ADDRESS_USAGE, [allocation_id = rt::m("AllocationId",
-    &rt::STRING).named("allocationId"), aws_account_id = rt::m("AwsAccountId",
-    &rt::STRING).named("awsAccountId"), aws_service = rt::m("AwsService", &rt::STRING)
-    .named("awsService"), co_ip = rt::m("CoIp", &rt::STRING).named("coIp")]
-);
-pub static COIP_ADDRESS_USAGE_SET: rt::Schema = rt::Schema::list(
-    "CoipAddressUsageSet",
-    &[rt::m("member", &COIP_ADDRESS_USAGE).named("item")],
+    [log_enabled[0] = rt::m("LogEnabled", &rt::BOOLEAN), log_group_arn[1] =
+    rt::m("LogGroupArn", &rt::STRING), log_output_format[2] = rt::m("LogOutputFormat",
+    &rt::STRING), bgp_log_enabled[3] = rt::m("BgpLogEnabled", &rt::BOOLEAN),
+    bgp_log_group_arn[4] = rt::m("BgpLogGroupArn", &rt::STRING), bgp_log_output_format[5]
+    = rt::m("BgpLogOutputFormat", &rt::STRING)]
 );

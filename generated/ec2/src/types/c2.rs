@@ -3,6 +3,28 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Describes address usage for a customer-owned address pool.
+#[derive(Clone, Default, PartialEq)]
+pub struct CoipAddressUsage {
+    /// The allocation ID of the address.
+    pub allocation_id: Option<String>,
+    /// The Amazon Web Services account ID.
+    pub aws_account_id: Option<String>,
+    /// The Amazon Web Services service.
+    pub aws_service: Option<String>,
+    /// The customer-owned IP address.
+    pub co_ip: Option<String>,
+}
+rt::structure!(
+    CoipAddressUsage, COIP_ADDRESS_USAGE, [allocation_id[0] = rt::m("AllocationId",
+    &rt::STRING).named("allocationId"), aws_account_id[1] = rt::m("AwsAccountId",
+    &rt::STRING).named("awsAccountId"), aws_service[2] = rt::m("AwsService", &rt::STRING)
+    .named("awsService"), co_ip[3] = rt::m("CoIp", &rt::STRING).named("coIp")]
+);
+pub static COIP_ADDRESS_USAGE_SET: rt::Schema = rt::Schema::list(
+    "CoipAddressUsageSet",
+    &[rt::m("member", &COIP_ADDRESS_USAGE).named("item")],
+);
 /// Information about a customer-owned IP address range.
 #[derive(Clone, Default, PartialEq)]
 pub struct CoipCidr {
@@ -14,9 +36,10 @@ pub struct CoipCidr {
     pub local_gateway_route_table_id: Option<String>,
 }
 rt::structure!(
-    CoipCidr, COIP_CIDR, [cidr = rt::m("Cidr", &rt::STRING).named("cidr"), coip_pool_id =
-    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), local_gateway_route_table_id =
-    rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId")]
+    CoipCidr, COIP_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId")]
 );
 /// Describes a customer-owned address pool.
 #[derive(Clone, Default, PartialEq)]
@@ -33,11 +56,12 @@ pub struct CoipPool {
     pub pool_arn: Option<String>,
 }
 rt::structure!(
-    CoipPool, COIP_POOL, [pool_id = rt::m("PoolId", &rt::STRING).named("poolId"),
-    pool_cidrs = rt::m("PoolCidrs", &VALUE_STRING_LIST).named("poolCidrSet"),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .named("localGatewayRouteTableId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    pool_arn = rt::m("PoolArn", &rt::STRING).named("poolArn").min(1.0)]
+    CoipPool, COIP_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    pool_cidrs[1] = rt::m("PoolCidrs", &VALUE_STRING_LIST).named("poolCidrSet"),
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), tags[3] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), pool_arn[4] = rt::m("PoolArn", &rt::STRING).named("poolArn")
+    .min(1.0)]
 );
 pub static COIP_POOL_ID_SET: rt::Schema = rt::Schema::list(
     "CoipPoolIdSet",
@@ -64,9 +88,9 @@ pub struct ConfirmProductInstanceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ConfirmProductInstanceRequest, CONFIRM_PRODUCT_INSTANCE_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), product_code =
-    rt::m("ProductCode", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    ConfirmProductInstanceRequest, CONFIRM_PRODUCT_INSTANCE_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), product_code[1] =
+    rt::m("ProductCode", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,8 +101,8 @@ pub struct ConfirmProductInstanceResult {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    ConfirmProductInstanceResult, CONFIRM_PRODUCT_INSTANCE_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return"), owner_id = rt::m("OwnerId",
+    ConfirmProductInstanceResult, CONFIRM_PRODUCT_INSTANCE_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), owner_id[1] = rt::m("OwnerId",
     &rt::STRING).named("ownerId")]
 );
 /// Describes the client connection logging options for the Client VPN endpoint.
@@ -94,10 +118,10 @@ pub struct ConnectionLogOptions {
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
-    ConnectionLogOptions, CONNECTION_LOG_OPTIONS, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN), cloudwatch_log_group = rt::m("CloudwatchLogGroup", &rt::STRING),
-    cloudwatch_log_stream = rt::m("CloudwatchLogStream", &rt::STRING),
-    include_authorization_policy_context = rt::m("IncludeAuthorizationPolicyContext",
+    ConnectionLogOptions, CONNECTION_LOG_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), cloudwatch_log_group[1] = rt::m("CloudwatchLogGroup", &rt::STRING),
+    cloudwatch_log_stream[2] = rt::m("CloudwatchLogStream", &rt::STRING),
+    include_authorization_policy_context[3] = rt::m("IncludeAuthorizationPolicyContext",
     &rt::BOOLEAN)]
 );
 /// Information about the client connection logging options for a Client VPN endpoint.
@@ -113,10 +137,10 @@ pub struct ConnectionLogResponseOptions {
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
-    ConnectionLogResponseOptions, CONNECTION_LOG_RESPONSE_OPTIONS, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN), cloudwatch_log_group = rt::m("CloudwatchLogGroup",
-    &rt::STRING), cloudwatch_log_stream = rt::m("CloudwatchLogStream", &rt::STRING),
-    include_authorization_policy_context = rt::m("IncludeAuthorizationPolicyContext",
+    ConnectionLogResponseOptions, CONNECTION_LOG_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN), cloudwatch_log_group[1] = rt::m("CloudwatchLogGroup",
+    &rt::STRING), cloudwatch_log_stream[2] = rt::m("CloudwatchLogStream", &rt::STRING),
+    include_authorization_policy_context[3] = rt::m("IncludeAuthorizationPolicyContext",
     &rt::BOOLEAN)]
 );
 /// Describes a connection notification for a VPC endpoint or VPC endpoint service.
@@ -140,17 +164,17 @@ pub struct ConnectionNotification {
     pub service_region: Option<String>,
 }
 rt::structure!(
-    ConnectionNotification, CONNECTION_NOTIFICATION, [connection_notification_id =
+    ConnectionNotification, CONNECTION_NOTIFICATION, [connection_notification_id[0] =
     rt::m("ConnectionNotificationId", &rt::STRING).named("connectionNotificationId"),
-    service_id = rt::m("ServiceId", &rt::STRING).named("serviceId"), vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-    connection_notification_type = rt::m("ConnectionNotificationType", &rt::ENUM)
-    .named("connectionNotificationType"), connection_notification_arn =
+    service_id[1] = rt::m("ServiceId", &rt::STRING).named("serviceId"),
+    vpc_endpoint_id[2] = rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
+    connection_notification_type[3] = rt::m("ConnectionNotificationType", &rt::ENUM)
+    .named("connectionNotificationType"), connection_notification_arn[4] =
     rt::m("ConnectionNotificationArn", &rt::STRING).named("connectionNotificationArn"),
-    connection_events = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
-    .named("connectionEvents"), connection_notification_state =
+    connection_events[5] = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
+    .named("connectionEvents"), connection_notification_state[6] =
     rt::m("ConnectionNotificationState", &rt::ENUM).named("connectionNotificationState"),
-    service_region = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion")]
+    service_region[7] = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion")]
 );
 pub static CONNECTION_NOTIFICATION_IDS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionNotificationIdsList",
@@ -178,9 +202,9 @@ pub struct ConnectionTrackingConfiguration {
 }
 rt::structure!(
     ConnectionTrackingConfiguration, CONNECTION_TRACKING_CONFIGURATION,
-    [tcp_established_timeout = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
-    .named("tcpEstablishedTimeout"), udp_stream_timeout = rt::m("UdpStreamTimeout",
-    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout = rt::m("UdpTimeout",
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_stream_timeout[1] = rt::m("UdpStreamTimeout",
+    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout[2] = rt::m("UdpTimeout",
     &rt::INTEGER).named("udpTimeout")]
 );
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
@@ -195,9 +219,9 @@ pub struct ConnectionTrackingSpecification {
 }
 rt::structure!(
     ConnectionTrackingSpecification, CONNECTION_TRACKING_SPECIFICATION,
-    [tcp_established_timeout = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
-    .named("tcpEstablishedTimeout"), udp_timeout = rt::m("UdpTimeout", &rt::INTEGER)
-    .named("udpTimeout"), udp_stream_timeout = rt::m("UdpStreamTimeout", &rt::INTEGER)
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_timeout[1] = rt::m("UdpTimeout", &rt::INTEGER)
+    .named("udpTimeout"), udp_stream_timeout[2] = rt::m("UdpStreamTimeout", &rt::INTEGER)
     .named("udpStreamTimeout")]
 );
 /// A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
@@ -212,8 +236,8 @@ pub struct ConnectionTrackingSpecificationRequest {
 }
 rt::structure!(
     ConnectionTrackingSpecificationRequest, CONNECTION_TRACKING_SPECIFICATION_REQUEST,
-    [tcp_established_timeout = rt::m("TcpEstablishedTimeout", &rt::INTEGER),
-    udp_stream_timeout = rt::m("UdpStreamTimeout", &rt::INTEGER), udp_timeout =
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER),
+    udp_stream_timeout[1] = rt::m("UdpStreamTimeout", &rt::INTEGER), udp_timeout[2] =
     rt::m("UdpTimeout", &rt::INTEGER)]
 );
 /// A security group connection tracking specification response that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
@@ -228,9 +252,9 @@ pub struct ConnectionTrackingSpecificationResponse {
 }
 rt::structure!(
     ConnectionTrackingSpecificationResponse, CONNECTION_TRACKING_SPECIFICATION_RESPONSE,
-    [tcp_established_timeout = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
-    .named("tcpEstablishedTimeout"), udp_stream_timeout = rt::m("UdpStreamTimeout",
-    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout = rt::m("UdpTimeout",
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_stream_timeout[1] = rt::m("UdpStreamTimeout",
+    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout[2] = rt::m("UdpTimeout",
     &rt::INTEGER).named("udpTimeout")]
 );
 rt::string_enum! {
@@ -262,13 +286,14 @@ pub struct ConversionTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ConversionTask, CONVERSION_TASK, [conversion_task_id = rt::m("ConversionTaskId",
-    &rt::STRING).named("conversionTaskId"), expiration_time = rt::m("ExpirationTime",
-    &rt::STRING).named("expirationTime"), import_instance = rt::m("ImportInstance",
-    &IMPORT_INSTANCE_TASK_DETAILS).named("importInstance"), import_volume =
-    rt::m("ImportVolume", &IMPORT_VOLUME_TASK_DETAILS).named("importVolume"), state =
-    rt::m("State", &rt::ENUM).named("state"), status_message = rt::m("StatusMessage",
-    &rt::STRING).named("statusMessage"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ConversionTask, CONVERSION_TASK, [conversion_task_id[0] = rt::m("ConversionTaskId",
+    &rt::STRING).named("conversionTaskId"), expiration_time[1] = rt::m("ExpirationTime",
+    &rt::STRING).named("expirationTime"), import_instance[2] = rt::m("ImportInstance",
+    &IMPORT_INSTANCE_TASK_DETAILS).named("importInstance"), import_volume[3] =
+    rt::m("ImportVolume", &IMPORT_VOLUME_TASK_DETAILS).named("importVolume"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), status_message[5] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum ConversionTaskState { Active = "active", Cancelling = "cancelling",
@@ -290,11 +315,11 @@ pub struct CopyFpgaImageRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CopyFpgaImageRequest, COPY_FPGA_IMAGE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), source_fpga_image_id = rt::m("SourceFpgaImageId", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING), name =
-    rt::m("Name", &rt::STRING), source_region = rt::m("SourceRegion", &rt::STRING)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)]
+    CopyFpgaImageRequest, COPY_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), source_fpga_image_id[1] = rt::m("SourceFpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING), name[3] =
+    rt::m("Name", &rt::STRING), source_region[4] = rt::m("SourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[5] = rt::m("ClientToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyFpgaImageResult {
@@ -302,7 +327,7 @@ pub struct CopyFpgaImageResult {
     pub fpga_image_id: Option<String>,
 }
 rt::structure!(
-    CopyFpgaImageResult, COPY_FPGA_IMAGE_RESULT, [fpga_image_id = rt::m("FpgaImageId",
+    CopyFpgaImageResult, COPY_FPGA_IMAGE_RESULT, [fpga_image_id[0] = rt::m("FpgaImageId",
     &rt::STRING).named("fpgaImageId")]
 );
 /// Contains the parameters for CopyImage.
@@ -383,21 +408,22 @@ pub struct CopyImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CopyImageRequest, COPY_IMAGE_REQUEST, [client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0), description =
-    rt::m("Description", &rt::STRING).min(0.0), encrypted = rt::m("Encrypted",
-    &rt::BOOLEAN).named("encrypted"), kms_key_id = rt::m("KmsKeyId", &rt::STRING)
-    .named("kmsKeyId"), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-    source_image_id = rt::m("SourceImageId", &rt::STRING).flags(rt::REQUIRED),
-    source_region = rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
-    destination_outpost_arn = rt::m("DestinationOutpostArn", &rt::STRING),
-    copy_image_tags = rt::m("CopyImageTags", &rt::BOOLEAN), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    snapshot_copy_completion_duration_minutes =
+    CopyImageRequest, COPY_IMAGE_REQUEST, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0), description[1] =
+    rt::m("Description", &rt::STRING).min(0.0), encrypted[2] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), name[4] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), source_image_id[5] = rt::m("SourceImageId", &rt::STRING)
+    .flags(rt::REQUIRED), source_region[6] = rt::m("SourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), destination_outpost_arn[7] = rt::m("DestinationOutpostArn",
+    &rt::STRING), copy_image_tags[8] = rt::m("CopyImageTags", &rt::BOOLEAN),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), snapshot_copy_completion_duration_minutes[10] =
     rt::m("SnapshotCopyCompletionDurationMinutes", &rt::LONG),
-    destination_availability_zone = rt::m("DestinationAvailabilityZone", &rt::STRING),
-    destination_availability_zone_id = rt::m("DestinationAvailabilityZoneId",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    destination_availability_zone[11] = rt::m("DestinationAvailabilityZone",
+    &rt::STRING), destination_availability_zone_id[12] =
+    rt::m("DestinationAvailabilityZoneId", &rt::STRING), dry_run[13] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CopyImage.
 #[derive(Clone, Default, PartialEq)]
@@ -406,7 +432,7 @@ pub struct CopyImageResult {
     pub image_id: Option<String>,
 }
 rt::structure!(
-    CopyImageResult, COPY_IMAGE_RESULT, [image_id = rt::m("ImageId", &rt::STRING)
+    CopyImageResult, COPY_IMAGE_RESULT, [image_id[0] = rt::m("ImageId", &rt::STRING)
     .named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -456,19 +482,19 @@ pub struct CopySnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CopySnapshotRequest, COPY_SNAPSHOT_REQUEST, [description = rt::m("Description",
-    &rt::STRING), destination_outpost_arn = rt::m("DestinationOutpostArn", &rt::STRING),
-    destination_region = rt::m("DestinationRegion", &rt::STRING)
-    .named("destinationRegion"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), kms_key_id = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-    presigned_url = rt::m("PresignedUrl", &rt::STRING).named("presignedUrl")
-    .flags(rt::SENSITIVE), source_region = rt::m("SourceRegion", &rt::STRING)
-    .flags(rt::REQUIRED), source_snapshot_id = rt::m("SourceSnapshotId", &rt::STRING)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), completion_duration_minutes =
+    CopySnapshotRequest, COPY_SNAPSHOT_REQUEST, [description[0] = rt::m("Description",
+    &rt::STRING), destination_outpost_arn[1] = rt::m("DestinationOutpostArn",
+    &rt::STRING), destination_region[2] = rt::m("DestinationRegion", &rt::STRING)
+    .named("destinationRegion"), encrypted[3] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), presigned_url[5] = rt::m("PresignedUrl", &rt::STRING)
+    .named("presignedUrl").flags(rt::SENSITIVE), source_region[6] = rt::m("SourceRegion",
+    &rt::STRING).flags(rt::REQUIRED), source_snapshot_id[7] = rt::m("SourceSnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), tag_specifications[8] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), completion_duration_minutes[9] =
     rt::m("CompletionDurationMinutes", &rt::INTEGER).min(1.0),
-    destination_availability_zone = rt::m("DestinationAvailabilityZone", &rt::STRING),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    destination_availability_zone[10] = rt::m("DestinationAvailabilityZone",
+    &rt::STRING), dry_run[11] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopySnapshotResult {
@@ -478,8 +504,9 @@ pub struct CopySnapshotResult {
     pub snapshot_id: Option<String>,
 }
 rt::structure!(
-    CopySnapshotResult, COPY_SNAPSHOT_RESULT, [tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId")]
+    CopySnapshotResult, COPY_SNAPSHOT_RESULT, [tags[0] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), snapshot_id[1] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId")]
 );
 rt::string_enum! {
     pub enum CopyTagsFromSource { Volume = "volume" }
@@ -529,15 +556,15 @@ pub struct CopyVolumesRequest {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    CopyVolumesRequest, COPY_VOLUMES_REQUEST, [source_volume_id = rt::m("SourceVolumeId",
-    &rt::STRING).flags(rt::REQUIRED), iops = rt::m("Iops", &rt::INTEGER), size =
-    rt::m("Size", &rt::INTEGER), volume_type = rt::m("VolumeType", &rt::ENUM), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), multi_attach_enabled =
-    rt::m("MultiAttachEnabled", &rt::BOOLEAN), throughput = rt::m("Throughput",
-    &rt::INTEGER), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), encrypted = rt::m("Encrypted", &rt::BOOLEAN),
-    kms_key_id = rt::m("KmsKeyId", &rt::STRING)]
+    CopyVolumesRequest, COPY_VOLUMES_REQUEST, [source_volume_id[0] =
+    rt::m("SourceVolumeId", &rt::STRING).flags(rt::REQUIRED), iops[1] = rt::m("Iops",
+    &rt::INTEGER), size[2] = rt::m("Size", &rt::INTEGER), volume_type[3] =
+    rt::m("VolumeType", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), multi_attach_enabled[6] = rt::m("MultiAttachEnabled",
+    &rt::BOOLEAN), throughput[7] = rt::m("Throughput", &rt::INTEGER), client_token[8] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), encrypted[9] =
+    rt::m("Encrypted", &rt::BOOLEAN), kms_key_id[10] = rt::m("KmsKeyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyVolumesResult {
@@ -545,7 +572,7 @@ pub struct CopyVolumesResult {
     pub volumes: Option<Vec<Volume>>,
 }
 rt::structure!(
-    CopyVolumesResult, COPY_VOLUMES_RESULT, [volumes = rt::m("Volumes", &VOLUME_LIST)
+    CopyVolumesResult, COPY_VOLUMES_RESULT, [volumes[0] = rt::m("Volumes", &VOLUME_LIST)
     .named("volumeSet")]
 );
 pub static CORE_COUNT_LIST: rt::Schema = rt::Schema::list(
@@ -573,11 +600,11 @@ pub struct CpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    CpuOptions, CPU_OPTIONS, [core_count = rt::m("CoreCount", &rt::INTEGER)
-    .named("coreCount"), threads_per_core = rt::m("ThreadsPerCore", &rt::INTEGER)
-    .named("threadsPerCore"), amd_sev_snp = rt::m("AmdSevSnp", &rt::ENUM)
-    .named("amdSevSnp"), nested_virtualization = rt::m("NestedVirtualization", &rt::ENUM)
-    .named("nestedVirtualization")]
+    CpuOptions, CPU_OPTIONS, [core_count[0] = rt::m("CoreCount", &rt::INTEGER)
+    .named("coreCount"), threads_per_core[1] = rt::m("ThreadsPerCore", &rt::INTEGER)
+    .named("threadsPerCore"), amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM)
+    .named("amdSevSnp"), nested_virtualization[3] = rt::m("NestedVirtualization",
+    &rt::ENUM).named("nestedVirtualization")]
 );
 /// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Default, PartialEq)]
@@ -592,9 +619,9 @@ pub struct CpuOptionsRequest {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    CpuOptionsRequest, CPU_OPTIONS_REQUEST, [core_count = rt::m("CoreCount",
-    &rt::INTEGER), threads_per_core = rt::m("ThreadsPerCore", &rt::INTEGER), amd_sev_snp
-    = rt::m("AmdSevSnp", &rt::ENUM), nested_virtualization =
+    CpuOptionsRequest, CPU_OPTIONS_REQUEST, [core_count[0] = rt::m("CoreCount",
+    &rt::INTEGER), threads_per_core[1] = rt::m("ThreadsPerCore", &rt::INTEGER),
+    amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM), nested_virtualization[3] =
     rt::m("NestedVirtualization", &rt::ENUM)]
 );
 /// The CPU performance to consider, using an instance family as the baseline reference.
@@ -606,7 +633,7 @@ pub struct CpuPerformanceFactor {
     pub references: Option<Vec<PerformanceFactorReference>>,
 }
 rt::structure!(
-    CpuPerformanceFactor, CPU_PERFORMANCE_FACTOR, [references = rt::m("References",
+    CpuPerformanceFactor, CPU_PERFORMANCE_FACTOR, [references[0] = rt::m("References",
     &PERFORMANCE_FACTOR_REFERENCE_SET).named("referenceSet")]
 );
 /// The CPU performance to consider, using an instance family as the baseline reference.
@@ -618,7 +645,7 @@ pub struct CpuPerformanceFactorRequest {
     pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
 }
 rt::structure!(
-    CpuPerformanceFactorRequest, CPU_PERFORMANCE_FACTOR_REQUEST, [references =
+    CpuPerformanceFactorRequest, CPU_PERFORMANCE_FACTOR_REQUEST, [references[0] =
     rt::m("References", &PERFORMANCE_FACTOR_REFERENCE_SET_REQUEST).named("Reference")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -660,20 +687,21 @@ pub struct CreateApplicationStatusCheckRequest {
 }
 rt::structure!(
     CreateApplicationStatusCheckRequest, CREATE_APPLICATION_STATUS_CHECK_REQUEST,
-    [health_check_paths = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
-    .named("HealthCheckPath"), aggregation = rt::m("Aggregation", &rt::ENUM), protocol =
-    rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED), port = rt::m("Port", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(1.0), path = rt::m("Path", &rt::STRING), device_index =
-    rt::m("DeviceIndex", &rt::INTEGER), ip_version = rt::m("IpVersion", &rt::ENUM),
-    ip_scope = rt::m("IpScope", &rt::ENUM), interval = rt::m("Interval", &rt::INTEGER),
-    timeout = rt::m("Timeout", &rt::INTEGER), failure_threshold =
-    rt::m("FailureThreshold", &rt::INTEGER), success_threshold =
-    rt::m("SuccessThreshold", &rt::INTEGER), status_code_matcher =
-    rt::m("StatusCodeMatcher", &rt::STRING), initialization_grace_period_seconds =
-    rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0), tag_specifications
-    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [health_check_paths[0] = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
+    .named("HealthCheckPath"), aggregation[1] = rt::m("Aggregation", &rt::ENUM),
+    protocol[2] = rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED), port[3] =
+    rt::m("Port", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), path[4] = rt::m("Path",
+    &rt::STRING), device_index[5] = rt::m("DeviceIndex", &rt::INTEGER), ip_version[6] =
+    rt::m("IpVersion", &rt::ENUM), ip_scope[7] = rt::m("IpScope", &rt::ENUM), interval[8]
+    = rt::m("Interval", &rt::INTEGER), timeout[9] = rt::m("Timeout", &rt::INTEGER),
+    failure_threshold[10] = rt::m("FailureThreshold", &rt::INTEGER),
+    success_threshold[11] = rt::m("SuccessThreshold", &rt::INTEGER),
+    status_code_matcher[12] = rt::m("StatusCodeMatcher", &rt::STRING),
+    initialization_grace_period_seconds[13] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).min(-1.0), tag_specifications[14] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[15] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[16] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApplicationStatusCheckResult {
@@ -682,7 +710,7 @@ pub struct CreateApplicationStatusCheckResult {
 }
 rt::structure!(
     CreateApplicationStatusCheckResult, CREATE_APPLICATION_STATUS_CHECK_RESULT,
-    [application_status_check = rt::m("ApplicationStatusCheck",
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
     &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -704,13 +732,13 @@ pub struct CreateCapacityManagerDataExportRequest {
 }
 rt::structure!(
     CreateCapacityManagerDataExportRequest, CREATE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
-    [s3_bucket_name = rt::m("S3BucketName", &rt::STRING).flags(rt::REQUIRED),
-    s3_bucket_prefix = rt::m("S3BucketPrefix", &rt::STRING), schedule = rt::m("Schedule",
-    &rt::ENUM).flags(rt::REQUIRED), output_format = rt::m("OutputFormat", &rt::ENUM)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification")]
+    [s3_bucket_name[0] = rt::m("S3BucketName", &rt::STRING).flags(rt::REQUIRED),
+    s3_bucket_prefix[1] = rt::m("S3BucketPrefix", &rt::STRING), schedule[2] =
+    rt::m("Schedule", &rt::ENUM).flags(rt::REQUIRED), output_format[3] =
+    rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityManagerDataExportResult {
@@ -719,8 +747,8 @@ pub struct CreateCapacityManagerDataExportResult {
 }
 rt::structure!(
     CreateCapacityManagerDataExportResult, CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
-    [capacity_manager_data_export_id = rt::m("CapacityManagerDataExportId", &rt::STRING)
-    .named("capacityManagerDataExportId")]
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingRequest {
@@ -737,12 +765,13 @@ pub struct CreateCapacityReservationBySplittingRequest {
 }
 rt::structure!(
     CreateCapacityReservationBySplittingRequest,
-    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id =
-    rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED), instance_count
-    = rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id[2] =
+    rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+    instance_count[3] = rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingResult {
@@ -755,11 +784,11 @@ pub struct CreateCapacityReservationBySplittingResult {
 }
 rt::structure!(
     CreateCapacityReservationBySplittingResult,
-    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT, [source_capacity_reservation =
+    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT, [source_capacity_reservation[0] =
     rt::m("SourceCapacityReservation", &CAPACITY_RESERVATION)
-    .named("sourceCapacityReservation"), destination_capacity_reservation =
+    .named("sourceCapacityReservation"), destination_capacity_reservation[1] =
     rt::m("DestinationCapacityReservation", &CAPACITY_RESERVATION)
-    .named("destinationCapacityReservation"), instance_count = rt::m("InstanceCount",
+    .named("destinationCapacityReservation"), instance_count[2] = rt::m("InstanceCount",
     &rt::INTEGER).named("instanceCount")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -775,11 +804,11 @@ pub struct CreateCapacityReservationCancellationQuoteRequest {
 }
 rt::structure!(
     CreateCapacityReservationCancellationQuoteRequest,
-    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST, [capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[2]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationCancellationQuoteResult {
@@ -791,7 +820,7 @@ pub struct CreateCapacityReservationCancellationQuoteResult {
 rt::structure!(
     CreateCapacityReservationCancellationQuoteResult,
     CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT,
-    [capacity_reservation_cancellation_quote =
+    [capacity_reservation_cancellation_quote[0] =
     rt::m("CapacityReservationCancellationQuote",
     &CAPACITY_RESERVATION_CANCELLATION_QUOTE)
     .named("capacityReservationCancellationQuote")]
@@ -811,12 +840,12 @@ pub struct CreateCapacityReservationDateChangeQuoteRequest {
 }
 rt::structure!(
     CreateCapacityReservationDateChangeQuoteRequest,
-    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST, [capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), new_start_date =
-    rt::m("NewStartDate", &rt::TIMESTAMP).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), new_start_date[1] =
+    rt::m("NewStartDate", &rt::TIMESTAMP).flags(rt::REQUIRED), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[3]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationDateChangeQuoteResult {
@@ -828,7 +857,7 @@ pub struct CreateCapacityReservationDateChangeQuoteResult {
 rt::structure!(
     CreateCapacityReservationDateChangeQuoteResult,
     CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT,
-    [capacity_reservation_modification_quote =
+    [capacity_reservation_modification_quote[0] =
     rt::m("CapacityReservationModificationQuote",
     &CAPACITY_RESERVATION_MODIFICATION_QUOTE)
     .named("capacityReservationModificationQuote")]
@@ -871,19 +900,19 @@ pub struct CreateCapacityReservationFleetRequest {
 }
 rt::structure!(
     CreateCapacityReservationFleetRequest, CREATE_CAPACITY_RESERVATION_FLEET_REQUEST,
-    [allocation_strategy = rt::m("AllocationStrategy", &rt::STRING), client_token =
+    [allocation_strategy[0] = rt::m("AllocationStrategy", &rt::STRING), client_token[1] =
     rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    instance_type_specifications = rt::m("InstanceTypeSpecifications",
+    instance_type_specifications[2] = rt::m("InstanceTypeSpecifications",
     &RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST).named("InstanceTypeSpecification"),
-    instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS_REQUEST), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING),
-    tenancy = rt::m("Tenancy", &rt::ENUM), total_target_capacity =
-    rt::m("TotalTargetCapacity", &rt::INTEGER).flags(rt::REQUIRED), end_date =
-    rt::m("EndDate", &rt::TIMESTAMP), instance_match_criteria =
-    rt::m("InstanceMatchCriteria", &rt::ENUM), tag_specifications =
+    instance_requirements[3] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS_REQUEST), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING), availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING),
+    tenancy[6] = rt::m("Tenancy", &rt::ENUM), total_target_capacity[7] =
+    rt::m("TotalTargetCapacity", &rt::INTEGER).flags(rt::REQUIRED), end_date[8] =
+    rt::m("EndDate", &rt::TIMESTAMP), instance_match_criteria[9] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM), tag_specifications[10] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[11] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationFleetResult {
@@ -912,18 +941,18 @@ pub struct CreateCapacityReservationFleetResult {
 }
 rt::structure!(
     CreateCapacityReservationFleetResult, CREATE_CAPACITY_RESERVATION_FLEET_RESULT,
-    [capacity_reservation_fleet_id = rt::m("CapacityReservationFleetId", &rt::STRING)
-    .named("capacityReservationFleetId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), total_target_capacity = rt::m("TotalTargetCapacity", &rt::INTEGER)
-    .named("totalTargetCapacity"), total_fulfilled_capacity =
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), state[1] = rt::m("State", &rt::ENUM)
+    .named("state"), total_target_capacity[2] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER).named("totalTargetCapacity"), total_fulfilled_capacity[3] =
     rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
-    instance_match_criteria = rt::m("InstanceMatchCriteria", &rt::ENUM)
-    .named("instanceMatchCriteria"), allocation_strategy = rt::m("AllocationStrategy",
-    &rt::STRING).named("allocationStrategy"), create_time = rt::m("CreateTime",
-    &rt::TIMESTAMP).named("createTime"), end_date = rt::m("EndDate", &rt::TIMESTAMP)
-    .named("endDate"), tenancy = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-    fleet_capacity_reservations = rt::m("FleetCapacityReservations",
-    &FLEET_CAPACITY_RESERVATION_SET).named("fleetCapacityReservationSet"), tags =
+    instance_match_criteria[4] = rt::m("InstanceMatchCriteria", &rt::ENUM)
+    .named("instanceMatchCriteria"), allocation_strategy[5] = rt::m("AllocationStrategy",
+    &rt::STRING).named("allocationStrategy"), create_time[6] = rt::m("CreateTime",
+    &rt::TIMESTAMP).named("createTime"), end_date[7] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), tenancy[8] = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
+    fleet_capacity_reservations[9] = rt::m("FleetCapacityReservations",
+    &FLEET_CAPACITY_RESERVATION_SET).named("fleetCapacityReservationSet"), tags[10] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1013,21 +1042,23 @@ pub struct CreateCapacityReservationRequest {
     pub delivery_preference: Option<CapacityReservationDeliveryPreference>,
 }
 rt::structure!(
-    CreateCapacityReservationRequest, CREATE_CAPACITY_RESERVATION_REQUEST, [client_token
-    = rt::m("ClientToken", &rt::STRING), instance_type = rt::m("InstanceType",
-    &rt::STRING).flags(rt::REQUIRED), instance_platform = rt::m("InstancePlatform",
-    &rt::ENUM).flags(rt::REQUIRED), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING),
-    tenancy = rt::m("Tenancy", &rt::ENUM), instance_count = rt::m("InstanceCount",
-    &rt::INTEGER).flags(rt::REQUIRED), ebs_optimized = rt::m("EbsOptimized",
-    &rt::BOOLEAN), ephemeral_storage = rt::m("EphemeralStorage", &rt::BOOLEAN), end_date
-    = rt::m("EndDate", &rt::TIMESTAMP), end_date_type = rt::m("EndDateType", &rt::ENUM),
-    instance_match_criteria = rt::m("InstanceMatchCriteria", &rt::ENUM),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), outpost_arn = rt::m("OutpostArn", &rt::STRING),
-    placement_group_arn = rt::m("PlacementGroupArn", &rt::STRING), start_date =
-    rt::m("StartDate", &rt::TIMESTAMP), commitment_duration = rt::m("CommitmentDuration",
-    &rt::LONG).min(1.0), delivery_preference = rt::m("DeliveryPreference", &rt::ENUM)]
+    CreateCapacityReservationRequest, CREATE_CAPACITY_RESERVATION_REQUEST,
+    [client_token[0] = rt::m("ClientToken", &rt::STRING), instance_type[1] =
+    rt::m("InstanceType", &rt::STRING).flags(rt::REQUIRED), instance_platform[2] =
+    rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED), availability_zone[3] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[4] =
+    rt::m("AvailabilityZoneId", &rt::STRING), tenancy[5] = rt::m("Tenancy", &rt::ENUM),
+    instance_count[6] = rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
+    ebs_optimized[7] = rt::m("EbsOptimized", &rt::BOOLEAN), ephemeral_storage[8] =
+    rt::m("EphemeralStorage", &rt::BOOLEAN), end_date[9] = rt::m("EndDate",
+    &rt::TIMESTAMP), end_date_type[10] = rt::m("EndDateType", &rt::ENUM),
+    instance_match_criteria[11] = rt::m("InstanceMatchCriteria", &rt::ENUM),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[13] = rt::m("DryRun", &rt::BOOLEAN), outpost_arn[14] = rt::m("OutpostArn",
+    &rt::STRING), placement_group_arn[15] = rt::m("PlacementGroupArn", &rt::STRING),
+    start_date[16] = rt::m("StartDate", &rt::TIMESTAMP), commitment_duration[17] =
+    rt::m("CommitmentDuration", &rt::LONG).min(1.0), delivery_preference[18] =
+    rt::m("DeliveryPreference", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationResult {
@@ -1036,7 +1067,7 @@ pub struct CreateCapacityReservationResult {
 }
 rt::structure!(
     CreateCapacityReservationResult, CREATE_CAPACITY_RESERVATION_RESULT,
-    [capacity_reservation = rt::m("CapacityReservation", &CAPACITY_RESERVATION)
+    [capacity_reservation[0] = rt::m("CapacityReservation", &CAPACITY_RESERVATION)
     .named("capacityReservation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1051,11 +1082,11 @@ pub struct CreateCarrierGatewayRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateCarrierGatewayRequest, CREATE_CARRIER_GATEWAY_REQUEST, [vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN)]
+    CreateCarrierGatewayRequest, CREATE_CARRIER_GATEWAY_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCarrierGatewayResult {
@@ -1063,7 +1094,7 @@ pub struct CreateCarrierGatewayResult {
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
-    CreateCarrierGatewayResult, CREATE_CARRIER_GATEWAY_RESULT, [carrier_gateway =
+    CreateCarrierGatewayResult, CREATE_CARRIER_GATEWAY_RESULT, [carrier_gateway[0] =
     rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1144,31 +1175,32 @@ pub struct CreateClientVpnEndpointRequest {
 }
 rt::structure!(
     CreateClientVpnEndpointRequest, CREATE_CLIENT_VPN_ENDPOINT_REQUEST,
-    [client_cidr_block = rt::m("ClientCidrBlock", &rt::STRING), server_certificate_arn =
-    rt::m("ServerCertificateArn", &rt::STRING).flags(rt::REQUIRED),
-    authentication_options = rt::m("AuthenticationOptions",
+    [client_cidr_block[0] = rt::m("ClientCidrBlock", &rt::STRING),
+    server_certificate_arn[1] = rt::m("ServerCertificateArn", &rt::STRING)
+    .flags(rt::REQUIRED), authentication_options[2] = rt::m("AuthenticationOptions",
     &CLIENT_VPN_AUTHENTICATION_REQUEST_LIST).named("Authentication").flags(rt::REQUIRED),
-    connection_log_options = rt::m("ConnectionLogOptions", &CONNECTION_LOG_OPTIONS)
-    .flags(rt::REQUIRED), dns_servers = rt::m("DnsServers", &VALUE_STRING_LIST),
-    transport_protocol = rt::m("TransportProtocol", &rt::ENUM), vpn_port =
-    rt::m("VpnPort", &rt::INTEGER), description = rt::m("Description", &rt::STRING),
-    split_tunnel = rt::m("SplitTunnel", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), security_group_ids =
+    connection_log_options[3] = rt::m("ConnectionLogOptions", &CONNECTION_LOG_OPTIONS)
+    .flags(rt::REQUIRED), dns_servers[4] = rt::m("DnsServers", &VALUE_STRING_LIST),
+    transport_protocol[5] = rt::m("TransportProtocol", &rt::ENUM), vpn_port[6] =
+    rt::m("VpnPort", &rt::INTEGER), description[7] = rt::m("Description", &rt::STRING),
+    split_tunnel[8] = rt::m("SplitTunnel", &rt::BOOLEAN), dry_run[9] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[10] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[11] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), security_group_ids[12] =
     rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-    .named("SecurityGroupId"), vpc_id = rt::m("VpcId", &rt::STRING), self_service_portal
-    = rt::m("SelfServicePortal", &rt::ENUM), client_connect_options =
-    rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS), session_timeout_hours =
-    rt::m("SessionTimeoutHours", &rt::INTEGER), client_login_banner_options =
-    rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_OPTIONS),
-    client_route_enforcement_options = rt::m("ClientRouteEnforcementOptions",
-    &CLIENT_ROUTE_ENFORCEMENT_OPTIONS), disconnect_on_session_timeout =
-    rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN), endpoint_ip_address_type =
-    rt::m("EndpointIpAddressType", &rt::ENUM), traffic_ip_address_type =
-    rt::m("TrafficIpAddressType", &rt::ENUM), transit_gateway_configuration =
-    rt::m("TransitGatewayConfiguration", &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE),
-    device_posture_options = rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
+    .named("SecurityGroupId"), vpc_id[13] = rt::m("VpcId", &rt::STRING),
+    self_service_portal[14] = rt::m("SelfServicePortal", &rt::ENUM),
+    client_connect_options[15] = rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
+    session_timeout_hours[16] = rt::m("SessionTimeoutHours", &rt::INTEGER),
+    client_login_banner_options[17] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_OPTIONS), client_route_enforcement_options[18] =
+    rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
+    disconnect_on_session_timeout[19] = rt::m("DisconnectOnSessionTimeout",
+    &rt::BOOLEAN), endpoint_ip_address_type[20] = rt::m("EndpointIpAddressType",
+    &rt::ENUM), traffic_ip_address_type[21] = rt::m("TrafficIpAddressType", &rt::ENUM),
+    transit_gateway_configuration[22] = rt::m("TransitGatewayConfiguration",
+    &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE), device_posture_options[23] =
+    rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnEndpointResult {
@@ -1181,9 +1213,10 @@ pub struct CreateClientVpnEndpointResult {
 }
 rt::structure!(
     CreateClientVpnEndpointResult, CREATE_CLIENT_VPN_ENDPOINT_RESULT,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .named("clientVpnEndpointId"), status = rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS)
-    .named("status"), dns_name = rt::m("DnsName", &rt::STRING).named("dnsName")]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), status[1] = rt::m("Status",
+    &CLIENT_VPN_ENDPOINT_STATUS).named("status"), dns_name[2] = rt::m("DnsName",
+    &rt::STRING).named("dnsName")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteRequest {
@@ -1210,12 +1243,13 @@ pub struct CreateClientVpnRouteRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateClientVpnRouteRequest, CREATE_CLIENT_VPN_ROUTE_REQUEST, [client_vpn_endpoint_id
-    = rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-    destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), target_vpc_subnet_id = rt::m("TargetVpcSubnetId", &rt::STRING),
-    description = rt::m("Description", &rt::STRING), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CreateClientVpnRouteRequest, CREATE_CLIENT_VPN_ROUTE_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), destination_cidr_block[1] = rt::m("DestinationCidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), target_vpc_subnet_id[2] =
+    rt::m("TargetVpcSubnetId", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteResult {
@@ -1223,8 +1257,8 @@ pub struct CreateClientVpnRouteResult {
     pub status: Option<ClientVpnRouteStatus>,
 }
 rt::structure!(
-    CreateClientVpnRouteResult, CREATE_CLIENT_VPN_ROUTE_RESULT, [status = rt::m("Status",
-    &CLIENT_VPN_ROUTE_STATUS).named("status")]
+    CreateClientVpnRouteResult, CREATE_CLIENT_VPN_ROUTE_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrRequest {
@@ -1236,9 +1270,9 @@ pub struct CreateCoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCoipCidrRequest, CREATE_COIP_CIDR_REQUEST, [cidr = rt::m("Cidr", &rt::STRING)
-    .flags(rt::REQUIRED), coip_pool_id = rt::m("CoipPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CreateCoipCidrRequest, CREATE_COIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrResult {
@@ -1246,7 +1280,7 @@ pub struct CreateCoipCidrResult {
     pub coip_cidr: Option<CoipCidr>,
 }
 rt::structure!(
-    CreateCoipCidrResult, CREATE_COIP_CIDR_RESULT, [coip_cidr = rt::m("CoipCidr",
+    CreateCoipCidrResult, CREATE_COIP_CIDR_RESULT, [coip_cidr[0] = rt::m("CoipCidr",
     &COIP_CIDR).named("coipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1259,10 +1293,10 @@ pub struct CreateCoipPoolRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCoipPoolRequest, CREATE_COIP_POOL_REQUEST, [local_gateway_route_table_id =
+    CreateCoipPoolRequest, CREATE_COIP_POOL_REQUEST, [local_gateway_route_table_id[0] =
     rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipPoolResult {
@@ -1270,7 +1304,7 @@ pub struct CreateCoipPoolResult {
     pub coip_pool: Option<CoipPool>,
 }
 rt::structure!(
-    CreateCoipPoolResult, CREATE_COIP_POOL_RESULT, [coip_pool = rt::m("CoipPool",
+    CreateCoipPoolResult, CREATE_COIP_POOL_RESULT, [coip_pool[0] = rt::m("CoipPool",
     &COIP_POOL).named("coipPool")]
 );
 /// Contains the parameters for CreateCustomerGateway.
@@ -1304,14 +1338,14 @@ pub struct CreateCustomerGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCustomerGatewayRequest, CREATE_CUSTOMER_GATEWAY_REQUEST, [bgp_asn =
-    rt::m("BgpAsn", &rt::INTEGER), public_ip = rt::m("PublicIp", &rt::STRING),
-    certificate_arn = rt::m("CertificateArn", &rt::STRING), type_ = rt::m("Type",
-    &rt::ENUM).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), device_name = rt::m("DeviceName",
-    &rt::STRING), ip_address = rt::m("IpAddress", &rt::STRING), bgp_asn_extended =
-    rt::m("BgpAsnExtended", &rt::LONG), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    CreateCustomerGatewayRequest, CREATE_CUSTOMER_GATEWAY_REQUEST, [bgp_asn[0] =
+    rt::m("BgpAsn", &rt::INTEGER), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    certificate_arn[2] = rt::m("CertificateArn", &rt::STRING), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), device_name[5] =
+    rt::m("DeviceName", &rt::STRING), ip_address[6] = rt::m("IpAddress", &rt::STRING),
+    bgp_asn_extended[7] = rt::m("BgpAsnExtended", &rt::LONG), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CreateCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1320,7 +1354,7 @@ pub struct CreateCustomerGatewayResult {
     pub customer_gateway: Option<CustomerGateway>,
 }
 rt::structure!(
-    CreateCustomerGatewayResult, CREATE_CUSTOMER_GATEWAY_RESULT, [customer_gateway =
+    CreateCustomerGatewayResult, CREATE_CUSTOMER_GATEWAY_RESULT, [customer_gateway[0] =
     rt::m("CustomerGateway", &CUSTOMER_GATEWAY).named("customerGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1339,9 +1373,9 @@ pub struct CreateDefaultSubnetRequest {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    CreateDefaultSubnetRequest, CREATE_DEFAULT_SUBNET_REQUEST, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    ipv6_native = rt::m("Ipv6Native", &rt::BOOLEAN), availability_zone_id =
+    CreateDefaultSubnetRequest, CREATE_DEFAULT_SUBNET_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    ipv6_native[2] = rt::m("Ipv6Native", &rt::BOOLEAN), availability_zone_id[3] =
     rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1350,7 +1384,7 @@ pub struct CreateDefaultSubnetResult {
     pub subnet: Option<Subnet>,
 }
 rt::structure!(
-    CreateDefaultSubnetResult, CREATE_DEFAULT_SUBNET_RESULT, [subnet = rt::m("Subnet",
+    CreateDefaultSubnetResult, CREATE_DEFAULT_SUBNET_RESULT, [subnet[0] = rt::m("Subnet",
     &SUBNET).named("subnet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1359,7 +1393,7 @@ pub struct CreateDefaultVpcRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateDefaultVpcRequest, CREATE_DEFAULT_VPC_REQUEST, [dry_run = rt::m("DryRun",
+    CreateDefaultVpcRequest, CREATE_DEFAULT_VPC_REQUEST, [dry_run[0] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1368,7 +1402,7 @@ pub struct CreateDefaultVpcResult {
     pub vpc: Option<Vpc>,
 }
 rt::structure!(
-    CreateDefaultVpcResult, CREATE_DEFAULT_VPC_RESULT, [vpc = rt::m("Vpc", &VPC)
+    CreateDefaultVpcResult, CREATE_DEFAULT_VPC_RESULT, [vpc[0] = rt::m("Vpc", &VPC)
     .named("vpc")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1397,12 +1431,12 @@ pub struct CreateDelegateMacVolumeOwnershipTaskRequest {
 }
 rt::structure!(
     CreateDelegateMacVolumeOwnershipTaskRequest,
-    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), mac_credentials = rt::m("MacCredentials", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), mac_credentials[3] = rt::m("MacCredentials", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegateMacVolumeOwnershipTaskResult {
@@ -1411,7 +1445,7 @@ pub struct CreateDelegateMacVolumeOwnershipTaskResult {
 }
 rt::structure!(
     CreateDelegateMacVolumeOwnershipTaskResult,
-    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT, [mac_modification_task =
+    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT, [mac_modification_task[0] =
     rt::m("MacModificationTask", &MAC_MODIFICATION_TASK).named("macModificationTask")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1424,10 +1458,10 @@ pub struct CreateDhcpOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateDhcpOptionsRequest, CREATE_DHCP_OPTIONS_REQUEST, [dhcp_configurations =
+    CreateDhcpOptionsRequest, CREATE_DHCP_OPTIONS_REQUEST, [dhcp_configurations[0] =
     rt::m("DhcpConfigurations", &NEW_DHCP_CONFIGURATION_LIST).named("dhcpConfiguration")
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    .flags(rt::REQUIRED), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1436,7 +1470,7 @@ pub struct CreateDhcpOptionsResult {
     pub dhcp_options: Option<DhcpOptions>,
 }
 rt::structure!(
-    CreateDhcpOptionsResult, CREATE_DHCP_OPTIONS_RESULT, [dhcp_options =
+    CreateDhcpOptionsResult, CREATE_DHCP_OPTIONS_RESULT, [dhcp_options[0] =
     rt::m("DhcpOptions", &DHCP_OPTIONS).named("dhcpOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1452,9 +1486,9 @@ pub struct CreateEgressOnlyInternetGatewayRequest {
 }
 rt::structure!(
     CreateEgressOnlyInternetGatewayRequest, CREATE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
-    [client_token = rt::m("ClientToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), vpc_id = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    [client_token[0] = rt::m("ClientToken", &rt::STRING), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_id[2] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
     .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1466,8 +1500,8 @@ pub struct CreateEgressOnlyInternetGatewayResult {
 }
 rt::structure!(
     CreateEgressOnlyInternetGatewayResult, CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
-    [client_token = rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    egress_only_internet_gateway = rt::m("EgressOnlyInternetGateway",
+    [client_token[0] = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    egress_only_internet_gateway[1] = rt::m("EgressOnlyInternetGateway",
     &EGRESS_ONLY_INTERNET_GATEWAY).named("egressOnlyInternetGateway")]
 );
 /// Describes the instances that could not be launched by the fleet.
@@ -1483,11 +1517,12 @@ pub struct CreateFleetError {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    CreateFleetError, CREATE_FLEET_ERROR, [launch_template_and_overrides =
+    CreateFleetError, CREATE_FLEET_ERROR, [launch_template_and_overrides[0] =
     rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-    .named("launchTemplateAndOverrides"), lifecycle = rt::m("Lifecycle", &rt::ENUM)
-    .named("lifecycle"), error_code = rt::m("ErrorCode", &rt::STRING).named("errorCode"),
-    error_message = rt::m("ErrorMessage", &rt::STRING).named("errorMessage")]
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), error_code[2] = rt::m("ErrorCode", &rt::STRING)
+    .named("errorCode"), error_message[3] = rt::m("ErrorMessage", &rt::STRING)
+    .named("errorMessage")]
 );
 pub static CREATE_FLEET_ERRORS_SET: rt::Schema = rt::Schema::list(
     "CreateFleetErrorsSet",
@@ -1520,15 +1555,15 @@ pub struct CreateFleetInstance {
     pub subnet_id: Option<String>,
 }
 rt::structure!(
-    CreateFleetInstance, CREATE_FLEET_INSTANCE, [launch_template_and_overrides =
+    CreateFleetInstance, CREATE_FLEET_INSTANCE, [launch_template_and_overrides[0] =
     rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-    .named("launchTemplateAndOverrides"), lifecycle = rt::m("Lifecycle", &rt::ENUM)
-    .named("lifecycle"), instance_ids = rt::m("InstanceIds", &INSTANCE_IDS_SET)
-    .named("instanceIds"), instance_type = rt::m("InstanceType", &rt::ENUM)
-    .named("instanceType"), platform = rt::m("Platform", &rt::ENUM).named("platform"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), subnet_id = rt::m("SubnetId", &rt::STRING)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), instance_ids[2] = rt::m("InstanceIds", &INSTANCE_IDS_SET)
+    .named("instanceIds"), instance_type[3] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[4] = rt::m("Platform", &rt::ENUM).named("platform"),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), availability_zone[6] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), subnet_id[7] = rt::m("SubnetId", &rt::STRING)
     .named("subnetId")]
 );
 pub static CREATE_FLEET_INSTANCES_SET: rt::Schema = rt::Schema::list(
@@ -1585,22 +1620,24 @@ pub struct CreateFleetRequest {
     pub context: Option<String>,
 }
 rt::structure!(
-    CreateFleetRequest, CREATE_FLEET_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    spot_options = rt::m("SpotOptions", &SPOT_OPTIONS_REQUEST), on_demand_options =
-    rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS_REQUEST), reserved_capacity_options =
+    CreateFleetRequest, CREATE_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), spot_options[2] = rt::m("SpotOptions",
+    &SPOT_OPTIONS_REQUEST), on_demand_options[3] = rt::m("OnDemandOptions",
+    &ON_DEMAND_OPTIONS_REQUEST), reserved_capacity_options[4] =
     rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
-    excess_capacity_termination_policy = rt::m("ExcessCapacityTerminationPolicy",
-    &rt::ENUM), launch_template_configs = rt::m("LaunchTemplateConfigs",
+    excess_capacity_termination_policy[5] = rt::m("ExcessCapacityTerminationPolicy",
+    &rt::ENUM), launch_template_configs[6] = rt::m("LaunchTemplateConfigs",
     &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST).flags(rt::REQUIRED).min(0.0),
-    target_capacity_specification = rt::m("TargetCapacitySpecification",
+    target_capacity_specification[7] = rt::m("TargetCapacitySpecification",
     &TARGET_CAPACITY_SPECIFICATION_REQUEST).flags(rt::REQUIRED),
-    terminate_instances_with_expiration = rt::m("TerminateInstancesWithExpiration",
-    &rt::BOOLEAN), type_ = rt::m("Type", &rt::ENUM), valid_from = rt::m("ValidFrom",
-    &rt::TIMESTAMP), valid_until = rt::m("ValidUntil", &rt::TIMESTAMP),
-    replace_unhealthy_instances = rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), context = rt::m("Context", &rt::STRING)]
+    terminate_instances_with_expiration[8] = rt::m("TerminateInstancesWithExpiration",
+    &rt::BOOLEAN), type_[9] = rt::m("Type", &rt::ENUM), valid_from[10] =
+    rt::m("ValidFrom", &rt::TIMESTAMP), valid_until[11] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), replace_unhealthy_instances[12] = rt::m("ReplaceUnhealthyInstances",
+    &rt::BOOLEAN), tag_specifications[13] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), context[14] = rt::m("Context",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFleetResult {
@@ -1612,9 +1649,9 @@ pub struct CreateFleetResult {
     pub instances: Option<Vec<CreateFleetInstance>>,
 }
 rt::structure!(
-    CreateFleetResult, CREATE_FLEET_RESULT, [fleet_id = rt::m("FleetId", &rt::STRING)
-    .named("fleetId"), errors = rt::m("Errors", &CREATE_FLEET_ERRORS_SET)
-    .named("errorSet"), instances = rt::m("Instances", &CREATE_FLEET_INSTANCES_SET)
+    CreateFleetResult, CREATE_FLEET_RESULT, [fleet_id[0] = rt::m("FleetId", &rt::STRING)
+    .named("fleetId"), errors[1] = rt::m("Errors", &CREATE_FLEET_ERRORS_SET)
+    .named("errorSet"), instances[2] = rt::m("Instances", &CREATE_FLEET_INSTANCES_SET)
     .named("fleetInstanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1669,21 +1706,22 @@ pub struct CreateFlowLogsRequest {
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
 }
 rt::structure!(
-    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING),
-    deliver_logs_permission_arn = rt::m("DeliverLogsPermissionArn", &rt::STRING),
-    deliver_cross_account_role = rt::m("DeliverCrossAccountRole", &rt::STRING),
-    log_group_name = rt::m("LogGroupName", &rt::STRING), resource_ids =
+    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING),
+    deliver_logs_permission_arn[2] = rt::m("DeliverLogsPermissionArn", &rt::STRING),
+    deliver_cross_account_role[3] = rt::m("DeliverCrossAccountRole", &rt::STRING),
+    log_group_name[4] = rt::m("LogGroupName", &rt::STRING), resource_ids[5] =
     rt::m("ResourceIds", &FLOW_LOG_RESOURCE_IDS).named("ResourceId").flags(rt::REQUIRED),
-    resource_type = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED), traffic_type =
-    rt::m("TrafficType", &rt::ENUM), log_destination_type = rt::m("LogDestinationType",
-    &rt::ENUM), log_destination = rt::m("LogDestination", &rt::STRING), log_format =
-    rt::m("LogFormat", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), max_aggregation_interval =
-    rt::m("MaxAggregationInterval", &rt::INTEGER), destination_options =
-    rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST), tag_field_specifications =
-    rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_REQUEST)
-    .named("TagFieldSpecification").min(1.0)]
+    resource_type[6] = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    traffic_type[7] = rt::m("TrafficType", &rt::ENUM), log_destination_type[8] =
+    rt::m("LogDestinationType", &rt::ENUM), log_destination[9] = rt::m("LogDestination",
+    &rt::STRING), log_format[10] = rt::m("LogFormat", &rt::STRING),
+    tag_specifications[11] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), max_aggregation_interval[12] =
+    rt::m("MaxAggregationInterval", &rt::INTEGER), destination_options[13] =
+    rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
+    tag_field_specifications[14] = rt::m("TagFieldSpecifications",
+    &TAG_FIELD_SPECIFICATION_LIST_REQUEST).named("TagFieldSpecification").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFlowLogsResult {
@@ -1695,10 +1733,10 @@ pub struct CreateFlowLogsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, [client_token = rt::m("ClientToken",
-    &rt::STRING).named("clientToken"), flow_log_ids = rt::m("FlowLogIds",
-    &VALUE_STRING_LIST).named("flowLogIdSet"), unsuccessful = rt::m("Unsuccessful",
-    &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), flow_log_ids[1] =
+    rt::m("FlowLogIds", &VALUE_STRING_LIST).named("flowLogIdSet"), unsuccessful[2] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFpgaImageRequest {
@@ -1718,13 +1756,13 @@ pub struct CreateFpgaImageRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), input_storage_location = rt::m("InputStorageLocation",
-    &STORAGE_LOCATION).flags(rt::REQUIRED), logs_storage_location =
-    rt::m("LogsStorageLocation", &STORAGE_LOCATION), description = rt::m("Description",
-    &rt::STRING), name = rt::m("Name", &rt::STRING), client_token = rt::m("ClientToken",
-    &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), input_storage_location[1] = rt::m("InputStorageLocation",
+    &STORAGE_LOCATION).flags(rt::REQUIRED), logs_storage_location[2] =
+    rt::m("LogsStorageLocation", &STORAGE_LOCATION), description[3] =
+    rt::m("Description", &rt::STRING), name[4] = rt::m("Name", &rt::STRING),
+    client_token[5] = rt::m("ClientToken", &rt::STRING), tag_specifications[6] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFpgaImageResult {
@@ -1734,8 +1772,8 @@ pub struct CreateFpgaImageResult {
     pub fpga_image_global_id: Option<String>,
 }
 rt::structure!(
-    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, [fpga_image_id =
-    rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"), fpga_image_global_id =
+    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, [fpga_image_id[0] =
+    rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"), fpga_image_global_id[1] =
     rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1797,16 +1835,17 @@ pub struct CreateImageRequest {
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
 }
 rt::structure!(
-    CreateImageRequest, CREATE_IMAGE_REQUEST, [tag_specifications =
+    CreateImageRequest, CREATE_IMAGE_REQUEST, [tag_specifications[0] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    snapshot_location = rt::m("SnapshotLocation", &rt::ENUM), boot_mode_override =
-    rt::m("BootModeOverride", &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId")
-    .flags(rt::REQUIRED), name = rt::m("Name", &rt::STRING).named("name")
-    .flags(rt::REQUIRED).min(3.0), description = rt::m("Description", &rt::STRING)
-    .named("description").min(0.0), no_reboot = rt::m("NoReboot", &rt::BOOLEAN)
-    .named("noReboot"), block_device_mappings = rt::m("BlockDeviceMappings",
-    &BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("blockDeviceMapping")]
+    snapshot_location[1] = rt::m("SnapshotLocation", &rt::ENUM), boot_mode_override[2] =
+    rt::m("BootModeOverride", &rt::ENUM), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), instance_id[4] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), name[5] = rt::m("Name", &rt::STRING)
+    .named("name").flags(rt::REQUIRED).min(3.0), description[6] = rt::m("Description",
+    &rt::STRING).named("description").min(0.0), no_reboot[7] = rt::m("NoReboot",
+    &rt::BOOLEAN).named("noReboot"), block_device_mappings[8] =
+    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
+    .named("blockDeviceMapping")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImageResult {
@@ -1814,7 +1853,7 @@ pub struct CreateImageResult {
     pub image_id: Option<String>,
 }
 rt::structure!(
-    CreateImageResult, CREATE_IMAGE_RESULT, [image_id = rt::m("ImageId", &rt::STRING)
+    CreateImageResult, CREATE_IMAGE_RESULT, [image_id[0] = rt::m("ImageId", &rt::STRING)
     .named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1835,13 +1874,13 @@ pub struct CreateImageUsageReportRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), resource_types = rt::m("ResourceTypes",
+    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), resource_types[2] = rt::m("ResourceTypes",
     &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST).named("ResourceType").flags(rt::REQUIRED),
-    account_ids = rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST)
-    .named("AccountId").min(0.0), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(0.0), tag_specifications =
+    account_ids[3] = rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST)
+    .named("AccountId").min(0.0), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN).min(0.0), tag_specifications[5] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1850,7 +1889,7 @@ pub struct CreateImageUsageReportResult {
     pub report_id: Option<String>,
 }
 rt::structure!(
-    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, [report_id =
+    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, [report_id[0] =
     rt::m("ReportId", &rt::STRING).named("reportId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1887,13 +1926,13 @@ pub struct CreateInstanceConnectEndpointRequest {
 }
 rt::structure!(
     CreateInstanceConnectEndpointRequest, CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .flags(rt::REQUIRED), security_group_ids = rt::m("SecurityGroupIds",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), subnet_id[1] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), security_group_ids[2] = rt::m("SecurityGroupIds",
     &SECURITY_GROUP_ID_STRING_LIST_REQUEST).named("SecurityGroupId").min(0.0),
-    preserve_client_ip = rt::m("PreserveClientIp", &rt::BOOLEAN), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ip_address_type = rt::m("IpAddressType", &rt::ENUM)]
+    preserve_client_ip[3] = rt::m("PreserveClientIp", &rt::BOOLEAN), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[5]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ip_address_type[6] = rt::m("IpAddressType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceConnectEndpointResult {
@@ -1904,8 +1943,8 @@ pub struct CreateInstanceConnectEndpointResult {
 }
 rt::structure!(
     CreateInstanceConnectEndpointResult, CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT,
-    [instance_connect_endpoint = rt::m("InstanceConnectEndpoint",
-    &EC2_INSTANCE_CONNECT_ENDPOINT).named("instanceConnectEndpoint"), client_token =
+    [instance_connect_endpoint[0] = rt::m("InstanceConnectEndpoint",
+    &EC2_INSTANCE_CONNECT_ENDPOINT).named("instanceConnectEndpoint"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1933,11 +1972,11 @@ pub struct CreateInstanceEventWindowRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateInstanceEventWindowRequest, CREATE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), name = rt::m("Name", &rt::STRING), time_ranges =
+    CreateInstanceEventWindowRequest, CREATE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), name[1] = rt::m("Name", &rt::STRING), time_ranges[2] =
     rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET)
-    .named("TimeRange"), cron_expression = rt::m("CronExpression", &rt::STRING),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TimeRange"), cron_expression[3] = rt::m("CronExpression", &rt::STRING),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
     .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1947,7 +1986,7 @@ pub struct CreateInstanceEventWindowResult {
 }
 rt::structure!(
     CreateInstanceEventWindowResult, CREATE_INSTANCE_EVENT_WINDOW_RESULT,
-    [instance_event_window = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
     .named("instanceEventWindow")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1965,12 +2004,12 @@ pub struct CreateInstanceExportTaskRequest {
 }
 rt::structure!(
     CreateInstanceExportTaskRequest, CREATE_INSTANCE_EXPORT_TASK_REQUEST,
-    [tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), description = rt::m("Description", &rt::STRING)
-    .named("description"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId").flags(rt::REQUIRED), target_environment =
+    [tag_specifications[0] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), target_environment[3] =
     rt::m("TargetEnvironment", &rt::ENUM).named("targetEnvironment").flags(rt::REQUIRED),
-    export_to_s3_task = rt::m("ExportToS3Task", &EXPORT_TO_S3_TASK_SPECIFICATION)
+    export_to_s3_task[4] = rt::m("ExportToS3Task", &EXPORT_TO_S3_TASK_SPECIFICATION)
     .named("exportToS3").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1979,7 +2018,7 @@ pub struct CreateInstanceExportTaskResult {
     pub export_task: Option<ExportTask>,
 }
 rt::structure!(
-    CreateInstanceExportTaskResult, CREATE_INSTANCE_EXPORT_TASK_RESULT, [export_task =
+    CreateInstanceExportTaskResult, CREATE_INSTANCE_EXPORT_TASK_RESULT, [export_task[0] =
     rt::m("ExportTask", &EXPORT_TASK).named("exportTask")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1990,9 +2029,9 @@ pub struct CreateInternetGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateInternetGatewayRequest, CREATE_INTERNET_GATEWAY_REQUEST, [tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    CreateInternetGatewayRequest, CREATE_INTERNET_GATEWAY_REQUEST, [tag_specifications[0]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayResult {
@@ -2000,7 +2039,7 @@ pub struct CreateInternetGatewayResult {
     pub internet_gateway: Option<InternetGateway>,
 }
 rt::structure!(
-    CreateInternetGatewayResult, CREATE_INTERNET_GATEWAY_RESULT, [internet_gateway =
+    CreateInternetGatewayResult, CREATE_INTERNET_GATEWAY_RESULT, [internet_gateway[0] =
     rt::m("InternetGateway", &INTERNET_GATEWAY).named("internetGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2021,12 +2060,12 @@ pub struct CreateInterruptibleCapacityReservationAllocationRequest {
 rt::structure!(
     CreateInterruptibleCapacityReservationAllocationRequest,
     CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), instance_count = rt::m("InstanceCount", &rt::INTEGER)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), zero_size_preference = rt::m("ZeroSizePreference",
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER)
+    .flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), zero_size_preference[5] = rt::m("ZeroSizePreference",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2043,10 +2082,10 @@ pub struct CreateInterruptibleCapacityReservationAllocationResult {
 rt::structure!(
     CreateInterruptibleCapacityReservationAllocationResult,
     CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
-    [source_capacity_reservation_id = rt::m("SourceCapacityReservationId", &rt::STRING)
-    .named("sourceCapacityReservationId"), target_instance_count =
-    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status =
-    rt::m("Status", &rt::ENUM).named("status"), interruption_type =
+    [source_capacity_reservation_id[0] = rt::m("SourceCapacityReservationId",
+    &rt::STRING).named("sourceCapacityReservationId"), target_instance_count[1] =
+    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status[2] =
+    rt::m("Status", &rt::ENUM).named("status"), interruption_type[3] =
     rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2062,11 +2101,11 @@ pub struct CreateIpamExternalResourceVerificationTokenRequest {
 }
 rt::structure!(
     CreateIpamExternalResourceVerificationTokenRequest,
-    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN)]
+    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamExternalResourceVerificationTokenResult {
@@ -2078,7 +2117,7 @@ pub struct CreateIpamExternalResourceVerificationTokenResult {
 rt::structure!(
     CreateIpamExternalResourceVerificationTokenResult,
     CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
-    [ipam_external_resource_verification_token =
+    [ipam_external_resource_verification_token[0] =
     rt::m("IpamExternalResourceVerificationToken",
     &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN)
     .named("ipamExternalResourceVerificationToken")]
@@ -2108,12 +2147,12 @@ pub struct CreateIpamInternetRegistryAssociationRequest {
 }
 rt::structure!(
     CreateIpamInternetRegistryAssociationRequest,
-    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), rir =
-    rt::m("Rir", &rt::ENUM).flags(rt::REQUIRED), organization_handle =
-    rt::m("OrganizationHandle", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("Description", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
+    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), rir[2]
+    = rt::m("Rir", &rt::ENUM).flags(rt::REQUIRED), organization_handle[3] =
+    rt::m("OrganizationHandle", &rt::STRING).flags(rt::REQUIRED), description[4] =
+    rt::m("Description", &rt::STRING), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
     rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2123,9 +2162,9 @@ pub struct CreateIpamInternetRegistryAssociationResult {
 }
 rt::structure!(
     CreateIpamInternetRegistryAssociationResult,
-    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, [ipam_internet_registry_association
-    = rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-    .named("ipamInternetRegistryAssociation")]
+    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPolicyRequest {
@@ -2139,10 +2178,10 @@ pub struct CreateIpamPolicyRequest {
     pub ipam_id: String,
 }
 rt::structure!(
-    CreateIpamPolicyRequest, CREATE_IPAM_POLICY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), ipam_id =
+    CreateIpamPolicyRequest, CREATE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), ipam_id[3] =
     rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2153,8 +2192,8 @@ pub struct CreateIpamPolicyResult {
     pub ipam_policy: Option<IpamPolicy>,
 }
 rt::structure!(
-    CreateIpamPolicyResult, CREATE_IPAM_POLICY_RESULT, [ipam_policy = rt::m("IpamPolicy",
-    &IPAM_POLICY).named("ipamPolicy")]
+    CreateIpamPolicyResult, CREATE_IPAM_POLICY_RESULT, [ipam_policy[0] =
+    rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPoolRequest {
@@ -2201,24 +2240,24 @@ pub struct CreateIpamPoolRequest {
     pub source_resource: Option<IpamPoolSourceResourceRequest>,
 }
 rt::structure!(
-    CreateIpamPoolRequest, CREATE_IPAM_POOL_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-    locale = rt::m("Locale", &rt::STRING), source_ipam_pool_id =
-    rt::m("SourceIpamPoolId", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), address_family = rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED),
-    auto_import = rt::m("AutoImport", &rt::BOOLEAN), publicly_advertisable =
-    rt::m("PubliclyAdvertisable", &rt::BOOLEAN), allocation_min_netmask_length =
-    rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
-    allocation_max_netmask_length = rt::m("AllocationMaxNetmaskLength", &rt::INTEGER)
-    .min(0.0), allocation_default_netmask_length =
+    CreateIpamPoolRequest, CREATE_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), locale[2] = rt::m("Locale", &rt::STRING),
+    source_ipam_pool_id[3] = rt::m("SourceIpamPoolId", &rt::STRING), description[4] =
+    rt::m("Description", &rt::STRING), address_family[5] = rt::m("AddressFamily",
+    &rt::ENUM).flags(rt::REQUIRED), auto_import[6] = rt::m("AutoImport", &rt::BOOLEAN),
+    publicly_advertisable[7] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
+    allocation_min_netmask_length[8] = rt::m("AllocationMinNetmaskLength", &rt::INTEGER)
+    .min(0.0), allocation_max_netmask_length[9] = rt::m("AllocationMaxNetmaskLength",
+    &rt::INTEGER).min(0.0), allocation_default_netmask_length[10] =
     rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
-    allocation_resource_tags = rt::m("AllocationResourceTags",
-    &REQUEST_IPAM_RESOURCE_TAG_LIST).named("AllocationResourceTag"), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    aws_service = rt::m("AwsService", &rt::ENUM), public_ip_source =
-    rt::m("PublicIpSource", &rt::ENUM), source_resource = rt::m("SourceResource",
-    &IPAM_POOL_SOURCE_RESOURCE_REQUEST)]
+    allocation_resource_tags[11] = rt::m("AllocationResourceTags",
+    &REQUEST_IPAM_RESOURCE_TAG_LIST).named("AllocationResourceTag"),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[13] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), aws_service[14] = rt::m("AwsService", &rt::ENUM),
+    public_ip_source[15] = rt::m("PublicIpSource", &rt::ENUM), source_resource[16] =
+    rt::m("SourceResource", &IPAM_POOL_SOURCE_RESOURCE_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPoolResult {
@@ -2226,7 +2265,7 @@ pub struct CreateIpamPoolResult {
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(
-    CreateIpamPoolResult, CREATE_IPAM_POOL_RESULT, [ipam_pool = rt::m("IpamPool",
+    CreateIpamPoolResult, CREATE_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
     &IPAM_POOL).named("ipamPool")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2250,12 +2289,13 @@ pub struct CreateIpamPrefixListResolverRequest {
 }
 rt::structure!(
     CreateIpamPrefixListResolverRequest, CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING), address_family
-    = rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED), rules = rt::m("Rules",
-    &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule"), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    address_family[3] = rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED), rules[4] =
+    rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule"),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[6] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverResult {
@@ -2264,7 +2304,7 @@ pub struct CreateIpamPrefixListResolverResult {
 }
 rt::structure!(
     CreateIpamPrefixListResolverResult, CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
-    [ipam_prefix_list_resolver = rt::m("IpamPrefixListResolver",
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
     &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2292,15 +2332,15 @@ pub struct CreateIpamPrefixListResolverTargetRequest {
 }
 rt::structure!(
     CreateIpamPrefixListResolverTargetRequest,
-    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_prefix_list_resolver_id = rt::m("IpamPrefixListResolverId",
-    &rt::STRING).flags(rt::REQUIRED), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .flags(rt::REQUIRED), prefix_list_region = rt::m("PrefixListRegion", &rt::STRING)
-    .flags(rt::REQUIRED), desired_version = rt::m("DesiredVersion", &rt::LONG),
-    track_latest_version = rt::m("TrackLatestVersion", &rt::BOOLEAN).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN)]
+    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), prefix_list_id[2] = rt::m("PrefixListId",
+    &rt::STRING).flags(rt::REQUIRED), prefix_list_region[3] = rt::m("PrefixListRegion",
+    &rt::STRING).flags(rt::REQUIRED), desired_version[4] = rt::m("DesiredVersion",
+    &rt::LONG), track_latest_version[5] = rt::m("TrackLatestVersion", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[7] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverTargetResult {
@@ -2309,8 +2349,8 @@ pub struct CreateIpamPrefixListResolverTargetResult {
 }
 rt::structure!(
     CreateIpamPrefixListResolverTargetResult,
-    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target =
-    rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
     .named("ipamPrefixListResolverTarget")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2340,14 +2380,14 @@ pub struct CreateIpamRequest {
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
-    CreateIpamRequest, CREATE_IPAM_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    description = rt::m("Description", &rt::STRING), operating_regions =
+    CreateIpamRequest, CREATE_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    description[1] = rt::m("Description", &rt::STRING), operating_regions[2] =
     rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET).named("OperatingRegion")
-    .min(0.0), tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), tier = rt::m("Tier", &rt::ENUM), enable_private_gua =
-    rt::m("EnablePrivateGua", &rt::BOOLEAN), metered_account = rt::m("MeteredAccount",
-    &rt::ENUM)]
+    .min(0.0), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tier[5] =
+    rt::m("Tier", &rt::ENUM), enable_private_gua[6] = rt::m("EnablePrivateGua",
+    &rt::BOOLEAN), metered_account[7] = rt::m("MeteredAccount", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResourceDiscoveryRequest {
@@ -2363,12 +2403,13 @@ pub struct CreateIpamResourceDiscoveryRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateIpamResourceDiscoveryRequest, CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), description = rt::m("Description", &rt::STRING),
-    operating_regions = rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-    .named("OperatingRegion").min(0.0), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    CreateIpamResourceDiscoveryRequest, CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), description[1] = rt::m("Description",
+    &rt::STRING), operating_regions[2] = rt::m("OperatingRegions",
+    &ADD_IPAM_OPERATING_REGION_SET).named("OperatingRegion").min(0.0),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResourceDiscoveryResult {
@@ -2377,8 +2418,8 @@ pub struct CreateIpamResourceDiscoveryResult {
 }
 rt::structure!(
     CreateIpamResourceDiscoveryResult, CREATE_IPAM_RESOURCE_DISCOVERY_RESULT,
-    [ipam_resource_discovery = rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-    .named("ipamResourceDiscovery")]
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResult {
@@ -2386,7 +2427,7 @@ pub struct CreateIpamResult {
     pub ipam: Option<Ipam>,
 }
 rt::structure!(
-    CreateIpamResult, CREATE_IPAM_RESULT, [ipam = rt::m("Ipam", &IPAM).named("ipam")]
+    CreateIpamResult, CREATE_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamRoutingPolicyRegistrationRequest {
@@ -2411,14 +2452,14 @@ pub struct CreateIpamRoutingPolicyRegistrationRequest {
 }
 rt::structure!(
     CreateIpamRoutingPolicyRegistrationRequest,
-    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns = rt::m("Asns", &ASN_LIST)
-    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements =
-    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length =
-    rt::m("MaxLength", &rt::INTEGER).min(0.0), description = rt::m("Description",
-    &rt::STRING), force = rt::m("Force", &rt::BOOLEAN), client_token =
+    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns[3] = rt::m("Asns", &ASN_LIST)
+    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements[4] =
+    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length[5] =
+    rt::m("MaxLength", &rt::INTEGER).min(0.0), description[6] = rt::m("Description",
+    &rt::STRING), force[7] = rt::m("Force", &rt::BOOLEAN), client_token[8] =
     rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2431,8 +2472,9 @@ pub struct CreateIpamRoutingPolicyRegistrationResult {
 rt::structure!(
     CreateIpamRoutingPolicyRegistrationResult,
     CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
-    [ipam_routing_policy_registration_delta = rt::m("IpamRoutingPolicyRegistrationDelta",
-    &IPAM_ROUTING_POLICY_REGISTRATION_DELTA).named("ipamRoutingPolicyRegistrationDelta")]
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamScopeRequest {
@@ -2452,46 +2494,11 @@ pub struct CreateIpamScopeRequest {
     pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
 }
 rt::structure!(
-    CreateIpamScopeRequest, CREATE_IPAM_SCOPE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-    description = rt::m("Description", &rt::STRING), tag_specifications =
+    CreateIpamScopeRequest, CREATE_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
+    description[2] = rt::m("Description", &rt::STRING), tag_specifications[3] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    external_authority_configuration = rt::m("ExternalAuthorityConfiguration",
+    client_token[4] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    external_authority_configuration[5] = rt::m("ExternalAuthorityConfiguration",
     &EXTERNAL_AUTHORITY_CONFIGURATION)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamScopeResult {
-    /// Information about the created scope.
-    pub ipam_scope: Option<IpamScope>,
-}
-rt::structure!(
-    CreateIpamScopeResult, CREATE_IPAM_SCOPE_RESULT, [ipam_scope = rt::m("IpamScope",
-    &IPAM_SCOPE).named("ipamScope")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateKeyPairRequest {
-    /// A unique name for the key pair.
-    ///
-    /// Constraints: Up to 255 ASCII characters
-    pub key_name: String,
-    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
-    ///
-    /// Default: `rsa`
-    pub key_type: Option<KeyType>,
-    /// The tags to apply to the new key pair.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// The format of the key pair.
-    ///
-    /// Default: `pem`
-    pub key_format: Option<KeyFormat>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateKeyPairRequest, CREATE_KEY_PAIR_REQUEST, [key_name = rt::m("KeyName",
-    &rt::STRING).flags(rt::REQUIRED), key_type = rt::m("KeyType", &rt::ENUM),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), key_format = rt::m("KeyFormat", &rt::ENUM), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );

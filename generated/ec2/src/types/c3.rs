@@ -4,6 +4,41 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamScopeResult {
+    /// Information about the created scope.
+    pub ipam_scope: Option<IpamScope>,
+}
+rt::structure!(
+    CreateIpamScopeResult, CREATE_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
+    &IPAM_SCOPE).named("ipamScope")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateKeyPairRequest {
+    /// A unique name for the key pair.
+    ///
+    /// Constraints: Up to 255 ASCII characters
+    pub key_name: String,
+    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+    ///
+    /// Default: `rsa`
+    pub key_type: Option<KeyType>,
+    /// The tags to apply to the new key pair.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The format of the key pair.
+    ///
+    /// Default: `pem`
+    pub key_format: Option<KeyFormat>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateKeyPairRequest, CREATE_KEY_PAIR_REQUEST, [key_name[0] = rt::m("KeyName",
+    &rt::STRING).flags(rt::REQUIRED), key_type[1] = rt::m("KeyType", &rt::ENUM),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), key_format[3] = rt::m("KeyFormat", &rt::ENUM), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
@@ -27,14 +62,14 @@ pub struct CreateLaunchTemplateRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateLaunchTemplateRequest, CREATE_LAUNCH_TEMPLATE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_name = rt::m("LaunchTemplateName",
-    &rt::STRING).flags(rt::REQUIRED), version_description = rt::m("VersionDescription",
-    &rt::STRING).min(0.0), launch_template_data = rt::m("LaunchTemplateData",
-    &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED), operator = rt::m("Operator",
-    &OPERATOR_REQUEST), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    CreateLaunchTemplateRequest, CREATE_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_name[2] = rt::m("LaunchTemplateName",
+    &rt::STRING).flags(rt::REQUIRED), version_description[3] =
+    rt::m("VersionDescription", &rt::STRING).min(0.0), launch_template_data[4] =
+    rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
+    operator[5] = rt::m("Operator", &OPERATOR_REQUEST), tag_specifications[6] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateResult {
@@ -44,8 +79,8 @@ pub struct CreateLaunchTemplateResult {
     pub warning: Option<ValidationWarning>,
 }
 rt::structure!(
-    CreateLaunchTemplateResult, CREATE_LAUNCH_TEMPLATE_RESULT, [launch_template =
-    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate"), warning =
+    CreateLaunchTemplateResult, CREATE_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate"), warning[1] =
     rt::m("Warning", &VALIDATION_WARNING).named("warning")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,14 +117,15 @@ pub struct CreateLaunchTemplateVersionRequest {
     pub resolve_alias: Option<bool>,
 }
 rt::structure!(
-    CreateLaunchTemplateVersionRequest, CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_id = rt::m("LaunchTemplateId",
-    &rt::STRING), launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .min(3.0), source_version = rt::m("SourceVersion", &rt::STRING), version_description
-    = rt::m("VersionDescription", &rt::STRING).min(0.0), launch_template_data =
+    CreateLaunchTemplateVersionRequest, CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), launch_template_id[2] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[3] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), source_version[4] =
+    rt::m("SourceVersion", &rt::STRING), version_description[5] =
+    rt::m("VersionDescription", &rt::STRING).min(0.0), launch_template_data[6] =
     rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
-    resolve_alias = rt::m("ResolveAlias", &rt::BOOLEAN)]
+    resolve_alias[7] = rt::m("ResolveAlias", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateVersionResult {
@@ -100,9 +136,9 @@ pub struct CreateLaunchTemplateVersionResult {
 }
 rt::structure!(
     CreateLaunchTemplateVersionResult, CREATE_LAUNCH_TEMPLATE_VERSION_RESULT,
-    [launch_template_version = rt::m("LaunchTemplateVersion", &LAUNCH_TEMPLATE_VERSION)
-    .named("launchTemplateVersion"), warning = rt::m("Warning", &VALIDATION_WARNING)
-    .named("warning")]
+    [launch_template_version[0] = rt::m("LaunchTemplateVersion",
+    &LAUNCH_TEMPLATE_VERSION).named("launchTemplateVersion"), warning[1] =
+    rt::m("Warning", &VALIDATION_WARNING).named("warning")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteRequest {
@@ -121,12 +157,13 @@ pub struct CreateLocalGatewayRouteRequest {
 }
 rt::structure!(
     CreateLocalGatewayRouteRequest, CREATE_LOCAL_GATEWAY_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id =
-    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING),
-    destination_prefix_list_id = rt::m("DestinationPrefixListId", &rt::STRING)]
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[2] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), network_interface_id[4] = rt::m("NetworkInterfaceId",
+    &rt::STRING), destination_prefix_list_id[5] = rt::m("DestinationPrefixListId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteResult {
@@ -134,7 +171,7 @@ pub struct CreateLocalGatewayRouteResult {
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
-    CreateLocalGatewayRouteResult, CREATE_LOCAL_GATEWAY_ROUTE_RESULT, [route =
+    CreateLocalGatewayRouteResult, CREATE_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -150,10 +187,10 @@ pub struct CreateLocalGatewayRouteTableRequest {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableRequest, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
-    [local_gateway_id = rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED), mode =
-    rt::m("Mode", &rt::ENUM), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [local_gateway_id[0] = rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    mode[1] = rt::m("Mode", &rt::ENUM), tag_specifications[2] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableResult {
@@ -162,7 +199,7 @@ pub struct CreateLocalGatewayRouteTableResult {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableResult, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
-    [local_gateway_route_table = rt::m("LocalGatewayRouteTable",
+    [local_gateway_route_table[0] = rt::m("LocalGatewayRouteTable",
     &LOCAL_GATEWAY_ROUTE_TABLE).named("localGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -179,11 +216,11 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
 rt::structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
     CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
-    [local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id =
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[1] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
@@ -195,7 +232,7 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
 rt::structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
     CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
-    [local_gateway_route_table_virtual_interface_group_association =
+    [local_gateway_route_table_virtual_interface_group_association[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
     &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION)
     .named("localGatewayRouteTableVirtualInterfaceGroupAssociation")]
@@ -214,10 +251,10 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationRequest {
 rt::structure!(
     CreateLocalGatewayRouteTableVpcAssociationRequest,
     CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
-    [local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), vpc_id = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
@@ -229,7 +266,7 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
 rt::structure!(
     CreateLocalGatewayRouteTableVpcAssociationResult,
     CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
-    [local_gateway_route_table_vpc_association =
+    [local_gateway_route_table_vpc_association[0] =
     rt::m("LocalGatewayRouteTableVpcAssociation",
     &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION)
     .named("localGatewayRouteTableVpcAssociation")]
@@ -249,12 +286,12 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupRequest {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceGroupRequest,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST, [local_gateway_id =
-    rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED), local_bgp_asn =
-    rt::m("LocalBgpAsn", &rt::INTEGER), local_bgp_asn_extended =
-    rt::m("LocalBgpAsnExtended", &rt::LONG), tag_specifications =
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST, [local_gateway_id[0] =
+    rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED), local_bgp_asn[1] =
+    rt::m("LocalBgpAsn", &rt::INTEGER), local_bgp_asn_extended[2] =
+    rt::m("LocalBgpAsnExtended", &rt::LONG), tag_specifications[3] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
@@ -264,8 +301,9 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceGroupResult,
     CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
-    [local_gateway_virtual_interface_group = rt::m("LocalGatewayVirtualInterfaceGroup",
-    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP).named("localGatewayVirtualInterfaceGroup")]
+    [local_gateway_virtual_interface_group[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroup", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP)
+    .named("localGatewayVirtualInterfaceGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceRequest {
@@ -291,15 +329,15 @@ pub struct CreateLocalGatewayVirtualInterfaceRequest {
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceRequest,
     CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
-    [local_gateway_virtual_interface_group_id =
+    [local_gateway_virtual_interface_group_id[0] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-    outpost_lag_id = rt::m("OutpostLagId", &rt::STRING).flags(rt::REQUIRED), vlan =
-    rt::m("Vlan", &rt::INTEGER).flags(rt::REQUIRED), local_address =
-    rt::m("LocalAddress", &rt::STRING).flags(rt::REQUIRED), peer_address =
-    rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED), peer_bgp_asn =
-    rt::m("PeerBgpAsn", &rt::INTEGER), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), peer_bgp_asn_extended = rt::m("PeerBgpAsnExtended", &rt::LONG)]
+    outpost_lag_id[1] = rt::m("OutpostLagId", &rt::STRING).flags(rt::REQUIRED), vlan[2] =
+    rt::m("Vlan", &rt::INTEGER).flags(rt::REQUIRED), local_address[3] =
+    rt::m("LocalAddress", &rt::STRING).flags(rt::REQUIRED), peer_address[4] =
+    rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED), peer_bgp_asn[5] =
+    rt::m("PeerBgpAsn", &rt::INTEGER), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN), peer_bgp_asn_extended[8] = rt::m("PeerBgpAsnExtended", &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceResult {
@@ -308,7 +346,7 @@ pub struct CreateLocalGatewayVirtualInterfaceResult {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceResult,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface =
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface[0] =
     rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
     .named("localGatewayVirtualInterface")]
 );
@@ -344,16 +382,17 @@ pub struct CreateMacSystemIntegrityProtectionModificationTaskRequest {
 }
 rt::structure!(
     CreateMacSystemIntegrityProtectionModificationTaskRequest,
-    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), mac_credentials = rt::m("MacCredentials", &rt::STRING)
-    .flags(rt::SENSITIVE), mac_system_integrity_protection_configuration =
+    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), mac_credentials[3] = rt::m("MacCredentials", &rt::STRING)
+    .flags(rt::SENSITIVE), mac_system_integrity_protection_configuration[4] =
     rt::m("MacSystemIntegrityProtectionConfiguration",
     &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST),
-    mac_system_integrity_protection_status = rt::m("MacSystemIntegrityProtectionStatus",
-    &rt::ENUM).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    mac_system_integrity_protection_status[5] =
+    rt::m("MacSystemIntegrityProtectionStatus", &rt::ENUM).flags(rt::REQUIRED),
+    tag_specifications[6] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
@@ -363,7 +402,7 @@ pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
 rt::structure!(
     CreateMacSystemIntegrityProtectionModificationTaskResult,
     CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT,
-    [mac_modification_task = rt::m("MacModificationTask", &MAC_MODIFICATION_TASK)
+    [mac_modification_task[0] = rt::m("MacModificationTask", &MAC_MODIFICATION_TASK)
     .named("macModificationTask")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -390,14 +429,14 @@ pub struct CreateManagedPrefixListRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateManagedPrefixListRequest, CREATE_MANAGED_PREFIX_LIST_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), prefix_list_name = rt::m("PrefixListName",
-    &rt::STRING).flags(rt::REQUIRED), entries = rt::m("Entries",
-    &ADD_PREFIX_LIST_ENTRIES).named("Entry").min(0.0), max_entries = rt::m("MaxEntries",
-    &rt::INTEGER).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), address_family =
-    rt::m("AddressFamily", &rt::STRING).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    CreateManagedPrefixListRequest, CREATE_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_name[1] = rt::m("PrefixListName",
+    &rt::STRING).flags(rt::REQUIRED), entries[2] = rt::m("Entries",
+    &ADD_PREFIX_LIST_ENTRIES).named("Entry").min(0.0), max_entries[3] =
+    rt::m("MaxEntries", &rt::INTEGER).flags(rt::REQUIRED), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    address_family[5] = rt::m("AddressFamily", &rt::STRING).flags(rt::REQUIRED),
+    client_token[6] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListResult {
@@ -405,7 +444,7 @@ pub struct CreateManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    CreateManagedPrefixListResult, CREATE_MANAGED_PREFIX_LIST_RESULT, [prefix_list =
+    CreateManagedPrefixListResult, CREATE_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
     rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -424,11 +463,11 @@ pub struct CreateMetricCategoryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateMetricCategoryRequest, CREATE_METRIC_CATEGORY_REQUEST, [metrics =
+    CreateMetricCategoryRequest, CREATE_METRIC_CATEGORY_REQUEST, [metrics[0] =
     rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST).named("Metric")
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
+    .flags(rt::REQUIRED), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -437,7 +476,7 @@ pub struct CreateMetricCategoryResult {
     pub metric_category: Option<MetricCategory>,
 }
 rt::structure!(
-    CreateMetricCategoryResult, CREATE_METRIC_CATEGORY_RESULT, [metric_category =
+    CreateMetricCategoryResult, CREATE_METRIC_CATEGORY_RESULT, [metric_category[0] =
     rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -480,19 +519,19 @@ pub struct CreateNatGatewayRequest {
     pub secondary_private_ip_address_count: Option<i32>,
 }
 rt::structure!(
-    CreateNatGatewayRequest, CREATE_NAT_GATEWAY_REQUEST, [availability_mode =
-    rt::m("AvailabilityMode", &rt::ENUM), allocation_id = rt::m("AllocationId",
-    &rt::STRING), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN), subnet_id =
-    rt::m("SubnetId", &rt::STRING), vpc_id = rt::m("VpcId", &rt::STRING),
-    availability_zone_addresses = rt::m("AvailabilityZoneAddresses",
-    &AVAILABILITY_ZONE_ADDRESSES).named("AvailabilityZoneAddress"), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    connectivity_type = rt::m("ConnectivityType", &rt::ENUM), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING), secondary_allocation_ids =
+    CreateNatGatewayRequest, CREATE_NAT_GATEWAY_REQUEST, [availability_mode[0] =
+    rt::m("AvailabilityMode", &rt::ENUM), allocation_id[1] = rt::m("AllocationId",
+    &rt::STRING), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    subnet_id[4] = rt::m("SubnetId", &rt::STRING), vpc_id[5] = rt::m("VpcId",
+    &rt::STRING), availability_zone_addresses[6] = rt::m("AvailabilityZoneAddresses",
+    &AVAILABILITY_ZONE_ADDRESSES).named("AvailabilityZoneAddress"), tag_specifications[7]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    connectivity_type[8] = rt::m("ConnectivityType", &rt::ENUM), private_ip_address[9] =
+    rt::m("PrivateIpAddress", &rt::STRING), secondary_allocation_ids[10] =
     rt::m("SecondaryAllocationIds", &ALLOCATION_ID_LIST).named("SecondaryAllocationId"),
-    secondary_private_ip_addresses = rt::m("SecondaryPrivateIpAddresses", &IP_LIST)
-    .named("SecondaryPrivateIpAddress"), secondary_private_ip_address_count =
+    secondary_private_ip_addresses[11] = rt::m("SecondaryPrivateIpAddresses", &IP_LIST)
+    .named("SecondaryPrivateIpAddress"), secondary_private_ip_address_count[12] =
     rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -503,8 +542,8 @@ pub struct CreateNatGatewayResult {
     pub nat_gateway: Option<NatGateway>,
 }
 rt::structure!(
-    CreateNatGatewayResult, CREATE_NAT_GATEWAY_RESULT, [client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), nat_gateway =
+    CreateNatGatewayResult, CREATE_NAT_GATEWAY_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), nat_gateway[1] =
     rt::m("NatGateway", &NAT_GATEWAY).named("natGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -533,17 +572,17 @@ pub struct CreateNetworkAclEntryRequest {
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
-    CreateNetworkAclEntryRequest, CREATE_NETWORK_ACL_ENTRY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id = rt::m("NetworkAclId",
-    &rt::STRING).named("networkAclId").flags(rt::REQUIRED), rule_number =
-    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol").flags(rt::REQUIRED), rule_action =
-    rt::m("RuleAction", &rt::ENUM).named("ruleAction").flags(rt::REQUIRED), egress =
-    rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), ipv6_cidr_block =
-    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), icmp_type_code =
-    rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("Icmp"), port_range = rt::m("PortRange",
-    &PORT_RANGE).named("portRange")]
+    CreateNetworkAclEntryRequest, CREATE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), protocol[3] = rt::m("Protocol", &rt::STRING).named("protocol")
+    .flags(rt::REQUIRED), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction").flags(rt::REQUIRED), egress[5] = rt::m("Egress", &rt::BOOLEAN)
+    .named("egress").flags(rt::REQUIRED), cidr_block[6] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), ipv6_cidr_block[7] = rt::m("Ipv6CidrBlock", &rt::STRING)
+    .named("ipv6CidrBlock"), icmp_type_code[8] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE)
+    .named("Icmp"), port_range[9] = rt::m("PortRange", &PORT_RANGE).named("portRange")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclRequest {
@@ -557,11 +596,11 @@ pub struct CreateNetworkAclRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    CreateNetworkAclRequest, CREATE_NETWORK_ACL_REQUEST, [tag_specifications =
+    CreateNetworkAclRequest, CREATE_NETWORK_ACL_REQUEST, [tag_specifications[0] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[3] =
+    rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclResult {
@@ -571,9 +610,9 @@ pub struct CreateNetworkAclResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateNetworkAclResult, CREATE_NETWORK_ACL_RESULT, [network_acl = rt::m("NetworkAcl",
-    &NETWORK_ACL).named("networkAcl"), client_token = rt::m("ClientToken", &rt::STRING)
-    .named("clientToken")]
+    CreateNetworkAclResult, CREATE_NETWORK_ACL_RESULT, [network_acl[0] =
+    rt::m("NetworkAcl", &NETWORK_ACL).named("networkAcl"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsAccessScopeRequest {
@@ -590,12 +629,12 @@ pub struct CreateNetworkInsightsAccessScopeRequest {
 }
 rt::structure!(
     CreateNetworkInsightsAccessScopeRequest,
-    CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [match_paths = rt::m("MatchPaths",
-    &ACCESS_SCOPE_PATH_LIST_REQUEST).named("MatchPath"), exclude_paths =
+    CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [match_paths[0] = rt::m("MatchPaths",
+    &ACCESS_SCOPE_PATH_LIST_REQUEST).named("MatchPath"), exclude_paths[1] =
     rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST_REQUEST).named("ExcludePath"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED |
-    rt::IDEMPOTENCY_TOKEN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    client_token[2] = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::IDEMPOTENCY_TOKEN), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -607,9 +646,9 @@ pub struct CreateNetworkInsightsAccessScopeResult {
 }
 rt::structure!(
     CreateNetworkInsightsAccessScopeResult, CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
-    [network_insights_access_scope = rt::m("NetworkInsightsAccessScope",
+    [network_insights_access_scope[0] = rt::m("NetworkInsightsAccessScope",
     &NETWORK_INSIGHTS_ACCESS_SCOPE).named("networkInsightsAccessScope"),
-    network_insights_access_scope_content = rt::m("NetworkInsightsAccessScopeContent",
+    network_insights_access_scope_content[1] = rt::m("NetworkInsightsAccessScopeContent",
     &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT).named("networkInsightsAccessScopeContent")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -638,16 +677,16 @@ pub struct CreateNetworkInsightsPathRequest {
     pub filter_at_destination: Option<PathRequestFilter>,
 }
 rt::structure!(
-    CreateNetworkInsightsPathRequest, CREATE_NETWORK_INSIGHTS_PATH_REQUEST, [source_ip =
-    rt::m("SourceIp", &rt::STRING).min(0.0), destination_ip = rt::m("DestinationIp",
-    &rt::STRING).min(0.0), source = rt::m("Source", &rt::STRING).flags(rt::REQUIRED),
-    destination = rt::m("Destination", &rt::STRING), protocol = rt::m("Protocol",
-    &rt::ENUM).flags(rt::REQUIRED), destination_port = rt::m("DestinationPort",
-    &rt::INTEGER).min(0.0), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED |
-    rt::IDEMPOTENCY_TOKEN), filter_at_source = rt::m("FilterAtSource",
-    &PATH_REQUEST_FILTER), filter_at_destination = rt::m("FilterAtDestination",
+    CreateNetworkInsightsPathRequest, CREATE_NETWORK_INSIGHTS_PATH_REQUEST, [source_ip[0]
+    = rt::m("SourceIp", &rt::STRING).min(0.0), destination_ip[1] = rt::m("DestinationIp",
+    &rt::STRING).min(0.0), source[2] = rt::m("Source", &rt::STRING).flags(rt::REQUIRED),
+    destination[3] = rt::m("Destination", &rt::STRING), protocol[4] = rt::m("Protocol",
+    &rt::ENUM).flags(rt::REQUIRED), destination_port[5] = rt::m("DestinationPort",
+    &rt::INTEGER).min(0.0), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[8] = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED
+    | rt::IDEMPOTENCY_TOKEN), filter_at_source[9] = rt::m("FilterAtSource",
+    &PATH_REQUEST_FILTER), filter_at_destination[10] = rt::m("FilterAtDestination",
     &PATH_REQUEST_FILTER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -657,7 +696,7 @@ pub struct CreateNetworkInsightsPathResult {
 }
 rt::structure!(
     CreateNetworkInsightsPathResult, CREATE_NETWORK_INSIGHTS_PATH_RESULT,
-    [network_insights_path = rt::m("NetworkInsightsPath", &NETWORK_INSIGHTS_PATH)
+    [network_insights_path[0] = rt::m("NetworkInsightsPath", &NETWORK_INSIGHTS_PATH)
     .named("networkInsightsPath")]
 );
 /// Contains the parameters for CreateNetworkInterfacePermission.
@@ -676,10 +715,11 @@ pub struct CreateNetworkInterfacePermissionRequest {
 }
 rt::structure!(
     CreateNetworkInterfacePermissionRequest, CREATE_NETWORK_INTERFACE_PERMISSION_REQUEST,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-    aws_account_id = rt::m("AwsAccountId", &rt::STRING), aws_service =
-    rt::m("AwsService", &rt::STRING), permission = rt::m("Permission", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), aws_account_id[1] = rt::m("AwsAccountId", &rt::STRING),
+    aws_service[2] = rt::m("AwsService", &rt::STRING), permission[3] =
+    rt::m("Permission", &rt::ENUM).flags(rt::REQUIRED), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 /// Contains the output of CreateNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -689,8 +729,8 @@ pub struct CreateNetworkInterfacePermissionResult {
 }
 rt::structure!(
     CreateNetworkInterfacePermissionResult, CREATE_NETWORK_INTERFACE_PERMISSION_RESULT,
-    [interface_permission = rt::m("InterfacePermission", &NETWORK_INTERFACE_PERMISSION)
-    .named("interfacePermission")]
+    [interface_permission[0] = rt::m("InterfacePermission",
+    &NETWORK_INTERFACE_PERMISSION).named("interfacePermission")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceRequest {
@@ -758,27 +798,29 @@ pub struct CreateNetworkInterfaceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateNetworkInterfaceRequest, CREATE_NETWORK_INTERFACE_REQUEST, [ipv4_prefixes =
-    rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count =
-    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes = rt::m("Ipv6Prefixes",
-    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count = rt::m("Ipv6PrefixCount",
-    &rt::INTEGER), interface_type = rt::m("InterfaceType", &rt::ENUM), tag_specifications
-    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    enable_primary_ipv6 = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-    connection_tracking_specification = rt::m("ConnectionTrackingSpecification",
-    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), operator = rt::m("Operator",
-    &OPERATOR_REQUEST), subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId")
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)
-    .named("description"), private_ip_address = rt::m("PrivateIpAddress", &rt::STRING)
-    .named("privateIpAddress"), groups = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST)
-    .named("SecurityGroupId"), private_ip_addresses = rt::m("PrivateIpAddresses",
-    &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST).named("privateIpAddresses"),
-    secondary_private_ip_address_count = rt::m("SecondaryPrivateIpAddressCount",
-    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), ipv6_addresses =
-    rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6Addresses"),
-    ipv6_address_count = rt::m("Ipv6AddressCount", &rt::INTEGER)
-    .named("ipv6AddressCount"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    CreateNetworkInterfaceRequest, CREATE_NETWORK_INTERFACE_REQUEST, [ipv4_prefixes[0] =
+    rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[1] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[2] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[3] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), interface_type[4] = rt::m("InterfaceType",
+    &rt::ENUM), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    enable_primary_ipv6[7] = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
+    connection_tracking_specification[8] = rt::m("ConnectionTrackingSpecification",
+    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), operator[9] = rt::m("Operator",
+    &OPERATOR_REQUEST), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId")
+    .flags(rt::REQUIRED), description[11] = rt::m("Description", &rt::STRING)
+    .named("description"), private_ip_address[12] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), groups[13] = rt::m("Groups",
+    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), private_ip_addresses[14] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
+    .named("privateIpAddresses"), secondary_private_ip_address_count[15] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
+    .named("secondaryPrivateIpAddressCount"), ipv6_addresses[16] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6Addresses"), ipv6_address_count[17] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"), dry_run[18] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceResult {
@@ -788,9 +830,9 @@ pub struct CreateNetworkInterfaceResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateNetworkInterfaceResult, CREATE_NETWORK_INTERFACE_RESULT, [network_interface =
-    rt::m("NetworkInterface", &NETWORK_INTERFACE).named("networkInterface"), client_token
-    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    CreateNetworkInterfaceResult, CREATE_NETWORK_INTERFACE_RESULT, [network_interface[0]
+    = rt::m("NetworkInterface", &NETWORK_INTERFACE).named("networkInterface"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyRequest {
@@ -819,16 +861,17 @@ pub struct CreateNetworkingFlexCostAllocationPolicyRequest {
 }
 rt::structure!(
     CreateNetworkingFlexCostAllocationPolicyRequest,
-    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [network_resource_type =
-    rt::m("NetworkResourceType", &rt::ENUM).flags(rt::REQUIRED), nat_fca_policy_document
-    = rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-    instance_fca_policy_document = rt::m("InstanceFcaPolicyDocument",
-    &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), pcx_fca_policy_document =
-    rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-    show_back_enabled = rt::m("ShowBackEnabled", &rt::BOOLEAN), description =
-    rt::m("Description", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [network_resource_type[0] =
+    rt::m("NetworkResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    nat_fca_policy_document[1] = rt::m("NatFcaPolicyDocument",
+    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), instance_fca_policy_document[2] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
+    pcx_fca_policy_document[3] = rt::m("PcxFcaPolicyDocument",
+    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), show_back_enabled[4] =
+    rt::m("ShowBackEnabled", &rt::BOOLEAN), description[5] = rt::m("Description",
+    &rt::STRING), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST), client_token[7] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[8] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyResult {
@@ -843,10 +886,10 @@ pub struct CreateNetworkingFlexCostAllocationPolicyResult {
 }
 rt::structure!(
     CreateNetworkingFlexCostAllocationPolicyResult,
-    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id =
-    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), fca_policy_arn =
-    rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0), created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"), expected_effective_at =
+    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), fca_policy_arn[1] =
+    rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0), created_at[2] =
+    rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"), expected_effective_at[3] =
     rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt")]
 );
 /// The VPC peering connection options to apply to the requester VPC when you create a VPC peering connection.
@@ -865,8 +908,8 @@ pub struct CreatePeeringConnectionOptionsRequest {
 }
 rt::structure!(
     CreatePeeringConnectionOptionsRequest, CREATE_PEERING_CONNECTION_OPTIONS_REQUEST,
-    [allow_multipath_resilience = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-    multipath_resilience_mode = rt::m("MultipathResilienceMode", &rt::ENUM)]
+    [allow_multipath_resilience[0] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[1] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupRequest {
@@ -895,14 +938,15 @@ pub struct CreatePlacementGroupRequest {
     pub strategy: Option<PlacementStrategy>,
 }
 rt::structure!(
-    CreatePlacementGroupRequest, CREATE_PLACEMENT_GROUP_REQUEST, [partition_count =
-    rt::m("PartitionCount", &rt::INTEGER), tag_specifications =
+    CreatePlacementGroupRequest, CREATE_PLACEMENT_GROUP_REQUEST, [partition_count[0] =
+    rt::m("PartitionCount", &rt::INTEGER), tag_specifications[1] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    spread_level = rt::m("SpreadLevel", &rt::ENUM), linked_group_id =
-    rt::m("LinkedGroupId", &rt::STRING), operator = rt::m("Operator", &OPERATOR_REQUEST),
-    parent_group_id = rt::m("ParentGroupId", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName"), strategy = rt::m("Strategy", &rt::ENUM).named("strategy")]
+    spread_level[2] = rt::m("SpreadLevel", &rt::ENUM), linked_group_id[3] =
+    rt::m("LinkedGroupId", &rt::STRING), operator[4] = rt::m("Operator",
+    &OPERATOR_REQUEST), parent_group_id[5] = rt::m("ParentGroupId", &rt::STRING),
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_name[7] =
+    rt::m("GroupName", &rt::STRING).named("groupName"), strategy[8] = rt::m("Strategy",
+    &rt::ENUM).named("strategy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupResult {
@@ -910,7 +954,7 @@ pub struct CreatePlacementGroupResult {
     pub placement_group: Option<PlacementGroup>,
 }
 rt::structure!(
-    CreatePlacementGroupResult, CREATE_PLACEMENT_GROUP_RESULT, [placement_group =
+    CreatePlacementGroupResult, CREATE_PLACEMENT_GROUP_RESULT, [placement_group[0] =
     rt::m("PlacementGroup", &PLACEMENT_GROUP).named("placementGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -923,9 +967,9 @@ pub struct CreatePublicIpv4PoolRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    CreatePublicIpv4PoolRequest, CREATE_PUBLIC_IPV4_POOL_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), network_border_group =
+    CreatePublicIpv4PoolRequest, CREATE_PUBLIC_IPV4_POOL_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), network_border_group[2] =
     rt::m("NetworkBorderGroup", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -934,7 +978,7 @@ pub struct CreatePublicIpv4PoolResult {
     pub pool_id: Option<String>,
 }
 rt::structure!(
-    CreatePublicIpv4PoolResult, CREATE_PUBLIC_IPV4_POOL_RESULT, [pool_id =
+    CreatePublicIpv4PoolResult, CREATE_PUBLIC_IPV4_POOL_RESULT, [pool_id[0] =
     rt::m("PoolId", &rt::STRING).named("poolId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -975,14 +1019,14 @@ pub struct CreateReplaceRootVolumeTaskRequest {
 }
 rt::structure!(
     CreateReplaceRootVolumeTaskRequest, CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST,
-    [instance_id = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), snapshot_id =
-    rt::m("SnapshotId", &rt::STRING), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), image_id = rt::m("ImageId", &rt::STRING),
-    delete_replaced_root_volume = rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN),
-    volume_initialization_rate = rt::m("VolumeInitializationRate", &rt::LONG), volume_id
-    = rt::m("VolumeId", &rt::STRING)]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    snapshot_id[1] = rt::m("SnapshotId", &rt::STRING), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), image_id[5] = rt::m("ImageId",
+    &rt::STRING), delete_replaced_root_volume[6] = rt::m("DeleteReplacedRootVolume",
+    &rt::BOOLEAN), volume_initialization_rate[7] = rt::m("VolumeInitializationRate",
+    &rt::LONG), volume_id[8] = rt::m("VolumeId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReplaceRootVolumeTaskResult {
@@ -991,8 +1035,8 @@ pub struct CreateReplaceRootVolumeTaskResult {
 }
 rt::structure!(
     CreateReplaceRootVolumeTaskResult, CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT,
-    [replace_root_volume_task = rt::m("ReplaceRootVolumeTask", &REPLACE_ROOT_VOLUME_TASK)
-    .named("replaceRootVolumeTask")]
+    [replace_root_volume_task[0] = rt::m("ReplaceRootVolumeTask",
+    &REPLACE_ROOT_VOLUME_TASK).named("replaceRootVolumeTask")]
 );
 /// Contains the parameters for CreateReservedInstancesListing.
 #[derive(Clone, Default, PartialEq)]
@@ -1008,11 +1052,11 @@ pub struct CreateReservedInstancesListingRequest {
 }
 rt::structure!(
     CreateReservedInstancesListingRequest, CREATE_RESERVED_INSTANCES_LISTING_REQUEST,
-    [reserved_instances_id = rt::m("ReservedInstancesId", &rt::STRING)
-    .named("reservedInstancesId").flags(rt::REQUIRED), instance_count =
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId").flags(rt::REQUIRED), instance_count[1] =
     rt::m("InstanceCount", &rt::INTEGER).named("instanceCount").flags(rt::REQUIRED),
-    price_schedules = rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
-    .named("priceSchedules").flags(rt::REQUIRED), client_token = rt::m("ClientToken",
+    price_schedules[2] = rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
+    .named("priceSchedules").flags(rt::REQUIRED), client_token[3] = rt::m("ClientToken",
     &rt::STRING).named("clientToken").flags(rt::REQUIRED)]
 );
 /// Contains the output of CreateReservedInstancesListing.
@@ -1023,7 +1067,7 @@ pub struct CreateReservedInstancesListingResult {
 }
 rt::structure!(
     CreateReservedInstancesListingResult, CREATE_RESERVED_INSTANCES_LISTING_RESULT,
-    [reserved_instances_listings = rt::m("ReservedInstancesListings",
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
     &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1043,11 +1087,11 @@ pub struct CreateRestoreImageTaskRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, [bucket =
-    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), object_key = rt::m("ObjectKey",
-    &rt::STRING).flags(rt::REQUIRED), name = rt::m("Name", &rt::STRING).min(3.0),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), object_key[1] = rt::m("ObjectKey",
+    &rt::STRING).flags(rt::REQUIRED), name[2] = rt::m("Name", &rt::STRING).min(3.0),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRestoreImageTaskResult {
@@ -1055,7 +1099,7 @@ pub struct CreateRestoreImageTaskResult {
     pub image_id: Option<String>,
 }
 rt::structure!(
-    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, [image_id =
+    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, [image_id[0] =
     rt::m("ImageId", &rt::STRING).named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1098,24 +1142,26 @@ pub struct CreateRouteRequest {
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(
-    CreateRouteRequest, CREATE_ROUTE_REQUEST, [destination_prefix_list_id =
-    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING), local_gateway_id = rt::m("LocalGatewayId", &rt::STRING),
-    carrier_gateway_id = rt::m("CarrierGatewayId", &rt::STRING), core_network_arn =
-    rt::m("CoreNetworkArn", &rt::STRING), odb_network_arn = rt::m("OdbNetworkArn",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), route_table_id
-    = rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-    destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .named("destinationCidrBlock"), gateway_id = rt::m("GatewayId", &rt::STRING)
-    .named("gatewayId"), destination_ipv6_cidr_block = rt::m("DestinationIpv6CidrBlock",
-    &rt::STRING).named("destinationIpv6CidrBlock"), egress_only_internet_gateway_id =
+    CreateRouteRequest, CREATE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id[1] =
+    rt::m("VpcEndpointId", &rt::STRING), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING), local_gateway_id[3] = rt::m("LocalGatewayId",
+    &rt::STRING), carrier_gateway_id[4] = rt::m("CarrierGatewayId", &rt::STRING),
+    core_network_arn[5] = rt::m("CoreNetworkArn", &rt::STRING), odb_network_arn[6] =
+    rt::m("OdbNetworkArn", &rt::STRING), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), route_table_id[8] = rt::m("RouteTableId", &rt::STRING)
+    .named("routeTableId").flags(rt::REQUIRED), destination_cidr_block[9] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    gateway_id[10] = rt::m("GatewayId", &rt::STRING).named("gatewayId"),
+    destination_ipv6_cidr_block[11] = rt::m("DestinationIpv6CidrBlock", &rt::STRING)
+    .named("destinationIpv6CidrBlock"), egress_only_internet_gateway_id[12] =
     rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-    .named("egressOnlyInternetGatewayId"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), vpc_peering_connection_id =
-    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-    nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId")]
+    .named("egressOnlyInternetGatewayId"), instance_id[13] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), network_interface_id[14] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    vpc_peering_connection_id[15] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), nat_gateway_id[16] = rt::m("NatGatewayId",
+    &rt::STRING).named("natGatewayId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRouteResult {
@@ -1123,7 +1169,7 @@ pub struct CreateRouteResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CreateRouteResult, CREATE_ROUTE_RESULT, [return_ = rt::m("Return", &rt::BOOLEAN)
+    CreateRouteResult, CREATE_ROUTE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
     .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1141,10 +1187,10 @@ pub struct CreateRouteServerEndpointRequest {
 }
 rt::structure!(
     CreateRouteServerEndpointRequest, CREATE_ROUTE_SERVER_ENDPOINT_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), subnet_id
-    = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    subnet_id[1] = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
     &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1154,7 +1200,7 @@ pub struct CreateRouteServerEndpointResult {
 }
 rt::structure!(
     CreateRouteServerEndpointResult, CREATE_ROUTE_SERVER_ENDPOINT_RESULT,
-    [route_server_endpoint = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
+    [route_server_endpoint[0] = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
     .named("routeServerEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1172,11 +1218,11 @@ pub struct CreateRouteServerPeerRequest {
 }
 rt::structure!(
     CreateRouteServerPeerRequest, CREATE_ROUTE_SERVER_PEER_REQUEST,
-    [route_server_endpoint_id = rt::m("RouteServerEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), peer_address = rt::m("PeerAddress", &rt::STRING)
-    .flags(rt::REQUIRED), bgp_options = rt::m("BgpOptions",
-    &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
+    [route_server_endpoint_id[0] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_address[1] = rt::m("PeerAddress", &rt::STRING)
+    .flags(rt::REQUIRED), bgp_options[2] = rt::m("BgpOptions",
+    &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
     &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1185,7 +1231,7 @@ pub struct CreateRouteServerPeerResult {
     pub route_server_peer: Option<RouteServerPeer>,
 }
 rt::structure!(
-    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, [route_server_peer =
+    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, [route_server_peer[0] =
     rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1208,13 +1254,13 @@ pub struct CreateRouteServerRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, [amazon_side_asn =
-    rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), persist_routes = rt::m("PersistRoutes", &rt::ENUM),
-    persist_routes_duration = rt::m("PersistRoutesDuration", &rt::LONG),
-    sns_notifications_enabled = rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN), persist_routes[3] = rt::m("PersistRoutes", &rt::ENUM),
+    persist_routes_duration[4] = rt::m("PersistRoutesDuration", &rt::LONG),
+    sns_notifications_enabled[5] = rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
+    tag_specifications[6] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
     .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1223,7 +1269,7 @@ pub struct CreateRouteServerResult {
     pub route_server: Option<RouteServer>,
 }
 rt::structure!(
-    CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, [route_server =
+    CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, [route_server[0] =
     rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1238,11 +1284,11 @@ pub struct CreateRouteTableRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, [tag_specifications =
+    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, [tag_specifications[0] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[3] =
+    rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRouteTableResult {
@@ -1252,9 +1298,9 @@ pub struct CreateRouteTableResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, [route_table = rt::m("RouteTable",
-    &ROUTE_TABLE).named("routeTable"), client_token = rt::m("ClientToken", &rt::STRING)
-    .named("clientToken")]
+    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, [route_table[0] =
+    rt::m("RouteTable", &ROUTE_TABLE).named("routeTable"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecondaryNetworkRequest {
@@ -1270,11 +1316,11 @@ pub struct CreateSecondaryNetworkRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipv4_cidr_block = rt::m("Ipv4CidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), network_type = rt::m("NetworkType", &rt::ENUM)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
+    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), ipv4_cidr_block[2] = rt::m("Ipv4CidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), network_type[3] = rt::m("NetworkType", &rt::ENUM)
+    .flags(rt::REQUIRED), tag_specifications[4] = rt::m("TagSpecifications",
     &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1285,9 +1331,9 @@ pub struct CreateSecondaryNetworkResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, [secondary_network =
-    rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"), client_token
-    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, [secondary_network[0]
+    = rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecondarySubnetRequest {
@@ -1307,14 +1353,14 @@ pub struct CreateSecondarySubnetRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    ipv4_cidr_block = rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
-    secondary_network_id = rt::m("SecondaryNetworkId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification")]
+    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), availability_zone[1]
+    = rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[2] =
+    rt::m("AvailabilityZoneId", &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    ipv4_cidr_block[4] = rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
+    secondary_network_id[5] = rt::m("SecondaryNetworkId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecondarySubnetResult {
@@ -1324,9 +1370,9 @@ pub struct CreateSecondarySubnetResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, [secondary_subnet =
-    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, [secondary_subnet[0] =
+    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token[1]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecurityGroupRequest {
@@ -1350,11 +1396,11 @@ pub struct CreateSecurityGroupRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, [description =
+    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, [description[0] =
     rt::m("Description", &rt::STRING).named("GroupDescription").flags(rt::REQUIRED),
-    group_name = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED), vpc_id =
-    rt::m("VpcId", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1367,9 +1413,9 @@ pub struct CreateSecurityGroupResult {
     pub security_group_arn: Option<String>,
 }
 rt::structure!(
-    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, [group_id = rt::m("GroupId",
-    &rt::STRING).named("groupId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    security_group_arn = rt::m("SecurityGroupArn", &rt::STRING)
+    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), tags[1] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), security_group_arn[2] = rt::m("SecurityGroupArn", &rt::STRING)
     .named("securityGroupArn")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1398,12 +1444,12 @@ pub struct CreateSnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, [description = rt::m("Description",
-    &rt::STRING), outpost_arn = rt::m("OutpostArn", &rt::STRING), volume_id =
-    rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    location = rt::m("Location", &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING),
+    volume_id[2] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), location[4] = rt::m("Location", &rt::ENUM), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSnapshotsRequest {
@@ -1433,13 +1479,13 @@ pub struct CreateSnapshotsRequest {
     pub location: Option<SnapshotLocationEnum>,
 }
 rt::structure!(
-    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, [description = rt::m("Description",
-    &rt::STRING), instance_specification = rt::m("InstanceSpecification",
-    &INSTANCE_SPECIFICATION).flags(rt::REQUIRED), outpost_arn = rt::m("OutpostArn",
-    &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), copy_tags_from_source = rt::m("CopyTagsFromSource", &rt::ENUM),
-    location = rt::m("Location", &rt::ENUM)]
+    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), instance_specification[1] =
+    rt::m("InstanceSpecification", &INSTANCE_SPECIFICATION).flags(rt::REQUIRED),
+    outpost_arn[2] = rt::m("OutpostArn", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), copy_tags_from_source[5] =
+    rt::m("CopyTagsFromSource", &rt::ENUM), location[6] = rt::m("Location", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSnapshotsResult {
@@ -1447,7 +1493,7 @@ pub struct CreateSnapshotsResult {
     pub snapshots: Option<Vec<SnapshotInfo>>,
 }
 rt::structure!(
-    CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, [snapshots = rt::m("Snapshots",
+    CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, [snapshots[0] = rt::m("Snapshots",
     &SNAPSHOT_SET).named("snapshotSet")]
 );
 /// Contains the parameters for CreateSpotDatafeedSubscription.
@@ -1462,9 +1508,9 @@ pub struct CreateSpotDatafeedSubscriptionRequest {
 }
 rt::structure!(
     CreateSpotDatafeedSubscriptionRequest, CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), bucket = rt::m("Bucket",
-    &rt::STRING).named("bucket").flags(rt::REQUIRED), prefix = rt::m("Prefix",
-    &rt::STRING).named("prefix")]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), bucket[1] =
+    rt::m("Bucket", &rt::STRING).named("bucket").flags(rt::REQUIRED), prefix[2] =
+    rt::m("Prefix", &rt::STRING).named("prefix")]
 );
 /// Contains the output of CreateSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
@@ -1474,7 +1520,7 @@ pub struct CreateSpotDatafeedSubscriptionResult {
 }
 rt::structure!(
     CreateSpotDatafeedSubscriptionResult, CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
-    [spot_datafeed_subscription = rt::m("SpotDatafeedSubscription",
+    [spot_datafeed_subscription[0] = rt::m("SpotDatafeedSubscription",
     &SPOT_DATAFEED_SUBSCRIPTION).named("spotDatafeedSubscription")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1489,10 +1535,11 @@ pub struct CreateStoreImageTaskRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateStoreImageTaskRequest, CREATE_STORE_IMAGE_TASK_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), bucket = rt::m("Bucket",
-    &rt::STRING).flags(rt::REQUIRED), s3_object_tags = rt::m("S3ObjectTags",
-    &S3_OBJECT_TAG_LIST).named("S3ObjectTag"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CreateStoreImageTaskRequest, CREATE_STORE_IMAGE_TASK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), bucket[1] = rt::m("Bucket",
+    &rt::STRING).flags(rt::REQUIRED), s3_object_tags[2] = rt::m("S3ObjectTags",
+    &S3_OBJECT_TAG_LIST).named("S3ObjectTag"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStoreImageTaskResult {
@@ -1500,7 +1547,7 @@ pub struct CreateStoreImageTaskResult {
     pub object_key: Option<String>,
 }
 rt::structure!(
-    CreateStoreImageTaskResult, CREATE_STORE_IMAGE_TASK_RESULT, [object_key =
+    CreateStoreImageTaskResult, CREATE_STORE_IMAGE_TASK_RESULT, [object_key[0] =
     rt::m("ObjectKey", &rt::STRING).named("objectKey")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1523,11 +1570,12 @@ pub struct CreateSubnetCidrReservationRequest {
 }
 rt::structure!(
     CreateSubnetCidrReservationRequest, CREATE_SUBNET_CIDR_RESERVATION_REQUEST,
-    [subnet_id = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), cidr = rt::m("Cidr",
-    &rt::STRING).flags(rt::REQUIRED), reservation_type = rt::m("ReservationType",
-    &rt::ENUM).flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), cidr[1] =
+    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), reservation_type[2] =
+    rt::m("ReservationType", &rt::ENUM).flags(rt::REQUIRED), description[3] =
+    rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetCidrReservationResult {
@@ -1536,8 +1584,8 @@ pub struct CreateSubnetCidrReservationResult {
 }
 rt::structure!(
     CreateSubnetCidrReservationResult, CREATE_SUBNET_CIDR_RESERVATION_RESULT,
-    [subnet_cidr_reservation = rt::m("SubnetCidrReservation", &SUBNET_CIDR_RESERVATION)
-    .named("subnetCidrReservation")]
+    [subnet_cidr_reservation[0] = rt::m("SubnetCidrReservation",
+    &SUBNET_CIDR_RESERVATION).named("subnetCidrReservation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetRequest {
@@ -1577,17 +1625,18 @@ pub struct CreateSubnetRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateSubnetRequest, CREATE_SUBNET_REQUEST, [tag_specifications =
+    CreateSubnetRequest, CREATE_SUBNET_REQUEST, [tag_specifications[0] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), cidr_block = rt::m("CidrBlock",
-    &rt::STRING), ipv6_cidr_block = rt::m("Ipv6CidrBlock", &rt::STRING), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING), vpc_id = rt::m("VpcId", &rt::STRING)
-    .flags(rt::REQUIRED), ipv6_native = rt::m("Ipv6Native", &rt::BOOLEAN),
-    ipv4_ipam_pool_id = rt::m("Ipv4IpamPoolId", &rt::STRING), ipv4_netmask_length =
-    rt::m("Ipv4NetmaskLength", &rt::INTEGER), ipv6_ipam_pool_id = rt::m("Ipv6IpamPoolId",
-    &rt::STRING), ipv6_netmask_length = rt::m("Ipv6NetmaskLength", &rt::INTEGER), dry_run
-    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING), cidr_block[3] =
+    rt::m("CidrBlock", &rt::STRING), ipv6_cidr_block[4] = rt::m("Ipv6CidrBlock",
+    &rt::STRING), outpost_arn[5] = rt::m("OutpostArn", &rt::STRING), vpc_id[6] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), ipv6_native[7] = rt::m("Ipv6Native",
+    &rt::BOOLEAN), ipv4_ipam_pool_id[8] = rt::m("Ipv4IpamPoolId", &rt::STRING),
+    ipv4_netmask_length[9] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[10] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[11]
+    = rt::m("Ipv6NetmaskLength", &rt::INTEGER), dry_run[12] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetResult {
@@ -1595,7 +1644,7 @@ pub struct CreateSubnetResult {
     pub subnet: Option<Subnet>,
 }
 rt::structure!(
-    CreateSubnetResult, CREATE_SUBNET_RESULT, [subnet = rt::m("Subnet", &SUBNET)
+    CreateSubnetResult, CREATE_SUBNET_RESULT, [subnet[0] = rt::m("Subnet", &SUBNET)
     .named("subnet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1610,9 +1659,9 @@ pub struct CreateTagsRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    CreateTagsRequest, CREATE_TAGS_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), resources = rt::m("Resources", &RESOURCE_ID_LIST)
-    .named("ResourceId").flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST)
+    CreateTagsRequest, CREATE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), resources[1] = rt::m("Resources", &RESOURCE_ID_LIST)
+    .named("ResourceId").flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
     .named("Tag").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1627,11 +1676,11 @@ pub struct CreateTrafficMirrorFilterRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateTrafficMirrorFilterRequest, CREATE_TRAFFIC_MIRROR_FILTER_REQUEST, [description
-    = rt::m("Description", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN)]
+    CreateTrafficMirrorFilterRequest, CREATE_TRAFFIC_MIRROR_FILTER_REQUEST,
+    [description[0] = rt::m("Description", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorFilterResult {
@@ -1642,8 +1691,8 @@ pub struct CreateTrafficMirrorFilterResult {
 }
 rt::structure!(
     CreateTrafficMirrorFilterResult, CREATE_TRAFFIC_MIRROR_FILTER_RESULT,
-    [traffic_mirror_filter = rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER)
-    .named("trafficMirrorFilter"), client_token = rt::m("ClientToken", &rt::STRING)
+    [traffic_mirror_filter[0] = rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER)
+    .named("trafficMirrorFilter"), client_token[1] = rt::m("ClientToken", &rt::STRING)
     .named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1679,18 +1728,18 @@ pub struct CreateTrafficMirrorFilterRuleRequest {
 }
 rt::structure!(
     CreateTrafficMirrorFilterRuleRequest, CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
-    [traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId", &rt::STRING)
-    .flags(rt::REQUIRED), traffic_direction = rt::m("TrafficDirection", &rt::ENUM)
-    .flags(rt::REQUIRED), rule_number = rt::m("RuleNumber", &rt::INTEGER)
-    .flags(rt::REQUIRED), rule_action = rt::m("RuleAction", &rt::ENUM)
-    .flags(rt::REQUIRED), destination_port_range = rt::m("DestinationPortRange",
-    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), source_port_range = rt::m("SourcePortRange",
-    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), protocol = rt::m("Protocol", &rt::INTEGER),
-    destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), source_cidr_block = rt::m("SourceCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications = rt::m("TagSpecifications",
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_direction[1] = rt::m("TrafficDirection", &rt::ENUM)
+    .flags(rt::REQUIRED), rule_number[2] = rt::m("RuleNumber", &rt::INTEGER)
+    .flags(rt::REQUIRED), rule_action[3] = rt::m("RuleAction", &rt::ENUM)
+    .flags(rt::REQUIRED), destination_port_range[4] = rt::m("DestinationPortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), source_port_range[5] = rt::m("SourcePortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), protocol[6] = rt::m("Protocol", &rt::INTEGER),
+    destination_cidr_block[7] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), source_cidr_block[8] = rt::m("SourceCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), description[9] = rt::m("Description", &rt::STRING), dry_run[10]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[11] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[12] = rt::m("TagSpecifications",
     &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1702,8 +1751,8 @@ pub struct CreateTrafficMirrorFilterRuleResult {
 }
 rt::structure!(
     CreateTrafficMirrorFilterRuleResult, CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
-    [traffic_mirror_filter_rule = rt::m("TrafficMirrorFilterRule",
-    &TRAFFIC_MIRROR_FILTER_RULE).named("trafficMirrorFilterRule"), client_token =
+    [traffic_mirror_filter_rule[0] = rt::m("TrafficMirrorFilterRule",
+    &TRAFFIC_MIRROR_FILTER_RULE).named("trafficMirrorFilterRule"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1737,16 +1786,16 @@ pub struct CreateTrafficMirrorSessionRequest {
 }
 rt::structure!(
     CreateTrafficMirrorSessionRequest, CREATE_TRAFFIC_MIRROR_SESSION_REQUEST,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-    traffic_mirror_target_id = rt::m("TrafficMirrorTargetId", &rt::STRING)
-    .flags(rt::REQUIRED), traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId",
-    &rt::STRING).flags(rt::REQUIRED), packet_length = rt::m("PacketLength",
-    &rt::INTEGER), session_number = rt::m("SessionNumber", &rt::INTEGER)
-    .flags(rt::REQUIRED), virtual_network_id = rt::m("VirtualNetworkId", &rt::INTEGER),
-    description = rt::m("Description", &rt::STRING), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId",
+    &rt::STRING).flags(rt::REQUIRED), traffic_mirror_filter_id[2] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED), packet_length[3] =
+    rt::m("PacketLength", &rt::INTEGER), session_number[4] = rt::m("SessionNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), virtual_network_id[5] = rt::m("VirtualNetworkId",
+    &rt::INTEGER), description[6] = rt::m("Description", &rt::STRING),
+    tag_specifications[7] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[8] = rt::m("DryRun", &rt::BOOLEAN),
+    client_token[9] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorSessionResult {
@@ -1757,8 +1806,8 @@ pub struct CreateTrafficMirrorSessionResult {
 }
 rt::structure!(
     CreateTrafficMirrorSessionResult, CREATE_TRAFFIC_MIRROR_SESSION_RESULT,
-    [traffic_mirror_session = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
-    .named("trafficMirrorSession"), client_token = rt::m("ClientToken", &rt::STRING)
+    [traffic_mirror_session[0] = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
+    .named("trafficMirrorSession"), client_token[1] = rt::m("ClientToken", &rt::STRING)
     .named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1780,12 +1829,12 @@ pub struct CreateTrafficMirrorTargetRequest {
 }
 rt::structure!(
     CreateTrafficMirrorTargetRequest, CREATE_TRAFFIC_MIRROR_TARGET_REQUEST,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING),
-    network_load_balancer_arn = rt::m("NetworkLoadBalancerArn", &rt::STRING), description
-    = rt::m("Description", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), gateway_load_balancer_endpoint_id =
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING),
+    network_load_balancer_arn[1] = rt::m("NetworkLoadBalancerArn", &rt::STRING),
+    description[2] = rt::m("Description", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), client_token[5] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), gateway_load_balancer_endpoint_id[6] =
     rt::m("GatewayLoadBalancerEndpointId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1797,8 +1846,8 @@ pub struct CreateTrafficMirrorTargetResult {
 }
 rt::structure!(
     CreateTrafficMirrorTargetResult, CREATE_TRAFFIC_MIRROR_TARGET_RESULT,
-    [traffic_mirror_target = rt::m("TrafficMirrorTarget", &TRAFFIC_MIRROR_TARGET)
-    .named("trafficMirrorTarget"), client_token = rt::m("ClientToken", &rt::STRING)
+    [traffic_mirror_target[0] = rt::m("TrafficMirrorTarget", &TRAFFIC_MIRROR_TARGET)
+    .named("trafficMirrorTarget"), client_token[1] = rt::m("ClientToken", &rt::STRING)
     .named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1820,14 +1869,14 @@ pub struct CreateTransitGatewayConnectPeerRequest {
 }
 rt::structure!(
     CreateTransitGatewayConnectPeerRequest, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), transit_gateway_address = rt::m("TransitGatewayAddress",
-    &rt::STRING), peer_address = rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
-    bgp_options = rt::m("BgpOptions", &TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS),
-    inside_cidr_blocks = rt::m("InsideCidrBlocks", &INSIDE_CIDR_BLOCKS_STRING_LIST)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_address[1] = rt::m("TransitGatewayAddress",
+    &rt::STRING), peer_address[2] = rt::m("PeerAddress", &rt::STRING)
+    .flags(rt::REQUIRED), bgp_options[3] = rt::m("BgpOptions",
+    &TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS), inside_cidr_blocks[4] =
+    rt::m("InsideCidrBlocks", &INSIDE_CIDR_BLOCKS_STRING_LIST).flags(rt::REQUIRED),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectPeerResult {
@@ -1836,7 +1885,7 @@ pub struct CreateTransitGatewayConnectPeerResult {
 }
 rt::structure!(
     CreateTransitGatewayConnectPeerResult, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
-    [transit_gateway_connect_peer = rt::m("TransitGatewayConnectPeer",
+    [transit_gateway_connect_peer[0] = rt::m("TransitGatewayConnectPeer",
     &TRANSIT_GATEWAY_CONNECT_PEER).named("transitGatewayConnectPeer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1852,11 +1901,11 @@ pub struct CreateTransitGatewayConnectRequest {
 }
 rt::structure!(
     CreateTransitGatewayConnectRequest, CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST,
-    [transport_transit_gateway_attachment_id =
+    [transport_transit_gateway_attachment_id[0] =
     rt::m("TransportTransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-    options = rt::m("Options", &CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    options[1] = rt::m("Options", &CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 /// The options for a Connect attachment.
@@ -1867,7 +1916,7 @@ pub struct CreateTransitGatewayConnectRequestOptions {
 }
 rt::structure!(
     CreateTransitGatewayConnectRequestOptions,
-    CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS, [protocol = rt::m("Protocol",
+    CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS, [protocol[0] = rt::m("Protocol",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1877,8 +1926,8 @@ pub struct CreateTransitGatewayConnectResult {
 }
 rt::structure!(
     CreateTransitGatewayConnectResult, CREATE_TRANSIT_GATEWAY_CONNECT_RESULT,
-    [transit_gateway_connect = rt::m("TransitGatewayConnect", &TRANSIT_GATEWAY_CONNECT)
-    .named("transitGatewayConnect")]
+    [transit_gateway_connect[0] = rt::m("TransitGatewayConnect",
+    &TRANSIT_GATEWAY_CONNECT).named("transitGatewayConnect")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyEntryRequest {
@@ -1916,21 +1965,21 @@ pub struct CreateTransitGatewayMeteringPolicyEntryRequest {
 rt::structure!(
     CreateTransitGatewayMeteringPolicyEntryRequest,
     CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
-    [transit_gateway_metering_policy_id = rt::m("TransitGatewayMeteringPolicyId",
-    &rt::STRING).flags(rt::REQUIRED), policy_rule_number = rt::m("PolicyRuleNumber",
-    &rt::INTEGER).flags(rt::REQUIRED), source_transit_gateway_attachment_id =
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), source_transit_gateway_attachment_id[2] =
     rt::m("SourceTransitGatewayAttachmentId", &rt::STRING),
-    source_transit_gateway_attachment_type = rt::m("SourceTransitGatewayAttachmentType",
-    &rt::ENUM), source_cidr_block = rt::m("SourceCidrBlock", &rt::STRING),
-    source_port_range = rt::m("SourcePortRange", &rt::STRING),
-    destination_transit_gateway_attachment_id =
+    source_transit_gateway_attachment_type[3] =
+    rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM), source_cidr_block[4] =
+    rt::m("SourceCidrBlock", &rt::STRING), source_port_range[5] =
+    rt::m("SourcePortRange", &rt::STRING), destination_transit_gateway_attachment_id[6] =
     rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING),
-    destination_transit_gateway_attachment_type =
-    rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM), destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING), destination_port_range =
-    rt::m("DestinationPortRange", &rt::STRING), protocol = rt::m("Protocol",
-    &rt::STRING), metered_account = rt::m("MeteredAccount", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    destination_transit_gateway_attachment_type[7] =
+    rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM),
+    destination_cidr_block[8] = rt::m("DestinationCidrBlock", &rt::STRING),
+    destination_port_range[9] = rt::m("DestinationPortRange", &rt::STRING), protocol[10]
+    = rt::m("Protocol", &rt::STRING), metered_account[11] = rt::m("MeteredAccount",
+    &rt::ENUM).flags(rt::REQUIRED), dry_run[12] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyEntryResult {
@@ -1940,8 +1989,9 @@ pub struct CreateTransitGatewayMeteringPolicyEntryResult {
 rt::structure!(
     CreateTransitGatewayMeteringPolicyEntryResult,
     CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
-    [transit_gateway_metering_policy_entry = rt::m("TransitGatewayMeteringPolicyEntry",
-    &TRANSIT_GATEWAY_METERING_POLICY_ENTRY).named("transitGatewayMeteringPolicyEntry")]
+    [transit_gateway_metering_policy_entry[0] =
+    rt::m("TransitGatewayMeteringPolicyEntry", &TRANSIT_GATEWAY_METERING_POLICY_ENTRY)
+    .named("transitGatewayMeteringPolicyEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyRequest {
@@ -1956,11 +2006,12 @@ pub struct CreateTransitGatewayMeteringPolicyRequest {
 }
 rt::structure!(
     CreateTransitGatewayMeteringPolicyRequest,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), middlebox_attachment_ids
-    = rt::m("MiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
-    .named("MiddleboxAttachmentId"), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    middlebox_attachment_ids[1] = rt::m("MiddleboxAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST).named("MiddleboxAttachmentId"),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyResult {
@@ -1969,7 +2020,7 @@ pub struct CreateTransitGatewayMeteringPolicyResult {
 }
 rt::structure!(
     CreateTransitGatewayMeteringPolicyResult,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy =
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
     rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
     .named("transitGatewayMeteringPolicy")]
 );
@@ -1986,11 +2037,11 @@ pub struct CreateTransitGatewayMulticastDomainRequest {
 }
 rt::structure!(
     CreateTransitGatewayMulticastDomainRequest,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), options =
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), options[1] =
     rt::m("Options", &CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// The options for the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -2004,9 +2055,9 @@ pub struct CreateTransitGatewayMulticastDomainRequestOptions {
 }
 rt::structure!(
     CreateTransitGatewayMulticastDomainRequestOptions,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS, [igmpv2_support =
-    rt::m("Igmpv2Support", &rt::ENUM), static_sources_support =
-    rt::m("StaticSourcesSupport", &rt::ENUM), auto_accept_shared_associations =
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS, [igmpv2_support[0] =
+    rt::m("Igmpv2Support", &rt::ENUM), static_sources_support[1] =
+    rt::m("StaticSourcesSupport", &rt::ENUM), auto_accept_shared_associations[2] =
     rt::m("AutoAcceptSharedAssociations", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2016,8 +2067,8 @@ pub struct CreateTransitGatewayMulticastDomainResult {
 }
 rt::structure!(
     CreateTransitGatewayMulticastDomainResult,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain =
-    rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain[0]
+    = rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
     .named("transitGatewayMulticastDomain")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2037,14 +2088,14 @@ pub struct CreateTransitGatewayNetworkFunctionAttachmentRequest {
 }
 rt::structure!(
     CreateTransitGatewayNetworkFunctionAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), service_name =
-    rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED), availability_zones =
+    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), service_name[1] =
+    rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED), availability_zones[2] =
     rt::m("AvailabilityZones", &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST)
-    .named("AvailabilityZone"), availability_zone_ids = rt::m("AvailabilityZoneIds",
+    .named("AvailabilityZone"), availability_zone_ids[3] = rt::m("AvailabilityZoneIds",
     &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("AvailabilityZoneId"),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
@@ -2056,7 +2107,7 @@ pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
 rt::structure!(
     CreateTransitGatewayNetworkFunctionAttachmentResult,
     CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
-    [transit_gateway_network_function_attachment =
+    [transit_gateway_network_function_attachment[0] =
     rt::m("TransitGatewayNetworkFunctionAttachment",
     &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
     .named("transitGatewayNetworkFunctionAttachment")]
@@ -2080,14 +2131,15 @@ pub struct CreateTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     CreateTransitGatewayPeeringAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), peer_transit_gateway_id =
-    rt::m("PeerTransitGatewayId", &rt::STRING).flags(rt::REQUIRED), peer_account_id =
-    rt::m("PeerAccountId", &rt::STRING).flags(rt::REQUIRED), peer_region =
-    rt::m("PeerRegion", &rt::STRING).flags(rt::REQUIRED), options = rt::m("Options",
-    &CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS), tag_specifications =
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    peer_transit_gateway_id[1] = rt::m("PeerTransitGatewayId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_account_id[2] = rt::m("PeerAccountId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_region[3] = rt::m("PeerRegion", &rt::STRING)
+    .flags(rt::REQUIRED), options[4] = rt::m("Options",
+    &CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS), tag_specifications[5] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Describes whether dynamic routing is enabled or disabled for the transit gateway peering request.
 #[derive(Clone, Default, PartialEq)]
@@ -2109,9 +2161,9 @@ pub struct CreateTransitGatewayPeeringAttachmentRequestOptions {
 }
 rt::structure!(
     CreateTransitGatewayPeeringAttachmentRequestOptions,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS, [dynamic_routing =
-    rt::m("DynamicRouting", &rt::ENUM), allow_multipath_resilience =
-    rt::m("AllowMultipathResilience", &rt::BOOLEAN), multipath_resilience_mode =
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS, [dynamic_routing[0] =
+    rt::m("DynamicRouting", &rt::ENUM), allow_multipath_resilience[1] =
+    rt::m("AllowMultipathResilience", &rt::BOOLEAN), multipath_resilience_mode[2] =
     rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2121,9 +2173,9 @@ pub struct CreateTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     CreateTransitGatewayPeeringAttachmentResult,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, [transit_gateway_peering_attachment
-    = rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-    .named("transitGatewayPeeringAttachment")]
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableEntryRequest {
@@ -2140,12 +2192,13 @@ pub struct CreateTransitGatewayPolicyTableEntryRequest {
 }
 rt::structure!(
     CreateTransitGatewayPolicyTableEntryRequest,
-    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, [transit_gateway_policy_table_id =
-    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-    policy_rule_number = rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-    policy_rule = rt::m("PolicyRule", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE),
-    target_route_table_id = rt::m("TargetRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule[2] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_REQUEST_POLICY_RULE), target_route_table_id[3] =
+    rt::m("TargetRouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableEntryResult {
@@ -2154,9 +2207,9 @@ pub struct CreateTransitGatewayPolicyTableEntryResult {
 }
 rt::structure!(
     CreateTransitGatewayPolicyTableEntryResult,
-    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, [transit_gateway_policy_table_entry
-    = rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-    .named("transitGatewayPolicyTableEntry")]
+    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableRequest {
@@ -2169,9 +2222,9 @@ pub struct CreateTransitGatewayPolicyTableRequest {
 }
 rt::structure!(
     CreateTransitGatewayPolicyTableRequest, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
-    [transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_id[0] = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableResult {
@@ -2180,7 +2233,7 @@ pub struct CreateTransitGatewayPolicyTableResult {
 }
 rt::structure!(
     CreateTransitGatewayPolicyTableResult, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
-    [transit_gateway_policy_table = rt::m("TransitGatewayPolicyTable",
+    [transit_gateway_policy_table[0] = rt::m("TransitGatewayPolicyTable",
     &TRANSIT_GATEWAY_POLICY_TABLE).named("transitGatewayPolicyTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2198,12 +2251,12 @@ pub struct CreateTransitGatewayPrefixListReferenceRequest {
 }
 rt::structure!(
     CreateTransitGatewayPrefixListReferenceRequest,
-    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, [transit_gateway_route_table_id
-    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    prefix_list_id = rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING),
-    blackhole = rt::m("Blackhole", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[2] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), blackhole[3] = rt::m("Blackhole",
+    &rt::BOOLEAN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPrefixListReferenceResult {
@@ -2213,8 +2266,9 @@ pub struct CreateTransitGatewayPrefixListReferenceResult {
 rt::structure!(
     CreateTransitGatewayPrefixListReferenceResult,
     CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
-    [transit_gateway_prefix_list_reference = rt::m("TransitGatewayPrefixListReference",
-    &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE).named("transitGatewayPrefixListReference")]
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRequest {
@@ -2228,10 +2282,10 @@ pub struct CreateTransitGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateTransitGatewayRequest, CREATE_TRANSIT_GATEWAY_REQUEST, [description =
-    rt::m("Description", &rt::STRING), options = rt::m("Options",
-    &TRANSIT_GATEWAY_REQUEST_OPTIONS), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    CreateTransitGatewayRequest, CREATE_TRANSIT_GATEWAY_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), options[1] = rt::m("Options",
+    &TRANSIT_GATEWAY_REQUEST_OPTIONS), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2240,7 +2294,7 @@ pub struct CreateTransitGatewayResult {
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
-    CreateTransitGatewayResult, CREATE_TRANSIT_GATEWAY_RESULT, [transit_gateway =
+    CreateTransitGatewayResult, CREATE_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
     rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2258,11 +2312,11 @@ pub struct CreateTransitGatewayRouteRequest {
 }
 rt::structure!(
     CreateTransitGatewayRouteRequest, CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), transit_gateway_route_table_id =
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_route_table_id[1] =
     rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING),
-    blackhole = rt::m("Blackhole", &rt::BOOLEAN), dry_run = rt::m("DryRun",
+    transit_gateway_attachment_id[2] = rt::m("TransitGatewayAttachmentId", &rt::STRING),
+    blackhole[3] = rt::m("Blackhole", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2271,7 +2325,7 @@ pub struct CreateTransitGatewayRouteResult {
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
-    CreateTransitGatewayRouteResult, CREATE_TRANSIT_GATEWAY_ROUTE_RESULT, [route =
+    CreateTransitGatewayRouteResult, CREATE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2288,10 +2342,10 @@ pub struct CreateTransitGatewayRouteTableAnnouncementRequest {
 rt::structure!(
     CreateTransitGatewayRouteTableAnnouncementRequest,
     CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), peering_attachment_id = rt::m("PeeringAttachmentId",
-    &rt::STRING).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), peering_attachment_id[1] = rt::m("PeeringAttachmentId",
+    &rt::STRING).flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2304,7 +2358,7 @@ pub struct CreateTransitGatewayRouteTableAnnouncementResult {
 rt::structure!(
     CreateTransitGatewayRouteTableAnnouncementResult,
     CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
-    [transit_gateway_route_table_announcement =
+    [transit_gateway_route_table_announcement[0] =
     rt::m("TransitGatewayRouteTableAnnouncement",
     &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT)
     .named("transitGatewayRouteTableAnnouncement")]
@@ -2320,9 +2374,9 @@ pub struct CreateTransitGatewayRouteTableRequest {
 }
 rt::structure!(
     CreateTransitGatewayRouteTableRequest, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
-    [transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_id[0] = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteTableResult {
@@ -2331,7 +2385,7 @@ pub struct CreateTransitGatewayRouteTableResult {
 }
 rt::structure!(
     CreateTransitGatewayRouteTableResult, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
-    [transit_gateway_route_table = rt::m("TransitGatewayRouteTable",
+    [transit_gateway_route_table[0] = rt::m("TransitGatewayRouteTable",
     &TRANSIT_GATEWAY_ROUTE_TABLE).named("transitGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2351,12 +2405,12 @@ pub struct CreateTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     CreateTransitGatewayVpcAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), subnet_ids = rt::m("SubnetIds",
-    &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), options = rt::m("Options",
-    &CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run = rt::m("DryRun",
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] = rt::m("SubnetIds",
+    &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), options[3] = rt::m("Options",
+    &CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run[5] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 /// Describes the options for a VPC attachment.
@@ -2377,10 +2431,10 @@ pub struct CreateTransitGatewayVpcAttachmentRequestOptions {
 }
 rt::structure!(
     CreateTransitGatewayVpcAttachmentRequestOptions,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support =
-    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support =
-    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support =
-    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support =
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support[0] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[1] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support[3] =
     rt::m("ApplianceModeSupport", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2390,7 +2444,7 @@ pub struct CreateTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     CreateTransitGatewayVpcAttachmentResult,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment =
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
     rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
     .named("transitGatewayVpcAttachment")]
 );
@@ -2408,10 +2462,10 @@ pub struct CreateVerifiedAccessEndpointCidrOptions {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointCidrOptions,
-    CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [protocol = rt::m("Protocol",
-    &rt::ENUM), subnet_ids = rt::m("SubnetIds",
-    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"), cidr =
-    rt::m("Cidr", &rt::STRING), port_ranges = rt::m("PortRanges",
+    CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [protocol[0] = rt::m("Protocol",
+    &rt::ENUM), subnet_ids[1] = rt::m("SubnetIds",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"), cidr[2] =
+    rt::m("Cidr", &rt::STRING), port_ranges[3] = rt::m("PortRanges",
     &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the `network-interface` type.
@@ -2428,75 +2482,8 @@ pub struct CreateVerifiedAccessEndpointEniOptions {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointEniOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING), protocol =
-    rt::m("Protocol", &rt::ENUM), port = rt::m("Port", &rt::INTEGER).min(1.0),
-    port_ranges = rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-    .named("PortRange")]
-);
-/// Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
-    /// The IP protocol.
-    pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// The IP port number.
-    pub port: Option<i32>,
-    /// The ARN of the load balancer.
-    pub load_balancer_arn: Option<String>,
-    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
-    pub subnet_ids: Option<Vec<String>>,
-    /// The port ranges.
-    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
-}
-rt::structure!(
-    CreateVerifiedAccessEndpointLoadBalancerOptions,
-    CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol = rt::m("Protocol",
-    &rt::ENUM), port = rt::m("Port", &rt::INTEGER).min(1.0), load_balancer_arn =
-    rt::m("LoadBalancerArn", &rt::STRING), subnet_ids = rt::m("SubnetIds",
-    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"), port_ranges =
-    rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-    .named("PortRange")]
-);
-/// Describes the port range for a Verified Access endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointPortRange {
-    /// The start of the port range.
-    pub from_port: Option<i32>,
-    /// The end of the port range.
-    pub to_port: Option<i32>,
-}
-rt::structure!(
-    CreateVerifiedAccessEndpointPortRange, CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE,
-    [from_port = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port = rt::m("ToPort",
-    &rt::INTEGER).min(1.0)]
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
-    "CreateVerifiedAccessEndpointPortRangeList",
-    &[rt::m("member", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE).named("item")],
-);
-/// Describes the RDS options for a Verified Access endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointRdsOptions {
-    /// The protocol.
-    pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// The port.
-    pub port: Option<i32>,
-    /// The ARN of the RDS instance.
-    pub rds_db_instance_arn: Option<String>,
-    /// The ARN of the DB cluster.
-    pub rds_db_cluster_arn: Option<String>,
-    /// The ARN of the RDS proxy.
-    pub rds_db_proxy_arn: Option<String>,
-    /// The RDS endpoint.
-    pub rds_endpoint: Option<String>,
-    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
-    pub subnet_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    CreateVerifiedAccessEndpointRdsOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS,
-    [protocol = rt::m("Protocol", &rt::ENUM), port = rt::m("Port", &rt::INTEGER)
-    .min(1.0), rds_db_instance_arn = rt::m("RdsDbInstanceArn", &rt::STRING),
-    rds_db_cluster_arn = rt::m("RdsDbClusterArn", &rt::STRING), rds_db_proxy_arn =
-    rt::m("RdsDbProxyArn", &rt::STRING), rds_endpoint = rt::m("RdsEndpoint",
-    &rt::STRING), subnet_ids = rt::m("SubnetIds",
-    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId")]
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING), protocol[1] =
+    rt::m("Protocol", &rt::ENUM), port[2] = rt::m("Port", &rt::INTEGER).min(1.0),
+    port_ranges[3] = rt::m("PortRanges",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );

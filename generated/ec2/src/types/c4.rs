@@ -3,6 +3,73 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
+    /// The IP protocol.
+    pub protocol: Option<VerifiedAccessEndpointProtocol>,
+    /// The IP port number.
+    pub port: Option<i32>,
+    /// The ARN of the load balancer.
+    pub load_balancer_arn: Option<String>,
+    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
+    pub subnet_ids: Option<Vec<String>>,
+    /// The port ranges.
+    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
+}
+rt::structure!(
+    CreateVerifiedAccessEndpointLoadBalancerOptions,
+    CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol[0] =
+    rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER).min(1.0),
+    load_balancer_arn[2] = rt::m("LoadBalancerArn", &rt::STRING), subnet_ids[3] =
+    rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
+    .named("SubnetId"), port_ranges[4] = rt::m("PortRanges",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
+);
+/// Describes the port range for a Verified Access endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVerifiedAccessEndpointPortRange {
+    /// The start of the port range.
+    pub from_port: Option<i32>,
+    /// The end of the port range.
+    pub to_port: Option<i32>,
+}
+rt::structure!(
+    CreateVerifiedAccessEndpointPortRange, CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE,
+    [from_port[0] = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).min(1.0)]
+);
+pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
+    "CreateVerifiedAccessEndpointPortRangeList",
+    &[rt::m("member", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE).named("item")],
+);
+/// Describes the RDS options for a Verified Access endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVerifiedAccessEndpointRdsOptions {
+    /// The protocol.
+    pub protocol: Option<VerifiedAccessEndpointProtocol>,
+    /// The port.
+    pub port: Option<i32>,
+    /// The ARN of the RDS instance.
+    pub rds_db_instance_arn: Option<String>,
+    /// The ARN of the DB cluster.
+    pub rds_db_cluster_arn: Option<String>,
+    /// The ARN of the RDS proxy.
+    pub rds_db_proxy_arn: Option<String>,
+    /// The RDS endpoint.
+    pub rds_endpoint: Option<String>,
+    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
+    pub subnet_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    CreateVerifiedAccessEndpointRdsOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS,
+    [protocol[0] = rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER)
+    .min(1.0), rds_db_instance_arn[2] = rt::m("RdsDbInstanceArn", &rt::STRING),
+    rds_db_cluster_arn[3] = rt::m("RdsDbClusterArn", &rt::STRING), rds_db_proxy_arn[4] =
+    rt::m("RdsDbProxyArn", &rt::STRING), rds_endpoint[5] = rt::m("RdsEndpoint",
+    &rt::STRING), subnet_ids[6] = rt::m("SubnetIds",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId")]
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointRequest {
     /// The ID of the Verified Access group to associate the endpoint with.
@@ -42,23 +109,24 @@ pub struct CreateVerifiedAccessEndpointRequest {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointRequest, CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
-    [verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .flags(rt::REQUIRED), endpoint_type = rt::m("EndpointType", &rt::ENUM)
-    .flags(rt::REQUIRED), attachment_type = rt::m("AttachmentType", &rt::ENUM)
-    .flags(rt::REQUIRED), domain_certificate_arn = rt::m("DomainCertificateArn",
-    &rt::STRING), application_domain = rt::m("ApplicationDomain", &rt::STRING),
-    endpoint_domain_prefix = rt::m("EndpointDomainPrefix", &rt::STRING),
-    security_group_ids = rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST)
-    .named("SecurityGroupId"), load_balancer_options = rt::m("LoadBalancerOptions",
-    &CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options =
-    rt::m("NetworkInterfaceOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
-    description = rt::m("Description", &rt::STRING), policy_document =
-    rt::m("PolicyDocument", &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), sse_specification = rt::m("SseSpecification",
-    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), rds_options = rt::m("RdsOptions",
-    &CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS), cidr_options = rt::m("CidrOptions",
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), endpoint_type[1] = rt::m("EndpointType", &rt::ENUM)
+    .flags(rt::REQUIRED), attachment_type[2] = rt::m("AttachmentType", &rt::ENUM)
+    .flags(rt::REQUIRED), domain_certificate_arn[3] = rt::m("DomainCertificateArn",
+    &rt::STRING), application_domain[4] = rt::m("ApplicationDomain", &rt::STRING),
+    endpoint_domain_prefix[5] = rt::m("EndpointDomainPrefix", &rt::STRING),
+    security_group_ids[6] = rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST)
+    .named("SecurityGroupId"), load_balancer_options[7] = rt::m("LoadBalancerOptions",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options[8]
+    = rt::m("NetworkInterfaceOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
+    description[9] = rt::m("Description", &rt::STRING), policy_document[10] =
+    rt::m("PolicyDocument", &rt::STRING), tag_specifications[11] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[12] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[13] = rt::m("DryRun", &rt::BOOLEAN), sse_specification[14] =
+    rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
+    rds_options[15] = rt::m("RdsOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS),
+    cidr_options[16] = rt::m("CidrOptions",
     &CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -68,7 +136,7 @@ pub struct CreateVerifiedAccessEndpointResult {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointResult, CREATE_VERIFIED_ACCESS_ENDPOINT_RESULT,
-    [verified_access_endpoint = rt::m("VerifiedAccessEndpoint",
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
     &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
 );
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
@@ -94,12 +162,12 @@ pub struct CreateVerifiedAccessGroupRequest {
 }
 rt::structure!(
     CreateVerifiedAccessGroupRequest, CREATE_VERIFIED_ACCESS_GROUP_REQUEST,
-    [verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING),
-    policy_document = rt::m("PolicyDocument", &rt::STRING), tag_specifications =
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING),
+    policy_document[2] = rt::m("PolicyDocument", &rt::STRING), tag_specifications[3] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), sse_specification =
+    client_token[4] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN), sse_specification[6] =
     rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -109,7 +177,7 @@ pub struct CreateVerifiedAccessGroupResult {
 }
 rt::structure!(
     CreateVerifiedAccessGroupResult, CREATE_VERIFIED_ACCESS_GROUP_RESULT,
-    [verified_access_group = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
     .named("verifiedAccessGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -129,11 +197,11 @@ pub struct CreateVerifiedAccessInstanceRequest {
 }
 rt::structure!(
     CreateVerifiedAccessInstanceRequest, CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST,
-    [description = rt::m("Description", &rt::STRING), tag_specifications =
+    [description[0] = rt::m("Description", &rt::STRING), tag_specifications[1] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), fips_enabled = rt::m("FIPSEnabled",
-    &rt::BOOLEAN), cidr_endpoints_custom_sub_domain =
+    client_token[2] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), fips_enabled[4] = rt::m("FIPSEnabled",
+    &rt::BOOLEAN), cidr_endpoints_custom_sub_domain[5] =
     rt::m("CidrEndpointsCustomSubDomain", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -143,7 +211,7 @@ pub struct CreateVerifiedAccessInstanceResult {
 }
 rt::structure!(
     CreateVerifiedAccessInstanceResult, CREATE_VERIFIED_ACCESS_INSTANCE_RESULT,
-    [verified_access_instance = rt::m("VerifiedAccessInstance",
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
     &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
 );
 /// Describes the OpenID Connect (OIDC) options.
@@ -168,13 +236,14 @@ pub struct CreateVerifiedAccessNativeApplicationOidcOptions {
 }
 rt::structure!(
     CreateVerifiedAccessNativeApplicationOidcOptions,
-    CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS, [public_signing_key_endpoint
-    = rt::m("PublicSigningKeyEndpoint", &rt::STRING), issuer = rt::m("Issuer",
-    &rt::STRING), authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING),
-    token_endpoint = rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint =
-    rt::m("UserInfoEndpoint", &rt::STRING), client_id = rt::m("ClientId", &rt::STRING),
-    client_secret = rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE), scope =
-    rt::m("Scope", &rt::STRING)]
+    CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING),
+    issuer[1] = rt::m("Issuer", &rt::STRING), authorization_endpoint[2] =
+    rt::m("AuthorizationEndpoint", &rt::STRING), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING), client_id[5] = rt::m("ClientId",
+    &rt::STRING), client_secret[6] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[7] = rt::m("Scope", &rt::STRING)]
 );
 /// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `device` type.
 #[derive(Clone, Default, PartialEq)]
@@ -186,8 +255,9 @@ pub struct CreateVerifiedAccessTrustProviderDeviceOptions {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderDeviceOptions,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [tenant_id = rt::m("TenantId",
-    &rt::STRING), public_signing_key_url = rt::m("PublicSigningKeyUrl", &rt::STRING)]
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [tenant_id[0] =
+    rt::m("TenantId", &rt::STRING), public_signing_key_url[1] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING)]
 );
 /// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `user` type.
 #[derive(Clone, Default, PartialEq)]
@@ -209,12 +279,12 @@ pub struct CreateVerifiedAccessTrustProviderOidcOptions {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderOidcOptions,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer = rt::m("Issuer",
-    &rt::STRING), authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING),
-    token_endpoint = rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint =
-    rt::m("UserInfoEndpoint", &rt::STRING), client_id = rt::m("ClientId", &rt::STRING),
-    client_secret = rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE), scope =
-    rt::m("Scope", &rt::STRING)]
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer[0] = rt::m("Issuer",
+    &rt::STRING), authorization_endpoint[1] = rt::m("AuthorizationEndpoint",
+    &rt::STRING), token_endpoint[2] = rt::m("TokenEndpoint", &rt::STRING),
+    user_info_endpoint[3] = rt::m("UserInfoEndpoint", &rt::STRING), client_id[4] =
+    rt::m("ClientId", &rt::STRING), client_secret[5] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[6] = rt::m("Scope", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderRequest {
@@ -247,19 +317,20 @@ pub struct CreateVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderRequest,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [trust_provider_type =
-    rt::m("TrustProviderType", &rt::ENUM).flags(rt::REQUIRED), user_trust_provider_type =
-    rt::m("UserTrustProviderType", &rt::ENUM), device_trust_provider_type =
-    rt::m("DeviceTrustProviderType", &rt::ENUM), oidc_options = rt::m("OidcOptions",
-    &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS), device_options =
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [trust_provider_type[0] =
+    rt::m("TrustProviderType", &rt::ENUM).flags(rt::REQUIRED),
+    user_trust_provider_type[1] = rt::m("UserTrustProviderType", &rt::ENUM),
+    device_trust_provider_type[2] = rt::m("DeviceTrustProviderType", &rt::ENUM),
+    oidc_options[3] = rt::m("OidcOptions",
+    &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS), device_options[4] =
     rt::m("DeviceOptions", &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
-    policy_reference_name = rt::m("PolicyReferenceName", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    sse_specification = rt::m("SseSpecification",
-    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options =
+    policy_reference_name[5] = rt::m("PolicyReferenceName", &rt::STRING)
+    .flags(rt::REQUIRED), description[6] = rt::m("Description", &rt::STRING),
+    tag_specifications[7] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[8] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[9] = rt::m("DryRun", &rt::BOOLEAN),
+    sse_specification[10] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options[11] =
     rt::m("NativeApplicationOidcOptions",
     &CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS)]
 );
@@ -270,7 +341,7 @@ pub struct CreateVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderResult,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider =
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
     rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
     .named("verifiedAccessTrustProvider")]
 );
@@ -283,8 +354,8 @@ pub struct CreateVolumePermission {
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
-    CreateVolumePermission, CREATE_VOLUME_PERMISSION, [user_id = rt::m("UserId",
-    &rt::STRING).named("userId"), group = rt::m("Group", &rt::ENUM).named("group")]
+    CreateVolumePermission, CREATE_VOLUME_PERMISSION, [user_id[0] = rt::m("UserId",
+    &rt::STRING).named("userId"), group[1] = rt::m("Group", &rt::ENUM).named("group")]
 );
 pub static CREATE_VOLUME_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "CreateVolumePermissionList",
@@ -299,8 +370,8 @@ pub struct CreateVolumePermissionModifications {
     pub remove: Option<Vec<CreateVolumePermission>>,
 }
 rt::structure!(
-    CreateVolumePermissionModifications, CREATE_VOLUME_PERMISSION_MODIFICATIONS, [add =
-    rt::m("Add", &CREATE_VOLUME_PERMISSION_LIST), remove = rt::m("Remove",
+    CreateVolumePermissionModifications, CREATE_VOLUME_PERMISSION_MODIFICATIONS, [add[0]
+    = rt::m("Add", &CREATE_VOLUME_PERMISSION_LIST), remove[1] = rt::m("Remove",
     &CREATE_VOLUME_PERMISSION_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -396,19 +467,20 @@ pub struct CreateVolumeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateVolumeRequest, CREATE_VOLUME_REQUEST, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), encrypted = rt::m("Encrypted",
-    &rt::BOOLEAN).named("encrypted"), iops = rt::m("Iops", &rt::INTEGER), kms_key_id =
-    rt::m("KmsKeyId", &rt::STRING), outpost_arn = rt::m("OutpostArn", &rt::STRING), size
-    = rt::m("Size", &rt::INTEGER), snapshot_id = rt::m("SnapshotId", &rt::STRING),
-    volume_type = rt::m("VolumeType", &rt::ENUM), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    multi_attach_enabled = rt::m("MultiAttachEnabled", &rt::BOOLEAN), throughput =
-    rt::m("Throughput", &rt::INTEGER), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), volume_initialization_rate =
-    rt::m("VolumeInitializationRate", &rt::INTEGER), operator = rt::m("Operator",
-    &OPERATOR_REQUEST), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    CreateVolumeRequest, CREATE_VOLUME_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING), encrypted[2] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), iops[3] = rt::m("Iops", &rt::INTEGER),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING), outpost_arn[5] = rt::m("OutpostArn",
+    &rt::STRING), size[6] = rt::m("Size", &rt::INTEGER), snapshot_id[7] =
+    rt::m("SnapshotId", &rt::STRING), volume_type[8] = rt::m("VolumeType", &rt::ENUM),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), multi_attach_enabled[10] = rt::m("MultiAttachEnabled",
+    &rt::BOOLEAN), throughput[11] = rt::m("Throughput", &rt::INTEGER), client_token[12] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    volume_initialization_rate[13] = rt::m("VolumeInitializationRate", &rt::INTEGER),
+    operator[14] = rt::m("Operator", &OPERATOR_REQUEST), dry_run[15] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcBlockPublicAccessExclusionRequest {
@@ -428,11 +500,12 @@ pub struct CreateVpcBlockPublicAccessExclusionRequest {
 }
 rt::structure!(
     CreateVpcBlockPublicAccessExclusionRequest,
-    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), subnet_id = rt::m("SubnetId", &rt::STRING), vpc_id = rt::m("VpcId",
-    &rt::STRING), internet_gateway_exclusion_mode = rt::m("InternetGatewayExclusionMode",
-    &rt::ENUM).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), subnet_id[1] = rt::m("SubnetId", &rt::STRING), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING), internet_gateway_exclusion_mode[3] =
+    rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcBlockPublicAccessExclusionResult {
@@ -441,9 +514,9 @@ pub struct CreateVpcBlockPublicAccessExclusionResult {
 }
 rt::structure!(
     CreateVpcBlockPublicAccessExclusionResult,
-    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, [vpc_block_public_access_exclusion =
-    rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-    .named("vpcBlockPublicAccessExclusion")]
+    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcEncryptionControlRequest {
@@ -455,9 +528,9 @@ pub struct CreateVpcEncryptionControlRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateVpcEncryptionControlRequest, CREATE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), vpc_id = rt::m("VpcId", &rt::STRING)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
+    CreateVpcEncryptionControlRequest, CREATE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
     &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -467,7 +540,7 @@ pub struct CreateVpcEncryptionControlResult {
 }
 rt::structure!(
     CreateVpcEncryptionControlResult, CREATE_VPC_ENCRYPTION_CONTROL_RESULT,
-    [vpc_encryption_control = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
     .named("vpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -487,12 +560,12 @@ pub struct CreateVpcEndpointConnectionNotificationRequest {
 }
 rt::structure!(
     CreateVpcEndpointConnectionNotificationRequest,
-    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING), connection_notification_arn =
+    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id[2] =
+    rt::m("VpcEndpointId", &rt::STRING), connection_notification_arn[3] =
     rt::m("ConnectionNotificationArn", &rt::STRING).flags(rt::REQUIRED),
-    connection_events = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)]
+    connection_events[4] = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
+    .flags(rt::REQUIRED), client_token[5] = rt::m("ClientToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointConnectionNotificationResult {
@@ -503,9 +576,9 @@ pub struct CreateVpcEndpointConnectionNotificationResult {
 }
 rt::structure!(
     CreateVpcEndpointConnectionNotificationResult,
-    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [connection_notification =
+    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [connection_notification[0] =
     rt::m("ConnectionNotification", &CONNECTION_NOTIFICATION)
-    .named("connectionNotification"), client_token = rt::m("ClientToken", &rt::STRING)
+    .named("connectionNotification"), client_token[1] = rt::m("ClientToken", &rt::STRING)
     .named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -559,22 +632,24 @@ pub struct CreateVpcEndpointRequest {
     pub service_region: Option<String>,
 }
 rt::structure!(
-    CreateVpcEndpointRequest, CREATE_VPC_ENDPOINT_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), vpc_endpoint_type = rt::m("VpcEndpointType", &rt::ENUM), vpc_id =
-    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), service_name = rt::m("ServiceName",
-    &rt::STRING), policy_document = rt::m("PolicyDocument", &rt::STRING), route_table_ids
-    = rt::m("RouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RouteTableId"),
-    subnet_ids = rt::m("SubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"),
-    security_group_ids = rt::m("SecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
-    .named("SecurityGroupId"), ip_address_type = rt::m("IpAddressType", &rt::ENUM),
-    dns_options = rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION), client_token =
-    rt::m("ClientToken", &rt::STRING), private_dns_enabled = rt::m("PrivateDnsEnabled",
-    &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), subnet_configurations =
-    rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
-    .named("SubnetConfiguration"), service_network_arn = rt::m("ServiceNetworkArn",
-    &rt::STRING), resource_configuration_arn = rt::m("ResourceConfigurationArn",
-    &rt::STRING), service_region = rt::m("ServiceRegion", &rt::STRING)]
+    CreateVpcEndpointRequest, CREATE_VPC_ENDPOINT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_endpoint_type[1] = rt::m("VpcEndpointType", &rt::ENUM), vpc_id[2]
+    = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), service_name[3] =
+    rt::m("ServiceName", &rt::STRING), policy_document[4] = rt::m("PolicyDocument",
+    &rt::STRING), route_table_ids[5] = rt::m("RouteTableIds",
+    &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RouteTableId"), subnet_ids[6] =
+    rt::m("SubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"),
+    security_group_ids[7] = rt::m("SecurityGroupIds",
+    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("SecurityGroupId"), ip_address_type[8] =
+    rt::m("IpAddressType", &rt::ENUM), dns_options[9] = rt::m("DnsOptions",
+    &DNS_OPTIONS_SPECIFICATION), client_token[10] = rt::m("ClientToken", &rt::STRING),
+    private_dns_enabled[11] = rt::m("PrivateDnsEnabled", &rt::BOOLEAN),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), subnet_configurations[13] = rt::m("SubnetConfigurations",
+    &SUBNET_CONFIGURATIONS_LIST).named("SubnetConfiguration"), service_network_arn[14] =
+    rt::m("ServiceNetworkArn", &rt::STRING), resource_configuration_arn[15] =
+    rt::m("ResourceConfigurationArn", &rt::STRING), service_region[16] =
+    rt::m("ServiceRegion", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointResult {
@@ -584,8 +659,8 @@ pub struct CreateVpcEndpointResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateVpcEndpointResult, CREATE_VPC_ENDPOINT_RESULT, [vpc_endpoint =
-    rt::m("VpcEndpoint", &VPC_ENDPOINT).named("vpcEndpoint"), client_token =
+    CreateVpcEndpointResult, CREATE_VPC_ENDPOINT_RESULT, [vpc_endpoint[0] =
+    rt::m("VpcEndpoint", &VPC_ENDPOINT).named("vpcEndpoint"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -611,17 +686,17 @@ pub struct CreateVpcEndpointServiceConfigurationRequest {
 }
 rt::structure!(
     CreateVpcEndpointServiceConfigurationRequest,
-    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), acceptance_required = rt::m("AcceptanceRequired", &rt::BOOLEAN),
-    private_dns_name = rt::m("PrivateDnsName", &rt::STRING), network_load_balancer_arns =
-    rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST).named("NetworkLoadBalancerArn"),
-    gateway_load_balancer_arns = rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("GatewayLoadBalancerArn"), supported_ip_address_types =
-    rt::m("SupportedIpAddressTypes", &VALUE_STRING_LIST).named("SupportedIpAddressType"),
-    supported_regions = rt::m("SupportedRegions", &VALUE_STRING_LIST)
-    .named("SupportedRegion"), client_token = rt::m("ClientToken", &rt::STRING),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification")]
+    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), acceptance_required[1] = rt::m("AcceptanceRequired", &rt::BOOLEAN),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING),
+    network_load_balancer_arns[3] = rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("NetworkLoadBalancerArn"), gateway_load_balancer_arns[4] =
+    rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST).named("GatewayLoadBalancerArn"),
+    supported_ip_address_types[5] = rt::m("SupportedIpAddressTypes", &VALUE_STRING_LIST)
+    .named("SupportedIpAddressType"), supported_regions[6] = rt::m("SupportedRegions",
+    &VALUE_STRING_LIST).named("SupportedRegion"), client_token[7] = rt::m("ClientToken",
+    &rt::STRING), tag_specifications[8] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointServiceConfigurationResult {
@@ -632,9 +707,9 @@ pub struct CreateVpcEndpointServiceConfigurationResult {
 }
 rt::structure!(
     CreateVpcEndpointServiceConfigurationResult,
-    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [service_configuration =
+    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [service_configuration[0] =
     rt::m("ServiceConfiguration", &SERVICE_CONFIGURATION).named("serviceConfiguration"),
-    client_token = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcPeeringConnectionRequest {
@@ -661,13 +736,13 @@ pub struct CreateVpcPeeringConnectionRequest {
 }
 rt::structure!(
     CreateVpcPeeringConnectionRequest, CREATE_VPC_PEERING_CONNECTION_REQUEST,
-    [peer_region = rt::m("PeerRegion", &rt::STRING), tag_specifications =
+    [peer_region[0] = rt::m("PeerRegion", &rt::STRING), tag_specifications[1] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    requester_peering_connection_options = rt::m("RequesterPeeringConnectionOptions",
-    &CREATE_PEERING_CONNECTION_OPTIONS_REQUEST), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")
-    .flags(rt::REQUIRED), peer_vpc_id = rt::m("PeerVpcId", &rt::STRING)
-    .named("peerVpcId"), peer_owner_id = rt::m("PeerOwnerId", &rt::STRING)
+    requester_peering_connection_options[2] = rt::m("RequesterPeeringConnectionOptions",
+    &CREATE_PEERING_CONNECTION_OPTIONS_REQUEST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), vpc_id[4] = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED), peer_vpc_id[5] = rt::m("PeerVpcId", &rt::STRING)
+    .named("peerVpcId"), peer_owner_id[6] = rt::m("PeerOwnerId", &rt::STRING)
     .named("peerOwnerId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -677,7 +752,7 @@ pub struct CreateVpcPeeringConnectionResult {
 }
 rt::structure!(
     CreateVpcPeeringConnectionResult, CREATE_VPC_PEERING_CONNECTION_RESULT,
-    [vpc_peering_connection = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
+    [vpc_peering_connection[0] = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
     .named("vpcPeeringConnection")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -720,18 +795,19 @@ pub struct CreateVpcRequest {
     pub amazon_provided_ipv6_cidr_block: Option<bool>,
 }
 rt::structure!(
-    CreateVpcRequest, CREATE_VPC_REQUEST, [cidr_block = rt::m("CidrBlock", &rt::STRING),
-    ipv6_pool = rt::m("Ipv6Pool", &rt::STRING), ipv6_cidr_block = rt::m("Ipv6CidrBlock",
-    &rt::STRING), ipv4_ipam_pool_id = rt::m("Ipv4IpamPoolId", &rt::STRING),
-    ipv4_netmask_length = rt::m("Ipv4NetmaskLength", &rt::INTEGER), ipv6_ipam_pool_id =
-    rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length =
-    rt::m("Ipv6NetmaskLength", &rt::INTEGER), ipv6_cidr_block_network_border_group =
-    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), vpc_encryption_control =
+    CreateVpcRequest, CREATE_VPC_REQUEST, [cidr_block[0] = rt::m("CidrBlock",
+    &rt::STRING), ipv6_pool[1] = rt::m("Ipv6Pool", &rt::STRING), ipv6_cidr_block[2] =
+    rt::m("Ipv6CidrBlock", &rt::STRING), ipv4_ipam_pool_id[3] = rt::m("Ipv4IpamPoolId",
+    &rt::STRING), ipv4_netmask_length[4] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[5] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[6] =
+    rt::m("Ipv6NetmaskLength", &rt::INTEGER), ipv6_cidr_block_network_border_group[7] =
+    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), vpc_encryption_control[8] =
     rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL_CONFIGURATION),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    instance_tenancy = rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-    amazon_provided_ipv6_cidr_block = rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[10] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), instance_tenancy[11] = rt::m("InstanceTenancy", &rt::ENUM)
+    .named("instanceTenancy"), amazon_provided_ipv6_cidr_block[12] =
+    rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
     .named("amazonProvidedIpv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -740,7 +816,7 @@ pub struct CreateVpcResult {
     pub vpc: Option<Vpc>,
 }
 rt::structure!(
-    CreateVpcResult, CREATE_VPC_RESULT, [vpc = rt::m("Vpc", &VPC).named("vpc")]
+    CreateVpcResult, CREATE_VPC_RESULT, [vpc[0] = rt::m("Vpc", &VPC).named("vpc")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpnConcentratorRequest {
@@ -754,11 +830,11 @@ pub struct CreateVpnConcentratorRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateVpnConcentratorRequest, CREATE_VPN_CONCENTRATOR_REQUEST, [type_ = rt::m("Type",
-    &rt::ENUM).flags(rt::REQUIRED), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    CreateVpnConcentratorRequest, CREATE_VPN_CONCENTRATOR_REQUEST, [type_[0] =
+    rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING), tag_specifications[2] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpnConcentratorResult {
@@ -766,7 +842,7 @@ pub struct CreateVpnConcentratorResult {
     pub vpn_concentrator: Option<VpnConcentrator>,
 }
 rt::structure!(
-    CreateVpnConcentratorResult, CREATE_VPN_CONCENTRATOR_RESULT, [vpn_concentrator =
+    CreateVpnConcentratorResult, CREATE_VPN_CONCENTRATOR_RESULT, [vpn_concentrator[0] =
     rt::m("VpnConcentrator", &VPN_CONCENTRATOR).named("vpnConcentrator")]
 );
 /// Contains the parameters for CreateVpnConnection.
@@ -792,15 +868,15 @@ pub struct CreateVpnConnectionRequest {
     pub options: Option<VpnConnectionOptionsSpecification>,
 }
 rt::structure!(
-    CreateVpnConnectionRequest, CREATE_VPN_CONNECTION_REQUEST, [customer_gateway_id =
-    rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED), type_ = rt::m("Type",
-    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id = rt::m("VpnGatewayId",
-    &rt::STRING), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING),
-    vpn_concentrator_id = rt::m("VpnConcentratorId", &rt::STRING), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    pre_shared_key_storage = rt::m("PreSharedKeyStorage", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), options = rt::m("Options",
-    &VPN_CONNECTION_OPTIONS_SPECIFICATION).named("options")]
+    CreateVpnConnectionRequest, CREATE_VPN_CONNECTION_REQUEST, [customer_gateway_id[0] =
+    rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED), type_[1] = rt::m("Type",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[2] = rt::m("VpnGatewayId",
+    &rt::STRING), transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING),
+    vpn_concentrator_id[4] = rt::m("VpnConcentratorId", &rt::STRING),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), pre_shared_key_storage[6] = rt::m("PreSharedKeyStorage",
+    &rt::STRING), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), options[8]
+    = rt::m("Options", &VPN_CONNECTION_OPTIONS_SPECIFICATION).named("options")]
 );
 /// Contains the output of CreateVpnConnection.
 #[derive(Clone, Default, PartialEq)]
@@ -809,7 +885,7 @@ pub struct CreateVpnConnectionResult {
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
-    CreateVpnConnectionResult, CREATE_VPN_CONNECTION_RESULT, [vpn_connection =
+    CreateVpnConnectionResult, CREATE_VPN_CONNECTION_RESULT, [vpn_connection[0] =
     rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
 );
 /// Contains the parameters for CreateVpnConnectionRoute.
@@ -822,8 +898,8 @@ pub struct CreateVpnConnectionRouteRequest {
 }
 rt::structure!(
     CreateVpnConnectionRouteRequest, CREATE_VPN_CONNECTION_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING)
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), vpn_connection_id[1] = rt::m("VpnConnectionId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for CreateVpnGateway.
@@ -843,11 +919,11 @@ pub struct CreateVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateVpnGatewayRequest, CREATE_VPN_GATEWAY_REQUEST, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), amazon_side_asn =
-    rt::m("AmazonSideAsn", &rt::LONG), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    CreateVpnGatewayRequest, CREATE_VPN_GATEWAY_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), type_[1] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), amazon_side_asn[3] =
+    rt::m("AmazonSideAsn", &rt::LONG), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 /// Contains the output of CreateVpnGateway.
@@ -857,8 +933,8 @@ pub struct CreateVpnGatewayResult {
     pub vpn_gateway: Option<VpnGateway>,
 }
 rt::structure!(
-    CreateVpnGatewayResult, CREATE_VPN_GATEWAY_RESULT, [vpn_gateway = rt::m("VpnGateway",
-    &VPN_GATEWAY).named("vpnGateway")]
+    CreateVpnGatewayResult, CREATE_VPN_GATEWAY_RESULT, [vpn_gateway[0] =
+    rt::m("VpnGateway", &VPN_GATEWAY).named("vpnGateway")]
 );
 /// The maximum age for allowed images.
 #[derive(Clone, Default, PartialEq)]
@@ -867,7 +943,7 @@ pub struct CreationDateCondition {
     pub maximum_days_since_created: Option<i32>,
 }
 rt::structure!(
-    CreationDateCondition, CREATION_DATE_CONDITION, [maximum_days_since_created =
+    CreationDateCondition, CREATION_DATE_CONDITION, [maximum_days_since_created[0] =
     rt::m("MaximumDaysSinceCreated", &rt::INTEGER).named("maximumDaysSinceCreated")
     .min(0.0)]
 );
@@ -879,7 +955,7 @@ pub struct CreationDateConditionRequest {
 }
 rt::structure!(
     CreationDateConditionRequest, CREATION_DATE_CONDITION_REQUEST,
-    [maximum_days_since_created = rt::m("MaximumDaysSinceCreated", &rt::INTEGER)
+    [maximum_days_since_created[0] = rt::m("MaximumDaysSinceCreated", &rt::INTEGER)
     .min(0.0)]
 );
 /// Describes the credit option for CPU usage of a T instance.
@@ -891,7 +967,7 @@ pub struct CreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rt::structure!(
-    CreditSpecification, CREDIT_SPECIFICATION, [cpu_credits = rt::m("CpuCredits",
+    CreditSpecification, CREDIT_SPECIFICATION, [cpu_credits[0] = rt::m("CpuCredits",
     &rt::STRING).named("cpuCredits")]
 );
 /// The credit option for CPU usage of a T instance.
@@ -903,7 +979,7 @@ pub struct CreditSpecificationRequest {
     pub cpu_credits: String,
 }
 rt::structure!(
-    CreditSpecificationRequest, CREDIT_SPECIFICATION_REQUEST, [cpu_credits =
+    CreditSpecificationRequest, CREDIT_SPECIFICATION_REQUEST, [cpu_credits[0] =
     rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -926,8 +1002,8 @@ pub struct CustomTagKeyValueRequestPair {
     pub value: Option<String>,
 }
 rt::structure!(
-    CustomTagKeyValueRequestPair, CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR, [key = rt::m("Key",
-    &rt::STRING), value = rt::m("Value", &rt::STRING)]
+    CustomTagKeyValueRequestPair, CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR, [key[0] =
+    rt::m("Key", &rt::STRING), value[1] = rt::m("Value", &rt::STRING)]
 );
 /// Describes a tag key-value pair for an application status check association.
 #[derive(Clone, Default, PartialEq)]
@@ -938,8 +1014,8 @@ pub struct CustomTagKeyValueResponsePair {
     pub value: Option<String>,
 }
 rt::structure!(
-    CustomTagKeyValueResponsePair, CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR, [key =
-    rt::m("Key", &rt::STRING).named("key"), value = rt::m("Value", &rt::STRING)
+    CustomTagKeyValueResponsePair, CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR, [key[0] =
+    rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING)
     .named("value")]
 );
 /// Describes a customer gateway.
@@ -969,15 +1045,15 @@ pub struct CustomerGateway {
     pub bgp_asn: Option<String>,
 }
 rt::structure!(
-    CustomerGateway, CUSTOMER_GATEWAY, [certificate_arn = rt::m("CertificateArn",
-    &rt::STRING).named("certificateArn"), device_name = rt::m("DeviceName", &rt::STRING)
-    .named("deviceName"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    bgp_asn_extended = rt::m("BgpAsnExtended", &rt::STRING).named("bgpAsnExtended"),
-    customer_gateway_id = rt::m("CustomerGatewayId", &rt::STRING)
-    .named("customerGatewayId"), state = rt::m("State", &rt::STRING).named("state"),
-    type_ = rt::m("Type", &rt::STRING).named("type"), ip_address = rt::m("IpAddress",
-    &rt::STRING).named("ipAddress"), bgp_asn = rt::m("BgpAsn", &rt::STRING)
-    .named("bgpAsn")]
+    CustomerGateway, CUSTOMER_GATEWAY, [certificate_arn[0] = rt::m("CertificateArn",
+    &rt::STRING).named("certificateArn"), device_name[1] = rt::m("DeviceName",
+    &rt::STRING).named("deviceName"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    bgp_asn_extended[3] = rt::m("BgpAsnExtended", &rt::STRING).named("bgpAsnExtended"),
+    customer_gateway_id[4] = rt::m("CustomerGatewayId", &rt::STRING)
+    .named("customerGatewayId"), state[5] = rt::m("State", &rt::STRING).named("state"),
+    type_[6] = rt::m("Type", &rt::STRING).named("type"), ip_address[7] =
+    rt::m("IpAddress", &rt::STRING).named("ipAddress"), bgp_asn[8] = rt::m("BgpAsn",
+    &rt::STRING).named("bgpAsn")]
 );
 pub static CUSTOMER_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "CustomerGatewayIdStringList",

@@ -24,9 +24,9 @@ pub struct DataQuery {
     pub period: Option<PeriodType>,
 }
 rt::structure!(
-    DataQuery, DATA_QUERY, [id = rt::m("Id", &rt::STRING), source = rt::m("Source",
-    &rt::STRING), destination = rt::m("Destination", &rt::STRING), metric =
-    rt::m("Metric", &rt::ENUM), statistic = rt::m("Statistic", &rt::ENUM), period =
+    DataQuery, DATA_QUERY, [id[0] = rt::m("Id", &rt::STRING), source[1] = rt::m("Source",
+    &rt::STRING), destination[2] = rt::m("Destination", &rt::STRING), metric[3] =
+    rt::m("Metric", &rt::ENUM), statistic[4] = rt::m("Statistic", &rt::ENUM), period[5] =
     rt::m("Period", &rt::ENUM)]
 );
 /// The response to a `DataQuery`.
@@ -48,11 +48,11 @@ pub struct DataResponse {
     pub metric_points: Option<Vec<MetricPoint>>,
 }
 rt::structure!(
-    DataResponse, DATA_RESPONSE, [id = rt::m("Id", &rt::STRING).named("id"), source =
-    rt::m("Source", &rt::STRING).named("source"), destination = rt::m("Destination",
-    &rt::STRING).named("destination"), metric = rt::m("Metric", &rt::ENUM)
-    .named("metric"), statistic = rt::m("Statistic", &rt::ENUM).named("statistic"),
-    period = rt::m("Period", &rt::ENUM).named("period"), metric_points =
+    DataResponse, DATA_RESPONSE, [id[0] = rt::m("Id", &rt::STRING).named("id"), source[1]
+    = rt::m("Source", &rt::STRING).named("source"), destination[2] = rt::m("Destination",
+    &rt::STRING).named("destination"), metric[3] = rt::m("Metric", &rt::ENUM)
+    .named("metric"), statistic[4] = rt::m("Statistic", &rt::ENUM).named("statistic"),
+    period[5] = rt::m("Period", &rt::ENUM).named("period"), metric_points[6] =
     rt::m("MetricPoints", &METRIC_POINTS).named("metricPointSet")]
 );
 pub static DATA_RESPONSES: rt::Schema = rt::Schema::list(
@@ -89,13 +89,13 @@ pub struct DeclarativePoliciesReport {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    DeclarativePoliciesReport, DECLARATIVE_POLICIES_REPORT, [report_id =
-    rt::m("ReportId", &rt::STRING).named("reportId"), s3_bucket = rt::m("S3Bucket",
-    &rt::STRING).named("s3Bucket"), s3_prefix = rt::m("S3Prefix", &rt::STRING)
-    .named("s3Prefix"), target_id = rt::m("TargetId", &rt::STRING).named("targetId"),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time =
-    rt::m("EndTime", &rt::TIMESTAMP).named("endTime"), status = rt::m("Status",
-    &rt::ENUM).named("status"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    DeclarativePoliciesReport, DECLARATIVE_POLICIES_REPORT, [report_id[0] =
+    rt::m("ReportId", &rt::STRING).named("reportId"), s3_bucket[1] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING)
+    .named("s3Prefix"), target_id[3] = rt::m("TargetId", &rt::STRING).named("targetId"),
+    start_time[4] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[5] =
+    rt::m("EndTime", &rt::TIMESTAMP).named("endTime"), status[6] = rt::m("Status",
+    &rt::ENUM).named("status"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static DECLARATIVE_POLICIES_REPORT_LIST: rt::Schema = rt::Schema::list(
     "DeclarativePoliciesReportList",
@@ -117,10 +117,10 @@ pub struct DefaultConnectionTrackingConfiguration {
 }
 rt::structure!(
     DefaultConnectionTrackingConfiguration, DEFAULT_CONNECTION_TRACKING_CONFIGURATION,
-    [default_tcp_established_timeout = rt::m("DefaultTcpEstablishedTimeout",
-    &rt::INTEGER).named("defaultTcpEstablishedTimeout"), default_udp_timeout =
+    [default_tcp_established_timeout[0] = rt::m("DefaultTcpEstablishedTimeout",
+    &rt::INTEGER).named("defaultTcpEstablishedTimeout"), default_udp_timeout[1] =
     rt::m("DefaultUdpTimeout", &rt::INTEGER).named("defaultUdpTimeout"),
-    default_udp_stream_timeout = rt::m("DefaultUdpStreamTimeout", &rt::INTEGER)
+    default_udp_stream_timeout[2] = rt::m("DefaultUdpStreamTimeout", &rt::INTEGER)
     .named("defaultUdpStreamTimeout")]
 );
 rt::string_enum! {
@@ -156,9 +156,9 @@ pub struct DeleteApplicationStatusCheckRequest {
 }
 rt::structure!(
     DeleteApplicationStatusCheckRequest, DELETE_APPLICATION_STATUS_CHECK_REQUEST,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApplicationStatusCheckResult {
@@ -167,7 +167,7 @@ pub struct DeleteApplicationStatusCheckResult {
 }
 rt::structure!(
     DeleteApplicationStatusCheckResult, DELETE_APPLICATION_STATUS_CHECK_RESULT,
-    [application_status_check = rt::m("ApplicationStatusCheck",
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
     &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -179,8 +179,8 @@ pub struct DeleteCapacityManagerDataExportRequest {
 }
 rt::structure!(
     DeleteCapacityManagerDataExportRequest, DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
-    [capacity_manager_data_export_id = rt::m("CapacityManagerDataExportId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityManagerDataExportResult {
@@ -189,8 +189,8 @@ pub struct DeleteCapacityManagerDataExportResult {
 }
 rt::structure!(
     DeleteCapacityManagerDataExportResult, DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
-    [capacity_manager_data_export_id = rt::m("CapacityManagerDataExportId", &rt::STRING)
-    .named("capacityManagerDataExportId")]
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayRequest {
@@ -200,9 +200,9 @@ pub struct DeleteCarrierGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCarrierGatewayRequest, DELETE_CARRIER_GATEWAY_REQUEST, [carrier_gateway_id =
-    rt::m("CarrierGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DeleteCarrierGatewayRequest, DELETE_CARRIER_GATEWAY_REQUEST, [carrier_gateway_id[0] =
+    rt::m("CarrierGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayResult {
@@ -210,7 +210,7 @@ pub struct DeleteCarrierGatewayResult {
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
-    DeleteCarrierGatewayResult, DELETE_CARRIER_GATEWAY_RESULT, [carrier_gateway =
+    DeleteCarrierGatewayResult, DELETE_CARRIER_GATEWAY_RESULT, [carrier_gateway[0] =
     rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -222,8 +222,8 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     DeleteClientVpnEndpointAuthorizationPolicyRequest,
-    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -233,7 +233,7 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     DeleteClientVpnEndpointAuthorizationPolicyResult,
-    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status = rt::m("Status",
+    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status[0] = rt::m("Status",
     &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -245,8 +245,8 @@ pub struct DeleteClientVpnEndpointRequest {
 }
 rt::structure!(
     DeleteClientVpnEndpointRequest, DELETE_CLIENT_VPN_ENDPOINT_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointResult {
@@ -254,7 +254,7 @@ pub struct DeleteClientVpnEndpointResult {
     pub status: Option<ClientVpnEndpointStatus>,
 }
 rt::structure!(
-    DeleteClientVpnEndpointResult, DELETE_CLIENT_VPN_ENDPOINT_RESULT, [status =
+    DeleteClientVpnEndpointResult, DELETE_CLIENT_VPN_ENDPOINT_RESULT, [status[0] =
     rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -269,11 +269,11 @@ pub struct DeleteClientVpnRouteRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteClientVpnRouteRequest, DELETE_CLIENT_VPN_ROUTE_REQUEST, [client_vpn_endpoint_id
-    = rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), target_vpc_subnet_id
-    = rt::m("TargetVpcSubnetId", &rt::STRING), destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DeleteClientVpnRouteRequest, DELETE_CLIENT_VPN_ROUTE_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_vpc_subnet_id[1] = rt::m("TargetVpcSubnetId",
+    &rt::STRING), destination_cidr_block[2] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnRouteResult {
@@ -281,8 +281,8 @@ pub struct DeleteClientVpnRouteResult {
     pub status: Option<ClientVpnRouteStatus>,
 }
 rt::structure!(
-    DeleteClientVpnRouteResult, DELETE_CLIENT_VPN_ROUTE_RESULT, [status = rt::m("Status",
-    &CLIENT_VPN_ROUTE_STATUS).named("status")]
+    DeleteClientVpnRouteResult, DELETE_CLIENT_VPN_ROUTE_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrRequest {
@@ -294,9 +294,9 @@ pub struct DeleteCoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCoipCidrRequest, DELETE_COIP_CIDR_REQUEST, [cidr = rt::m("Cidr", &rt::STRING)
-    .flags(rt::REQUIRED), coip_pool_id = rt::m("CoipPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DeleteCoipCidrRequest, DELETE_COIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrResult {
@@ -304,7 +304,7 @@ pub struct DeleteCoipCidrResult {
     pub coip_cidr: Option<CoipCidr>,
 }
 rt::structure!(
-    DeleteCoipCidrResult, DELETE_COIP_CIDR_RESULT, [coip_cidr = rt::m("CoipCidr",
+    DeleteCoipCidrResult, DELETE_COIP_CIDR_RESULT, [coip_cidr[0] = rt::m("CoipCidr",
     &COIP_CIDR).named("coipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -315,8 +315,9 @@ pub struct DeleteCoipPoolRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCoipPoolRequest, DELETE_COIP_POOL_REQUEST, [coip_pool_id = rt::m("CoipPoolId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DeleteCoipPoolRequest, DELETE_COIP_POOL_REQUEST, [coip_pool_id[0] =
+    rt::m("CoipPoolId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipPoolResult {
@@ -324,7 +325,7 @@ pub struct DeleteCoipPoolResult {
     pub coip_pool: Option<CoipPool>,
 }
 rt::structure!(
-    DeleteCoipPoolResult, DELETE_COIP_POOL_RESULT, [coip_pool = rt::m("CoipPool",
+    DeleteCoipPoolResult, DELETE_COIP_POOL_RESULT, [coip_pool[0] = rt::m("CoipPool",
     &COIP_POOL).named("coipPool")]
 );
 /// Contains the parameters for DeleteCustomerGateway.
@@ -336,9 +337,9 @@ pub struct DeleteCustomerGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCustomerGatewayRequest, DELETE_CUSTOMER_GATEWAY_REQUEST, [customer_gateway_id =
-    rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DeleteCustomerGatewayRequest, DELETE_CUSTOMER_GATEWAY_REQUEST,
+    [customer_gateway_id[0] = rt::m("CustomerGatewayId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDhcpOptionsRequest {
@@ -348,8 +349,8 @@ pub struct DeleteDhcpOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteDhcpOptionsRequest, DELETE_DHCP_OPTIONS_REQUEST, [dhcp_options_id =
-    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DeleteDhcpOptionsRequest, DELETE_DHCP_OPTIONS_REQUEST, [dhcp_options_id[0] =
+    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -361,7 +362,7 @@ pub struct DeleteEgressOnlyInternetGatewayRequest {
 }
 rt::structure!(
     DeleteEgressOnlyInternetGatewayRequest, DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), egress_only_internet_gateway_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), egress_only_internet_gateway_id[1] =
     rt::m("EgressOnlyInternetGatewayId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -371,7 +372,7 @@ pub struct DeleteEgressOnlyInternetGatewayResult {
 }
 rt::structure!(
     DeleteEgressOnlyInternetGatewayResult, DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
-    [return_code = rt::m("ReturnCode", &rt::BOOLEAN).named("returnCode")]
+    [return_code[0] = rt::m("ReturnCode", &rt::BOOLEAN).named("returnCode")]
 );
 /// Describes an EC2 Fleet error.
 #[derive(Clone, Default, PartialEq)]
@@ -382,8 +383,8 @@ pub struct DeleteFleetError {
     pub message: Option<String>,
 }
 rt::structure!(
-    DeleteFleetError, DELETE_FLEET_ERROR, [code = rt::m("Code", &rt::ENUM).named("code"),
-    message = rt::m("Message", &rt::STRING).named("message")]
+    DeleteFleetError, DELETE_FLEET_ERROR, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum DeleteFleetErrorCode { FleetIdDoesNotExist = "fleetIdDoesNotExist",
@@ -399,8 +400,8 @@ pub struct DeleteFleetErrorItem {
     pub fleet_id: Option<String>,
 }
 rt::structure!(
-    DeleteFleetErrorItem, DELETE_FLEET_ERROR_ITEM, [error = rt::m("Error",
-    &DELETE_FLEET_ERROR).named("error"), fleet_id = rt::m("FleetId", &rt::STRING)
+    DeleteFleetErrorItem, DELETE_FLEET_ERROR_ITEM, [error[0] = rt::m("Error",
+    &DELETE_FLEET_ERROR).named("error"), fleet_id[1] = rt::m("FleetId", &rt::STRING)
     .named("fleetId")]
 );
 pub static DELETE_FLEET_ERROR_SET: rt::Schema = rt::Schema::list(
@@ -418,10 +419,10 @@ pub struct DeleteFleetSuccessItem {
     pub fleet_id: Option<String>,
 }
 rt::structure!(
-    DeleteFleetSuccessItem, DELETE_FLEET_SUCCESS_ITEM, [current_fleet_state =
+    DeleteFleetSuccessItem, DELETE_FLEET_SUCCESS_ITEM, [current_fleet_state[0] =
     rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
-    previous_fleet_state = rt::m("PreviousFleetState", &rt::ENUM)
-    .named("previousFleetState"), fleet_id = rt::m("FleetId", &rt::STRING)
+    previous_fleet_state[1] = rt::m("PreviousFleetState", &rt::ENUM)
+    .named("previousFleetState"), fleet_id[2] = rt::m("FleetId", &rt::STRING)
     .named("fleetId")]
 );
 pub static DELETE_FLEET_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -444,9 +445,10 @@ pub struct DeleteFleetsRequest {
     pub terminate_instances: bool,
 }
 rt::structure!(
-    DeleteFleetsRequest, DELETE_FLEETS_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    fleet_ids = rt::m("FleetIds", &FLEET_ID_SET).named("FleetId").flags(rt::REQUIRED),
-    terminate_instances = rt::m("TerminateInstances", &rt::BOOLEAN).flags(rt::REQUIRED)]
+    DeleteFleetsRequest, DELETE_FLEETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), fleet_ids[1] = rt::m("FleetIds", &FLEET_ID_SET).named("FleetId")
+    .flags(rt::REQUIRED), terminate_instances[2] = rt::m("TerminateInstances",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetsResult {
@@ -456,9 +458,9 @@ pub struct DeleteFleetsResult {
     pub unsuccessful_fleet_deletions: Option<Vec<DeleteFleetErrorItem>>,
 }
 rt::structure!(
-    DeleteFleetsResult, DELETE_FLEETS_RESULT, [successful_fleet_deletions =
+    DeleteFleetsResult, DELETE_FLEETS_RESULT, [successful_fleet_deletions[0] =
     rt::m("SuccessfulFleetDeletions", &DELETE_FLEET_SUCCESS_SET)
-    .named("successfulFleetDeletionSet"), unsuccessful_fleet_deletions =
+    .named("successfulFleetDeletionSet"), unsuccessful_fleet_deletions[1] =
     rt::m("UnsuccessfulFleetDeletions", &DELETE_FLEET_ERROR_SET)
     .named("unsuccessfulFleetDeletionSet")]
 );
@@ -472,8 +474,8 @@ pub struct DeleteFlowLogsRequest {
     pub flow_log_ids: Vec<String>,
 }
 rt::structure!(
-    DeleteFlowLogsRequest, DELETE_FLOW_LOGS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), flow_log_ids = rt::m("FlowLogIds", &FLOW_LOG_ID_LIST)
+    DeleteFlowLogsRequest, DELETE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), flow_log_ids[1] = rt::m("FlowLogIds", &FLOW_LOG_ID_LIST)
     .named("FlowLogId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -482,8 +484,8 @@ pub struct DeleteFlowLogsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    DeleteFlowLogsResult, DELETE_FLOW_LOGS_RESULT, [unsuccessful = rt::m("Unsuccessful",
-    &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+    DeleteFlowLogsResult, DELETE_FLOW_LOGS_RESULT, [unsuccessful[0] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageRequest {
@@ -493,8 +495,9 @@ pub struct DeleteFpgaImageRequest {
     pub fpga_image_id: String,
 }
 rt::structure!(
-    DeleteFpgaImageRequest, DELETE_FPGA_IMAGE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), fpga_image_id = rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED)]
+    DeleteFpgaImageRequest, DELETE_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageResult {
@@ -502,7 +505,7 @@ pub struct DeleteFpgaImageResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteFpgaImageResult, DELETE_FPGA_IMAGE_RESULT, [return_ = rt::m("Return",
+    DeleteFpgaImageResult, DELETE_FPGA_IMAGE_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -513,8 +516,8 @@ pub struct DeleteImageUsageReportRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteImageUsageReportRequest, DELETE_IMAGE_USAGE_REPORT_REQUEST, [report_id =
-    rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DeleteImageUsageReportRequest, DELETE_IMAGE_USAGE_REPORT_REQUEST, [report_id[0] =
+    rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -523,7 +526,7 @@ pub struct DeleteImageUsageReportResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteImageUsageReportResult, DELETE_IMAGE_USAGE_REPORT_RESULT, [return_ =
+    DeleteImageUsageReportResult, DELETE_IMAGE_USAGE_REPORT_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -535,7 +538,7 @@ pub struct DeleteInstanceConnectEndpointRequest {
 }
 rt::structure!(
     DeleteInstanceConnectEndpointRequest, DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id[1] =
     rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -545,7 +548,7 @@ pub struct DeleteInstanceConnectEndpointResult {
 }
 rt::structure!(
     DeleteInstanceConnectEndpointResult, DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT,
-    [instance_connect_endpoint = rt::m("InstanceConnectEndpoint",
+    [instance_connect_endpoint[0] = rt::m("InstanceConnectEndpoint",
     &EC2_INSTANCE_CONNECT_ENDPOINT).named("instanceConnectEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -558,9 +561,9 @@ pub struct DeleteInstanceEventWindowRequest {
     pub instance_event_window_id: String,
 }
 rt::structure!(
-    DeleteInstanceEventWindowRequest, DELETE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), force_delete = rt::m("ForceDelete", &rt::BOOLEAN),
-    instance_event_window_id = rt::m("InstanceEventWindowId", &rt::STRING)
+    DeleteInstanceEventWindowRequest, DELETE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), force_delete[1] = rt::m("ForceDelete", &rt::BOOLEAN),
+    instance_event_window_id[2] = rt::m("InstanceEventWindowId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -570,7 +573,7 @@ pub struct DeleteInstanceEventWindowResult {
 }
 rt::structure!(
     DeleteInstanceEventWindowResult, DELETE_INSTANCE_EVENT_WINDOW_RESULT,
-    [instance_event_window_state = rt::m("InstanceEventWindowState",
+    [instance_event_window_state[0] = rt::m("InstanceEventWindowState",
     &INSTANCE_EVENT_WINDOW_STATE_CHANGE).named("instanceEventWindowState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -581,8 +584,8 @@ pub struct DeleteInternetGatewayRequest {
     pub internet_gateway_id: String,
 }
 rt::structure!(
-    DeleteInternetGatewayRequest, DELETE_INTERNET_GATEWAY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id =
+    DeleteInternetGatewayRequest, DELETE_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
     rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
     .flags(rt::REQUIRED)]
 );
@@ -595,8 +598,8 @@ pub struct DeleteIpamExternalResourceVerificationTokenRequest {
 }
 rt::structure!(
     DeleteIpamExternalResourceVerificationTokenRequest,
-    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_external_resource_verification_token_id =
+    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_external_resource_verification_token_id[1] =
     rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -609,7 +612,7 @@ pub struct DeleteIpamExternalResourceVerificationTokenResult {
 rt::structure!(
     DeleteIpamExternalResourceVerificationTokenResult,
     DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
-    [ipam_external_resource_verification_token =
+    [ipam_external_resource_verification_token[0] =
     rt::m("IpamExternalResourceVerificationToken",
     &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN)
     .named("ipamExternalResourceVerificationToken")]
@@ -623,8 +626,8 @@ pub struct DeleteIpamInternetRegistryAssociationRequest {
 }
 rt::structure!(
     DeleteIpamInternetRegistryAssociationRequest,
-    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
+    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
     rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -634,9 +637,9 @@ pub struct DeleteIpamInternetRegistryAssociationResult {
 }
 rt::structure!(
     DeleteIpamInternetRegistryAssociationResult,
-    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, [ipam_internet_registry_association
-    = rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-    .named("ipamInternetRegistryAssociation")]
+    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPolicyRequest {
@@ -646,8 +649,8 @@ pub struct DeleteIpamPolicyRequest {
     pub ipam_policy_id: String,
 }
 rt::structure!(
-    DeleteIpamPolicyRequest, DELETE_IPAM_POLICY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_policy_id = rt::m("IpamPolicyId", &rt::STRING)
+    DeleteIpamPolicyRequest, DELETE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -658,8 +661,8 @@ pub struct DeleteIpamPolicyResult {
     pub ipam_policy: Option<IpamPolicy>,
 }
 rt::structure!(
-    DeleteIpamPolicyResult, DELETE_IPAM_POLICY_RESULT, [ipam_policy = rt::m("IpamPolicy",
-    &IPAM_POLICY).named("ipamPolicy")]
+    DeleteIpamPolicyResult, DELETE_IPAM_POLICY_RESULT, [ipam_policy[0] =
+    rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolRequest {
@@ -673,9 +676,9 @@ pub struct DeleteIpamPoolRequest {
     pub cascade: Option<bool>,
 }
 rt::structure!(
-    DeleteIpamPoolRequest, DELETE_IPAM_POOL_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-    cascade = rt::m("Cascade", &rt::BOOLEAN)]
+    DeleteIpamPoolRequest, DELETE_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cascade[2] = rt::m("Cascade", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolResult {
@@ -683,7 +686,7 @@ pub struct DeleteIpamPoolResult {
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(
-    DeleteIpamPoolResult, DELETE_IPAM_POOL_RESULT, [ipam_pool = rt::m("IpamPool",
+    DeleteIpamPoolResult, DELETE_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
     &IPAM_POOL).named("ipamPool")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -695,7 +698,7 @@ pub struct DeleteIpamPrefixListResolverRequest {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverRequest, DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
     rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -705,7 +708,7 @@ pub struct DeleteIpamPrefixListResolverResult {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverResult, DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
-    [ipam_prefix_list_resolver = rt::m("IpamPrefixListResolver",
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
     &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -717,8 +720,8 @@ pub struct DeleteIpamPrefixListResolverTargetRequest {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverTargetRequest,
-    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id =
+    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id[1] =
     rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -728,8 +731,8 @@ pub struct DeleteIpamPrefixListResolverTargetResult {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverTargetResult,
-    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target =
-    rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
     .named("ipamPrefixListResolverTarget")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -748,8 +751,8 @@ pub struct DeleteIpamRequest {
     pub cascade: Option<bool>,
 }
 rt::structure!(
-    DeleteIpamRequest, DELETE_IPAM_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), cascade =
+    DeleteIpamRequest, DELETE_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), cascade[2] =
     rt::m("Cascade", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -760,8 +763,8 @@ pub struct DeleteIpamResourceDiscoveryRequest {
     pub ipam_resource_discovery_id: String,
 }
 rt::structure!(
-    DeleteIpamResourceDiscoveryRequest, DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id =
+    DeleteIpamResourceDiscoveryRequest, DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
     rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -771,8 +774,8 @@ pub struct DeleteIpamResourceDiscoveryResult {
 }
 rt::structure!(
     DeleteIpamResourceDiscoveryResult, DELETE_IPAM_RESOURCE_DISCOVERY_RESULT,
-    [ipam_resource_discovery = rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-    .named("ipamResourceDiscovery")]
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResult {
@@ -780,7 +783,7 @@ pub struct DeleteIpamResult {
     pub ipam: Option<Ipam>,
 }
 rt::structure!(
-    DeleteIpamResult, DELETE_IPAM_RESULT, [ipam = rt::m("Ipam", &IPAM).named("ipam")]
+    DeleteIpamResult, DELETE_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationRequest {
@@ -797,11 +800,12 @@ pub struct DeleteIpamRoutingPolicyRegistrationRequest {
 }
 rt::structure!(
     DeleteIpamRoutingPolicyRegistrationRequest,
-    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), force = rt::m("Force", &rt::BOOLEAN),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), force[3] = rt::m("Force",
+    &rt::BOOLEAN), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationResult {
@@ -813,8 +817,9 @@ pub struct DeleteIpamRoutingPolicyRegistrationResult {
 rt::structure!(
     DeleteIpamRoutingPolicyRegistrationResult,
     DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
-    [ipam_routing_policy_registration_delta = rt::m("IpamRoutingPolicyRegistrationDelta",
-    &IPAM_ROUTING_POLICY_REGISTRATION_DELTA).named("ipamRoutingPolicyRegistrationDelta")]
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeRequest {
@@ -824,8 +829,9 @@ pub struct DeleteIpamScopeRequest {
     pub ipam_scope_id: String,
 }
 rt::structure!(
-    DeleteIpamScopeRequest, DELETE_IPAM_SCOPE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED)]
+    DeleteIpamScopeRequest, DELETE_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeResult {
@@ -833,7 +839,7 @@ pub struct DeleteIpamScopeResult {
     pub ipam_scope: Option<IpamScope>,
 }
 rt::structure!(
-    DeleteIpamScopeResult, DELETE_IPAM_SCOPE_RESULT, [ipam_scope = rt::m("IpamScope",
+    DeleteIpamScopeResult, DELETE_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
     &IPAM_SCOPE).named("ipamScope")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -846,8 +852,8 @@ pub struct DeleteKeyPairRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteKeyPairRequest, DELETE_KEY_PAIR_REQUEST, [key_name = rt::m("KeyName",
-    &rt::STRING), key_pair_id = rt::m("KeyPairId", &rt::STRING), dry_run =
+    DeleteKeyPairRequest, DELETE_KEY_PAIR_REQUEST, [key_name[0] = rt::m("KeyName",
+    &rt::STRING), key_pair_id[1] = rt::m("KeyPairId", &rt::STRING), dry_run[2] =
     rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -858,8 +864,9 @@ pub struct DeleteKeyPairResult {
     pub key_pair_id: Option<String>,
 }
 rt::structure!(
-    DeleteKeyPairResult, DELETE_KEY_PAIR_RESULT, [return_ = rt::m("Return", &rt::BOOLEAN)
-    .named("return"), key_pair_id = rt::m("KeyPairId", &rt::STRING).named("keyPairId")]
+    DeleteKeyPairResult, DELETE_KEY_PAIR_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return"), key_pair_id[1] = rt::m("KeyPairId", &rt::STRING)
+    .named("keyPairId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateRequest {
@@ -875,9 +882,9 @@ pub struct DeleteLaunchTemplateRequest {
     pub launch_template_name: Option<String>,
 }
 rt::structure!(
-    DeleteLaunchTemplateRequest, DELETE_LAUNCH_TEMPLATE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), launch_template_id = rt::m("LaunchTemplateId",
-    &rt::STRING), launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
+    DeleteLaunchTemplateRequest, DELETE_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] = rt::m("LaunchTemplateId",
+    &rt::STRING), launch_template_name[2] = rt::m("LaunchTemplateName", &rt::STRING)
     .min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -886,7 +893,7 @@ pub struct DeleteLaunchTemplateResult {
     pub launch_template: Option<LaunchTemplate>,
 }
 rt::structure!(
-    DeleteLaunchTemplateResult, DELETE_LAUNCH_TEMPLATE_RESULT, [launch_template =
+    DeleteLaunchTemplateResult, DELETE_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
     rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -906,9 +913,9 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsRequest, DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), launch_template_id =
-    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name =
-    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions = rt::m("Versions",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[2] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions[3] = rt::m("Versions",
     &VERSION_STRING_LIST).named("LaunchTemplateVersion").flags(rt::REQUIRED)]
 );
 /// Describes a launch template version that could not be deleted.
@@ -925,11 +932,11 @@ pub struct DeleteLaunchTemplateVersionsResponseErrorItem {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsResponseErrorItem,
-    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_ITEM, [launch_template_id =
+    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_ITEM, [launch_template_id[0] =
     rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-    launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .named("launchTemplateName"), version_number = rt::m("VersionNumber", &rt::LONG)
-    .named("versionNumber"), response_error = rt::m("ResponseError", &RESPONSE_ERROR)
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version_number[2] = rt::m("VersionNumber", &rt::LONG)
+    .named("versionNumber"), response_error[3] = rt::m("ResponseError", &RESPONSE_ERROR)
     .named("responseError")]
 );
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET: rt::Schema = rt::Schema::list(
@@ -951,10 +958,10 @@ pub struct DeleteLaunchTemplateVersionsResponseSuccessItem {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsResponseSuccessItem,
-    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_ITEM, [launch_template_id =
+    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_ITEM, [launch_template_id[0] =
     rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-    launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .named("launchTemplateName"), version_number = rt::m("VersionNumber", &rt::LONG)
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version_number[2] = rt::m("VersionNumber", &rt::LONG)
     .named("versionNumber")]
 );
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -977,11 +984,11 @@ pub struct DeleteLaunchTemplateVersionsResult {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsResult, DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
-    [successfully_deleted_launch_template_versions =
+    [successfully_deleted_launch_template_versions[0] =
     rt::m("SuccessfullyDeletedLaunchTemplateVersions",
     &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET)
     .named("successfullyDeletedLaunchTemplateVersionSet"),
-    unsuccessfully_deleted_launch_template_versions =
+    unsuccessfully_deleted_launch_template_versions[1] =
     rt::m("UnsuccessfullyDeletedLaunchTemplateVersions",
     &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET)
     .named("unsuccessfullyDeletedLaunchTemplateVersionSet")]
@@ -999,10 +1006,10 @@ pub struct DeleteLocalGatewayRouteRequest {
 }
 rt::structure!(
     DeleteLocalGatewayRouteRequest, DELETE_LOCAL_GATEWAY_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    destination_prefix_list_id = rt::m("DestinationPrefixListId", &rt::STRING)]
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    destination_prefix_list_id[3] = rt::m("DestinationPrefixListId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteResult {
@@ -1010,7 +1017,7 @@ pub struct DeleteLocalGatewayRouteResult {
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
-    DeleteLocalGatewayRouteResult, DELETE_LOCAL_GATEWAY_ROUTE_RESULT, [route =
+    DeleteLocalGatewayRouteResult, DELETE_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1022,8 +1029,8 @@ pub struct DeleteLocalGatewayRouteTableRequest {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableRequest, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
-    [local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableResult {
@@ -1032,7 +1039,7 @@ pub struct DeleteLocalGatewayRouteTableResult {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableResult, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
-    [local_gateway_route_table = rt::m("LocalGatewayRouteTable",
+    [local_gateway_route_table[0] = rt::m("LocalGatewayRouteTable",
     &LOCAL_GATEWAY_ROUTE_TABLE).named("localGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1045,9 +1052,9 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
 rt::structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
     DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
-    [local_gateway_route_table_virtual_interface_group_association_id =
+    [local_gateway_route_table_virtual_interface_group_association_id[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
@@ -1059,7 +1066,7 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
 rt::structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
     DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
-    [local_gateway_route_table_virtual_interface_group_association =
+    [local_gateway_route_table_virtual_interface_group_association[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
     &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION)
     .named("localGatewayRouteTableVirtualInterfaceGroupAssociation")]
@@ -1074,9 +1081,9 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationRequest {
 rt::structure!(
     DeleteLocalGatewayRouteTableVpcAssociationRequest,
     DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
-    [local_gateway_route_table_vpc_association_id =
+    [local_gateway_route_table_vpc_association_id[0] =
     rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
@@ -1088,7 +1095,7 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
 rt::structure!(
     DeleteLocalGatewayRouteTableVpcAssociationResult,
     DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
-    [local_gateway_route_table_vpc_association =
+    [local_gateway_route_table_vpc_association[0] =
     rt::m("LocalGatewayRouteTableVpcAssociation",
     &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION)
     .named("localGatewayRouteTableVpcAssociation")]
@@ -1103,9 +1110,9 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupRequest {
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceGroupRequest,
     DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST,
-    [local_gateway_virtual_interface_group_id =
+    [local_gateway_virtual_interface_group_id[0] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
@@ -1115,8 +1122,9 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceGroupResult,
     DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
-    [local_gateway_virtual_interface_group = rt::m("LocalGatewayVirtualInterfaceGroup",
-    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP).named("localGatewayVirtualInterfaceGroup")]
+    [local_gateway_virtual_interface_group[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroup", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP)
+    .named("localGatewayVirtualInterfaceGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceRequest {
@@ -1127,9 +1135,9 @@ pub struct DeleteLocalGatewayVirtualInterfaceRequest {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceRequest,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST, [local_gateway_virtual_interface_id =
-    rt::m("LocalGatewayVirtualInterfaceId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
+    [local_gateway_virtual_interface_id[0] = rt::m("LocalGatewayVirtualInterfaceId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceResult {
@@ -1138,7 +1146,7 @@ pub struct DeleteLocalGatewayVirtualInterfaceResult {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceResult,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface =
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface[0] =
     rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
     .named("localGatewayVirtualInterface")]
 );
@@ -1150,8 +1158,8 @@ pub struct DeleteManagedPrefixListRequest {
     pub prefix_list_id: String,
 }
 rt::structure!(
-    DeleteManagedPrefixListRequest, DELETE_MANAGED_PREFIX_LIST_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
+    DeleteManagedPrefixListRequest, DELETE_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1160,7 +1168,7 @@ pub struct DeleteManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    DeleteManagedPrefixListResult, DELETE_MANAGED_PREFIX_LIST_RESULT, [prefix_list =
+    DeleteManagedPrefixListResult, DELETE_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
     rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1171,9 +1179,9 @@ pub struct DeleteMetricCategoryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteMetricCategoryRequest, DELETE_METRIC_CATEGORY_REQUEST, [metric_category_id =
-    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DeleteMetricCategoryRequest, DELETE_METRIC_CATEGORY_REQUEST, [metric_category_id[0] =
+    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricCategoryResult {
@@ -1181,7 +1189,7 @@ pub struct DeleteMetricCategoryResult {
     pub metric_category_id: Option<String>,
 }
 rt::structure!(
-    DeleteMetricCategoryResult, DELETE_METRIC_CATEGORY_RESULT, [metric_category_id =
+    DeleteMetricCategoryResult, DELETE_METRIC_CATEGORY_RESULT, [metric_category_id[0] =
     rt::m("MetricCategoryId", &rt::STRING).named("metricCategoryId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1192,8 +1200,8 @@ pub struct DeleteNatGatewayRequest {
     pub nat_gateway_id: String,
 }
 rt::structure!(
-    DeleteNatGatewayRequest, DELETE_NAT_GATEWAY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), nat_gateway_id = rt::m("NatGatewayId", &rt::STRING)
+    DeleteNatGatewayRequest, DELETE_NAT_GATEWAY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), nat_gateway_id[1] = rt::m("NatGatewayId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1202,7 +1210,7 @@ pub struct DeleteNatGatewayResult {
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(
-    DeleteNatGatewayResult, DELETE_NAT_GATEWAY_RESULT, [nat_gateway_id =
+    DeleteNatGatewayResult, DELETE_NAT_GATEWAY_RESULT, [nat_gateway_id[0] =
     rt::m("NatGatewayId", &rt::STRING).named("natGatewayId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1217,11 +1225,12 @@ pub struct DeleteNetworkAclEntryRequest {
     pub egress: bool,
 }
 rt::structure!(
-    DeleteNetworkAclEntryRequest, DELETE_NETWORK_ACL_ENTRY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id = rt::m("NetworkAclId",
-    &rt::STRING).named("networkAclId").flags(rt::REQUIRED), rule_number =
-    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED), egress =
-    rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED)]
+    DeleteNetworkAclEntryRequest, DELETE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), egress[3] = rt::m("Egress", &rt::BOOLEAN).named("egress")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclRequest {
@@ -1231,8 +1240,8 @@ pub struct DeleteNetworkAclRequest {
     pub network_acl_id: String,
 }
 rt::structure!(
-    DeleteNetworkAclRequest, DELETE_NETWORK_ACL_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), network_acl_id = rt::m("NetworkAclId", &rt::STRING)
+    DeleteNetworkAclRequest, DELETE_NETWORK_ACL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), network_acl_id[1] = rt::m("NetworkAclId", &rt::STRING)
     .named("networkAclId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1245,9 +1254,9 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisRequest {
 rt::structure!(
     DeleteNetworkInsightsAccessScopeAnalysisRequest,
     DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
@@ -1257,7 +1266,7 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
 rt::structure!(
     DeleteNetworkInsightsAccessScopeAnalysisResult,
     DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
     .named("networkInsightsAccessScopeAnalysisId")]
 );
@@ -1270,8 +1279,8 @@ pub struct DeleteNetworkInsightsAccessScopeRequest {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeRequest,
-    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), network_insights_access_scope_id =
+    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), network_insights_access_scope_id[1] =
     rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1281,7 +1290,7 @@ pub struct DeleteNetworkInsightsAccessScopeResult {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeResult, DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
-    [network_insights_access_scope_id = rt::m("NetworkInsightsAccessScopeId",
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
     &rt::STRING).named("networkInsightsAccessScopeId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1293,7 +1302,7 @@ pub struct DeleteNetworkInsightsAnalysisRequest {
 }
 rt::structure!(
     DeleteNetworkInsightsAnalysisRequest, DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), network_insights_analysis_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), network_insights_analysis_id[1] =
     rt::m("NetworkInsightsAnalysisId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1303,7 +1312,7 @@ pub struct DeleteNetworkInsightsAnalysisResult {
 }
 rt::structure!(
     DeleteNetworkInsightsAnalysisResult, DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT,
-    [network_insights_analysis_id = rt::m("NetworkInsightsAnalysisId", &rt::STRING)
+    [network_insights_analysis_id[0] = rt::m("NetworkInsightsAnalysisId", &rt::STRING)
     .named("networkInsightsAnalysisId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1314,8 +1323,8 @@ pub struct DeleteNetworkInsightsPathRequest {
     pub network_insights_path_id: String,
 }
 rt::structure!(
-    DeleteNetworkInsightsPathRequest, DELETE_NETWORK_INSIGHTS_PATH_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), network_insights_path_id =
+    DeleteNetworkInsightsPathRequest, DELETE_NETWORK_INSIGHTS_PATH_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), network_insights_path_id[1] =
     rt::m("NetworkInsightsPathId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1325,7 +1334,7 @@ pub struct DeleteNetworkInsightsPathResult {
 }
 rt::structure!(
     DeleteNetworkInsightsPathResult, DELETE_NETWORK_INSIGHTS_PATH_RESULT,
-    [network_insights_path_id = rt::m("NetworkInsightsPathId", &rt::STRING)
+    [network_insights_path_id[0] = rt::m("NetworkInsightsPathId", &rt::STRING)
     .named("networkInsightsPathId")]
 );
 /// Contains the parameters for DeleteNetworkInterfacePermission.
@@ -1340,9 +1349,9 @@ pub struct DeleteNetworkInterfacePermissionRequest {
 }
 rt::structure!(
     DeleteNetworkInterfacePermissionRequest, DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST,
-    [network_interface_permission_id = rt::m("NetworkInterfacePermissionId", &rt::STRING)
-    .flags(rt::REQUIRED), force = rt::m("Force", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [network_interface_permission_id[0] = rt::m("NetworkInterfacePermissionId",
+    &rt::STRING).flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Contains the output for DeleteNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -1352,7 +1361,7 @@ pub struct DeleteNetworkInterfacePermissionResult {
 }
 rt::structure!(
     DeleteNetworkInterfacePermissionResult, DELETE_NETWORK_INTERFACE_PERMISSION_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for DeleteNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
@@ -1363,8 +1372,8 @@ pub struct DeleteNetworkInterfaceRequest {
     pub network_interface_id: String,
 }
 rt::structure!(
-    DeleteNetworkInterfaceRequest, DELETE_NETWORK_INTERFACE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id =
+    DeleteNetworkInterfaceRequest, DELETE_NETWORK_INTERFACE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[1] =
     rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
     .flags(rt::REQUIRED)]
 );
@@ -1377,9 +1386,9 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesRequest {
 }
 rt::structure!(
     DeleteNetworkingFlexCostAllocationPoliciesRequest,
-    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids =
+    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids[0] =
     rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).flags(rt::REQUIRED)
-    .min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
@@ -1390,9 +1399,9 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
 }
 rt::structure!(
     DeleteNetworkingFlexCostAllocationPoliciesResult,
-    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, [successful =
+    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, [successful[0] =
     rt::m("Successful", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).named("successful")
-    .min(1.0), failed = rt::m("Failed", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
+    .min(1.0), failed[1] = rt::m("Failed", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
     .named("failed")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1403,8 +1412,8 @@ pub struct DeletePlacementGroupRequest {
     pub group_name: String,
 }
 rt::structure!(
-    DeletePlacementGroupRequest, DELETE_PLACEMENT_GROUP_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_name = rt::m("GroupName",
+    DeletePlacementGroupRequest, DELETE_PLACEMENT_GROUP_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_name[1] = rt::m("GroupName",
     &rt::STRING).named("groupName").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1417,9 +1426,9 @@ pub struct DeletePublicIpv4PoolRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    DeletePublicIpv4PoolRequest, DELETE_PUBLIC_IPV4_POOL_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), pool_id = rt::m("PoolId", &rt::STRING)
-    .flags(rt::REQUIRED), network_border_group = rt::m("NetworkBorderGroup",
+    DeletePublicIpv4PoolRequest, DELETE_PUBLIC_IPV4_POOL_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), pool_id[1] = rt::m("PoolId", &rt::STRING)
+    .flags(rt::REQUIRED), network_border_group[2] = rt::m("NetworkBorderGroup",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1428,7 +1437,7 @@ pub struct DeletePublicIpv4PoolResult {
     pub return_value: Option<bool>,
 }
 rt::structure!(
-    DeletePublicIpv4PoolResult, DELETE_PUBLIC_IPV4_POOL_RESULT, [return_value =
+    DeletePublicIpv4PoolResult, DELETE_PUBLIC_IPV4_POOL_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 /// Describes the error for a Reserved Instance whose queued purchase could not be deleted.
@@ -1440,8 +1449,8 @@ pub struct DeleteQueuedReservedInstancesError {
     pub message: Option<String>,
 }
 rt::structure!(
-    DeleteQueuedReservedInstancesError, DELETE_QUEUED_RESERVED_INSTANCES_ERROR, [code =
-    rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING)
+    DeleteQueuedReservedInstancesError, DELETE_QUEUED_RESERVED_INSTANCES_ERROR, [code[0]
+    = rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
     .named("message")]
 );
 rt::string_enum! {
@@ -1462,7 +1471,7 @@ pub struct DeleteQueuedReservedInstancesRequest {
 }
 rt::structure!(
     DeleteQueuedReservedInstancesRequest, DELETE_QUEUED_RESERVED_INSTANCES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), reserved_instances_ids =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), reserved_instances_ids[1] =
     rt::m("ReservedInstancesIds", &DELETE_QUEUED_RESERVED_INSTANCES_ID_LIST)
     .named("ReservedInstancesId").flags(rt::REQUIRED).min(1.0)]
 );
@@ -1477,9 +1486,9 @@ pub struct DeleteQueuedReservedInstancesResult {
 }
 rt::structure!(
     DeleteQueuedReservedInstancesResult, DELETE_QUEUED_RESERVED_INSTANCES_RESULT,
-    [successful_queued_purchase_deletions = rt::m("SuccessfulQueuedPurchaseDeletions",
+    [successful_queued_purchase_deletions[0] = rt::m("SuccessfulQueuedPurchaseDeletions",
     &SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET)
-    .named("successfulQueuedPurchaseDeletionSet"), failed_queued_purchase_deletions =
+    .named("successfulQueuedPurchaseDeletionSet"), failed_queued_purchase_deletions[1] =
     rt::m("FailedQueuedPurchaseDeletions", &FAILED_QUEUED_PURCHASE_DELETION_SET)
     .named("failedQueuedPurchaseDeletionSet")]
 );
@@ -1497,12 +1506,12 @@ pub struct DeleteRouteRequest {
     pub destination_ipv6_cidr_block: Option<String>,
 }
 rt::structure!(
-    DeleteRouteRequest, DELETE_ROUTE_REQUEST, [destination_prefix_list_id =
-    rt::m("DestinationPrefixListId", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), route_table_id = rt::m("RouteTableId", &rt::STRING)
-    .named("routeTableId").flags(rt::REQUIRED), destination_cidr_block =
+    DeleteRouteRequest, DELETE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), route_table_id[2] = rt::m("RouteTableId", &rt::STRING)
+    .named("routeTableId").flags(rt::REQUIRED), destination_cidr_block[3] =
     rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-    destination_ipv6_cidr_block = rt::m("DestinationIpv6CidrBlock", &rt::STRING)
+    destination_ipv6_cidr_block[4] = rt::m("DestinationIpv6CidrBlock", &rt::STRING)
     .named("destinationIpv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1514,8 +1523,8 @@ pub struct DeleteRouteServerEndpointRequest {
 }
 rt::structure!(
     DeleteRouteServerEndpointRequest, DELETE_ROUTE_SERVER_ENDPOINT_REQUEST,
-    [route_server_endpoint_id = rt::m("RouteServerEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [route_server_endpoint_id[0] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerEndpointResult {
@@ -1524,7 +1533,7 @@ pub struct DeleteRouteServerEndpointResult {
 }
 rt::structure!(
     DeleteRouteServerEndpointResult, DELETE_ROUTE_SERVER_ENDPOINT_RESULT,
-    [route_server_endpoint = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
+    [route_server_endpoint[0] = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
     .named("routeServerEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1535,9 +1544,9 @@ pub struct DeleteRouteServerPeerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteRouteServerPeerRequest, DELETE_ROUTE_SERVER_PEER_REQUEST, [route_server_peer_id
-    = rt::m("RouteServerPeerId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DeleteRouteServerPeerRequest, DELETE_ROUTE_SERVER_PEER_REQUEST,
+    [route_server_peer_id[0] = rt::m("RouteServerPeerId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerPeerResult {
@@ -1545,7 +1554,7 @@ pub struct DeleteRouteServerPeerResult {
     pub route_server_peer: Option<RouteServerPeer>,
 }
 rt::structure!(
-    DeleteRouteServerPeerResult, DELETE_ROUTE_SERVER_PEER_RESULT, [route_server_peer =
+    DeleteRouteServerPeerResult, DELETE_ROUTE_SERVER_PEER_RESULT, [route_server_peer[0] =
     rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1556,8 +1565,8 @@ pub struct DeleteRouteServerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteRouteServerRequest, DELETE_ROUTE_SERVER_REQUEST, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DeleteRouteServerRequest, DELETE_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1566,7 +1575,7 @@ pub struct DeleteRouteServerResult {
     pub route_server: Option<RouteServer>,
 }
 rt::structure!(
-    DeleteRouteServerResult, DELETE_ROUTE_SERVER_RESULT, [route_server =
+    DeleteRouteServerResult, DELETE_ROUTE_SERVER_RESULT, [route_server[0] =
     rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1577,8 +1586,8 @@ pub struct DeleteRouteTableRequest {
     pub route_table_id: String,
 }
 rt::structure!(
-    DeleteRouteTableRequest, DELETE_ROUTE_TABLE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), route_table_id = rt::m("RouteTableId", &rt::STRING)
+    DeleteRouteTableRequest, DELETE_ROUTE_TABLE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), route_table_id[1] = rt::m("RouteTableId", &rt::STRING)
     .named("routeTableId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1591,9 +1600,9 @@ pub struct DeleteSecondaryNetworkRequest {
     pub secondary_network_id: String,
 }
 rt::structure!(
-    DeleteSecondaryNetworkRequest, DELETE_SECONDARY_NETWORK_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), secondary_network_id = rt::m("SecondaryNetworkId",
+    DeleteSecondaryNetworkRequest, DELETE_SECONDARY_NETWORK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), secondary_network_id[2] = rt::m("SecondaryNetworkId",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1604,9 +1613,9 @@ pub struct DeleteSecondaryNetworkResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DeleteSecondaryNetworkResult, DELETE_SECONDARY_NETWORK_RESULT, [secondary_network =
-    rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"), client_token
-    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    DeleteSecondaryNetworkResult, DELETE_SECONDARY_NETWORK_RESULT, [secondary_network[0]
+    = rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondarySubnetRequest {
@@ -1618,9 +1627,9 @@ pub struct DeleteSecondarySubnetRequest {
     pub secondary_subnet_id: String,
 }
 rt::structure!(
-    DeleteSecondarySubnetRequest, DELETE_SECONDARY_SUBNET_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), secondary_subnet_id = rt::m("SecondarySubnetId",
+    DeleteSecondarySubnetRequest, DELETE_SECONDARY_SUBNET_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), secondary_subnet_id[2] = rt::m("SecondarySubnetId",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1631,9 +1640,9 @@ pub struct DeleteSecondarySubnetResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DeleteSecondarySubnetResult, DELETE_SECONDARY_SUBNET_RESULT, [secondary_subnet =
-    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+    DeleteSecondarySubnetResult, DELETE_SECONDARY_SUBNET_RESULT, [secondary_subnet[0] =
+    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token[1]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupRequest {
@@ -1645,9 +1654,9 @@ pub struct DeleteSecurityGroupRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSecurityGroupRequest, DELETE_SECURITY_GROUP_REQUEST, [group_id =
-    rt::m("GroupId", &rt::STRING), group_name = rt::m("GroupName", &rt::STRING), dry_run
-    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DeleteSecurityGroupRequest, DELETE_SECURITY_GROUP_REQUEST, [group_id[0] =
+    rt::m("GroupId", &rt::STRING), group_name[1] = rt::m("GroupName", &rt::STRING),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupResult {
@@ -1657,9 +1666,9 @@ pub struct DeleteSecurityGroupResult {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    DeleteSecurityGroupResult, DELETE_SECURITY_GROUP_RESULT, [return_ = rt::m("Return",
-    &rt::BOOLEAN).named("return"), group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId")]
+    DeleteSecurityGroupResult, DELETE_SECURITY_GROUP_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), group_id[1] = rt::m("GroupId",
+    &rt::STRING).named("groupId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSnapshotRequest {
@@ -1669,8 +1678,8 @@ pub struct DeleteSnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSnapshotRequest, DELETE_SNAPSHOT_REQUEST, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    DeleteSnapshotRequest, DELETE_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 pub static DELETE_SNAPSHOT_RESULT_SET: rt::Schema = rt::Schema::list(
@@ -1694,8 +1703,8 @@ pub struct DeleteSnapshotReturnCode {
     pub return_code: Option<SnapshotReturnCodes>,
 }
 rt::structure!(
-    DeleteSnapshotReturnCode, DELETE_SNAPSHOT_RETURN_CODE, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), return_code =
+    DeleteSnapshotReturnCode, DELETE_SNAPSHOT_RETURN_CODE, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), return_code[1] =
     rt::m("ReturnCode", &rt::ENUM).named("returnCode")]
 );
 /// Contains the parameters for DeleteSpotDatafeedSubscription.
@@ -1706,7 +1715,7 @@ pub struct DeleteSpotDatafeedSubscriptionRequest {
 }
 rt::structure!(
     DeleteSpotDatafeedSubscriptionRequest, DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationRequest {
@@ -1717,8 +1726,8 @@ pub struct DeleteSubnetCidrReservationRequest {
 }
 rt::structure!(
     DeleteSubnetCidrReservationRequest, DELETE_SUBNET_CIDR_RESERVATION_REQUEST,
-    [subnet_cidr_reservation_id = rt::m("SubnetCidrReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [subnet_cidr_reservation_id[0] = rt::m("SubnetCidrReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationResult {
@@ -1727,7 +1736,7 @@ pub struct DeleteSubnetCidrReservationResult {
 }
 rt::structure!(
     DeleteSubnetCidrReservationResult, DELETE_SUBNET_CIDR_RESERVATION_RESULT,
-    [deleted_subnet_cidr_reservation = rt::m("DeletedSubnetCidrReservation",
+    [deleted_subnet_cidr_reservation[0] = rt::m("DeletedSubnetCidrReservation",
     &SUBNET_CIDR_RESERVATION).named("deletedSubnetCidrReservation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1738,8 +1747,8 @@ pub struct DeleteSubnetRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSubnetRequest, DELETE_SUBNET_REQUEST, [subnet_id = rt::m("SubnetId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    DeleteSubnetRequest, DELETE_SUBNET_REQUEST, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1758,9 +1767,9 @@ pub struct DeleteTagsRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    DeleteTagsRequest, DELETE_TAGS_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), resources = rt::m("Resources", &RESOURCE_ID_LIST)
-    .named("resourceId").flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST)
+    DeleteTagsRequest, DELETE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), resources[1] = rt::m("Resources", &RESOURCE_ID_LIST)
+    .named("resourceId").flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
     .named("tag")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1772,8 +1781,8 @@ pub struct DeleteTrafficMirrorFilterRequest {
 }
 rt::structure!(
     DeleteTrafficMirrorFilterRequest, DELETE_TRAFFIC_MIRROR_FILTER_REQUEST,
-    [traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterResult {
@@ -1782,7 +1791,7 @@ pub struct DeleteTrafficMirrorFilterResult {
 }
 rt::structure!(
     DeleteTrafficMirrorFilterResult, DELETE_TRAFFIC_MIRROR_FILTER_RESULT,
-    [traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
     .named("trafficMirrorFilterId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1794,8 +1803,8 @@ pub struct DeleteTrafficMirrorFilterRuleRequest {
 }
 rt::structure!(
     DeleteTrafficMirrorFilterRuleRequest, DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
-    [traffic_mirror_filter_rule_id = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRuleResult {
@@ -1804,7 +1813,7 @@ pub struct DeleteTrafficMirrorFilterRuleResult {
 }
 rt::structure!(
     DeleteTrafficMirrorFilterRuleResult, DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
-    [traffic_mirror_filter_rule_id = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
     .named("trafficMirrorFilterRuleId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1816,8 +1825,8 @@ pub struct DeleteTrafficMirrorSessionRequest {
 }
 rt::structure!(
     DeleteTrafficMirrorSessionRequest, DELETE_TRAFFIC_MIRROR_SESSION_REQUEST,
-    [traffic_mirror_session_id = rt::m("TrafficMirrorSessionId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorSessionResult {
@@ -1826,7 +1835,7 @@ pub struct DeleteTrafficMirrorSessionResult {
 }
 rt::structure!(
     DeleteTrafficMirrorSessionResult, DELETE_TRAFFIC_MIRROR_SESSION_RESULT,
-    [traffic_mirror_session_id = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
     .named("trafficMirrorSessionId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1838,8 +1847,8 @@ pub struct DeleteTrafficMirrorTargetRequest {
 }
 rt::structure!(
     DeleteTrafficMirrorTargetRequest, DELETE_TRAFFIC_MIRROR_TARGET_REQUEST,
-    [traffic_mirror_target_id = rt::m("TrafficMirrorTargetId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [traffic_mirror_target_id[0] = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorTargetResult {
@@ -1848,7 +1857,7 @@ pub struct DeleteTrafficMirrorTargetResult {
 }
 rt::structure!(
     DeleteTrafficMirrorTargetResult, DELETE_TRAFFIC_MIRROR_TARGET_RESULT,
-    [traffic_mirror_target_id = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    [traffic_mirror_target_id[0] = rt::m("TrafficMirrorTargetId", &rt::STRING)
     .named("trafficMirrorTargetId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1860,9 +1869,9 @@ pub struct DeleteTransitGatewayClientVpnAttachmentRequest {
 }
 rt::structure!(
     DeleteTransitGatewayClientVpnAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, [transit_gateway_attachment_id
-    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayClientVpnAttachmentResult {
@@ -1872,8 +1881,9 @@ pub struct DeleteTransitGatewayClientVpnAttachmentResult {
 rt::structure!(
     DeleteTransitGatewayClientVpnAttachmentResult,
     DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
-    [transit_gateway_client_vpn_attachment = rt::m("TransitGatewayClientVpnAttachment",
-    &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT).named("transitGatewayClientVpnAttachment")]
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectPeerRequest {
@@ -1884,8 +1894,8 @@ pub struct DeleteTransitGatewayConnectPeerRequest {
 }
 rt::structure!(
     DeleteTransitGatewayConnectPeerRequest, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
-    [transit_gateway_connect_peer_id = rt::m("TransitGatewayConnectPeerId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_connect_peer_id[0] = rt::m("TransitGatewayConnectPeerId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectPeerResult {
@@ -1894,7 +1904,7 @@ pub struct DeleteTransitGatewayConnectPeerResult {
 }
 rt::structure!(
     DeleteTransitGatewayConnectPeerResult, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
-    [transit_gateway_connect_peer = rt::m("TransitGatewayConnectPeer",
+    [transit_gateway_connect_peer[0] = rt::m("TransitGatewayConnectPeer",
     &TRANSIT_GATEWAY_CONNECT_PEER).named("transitGatewayConnectPeer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1906,8 +1916,8 @@ pub struct DeleteTransitGatewayConnectRequest {
 }
 rt::structure!(
     DeleteTransitGatewayConnectRequest, DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectResult {
@@ -1916,8 +1926,8 @@ pub struct DeleteTransitGatewayConnectResult {
 }
 rt::structure!(
     DeleteTransitGatewayConnectResult, DELETE_TRANSIT_GATEWAY_CONNECT_RESULT,
-    [transit_gateway_connect = rt::m("TransitGatewayConnect", &TRANSIT_GATEWAY_CONNECT)
-    .named("transitGatewayConnect")]
+    [transit_gateway_connect[0] = rt::m("TransitGatewayConnect",
+    &TRANSIT_GATEWAY_CONNECT).named("transitGatewayConnect")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyEntryRequest {
@@ -1931,9 +1941,9 @@ pub struct DeleteTransitGatewayMeteringPolicyEntryRequest {
 rt::structure!(
     DeleteTransitGatewayMeteringPolicyEntryRequest,
     DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
-    [transit_gateway_metering_policy_id = rt::m("TransitGatewayMeteringPolicyId",
-    &rt::STRING).flags(rt::REQUIRED), policy_rule_number = rt::m("PolicyRuleNumber",
-    &rt::INTEGER).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
@@ -1943,8 +1953,9 @@ pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
 rt::structure!(
     DeleteTransitGatewayMeteringPolicyEntryResult,
     DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
-    [transit_gateway_metering_policy_entry = rt::m("TransitGatewayMeteringPolicyEntry",
-    &TRANSIT_GATEWAY_METERING_POLICY_ENTRY).named("transitGatewayMeteringPolicyEntry")]
+    [transit_gateway_metering_policy_entry[0] =
+    rt::m("TransitGatewayMeteringPolicyEntry", &TRANSIT_GATEWAY_METERING_POLICY_ENTRY)
+    .named("transitGatewayMeteringPolicyEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyRequest {
@@ -1955,9 +1966,9 @@ pub struct DeleteTransitGatewayMeteringPolicyRequest {
 }
 rt::structure!(
     DeleteTransitGatewayMeteringPolicyRequest,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, [transit_gateway_metering_policy_id =
-    rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyResult {
@@ -1966,7 +1977,7 @@ pub struct DeleteTransitGatewayMeteringPolicyResult {
 }
 rt::structure!(
     DeleteTransitGatewayMeteringPolicyResult,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy =
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
     rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
     .named("transitGatewayMeteringPolicy")]
 );
@@ -1979,9 +1990,9 @@ pub struct DeleteTransitGatewayMulticastDomainRequest {
 }
 rt::structure!(
     DeleteTransitGatewayMulticastDomainRequest,
-    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, [transit_gateway_multicast_domain_id
-    = rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED), dry_run
-    = rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMulticastDomainResult {
@@ -1990,8 +2001,8 @@ pub struct DeleteTransitGatewayMulticastDomainResult {
 }
 rt::structure!(
     DeleteTransitGatewayMulticastDomainResult,
-    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain =
-    rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
+    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain[0]
+    = rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
     .named("transitGatewayMulticastDomain")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2004,8 +2015,8 @@ pub struct DeleteTransitGatewayNetworkFunctionAttachmentRequest {
 rt::structure!(
     DeleteTransitGatewayNetworkFunctionAttachmentRequest,
     DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
@@ -2017,7 +2028,7 @@ pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
 rt::structure!(
     DeleteTransitGatewayNetworkFunctionAttachmentResult,
     DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
-    [transit_gateway_network_function_attachment =
+    [transit_gateway_network_function_attachment[0] =
     rt::m("TransitGatewayNetworkFunctionAttachment",
     &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
     .named("transitGatewayNetworkFunctionAttachment")]
@@ -2031,8 +2042,8 @@ pub struct DeleteTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     DeleteTransitGatewayPeeringAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2042,9 +2053,9 @@ pub struct DeleteTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     DeleteTransitGatewayPeeringAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, [transit_gateway_peering_attachment
-    = rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-    .named("transitGatewayPeeringAttachment")]
+    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableEntryRequest {
@@ -2057,10 +2068,10 @@ pub struct DeleteTransitGatewayPolicyTableEntryRequest {
 }
 rt::structure!(
     DeleteTransitGatewayPolicyTableEntryRequest,
-    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, [transit_gateway_policy_table_id =
-    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-    policy_rule_number = rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableEntryResult {
@@ -2069,9 +2080,9 @@ pub struct DeleteTransitGatewayPolicyTableEntryResult {
 }
 rt::structure!(
     DeleteTransitGatewayPolicyTableEntryResult,
-    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, [transit_gateway_policy_table_entry
-    = rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-    .named("transitGatewayPolicyTableEntry")]
+    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableRequest {
@@ -2082,8 +2093,8 @@ pub struct DeleteTransitGatewayPolicyTableRequest {
 }
 rt::structure!(
     DeleteTransitGatewayPolicyTableRequest, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
-    [transit_gateway_policy_table_id = rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableResult {
@@ -2092,7 +2103,7 @@ pub struct DeleteTransitGatewayPolicyTableResult {
 }
 rt::structure!(
     DeleteTransitGatewayPolicyTableResult, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
-    [transit_gateway_policy_table = rt::m("TransitGatewayPolicyTable",
+    [transit_gateway_policy_table[0] = rt::m("TransitGatewayPolicyTable",
     &TRANSIT_GATEWAY_POLICY_TABLE).named("transitGatewayPolicyTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2106,10 +2117,10 @@ pub struct DeleteTransitGatewayPrefixListReferenceRequest {
 }
 rt::structure!(
     DeleteTransitGatewayPrefixListReferenceRequest,
-    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, [transit_gateway_route_table_id
-    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    prefix_list_id = rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPrefixListReferenceResult {
@@ -2119,8 +2130,9 @@ pub struct DeleteTransitGatewayPrefixListReferenceResult {
 rt::structure!(
     DeleteTransitGatewayPrefixListReferenceResult,
     DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
-    [transit_gateway_prefix_list_reference = rt::m("TransitGatewayPrefixListReference",
-    &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE).named("transitGatewayPrefixListReference")]
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRequest {
@@ -2130,9 +2142,9 @@ pub struct DeleteTransitGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteTransitGatewayRequest, DELETE_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DeleteTransitGatewayRequest, DELETE_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayResult {
@@ -2140,7 +2152,7 @@ pub struct DeleteTransitGatewayResult {
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
-    DeleteTransitGatewayResult, DELETE_TRANSIT_GATEWAY_RESULT, [transit_gateway =
+    DeleteTransitGatewayResult, DELETE_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
     rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2154,9 +2166,9 @@ pub struct DeleteTransitGatewayRouteRequest {
 }
 rt::structure!(
     DeleteTransitGatewayRouteRequest, DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), destination_cidr_block = rt::m("DestinationCidrBlock",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), destination_cidr_block[1] = rt::m("DestinationCidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteResult {
@@ -2164,7 +2176,7 @@ pub struct DeleteTransitGatewayRouteResult {
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
-    DeleteTransitGatewayRouteResult, DELETE_TRANSIT_GATEWAY_ROUTE_RESULT, [route =
+    DeleteTransitGatewayRouteResult, DELETE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2177,9 +2189,9 @@ pub struct DeleteTransitGatewayRouteTableAnnouncementRequest {
 rt::structure!(
     DeleteTransitGatewayRouteTableAnnouncementRequest,
     DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
-    [transit_gateway_route_table_announcement_id =
+    [transit_gateway_route_table_announcement_id[0] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
@@ -2191,7 +2203,7 @@ pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
 rt::structure!(
     DeleteTransitGatewayRouteTableAnnouncementResult,
     DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
-    [transit_gateway_route_table_announcement =
+    [transit_gateway_route_table_announcement[0] =
     rt::m("TransitGatewayRouteTableAnnouncement",
     &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT)
     .named("transitGatewayRouteTableAnnouncement")]
@@ -2205,8 +2217,8 @@ pub struct DeleteTransitGatewayRouteTableRequest {
 }
 rt::structure!(
     DeleteTransitGatewayRouteTableRequest, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableResult {
@@ -2215,7 +2227,7 @@ pub struct DeleteTransitGatewayRouteTableResult {
 }
 rt::structure!(
     DeleteTransitGatewayRouteTableResult, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
-    [transit_gateway_route_table = rt::m("TransitGatewayRouteTable",
+    [transit_gateway_route_table[0] = rt::m("TransitGatewayRouteTable",
     &TRANSIT_GATEWAY_ROUTE_TABLE).named("transitGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2227,8 +2239,8 @@ pub struct DeleteTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     DeleteTransitGatewayVpcAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2238,7 +2250,7 @@ pub struct DeleteTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     DeleteTransitGatewayVpcAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment =
+    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
     rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
     .named("transitGatewayVpcAttachment")]
 );
@@ -2253,9 +2265,9 @@ pub struct DeleteVerifiedAccessEndpointRequest {
 }
 rt::structure!(
     DeleteVerifiedAccessEndpointRequest, DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
-    [verified_access_endpoint_id = rt::m("VerifiedAccessEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessEndpointResult {
@@ -2264,7 +2276,7 @@ pub struct DeleteVerifiedAccessEndpointResult {
 }
 rt::structure!(
     DeleteVerifiedAccessEndpointResult, DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT,
-    [verified_access_endpoint = rt::m("VerifiedAccessEndpoint",
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
     &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2278,9 +2290,9 @@ pub struct DeleteVerifiedAccessGroupRequest {
 }
 rt::structure!(
     DeleteVerifiedAccessGroupRequest, DELETE_VERIFIED_ACCESS_GROUP_REQUEST,
-    [verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessGroupResult {
@@ -2289,7 +2301,7 @@ pub struct DeleteVerifiedAccessGroupResult {
 }
 rt::structure!(
     DeleteVerifiedAccessGroupResult, DELETE_VERIFIED_ACCESS_GROUP_RESULT,
-    [verified_access_group = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
     .named("verifiedAccessGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2303,8 +2315,8 @@ pub struct DeleteVerifiedAccessInstanceRequest {
 }
 rt::structure!(
     DeleteVerifiedAccessInstanceRequest, DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST,
-    [verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN), client_token =
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), client_token[2] =
     rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2314,7 +2326,7 @@ pub struct DeleteVerifiedAccessInstanceResult {
 }
 rt::structure!(
     DeleteVerifiedAccessInstanceResult, DELETE_VERIFIED_ACCESS_INSTANCE_RESULT,
-    [verified_access_instance = rt::m("VerifiedAccessInstance",
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
     &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2328,9 +2340,9 @@ pub struct DeleteVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     DeleteVerifiedAccessTrustProviderRequest,
-    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id =
-    rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
+    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id[0]
+    = rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED), dry_run[1]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2340,7 +2352,7 @@ pub struct DeleteVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     DeleteVerifiedAccessTrustProviderResult,
-    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider =
+    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
     rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
     .named("verifiedAccessTrustProvider")]
 );
@@ -2352,8 +2364,8 @@ pub struct DeleteVolumeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVolumeRequest, DELETE_VOLUME_REQUEST, [volume_id = rt::m("VolumeId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    DeleteVolumeRequest, DELETE_VOLUME_REQUEST, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2365,8 +2377,9 @@ pub struct DeleteVpcBlockPublicAccessExclusionRequest {
 }
 rt::structure!(
     DeleteVpcBlockPublicAccessExclusionRequest,
-    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), exclusion_id = rt::m("ExclusionId", &rt::STRING).flags(rt::REQUIRED)]
+    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), exclusion_id[1] = rt::m("ExclusionId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcBlockPublicAccessExclusionResult {
@@ -2375,9 +2388,9 @@ pub struct DeleteVpcBlockPublicAccessExclusionResult {
 }
 rt::structure!(
     DeleteVpcBlockPublicAccessExclusionResult,
-    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, [vpc_block_public_access_exclusion =
-    rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-    .named("vpcBlockPublicAccessExclusion")]
+    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEncryptionControlRequest {
@@ -2387,8 +2400,8 @@ pub struct DeleteVpcEncryptionControlRequest {
     pub vpc_encryption_control_id: String,
 }
 rt::structure!(
-    DeleteVpcEncryptionControlRequest, DELETE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id =
+    DeleteVpcEncryptionControlRequest, DELETE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id[1] =
     rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2398,7 +2411,7 @@ pub struct DeleteVpcEncryptionControlResult {
 }
 rt::structure!(
     DeleteVpcEncryptionControlResult, DELETE_VPC_ENCRYPTION_CONTROL_RESULT,
-    [vpc_encryption_control = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
     .named("vpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2410,8 +2423,8 @@ pub struct DeleteVpcEndpointConnectionNotificationsRequest {
 }
 rt::structure!(
     DeleteVpcEndpointConnectionNotificationsRequest,
-    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), connection_notification_ids = rt::m("ConnectionNotificationIds",
+    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_ids[1] = rt::m("ConnectionNotificationIds",
     &CONNECTION_NOTIFICATION_IDS_LIST).named("ConnectionNotificationId")
     .flags(rt::REQUIRED)]
 );
@@ -2422,7 +2435,7 @@ pub struct DeleteVpcEndpointConnectionNotificationsResult {
 }
 rt::structure!(
     DeleteVpcEndpointConnectionNotificationsResult,
-    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, [unsuccessful =
+    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, [unsuccessful[0] =
     rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2434,8 +2447,8 @@ pub struct DeleteVpcEndpointServiceConfigurationsRequest {
 }
 rt::structure!(
     DeleteVpcEndpointServiceConfigurationsRequest,
-    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_ids = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
+    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_ids[1] = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
     .named("ServiceId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2445,7 +2458,7 @@ pub struct DeleteVpcEndpointServiceConfigurationsResult {
 }
 rt::structure!(
     DeleteVpcEndpointServiceConfigurationsResult,
-    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [unsuccessful =
+    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [unsuccessful[0] =
     rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2456,9 +2469,9 @@ pub struct DeleteVpcEndpointsRequest {
     pub vpc_endpoint_ids: Vec<String>,
 }
 rt::structure!(
-    DeleteVpcEndpointsRequest, DELETE_VPC_ENDPOINTS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), vpc_endpoint_ids = rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST)
-    .named("VpcEndpointId").flags(rt::REQUIRED)]
+    DeleteVpcEndpointsRequest, DELETE_VPC_ENDPOINTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointsResult {
@@ -2466,7 +2479,7 @@ pub struct DeleteVpcEndpointsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    DeleteVpcEndpointsResult, DELETE_VPC_ENDPOINTS_RESULT, [unsuccessful =
+    DeleteVpcEndpointsResult, DELETE_VPC_ENDPOINTS_RESULT, [unsuccessful[0] =
     rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2477,28 +2490,8 @@ pub struct DeleteVpcPeeringConnectionRequest {
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
-    DeleteVpcPeeringConnectionRequest, DELETE_VPC_PEERING_CONNECTION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id =
+    DeleteVpcPeeringConnectionRequest, DELETE_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
     rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
     .flags(rt::REQUIRED)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcPeeringConnectionResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DeleteVpcPeeringConnectionResult, DELETE_VPC_PEERING_CONNECTION_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcRequest {
-    /// The ID of the VPC.
-    pub vpc_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteVpcRequest, DELETE_VPC_REQUEST, [vpc_id = rt::m("VpcId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );

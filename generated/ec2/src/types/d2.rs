@@ -4,6 +4,26 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcPeeringConnectionResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DeleteVpcPeeringConnectionResult, DELETE_VPC_PEERING_CONNECTION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcRequest {
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteVpcRequest, DELETE_VPC_REQUEST, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorRequest {
     /// The ID of the VPN concentrator to delete.
     pub vpn_concentrator_id: String,
@@ -11,9 +31,9 @@ pub struct DeleteVpnConcentratorRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConcentratorRequest, DELETE_VPN_CONCENTRATOR_REQUEST, [vpn_concentrator_id =
-    rt::m("VpnConcentratorId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DeleteVpnConcentratorRequest, DELETE_VPN_CONCENTRATOR_REQUEST,
+    [vpn_concentrator_id[0] = rt::m("VpnConcentratorId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorResult {
@@ -21,7 +41,7 @@ pub struct DeleteVpnConcentratorResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConcentratorResult, DELETE_VPN_CONCENTRATOR_RESULT, [return_ =
+    DeleteVpnConcentratorResult, DELETE_VPN_CONCENTRATOR_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for DeleteVpnConnection.
@@ -33,9 +53,9 @@ pub struct DeleteVpnConnectionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConnectionRequest, DELETE_VPN_CONNECTION_REQUEST, [vpn_connection_id =
-    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun")]
+    DeleteVpnConnectionRequest, DELETE_VPN_CONNECTION_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the parameters for DeleteVpnConnectionRoute.
 #[derive(Clone, Default, PartialEq)]
@@ -47,8 +67,8 @@ pub struct DeleteVpnConnectionRouteRequest {
 }
 rt::structure!(
     DeleteVpnConnectionRouteRequest, DELETE_VPN_CONNECTION_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING)
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), vpn_connection_id[1] = rt::m("VpnConnectionId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for DeleteVpnGateway.
@@ -60,8 +80,8 @@ pub struct DeleteVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnGatewayRequest, DELETE_VPN_GATEWAY_REQUEST, [vpn_gateway_id =
-    rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DeleteVpnGatewayRequest, DELETE_VPN_GATEWAY_REQUEST, [vpn_gateway_id[0] =
+    rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 /// The maximum period since deprecation for allowed images.
@@ -71,8 +91,8 @@ pub struct DeprecationTimeCondition {
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rt::structure!(
-    DeprecationTimeCondition, DEPRECATION_TIME_CONDITION, [maximum_days_since_deprecated
-    = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
+    DeprecationTimeCondition, DEPRECATION_TIME_CONDITION,
+    [maximum_days_since_deprecated[0] = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
     .named("maximumDaysSinceDeprecated").min(0.0)]
 );
 /// The maximum period since deprecation for allowed images.
@@ -83,7 +103,7 @@ pub struct DeprecationTimeConditionRequest {
 }
 rt::structure!(
     DeprecationTimeConditionRequest, DEPRECATION_TIME_CONDITION_REQUEST,
-    [maximum_days_since_deprecated = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
+    [maximum_days_since_deprecated[0] = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -94,8 +114,8 @@ pub struct DeprovisionByoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeprovisionByoipCidrRequest, DEPROVISION_BYOIP_CIDR_REQUEST, [cidr = rt::m("Cidr",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DeprovisionByoipCidrRequest, DEPROVISION_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrResult {
@@ -103,7 +123,7 @@ pub struct DeprovisionByoipCidrResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    DeprovisionByoipCidrResult, DEPROVISION_BYOIP_CIDR_RESULT, [byoip_cidr =
+    DeprovisionByoipCidrResult, DEPROVISION_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
     rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -116,9 +136,9 @@ pub struct DeprovisionIpamByoasnRequest {
     pub asn: String,
 }
 rt::structure!(
-    DeprovisionIpamByoasnRequest, DEPROVISION_IPAM_BYOASN_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING)
-    .flags(rt::REQUIRED), asn = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED)]
+    DeprovisionIpamByoasnRequest, DEPROVISION_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), asn[2] = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamByoasnResult {
@@ -126,7 +146,7 @@ pub struct DeprovisionIpamByoasnResult {
     pub byoasn: Option<Byoasn>,
 }
 rt::structure!(
-    DeprovisionIpamByoasnResult, DEPROVISION_IPAM_BYOASN_RESULT, [byoasn =
+    DeprovisionIpamByoasnResult, DEPROVISION_IPAM_BYOASN_RESULT, [byoasn[0] =
     rt::m("Byoasn", &BYOASN).named("byoasn")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -139,9 +159,9 @@ pub struct DeprovisionIpamPoolCidrRequest {
     pub cidr: Option<String>,
 }
 rt::structure!(
-    DeprovisionIpamPoolCidrRequest, DEPROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), cidr = rt::m("Cidr", &rt::STRING)]
+    DeprovisionIpamPoolCidrRequest, DEPROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamPoolCidrResult {
@@ -149,8 +169,8 @@ pub struct DeprovisionIpamPoolCidrResult {
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
-    DeprovisionIpamPoolCidrResult, DEPROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr =
-    rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")]
+    DeprovisionIpamPoolCidrResult, DEPROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr[0]
+    = rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrRequest {
@@ -163,8 +183,9 @@ pub struct DeprovisionPublicIpv4PoolCidrRequest {
 }
 rt::structure!(
     DeprovisionPublicIpv4PoolCidrRequest, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), pool_id = rt::m("PoolId", &rt::STRING)
-    .flags(rt::REQUIRED), cidr = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), pool_id[1] = rt::m("PoolId",
+    &rt::STRING).flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrResult {
@@ -175,9 +196,9 @@ pub struct DeprovisionPublicIpv4PoolCidrResult {
 }
 rt::structure!(
     DeprovisionPublicIpv4PoolCidrResult, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
-    [pool_id = rt::m("PoolId", &rt::STRING).named("poolId"), deprovisioned_addresses =
-    rt::m("DeprovisionedAddresses", &DEPROVISIONED_ADDRESS_SET)
-    .named("deprovisionedAddressSet")]
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    deprovisioned_addresses[1] = rt::m("DeprovisionedAddresses",
+    &DEPROVISIONED_ADDRESS_SET).named("deprovisionedAddressSet")]
 );
 pub static DEPROVISIONED_ADDRESS_SET: rt::Schema = rt::Schema::list(
     "DeprovisionedAddressSet",
@@ -198,9 +219,9 @@ pub struct DeregisterImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeregisterImageRequest, DEREGISTER_IMAGE_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), delete_associated_snapshots =
-    rt::m("DeleteAssociatedSnapshots", &rt::BOOLEAN), dry_run = rt::m("DryRun",
+    DeregisterImageRequest, DEREGISTER_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), delete_associated_snapshots[1] =
+    rt::m("DeleteAssociatedSnapshots", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -211,8 +232,8 @@ pub struct DeregisterImageResult {
     pub delete_snapshot_results: Option<Vec<DeleteSnapshotReturnCode>>,
 }
 rt::structure!(
-    DeregisterImageResult, DEREGISTER_IMAGE_RESULT, [return_ = rt::m("Return",
-    &rt::BOOLEAN).named("return"), delete_snapshot_results =
+    DeregisterImageResult, DEREGISTER_IMAGE_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return"), delete_snapshot_results[1] =
     rt::m("DeleteSnapshotResults", &DELETE_SNAPSHOT_RESULT_SET)
     .named("deleteSnapshotResultSet")]
 );
@@ -225,9 +246,10 @@ pub struct DeregisterInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     DeregisterInstanceEventNotificationAttributesRequest,
-    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), instance_tag_attribute = rt::m("InstanceTagAttribute",
-    &DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST).flags(rt::REQUIRED)]
+    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_tag_attribute[1] =
+    rt::m("InstanceTagAttribute", &DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceEventNotificationAttributesResult {
@@ -236,8 +258,8 @@ pub struct DeregisterInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     DeregisterInstanceEventNotificationAttributesResult,
-    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute =
-    rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
+    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0]
+    = rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
     .named("instanceTagAttribute")]
 );
 /// Information about the tag keys to deregister for the current Region. You can either specify individual tag keys or deregister all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
@@ -250,8 +272,8 @@ pub struct DeregisterInstanceTagAttributeRequest {
 }
 rt::structure!(
     DeregisterInstanceTagAttributeRequest, DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST,
-    [include_all_tags_of_instance = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
-    instance_tag_keys = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    [include_all_tags_of_instance[0] = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
+    instance_tag_keys[1] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
     .named("InstanceTagKey")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -268,10 +290,11 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersRequest {
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupMembersRequest,
     DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING), group_ip_address = rt::m("GroupIpAddress", &rt::STRING),
-    network_interface_ids = rt::m("NetworkInterfaceIds",
-    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), group_ip_address[1] = rt::m("GroupIpAddress", &rt::STRING),
+    network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
@@ -283,7 +306,7 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupMembersResult,
     DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
-    [deregistered_multicast_group_members = rt::m("DeregisteredMulticastGroupMembers",
+    [deregistered_multicast_group_members[0] = rt::m("DeregisteredMulticastGroupMembers",
     &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS)
     .named("deregisteredMulticastGroupMembers")]
 );
@@ -301,10 +324,11 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesRequest {
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupSourcesRequest,
     DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING), group_ip_address = rt::m("GroupIpAddress", &rt::STRING),
-    network_interface_ids = rt::m("NetworkInterfaceIds",
-    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), group_ip_address[1] = rt::m("GroupIpAddress", &rt::STRING),
+    network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
@@ -316,7 +340,7 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupSourcesResult,
     DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
-    [deregistered_multicast_group_sources = rt::m("DeregisteredMulticastGroupSources",
+    [deregistered_multicast_group_sources[0] = rt::m("DeregisteredMulticastGroupSources",
     &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES)
     .named("deregisteredMulticastGroupSources")]
 );
@@ -328,8 +352,8 @@ pub struct DescribeAccountAttributesRequest {
     pub attribute_names: Option<Vec<AccountAttributeName>>,
 }
 rt::structure!(
-    DescribeAccountAttributesRequest, DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attribute_names =
+    DescribeAccountAttributesRequest, DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attribute_names[1] =
     rt::m("AttributeNames", &ACCOUNT_ATTRIBUTE_NAME_STRING_LIST).named("attributeName")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -339,7 +363,7 @@ pub struct DescribeAccountAttributesResult {
 }
 rt::structure!(
     DescribeAccountAttributesResult, DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT,
-    [account_attributes = rt::m("AccountAttributes", &ACCOUNT_ATTRIBUTE_LIST)
+    [account_attributes[0] = rt::m("AccountAttributes", &ACCOUNT_ATTRIBUTE_LIST)
     .named("accountAttributeSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -349,7 +373,7 @@ pub struct DescribeAccountVpcEncryptionControlRequest {
 }
 rt::structure!(
     DescribeAccountVpcEncryptionControlRequest,
-    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run = rt::m("DryRun",
+    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,7 +383,7 @@ pub struct DescribeAccountVpcEncryptionControlResult {
 }
 rt::structure!(
     DescribeAccountVpcEncryptionControlResult,
-    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control =
+    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control[0] =
     rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
     .named("accountVpcEncryptionControl")]
 );
@@ -375,10 +399,11 @@ pub struct DescribeAddressTransfersRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeAddressTransfersRequest, DESCRIBE_ADDRESS_TRANSFERS_REQUEST, [allocation_ids
-    = rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DescribeAddressTransfersRequest, DESCRIBE_ADDRESS_TRANSFERS_REQUEST,
+    [allocation_ids[0] = rt::m("AllocationIds", &ALLOCATION_ID_LIST)
+    .named("AllocationId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressTransfersResult {
@@ -388,9 +413,10 @@ pub struct DescribeAddressTransfersResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAddressTransfersResult, DESCRIBE_ADDRESS_TRANSFERS_RESULT, [address_transfers
-    = rt::m("AddressTransfers", &ADDRESS_TRANSFER_LIST).named("addressTransferSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeAddressTransfersResult, DESCRIBE_ADDRESS_TRANSFERS_RESULT,
+    [address_transfers[0] = rt::m("AddressTransfers", &ADDRESS_TRANSFER_LIST)
+    .named("addressTransferSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeRequest {
@@ -407,10 +433,10 @@ pub struct DescribeAddressesAttributeRequest {
 }
 rt::structure!(
     DescribeAddressesAttributeRequest, DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST,
-    [allocation_ids = rt::m("AllocationIds", &ALLOCATION_IDS).named("AllocationId"),
-    attribute = rt::m("Attribute", &rt::ENUM), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [allocation_ids[0] = rt::m("AllocationIds", &ALLOCATION_IDS).named("AllocationId"),
+    attribute[1] = rt::m("Attribute", &rt::ENUM), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeResult {
@@ -420,9 +446,9 @@ pub struct DescribeAddressesAttributeResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAddressesAttributeResult, DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT, [addresses =
-    rt::m("Addresses", &ADDRESS_SET).named("addressSet"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    DescribeAddressesAttributeResult, DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT, [addresses[0]
+    = rt::m("Addresses", &ADDRESS_SET).named("addressSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesRequest {
@@ -449,10 +475,10 @@ pub struct DescribeAddressesRequest {
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeAddressesRequest, DESCRIBE_ADDRESSES_REQUEST, [public_ips =
-    rt::m("PublicIps", &PUBLIC_IP_STRING_LIST).named("PublicIp"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), allocation_ids = rt::m("AllocationIds",
+    DescribeAddressesRequest, DESCRIBE_ADDRESSES_REQUEST, [public_ips[0] =
+    rt::m("PublicIps", &PUBLIC_IP_STRING_LIST).named("PublicIp"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), allocation_ids[3] = rt::m("AllocationIds",
     &ALLOCATION_ID_LIST).named("AllocationId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -461,8 +487,8 @@ pub struct DescribeAddressesResult {
     pub addresses: Option<Vec<Address>>,
 }
 rt::structure!(
-    DescribeAddressesResult, DESCRIBE_ADDRESSES_RESULT, [addresses = rt::m("Addresses",
-    &ADDRESS_LIST).named("addressesSet")]
+    DescribeAddressesResult, DESCRIBE_ADDRESSES_RESULT, [addresses[0] =
+    rt::m("Addresses", &ADDRESS_LIST).named("addressesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAggregateIdFormatRequest {
@@ -470,7 +496,7 @@ pub struct DescribeAggregateIdFormatRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeAggregateIdFormatRequest, DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST, [dry_run =
+    DescribeAggregateIdFormatRequest, DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -482,8 +508,8 @@ pub struct DescribeAggregateIdFormatResult {
 }
 rt::structure!(
     DescribeAggregateIdFormatResult, DESCRIBE_AGGREGATE_ID_FORMAT_RESULT,
-    [use_long_ids_aggregated = rt::m("UseLongIdsAggregated", &rt::BOOLEAN)
-    .named("useLongIdsAggregated"), statuses = rt::m("Statuses", &ID_FORMAT_LIST)
+    [use_long_ids_aggregated[0] = rt::m("UseLongIdsAggregated", &rt::BOOLEAN)
+    .named("useLongIdsAggregated"), statuses[1] = rt::m("Statuses", &ID_FORMAT_LIST)
     .named("statusSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -503,12 +529,12 @@ pub struct DescribeApplicationStatusCheckAssociationsRequest {
 }
 rt::structure!(
     DescribeApplicationStatusCheckAssociationsRequest,
-    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST, [application_status_check_ids
-    = rt::m("ApplicationStatusCheckIds", &APPLICATION_STATUS_CHECK_ID_LIST)
-    .named("ApplicationStatusCheckId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST,
+    [application_status_check_ids[0] = rt::m("ApplicationStatusCheckIds",
+    &APPLICATION_STATUS_CHECK_ID_LIST).named("ApplicationStatusCheckId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusCheckAssociationsResult {
@@ -521,10 +547,10 @@ pub struct DescribeApplicationStatusCheckAssociationsResult {
 }
 rt::structure!(
     DescribeApplicationStatusCheckAssociationsResult,
-    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT, [associations =
+    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT, [associations[0] =
     rt::m("Associations", &APPLICATION_STATUS_CHECK_ASSOCIATION_SET)
-    .named("associationSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    .named("associationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksRequest {
@@ -545,11 +571,12 @@ pub struct DescribeApplicationStatusChecksRequest {
 }
 rt::structure!(
     DescribeApplicationStatusChecksRequest, DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST,
-    [application_status_check_ids = rt::m("ApplicationStatusCheckIds",
-    &APPLICATION_STATUS_CHECK_ID_LIST).named("ApplicationStatusCheckId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), include_all =
-    rt::m("IncludeAll", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [application_status_check_ids[0] = rt::m("ApplicationStatusCheckIds",
+    &APPLICATION_STATUS_CHECK_ID_LIST).named("ApplicationStatusCheckId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    include_all[4] = rt::m("IncludeAll", &rt::BOOLEAN), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksResult {
@@ -560,9 +587,9 @@ pub struct DescribeApplicationStatusChecksResult {
 }
 rt::structure!(
     DescribeApplicationStatusChecksResult, DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT,
-    [application_status_checks = rt::m("ApplicationStatusChecks",
+    [application_status_checks[0] = rt::m("ApplicationStatusChecks",
     &APPLICATION_STATUS_CHECK_RESPONSE_SET).named("applicationStatusCheckSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusRequest {
@@ -581,11 +608,11 @@ pub struct DescribeApplicationStatusRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeApplicationStatusRequest, DESCRIBE_APPLICATION_STATUS_REQUEST, [instance_ids
-    = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DescribeApplicationStatusRequest, DESCRIBE_APPLICATION_STATUS_REQUEST,
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusResult {
@@ -596,9 +623,9 @@ pub struct DescribeApplicationStatusResult {
 }
 rt::structure!(
     DescribeApplicationStatusResult, DESCRIBE_APPLICATION_STATUS_RESULT,
-    [application_statuses = rt::m("ApplicationStatuses",
+    [application_statuses[0] = rt::m("ApplicationStatuses",
     &APPLICATION_STATUSES_RESPONSE_TYPE).named("applicationStatusesResponseType"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesRequest {
@@ -628,11 +655,12 @@ pub struct DescribeAvailabilityZonesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeAvailabilityZonesRequest, DESCRIBE_AVAILABILITY_ZONES_REQUEST, [zone_names =
-    rt::m("ZoneNames", &ZONE_NAME_STRING_LIST).named("ZoneName"), zone_ids =
-    rt::m("ZoneIds", &ZONE_ID_STRING_LIST).named("ZoneId"), all_availability_zones =
-    rt::m("AllAvailabilityZones", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeAvailabilityZonesRequest, DESCRIBE_AVAILABILITY_ZONES_REQUEST, [zone_names[0]
+    = rt::m("ZoneNames", &ZONE_NAME_STRING_LIST).named("ZoneName"), zone_ids[1] =
+    rt::m("ZoneIds", &ZONE_ID_STRING_LIST).named("ZoneId"), all_availability_zones[2] =
+    rt::m("AllAvailabilityZones", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesResult {
@@ -641,7 +669,7 @@ pub struct DescribeAvailabilityZonesResult {
 }
 rt::structure!(
     DescribeAvailabilityZonesResult, DESCRIBE_AVAILABILITY_ZONES_RESULT,
-    [availability_zones = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_LIST)
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_LIST)
     .named("availabilityZoneInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -657,10 +685,10 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsRequest {
 }
 rt::structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST, [max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token = rt::m("NextToken",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[3]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
@@ -671,8 +699,8 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
 }
 rt::structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), subscriptions =
+    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), subscriptions[1] =
     rt::m("Subscriptions", &SUBSCRIPTION_LIST).named("subscriptionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -698,9 +726,9 @@ pub struct DescribeBundleTasksRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeBundleTasksRequest, DESCRIBE_BUNDLE_TASKS_REQUEST, [bundle_ids =
-    rt::m("BundleIds", &BUNDLE_ID_STRING_LIST).named("BundleId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
+    DescribeBundleTasksRequest, DESCRIBE_BUNDLE_TASKS_REQUEST, [bundle_ids[0] =
+    rt::m("BundleIds", &BUNDLE_ID_STRING_LIST).named("BundleId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[2] = rt::m("Filters",
     &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -709,7 +737,7 @@ pub struct DescribeBundleTasksResult {
     pub bundle_tasks: Option<Vec<BundleTask>>,
 }
 rt::structure!(
-    DescribeBundleTasksResult, DESCRIBE_BUNDLE_TASKS_RESULT, [bundle_tasks =
+    DescribeBundleTasksResult, DESCRIBE_BUNDLE_TASKS_RESULT, [bundle_tasks[0] =
     rt::m("BundleTasks", &BUNDLE_TASK_LIST).named("bundleInstanceTasksSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -722,9 +750,9 @@ pub struct DescribeByoipCidrsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeByoipCidrsRequest, DESCRIBE_BYOIP_CIDRS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER).flags(rt::REQUIRED)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeByoipCidrsRequest, DESCRIBE_BYOIP_CIDRS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeByoipCidrsResult {
@@ -734,8 +762,8 @@ pub struct DescribeByoipCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeByoipCidrsResult, DESCRIBE_BYOIP_CIDRS_RESULT, [byoip_cidrs =
-    rt::m("ByoipCidrs", &BYOIP_CIDR_SET).named("byoipCidrSet"), next_token =
+    DescribeByoipCidrsResult, DESCRIBE_BYOIP_CIDRS_RESULT, [byoip_cidrs[0] =
+    rt::m("ByoipCidrs", &BYOIP_CIDR_SET).named("byoipCidrSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -760,11 +788,12 @@ pub struct DescribeCapacityBlockExtensionHistoryRequest {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionHistoryRequest,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST, [capacity_reservation_ids =
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST, [capacity_reservation_ids[0] =
     rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-    .named("CapacityReservationId"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .named("CapacityReservationId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionHistoryResult {
@@ -775,9 +804,9 @@ pub struct DescribeCapacityBlockExtensionHistoryResult {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionHistoryResult,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT, [capacity_block_extensions =
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT, [capacity_block_extensions[0] =
     rt::m("CapacityBlockExtensions", &CAPACITY_BLOCK_EXTENSION_SET)
-    .named("capacityBlockExtensionSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("capacityBlockExtensionSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -795,12 +824,12 @@ pub struct DescribeCapacityBlockExtensionOfferingsRequest {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionOfferingsRequest,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), capacity_block_extension_duration_hours =
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_block_extension_duration_hours[1] =
     rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
-    capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
+    capacity_reservation_id[2] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionOfferingsResult {
@@ -812,9 +841,9 @@ pub struct DescribeCapacityBlockExtensionOfferingsResult {
 rt::structure!(
     DescribeCapacityBlockExtensionOfferingsResult,
     DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT,
-    [capacity_block_extension_offerings = rt::m("CapacityBlockExtensionOfferings",
+    [capacity_block_extension_offerings[0] = rt::m("CapacityBlockExtensionOfferings",
     &CAPACITY_BLOCK_EXTENSION_OFFERING_SET).named("capacityBlockExtensionOfferingSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockOfferingsRequest {
@@ -845,15 +874,16 @@ pub struct DescribeCapacityBlockOfferingsRequest {
 }
 rt::structure!(
     DescribeCapacityBlockOfferingsRequest, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_type = rt::m("InstanceType",
-    &rt::STRING), instance_count = rt::m("InstanceCount", &rt::INTEGER), start_date_range
-    = rt::m("StartDateRange", &rt::TIMESTAMP), end_date_range = rt::m("EndDateRange",
-    &rt::TIMESTAMP), capacity_duration_hours = rt::m("CapacityDurationHours",
-    &rt::INTEGER).flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), ultraserver_type =
-    rt::m("UltraserverType", &rt::STRING), ultraserver_count = rt::m("UltraserverCount",
-    &rt::INTEGER), all_availability_zones = rt::m("AllAvailabilityZones", &rt::BOOLEAN),
-    instance_type_preferences = rt::m("InstanceTypePreferences",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_type[1] = rt::m("InstanceType",
+    &rt::STRING), instance_count[2] = rt::m("InstanceCount", &rt::INTEGER),
+    start_date_range[3] = rt::m("StartDateRange", &rt::TIMESTAMP), end_date_range[4] =
+    rt::m("EndDateRange", &rt::TIMESTAMP), capacity_duration_hours[5] =
+    rt::m("CapacityDurationHours", &rt::INTEGER).flags(rt::REQUIRED), next_token[6] =
+    rt::m("NextToken", &rt::STRING), max_results[7] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), ultraserver_type[8] = rt::m("UltraserverType", &rt::STRING),
+    ultraserver_count[9] = rt::m("UltraserverCount", &rt::INTEGER),
+    all_availability_zones[10] = rt::m("AllAvailabilityZones", &rt::BOOLEAN),
+    instance_type_preferences[11] = rt::m("InstanceTypePreferences",
     &CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET).named("InstanceTypePreference")
     .min(0.0)]
 );
@@ -866,8 +896,8 @@ pub struct DescribeCapacityBlockOfferingsResult {
 }
 rt::structure!(
     DescribeCapacityBlockOfferingsResult, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT,
-    [capacity_block_offerings = rt::m("CapacityBlockOfferings",
-    &CAPACITY_BLOCK_OFFERING_SET).named("capacityBlockOfferingSet"), next_token =
+    [capacity_block_offerings[0] = rt::m("CapacityBlockOfferings",
+    &CAPACITY_BLOCK_OFFERING_SET).named("capacityBlockOfferingSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -887,10 +917,11 @@ pub struct DescribeCapacityBlockStatusRequest {
 }
 rt::structure!(
     DescribeCapacityBlockStatusRequest, DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST,
-    [capacity_block_ids = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS)
-    .named("CapacityBlockId"), next_token = rt::m("NextToken", &rt::STRING), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [capacity_block_ids[0] = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS)
+    .named("CapacityBlockId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockStatusResult {
@@ -901,9 +932,9 @@ pub struct DescribeCapacityBlockStatusResult {
 }
 rt::structure!(
     DescribeCapacityBlockStatusResult, DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT,
-    [capacity_block_statuses = rt::m("CapacityBlockStatuses", &CAPACITY_BLOCK_STATUS_SET)
-    .named("capacityBlockStatusSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [capacity_block_statuses[0] = rt::m("CapacityBlockStatuses",
+    &CAPACITY_BLOCK_STATUS_SET).named("capacityBlockStatusSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksRequest {
@@ -928,11 +959,12 @@ pub struct DescribeCapacityBlocksRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeCapacityBlocksRequest, DESCRIBE_CAPACITY_BLOCKS_REQUEST, [capacity_block_ids
-    = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS).named("CapacityBlockId"), next_token
-    = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DescribeCapacityBlocksRequest, DESCRIBE_CAPACITY_BLOCKS_REQUEST,
+    [capacity_block_ids[0] = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS)
+    .named("CapacityBlockId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksResult {
@@ -942,9 +974,9 @@ pub struct DescribeCapacityBlocksResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCapacityBlocksResult, DESCRIBE_CAPACITY_BLOCKS_RESULT, [capacity_blocks =
-    rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET).named("capacityBlockSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeCapacityBlocksResult, DESCRIBE_CAPACITY_BLOCKS_RESULT, [capacity_blocks[0] =
+    rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET).named("capacityBlockSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityManagerDataExportsRequest {
@@ -961,11 +993,11 @@ pub struct DescribeCapacityManagerDataExportsRequest {
 }
 rt::structure!(
     DescribeCapacityManagerDataExportsRequest,
-    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST, [capacity_manager_data_export_ids =
-    rt::m("CapacityManagerDataExportIds", &CAPACITY_MANAGER_DATA_EXPORT_ID_SET)
-    .named("CapacityManagerDataExportId"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
+    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST, [capacity_manager_data_export_ids[0]
+    = rt::m("CapacityManagerDataExportIds", &CAPACITY_MANAGER_DATA_EXPORT_ID_SET)
+    .named("CapacityManagerDataExportId"), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -977,10 +1009,10 @@ pub struct DescribeCapacityManagerDataExportsResult {
 }
 rt::structure!(
     DescribeCapacityManagerDataExportsResult,
-    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT, [capacity_manager_data_exports =
+    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT, [capacity_manager_data_exports[0] =
     rt::m("CapacityManagerDataExports", &CAPACITY_MANAGER_DATA_EXPORT_RESPONSE_SET)
-    .named("capacityManagerDataExportSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("capacityManagerDataExportSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsRequest {
@@ -1006,12 +1038,12 @@ pub struct DescribeCapacityReservationBillingRequestsRequest {
 }
 rt::structure!(
     DescribeCapacityReservationBillingRequestsRequest,
-    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST, [capacity_reservation_ids =
-    rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-    .named("CapacityReservationId"), role = rt::m("Role", &rt::ENUM).flags(rt::REQUIRED),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST, [capacity_reservation_ids[0]
+    = rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("CapacityReservationId"), role[1] = rt::m("Role", &rt::ENUM)
+    .flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsResult {
@@ -1024,9 +1056,10 @@ pub struct DescribeCapacityReservationBillingRequestsResult {
 }
 rt::structure!(
     DescribeCapacityReservationBillingRequestsResult,
-    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT, [next_token =
+    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT, [next_token[0] =
     rt::m("NextToken", &rt::STRING).named("nextToken"),
-    capacity_reservation_billing_requests = rt::m("CapacityReservationBillingRequests",
+    capacity_reservation_billing_requests[1] =
+    rt::m("CapacityReservationBillingRequests",
     &CAPACITY_RESERVATION_BILLING_REQUEST_SET)
     .named("capacityReservationBillingRequestSet")]
 );
@@ -1046,13 +1079,13 @@ pub struct DescribeCapacityReservationCancellationQuotesRequest {
 rt::structure!(
     DescribeCapacityReservationCancellationQuotesRequest,
     DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST,
-    [capacity_reservation_cancellation_quote_ids =
+    [capacity_reservation_cancellation_quote_ids[0] =
     rt::m("CapacityReservationCancellationQuoteIds",
     &CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET)
-    .named("CapacityReservationCancellationQuoteId"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter")]
+    .named("CapacityReservationCancellationQuoteId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationCancellationQuotesResult {
@@ -1066,10 +1099,10 @@ pub struct DescribeCapacityReservationCancellationQuotesResult {
 rt::structure!(
     DescribeCapacityReservationCancellationQuotesResult,
     DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT,
-    [capacity_reservation_cancellation_quotes =
+    [capacity_reservation_cancellation_quotes[0] =
     rt::m("CapacityReservationCancellationQuotes",
     &CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESPONSE_SET)
-    .named("capacityReservationCancellationQuoteSet"), next_token = rt::m("NextToken",
+    .named("capacityReservationCancellationQuoteSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1088,13 +1121,13 @@ pub struct DescribeCapacityReservationDateChangeQuotesRequest {
 rt::structure!(
     DescribeCapacityReservationDateChangeQuotesRequest,
     DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST,
-    [capacity_reservation_modification_quote_ids =
+    [capacity_reservation_modification_quote_ids[0] =
     rt::m("CapacityReservationModificationQuoteIds",
     &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET)
-    .named("CapacityReservationModificationQuoteId").min(0.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter")]
+    .named("CapacityReservationModificationQuoteId").min(0.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationDateChangeQuotesResult {
@@ -1108,10 +1141,10 @@ pub struct DescribeCapacityReservationDateChangeQuotesResult {
 rt::structure!(
     DescribeCapacityReservationDateChangeQuotesResult,
     DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT,
-    [capacity_reservation_modification_quotes =
+    [capacity_reservation_modification_quotes[0] =
     rt::m("CapacityReservationModificationQuotes",
     &CAPACITY_RESERVATION_MODIFICATION_QUOTE_RESPONSE_SET)
-    .named("capacityReservationModificationQuoteSet"), next_token = rt::m("NextToken",
+    .named("capacityReservationModificationQuoteSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1134,11 +1167,12 @@ pub struct DescribeCapacityReservationFleetsRequest {
 }
 rt::structure!(
     DescribeCapacityReservationFleetsRequest,
-    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, [capacity_reservation_fleet_ids =
+    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, [capacity_reservation_fleet_ids[0] =
     rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
-    .named("CapacityReservationFleetId"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .named("CapacityReservationFleetId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationFleetsResult {
@@ -1149,9 +1183,9 @@ pub struct DescribeCapacityReservationFleetsResult {
 }
 rt::structure!(
     DescribeCapacityReservationFleetsResult, DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
-    [capacity_reservation_fleets = rt::m("CapacityReservationFleets",
-    &CAPACITY_RESERVATION_FLEET_SET).named("capacityReservationFleetSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [capacity_reservation_fleets[0] = rt::m("CapacityReservationFleets",
+    &CAPACITY_RESERVATION_FLEET_SET).named("capacityReservationFleetSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationTopologyRequest {
@@ -1179,11 +1213,11 @@ pub struct DescribeCapacityReservationTopologyRequest {
 }
 rt::structure!(
     DescribeCapacityReservationTopologyRequest,
-    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), capacity_reservation_ids =
+    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), capacity_reservation_ids[3] =
     rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-    .named("CapacityReservationId"), filters = rt::m("Filters", &FILTER_LIST)
+    .named("CapacityReservationId"), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1195,8 +1229,8 @@ pub struct DescribeCapacityReservationTopologyResult {
 }
 rt::structure!(
     DescribeCapacityReservationTopologyResult,
-    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), capacity_reservations =
+    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), capacity_reservations[1] =
     rt::m("CapacityReservations", &CAPACITY_RESERVATION_TOPOLOGY_SET)
     .named("capacityReservationSet")]
 );
@@ -1239,10 +1273,10 @@ pub struct DescribeCapacityReservationsRequest {
 }
 rt::structure!(
     DescribeCapacityReservationsRequest, DESCRIBE_CAPACITY_RESERVATIONS_REQUEST,
-    [capacity_reservation_ids = rt::m("CapacityReservationIds",
-    &CAPACITY_RESERVATION_ID_SET).named("CapacityReservationId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
+    [capacity_reservation_ids[0] = rt::m("CapacityReservationIds",
+    &CAPACITY_RESERVATION_ID_SET).named("CapacityReservationId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1254,8 +1288,8 @@ pub struct DescribeCapacityReservationsResult {
 }
 rt::structure!(
     DescribeCapacityReservationsResult, DESCRIBE_CAPACITY_RESERVATIONS_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    capacity_reservations = rt::m("CapacityReservations", &CAPACITY_RESERVATION_SET)
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservations[1] = rt::m("CapacityReservations", &CAPACITY_RESERVATION_SET)
     .named("capacityReservationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1280,10 +1314,11 @@ pub struct DescribeCarrierGatewaysRequest {
 }
 rt::structure!(
     DescribeCarrierGatewaysRequest, DESCRIBE_CARRIER_GATEWAYS_REQUEST,
-    [carrier_gateway_ids = rt::m("CarrierGatewayIds", &CARRIER_GATEWAY_ID_SET)
-    .named("CarrierGatewayId"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [carrier_gateway_ids[0] = rt::m("CarrierGatewayIds", &CARRIER_GATEWAY_ID_SET)
+    .named("CarrierGatewayId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCarrierGatewaysResult {
@@ -1293,9 +1328,9 @@ pub struct DescribeCarrierGatewaysResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCarrierGatewaysResult, DESCRIBE_CARRIER_GATEWAYS_RESULT, [carrier_gateways =
-    rt::m("CarrierGateways", &CARRIER_GATEWAY_SET).named("carrierGatewaySet"), next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeCarrierGatewaysResult, DESCRIBE_CARRIER_GATEWAYS_RESULT, [carrier_gateways[0]
+    = rt::m("CarrierGateways", &CARRIER_GATEWAY_SET).named("carrierGatewaySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClassicLinkInstancesRequest {
@@ -1320,10 +1355,10 @@ pub struct DescribeClassicLinkInstancesRequest {
 }
 rt::structure!(
     DescribeClassicLinkInstancesRequest, DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_ids[1] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[4] = rt::m("MaxResults", &rt::INTEGER)
     .named("maxResults").min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1335,8 +1370,9 @@ pub struct DescribeClassicLinkInstancesResult {
 }
 rt::structure!(
     DescribeClassicLinkInstancesResult, DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT,
-    [instances = rt::m("Instances", &CLASSIC_LINK_INSTANCE_LIST).named("instancesSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [instances[0] = rt::m("Instances", &CLASSIC_LINK_INSTANCE_LIST)
+    .named("instancesSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnAuthorizationRulesRequest {
@@ -1357,11 +1393,11 @@ pub struct DescribeClientVpnAuthorizationRulesRequest {
 }
 rt::structure!(
     DescribeClientVpnAuthorizationRulesRequest,
-    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING), filters
-    = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0)]
+    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), next_token[2] = rt::m("NextToken", &rt::STRING),
+    filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[4] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnAuthorizationRulesResult {
@@ -1372,9 +1408,9 @@ pub struct DescribeClientVpnAuthorizationRulesResult {
 }
 rt::structure!(
     DescribeClientVpnAuthorizationRulesResult,
-    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT, [authorization_rules =
+    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT, [authorization_rules[0] =
     rt::m("AuthorizationRules", &AUTHORIZATION_RULE_SET).named("authorizationRule"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnConnectionsRequest {
@@ -1394,10 +1430,10 @@ pub struct DescribeClientVpnConnectionsRequest {
 }
 rt::structure!(
     DescribeClientVpnConnectionsRequest, DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnConnectionsResult {
@@ -1408,8 +1444,9 @@ pub struct DescribeClientVpnConnectionsResult {
 }
 rt::structure!(
     DescribeClientVpnConnectionsResult, DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT,
-    [connections = rt::m("Connections", &CLIENT_VPN_CONNECTION_SET).named("connections"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [connections[0] = rt::m("Connections", &CLIENT_VPN_CONNECTION_SET)
+    .named("connections"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnEndpointsRequest {
@@ -1429,11 +1466,11 @@ pub struct DescribeClientVpnEndpointsRequest {
 }
 rt::structure!(
     DescribeClientVpnEndpointsRequest, DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST,
-    [client_vpn_endpoint_ids = rt::m("ClientVpnEndpointIds",
-    &CLIENT_VPN_ENDPOINT_ID_LIST).named("ClientVpnEndpointId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_ids[0] = rt::m("ClientVpnEndpointIds",
+    &CLIENT_VPN_ENDPOINT_ID_LIST).named("ClientVpnEndpointId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnEndpointsResult {
@@ -1444,8 +1481,8 @@ pub struct DescribeClientVpnEndpointsResult {
 }
 rt::structure!(
     DescribeClientVpnEndpointsResult, DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT,
-    [client_vpn_endpoints = rt::m("ClientVpnEndpoints", &ENDPOINT_SET)
-    .named("clientVpnEndpoint"), next_token = rt::m("NextToken", &rt::STRING)
+    [client_vpn_endpoints[0] = rt::m("ClientVpnEndpoints", &ENDPOINT_SET)
+    .named("clientVpnEndpoint"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1467,10 +1504,10 @@ pub struct DescribeClientVpnRoutesRequest {
 }
 rt::structure!(
     DescribeClientVpnRoutesRequest, DESCRIBE_CLIENT_VPN_ROUTES_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnRoutesResult {
@@ -1480,8 +1517,8 @@ pub struct DescribeClientVpnRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeClientVpnRoutesResult, DESCRIBE_CLIENT_VPN_ROUTES_RESULT, [routes =
-    rt::m("Routes", &CLIENT_VPN_ROUTE_SET).named("routes"), next_token =
+    DescribeClientVpnRoutesResult, DESCRIBE_CLIENT_VPN_ROUTES_RESULT, [routes[0] =
+    rt::m("Routes", &CLIENT_VPN_ROUTE_SET).named("routes"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1505,11 +1542,11 @@ pub struct DescribeClientVpnTargetNetworksRequest {
 }
 rt::structure!(
     DescribeClientVpnTargetNetworksRequest, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), association_ids = rt::m("AssociationIds", &VALUE_STRING_LIST),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), association_ids[1] = rt::m("AssociationIds",
+    &VALUE_STRING_LIST), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnTargetNetworksResult {
@@ -1520,9 +1557,9 @@ pub struct DescribeClientVpnTargetNetworksResult {
 }
 rt::structure!(
     DescribeClientVpnTargetNetworksResult, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT,
-    [client_vpn_target_networks = rt::m("ClientVpnTargetNetworks", &TARGET_NETWORK_SET)
-    .named("clientVpnTargetNetworks"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [client_vpn_target_networks[0] = rt::m("ClientVpnTargetNetworks",
+    &TARGET_NETWORK_SET).named("clientVpnTargetNetworks"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCoipPoolsRequest {
@@ -1541,11 +1578,11 @@ pub struct DescribeCoipPoolsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeCoipPoolsRequest, DESCRIBE_COIP_POOLS_REQUEST, [pool_ids = rt::m("PoolIds",
-    &COIP_POOL_ID_SET).named("PoolId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DescribeCoipPoolsRequest, DESCRIBE_COIP_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &COIP_POOL_ID_SET).named("PoolId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCoipPoolsResult {
@@ -1555,9 +1592,9 @@ pub struct DescribeCoipPoolsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCoipPoolsResult, DESCRIBE_COIP_POOLS_RESULT, [coip_pools = rt::m("CoipPools",
-    &COIP_POOL_SET).named("coipPoolSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    DescribeCoipPoolsResult, DESCRIBE_COIP_POOLS_RESULT, [coip_pools[0] =
+    rt::m("CoipPools", &COIP_POOL_SET).named("coipPoolSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 pub static DESCRIBE_CONVERSION_TASK_LIST: rt::Schema = rt::Schema::list(
     "DescribeConversionTaskList",
@@ -1571,8 +1608,8 @@ pub struct DescribeConversionTasksRequest {
     pub conversion_task_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeConversionTasksRequest, DESCRIBE_CONVERSION_TASKS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), conversion_task_ids =
+    DescribeConversionTasksRequest, DESCRIBE_CONVERSION_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), conversion_task_ids[1] =
     rt::m("ConversionTaskIds", &CONVERSION_ID_STRING_LIST).named("conversionTaskId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1581,8 +1618,8 @@ pub struct DescribeConversionTasksResult {
     pub conversion_tasks: Option<Vec<ConversionTask>>,
 }
 rt::structure!(
-    DescribeConversionTasksResult, DESCRIBE_CONVERSION_TASKS_RESULT, [conversion_tasks =
-    rt::m("ConversionTasks", &DESCRIBE_CONVERSION_TASK_LIST).named("conversionTasks")]
+    DescribeConversionTasksResult, DESCRIBE_CONVERSION_TASKS_RESULT, [conversion_tasks[0]
+    = rt::m("ConversionTasks", &DESCRIBE_CONVERSION_TASK_LIST).named("conversionTasks")]
 );
 /// Contains the parameters for DescribeCustomerGateways.
 #[derive(Clone, Default, PartialEq)]
@@ -1606,9 +1643,10 @@ pub struct DescribeCustomerGatewaysRequest {
 }
 rt::structure!(
     DescribeCustomerGatewaysRequest, DESCRIBE_CUSTOMER_GATEWAYS_REQUEST,
-    [customer_gateway_ids = rt::m("CustomerGatewayIds", &CUSTOMER_GATEWAY_ID_STRING_LIST)
-    .named("CustomerGatewayId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    [customer_gateway_ids[0] = rt::m("CustomerGatewayIds",
+    &CUSTOMER_GATEWAY_ID_STRING_LIST).named("CustomerGatewayId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of DescribeCustomerGateways.
 #[derive(Clone, Default, PartialEq)]
@@ -1617,8 +1655,9 @@ pub struct DescribeCustomerGatewaysResult {
     pub customer_gateways: Option<Vec<CustomerGateway>>,
 }
 rt::structure!(
-    DescribeCustomerGatewaysResult, DESCRIBE_CUSTOMER_GATEWAYS_RESULT, [customer_gateways
-    = rt::m("CustomerGateways", &CUSTOMER_GATEWAY_LIST).named("customerGatewaySet")]
+    DescribeCustomerGatewaysResult, DESCRIBE_CUSTOMER_GATEWAYS_RESULT,
+    [customer_gateways[0] = rt::m("CustomerGateways", &CUSTOMER_GATEWAY_LIST)
+    .named("customerGatewaySet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeclarativePoliciesReportsRequest {
@@ -1633,9 +1672,9 @@ pub struct DescribeDeclarativePoliciesReportsRequest {
 }
 rt::structure!(
     DescribeDeclarativePoliciesReportsRequest,
-    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), report_ids = rt::m("ReportIds",
+    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), report_ids[3] = rt::m("ReportIds",
     &VALUE_STRING_LIST).named("ReportId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1647,8 +1686,8 @@ pub struct DescribeDeclarativePoliciesReportsResult {
 }
 rt::structure!(
     DescribeDeclarativePoliciesReportsResult,
-    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), reports = rt::m("Reports",
+    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reports[1] = rt::m("Reports",
     &DECLARATIVE_POLICIES_REPORT_LIST).named("reportSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1672,11 +1711,11 @@ pub struct DescribeDhcpOptionsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeDhcpOptionsRequest, DESCRIBE_DHCP_OPTIONS_REQUEST, [dhcp_options_ids =
+    DescribeDhcpOptionsRequest, DESCRIBE_DHCP_OPTIONS_REQUEST, [dhcp_options_ids[0] =
     rt::m("DhcpOptionsIds", &DHCP_OPTIONS_ID_STRING_LIST).named("DhcpOptionsId"),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDhcpOptionsResult {
@@ -1686,8 +1725,8 @@ pub struct DescribeDhcpOptionsResult {
     pub dhcp_options: Option<Vec<DhcpOptions>>,
 }
 rt::structure!(
-    DescribeDhcpOptionsResult, DESCRIBE_DHCP_OPTIONS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), dhcp_options =
+    DescribeDhcpOptionsResult, DESCRIBE_DHCP_OPTIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), dhcp_options[1] =
     rt::m("DhcpOptions", &DHCP_OPTIONS_LIST).named("dhcpOptionsSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1708,11 +1747,11 @@ pub struct DescribeEgressOnlyInternetGatewaysRequest {
 }
 rt::structure!(
     DescribeEgressOnlyInternetGatewaysRequest,
-    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), egress_only_internet_gateway_ids =
+    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), egress_only_internet_gateway_ids[1] =
     rt::m("EgressOnlyInternetGatewayIds", &EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST)
-    .named("EgressOnlyInternetGatewayId"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), filters =
+    .named("EgressOnlyInternetGatewayId"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1724,10 +1763,10 @@ pub struct DescribeEgressOnlyInternetGatewaysResult {
 }
 rt::structure!(
     DescribeEgressOnlyInternetGatewaysResult,
-    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT, [egress_only_internet_gateways =
+    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT, [egress_only_internet_gateways[0] =
     rt::m("EgressOnlyInternetGateways", &EGRESS_ONLY_INTERNET_GATEWAY_LIST)
-    .named("egressOnlyInternetGatewaySet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("egressOnlyInternetGatewaySet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeElasticGpusRequest {
@@ -1749,11 +1788,11 @@ pub struct DescribeElasticGpusRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeElasticGpusRequest, DESCRIBE_ELASTIC_GPUS_REQUEST, [elastic_gpu_ids =
-    rt::m("ElasticGpuIds", &ELASTIC_GPU_ID_SET).named("ElasticGpuId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(10.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeElasticGpusRequest, DESCRIBE_ELASTIC_GPUS_REQUEST, [elastic_gpu_ids[0] =
+    rt::m("ElasticGpuIds", &ELASTIC_GPU_ID_SET).named("ElasticGpuId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(10.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeElasticGpusResult {
@@ -1765,9 +1804,9 @@ pub struct DescribeElasticGpusResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeElasticGpusResult, DESCRIBE_ELASTIC_GPUS_RESULT, [elastic_gpu_set =
-    rt::m("ElasticGpuSet", &ELASTIC_GPU_SET).named("elasticGpuSet"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).named("maxResults"), next_token =
+    DescribeElasticGpusResult, DESCRIBE_ELASTIC_GPUS_RESULT, [elastic_gpu_set[0] =
+    rt::m("ElasticGpuSet", &ELASTIC_GPU_SET).named("elasticGpuSet"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).named("maxResults"), next_token[2] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1784,11 +1823,11 @@ pub struct DescribeExportImageTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeExportImageTasksRequest, DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), export_image_task_ids = rt::m("ExportImageTaskIds",
-    &EXPORT_IMAGE_TASK_ID_LIST).named("ExportImageTaskId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
+    DescribeExportImageTasksRequest, DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), export_image_task_ids[2] = rt::m("ExportImageTaskIds",
+    &EXPORT_IMAGE_TASK_ID_LIST).named("ExportImageTaskId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[4] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1800,8 +1839,8 @@ pub struct DescribeExportImageTasksResult {
 }
 rt::structure!(
     DescribeExportImageTasksResult, DESCRIBE_EXPORT_IMAGE_TASKS_RESULT,
-    [export_image_tasks = rt::m("ExportImageTasks", &EXPORT_IMAGE_TASK_LIST)
-    .named("exportImageTaskSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [export_image_tasks[0] = rt::m("ExportImageTasks", &EXPORT_IMAGE_TASK_LIST)
+    .named("exportImageTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1812,8 +1851,8 @@ pub struct DescribeExportTasksRequest {
     pub export_task_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), export_task_ids =
+    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), export_task_ids[1] =
     rt::m("ExportTaskIds", &EXPORT_TASK_ID_STRING_LIST).named("exportTaskId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1822,7 +1861,7 @@ pub struct DescribeExportTasksResult {
     pub export_tasks: Option<Vec<ExportTask>>,
 }
 rt::structure!(
-    DescribeExportTasksResult, DESCRIBE_EXPORT_TASKS_RESULT, [export_tasks =
+    DescribeExportTasksResult, DESCRIBE_EXPORT_TASKS_RESULT, [export_tasks[0] =
     rt::m("ExportTasks", &EXPORT_TASK_LIST).named("exportTaskSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1843,10 +1882,10 @@ pub struct DescribeFastLaunchImagesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeFastLaunchImagesRequest, DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST, [image_ids =
-    rt::m("ImageIds", &FAST_LAUNCH_IMAGE_ID_LIST).named("ImageId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(0.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    DescribeFastLaunchImagesRequest, DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &FAST_LAUNCH_IMAGE_ID_LIST).named("ImageId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(0.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1858,9 +1897,9 @@ pub struct DescribeFastLaunchImagesResult {
 }
 rt::structure!(
     DescribeFastLaunchImagesResult, DESCRIBE_FAST_LAUNCH_IMAGES_RESULT,
-    [fast_launch_images = rt::m("FastLaunchImages",
-    &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET).named("fastLaunchImageSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [fast_launch_images[0] = rt::m("FastLaunchImages",
+    &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET).named("fastLaunchImageSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 /// Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the `DescribeFastLaunchImages` action filters.
 #[derive(Clone, Default, PartialEq)]
@@ -1886,17 +1925,17 @@ pub struct DescribeFastLaunchImagesSuccessItem {
 }
 rt::structure!(
     DescribeFastLaunchImagesSuccessItem, DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM,
-    [image_id = rt::m("ImageId", &rt::STRING).named("imageId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), snapshot_configuration =
+    [image_id[0] = rt::m("ImageId", &rt::STRING).named("imageId"), resource_type[1] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), snapshot_configuration[2] =
     rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
-    .named("snapshotConfiguration"), launch_template = rt::m("LaunchTemplate",
+    .named("snapshotConfiguration"), launch_template[3] = rt::m("LaunchTemplate",
     &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
-    max_parallel_launches = rt::m("MaxParallelLaunches", &rt::INTEGER)
-    .named("maxParallelLaunches"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), state_transition_time = rt::m("StateTransitionTime",
-    &rt::TIMESTAMP).named("stateTransitionTime")]
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
 );
 pub static DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET: rt::Schema = rt::Schema::list(
     "DescribeFastLaunchImagesSuccessSet",
@@ -1935,18 +1974,18 @@ pub struct DescribeFastSnapshotRestoreSuccessItem {
 }
 rt::structure!(
     DescribeFastSnapshotRestoreSuccessItem, DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), owner_alias = rt::m("OwnerAlias", &rt::STRING)
-    .named("ownerAlias"), enabling_time = rt::m("EnablingTime", &rt::TIMESTAMP)
-    .named("enablingTime"), optimizing_time = rt::m("OptimizingTime", &rt::TIMESTAMP)
-    .named("optimizingTime"), enabled_time = rt::m("EnabledTime", &rt::TIMESTAMP)
-    .named("enabledTime"), disabling_time = rt::m("DisablingTime", &rt::TIMESTAMP)
-    .named("disablingTime"), disabled_time = rt::m("DisabledTime", &rt::TIMESTAMP)
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
     .named("disabledTime")]
 );
 pub static DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -1972,9 +2011,9 @@ pub struct DescribeFastSnapshotRestoresRequest {
 }
 rt::structure!(
     DescribeFastSnapshotRestoresRequest, DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST,
-    [filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [filters[0] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastSnapshotRestoresResult {
@@ -1985,9 +2024,9 @@ pub struct DescribeFastSnapshotRestoresResult {
 }
 rt::structure!(
     DescribeFastSnapshotRestoresResult, DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT,
-    [fast_snapshot_restores = rt::m("FastSnapshotRestores",
+    [fast_snapshot_restores[0] = rt::m("FastSnapshotRestores",
     &DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET).named("fastSnapshotRestoreSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 /// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
@@ -2002,11 +2041,12 @@ pub struct DescribeFleetError {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    DescribeFleetError, DESCRIBE_FLEET_ERROR, [launch_template_and_overrides =
+    DescribeFleetError, DESCRIBE_FLEET_ERROR, [launch_template_and_overrides[0] =
     rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-    .named("launchTemplateAndOverrides"), lifecycle = rt::m("Lifecycle", &rt::ENUM)
-    .named("lifecycle"), error_code = rt::m("ErrorCode", &rt::STRING).named("errorCode"),
-    error_message = rt::m("ErrorMessage", &rt::STRING).named("errorMessage")]
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), error_code[2] = rt::m("ErrorCode", &rt::STRING)
+    .named("errorCode"), error_message[3] = rt::m("ErrorMessage", &rt::STRING)
+    .named("errorMessage")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetHistoryRequest {
@@ -2024,11 +2064,12 @@ pub struct DescribeFleetHistoryRequest {
     pub start_time: rt::DateTime,
 }
 rt::structure!(
-    DescribeFleetHistoryRequest, DESCRIBE_FLEET_HISTORY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), event_type = rt::m("EventType", &rt::ENUM),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING), fleet_id = rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED)]
+    DescribeFleetHistoryRequest, DESCRIBE_FLEET_HISTORY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), event_type[1] = rt::m("EventType", &rt::ENUM),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), fleet_id[4] = rt::m("FleetId", &rt::STRING)
+    .flags(rt::REQUIRED), start_time[5] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetHistoryResult {
@@ -2046,12 +2087,12 @@ pub struct DescribeFleetHistoryResult {
     pub start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeFleetHistoryResult, DESCRIBE_FLEET_HISTORY_RESULT, [history_records =
+    DescribeFleetHistoryResult, DESCRIBE_FLEET_HISTORY_RESULT, [history_records[0] =
     rt::m("HistoryRecords", &HISTORY_RECORD_SET).named("historyRecordSet"),
-    last_evaluated_time = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
-    .named("lastEvaluatedTime"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), fleet_id = rt::m("FleetId", &rt::STRING).named("fleetId"),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP).named("startTime")]
+    last_evaluated_time[1] = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
+    .named("lastEvaluatedTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), fleet_id[3] = rt::m("FleetId", &rt::STRING).named("fleetId"),
+    start_time[4] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetInstancesRequest {
@@ -2069,10 +2110,10 @@ pub struct DescribeFleetInstancesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeFleetInstancesRequest, DESCRIBE_FLEET_INSTANCES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER),
-    next_token = rt::m("NextToken", &rt::STRING), fleet_id = rt::m("FleetId",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
+    DescribeFleetInstancesRequest, DESCRIBE_FLEET_INSTANCES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[2] = rt::m("NextToken", &rt::STRING), fleet_id[3] = rt::m("FleetId",
+    &rt::STRING).flags(rt::REQUIRED), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2085,10 +2126,10 @@ pub struct DescribeFleetInstancesResult {
     pub fleet_id: Option<String>,
 }
 rt::structure!(
-    DescribeFleetInstancesResult, DESCRIBE_FLEET_INSTANCES_RESULT, [active_instances =
-    rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET).named("activeInstanceSet"), next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken"), fleet_id = rt::m("FleetId",
-    &rt::STRING).named("fleetId")]
+    DescribeFleetInstancesResult, DESCRIBE_FLEET_INSTANCES_RESULT, [active_instances[0] =
+    rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET).named("activeInstanceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken"), fleet_id[2] =
+    rt::m("FleetId", &rt::STRING).named("fleetId")]
 );
 pub static DESCRIBE_FLEETS_ERROR_SET: rt::Schema = rt::Schema::list(
     "DescribeFleetsErrorSet",
@@ -2109,12 +2150,12 @@ pub struct DescribeFleetsInstances {
     pub platform: Option<PlatformValues>,
 }
 rt::structure!(
-    DescribeFleetsInstances, DESCRIBE_FLEETS_INSTANCES, [launch_template_and_overrides =
-    rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-    .named("launchTemplateAndOverrides"), lifecycle = rt::m("Lifecycle", &rt::ENUM)
-    .named("lifecycle"), instance_ids = rt::m("InstanceIds", &INSTANCE_IDS_SET)
-    .named("instanceIds"), instance_type = rt::m("InstanceType", &rt::ENUM)
-    .named("instanceType"), platform = rt::m("Platform", &rt::ENUM).named("platform")]
+    DescribeFleetsInstances, DESCRIBE_FLEETS_INSTANCES, [launch_template_and_overrides[0]
+    = rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), instance_ids[2] = rt::m("InstanceIds", &INSTANCE_IDS_SET)
+    .named("instanceIds"), instance_type[3] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[4] = rt::m("Platform", &rt::ENUM).named("platform")]
 );
 pub static DESCRIBE_FLEETS_INSTANCES_SET: rt::Schema = rt::Schema::list(
     "DescribeFleetsInstancesSet",
@@ -2142,10 +2183,10 @@ pub struct DescribeFleetsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeFleetsRequest, DESCRIBE_FLEETS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER), next_token =
-    rt::m("NextToken", &rt::STRING), fleet_ids = rt::m("FleetIds", &FLEET_ID_SET)
-    .named("FleetId"), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeFleetsRequest, DESCRIBE_FLEETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER), next_token[2] =
+    rt::m("NextToken", &rt::STRING), fleet_ids[3] = rt::m("FleetIds", &FLEET_ID_SET)
+    .named("FleetId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetsResult {
@@ -2155,8 +2196,8 @@ pub struct DescribeFleetsResult {
     pub fleets: Option<Vec<FleetData>>,
 }
 rt::structure!(
-    DescribeFleetsResult, DESCRIBE_FLEETS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), fleets = rt::m("Fleets", &FLEET_SET)
+    DescribeFleetsResult, DESCRIBE_FLEETS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), fleets[1] = rt::m("Fleets", &FLEET_SET)
     .named("fleetSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2184,10 +2225,10 @@ pub struct DescribeFlowLogsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFlowLogsRequest, DESCRIBE_FLOW_LOGS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filter = rt::m("Filter", &FILTER_LIST), flow_log_ids =
-    rt::m("FlowLogIds", &FLOW_LOG_ID_LIST).named("FlowLogId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeFlowLogsRequest, DESCRIBE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filter[1] = rt::m("Filter", &FILTER_LIST), flow_log_ids[2] =
+    rt::m("FlowLogIds", &FLOW_LOG_ID_LIST).named("FlowLogId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFlowLogsResult {
@@ -2197,8 +2238,8 @@ pub struct DescribeFlowLogsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFlowLogsResult, DESCRIBE_FLOW_LOGS_RESULT, [flow_logs = rt::m("FlowLogs",
-    &FLOW_LOG_SET).named("flowLogSet"), next_token = rt::m("NextToken", &rt::STRING)
+    DescribeFlowLogsResult, DESCRIBE_FLOW_LOGS_RESULT, [flow_logs[0] = rt::m("FlowLogs",
+    &FLOW_LOG_SET).named("flowLogSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2211,9 +2252,10 @@ pub struct DescribeFpgaImageAttributeRequest {
     pub attribute: FpgaImageAttributeName,
 }
 rt::structure!(
-    DescribeFpgaImageAttributeRequest, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id = rt::m("FpgaImageId", &rt::STRING)
-    .flags(rt::REQUIRED), attribute = rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED)]
+    DescribeFpgaImageAttributeRequest, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImageAttributeResult {
@@ -2222,7 +2264,7 @@ pub struct DescribeFpgaImageAttributeResult {
 }
 rt::structure!(
     DescribeFpgaImageAttributeResult, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT,
-    [fpga_image_attribute = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
+    [fpga_image_attribute[0] = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
     .named("fpgaImageAttribute")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2253,12 +2295,12 @@ pub struct DescribeFpgaImagesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeFpgaImagesRequest, DESCRIBE_FPGA_IMAGES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), fpga_image_ids = rt::m("FpgaImageIds", &FPGA_IMAGE_ID_LIST)
-    .named("FpgaImageId"), owners = rt::m("Owners", &OWNER_STRING_LIST).named("Owner"),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0)]
+    DescribeFpgaImagesRequest, DESCRIBE_FPGA_IMAGES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_ids[1] = rt::m("FpgaImageIds",
+    &FPGA_IMAGE_ID_LIST).named("FpgaImageId"), owners[2] = rt::m("Owners",
+    &OWNER_STRING_LIST).named("Owner"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImagesResult {
@@ -2268,8 +2310,8 @@ pub struct DescribeFpgaImagesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFpgaImagesResult, DESCRIBE_FPGA_IMAGES_RESULT, [fpga_images =
-    rt::m("FpgaImages", &FPGA_IMAGE_LIST).named("fpgaImageSet"), next_token =
+    DescribeFpgaImagesResult, DESCRIBE_FPGA_IMAGES_RESULT, [fpga_images[0] =
+    rt::m("FpgaImages", &FPGA_IMAGE_LIST).named("fpgaImageSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2292,10 +2334,10 @@ pub struct DescribeHostReservationOfferingsRequest {
 }
 rt::structure!(
     DescribeHostReservationOfferingsRequest, DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST,
-    [filter = rt::m("Filter", &FILTER_LIST), max_duration = rt::m("MaxDuration",
-    &rt::INTEGER), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), min_duration
-    = rt::m("MinDuration", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    offering_id = rt::m("OfferingId", &rt::STRING)]
+    [filter[0] = rt::m("Filter", &FILTER_LIST), max_duration[1] = rt::m("MaxDuration",
+    &rt::INTEGER), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    min_duration[3] = rt::m("MinDuration", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), offering_id[5] = rt::m("OfferingId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationOfferingsResult {
@@ -2306,8 +2348,8 @@ pub struct DescribeHostReservationOfferingsResult {
 }
 rt::structure!(
     DescribeHostReservationOfferingsResult, DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"), offering_set =
-    rt::m("OfferingSet", &HOST_OFFERING_SET).named("offeringSet")]
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"), offering_set[1]
+    = rt::m("OfferingSet", &HOST_OFFERING_SET).named("offeringSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationsRequest {
@@ -2327,10 +2369,10 @@ pub struct DescribeHostReservationsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeHostReservationsRequest, DESCRIBE_HOST_RESERVATIONS_REQUEST, [filter =
-    rt::m("Filter", &FILTER_LIST), host_reservation_id_set =
-    rt::m("HostReservationIdSet", &HOST_RESERVATION_ID_SET), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeHostReservationsRequest, DESCRIBE_HOST_RESERVATIONS_REQUEST, [filter[0] =
+    rt::m("Filter", &FILTER_LIST), host_reservation_id_set[1] =
+    rt::m("HostReservationIdSet", &HOST_RESERVATION_ID_SET), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationsResult {
@@ -2341,8 +2383,8 @@ pub struct DescribeHostReservationsResult {
 }
 rt::structure!(
     DescribeHostReservationsResult, DESCRIBE_HOST_RESERVATIONS_RESULT,
-    [host_reservation_set = rt::m("HostReservationSet", &HOST_RESERVATION_SET)
-    .named("hostReservationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [host_reservation_set[0] = rt::m("HostReservationSet", &HOST_RESERVATION_SET)
+    .named("hostReservationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2367,10 +2409,10 @@ pub struct DescribeHostsRequest {
     pub filter: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeHostsRequest, DESCRIBE_HOSTS_REQUEST, [host_ids = rt::m("HostIds",
-    &REQUEST_HOST_ID_LIST).named("hostId"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .named("maxResults"), filter = rt::m("Filter", &FILTER_LIST).named("filter")]
+    DescribeHostsRequest, DESCRIBE_HOSTS_REQUEST, [host_ids[0] = rt::m("HostIds",
+    &REQUEST_HOST_ID_LIST).named("hostId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults"), filter[3] = rt::m("Filter", &FILTER_LIST).named("filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostsResult {
@@ -2380,8 +2422,9 @@ pub struct DescribeHostsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeHostsResult, DESCRIBE_HOSTS_RESULT, [hosts = rt::m("Hosts", &HOST_LIST)
-    .named("hostSet"), next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeHostsResult, DESCRIBE_HOSTS_RESULT, [hosts[0] = rt::m("Hosts", &HOST_LIST)
+    .named("hostSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIamInstanceProfileAssociationsRequest {
@@ -2399,10 +2442,10 @@ pub struct DescribeIamInstanceProfileAssociationsRequest {
 }
 rt::structure!(
     DescribeIamInstanceProfileAssociationsRequest,
-    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST, [association_ids =
-    rt::m("AssociationIds", &ASSOCIATION_ID_LIST).named("AssociationId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING)]
+    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST, [association_ids[0] =
+    rt::m("AssociationIds", &ASSOCIATION_ID_LIST).named("AssociationId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIamInstanceProfileAssociationsResult {
@@ -2413,10 +2456,10 @@ pub struct DescribeIamInstanceProfileAssociationsResult {
 }
 rt::structure!(
     DescribeIamInstanceProfileAssociationsResult,
-    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT, [iam_instance_profile_associations
-    = rt::m("IamInstanceProfileAssociations", &IAM_INSTANCE_PROFILE_ASSOCIATION_SET)
-    .named("iamInstanceProfileAssociationSet"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT,
+    [iam_instance_profile_associations[0] = rt::m("IamInstanceProfileAssociations",
+    &IAM_INSTANCE_PROFILE_ASSOCIATION_SET).named("iamInstanceProfileAssociationSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIdFormatRequest {
@@ -2424,7 +2467,7 @@ pub struct DescribeIdFormatRequest {
     pub resource: Option<String>,
 }
 rt::structure!(
-    DescribeIdFormatRequest, DESCRIBE_ID_FORMAT_REQUEST, [resource = rt::m("Resource",
+    DescribeIdFormatRequest, DESCRIBE_ID_FORMAT_REQUEST, [resource[0] = rt::m("Resource",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2433,7 +2476,7 @@ pub struct DescribeIdFormatResult {
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
-    DescribeIdFormatResult, DESCRIBE_ID_FORMAT_RESULT, [statuses = rt::m("Statuses",
+    DescribeIdFormatResult, DESCRIBE_ID_FORMAT_RESULT, [statuses[0] = rt::m("Statuses",
     &ID_FORMAT_LIST).named("statusSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2444,8 +2487,8 @@ pub struct DescribeIdentityIdFormatRequest {
     pub principal_arn: String,
 }
 rt::structure!(
-    DescribeIdentityIdFormatRequest, DESCRIBE_IDENTITY_ID_FORMAT_REQUEST, [resource =
-    rt::m("Resource", &rt::STRING).named("resource"), principal_arn =
+    DescribeIdentityIdFormatRequest, DESCRIBE_IDENTITY_ID_FORMAT_REQUEST, [resource[0] =
+    rt::m("Resource", &rt::STRING).named("resource"), principal_arn[1] =
     rt::m("PrincipalArn", &rt::STRING).named("principalArn").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2454,28 +2497,6 @@ pub struct DescribeIdentityIdFormatResult {
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
-    DescribeIdentityIdFormatResult, DESCRIBE_IDENTITY_ID_FORMAT_RESULT, [statuses =
+    DescribeIdentityIdFormatResult, DESCRIBE_IDENTITY_ID_FORMAT_RESULT, [statuses[0] =
     rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")]
-);
-/// Contains the parameters for DescribeImageAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeImageAttributeRequest {
-    /// The AMI attribute.
-    ///
-    /// **Note**: The `blockDeviceMapping` attribute is deprecated. Using this attribute returns the `Client.AuthFailure` error. To get information about the block device mappings for an AMI, describe the image instead.
-    pub attribute: ImageAttributeName,
-    /// The ID of the AMI.
-    pub image_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeImageAttributeRequest, DESCRIBE_IMAGE_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
-);
-pub static DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
-    "DescribeImageReferencesImageIdStringList",
-    &[rt::m("member", &rt::STRING)],
 );

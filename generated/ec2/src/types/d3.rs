@@ -3,6 +3,28 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Contains the parameters for DescribeImageAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeImageAttributeRequest {
+    /// The AMI attribute.
+    ///
+    /// **Note**: The `blockDeviceMapping` attribute is deprecated. Using this attribute returns the `Client.AuthFailure` error. To get information about the block device mappings for an AMI, describe the image instead.
+    pub attribute: ImageAttributeName,
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeImageAttributeRequest, DESCRIBE_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id[1] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+pub static DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "DescribeImageReferencesImageIdStringList",
+    &[rt::m("member", &rt::STRING)],
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageReferencesRequest {
     /// The IDs of the images to check for resource references.
@@ -25,13 +47,13 @@ pub struct DescribeImageReferencesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeImageReferencesRequest, DESCRIBE_IMAGE_REFERENCES_REQUEST, [image_ids =
+    DescribeImageReferencesRequest, DESCRIBE_IMAGE_REFERENCES_REQUEST, [image_ids[0] =
     rt::m("ImageIds", &DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST).named("ImageId")
-    .flags(rt::REQUIRED).min(1.0), include_all_resource_types =
-    rt::m("IncludeAllResourceTypes", &rt::BOOLEAN), resource_types =
-    rt::m("ResourceTypes", &RESOURCE_TYPE_REQUEST_LIST).named("ResourceType"), next_token
-    = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    .flags(rt::REQUIRED).min(1.0), include_all_resource_types[1] =
+    rt::m("IncludeAllResourceTypes", &rt::BOOLEAN), resource_types[2] =
+    rt::m("ResourceTypes", &RESOURCE_TYPE_REQUEST_LIST).named("ResourceType"),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageReferencesResult {
@@ -41,8 +63,8 @@ pub struct DescribeImageReferencesResult {
     pub image_references: Option<Vec<ImageReference>>,
 }
 rt::structure!(
-    DescribeImageReferencesResult, DESCRIBE_IMAGE_REFERENCES_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), image_references =
+    DescribeImageReferencesResult, DESCRIBE_IMAGE_REFERENCES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), image_references[1] =
     rt::m("ImageReferences", &IMAGE_REFERENCE_LIST).named("imageReferenceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -66,11 +88,11 @@ pub struct DescribeImageUsageReportEntriesRequest {
 }
 rt::structure!(
     DescribeImageUsageReportEntriesRequest, DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST,
-    [image_ids = rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-    .named("ImageId").min(0.0), report_ids = rt::m("ReportIds",
-    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN), max_results =
+    [image_ids[0] = rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
+    .named("ImageId").min(0.0), report_ids[1] = rt::m("ReportIds",
+    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), max_results[5] =
     rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,8 +104,8 @@ pub struct DescribeImageUsageReportEntriesResult {
 }
 rt::structure!(
     DescribeImageUsageReportEntriesResult, DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    image_usage_report_entries = rt::m("ImageUsageReportEntries",
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    image_usage_report_entries[1] = rt::m("ImageUsageReportEntries",
     &IMAGE_USAGE_REPORT_ENTRY_LIST).named("imageUsageReportEntrySet")]
 );
 pub static DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -111,12 +133,12 @@ pub struct DescribeImageUsageReportsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeImageUsageReportsRequest, DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST, [image_ids =
-    rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-    .named("ImageId").min(0.0), report_ids = rt::m("ReportIds",
-    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN), max_results =
+    DescribeImageUsageReportsRequest, DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST, [image_ids[0]
+    = rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
+    .named("ImageId").min(0.0), report_ids[1] = rt::m("ReportIds",
+    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), max_results[5] =
     rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -127,8 +149,8 @@ pub struct DescribeImageUsageReportsResult {
     pub image_usage_reports: Option<Vec<ImageUsageReport>>,
 }
 rt::structure!(
-    DescribeImageUsageReportsResult, DESCRIBE_IMAGE_USAGE_REPORTS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), image_usage_reports =
+    DescribeImageUsageReportsResult, DESCRIBE_IMAGE_USAGE_REPORTS_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING).named("nextToken"), image_usage_reports[1] =
     rt::m("ImageUsageReports", &IMAGE_USAGE_REPORT_LIST).named("imageUsageReportSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -224,13 +246,14 @@ pub struct DescribeImagesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeImagesRequest, DESCRIBE_IMAGES_REQUEST, [executable_users =
-    rt::m("ExecutableUsers", &EXECUTABLE_BY_STRING_LIST).named("ExecutableBy"), image_ids
-    = rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), owners = rt::m("Owners",
-    &OWNER_STRING_LIST).named("Owner"), include_deprecated = rt::m("IncludeDeprecated",
-    &rt::BOOLEAN), include_disabled = rt::m("IncludeDisabled", &rt::BOOLEAN), max_results
-    = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
+    DescribeImagesRequest, DESCRIBE_IMAGES_REQUEST, [executable_users[0] =
+    rt::m("ExecutableUsers", &EXECUTABLE_BY_STRING_LIST).named("ExecutableBy"),
+    image_ids[1] = rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), owners[2] =
+    rt::m("Owners", &OWNER_STRING_LIST).named("Owner"), include_deprecated[3] =
+    rt::m("IncludeDeprecated", &rt::BOOLEAN), include_disabled[4] =
+    rt::m("IncludeDisabled", &rt::BOOLEAN), max_results[5] = rt::m("MaxResults",
+    &rt::INTEGER), next_token[6] = rt::m("NextToken", &rt::STRING), dry_run[7] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[8] = rt::m("Filters",
     &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -241,8 +264,8 @@ pub struct DescribeImagesResult {
     pub images: Option<Vec<Image>>,
 }
 rt::structure!(
-    DescribeImagesResult, DESCRIBE_IMAGES_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), images = rt::m("Images", &IMAGE_LIST)
+    DescribeImagesResult, DESCRIBE_IMAGES_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), images[1] = rt::m("Images", &IMAGE_LIST)
     .named("imagesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -259,11 +282,11 @@ pub struct DescribeImportImageTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportImageTasksRequest, DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST),
-    import_task_ids = rt::m("ImportTaskIds", &IMPORT_TASK_ID_LIST).named("ImportTaskId"),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DescribeImportImageTasksRequest, DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST),
+    import_task_ids[2] = rt::m("ImportTaskIds", &IMPORT_TASK_ID_LIST)
+    .named("ImportTaskId"), max_results[3] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportImageTasksResult {
@@ -274,8 +297,8 @@ pub struct DescribeImportImageTasksResult {
 }
 rt::structure!(
     DescribeImportImageTasksResult, DESCRIBE_IMPORT_IMAGE_TASKS_RESULT,
-    [import_image_tasks = rt::m("ImportImageTasks", &IMPORT_IMAGE_TASK_LIST)
-    .named("importImageTaskSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [import_image_tasks[0] = rt::m("ImportImageTasks", &IMPORT_IMAGE_TASK_LIST)
+    .named("importImageTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -292,11 +315,11 @@ pub struct DescribeImportSnapshotTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportSnapshotTasksRequest, DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST),
-    import_task_ids = rt::m("ImportTaskIds", &IMPORT_SNAPSHOT_TASK_ID_LIST)
-    .named("ImportTaskId"), max_results = rt::m("MaxResults", &rt::INTEGER), next_token =
-    rt::m("NextToken", &rt::STRING)]
+    DescribeImportSnapshotTasksRequest, DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST), import_task_ids[2] = rt::m("ImportTaskIds",
+    &IMPORT_SNAPSHOT_TASK_ID_LIST).named("ImportTaskId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportSnapshotTasksResult {
@@ -307,8 +330,8 @@ pub struct DescribeImportSnapshotTasksResult {
 }
 rt::structure!(
     DescribeImportSnapshotTasksResult, DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT,
-    [import_snapshot_tasks = rt::m("ImportSnapshotTasks", &IMPORT_SNAPSHOT_TASK_LIST)
-    .named("importSnapshotTaskSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [import_snapshot_tasks[0] = rt::m("ImportSnapshotTasks", &IMPORT_SNAPSHOT_TASK_LIST)
+    .named("importSnapshotTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -323,10 +346,10 @@ pub struct DescribeInstanceAttributeRequest {
     pub attribute: InstanceAttributeName,
 }
 rt::structure!(
-    DescribeInstanceAttributeRequest, DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute = rt::m("Attribute",
-    &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
+    DescribeInstanceAttributeRequest, DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceConnectEndpointsRequest {
@@ -351,9 +374,9 @@ pub struct DescribeInstanceConnectEndpointsRequest {
 }
 rt::structure!(
     DescribeInstanceConnectEndpointsRequest, DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), instance_connect_endpoint_ids =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), instance_connect_endpoint_ids[4] =
     rt::m("InstanceConnectEndpointIds", &VALUE_STRING_LIST)
     .named("InstanceConnectEndpointId")]
 );
@@ -366,8 +389,8 @@ pub struct DescribeInstanceConnectEndpointsResult {
 }
 rt::structure!(
     DescribeInstanceConnectEndpointsResult, DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT,
-    [instance_connect_endpoints = rt::m("InstanceConnectEndpoints",
-    &INSTANCE_CONNECT_ENDPOINT_SET).named("instanceConnectEndpointSet"), next_token =
+    [instance_connect_endpoints[0] = rt::m("InstanceConnectEndpoints",
+    &INSTANCE_CONNECT_ENDPOINT_SET).named("instanceConnectEndpointSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -393,11 +416,11 @@ pub struct DescribeInstanceCreditSpecificationsRequest {
 }
 rt::structure!(
     DescribeInstanceCreditSpecificationsRequest,
-    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), instance_ids
-    = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    instance_ids[2] = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceCreditSpecificationsResult {
@@ -408,9 +431,9 @@ pub struct DescribeInstanceCreditSpecificationsResult {
 }
 rt::structure!(
     DescribeInstanceCreditSpecificationsResult,
-    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT, [instance_credit_specifications =
+    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT, [instance_credit_specifications[0] =
     rt::m("InstanceCreditSpecifications", &INSTANCE_CREDIT_SPECIFICATION_LIST)
-    .named("instanceCreditSpecificationSet"), next_token = rt::m("NextToken",
+    .named("instanceCreditSpecificationSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -420,8 +443,8 @@ pub struct DescribeInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     DescribeInstanceEventNotificationAttributesRequest,
-    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventNotificationAttributesResult {
@@ -430,7 +453,7 @@ pub struct DescribeInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     DescribeInstanceEventNotificationAttributesResult,
-    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute =
+    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0] =
     rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
     .named("instanceTagAttribute")]
 );
@@ -460,11 +483,11 @@ pub struct DescribeInstanceEventWindowsRequest {
 }
 rt::structure!(
     DescribeInstanceEventWindowsRequest, DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_ids =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_ids[1] =
     rt::m("InstanceEventWindowIds", &INSTANCE_EVENT_WINDOW_ID_SET)
-    .named("InstanceEventWindowId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(20.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    .named("InstanceEventWindowId"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(20.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventWindowsResult {
@@ -475,9 +498,9 @@ pub struct DescribeInstanceEventWindowsResult {
 }
 rt::structure!(
     DescribeInstanceEventWindowsResult, DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT,
-    [instance_event_windows = rt::m("InstanceEventWindows", &INSTANCE_EVENT_WINDOW_SET)
-    .named("instanceEventWindowSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [instance_event_windows[0] = rt::m("InstanceEventWindows",
+    &INSTANCE_EVENT_WINDOW_SET).named("instanceEventWindowSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceImageMetadataRequest {
@@ -510,10 +533,10 @@ pub struct DescribeInstanceImageMetadataRequest {
 }
 rt::structure!(
     DescribeInstanceImageMetadataRequest, DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST,
-    [filters = rt::m("Filters", &FILTER_LIST).named("Filter"), instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [filters[0] = rt::m("Filters", &FILTER_LIST).named("Filter"), instance_ids[1] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceImageMetadataResult {
@@ -524,8 +547,8 @@ pub struct DescribeInstanceImageMetadataResult {
 }
 rt::structure!(
     DescribeInstanceImageMetadataResult, DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT,
-    [instance_image_metadata = rt::m("InstanceImageMetadata",
-    &INSTANCE_IMAGE_METADATA_LIST).named("instanceImageMetadataSet"), next_token =
+    [instance_image_metadata[0] = rt::m("InstanceImageMetadata",
+    &INSTANCE_IMAGE_METADATA_LIST).named("instanceImageMetadataSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -560,12 +583,12 @@ pub struct DescribeInstanceSqlHaHistoryStatesRequest {
 }
 rt::structure!(
     DescribeInstanceSqlHaHistoryStatesRequest,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, [instance_ids = rt::m("InstanceIds",
-    &INSTANCE_ID_STRING_LIST).named("InstanceId"), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[2] = rt::m("EndTime", &rt::TIMESTAMP),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), filters[5] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceSqlHaHistoryStatesResult {
@@ -576,8 +599,8 @@ pub struct DescribeInstanceSqlHaHistoryStatesResult {
 }
 rt::structure!(
     DescribeInstanceSqlHaHistoryStatesResult,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, [instances = rt::m("Instances",
-    &REGISTERED_INSTANCE_LIST).named("instanceSet"), next_token = rt::m("NextToken",
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, [instances[0] = rt::m("Instances",
+    &REGISTERED_INSTANCE_LIST).named("instanceSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -600,10 +623,10 @@ pub struct DescribeInstanceSqlHaStatesRequest {
 }
 rt::structure!(
     DescribeInstanceSqlHaStatesRequest, DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST,
-    [instance_ids = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
+    .named("InstanceId"), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceSqlHaStatesResult {
@@ -613,9 +636,9 @@ pub struct DescribeInstanceSqlHaStatesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT, [instances
-    = rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT,
+    [instances[0] = rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceStatusRequest {
@@ -662,13 +685,13 @@ pub struct DescribeInstanceStatusRequest {
     pub include_all_instances: Option<bool>,
 }
 rt::structure!(
-    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, [instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    include_managed_resources = rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), include_all_instances = rt::m("IncludeAllInstances",
-    &rt::BOOLEAN).named("includeAllInstances")]
+    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[2] = rt::m("NextToken", &rt::STRING),
+    include_managed_resources[3] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), include_all_instances[6] =
+    rt::m("IncludeAllInstances", &rt::BOOLEAN).named("includeAllInstances")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceStatusResult {
@@ -678,9 +701,9 @@ pub struct DescribeInstanceStatusResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, [instance_statuses =
-    rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, [instance_statuses[0]
+    = rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 pub static DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET: rt::Schema = rt::Schema::list(
     "DescribeInstanceTopologyGroupNameSet",
@@ -720,12 +743,12 @@ pub struct DescribeInstanceTopologyRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), instance_ids =
+    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), instance_ids[3] =
     rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
-    .named("InstanceId"), group_names = rt::m("GroupNames",
-    &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET).named("GroupName"), filters =
+    .named("InstanceId"), group_names[4] = rt::m("GroupNames",
+    &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET).named("GroupName"), filters[5] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -736,8 +759,8 @@ pub struct DescribeInstanceTopologyResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, [instances =
-    rt::m("Instances", &INSTANCE_SET).named("instanceSet"), next_token =
+    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, [instances[0] =
+    rt::m("Instances", &INSTANCE_SET).named("instanceSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -763,10 +786,10 @@ pub struct DescribeInstanceTypeOfferingsRequest {
 }
 rt::structure!(
     DescribeInstanceTypeOfferingsRequest, DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), location_type = rt::m("LocationType",
-    &rt::ENUM), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), location_type[1] = rt::m("LocationType",
+    &rt::ENUM), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceTypeOfferingsResult {
@@ -777,8 +800,8 @@ pub struct DescribeInstanceTypeOfferingsResult {
 }
 rt::structure!(
     DescribeInstanceTypeOfferingsResult, DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT,
-    [instance_type_offerings = rt::m("InstanceTypeOfferings",
-    &INSTANCE_TYPE_OFFERINGS_LIST).named("instanceTypeOfferingSet"), next_token =
+    [instance_type_offerings[0] = rt::m("InstanceTypeOfferings",
+    &INSTANCE_TYPE_OFFERINGS_LIST).named("instanceTypeOfferingSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -854,12 +877,12 @@ pub struct DescribeInstanceTypesRequest {
     pub include_unsupported_in_region: Option<bool>,
 }
 rt::structure!(
-    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_types = rt::m("InstanceTypes",
-    &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType").min(0.0), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING),
-    include_unsupported_in_region = rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN)]
+    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_types[1] = rt::m("InstanceTypes",
+    &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType").min(0.0), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING),
+    include_unsupported_in_region[5] = rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceTypesResult {
@@ -869,9 +892,9 @@ pub struct DescribeInstanceTypesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, [instance_types =
-    rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"), next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, [instance_types[0] =
+    rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstancesRequest {
@@ -1030,12 +1053,12 @@ pub struct DescribeInstancesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, [instance_ids =
+    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-    include_managed_resources = rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
+    include_managed_resources[1] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
     .named("maxResults")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1046,9 +1069,9 @@ pub struct DescribeInstancesResult {
     pub reservations: Option<Vec<Reservation>>,
 }
 rt::structure!(
-    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), reservations = rt::m("Reservations",
-    &RESERVATION_LIST).named("reservationSet")]
+    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), reservations[1] =
+    rt::m("Reservations", &RESERVATION_LIST).named("reservationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInternetGatewaysRequest {
@@ -1073,11 +1096,11 @@ pub struct DescribeInternetGatewaysRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeInternetGatewaysRequest, DESCRIBE_INTERNET_GATEWAYS_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    internet_gateway_ids = rt::m("InternetGatewayIds", &INTERNET_GATEWAY_ID_LIST)
-    .named("internetGatewayId"), filters = rt::m("Filters", &FILTER_LIST)
+    DescribeInternetGatewaysRequest, DESCRIBE_INTERNET_GATEWAYS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    internet_gateway_ids[3] = rt::m("InternetGatewayIds", &INTERNET_GATEWAY_ID_LIST)
+    .named("internetGatewayId"), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1088,9 +1111,10 @@ pub struct DescribeInternetGatewaysResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInternetGatewaysResult, DESCRIBE_INTERNET_GATEWAYS_RESULT, [internet_gateways
-    = rt::m("InternetGateways", &INTERNET_GATEWAY_LIST).named("internetGatewaySet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeInternetGatewaysResult, DESCRIBE_INTERNET_GATEWAYS_RESULT,
+    [internet_gateways[0] = rt::m("InternetGateways", &INTERNET_GATEWAY_LIST)
+    .named("internetGatewaySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamByoasnRequest {
@@ -1102,9 +1126,9 @@ pub struct DescribeIpamByoasnRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIpamByoasnRequest, DESCRIBE_IPAM_BYOASN_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING)]
+    DescribeIpamByoasnRequest, DESCRIBE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamByoasnResult {
@@ -1114,8 +1138,8 @@ pub struct DescribeIpamByoasnResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIpamByoasnResult, DESCRIBE_IPAM_BYOASN_RESULT, [byoasns = rt::m("Byoasns",
-    &BYOASN_SET).named("byoasnSet"), next_token = rt::m("NextToken", &rt::STRING)
+    DescribeIpamByoasnResult, DESCRIBE_IPAM_BYOASN_RESULT, [byoasns[0] = rt::m("Byoasns",
+    &BYOASN_SET).named("byoasnSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1145,11 +1169,11 @@ pub struct DescribeIpamExternalResourceVerificationTokensRequest {
 }
 rt::structure!(
     DescribeIpamExternalResourceVerificationTokensRequest,
-    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
+    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
     rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ipam_external_resource_verification_token_ids =
+    ipam_external_resource_verification_token_ids[4] =
     rt::m("IpamExternalResourceVerificationTokenIds", &VALUE_STRING_LIST)
     .named("IpamExternalResourceVerificationTokenId")]
 );
@@ -1164,9 +1188,9 @@ pub struct DescribeIpamExternalResourceVerificationTokensResult {
 }
 rt::structure!(
     DescribeIpamExternalResourceVerificationTokensResult,
-    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT, [next_token =
+    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT, [next_token[0] =
     rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ipam_external_resource_verification_tokens =
+    ipam_external_resource_verification_tokens[1] =
     rt::m("IpamExternalResourceVerificationTokens",
     &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_SET)
     .named("ipamExternalResourceVerificationTokenSet")]
@@ -1186,11 +1210,11 @@ pub struct DescribeIpamInternetRegistryAssociationsRequest {
 }
 rt::structure!(
     DescribeIpamInternetRegistryAssociationsRequest,
-    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_ids =
+    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_ids[1] =
     rt::m("IpamInternetRegistryAssociationIds", &VALUE_STRING_LIST)
-    .named("IpamInternetRegistryAssociationId"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), filters =
+    .named("IpamInternetRegistryAssociationId"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1204,10 +1228,10 @@ pub struct DescribeIpamInternetRegistryAssociationsResult {
 }
 rt::structure!(
     DescribeIpamInternetRegistryAssociationsResult,
-    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipam_internet_registry_associations =
-    rt::m("IpamInternetRegistryAssociations", &IPAM_INTERNET_REGISTRY_ASSOCIATION_SET)
-    .named("ipamInternetRegistryAssociationSet")]
+    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_associations[1] = rt::m("IpamInternetRegistryAssociations",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION_SET).named("ipamInternetRegistryAssociationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoliciesRequest {
@@ -1223,10 +1247,10 @@ pub struct DescribeIpamPoliciesRequest {
     pub ipam_policy_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeIpamPoliciesRequest, DESCRIBE_IPAM_POLICIES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), ipam_policy_ids =
+    DescribeIpamPoliciesRequest, DESCRIBE_IPAM_POLICIES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_policy_ids[4] =
     rt::m("IpamPolicyIds", &VALUE_STRING_LIST).named("IpamPolicyId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1239,8 +1263,8 @@ pub struct DescribeIpamPoliciesResult {
     pub ipam_policies: Option<Vec<IpamPolicy>>,
 }
 rt::structure!(
-    DescribeIpamPoliciesResult, DESCRIBE_IPAM_POLICIES_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_policies =
+    DescribeIpamPoliciesResult, DESCRIBE_IPAM_POLICIES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_policies[1] =
     rt::m("IpamPolicies", &IPAM_POLICY_SET).named("ipamPolicySet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1257,11 +1281,11 @@ pub struct DescribeIpamPoolAllocationsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIpamPoolAllocationsRequest, DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_ids =
+    DescribeIpamPoolAllocationsRequest, DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_ids[1] =
     rt::m("IpamPoolAllocationIds", &VALUE_STRING_LIST).named("IpamPoolAllocationId"),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token = rt::m("NextToken",
+    filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token[4] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1273,8 +1297,8 @@ pub struct DescribeIpamPoolAllocationsResult {
 }
 rt::structure!(
     DescribeIpamPoolAllocationsResult, DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
-    [ipam_pool_allocations = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
-    .named("ipamPoolAllocationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [ipam_pool_allocations[0] = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
+    .named("ipamPoolAllocationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1291,11 +1315,11 @@ pub struct DescribeIpamPoolsRequest {
     pub ipam_pool_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeIpamPoolsRequest, DESCRIBE_IPAM_POOLS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), ipam_pool_ids = rt::m("IpamPoolIds", &VALUE_STRING_LIST)
-    .named("IpamPoolId")]
+    DescribeIpamPoolsRequest, DESCRIBE_IPAM_POOLS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_pool_ids[4] = rt::m("IpamPoolIds",
+    &VALUE_STRING_LIST).named("IpamPoolId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoolsResult {
@@ -1305,9 +1329,9 @@ pub struct DescribeIpamPoolsResult {
     pub ipam_pools: Option<Vec<IpamPool>>,
 }
 rt::structure!(
-    DescribeIpamPoolsResult, DESCRIBE_IPAM_POOLS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipam_pools = rt::m("IpamPools", &IPAM_POOL_SET)
-    .named("ipamPoolSet")]
+    DescribeIpamPoolsResult, DESCRIBE_IPAM_POOLS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_pools[1] =
+    rt::m("IpamPools", &IPAM_POOL_SET).named("ipamPoolSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolverTargetsRequest {
@@ -1326,12 +1350,12 @@ pub struct DescribeIpamPrefixListResolverTargetsRequest {
 }
 rt::structure!(
     DescribeIpamPrefixListResolverTargetsRequest,
-    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), ipam_prefix_list_resolver_target_ids =
+    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_prefix_list_resolver_target_ids[4] =
     rt::m("IpamPrefixListResolverTargetIds", &VALUE_STRING_LIST)
-    .named("IpamPrefixListResolverTargetId"), ipam_prefix_list_resolver_id =
+    .named("IpamPrefixListResolverTargetId"), ipam_prefix_list_resolver_id[5] =
     rt::m("IpamPrefixListResolverId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1343,10 +1367,10 @@ pub struct DescribeIpamPrefixListResolverTargetsResult {
 }
 rt::structure!(
     DescribeIpamPrefixListResolverTargetsResult,
-    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipam_prefix_list_resolver_targets =
-    rt::m("IpamPrefixListResolverTargets", &IPAM_PREFIX_LIST_RESOLVER_TARGET_SET)
-    .named("ipamPrefixListResolverTargetSet")]
+    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_prefix_list_resolver_targets[1] = rt::m("IpamPrefixListResolverTargets",
+    &IPAM_PREFIX_LIST_RESOLVER_TARGET_SET).named("ipamPrefixListResolverTargetSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolversRequest {
@@ -1363,11 +1387,11 @@ pub struct DescribeIpamPrefixListResolversRequest {
 }
 rt::structure!(
     DescribeIpamPrefixListResolversRequest, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), ipam_prefix_list_resolver_ids =
-    rt::m("IpamPrefixListResolverIds", &VALUE_STRING_LIST)
-    .named("IpamPrefixListResolverId")]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    ipam_prefix_list_resolver_ids[4] = rt::m("IpamPrefixListResolverIds",
+    &VALUE_STRING_LIST).named("IpamPrefixListResolverId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolversResult {
@@ -1378,8 +1402,8 @@ pub struct DescribeIpamPrefixListResolversResult {
 }
 rt::structure!(
     DescribeIpamPrefixListResolversResult, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ipam_prefix_list_resolvers = rt::m("IpamPrefixListResolvers",
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_prefix_list_resolvers[1] = rt::m("IpamPrefixListResolvers",
     &IPAM_PREFIX_LIST_RESOLVER_SET).named("ipamPrefixListResolverSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1397,11 +1421,11 @@ pub struct DescribeIpamResourceDiscoveriesRequest {
 }
 rt::structure!(
     DescribeIpamResourceDiscoveriesRequest, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_ids =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_ids[1] =
     rt::m("IpamResourceDiscoveryIds", &VALUE_STRING_LIST)
-    .named("IpamResourceDiscoveryId"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter")]
+    .named("IpamResourceDiscoveryId"), next_token[2] = rt::m("NextToken", &rt::STRING),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveriesResult {
@@ -1412,8 +1436,8 @@ pub struct DescribeIpamResourceDiscoveriesResult {
 }
 rt::structure!(
     DescribeIpamResourceDiscoveriesResult, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
-    [ipam_resource_discoveries = rt::m("IpamResourceDiscoveries",
-    &IPAM_RESOURCE_DISCOVERY_SET).named("ipamResourceDiscoverySet"), next_token =
+    [ipam_resource_discoveries[0] = rt::m("IpamResourceDiscoveries",
+    &IPAM_RESOURCE_DISCOVERY_SET).named("ipamResourceDiscoverySet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1431,12 +1455,12 @@ pub struct DescribeIpamResourceDiscoveryAssociationsRequest {
 }
 rt::structure!(
     DescribeIpamResourceDiscoveryAssociationsRequest,
-    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_resource_discovery_association_ids =
+    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_association_ids[1] =
     rt::m("IpamResourceDiscoveryAssociationIds", &VALUE_STRING_LIST)
-    .named("IpamResourceDiscoveryAssociationId"), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter")]
+    .named("IpamResourceDiscoveryAssociationId"), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[4]
+    = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveryAssociationsResult {
@@ -1450,9 +1474,9 @@ pub struct DescribeIpamResourceDiscoveryAssociationsResult {
 rt::structure!(
     DescribeIpamResourceDiscoveryAssociationsResult,
     DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
-    [ipam_resource_discovery_associations = rt::m("IpamResourceDiscoveryAssociations",
+    [ipam_resource_discovery_associations[0] = rt::m("IpamResourceDiscoveryAssociations",
     &IPAM_RESOURCE_DISCOVERY_ASSOCIATION_SET)
-    .named("ipamResourceDiscoveryAssociationSet"), next_token = rt::m("NextToken",
+    .named("ipamResourceDiscoveryAssociationSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1469,11 +1493,11 @@ pub struct DescribeIpamScopesRequest {
     pub ipam_scope_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeIpamScopesRequest, DESCRIBE_IPAM_SCOPES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), ipam_scope_ids = rt::m("IpamScopeIds", &VALUE_STRING_LIST)
-    .named("IpamScopeId")]
+    DescribeIpamScopesRequest, DESCRIBE_IPAM_SCOPES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_scope_ids[4] =
+    rt::m("IpamScopeIds", &VALUE_STRING_LIST).named("IpamScopeId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamScopesResult {
@@ -1483,9 +1507,9 @@ pub struct DescribeIpamScopesResult {
     pub ipam_scopes: Option<Vec<IpamScope>>,
 }
 rt::structure!(
-    DescribeIpamScopesResult, DESCRIBE_IPAM_SCOPES_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_scopes = rt::m("IpamScopes",
-    &IPAM_SCOPE_SET).named("ipamScopeSet")]
+    DescribeIpamScopesResult, DESCRIBE_IPAM_SCOPES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_scopes[1] =
+    rt::m("IpamScopes", &IPAM_SCOPE_SET).named("ipamScopeSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamsRequest {
@@ -1501,10 +1525,11 @@ pub struct DescribeIpamsRequest {
     pub ipam_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeIpamsRequest, DESCRIBE_IPAMS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), ipam_ids = rt::m("IpamIds", &VALUE_STRING_LIST).named("IpamId")]
+    DescribeIpamsRequest, DESCRIBE_IPAMS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_ids[4] = rt::m("IpamIds", &VALUE_STRING_LIST)
+    .named("IpamId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamsResult {
@@ -1514,8 +1539,9 @@ pub struct DescribeIpamsResult {
     pub ipams: Option<Vec<Ipam>>,
 }
 rt::structure!(
-    DescribeIpamsResult, DESCRIBE_IPAMS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipams = rt::m("Ipams", &IPAM_SET).named("ipamSet")]
+    DescribeIpamsResult, DESCRIBE_IPAMS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), ipams[1] = rt::m("Ipams", &IPAM_SET)
+    .named("ipamSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpv6PoolsRequest {
@@ -1534,10 +1560,11 @@ pub struct DescribeIpv6PoolsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeIpv6PoolsRequest, DESCRIBE_IPV6_POOLS_REQUEST, [pool_ids = rt::m("PoolIds",
-    &IPV6_POOL_ID_LIST).named("PoolId"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeIpv6PoolsRequest, DESCRIBE_IPV6_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &IPV6_POOL_ID_LIST).named("PoolId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpv6PoolsResult {
@@ -1547,9 +1574,9 @@ pub struct DescribeIpv6PoolsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIpv6PoolsResult, DESCRIBE_IPV6_POOLS_RESULT, [ipv6_pools = rt::m("Ipv6Pools",
-    &IPV6_POOL_SET).named("ipv6PoolSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    DescribeIpv6PoolsResult, DESCRIBE_IPV6_POOLS_RESULT, [ipv6_pools[0] =
+    rt::m("Ipv6Pools", &IPV6_POOL_SET).named("ipv6PoolSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKeyPairsRequest {
@@ -1575,11 +1602,12 @@ pub struct DescribeKeyPairsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeKeyPairsRequest, DESCRIBE_KEY_PAIRS_REQUEST, [key_names = rt::m("KeyNames",
-    &KEY_NAME_STRING_LIST).named("KeyName"), key_pair_ids = rt::m("KeyPairIds",
-    &KEY_PAIR_ID_STRING_LIST).named("KeyPairId"), include_public_key =
-    rt::m("IncludePublicKey", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeKeyPairsRequest, DESCRIBE_KEY_PAIRS_REQUEST, [key_names[0] =
+    rt::m("KeyNames", &KEY_NAME_STRING_LIST).named("KeyName"), key_pair_ids[1] =
+    rt::m("KeyPairIds", &KEY_PAIR_ID_STRING_LIST).named("KeyPairId"),
+    include_public_key[2] = rt::m("IncludePublicKey", &rt::BOOLEAN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKeyPairsResult {
@@ -1587,7 +1615,7 @@ pub struct DescribeKeyPairsResult {
     pub key_pairs: Option<Vec<KeyPairInfo>>,
 }
 rt::structure!(
-    DescribeKeyPairsResult, DESCRIBE_KEY_PAIRS_RESULT, [key_pairs = rt::m("KeyPairs",
+    DescribeKeyPairsResult, DESCRIBE_KEY_PAIRS_RESULT, [key_pairs[0] = rt::m("KeyPairs",
     &KEY_PAIR_LIST).named("keySet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1650,15 +1678,15 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 }
 rt::structure!(
     DescribeLaunchTemplateVersionsRequest, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), launch_template_id =
-    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name =
-    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions = rt::m("Versions",
-    &VERSION_STRING_LIST).named("LaunchTemplateVersion"), min_version =
-    rt::m("MinVersion", &rt::STRING), max_version = rt::m("MaxVersion", &rt::STRING),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    resolve_alias = rt::m("ResolveAlias", &rt::BOOLEAN), include_managed_resources =
-    rt::m("IncludeManagedResources", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[2] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions[3] = rt::m("Versions",
+    &VERSION_STRING_LIST).named("LaunchTemplateVersion"), min_version[4] =
+    rt::m("MinVersion", &rt::STRING), max_version[5] = rt::m("MaxVersion", &rt::STRING),
+    next_token[6] = rt::m("NextToken", &rt::STRING), max_results[7] = rt::m("MaxResults",
+    &rt::INTEGER), filters[8] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    resolve_alias[9] = rt::m("ResolveAlias", &rt::BOOLEAN), include_managed_resources[10]
+    = rt::m("IncludeManagedResources", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLaunchTemplateVersionsResult {
@@ -1669,8 +1697,8 @@ pub struct DescribeLaunchTemplateVersionsResult {
 }
 rt::structure!(
     DescribeLaunchTemplateVersionsResult, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
-    [launch_template_versions = rt::m("LaunchTemplateVersions",
-    &LAUNCH_TEMPLATE_VERSION_SET).named("launchTemplateVersionSet"), next_token =
+    [launch_template_versions[0] = rt::m("LaunchTemplateVersions",
+    &LAUNCH_TEMPLATE_VERSION_SET).named("launchTemplateVersionSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1696,13 +1724,13 @@ pub struct DescribeLaunchTemplatesRequest {
     pub include_managed_resources: Option<bool>,
 }
 rt::structure!(
-    DescribeLaunchTemplatesRequest, DESCRIBE_LAUNCH_TEMPLATES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), launch_template_ids = rt::m("LaunchTemplateIds",
-    &LAUNCH_TEMPLATE_ID_STRING_LIST).named("LaunchTemplateId"), launch_template_names =
-    rt::m("LaunchTemplateNames", &LAUNCH_TEMPLATE_NAME_STRING_LIST)
-    .named("LaunchTemplateName"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), include_managed_resources =
+    DescribeLaunchTemplatesRequest, DESCRIBE_LAUNCH_TEMPLATES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), launch_template_ids[1] = rt::m("LaunchTemplateIds",
+    &LAUNCH_TEMPLATE_ID_STRING_LIST).named("LaunchTemplateId"), launch_template_names[2]
+    = rt::m("LaunchTemplateNames", &LAUNCH_TEMPLATE_NAME_STRING_LIST)
+    .named("LaunchTemplateName"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), include_managed_resources[6] =
     rt::m("IncludeManagedResources", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1713,9 +1741,9 @@ pub struct DescribeLaunchTemplatesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLaunchTemplatesResult, DESCRIBE_LAUNCH_TEMPLATES_RESULT, [launch_templates =
-    rt::m("LaunchTemplates", &LAUNCH_TEMPLATE_SET).named("launchTemplates"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeLaunchTemplatesResult, DESCRIBE_LAUNCH_TEMPLATES_RESULT, [launch_templates[0]
+    = rt::m("LaunchTemplates", &LAUNCH_TEMPLATE_SET).named("launchTemplates"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest {
@@ -1743,12 +1771,12 @@ pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsReques
 rt::structure!(
     DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
     DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
-    [local_gateway_route_table_virtual_interface_group_association_ids =
+    [local_gateway_route_table_virtual_interface_group_association_ids[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds",
     &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_ID_SET)
-    .named("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    .named("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1763,10 +1791,10 @@ pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult
 rt::structure!(
     DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
     DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
-    [local_gateway_route_table_virtual_interface_group_associations =
+    [local_gateway_route_table_virtual_interface_group_associations[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociations",
     &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_SET)
-    .named("localGatewayRouteTableVirtualInterfaceGroupAssociationSet"), next_token =
+    .named("localGatewayRouteTableVirtualInterfaceGroupAssociationSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1793,13 +1821,13 @@ pub struct DescribeLocalGatewayRouteTableVpcAssociationsRequest {
 rt::structure!(
     DescribeLocalGatewayRouteTableVpcAssociationsRequest,
     DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
-    [local_gateway_route_table_vpc_association_ids =
+    [local_gateway_route_table_vpc_association_ids[0] =
     rt::m("LocalGatewayRouteTableVpcAssociationIds",
     &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_ID_SET)
-    .named("LocalGatewayRouteTableVpcAssociationId"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    .named("LocalGatewayRouteTableVpcAssociationId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
@@ -1813,10 +1841,10 @@ pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
 rt::structure!(
     DescribeLocalGatewayRouteTableVpcAssociationsResult,
     DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
-    [local_gateway_route_table_vpc_associations =
+    [local_gateway_route_table_vpc_associations[0] =
     rt::m("LocalGatewayRouteTableVpcAssociations",
     &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_SET)
-    .named("localGatewayRouteTableVpcAssociationSet"), next_token = rt::m("NextToken",
+    .named("localGatewayRouteTableVpcAssociationSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1841,10 +1869,10 @@ pub struct DescribeLocalGatewayRouteTablesRequest {
 }
 rt::structure!(
     DescribeLocalGatewayRouteTablesRequest, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
-    [local_gateway_route_table_ids = rt::m("LocalGatewayRouteTableIds",
-    &LOCAL_GATEWAY_ROUTE_TABLE_ID_SET).named("LocalGatewayRouteTableId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    [local_gateway_route_table_ids[0] = rt::m("LocalGatewayRouteTableIds",
+    &LOCAL_GATEWAY_ROUTE_TABLE_ID_SET).named("LocalGatewayRouteTableId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1856,8 +1884,8 @@ pub struct DescribeLocalGatewayRouteTablesResult {
 }
 rt::structure!(
     DescribeLocalGatewayRouteTablesResult, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
-    [local_gateway_route_tables = rt::m("LocalGatewayRouteTables",
-    &LOCAL_GATEWAY_ROUTE_TABLE_SET).named("localGatewayRouteTableSet"), next_token =
+    [local_gateway_route_tables[0] = rt::m("LocalGatewayRouteTables",
+    &LOCAL_GATEWAY_ROUTE_TABLE_SET).named("localGatewayRouteTableSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1881,13 +1909,13 @@ pub struct DescribeLocalGatewayVirtualInterfaceGroupsRequest {
 rt::structure!(
     DescribeLocalGatewayVirtualInterfaceGroupsRequest,
     DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
-    [local_gateway_virtual_interface_group_ids =
+    [local_gateway_virtual_interface_group_ids[0] =
     rt::m("LocalGatewayVirtualInterfaceGroupIds",
     &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_ID_SET)
-    .named("LocalGatewayVirtualInterfaceGroupId"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    .named("LocalGatewayVirtualInterfaceGroupId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
@@ -1901,9 +1929,10 @@ pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
 rt::structure!(
     DescribeLocalGatewayVirtualInterfaceGroupsResult,
     DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
-    [local_gateway_virtual_interface_groups = rt::m("LocalGatewayVirtualInterfaceGroups",
+    [local_gateway_virtual_interface_groups[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroups",
     &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_SET)
-    .named("localGatewayVirtualInterfaceGroupSet"), next_token = rt::m("NextToken",
+    .named("localGatewayVirtualInterfaceGroupSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1931,11 +1960,11 @@ pub struct DescribeLocalGatewayVirtualInterfacesRequest {
 rt::structure!(
     DescribeLocalGatewayVirtualInterfacesRequest,
     DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
-    [local_gateway_virtual_interface_ids = rt::m("LocalGatewayVirtualInterfaceIds",
+    [local_gateway_virtual_interface_ids[0] = rt::m("LocalGatewayVirtualInterfaceIds",
     &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET).named("LocalGatewayVirtualInterfaceId"),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfacesResult {
@@ -1946,10 +1975,10 @@ pub struct DescribeLocalGatewayVirtualInterfacesResult {
 }
 rt::structure!(
     DescribeLocalGatewayVirtualInterfacesResult,
-    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT, [local_gateway_virtual_interfaces =
-    rt::m("LocalGatewayVirtualInterfaces", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_SET)
-    .named("localGatewayVirtualInterfaceSet"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
+    [local_gateway_virtual_interfaces[0] = rt::m("LocalGatewayVirtualInterfaces",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_SET).named("localGatewayVirtualInterfaceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewaysRequest {
@@ -1970,11 +1999,11 @@ pub struct DescribeLocalGatewaysRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeLocalGatewaysRequest, DESCRIBE_LOCAL_GATEWAYS_REQUEST, [local_gateway_ids =
-    rt::m("LocalGatewayIds", &LOCAL_GATEWAY_ID_SET).named("LocalGatewayId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DescribeLocalGatewaysRequest, DESCRIBE_LOCAL_GATEWAYS_REQUEST, [local_gateway_ids[0]
+    = rt::m("LocalGatewayIds", &LOCAL_GATEWAY_ID_SET).named("LocalGatewayId"), filters[1]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewaysResult {
@@ -1984,8 +2013,8 @@ pub struct DescribeLocalGatewaysResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLocalGatewaysResult, DESCRIBE_LOCAL_GATEWAYS_RESULT, [local_gateways =
-    rt::m("LocalGateways", &LOCAL_GATEWAY_SET).named("localGatewaySet"), next_token =
+    DescribeLocalGatewaysResult, DESCRIBE_LOCAL_GATEWAYS_RESULT, [local_gateways[0] =
+    rt::m("LocalGateways", &LOCAL_GATEWAY_SET).named("localGatewaySet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2004,11 +2033,11 @@ pub struct DescribeLockedSnapshotsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeLockedSnapshotsRequest, DESCRIBE_LOCKED_SNAPSHOTS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), snapshot_ids =
-    rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DescribeLockedSnapshotsRequest, DESCRIBE_LOCKED_SNAPSHOTS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING),
+    snapshot_ids[3] = rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLockedSnapshotsResult {
@@ -2018,8 +2047,8 @@ pub struct DescribeLockedSnapshotsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLockedSnapshotsResult, DESCRIBE_LOCKED_SNAPSHOTS_RESULT, [snapshots =
-    rt::m("Snapshots", &LOCKED_SNAPSHOTS_INFO_LIST).named("snapshotSet"), next_token =
+    DescribeLockedSnapshotsResult, DESCRIBE_LOCKED_SNAPSHOTS_RESULT, [snapshots[0] =
+    rt::m("Snapshots", &LOCKED_SNAPSHOTS_INFO_LIST).named("snapshotSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2037,10 +2066,10 @@ pub struct DescribeMacHostsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMacHostsRequest, DESCRIBE_MAC_HOSTS_REQUEST, [filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), host_ids = rt::m("HostIds", &REQUEST_HOST_ID_LIST)
-    .named("HostId"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeMacHostsRequest, DESCRIBE_MAC_HOSTS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), host_ids[1] = rt::m("HostIds", &REQUEST_HOST_ID_LIST)
+    .named("HostId"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacHostsResult {
@@ -2050,8 +2079,8 @@ pub struct DescribeMacHostsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMacHostsResult, DESCRIBE_MAC_HOSTS_RESULT, [mac_hosts = rt::m("MacHosts",
-    &MAC_HOST_LIST).named("macHostSet"), next_token = rt::m("NextToken", &rt::STRING)
+    DescribeMacHostsResult, DESCRIBE_MAC_HOSTS_RESULT, [mac_hosts[0] = rt::m("MacHosts",
+    &MAC_HOST_LIST).named("macHostSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2075,11 +2104,11 @@ pub struct DescribeMacModificationTasksRequest {
 }
 rt::structure!(
     DescribeMacModificationTasksRequest, DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), mac_modification_task_ids = rt::m("MacModificationTaskIds",
-    &MAC_MODIFICATION_TASK_ID_LIST).named("MacModificationTaskId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), mac_modification_task_ids[2] =
+    rt::m("MacModificationTaskIds", &MAC_MODIFICATION_TASK_ID_LIST)
+    .named("MacModificationTaskId"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacModificationTasksResult {
@@ -2090,9 +2119,9 @@ pub struct DescribeMacModificationTasksResult {
 }
 rt::structure!(
     DescribeMacModificationTasksResult, DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
-    [mac_modification_tasks = rt::m("MacModificationTasks", &MAC_MODIFICATION_TASK_LIST)
-    .named("macModificationTaskSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [mac_modification_tasks[0] = rt::m("MacModificationTasks",
+    &MAC_MODIFICATION_TASK_LIST).named("macModificationTaskSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeManagedPrefixListsRequest {
@@ -2112,10 +2141,10 @@ pub struct DescribeManagedPrefixListsRequest {
     pub prefix_list_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeManagedPrefixListsRequest, DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING), prefix_list_ids =
+    DescribeManagedPrefixListsRequest, DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), prefix_list_ids[4] =
     rt::m("PrefixListIds", &VALUE_STRING_LIST).named("PrefixListId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2126,9 +2155,9 @@ pub struct DescribeManagedPrefixListsResult {
     pub prefix_lists: Option<Vec<ManagedPrefixList>>,
 }
 rt::structure!(
-    DescribeManagedPrefixListsResult, DESCRIBE_MANAGED_PREFIX_LISTS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists =
-    rt::m("PrefixLists", &MANAGED_PREFIX_LIST_SET).named("prefixListSet")]
+    DescribeManagedPrefixListsResult, DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists[1]
+    = rt::m("PrefixLists", &MANAGED_PREFIX_LIST_SET).named("prefixListSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricCategoriesRequest {
@@ -2149,10 +2178,11 @@ pub struct DescribeMetricCategoriesRequest {
 }
 rt::structure!(
     DescribeMetricCategoriesRequest, DESCRIBE_METRIC_CATEGORIES_REQUEST,
-    [metric_category_ids = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST)
-    .named("MetricCategoryId"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [metric_category_ids[0] = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST)
+    .named("MetricCategoryId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricCategoriesResult {
@@ -2162,9 +2192,10 @@ pub struct DescribeMetricCategoriesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMetricCategoriesResult, DESCRIBE_METRIC_CATEGORIES_RESULT, [metric_categories
-    = rt::m("MetricCategories", &METRIC_CATEGORY_LIST).named("metricCategorySet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeMetricCategoriesResult, DESCRIBE_METRIC_CATEGORIES_RESULT,
+    [metric_categories[0] = rt::m("MetricCategories", &METRIC_CATEGORY_LIST)
+    .named("metricCategorySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMovingAddressesRequest {
@@ -2184,11 +2215,12 @@ pub struct DescribeMovingAddressesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeMovingAddressesRequest, DESCRIBE_MOVING_ADDRESSES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ips = rt::m("PublicIps",
-    &VALUE_STRING_LIST).named("publicIp"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), filters = rt::m("Filters", &FILTER_LIST).named("filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0)]
+    DescribeMovingAddressesRequest, DESCRIBE_MOVING_ADDRESSES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ips[1] = rt::m("PublicIps",
+    &VALUE_STRING_LIST).named("publicIp"), next_token[2] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("filter"), max_results[4] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMovingAddressesResult {
@@ -2199,9 +2231,9 @@ pub struct DescribeMovingAddressesResult {
 }
 rt::structure!(
     DescribeMovingAddressesResult, DESCRIBE_MOVING_ADDRESSES_RESULT,
-    [moving_address_statuses = rt::m("MovingAddressStatuses", &MOVING_ADDRESS_STATUS_SET)
-    .named("movingAddressStatusSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [moving_address_statuses[0] = rt::m("MovingAddressStatuses",
+    &MOVING_ADDRESS_STATUS_SET).named("movingAddressStatusSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysRequest {
@@ -2224,11 +2256,11 @@ pub struct DescribeNatGatewaysRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNatGatewaysRequest, DESCRIBE_NAT_GATEWAYS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filter = rt::m("Filter", &FILTER_LIST), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), nat_gateway_ids = rt::m("NatGatewayIds",
-    &NAT_GATEWAY_ID_STRING_LIST).named("NatGatewayId"), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DescribeNatGatewaysRequest, DESCRIBE_NAT_GATEWAYS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filter[1] = rt::m("Filter", &FILTER_LIST),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), nat_gateway_ids[3] =
+    rt::m("NatGatewayIds", &NAT_GATEWAY_ID_STRING_LIST).named("NatGatewayId"),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysResult {
@@ -2238,8 +2270,8 @@ pub struct DescribeNatGatewaysResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNatGatewaysResult, DESCRIBE_NAT_GATEWAYS_RESULT, [nat_gateways =
-    rt::m("NatGateways", &NAT_GATEWAY_LIST).named("natGatewaySet"), next_token =
+    DescribeNatGatewaysResult, DESCRIBE_NAT_GATEWAYS_RESULT, [nat_gateways[0] =
+    rt::m("NatGateways", &NAT_GATEWAY_LIST).named("natGatewaySet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2276,11 +2308,11 @@ pub struct DescribeNetworkAclsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeNetworkAclsRequest, DESCRIBE_NETWORK_ACLS_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_ids =
-    rt::m("NetworkAclIds", &NETWORK_ACL_ID_STRING_LIST).named("NetworkAclId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeNetworkAclsRequest, DESCRIBE_NETWORK_ACLS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    network_acl_ids[3] = rt::m("NetworkAclIds", &NETWORK_ACL_ID_STRING_LIST)
+    .named("NetworkAclId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsResult {
@@ -2290,8 +2322,8 @@ pub struct DescribeNetworkAclsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkAclsResult, DESCRIBE_NETWORK_ACLS_RESULT, [network_acls =
-    rt::m("NetworkAcls", &NETWORK_ACL_LIST).named("networkAclSet"), next_token =
+    DescribeNetworkAclsResult, DESCRIBE_NETWORK_ACLS_RESULT, [network_acls[0] =
+    rt::m("NetworkAcls", &NETWORK_ACL_LIST).named("networkAclSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2316,16 +2348,16 @@ pub struct DescribeNetworkInsightsAccessScopeAnalysesRequest {
 rt::structure!(
     DescribeNetworkInsightsAccessScopeAnalysesRequest,
     DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST,
-    [network_insights_access_scope_analysis_ids =
+    [network_insights_access_scope_analysis_ids[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisIds",
     &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_ID_LIST)
-    .named("NetworkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id =
-    rt::m("NetworkInsightsAccessScopeId", &rt::STRING), analysis_start_time_begin =
-    rt::m("AnalysisStartTimeBegin", &rt::TIMESTAMP), analysis_start_time_end =
-    rt::m("AnalysisStartTimeEnd", &rt::TIMESTAMP), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    .named("NetworkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id[1] =
+    rt::m("NetworkInsightsAccessScopeId", &rt::STRING), analysis_start_time_begin[2] =
+    rt::m("AnalysisStartTimeBegin", &rt::TIMESTAMP), analysis_start_time_end[3] =
+    rt::m("AnalysisStartTimeEnd", &rt::TIMESTAMP), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
@@ -2339,9 +2371,10 @@ pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
 rt::structure!(
     DescribeNetworkInsightsAccessScopeAnalysesResult,
     DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT,
-    [network_insights_access_scope_analyses = rt::m("NetworkInsightsAccessScopeAnalyses",
+    [network_insights_access_scope_analyses[0] =
+    rt::m("NetworkInsightsAccessScopeAnalyses",
     &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_LIST)
-    .named("networkInsightsAccessScopeAnalysisSet"), next_token = rt::m("NextToken",
+    .named("networkInsightsAccessScopeAnalysisSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2359,11 +2392,12 @@ pub struct DescribeNetworkInsightsAccessScopesRequest {
 }
 rt::structure!(
     DescribeNetworkInsightsAccessScopesRequest,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST, [network_insights_access_scope_ids =
-    rt::m("NetworkInsightsAccessScopeIds", &NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST)
-    .named("NetworkInsightsAccessScopeId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING)]
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST,
+    [network_insights_access_scope_ids[0] = rt::m("NetworkInsightsAccessScopeIds",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST).named("NetworkInsightsAccessScopeId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopesResult {
@@ -2374,10 +2408,10 @@ pub struct DescribeNetworkInsightsAccessScopesResult {
 }
 rt::structure!(
     DescribeNetworkInsightsAccessScopesResult,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT, [network_insights_access_scopes =
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT, [network_insights_access_scopes[0] =
     rt::m("NetworkInsightsAccessScopes", &NETWORK_INSIGHTS_ACCESS_SCOPE_LIST)
-    .named("networkInsightsAccessScopeSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("networkInsightsAccessScopeSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAnalysesRequest {
@@ -2403,13 +2437,14 @@ pub struct DescribeNetworkInsightsAnalysesRequest {
 }
 rt::structure!(
     DescribeNetworkInsightsAnalysesRequest, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST,
-    [network_insights_analysis_ids = rt::m("NetworkInsightsAnalysisIds",
+    [network_insights_analysis_ids[0] = rt::m("NetworkInsightsAnalysisIds",
     &NETWORK_INSIGHTS_ANALYSIS_ID_LIST).named("NetworkInsightsAnalysisId"),
-    network_insights_path_id = rt::m("NetworkInsightsPathId", &rt::STRING),
-    analysis_start_time = rt::m("AnalysisStartTime", &rt::TIMESTAMP), analysis_end_time =
-    rt::m("AnalysisEndTime", &rt::TIMESTAMP), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING)]
+    network_insights_path_id[1] = rt::m("NetworkInsightsPathId", &rt::STRING),
+    analysis_start_time[2] = rt::m("AnalysisStartTime", &rt::TIMESTAMP),
+    analysis_end_time[3] = rt::m("AnalysisEndTime", &rt::TIMESTAMP), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[5] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAnalysesResult {
@@ -2420,8 +2455,8 @@ pub struct DescribeNetworkInsightsAnalysesResult {
 }
 rt::structure!(
     DescribeNetworkInsightsAnalysesResult, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT,
-    [network_insights_analyses = rt::m("NetworkInsightsAnalyses",
-    &NETWORK_INSIGHTS_ANALYSIS_LIST).named("networkInsightsAnalysisSet"), next_token =
+    [network_insights_analyses[0] = rt::m("NetworkInsightsAnalyses",
+    &NETWORK_INSIGHTS_ANALYSIS_LIST).named("networkInsightsAnalysisSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2451,39 +2486,9 @@ pub struct DescribeNetworkInsightsPathsRequest {
 }
 rt::structure!(
     DescribeNetworkInsightsPathsRequest, DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST,
-    [network_insights_path_ids = rt::m("NetworkInsightsPathIds",
-    &NETWORK_INSIGHTS_PATH_ID_LIST).named("NetworkInsightsPathId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN), next_token =
+    [network_insights_path_ids[0] = rt::m("NetworkInsightsPathIds",
+    &NETWORK_INSIGHTS_PATH_ID_LIST).named("NetworkInsightsPathId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), next_token[4] =
     rt::m("NextToken", &rt::STRING)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsResult {
-    /// Information about the paths.
-    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
-    [network_insights_paths = rt::m("NetworkInsightsPaths", &NETWORK_INSIGHTS_PATH_LIST)
-    .named("networkInsightsPathSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
-);
-/// Contains the parameters for DescribeNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the network interface.
-    pub network_interface_id: String,
-    /// The attribute of the network interface. This parameter is required.
-    pub attribute: Option<NetworkInterfaceAttribute>,
-}
-rt::structure!(
-    DescribeNetworkInterfaceAttributeRequest,
-    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId").flags(rt::REQUIRED), attribute =
-    rt::m("Attribute", &rt::ENUM).named("attribute")]
 );

@@ -3,6 +3,36 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsResult {
+    /// Information about the paths.
+    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
+    [network_insights_paths[0] = rt::m("NetworkInsightsPaths",
+    &NETWORK_INSIGHTS_PATH_LIST).named("networkInsightsPathSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+/// Contains the parameters for DescribeNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfaceAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// The attribute of the network interface. This parameter is required.
+    pub attribute: Option<NetworkInterfaceAttribute>,
+}
+rt::structure!(
+    DescribeNetworkInterfaceAttributeRequest,
+    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), network_interface_id[1] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute")]
+);
 /// Contains the output of DescribeNetworkInterfaceAttribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInterfaceAttributeResult {
@@ -21,13 +51,14 @@ pub struct DescribeNetworkInterfaceAttributeResult {
 }
 rt::structure!(
     DescribeNetworkInterfaceAttributeResult, DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
-    [attachment = rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-    description = rt::m("Description", &ATTRIBUTE_VALUE).named("description"), groups =
-    rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-    source_dest_check = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE)
-    .named("sourceDestCheck"), associate_public_ip_address =
-    rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress")]
+    [attachment[0] = rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT)
+    .named("attachment"), description[1] = rt::m("Description", &ATTRIBUTE_VALUE)
+    .named("description"), groups[2] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), network_interface_id[3] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), source_dest_check[4] =
+    rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
+    associate_public_ip_address[5] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
+    .named("associatePublicIpAddress")]
 );
 /// Contains the parameters for DescribeNetworkInterfacePermissions.
 #[derive(Clone, Default, PartialEq)]
@@ -49,10 +80,10 @@ pub struct DescribeNetworkInterfacePermissionsRequest {
 }
 rt::structure!(
     DescribeNetworkInterfacePermissionsRequest,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, [network_interface_permission_ids =
-    rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
-    .named("NetworkInterfacePermissionId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, [network_interface_permission_ids[0]
+    = rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
+    .named("NetworkInterfacePermissionId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
     rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 /// Contains the output for DescribeNetworkInterfacePermissions.
@@ -65,10 +96,10 @@ pub struct DescribeNetworkInterfacePermissionsResult {
 }
 rt::structure!(
     DescribeNetworkInterfacePermissionsResult,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, [network_interface_permissions =
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, [network_interface_permissions[0] =
     rt::m("NetworkInterfacePermissions", &NETWORK_INTERFACE_PERMISSION_LIST)
-    .named("networkInterfacePermissions"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("networkInterfacePermissions"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 /// Contains the parameters for DescribeNetworkInterfaces.
 #[derive(Clone, Default, PartialEq)]
@@ -127,12 +158,12 @@ pub struct DescribeNetworkInterfacesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), include_managed_resources = rt::m("IncludeManagedResources",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    network_interface_ids = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
-    .named("NetworkInterfaceId"), filters = rt::m("Filters", &FILTER_LIST)
+    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), include_managed_resources[2] = rt::m("IncludeManagedResources",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    network_interface_ids[4] = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
+    .named("NetworkInterfaceId"), filters[5] = rt::m("Filters", &FILTER_LIST)
     .named("filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -144,8 +175,8 @@ pub struct DescribeNetworkInterfacesResult {
 }
 rt::structure!(
     DescribeNetworkInterfacesResult, DESCRIBE_NETWORK_INTERFACES_RESULT,
-    [network_interfaces = rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST)
-    .named("networkInterfaceSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [network_interfaces[0] = rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST)
+    .named("networkInterfaceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -170,11 +201,11 @@ pub struct DescribeNetworkingFlexCostAllocationPoliciesRequest {
 }
 rt::structure!(
     DescribeNetworkingFlexCostAllocationPoliciesRequest,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids =
-    rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters = rt::m("Filters", &FILTER_LIST),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids[0] =
+    rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[2] = rt::m("Filters",
+    &FILTER_LIST), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
@@ -186,9 +217,9 @@ pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
 rt::structure!(
     DescribeNetworkingFlexCostAllocationPoliciesResult,
     DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
-    [flex_cost_allocation_policies = rt::m("FlexCostAllocationPolicies",
-    &FLEX_COST_ALLOCATION_POLICY_SET).named("flexCostAllocationPolicies"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [flex_cost_allocation_policies[0] = rt::m("FlexCostAllocationPolicies",
+    &FLEX_COST_ALLOCATION_POLICY_SET).named("flexCostAllocationPolicies"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
@@ -212,11 +243,11 @@ pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
 rt::structure!(
     DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
     DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST,
-    [fca_policy_association_ids = rt::m("FcaPolicyAssociationIds",
-    &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters = rt::m("Filters", &FILTER_LIST),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [fca_policy_association_ids[0] = rt::m("FcaPolicyAssociationIds",
+    &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[2] = rt::m("Filters",
+    &FILTER_LIST), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
@@ -230,9 +261,9 @@ pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
 rt::structure!(
     DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
     DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT,
-    [fca_policy_associations = rt::m("FcaPolicyAssociations",
+    [fca_policy_associations[0] = rt::m("FcaPolicyAssociations",
     &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET).named("fcaPolicyAssociations"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOutpostLagsRequest {
@@ -260,10 +291,10 @@ pub struct DescribeOutpostLagsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, [outpost_lag_ids =
-    rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, [outpost_lag_ids[0] =
+    rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -274,8 +305,8 @@ pub struct DescribeOutpostLagsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, [outpost_lags =
-    rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"), next_token =
+    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, [outpost_lags[0] =
+    rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -303,10 +334,10 @@ pub struct DescribePlacementGroupsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, [group_ids =
-    rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_names = rt::m("GroupNames",
-    &PLACEMENT_GROUP_STRING_LIST).named("groupName"), filters = rt::m("Filters",
+    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, [group_ids[0] =
+    rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_names[2] = rt::m("GroupNames",
+    &PLACEMENT_GROUP_STRING_LIST).named("groupName"), filters[3] = rt::m("Filters",
     &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -315,8 +346,8 @@ pub struct DescribePlacementGroupsResult {
     pub placement_groups: Option<Vec<PlacementGroup>>,
 }
 rt::structure!(
-    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, [placement_groups =
-    rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")]
+    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, [placement_groups[0]
+    = rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePrefixListsRequest {
@@ -335,11 +366,11 @@ pub struct DescribePrefixListsRequest {
     pub prefix_list_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results
-    = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    prefix_list_ids = rt::m("PrefixListIds", &PREFIX_LIST_RESOURCE_ID_STRING_LIST)
-    .named("PrefixListId")]
+    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), prefix_list_ids[4] = rt::m("PrefixListIds",
+    &PREFIX_LIST_RESOURCE_ID_STRING_LIST).named("PrefixListId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePrefixListsResult {
@@ -349,8 +380,8 @@ pub struct DescribePrefixListsResult {
     pub prefix_lists: Option<Vec<PrefixList>>,
 }
 rt::structure!(
-    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists =
+    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists[1] =
     rt::m("PrefixLists", &PREFIX_LIST_SET).named("prefixListSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -365,10 +396,10 @@ pub struct DescribePrincipalIdFormatRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), resources = rt::m("Resources", &RESOURCE_LIST)
-    .named("Resource"), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), resources[1] = rt::m("Resources", &RESOURCE_LIST)
+    .named("Resource"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePrincipalIdFormatResult {
@@ -378,9 +409,9 @@ pub struct DescribePrincipalIdFormatResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, [principals =
-    rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, [principals[0]
+    = rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublicIpv4PoolsRequest {
@@ -397,10 +428,10 @@ pub struct DescribePublicIpv4PoolsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, [pool_ids =
-    rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublicIpv4PoolsResult {
@@ -410,9 +441,10 @@ pub struct DescribePublicIpv4PoolsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT, [public_ipv4_pools
-    = rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET).named("publicIpv4PoolSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT,
+    [public_ipv4_pools[0] = rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET)
+    .named("publicIpv4PoolSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRegionsRequest {
@@ -430,10 +462,10 @@ pub struct DescribeRegionsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, [region_names =
-    rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"), all_regions =
-    rt::m("AllRegions", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, [region_names[0] =
+    rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"), all_regions[1] =
+    rt::m("AllRegions", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRegionsResult {
@@ -441,7 +473,7 @@ pub struct DescribeRegionsResult {
     pub regions: Option<Vec<Region>>,
 }
 rt::structure!(
-    DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, [regions = rt::m("Regions",
+    DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, [regions[0] = rt::m("Regions",
     &REGION_LIST).named("regionInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -461,10 +493,10 @@ pub struct DescribeReplaceRootVolumeTasksRequest {
 }
 rt::structure!(
     DescribeReplaceRootVolumeTasksRequest, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST,
-    [replace_root_volume_task_ids = rt::m("ReplaceRootVolumeTaskIds",
-    &REPLACE_ROOT_VOLUME_TASK_IDS).named("ReplaceRootVolumeTaskId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    [replace_root_volume_task_ids[0] = rt::m("ReplaceRootVolumeTaskIds",
+    &REPLACE_ROOT_VOLUME_TASK_IDS).named("ReplaceRootVolumeTaskId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -476,8 +508,8 @@ pub struct DescribeReplaceRootVolumeTasksResult {
 }
 rt::structure!(
     DescribeReplaceRootVolumeTasksResult, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT,
-    [replace_root_volume_tasks = rt::m("ReplaceRootVolumeTasks",
-    &REPLACE_ROOT_VOLUME_TASKS).named("replaceRootVolumeTaskSet"), next_token =
+    [replace_root_volume_tasks[0] = rt::m("ReplaceRootVolumeTasks",
+    &REPLACE_ROOT_VOLUME_TASKS).named("replaceRootVolumeTaskSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 /// Contains the parameters for DescribeReservedInstancesListings.
@@ -497,10 +529,10 @@ pub struct DescribeReservedInstancesListingsRequest {
 }
 rt::structure!(
     DescribeReservedInstancesListingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, [reserved_instances_id =
+    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, [reserved_instances_id[0] =
     rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-    reserved_instances_listing_id = rt::m("ReservedInstancesListingId", &rt::STRING)
-    .named("reservedInstancesListingId"), filters = rt::m("Filters", &FILTER_LIST)
+    reserved_instances_listing_id[1] = rt::m("ReservedInstancesListingId", &rt::STRING)
+    .named("reservedInstancesListingId"), filters[2] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 /// Contains the output of DescribeReservedInstancesListings.
@@ -511,7 +543,7 @@ pub struct DescribeReservedInstancesListingsResult {
 }
 rt::structure!(
     DescribeReservedInstancesListingsResult, DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
-    [reserved_instances_listings = rt::m("ReservedInstancesListings",
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
     &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
 );
 /// Contains the parameters for DescribeReservedInstancesModifications.
@@ -541,10 +573,10 @@ pub struct DescribeReservedInstancesModificationsRequest {
 rt::structure!(
     DescribeReservedInstancesModificationsRequest,
     DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST,
-    [reserved_instances_modification_ids = rt::m("ReservedInstancesModificationIds",
+    [reserved_instances_modification_ids[0] = rt::m("ReservedInstancesModificationIds",
     &RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST)
-    .named("ReservedInstancesModificationId"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), filters = rt::m("Filters", &FILTER_LIST)
+    .named("ReservedInstancesModificationId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), filters[2] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 /// Contains the output of DescribeReservedInstancesModifications.
@@ -557,8 +589,8 @@ pub struct DescribeReservedInstancesModificationsResult {
 }
 rt::structure!(
     DescribeReservedInstancesModificationsResult,
-    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), reserved_instances_modifications =
+    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reserved_instances_modifications[1] =
     rt::m("ReservedInstancesModifications", &RESERVED_INSTANCES_MODIFICATION_LIST)
     .named("reservedInstancesModificationsSet")]
 );
@@ -627,21 +659,22 @@ pub struct DescribeReservedInstancesOfferingsRequest {
 }
 rt::structure!(
     DescribeReservedInstancesOfferingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), include_marketplace =
-    rt::m("IncludeMarketplace", &rt::BOOLEAN), instance_type = rt::m("InstanceType",
-    &rt::ENUM), max_duration = rt::m("MaxDuration", &rt::LONG), max_instance_count =
-    rt::m("MaxInstanceCount", &rt::INTEGER), min_duration = rt::m("MinDuration",
-    &rt::LONG), offering_class = rt::m("OfferingClass", &rt::ENUM), product_description =
-    rt::m("ProductDescription", &rt::ENUM), reserved_instances_offering_ids =
-    rt::m("ReservedInstancesOfferingIds", &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST)
-    .named("ReservedInstancesOfferingId"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    instance_tenancy = rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-    offering_type = rt::m("OfferingType", &rt::ENUM).named("offeringType"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).named("maxResults")]
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), include_marketplace[1] =
+    rt::m("IncludeMarketplace", &rt::BOOLEAN), instance_type[2] = rt::m("InstanceType",
+    &rt::ENUM), max_duration[3] = rt::m("MaxDuration", &rt::LONG), max_instance_count[4]
+    = rt::m("MaxInstanceCount", &rt::INTEGER), min_duration[5] = rt::m("MinDuration",
+    &rt::LONG), offering_class[6] = rt::m("OfferingClass", &rt::ENUM),
+    product_description[7] = rt::m("ProductDescription", &rt::ENUM),
+    reserved_instances_offering_ids[8] = rt::m("ReservedInstancesOfferingIds",
+    &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST).named("ReservedInstancesOfferingId"),
+    availability_zone_id[9] = rt::m("AvailabilityZoneId", &rt::STRING), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[11] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), instance_tenancy[12] = rt::m("InstanceTenancy",
+    &rt::ENUM).named("instanceTenancy"), offering_type[13] = rt::m("OfferingType",
+    &rt::ENUM).named("offeringType"), next_token[14] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[15] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults")]
 );
 /// Contains the output of DescribeReservedInstancesOfferings.
 #[derive(Clone, Default, PartialEq)]
@@ -653,8 +686,8 @@ pub struct DescribeReservedInstancesOfferingsResult {
 }
 rt::structure!(
     DescribeReservedInstancesOfferingsResult,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), reserved_instances_offerings =
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reserved_instances_offerings[1] =
     rt::m("ReservedInstancesOfferings", &RESERVED_INSTANCES_OFFERING_LIST)
     .named("reservedInstancesOfferingsSet")]
 );
@@ -691,11 +724,11 @@ pub struct DescribeReservedInstancesRequest {
 }
 rt::structure!(
     DescribeReservedInstancesRequest, DESCRIBE_RESERVED_INSTANCES_REQUEST,
-    [offering_class = rt::m("OfferingClass", &rt::ENUM), reserved_instances_ids =
+    [offering_class[0] = rt::m("OfferingClass", &rt::ENUM), reserved_instances_ids[1] =
     rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
-    .named("ReservedInstancesId"), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    offering_type = rt::m("OfferingType", &rt::ENUM).named("offeringType")]
+    .named("ReservedInstancesId"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    offering_type[4] = rt::m("OfferingType", &rt::ENUM).named("offeringType")]
 );
 /// Contains the output for DescribeReservedInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -705,7 +738,7 @@ pub struct DescribeReservedInstancesResult {
 }
 rt::structure!(
     DescribeReservedInstancesResult, DESCRIBE_RESERVED_INSTANCES_RESULT,
-    [reserved_instances = rt::m("ReservedInstances", &RESERVED_INSTANCES_LIST)
+    [reserved_instances[0] = rt::m("ReservedInstances", &RESERVED_INSTANCES_LIST)
     .named("reservedInstancesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -723,10 +756,10 @@ pub struct DescribeRouteServerEndpointsRequest {
 }
 rt::structure!(
     DescribeRouteServerEndpointsRequest, DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST,
-    [route_server_endpoint_ids = rt::m("RouteServerEndpointIds",
-    &ROUTE_SERVER_ENDPOINT_IDS_LIST).named("RouteServerEndpointId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
+    [route_server_endpoint_ids[0] = rt::m("RouteServerEndpointIds",
+    &ROUTE_SERVER_ENDPOINT_IDS_LIST).named("RouteServerEndpointId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -738,9 +771,9 @@ pub struct DescribeRouteServerEndpointsResult {
 }
 rt::structure!(
     DescribeRouteServerEndpointsResult, DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT,
-    [route_server_endpoints = rt::m("RouteServerEndpoints", &ROUTE_SERVER_ENDPOINTS_LIST)
-    .named("routeServerEndpointSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [route_server_endpoints[0] = rt::m("RouteServerEndpoints",
+    &ROUTE_SERVER_ENDPOINTS_LIST).named("routeServerEndpointSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerPeersRequest {
@@ -757,10 +790,11 @@ pub struct DescribeRouteServerPeersRequest {
 }
 rt::structure!(
     DescribeRouteServerPeersRequest, DESCRIBE_ROUTE_SERVER_PEERS_REQUEST,
-    [route_server_peer_ids = rt::m("RouteServerPeerIds", &ROUTE_SERVER_PEER_IDS_LIST)
-    .named("RouteServerPeerId"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [route_server_peer_ids[0] = rt::m("RouteServerPeerIds", &ROUTE_SERVER_PEER_IDS_LIST)
+    .named("RouteServerPeerId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerPeersResult {
@@ -771,8 +805,8 @@ pub struct DescribeRouteServerPeersResult {
 }
 rt::structure!(
     DescribeRouteServerPeersResult, DESCRIBE_ROUTE_SERVER_PEERS_RESULT,
-    [route_server_peers = rt::m("RouteServerPeers", &ROUTE_SERVER_PEERS_LIST)
-    .named("routeServerPeerSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [route_server_peers[0] = rt::m("RouteServerPeers", &ROUTE_SERVER_PEERS_LIST)
+    .named("routeServerPeerSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -789,10 +823,10 @@ pub struct DescribeRouteServersRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeRouteServersRequest, DESCRIBE_ROUTE_SERVERS_REQUEST, [route_server_ids =
-    rt::m("RouteServerIds", &ROUTE_SERVER_IDS_LIST).named("RouteServerId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
+    DescribeRouteServersRequest, DESCRIBE_ROUTE_SERVERS_REQUEST, [route_server_ids[0] =
+    rt::m("RouteServerIds", &ROUTE_SERVER_IDS_LIST).named("RouteServerId"), next_token[1]
+    = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -803,8 +837,8 @@ pub struct DescribeRouteServersResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeRouteServersResult, DESCRIBE_ROUTE_SERVERS_RESULT, [route_servers =
-    rt::m("RouteServers", &ROUTE_SERVERS_LIST).named("routeServerSet"), next_token =
+    DescribeRouteServersResult, DESCRIBE_ROUTE_SERVERS_RESULT, [route_servers[0] =
+    rt::m("RouteServers", &ROUTE_SERVERS_LIST).named("routeServerSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -843,11 +877,11 @@ pub struct DescribeRouteTablesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeRouteTablesRequest, DESCRIBE_ROUTE_TABLES_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), route_table_ids =
-    rt::m("RouteTableIds", &ROUTE_TABLE_ID_STRING_LIST).named("RouteTableId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeRouteTablesRequest, DESCRIBE_ROUTE_TABLES_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    route_table_ids[3] = rt::m("RouteTableIds", &ROUTE_TABLE_ID_STRING_LIST)
+    .named("RouteTableId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 /// Contains the output of DescribeRouteTables.
 #[derive(Clone, Default, PartialEq)]
@@ -858,8 +892,8 @@ pub struct DescribeRouteTablesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeRouteTablesResult, DESCRIBE_ROUTE_TABLES_RESULT, [route_tables =
-    rt::m("RouteTables", &ROUTE_TABLE_LIST).named("routeTableSet"), next_token =
+    DescribeRouteTablesResult, DESCRIBE_ROUTE_TABLES_RESULT, [route_tables[0] =
+    rt::m("RouteTables", &ROUTE_TABLE_LIST).named("routeTableSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 /// Contains the parameters for DescribeScheduledInstanceAvailability.
@@ -888,14 +922,15 @@ pub struct DescribeScheduledInstanceAvailabilityRequest {
 }
 rt::structure!(
     DescribeScheduledInstanceAvailabilityRequest,
-    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    first_slot_start_time_range = rt::m("FirstSlotStartTimeRange",
-    &SLOT_DATE_TIME_RANGE_REQUEST).flags(rt::REQUIRED), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), max_slot_duration_in_hours = rt::m("MaxSlotDurationInHours",
-    &rt::INTEGER), min_slot_duration_in_hours = rt::m("MinSlotDurationInHours",
-    &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING), recurrence =
-    rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE_REQUEST).flags(rt::REQUIRED)]
+    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    first_slot_start_time_range[2] = rt::m("FirstSlotStartTimeRange",
+    &SLOT_DATE_TIME_RANGE_REQUEST).flags(rt::REQUIRED), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), max_slot_duration_in_hours[4] =
+    rt::m("MaxSlotDurationInHours", &rt::INTEGER), min_slot_duration_in_hours[5] =
+    rt::m("MinSlotDurationInHours", &rt::INTEGER), next_token[6] = rt::m("NextToken",
+    &rt::STRING), recurrence[7] = rt::m("Recurrence",
+    &SCHEDULED_INSTANCE_RECURRENCE_REQUEST).flags(rt::REQUIRED)]
 );
 /// Contains the output of DescribeScheduledInstanceAvailability.
 #[derive(Clone, Default, PartialEq)]
@@ -907,8 +942,8 @@ pub struct DescribeScheduledInstanceAvailabilityResult {
 }
 rt::structure!(
     DescribeScheduledInstanceAvailabilityResult,
-    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), scheduled_instance_availability_set =
+    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), scheduled_instance_availability_set[1] =
     rt::m("ScheduledInstanceAvailabilitySet", &SCHEDULED_INSTANCE_AVAILABILITY_SET)
     .named("scheduledInstanceAvailabilitySet")]
 );
@@ -933,12 +968,12 @@ pub struct DescribeScheduledInstancesRequest {
     pub slot_start_time_range: Option<SlotStartTimeRangeRequest>,
 }
 rt::structure!(
-    DescribeScheduledInstancesRequest, DESCRIBE_SCHEDULED_INSTANCES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER), next_token =
-    rt::m("NextToken", &rt::STRING), scheduled_instance_ids =
+    DescribeScheduledInstancesRequest, DESCRIBE_SCHEDULED_INSTANCES_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), scheduled_instance_ids[4] =
     rt::m("ScheduledInstanceIds", &SCHEDULED_INSTANCE_ID_REQUEST_SET)
-    .named("ScheduledInstanceId"), slot_start_time_range = rt::m("SlotStartTimeRange",
+    .named("ScheduledInstanceId"), slot_start_time_range[5] = rt::m("SlotStartTimeRange",
     &SLOT_START_TIME_RANGE_REQUEST)]
 );
 /// Contains the output of DescribeScheduledInstances.
@@ -950,8 +985,8 @@ pub struct DescribeScheduledInstancesResult {
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
 }
 rt::structure!(
-    DescribeScheduledInstancesResult, DESCRIBE_SCHEDULED_INSTANCES_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), scheduled_instance_set =
+    DescribeScheduledInstancesResult, DESCRIBE_SCHEDULED_INSTANCES_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING).named("nextToken"), scheduled_instance_set[1] =
     rt::m("ScheduledInstanceSet", &SCHEDULED_INSTANCE_SET).named("scheduledInstanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -984,12 +1019,12 @@ pub struct DescribeSecondaryInterfacesRequest {
     pub secondary_interface_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeSecondaryInterfacesRequest, DESCRIBE_SECONDARY_INTERFACES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), secondary_interface_ids =
-    rt::m("SecondaryInterfaceIds", &SECONDARY_INTERFACE_ID_LIST)
-    .named("SecondaryInterfaceId")]
+    DescribeSecondaryInterfacesRequest, DESCRIBE_SECONDARY_INTERFACES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    secondary_interface_ids[4] = rt::m("SecondaryInterfaceIds",
+    &SECONDARY_INTERFACE_ID_LIST).named("SecondaryInterfaceId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondaryInterfacesResult {
@@ -1000,8 +1035,8 @@ pub struct DescribeSecondaryInterfacesResult {
 }
 rt::structure!(
     DescribeSecondaryInterfacesResult, DESCRIBE_SECONDARY_INTERFACES_RESULT,
-    [secondary_interfaces = rt::m("SecondaryInterfaces", &SECONDARY_INTERFACE_LIST)
-    .named("secondaryInterfaceSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [secondary_interfaces[0] = rt::m("SecondaryInterfaces", &SECONDARY_INTERFACE_LIST)
+    .named("secondaryInterfaceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1029,10 +1064,10 @@ pub struct DescribeSecondaryNetworksRequest {
     pub secondary_network_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeSecondaryNetworksRequest, DESCRIBE_SECONDARY_NETWORKS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), secondary_network_ids =
+    DescribeSecondaryNetworksRequest, DESCRIBE_SECONDARY_NETWORKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), secondary_network_ids[4] =
     rt::m("SecondaryNetworkIds", &SECONDARY_NETWORK_ID_LIST).named("SecondaryNetworkId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1044,8 +1079,8 @@ pub struct DescribeSecondaryNetworksResult {
 }
 rt::structure!(
     DescribeSecondaryNetworksResult, DESCRIBE_SECONDARY_NETWORKS_RESULT,
-    [secondary_networks = rt::m("SecondaryNetworks", &SECONDARY_NETWORK_LIST)
-    .named("secondaryNetworkSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [secondary_networks[0] = rt::m("SecondaryNetworks", &SECONDARY_NETWORK_LIST)
+    .named("secondaryNetworkSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1074,10 +1109,10 @@ pub struct DescribeSecondarySubnetsRequest {
     pub secondary_subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeSecondarySubnetsRequest, DESCRIBE_SECONDARY_SUBNETS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), secondary_subnet_ids =
+    DescribeSecondarySubnetsRequest, DESCRIBE_SECONDARY_SUBNETS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), secondary_subnet_ids[4] =
     rt::m("SecondarySubnetIds", &SECONDARY_SUBNET_ID_LIST).named("SecondarySubnetId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1088,9 +1123,10 @@ pub struct DescribeSecondarySubnetsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeSecondarySubnetsResult, DESCRIBE_SECONDARY_SUBNETS_RESULT, [secondary_subnets
-    = rt::m("SecondarySubnets", &SECONDARY_SUBNET_LIST).named("secondarySubnetSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeSecondarySubnetsResult, DESCRIBE_SECONDARY_SUBNETS_RESULT,
+    [secondary_subnets[0] = rt::m("SecondarySubnets", &SECONDARY_SUBNET_LIST)
+    .named("secondarySubnetSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupReferencesRequest {
@@ -1101,8 +1137,8 @@ pub struct DescribeSecurityGroupReferencesRequest {
 }
 rt::structure!(
     DescribeSecurityGroupReferencesRequest, DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), group_id = rt::m("GroupId", &GROUP_IDS)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), group_id[1] = rt::m("GroupId",
+    &GROUP_IDS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupReferencesResult {
@@ -1111,7 +1147,7 @@ pub struct DescribeSecurityGroupReferencesResult {
 }
 rt::structure!(
     DescribeSecurityGroupReferencesResult, DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
-    [security_group_reference_set = rt::m("SecurityGroupReferenceSet",
+    [security_group_reference_set[0] = rt::m("SecurityGroupReferenceSet",
     &SECURITY_GROUP_REFERENCES).named("securityGroupReferenceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1132,12 +1168,12 @@ pub struct DescribeSecurityGroupRulesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeSecurityGroupRulesRequest, DESCRIBE_SECURITY_GROUP_RULES_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), security_group_rule_ids =
+    DescribeSecurityGroupRulesRequest, DESCRIBE_SECURITY_GROUP_RULES_REQUEST, [filters[0]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), security_group_rule_ids[1] =
     rt::m("SecurityGroupRuleIds", &SECURITY_GROUP_RULE_ID_LIST)
-    .named("SecurityGroupRuleId"), dry_run = rt::m("DryRun", &rt::BOOLEAN), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0)]
+    .named("SecurityGroupRuleId"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupRulesResult {
@@ -1148,8 +1184,8 @@ pub struct DescribeSecurityGroupRulesResult {
 }
 rt::structure!(
     DescribeSecurityGroupRulesResult, DESCRIBE_SECURITY_GROUP_RULES_RESULT,
-    [security_group_rules = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
-    .named("securityGroupRuleSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [security_group_rules[0] = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1171,10 +1207,10 @@ pub struct DescribeSecurityGroupVpcAssociationsRequest {
 }
 rt::structure!(
     DescribeSecurityGroupVpcAssociationsRequest,
-    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST, [filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupVpcAssociationsResult {
@@ -1185,9 +1221,9 @@ pub struct DescribeSecurityGroupVpcAssociationsResult {
 }
 rt::structure!(
     DescribeSecurityGroupVpcAssociationsResult,
-    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT, [security_group_vpc_associations =
-    rt::m("SecurityGroupVpcAssociations", &SECURITY_GROUP_VPC_ASSOCIATION_LIST)
-    .named("securityGroupVpcAssociationSet"), next_token = rt::m("NextToken",
+    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT, [security_group_vpc_associations[0]
+    = rt::m("SecurityGroupVpcAssociations", &SECURITY_GROUP_VPC_ASSOCIATION_LIST)
+    .named("securityGroupVpcAssociationSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1236,11 +1272,11 @@ pub struct DescribeSecurityGroupsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeSecurityGroupsRequest, DESCRIBE_SECURITY_GROUPS_REQUEST, [group_ids =
-    rt::m("GroupIds", &GROUP_ID_STRING_LIST).named("GroupId"), group_names =
-    rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("GroupName"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters =
+    DescribeSecurityGroupsRequest, DESCRIBE_SECURITY_GROUPS_REQUEST, [group_ids[0] =
+    rt::m("GroupIds", &GROUP_ID_STRING_LIST).named("GroupId"), group_names[1] =
+    rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("GroupName"), next_token[2] =
+    rt::m("NextToken", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1251,8 +1287,8 @@ pub struct DescribeSecurityGroupsResult {
     pub security_groups: Option<Vec<SecurityGroup>>,
 }
 rt::structure!(
-    DescribeSecurityGroupsResult, DESCRIBE_SECURITY_GROUPS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), security_groups =
+    DescribeSecurityGroupsResult, DESCRIBE_SECURITY_GROUPS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), security_groups[1] =
     rt::m("SecurityGroups", &SECURITY_GROUP_LIST).named("securityGroupInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1278,12 +1314,12 @@ pub struct DescribeServiceLinkVirtualInterfacesRequest {
 }
 rt::structure!(
     DescribeServiceLinkVirtualInterfacesRequest,
-    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST, [service_link_virtual_interface_ids
-    = rt::m("ServiceLinkVirtualInterfaceIds", &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET)
-    .named("ServiceLinkVirtualInterfaceId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
+    [service_link_virtual_interface_ids[0] = rt::m("ServiceLinkVirtualInterfaceIds",
+    &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET).named("ServiceLinkVirtualInterfaceId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeServiceLinkVirtualInterfacesResult {
@@ -1294,9 +1330,9 @@ pub struct DescribeServiceLinkVirtualInterfacesResult {
 }
 rt::structure!(
     DescribeServiceLinkVirtualInterfacesResult,
-    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT, [service_link_virtual_interfaces =
-    rt::m("ServiceLinkVirtualInterfaces", &SERVICE_LINK_VIRTUAL_INTERFACE_SET)
-    .named("serviceLinkVirtualInterfaceSet"), next_token = rt::m("NextToken",
+    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT, [service_link_virtual_interfaces[0]
+    = rt::m("ServiceLinkVirtualInterfaces", &SERVICE_LINK_VIRTUAL_INTERFACE_SET)
+    .named("serviceLinkVirtualInterfaceSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1309,10 +1345,10 @@ pub struct DescribeSnapshotAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeSnapshotAttributeRequest, DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    DescribeSnapshotAttributeRequest, DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0]
+    = rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id[1] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotAttributeResult {
@@ -1324,11 +1360,11 @@ pub struct DescribeSnapshotAttributeResult {
     pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
 }
 rt::structure!(
-    DescribeSnapshotAttributeResult, DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT, [product_codes =
-    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), create_volume_permissions =
-    rt::m("CreateVolumePermissions", &CREATE_VOLUME_PERMISSION_LIST)
-    .named("createVolumePermission")]
+    DescribeSnapshotAttributeResult, DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
+    [product_codes[0] = rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+    snapshot_id[1] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    create_volume_permissions[2] = rt::m("CreateVolumePermissions",
+    &CREATE_VOLUME_PERMISSION_LIST).named("createVolumePermission")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotTierStatusRequest {
@@ -1346,9 +1382,9 @@ pub struct DescribeSnapshotTierStatusRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeSnapshotTierStatusRequest, DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), next_token = rt::m("NextToken", &rt::STRING), max_results =
+    DescribeSnapshotTierStatusRequest, DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST, [filters[0]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
     rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1360,8 +1396,8 @@ pub struct DescribeSnapshotTierStatusResult {
 }
 rt::structure!(
     DescribeSnapshotTierStatusResult, DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT,
-    [snapshot_tier_statuses = rt::m("SnapshotTierStatuses", &SNAPSHOT_TIER_STATUS_SET)
-    .named("snapshotTierStatusSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [snapshot_tier_statuses[0] = rt::m("SnapshotTierStatuses", &SNAPSHOT_TIER_STATUS_SET)
+    .named("snapshotTierStatusSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1399,13 +1435,14 @@ pub struct DescribeSnapshotsRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeSnapshotsRequest, DESCRIBE_SNAPSHOTS_REQUEST, [max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    owner_ids = rt::m("OwnerIds", &OWNER_STRING_LIST).named("Owner"),
-    restorable_by_user_ids = rt::m("RestorableByUserIds", &RESTORABLE_BY_STRING_LIST)
-    .named("RestorableBy"), snapshot_ids = rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST)
-    .named("SnapshotId"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    DescribeSnapshotsRequest, DESCRIBE_SNAPSHOTS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[1] = rt::m("NextToken", &rt::STRING),
+    owner_ids[2] = rt::m("OwnerIds", &OWNER_STRING_LIST).named("Owner"),
+    restorable_by_user_ids[3] = rt::m("RestorableByUserIds", &RESTORABLE_BY_STRING_LIST)
+    .named("RestorableBy"), snapshot_ids[4] = rt::m("SnapshotIds",
+    &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[6] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotsResult {
@@ -1415,9 +1452,9 @@ pub struct DescribeSnapshotsResult {
     pub snapshots: Option<Vec<Snapshot>>,
 }
 rt::structure!(
-    DescribeSnapshotsResult, DESCRIBE_SNAPSHOTS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), snapshots = rt::m("Snapshots", &SNAPSHOT_LIST)
-    .named("snapshotSet")]
+    DescribeSnapshotsResult, DESCRIBE_SNAPSHOTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), snapshots[1] = rt::m("Snapshots",
+    &SNAPSHOT_LIST).named("snapshotSet")]
 );
 /// Contains the parameters for DescribeSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
@@ -1427,7 +1464,7 @@ pub struct DescribeSpotDatafeedSubscriptionRequest {
 }
 rt::structure!(
     DescribeSpotDatafeedSubscriptionRequest, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of DescribeSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
@@ -1437,7 +1474,7 @@ pub struct DescribeSpotDatafeedSubscriptionResult {
 }
 rt::structure!(
     DescribeSpotDatafeedSubscriptionResult, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
-    [spot_datafeed_subscription = rt::m("SpotDatafeedSubscription",
+    [spot_datafeed_subscription[0] = rt::m("SpotDatafeedSubscription",
     &SPOT_DATAFEED_SUBSCRIPTION).named("spotDatafeedSubscription")]
 );
 /// Contains the parameters for DescribeSpotFleetInstances.
@@ -1453,11 +1490,11 @@ pub struct DescribeSpotFleetInstancesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeSpotFleetInstancesRequest, DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id =
+    DescribeSpotFleetInstancesRequest, DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id[1] =
     rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
+    .flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
     .named("maxResults").min(1.0)]
 );
 /// Contains the output of DescribeSpotFleetInstances.
@@ -1472,10 +1509,10 @@ pub struct DescribeSpotFleetInstancesResponse {
 }
 rt::structure!(
     DescribeSpotFleetInstancesResponse, DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE,
-    [active_instances = rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET)
-    .named("activeInstanceSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), spot_fleet_request_id = rt::m("SpotFleetRequestId", &rt::STRING)
-    .named("spotFleetRequestId")]
+    [active_instances[0] = rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET)
+    .named("activeInstanceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), spot_fleet_request_id[2] = rt::m("SpotFleetRequestId",
+    &rt::STRING).named("spotFleetRequestId")]
 );
 /// Contains the parameters for DescribeSpotFleetRequestHistory.
 #[derive(Clone, Default, PartialEq)]
@@ -1495,12 +1532,12 @@ pub struct DescribeSpotFleetRequestHistoryRequest {
 }
 rt::structure!(
     DescribeSpotFleetRequestHistoryRequest, DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id =
-    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
-    .flags(rt::REQUIRED), event_type = rt::m("EventType", &rt::ENUM).named("eventType"),
-    start_time = rt::m("StartTime", &rt::TIMESTAMP).named("startTime")
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id[1]
+    = rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), event_type[2] = rt::m("EventType", &rt::ENUM)
+    .named("eventType"), start_time[3] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime").flags(rt::REQUIRED), next_token[4] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
     .named("maxResults").min(1.0)]
 );
 /// Contains the output of DescribeSpotFleetRequestHistory.
@@ -1521,13 +1558,13 @@ pub struct DescribeSpotFleetRequestHistoryResponse {
 }
 rt::structure!(
     DescribeSpotFleetRequestHistoryResponse,
-    DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE, [history_records =
+    DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE, [history_records[0] =
     rt::m("HistoryRecords", &HISTORY_RECORDS).named("historyRecordSet"),
-    last_evaluated_time = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
-    .named("lastEvaluatedTime"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), spot_fleet_request_id = rt::m("SpotFleetRequestId", &rt::STRING)
-    .named("spotFleetRequestId"), start_time = rt::m("StartTime", &rt::TIMESTAMP)
-    .named("startTime")]
+    last_evaluated_time[1] = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
+    .named("lastEvaluatedTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), spot_fleet_request_id[3] = rt::m("SpotFleetRequestId",
+    &rt::STRING).named("spotFleetRequestId"), start_time[4] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime")]
 );
 /// Contains the parameters for DescribeSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
@@ -1542,11 +1579,11 @@ pub struct DescribeSpotFleetRequestsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeSpotFleetRequestsRequest, DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids =
+    DescribeSpotFleetRequestsRequest, DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids[1] =
     rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST)
-    .named("spotFleetRequestId"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
+    .named("spotFleetRequestId"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
     .named("maxResults")]
 );
 /// Contains the output of DescribeSpotFleetRequests.
@@ -1558,10 +1595,10 @@ pub struct DescribeSpotFleetRequestsResponse {
     pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
 }
 rt::structure!(
-    DescribeSpotFleetRequestsResponse, DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE, [next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken"), spot_fleet_request_configs =
-    rt::m("SpotFleetRequestConfigs", &SPOT_FLEET_REQUEST_CONFIG_SET)
-    .named("spotFleetRequestConfigSet")]
+    DescribeSpotFleetRequestsResponse, DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    spot_fleet_request_configs[1] = rt::m("SpotFleetRequestConfigs",
+    &SPOT_FLEET_REQUEST_CONFIG_SET).named("spotFleetRequestConfigSet")]
 );
 /// Contains the parameters for DescribeSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
@@ -1620,10 +1657,10 @@ pub struct DescribeSpotInstanceRequestsRequest {
 }
 rt::structure!(
     DescribeSpotInstanceRequestsRequest, DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST,
-    [next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    spot_instance_request_ids = rt::m("SpotInstanceRequestIds",
-    &SPOT_INSTANCE_REQUEST_ID_LIST).named("SpotInstanceRequestId"), filters =
+    [next_token[0] = rt::m("NextToken", &rt::STRING), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), spot_instance_request_ids[3] = rt::m("SpotInstanceRequestIds",
+    &SPOT_INSTANCE_REQUEST_ID_LIST).named("SpotInstanceRequestId"), filters[4] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 /// Contains the output of DescribeSpotInstanceRequests.
@@ -1636,9 +1673,9 @@ pub struct DescribeSpotInstanceRequestsResult {
 }
 rt::structure!(
     DescribeSpotInstanceRequestsResult, DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT,
-    [spot_instance_requests = rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
-    .named("spotInstanceRequestSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [spot_instance_requests[0] = rt::m("SpotInstanceRequests",
+    &SPOT_INSTANCE_REQUEST_LIST).named("spotInstanceRequestSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 /// Contains the parameters for DescribeSpotPriceHistory.
 #[derive(Clone, Default, PartialEq)]
@@ -1677,15 +1714,15 @@ pub struct DescribeSpotPriceHistoryRequest {
 }
 rt::structure!(
     DescribeSpotPriceHistoryRequest, DESCRIBE_SPOT_PRICE_HISTORY_REQUEST,
-    [availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP).named("startTime"), end_time = rt::m("EndTime", &rt::TIMESTAMP)
-    .named("endTime"), instance_types = rt::m("InstanceTypes", &INSTANCE_TYPE_LIST)
-    .named("InstanceType"), product_descriptions = rt::m("ProductDescriptions",
-    &PRODUCT_DESCRIPTION_LIST).named("ProductDescription"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).named("maxResults"), next_token = rt::m("NextToken", &rt::STRING)
+    [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), start_time[2] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime"), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)
+    .named("endTime"), instance_types[4] = rt::m("InstanceTypes", &INSTANCE_TYPE_LIST)
+    .named("InstanceType"), product_descriptions[5] = rt::m("ProductDescriptions",
+    &PRODUCT_DESCRIPTION_LIST).named("ProductDescription"), filters[6] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), availability_zone[7] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), max_results[8] = rt::m("MaxResults",
+    &rt::INTEGER).named("maxResults"), next_token[9] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 /// Contains the output of DescribeSpotPriceHistory.
@@ -1697,8 +1734,8 @@ pub struct DescribeSpotPriceHistoryResult {
     pub spot_price_history: Option<Vec<SpotPrice>>,
 }
 rt::structure!(
-    DescribeSpotPriceHistoryResult, DESCRIBE_SPOT_PRICE_HISTORY_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), spot_price_history =
+    DescribeSpotPriceHistoryResult, DESCRIBE_SPOT_PRICE_HISTORY_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), spot_price_history[1] =
     rt::m("SpotPriceHistory", &SPOT_PRICE_HISTORY_LIST).named("spotPriceHistorySet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1713,10 +1750,10 @@ pub struct DescribeStaleSecurityGroupsRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    DescribeStaleSecurityGroupsRequest, DESCRIBE_STALE_SECURITY_GROUPS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), vpc_id =
-    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED)]
+    DescribeStaleSecurityGroupsRequest, DESCRIBE_STALE_SECURITY_GROUPS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    vpc_id[3] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStaleSecurityGroupsResult {
@@ -1726,10 +1763,10 @@ pub struct DescribeStaleSecurityGroupsResult {
     pub stale_security_group_set: Option<Vec<StaleSecurityGroup>>,
 }
 rt::structure!(
-    DescribeStaleSecurityGroupsResult, DESCRIBE_STALE_SECURITY_GROUPS_RESULT, [next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken"), stale_security_group_set =
-    rt::m("StaleSecurityGroupSet", &STALE_SECURITY_GROUP_SET)
-    .named("staleSecurityGroupSet")]
+    DescribeStaleSecurityGroupsResult, DESCRIBE_STALE_SECURITY_GROUPS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    stale_security_group_set[1] = rt::m("StaleSecurityGroupSet",
+    &STALE_SECURITY_GROUP_SET).named("staleSecurityGroupSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStoreImageTasksRequest {
@@ -1752,11 +1789,11 @@ pub struct DescribeStoreImageTasksRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeStoreImageTasksRequest, DESCRIBE_STORE_IMAGE_TASKS_REQUEST, [image_ids =
-    rt::m("ImageIds", &IMAGE_ID_LIST).named("ImageId"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0)]
+    DescribeStoreImageTasksRequest, DESCRIBE_STORE_IMAGE_TASKS_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &IMAGE_ID_LIST).named("ImageId"), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStoreImageTasksResult {
@@ -1767,8 +1804,8 @@ pub struct DescribeStoreImageTasksResult {
 }
 rt::structure!(
     DescribeStoreImageTasksResult, DESCRIBE_STORE_IMAGE_TASKS_RESULT,
-    [store_image_task_results = rt::m("StoreImageTaskResults",
-    &STORE_IMAGE_TASK_RESULT_SET).named("storeImageTaskResultSet"), next_token =
+    [store_image_task_results[0] = rt::m("StoreImageTaskResults",
+    &STORE_IMAGE_TASK_RESULT_SET).named("storeImageTaskResultSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1813,11 +1850,11 @@ pub struct DescribeSubnetsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, [filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), subnet_ids = rt::m("SubnetIds",
-    &SUBNET_ID_STRING_LIST).named("SubnetId"), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), subnet_ids[1] = rt::m("SubnetIds",
+    &SUBNET_ID_STRING_LIST).named("SubnetId"), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubnetsResult {
@@ -1827,8 +1864,8 @@ pub struct DescribeSubnetsResult {
     pub subnets: Option<Vec<Subnet>>,
 }
 rt::structure!(
-    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), subnets = rt::m("Subnets", &SUBNET_LIST)
+    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), subnets[1] = rt::m("Subnets", &SUBNET_LIST)
     .named("subnetSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1849,10 +1886,11 @@ pub struct DescribeTagsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).named("maxResults"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults"), next_token[3] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTagsResult {
@@ -1862,8 +1900,8 @@ pub struct DescribeTagsResult {
     pub tags: Option<Vec<TagDescription>>,
 }
 rt::structure!(
-    DescribeTagsResult, DESCRIBE_TAGS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), tags = rt::m("Tags", &TAG_DESCRIPTION_LIST)
+    DescribeTagsResult, DESCRIBE_TAGS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), tags[1] = rt::m("Tags", &TAG_DESCRIPTION_LIST)
     .named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1893,13 +1931,13 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
 }
 rt::structure!(
     DescribeTrafficMirrorFilterRulesRequest,
-    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, [traffic_mirror_filter_rule_ids =
+    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, [traffic_mirror_filter_rule_ids[0] =
     rt::m("TrafficMirrorFilterRuleIds", &TRAFFIC_MIRROR_FILTER_RULE_ID_LIST)
-    .named("TrafficMirrorFilterRuleId"), traffic_mirror_filter_id =
-    rt::m("TrafficMirrorFilterId", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    .named("TrafficMirrorFilterRuleId"), traffic_mirror_filter_id[1] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[5] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrafficMirrorFilterRulesResult {
@@ -1910,8 +1948,8 @@ pub struct DescribeTrafficMirrorFilterRulesResult {
 }
 rt::structure!(
     DescribeTrafficMirrorFilterRulesResult, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
-    [traffic_mirror_filter_rules = rt::m("TrafficMirrorFilterRules",
-    &TRAFFIC_MIRROR_FILTER_RULE_SET).named("trafficMirrorFilterRuleSet"), next_token =
+    [traffic_mirror_filter_rules[0] = rt::m("TrafficMirrorFilterRules",
+    &TRAFFIC_MIRROR_FILTER_RULE_SET).named("trafficMirrorFilterRuleSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1932,11 +1970,11 @@ pub struct DescribeTrafficMirrorFiltersRequest {
 }
 rt::structure!(
     DescribeTrafficMirrorFiltersRequest, DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST,
-    [traffic_mirror_filter_ids = rt::m("TrafficMirrorFilterIds",
-    &TRAFFIC_MIRROR_FILTER_ID_LIST).named("TrafficMirrorFilterId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    [traffic_mirror_filter_ids[0] = rt::m("TrafficMirrorFilterIds",
+    &TRAFFIC_MIRROR_FILTER_ID_LIST).named("TrafficMirrorFilterId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrafficMirrorFiltersResult {
@@ -1947,9 +1985,9 @@ pub struct DescribeTrafficMirrorFiltersResult {
 }
 rt::structure!(
     DescribeTrafficMirrorFiltersResult, DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT,
-    [traffic_mirror_filters = rt::m("TrafficMirrorFilters", &TRAFFIC_MIRROR_FILTER_SET)
-    .named("trafficMirrorFilterSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [traffic_mirror_filters[0] = rt::m("TrafficMirrorFilters",
+    &TRAFFIC_MIRROR_FILTER_SET).named("trafficMirrorFilterSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrafficMirrorSessionsRequest {
@@ -1976,11 +2014,11 @@ pub struct DescribeTrafficMirrorSessionsRequest {
 }
 rt::structure!(
     DescribeTrafficMirrorSessionsRequest, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST,
-    [traffic_mirror_session_ids = rt::m("TrafficMirrorSessionIds",
-    &TRAFFIC_MIRROR_SESSION_ID_LIST).named("TrafficMirrorSessionId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    [traffic_mirror_session_ids[0] = rt::m("TrafficMirrorSessionIds",
+    &TRAFFIC_MIRROR_SESSION_ID_LIST).named("TrafficMirrorSessionId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrafficMirrorSessionsResult {
@@ -1991,8 +2029,8 @@ pub struct DescribeTrafficMirrorSessionsResult {
 }
 rt::structure!(
     DescribeTrafficMirrorSessionsResult, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT,
-    [traffic_mirror_sessions = rt::m("TrafficMirrorSessions",
-    &TRAFFIC_MIRROR_SESSION_SET).named("trafficMirrorSessionSet"), next_token =
+    [traffic_mirror_sessions[0] = rt::m("TrafficMirrorSessions",
+    &TRAFFIC_MIRROR_SESSION_SET).named("trafficMirrorSessionSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2016,11 +2054,11 @@ pub struct DescribeTrafficMirrorTargetsRequest {
 }
 rt::structure!(
     DescribeTrafficMirrorTargetsRequest, DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST,
-    [traffic_mirror_target_ids = rt::m("TrafficMirrorTargetIds",
-    &TRAFFIC_MIRROR_TARGET_ID_LIST).named("TrafficMirrorTargetId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    [traffic_mirror_target_ids[0] = rt::m("TrafficMirrorTargetIds",
+    &TRAFFIC_MIRROR_TARGET_ID_LIST).named("TrafficMirrorTargetId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrafficMirrorTargetsResult {
@@ -2031,9 +2069,9 @@ pub struct DescribeTrafficMirrorTargetsResult {
 }
 rt::structure!(
     DescribeTrafficMirrorTargetsResult, DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT,
-    [traffic_mirror_targets = rt::m("TrafficMirrorTargets", &TRAFFIC_MIRROR_TARGET_SET)
-    .named("trafficMirrorTargetSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [traffic_mirror_targets[0] = rt::m("TrafficMirrorTargets",
+    &TRAFFIC_MIRROR_TARGET_SET).named("trafficMirrorTargetSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayAttachmentsRequest {
@@ -2060,11 +2098,11 @@ pub struct DescribeTransitGatewayAttachmentsRequest {
 }
 rt::structure!(
     DescribeTransitGatewayAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids =
+    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids[0] =
     rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayAttachmentsResult {
@@ -2075,8 +2113,8 @@ pub struct DescribeTransitGatewayAttachmentsResult {
 }
 rt::structure!(
     DescribeTransitGatewayAttachmentsResult, DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
-    [transit_gateway_attachments = rt::m("TransitGatewayAttachments",
-    &TRANSIT_GATEWAY_ATTACHMENT_LIST).named("transitGatewayAttachments"), next_token =
+    [transit_gateway_attachments[0] = rt::m("TransitGatewayAttachments",
+    &TRANSIT_GATEWAY_ATTACHMENT_LIST).named("transitGatewayAttachments"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2098,11 +2136,12 @@ pub struct DescribeTransitGatewayConnectPeersRequest {
 }
 rt::structure!(
     DescribeTransitGatewayConnectPeersRequest,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, [transit_gateway_connect_peer_ids =
-    rt::m("TransitGatewayConnectPeerIds", &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, [transit_gateway_connect_peer_ids[0]
+    = rt::m("TransitGatewayConnectPeerIds",
+    &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayConnectPeersResult {
@@ -2113,10 +2152,10 @@ pub struct DescribeTransitGatewayConnectPeersResult {
 }
 rt::structure!(
     DescribeTransitGatewayConnectPeersResult,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, [transit_gateway_connect_peers =
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, [transit_gateway_connect_peers[0] =
     rt::m("TransitGatewayConnectPeers", &TRANSIT_GATEWAY_CONNECT_PEER_LIST)
-    .named("transitGatewayConnectPeerSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("transitGatewayConnectPeerSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayConnectsRequest {
@@ -2139,11 +2178,11 @@ pub struct DescribeTransitGatewayConnectsRequest {
 }
 rt::structure!(
     DescribeTransitGatewayConnectsRequest, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST,
-    [transit_gateway_attachment_ids = rt::m("TransitGatewayAttachmentIds",
-    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayConnectsResult {
@@ -2154,8 +2193,8 @@ pub struct DescribeTransitGatewayConnectsResult {
 }
 rt::structure!(
     DescribeTransitGatewayConnectsResult, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT,
-    [transit_gateway_connects = rt::m("TransitGatewayConnects",
-    &TRANSIT_GATEWAY_CONNECT_LIST).named("transitGatewayConnectSet"), next_token =
+    [transit_gateway_connects[0] = rt::m("TransitGatewayConnects",
+    &TRANSIT_GATEWAY_CONNECT_LIST).named("transitGatewayConnectSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2174,11 +2213,11 @@ pub struct DescribeTransitGatewayMeteringPoliciesRequest {
 rt::structure!(
     DescribeTransitGatewayMeteringPoliciesRequest,
     DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST,
-    [transit_gateway_metering_policy_ids = rt::m("TransitGatewayMeteringPolicyIds",
-    &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [transit_gateway_metering_policy_ids[0] = rt::m("TransitGatewayMeteringPolicyIds",
+    &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayMeteringPoliciesResult {
@@ -2189,10 +2228,10 @@ pub struct DescribeTransitGatewayMeteringPoliciesResult {
 }
 rt::structure!(
     DescribeTransitGatewayMeteringPoliciesResult,
-    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT, [transit_gateway_metering_policies
-    = rt::m("TransitGatewayMeteringPolicies", &TRANSIT_GATEWAY_METERING_POLICY_LIST)
-    .named("transitGatewayMeteringPolicies"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT,
+    [transit_gateway_metering_policies[0] = rt::m("TransitGatewayMeteringPolicies",
+    &TRANSIT_GATEWAY_METERING_POLICY_LIST).named("transitGatewayMeteringPolicies"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayMulticastDomainsRequest {
@@ -2214,11 +2253,11 @@ pub struct DescribeTransitGatewayMulticastDomainsRequest {
 rt::structure!(
     DescribeTransitGatewayMulticastDomainsRequest,
     DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST,
-    [transit_gateway_multicast_domain_ids = rt::m("TransitGatewayMulticastDomainIds",
-    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [transit_gateway_multicast_domain_ids[0] = rt::m("TransitGatewayMulticastDomainIds",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayMulticastDomainsResult {
@@ -2229,10 +2268,10 @@ pub struct DescribeTransitGatewayMulticastDomainsResult {
 }
 rt::structure!(
     DescribeTransitGatewayMulticastDomainsResult,
-    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT, [transit_gateway_multicast_domains
-    = rt::m("TransitGatewayMulticastDomains", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST)
-    .named("transitGatewayMulticastDomains"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT,
+    [transit_gateway_multicast_domains[0] = rt::m("TransitGatewayMulticastDomains",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST).named("transitGatewayMulticastDomains"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
@@ -2255,11 +2294,11 @@ pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
 rt::structure!(
     DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
     DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST,
-    [transit_gateway_attachment_ids = rt::m("TransitGatewayAttachmentIds",
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
     &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST)
-    .named("TransitGatewayAttachmentId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
+    .named("TransitGatewayAttachmentId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2274,11 +2313,11 @@ pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
 rt::structure!(
     DescribeTransitGatewayNetworkFunctionAttachmentsResult,
     DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT,
-    [transit_gateway_network_function_attachments =
+    [transit_gateway_network_function_attachments[0] =
     rt::m("TransitGatewayNetworkFunctionAttachments",
     &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_LIST)
-    .named("transitGatewayNetworkFunctionAttachmentSet"), next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken")]
+    .named("transitGatewayNetworkFunctionAttachmentSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
@@ -2303,11 +2342,12 @@ pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
 }
 rt::structure!(
     DescribeTransitGatewayPeeringAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids
-    = rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST,
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayPeeringAttachmentsResult {
@@ -2321,9 +2361,9 @@ pub struct DescribeTransitGatewayPeeringAttachmentsResult {
 rt::structure!(
     DescribeTransitGatewayPeeringAttachmentsResult,
     DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT,
-    [transit_gateway_peering_attachments = rt::m("TransitGatewayPeeringAttachments",
+    [transit_gateway_peering_attachments[0] = rt::m("TransitGatewayPeeringAttachments",
     &TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST).named("transitGatewayPeeringAttachments"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayPolicyTablesRequest {
@@ -2340,11 +2380,12 @@ pub struct DescribeTransitGatewayPolicyTablesRequest {
 }
 rt::structure!(
     DescribeTransitGatewayPolicyTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, [transit_gateway_policy_table_ids =
-    rt::m("TransitGatewayPolicyTableIds", &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, [transit_gateway_policy_table_ids[0]
+    = rt::m("TransitGatewayPolicyTableIds",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayPolicyTablesResult {
@@ -2355,9 +2396,9 @@ pub struct DescribeTransitGatewayPolicyTablesResult {
 }
 rt::structure!(
     DescribeTransitGatewayPolicyTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, [transit_gateway_policy_tables =
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, [transit_gateway_policy_tables[0] =
     rt::m("TransitGatewayPolicyTables", &TRANSIT_GATEWAY_POLICY_TABLE_LIST)
-    .named("transitGatewayPolicyTables"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("transitGatewayPolicyTables"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2376,12 +2417,12 @@ pub struct DescribeTransitGatewayRouteTableAnnouncementsRequest {
 rt::structure!(
     DescribeTransitGatewayRouteTableAnnouncementsRequest,
     DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST,
-    [transit_gateway_route_table_announcement_ids =
+    [transit_gateway_route_table_announcement_ids[0] =
     rt::m("TransitGatewayRouteTableAnnouncementIds",
-    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
@@ -2395,10 +2436,10 @@ pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
 rt::structure!(
     DescribeTransitGatewayRouteTableAnnouncementsResult,
     DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT,
-    [transit_gateway_route_table_announcements =
+    [transit_gateway_route_table_announcements[0] =
     rt::m("TransitGatewayRouteTableAnnouncements",
     &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST)
-    .named("transitGatewayRouteTableAnnouncements"), next_token = rt::m("NextToken",
+    .named("transitGatewayRouteTableAnnouncements"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2422,11 +2463,11 @@ pub struct DescribeTransitGatewayRouteTablesRequest {
 }
 rt::structure!(
     DescribeTransitGatewayRouteTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, [transit_gateway_route_table_ids =
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, [transit_gateway_route_table_ids[0] =
     rt::m("TransitGatewayRouteTableIds", &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayRouteTablesResult {
@@ -2437,48 +2478,8 @@ pub struct DescribeTransitGatewayRouteTablesResult {
 }
 rt::structure!(
     DescribeTransitGatewayRouteTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, [transit_gateway_route_tables =
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, [transit_gateway_route_tables[0] =
     rt::m("TransitGatewayRouteTables", &TRANSIT_GATEWAY_ROUTE_TABLE_LIST)
-    .named("transitGatewayRouteTables"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsRequest {
-    /// The IDs of the attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
-    /// - `transit-gateway-attachment-id` - The ID of the attachment.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `vpc-id` - The ID of the VPC.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids =
-    rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsResult {
-    /// Information about the VPC attachments.
-    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, [transit_gateway_vpc_attachments =
-    rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
-    .named("transitGatewayVpcAttachments"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("transitGatewayRouteTables"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );

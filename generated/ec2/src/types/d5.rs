@@ -4,6 +4,46 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `vpc-id` - The ID of the VPC.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayVpcAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids[0]
+    = rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsResult {
+    /// Information about the VPC attachments.
+    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayVpcAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, [transit_gateway_vpc_attachments[0]
+    = rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
+    .named("transitGatewayVpcAttachments"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewaysRequest {
     /// The IDs of the transit gateways.
     pub transit_gateway_ids: Option<Vec<String>>,
@@ -31,10 +71,11 @@ pub struct DescribeTransitGatewaysRequest {
 }
 rt::structure!(
     DescribeTransitGatewaysRequest, DESCRIBE_TRANSIT_GATEWAYS_REQUEST,
-    [transit_gateway_ids = rt::m("TransitGatewayIds", &TRANSIT_GATEWAY_ID_STRING_LIST),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_ids[0] = rt::m("TransitGatewayIds",
+    &TRANSIT_GATEWAY_ID_STRING_LIST), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewaysResult {
@@ -44,9 +85,9 @@ pub struct DescribeTransitGatewaysResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, [transit_gateways =
-    rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, [transit_gateways[0]
+    = rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrunkInterfaceAssociationsRequest {
@@ -66,11 +107,11 @@ pub struct DescribeTrunkInterfaceAssociationsRequest {
 }
 rt::structure!(
     DescribeTrunkInterfaceAssociationsRequest,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, [association_ids =
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, [association_ids[0] =
     rt::m("AssociationIds", &TRUNK_INTERFACE_ASSOCIATION_ID_LIST).named("AssociationId"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTrunkInterfaceAssociationsResult {
@@ -81,9 +122,9 @@ pub struct DescribeTrunkInterfaceAssociationsResult {
 }
 rt::structure!(
     DescribeTrunkInterfaceAssociationsResult,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, [interface_associations =
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, [interface_associations[0] =
     rt::m("InterfaceAssociations", &TRUNK_INTERFACE_ASSOCIATION_LIST)
-    .named("interfaceAssociationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("interfaceAssociationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,13 +146,13 @@ pub struct DescribeVerifiedAccessEndpointsRequest {
 }
 rt::structure!(
     DescribeVerifiedAccessEndpointsRequest, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST,
-    [verified_access_endpoint_ids = rt::m("VerifiedAccessEndpointIds",
+    [verified_access_endpoint_ids[0] = rt::m("VerifiedAccessEndpointIds",
     &VERIFIED_ACCESS_ENDPOINT_ID_LIST).named("VerifiedAccessEndpointId"),
-    verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING),
-    verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING),
+    verified_access_group_id[2] = rt::m("VerifiedAccessGroupId", &rt::STRING),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING), filters[5] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessEndpointsResult {
@@ -122,8 +163,8 @@ pub struct DescribeVerifiedAccessEndpointsResult {
 }
 rt::structure!(
     DescribeVerifiedAccessEndpointsResult, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT,
-    [verified_access_endpoints = rt::m("VerifiedAccessEndpoints",
-    &VERIFIED_ACCESS_ENDPOINT_LIST).named("verifiedAccessEndpointSet"), next_token =
+    [verified_access_endpoints[0] = rt::m("VerifiedAccessEndpoints",
+    &VERIFIED_ACCESS_ENDPOINT_LIST).named("verifiedAccessEndpointSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -143,12 +184,12 @@ pub struct DescribeVerifiedAccessGroupsRequest {
 }
 rt::structure!(
     DescribeVerifiedAccessGroupsRequest, DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST,
-    [verified_access_group_ids = rt::m("VerifiedAccessGroupIds",
+    [verified_access_group_ids[0] = rt::m("VerifiedAccessGroupIds",
     &VERIFIED_ACCESS_GROUP_ID_LIST).named("VerifiedAccessGroupId"),
-    verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessGroupsResult {
@@ -159,9 +200,9 @@ pub struct DescribeVerifiedAccessGroupsResult {
 }
 rt::structure!(
     DescribeVerifiedAccessGroupsResult, DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT,
-    [verified_access_groups = rt::m("VerifiedAccessGroups", &VERIFIED_ACCESS_GROUP_LIST)
-    .named("verifiedAccessGroupSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [verified_access_groups[0] = rt::m("VerifiedAccessGroups",
+    &VERIFIED_ACCESS_GROUP_LIST).named("verifiedAccessGroupSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
@@ -179,11 +220,11 @@ pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
 rt::structure!(
     DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
     DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST,
-    [verified_access_instance_ids = rt::m("VerifiedAccessInstanceIds",
-    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_instance_ids[0] = rt::m("VerifiedAccessInstanceIds",
+    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results[1]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
@@ -195,9 +236,9 @@ pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
 rt::structure!(
     DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
     DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT,
-    [logging_configurations = rt::m("LoggingConfigurations",
+    [logging_configurations[0] = rt::m("LoggingConfigurations",
     &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST)
-    .named("loggingConfigurationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("loggingConfigurationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -215,11 +256,11 @@ pub struct DescribeVerifiedAccessInstancesRequest {
 }
 rt::structure!(
     DescribeVerifiedAccessInstancesRequest, DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST,
-    [verified_access_instance_ids = rt::m("VerifiedAccessInstanceIds",
-    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_instance_ids[0] = rt::m("VerifiedAccessInstanceIds",
+    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results[1]
+    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessInstancesResult {
@@ -230,8 +271,8 @@ pub struct DescribeVerifiedAccessInstancesResult {
 }
 rt::structure!(
     DescribeVerifiedAccessInstancesResult, DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT,
-    [verified_access_instances = rt::m("VerifiedAccessInstances",
-    &VERIFIED_ACCESS_INSTANCE_LIST).named("verifiedAccessInstanceSet"), next_token =
+    [verified_access_instances[0] = rt::m("VerifiedAccessInstances",
+    &VERIFIED_ACCESS_INSTANCE_LIST).named("verifiedAccessInstanceSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -249,12 +290,12 @@ pub struct DescribeVerifiedAccessTrustProvidersRequest {
 }
 rt::structure!(
     DescribeVerifiedAccessTrustProvidersRequest,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST, [verified_access_trust_provider_ids
-    = rt::m("VerifiedAccessTrustProviderIds", &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST)
-    .named("VerifiedAccessTrustProviderId"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST,
+    [verified_access_trust_provider_ids[0] = rt::m("VerifiedAccessTrustProviderIds",
+    &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST).named("VerifiedAccessTrustProviderId"),
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVerifiedAccessTrustProvidersResult {
@@ -265,9 +306,9 @@ pub struct DescribeVerifiedAccessTrustProvidersResult {
 }
 rt::structure!(
     DescribeVerifiedAccessTrustProvidersResult,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, [verified_access_trust_providers =
-    rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
-    .named("verifiedAccessTrustProviderSet"), next_token = rt::m("NextToken",
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, [verified_access_trust_providers[0]
+    = rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
+    .named("verifiedAccessTrustProviderSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -280,9 +321,9 @@ pub struct DescribeVolumeAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), volume_id = rt::m("VolumeId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), volume_id[1] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -295,10 +336,10 @@ pub struct DescribeVolumeAttributeResult {
     pub volume_id: Option<String>,
 }
 rt::structure!(
-    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, [auto_enable_io =
-    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"), product_codes
-    = rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), volume_id =
-    rt::m("VolumeId", &rt::STRING).named("volumeId")]
+    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, [auto_enable_io[0] =
+    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"),
+    product_codes[1] = rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+    volume_id[2] = rt::m("VolumeId", &rt::STRING).named("volumeId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumeStatusRequest {
@@ -333,12 +374,12 @@ pub struct DescribeVolumeStatusRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, [max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    volume_ids = rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-    include_managed_resources = rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter")]
+    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[1] = rt::m("NextToken", &rt::STRING),
+    volume_ids[2] = rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
+    include_managed_resources[3] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumeStatusResult {
@@ -348,8 +389,8 @@ pub struct DescribeVolumeStatusResult {
     pub volume_statuses: Option<Vec<VolumeStatusItem>>,
 }
 rt::structure!(
-    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), volume_statuses =
+    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), volume_statuses[1] =
     rt::m("VolumeStatuses", &VOLUME_STATUS_LIST).named("volumeStatusSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -380,11 +421,11 @@ pub struct DescribeVolumesModificationsRequest {
     pub include_managed_resources: Option<bool>,
 }
 rt::structure!(
-    DescribeVolumesModificationsRequest, DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), volume_ids = rt::m("VolumeIds",
-    &VOLUME_ID_STRING_LIST).named("VolumeId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER), include_managed_resources =
+    DescribeVolumesModificationsRequest, DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), volume_ids[1] = rt::m("VolumeIds",
+    &VOLUME_ID_STRING_LIST).named("VolumeId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER), include_managed_resources[5] =
     rt::m("IncludeManagedResources", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -396,8 +437,8 @@ pub struct DescribeVolumesModificationsResult {
 }
 rt::structure!(
     DescribeVolumesModificationsResult, DESCRIBE_VOLUMES_MODIFICATIONS_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    volumes_modifications = rt::m("VolumesModifications", &VOLUME_MODIFICATION_LIST)
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    volumes_modifications[1] = rt::m("VolumesModifications", &VOLUME_MODIFICATION_LIST)
     .named("volumeModificationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -437,12 +478,12 @@ pub struct DescribeVolumesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeVolumesRequest, DESCRIBE_VOLUMES_REQUEST, [volume_ids = rt::m("VolumeIds",
-    &VOLUME_ID_STRING_LIST).named("VolumeId"), include_managed_resources =
-    rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).named("maxResults")]
+    DescribeVolumesRequest, DESCRIBE_VOLUMES_REQUEST, [volume_ids[0] = rt::m("VolumeIds",
+    &VOLUME_ID_STRING_LIST).named("VolumeId"), include_managed_resources[1] =
+    rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    max_results[5] = rt::m("MaxResults", &rt::INTEGER).named("maxResults")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumesResult {
@@ -452,8 +493,8 @@ pub struct DescribeVolumesResult {
     pub volumes: Option<Vec<Volume>>,
 }
 rt::structure!(
-    DescribeVolumesResult, DESCRIBE_VOLUMES_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), volumes = rt::m("Volumes", &VOLUME_LIST)
+    DescribeVolumesResult, DESCRIBE_VOLUMES_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), volumes[1] = rt::m("Volumes", &VOLUME_LIST)
     .named("volumeSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -466,9 +507,9 @@ pub struct DescribeVpcAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVpcAttributeRequest, DESCRIBE_VPC_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    DescribeVpcAttributeRequest, DESCRIBE_VPC_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -483,12 +524,12 @@ pub struct DescribeVpcAttributeResult {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    DescribeVpcAttributeResult, DESCRIBE_VPC_ATTRIBUTE_RESULT, [enable_dns_hostnames =
+    DescribeVpcAttributeResult, DESCRIBE_VPC_ATTRIBUTE_RESULT, [enable_dns_hostnames[0] =
     rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE).named("enableDnsHostnames"),
-    enable_dns_support = rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE)
-    .named("enableDnsSupport"), enable_network_address_usage_metrics =
+    enable_dns_support[1] = rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("enableDnsSupport"), enable_network_address_usage_metrics[2] =
     rt::m("EnableNetworkAddressUsageMetrics", &ATTRIBUTE_BOOLEAN_VALUE)
-    .named("enableNetworkAddressUsageMetrics"), vpc_id = rt::m("VpcId", &rt::STRING)
+    .named("enableNetworkAddressUsageMetrics"), vpc_id[3] = rt::m("VpcId", &rt::STRING)
     .named("vpcId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -513,11 +554,11 @@ pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
 }
 rt::structure!(
     DescribeVpcBlockPublicAccessExclusionsRequest,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    exclusion_ids = rt::m("ExclusionIds", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST)
-    .named("ExclusionId"), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    exclusion_ids[2] = rt::m("ExclusionIds", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST)
+    .named("ExclusionId"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessExclusionsResult {
@@ -529,9 +570,9 @@ pub struct DescribeVpcBlockPublicAccessExclusionsResult {
 rt::structure!(
     DescribeVpcBlockPublicAccessExclusionsResult,
     DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT,
-    [vpc_block_public_access_exclusions = rt::m("VpcBlockPublicAccessExclusions",
+    [vpc_block_public_access_exclusions[0] = rt::m("VpcBlockPublicAccessExclusions",
     &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_LIST).named("vpcBlockPublicAccessExclusionSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessOptionsRequest {
@@ -540,7 +581,7 @@ pub struct DescribeVpcBlockPublicAccessOptionsRequest {
 }
 rt::structure!(
     DescribeVpcBlockPublicAccessOptionsRequest,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run = rt::m("DryRun",
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -550,8 +591,8 @@ pub struct DescribeVpcBlockPublicAccessOptionsResult {
 }
 rt::structure!(
     DescribeVpcBlockPublicAccessOptionsResult,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options =
-    rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options[0]
+    = rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
     .named("vpcBlockPublicAccessOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -565,9 +606,9 @@ pub struct DescribeVpcClassicLinkDnsSupportRequest {
 }
 rt::structure!(
     DescribeVpcClassicLinkDnsSupportRequest,
-    DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST, [vpc_ids = rt::m("VpcIds",
-    &VPC_CLASSIC_LINK_ID_LIST), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .named("maxResults").min(5.0), next_token = rt::m("NextToken", &rt::STRING)
+    DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST, [vpc_ids[0] = rt::m("VpcIds",
+    &VPC_CLASSIC_LINK_ID_LIST), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING)
     .named("nextToken").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -579,8 +620,8 @@ pub struct DescribeVpcClassicLinkDnsSupportResult {
 }
 rt::structure!(
     DescribeVpcClassicLinkDnsSupportResult, DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0), vpcs =
-    rt::m("Vpcs", &CLASSIC_LINK_DNS_SUPPORT_LIST).named("vpcs")]
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0), vpcs[1]
+    = rt::m("Vpcs", &CLASSIC_LINK_DNS_SUPPORT_LIST).named("vpcs")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkRequest {
@@ -596,10 +637,10 @@ pub struct DescribeVpcClassicLinkRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeVpcClassicLinkRequest, DESCRIBE_VPC_CLASSIC_LINK_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_ids = rt::m("VpcIds",
-    &VPC_CLASSIC_LINK_ID_LIST).named("VpcId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter")]
+    DescribeVpcClassicLinkRequest, DESCRIBE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_ids[1] = rt::m("VpcIds",
+    &VPC_CLASSIC_LINK_ID_LIST).named("VpcId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkResult {
@@ -607,8 +648,8 @@ pub struct DescribeVpcClassicLinkResult {
     pub vpcs: Option<Vec<VpcClassicLink>>,
 }
 rt::structure!(
-    DescribeVpcClassicLinkResult, DESCRIBE_VPC_CLASSIC_LINK_RESULT, [vpcs = rt::m("Vpcs",
-    &VPC_CLASSIC_LINK_LIST).named("vpcSet")]
+    DescribeVpcClassicLinkResult, DESCRIBE_VPC_CLASSIC_LINK_RESULT, [vpcs[0] =
+    rt::m("Vpcs", &VPC_CLASSIC_LINK_LIST).named("vpcSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEncryptionControlsRequest {
@@ -627,11 +668,12 @@ pub struct DescribeVpcEncryptionControlsRequest {
 }
 rt::structure!(
     DescribeVpcEncryptionControlsRequest, DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), vpc_encryption_control_ids = rt::m("VpcEncryptionControlIds",
-    &VPC_ENCRYPTION_CONTROL_ID_LIST).named("VpcEncryptionControlId"), vpc_ids =
-    rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), vpc_encryption_control_ids[2] =
+    rt::m("VpcEncryptionControlIds", &VPC_ENCRYPTION_CONTROL_ID_LIST)
+    .named("VpcEncryptionControlId"), vpc_ids[3] = rt::m("VpcIds", &VPC_ID_STRING_LIST)
+    .named("VpcId"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEncryptionControlsResult {
@@ -642,8 +684,8 @@ pub struct DescribeVpcEncryptionControlsResult {
 }
 rt::structure!(
     DescribeVpcEncryptionControlsResult, DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT,
-    [vpc_encryption_controls = rt::m("VpcEncryptionControls",
-    &VPC_ENCRYPTION_CONTROL_LIST).named("vpcEncryptionControlSet"), next_token =
+    [vpc_encryption_controls[0] = rt::m("VpcEncryptionControls",
+    &VPC_ENCRYPTION_CONTROL_LIST).named("vpcEncryptionControlSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -668,10 +710,10 @@ pub struct DescribeVpcEndpointAssociationsRequest {
 }
 rt::structure!(
     DescribeVpcEndpointAssociationsRequest, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids = rt::m("VpcEndpointIds",
-    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] =
+    rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointAssociationsResult {
@@ -682,8 +724,8 @@ pub struct DescribeVpcEndpointAssociationsResult {
 }
 rt::structure!(
     DescribeVpcEndpointAssociationsResult, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT,
-    [vpc_endpoint_associations = rt::m("VpcEndpointAssociations",
-    &VPC_ENDPOINT_ASSOCIATION_SET).named("vpcEndpointAssociationSet"), next_token =
+    [vpc_endpoint_associations[0] = rt::m("VpcEndpointAssociations",
+    &VPC_ENDPOINT_ASSOCIATION_SET).named("vpcEndpointAssociationSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -708,10 +750,11 @@ pub struct DescribeVpcEndpointConnectionNotificationsRequest {
 }
 rt::structure!(
     DescribeVpcEndpointConnectionNotificationsRequest,
-    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), connection_notification_id = rt::m("ConnectionNotificationId",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING)]
+    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_id[1] = rt::m("ConnectionNotificationId",
+    &rt::STRING), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionNotificationsResult {
@@ -722,10 +765,10 @@ pub struct DescribeVpcEndpointConnectionNotificationsResult {
 }
 rt::structure!(
     DescribeVpcEndpointConnectionNotificationsResult,
-    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, [connection_notification_set =
-    rt::m("ConnectionNotificationSet", &CONNECTION_NOTIFICATION_SET)
-    .named("connectionNotificationSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
+    [connection_notification_set[0] = rt::m("ConnectionNotificationSet",
+    &CONNECTION_NOTIFICATION_SET).named("connectionNotificationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionsRequest {
@@ -748,9 +791,9 @@ pub struct DescribeVpcEndpointConnectionsRequest {
 }
 rt::structure!(
     DescribeVpcEndpointConnectionsRequest, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER), next_token =
-    rt::m("NextToken", &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionsResult {
@@ -761,8 +804,8 @@ pub struct DescribeVpcEndpointConnectionsResult {
 }
 rt::structure!(
     DescribeVpcEndpointConnectionsResult, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT,
-    [vpc_endpoint_connections = rt::m("VpcEndpointConnections",
-    &VPC_ENDPOINT_CONNECTION_SET).named("vpcEndpointConnectionSet"), next_token =
+    [vpc_endpoint_connections[0] = rt::m("VpcEndpointConnections",
+    &VPC_ENDPOINT_CONNECTION_SET).named("vpcEndpointConnectionSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -787,11 +830,11 @@ pub struct DescribeVpcEndpointServiceConfigurationsRequest {
 }
 rt::structure!(
     DescribeVpcEndpointServiceConfigurationsRequest,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_ids = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
-    .named("ServiceId"), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_ids[1] = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
+    .named("ServiceId"), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServiceConfigurationsResult {
@@ -802,9 +845,9 @@ pub struct DescribeVpcEndpointServiceConfigurationsResult {
 }
 rt::structure!(
     DescribeVpcEndpointServiceConfigurationsResult,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [service_configurations =
+    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [service_configurations[0] =
     rt::m("ServiceConfigurations", &SERVICE_CONFIGURATION_SET)
-    .named("serviceConfigurationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("serviceConfigurationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -826,10 +869,10 @@ pub struct DescribeVpcEndpointServicePermissionsRequest {
 }
 rt::structure!(
     DescribeVpcEndpointServicePermissionsRequest,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING)]
+    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicePermissionsResult {
@@ -840,9 +883,9 @@ pub struct DescribeVpcEndpointServicePermissionsResult {
 }
 rt::structure!(
     DescribeVpcEndpointServicePermissionsResult,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [allowed_principals =
+    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [allowed_principals[0] =
     rt::m("AllowedPrincipals", &ALLOWED_PRINCIPAL_SET).named("allowedPrincipals"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicesRequest {
@@ -870,11 +913,11 @@ pub struct DescribeVpcEndpointServicesRequest {
     pub service_regions: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeVpcEndpointServicesRequest, DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), service_names = rt::m("ServiceNames",
-    &VALUE_STRING_LIST).named("ServiceName"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER), next_token =
-    rt::m("NextToken", &rt::STRING), service_regions = rt::m("ServiceRegions",
+    DescribeVpcEndpointServicesRequest, DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_names[1] = rt::m("ServiceNames",
+    &VALUE_STRING_LIST).named("ServiceName"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), service_regions[5] = rt::m("ServiceRegions",
     &VALUE_STRING_LIST).named("ServiceRegion")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -888,10 +931,10 @@ pub struct DescribeVpcEndpointServicesResult {
 }
 rt::structure!(
     DescribeVpcEndpointServicesResult, DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT,
-    [service_names = rt::m("ServiceNames", &VALUE_STRING_LIST).named("serviceNameSet"),
-    service_details = rt::m("ServiceDetails", &SERVICE_DETAIL_SET)
-    .named("serviceDetailSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [service_names[0] = rt::m("ServiceNames", &VALUE_STRING_LIST)
+    .named("serviceNameSet"), service_details[1] = rt::m("ServiceDetails",
+    &SERVICE_DETAIL_SET).named("serviceDetailSet"), next_token[2] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointsRequest {
@@ -919,11 +962,11 @@ pub struct DescribeVpcEndpointsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeVpcEndpointsRequest, DESCRIBE_VPC_ENDPOINTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids = rt::m("VpcEndpointIds",
-    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    DescribeVpcEndpointsRequest, DESCRIBE_VPC_ENDPOINTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointsResult {
@@ -933,8 +976,8 @@ pub struct DescribeVpcEndpointsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeVpcEndpointsResult, DESCRIBE_VPC_ENDPOINTS_RESULT, [vpc_endpoints =
-    rt::m("VpcEndpoints", &VPC_ENDPOINT_SET).named("vpcEndpointSet"), next_token =
+    DescribeVpcEndpointsResult, DESCRIBE_VPC_ENDPOINTS_RESULT, [vpc_endpoints[0] =
+    rt::m("VpcEndpoints", &VPC_ENDPOINT_SET).named("vpcEndpointSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -967,11 +1010,12 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 }
 rt::structure!(
     DescribeVpcPeeringConnectionsRequest, DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST,
-    [next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    vpc_peering_connection_ids = rt::m("VpcPeeringConnectionIds",
-    &VPC_PEERING_CONNECTION_ID_LIST).named("VpcPeeringConnectionId"), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter")]
+    [next_token[0] = rt::m("NextToken", &rt::STRING), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_ids[3] =
+    rt::m("VpcPeeringConnectionIds", &VPC_PEERING_CONNECTION_ID_LIST)
+    .named("VpcPeeringConnectionId"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcPeeringConnectionsResult {
@@ -982,8 +1026,8 @@ pub struct DescribeVpcPeeringConnectionsResult {
 }
 rt::structure!(
     DescribeVpcPeeringConnectionsResult, DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT,
-    [vpc_peering_connections = rt::m("VpcPeeringConnections",
-    &VPC_PEERING_CONNECTION_LIST).named("vpcPeeringConnectionSet"), next_token =
+    [vpc_peering_connections[0] = rt::m("VpcPeeringConnections",
+    &VPC_PEERING_CONNECTION_LIST).named("vpcPeeringConnectionSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1016,10 +1060,11 @@ pub struct DescribeVpcsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVpcsRequest, DESCRIBE_VPCS_REQUEST, [filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), vpc_ids = rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DescribeVpcsRequest, DESCRIBE_VPCS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), vpc_ids[1] = rt::m("VpcIds", &VPC_ID_STRING_LIST)
+    .named("VpcId"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcsResult {
@@ -1029,8 +1074,8 @@ pub struct DescribeVpcsResult {
     pub vpcs: Option<Vec<Vpc>>,
 }
 rt::structure!(
-    DescribeVpcsResult, DESCRIBE_VPCS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), vpcs = rt::m("Vpcs", &VPC_LIST).named("vpcSet")]
+    DescribeVpcsResult, DESCRIBE_VPCS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), vpcs[1] = rt::m("Vpcs", &VPC_LIST).named("vpcSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConcentratorsRequest {
@@ -1047,11 +1092,11 @@ pub struct DescribeVpnConcentratorsRequest {
 }
 rt::structure!(
     DescribeVpnConcentratorsRequest, DESCRIBE_VPN_CONCENTRATORS_REQUEST,
-    [vpn_concentrator_ids = rt::m("VpnConcentratorIds", &VPN_CONCENTRATOR_ID_STRING_LIST)
-    .named("VpnConcentratorId"), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(200.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [vpn_concentrator_ids[0] = rt::m("VpnConcentratorIds",
+    &VPN_CONCENTRATOR_ID_STRING_LIST).named("VpnConcentratorId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(200.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConcentratorsResult {
@@ -1061,9 +1106,10 @@ pub struct DescribeVpnConcentratorsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeVpnConcentratorsResult, DESCRIBE_VPN_CONCENTRATORS_RESULT, [vpn_concentrators
-    = rt::m("VpnConcentrators", &VPN_CONCENTRATOR_LIST).named("vpnConcentratorSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    DescribeVpnConcentratorsResult, DESCRIBE_VPN_CONCENTRATORS_RESULT,
+    [vpn_concentrators[0] = rt::m("VpnConcentrators", &VPN_CONCENTRATOR_LIST)
+    .named("vpnConcentratorSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 /// Contains the parameters for DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
@@ -1091,10 +1137,10 @@ pub struct DescribeVpnConnectionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVpnConnectionsRequest, DESCRIBE_VPN_CONNECTIONS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_connection_ids =
+    DescribeVpnConnectionsRequest, DESCRIBE_VPN_CONNECTIONS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_connection_ids[1] =
     rt::m("VpnConnectionIds", &VPN_CONNECTION_ID_STRING_LIST).named("VpnConnectionId"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
@@ -1103,7 +1149,7 @@ pub struct DescribeVpnConnectionsResult {
     pub vpn_connections: Option<Vec<VpnConnection>>,
 }
 rt::structure!(
-    DescribeVpnConnectionsResult, DESCRIBE_VPN_CONNECTIONS_RESULT, [vpn_connections =
+    DescribeVpnConnectionsResult, DESCRIBE_VPN_CONNECTIONS_RESULT, [vpn_connections[0] =
     rt::m("VpnConnections", &VPN_CONNECTION_LIST).named("vpnConnectionSet")]
 );
 /// Contains the parameters for DescribeVpnGateways.
@@ -1129,10 +1175,10 @@ pub struct DescribeVpnGatewaysRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVpnGatewaysRequest, DESCRIBE_VPN_GATEWAYS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_gateway_ids =
-    rt::m("VpnGatewayIds", &VPN_GATEWAY_ID_STRING_LIST).named("VpnGatewayId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DescribeVpnGatewaysRequest, DESCRIBE_VPN_GATEWAYS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_gateway_ids[1] =
+    rt::m("VpnGatewayIds", &VPN_GATEWAY_ID_STRING_LIST).named("VpnGatewayId"), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of DescribeVpnGateways.
 #[derive(Clone, Default, PartialEq)]
@@ -1141,7 +1187,7 @@ pub struct DescribeVpnGatewaysResult {
     pub vpn_gateways: Option<Vec<VpnGateway>>,
 }
 rt::structure!(
-    DescribeVpnGatewaysResult, DESCRIBE_VPN_GATEWAYS_RESULT, [vpn_gateways =
+    DescribeVpnGatewaysResult, DESCRIBE_VPN_GATEWAYS_RESULT, [vpn_gateways[0] =
     rt::m("VpnGateways", &VPN_GATEWAY_LIST).named("vpnGatewaySet")]
 );
 rt::string_enum! {
@@ -1158,9 +1204,9 @@ pub struct DestinationOptionsRequest {
     pub per_hour_partition: Option<bool>,
 }
 rt::structure!(
-    DestinationOptionsRequest, DESTINATION_OPTIONS_REQUEST, [file_format =
-    rt::m("FileFormat", &rt::ENUM), hive_compatible_partitions =
-    rt::m("HiveCompatiblePartitions", &rt::BOOLEAN), per_hour_partition =
+    DestinationOptionsRequest, DESTINATION_OPTIONS_REQUEST, [file_format[0] =
+    rt::m("FileFormat", &rt::ENUM), hive_compatible_partitions[1] =
+    rt::m("HiveCompatiblePartitions", &rt::BOOLEAN), per_hour_partition[2] =
     rt::m("PerHourPartition", &rt::BOOLEAN)]
 );
 /// Describes the destination options for a flow log.
@@ -1174,10 +1220,10 @@ pub struct DestinationOptionsResponse {
     pub per_hour_partition: Option<bool>,
 }
 rt::structure!(
-    DestinationOptionsResponse, DESTINATION_OPTIONS_RESPONSE, [file_format =
-    rt::m("FileFormat", &rt::ENUM).named("fileFormat"), hive_compatible_partitions =
+    DestinationOptionsResponse, DESTINATION_OPTIONS_RESPONSE, [file_format[0] =
+    rt::m("FileFormat", &rt::ENUM).named("fileFormat"), hive_compatible_partitions[1] =
     rt::m("HiveCompatiblePartitions", &rt::BOOLEAN).named("hiveCompatiblePartitions"),
-    per_hour_partition = rt::m("PerHourPartition", &rt::BOOLEAN)
+    per_hour_partition[2] = rt::m("PerHourPartition", &rt::BOOLEAN)
     .named("perHourPartition")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1190,9 +1236,9 @@ pub struct DetachClassicLinkVpcRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    DetachClassicLinkVpcRequest, DETACH_CLASSIC_LINK_VPC_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
+    DetachClassicLinkVpcRequest, DETACH_CLASSIC_LINK_VPC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId",
     &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1201,7 +1247,7 @@ pub struct DetachClassicLinkVpcResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, [return_ =
+    DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1214,9 +1260,9 @@ pub struct DetachImageWatermarkRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DetachImageWatermarkRequest, DETACH_IMAGE_WATERMARK_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_key =
-    rt::m("WatermarkKey", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DetachImageWatermarkRequest, DETACH_IMAGE_WATERMARK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_key[1] =
+    rt::m("WatermarkKey", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1225,8 +1271,8 @@ pub struct DetachImageWatermarkResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DetachImageWatermarkResult, DETACH_IMAGE_WATERMARK_RESULT, [return_ = rt::m("Return",
-    &rt::BOOLEAN).named("return")]
+    DetachImageWatermarkResult, DETACH_IMAGE_WATERMARK_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachInternetGatewayRequest {
@@ -1238,10 +1284,10 @@ pub struct DetachInternetGatewayRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    DetachInternetGatewayRequest, DETACH_INTERNET_GATEWAY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id =
+    DetachInternetGatewayRequest, DETACH_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
     rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
-    .flags(rt::REQUIRED), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId")
     .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for DetachNetworkInterface.
@@ -1259,10 +1305,10 @@ pub struct DetachNetworkInterfaceRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DetachNetworkInterfaceRequest, DETACH_NETWORK_INTERFACE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attachment_id = rt::m("AttachmentId",
-    &rt::STRING).named("attachmentId").flags(rt::REQUIRED), force = rt::m("Force",
-    &rt::BOOLEAN).named("force")]
+    DetachNetworkInterfaceRequest, DETACH_NETWORK_INTERFACE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attachment_id[1] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId").flags(rt::REQUIRED),
+    force[2] = rt::m("Force", &rt::BOOLEAN).named("force")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachVerifiedAccessTrustProviderRequest {
@@ -1277,11 +1323,11 @@ pub struct DetachVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     DetachVerifiedAccessTrustProviderRequest,
-    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id =
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id[0] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-    verified_access_trust_provider_id = rt::m("VerifiedAccessTrustProviderId",
-    &rt::STRING).flags(rt::REQUIRED), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    verified_access_trust_provider_id[1] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachVerifiedAccessTrustProviderResult {
@@ -1292,9 +1338,9 @@ pub struct DetachVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     DetachVerifiedAccessTrustProviderResult,
-    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider =
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
     rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-    .named("verifiedAccessTrustProvider"), verified_access_instance =
+    .named("verifiedAccessTrustProvider"), verified_access_instance[1] =
     rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
     .named("verifiedAccessInstance")]
 );
@@ -1312,10 +1358,10 @@ pub struct DetachVolumeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DetachVolumeRequest, DETACH_VOLUME_REQUEST, [device = rt::m("Device", &rt::STRING),
-    force = rt::m("Force", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING),
-    volume_id = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DetachVolumeRequest, DETACH_VOLUME_REQUEST, [device[0] = rt::m("Device",
+    &rt::STRING), force[1] = rt::m("Force", &rt::BOOLEAN), instance_id[2] =
+    rt::m("InstanceId", &rt::STRING), volume_id[3] = rt::m("VolumeId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the parameters for DetachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1328,9 +1374,10 @@ pub struct DetachVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DetachVpnGatewayRequest, DETACH_VPN_GATEWAY_REQUEST, [vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id = rt::m("VpnGatewayId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DetachVpnGatewayRequest, DETACH_VPN_GATEWAY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[1] = rt::m("VpnGatewayId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 /// Describes the options for an Amazon Web Services Verified Access device-identity based trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -1341,8 +1388,8 @@ pub struct DeviceOptions {
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
-    DeviceOptions, DEVICE_OPTIONS, [tenant_id = rt::m("TenantId", &rt::STRING)
-    .named("tenantId"), public_signing_key_url = rt::m("PublicSigningKeyUrl",
+    DeviceOptions, DEVICE_OPTIONS, [tenant_id[0] = rt::m("TenantId", &rt::STRING)
+    .named("tenantId"), public_signing_key_url[1] = rt::m("PublicSigningKeyUrl",
     &rt::STRING).named("publicSigningKeyUrl")]
 );
 /// Describes the device posture options for a Client VPN endpoint. Device posture options specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
@@ -1354,9 +1401,9 @@ pub struct DevicePostureOptions {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    DevicePostureOptions, DEVICE_POSTURE_OPTIONS, [trust_providers =
+    DevicePostureOptions, DEVICE_POSTURE_OPTIONS, [trust_providers[0] =
     rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST)
-    .named("TrustProvider"), enabled = rt::m("Enabled", &rt::BOOLEAN)]
+    .named("TrustProvider"), enabled[1] = rt::m("Enabled", &rt::BOOLEAN)]
 );
 /// Information about the device posture options for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1365,7 +1412,7 @@ pub struct DevicePostureResponseOptions {
     pub trust_providers: Option<Vec<ClientVpnTrustProvider>>,
 }
 rt::structure!(
-    DevicePostureResponseOptions, DEVICE_POSTURE_RESPONSE_OPTIONS, [trust_providers =
+    DevicePostureResponseOptions, DEVICE_POSTURE_RESPONSE_OPTIONS, [trust_providers[0] =
     rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_SET).named("trustProviderSet")]
 );
 rt::string_enum! {
@@ -1388,8 +1435,9 @@ pub struct DhcpConfiguration {
     pub values: Option<Vec<AttributeValue>>,
 }
 rt::structure!(
-    DhcpConfiguration, DHCP_CONFIGURATION, [key = rt::m("Key", &rt::STRING).named("key"),
-    values = rt::m("Values", &DHCP_CONFIGURATION_VALUE_LIST).named("valueSet")]
+    DhcpConfiguration, DHCP_CONFIGURATION, [key[0] = rt::m("Key", &rt::STRING)
+    .named("key"), values[1] = rt::m("Values", &DHCP_CONFIGURATION_VALUE_LIST)
+    .named("valueSet")]
 );
 pub static DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "DhcpConfigurationList",
@@ -1412,10 +1460,11 @@ pub struct DhcpOptions {
     pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
 }
 rt::structure!(
-    DhcpOptions, DHCP_OPTIONS, [owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), dhcp_options_id =
-    rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"), dhcp_configurations =
-    rt::m("DhcpConfigurations", &DHCP_CONFIGURATION_LIST).named("dhcpConfigurationSet")]
+    DhcpOptions, DHCP_OPTIONS, [owner_id[0] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    dhcp_options_id[2] = rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
+    dhcp_configurations[3] = rt::m("DhcpConfigurations", &DHCP_CONFIGURATION_LIST)
+    .named("dhcpConfigurationSet")]
 );
 pub static DHCP_OPTIONS_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "DhcpOptionsIdStringList",
@@ -1436,9 +1485,9 @@ pub struct DimensionCondition {
     pub values: Option<Vec<String>>,
 }
 rt::structure!(
-    DimensionCondition, DIMENSION_CONDITION, [dimension = rt::m("Dimension", &rt::ENUM)
-    .min(0.0), comparison = rt::m("Comparison", &rt::ENUM), values = rt::m("Values",
-    &CONDITION_VALUE_LIST).named("Value").min(0.0)]
+    DimensionCondition, DIMENSION_CONDITION, [dimension[0] = rt::m("Dimension",
+    &rt::ENUM).min(0.0), comparison[1] = rt::m("Comparison", &rt::ENUM), values[2] =
+    rt::m("Values", &CONDITION_VALUE_LIST).named("Value").min(0.0)]
 );
 /// Describes an Active Directory.
 #[derive(Clone, Default, PartialEq)]
@@ -1447,7 +1496,7 @@ pub struct DirectoryServiceAuthentication {
     pub directory_id: Option<String>,
 }
 rt::structure!(
-    DirectoryServiceAuthentication, DIRECTORY_SERVICE_AUTHENTICATION, [directory_id =
+    DirectoryServiceAuthentication, DIRECTORY_SERVICE_AUTHENTICATION, [directory_id[0] =
     rt::m("DirectoryId", &rt::STRING).named("directoryId")]
 );
 /// Describes the Active Directory to be used for client authentication.
@@ -1458,7 +1507,7 @@ pub struct DirectoryServiceAuthenticationRequest {
 }
 rt::structure!(
     DirectoryServiceAuthenticationRequest, DIRECTORY_SERVICE_AUTHENTICATION_REQUEST,
-    [directory_id = rt::m("DirectoryId", &rt::STRING)]
+    [directory_id[0] = rt::m("DirectoryId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableAddressTransferRequest {
@@ -1468,8 +1517,8 @@ pub struct DisableAddressTransferRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableAddressTransferRequest, DISABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DisableAddressTransferRequest, DISABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1478,7 +1527,7 @@ pub struct DisableAddressTransferResult {
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
-    DisableAddressTransferResult, DISABLE_ADDRESS_TRANSFER_RESULT, [address_transfer =
+    DisableAddressTransferResult, DISABLE_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
     rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1488,7 +1537,7 @@ pub struct DisableAllowedImagesSettingsRequest {
 }
 rt::structure!(
     DisableAllowedImagesSettingsRequest, DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableAllowedImagesSettingsResult {
@@ -1497,7 +1546,7 @@ pub struct DisableAllowedImagesSettingsResult {
 }
 rt::structure!(
     DisableAllowedImagesSettingsResult, DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
-    [allowed_images_settings_state = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
     .named("allowedImagesSettingsState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1511,9 +1560,9 @@ pub struct DisableApplicationStatusCheckSuppressionRequest {
 }
 rt::structure!(
     DisableApplicationStatusCheckSuppressionRequest,
-    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1525,9 +1574,9 @@ pub struct DisableApplicationStatusCheckSuppressionResult {
 }
 rt::structure!(
     DisableApplicationStatusCheckSuppressionResult,
-    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results =
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results[0] =
     rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-    .named("successfulResultSet"), unsuccessful_results = rt::m("UnsuccessfulResults",
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
     &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1545,10 +1594,10 @@ pub struct DisableAwsNetworkPerformanceMetricSubscriptionRequest {
 }
 rt::structure!(
     DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source =
-    rt::m("Source", &rt::STRING), destination = rt::m("Destination", &rt::STRING), metric
-    = rt::m("Metric", &rt::ENUM), statistic = rt::m("Statistic", &rt::ENUM), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source[0] =
+    rt::m("Source", &rt::STRING), destination[1] = rt::m("Destination", &rt::STRING),
+    metric[2] = rt::m("Metric", &rt::ENUM), statistic[3] = rt::m("Statistic", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
@@ -1557,8 +1606,8 @@ pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
 }
 rt::structure!(
     DisableAwsNetworkPerformanceMetricSubscriptionResult,
-    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output = rt::m("Output",
-    &rt::BOOLEAN).named("output")]
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output[0] =
+    rt::m("Output", &rt::BOOLEAN).named("output")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableCapacityManagerRequest {
@@ -1568,8 +1617,8 @@ pub struct DisableCapacityManagerRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DisableCapacityManagerRequest, DISABLE_CAPACITY_MANAGER_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
+    DisableCapacityManagerRequest, DISABLE_CAPACITY_MANAGER_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1581,9 +1630,9 @@ pub struct DisableCapacityManagerResult {
 }
 rt::structure!(
     DisableCapacityManagerResult, DISABLE_CAPACITY_MANAGER_RESULT,
-    [capacity_manager_status = rt::m("CapacityManagerStatus", &rt::ENUM)
-    .named("capacityManagerStatus"), organizations_access = rt::m("OrganizationsAccess",
-    &rt::BOOLEAN).named("organizationsAccess")]
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableEbsEncryptionByDefaultRequest {
@@ -1592,7 +1641,7 @@ pub struct DisableEbsEncryptionByDefaultRequest {
 }
 rt::structure!(
     DisableEbsEncryptionByDefaultRequest, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableEbsEncryptionByDefaultResult {
@@ -1601,7 +1650,7 @@ pub struct DisableEbsEncryptionByDefaultResult {
 }
 rt::structure!(
     DisableEbsEncryptionByDefaultResult, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
-    [ebs_encryption_by_default = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
     .named("ebsEncryptionByDefault")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1614,9 +1663,9 @@ pub struct DisableFastLaunchRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableFastLaunchRequest, DISABLE_FAST_LAUNCH_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), force = rt::m("Force", &rt::BOOLEAN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DisableFastLaunchRequest, DISABLE_FAST_LAUNCH_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), force[1] = rt::m("Force",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableFastLaunchResult {
@@ -1640,18 +1689,18 @@ pub struct DisableFastLaunchResult {
     pub state_transition_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DisableFastLaunchResult, DISABLE_FAST_LAUNCH_RESULT, [image_id = rt::m("ImageId",
-    &rt::STRING).named("imageId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), snapshot_configuration = rt::m("SnapshotConfiguration",
+    DisableFastLaunchResult, DISABLE_FAST_LAUNCH_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
     &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE).named("snapshotConfiguration"),
-    launch_template = rt::m("LaunchTemplate",
+    launch_template[3] = rt::m("LaunchTemplate",
     &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
-    max_parallel_launches = rt::m("MaxParallelLaunches", &rt::INTEGER)
-    .named("maxParallelLaunches"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), state_transition_time = rt::m("StateTransitionTime",
-    &rt::TIMESTAMP).named("stateTransitionTime")]
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
 );
 /// Contains information about the errors that occurred when disabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
@@ -1665,8 +1714,8 @@ pub struct DisableFastSnapshotRestoreErrorItem {
 }
 rt::structure!(
     DisableFastSnapshotRestoreErrorItem, DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    fast_snapshot_restore_state_errors = rt::m("FastSnapshotRestoreStateErrors",
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    fast_snapshot_restore_state_errors[1] = rt::m("FastSnapshotRestoreStateErrors",
     &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET)
     .named("fastSnapshotRestoreStateErrorSet")]
 );
@@ -1684,7 +1733,7 @@ pub struct DisableFastSnapshotRestoreStateError {
 }
 rt::structure!(
     DisableFastSnapshotRestoreStateError, DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR,
-    [code = rt::m("Code", &rt::STRING).named("code"), message = rt::m("Message",
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
     &rt::STRING).named("message")]
 );
 /// Contains information about an error that occurred when disabling fast snapshot restores.
@@ -1699,10 +1748,10 @@ pub struct DisableFastSnapshotRestoreStateErrorItem {
 }
 rt::structure!(
     DisableFastSnapshotRestoreStateErrorItem,
-    DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone =
+    DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone[0] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), error = rt::m("Error",
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), error[2] = rt::m("Error",
     &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error")]
 );
 pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
@@ -1742,18 +1791,18 @@ pub struct DisableFastSnapshotRestoreSuccessItem {
 }
 rt::structure!(
     DisableFastSnapshotRestoreSuccessItem, DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), owner_alias = rt::m("OwnerAlias", &rt::STRING)
-    .named("ownerAlias"), enabling_time = rt::m("EnablingTime", &rt::TIMESTAMP)
-    .named("enablingTime"), optimizing_time = rt::m("OptimizingTime", &rt::TIMESTAMP)
-    .named("optimizingTime"), enabled_time = rt::m("EnabledTime", &rt::TIMESTAMP)
-    .named("enabledTime"), disabling_time = rt::m("DisablingTime", &rt::TIMESTAMP)
-    .named("disablingTime"), disabled_time = rt::m("DisabledTime", &rt::TIMESTAMP)
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
     .named("disabledTime")]
 );
 pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -1777,11 +1826,12 @@ pub struct DisableFastSnapshotRestoresRequest {
 }
 rt::structure!(
     DisableFastSnapshotRestoresRequest, DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
-    [availability_zones = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
-    .named("AvailabilityZone"), availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"), source_snapshot_ids =
-    rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SourceSnapshotId")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
+    .named("AvailabilityZone"), availability_zone_ids[1] = rt::m("AvailabilityZoneIds",
+    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"),
+    source_snapshot_ids[2] = rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
+    .named("SourceSnapshotId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableFastSnapshotRestoresResult {
@@ -1791,9 +1841,9 @@ pub struct DisableFastSnapshotRestoresResult {
     pub unsuccessful: Option<Vec<DisableFastSnapshotRestoreErrorItem>>,
 }
 rt::structure!(
-    DisableFastSnapshotRestoresResult, DISABLE_FAST_SNAPSHOT_RESTORES_RESULT, [successful
-    = rt::m("Successful", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
-    .named("successful"), unsuccessful = rt::m("Unsuccessful",
+    DisableFastSnapshotRestoresResult, DISABLE_FAST_SNAPSHOT_RESTORES_RESULT,
+    [successful[0] = rt::m("Successful", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
+    .named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
     &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1803,7 +1853,7 @@ pub struct DisableImageBlockPublicAccessRequest {
 }
 rt::structure!(
     DisableImageBlockPublicAccessRequest, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableImageBlockPublicAccessResult {
@@ -1812,7 +1862,7 @@ pub struct DisableImageBlockPublicAccessResult {
 }
 rt::structure!(
     DisableImageBlockPublicAccessResult, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
-    [image_block_public_access_state = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
     .named("imageBlockPublicAccessState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1823,8 +1873,8 @@ pub struct DisableImageDeprecationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableImageDeprecationRequest, DISABLE_IMAGE_DEPRECATION_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DisableImageDeprecationRequest, DISABLE_IMAGE_DEPRECATION_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1833,7 +1883,7 @@ pub struct DisableImageDeprecationResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DisableImageDeprecationResult, DISABLE_IMAGE_DEPRECATION_RESULT, [return_ =
+    DisableImageDeprecationResult, DISABLE_IMAGE_DEPRECATION_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1845,8 +1895,8 @@ pub struct DisableImageDeregistrationProtectionRequest {
 }
 rt::structure!(
     DisableImageDeregistrationProtectionRequest,
-    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableImageDeregistrationProtectionResult {
@@ -1855,7 +1905,7 @@ pub struct DisableImageDeregistrationProtectionResult {
 }
 rt::structure!(
     DisableImageDeregistrationProtectionResult,
-    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_ = rt::m("Return",
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_[0] = rt::m("Return",
     &rt::STRING).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1866,8 +1916,8 @@ pub struct DisableImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableImageRequest, DISABLE_IMAGE_REQUEST, [image_id = rt::m("ImageId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DisableImageRequest, DISABLE_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableImageResult {
@@ -1875,7 +1925,7 @@ pub struct DisableImageResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DisableImageResult, DISABLE_IMAGE_RESULT, [return_ = rt::m("Return", &rt::BOOLEAN)
+    DisableImageResult, DISABLE_IMAGE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
     .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1887,9 +1937,9 @@ pub struct DisableInstanceSqlHaStandbyDetectionsRequest {
 }
 rt::structure!(
     DisableInstanceSqlHaStandbyDetectionsRequest,
-    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids =
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED).min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .flags(rt::REQUIRED).min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableInstanceSqlHaStandbyDetectionsResult {
@@ -1898,7 +1948,7 @@ pub struct DisableInstanceSqlHaStandbyDetectionsResult {
 }
 rt::structure!(
     DisableInstanceSqlHaStandbyDetectionsResult,
-    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances = rt::m("Instances",
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances[0] = rt::m("Instances",
     &REGISTERED_INSTANCE_LIST).named("instanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1910,8 +1960,8 @@ pub struct DisableIpamOrganizationAdminAccountRequest {
 }
 rt::structure!(
     DisableIpamOrganizationAdminAccountRequest,
-    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), delegated_admin_account_id = rt::m("DelegatedAdminAccountId",
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), delegated_admin_account_id[1] = rt::m("DelegatedAdminAccountId",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1921,7 +1971,7 @@ pub struct DisableIpamOrganizationAdminAccountResult {
 }
 rt::structure!(
     DisableIpamOrganizationAdminAccountResult,
-    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success = rt::m("Success",
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success[0] = rt::m("Success",
     &rt::BOOLEAN).named("success")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1936,9 +1986,9 @@ pub struct DisableIpamPolicyRequest {
     pub organization_target_id: Option<String>,
 }
 rt::structure!(
-    DisableIpamPolicyRequest, DISABLE_IPAM_POLICY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_policy_id = rt::m("IpamPolicyId", &rt::STRING)
-    .flags(rt::REQUIRED), organization_target_id = rt::m("OrganizationTargetId",
+    DisableIpamPolicyRequest, DISABLE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .flags(rt::REQUIRED), organization_target_id[2] = rt::m("OrganizationTargetId",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1947,7 +1997,7 @@ pub struct DisableIpamPolicyResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DisableIpamPolicyResult, DISABLE_IPAM_POLICY_RESULT, [return_ = rt::m("Return",
+    DisableIpamPolicyResult, DISABLE_IPAM_POLICY_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1961,9 +2011,9 @@ pub struct DisableRouteServerPropagationRequest {
 }
 rt::structure!(
     DisableRouteServerPropagationRequest, DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-    route_table_id = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableRouteServerPropagationResult {
@@ -1972,7 +2022,7 @@ pub struct DisableRouteServerPropagationResult {
 }
 rt::structure!(
     DisableRouteServerPropagationResult, DISABLE_ROUTE_SERVER_PROPAGATION_RESULT,
-    [route_server_propagation = rt::m("RouteServerPropagation",
+    [route_server_propagation[0] = rt::m("RouteServerPropagation",
     &ROUTE_SERVER_PROPAGATION).named("routeServerPropagation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1981,8 +2031,8 @@ pub struct DisableSerialConsoleAccessRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableSerialConsoleAccessRequest, DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    DisableSerialConsoleAccessRequest, DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableSerialConsoleAccessResult {
@@ -1991,7 +2041,7 @@ pub struct DisableSerialConsoleAccessResult {
 }
 rt::structure!(
     DisableSerialConsoleAccessResult, DISABLE_SERIAL_CONSOLE_ACCESS_RESULT,
-    [serial_console_access_enabled = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
     .named("serialConsoleAccessEnabled")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2001,7 +2051,7 @@ pub struct DisableSnapshotBlockPublicAccessRequest {
 }
 rt::structure!(
     DisableSnapshotBlockPublicAccessRequest,
-    DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST, [dry_run = rt::m("DryRun",
+    DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST, [dry_run[0] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2011,7 +2061,7 @@ pub struct DisableSnapshotBlockPublicAccessResult {
 }
 rt::structure!(
     DisableSnapshotBlockPublicAccessResult, DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
-    [state = rt::m("State", &rt::ENUM).named("state")]
+    [state[0] = rt::m("State", &rt::ENUM).named("state")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableTransitGatewayRouteTablePropagationRequest {
@@ -2027,10 +2077,10 @@ pub struct DisableTransitGatewayRouteTablePropagationRequest {
 rt::structure!(
     DisableTransitGatewayRouteTablePropagationRequest,
     DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), transit_gateway_route_table_announcement_id =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), transit_gateway_route_table_announcement_id[3] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2040,7 +2090,7 @@ pub struct DisableTransitGatewayRouteTablePropagationResult {
 }
 rt::structure!(
     DisableTransitGatewayRouteTablePropagationResult,
-    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation =
+    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation[0] =
     rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")]
 );
 /// Contains the parameters for DisableVgwRoutePropagation.
@@ -2054,10 +2104,10 @@ pub struct DisableVgwRoutePropagationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisableVgwRoutePropagationRequest, DISABLE_VGW_ROUTE_PROPAGATION_REQUEST, [gateway_id
-    = rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED), route_table_id =
-    rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    DisableVgwRoutePropagationRequest, DISABLE_VGW_ROUTE_PROPAGATION_REQUEST,
+    [gateway_id[0] = rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableVpcClassicLinkDnsSupportRequest {
@@ -2066,7 +2116,7 @@ pub struct DisableVpcClassicLinkDnsSupportRequest {
 }
 rt::structure!(
     DisableVpcClassicLinkDnsSupportRequest, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
-    [vpc_id = rt::m("VpcId", &rt::STRING)]
+    [vpc_id[0] = rt::m("VpcId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableVpcClassicLinkDnsSupportResult {
@@ -2075,7 +2125,7 @@ pub struct DisableVpcClassicLinkDnsSupportResult {
 }
 rt::structure!(
     DisableVpcClassicLinkDnsSupportResult, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableVpcClassicLinkRequest {
@@ -2085,9 +2135,9 @@ pub struct DisableVpcClassicLinkRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    DisableVpcClassicLinkRequest, DISABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId").flags(rt::REQUIRED)]
+    DisableVpcClassicLinkRequest, DISABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableVpcClassicLinkResult {
@@ -2095,7 +2145,7 @@ pub struct DisableVpcClassicLinkResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DisableVpcClassicLinkResult, DISABLE_VPC_CLASSIC_LINK_RESULT, [return_ =
+    DisableVpcClassicLinkResult, DISABLE_VPC_CLASSIC_LINK_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2108,9 +2158,9 @@ pub struct DisassociateAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisassociateAddressRequest, DISASSOCIATE_ADDRESS_REQUEST, [association_id =
-    rt::m("AssociationId", &rt::STRING), public_ip = rt::m("PublicIp", &rt::STRING),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    DisassociateAddressRequest, DISASSOCIATE_ADDRESS_REQUEST, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateApplicationStatusCheckRequest {
@@ -2127,12 +2177,12 @@ pub struct DisassociateApplicationStatusCheckRequest {
 }
 rt::structure!(
     DisassociateApplicationStatusCheckRequest,
-    DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, [application_status_check_id =
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, [application_status_check_id[0] =
     rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
-    target_tag_associations = rt::m("TargetTagAssociations",
-    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
+    target_tag_associations[1] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids[2] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2144,9 +2194,9 @@ pub struct DisassociateApplicationStatusCheckResult {
 }
 rt::structure!(
     DisassociateApplicationStatusCheckResult,
-    DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, [successful_results =
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, [successful_results[0] =
     rt::m("SuccessfulResults", &SUCCESSFUL_ASSOCIATION_RESPONSE_SET)
-    .named("successfulResultSet"), unsuccessful_results = rt::m("UnsuccessfulResults",
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
     &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2160,10 +2210,11 @@ pub struct DisassociateCapacityReservationBillingOwnerRequest {
 }
 rt::structure!(
     DisassociateCapacityReservationBillingOwnerRequest,
-    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), unused_reservation_billing_owner_id =
-    rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+    unused_reservation_billing_owner_id[2] = rt::m("UnusedReservationBillingOwnerId",
+    &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateCapacityReservationBillingOwnerResult {
@@ -2172,7 +2223,7 @@ pub struct DisassociateCapacityReservationBillingOwnerResult {
 }
 rt::structure!(
     DisassociateCapacityReservationBillingOwnerResult,
-    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_ = rt::m("Return",
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2186,9 +2237,9 @@ pub struct DisassociateClientVpnTargetNetworkRequest {
 }
 rt::structure!(
     DisassociateClientVpnTargetNetworkRequest,
-    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), association_id =
-    rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2200,9 +2251,9 @@ pub struct DisassociateClientVpnTargetNetworkResult {
 }
 rt::structure!(
     DisassociateClientVpnTargetNetworkResult,
-    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), status = rt::m("Status",
-    &ASSOCIATION_STATUS).named("status")]
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), status[1] =
+    rt::m("Status", &ASSOCIATION_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateEnclaveCertificateIamRoleRequest {
@@ -2215,9 +2266,10 @@ pub struct DisassociateEnclaveCertificateIamRoleRequest {
 }
 rt::structure!(
     DisassociateEnclaveCertificateIamRoleRequest,
-    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn =
-    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn = rt::m("RoleArn",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateEnclaveCertificateIamRoleResult {
@@ -2226,7 +2278,7 @@ pub struct DisassociateEnclaveCertificateIamRoleResult {
 }
 rt::structure!(
     DisassociateEnclaveCertificateIamRoleResult,
-    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [return_ = rt::m("Return",
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2236,7 +2288,7 @@ pub struct DisassociateIamInstanceProfileRequest {
 }
 rt::structure!(
     DisassociateIamInstanceProfileRequest, DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
-    [association_id = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateIamInstanceProfileResult {
@@ -2245,7 +2297,7 @@ pub struct DisassociateIamInstanceProfileResult {
 }
 rt::structure!(
     DisassociateIamInstanceProfileResult, DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
-    [iam_instance_profile_association = rt::m("IamInstanceProfileAssociation",
+    [iam_instance_profile_association[0] = rt::m("IamInstanceProfileAssociation",
     &IAM_INSTANCE_PROFILE_ASSOCIATION).named("iamInstanceProfileAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2259,10 +2311,10 @@ pub struct DisassociateInstanceEventWindowRequest {
 }
 rt::structure!(
     DisassociateInstanceEventWindowRequest, DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id =
-    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED), association_target =
-    rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id[1] =
+    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
+    association_target[2] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateInstanceEventWindowResult {
@@ -2271,7 +2323,7 @@ pub struct DisassociateInstanceEventWindowResult {
 }
 rt::structure!(
     DisassociateInstanceEventWindowResult, DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
-    [instance_event_window = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
     .named("instanceEventWindow")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2284,9 +2336,9 @@ pub struct DisassociateIpamByoasnRequest {
     pub cidr: String,
 }
 rt::structure!(
-    DisassociateIpamByoasnRequest, DISASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), asn = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
-    cidr = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
+    DisassociateIpamByoasnRequest, DISASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), asn[1] = rt::m("Asn", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateIpamByoasnResult {
@@ -2294,7 +2346,7 @@ pub struct DisassociateIpamByoasnResult {
     pub asn_association: Option<AsnAssociation>,
 }
 rt::structure!(
-    DisassociateIpamByoasnResult, DISASSOCIATE_IPAM_BYOASN_RESULT, [asn_association =
+    DisassociateIpamByoasnResult, DISASSOCIATE_IPAM_BYOASN_RESULT, [asn_association[0] =
     rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2306,8 +2358,8 @@ pub struct DisassociateIpamResourceDiscoveryRequest {
 }
 rt::structure!(
     DisassociateIpamResourceDiscoveryRequest,
-    DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_resource_discovery_association_id =
+    DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_association_id[1] =
     rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2317,7 +2369,7 @@ pub struct DisassociateIpamResourceDiscoveryResult {
 }
 rt::structure!(
     DisassociateIpamResourceDiscoveryResult, DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
-    [ipam_resource_discovery_association = rt::m("IpamResourceDiscoveryAssociation",
+    [ipam_resource_discovery_association[0] = rt::m("IpamResourceDiscoveryAssociation",
     &IPAM_RESOURCE_DISCOVERY_ASSOCIATION).named("ipamResourceDiscoveryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2330,9 +2382,9 @@ pub struct DisassociateKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisassociateKmsKeyIdRequest, DISASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING), kms_key_id = rt::m("KmsKeyId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DisassociateKmsKeyIdRequest, DISASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateKmsKeyIdResult {
@@ -2340,7 +2392,7 @@ pub struct DisassociateKmsKeyIdResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DisassociateKmsKeyIdResult, DISASSOCIATE_KMS_KEY_ID_RESULT, [return_ =
+    DisassociateKmsKeyIdResult, DISASSOCIATE_KMS_KEY_ID_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2356,10 +2408,10 @@ pub struct DisassociateNatGatewayAddressRequest {
 }
 rt::structure!(
     DisassociateNatGatewayAddressRequest, DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    association_ids = rt::m("AssociationIds", &EIP_ASSOCIATION_ID_LIST)
-    .named("AssociationId").flags(rt::REQUIRED), max_drain_duration_seconds =
-    rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun",
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    association_ids[1] = rt::m("AssociationIds", &EIP_ASSOCIATION_ID_LIST)
+    .named("AssociationId").flags(rt::REQUIRED), max_drain_duration_seconds[2] =
+    rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2371,8 +2423,8 @@ pub struct DisassociateNatGatewayAddressResult {
 }
 rt::structure!(
     DisassociateNatGatewayAddressResult, DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    nat_gateway_addresses = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
     .named("natGatewayAddressSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2385,9 +2437,9 @@ pub struct DisassociateNetworkingFlexCostAllocationPolicyRequest {
 rt::structure!(
     DisassociateNetworkingFlexCostAllocationPolicyRequest,
     DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
-    [fca_policy_association_ids = rt::m("FcaPolicyAssociationIds",
+    [fca_policy_association_ids[0] = rt::m("FcaPolicyAssociationIds",
     &FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST).flags(rt::REQUIRED)
-    .min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateNetworkingFlexCostAllocationPolicyResult {
@@ -2401,9 +2453,9 @@ pub struct DisassociateNetworkingFlexCostAllocationPolicyResult {
 rt::structure!(
     DisassociateNetworkingFlexCostAllocationPolicyResult,
     DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
-    [fca_policy_disassociations = rt::m("FcaPolicyDisassociations",
+    [fca_policy_disassociations[0] = rt::m("FcaPolicyDisassociations",
     &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST).named("fcaPolicyDisassociations")
-    .min(1.0), fca_policy_disassociation_failures =
+    .min(1.0), fca_policy_disassociation_failures[1] =
     rt::m("FcaPolicyDisassociationFailures",
     &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
     .named("fcaPolicyDisassociationFailures")]
@@ -2418,9 +2470,10 @@ pub struct DisassociateRouteServerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DisassociateRouteServerRequest, DISASSOCIATE_ROUTE_SERVER_REQUEST, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DisassociateRouteServerRequest, DISASSOCIATE_ROUTE_SERVER_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateRouteServerResult {
@@ -2429,7 +2482,7 @@ pub struct DisassociateRouteServerResult {
 }
 rt::structure!(
     DisassociateRouteServerResult, DISASSOCIATE_ROUTE_SERVER_RESULT,
-    [route_server_association = rt::m("RouteServerAssociation",
+    [route_server_association[0] = rt::m("RouteServerAssociation",
     &ROUTE_SERVER_ASSOCIATION).named("routeServerAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2440,54 +2493,7 @@ pub struct DisassociateRouteTableRequest {
     pub association_id: String,
 }
 rt::structure!(
-    DisassociateRouteTableRequest, DISASSOCIATE_ROUTE_TABLE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id =
+    DisassociateRouteTableRequest, DISASSOCIATE_ROUTE_TABLE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
     rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateSecurityGroupVpcRequest {
-    /// A security group ID.
-    pub group_id: String,
-    /// A VPC ID.
-    pub vpc_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateSecurityGroupVpcRequest, DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
-    [group_id = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id =
-    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateSecurityGroupVpcResult {
-    /// The state of the disassociation.
-    pub state: Option<SecurityGroupVpcAssociationState>,
-}
-rt::structure!(
-    DisassociateSecurityGroupVpcResult, DISASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state =
-    rt::m("State", &rt::ENUM).named("state")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateSubnetCidrBlockRequest {
-    /// The association ID for the CIDR block.
-    pub association_id: String,
-}
-rt::structure!(
-    DisassociateSubnetCidrBlockRequest, DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
-    [association_id = rt::m("AssociationId", &rt::STRING).named("associationId")
-    .flags(rt::REQUIRED)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateSubnetCidrBlockResult {
-    /// Information about the IPv6 CIDR block association.
-    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
-    /// The ID of the subnet.
-    pub subnet_id: Option<String>,
-}
-rt::structure!(
-    DisassociateSubnetCidrBlockResult, DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
-    [ipv6_cidr_block_association = rt::m("Ipv6CidrBlockAssociation",
-    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId")]
 );

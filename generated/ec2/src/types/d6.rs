@@ -4,6 +4,53 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSecurityGroupVpcRequest {
+    /// A security group ID.
+    pub group_id: String,
+    /// A VPC ID.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateSecurityGroupVpcRequest, DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
+    [group_id[0] = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSecurityGroupVpcResult {
+    /// The state of the disassociation.
+    pub state: Option<SecurityGroupVpcAssociationState>,
+}
+rt::structure!(
+    DisassociateSecurityGroupVpcResult, DISASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state[0]
+    = rt::m("State", &rt::ENUM).named("state")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockRequest {
+    /// The association ID for the CIDR block.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateSubnetCidrBlockRequest, DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId")
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    /// The ID of the subnet.
+    pub subnet_id: Option<String>,
+}
+rt::structure!(
+    DisassociateSubnetCidrBlockResult, DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id[1]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayMulticastDomainRequest {
     /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
@@ -17,10 +64,10 @@ pub struct DisassociateTransitGatewayMulticastDomainRequest {
 rt::structure!(
     DisassociateTransitGatewayMulticastDomainRequest,
     DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids =
-    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] =
+    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -30,7 +77,7 @@ pub struct DisassociateTransitGatewayMulticastDomainResult {
 }
 rt::structure!(
     DisassociateTransitGatewayMulticastDomainResult,
-    DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations =
+    DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
     .named("associations")]
 );
@@ -45,10 +92,11 @@ pub struct DisassociateTransitGatewayPolicyTableRequest {
 }
 rt::structure!(
     DisassociateTransitGatewayPolicyTableRequest,
-    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST, [transit_gateway_policy_table_id =
-    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayPolicyTableResult {
@@ -57,8 +105,8 @@ pub struct DisassociateTransitGatewayPolicyTableResult {
 }
 rt::structure!(
     DisassociateTransitGatewayPolicyTableResult,
-    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association = rt::m("Association",
-    &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("association")]
+    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association[0] =
+    rt::m("Association", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("association")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayRouteTableRequest {
@@ -71,10 +119,10 @@ pub struct DisassociateTransitGatewayRouteTableRequest {
 }
 rt::structure!(
     DisassociateTransitGatewayRouteTableRequest,
-    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id =
-    rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id[0]
+    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayRouteTableResult {
@@ -83,8 +131,8 @@ pub struct DisassociateTransitGatewayRouteTableResult {
 }
 rt::structure!(
     DisassociateTransitGatewayRouteTableResult,
-    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association = rt::m("Association",
-    &TRANSIT_GATEWAY_ASSOCIATION).named("association")]
+    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association[0] =
+    rt::m("Association", &TRANSIT_GATEWAY_ASSOCIATION).named("association")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTrunkInterfaceRequest {
@@ -97,9 +145,9 @@ pub struct DisassociateTrunkInterfaceRequest {
 }
 rt::structure!(
     DisassociateTrunkInterfaceRequest, DISASSOCIATE_TRUNK_INTERFACE_REQUEST,
-    [association_id = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTrunkInterfaceResult {
@@ -109,8 +157,8 @@ pub struct DisassociateTrunkInterfaceResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DisassociateTrunkInterfaceResult, DISASSOCIATE_TRUNK_INTERFACE_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return"), client_token = rt::m("ClientToken",
+    DisassociateTrunkInterfaceResult, DISASSOCIATE_TRUNK_INTERFACE_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), client_token[1] = rt::m("ClientToken",
     &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,8 +167,9 @@ pub struct DisassociateVpcCidrBlockRequest {
     pub association_id: String,
 }
 rt::structure!(
-    DisassociateVpcCidrBlockRequest, DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST, [association_id
-    = rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED)]
+    DisassociateVpcCidrBlockRequest, DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateVpcCidrBlockResult {
@@ -133,10 +182,11 @@ pub struct DisassociateVpcCidrBlockResult {
 }
 rt::structure!(
     DisassociateVpcCidrBlockResult, DISASSOCIATE_VPC_CIDR_BLOCK_RESULT,
-    [ipv6_cidr_block_association = rt::m("Ipv6CidrBlockAssociation",
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
     &VPC_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"),
-    cidr_block_association = rt::m("CidrBlockAssociation", &VPC_CIDR_BLOCK_ASSOCIATION)
-    .named("cidrBlockAssociation"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    cidr_block_association[1] = rt::m("CidrBlockAssociation",
+    &VPC_CIDR_BLOCK_ASSOCIATION).named("cidrBlockAssociation"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 /// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
@@ -149,8 +199,8 @@ pub struct DiskImage {
     pub volume: Option<VolumeDetail>,
 }
 rt::structure!(
-    DiskImage, DISK_IMAGE, [description = rt::m("Description", &rt::STRING), image =
-    rt::m("Image", &DISK_IMAGE_DETAIL), volume = rt::m("Volume", &VOLUME_DETAIL)]
+    DiskImage, DISK_IMAGE, [description[0] = rt::m("Description", &rt::STRING), image[1]
+    = rt::m("Image", &DISK_IMAGE_DETAIL), volume[2] = rt::m("Volume", &VOLUME_DETAIL)]
 );
 /// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
@@ -167,10 +217,10 @@ pub struct DiskImageDescription {
     pub size: Option<i64>,
 }
 rt::structure!(
-    DiskImageDescription, DISK_IMAGE_DESCRIPTION, [checksum = rt::m("Checksum",
-    &rt::STRING).named("checksum"), format = rt::m("Format", &rt::ENUM).named("format"),
-    import_manifest_url = rt::m("ImportManifestUrl", &rt::STRING)
-    .named("importManifestUrl").flags(rt::SENSITIVE), size = rt::m("Size", &rt::LONG)
+    DiskImageDescription, DISK_IMAGE_DESCRIPTION, [checksum[0] = rt::m("Checksum",
+    &rt::STRING).named("checksum"), format[1] = rt::m("Format", &rt::ENUM)
+    .named("format"), import_manifest_url[2] = rt::m("ImportManifestUrl", &rt::STRING)
+    .named("importManifestUrl").flags(rt::SENSITIVE), size[3] = rt::m("Size", &rt::LONG)
     .named("size")]
 );
 /// Describes a disk image.
@@ -186,10 +236,11 @@ pub struct DiskImageDetail {
     pub import_manifest_url: String,
 }
 rt::structure!(
-    DiskImageDetail, DISK_IMAGE_DETAIL, [format = rt::m("Format", &rt::ENUM)
-    .named("format").flags(rt::REQUIRED), bytes = rt::m("Bytes", &rt::LONG)
-    .named("bytes").flags(rt::REQUIRED), import_manifest_url = rt::m("ImportManifestUrl",
-    &rt::STRING).named("importManifestUrl").flags(rt::REQUIRED | rt::SENSITIVE)]
+    DiskImageDetail, DISK_IMAGE_DETAIL, [format[0] = rt::m("Format", &rt::ENUM)
+    .named("format").flags(rt::REQUIRED), bytes[1] = rt::m("Bytes", &rt::LONG)
+    .named("bytes").flags(rt::REQUIRED), import_manifest_url[2] =
+    rt::m("ImportManifestUrl", &rt::STRING).named("importManifestUrl").flags(rt::REQUIRED
+    | rt::SENSITIVE)]
 );
 rt::string_enum! {
     pub enum DiskImageFormat { Vmdk = "VMDK", Raw = "RAW", Vhd = "VHD" }
@@ -207,8 +258,8 @@ pub struct DiskImageVolumeDescription {
     pub size: Option<i64>,
 }
 rt::structure!(
-    DiskImageVolumeDescription, DISK_IMAGE_VOLUME_DESCRIPTION, [id = rt::m("Id",
-    &rt::STRING).named("id"), size = rt::m("Size", &rt::LONG).named("size")]
+    DiskImageVolumeDescription, DISK_IMAGE_VOLUME_DESCRIPTION, [id[0] = rt::m("Id",
+    &rt::STRING).named("id"), size[1] = rt::m("Size", &rt::LONG).named("size")]
 );
 /// Describes a disk.
 #[derive(Clone, Default, PartialEq)]
@@ -221,9 +272,9 @@ pub struct DiskInfo {
     pub type_: Option<DiskType>,
 }
 rt::structure!(
-    DiskInfo, DISK_INFO, [size_in_gb = rt::m("SizeInGB", &rt::LONG).named("sizeInGB"),
-    count = rt::m("Count", &rt::INTEGER).named("count"), type_ = rt::m("Type", &rt::ENUM)
-    .named("type")]
+    DiskInfo, DISK_INFO, [size_in_gb[0] = rt::m("SizeInGB", &rt::LONG).named("sizeInGB"),
+    count[1] = rt::m("Count", &rt::INTEGER).named("count"), type_[2] = rt::m("Type",
+    &rt::ENUM).named("type")]
 );
 pub static DISK_INFO_LIST: rt::Schema = rt::Schema::list(
     "DiskInfoList",
@@ -241,8 +292,8 @@ pub struct DnsEntry {
     pub hosted_zone_id: Option<String>,
 }
 rt::structure!(
-    DnsEntry, DNS_ENTRY, [dns_name = rt::m("DnsName", &rt::STRING).named("dnsName"),
-    hosted_zone_id = rt::m("HostedZoneId", &rt::STRING).named("hostedZoneId")]
+    DnsEntry, DNS_ENTRY, [dns_name[0] = rt::m("DnsName", &rt::STRING).named("dnsName"),
+    hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING).named("hostedZoneId")]
 );
 pub static DNS_ENTRY_SET: rt::Schema = rt::Schema::list(
     "DnsEntrySet",
@@ -270,12 +321,12 @@ pub struct DnsOptions {
     pub private_dns_specified_domains: Option<Vec<String>>,
 }
 rt::structure!(
-    DnsOptions, DNS_OPTIONS, [dns_record_ip_type = rt::m("DnsRecordIpType", &rt::ENUM)
-    .named("dnsRecordIpType"), private_dns_only_for_inbound_resolver_endpoint =
+    DnsOptions, DNS_OPTIONS, [dns_record_ip_type[0] = rt::m("DnsRecordIpType", &rt::ENUM)
+    .named("dnsRecordIpType"), private_dns_only_for_inbound_resolver_endpoint[1] =
     rt::m("PrivateDnsOnlyForInboundResolverEndpoint", &rt::BOOLEAN)
-    .named("privateDnsOnlyForInboundResolverEndpoint"), private_dns_preference =
+    .named("privateDnsOnlyForInboundResolverEndpoint"), private_dns_preference[2] =
     rt::m("PrivateDnsPreference", &rt::STRING).named("privateDnsPreference"),
-    private_dns_specified_domains = rt::m("PrivateDnsSpecifiedDomains",
+    private_dns_specified_domains[3] = rt::m("PrivateDnsSpecifiedDomains",
     &PRIVATE_DNS_SPECIFIED_DOMAIN_SET).named("privateDnsSpecifiedDomainSet").min(0.0)]
 );
 /// Describes the DNS options for an endpoint.
@@ -296,11 +347,12 @@ pub struct DnsOptionsSpecification {
     pub private_dns_specified_domains: Option<Vec<String>>,
 }
 rt::structure!(
-    DnsOptionsSpecification, DNS_OPTIONS_SPECIFICATION, [dns_record_ip_type =
-    rt::m("DnsRecordIpType", &rt::ENUM), private_dns_only_for_inbound_resolver_endpoint =
+    DnsOptionsSpecification, DNS_OPTIONS_SPECIFICATION, [dns_record_ip_type[0] =
+    rt::m("DnsRecordIpType", &rt::ENUM),
+    private_dns_only_for_inbound_resolver_endpoint[1] =
     rt::m("PrivateDnsOnlyForInboundResolverEndpoint", &rt::BOOLEAN),
-    private_dns_preference = rt::m("PrivateDnsPreference", &rt::STRING),
-    private_dns_specified_domains = rt::m("PrivateDnsSpecifiedDomains",
+    private_dns_preference[2] = rt::m("PrivateDnsPreference", &rt::STRING),
+    private_dns_specified_domains[3] = rt::m("PrivateDnsSpecifiedDomains",
     &PRIVATE_DNS_SPECIFIED_DOMAIN_SET).named("PrivateDnsSpecifiedDomain").min(0.0)]
 );
 rt::string_enum! {
@@ -317,7 +369,7 @@ pub struct DnsServersOptionsModifyStructure {
 }
 rt::structure!(
     DnsServersOptionsModifyStructure, DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE,
-    [custom_dns_servers = rt::m("CustomDnsServers", &VALUE_STRING_LIST), enabled =
+    [custom_dns_servers[0] = rt::m("CustomDnsServers", &VALUE_STRING_LIST), enabled[1] =
     rt::m("Enabled", &rt::BOOLEAN)]
 );
 rt::string_enum! {

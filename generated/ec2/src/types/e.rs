@@ -91,18 +91,19 @@ pub struct EbsBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    EbsBlockDevice, EBS_BLOCK_DEVICE, [delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops =
-    rt::m("Iops", &rt::INTEGER).named("iops"), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), volume_size = rt::m("VolumeSize", &rt::INTEGER)
-    .named("volumeSize"), volume_type = rt::m("VolumeType", &rt::ENUM)
-    .named("volumeType"), kms_key_id = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-    throughput = rt::m("Throughput", &rt::INTEGER).named("throughput"), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), volume_initialization_rate =
-    rt::m("VolumeInitializationRate", &rt::INTEGER), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), ebs_card_index = rt::m("EbsCardIndex",
+    EbsBlockDevice, EBS_BLOCK_DEVICE, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[1] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), snapshot_id[2] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), volume_size[3] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[4] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), kms_key_id[5] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), throughput[6] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), outpost_arn[7] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), availability_zone[8] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), encrypted[9] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), volume_initialization_rate[10] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER), availability_zone_id[11] =
+    rt::m("AvailabilityZoneId", &rt::STRING), ebs_card_index[12] = rt::m("EbsCardIndex",
     &rt::INTEGER)]
 );
 /// Describes a block device for an EBS volume.
@@ -126,14 +127,14 @@ pub struct EbsBlockDeviceResponse {
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
-    EbsBlockDeviceResponse, EBS_BLOCK_DEVICE_RESPONSE, [encrypted = rt::m("Encrypted",
-    &rt::BOOLEAN).named("encrypted"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops =
-    rt::m("Iops", &rt::INTEGER).named("iops"), throughput = rt::m("Throughput",
-    &rt::INTEGER).named("throughput"), kms_key_id = rt::m("KmsKeyId", &rt::STRING)
-    .named("kmsKeyId"), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .named("snapshotId"), volume_size = rt::m("VolumeSize", &rt::INTEGER)
-    .named("volumeSize"), volume_type = rt::m("VolumeType", &rt::ENUM)
+    EbsBlockDeviceResponse, EBS_BLOCK_DEVICE_RESPONSE, [encrypted[0] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[2] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), throughput[3] = rt::m("Throughput",
+    &rt::INTEGER).named("throughput"), kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), snapshot_id[5] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), volume_size[6] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[7] = rt::m("VolumeType", &rt::ENUM)
     .named("volumeType")]
 );
 /// Describes the performance characteristics of an EBS card on the instance type.
@@ -155,15 +156,16 @@ pub struct EbsCardInfo {
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
-    EbsCardInfo, EBS_CARD_INFO, [ebs_card_index = rt::m("EbsCardIndex", &rt::INTEGER)
-    .named("ebsCardIndex"), baseline_bandwidth_in_mbps = rt::m("BaselineBandwidthInMbps",
-    &rt::INTEGER).named("baselineBandwidthInMbps"), baseline_throughput_in_m_bps =
-    rt::m("BaselineThroughputInMBps", &rt::DOUBLE).named("baselineThroughputInMBps"),
-    baseline_iops = rt::m("BaselineIops", &rt::INTEGER).named("baselineIops"),
-    maximum_bandwidth_in_mbps = rt::m("MaximumBandwidthInMbps", &rt::INTEGER)
-    .named("maximumBandwidthInMbps"), maximum_throughput_in_m_bps =
-    rt::m("MaximumThroughputInMBps", &rt::DOUBLE).named("maximumThroughputInMBps"),
-    maximum_iops = rt::m("MaximumIops", &rt::INTEGER).named("maximumIops")]
+    EbsCardInfo, EBS_CARD_INFO, [ebs_card_index[0] = rt::m("EbsCardIndex", &rt::INTEGER)
+    .named("ebsCardIndex"), baseline_bandwidth_in_mbps[1] =
+    rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
+    baseline_throughput_in_m_bps[2] = rt::m("BaselineThroughputInMBps", &rt::DOUBLE)
+    .named("baselineThroughputInMBps"), baseline_iops[3] = rt::m("BaselineIops",
+    &rt::INTEGER).named("baselineIops"), maximum_bandwidth_in_mbps[4] =
+    rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
+    maximum_throughput_in_m_bps[5] = rt::m("MaximumThroughputInMBps", &rt::DOUBLE)
+    .named("maximumThroughputInMBps"), maximum_iops[6] = rt::m("MaximumIops",
+    &rt::INTEGER).named("maximumIops")]
 );
 pub static EBS_CARD_INFO_LIST: rt::Schema = rt::Schema::list(
     "EbsCardInfoList",
@@ -194,16 +196,17 @@ pub struct EbsInfo {
     pub ebs_cards: Option<Vec<EbsCardInfo>>,
 }
 rt::structure!(
-    EbsInfo, EBS_INFO, [ebs_optimized_support = rt::m("EbsOptimizedSupport", &rt::ENUM)
-    .named("ebsOptimizedSupport"), encryption_support = rt::m("EncryptionSupport",
-    &rt::ENUM).named("encryptionSupport"), ebs_optimized_info = rt::m("EbsOptimizedInfo",
-    &EBS_OPTIMIZED_INFO).named("ebsOptimizedInfo"), nvme_support = rt::m("NvmeSupport",
-    &rt::ENUM).named("nvmeSupport"), maximum_ebs_attachments =
-    rt::m("MaximumEbsAttachments", &rt::INTEGER).named("maximumEbsAttachments"),
-    attachment_limit_type = rt::m("AttachmentLimitType", &rt::ENUM)
-    .named("attachmentLimitType"), maximum_ebs_cards = rt::m("MaximumEbsCards",
-    &rt::INTEGER).named("maximumEbsCards"), ebs_cards = rt::m("EbsCards",
-    &EBS_CARD_INFO_LIST).named("ebsCardSet")]
+    EbsInfo, EBS_INFO, [ebs_optimized_support[0] = rt::m("EbsOptimizedSupport",
+    &rt::ENUM).named("ebsOptimizedSupport"), encryption_support[1] =
+    rt::m("EncryptionSupport", &rt::ENUM).named("encryptionSupport"),
+    ebs_optimized_info[2] = rt::m("EbsOptimizedInfo", &EBS_OPTIMIZED_INFO)
+    .named("ebsOptimizedInfo"), nvme_support[3] = rt::m("NvmeSupport", &rt::ENUM)
+    .named("nvmeSupport"), maximum_ebs_attachments[4] = rt::m("MaximumEbsAttachments",
+    &rt::INTEGER).named("maximumEbsAttachments"), attachment_limit_type[5] =
+    rt::m("AttachmentLimitType", &rt::ENUM).named("attachmentLimitType"),
+    maximum_ebs_cards[6] = rt::m("MaximumEbsCards", &rt::INTEGER)
+    .named("maximumEbsCards"), ebs_cards[7] = rt::m("EbsCards", &EBS_CARD_INFO_LIST)
+    .named("ebsCardSet")]
 );
 /// Describes a parameter used to set up an EBS volume in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -228,15 +231,15 @@ pub struct EbsInstanceBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    EbsInstanceBlockDevice, EBS_INSTANCE_BLOCK_DEVICE, [attach_time = rt::m("AttachTime",
-    &rt::TIMESTAMP).named("attachTime"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), status =
-    rt::m("Status", &rt::ENUM).named("status"), volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId"), associated_resource = rt::m("AssociatedResource",
-    &rt::STRING).named("associatedResource"), volume_owner_id = rt::m("VolumeOwnerId",
-    &rt::STRING).named("volumeOwnerId"), operator = rt::m("Operator", &OPERATOR_RESPONSE)
-    .named("operator"), ebs_card_index = rt::m("EbsCardIndex", &rt::INTEGER)
-    .named("ebsCardIndex")]
+    EbsInstanceBlockDevice, EBS_INSTANCE_BLOCK_DEVICE, [attach_time[0] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), status[2] =
+    rt::m("Status", &rt::ENUM).named("status"), volume_id[3] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), associated_resource[4] = rt::m("AssociatedResource",
+    &rt::STRING).named("associatedResource"), volume_owner_id[5] = rt::m("VolumeOwnerId",
+    &rt::STRING).named("volumeOwnerId"), operator[6] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), ebs_card_index[7] = rt::m("EbsCardIndex",
+    &rt::INTEGER).named("ebsCardIndex")]
 );
 /// Describes information used to set up an EBS volume specified in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -248,8 +251,9 @@ pub struct EbsInstanceBlockDeviceSpecification {
 }
 rt::structure!(
     EbsInstanceBlockDeviceSpecification, EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION,
-    [volume_id = rt::m("VolumeId", &rt::STRING).named("volumeId"), delete_on_termination
-    = rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination")]
+    [volume_id[0] = rt::m("VolumeId", &rt::STRING).named("volumeId"),
+    delete_on_termination[1] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination")]
 );
 rt::string_enum! {
     pub enum EbsNvmeSupport { Unsupported = "unsupported", Supported = "supported",
@@ -272,15 +276,15 @@ pub struct EbsOptimizedInfo {
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
-    EbsOptimizedInfo, EBS_OPTIMIZED_INFO, [baseline_bandwidth_in_mbps =
+    EbsOptimizedInfo, EBS_OPTIMIZED_INFO, [baseline_bandwidth_in_mbps[0] =
     rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
-    baseline_throughput_in_m_bps = rt::m("BaselineThroughputInMBps", &rt::DOUBLE)
-    .named("baselineThroughputInMBps"), baseline_iops = rt::m("BaselineIops",
-    &rt::INTEGER).named("baselineIops"), maximum_bandwidth_in_mbps =
+    baseline_throughput_in_m_bps[1] = rt::m("BaselineThroughputInMBps", &rt::DOUBLE)
+    .named("baselineThroughputInMBps"), baseline_iops[2] = rt::m("BaselineIops",
+    &rt::INTEGER).named("baselineIops"), maximum_bandwidth_in_mbps[3] =
     rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
-    maximum_throughput_in_m_bps = rt::m("MaximumThroughputInMBps", &rt::DOUBLE)
-    .named("maximumThroughputInMBps"), maximum_iops = rt::m("MaximumIops", &rt::INTEGER)
-    .named("maximumIops")]
+    maximum_throughput_in_m_bps[4] = rt::m("MaximumThroughputInMBps", &rt::DOUBLE)
+    .named("maximumThroughputInMBps"), maximum_iops[5] = rt::m("MaximumIops",
+    &rt::INTEGER).named("maximumIops")]
 );
 rt::string_enum! {
     pub enum EbsOptimizedSupport { Unsupported = "unsupported", Supported = "supported",
@@ -297,9 +301,9 @@ pub struct EbsStatusDetails {
     pub status: Option<StatusType>,
 }
 rt::structure!(
-    EbsStatusDetails, EBS_STATUS_DETAILS, [impaired_since = rt::m("ImpairedSince",
-    &rt::TIMESTAMP).named("impairedSince"), name = rt::m("Name", &rt::ENUM)
-    .named("name"), status = rt::m("Status", &rt::ENUM).named("status")]
+    EbsStatusDetails, EBS_STATUS_DETAILS, [impaired_since[0] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince"), name[1] = rt::m("Name", &rt::ENUM)
+    .named("name"), status[2] = rt::m("Status", &rt::ENUM).named("status")]
 );
 pub static EBS_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "EbsStatusDetailsList",
@@ -314,8 +318,8 @@ pub struct EbsStatusSummary {
     pub status: Option<SummaryStatus>,
 }
 rt::structure!(
-    EbsStatusSummary, EBS_STATUS_SUMMARY, [details = rt::m("Details",
-    &EBS_STATUS_DETAILS_LIST).named("details"), status = rt::m("Status", &rt::ENUM)
+    EbsStatusSummary, EBS_STATUS_SUMMARY, [details[0] = rt::m("Details",
+    &EBS_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status", &rt::ENUM)
     .named("status")]
 );
 /// Describes an EC2 Instance Connect Endpoint.
@@ -364,25 +368,26 @@ pub struct Ec2InstanceConnectEndpoint {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    Ec2InstanceConnectEndpoint, EC2_INSTANCE_CONNECT_ENDPOINT, [owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), instance_connect_endpoint_id =
+    Ec2InstanceConnectEndpoint, EC2_INSTANCE_CONNECT_ENDPOINT, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), instance_connect_endpoint_id[1] =
     rt::m("InstanceConnectEndpointId", &rt::STRING).named("instanceConnectEndpointId"),
-    instance_connect_endpoint_arn = rt::m("InstanceConnectEndpointArn", &rt::STRING)
-    .named("instanceConnectEndpointArn").min(1.0), state = rt::m("State", &rt::ENUM)
-    .named("state"), state_message = rt::m("StateMessage", &rt::STRING)
-    .named("stateMessage"), dns_name = rt::m("DnsName", &rt::STRING).named("dnsName"),
-    fips_dns_name = rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
-    network_interface_ids = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_SET)
-    .named("networkInterfaceIdSet"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    created_at = rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId"), preserve_client_ip =
-    rt::m("PreserveClientIp", &rt::BOOLEAN).named("preserveClientIp"), security_group_ids
-    = rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_SET).named("securityGroupIdSet"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet"), ip_address_type = rt::m("IpAddressType",
-    &rt::ENUM).named("ipAddressType"), public_dns_names = rt::m("PublicDnsNames",
+    instance_connect_endpoint_arn[2] = rt::m("InstanceConnectEndpointArn", &rt::STRING)
+    .named("instanceConnectEndpointArn").min(1.0), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[4] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), dns_name[5] = rt::m("DnsName", &rt::STRING).named("dnsName"),
+    fips_dns_name[6] = rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
+    network_interface_ids[7] = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_SET)
+    .named("networkInterfaceIdSet"), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), availability_zone[9] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), created_at[10] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .named("createdAt"), subnet_id[11] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), preserve_client_ip[12] = rt::m("PreserveClientIp", &rt::BOOLEAN)
+    .named("preserveClientIp"), security_group_ids[13] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_ID_SET).named("securityGroupIdSet"), tags[14] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), ip_address_type[15] = rt::m("IpAddressType", &rt::ENUM)
+    .named("ipAddressType"), public_dns_names[16] = rt::m("PublicDnsNames",
     &INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES).named("publicDnsNames"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
+    availability_zone_id[17] = rt::m("AvailabilityZoneId", &rt::STRING)
     .named("availabilityZoneId")]
 );
 rt::string_enum! {
@@ -399,7 +404,7 @@ pub struct EfaInfo {
     pub maximum_efa_interfaces: Option<i32>,
 }
 rt::structure!(
-    EfaInfo, EFA_INFO, [maximum_efa_interfaces = rt::m("MaximumEfaInterfaces",
+    EfaInfo, EFA_INFO, [maximum_efa_interfaces[0] = rt::m("MaximumEfaInterfaces",
     &rt::INTEGER).named("maximumEfaInterfaces")]
 );
 /// Describes an egress-only internet gateway.
@@ -413,10 +418,10 @@ pub struct EgressOnlyInternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    EgressOnlyInternetGateway, EGRESS_ONLY_INTERNET_GATEWAY, [attachments =
+    EgressOnlyInternetGateway, EGRESS_ONLY_INTERNET_GATEWAY, [attachments[0] =
     rt::m("Attachments", &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"),
-    egress_only_internet_gateway_id = rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-    .named("egressOnlyInternetGatewayId"), tags = rt::m("Tags", &TAG_LIST)
+    egress_only_internet_gateway_id[1] = rt::m("EgressOnlyInternetGatewayId",
+    &rt::STRING).named("egressOnlyInternetGatewayId"), tags[2] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST: rt::Schema = rt::Schema::list(
@@ -452,12 +457,13 @@ pub struct ElasticGpuAssociation {
     pub elastic_gpu_association_time: Option<String>,
 }
 rt::structure!(
-    ElasticGpuAssociation, ELASTIC_GPU_ASSOCIATION, [elastic_gpu_id =
-    rt::m("ElasticGpuId", &rt::STRING).named("elasticGpuId"), elastic_gpu_association_id
-    = rt::m("ElasticGpuAssociationId", &rt::STRING).named("elasticGpuAssociationId"),
-    elastic_gpu_association_state = rt::m("ElasticGpuAssociationState", &rt::STRING)
-    .named("elasticGpuAssociationState"), elastic_gpu_association_time =
-    rt::m("ElasticGpuAssociationTime", &rt::STRING).named("elasticGpuAssociationTime")]
+    ElasticGpuAssociation, ELASTIC_GPU_ASSOCIATION, [elastic_gpu_id[0] =
+    rt::m("ElasticGpuId", &rt::STRING).named("elasticGpuId"),
+    elastic_gpu_association_id[1] = rt::m("ElasticGpuAssociationId", &rt::STRING)
+    .named("elasticGpuAssociationId"), elastic_gpu_association_state[2] =
+    rt::m("ElasticGpuAssociationState", &rt::STRING).named("elasticGpuAssociationState"),
+    elastic_gpu_association_time[3] = rt::m("ElasticGpuAssociationTime", &rt::STRING)
+    .named("elasticGpuAssociationTime")]
 );
 pub static ELASTIC_GPU_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuAssociationList",
@@ -472,7 +478,7 @@ pub struct ElasticGpuHealth {
     pub status: Option<ElasticGpuStatus>,
 }
 rt::structure!(
-    ElasticGpuHealth, ELASTIC_GPU_HEALTH, [status = rt::m("Status", &rt::ENUM)
+    ElasticGpuHealth, ELASTIC_GPU_HEALTH, [status[0] = rt::m("Status", &rt::ENUM)
     .named("status")]
 );
 pub static ELASTIC_GPU_ID_SET: rt::Schema = rt::Schema::list(
@@ -492,7 +498,7 @@ pub struct ElasticGpuSpecification {
     pub type_: String,
 }
 rt::structure!(
-    ElasticGpuSpecification, ELASTIC_GPU_SPECIFICATION, [type_ = rt::m("Type",
+    ElasticGpuSpecification, ELASTIC_GPU_SPECIFICATION, [type_[0] = rt::m("Type",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static ELASTIC_GPU_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -510,7 +516,7 @@ pub struct ElasticGpuSpecificationResponse {
     pub type_: Option<String>,
 }
 rt::structure!(
-    ElasticGpuSpecificationResponse, ELASTIC_GPU_SPECIFICATION_RESPONSE, [type_ =
+    ElasticGpuSpecificationResponse, ELASTIC_GPU_SPECIFICATION_RESPONSE, [type_[0] =
     rt::m("Type", &rt::STRING).named("type")]
 );
 pub static ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST: rt::Schema = rt::Schema::list(
@@ -548,14 +554,14 @@ pub struct ElasticGpus {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ElasticGpus, ELASTIC_GPUS, [elastic_gpu_id = rt::m("ElasticGpuId", &rt::STRING)
-    .named("elasticGpuId"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), elastic_gpu_type = rt::m("ElasticGpuType", &rt::STRING)
-    .named("elasticGpuType"), elastic_gpu_health = rt::m("ElasticGpuHealth",
-    &ELASTIC_GPU_HEALTH).named("elasticGpuHealth"), elastic_gpu_state =
-    rt::m("ElasticGpuState", &rt::ENUM).named("elasticGpuState"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet")]
+    ElasticGpus, ELASTIC_GPUS, [elastic_gpu_id[0] = rt::m("ElasticGpuId", &rt::STRING)
+    .named("elasticGpuId"), availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), elastic_gpu_type[2] = rt::m("ElasticGpuType",
+    &rt::STRING).named("elasticGpuType"), elastic_gpu_health[3] =
+    rt::m("ElasticGpuHealth", &ELASTIC_GPU_HEALTH).named("elasticGpuHealth"),
+    elastic_gpu_state[4] = rt::m("ElasticGpuState", &rt::ENUM).named("elasticGpuState"),
+    instance_id[5] = rt::m("InstanceId", &rt::STRING).named("instanceId"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -570,8 +576,8 @@ pub struct ElasticInferenceAccelerator {
     pub count: Option<i32>,
 }
 rt::structure!(
-    ElasticInferenceAccelerator, ELASTIC_INFERENCE_ACCELERATOR, [type_ = rt::m("Type",
-    &rt::STRING).flags(rt::REQUIRED), count = rt::m("Count", &rt::INTEGER).min(1.0)]
+    ElasticInferenceAccelerator, ELASTIC_INFERENCE_ACCELERATOR, [type_[0] = rt::m("Type",
+    &rt::STRING).flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::INTEGER).min(1.0)]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -589,15 +595,15 @@ pub struct ElasticInferenceAcceleratorAssociation {
 }
 rt::structure!(
     ElasticInferenceAcceleratorAssociation, ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION,
-    [elastic_inference_accelerator_arn = rt::m("ElasticInferenceAcceleratorArn",
+    [elastic_inference_accelerator_arn[0] = rt::m("ElasticInferenceAcceleratorArn",
     &rt::STRING).named("elasticInferenceAcceleratorArn"),
-    elastic_inference_accelerator_association_id =
+    elastic_inference_accelerator_association_id[1] =
     rt::m("ElasticInferenceAcceleratorAssociationId", &rt::STRING)
     .named("elasticInferenceAcceleratorAssociationId"),
-    elastic_inference_accelerator_association_state =
+    elastic_inference_accelerator_association_state[2] =
     rt::m("ElasticInferenceAcceleratorAssociationState", &rt::STRING)
     .named("elasticInferenceAcceleratorAssociationState"),
-    elastic_inference_accelerator_association_time =
+    elastic_inference_accelerator_association_time[3] =
     rt::m("ElasticInferenceAcceleratorAssociationTime", &rt::TIMESTAMP)
     .named("elasticInferenceAcceleratorAssociationTime")]
 );
@@ -620,9 +626,9 @@ pub struct EnaSrdSpecification {
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecification>,
 }
 rt::structure!(
-    EnaSrdSpecification, ENA_SRD_SPECIFICATION, [ena_srd_enabled = rt::m("EnaSrdEnabled",
-    &rt::BOOLEAN), ena_srd_udp_specification = rt::m("EnaSrdUdpSpecification",
-    &ENA_SRD_UDP_SPECIFICATION)]
+    EnaSrdSpecification, ENA_SRD_SPECIFICATION, [ena_srd_enabled[0] =
+    rt::m("EnaSrdEnabled", &rt::BOOLEAN), ena_srd_udp_specification[1] =
+    rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION)]
 );
 /// Launch instances with ENA Express settings configured from your launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -633,8 +639,8 @@ pub struct EnaSrdSpecificationRequest {
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecificationRequest>,
 }
 rt::structure!(
-    EnaSrdSpecificationRequest, ENA_SRD_SPECIFICATION_REQUEST, [ena_srd_enabled =
-    rt::m("EnaSrdEnabled", &rt::BOOLEAN), ena_srd_udp_specification =
+    EnaSrdSpecificationRequest, ENA_SRD_SPECIFICATION_REQUEST, [ena_srd_enabled[0] =
+    rt::m("EnaSrdEnabled", &rt::BOOLEAN), ena_srd_udp_specification[1] =
     rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION_REQUEST)]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
@@ -644,7 +650,7 @@ pub struct EnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
-    EnaSrdUdpSpecification, ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled =
+    EnaSrdUdpSpecification, ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled[0] =
     rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)]
 );
 /// Configures ENA Express for UDP network traffic from your launch template.
@@ -655,7 +661,7 @@ pub struct EnaSrdUdpSpecificationRequest {
 }
 rt::structure!(
     EnaSrdUdpSpecificationRequest, ENA_SRD_UDP_SPECIFICATION_REQUEST,
-    [ena_srd_udp_enabled = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)]
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum EnaSupport { Unsupported = "unsupported", Supported = "supported", Required
@@ -671,9 +677,9 @@ pub struct EnableAddressTransferRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableAddressTransferRequest, ENABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), transfer_account_id =
-    rt::m("TransferAccountId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    EnableAddressTransferRequest, ENABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), transfer_account_id[1] =
+    rt::m("TransferAccountId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -682,7 +688,7 @@ pub struct EnableAddressTransferResult {
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
-    EnableAddressTransferResult, ENABLE_ADDRESS_TRANSFER_RESULT, [address_transfer =
+    EnableAddressTransferResult, ENABLE_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
     rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -694,8 +700,8 @@ pub struct EnableAllowedImagesSettingsRequest {
 }
 rt::structure!(
     EnableAllowedImagesSettingsRequest, ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
-    [allowed_images_settings_state = rt::m("AllowedImagesSettingsState", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAllowedImagesSettingsResult {
@@ -704,7 +710,7 @@ pub struct EnableAllowedImagesSettingsResult {
 }
 rt::structure!(
     EnableAllowedImagesSettingsResult, ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
-    [allowed_images_settings_state = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
     .named("allowedImagesSettingsState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -720,10 +726,11 @@ pub struct EnableApplicationStatusCheckSuppressionRequest {
 }
 rt::structure!(
     EnableApplicationStatusCheckSuppressionRequest,
-    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids =
-    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), duration_seconds =
-    rt::m("DurationSeconds", &rt::INTEGER), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), duration_seconds[1] =
+    rt::m("DurationSeconds", &rt::INTEGER), client_token[2] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableApplicationStatusCheckSuppressionResult {
@@ -734,9 +741,9 @@ pub struct EnableApplicationStatusCheckSuppressionResult {
 }
 rt::structure!(
     EnableApplicationStatusCheckSuppressionResult,
-    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results =
+    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results[0] =
     rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-    .named("successfulResultSet"), unsuccessful_results = rt::m("UnsuccessfulResults",
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
     &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -754,10 +761,10 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionRequest {
 }
 rt::structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionRequest,
-    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source = rt::m("Source",
-    &rt::STRING), destination = rt::m("Destination", &rt::STRING), metric =
-    rt::m("Metric", &rt::ENUM), statistic = rt::m("Statistic", &rt::ENUM), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source[0] =
+    rt::m("Source", &rt::STRING), destination[1] = rt::m("Destination", &rt::STRING),
+    metric[2] = rt::m("Metric", &rt::ENUM), statistic[3] = rt::m("Statistic", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
@@ -766,8 +773,8 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
 }
 rt::structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionResult,
-    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output = rt::m("Output",
-    &rt::BOOLEAN).named("output")]
+    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output[0] =
+    rt::m("Output", &rt::BOOLEAN).named("output")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableCapacityManagerRequest {
@@ -779,9 +786,9 @@ pub struct EnableCapacityManagerRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    EnableCapacityManagerRequest, ENABLE_CAPACITY_MANAGER_REQUEST, [organizations_access
-    = rt::m("OrganizationsAccess", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
+    EnableCapacityManagerRequest, ENABLE_CAPACITY_MANAGER_REQUEST,
+    [organizations_access[0] = rt::m("OrganizationsAccess", &rt::BOOLEAN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -792,10 +799,10 @@ pub struct EnableCapacityManagerResult {
     pub organizations_access: Option<bool>,
 }
 rt::structure!(
-    EnableCapacityManagerResult, ENABLE_CAPACITY_MANAGER_RESULT, [capacity_manager_status
-    = rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-    organizations_access = rt::m("OrganizationsAccess", &rt::BOOLEAN)
-    .named("organizationsAccess")]
+    EnableCapacityManagerResult, ENABLE_CAPACITY_MANAGER_RESULT,
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultRequest {
@@ -804,7 +811,7 @@ pub struct EnableEbsEncryptionByDefaultRequest {
 }
 rt::structure!(
     EnableEbsEncryptionByDefaultRequest, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultResult {
@@ -813,7 +820,7 @@ pub struct EnableEbsEncryptionByDefaultResult {
 }
 rt::structure!(
     EnableEbsEncryptionByDefaultResult, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
-    [ebs_encryption_by_default = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
     .named("ebsEncryptionByDefault")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -832,12 +839,12 @@ pub struct EnableFastLaunchRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableFastLaunchRequest, ENABLE_FAST_LAUNCH_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), resource_type = rt::m("ResourceType", &rt::STRING),
-    snapshot_configuration = rt::m("SnapshotConfiguration",
-    &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST), launch_template =
+    EnableFastLaunchRequest, ENABLE_FAST_LAUNCH_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), resource_type[1] = rt::m("ResourceType",
+    &rt::STRING), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
+    &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST), launch_template[3] =
     rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST),
-    max_parallel_launches = rt::m("MaxParallelLaunches", &rt::INTEGER), dry_run =
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER), dry_run[5] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -862,18 +869,18 @@ pub struct EnableFastLaunchResult {
     pub state_transition_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    EnableFastLaunchResult, ENABLE_FAST_LAUNCH_RESULT, [image_id = rt::m("ImageId",
-    &rt::STRING).named("imageId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), snapshot_configuration = rt::m("SnapshotConfiguration",
+    EnableFastLaunchResult, ENABLE_FAST_LAUNCH_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
     &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE).named("snapshotConfiguration"),
-    launch_template = rt::m("LaunchTemplate",
+    launch_template[3] = rt::m("LaunchTemplate",
     &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
-    max_parallel_launches = rt::m("MaxParallelLaunches", &rt::INTEGER)
-    .named("maxParallelLaunches"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), state_transition_time = rt::m("StateTransitionTime",
-    &rt::TIMESTAMP).named("stateTransitionTime")]
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
 );
 /// Contains information about the errors that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
@@ -887,8 +894,8 @@ pub struct EnableFastSnapshotRestoreErrorItem {
 }
 rt::structure!(
     EnableFastSnapshotRestoreErrorItem, ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    fast_snapshot_restore_state_errors = rt::m("FastSnapshotRestoreStateErrors",
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    fast_snapshot_restore_state_errors[1] = rt::m("FastSnapshotRestoreStateErrors",
     &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET)
     .named("fastSnapshotRestoreStateErrorSet")]
 );
@@ -905,9 +912,9 @@ pub struct EnableFastSnapshotRestoreStateError {
     pub message: Option<String>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoreStateError, ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR, [code
-    = rt::m("Code", &rt::STRING).named("code"), message = rt::m("Message", &rt::STRING)
-    .named("message")]
+    EnableFastSnapshotRestoreStateError, ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR,
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 /// Contains information about an error that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
@@ -921,10 +928,10 @@ pub struct EnableFastSnapshotRestoreStateErrorItem {
 }
 rt::structure!(
     EnableFastSnapshotRestoreStateErrorItem,
-    ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone =
+    ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone[0] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), error = rt::m("Error",
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), error[2] = rt::m("Error",
     &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error")]
 );
 pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
@@ -964,18 +971,18 @@ pub struct EnableFastSnapshotRestoreSuccessItem {
 }
 rt::structure!(
     EnableFastSnapshotRestoreSuccessItem, ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_transition_reason = rt::m("StateTransitionReason", &rt::STRING)
-    .named("stateTransitionReason"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), owner_alias = rt::m("OwnerAlias", &rt::STRING)
-    .named("ownerAlias"), enabling_time = rt::m("EnablingTime", &rt::TIMESTAMP)
-    .named("enablingTime"), optimizing_time = rt::m("OptimizingTime", &rt::TIMESTAMP)
-    .named("optimizingTime"), enabled_time = rt::m("EnabledTime", &rt::TIMESTAMP)
-    .named("enabledTime"), disabling_time = rt::m("DisablingTime", &rt::TIMESTAMP)
-    .named("disablingTime"), disabled_time = rt::m("DisabledTime", &rt::TIMESTAMP)
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
     .named("disabledTime")]
 );
 pub static ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
@@ -999,11 +1006,12 @@ pub struct EnableFastSnapshotRestoresRequest {
 }
 rt::structure!(
     EnableFastSnapshotRestoresRequest, ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
-    [availability_zones = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
-    .named("AvailabilityZone"), availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"), source_snapshot_ids =
-    rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SourceSnapshotId")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
+    .named("AvailabilityZone"), availability_zone_ids[1] = rt::m("AvailabilityZoneIds",
+    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"),
+    source_snapshot_ids[2] = rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
+    .named("SourceSnapshotId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoresResult {
@@ -1013,10 +1021,10 @@ pub struct EnableFastSnapshotRestoresResult {
     pub unsuccessful: Option<Vec<EnableFastSnapshotRestoreErrorItem>>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoresResult, ENABLE_FAST_SNAPSHOT_RESTORES_RESULT, [successful =
-    rt::m("Successful", &ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET).named("successful"),
-    unsuccessful = rt::m("Unsuccessful", &ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET)
-    .named("unsuccessful")]
+    EnableFastSnapshotRestoresResult, ENABLE_FAST_SNAPSHOT_RESTORES_RESULT,
+    [successful[0] = rt::m("Successful", &ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
+    .named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
+    &ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessRequest {
@@ -1027,8 +1035,8 @@ pub struct EnableImageBlockPublicAccessRequest {
 }
 rt::structure!(
     EnableImageBlockPublicAccessRequest, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
-    [image_block_public_access_state = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessResult {
@@ -1037,7 +1045,7 @@ pub struct EnableImageBlockPublicAccessResult {
 }
 rt::structure!(
     EnableImageBlockPublicAccessResult, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
-    [image_block_public_access_state = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
     .named("imageBlockPublicAccessState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1052,10 +1060,10 @@ pub struct EnableImageDeprecationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableImageDeprecationRequest, ENABLE_IMAGE_DEPRECATION_REQUEST, [image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), deprecate_at =
-    rt::m("DeprecateAt", &rt::TIMESTAMP).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    EnableImageDeprecationRequest, ENABLE_IMAGE_DEPRECATION_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), deprecate_at[1] =
+    rt::m("DeprecateAt", &rt::TIMESTAMP).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeprecationResult {
@@ -1063,7 +1071,7 @@ pub struct EnableImageDeprecationResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    EnableImageDeprecationResult, ENABLE_IMAGE_DEPRECATION_RESULT, [return_ =
+    EnableImageDeprecationResult, ENABLE_IMAGE_DEPRECATION_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1077,9 +1085,9 @@ pub struct EnableImageDeregistrationProtectionRequest {
 }
 rt::structure!(
     EnableImageDeregistrationProtectionRequest,
-    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), with_cooldown = rt::m("WithCooldown",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), with_cooldown[1] = rt::m("WithCooldown",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeregistrationProtectionResult {
@@ -1088,7 +1096,7 @@ pub struct EnableImageDeregistrationProtectionResult {
 }
 rt::structure!(
     EnableImageDeregistrationProtectionResult,
-    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_ = rt::m("Return",
+    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_[0] = rt::m("Return",
     &rt::STRING).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1099,8 +1107,8 @@ pub struct EnableImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableImageRequest, ENABLE_IMAGE_REQUEST, [image_id = rt::m("ImageId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    EnableImageRequest, ENABLE_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageResult {
@@ -1108,7 +1116,7 @@ pub struct EnableImageResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    EnableImageResult, ENABLE_IMAGE_RESULT, [return_ = rt::m("Return", &rt::BOOLEAN)
+    EnableImageResult, ENABLE_IMAGE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
     .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1122,10 +1130,11 @@ pub struct EnableInstanceSqlHaStandbyDetectionsRequest {
 }
 rt::structure!(
     EnableInstanceSqlHaStandbyDetectionsRequest,
-    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids =
+    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED).min(1.0), sql_server_credentials = rt::m("SqlServerCredentials",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .flags(rt::REQUIRED).min(1.0), sql_server_credentials[1] =
+    rt::m("SqlServerCredentials", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInstanceSqlHaStandbyDetectionsResult {
@@ -1134,7 +1143,7 @@ pub struct EnableInstanceSqlHaStandbyDetectionsResult {
 }
 rt::structure!(
     EnableInstanceSqlHaStandbyDetectionsResult,
-    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances = rt::m("Instances",
+    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances[0] = rt::m("Instances",
     &REGISTERED_INSTANCE_LIST).named("instanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1158,15 +1167,15 @@ pub struct EnableIpamInternetRegistryAssociationRequest {
 }
 rt::structure!(
     EnableIpamInternetRegistryAssociationRequest,
-    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
+    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
     rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    rpki_version = rt::m("RpkiVersion", &rt::STRING).flags(rt::REQUIRED), service_uri =
-    rt::m("ServiceUri", &rt::STRING).flags(rt::REQUIRED), child_handle =
-    rt::m("ChildHandle", &rt::STRING).flags(rt::REQUIRED), parent_handle =
-    rt::m("ParentHandle", &rt::STRING).flags(rt::REQUIRED), parent_bpki_ta =
-    rt::m("ParentBpkiTa", &rt::STRING).flags(rt::REQUIRED), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    rpki_version[2] = rt::m("RpkiVersion", &rt::STRING).flags(rt::REQUIRED),
+    service_uri[3] = rt::m("ServiceUri", &rt::STRING).flags(rt::REQUIRED),
+    child_handle[4] = rt::m("ChildHandle", &rt::STRING).flags(rt::REQUIRED),
+    parent_handle[5] = rt::m("ParentHandle", &rt::STRING).flags(rt::REQUIRED),
+    parent_bpki_ta[6] = rt::m("ParentBpkiTa", &rt::STRING).flags(rt::REQUIRED),
+    client_token[7] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamInternetRegistryAssociationResult {
@@ -1175,9 +1184,9 @@ pub struct EnableIpamInternetRegistryAssociationResult {
 }
 rt::structure!(
     EnableIpamInternetRegistryAssociationResult,
-    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, [ipam_internet_registry_association
-    = rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-    .named("ipamInternetRegistryAssociation")]
+    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamOrganizationAdminAccountRequest {
@@ -1188,8 +1197,8 @@ pub struct EnableIpamOrganizationAdminAccountRequest {
 }
 rt::structure!(
     EnableIpamOrganizationAdminAccountRequest,
-    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), delegated_admin_account_id = rt::m("DelegatedAdminAccountId",
+    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), delegated_admin_account_id[1] = rt::m("DelegatedAdminAccountId",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1199,7 +1208,7 @@ pub struct EnableIpamOrganizationAdminAccountResult {
 }
 rt::structure!(
     EnableIpamOrganizationAdminAccountResult,
-    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success = rt::m("Success",
+    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success[0] = rt::m("Success",
     &rt::BOOLEAN).named("success")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1214,9 +1223,9 @@ pub struct EnableIpamPolicyRequest {
     pub organization_target_id: Option<String>,
 }
 rt::structure!(
-    EnableIpamPolicyRequest, ENABLE_IPAM_POLICY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_policy_id = rt::m("IpamPolicyId", &rt::STRING)
-    .flags(rt::REQUIRED), organization_target_id = rt::m("OrganizationTargetId",
+    EnableIpamPolicyRequest, ENABLE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .flags(rt::REQUIRED), organization_target_id[2] = rt::m("OrganizationTargetId",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1225,7 +1234,7 @@ pub struct EnableIpamPolicyResult {
     pub ipam_policy_id: Option<String>,
 }
 rt::structure!(
-    EnableIpamPolicyResult, ENABLE_IPAM_POLICY_RESULT, [ipam_policy_id =
+    EnableIpamPolicyResult, ENABLE_IPAM_POLICY_RESULT, [ipam_policy_id[0] =
     rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1235,8 +1244,8 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingRequest {
 }
 rt::structure!(
     EnableReachabilityAnalyzerOrganizationSharingRequest,
-    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
@@ -1245,7 +1254,7 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
 }
 rt::structure!(
     EnableReachabilityAnalyzerOrganizationSharingResult,
-    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT, [return_value =
+    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1259,9 +1268,9 @@ pub struct EnableRouteServerPropagationRequest {
 }
 rt::structure!(
     EnableRouteServerPropagationRequest, ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-    route_table_id = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRouteServerPropagationResult {
@@ -1270,7 +1279,7 @@ pub struct EnableRouteServerPropagationResult {
 }
 rt::structure!(
     EnableRouteServerPropagationResult, ENABLE_ROUTE_SERVER_PROPAGATION_RESULT,
-    [route_server_propagation = rt::m("RouteServerPropagation",
+    [route_server_propagation[0] = rt::m("RouteServerPropagation",
     &ROUTE_SERVER_PROPAGATION).named("routeServerPropagation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1279,7 +1288,7 @@ pub struct EnableSerialConsoleAccessRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableSerialConsoleAccessRequest, ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run =
+    EnableSerialConsoleAccessRequest, ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1289,7 +1298,7 @@ pub struct EnableSerialConsoleAccessResult {
 }
 rt::structure!(
     EnableSerialConsoleAccessResult, ENABLE_SERIAL_CONSOLE_ACCESS_RESULT,
-    [serial_console_access_enabled = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
     .named("serialConsoleAccessEnabled")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1306,8 +1315,8 @@ pub struct EnableSnapshotBlockPublicAccessRequest {
 }
 rt::structure!(
     EnableSnapshotBlockPublicAccessRequest, ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
-    [state = rt::m("State", &rt::ENUM).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [state[0] = rt::m("State", &rt::ENUM).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSnapshotBlockPublicAccessResult {
@@ -1316,7 +1325,7 @@ pub struct EnableSnapshotBlockPublicAccessResult {
 }
 rt::structure!(
     EnableSnapshotBlockPublicAccessResult, ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
-    [state = rt::m("State", &rt::ENUM).named("state")]
+    [state[0] = rt::m("State", &rt::ENUM).named("state")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableTransitGatewayRouteTablePropagationRequest {
@@ -1332,10 +1341,10 @@ pub struct EnableTransitGatewayRouteTablePropagationRequest {
 rt::structure!(
     EnableTransitGatewayRouteTablePropagationRequest,
     ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), transit_gateway_route_table_announcement_id =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), transit_gateway_route_table_announcement_id[3] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1345,7 +1354,7 @@ pub struct EnableTransitGatewayRouteTablePropagationResult {
 }
 rt::structure!(
     EnableTransitGatewayRouteTablePropagationResult,
-    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation =
+    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation[0] =
     rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")]
 );
 /// Contains the parameters for EnableVgwRoutePropagation.
@@ -1359,10 +1368,10 @@ pub struct EnableVgwRoutePropagationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableVgwRoutePropagationRequest, ENABLE_VGW_ROUTE_PROPAGATION_REQUEST, [gateway_id =
-    rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED), route_table_id =
-    rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    EnableVgwRoutePropagationRequest, ENABLE_VGW_ROUTE_PROPAGATION_REQUEST,
+    [gateway_id[0] = rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVolumeIoRequest {
@@ -1372,9 +1381,9 @@ pub struct EnableVolumeIoRequest {
     pub volume_id: String,
 }
 rt::structure!(
-    EnableVolumeIoRequest, ENABLE_VOLUME_IO_REQUEST = "EnableVolumeIORequest", [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId").flags(rt::REQUIRED)]
+    EnableVolumeIoRequest, ENABLE_VOLUME_IO_REQUEST = "EnableVolumeIORequest",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), volume_id[1] =
+    rt::m("VolumeId", &rt::STRING).named("volumeId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportRequest {
@@ -1383,7 +1392,7 @@ pub struct EnableVpcClassicLinkDnsSupportRequest {
 }
 rt::structure!(
     EnableVpcClassicLinkDnsSupportRequest, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
-    [vpc_id = rt::m("VpcId", &rt::STRING)]
+    [vpc_id[0] = rt::m("VpcId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportResult {
@@ -1392,7 +1401,7 @@ pub struct EnableVpcClassicLinkDnsSupportResult {
 }
 rt::structure!(
     EnableVpcClassicLinkDnsSupportResult, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkRequest {
@@ -1402,9 +1411,9 @@ pub struct EnableVpcClassicLinkRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    EnableVpcClassicLinkRequest, ENABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId").flags(rt::REQUIRED)]
+    EnableVpcClassicLinkRequest, ENABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkResult {
@@ -1412,7 +1421,7 @@ pub struct EnableVpcClassicLinkResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    EnableVpcClassicLinkResult, ENABLE_VPC_CLASSIC_LINK_RESULT, [return_ =
+    EnableVpcClassicLinkResult, ENABLE_VPC_CLASSIC_LINK_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
@@ -1422,7 +1431,7 @@ pub struct EnclaveOptions {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    EnclaveOptions, ENCLAVE_OPTIONS, [enabled = rt::m("Enabled", &rt::BOOLEAN)
+    EnclaveOptions, ENCLAVE_OPTIONS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)
     .named("enabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Amazon Web Services Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
@@ -1432,7 +1441,7 @@ pub struct EnclaveOptionsRequest {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    EnclaveOptionsRequest, ENCLAVE_OPTIONS_REQUEST, [enabled = rt::m("Enabled",
+    EnclaveOptionsRequest, ENCLAVE_OPTIONS_REQUEST, [enabled[0] = rt::m("Enabled",
     &rt::BOOLEAN)]
 );
 rt::string_enum! {
@@ -1448,9 +1457,9 @@ pub struct EncryptionSupport {
     pub state_message: Option<String>,
 }
 rt::structure!(
-    EncryptionSupport, ENCRYPTION_SUPPORT, [encryption_state = rt::m("EncryptionState",
-    &rt::ENUM).named("encryptionState"), state_message = rt::m("StateMessage",
-    &rt::STRING).named("stateMessage")]
+    EncryptionSupport, ENCRYPTION_SUPPORT, [encryption_state[0] =
+    rt::m("EncryptionState", &rt::ENUM).named("encryptionState"), state_message[1] =
+    rt::m("StateMessage", &rt::STRING).named("stateMessage")]
 );
 rt::string_enum! {
     pub enum EncryptionSupportOptionValue { Enable = "enable", Disable = "disable" }
@@ -1522,10 +1531,10 @@ pub struct EventInformation {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    EventInformation, EVENT_INFORMATION, [event_description = rt::m("EventDescription",
-    &rt::STRING).named("eventDescription"), event_sub_type = rt::m("EventSubType",
-    &rt::STRING).named("eventSubType"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId")]
+    EventInformation, EVENT_INFORMATION, [event_description[0] =
+    rt::m("EventDescription", &rt::STRING).named("eventDescription"), event_sub_type[1] =
+    rt::m("EventSubType", &rt::STRING).named("eventSubType"), instance_id[2] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 rt::string_enum! {
     pub enum EventType { InstanceChange = "instanceChange", FleetRequestChange =
@@ -1665,76 +1674,80 @@ pub struct Explanation {
     pub firewall_stateful_rule: Option<FirewallStatefulRule>,
 }
 rt::structure!(
-    Explanation, EXPLANATION, [acl = rt::m("Acl", &ANALYSIS_COMPONENT).named("acl"),
-    acl_rule = rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"), address =
-    rt::m("Address", &rt::STRING).named("address").min(0.0), addresses =
-    rt::m("Addresses", &IP_ADDRESS_LIST).named("addressSet"), attached_to =
-    rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"), availability_zones =
+    Explanation, EXPLANATION, [acl[0] = rt::m("Acl", &ANALYSIS_COMPONENT).named("acl"),
+    acl_rule[1] = rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"), address[2] =
+    rt::m("Address", &rt::STRING).named("address").min(0.0), addresses[3] =
+    rt::m("Addresses", &IP_ADDRESS_LIST).named("addressSet"), attached_to[4] =
+    rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"), availability_zones[5] =
     rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-    availability_zone_ids = rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST)
-    .named("availabilityZoneIdSet"), cidrs = rt::m("Cidrs", &VALUE_STRING_LIST)
-    .named("cidrSet"), component = rt::m("Component", &ANALYSIS_COMPONENT)
-    .named("component"), customer_gateway = rt::m("CustomerGateway", &ANALYSIS_COMPONENT)
-    .named("customerGateway"), destination = rt::m("Destination", &ANALYSIS_COMPONENT)
-    .named("destination"), destination_vpc = rt::m("DestinationVpc", &ANALYSIS_COMPONENT)
-    .named("destinationVpc"), direction = rt::m("Direction", &rt::STRING)
-    .named("direction"), explanation_code = rt::m("ExplanationCode", &rt::STRING)
-    .named("explanationCode"), ingress_route_table = rt::m("IngressRouteTable",
-    &ANALYSIS_COMPONENT).named("ingressRouteTable"), internet_gateway =
-    rt::m("InternetGateway", &ANALYSIS_COMPONENT).named("internetGateway"),
-    load_balancer_arn = rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn")
-    .min(1.0), classic_load_balancer_listener = rt::m("ClassicLoadBalancerListener",
+    availability_zone_ids[6] = rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST)
+    .named("availabilityZoneIdSet"), cidrs[7] = rt::m("Cidrs", &VALUE_STRING_LIST)
+    .named("cidrSet"), component[8] = rt::m("Component", &ANALYSIS_COMPONENT)
+    .named("component"), customer_gateway[9] = rt::m("CustomerGateway",
+    &ANALYSIS_COMPONENT).named("customerGateway"), destination[10] = rt::m("Destination",
+    &ANALYSIS_COMPONENT).named("destination"), destination_vpc[11] =
+    rt::m("DestinationVpc", &ANALYSIS_COMPONENT).named("destinationVpc"), direction[12] =
+    rt::m("Direction", &rt::STRING).named("direction"), explanation_code[13] =
+    rt::m("ExplanationCode", &rt::STRING).named("explanationCode"),
+    ingress_route_table[14] = rt::m("IngressRouteTable", &ANALYSIS_COMPONENT)
+    .named("ingressRouteTable"), internet_gateway[15] = rt::m("InternetGateway",
+    &ANALYSIS_COMPONENT).named("internetGateway"), load_balancer_arn[16] =
+    rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn").min(1.0),
+    classic_load_balancer_listener[17] = rt::m("ClassicLoadBalancerListener",
     &ANALYSIS_LOAD_BALANCER_LISTENER).named("classicLoadBalancerListener"),
-    load_balancer_listener_port = rt::m("LoadBalancerListenerPort", &rt::INTEGER)
-    .named("loadBalancerListenerPort").min(0.0), load_balancer_target =
+    load_balancer_listener_port[18] = rt::m("LoadBalancerListenerPort", &rt::INTEGER)
+    .named("loadBalancerListenerPort").min(0.0), load_balancer_target[19] =
     rt::m("LoadBalancerTarget", &ANALYSIS_LOAD_BALANCER_TARGET)
-    .named("loadBalancerTarget"), load_balancer_target_group =
+    .named("loadBalancerTarget"), load_balancer_target_group[20] =
     rt::m("LoadBalancerTargetGroup", &ANALYSIS_COMPONENT)
-    .named("loadBalancerTargetGroup"), load_balancer_target_groups =
+    .named("loadBalancerTargetGroup"), load_balancer_target_groups[21] =
     rt::m("LoadBalancerTargetGroups", &ANALYSIS_COMPONENT_LIST)
-    .named("loadBalancerTargetGroupSet"), load_balancer_target_port =
+    .named("loadBalancerTargetGroupSet"), load_balancer_target_port[22] =
     rt::m("LoadBalancerTargetPort", &rt::INTEGER).named("loadBalancerTargetPort")
-    .min(0.0), elastic_load_balancer_listener = rt::m("ElasticLoadBalancerListener",
-    &ANALYSIS_COMPONENT).named("elasticLoadBalancerListener"), missing_component =
-    rt::m("MissingComponent", &rt::STRING).named("missingComponent"), nat_gateway =
-    rt::m("NatGateway", &ANALYSIS_COMPONENT).named("natGateway"), network_interface =
+    .min(0.0), elastic_load_balancer_listener[23] = rt::m("ElasticLoadBalancerListener",
+    &ANALYSIS_COMPONENT).named("elasticLoadBalancerListener"), missing_component[24] =
+    rt::m("MissingComponent", &rt::STRING).named("missingComponent"), nat_gateway[25] =
+    rt::m("NatGateway", &ANALYSIS_COMPONENT).named("natGateway"), network_interface[26] =
     rt::m("NetworkInterface", &ANALYSIS_COMPONENT).named("networkInterface"),
-    packet_field = rt::m("PacketField", &rt::STRING).named("packetField"),
-    vpc_peering_connection = rt::m("VpcPeeringConnection", &ANALYSIS_COMPONENT)
-    .named("vpcPeeringConnection"), port = rt::m("Port", &rt::INTEGER).named("port")
-    .min(0.0), port_ranges = rt::m("PortRanges", &PORT_RANGE_LIST).named("portRangeSet"),
-    prefix_list = rt::m("PrefixList", &ANALYSIS_COMPONENT).named("prefixList"), protocols
-    = rt::m("Protocols", &STRING_LIST).named("protocolSet"), route_table_route =
-    rt::m("RouteTableRoute", &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"),
-    route_table = rt::m("RouteTable", &ANALYSIS_COMPONENT).named("routeTable"),
-    security_group = rt::m("SecurityGroup", &ANALYSIS_COMPONENT).named("securityGroup"),
-    security_group_rule = rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE)
-    .named("securityGroupRule"), security_groups = rt::m("SecurityGroups",
-    &ANALYSIS_COMPONENT_LIST).named("securityGroupSet"), source_vpc = rt::m("SourceVpc",
-    &ANALYSIS_COMPONENT).named("sourceVpc"), state = rt::m("State", &rt::STRING)
-    .named("state"), subnet = rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"),
-    subnet_route_table = rt::m("SubnetRouteTable", &ANALYSIS_COMPONENT)
-    .named("subnetRouteTable"), vpc = rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"),
-    vpc_endpoint = rt::m("VpcEndpoint", &ANALYSIS_COMPONENT).named("vpcEndpoint"),
-    vpn_connection = rt::m("VpnConnection", &ANALYSIS_COMPONENT).named("vpnConnection"),
-    vpn_gateway = rt::m("VpnGateway", &ANALYSIS_COMPONENT).named("vpnGateway"),
-    transit_gateway = rt::m("TransitGateway", &ANALYSIS_COMPONENT)
-    .named("transitGateway"), transit_gateway_route_table =
-    rt::m("TransitGatewayRouteTable", &ANALYSIS_COMPONENT)
-    .named("transitGatewayRouteTable"), transit_gateway_route_table_route =
-    rt::m("TransitGatewayRouteTableRoute", &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE)
-    .named("transitGatewayRouteTableRoute"), transit_gateway_policy_table =
-    rt::m("TransitGatewayPolicyTable", &ANALYSIS_COMPONENT)
-    .named("transitGatewayPolicyTable"), transit_gateway_policy_table_entry =
-    rt::m("TransitGatewayPolicyTableEntry", &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-    .named("transitGatewayPolicyTableEntry"), transit_gateway_attachment =
+    packet_field[27] = rt::m("PacketField", &rt::STRING).named("packetField"),
+    vpc_peering_connection[28] = rt::m("VpcPeeringConnection", &ANALYSIS_COMPONENT)
+    .named("vpcPeeringConnection"), port[29] = rt::m("Port", &rt::INTEGER).named("port")
+    .min(0.0), port_ranges[30] = rt::m("PortRanges", &PORT_RANGE_LIST)
+    .named("portRangeSet"), prefix_list[31] = rt::m("PrefixList", &ANALYSIS_COMPONENT)
+    .named("prefixList"), protocols[32] = rt::m("Protocols", &STRING_LIST)
+    .named("protocolSet"), route_table_route[33] = rt::m("RouteTableRoute",
+    &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"), route_table[34] =
+    rt::m("RouteTable", &ANALYSIS_COMPONENT).named("routeTable"), security_group[35] =
+    rt::m("SecurityGroup", &ANALYSIS_COMPONENT).named("securityGroup"),
+    security_group_rule[36] = rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE)
+    .named("securityGroupRule"), security_groups[37] = rt::m("SecurityGroups",
+    &ANALYSIS_COMPONENT_LIST).named("securityGroupSet"), source_vpc[38] =
+    rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"), state[39] =
+    rt::m("State", &rt::STRING).named("state"), subnet[40] = rt::m("Subnet",
+    &ANALYSIS_COMPONENT).named("subnet"), subnet_route_table[41] =
+    rt::m("SubnetRouteTable", &ANALYSIS_COMPONENT).named("subnetRouteTable"), vpc[42] =
+    rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"), vpc_endpoint[43] =
+    rt::m("VpcEndpoint", &ANALYSIS_COMPONENT).named("vpcEndpoint"), vpn_connection[44] =
+    rt::m("VpnConnection", &ANALYSIS_COMPONENT).named("vpnConnection"), vpn_gateway[45] =
+    rt::m("VpnGateway", &ANALYSIS_COMPONENT).named("vpnGateway"), transit_gateway[46] =
+    rt::m("TransitGateway", &ANALYSIS_COMPONENT).named("transitGateway"),
+    transit_gateway_route_table[47] = rt::m("TransitGatewayRouteTable",
+    &ANALYSIS_COMPONENT).named("transitGatewayRouteTable"),
+    transit_gateway_route_table_route[48] = rt::m("TransitGatewayRouteTableRoute",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE).named("transitGatewayRouteTableRoute"),
+    transit_gateway_policy_table[49] = rt::m("TransitGatewayPolicyTable",
+    &ANALYSIS_COMPONENT).named("transitGatewayPolicyTable"),
+    transit_gateway_policy_table_entry[50] = rt::m("TransitGatewayPolicyTableEntry",
+    &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
+    .named("transitGatewayPolicyTableEntry"), transit_gateway_attachment[51] =
     rt::m("TransitGatewayAttachment", &ANALYSIS_COMPONENT)
-    .named("transitGatewayAttachment"), component_account = rt::m("ComponentAccount",
-    &rt::STRING).named("componentAccount"), component_region = rt::m("ComponentRegion",
-    &rt::STRING).named("componentRegion"), firewall_stateless_rule =
-    rt::m("FirewallStatelessRule", &FIREWALL_STATELESS_RULE)
-    .named("firewallStatelessRule"), firewall_stateful_rule =
-    rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE).named("firewallStatefulRule")]
+    .named("transitGatewayAttachment"), component_account[52] = rt::m("ComponentAccount",
+    &rt::STRING).named("componentAccount"), component_region[53] =
+    rt::m("ComponentRegion", &rt::STRING).named("componentRegion"),
+    firewall_stateless_rule[54] = rt::m("FirewallStatelessRule",
+    &FIREWALL_STATELESS_RULE).named("firewallStatelessRule"), firewall_stateful_rule[55]
+    = rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE)
+    .named("firewallStatefulRule")]
 );
 pub static EXPLANATION_LIST: rt::Schema = rt::Schema::list(
     "ExplanationList",
@@ -1749,9 +1762,9 @@ pub struct ExportClientVpnClientCertificateRevocationListRequest {
 }
 rt::structure!(
     ExportClientVpnClientCertificateRevocationListRequest,
-    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST, [client_vpn_endpoint_id
-    = rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientCertificateRevocationListResult {
@@ -1763,8 +1776,8 @@ pub struct ExportClientVpnClientCertificateRevocationListResult {
 rt::structure!(
     ExportClientVpnClientCertificateRevocationListResult,
     EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT,
-    [certificate_revocation_list = rt::m("CertificateRevocationList", &rt::STRING)
-    .named("certificateRevocationList"), status = rt::m("Status",
+    [certificate_revocation_list[0] = rt::m("CertificateRevocationList", &rt::STRING)
+    .named("certificateRevocationList"), status[1] = rt::m("Status",
     &CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1776,8 +1789,8 @@ pub struct ExportClientVpnClientConfigurationRequest {
 }
 rt::structure!(
     ExportClientVpnClientConfigurationRequest,
-    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1787,7 +1800,7 @@ pub struct ExportClientVpnClientConfigurationResult {
 }
 rt::structure!(
     ExportClientVpnClientConfigurationResult,
-    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT, [client_configuration =
+    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT, [client_configuration[0] =
     rt::m("ClientConfiguration", &rt::STRING).named("clientConfiguration")]
 );
 rt::string_enum! {
@@ -1814,13 +1827,13 @@ pub struct ExportImageRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    ExportImageRequest, EXPORT_IMAGE_REQUEST, [client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description = rt::m("Description",
-    &rt::STRING), disk_image_format = rt::m("DiskImageFormat", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN), image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), s3_export_location =
+    ExportImageRequest, EXPORT_IMAGE_REQUEST, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description[1] = rt::m("Description",
+    &rt::STRING), disk_image_format[2] = rt::m("DiskImageFormat", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), image_id[4] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), s3_export_location[5] =
     rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION_REQUEST).flags(rt::REQUIRED),
-    role_name = rt::m("RoleName", &rt::STRING), tag_specifications =
+    role_name[6] = rt::m("RoleName", &rt::STRING), tag_specifications[7] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1847,16 +1860,16 @@ pub struct ExportImageResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportImageResult, EXPORT_IMAGE_RESULT, [description = rt::m("Description",
-    &rt::STRING).named("description"), disk_image_format = rt::m("DiskImageFormat",
-    &rt::ENUM).named("diskImageFormat"), export_image_task_id =
-    rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"), image_id =
-    rt::m("ImageId", &rt::STRING).named("imageId"), role_name = rt::m("RoleName",
-    &rt::STRING).named("roleName"), progress = rt::m("Progress", &rt::STRING)
-    .named("progress"), s3_export_location = rt::m("S3ExportLocation",
-    &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"), status = rt::m("Status",
-    &rt::STRING).named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ExportImageResult, EXPORT_IMAGE_RESULT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), disk_image_format[1] = rt::m("DiskImageFormat",
+    &rt::ENUM).named("diskImageFormat"), export_image_task_id[2] =
+    rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"), image_id[3] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), role_name[4] = rt::m("RoleName",
+    &rt::STRING).named("roleName"), progress[5] = rt::m("Progress", &rt::STRING)
+    .named("progress"), s3_export_location[6] = rt::m("S3ExportLocation",
+    &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"), status[7] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[8] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), tags[9] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an export image task.
 #[derive(Clone, Default, PartialEq)]
@@ -1879,14 +1892,14 @@ pub struct ExportImageTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportImageTask, EXPORT_IMAGE_TASK, [description = rt::m("Description", &rt::STRING)
-    .named("description"), export_image_task_id = rt::m("ExportImageTaskId", &rt::STRING)
-    .named("exportImageTaskId"), image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), progress = rt::m("Progress", &rt::STRING).named("progress"),
-    s3_export_location = rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION)
-    .named("s3ExportLocation"), status = rt::m("Status", &rt::STRING).named("status"),
-    status_message = rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ExportImageTask, EXPORT_IMAGE_TASK, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), export_image_task_id[1] =
+    rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"), image_id[2] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), progress[3] = rt::m("Progress",
+    &rt::STRING).named("progress"), s3_export_location[4] = rt::m("S3ExportLocation",
+    &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"), status[5] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[6] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static EXPORT_IMAGE_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "ExportImageTaskIdList",
@@ -1915,13 +1928,13 @@ pub struct ExportTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportTask, EXPORT_TASK, [description = rt::m("Description", &rt::STRING)
-    .named("description"), export_task_id = rt::m("ExportTaskId", &rt::STRING)
-    .named("exportTaskId"), export_to_s3_task = rt::m("ExportToS3Task",
-    &EXPORT_TO_S3_TASK).named("exportToS3"), instance_export_details =
+    ExportTask, EXPORT_TASK, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), export_task_id[1] = rt::m("ExportTaskId", &rt::STRING)
+    .named("exportTaskId"), export_to_s3_task[2] = rt::m("ExportToS3Task",
+    &EXPORT_TO_S3_TASK).named("exportToS3"), instance_export_details[3] =
     rt::m("InstanceExportDetails", &INSTANCE_EXPORT_DETAILS).named("instanceExport"),
-    state = rt::m("State", &rt::ENUM).named("state"), status_message =
-    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags = rt::m("Tags",
+    state[4] = rt::m("State", &rt::ENUM).named("state"), status_message[5] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags[6] = rt::m("Tags",
     &TAG_LIST).named("tagSet")]
 );
 pub static EXPORT_TASK_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -1941,8 +1954,8 @@ pub struct ExportTaskS3Location {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportTaskS3Location, EXPORT_TASK_S3_LOCATION, [s3_bucket = rt::m("S3Bucket",
-    &rt::STRING).named("s3Bucket"), s3_prefix = rt::m("S3Prefix", &rt::STRING)
+    ExportTaskS3Location, EXPORT_TASK_S3_LOCATION, [s3_bucket[0] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_prefix[1] = rt::m("S3Prefix", &rt::STRING)
     .named("s3Prefix")]
 );
 /// Describes the destination for an export image task.
@@ -1954,8 +1967,8 @@ pub struct ExportTaskS3LocationRequest {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportTaskS3LocationRequest, EXPORT_TASK_S3_LOCATION_REQUEST, [s3_bucket =
-    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_prefix = rt::m("S3Prefix",
+    ExportTaskS3LocationRequest, EXPORT_TASK_S3_LOCATION_REQUEST, [s3_bucket[0] =
+    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_prefix[1] = rt::m("S3Prefix",
     &rt::STRING)]
 );
 rt::string_enum! {
@@ -1975,10 +1988,10 @@ pub struct ExportToS3Task {
     pub s3_key: Option<String>,
 }
 rt::structure!(
-    ExportToS3Task, EXPORT_TO_S3_TASK, [container_format = rt::m("ContainerFormat",
-    &rt::ENUM).named("containerFormat"), disk_image_format = rt::m("DiskImageFormat",
-    &rt::ENUM).named("diskImageFormat"), s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .named("s3Bucket"), s3_key = rt::m("S3Key", &rt::STRING).named("s3Key")]
+    ExportToS3Task, EXPORT_TO_S3_TASK, [container_format[0] = rt::m("ContainerFormat",
+    &rt::ENUM).named("containerFormat"), disk_image_format[1] = rt::m("DiskImageFormat",
+    &rt::ENUM).named("diskImageFormat"), s3_bucket[2] = rt::m("S3Bucket", &rt::STRING)
+    .named("s3Bucket"), s3_key[3] = rt::m("S3Key", &rt::STRING).named("s3Key")]
 );
 /// Describes an export instance task.
 #[derive(Clone, Default, PartialEq)]
@@ -1993,10 +2006,10 @@ pub struct ExportToS3TaskSpecification {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportToS3TaskSpecification, EXPORT_TO_S3_TASK_SPECIFICATION, [disk_image_format =
-    rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"), container_format =
-    rt::m("ContainerFormat", &rt::ENUM).named("containerFormat"), s3_bucket =
-    rt::m("S3Bucket", &rt::STRING).named("s3Bucket"), s3_prefix = rt::m("S3Prefix",
+    ExportToS3TaskSpecification, EXPORT_TO_S3_TASK_SPECIFICATION, [disk_image_format[0] =
+    rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"), container_format[1] =
+    rt::m("ContainerFormat", &rt::ENUM).named("containerFormat"), s3_bucket[2] =
+    rt::m("S3Bucket", &rt::STRING).named("s3Bucket"), s3_prefix[3] = rt::m("S3Prefix",
     &rt::STRING).named("s3Prefix")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2022,9 +2035,9 @@ pub struct ExportTransitGatewayRoutesRequest {
 }
 rt::structure!(
     ExportTransitGatewayRoutesRequest, EXPORT_TRANSIT_GATEWAY_ROUTES_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    s3_bucket = rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    s3_bucket[2] = rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2033,8 +2046,8 @@ pub struct ExportTransitGatewayRoutesResult {
     pub s3_location: Option<String>,
 }
 rt::structure!(
-    ExportTransitGatewayRoutesResult, EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT, [s3_location
-    = rt::m("S3Location", &rt::STRING).named("s3Location")]
+    ExportTransitGatewayRoutesResult, EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT,
+    [s3_location[0] = rt::m("S3Location", &rt::STRING).named("s3Location")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportVerifiedAccessInstanceClientConfigurationRequest {
@@ -2046,8 +2059,8 @@ pub struct ExportVerifiedAccessInstanceClientConfigurationRequest {
 rt::structure!(
     ExportVerifiedAccessInstanceClientConfigurationRequest,
     EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_REQUEST,
-    [verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
@@ -2070,14 +2083,15 @@ pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
 }
 rt::structure!(
     ExportVerifiedAccessInstanceClientConfigurationResult,
-    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_RESULT, [version =
-    rt::m("Version", &rt::STRING).named("version"), verified_access_instance_id =
+    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_RESULT, [version[0] =
+    rt::m("Version", &rt::STRING).named("version"), verified_access_instance_id[1] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-    region = rt::m("Region", &rt::STRING).named("region"), device_trust_providers =
+    region[2] = rt::m("Region", &rt::STRING).named("region"), device_trust_providers[3] =
     rt::m("DeviceTrustProviders", &DEVICE_TRUST_PROVIDER_TYPE_LIST)
-    .named("deviceTrustProviderSet"), user_trust_provider = rt::m("UserTrustProvider",
+    .named("deviceTrustProviderSet"), user_trust_provider[4] = rt::m("UserTrustProvider",
     &VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION)
-    .named("userTrustProvider"), open_vpn_configurations = rt::m("OpenVpnConfigurations",
+    .named("userTrustProvider"), open_vpn_configurations[5] =
+    rt::m("OpenVpnConfigurations",
     &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_LIST)
     .named("openVpnConfigurationSet")]
 );
@@ -2092,7 +2106,7 @@ pub struct ExternalAuthorityConfiguration {
     pub external_resource_identifier: Option<String>,
 }
 rt::structure!(
-    ExternalAuthorityConfiguration, EXTERNAL_AUTHORITY_CONFIGURATION, [type_ =
-    rt::m("Type", &rt::ENUM), external_resource_identifier =
+    ExternalAuthorityConfiguration, EXTERNAL_AUTHORITY_CONFIGURATION, [type_[0] =
+    rt::m("Type", &rt::ENUM), external_resource_identifier[1] =
     rt::m("ExternalResourceIdentifier", &rt::STRING)]
 );

@@ -15,9 +15,9 @@ pub struct FailedCapacityReservationFleetCancellationResult {
 }
 rt::structure!(
     FailedCapacityReservationFleetCancellationResult,
-    FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT, [capacity_reservation_fleet_id
-    = rt::m("CapacityReservationFleetId", &rt::STRING)
-    .named("capacityReservationFleetId"), cancel_capacity_reservation_fleet_error =
+    FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), cancel_capacity_reservation_fleet_error[1] =
     rt::m("CancelCapacityReservationFleetError",
     &CANCEL_CAPACITY_RESERVATION_FLEET_ERROR)
     .named("cancelCapacityReservationFleetError")]
@@ -38,9 +38,9 @@ pub struct FailedQueuedPurchaseDeletion {
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
-    FailedQueuedPurchaseDeletion, FAILED_QUEUED_PURCHASE_DELETION, [error =
+    FailedQueuedPurchaseDeletion, FAILED_QUEUED_PURCHASE_DELETION, [error[0] =
     rt::m("Error", &DELETE_QUEUED_RESERVED_INSTANCES_ERROR).named("error"),
-    reserved_instances_id = rt::m("ReservedInstancesId", &rt::STRING)
+    reserved_instances_id[1] = rt::m("ReservedInstancesId", &rt::STRING)
     .named("reservedInstancesId")]
 );
 pub static FAILED_QUEUED_PURCHASE_DELETION_SET: rt::Schema = rt::Schema::list(
@@ -65,9 +65,9 @@ pub struct FastLaunchLaunchTemplateSpecificationRequest {
 }
 rt::structure!(
     FastLaunchLaunchTemplateSpecificationRequest,
-    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST, [launch_template_id =
-    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name =
-    rt::m("LaunchTemplateName", &rt::STRING), version = rt::m("Version", &rt::STRING)
+    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[1] =
+    rt::m("LaunchTemplateName", &rt::STRING), version[2] = rt::m("Version", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Identifies the launch template that the AMI uses for Windows fast launch.
@@ -82,10 +82,10 @@ pub struct FastLaunchLaunchTemplateSpecificationResponse {
 }
 rt::structure!(
     FastLaunchLaunchTemplateSpecificationResponse,
-    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE, [launch_template_id =
+    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE, [launch_template_id[0] =
     rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-    launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .named("launchTemplateName"), version = rt::m("Version", &rt::STRING)
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version[2] = rt::m("Version", &rt::STRING)
     .named("version")]
 );
 rt::string_enum! {
@@ -99,7 +99,7 @@ pub struct FastLaunchSnapshotConfigurationRequest {
 }
 rt::structure!(
     FastLaunchSnapshotConfigurationRequest, FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST,
-    [target_resource_count = rt::m("TargetResourceCount", &rt::INTEGER)]
+    [target_resource_count[0] = rt::m("TargetResourceCount", &rt::INTEGER)]
 );
 /// Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled Windows AMI.
 #[derive(Clone, Default, PartialEq)]
@@ -109,7 +109,7 @@ pub struct FastLaunchSnapshotConfigurationResponse {
 }
 rt::structure!(
     FastLaunchSnapshotConfigurationResponse, FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE,
-    [target_resource_count = rt::m("TargetResourceCount", &rt::INTEGER)
+    [target_resource_count[0] = rt::m("TargetResourceCount", &rt::INTEGER)
     .named("targetResourceCount")]
 );
 rt::string_enum! {
@@ -130,9 +130,9 @@ pub struct FederatedAuthentication {
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
-    FederatedAuthentication, FEDERATED_AUTHENTICATION, [saml_provider_arn =
+    FederatedAuthentication, FEDERATED_AUTHENTICATION, [saml_provider_arn[0] =
     rt::m("SamlProviderArn", &rt::STRING).named("samlProviderArn"),
-    self_service_saml_provider_arn = rt::m("SelfServiceSamlProviderArn", &rt::STRING)
+    self_service_saml_provider_arn[1] = rt::m("SelfServiceSamlProviderArn", &rt::STRING)
     .named("selfServiceSamlProviderArn")]
 );
 /// The IAM SAML identity provider used for federated authentication.
@@ -144,9 +144,9 @@ pub struct FederatedAuthenticationRequest {
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
-    FederatedAuthenticationRequest, FEDERATED_AUTHENTICATION_REQUEST, [saml_provider_arn
-    = rt::m("SAMLProviderArn", &rt::STRING), self_service_saml_provider_arn =
-    rt::m("SelfServiceSAMLProviderArn", &rt::STRING)]
+    FederatedAuthenticationRequest, FEDERATED_AUTHENTICATION_REQUEST,
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING),
+    self_service_saml_provider_arn[1] = rt::m("SelfServiceSAMLProviderArn", &rt::STRING)]
 );
 /// A filter name and value pair that is used to return a more specific list of results from a describe operation. Filters can be used to match a set of resources by specific criteria, such as tags, attributes, or IDs.
 ///
@@ -161,7 +161,7 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 rt::structure!(
-    Filter, FILTER, [name = rt::m("Name", &rt::STRING), values = rt::m("Values",
+    Filter, FILTER, [name[0] = rt::m("Name", &rt::STRING), values[1] = rt::m("Values",
     &VALUE_STRING_LIST).named("Value")]
 );
 rt::string_enum! {
@@ -190,9 +190,9 @@ pub struct FilterPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    FilterPortRange, FILTER_PORT_RANGE, [from_port = rt::m("FromPort", &rt::INTEGER)
-    .named("fromPort").min(0.0), to_port = rt::m("ToPort", &rt::INTEGER).named("toPort")
-    .min(0.0)]
+    FilterPortRange, FILTER_PORT_RANGE, [from_port[0] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort").min(0.0), to_port[1] = rt::m("ToPort", &rt::INTEGER)
+    .named("toPort").min(0.0)]
 );
 rt::string_enum! {
     pub enum FindingsFound { True = "true", False = "false", Unknown2 = "unknown" }
@@ -218,15 +218,15 @@ pub struct FirewallStatefulRule {
     pub direction: Option<String>,
 }
 rt::structure!(
-    FirewallStatefulRule, FIREWALL_STATEFUL_RULE, [rule_group_arn = rt::m("RuleGroupArn",
-    &rt::STRING).named("ruleGroupArn").min(1.0), sources = rt::m("Sources",
-    &VALUE_STRING_LIST).named("sourceSet"), destinations = rt::m("Destinations",
-    &VALUE_STRING_LIST).named("destinationSet"), source_ports = rt::m("SourcePorts",
-    &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports =
-    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action = rt::m("RuleAction",
-    &rt::STRING).named("ruleAction"), direction = rt::m("Direction", &rt::STRING)
-    .named("direction")]
+    FirewallStatefulRule, FIREWALL_STATEFUL_RULE, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), sources[1] =
+    rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"), destinations[2] =
+    rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"), source_ports[3] =
+    rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports[4] =
+    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocol[5]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[6] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), direction[7] =
+    rt::m("Direction", &rt::STRING).named("direction")]
 );
 /// Describes a stateless rule.
 #[derive(Clone, Default, PartialEq)]
@@ -249,14 +249,14 @@ pub struct FirewallStatelessRule {
     pub priority: Option<i32>,
 }
 rt::structure!(
-    FirewallStatelessRule, FIREWALL_STATELESS_RULE, [rule_group_arn =
-    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), sources =
-    rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"), destinations =
-    rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"), source_ports =
-    rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports =
-    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocols =
-    rt::m("Protocols", &PROTOCOL_INT_LIST).named("protocolSet"), rule_action =
-    rt::m("RuleAction", &rt::STRING).named("ruleAction"), priority = rt::m("Priority",
+    FirewallStatelessRule, FIREWALL_STATELESS_RULE, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), sources[1] =
+    rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"), destinations[2] =
+    rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"), source_ports[3] =
+    rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports[4] =
+    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocols[5]
+    = rt::m("Protocols", &PROTOCOL_INT_LIST).named("protocolSet"), rule_action[6] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), priority[7] = rt::m("Priority",
     &rt::INTEGER).named("priority").min(-1.0)]
 );
 rt::string_enum! {
@@ -292,10 +292,10 @@ pub struct FleetBlockDeviceMappingRequest {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    FleetBlockDeviceMappingRequest, FLEET_BLOCK_DEVICE_MAPPING_REQUEST, [device_name =
-    rt::m("DeviceName", &rt::STRING), virtual_name = rt::m("VirtualName", &rt::STRING),
-    ebs = rt::m("Ebs", &FLEET_EBS_BLOCK_DEVICE_REQUEST), no_device = rt::m("NoDevice",
-    &rt::STRING)]
+    FleetBlockDeviceMappingRequest, FLEET_BLOCK_DEVICE_MAPPING_REQUEST, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING), virtual_name[1] = rt::m("VirtualName",
+    &rt::STRING), ebs[2] = rt::m("Ebs", &FLEET_EBS_BLOCK_DEVICE_REQUEST), no_device[3] =
+    rt::m("NoDevice", &rt::STRING)]
 );
 pub static FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "FleetBlockDeviceMappingRequestList",
@@ -328,19 +328,20 @@ pub struct FleetCapacityReservation {
     pub priority: Option<i32>,
 }
 rt::structure!(
-    FleetCapacityReservation, FLEET_CAPACITY_RESERVATION, [capacity_reservation_id =
+    FleetCapacityReservation, FLEET_CAPACITY_RESERVATION, [capacity_reservation_id[0] =
     rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), instance_type = rt::m("InstanceType", &rt::ENUM)
-    .named("instanceType"), instance_platform = rt::m("InstancePlatform", &rt::ENUM)
-    .named("instancePlatform"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), total_instance_count =
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance_type[2] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), instance_platform[3] = rt::m("InstancePlatform", &rt::ENUM)
+    .named("instancePlatform"), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), total_instance_count[5] =
     rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
-    fulfilled_capacity = rt::m("FulfilledCapacity", &rt::DOUBLE)
-    .named("fulfilledCapacity"), ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN)
-    .named("ebsOptimized"), create_date = rt::m("CreateDate", &rt::TIMESTAMP)
-    .named("createDate"), weight = rt::m("Weight", &rt::DOUBLE).named("weight")
-    .min(0.001), priority = rt::m("Priority", &rt::INTEGER).named("priority").min(0.0)]
+    fulfilled_capacity[6] = rt::m("FulfilledCapacity", &rt::DOUBLE)
+    .named("fulfilledCapacity"), ebs_optimized[7] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), create_date[8] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .named("createDate"), weight[9] = rt::m("Weight", &rt::DOUBLE).named("weight")
+    .min(0.001), priority[10] = rt::m("Priority", &rt::INTEGER).named("priority")
+    .min(0.0)]
 );
 pub static FLEET_CAPACITY_RESERVATION_SET: rt::Schema = rt::Schema::list(
     "FleetCapacityReservationSet",
@@ -356,9 +357,9 @@ pub struct FleetCapacityReservationTargetRequest {
 }
 rt::structure!(
     FleetCapacityReservationTargetRequest, FLEET_CAPACITY_RESERVATION_TARGET_REQUEST,
-    [capacity_reservation_ids = rt::m("CapacityReservationIds",
+    [capacity_reservation_ids[0] = rt::m("CapacityReservationIds",
     &CAPACITY_RESERVATION_ID_SET).named("CapacityReservationId"),
-    capacity_reservation_resource_group_arns =
+    capacity_reservation_resource_group_arns[1] =
     rt::m("CapacityReservationResourceGroupArns",
     &CAPACITY_RESERVATION_RESOURCE_GROUP_ARN_SET)
     .named("CapacityReservationResourceGroupArn")]
@@ -427,33 +428,35 @@ pub struct FleetData {
     pub context: Option<String>,
 }
 rt::structure!(
-    FleetData, FLEET_DATA, [activity_status = rt::m("ActivityStatus", &rt::ENUM)
-    .named("activityStatus"), create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), fleet_id = rt::m("FleetId", &rt::STRING).named("fleetId"),
-    fleet_state = rt::m("FleetState", &rt::ENUM).named("fleetState"), client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    excess_capacity_termination_policy = rt::m("ExcessCapacityTerminationPolicy",
-    &rt::ENUM).named("excessCapacityTerminationPolicy"), fulfilled_capacity =
+    FleetData, FLEET_DATA, [activity_status[0] = rt::m("ActivityStatus", &rt::ENUM)
+    .named("activityStatus"), create_time[1] = rt::m("CreateTime", &rt::TIMESTAMP)
+    .named("createTime"), fleet_id[2] = rt::m("FleetId", &rt::STRING).named("fleetId"),
+    fleet_state[3] = rt::m("FleetState", &rt::ENUM).named("fleetState"), client_token[4]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    excess_capacity_termination_policy[5] = rt::m("ExcessCapacityTerminationPolicy",
+    &rt::ENUM).named("excessCapacityTerminationPolicy"), fulfilled_capacity[6] =
     rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-    fulfilled_on_demand_capacity = rt::m("FulfilledOnDemandCapacity", &rt::DOUBLE)
-    .named("fulfilledOnDemandCapacity"), launch_template_configs =
+    fulfilled_on_demand_capacity[7] = rt::m("FulfilledOnDemandCapacity", &rt::DOUBLE)
+    .named("fulfilledOnDemandCapacity"), launch_template_configs[8] =
     rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST)
-    .named("launchTemplateConfigs"), target_capacity_specification =
+    .named("launchTemplateConfigs"), target_capacity_specification[9] =
     rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION)
-    .named("targetCapacitySpecification"), terminate_instances_with_expiration =
+    .named("targetCapacitySpecification"), terminate_instances_with_expiration[10] =
     rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
-    .named("terminateInstancesWithExpiration"), type_ = rt::m("Type", &rt::ENUM)
-    .named("type"), valid_from = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-    valid_until = rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-    replace_unhealthy_instances = rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
-    .named("replaceUnhealthyInstances"), spot_options = rt::m("SpotOptions",
-    &SPOT_OPTIONS).named("spotOptions"), on_demand_options = rt::m("OnDemandOptions",
-    &ON_DEMAND_OPTIONS).named("onDemandOptions"), reserved_capacity_options =
+    .named("terminateInstancesWithExpiration"), type_[11] = rt::m("Type", &rt::ENUM)
+    .named("type"), valid_from[12] = rt::m("ValidFrom", &rt::TIMESTAMP)
+    .named("validFrom"), valid_until[13] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), replace_unhealthy_instances[14] =
+    rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN).named("replaceUnhealthyInstances"),
+    spot_options[15] = rt::m("SpotOptions", &SPOT_OPTIONS).named("spotOptions"),
+    on_demand_options[16] = rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS)
+    .named("onDemandOptions"), reserved_capacity_options[17] =
     rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS)
-    .named("reservedCapacityOptions"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    errors = rt::m("Errors", &DESCRIBE_FLEETS_ERROR_SET).named("errorSet"), instances =
-    rt::m("Instances", &DESCRIBE_FLEETS_INSTANCES_SET).named("fleetInstanceSet"), context
-    = rt::m("Context", &rt::STRING).named("context")]
+    .named("reservedCapacityOptions"), tags[18] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), errors[19] = rt::m("Errors", &DESCRIBE_FLEETS_ERROR_SET)
+    .named("errorSet"), instances[20] = rt::m("Instances",
+    &DESCRIBE_FLEETS_INSTANCES_SET).named("fleetInstanceSet"), context[21] =
+    rt::m("Context", &rt::STRING).named("context")]
 );
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -514,12 +517,12 @@ pub struct FleetEbsBlockDeviceRequest {
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
-    FleetEbsBlockDeviceRequest, FLEET_EBS_BLOCK_DEVICE_REQUEST, [encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops = rt::m("Iops", &rt::INTEGER),
-    throughput = rt::m("Throughput", &rt::INTEGER), kms_key_id = rt::m("KmsKeyId",
-    &rt::STRING), snapshot_id = rt::m("SnapshotId", &rt::STRING), volume_size =
-    rt::m("VolumeSize", &rt::INTEGER), volume_type = rt::m("VolumeType", &rt::ENUM)]
+    FleetEbsBlockDeviceRequest, FLEET_EBS_BLOCK_DEVICE_REQUEST, [encrypted[0] =
+    rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER),
+    throughput[3] = rt::m("Throughput", &rt::INTEGER), kms_key_id[4] = rt::m("KmsKeyId",
+    &rt::STRING), snapshot_id[5] = rt::m("SnapshotId", &rt::STRING), volume_size[6] =
+    rt::m("VolumeSize", &rt::INTEGER), volume_type[7] = rt::m("VolumeType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum FleetEventType { InstanceChange = "instance-change", FleetChange =
@@ -542,8 +545,8 @@ pub struct FleetIamInstanceProfileSpecificationRequest {
 }
 rt::structure!(
     FleetIamInstanceProfileSpecificationRequest,
-    FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn = rt::m("Arn", &rt::STRING),
-    name = rt::m("Name", &rt::STRING)]
+    FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 pub static FLEET_ID_SET: rt::Schema = rt::Schema::list(
     "FleetIdSet",
@@ -578,9 +581,9 @@ pub struct FleetInstanceMetadataOptionsRequest {
 }
 rt::structure!(
     FleetInstanceMetadataOptionsRequest, FLEET_INSTANCE_METADATA_OPTIONS_REQUEST,
-    [http_tokens = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit =
-    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint = rt::m("HttpEndpoint",
-    &rt::ENUM)]
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM)]
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
@@ -592,9 +595,10 @@ pub struct FleetLaunchTemplateConfig {
 }
 rt::structure!(
     FleetLaunchTemplateConfig, FLEET_LAUNCH_TEMPLATE_CONFIG,
-    [launch_template_specification = rt::m("LaunchTemplateSpecification",
-    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"), overrides
-    = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST).named("overrides")]
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"),
+    overrides[1] = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST)
+    .named("overrides")]
 );
 pub static FLEET_LAUNCH_TEMPLATE_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FleetLaunchTemplateConfigList",
@@ -616,8 +620,8 @@ pub struct FleetLaunchTemplateConfigRequest {
 }
 rt::structure!(
     FleetLaunchTemplateConfigRequest, FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST,
-    [launch_template_specification = rt::m("LaunchTemplateSpecification",
-    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST), overrides = rt::m("Overrides",
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST), overrides[1] = rt::m("Overrides",
     &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST_REQUEST)]
 );
 /// Describes overrides for a launch template.
@@ -697,18 +701,19 @@ pub struct FleetLaunchTemplateOverrides {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    FleetLaunchTemplateOverrides, FLEET_LAUNCH_TEMPLATE_OVERRIDES, [instance_type =
-    rt::m("InstanceType", &rt::ENUM).named("instanceType"), max_price = rt::m("MaxPrice",
-    &rt::STRING).named("maxPrice"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), weighted_capacity = rt::m("WeightedCapacity",
-    &rt::DOUBLE).named("weightedCapacity"), priority = rt::m("Priority", &rt::DOUBLE)
-    .named("priority"), placement = rt::m("Placement", &PLACEMENT_RESPONSE)
-    .named("placement"), instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS).named("instanceRequirements"), image_id = rt::m("ImageId",
-    &rt::STRING).named("imageId"), block_device_mappings = rt::m("BlockDeviceMappings",
+    FleetLaunchTemplateOverrides, FLEET_LAUNCH_TEMPLATE_OVERRIDES, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), max_price[1] =
+    rt::m("MaxPrice", &rt::STRING).named("maxPrice"), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), availability_zone[3] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"), priority[5] =
+    rt::m("Priority", &rt::DOUBLE).named("priority"), placement[6] = rt::m("Placement",
+    &PLACEMENT_RESPONSE).named("placement"), instance_requirements[7] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS).named("instanceRequirements"),
+    image_id[8] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    block_device_mappings[9] = rt::m("BlockDeviceMappings",
     &BLOCK_DEVICE_MAPPING_RESPONSE_LIST).named("blockDeviceMappingSet"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
+    availability_zone_id[10] = rt::m("AvailabilityZoneId", &rt::STRING)
     .named("availabilityZoneId")]
 );
 pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST: rt::Schema = rt::Schema::list(
@@ -815,19 +820,19 @@ pub struct FleetLaunchTemplateOverridesRequest {
 }
 rt::structure!(
     FleetLaunchTemplateOverridesRequest, FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST,
-    [instance_type = rt::m("InstanceType", &rt::ENUM), max_price = rt::m("MaxPrice",
-    &rt::STRING), subnet_id = rt::m("SubnetId", &rt::STRING), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), weighted_capacity = rt::m("WeightedCapacity",
-    &rt::DOUBLE), priority = rt::m("Priority", &rt::DOUBLE), placement =
-    rt::m("Placement", &PLACEMENT), key_name = rt::m("KeyName", &rt::STRING),
-    block_device_mappings = rt::m("BlockDeviceMappings",
+    [instance_type[0] = rt::m("InstanceType", &rt::ENUM), max_price[1] =
+    rt::m("MaxPrice", &rt::STRING), subnet_id[2] = rt::m("SubnetId", &rt::STRING),
+    availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE), priority[5] = rt::m("Priority", &rt::DOUBLE),
+    placement[6] = rt::m("Placement", &PLACEMENT), key_name[7] = rt::m("KeyName",
+    &rt::STRING), block_device_mappings[8] = rt::m("BlockDeviceMappings",
     &FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
-    iam_instance_profile = rt::m("IamInstanceProfile",
-    &FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST), metadata_options =
+    iam_instance_profile[9] = rt::m("IamInstanceProfile",
+    &FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST), metadata_options[10] =
     rt::m("MetadataOptions", &FLEET_INSTANCE_METADATA_OPTIONS_REQUEST),
-    instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS_REQUEST), image_id = rt::m("ImageId", &rt::STRING),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)]
+    instance_requirements[11] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS_REQUEST), image_id[12] = rt::m("ImageId", &rt::STRING),
+    availability_zone_id[13] = rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 /// The Amazon EC2 launch template that can be used by a Spot Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
 ///
@@ -851,9 +856,9 @@ pub struct FleetLaunchTemplateSpecification {
 }
 rt::structure!(
     FleetLaunchTemplateSpecification, FLEET_LAUNCH_TEMPLATE_SPECIFICATION,
-    [launch_template_id = rt::m("LaunchTemplateId", &rt::STRING)
-    .named("launchTemplateId"), launch_template_name = rt::m("LaunchTemplateName",
-    &rt::STRING).named("launchTemplateName").min(3.0), version = rt::m("Version",
+    [launch_template_id[0] = rt::m("LaunchTemplateId", &rt::STRING)
+    .named("launchTemplateId"), launch_template_name[1] = rt::m("LaunchTemplateName",
+    &rt::STRING).named("launchTemplateName").min(3.0), version[2] = rt::m("Version",
     &rt::STRING).named("version")]
 );
 /// The Amazon EC2 launch template that can be used by an EC2 Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
@@ -882,9 +887,10 @@ pub struct FleetLaunchTemplateSpecificationRequest {
 }
 rt::structure!(
     FleetLaunchTemplateSpecificationRequest, FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST,
-    [launch_template_id = rt::m("LaunchTemplateId", &rt::STRING), launch_template_name =
-    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), version = rt::m("Version",
-    &rt::STRING), launch_template_specification_user_data =
+    [launch_template_id[0] = rt::m("LaunchTemplateId", &rt::STRING),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
+    version[2] = rt::m("Version", &rt::STRING),
+    launch_template_specification_user_data[3] =
     rt::m("LaunchTemplateSpecificationUserData", &rt::STRING).flags(rt::SENSITIVE)]
 );
 rt::string_enum! {
@@ -923,9 +929,9 @@ pub struct FleetSpotCapacityRebalance {
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
-    FleetSpotCapacityRebalance, FLEET_SPOT_CAPACITY_REBALANCE, [replacement_strategy =
+    FleetSpotCapacityRebalance, FLEET_SPOT_CAPACITY_REBALANCE, [replacement_strategy[0] =
     rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
-    termination_delay = rt::m("TerminationDelay", &rt::INTEGER)
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)
     .named("terminationDelay")]
 );
 /// The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
@@ -948,8 +954,8 @@ pub struct FleetSpotCapacityRebalanceRequest {
 }
 rt::structure!(
     FleetSpotCapacityRebalanceRequest, FLEET_SPOT_CAPACITY_REBALANCE_REQUEST,
-    [replacement_strategy = rt::m("ReplacementStrategy", &rt::ENUM), termination_delay =
-    rt::m("TerminationDelay", &rt::INTEGER)]
+    [replacement_strategy[0] = rt::m("ReplacementStrategy", &rt::ENUM),
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)]
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
@@ -959,7 +965,7 @@ pub struct FleetSpotMaintenanceStrategies {
 }
 rt::structure!(
     FleetSpotMaintenanceStrategies, FLEET_SPOT_MAINTENANCE_STRATEGIES,
-    [capacity_rebalance = rt::m("CapacityRebalance", &FLEET_SPOT_CAPACITY_REBALANCE)
+    [capacity_rebalance[0] = rt::m("CapacityRebalance", &FLEET_SPOT_CAPACITY_REBALANCE)
     .named("capacityRebalance")]
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
@@ -970,7 +976,7 @@ pub struct FleetSpotMaintenanceStrategiesRequest {
 }
 rt::structure!(
     FleetSpotMaintenanceStrategiesRequest, FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST,
-    [capacity_rebalance = rt::m("CapacityRebalance",
+    [capacity_rebalance[0] = rt::m("CapacityRebalance",
     &FLEET_SPOT_CAPACITY_REBALANCE_REQUEST)]
 );
 rt::string_enum! {
@@ -997,8 +1003,8 @@ pub struct FlexCostAllocationCidrMapping {
     pub cidr_label: String,
 }
 rt::structure!(
-    FlexCostAllocationCidrMapping, FLEX_COST_ALLOCATION_CIDR_MAPPING, [cidr_range =
-    rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED).min(1.0), cidr_label =
+    FlexCostAllocationCidrMapping, FLEX_COST_ALLOCATION_CIDR_MAPPING, [cidr_range[0] =
+    rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED).min(1.0), cidr_label[1] =
     rt::m("CidrLabel", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST: rt::Schema = rt::Schema::list(
@@ -1015,8 +1021,8 @@ pub struct FlexCostAllocationCidrRangeSpecifications {
 }
 rt::structure!(
     FlexCostAllocationCidrRangeSpecifications,
-    FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS, [prefixes_type =
-    rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED).min(1.0), prefixes =
+    FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS, [prefixes_type[0] =
+    rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED).min(1.0), prefixes[1] =
     rt::m("Prefixes", &FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST).flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -1044,9 +1050,9 @@ pub struct FlexCostAllocationNetworkResourceScope {
 }
 rt::structure!(
     FlexCostAllocationNetworkResourceScope, FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE,
-    [resource_type = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED), resource_ids =
-    rt::m("ResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST)
-    .flags(rt::REQUIRED).min(1.0)]
+    [resource_type[0] = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    resource_ids[1] = rt::m("ResourceIds",
+    &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationNetworkResourceScopeIdList",
@@ -1082,9 +1088,9 @@ pub struct FlexCostAllocationOperationFailure {
 }
 rt::structure!(
     FlexCostAllocationOperationFailure, FLEX_COST_ALLOCATION_OPERATION_FAILURE,
-    [resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), failure_code =
-    rt::m("FailureCode", &rt::STRING).named("failureCode"), failure_reason =
-    rt::m("FailureReason", &rt::STRING).named("failureReason")]
+    [resource_id[0] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    failure_code[1] = rt::m("FailureCode", &rt::STRING).named("failureCode"),
+    failure_reason[2] = rt::m("FailureReason", &rt::STRING).named("failureReason")]
 );
 pub static FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationOperationFailureList",
@@ -1118,15 +1124,15 @@ pub struct FlexCostAllocationPolicyAssociationDescription {
 }
 rt::structure!(
     FlexCostAllocationPolicyAssociationDescription,
-    FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION, [fca_policy_association_id =
+    FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION, [fca_policy_association_id[0] =
     rt::m("FcaPolicyAssociationId", &rt::STRING).named("fcaPolicyAssociationId")
-    .min(27.0), fca_policy_id = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId")
-    .min(22.0), network_resource_id = rt::m("NetworkResourceId", &rt::STRING)
-    .named("networkResourceId"), owner_account = rt::m("OwnerAccount", &rt::STRING)
-    .named("ownerAccount"), associated_at = rt::m("AssociatedAt", &rt::TIMESTAMP)
-    .named("associatedAt"), expected_effective_at = rt::m("ExpectedEffectiveAt",
-    &rt::TIMESTAMP).named("expectedEffectiveAt"), association_mode =
-    rt::m("AssociationMode", &rt::ENUM).named("associationMode"), managed_by =
+    .min(27.0), fca_policy_id[1] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId")
+    .min(22.0), network_resource_id[2] = rt::m("NetworkResourceId", &rt::STRING)
+    .named("networkResourceId"), owner_account[3] = rt::m("OwnerAccount", &rt::STRING)
+    .named("ownerAccount"), associated_at[4] = rt::m("AssociatedAt", &rt::TIMESTAMP)
+    .named("associatedAt"), expected_effective_at[5] = rt::m("ExpectedEffectiveAt",
+    &rt::TIMESTAMP).named("expectedEffectiveAt"), association_mode[6] =
+    rt::m("AssociationMode", &rt::ENUM).named("associationMode"), managed_by[7] =
     rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
@@ -1179,25 +1185,26 @@ pub struct FlexCostAllocationPolicyDescription {
 }
 rt::structure!(
     FlexCostAllocationPolicyDescription, FLEX_COST_ALLOCATION_POLICY_DESCRIPTION,
-    [fca_policy_id = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-    fca_policy_arn = rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0),
-    network_resource_type = rt::m("NetworkResourceType", &rt::ENUM)
-    .named("networkResourceType"), nat_fca_policy_document =
+    [fca_policy_id[0] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+    fca_policy_arn[1] = rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn")
+    .min(1.0), network_resource_type[2] = rt::m("NetworkResourceType", &rt::ENUM)
+    .named("networkResourceType"), nat_fca_policy_document[3] =
     rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-    .named("natFcaPolicyDocument"), instance_fca_policy_document =
+    .named("natFcaPolicyDocument"), instance_fca_policy_document[4] =
     rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-    .named("instanceFcaPolicyDocument"), pcx_fca_policy_document =
+    .named("instanceFcaPolicyDocument"), pcx_fca_policy_document[5] =
     rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-    .named("pcxFcaPolicyDocument"), show_back_enabled = rt::m("ShowBackEnabled",
-    &rt::BOOLEAN).named("showBackEnabled"), owner_account = rt::m("OwnerAccount",
-    &rt::STRING).named("ownerAccount"), description = rt::m("Description", &rt::STRING)
-    .named("description"), latest_version = rt::m("LatestVersion", &rt::INTEGER)
-    .named("latestVersion").min(1.0), version_expected_effective_at =
+    .named("pcxFcaPolicyDocument"), show_back_enabled[6] = rt::m("ShowBackEnabled",
+    &rt::BOOLEAN).named("showBackEnabled"), owner_account[7] = rt::m("OwnerAccount",
+    &rt::STRING).named("ownerAccount"), description[8] = rt::m("Description",
+    &rt::STRING).named("description"), latest_version[9] = rt::m("LatestVersion",
+    &rt::INTEGER).named("latestVersion").min(1.0), version_expected_effective_at[10] =
     rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
-    .named("versionExpectedEffectiveAt"), policy_created_at = rt::m("PolicyCreatedAt",
-    &rt::TIMESTAMP).named("policyCreatedAt"), updated_at = rt::m("UpdatedAt",
-    &rt::TIMESTAMP).named("updatedAt"), managed_by = rt::m("ManagedBy", &rt::ENUM)
-    .named("managedBy"), tags = rt::m("Tags", &TAG_LIST).named("tags")]
+    .named("versionExpectedEffectiveAt"), policy_created_at[11] =
+    rt::m("PolicyCreatedAt", &rt::TIMESTAMP).named("policyCreatedAt"), updated_at[12] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"), managed_by[13] =
+    rt::m("ManagedBy", &rt::ENUM).named("managedBy"), tags[14] = rt::m("Tags", &TAG_LIST)
+    .named("tags")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyDisassociateAssociationIdList",
@@ -1240,21 +1247,21 @@ pub struct FlexCostAllocationPolicyVersion {
     pub created_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    FlexCostAllocationPolicyVersion, FLEX_COST_ALLOCATION_POLICY_VERSION, [fca_policy_id
-    = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), version =
-    rt::m("Version", &rt::INTEGER).named("version").min(1.0), network_resource_type =
-    rt::m("NetworkResourceType", &rt::ENUM).named("networkResourceType"),
-    nat_fca_policy_document = rt::m("NatFcaPolicyDocument",
-    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT).named("natFcaPolicyDocument"),
-    instance_fca_policy_document = rt::m("InstanceFcaPolicyDocument",
-    &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT).named("instanceFcaPolicyDocument"),
-    pcx_fca_policy_document = rt::m("PcxFcaPolicyDocument",
-    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT).named("pcxFcaPolicyDocument"),
-    show_back_enabled = rt::m("ShowBackEnabled", &rt::BOOLEAN).named("showBackEnabled"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    expected_effective_at = rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP)
-    .named("expectedEffectiveAt"), created_at = rt::m("CreatedAt", &rt::TIMESTAMP)
-    .named("createdAt")]
+    FlexCostAllocationPolicyVersion, FLEX_COST_ALLOCATION_POLICY_VERSION,
+    [fca_policy_id[0] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+    version[1] = rt::m("Version", &rt::INTEGER).named("version").min(1.0),
+    network_resource_type[2] = rt::m("NetworkResourceType", &rt::ENUM)
+    .named("networkResourceType"), nat_fca_policy_document[3] =
+    rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("natFcaPolicyDocument"), instance_fca_policy_document[4] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("instanceFcaPolicyDocument"), pcx_fca_policy_document[5] =
+    rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("pcxFcaPolicyDocument"), show_back_enabled[6] = rt::m("ShowBackEnabled",
+    &rt::BOOLEAN).named("showBackEnabled"), description[7] = rt::m("Description",
+    &rt::STRING).named("description"), expected_effective_at[8] =
+    rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
+    created_at[9] = rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_VERSION_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyVersionSet",
@@ -1323,25 +1330,27 @@ pub struct FlowLog {
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationResponse>>,
 }
 rt::structure!(
-    FlowLog, FLOW_LOG, [creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), deliver_logs_error_message = rt::m("DeliverLogsErrorMessage",
-    &rt::STRING).named("deliverLogsErrorMessage"), deliver_logs_permission_arn =
-    rt::m("DeliverLogsPermissionArn", &rt::STRING).named("deliverLogsPermissionArn"),
-    deliver_cross_account_role = rt::m("DeliverCrossAccountRole", &rt::STRING)
-    .named("deliverCrossAccountRole"), deliver_logs_status = rt::m("DeliverLogsStatus",
-    &rt::STRING).named("deliverLogsStatus"), flow_log_id = rt::m("FlowLogId",
-    &rt::STRING).named("flowLogId"), flow_log_status = rt::m("FlowLogStatus",
-    &rt::STRING).named("flowLogStatus"), log_group_name = rt::m("LogGroupName",
-    &rt::STRING).named("logGroupName"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), traffic_type = rt::m("TrafficType", &rt::ENUM)
-    .named("trafficType"), log_destination_type = rt::m("LogDestinationType", &rt::ENUM)
-    .named("logDestinationType"), log_destination = rt::m("LogDestination", &rt::STRING)
-    .named("logDestination"), log_format = rt::m("LogFormat", &rt::STRING)
-    .named("logFormat"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    max_aggregation_interval = rt::m("MaxAggregationInterval", &rt::INTEGER)
-    .named("maxAggregationInterval"), destination_options = rt::m("DestinationOptions",
-    &DESTINATION_OPTIONS_RESPONSE).named("destinationOptions"), tag_field_specifications
-    = rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_RESPONSE)
+    FlowLog, FLOW_LOG, [creation_time[0] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), deliver_logs_error_message[1] =
+    rt::m("DeliverLogsErrorMessage", &rt::STRING).named("deliverLogsErrorMessage"),
+    deliver_logs_permission_arn[2] = rt::m("DeliverLogsPermissionArn", &rt::STRING)
+    .named("deliverLogsPermissionArn"), deliver_cross_account_role[3] =
+    rt::m("DeliverCrossAccountRole", &rt::STRING).named("deliverCrossAccountRole"),
+    deliver_logs_status[4] = rt::m("DeliverLogsStatus", &rt::STRING)
+    .named("deliverLogsStatus"), flow_log_id[5] = rt::m("FlowLogId", &rt::STRING)
+    .named("flowLogId"), flow_log_status[6] = rt::m("FlowLogStatus", &rt::STRING)
+    .named("flowLogStatus"), log_group_name[7] = rt::m("LogGroupName", &rt::STRING)
+    .named("logGroupName"), resource_id[8] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), traffic_type[9] = rt::m("TrafficType", &rt::ENUM)
+    .named("trafficType"), log_destination_type[10] = rt::m("LogDestinationType",
+    &rt::ENUM).named("logDestinationType"), log_destination[11] = rt::m("LogDestination",
+    &rt::STRING).named("logDestination"), log_format[12] = rt::m("LogFormat",
+    &rt::STRING).named("logFormat"), tags[13] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    max_aggregation_interval[14] = rt::m("MaxAggregationInterval", &rt::INTEGER)
+    .named("maxAggregationInterval"), destination_options[15] =
+    rt::m("DestinationOptions", &DESTINATION_OPTIONS_RESPONSE)
+    .named("destinationOptions"), tag_field_specifications[16] =
+    rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_RESPONSE)
     .named("tagFieldSpecificationSet").min(1.0)]
 );
 pub static FLOW_LOG_ID_LIST: rt::Schema = rt::Schema::list(
@@ -1376,10 +1385,10 @@ pub struct FpgaDeviceInfo {
     pub memory_info: Option<FpgaDeviceMemoryInfo>,
 }
 rt::structure!(
-    FpgaDeviceInfo, FPGA_DEVICE_INFO, [name = rt::m("Name", &rt::STRING).named("name"),
-    manufacturer = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), count =
-    rt::m("Count", &rt::INTEGER).named("count"), memory_info = rt::m("MemoryInfo",
-    &FPGA_DEVICE_MEMORY_INFO).named("memoryInfo")]
+    FpgaDeviceInfo, FPGA_DEVICE_INFO, [name[0] = rt::m("Name", &rt::STRING)
+    .named("name"), manufacturer[1] = rt::m("Manufacturer", &rt::STRING)
+    .named("manufacturer"), count[2] = rt::m("Count", &rt::INTEGER).named("count"),
+    memory_info[3] = rt::m("MemoryInfo", &FPGA_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static FPGA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "FpgaDeviceInfoList",
@@ -1392,7 +1401,7 @@ pub struct FpgaDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    FpgaDeviceMemoryInfo, FPGA_DEVICE_MEMORY_INFO, [size_in_mi_b = rt::m("SizeInMiB",
+    FpgaDeviceMemoryInfo, FPGA_DEVICE_MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB",
     &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes an Amazon FPGA image (AFI).
@@ -1432,20 +1441,22 @@ pub struct FpgaImage {
     pub instance_types: Option<Vec<String>>,
 }
 rt::structure!(
-    FpgaImage, FPGA_IMAGE, [fpga_image_id = rt::m("FpgaImageId", &rt::STRING)
-    .named("fpgaImageId"), fpga_image_global_id = rt::m("FpgaImageGlobalId", &rt::STRING)
-    .named("fpgaImageGlobalId"), name = rt::m("Name", &rt::STRING).named("name"),
-    description = rt::m("Description", &rt::STRING).named("description"), shell_version =
-    rt::m("ShellVersion", &rt::STRING).named("shellVersion"), pci_id = rt::m("PciId",
-    &PCI_ID).named("pciId"), state = rt::m("State", &FPGA_IMAGE_STATE).named("state"),
-    create_time = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), update_time =
-    rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"), owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), owner_alias = rt::m("OwnerAlias", &rt::STRING)
-    .named("ownerAlias"), product_codes = rt::m("ProductCodes", &PRODUCT_CODE_LIST)
-    .named("productCodes"), tags = rt::m("Tags", &TAG_LIST).named("tags"), public =
-    rt::m("Public", &rt::BOOLEAN).named("public"), data_retention_support =
-    rt::m("DataRetentionSupport", &rt::BOOLEAN).named("dataRetentionSupport"),
-    instance_types = rt::m("InstanceTypes", &INSTANCE_TYPES_LIST).named("instanceTypes")]
+    FpgaImage, FPGA_IMAGE, [fpga_image_id[0] = rt::m("FpgaImageId", &rt::STRING)
+    .named("fpgaImageId"), fpga_image_global_id[1] = rt::m("FpgaImageGlobalId",
+    &rt::STRING).named("fpgaImageGlobalId"), name[2] = rt::m("Name", &rt::STRING)
+    .named("name"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), shell_version[4] = rt::m("ShellVersion", &rt::STRING)
+    .named("shellVersion"), pci_id[5] = rt::m("PciId", &PCI_ID).named("pciId"), state[6]
+    = rt::m("State", &FPGA_IMAGE_STATE).named("state"), create_time[7] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), update_time[8] =
+    rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"), owner_id[9] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), owner_alias[10] = rt::m("OwnerAlias",
+    &rt::STRING).named("ownerAlias"), product_codes[11] = rt::m("ProductCodes",
+    &PRODUCT_CODE_LIST).named("productCodes"), tags[12] = rt::m("Tags", &TAG_LIST)
+    .named("tags"), public[13] = rt::m("Public", &rt::BOOLEAN).named("public"),
+    data_retention_support[14] = rt::m("DataRetentionSupport", &rt::BOOLEAN)
+    .named("dataRetentionSupport"), instance_types[15] = rt::m("InstanceTypes",
+    &INSTANCE_TYPES_LIST).named("instanceTypes")]
 );
 /// Describes an Amazon FPGA image (AFI) attribute.
 #[derive(Clone, Default, PartialEq)]
@@ -1462,12 +1473,12 @@ pub struct FpgaImageAttribute {
     pub product_codes: Option<Vec<ProductCode>>,
 }
 rt::structure!(
-    FpgaImageAttribute, FPGA_IMAGE_ATTRIBUTE, [fpga_image_id = rt::m("FpgaImageId",
-    &rt::STRING).named("fpgaImageId"), name = rt::m("Name", &rt::STRING).named("name"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    load_permissions = rt::m("LoadPermissions", &LOAD_PERMISSION_LIST)
-    .named("loadPermissions"), product_codes = rt::m("ProductCodes", &PRODUCT_CODE_LIST)
-    .named("productCodes")]
+    FpgaImageAttribute, FPGA_IMAGE_ATTRIBUTE, [fpga_image_id[0] = rt::m("FpgaImageId",
+    &rt::STRING).named("fpgaImageId"), name[1] = rt::m("Name", &rt::STRING)
+    .named("name"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), load_permissions[3] = rt::m("LoadPermissions",
+    &LOAD_PERMISSION_LIST).named("loadPermissions"), product_codes[4] =
+    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes")]
 );
 rt::string_enum! {
     pub enum FpgaImageAttributeName { Description = "description", Name = "name",
@@ -1495,8 +1506,8 @@ pub struct FpgaImageState {
     pub message: Option<String>,
 }
 rt::structure!(
-    FpgaImageState, FPGA_IMAGE_STATE, [code = rt::m("Code", &rt::ENUM).named("code"),
-    message = rt::m("Message", &rt::STRING).named("message")]
+    FpgaImageState, FPGA_IMAGE_STATE, [code[0] = rt::m("Code", &rt::ENUM).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum FpgaImageStateCode { Pending = "pending", Failed = "failed", Available =
@@ -1511,7 +1522,7 @@ pub struct FpgaInfo {
     pub total_fpga_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    FpgaInfo, FPGA_INFO, [fpgas = rt::m("Fpgas", &FPGA_DEVICE_INFO_LIST).named("fpgas"),
-    total_fpga_memory_in_mi_b = rt::m("TotalFpgaMemoryInMiB", &rt::INTEGER)
-    .named("totalFpgaMemoryInMiB")]
+    FpgaInfo, FPGA_INFO, [fpgas[0] = rt::m("Fpgas", &FPGA_DEVICE_INFO_LIST)
+    .named("fpgas"), total_fpga_memory_in_mi_b[1] = rt::m("TotalFpgaMemoryInMiB",
+    &rt::INTEGER).named("totalFpgaMemoryInMiB")]
 );

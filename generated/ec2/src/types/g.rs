@@ -21,9 +21,9 @@ pub struct GetActiveVpnTunnelStatusRequest {
 }
 rt::structure!(
     GetActiveVpnTunnelStatusRequest, GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST,
-    [vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_tunnel_outside_ip_address = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetActiveVpnTunnelStatusResult {
@@ -32,8 +32,8 @@ pub struct GetActiveVpnTunnelStatusResult {
 }
 rt::structure!(
     GetActiveVpnTunnelStatusResult, GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT,
-    [active_vpn_tunnel_status = rt::m("ActiveVpnTunnelStatus", &ACTIVE_VPN_TUNNEL_STATUS)
-    .named("activeVpnTunnelStatus")]
+    [active_vpn_tunnel_status[0] = rt::m("ActiveVpnTunnelStatus",
+    &ACTIVE_VPN_TUNNEL_STATUS).named("activeVpnTunnelStatus")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAllowedImagesSettingsRequest {
@@ -41,7 +41,7 @@ pub struct GetAllowedImagesSettingsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetAllowedImagesSettingsRequest, GET_ALLOWED_IMAGES_SETTINGS_REQUEST, [dry_run =
+    GetAllowedImagesSettingsRequest, GET_ALLOWED_IMAGES_SETTINGS_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -63,10 +63,10 @@ pub struct GetAllowedImagesSettingsResult {
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
-    GetAllowedImagesSettingsResult, GET_ALLOWED_IMAGES_SETTINGS_RESULT, [state =
-    rt::m("State", &rt::STRING).named("state"), image_criteria = rt::m("ImageCriteria",
-    &IMAGE_CRITERION_LIST).named("imageCriterionSet"), managed_by = rt::m("ManagedBy",
-    &rt::ENUM).named("managedBy")]
+    GetAllowedImagesSettingsResult, GET_ALLOWED_IMAGES_SETTINGS_RESULT, [state[0] =
+    rt::m("State", &rt::STRING).named("state"), image_criteria[1] =
+    rt::m("ImageCriteria", &IMAGE_CRITERION_LIST).named("imageCriterionSet"),
+    managed_by[2] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesRequest {
@@ -77,9 +77,9 @@ pub struct GetAssociatedEnclaveCertificateIamRolesRequest {
 }
 rt::structure!(
     GetAssociatedEnclaveCertificateIamRolesRequest,
-    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST, [certificate_arn =
-    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesResult {
@@ -88,7 +88,7 @@ pub struct GetAssociatedEnclaveCertificateIamRolesResult {
 }
 rt::structure!(
     GetAssociatedEnclaveCertificateIamRolesResult,
-    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT, [associated_roles =
+    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT, [associated_roles[0] =
     rt::m("AssociatedRoles", &ASSOCIATED_ROLES_LIST).named("associatedRoleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -103,10 +103,10 @@ pub struct GetAssociatedIpv6PoolCidrsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetAssociatedIpv6PoolCidrsRequest, GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST, [pool_id =
-    rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GetAssociatedIpv6PoolCidrsRequest, GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST,
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedIpv6PoolCidrsResult {
@@ -117,9 +117,9 @@ pub struct GetAssociatedIpv6PoolCidrsResult {
 }
 rt::structure!(
     GetAssociatedIpv6PoolCidrsResult, GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT,
-    [ipv6_cidr_associations = rt::m("Ipv6CidrAssociations", &IPV6_CIDR_ASSOCIATION_SET)
-    .named("ipv6CidrAssociationSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [ipv6_cidr_associations[0] = rt::m("Ipv6CidrAssociations",
+    &IPV6_CIDR_ASSOCIATION_SET).named("ipv6CidrAssociationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataRequest {
@@ -138,10 +138,10 @@ pub struct GetAwsNetworkPerformanceDataRequest {
 }
 rt::structure!(
     GetAwsNetworkPerformanceDataRequest, GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST,
-    [data_queries = rt::m("DataQueries", &DATA_QUERIES).named("DataQuery"), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [data_queries[0] = rt::m("DataQueries", &DATA_QUERIES).named("DataQuery"),
+    start_time[1] = rt::m("StartTime", &rt::TIMESTAMP), end_time[2] = rt::m("EndTime",
+    &rt::TIMESTAMP), max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataResult {
@@ -152,8 +152,9 @@ pub struct GetAwsNetworkPerformanceDataResult {
 }
 rt::structure!(
     GetAwsNetworkPerformanceDataResult, GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT,
-    [data_responses = rt::m("DataResponses", &DATA_RESPONSES).named("dataResponseSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [data_responses[0] = rt::m("DataResponses", &DATA_RESPONSES)
+    .named("dataResponseSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesRequest {
@@ -162,7 +163,7 @@ pub struct GetCapacityManagerAttributesRequest {
 }
 rt::structure!(
     GetCapacityManagerAttributesRequest, GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesResult {
@@ -183,15 +184,15 @@ pub struct GetCapacityManagerAttributesResult {
 }
 rt::structure!(
     GetCapacityManagerAttributesResult, GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT,
-    [capacity_manager_status = rt::m("CapacityManagerStatus", &rt::ENUM)
-    .named("capacityManagerStatus"), organizations_access = rt::m("OrganizationsAccess",
-    &rt::BOOLEAN).named("organizationsAccess"), data_export_count =
-    rt::m("DataExportCount", &rt::INTEGER).named("dataExportCount"), ingestion_status =
-    rt::m("IngestionStatus", &rt::ENUM).named("ingestionStatus"),
-    ingestion_status_message = rt::m("IngestionStatusMessage", &rt::STRING)
-    .named("ingestionStatusMessage"), earliest_datapoint_timestamp =
-    rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
-    .named("earliestDatapointTimestamp"), latest_datapoint_timestamp =
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
+    data_export_count[2] = rt::m("DataExportCount", &rt::INTEGER)
+    .named("dataExportCount"), ingestion_status[3] = rt::m("IngestionStatus", &rt::ENUM)
+    .named("ingestionStatus"), ingestion_status_message[4] =
+    rt::m("IngestionStatusMessage", &rt::STRING).named("ingestionStatusMessage"),
+    earliest_datapoint_timestamp[5] = rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
+    .named("earliestDatapointTimestamp"), latest_datapoint_timestamp[6] =
     rt::m("LatestDatapointTimestamp", &rt::TIMESTAMP).named("latestDatapointTimestamp")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -217,14 +218,14 @@ pub struct GetCapacityManagerMetricDataRequest {
 }
 rt::structure!(
     GetCapacityManagerMetricDataRequest, GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST,
-    [metric_names = rt::m("MetricNames", &METRIC_SET).named("MetricName")
-    .flags(rt::REQUIRED).min(0.0), start_time = rt::m("StartTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), end_time = rt::m("EndTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), period = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
-    .min(3600.0), group_by = rt::m("GroupBy", &GROUP_BY_SET).min(0.0), filter_by =
-    rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [metric_names[0] = rt::m("MetricNames", &METRIC_SET).named("MetricName")
+    .flags(rt::REQUIRED).min(0.0), start_time[1] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[2] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), period[3] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(3600.0), group_by[4] = rt::m("GroupBy", &GROUP_BY_SET).min(0.0), filter_by[5] =
+    rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[7] = rt::m("NextToken", &rt::STRING),
+    dry_run[8] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDataResult {
@@ -235,8 +236,8 @@ pub struct GetCapacityManagerMetricDataResult {
 }
 rt::structure!(
     GetCapacityManagerMetricDataResult, GET_CAPACITY_MANAGER_METRIC_DATA_RESULT,
-    [metric_data_results = rt::m("MetricDataResults", &METRIC_DATA_RESULT_SET)
-    .named("metricDataResultSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [metric_data_results[0] = rt::m("MetricDataResults", &METRIC_DATA_RESULT_SET)
+    .named("metricDataResultSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -260,14 +261,14 @@ pub struct GetCapacityManagerMetricDimensionsRequest {
 }
 rt::structure!(
     GetCapacityManagerMetricDimensionsRequest,
-    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST, [group_by = rt::m("GroupBy",
-    &GROUP_BY_SET).flags(rt::REQUIRED).min(0.0), filter_by = rt::m("FilterBy",
-    &CAPACITY_MANAGER_CONDITION_SET).min(0.0), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), end_time = rt::m("EndTime", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), metric_names = rt::m("MetricNames", &METRIC_SET)
-    .named("MetricName").flags(rt::REQUIRED).min(0.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST, [group_by[0] = rt::m("GroupBy",
+    &GROUP_BY_SET).flags(rt::REQUIRED).min(0.0), filter_by[1] = rt::m("FilterBy",
+    &CAPACITY_MANAGER_CONDITION_SET).min(0.0), start_time[2] = rt::m("StartTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), metric_names[4] = rt::m("MetricNames", &METRIC_SET)
+    .named("MetricName").flags(rt::REQUIRED).min(0.0), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[6] = rt::m("NextToken", &rt::STRING),
+    dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDimensionsResult {
@@ -278,9 +279,9 @@ pub struct GetCapacityManagerMetricDimensionsResult {
 }
 rt::structure!(
     GetCapacityManagerMetricDimensionsResult,
-    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT, [metric_dimension_results =
+    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT, [metric_dimension_results[0] =
     rt::m("MetricDimensionResults", &METRIC_DIMENSION_RESULT_SET)
-    .named("metricDimensionResultSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("metricDimensionResultSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -294,9 +295,9 @@ pub struct GetCapacityManagerMonitoredTagKeysRequest {
 }
 rt::structure!(
     GetCapacityManagerMonitoredTagKeysRequest,
-    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMonitoredTagKeysResult {
@@ -307,9 +308,9 @@ pub struct GetCapacityManagerMonitoredTagKeysResult {
 }
 rt::structure!(
     GetCapacityManagerMonitoredTagKeysResult,
-    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys =
+    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys[0] =
     rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
-    .named("capacityManagerTagKeySet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("capacityManagerTagKeySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -337,16 +338,16 @@ pub struct GetCapacityManagerSupportabilityScoresRequest {
 }
 rt::structure!(
     GetCapacityManagerSupportabilityScoresRequest,
-    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST, [market_type =
-    rt::m("MarketType", &rt::ENUM).flags(rt::REQUIRED), capacity_amount =
-    rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), capacity_unit =
-    rt::m("CapacityUnit", &rt::ENUM).flags(rt::REQUIRED), capacity_availability_zone_ids
-    = rt::m("CapacityAvailabilityZoneIds", &CAPACITY_AVAILABILITY_ZONE_ID_LIST)
-    .named("CapacityAvailabilityZoneId").flags(rt::REQUIRED).min(0.0), instance_types =
-    rt::m("InstanceTypes", &SUPPORTABILITY_INSTANCE_TYPE_LIST).named("InstanceType")
-    .min(0.0), instance_requirements_with_metadata =
-    rt::m("InstanceRequirementsWithMetadata",
-    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run = rt::m("DryRun",
+    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM).flags(rt::REQUIRED), capacity_amount[1] =
+    rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), capacity_unit[2]
+    = rt::m("CapacityUnit", &rt::ENUM).flags(rt::REQUIRED),
+    capacity_availability_zone_ids[3] = rt::m("CapacityAvailabilityZoneIds",
+    &CAPACITY_AVAILABILITY_ZONE_ID_LIST).named("CapacityAvailabilityZoneId")
+    .flags(rt::REQUIRED).min(0.0), instance_types[4] = rt::m("InstanceTypes",
+    &SUPPORTABILITY_INSTANCE_TYPE_LIST).named("InstanceType").min(0.0),
+    instance_requirements_with_metadata[5] = rt::m("InstanceRequirementsWithMetadata",
+    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run[6] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -360,9 +361,10 @@ pub struct GetCapacityManagerSupportabilityScoresResult {
 }
 rt::structure!(
     GetCapacityManagerSupportabilityScoresResult,
-    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT, [aggregate_score =
+    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT, [aggregate_score[0] =
     rt::m("AggregateScore", &rt::ENUM).named("aggregateScore"),
-    capacity_manager_supportability_scores = rt::m("CapacityManagerSupportabilityScores",
+    capacity_manager_supportability_scores[1] =
+    rt::m("CapacityManagerSupportabilityScores",
     &CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET)
     .named("capacityManagerSupportabilityScoreSet")]
 );
@@ -379,9 +381,10 @@ pub struct GetCapacityReservationUsageRequest {
 }
 rt::structure!(
     GetCapacityReservationUsageRequest, GET_CAPACITY_RESERVATION_USAGE_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityReservationUsageResult {
@@ -420,20 +423,20 @@ pub struct GetCapacityReservationUsageResult {
     pub interruption_info: Option<InterruptionInfo>,
 }
 rt::structure!(
-    GetCapacityReservationUsageResult, GET_CAPACITY_RESERVATION_USAGE_RESULT, [next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken"), capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-    instance_type = rt::m("InstanceType", &rt::STRING).named("instanceType"),
-    total_instance_count = rt::m("TotalInstanceCount", &rt::INTEGER)
-    .named("totalInstanceCount"), available_instance_count =
-    rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"), state
-    = rt::m("State", &rt::ENUM).named("state"), instance_usages = rt::m("InstanceUsages",
-    &INSTANCE_USAGE_SET).named("instanceUsageSet"), interruptible =
-    rt::m("Interruptible", &rt::BOOLEAN).named("interruptible"),
-    interruptible_capacity_allocation = rt::m("InterruptibleCapacityAllocation",
-    &INTERRUPTIBLE_CAPACITY_ALLOCATION).named("interruptibleCapacityAllocation"),
-    interruption_info = rt::m("InterruptionInfo", &INTERRUPTION_INFO)
-    .named("interruptionInfo")]
+    GetCapacityReservationUsageResult, GET_CAPACITY_RESERVATION_USAGE_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservation_id[1] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), instance_type[2] = rt::m("InstanceType",
+    &rt::STRING).named("instanceType"), total_instance_count[3] =
+    rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
+    available_instance_count[4] = rt::m("AvailableInstanceCount", &rt::INTEGER)
+    .named("availableInstanceCount"), state[5] = rt::m("State", &rt::ENUM)
+    .named("state"), instance_usages[6] = rt::m("InstanceUsages", &INSTANCE_USAGE_SET)
+    .named("instanceUsageSet"), interruptible[7] = rt::m("Interruptible", &rt::BOOLEAN)
+    .named("interruptible"), interruptible_capacity_allocation[8] =
+    rt::m("InterruptibleCapacityAllocation", &INTERRUPTIBLE_CAPACITY_ALLOCATION)
+    .named("interruptibleCapacityAllocation"), interruption_info[9] =
+    rt::m("InterruptionInfo", &INTERRUPTION_INFO).named("interruptionInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetClientVpnEndpointAuthorizationPolicyRequest {
@@ -444,8 +447,8 @@ pub struct GetClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     GetClientVpnEndpointAuthorizationPolicyRequest,
-    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -466,12 +469,12 @@ pub struct GetClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     GetClientVpnEndpointAuthorizationPolicyResult,
-    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [client_vpn_endpoint_id =
+    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [client_vpn_endpoint_id[0] =
     rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-    policy_document = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-    description = rt::m("Description", &rt::STRING).named("description"), shadow_mode =
-    rt::m("ShadowMode", &rt::ENUM).named("shadowMode"), status = rt::m("Status",
-    &rt::ENUM).named("status")]
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    shadow_mode[3] = rt::m("ShadowMode", &rt::ENUM).named("shadowMode"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCoipPoolUsageRequest {
@@ -492,10 +495,10 @@ pub struct GetCoipPoolUsageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetCoipPoolUsageRequest, GET_COIP_POOL_USAGE_REQUEST, [pool_id = rt::m("PoolId",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
+    GetCoipPoolUsageRequest, GET_COIP_POOL_USAGE_REQUEST, [pool_id[0] = rt::m("PoolId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -510,11 +513,11 @@ pub struct GetCoipPoolUsageResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetCoipPoolUsageResult, GET_COIP_POOL_USAGE_RESULT, [coip_pool_id =
-    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), coip_address_usages =
+    GetCoipPoolUsageResult, GET_COIP_POOL_USAGE_RESULT, [coip_pool_id[0] =
+    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), coip_address_usages[1] =
     rt::m("CoipAddressUsages", &COIP_ADDRESS_USAGE_SET).named("coipAddressUsageSet"),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .named("localGatewayRouteTableId"), next_token = rt::m("NextToken", &rt::STRING)
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), next_token[3] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -529,9 +532,9 @@ pub struct GetConsoleOutputRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetConsoleOutputRequest, GET_CONSOLE_OUTPUT_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), latest = rt::m("Latest",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    GetConsoleOutputRequest, GET_CONSOLE_OUTPUT_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), latest[1] = rt::m("Latest",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleOutputResult {
@@ -543,9 +546,10 @@ pub struct GetConsoleOutputResult {
     pub output: Option<String>,
 }
 rt::structure!(
-    GetConsoleOutputResult, GET_CONSOLE_OUTPUT_RESULT, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
-    .named("timestamp"), output = rt::m("Output", &rt::STRING).named("output")]
+    GetConsoleOutputResult, GET_CONSOLE_OUTPUT_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), timestamp[1] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"), output[2] = rt::m("Output",
+    &rt::STRING).named("output")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotRequest {
@@ -557,9 +561,9 @@ pub struct GetConsoleScreenshotRequest {
     pub wake_up: Option<bool>,
 }
 rt::structure!(
-    GetConsoleScreenshotRequest, GET_CONSOLE_SCREENSHOT_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), wake_up = rt::m("WakeUp", &rt::BOOLEAN)]
+    GetConsoleScreenshotRequest, GET_CONSOLE_SCREENSHOT_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), wake_up[2] = rt::m("WakeUp", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotResult {
@@ -569,9 +573,9 @@ pub struct GetConsoleScreenshotResult {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    GetConsoleScreenshotResult, GET_CONSOLE_SCREENSHOT_RESULT, [image_data =
-    rt::m("ImageData", &rt::STRING).named("imageData"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId")]
+    GetConsoleScreenshotResult, GET_CONSOLE_SCREENSHOT_RESULT, [image_data[0] =
+    rt::m("ImageData", &rt::STRING).named("imageData"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryRequest {
@@ -582,8 +586,8 @@ pub struct GetDeclarativePoliciesReportSummaryRequest {
 }
 rt::structure!(
     GetDeclarativePoliciesReportSummaryRequest,
-    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), report_id = rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED)]
+    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), report_id[1] = rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryResult {
@@ -614,15 +618,15 @@ pub struct GetDeclarativePoliciesReportSummaryResult {
 }
 rt::structure!(
     GetDeclarativePoliciesReportSummaryResult,
-    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT, [report_id = rt::m("ReportId",
-    &rt::STRING).named("reportId"), s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .named("s3Bucket"), s3_prefix = rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
-    target_id = rt::m("TargetId", &rt::STRING).named("targetId"), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time = rt::m("EndTime",
-    &rt::TIMESTAMP).named("endTime"), number_of_accounts = rt::m("NumberOfAccounts",
-    &rt::INTEGER).named("numberOfAccounts"), number_of_failed_accounts =
+    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT, [report_id[0] = rt::m("ReportId",
+    &rt::STRING).named("reportId"), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING)
+    .named("s3Bucket"), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
+    target_id[3] = rt::m("TargetId", &rt::STRING).named("targetId"), start_time[4] =
+    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[5] = rt::m("EndTime",
+    &rt::TIMESTAMP).named("endTime"), number_of_accounts[6] = rt::m("NumberOfAccounts",
+    &rt::INTEGER).named("numberOfAccounts"), number_of_failed_accounts[7] =
     rt::m("NumberOfFailedAccounts", &rt::INTEGER).named("numberOfFailedAccounts"),
-    attribute_summaries = rt::m("AttributeSummaries", &ATTRIBUTE_SUMMARY_LIST)
+    attribute_summaries[8] = rt::m("AttributeSummaries", &ATTRIBUTE_SUMMARY_LIST)
     .named("attributeSummarySet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -634,8 +638,8 @@ pub struct GetDefaultCreditSpecificationRequest {
 }
 rt::structure!(
     GetDefaultCreditSpecificationRequest, GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_family = rt::m("InstanceFamily",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_family[1] =
+    rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDefaultCreditSpecificationResult {
@@ -644,7 +648,7 @@ pub struct GetDefaultCreditSpecificationResult {
 }
 rt::structure!(
     GetDefaultCreditSpecificationResult, GET_DEFAULT_CREDIT_SPECIFICATION_RESULT,
-    [instance_family_credit_specification = rt::m("InstanceFamilyCreditSpecification",
+    [instance_family_credit_specification[0] = rt::m("InstanceFamilyCreditSpecification",
     &INSTANCE_FAMILY_CREDIT_SPECIFICATION).named("instanceFamilyCreditSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -653,7 +657,7 @@ pub struct GetEbsDefaultKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEbsDefaultKmsKeyIdRequest, GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run =
+    GetEbsDefaultKmsKeyIdRequest, GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -662,7 +666,7 @@ pub struct GetEbsDefaultKmsKeyIdResult {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    GetEbsDefaultKmsKeyIdResult, GET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id =
+    GetEbsDefaultKmsKeyIdResult, GET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0] =
     rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -671,8 +675,8 @@ pub struct GetEbsEncryptionByDefaultRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEbsEncryptionByDefaultRequest, GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GetEbsEncryptionByDefaultRequest, GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsEncryptionByDefaultResult {
@@ -683,8 +687,8 @@ pub struct GetEbsEncryptionByDefaultResult {
 }
 rt::structure!(
     GetEbsEncryptionByDefaultResult, GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
-    [ebs_encryption_by_default = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
-    .named("ebsEncryptionByDefault"), sse_type = rt::m("SseType", &rt::ENUM)
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    .named("ebsEncryptionByDefault"), sse_type[1] = rt::m("SseType", &rt::ENUM)
     .named("sseType")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -693,7 +697,7 @@ pub struct GetEnabledIpamPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEnabledIpamPolicyRequest, GET_ENABLED_IPAM_POLICY_REQUEST, [dry_run =
+    GetEnabledIpamPolicyRequest, GET_ENABLED_IPAM_POLICY_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -706,10 +710,10 @@ pub struct GetEnabledIpamPolicyResult {
     pub managed_by: Option<IpamPolicyManagedBy>,
 }
 rt::structure!(
-    GetEnabledIpamPolicyResult, GET_ENABLED_IPAM_POLICY_RESULT, [ipam_policy_enabled =
-    rt::m("IpamPolicyEnabled", &rt::BOOLEAN).named("ipamPolicyEnabled"), ipam_policy_id =
-    rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"), managed_by =
-    rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
+    GetEnabledIpamPolicyResult, GET_ENABLED_IPAM_POLICY_RESULT, [ipam_policy_enabled[0] =
+    rt::m("IpamPolicyEnabled", &rt::BOOLEAN).named("ipamPolicyEnabled"),
+    ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
+    managed_by[2] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFlowLogsIntegrationTemplateRequest {
@@ -724,10 +728,10 @@ pub struct GetFlowLogsIntegrationTemplateRequest {
 }
 rt::structure!(
     GetFlowLogsIntegrationTemplateRequest, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), flow_log_id = rt::m("FlowLogId",
-    &rt::STRING).flags(rt::REQUIRED), config_delivery_s3_destination_arn =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), flow_log_id[1] = rt::m("FlowLogId",
+    &rt::STRING).flags(rt::REQUIRED), config_delivery_s3_destination_arn[2] =
     rt::m("ConfigDeliveryS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
-    integrate_services = rt::m("IntegrateServices", &INTEGRATE_SERVICES)
+    integrate_services[3] = rt::m("IntegrateServices", &INTEGRATE_SERVICES)
     .named("IntegrateService").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -737,7 +741,7 @@ pub struct GetFlowLogsIntegrationTemplateResult {
 }
 rt::structure!(
     GetFlowLogsIntegrationTemplateResult, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT,
-    [result = rt::m("Result", &rt::STRING).named("result")]
+    [result[0] = rt::m("Result", &rt::STRING).named("result")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationRequest {
@@ -752,9 +756,10 @@ pub struct GetGroupsForCapacityReservationRequest {
 }
 rt::structure!(
     GetGroupsForCapacityReservationRequest, GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationResult {
@@ -765,8 +770,8 @@ pub struct GetGroupsForCapacityReservationResult {
 }
 rt::structure!(
     GetGroupsForCapacityReservationResult, GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING).named("nextToken"),
-    capacity_reservation_groups = rt::m("CapacityReservationGroups",
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservation_groups[1] = rt::m("CapacityReservationGroups",
     &CAPACITY_RESERVATION_GROUP_SET).named("capacityReservationGroupSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -778,8 +783,8 @@ pub struct GetHostReservationPurchasePreviewRequest {
 }
 rt::structure!(
     GetHostReservationPurchasePreviewRequest,
-    GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST, [host_id_set = rt::m("HostIdSet",
-    &REQUEST_HOST_ID_SET).flags(rt::REQUIRED), offering_id = rt::m("OfferingId",
+    GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST, [host_id_set[0] = rt::m("HostIdSet",
+    &REQUEST_HOST_ID_SET).flags(rt::REQUIRED), offering_id[1] = rt::m("OfferingId",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -795,11 +800,12 @@ pub struct GetHostReservationPurchasePreviewResult {
 }
 rt::structure!(
     GetHostReservationPurchasePreviewResult,
-    GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT, [currency_code = rt::m("CurrencyCode",
-    &rt::ENUM).named("currencyCode"), purchase = rt::m("Purchase", &PURCHASE_SET)
-    .named("purchase"), total_hourly_price = rt::m("TotalHourlyPrice", &rt::STRING)
-    .named("totalHourlyPrice"), total_upfront_price = rt::m("TotalUpfrontPrice",
-    &rt::STRING).named("totalUpfrontPrice")]
+    GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), purchase[1] =
+    rt::m("Purchase", &PURCHASE_SET).named("purchase"), total_hourly_price[2] =
+    rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
+    total_upfront_price[3] = rt::m("TotalUpfrontPrice", &rt::STRING)
+    .named("totalUpfrontPrice")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryRequest {
@@ -809,8 +815,8 @@ pub struct GetImageAncestryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetImageAncestryRequest, GET_IMAGE_ANCESTRY_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    GetImageAncestryRequest, GET_IMAGE_ANCESTRY_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryResult {
@@ -818,7 +824,7 @@ pub struct GetImageAncestryResult {
     pub image_ancestry_entries: Option<Vec<ImageAncestryEntry>>,
 }
 rt::structure!(
-    GetImageAncestryResult, GET_IMAGE_ANCESTRY_RESULT, [image_ancestry_entries =
+    GetImageAncestryResult, GET_IMAGE_ANCESTRY_RESULT, [image_ancestry_entries[0] =
     rt::m("ImageAncestryEntries", &IMAGE_ANCESTRY_ENTRY_LIST)
     .named("imageAncestryEntrySet")]
 );
@@ -829,7 +835,7 @@ pub struct GetImageBlockPublicAccessStateRequest {
 }
 rt::structure!(
     GetImageBlockPublicAccessStateRequest, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageBlockPublicAccessStateResult {
@@ -848,9 +854,9 @@ pub struct GetImageBlockPublicAccessStateResult {
 }
 rt::structure!(
     GetImageBlockPublicAccessStateResult, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
-    [image_block_public_access_state = rt::m("ImageBlockPublicAccessState", &rt::STRING)
-    .named("imageBlockPublicAccessState"), managed_by = rt::m("ManagedBy", &rt::ENUM)
-    .named("managedBy")]
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState",
+    &rt::STRING).named("imageBlockPublicAccessState"), managed_by[1] = rt::m("ManagedBy",
+    &rt::ENUM).named("managedBy")]
 );
 pub static GET_IMAGE_FINDINGS_ENTRY_SET: rt::Schema = rt::Schema::list(
     "GetImageFindingsEntrySet",
@@ -868,10 +874,10 @@ pub struct GetImageFindingsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetImageFindingsRequest, GET_IMAGE_FINDINGS_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    GetImageFindingsRequest, GET_IMAGE_FINDINGS_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageFindingsResult {
@@ -881,9 +887,9 @@ pub struct GetImageFindingsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetImageFindingsResult, GET_IMAGE_FINDINGS_RESULT, [image_findings =
+    GetImageFindingsResult, GET_IMAGE_FINDINGS_RESULT, [image_findings[0] =
     rt::m("ImageFindings", &GET_IMAGE_FINDINGS_ENTRY_SET).named("imageFindingSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsRequest {
@@ -891,8 +897,8 @@ pub struct GetInstanceMetadataDefaultsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceMetadataDefaultsRequest, GET_INSTANCE_METADATA_DEFAULTS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN)]
+    GetInstanceMetadataDefaultsRequest, GET_INSTANCE_METADATA_DEFAULTS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsResult {
@@ -901,7 +907,7 @@ pub struct GetInstanceMetadataDefaultsResult {
 }
 rt::structure!(
     GetInstanceMetadataDefaultsResult, GET_INSTANCE_METADATA_DEFAULTS_RESULT,
-    [account_level = rt::m("AccountLevel", &INSTANCE_METADATA_DEFAULTS_RESPONSE)
+    [account_level[0] = rt::m("AccountLevel", &INSTANCE_METADATA_DEFAULTS_RESPONSE)
     .named("accountLevel")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -916,10 +922,10 @@ pub struct GetInstanceTpmEkPubRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceTpmEkPubRequest, GET_INSTANCE_TPM_EK_PUB_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), key_type = rt::m("KeyType",
-    &rt::ENUM).flags(rt::REQUIRED), key_format = rt::m("KeyFormat", &rt::ENUM)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    GetInstanceTpmEkPubRequest, GET_INSTANCE_TPM_EK_PUB_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), key_type[1] = rt::m("KeyType",
+    &rt::ENUM).flags(rt::REQUIRED), key_format[2] = rt::m("KeyFormat", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTpmEkPubResult {
@@ -933,10 +939,10 @@ pub struct GetInstanceTpmEkPubResult {
     pub key_value: Option<String>,
 }
 rt::structure!(
-    GetInstanceTpmEkPubResult, GET_INSTANCE_TPM_EK_PUB_RESULT, [instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), key_type = rt::m("KeyType",
-    &rt::ENUM).named("keyType"), key_format = rt::m("KeyFormat", &rt::ENUM)
-    .named("keyFormat"), key_value = rt::m("KeyValue", &rt::STRING).named("keyValue")
+    GetInstanceTpmEkPubResult, GET_INSTANCE_TPM_EK_PUB_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), key_type[1] = rt::m("KeyType",
+    &rt::ENUM).named("keyType"), key_format[2] = rt::m("KeyFormat", &rt::ENUM)
+    .named("keyFormat"), key_value[3] = rt::m("KeyValue", &rt::STRING).named("keyValue")
     .flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -958,14 +964,14 @@ pub struct GetInstanceTypesFromInstanceRequirementsRequest {
 }
 rt::structure!(
     GetInstanceTypesFromInstanceRequirementsRequest,
-    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), architecture_types = rt::m("ArchitectureTypes",
+    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), architecture_types[1] = rt::m("ArchitectureTypes",
     &ARCHITECTURE_TYPE_SET).named("ArchitectureType").flags(rt::REQUIRED).min(0.0),
-    virtualization_types = rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
-    .named("VirtualizationType").flags(rt::REQUIRED).min(0.0), instance_requirements =
+    virtualization_types[2] = rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
+    .named("VirtualizationType").flags(rt::REQUIRED).min(0.0), instance_requirements[3] =
     rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST).flags(rt::REQUIRED),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING), context = rt::m("Context", &rt::STRING)]
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER), next_token[5] =
+    rt::m("NextToken", &rt::STRING), context[6] = rt::m("Context", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTypesFromInstanceRequirementsResult {
@@ -976,9 +982,9 @@ pub struct GetInstanceTypesFromInstanceRequirementsResult {
 }
 rt::structure!(
     GetInstanceTypesFromInstanceRequirementsResult,
-    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT, [instance_types =
+    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT, [instance_types[0] =
     rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET)
-    .named("instanceTypeSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("instanceTypeSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -989,8 +995,8 @@ pub struct GetInstanceUefiDataRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceUefiDataRequest, GET_INSTANCE_UEFI_DATA_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    GetInstanceUefiDataRequest, GET_INSTANCE_UEFI_DATA_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1001,9 +1007,9 @@ pub struct GetInstanceUefiDataResult {
     pub uefi_data: Option<String>,
 }
 rt::structure!(
-    GetInstanceUefiDataResult, GET_INSTANCE_UEFI_DATA_RESULT, [instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), uefi_data = rt::m("UefiData",
-    &rt::STRING).named("uefiData").flags(rt::SENSITIVE)]
+    GetInstanceUefiDataResult, GET_INSTANCE_UEFI_DATA_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), uefi_data[1] =
+    rt::m("UefiData", &rt::STRING).named("uefiData").flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryRequest {
@@ -1025,12 +1031,13 @@ pub struct GetIpamAddressHistoryRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamAddressHistoryRequest, GET_IPAM_ADDRESS_HISTORY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), cidr = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ipam_scope_id = rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED), vpc_id =
-    rt::m("VpcId", &rt::STRING), start_time = rt::m("StartTime", &rt::TIMESTAMP),
-    end_time = rt::m("EndTime", &rt::TIMESTAMP), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING)]
+    GetIpamAddressHistoryRequest, GET_IPAM_ADDRESS_HISTORY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), cidr[1] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_scope_id[2] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[3] = rt::m("VpcId", &rt::STRING), start_time[4] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[5] = rt::m("EndTime", &rt::TIMESTAMP),
+    max_results[6] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryResult {
@@ -1040,9 +1047,9 @@ pub struct GetIpamAddressHistoryResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamAddressHistoryResult, GET_IPAM_ADDRESS_HISTORY_RESULT, [history_records =
+    GetIpamAddressHistoryResult, GET_IPAM_ADDRESS_HISTORY_RESULT, [history_records[0] =
     rt::m("HistoryRecords", &IPAM_ADDRESS_HISTORY_RECORD_SET).named("historyRecordSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsRequest {
@@ -1060,12 +1067,13 @@ pub struct GetIpamDiscoveredAccountsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamDiscoveredAccountsRequest, GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id =
-    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), discovery_region =
-    rt::m("DiscoveryRegion", &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    GetIpamDiscoveredAccountsRequest, GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
+    discovery_region[2] = rt::m("DiscoveryRegion", &rt::STRING).flags(rt::REQUIRED),
+    filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] =
+    rt::m("NextToken", &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsResult {
@@ -1076,8 +1084,8 @@ pub struct GetIpamDiscoveredAccountsResult {
 }
 rt::structure!(
     GetIpamDiscoveredAccountsResult, GET_IPAM_DISCOVERED_ACCOUNTS_RESULT,
-    [ipam_discovered_accounts = rt::m("IpamDiscoveredAccounts",
-    &IPAM_DISCOVERED_ACCOUNT_SET).named("ipamDiscoveredAccountSet"), next_token =
+    [ipam_discovered_accounts[0] = rt::m("IpamDiscoveredAccounts",
+    &IPAM_DISCOVERED_ACCOUNT_SET).named("ipamDiscoveredAccountSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1097,11 +1105,11 @@ pub struct GetIpamDiscoveredPublicAddressesRequest {
 }
 rt::structure!(
     GetIpamDiscoveredPublicAddressesRequest,
-    GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_resource_discovery_id = rt::m("IpamResourceDiscoveryId",
-    &rt::STRING).flags(rt::REQUIRED), address_region = rt::m("AddressRegion",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), next_token = rt::m("NextToken", &rt::STRING), max_results =
+    GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_id[1] = rt::m("IpamResourceDiscoveryId",
+    &rt::STRING).flags(rt::REQUIRED), address_region[2] = rt::m("AddressRegion",
+    &rt::STRING).flags(rt::REQUIRED), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
     rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1115,10 +1123,10 @@ pub struct GetIpamDiscoveredPublicAddressesResult {
 }
 rt::structure!(
     GetIpamDiscoveredPublicAddressesResult, GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT,
-    [ipam_discovered_public_addresses = rt::m("IpamDiscoveredPublicAddresses",
+    [ipam_discovered_public_addresses[0] = rt::m("IpamDiscoveredPublicAddresses",
     &IPAM_DISCOVERED_PUBLIC_ADDRESS_SET).named("ipamDiscoveredPublicAddressSet"),
-    oldest_sample_time = rt::m("OldestSampleTime", &rt::TIMESTAMP)
-    .named("oldestSampleTime"), next_token = rt::m("NextToken", &rt::STRING)
+    oldest_sample_time[1] = rt::m("OldestSampleTime", &rt::TIMESTAMP)
+    .named("oldestSampleTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1138,11 +1146,11 @@ pub struct GetIpamDiscoveredResourceCidrsRequest {
 }
 rt::structure!(
     GetIpamDiscoveredResourceCidrsRequest, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id =
-    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region =
-    rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region[2]
+    = rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredResourceCidrsResult {
@@ -1153,9 +1161,9 @@ pub struct GetIpamDiscoveredResourceCidrsResult {
 }
 rt::structure!(
     GetIpamDiscoveredResourceCidrsResult, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT,
-    [ipam_discovered_resource_cidrs = rt::m("IpamDiscoveredResourceCidrs",
+    [ipam_discovered_resource_cidrs[0] = rt::m("IpamDiscoveredResourceCidrs",
     &IPAM_DISCOVERED_RESOURCE_CIDR_SET).named("ipamDiscoveredResourceCidrSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesRequest {
@@ -1173,12 +1181,12 @@ pub struct GetIpamDiscoveredRoutesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamDiscoveredRoutesRequest, GET_IPAM_DISCOVERED_ROUTES_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id =
-    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region =
-    rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters",
-    &FILTER_LIST).named("Filter"), next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+    GetIpamDiscoveredRoutesRequest, GET_IPAM_DISCOVERED_ROUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region[2]
+    = rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesResult {
@@ -1189,9 +1197,9 @@ pub struct GetIpamDiscoveredRoutesResult {
 }
 rt::structure!(
     GetIpamDiscoveredRoutesResult, GET_IPAM_DISCOVERED_ROUTES_RESULT,
-    [ipam_discovered_routes = rt::m("IpamDiscoveredRoutes", &IPAM_DISCOVERED_ROUTE_SET)
-    .named("ipamDiscoveredRouteSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [ipam_discovered_routes[0] = rt::m("IpamDiscoveredRoutes",
+    &IPAM_DISCOVERED_ROUTE_SET).named("ipamDiscoveredRouteSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationAsnsRequest {
@@ -1208,11 +1216,11 @@ pub struct GetIpamInternetRegistryAssociationAsnsRequest {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationAsnsRequest,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
     rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1226,8 +1234,9 @@ pub struct GetIpamInternetRegistryAssociationAsnsResult {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationAsnsResult,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipam_internet_registry_association_asns =
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_association_asns[1] =
     rt::m("IpamInternetRegistryAssociationAsns",
     &IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN_SET)
     .named("ipamInternetRegistryAssociationAsnSet")]
@@ -1247,11 +1256,11 @@ pub struct GetIpamInternetRegistryAssociationCidrsRequest {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationCidrsRequest,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
     rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), filters = rt::m("Filters", &FILTER_LIST)
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
     .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1265,8 +1274,9 @@ pub struct GetIpamInternetRegistryAssociationCidrsResult {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationCidrsResult,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING).named("nextToken"), ipam_internet_registry_association_cidrs =
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_association_cidrs[1] =
     rt::m("IpamInternetRegistryAssociationCidrs",
     &IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR_SET)
     .named("ipamInternetRegistryAssociationCidrSet")]
@@ -1294,11 +1304,12 @@ pub struct GetIpamPolicyAllocationRulesRequest {
 }
 rt::structure!(
     GetIpamPolicyAllocationRulesRequest, GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id = rt::m("IpamPolicyId",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), locale = rt::m("Locale", &rt::STRING), resource_type =
-    rt::m("ResourceType", &rt::ENUM), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id[1] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), locale[3] = rt::m("Locale", &rt::STRING),
+    resource_type[4] = rt::m("ResourceType", &rt::ENUM), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[6] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyAllocationRulesResult {
@@ -1311,8 +1322,8 @@ pub struct GetIpamPolicyAllocationRulesResult {
 }
 rt::structure!(
     GetIpamPolicyAllocationRulesResult, GET_IPAM_POLICY_ALLOCATION_RULES_RESULT,
-    [ipam_policy_documents = rt::m("IpamPolicyDocuments", &IPAM_POLICY_DOCUMENT_SET)
-    .named("ipamPolicyDocumentSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [ipam_policy_documents[0] = rt::m("IpamPolicyDocuments", &IPAM_POLICY_DOCUMENT_SET)
+    .named("ipamPolicyDocumentSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1330,10 +1341,11 @@ pub struct GetIpamPolicyOrganizationTargetsRequest {
 }
 rt::structure!(
     GetIpamPolicyOrganizationTargetsRequest,
-    GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), ipam_policy_id = rt::m("IpamPolicyId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter")]
+    GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING), ipam_policy_id[3] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyOrganizationTargetsResult {
@@ -1346,8 +1358,8 @@ pub struct GetIpamPolicyOrganizationTargetsResult {
 }
 rt::structure!(
     GetIpamPolicyOrganizationTargetsResult, GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT,
-    [organization_targets = rt::m("OrganizationTargets",
-    &IPAM_POLICY_ORGANIZATION_TARGET_SET).named("organizationTargetSet"), next_token =
+    [organization_targets[0] = rt::m("OrganizationTargets",
+    &IPAM_POLICY_ORGANIZATION_TARGET_SET).named("organizationTargetSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1366,12 +1378,12 @@ pub struct GetIpamPoolAllocationsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolAllocationsRequest, GET_IPAM_POOL_ALLOCATIONS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), ipam_pool_allocation_id = rt::m("IpamPoolAllocationId",
-    &rt::STRING), filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    GetIpamPoolAllocationsRequest, GET_IPAM_POOL_ALLOCATIONS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_allocation_id[2] = rt::m("IpamPoolAllocationId",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token[5] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolAllocationsResult {
@@ -1382,8 +1394,8 @@ pub struct GetIpamPoolAllocationsResult {
 }
 rt::structure!(
     GetIpamPoolAllocationsResult, GET_IPAM_POOL_ALLOCATIONS_RESULT,
-    [ipam_pool_allocations = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
-    .named("ipamPoolAllocationSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [ipam_pool_allocations[0] = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
+    .named("ipamPoolAllocationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1400,11 +1412,11 @@ pub struct GetIpamPoolCidrsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolCidrsRequest, GET_IPAM_POOL_CIDRS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-    filters = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    GetIpamPoolCidrsRequest, GET_IPAM_POOL_CIDRS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolCidrsResult {
@@ -1414,8 +1426,8 @@ pub struct GetIpamPoolCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolCidrsResult, GET_IPAM_POOL_CIDRS_RESULT, [ipam_pool_cidrs =
-    rt::m("IpamPoolCidrs", &IPAM_POOL_CIDR_SET).named("ipamPoolCidrSet"), next_token =
+    GetIpamPoolCidrsResult, GET_IPAM_POOL_CIDRS_RESULT, [ipam_pool_cidrs[0] =
+    rt::m("IpamPoolCidrs", &IPAM_POOL_CIDR_SET).named("ipamPoolCidrSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1433,10 +1445,10 @@ pub struct GetIpamPrefixListResolverRulesRequest {
 }
 rt::structure!(
     GetIpamPrefixListResolverRulesRequest, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id =
-    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverRulesResult {
@@ -1447,8 +1459,8 @@ pub struct GetIpamPrefixListResolverRulesResult {
 }
 rt::structure!(
     GetIpamPrefixListResolverRulesResult, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT,
-    [rules = rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_SET).named("ruleSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [rules[0] = rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_SET).named("ruleSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionEntriesRequest {
@@ -1465,11 +1477,11 @@ pub struct GetIpamPrefixListResolverVersionEntriesRequest {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionEntriesRequest,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_prefix_list_resolver_id = rt::m("IpamPrefixListResolverId",
-    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_version =
-    rt::m("IpamPrefixListResolverVersion", &rt::LONG).flags(rt::REQUIRED), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_version[2] =
+    rt::m("IpamPrefixListResolverVersion", &rt::LONG).flags(rt::REQUIRED), max_results[3]
+    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1481,8 +1493,8 @@ pub struct GetIpamPrefixListResolverVersionEntriesResult {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionEntriesResult,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT, [entries = rt::m("Entries",
-    &IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET).named("entrySet"), next_token =
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT, [entries[0] = rt::m("Entries",
+    &IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET).named("entrySet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1502,14 +1514,14 @@ pub struct GetIpamPrefixListResolverVersionsRequest {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionsRequest,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_prefix_list_resolver_id = rt::m("IpamPrefixListResolverId",
-    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_versions =
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_versions[2] =
     rt::m("IpamPrefixListResolverVersions",
     &IPAM_PREFIX_LIST_RESOLVER_VERSION_NUMBER_SET)
-    .named("IpamPrefixListResolverVersion"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    .named("IpamPrefixListResolverVersion"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[5] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionsResult {
@@ -1520,9 +1532,9 @@ pub struct GetIpamPrefixListResolverVersionsResult {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionsResult,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT, [ipam_prefix_list_resolver_versions =
-    rt::m("IpamPrefixListResolverVersions", &IPAM_PREFIX_LIST_RESOLVER_VERSION_SET)
-    .named("ipamPrefixListResolverVersionSet"), next_token = rt::m("NextToken",
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT, [ipam_prefix_list_resolver_versions[0]
+    = rt::m("IpamPrefixListResolverVersions", &IPAM_PREFIX_LIST_RESOLVER_VERSION_SET)
+    .named("ipamPrefixListResolverVersionSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1549,14 +1561,15 @@ pub struct GetIpamResourceCidrsRequest {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    GetIpamResourceCidrsRequest, GET_IPAM_RESOURCE_CIDRS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), ipam_scope_id = rt::m("IpamScopeId",
-    &rt::STRING).flags(rt::REQUIRED), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING),
-    resource_id = rt::m("ResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
-    &rt::ENUM), resource_tag = rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG),
-    resource_owner = rt::m("ResourceOwner", &rt::STRING)]
+    GetIpamResourceCidrsRequest, GET_IPAM_RESOURCE_CIDRS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_scope_id[4] =
+    rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED), ipam_pool_id[5] =
+    rt::m("IpamPoolId", &rt::STRING), resource_id[6] = rt::m("ResourceId", &rt::STRING),
+    resource_type[7] = rt::m("ResourceType", &rt::ENUM), resource_tag[8] =
+    rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG), resource_owner[9] =
+    rt::m("ResourceOwner", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamResourceCidrsResult {
@@ -1566,8 +1579,8 @@ pub struct GetIpamResourceCidrsResult {
     pub ipam_resource_cidrs: Option<Vec<IpamResourceCidr>>,
 }
 rt::structure!(
-    GetIpamResourceCidrsResult, GET_IPAM_RESOURCE_CIDRS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_resource_cidrs =
+    GetIpamResourceCidrsResult, GET_IPAM_RESOURCE_CIDRS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_resource_cidrs[1] =
     rt::m("IpamResourceCidrs", &IPAM_RESOURCE_CIDR_SET).named("ipamResourceCidrSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1585,11 +1598,11 @@ pub struct GetIpamRouteOriginAuthorizationsRequest {
 }
 rt::structure!(
     GetIpamRouteOriginAuthorizationsRequest,
-    GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteOriginAuthorizationsResult {
@@ -1600,9 +1613,9 @@ pub struct GetIpamRouteOriginAuthorizationsResult {
 }
 rt::structure!(
     GetIpamRouteOriginAuthorizationsResult, GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT,
-    [ipam_route_origin_authorizations = rt::m("IpamRouteOriginAuthorizations",
+    [ipam_route_origin_authorizations[0] = rt::m("IpamRouteOriginAuthorizations",
     &IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO_SET).named("ipamRouteOriginAuthorizationSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsRequest {
@@ -1619,10 +1632,10 @@ pub struct GetIpamRouteProtectionFindingsRequest {
 }
 rt::structure!(
     GetIpamRouteProtectionFindingsRequest, GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsResult {
@@ -1635,10 +1648,10 @@ pub struct GetIpamRouteProtectionFindingsResult {
 }
 rt::structure!(
     GetIpamRouteProtectionFindingsResult, GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT,
-    [ipam_id = rt::m("IpamId", &rt::STRING).named("ipamId"), route_protection_findings =
-    rt::m("RouteProtectionFindings", &IPAM_ROUTE_PROTECTION_FINDING_SET)
-    .named("routeProtectionFindingSet"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    [ipam_id[0] = rt::m("IpamId", &rt::STRING).named("ipamId"),
+    route_protection_findings[1] = rt::m("RouteProtectionFindings",
+    &IPAM_ROUTE_PROTECTION_FINDING_SET).named("routeProtectionFindingSet"), next_token[2]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasRequest {
@@ -1661,13 +1674,14 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasRequest {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationDeltasRequest,
-    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), delta_id
-    = rt::m("DeltaId", &rt::STRING), start_time = rt::m("StartTime", &rt::TIMESTAMP),
-    end_time = rt::m("EndTime", &rt::TIMESTAMP), chronological_order =
-    rt::m("ChronologicalOrder", &rt::ENUM), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING)]
+    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    delta_id[2] = rt::m("DeltaId", &rt::STRING), start_time[3] = rt::m("StartTime",
+    &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    chronological_order[5] = rt::m("ChronologicalOrder", &rt::ENUM), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[7] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
@@ -1681,10 +1695,10 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
 rt::structure!(
     GetIpamRoutingPolicyRegistrationDeltasResult,
     GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT,
-    [ipam_routing_policy_registration_deltas =
+    [ipam_routing_policy_registration_deltas[0] =
     rt::m("IpamRoutingPolicyRegistrationDeltas",
     &IPAM_ROUTING_POLICY_REGISTRATION_DELTA_SET)
-    .named("ipamRoutingPolicyRegistrationDeltaSet"), next_token = rt::m("NextToken",
+    .named("ipamRoutingPolicyRegistrationDeltaSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1702,11 +1716,11 @@ pub struct GetIpamRoutingPolicyRegistrationsRequest {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationsRequest,
-    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationsResult {
@@ -1717,9 +1731,9 @@ pub struct GetIpamRoutingPolicyRegistrationsResult {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationsResult,
-    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT, [ipam_routing_policy_registrations =
+    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT, [ipam_routing_policy_registrations[0] =
     rt::m("IpamRoutingPolicyRegistrations", &IPAM_ROUTING_POLICY_REGISTRATION_SET)
-    .named("ipamRoutingPolicyRegistrationSet"), next_token = rt::m("NextToken",
+    .named("ipamRoutingPolicyRegistrationSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1730,8 +1744,8 @@ pub struct GetLaunchTemplateDataRequest {
     pub instance_id: String,
 }
 rt::structure!(
-    GetLaunchTemplateDataRequest, GET_LAUNCH_TEMPLATE_DATA_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING)
+    GetLaunchTemplateDataRequest, GET_LAUNCH_TEMPLATE_DATA_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1740,9 +1754,9 @@ pub struct GetLaunchTemplateDataResult {
     pub launch_template_data: Option<ResponseLaunchTemplateData>,
 }
 rt::structure!(
-    GetLaunchTemplateDataResult, GET_LAUNCH_TEMPLATE_DATA_RESULT, [launch_template_data =
-    rt::m("LaunchTemplateData", &RESPONSE_LAUNCH_TEMPLATE_DATA)
-    .named("launchTemplateData")]
+    GetLaunchTemplateDataResult, GET_LAUNCH_TEMPLATE_DATA_RESULT,
+    [launch_template_data[0] = rt::m("LaunchTemplateData",
+    &RESPONSE_LAUNCH_TEMPLATE_DATA).named("launchTemplateData")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsRequest {
@@ -1757,10 +1771,10 @@ pub struct GetManagedPrefixListAssociationsRequest {
 }
 rt::structure!(
     GetManagedPrefixListAssociationsRequest,
-    GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .flags(rt::REQUIRED), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsResult {
@@ -1771,8 +1785,8 @@ pub struct GetManagedPrefixListAssociationsResult {
 }
 rt::structure!(
     GetManagedPrefixListAssociationsResult, GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT,
-    [prefix_list_associations = rt::m("PrefixListAssociations",
-    &PREFIX_LIST_ASSOCIATION_SET).named("prefixListAssociationSet"), next_token =
+    [prefix_list_associations[0] = rt::m("PrefixListAssociations",
+    &PREFIX_LIST_ASSOCIATION_SET).named("prefixListAssociationSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1789,11 +1803,11 @@ pub struct GetManagedPrefixListEntriesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetManagedPrefixListEntriesRequest, GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .flags(rt::REQUIRED), target_version = rt::m("TargetVersion", &rt::LONG), max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    GetManagedPrefixListEntriesRequest, GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] =
+    rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED), target_version[2] =
+    rt::m("TargetVersion", &rt::LONG), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListEntriesResult {
@@ -1803,9 +1817,9 @@ pub struct GetManagedPrefixListEntriesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetManagedPrefixListEntriesResult, GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT, [entries =
-    rt::m("Entries", &PREFIX_LIST_ENTRY_SET).named("entrySet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    GetManagedPrefixListEntriesResult, GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT,
+    [entries[0] = rt::m("Entries", &PREFIX_LIST_ENTRY_SET).named("entrySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedResourceVisibilityRequest {
@@ -1814,7 +1828,7 @@ pub struct GetManagedResourceVisibilityRequest {
 }
 rt::structure!(
     GetManagedResourceVisibilityRequest, GET_MANAGED_RESOURCE_VISIBILITY_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedResourceVisibilityResult {
@@ -1823,7 +1837,7 @@ pub struct GetManagedResourceVisibilityResult {
 }
 rt::structure!(
     GetManagedResourceVisibilityResult, GET_MANAGED_RESOURCE_VISIBILITY_RESULT,
-    [visibility = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
+    [visibility[0] = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
     .named("visibility")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1840,10 +1854,10 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
 rt::structure!(
     GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
     GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
@@ -1859,12 +1873,12 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
 rt::structure!(
     GetNetworkInsightsAccessScopeAnalysisFindingsResult,
     GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-    .named("networkInsightsAccessScopeAnalysisId"), analysis_status =
-    rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"), analysis_findings =
+    .named("networkInsightsAccessScopeAnalysisId"), analysis_status[1] =
+    rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"), analysis_findings[2] =
     rt::m("AnalysisFindings", &ACCESS_SCOPE_ANALYSIS_FINDING_LIST)
-    .named("analysisFindingSet"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("analysisFindingSet"), next_token[3] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1876,9 +1890,9 @@ pub struct GetNetworkInsightsAccessScopeContentRequest {
 }
 rt::structure!(
     GetNetworkInsightsAccessScopeContentRequest,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST, [network_insights_access_scope_id
-    = rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST,
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkInsightsAccessScopeContentResult {
@@ -1888,8 +1902,9 @@ pub struct GetNetworkInsightsAccessScopeContentResult {
 rt::structure!(
     GetNetworkInsightsAccessScopeContentResult,
     GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT,
-    [network_insights_access_scope_content = rt::m("NetworkInsightsAccessScopeContent",
-    &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT).named("networkInsightsAccessScopeContent")]
+    [network_insights_access_scope_content[0] =
+    rt::m("NetworkInsightsAccessScopeContent", &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT)
+    .named("networkInsightsAccessScopeContent")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsRequest {
@@ -1902,10 +1917,11 @@ pub struct GetNetworkingFlexCostAllocationPolicyVersionsRequest {
 }
 rt::structure!(
     GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST, [fca_policy_id =
-    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0), versions_to_include
-    = rt::m("VersionsToInclude", &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST)
-    .min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+    versions_to_include[1] = rt::m("VersionsToInclude",
+    &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST).min(1.0), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
@@ -1914,7 +1930,7 @@ pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
 }
 rt::structure!(
     GetNetworkingFlexCostAllocationPolicyVersionsResult,
-    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT, [fca_policy_versions =
+    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT, [fca_policy_versions[0] =
     rt::m("FcaPolicyVersions", &FLEX_COST_ALLOCATION_POLICY_VERSION_SET)
     .named("fcaPolicyVersions")]
 );
@@ -1926,9 +1942,9 @@ pub struct GetPasswordDataRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetPasswordDataRequest, GET_PASSWORD_DATA_REQUEST, [instance_id = rt::m("InstanceId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    GetPasswordDataRequest, GET_PASSWORD_DATA_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPasswordDataResult {
@@ -1940,10 +1956,10 @@ pub struct GetPasswordDataResult {
     pub password_data: Option<String>,
 }
 rt::structure!(
-    GetPasswordDataResult, GET_PASSWORD_DATA_RESULT, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
-    .named("timestamp"), password_data = rt::m("PasswordData", &rt::STRING)
-    .named("passwordData").flags(rt::SENSITIVE)]
+    GetPasswordDataResult, GET_PASSWORD_DATA_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), timestamp[1] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"), password_data[2] =
+    rt::m("PasswordData", &rt::STRING).named("passwordData").flags(rt::SENSITIVE)]
 );
 /// Contains the parameters for GetReservedInstanceExchangeQuote.
 #[derive(Clone, Default, PartialEq)]
@@ -1957,10 +1973,10 @@ pub struct GetReservedInstancesExchangeQuoteRequest {
 }
 rt::structure!(
     GetReservedInstancesExchangeQuoteRequest,
-    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), reserved_instance_ids = rt::m("ReservedInstanceIds",
+    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), reserved_instance_ids[1] = rt::m("ReservedInstanceIds",
     &RESERVED_INSTANCE_ID_SET).named("ReservedInstanceId").flags(rt::REQUIRED),
-    target_configurations = rt::m("TargetConfigurations",
+    target_configurations[2] = rt::m("TargetConfigurations",
     &TARGET_CONFIGURATION_REQUEST_SET).named("TargetConfiguration")]
 );
 /// Contains the output of GetReservedInstancesExchangeQuote.
@@ -1987,20 +2003,21 @@ pub struct GetReservedInstancesExchangeQuoteResult {
 }
 rt::structure!(
     GetReservedInstancesExchangeQuoteResult,
-    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [currency_code = rt::m("CurrencyCode",
-    &rt::STRING).named("currencyCode"), is_valid_exchange = rt::m("IsValidExchange",
-    &rt::BOOLEAN).named("isValidExchange"), output_reserved_instances_will_expire_at =
+    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::STRING).named("currencyCode"), is_valid_exchange[1] =
+    rt::m("IsValidExchange", &rt::BOOLEAN).named("isValidExchange"),
+    output_reserved_instances_will_expire_at[2] =
     rt::m("OutputReservedInstancesWillExpireAt", &rt::TIMESTAMP)
-    .named("outputReservedInstancesWillExpireAt"), payment_due = rt::m("PaymentDue",
-    &rt::STRING).named("paymentDue"), reserved_instance_value_rollup =
+    .named("outputReservedInstancesWillExpireAt"), payment_due[3] = rt::m("PaymentDue",
+    &rt::STRING).named("paymentDue"), reserved_instance_value_rollup[4] =
     rt::m("ReservedInstanceValueRollup", &RESERVATION_VALUE)
-    .named("reservedInstanceValueRollup"), reserved_instance_value_set =
+    .named("reservedInstanceValueRollup"), reserved_instance_value_set[5] =
     rt::m("ReservedInstanceValueSet", &RESERVED_INSTANCE_RESERVATION_VALUE_SET)
-    .named("reservedInstanceValueSet"), target_configuration_value_rollup =
+    .named("reservedInstanceValueSet"), target_configuration_value_rollup[6] =
     rt::m("TargetConfigurationValueRollup", &RESERVATION_VALUE)
-    .named("targetConfigurationValueRollup"), target_configuration_value_set =
+    .named("targetConfigurationValueRollup"), target_configuration_value_set[7] =
     rt::m("TargetConfigurationValueSet", &TARGET_RESERVATION_VALUE_SET)
-    .named("targetConfigurationValueSet"), validation_failure_reason =
+    .named("targetConfigurationValueSet"), validation_failure_reason[8] =
     rt::m("ValidationFailureReason", &rt::STRING).named("validationFailureReason")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2012,8 +2029,8 @@ pub struct GetRouteServerAssociationsRequest {
 }
 rt::structure!(
     GetRouteServerAssociationsRequest, GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerAssociationsResult {
@@ -2022,7 +2039,7 @@ pub struct GetRouteServerAssociationsResult {
 }
 rt::structure!(
     GetRouteServerAssociationsResult, GET_ROUTE_SERVER_ASSOCIATIONS_RESULT,
-    [route_server_associations = rt::m("RouteServerAssociations",
+    [route_server_associations[0] = rt::m("RouteServerAssociations",
     &ROUTE_SERVER_ASSOCIATIONS_LIST).named("routeServerAssociationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2036,8 +2053,8 @@ pub struct GetRouteServerPropagationsRequest {
 }
 rt::structure!(
     GetRouteServerPropagationsRequest, GET_ROUTE_SERVER_PROPAGATIONS_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-    route_table_id = rt::m("RouteTableId", &rt::STRING), dry_run = rt::m("DryRun",
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2047,7 +2064,7 @@ pub struct GetRouteServerPropagationsResult {
 }
 rt::structure!(
     GetRouteServerPropagationsResult, GET_ROUTE_SERVER_PROPAGATIONS_RESULT,
-    [route_server_propagations = rt::m("RouteServerPropagations",
+    [route_server_propagations[0] = rt::m("RouteServerPropagations",
     &ROUTE_SERVER_PROPAGATIONS_LIST).named("routeServerPropagationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2065,9 +2082,9 @@ pub struct GetRouteServerRoutingDatabaseRequest {
 }
 rt::structure!(
     GetRouteServerRoutingDatabaseRequest, GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST,
-    [route_server_id = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), dry_run = rt::m("DryRun", &rt::BOOLEAN), filters =
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
     rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2081,9 +2098,10 @@ pub struct GetRouteServerRoutingDatabaseResult {
 }
 rt::structure!(
     GetRouteServerRoutingDatabaseResult, GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT,
-    [are_routes_persisted = rt::m("AreRoutesPersisted", &rt::BOOLEAN)
-    .named("areRoutesPersisted"), routes = rt::m("Routes", &ROUTE_SERVER_ROUTE_LIST)
-    .named("routeSet"), next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [are_routes_persisted[0] = rt::m("AreRoutesPersisted", &rt::BOOLEAN)
+    .named("areRoutesPersisted"), routes[1] = rt::m("Routes", &ROUTE_SERVER_ROUTE_LIST)
+    .named("routeSet"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecurityGroupsForVpcRequest {
@@ -2105,10 +2123,10 @@ pub struct GetSecurityGroupsForVpcRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetSecurityGroupsForVpcRequest, GET_SECURITY_GROUPS_FOR_VPC_REQUEST, [vpc_id =
-    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run = rt::m("DryRun",
+    GetSecurityGroupsForVpcRequest, GET_SECURITY_GROUPS_FOR_VPC_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[3]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2119,8 +2137,8 @@ pub struct GetSecurityGroupsForVpcResult {
     pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
 }
 rt::structure!(
-    GetSecurityGroupsForVpcResult, GET_SECURITY_GROUPS_FOR_VPC_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken"), security_group_for_vpcs =
+    GetSecurityGroupsForVpcResult, GET_SECURITY_GROUPS_FOR_VPC_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), security_group_for_vpcs[1] =
     rt::m("SecurityGroupForVpcs", &SECURITY_GROUP_FOR_VPC_LIST)
     .named("securityGroupForVpcSet")]
 );
@@ -2131,7 +2149,7 @@ pub struct GetSerialConsoleAccessStatusRequest {
 }
 rt::structure!(
     GetSerialConsoleAccessStatusRequest, GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSerialConsoleAccessStatusResult {
@@ -2145,8 +2163,8 @@ pub struct GetSerialConsoleAccessStatusResult {
 }
 rt::structure!(
     GetSerialConsoleAccessStatusResult, GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT,
-    [serial_console_access_enabled = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
-    .named("serialConsoleAccessEnabled"), managed_by = rt::m("ManagedBy", &rt::ENUM)
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    .named("serialConsoleAccessEnabled"), managed_by[1] = rt::m("ManagedBy", &rt::ENUM)
     .named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2156,7 +2174,7 @@ pub struct GetSnapshotBlockPublicAccessStateRequest {
 }
 rt::structure!(
     GetSnapshotBlockPublicAccessStateRequest,
-    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST, [dry_run = rt::m("DryRun",
+    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST, [dry_run[0] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2175,8 +2193,8 @@ pub struct GetSnapshotBlockPublicAccessStateResult {
 }
 rt::structure!(
     GetSnapshotBlockPublicAccessStateResult,
-    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT, [state = rt::m("State", &rt::ENUM)
-    .named("state"), managed_by = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
+    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), managed_by[1] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSpotPlacementScoresRequest {
@@ -2212,17 +2230,17 @@ pub struct GetSpotPlacementScoresRequest {
     pub include_local_zones: Option<bool>,
 }
 rt::structure!(
-    GetSpotPlacementScoresRequest, GET_SPOT_PLACEMENT_SCORES_REQUEST, [instance_types =
-    rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType").min(0.0),
-    target_capacity = rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    target_capacity_unit_type = rt::m("TargetCapacityUnitType", &rt::ENUM),
-    single_availability_zone = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-    region_names = rt::m("RegionNames", &REGION_NAMES).named("RegionName").min(0.0),
-    instance_requirements_with_metadata = rt::m("InstanceRequirementsWithMetadata",
-    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER).min(10.0), next_token
-    = rt::m("NextToken", &rt::STRING), include_local_zones = rt::m("IncludeLocalZones",
-    &rt::BOOLEAN)]
+    GetSpotPlacementScoresRequest, GET_SPOT_PLACEMENT_SCORES_REQUEST, [instance_types[0]
+    = rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType").min(0.0),
+    target_capacity[1] = rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), target_capacity_unit_type[2] = rt::m("TargetCapacityUnitType", &rt::ENUM),
+    single_availability_zone[3] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    region_names[4] = rt::m("RegionNames", &REGION_NAMES).named("RegionName").min(0.0),
+    instance_requirements_with_metadata[5] = rt::m("InstanceRequirementsWithMetadata",
+    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run[6] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[7] = rt::m("MaxResults", &rt::INTEGER).min(10.0),
+    next_token[8] = rt::m("NextToken", &rt::STRING), include_local_zones[9] =
+    rt::m("IncludeLocalZones", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSpotPlacementScoresResult {
@@ -2239,8 +2257,8 @@ pub struct GetSpotPlacementScoresResult {
 }
 rt::structure!(
     GetSpotPlacementScoresResult, GET_SPOT_PLACEMENT_SCORES_RESULT,
-    [spot_placement_scores = rt::m("SpotPlacementScores", &SPOT_PLACEMENT_SCORES)
-    .named("spotPlacementScoreSet"), next_token = rt::m("NextToken", &rt::STRING)
+    [spot_placement_scores[0] = rt::m("SpotPlacementScores", &SPOT_PLACEMENT_SCORES)
+    .named("spotPlacementScoreSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2262,11 +2280,11 @@ pub struct GetSubnetCidrReservationsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetSubnetCidrReservationsRequest, GET_SUBNET_CIDR_RESERVATIONS_REQUEST, [filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN), next_token
-    = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0)]
+    GetSubnetCidrReservationsRequest, GET_SUBNET_CIDR_RESERVATIONS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), subnet_id[1] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSubnetCidrReservationsResult {
@@ -2279,10 +2297,10 @@ pub struct GetSubnetCidrReservationsResult {
 }
 rt::structure!(
     GetSubnetCidrReservationsResult, GET_SUBNET_CIDR_RESERVATIONS_RESULT,
-    [subnet_ipv4_cidr_reservations = rt::m("SubnetIpv4CidrReservations",
+    [subnet_ipv4_cidr_reservations[0] = rt::m("SubnetIpv4CidrReservations",
     &SUBNET_CIDR_RESERVATION_LIST).named("subnetIpv4CidrReservationSet"),
-    subnet_ipv6_cidr_reservations = rt::m("SubnetIpv6CidrReservations",
-    &SUBNET_CIDR_RESERVATION_LIST).named("subnetIpv6CidrReservationSet"), next_token =
+    subnet_ipv6_cidr_reservations[1] = rt::m("SubnetIpv6CidrReservations",
+    &SUBNET_CIDR_RESERVATION_LIST).named("subnetIpv6CidrReservationSet"), next_token[2] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2295,8 +2313,8 @@ pub struct GetTransitGatewayAttachmentNatConfigurationRequest {
 rt::structure!(
     GetTransitGatewayAttachmentNatConfigurationRequest,
     GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentNatConfigurationResult {
@@ -2314,11 +2332,11 @@ pub struct GetTransitGatewayAttachmentNatConfigurationResult {
 rt::structure!(
     GetTransitGatewayAttachmentNatConfigurationResult,
     GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), nat_gateway_support =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), nat_gateway_support[1] =
     rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
-    nat_system_route_support = rt::m("NatSystemRouteSupport", &rt::ENUM)
-    .named("natSystemRouteSupport"), nat_gateway_rules = rt::m("NatGatewayRules",
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM)
+    .named("natSystemRouteSupport"), nat_gateway_rules[3] = rt::m("NatGatewayRules",
     &TRANSIT_GATEWAY_NAT_RULE_LIST).named("natGatewayRuleSet").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2338,11 +2356,11 @@ pub struct GetTransitGatewayAttachmentPropagationsRequest {
 }
 rt::structure!(
     GetTransitGatewayAttachmentPropagationsRequest,
-    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentPropagationsResult {
@@ -2356,10 +2374,10 @@ pub struct GetTransitGatewayAttachmentPropagationsResult {
 rt::structure!(
     GetTransitGatewayAttachmentPropagationsResult,
     GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT,
-    [transit_gateway_attachment_propagations =
+    [transit_gateway_attachment_propagations[0] =
     rt::m("TransitGatewayAttachmentPropagations",
     &TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION_LIST)
-    .named("transitGatewayAttachmentPropagations"), next_token = rt::m("NextToken",
+    .named("transitGatewayAttachmentPropagations"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2378,10 +2396,10 @@ pub struct GetTransitGatewayMeteringPolicyEntriesRequest {
 rt::structure!(
     GetTransitGatewayMeteringPolicyEntriesRequest,
     GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST,
-    [transit_gateway_metering_policy_id = rt::m("TransitGatewayMeteringPolicyId",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2396,10 +2414,10 @@ pub struct GetTransitGatewayMeteringPolicyEntriesResult {
 rt::structure!(
     GetTransitGatewayMeteringPolicyEntriesResult,
     GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT,
-    [transit_gateway_metering_policy_entries =
+    [transit_gateway_metering_policy_entries[0] =
     rt::m("TransitGatewayMeteringPolicyEntries",
     &TRANSIT_GATEWAY_METERING_POLICY_ENTRY_LIST)
-    .named("transitGatewayMeteringPolicyEntries"), next_token = rt::m("NextToken",
+    .named("transitGatewayMeteringPolicyEntries"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2424,10 +2442,10 @@ pub struct GetTransitGatewayMulticastDomainAssociationsRequest {
 rt::structure!(
     GetTransitGatewayMulticastDomainAssociationsRequest,
     GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST)
-    .named("Filter"), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2442,10 +2460,10 @@ pub struct GetTransitGatewayMulticastDomainAssociationsResult {
 rt::structure!(
     GetTransitGatewayMulticastDomainAssociationsResult,
     GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
-    [multicast_domain_associations = rt::m("MulticastDomainAssociations",
+    [multicast_domain_associations[0] = rt::m("MulticastDomainAssociations",
     &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST)
-    .named("multicastDomainAssociations"), next_token = rt::m("NextToken", &rt::STRING)
-    .named("nextToken")]
+    .named("multicastDomainAssociations"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableAssociationsRequest {
@@ -2463,10 +2481,11 @@ pub struct GetTransitGatewayPolicyTableAssociationsRequest {
 rt::structure!(
     GetTransitGatewayPolicyTableAssociationsRequest,
     GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST,
-    [transit_gateway_policy_table_id = rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableAssociationsResult {
@@ -2477,8 +2496,8 @@ pub struct GetTransitGatewayPolicyTableAssociationsResult {
 }
 rt::structure!(
     GetTransitGatewayPolicyTableAssociationsResult,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT, [associations =
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST)
-    .named("associations"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("associations"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );

@@ -28,10 +28,10 @@ pub struct GetTransitGatewayPolicyTableEntriesRequest {
 }
 rt::structure!(
     GetTransitGatewayPolicyTableEntriesRequest,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST, [transit_gateway_policy_table_id =
-    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST, [transit_gateway_policy_table_id[0]
+    = rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -46,9 +46,9 @@ pub struct GetTransitGatewayPolicyTableEntriesResult {
 rt::structure!(
     GetTransitGatewayPolicyTableEntriesResult,
     GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT,
-    [transit_gateway_policy_table_entries = rt::m("TransitGatewayPolicyTableEntries",
+    [transit_gateway_policy_table_entries[0] = rt::m("TransitGatewayPolicyTableEntries",
     &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_LIST).named("transitGatewayPolicyTableEntries"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesRequest {
@@ -73,11 +73,11 @@ pub struct GetTransitGatewayPrefixListReferencesRequest {
 }
 rt::structure!(
     GetTransitGatewayPrefixListReferencesRequest,
-    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST, [transit_gateway_route_table_id =
-    rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesResult {
@@ -91,9 +91,10 @@ pub struct GetTransitGatewayPrefixListReferencesResult {
 rt::structure!(
     GetTransitGatewayPrefixListReferencesResult,
     GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT,
-    [transit_gateway_prefix_list_references = rt::m("TransitGatewayPrefixListReferences",
+    [transit_gateway_prefix_list_references[0] =
+    rt::m("TransitGatewayPrefixListReferences",
     &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_SET)
-    .named("transitGatewayPrefixListReferenceSet"), next_token = rt::m("NextToken",
+    .named("transitGatewayPrefixListReferenceSet"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -115,11 +116,11 @@ pub struct GetTransitGatewayRouteTableAssociationsRequest {
 }
 rt::structure!(
     GetTransitGatewayRouteTableAssociationsRequest,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST, [transit_gateway_route_table_id
-    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsResult {
@@ -130,9 +131,9 @@ pub struct GetTransitGatewayRouteTableAssociationsResult {
 }
 rt::structure!(
     GetTransitGatewayRouteTableAssociationsResult,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT, [associations =
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION_LIST)
-    .named("associations"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("associations"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -154,11 +155,11 @@ pub struct GetTransitGatewayRouteTablePropagationsRequest {
 }
 rt::structure!(
     GetTransitGatewayRouteTablePropagationsRequest,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST, [transit_gateway_route_table_id
-    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED), filters =
-    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsResult {
@@ -172,10 +173,10 @@ pub struct GetTransitGatewayRouteTablePropagationsResult {
 rt::structure!(
     GetTransitGatewayRouteTablePropagationsResult,
     GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT,
-    [transit_gateway_route_table_propagations =
+    [transit_gateway_route_table_propagations[0] =
     rt::m("TransitGatewayRouteTablePropagations",
     &TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_LIST)
-    .named("transitGatewayRouteTablePropagations"), next_token = rt::m("NextToken",
+    .named("transitGatewayRouteTablePropagations"), next_token[1] = rt::m("NextToken",
     &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -187,8 +188,8 @@ pub struct GetVerifiedAccessEndpointPolicyRequest {
 }
 rt::structure!(
     GetVerifiedAccessEndpointPolicyRequest, GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST,
-    [verified_access_endpoint_id = rt::m("VerifiedAccessEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointPolicyResult {
@@ -199,8 +200,8 @@ pub struct GetVerifiedAccessEndpointPolicyResult {
 }
 rt::structure!(
     GetVerifiedAccessEndpointPolicyResult, GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT,
-    [policy_enabled = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-    policy_document = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsRequest {
@@ -215,10 +216,10 @@ pub struct GetVerifiedAccessEndpointTargetsRequest {
 }
 rt::structure!(
     GetVerifiedAccessEndpointTargetsRequest,
-    GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST, [verified_access_endpoint_id =
-    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST, [verified_access_endpoint_id[0] =
+    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsResult {
@@ -229,9 +230,9 @@ pub struct GetVerifiedAccessEndpointTargetsResult {
 }
 rt::structure!(
     GetVerifiedAccessEndpointTargetsResult, GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT,
-    [verified_access_endpoint_targets = rt::m("VerifiedAccessEndpointTargets",
+    [verified_access_endpoint_targets[0] = rt::m("VerifiedAccessEndpointTargets",
     &VERIFIED_ACCESS_ENDPOINT_TARGET_LIST).named("verifiedAccessEndpointTargetSet"),
-    next_token = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyRequest {
@@ -242,8 +243,8 @@ pub struct GetVerifiedAccessGroupPolicyRequest {
 }
 rt::structure!(
     GetVerifiedAccessGroupPolicyRequest, GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
-    [verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyResult {
@@ -254,8 +255,8 @@ pub struct GetVerifiedAccessGroupPolicyResult {
 }
 rt::structure!(
     GetVerifiedAccessGroupPolicyResult, GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
-    [policy_enabled = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-    policy_document = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementRequest {
@@ -270,10 +271,10 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementRequest {
 }
 rt::structure!(
     GetVpcResourcesBlockingEncryptionEnforcementRequest,
-    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST, [vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
@@ -284,9 +285,9 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
 }
 rt::structure!(
     GetVpcResourcesBlockingEncryptionEnforcementResult,
-    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT, [non_compliant_resources =
-    rt::m("NonCompliantResources", &VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST)
-    .named("nonCompliantResourceSet"), next_token = rt::m("NextToken", &rt::STRING)
+    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT, [non_compliant_resources[0]
+    = rt::m("NonCompliantResources", &VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST)
+    .named("nonCompliantResourceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -304,12 +305,12 @@ pub struct GetVpnConnectionDeviceSampleConfigurationRequest {
 }
 rt::structure!(
     GetVpnConnectionDeviceSampleConfigurationRequest,
-    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST, [vpn_connection_id =
+    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST, [vpn_connection_id[0] =
     rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_connection_device_type_id = rt::m("VpnConnectionDeviceTypeId", &rt::STRING)
-    .flags(rt::REQUIRED), internet_key_exchange_version =
-    rt::m("InternetKeyExchangeVersion", &rt::STRING), sample_type = rt::m("SampleType",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    vpn_connection_device_type_id[1] = rt::m("VpnConnectionDeviceTypeId", &rt::STRING)
+    .flags(rt::REQUIRED), internet_key_exchange_version[2] =
+    rt::m("InternetKeyExchangeVersion", &rt::STRING), sample_type[3] =
+    rt::m("SampleType", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceSampleConfigurationResult {
@@ -319,7 +320,7 @@ pub struct GetVpnConnectionDeviceSampleConfigurationResult {
 rt::structure!(
     GetVpnConnectionDeviceSampleConfigurationResult,
     GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT,
-    [vpn_connection_device_sample_configuration =
+    [vpn_connection_device_sample_configuration[0] =
     rt::m("VpnConnectionDeviceSampleConfiguration", &rt::STRING)
     .named("vpnConnectionDeviceSampleConfiguration").flags(rt::SENSITIVE)]
 );
@@ -334,8 +335,8 @@ pub struct GetVpnConnectionDeviceTypesRequest {
 }
 rt::structure!(
     GetVpnConnectionDeviceTypesRequest, GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST,
-    [max_results = rt::m("MaxResults", &rt::INTEGER).min(200.0), next_token =
-    rt::m("NextToken", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(200.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceTypesResult {
@@ -346,9 +347,9 @@ pub struct GetVpnConnectionDeviceTypesResult {
 }
 rt::structure!(
     GetVpnConnectionDeviceTypesResult, GET_VPN_CONNECTION_DEVICE_TYPES_RESULT,
-    [vpn_connection_device_types = rt::m("VpnConnectionDeviceTypes",
-    &VPN_CONNECTION_DEVICE_TYPE_LIST).named("vpnConnectionDeviceTypeSet"), next_token =
-    rt::m("NextToken", &rt::STRING).named("nextToken")]
+    [vpn_connection_device_types[0] = rt::m("VpnConnectionDeviceTypes",
+    &VPN_CONNECTION_DEVICE_TYPE_LIST).named("vpnConnectionDeviceTypeSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusRequest {
@@ -361,9 +362,9 @@ pub struct GetVpnTunnelReplacementStatusRequest {
 }
 rt::structure!(
     GetVpnTunnelReplacementStatusRequest, GET_VPN_TUNNEL_REPLACEMENT_STATUS_REQUEST,
-    [vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_tunnel_outside_ip_address = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusResult {
@@ -382,14 +383,14 @@ pub struct GetVpnTunnelReplacementStatusResult {
 }
 rt::structure!(
     GetVpnTunnelReplacementStatusResult, GET_VPN_TUNNEL_REPLACEMENT_STATUS_RESULT,
-    [vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING).named("vpnConnectionId"),
-    transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
-    .named("transitGatewayId"), customer_gateway_id = rt::m("CustomerGatewayId",
-    &rt::STRING).named("customerGatewayId"), vpn_gateway_id = rt::m("VpnGatewayId",
-    &rt::STRING).named("vpnGatewayId"), vpn_tunnel_outside_ip_address =
-    rt::m("VpnTunnelOutsideIpAddress", &rt::STRING).named("vpnTunnelOutsideIpAddress"),
-    maintenance_details = rt::m("MaintenanceDetails", &MAINTENANCE_DETAILS)
-    .named("maintenanceDetails")]
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING)
+    .named("vpnConnectionId"), transit_gateway_id[1] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), customer_gateway_id[2] =
+    rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"), vpn_gateway_id[3]
+    = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
+    vpn_tunnel_outside_ip_address[4] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .named("vpnTunnelOutsideIpAddress"), maintenance_details[5] =
+    rt::m("MaintenanceDetails", &MAINTENANCE_DETAILS).named("maintenanceDetails")]
 );
 /// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -410,13 +411,14 @@ pub struct GpuDeviceInfo {
     pub memory_info: Option<GpuDeviceMemoryInfo>,
 }
 rt::structure!(
-    GpuDeviceInfo, GPU_DEVICE_INFO, [name = rt::m("Name", &rt::STRING).named("name"),
-    manufacturer = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), count =
-    rt::m("Count", &rt::INTEGER).named("count"), logical_gpu_count =
-    rt::m("LogicalGpuCount", &rt::INTEGER).named("logicalGpuCount"), gpu_partition_size =
-    rt::m("GpuPartitionSize", &rt::DOUBLE).named("gpuPartitionSize"), workloads =
-    rt::m("Workloads", &WORKLOADS_LIST).named("workloadSet"), memory_info =
-    rt::m("MemoryInfo", &GPU_DEVICE_MEMORY_INFO).named("memoryInfo")]
+    GpuDeviceInfo, GPU_DEVICE_INFO, [name[0] = rt::m("Name", &rt::STRING).named("name"),
+    manufacturer[1] = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), count[2]
+    = rt::m("Count", &rt::INTEGER).named("count"), logical_gpu_count[3] =
+    rt::m("LogicalGpuCount", &rt::INTEGER).named("logicalGpuCount"),
+    gpu_partition_size[4] = rt::m("GpuPartitionSize", &rt::DOUBLE)
+    .named("gpuPartitionSize"), workloads[5] = rt::m("Workloads", &WORKLOADS_LIST)
+    .named("workloadSet"), memory_info[6] = rt::m("MemoryInfo", &GPU_DEVICE_MEMORY_INFO)
+    .named("memoryInfo")]
 );
 pub static GPU_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "GpuDeviceInfoList",
@@ -429,7 +431,7 @@ pub struct GpuDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    GpuDeviceMemoryInfo, GPU_DEVICE_MEMORY_INFO, [size_in_mi_b = rt::m("SizeInMiB",
+    GpuDeviceMemoryInfo, GPU_DEVICE_MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB",
     &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes the GPU accelerators for the instance type.
@@ -441,8 +443,8 @@ pub struct GpuInfo {
     pub total_gpu_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    GpuInfo, GPU_INFO, [gpus = rt::m("Gpus", &GPU_DEVICE_INFO_LIST).named("gpus"),
-    total_gpu_memory_in_mi_b = rt::m("TotalGpuMemoryInMiB", &rt::INTEGER)
+    GpuInfo, GPU_INFO, [gpus[0] = rt::m("Gpus", &GPU_DEVICE_INFO_LIST).named("gpus"),
+    total_gpu_memory_in_mi_b[1] = rt::m("TotalGpuMemoryInMiB", &rt::INTEGER)
     .named("totalGpuMemoryInMiB")]
 );
 rt::string_enum! {
@@ -475,8 +477,9 @@ pub struct GroupIdentifier {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    GroupIdentifier, GROUP_IDENTIFIER, [group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId"), group_name = rt::m("GroupName", &rt::STRING).named("groupName")]
+    GroupIdentifier, GROUP_IDENTIFIER, [group_id[0] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), group_name[1] = rt::m("GroupName", &rt::STRING)
+    .named("groupName")]
 );
 pub static GROUP_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "GroupIdentifierList",

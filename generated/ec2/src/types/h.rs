@@ -17,8 +17,8 @@ pub struct HealthCheckPathDestinationRequestObject {
 }
 rt::structure!(
     HealthCheckPathDestinationRequestObject,
-    HEALTH_CHECK_PATH_DESTINATION_REQUEST_OBJECT, [subnet_id = rt::m("SubnetId",
-    &rt::STRING), security_group_id = rt::m("SecurityGroupId", &rt::STRING)]
+    HEALTH_CHECK_PATH_DESTINATION_REQUEST_OBJECT, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING), security_group_id[1] = rt::m("SecurityGroupId", &rt::STRING)]
 );
 pub static HEALTH_CHECK_PATH_DESTINATION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "HealthCheckPathDestinationRequestSet",
@@ -38,8 +38,8 @@ pub struct HealthCheckPathDestinationResponseObject {
 }
 rt::structure!(
     HealthCheckPathDestinationResponseObject,
-    HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT, [subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), security_group_id = rt::m("SecurityGroupId",
+    HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), security_group_id[1] = rt::m("SecurityGroupId",
     &rt::STRING).named("securityGroupId")]
 );
 pub static HEALTH_CHECK_PATH_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -55,8 +55,8 @@ pub struct HealthCheckPathRequestObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationRequestObject>>,
 }
 rt::structure!(
-    HealthCheckPathRequestObject, HEALTH_CHECK_PATH_REQUEST_OBJECT, [source =
-    rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT), destinations =
+    HealthCheckPathRequestObject, HEALTH_CHECK_PATH_REQUEST_OBJECT, [source[0] =
+    rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT), destinations[1] =
     rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_REQUEST_SET)
     .named("Destination")]
 );
@@ -73,9 +73,9 @@ pub struct HealthCheckPathResponseObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationResponseObject>>,
 }
 rt::structure!(
-    HealthCheckPathResponseObject, HEALTH_CHECK_PATH_RESPONSE_OBJECT, [source =
+    HealthCheckPathResponseObject, HEALTH_CHECK_PATH_RESPONSE_OBJECT, [source[0] =
     rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT).named("source"),
-    destinations = rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_RESPONSE_LIST)
+    destinations[1] = rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_RESPONSE_LIST)
     .named("destinationSet")]
 );
 /// Describes the source for a health check path in a request. The source defines the subnet and security group where a health check elastic network interface (ENI) is created to originate health check traffic.
@@ -88,7 +88,7 @@ pub struct HealthCheckPathSourceRequestObject {
 }
 rt::structure!(
     HealthCheckPathSourceRequestObject, HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT,
-    [subnet_id = rt::m("SubnetId", &rt::STRING), security_group_id =
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING), security_group_id[1] =
     rt::m("SecurityGroupId", &rt::STRING)]
 );
 /// Describes the source for a health check path.
@@ -101,8 +101,9 @@ pub struct HealthCheckPathSourceResponseObject {
 }
 rt::structure!(
     HealthCheckPathSourceResponseObject, HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT,
-    [subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"), security_group_id =
-    rt::m("SecurityGroupId", &rt::STRING).named("securityGroupId")]
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    security_group_id[1] = rt::m("SecurityGroupId", &rt::STRING)
+    .named("securityGroupId")]
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -111,7 +112,7 @@ pub struct HibernationOptions {
     pub configured: Option<bool>,
 }
 rt::structure!(
-    HibernationOptions, HIBERNATION_OPTIONS, [configured = rt::m("Configured",
+    HibernationOptions, HIBERNATION_OPTIONS, [configured[0] = rt::m("Configured",
     &rt::BOOLEAN).named("configured")]
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
@@ -128,7 +129,7 @@ pub struct HibernationOptionsRequest {
     pub configured: Option<bool>,
 }
 rt::structure!(
-    HibernationOptionsRequest, HIBERNATION_OPTIONS_REQUEST, [configured =
+    HibernationOptionsRequest, HIBERNATION_OPTIONS_REQUEST, [configured[0] =
     rt::m("Configured", &rt::BOOLEAN)]
 );
 /// Describes an event in the history of the Spot Fleet request.
@@ -147,9 +148,9 @@ pub struct HistoryRecord {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    HistoryRecord, HISTORY_RECORD, [event_information = rt::m("EventInformation",
-    &EVENT_INFORMATION).named("eventInformation"), event_type = rt::m("EventType",
-    &rt::ENUM).named("eventType"), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
+    HistoryRecord, HISTORY_RECORD, [event_information[0] = rt::m("EventInformation",
+    &EVENT_INFORMATION).named("eventInformation"), event_type[1] = rt::m("EventType",
+    &rt::ENUM).named("eventType"), timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP)
     .named("timestamp")]
 );
 /// Describes an event in the history of an EC2 Fleet.
@@ -163,10 +164,10 @@ pub struct HistoryRecordEntry {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    HistoryRecordEntry, HISTORY_RECORD_ENTRY, [event_information =
-    rt::m("EventInformation", &EVENT_INFORMATION).named("eventInformation"), event_type =
-    rt::m("EventType", &rt::ENUM).named("eventType"), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP).named("timestamp")]
+    HistoryRecordEntry, HISTORY_RECORD_ENTRY, [event_information[0] =
+    rt::m("EventInformation", &EVENT_INFORMATION).named("eventInformation"),
+    event_type[1] = rt::m("EventType", &rt::ENUM).named("eventType"), timestamp[2] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp")]
 );
 pub static HISTORY_RECORD_SET: rt::Schema = rt::Schema::list(
     "HistoryRecordSet",
@@ -223,28 +224,29 @@ pub struct Host {
     pub cpu_options: Option<HostCpuOptions>,
 }
 rt::structure!(
-    Host, HOST, [auto_placement = rt::m("AutoPlacement", &rt::ENUM)
-    .named("autoPlacement"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), available_capacity = rt::m("AvailableCapacity",
-    &AVAILABLE_CAPACITY).named("availableCapacity"), client_token = rt::m("ClientToken",
-    &rt::STRING).named("clientToken"), host_id = rt::m("HostId", &rt::STRING)
-    .named("hostId"), host_properties = rt::m("HostProperties", &HOST_PROPERTIES)
-    .named("hostProperties"), host_reservation_id = rt::m("HostReservationId",
-    &rt::STRING).named("hostReservationId"), instances = rt::m("Instances",
-    &HOST_INSTANCE_LIST).named("instances"), state = rt::m("State", &rt::ENUM)
-    .named("state"), allocation_time = rt::m("AllocationTime", &rt::TIMESTAMP)
-    .named("allocationTime"), release_time = rt::m("ReleaseTime", &rt::TIMESTAMP)
-    .named("releaseTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), host_recovery
-    = rt::m("HostRecovery", &rt::ENUM).named("hostRecovery"),
-    allows_multiple_instance_types = rt::m("AllowsMultipleInstanceTypes", &rt::ENUM)
-    .named("allowsMultipleInstanceTypes"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), member_of_service_linked_resource_group =
-    rt::m("MemberOfServiceLinkedResourceGroup", &rt::BOOLEAN)
-    .named("memberOfServiceLinkedResourceGroup"), outpost_arn = rt::m("OutpostArn",
-    &rt::STRING).named("outpostArn"), host_maintenance = rt::m("HostMaintenance",
-    &rt::ENUM).named("hostMaintenance"), asset_id = rt::m("AssetId", &rt::STRING)
-    .named("assetId"), cpu_options = rt::m("CpuOptions", &HOST_CPU_OPTIONS)
+    Host, HOST, [auto_placement[0] = rt::m("AutoPlacement", &rt::ENUM)
+    .named("autoPlacement"), availability_zone[1] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), available_capacity[2] =
+    rt::m("AvailableCapacity", &AVAILABLE_CAPACITY).named("availableCapacity"),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).named("clientToken"), host_id[4]
+    = rt::m("HostId", &rt::STRING).named("hostId"), host_properties[5] =
+    rt::m("HostProperties", &HOST_PROPERTIES).named("hostProperties"),
+    host_reservation_id[6] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), instances[7] = rt::m("Instances", &HOST_INSTANCE_LIST)
+    .named("instances"), state[8] = rt::m("State", &rt::ENUM).named("state"),
+    allocation_time[9] = rt::m("AllocationTime", &rt::TIMESTAMP).named("allocationTime"),
+    release_time[10] = rt::m("ReleaseTime", &rt::TIMESTAMP).named("releaseTime"),
+    tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet"), host_recovery[12] =
+    rt::m("HostRecovery", &rt::ENUM).named("hostRecovery"),
+    allows_multiple_instance_types[13] = rt::m("AllowsMultipleInstanceTypes", &rt::ENUM)
+    .named("allowsMultipleInstanceTypes"), owner_id[14] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), availability_zone_id[15] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), member_of_service_linked_resource_group[16]
+    = rt::m("MemberOfServiceLinkedResourceGroup", &rt::BOOLEAN)
+    .named("memberOfServiceLinkedResourceGroup"), outpost_arn[17] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), host_maintenance[18] = rt::m("HostMaintenance",
+    &rt::ENUM).named("hostMaintenance"), asset_id[19] = rt::m("AssetId", &rt::STRING)
+    .named("assetId"), cpu_options[20] = rt::m("CpuOptions", &HOST_CPU_OPTIONS)
     .named("cpuOptions")]
 );
 /// Contains the CPU options for a Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
@@ -254,7 +256,7 @@ pub struct HostCpuOptions {
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
 rt::structure!(
-    HostCpuOptions, HOST_CPU_OPTIONS, [amd_sev_snp = rt::m("AmdSevSnp", &rt::ENUM)
+    HostCpuOptions, HOST_CPU_OPTIONS, [amd_sev_snp[0] = rt::m("AmdSevSnp", &rt::ENUM)
     .named("amdSevSnp")]
 );
 /// Contains the CPU configuration options for a Dedicated Host allocation request. Options include AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
@@ -264,7 +266,7 @@ pub struct HostCpuOptionsRequest {
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
 rt::structure!(
-    HostCpuOptionsRequest, HOST_CPU_OPTIONS_REQUEST, [amd_sev_snp = rt::m("AmdSevSnp",
+    HostCpuOptionsRequest, HOST_CPU_OPTIONS_REQUEST, [amd_sev_snp[0] = rt::m("AmdSevSnp",
     &rt::ENUM)]
 );
 /// Describes an instance running on a Dedicated Host.
@@ -278,9 +280,9 @@ pub struct HostInstance {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    HostInstance, HOST_INSTANCE, [instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId")]
+    HostInstance, HOST_INSTANCE, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 pub static HOST_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "HostInstanceList",
@@ -312,13 +314,14 @@ pub struct HostOffering {
     pub upfront_price: Option<String>,
 }
 rt::structure!(
-    HostOffering, HOST_OFFERING, [currency_code = rt::m("CurrencyCode", &rt::ENUM)
-    .named("currencyCode"), duration = rt::m("Duration", &rt::INTEGER).named("duration"),
-    hourly_price = rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-    instance_family = rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-    offering_id = rt::m("OfferingId", &rt::STRING).named("offeringId"), payment_option =
-    rt::m("PaymentOption", &rt::ENUM).named("paymentOption"), upfront_price =
-    rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice")]
+    HostOffering, HOST_OFFERING, [currency_code[0] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[1] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), hourly_price[2] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[3] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), offering_id[4] = rt::m("OfferingId", &rt::STRING)
+    .named("offeringId"), payment_option[5] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), upfront_price[6] = rt::m("UpfrontPrice", &rt::STRING)
+    .named("upfrontPrice")]
 );
 pub static HOST_OFFERING_SET: rt::Schema = rt::Schema::list(
     "HostOfferingSet",
@@ -339,11 +342,12 @@ pub struct HostProperties {
     pub total_v_cpus: Option<i32>,
 }
 rt::structure!(
-    HostProperties, HOST_PROPERTIES, [cores = rt::m("Cores", &rt::INTEGER)
-    .named("cores"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), instance_family = rt::m("InstanceFamily", &rt::STRING)
-    .named("instanceFamily"), sockets = rt::m("Sockets", &rt::INTEGER).named("sockets"),
-    total_v_cpus = rt::m("TotalVCpus", &rt::INTEGER).named("totalVCpus")]
+    HostProperties, HOST_PROPERTIES, [cores[0] = rt::m("Cores", &rt::INTEGER)
+    .named("cores"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), instance_family[2] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), sockets[3] = rt::m("Sockets", &rt::INTEGER)
+    .named("sockets"), total_v_cpus[4] = rt::m("TotalVCpus", &rt::INTEGER)
+    .named("totalVCpus")]
 );
 rt::string_enum! {
     pub enum HostRecovery { On = "on", Off = "off" }
@@ -381,19 +385,20 @@ pub struct HostReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    HostReservation, HOST_RESERVATION, [count = rt::m("Count", &rt::INTEGER)
-    .named("count"), currency_code = rt::m("CurrencyCode", &rt::ENUM)
-    .named("currencyCode"), duration = rt::m("Duration", &rt::INTEGER).named("duration"),
-    end = rt::m("End", &rt::TIMESTAMP).named("end"), host_id_set = rt::m("HostIdSet",
-    &RESPONSE_HOST_ID_SET).named("hostIdSet"), host_reservation_id =
-    rt::m("HostReservationId", &rt::STRING).named("hostReservationId"), hourly_price =
-    rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"), instance_family =
-    rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"), offering_id =
-    rt::m("OfferingId", &rt::STRING).named("offeringId"), payment_option =
-    rt::m("PaymentOption", &rt::ENUM).named("paymentOption"), start = rt::m("Start",
-    &rt::TIMESTAMP).named("start"), state = rt::m("State", &rt::ENUM).named("state"),
-    upfront_price = rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    HostReservation, HOST_RESERVATION, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), currency_code[1] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[2] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), end[3] = rt::m("End", &rt::TIMESTAMP).named("end"),
+    host_id_set[4] = rt::m("HostIdSet", &RESPONSE_HOST_ID_SET).named("hostIdSet"),
+    host_reservation_id[5] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), hourly_price[6] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[7] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), offering_id[8] = rt::m("OfferingId", &rt::STRING)
+    .named("offeringId"), payment_option[9] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), start[10] = rt::m("Start", &rt::TIMESTAMP).named("start"),
+    state[11] = rt::m("State", &rt::ENUM).named("state"), upfront_price[12] =
+    rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"), tags[13] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static HOST_RESERVATION_ID_SET: rt::Schema = rt::Schema::list(
     "HostReservationIdSet",

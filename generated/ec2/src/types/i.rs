@@ -14,7 +14,7 @@ pub struct IkeVersionsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    IkeVersionsListValue, IKE_VERSIONS_LIST_VALUE = "IKEVersionsListValue", [value =
+    IkeVersionsListValue, IKE_VERSIONS_LIST_VALUE = "IKEVersionsListValue", [value[0] =
     rt::m("Value", &rt::STRING).named("value")]
 );
 pub static IKE_VERSIONS_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -29,7 +29,7 @@ pub struct IkeVersionsRequestListValue {
 }
 rt::structure!(
     IkeVersionsRequestListValue, IKE_VERSIONS_REQUEST_LIST_VALUE =
-    "IKEVersionsRequestListValue", [value = rt::m("Value", &rt::STRING)]
+    "IKEVersionsRequestListValue", [value[0] = rt::m("Value", &rt::STRING)]
 );
 /// Describes an IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
@@ -40,8 +40,8 @@ pub struct IamInstanceProfile {
     pub id: Option<String>,
 }
 rt::structure!(
-    IamInstanceProfile, IAM_INSTANCE_PROFILE, [arn = rt::m("Arn", &rt::STRING)
-    .named("arn"), id = rt::m("Id", &rt::STRING).named("id")]
+    IamInstanceProfile, IAM_INSTANCE_PROFILE, [arn[0] = rt::m("Arn", &rt::STRING)
+    .named("arn"), id[1] = rt::m("Id", &rt::STRING).named("id")]
 );
 /// Describes an association between an IAM instance profile and an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -58,12 +58,12 @@ pub struct IamInstanceProfileAssociation {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    IamInstanceProfileAssociation, IAM_INSTANCE_PROFILE_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), iam_instance_profile =
-    rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"), state
-    = rt::m("State", &rt::ENUM).named("state"), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP).named("timestamp")]
+    IamInstanceProfileAssociation, IAM_INSTANCE_PROFILE_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), iam_instance_profile[2] =
+    rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
+    state[3] = rt::m("State", &rt::ENUM).named("state"), timestamp[4] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp")]
 );
 pub static IAM_INSTANCE_PROFILE_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "IamInstanceProfileAssociationSet",
@@ -82,8 +82,8 @@ pub struct IamInstanceProfileSpecification {
     pub name: Option<String>,
 }
 rt::structure!(
-    IamInstanceProfileSpecification, IAM_INSTANCE_PROFILE_SPECIFICATION, [arn =
-    rt::m("Arn", &rt::STRING).named("arn"), name = rt::m("Name", &rt::STRING)
+    IamInstanceProfileSpecification, IAM_INSTANCE_PROFILE_SPECIFICATION, [arn[0] =
+    rt::m("Arn", &rt::STRING).named("arn"), name[1] = rt::m("Name", &rt::STRING)
     .named("name")]
 );
 /// Describes the ICMP type and code.
@@ -95,8 +95,8 @@ pub struct IcmpTypeCode {
     pub type_: Option<i32>,
 }
 rt::structure!(
-    IcmpTypeCode, ICMP_TYPE_CODE, [code = rt::m("Code", &rt::INTEGER).named("code"),
-    type_ = rt::m("Type", &rt::INTEGER).named("type")]
+    IcmpTypeCode, ICMP_TYPE_CODE, [code[0] = rt::m("Code", &rt::INTEGER).named("code"),
+    type_[1] = rt::m("Type", &rt::INTEGER).named("type")]
 );
 /// Describes the ID format for a resource.
 #[derive(Clone, Default, PartialEq)]
@@ -109,9 +109,9 @@ pub struct IdFormat {
     pub use_long_ids: Option<bool>,
 }
 rt::structure!(
-    IdFormat, ID_FORMAT, [deadline = rt::m("Deadline", &rt::TIMESTAMP).named("deadline"),
-    resource = rt::m("Resource", &rt::STRING).named("resource"), use_long_ids =
-    rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds")]
+    IdFormat, ID_FORMAT, [deadline[0] = rt::m("Deadline", &rt::TIMESTAMP)
+    .named("deadline"), resource[1] = rt::m("Resource", &rt::STRING).named("resource"),
+    use_long_ids[2] = rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds")]
 );
 pub static ID_FORMAT_LIST: rt::Schema = rt::Schema::list(
     "IdFormatList",
@@ -216,49 +216,50 @@ pub struct Image {
     pub platform: Option<PlatformValues>,
 }
 rt::structure!(
-    Image, IMAGE, [platform_details = rt::m("PlatformDetails", &rt::STRING)
-    .named("platformDetails"), usage_operation = rt::m("UsageOperation", &rt::STRING)
-    .named("usageOperation"), block_device_mappings = rt::m("BlockDeviceMappings",
-    &BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), description =
-    rt::m("Description", &rt::STRING).named("description"), ena_support =
-    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor =
-    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), image_owner_alias =
-    rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"), name = rt::m("Name",
-    &rt::STRING).named("name"), root_device_name = rt::m("RootDeviceName", &rt::STRING)
-    .named("rootDeviceName"), root_device_type = rt::m("RootDeviceType", &rt::ENUM)
-    .named("rootDeviceType"), sriov_net_support = rt::m("SriovNetSupport", &rt::STRING)
-    .named("sriovNetSupport"), state_reason = rt::m("StateReason", &STATE_REASON)
-    .named("stateReason"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    virtualization_type = rt::m("VirtualizationType", &rt::ENUM)
-    .named("virtualizationType"), boot_mode = rt::m("BootMode", &rt::ENUM)
-    .named("bootMode"), tpm_support = rt::m("TpmSupport", &rt::ENUM).named("tpmSupport"),
-    deprecation_time = rt::m("DeprecationTime", &rt::STRING).named("deprecationTime"),
-    imds_support = rt::m("ImdsSupport", &rt::ENUM).named("imdsSupport"),
-    source_instance_id = rt::m("SourceInstanceId", &rt::STRING)
-    .named("sourceInstanceId"), deregistration_protection =
+    Image, IMAGE, [platform_details[0] = rt::m("PlatformDetails", &rt::STRING)
+    .named("platformDetails"), usage_operation[1] = rt::m("UsageOperation", &rt::STRING)
+    .named("usageOperation"), block_device_mappings[2] = rt::m("BlockDeviceMappings",
+    &BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), description[3] =
+    rt::m("Description", &rt::STRING).named("description"), ena_support[4] =
+    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor[5] =
+    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), image_owner_alias[6] =
+    rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"), name[7] =
+    rt::m("Name", &rt::STRING).named("name"), root_device_name[8] =
+    rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"), root_device_type[9] =
+    rt::m("RootDeviceType", &rt::ENUM).named("rootDeviceType"), sriov_net_support[10] =
+    rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"), state_reason[11] =
+    rt::m("StateReason", &STATE_REASON).named("stateReason"), tags[12] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), virtualization_type[13] = rt::m("VirtualizationType",
+    &rt::ENUM).named("virtualizationType"), boot_mode[14] = rt::m("BootMode", &rt::ENUM)
+    .named("bootMode"), tpm_support[15] = rt::m("TpmSupport", &rt::ENUM)
+    .named("tpmSupport"), deprecation_time[16] = rt::m("DeprecationTime", &rt::STRING)
+    .named("deprecationTime"), imds_support[17] = rt::m("ImdsSupport", &rt::ENUM)
+    .named("imdsSupport"), source_instance_id[18] = rt::m("SourceInstanceId",
+    &rt::STRING).named("sourceInstanceId"), deregistration_protection[19] =
     rt::m("DeregistrationProtection", &rt::STRING).named("deregistrationProtection"),
-    last_launched_time = rt::m("LastLaunchedTime", &rt::STRING)
-    .named("lastLaunchedTime"), image_allowed = rt::m("ImageAllowed", &rt::BOOLEAN)
-    .named("imageAllowed"), source_image_id = rt::m("SourceImageId", &rt::STRING)
-    .named("sourceImageId"), source_image_region = rt::m("SourceImageRegion",
-    &rt::STRING).named("sourceImageRegion"), free_tier_eligible =
+    last_launched_time[20] = rt::m("LastLaunchedTime", &rt::STRING)
+    .named("lastLaunchedTime"), image_allowed[21] = rt::m("ImageAllowed", &rt::BOOLEAN)
+    .named("imageAllowed"), source_image_id[22] = rt::m("SourceImageId", &rt::STRING)
+    .named("sourceImageId"), source_image_region[23] = rt::m("SourceImageRegion",
+    &rt::STRING).named("sourceImageRegion"), free_tier_eligible[24] =
     rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
-    public_ssm_parameter_name = rt::m("PublicSsmParameterName", &rt::STRING)
-    .named("publicSsmParameterName"), image_watermarks = rt::m("ImageWatermarks",
-    &IMAGE_WATERMARK_LIST).named("imageWatermarkSet"), scan_results =
-    rt::m("ScanResults", &SCAN_RESULTS).named("scanResults"), instance_type_specification
-    = rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION)
-    .named("instanceTypeSpecification"), image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), image_location = rt::m("ImageLocation", &rt::STRING)
-    .named("imageLocation"), state = rt::m("State", &rt::ENUM).named("imageState"),
-    owner_id = rt::m("OwnerId", &rt::STRING).named("imageOwnerId"), creation_date =
-    rt::m("CreationDate", &rt::STRING).named("creationDate"), public = rt::m("Public",
-    &rt::BOOLEAN).named("isPublic"), product_codes = rt::m("ProductCodes",
-    &PRODUCT_CODE_LIST).named("productCodes"), architecture = rt::m("Architecture",
-    &rt::ENUM).named("architecture"), image_type = rt::m("ImageType", &rt::ENUM)
-    .named("imageType"), kernel_id = rt::m("KernelId", &rt::STRING).named("kernelId"),
-    ramdisk_id = rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), platform =
-    rt::m("Platform", &rt::ENUM).named("platform")]
+    public_ssm_parameter_name[25] = rt::m("PublicSsmParameterName", &rt::STRING)
+    .named("publicSsmParameterName"), image_watermarks[26] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_LIST).named("imageWatermarkSet"), scan_results[27] =
+    rt::m("ScanResults", &SCAN_RESULTS).named("scanResults"),
+    instance_type_specification[28] = rt::m("InstanceTypeSpecification",
+    &INSTANCE_TYPE_SPECIFICATION).named("instanceTypeSpecification"), image_id[29] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), image_location[30] =
+    rt::m("ImageLocation", &rt::STRING).named("imageLocation"), state[31] =
+    rt::m("State", &rt::ENUM).named("imageState"), owner_id[32] = rt::m("OwnerId",
+    &rt::STRING).named("imageOwnerId"), creation_date[33] = rt::m("CreationDate",
+    &rt::STRING).named("creationDate"), public[34] = rt::m("Public", &rt::BOOLEAN)
+    .named("isPublic"), product_codes[35] = rt::m("ProductCodes", &PRODUCT_CODE_LIST)
+    .named("productCodes"), architecture[36] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), image_type[37] = rt::m("ImageType", &rt::ENUM)
+    .named("imageType"), kernel_id[38] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[39] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), platform[40] = rt::m("Platform", &rt::ENUM).named("platform")]
 );
 /// Information about a single AMI in the ancestry chain and its source (parent) AMI.
 #[derive(Clone, Default, PartialEq)]
@@ -275,11 +276,11 @@ pub struct ImageAncestryEntry {
     pub source_image_region: Option<String>,
 }
 rt::structure!(
-    ImageAncestryEntry, IMAGE_ANCESTRY_ENTRY, [creation_date = rt::m("CreationDate",
-    &rt::TIMESTAMP).named("creationDate"), image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), image_owner_alias = rt::m("ImageOwnerAlias", &rt::STRING)
-    .named("imageOwnerAlias"), source_image_id = rt::m("SourceImageId", &rt::STRING)
-    .named("sourceImageId"), source_image_region = rt::m("SourceImageRegion",
+    ImageAncestryEntry, IMAGE_ANCESTRY_ENTRY, [creation_date[0] = rt::m("CreationDate",
+    &rt::TIMESTAMP).named("creationDate"), image_id[1] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), image_owner_alias[2] = rt::m("ImageOwnerAlias", &rt::STRING)
+    .named("imageOwnerAlias"), source_image_id[3] = rt::m("SourceImageId", &rt::STRING)
+    .named("sourceImageId"), source_image_region[4] = rt::m("SourceImageRegion",
     &rt::STRING).named("sourceImageRegion")]
 );
 pub static IMAGE_ANCESTRY_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -321,21 +322,22 @@ pub struct ImageAttribute {
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
 }
 rt::structure!(
-    ImageAttribute, IMAGE_ATTRIBUTE, [description = rt::m("Description",
-    &ATTRIBUTE_VALUE).named("description"), kernel_id = rt::m("KernelId",
-    &ATTRIBUTE_VALUE).named("kernel"), ramdisk_id = rt::m("RamdiskId", &ATTRIBUTE_VALUE)
-    .named("ramdisk"), sriov_net_support = rt::m("SriovNetSupport", &ATTRIBUTE_VALUE)
-    .named("sriovNetSupport"), boot_mode = rt::m("BootMode", &ATTRIBUTE_VALUE)
-    .named("bootMode"), tpm_support = rt::m("TpmSupport", &ATTRIBUTE_VALUE)
-    .named("tpmSupport"), uefi_data = rt::m("UefiData", &ATTRIBUTE_VALUE)
-    .named("uefiData"), last_launched_time = rt::m("LastLaunchedTime", &ATTRIBUTE_VALUE)
-    .named("lastLaunchedTime"), imds_support = rt::m("ImdsSupport", &ATTRIBUTE_VALUE)
-    .named("imdsSupport"), deregistration_protection = rt::m("DeregistrationProtection",
-    &ATTRIBUTE_VALUE).named("deregistrationProtection"), image_id = rt::m("ImageId",
-    &rt::STRING).named("imageId"), launch_permissions = rt::m("LaunchPermissions",
-    &LAUNCH_PERMISSION_LIST).named("launchPermission"), product_codes =
+    ImageAttribute, IMAGE_ATTRIBUTE, [description[0] = rt::m("Description",
+    &ATTRIBUTE_VALUE).named("description"), kernel_id[1] = rt::m("KernelId",
+    &ATTRIBUTE_VALUE).named("kernel"), ramdisk_id[2] = rt::m("RamdiskId",
+    &ATTRIBUTE_VALUE).named("ramdisk"), sriov_net_support[3] = rt::m("SriovNetSupport",
+    &ATTRIBUTE_VALUE).named("sriovNetSupport"), boot_mode[4] = rt::m("BootMode",
+    &ATTRIBUTE_VALUE).named("bootMode"), tpm_support[5] = rt::m("TpmSupport",
+    &ATTRIBUTE_VALUE).named("tpmSupport"), uefi_data[6] = rt::m("UefiData",
+    &ATTRIBUTE_VALUE).named("uefiData"), last_launched_time[7] =
+    rt::m("LastLaunchedTime", &ATTRIBUTE_VALUE).named("lastLaunchedTime"),
+    imds_support[8] = rt::m("ImdsSupport", &ATTRIBUTE_VALUE).named("imdsSupport"),
+    deregistration_protection[9] = rt::m("DeregistrationProtection", &ATTRIBUTE_VALUE)
+    .named("deregistrationProtection"), image_id[10] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), launch_permissions[11] = rt::m("LaunchPermissions",
+    &LAUNCH_PERMISSION_LIST).named("launchPermission"), product_codes[12] =
     rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-    block_device_mappings = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    block_device_mappings[13] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
     .named("blockDeviceMapping")]
 );
 rt::string_enum! {
@@ -402,17 +404,17 @@ pub struct ImageCriterion {
     pub scan_result_condition: Option<ScanResultCondition>,
 }
 rt::structure!(
-    ImageCriterion, IMAGE_CRITERION, [image_providers = rt::m("ImageProviders",
-    &IMAGE_PROVIDER_LIST).named("imageProviderSet"), marketplace_product_codes =
+    ImageCriterion, IMAGE_CRITERION, [image_providers[0] = rt::m("ImageProviders",
+    &IMAGE_PROVIDER_LIST).named("imageProviderSet"), marketplace_product_codes[1] =
     rt::m("MarketplaceProductCodes", &MARKETPLACE_PRODUCT_CODE_LIST)
-    .named("marketplaceProductCodeSet"), image_names = rt::m("ImageNames",
-    &IMAGE_NAME_LIST).named("imageNameSet"), deprecation_time_condition =
+    .named("marketplaceProductCodeSet"), image_names[2] = rt::m("ImageNames",
+    &IMAGE_NAME_LIST).named("imageNameSet"), deprecation_time_condition[3] =
     rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION)
-    .named("deprecationTimeCondition"), creation_date_condition =
+    .named("deprecationTimeCondition"), creation_date_condition[4] =
     rt::m("CreationDateCondition", &CREATION_DATE_CONDITION)
-    .named("creationDateCondition"), image_watermarks = rt::m("ImageWatermarks",
+    .named("creationDateCondition"), image_watermarks[5] = rt::m("ImageWatermarks",
     &IMAGE_WATERMARK_FILTER_RESPONSE_LIST).named("imageWatermarkSet"),
-    scan_result_condition = rt::m("ScanResultCondition", &SCAN_RESULT_CONDITION)
+    scan_result_condition[6] = rt::m("ScanResultCondition", &SCAN_RESULT_CONDITION)
     .named("scanResultCondition")]
 );
 pub static IMAGE_CRITERION_LIST: rt::Schema = rt::Schema::list(
@@ -480,16 +482,17 @@ pub struct ImageCriterionRequest {
     pub scan_result_condition: Option<ScanResultConditionRequest>,
 }
 rt::structure!(
-    ImageCriterionRequest, IMAGE_CRITERION_REQUEST, [image_providers =
+    ImageCriterionRequest, IMAGE_CRITERION_REQUEST, [image_providers[0] =
     rt::m("ImageProviders", &IMAGE_PROVIDER_REQUEST_LIST).named("ImageProvider"),
-    marketplace_product_codes = rt::m("MarketplaceProductCodes",
-    &MARKETPLACE_PRODUCT_CODE_REQUEST_LIST).named("MarketplaceProductCode"), image_names
-    = rt::m("ImageNames", &IMAGE_NAME_CRITERIA_REQUEST_LIST).named("ImageName"),
-    deprecation_time_condition = rt::m("DeprecationTimeCondition",
-    &DEPRECATION_TIME_CONDITION_REQUEST), creation_date_condition =
-    rt::m("CreationDateCondition", &CREATION_DATE_CONDITION_REQUEST), image_watermarks =
-    rt::m("ImageWatermarks", &IMAGE_WATERMARK_FILTER_REQUEST_LIST)
-    .named("ImageWatermark"), scan_result_condition = rt::m("ScanResultCondition",
+    marketplace_product_codes[1] = rt::m("MarketplaceProductCodes",
+    &MARKETPLACE_PRODUCT_CODE_REQUEST_LIST).named("MarketplaceProductCode"),
+    image_names[2] = rt::m("ImageNames", &IMAGE_NAME_CRITERIA_REQUEST_LIST)
+    .named("ImageName"), deprecation_time_condition[3] =
+    rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION_REQUEST),
+    creation_date_condition[4] = rt::m("CreationDateCondition",
+    &CREATION_DATE_CONDITION_REQUEST), image_watermarks[5] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_FILTER_REQUEST_LIST).named("ImageWatermark"),
+    scan_result_condition[6] = rt::m("ScanResultCondition",
     &SCAN_RESULT_CONDITION_REQUEST)]
 );
 pub static IMAGE_CRITERION_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -515,11 +518,11 @@ pub struct ImageDiskContainer {
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
-    ImageDiskContainer, IMAGE_DISK_CONTAINER, [description = rt::m("Description",
-    &rt::STRING), device_name = rt::m("DeviceName", &rt::STRING), format =
-    rt::m("Format", &rt::STRING), snapshot_id = rt::m("SnapshotId", &rt::STRING), url =
-    rt::m("Url", &rt::STRING).flags(rt::SENSITIVE), user_bucket = rt::m("UserBucket",
-    &USER_BUCKET)]
+    ImageDiskContainer, IMAGE_DISK_CONTAINER, [description[0] = rt::m("Description",
+    &rt::STRING), device_name[1] = rt::m("DeviceName", &rt::STRING), format[2] =
+    rt::m("Format", &rt::STRING), snapshot_id[3] = rt::m("SnapshotId", &rt::STRING),
+    url[4] = rt::m("Url", &rt::STRING).flags(rt::SENSITIVE), user_bucket[5] =
+    rt::m("UserBucket", &USER_BUCKET)]
 );
 pub static IMAGE_DISK_CONTAINER_LIST: rt::Schema = rt::Schema::list(
     "ImageDiskContainerList",
@@ -556,13 +559,13 @@ pub struct ImageFinding {
     pub snapshot_id: Option<String>,
 }
 rt::structure!(
-    ImageFinding, IMAGE_FINDING, [fix_available = rt::m("FixAvailable", &rt::BOOLEAN)
-    .named("fixAvailable"), score = rt::m("Score", &rt::DOUBLE).named("score"),
-    first_observed_at = rt::m("FirstObservedAt", &rt::TIMESTAMP)
-    .named("firstObservedAt"), updated_at = rt::m("UpdatedAt", &rt::TIMESTAMP)
-    .named("updatedAt"), title = rt::m("Title", &rt::STRING).named("title"), paths =
-    rt::m("Paths", &IMAGE_FINDING_PATH_SET).named("pathSet"), severity_label =
-    rt::m("SeverityLabel", &rt::ENUM).named("severityLabel"), snapshot_id =
+    ImageFinding, IMAGE_FINDING, [fix_available[0] = rt::m("FixAvailable", &rt::BOOLEAN)
+    .named("fixAvailable"), score[1] = rt::m("Score", &rt::DOUBLE).named("score"),
+    first_observed_at[2] = rt::m("FirstObservedAt", &rt::TIMESTAMP)
+    .named("firstObservedAt"), updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    .named("updatedAt"), title[4] = rt::m("Title", &rt::STRING).named("title"), paths[5]
+    = rt::m("Paths", &IMAGE_FINDING_PATH_SET).named("pathSet"), severity_label[6] =
+    rt::m("SeverityLabel", &rt::ENUM).named("severityLabel"), snapshot_id[7] =
     rt::m("SnapshotId", &rt::STRING).named("snapshotId")]
 );
 pub static IMAGE_FINDING_PATH_SET: rt::Schema = rt::Schema::list(
@@ -610,15 +613,15 @@ pub struct ImageMetadata {
     pub image_watermarks: Option<Vec<ImageWatermark>>,
 }
 rt::structure!(
-    ImageMetadata, IMAGE_METADATA, [image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), name = rt::m("Name", &rt::STRING).named("name"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("imageOwnerId"), state = rt::m("State",
-    &rt::ENUM).named("imageState"), image_owner_alias = rt::m("ImageOwnerAlias",
-    &rt::STRING).named("imageOwnerAlias"), creation_date = rt::m("CreationDate",
-    &rt::STRING).named("creationDate"), deprecation_time = rt::m("DeprecationTime",
-    &rt::STRING).named("deprecationTime"), image_allowed = rt::m("ImageAllowed",
-    &rt::BOOLEAN).named("imageAllowed"), is_public = rt::m("IsPublic", &rt::BOOLEAN)
-    .named("isPublic"), image_watermarks = rt::m("ImageWatermarks",
+    ImageMetadata, IMAGE_METADATA, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), name[1] = rt::m("Name", &rt::STRING).named("name"), owner_id[2] =
+    rt::m("OwnerId", &rt::STRING).named("imageOwnerId"), state[3] = rt::m("State",
+    &rt::ENUM).named("imageState"), image_owner_alias[4] = rt::m("ImageOwnerAlias",
+    &rt::STRING).named("imageOwnerAlias"), creation_date[5] = rt::m("CreationDate",
+    &rt::STRING).named("creationDate"), deprecation_time[6] = rt::m("DeprecationTime",
+    &rt::STRING).named("deprecationTime"), image_allowed[7] = rt::m("ImageAllowed",
+    &rt::BOOLEAN).named("imageAllowed"), is_public[8] = rt::m("IsPublic", &rt::BOOLEAN)
+    .named("isPublic"), image_watermarks[9] = rt::m("ImageWatermarks",
     &IMAGE_WATERMARK_LIST).named("imageWatermarkSet")]
 );
 pub static IMAGE_NAME_CRITERIA_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -652,11 +655,11 @@ pub struct ImageRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageRecycleBinInfo, IMAGE_RECYCLE_BIN_INFO, [image_id = rt::m("ImageId",
-    &rt::STRING).named("imageId"), name = rt::m("Name", &rt::STRING).named("name"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    recycle_bin_enter_time = rt::m("RecycleBinEnterTime", &rt::TIMESTAMP)
-    .named("recycleBinEnterTime"), recycle_bin_exit_time = rt::m("RecycleBinExitTime",
+    ImageRecycleBinInfo, IMAGE_RECYCLE_BIN_INFO, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), name[1] = rt::m("Name", &rt::STRING).named("name"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    recycle_bin_enter_time[3] = rt::m("RecycleBinEnterTime", &rt::TIMESTAMP)
+    .named("recycleBinEnterTime"), recycle_bin_exit_time[4] = rt::m("RecycleBinExitTime",
     &rt::TIMESTAMP).named("recycleBinExitTime")]
 );
 pub static IMAGE_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -674,9 +677,9 @@ pub struct ImageReference {
     pub arn: Option<String>,
 }
 rt::structure!(
-    ImageReference, IMAGE_REFERENCE, [image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), arn = rt::m("Arn", &rt::STRING).named("arn")]
+    ImageReference, IMAGE_REFERENCE, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), arn[2] = rt::m("Arn", &rt::STRING).named("arn")]
 );
 pub static IMAGE_REFERENCE_LIST: rt::Schema = rt::Schema::list(
     "ImageReferenceList",
@@ -728,15 +731,15 @@ pub struct ImageUsageReport {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImageUsageReport, IMAGE_USAGE_REPORT, [image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), report_id = rt::m("ReportId", &rt::STRING).named("reportId"),
-    resource_types = rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_LIST)
-    .named("resourceTypeSet"), account_ids = rt::m("AccountIds", &USER_ID_LIST)
-    .named("accountIdSet"), state = rt::m("State", &rt::STRING).named("state"),
-    state_reason = rt::m("StateReason", &rt::STRING).named("stateReason"), creation_time
-    = rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), expiration_time =
-    rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet")]
+    ImageUsageReport, IMAGE_USAGE_REPORT, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), report_id[1] = rt::m("ReportId", &rt::STRING).named("reportId"),
+    resource_types[2] = rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_LIST)
+    .named("resourceTypeSet"), account_ids[3] = rt::m("AccountIds", &USER_ID_LIST)
+    .named("accountIdSet"), state[4] = rt::m("State", &rt::STRING).named("state"),
+    state_reason[5] = rt::m("StateReason", &rt::STRING).named("stateReason"),
+    creation_time[6] = rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
+    expiration_time[7] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// A single entry in an image usage report, detailing how an image is being used by a specific Amazon Web Services account and resource type.
 #[derive(Clone, Default, PartialEq)]
@@ -755,13 +758,13 @@ pub struct ImageUsageReportEntry {
     pub report_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageUsageReportEntry, IMAGE_USAGE_REPORT_ENTRY, [resource_type =
-    rt::m("ResourceType", &rt::STRING).named("resourceType"), report_id =
-    rt::m("ReportId", &rt::STRING).named("reportId"), usage_count = rt::m("UsageCount",
-    &rt::LONG).named("usageCount"), account_id = rt::m("AccountId", &rt::STRING)
-    .named("accountId"), image_id = rt::m("ImageId", &rt::STRING).named("imageId"),
-    report_creation_time = rt::m("ReportCreationTime", &rt::TIMESTAMP)
-    .named("reportCreationTime")]
+    ImageUsageReportEntry, IMAGE_USAGE_REPORT_ENTRY, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).named("resourceType"), report_id[1] =
+    rt::m("ReportId", &rt::STRING).named("reportId"), usage_count[2] =
+    rt::m("UsageCount", &rt::LONG).named("usageCount"), account_id[3] =
+    rt::m("AccountId", &rt::STRING).named("accountId"), image_id[4] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), report_creation_time[5] = rt::m("ReportCreationTime",
+    &rt::TIMESTAMP).named("reportCreationTime")]
 );
 pub static IMAGE_USAGE_REPORT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageReportEntryList",
@@ -790,8 +793,8 @@ pub struct ImageUsageResourceType {
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOption>>,
 }
 rt::structure!(
-    ImageUsageResourceType, IMAGE_USAGE_RESOURCE_TYPE, [resource_type =
-    rt::m("ResourceType", &rt::STRING).named("resourceType"), resource_type_options =
+    ImageUsageResourceType, IMAGE_USAGE_RESOURCE_TYPE, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).named("resourceType"), resource_type_options[1] =
     rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_LIST)
     .named("resourceTypeOptionSet")]
 );
@@ -808,8 +811,8 @@ pub struct ImageUsageResourceTypeOption {
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
-    ImageUsageResourceTypeOption, IMAGE_USAGE_RESOURCE_TYPE_OPTION, [option_name =
-    rt::m("OptionName", &rt::STRING).named("optionName"), option_values =
+    ImageUsageResourceTypeOption, IMAGE_USAGE_RESOURCE_TYPE_OPTION, [option_name[0] =
+    rt::m("OptionName", &rt::STRING).named("optionName"), option_values[1] =
     rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
     .named("optionValueSet")]
 );
@@ -833,7 +836,7 @@ pub struct ImageUsageResourceTypeOptionRequest {
 }
 rt::structure!(
     ImageUsageResourceTypeOptionRequest, IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST,
-    [option_name = rt::m("OptionName", &rt::STRING), option_values =
+    [option_name[0] = rt::m("OptionName", &rt::STRING), option_values[1] =
     rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
     .named("OptionValue")]
 );
@@ -856,8 +859,8 @@ pub struct ImageUsageResourceTypeRequest {
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOptionRequest>>,
 }
 rt::structure!(
-    ImageUsageResourceTypeRequest, IMAGE_USAGE_RESOURCE_TYPE_REQUEST, [resource_type =
-    rt::m("ResourceType", &rt::STRING), resource_type_options =
+    ImageUsageResourceTypeRequest, IMAGE_USAGE_RESOURCE_TYPE_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING), resource_type_options[1] =
     rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST_LIST)
     .named("ResourceTypeOption")]
 );
@@ -880,13 +883,13 @@ pub struct ImageWatermark {
     pub watermark_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageWatermark, IMAGE_WATERMARK, [watermark_key = rt::m("WatermarkKey", &rt::STRING)
-    .named("watermarkKey"), source_image_region = rt::m("SourceImageRegion", &rt::STRING)
-    .named("sourceImageRegion"), source_image_id = rt::m("SourceImageId", &rt::STRING)
-    .named("sourceImageId"), source_image_creation_time =
-    rt::m("SourceImageCreationTime", &rt::TIMESTAMP).named("sourceImageCreationTime"),
-    watermark_creation_time = rt::m("WatermarkCreationTime", &rt::TIMESTAMP)
-    .named("watermarkCreationTime")]
+    ImageWatermark, IMAGE_WATERMARK, [watermark_key[0] = rt::m("WatermarkKey",
+    &rt::STRING).named("watermarkKey"), source_image_region[1] =
+    rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
+    source_image_id[2] = rt::m("SourceImageId", &rt::STRING).named("sourceImageId"),
+    source_image_creation_time[3] = rt::m("SourceImageCreationTime", &rt::TIMESTAMP)
+    .named("sourceImageCreationTime"), watermark_creation_time[4] =
+    rt::m("WatermarkCreationTime", &rt::TIMESTAMP).named("watermarkCreationTime")]
 );
 /// The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image.
 #[derive(Clone, Default, PartialEq)]
@@ -905,11 +908,11 @@ pub struct ImageWatermarkFilterRequest {
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
-    ImageWatermarkFilterRequest, IMAGE_WATERMARK_FILTER_REQUEST, [watermark_key =
-    rt::m("WatermarkKey", &rt::STRING), source_image_region = rt::m("SourceImageRegion",
-    &rt::STRING), maximum_days_since_source_image_created =
+    ImageWatermarkFilterRequest, IMAGE_WATERMARK_FILTER_REQUEST, [watermark_key[0] =
+    rt::m("WatermarkKey", &rt::STRING), source_image_region[1] =
+    rt::m("SourceImageRegion", &rt::STRING), maximum_days_since_source_image_created[2] =
     rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER),
-    maximum_days_since_watermark_created = rt::m("MaximumDaysSinceWatermarkCreated",
+    maximum_days_since_watermark_created[3] = rt::m("MaximumDaysSinceWatermarkCreated",
     &rt::INTEGER)]
 );
 pub static IMAGE_WATERMARK_FILTER_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -933,13 +936,14 @@ pub struct ImageWatermarkFilterResponse {
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
-    ImageWatermarkFilterResponse, IMAGE_WATERMARK_FILTER_RESPONSE, [watermark_key =
-    rt::m("WatermarkKey", &rt::STRING).named("watermarkKey"), source_image_region =
+    ImageWatermarkFilterResponse, IMAGE_WATERMARK_FILTER_RESPONSE, [watermark_key[0] =
+    rt::m("WatermarkKey", &rt::STRING).named("watermarkKey"), source_image_region[1] =
     rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
-    maximum_days_since_source_image_created = rt::m("MaximumDaysSinceSourceImageCreated",
-    &rt::INTEGER).named("maximumDaysSinceSourceImageCreated"),
-    maximum_days_since_watermark_created = rt::m("MaximumDaysSinceWatermarkCreated",
-    &rt::INTEGER).named("maximumDaysSinceWatermarkCreated")]
+    maximum_days_since_source_image_created[2] =
+    rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER)
+    .named("maximumDaysSinceSourceImageCreated"), maximum_days_since_watermark_created[3]
+    = rt::m("MaximumDaysSinceWatermarkCreated", &rt::INTEGER)
+    .named("maximumDaysSinceWatermarkCreated")]
 );
 pub static IMAGE_WATERMARK_FILTER_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ImageWatermarkFilterResponseList",
@@ -963,10 +967,11 @@ pub struct ImportClientVpnClientCertificateRevocationListRequest {
 }
 rt::structure!(
     ImportClientVpnClientCertificateRevocationListRequest,
-    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST, [client_vpn_endpoint_id
-    = rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-    certificate_revocation_list = rt::m("CertificateRevocationList", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), certificate_revocation_list[1] =
+    rt::m("CertificateRevocationList", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportClientVpnClientCertificateRevocationListResult {
@@ -975,7 +980,7 @@ pub struct ImportClientVpnClientCertificateRevocationListResult {
 }
 rt::structure!(
     ImportClientVpnClientCertificateRevocationListResult,
-    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT, [return_ =
+    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// The request information of license configurations.
@@ -986,7 +991,7 @@ pub struct ImportImageLicenseConfigurationRequest {
 }
 rt::structure!(
     ImportImageLicenseConfigurationRequest, IMPORT_IMAGE_LICENSE_CONFIGURATION_REQUEST,
-    [license_configuration_arn = rt::m("LicenseConfigurationArn", &rt::STRING)]
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 /// The response information for license configurations.
 #[derive(Clone, Default, PartialEq)]
@@ -996,7 +1001,7 @@ pub struct ImportImageLicenseConfigurationResponse {
 }
 rt::structure!(
     ImportImageLicenseConfigurationResponse, IMPORT_IMAGE_LICENSE_CONFIGURATION_RESPONSE,
-    [license_configuration_arn = rt::m("LicenseConfigurationArn", &rt::STRING)
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)
     .named("licenseConfigurationArn")]
 );
 pub static IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
@@ -1068,19 +1073,20 @@ pub struct ImportImageRequest {
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
-    ImportImageRequest, IMPORT_IMAGE_REQUEST, [architecture = rt::m("Architecture",
-    &rt::STRING), client_data = rt::m("ClientData", &CLIENT_DATA), client_token =
-    rt::m("ClientToken", &rt::STRING), description = rt::m("Description", &rt::STRING),
-    disk_containers = rt::m("DiskContainers", &IMAGE_DISK_CONTAINER_LIST)
-    .named("DiskContainer"), dry_run = rt::m("DryRun", &rt::BOOLEAN), encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN), hypervisor = rt::m("Hypervisor", &rt::STRING),
-    kms_key_id = rt::m("KmsKeyId", &rt::STRING), license_type = rt::m("LicenseType",
-    &rt::STRING), platform = rt::m("Platform", &rt::STRING), role_name =
-    rt::m("RoleName", &rt::STRING), license_specifications =
-    rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), usage_operation = rt::m("UsageOperation", &rt::STRING),
-    boot_mode = rt::m("BootMode", &rt::ENUM)]
+    ImportImageRequest, IMPORT_IMAGE_REQUEST, [architecture[0] = rt::m("Architecture",
+    &rt::STRING), client_data[1] = rt::m("ClientData", &CLIENT_DATA), client_token[2] =
+    rt::m("ClientToken", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), disk_containers[4] = rt::m("DiskContainers",
+    &IMAGE_DISK_CONTAINER_LIST).named("DiskContainer"), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN), encrypted[6] = rt::m("Encrypted", &rt::BOOLEAN), hypervisor[7] =
+    rt::m("Hypervisor", &rt::STRING), kms_key_id[8] = rt::m("KmsKeyId", &rt::STRING),
+    license_type[9] = rt::m("LicenseType", &rt::STRING), platform[10] = rt::m("Platform",
+    &rt::STRING), role_name[11] = rt::m("RoleName", &rt::STRING),
+    license_specifications[12] = rt::m("LicenseSpecifications",
+    &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST), tag_specifications[13] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    usage_operation[14] = rt::m("UsageOperation", &rt::STRING), boot_mode[15] =
+    rt::m("BootMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageResult {
@@ -1118,22 +1124,22 @@ pub struct ImportImageResult {
     pub usage_operation: Option<String>,
 }
 rt::structure!(
-    ImportImageResult, IMPORT_IMAGE_RESULT, [architecture = rt::m("Architecture",
-    &rt::STRING).named("architecture"), description = rt::m("Description", &rt::STRING)
-    .named("description"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), hypervisor = rt::m("Hypervisor", &rt::STRING)
-    .named("hypervisor"), image_id = rt::m("ImageId", &rt::STRING).named("imageId"),
-    import_task_id = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"), kms_key_id
-    = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type =
-    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform = rt::m("Platform",
-    &rt::STRING).named("platform"), progress = rt::m("Progress", &rt::STRING)
-    .named("progress"), snapshot_details = rt::m("SnapshotDetails",
-    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status = rt::m("Status",
-    &rt::STRING).named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), license_specifications = rt::m("LicenseSpecifications",
-    &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE).named("licenseSpecifications"),
-    tags = rt::m("Tags", &TAG_LIST).named("tagSet"), usage_operation =
-    rt::m("UsageOperation", &rt::STRING).named("usageOperation")]
+    ImportImageResult, IMPORT_IMAGE_RESULT, [architecture[0] = rt::m("Architecture",
+    &rt::STRING).named("architecture"), description[1] = rt::m("Description",
+    &rt::STRING).named("description"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), hypervisor[3] = rt::m("Hypervisor", &rt::STRING)
+    .named("hypervisor"), image_id[4] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    import_task_id[5] = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
+    kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type[7] =
+    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform[8] =
+    rt::m("Platform", &rt::STRING).named("platform"), progress[9] = rt::m("Progress",
+    &rt::STRING).named("progress"), snapshot_details[10] = rt::m("SnapshotDetails",
+    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status[11] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[12] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), license_specifications[13] =
+    rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE)
+    .named("licenseSpecifications"), tags[14] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    usage_operation[15] = rt::m("UsageOperation", &rt::STRING).named("usageOperation")]
 );
 /// Describes an import image task.
 #[derive(Clone, Default, PartialEq)]
@@ -1178,23 +1184,23 @@ pub struct ImportImageTask {
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
-    ImportImageTask, IMPORT_IMAGE_TASK, [architecture = rt::m("Architecture",
-    &rt::STRING).named("architecture"), description = rt::m("Description", &rt::STRING)
-    .named("description"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), hypervisor = rt::m("Hypervisor", &rt::STRING)
-    .named("hypervisor"), image_id = rt::m("ImageId", &rt::STRING).named("imageId"),
-    import_task_id = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"), kms_key_id
-    = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type =
-    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform = rt::m("Platform",
-    &rt::STRING).named("platform"), progress = rt::m("Progress", &rt::STRING)
-    .named("progress"), snapshot_details = rt::m("SnapshotDetails",
-    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status = rt::m("Status",
-    &rt::STRING).named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    license_specifications = rt::m("LicenseSpecifications",
+    ImportImageTask, IMPORT_IMAGE_TASK, [architecture[0] = rt::m("Architecture",
+    &rt::STRING).named("architecture"), description[1] = rt::m("Description",
+    &rt::STRING).named("description"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), hypervisor[3] = rt::m("Hypervisor", &rt::STRING)
+    .named("hypervisor"), image_id[4] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    import_task_id[5] = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
+    kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type[7] =
+    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform[8] =
+    rt::m("Platform", &rt::STRING).named("platform"), progress[9] = rt::m("Progress",
+    &rt::STRING).named("progress"), snapshot_details[10] = rt::m("SnapshotDetails",
+    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status[11] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[12] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), tags[13] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), license_specifications[14] = rt::m("LicenseSpecifications",
     &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE).named("licenseSpecifications"),
-    usage_operation = rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
-    boot_mode = rt::m("BootMode", &rt::ENUM).named("bootMode")]
+    usage_operation[15] = rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
+    boot_mode[16] = rt::m("BootMode", &rt::ENUM).named("bootMode")]
 );
 pub static IMPORT_IMAGE_TASK_LIST: rt::Schema = rt::Schema::list(
     "ImportImageTaskList",
@@ -1228,17 +1234,17 @@ pub struct ImportInstanceLaunchSpecification {
 }
 rt::structure!(
     ImportInstanceLaunchSpecification, IMPORT_INSTANCE_LAUNCH_SPECIFICATION,
-    [architecture = rt::m("Architecture", &rt::ENUM).named("architecture"), group_names =
-    rt::m("GroupNames", &SECURITY_GROUP_STRING_LIST).named("GroupName"), group_ids =
-    rt::m("GroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("GroupId"), additional_info =
-    rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"), user_data =
-    rt::m("UserData", &USER_DATA).named("userData").flags(rt::SENSITIVE), instance_type =
-    rt::m("InstanceType", &rt::ENUM).named("instanceType"), placement =
-    rt::m("Placement", &PLACEMENT).named("placement"), monitoring = rt::m("Monitoring",
-    &rt::BOOLEAN).named("monitoring"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), instance_initiated_shutdown_behavior =
-    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-    .named("instanceInitiatedShutdownBehavior"), private_ip_address =
+    [architecture[0] = rt::m("Architecture", &rt::ENUM).named("architecture"),
+    group_names[1] = rt::m("GroupNames", &SECURITY_GROUP_STRING_LIST).named("GroupName"),
+    group_ids[2] = rt::m("GroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("GroupId"),
+    additional_info[3] = rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
+    user_data[4] = rt::m("UserData", &USER_DATA).named("userData").flags(rt::SENSITIVE),
+    instance_type[5] = rt::m("InstanceType", &rt::ENUM).named("instanceType"),
+    placement[6] = rt::m("Placement", &PLACEMENT).named("placement"), monitoring[7] =
+    rt::m("Monitoring", &rt::BOOLEAN).named("monitoring"), subnet_id[8] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    instance_initiated_shutdown_behavior[9] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), private_ip_address[10] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1255,11 +1261,11 @@ pub struct ImportInstanceRequest {
     pub platform: PlatformValues,
 }
 rt::structure!(
-    ImportInstanceRequest, IMPORT_INSTANCE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), description = rt::m("Description", &rt::STRING)
-    .named("description"), launch_specification = rt::m("LaunchSpecification",
-    &IMPORT_INSTANCE_LAUNCH_SPECIFICATION).named("launchSpecification"), disk_images =
-    rt::m("DiskImages", &DISK_IMAGE_LIST).named("diskImage"), platform =
+    ImportInstanceRequest, IMPORT_INSTANCE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), launch_specification[2] = rt::m("LaunchSpecification",
+    &IMPORT_INSTANCE_LAUNCH_SPECIFICATION).named("launchSpecification"), disk_images[3] =
+    rt::m("DiskImages", &DISK_IMAGE_LIST).named("diskImage"), platform[4] =
     rt::m("Platform", &rt::ENUM).named("platform").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1268,7 +1274,7 @@ pub struct ImportInstanceResult {
     pub conversion_task: Option<ConversionTask>,
 }
 rt::structure!(
-    ImportInstanceResult, IMPORT_INSTANCE_RESULT, [conversion_task =
+    ImportInstanceResult, IMPORT_INSTANCE_RESULT, [conversion_task[0] =
     rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")]
 );
 /// Describes an import instance task.
@@ -1284,10 +1290,10 @@ pub struct ImportInstanceTaskDetails {
     pub volumes: Option<Vec<ImportInstanceVolumeDetailItem>>,
 }
 rt::structure!(
-    ImportInstanceTaskDetails, IMPORT_INSTANCE_TASK_DETAILS, [description =
-    rt::m("Description", &rt::STRING).named("description"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), platform = rt::m("Platform",
-    &rt::ENUM).named("platform"), volumes = rt::m("Volumes",
+    ImportInstanceTaskDetails, IMPORT_INSTANCE_TASK_DETAILS, [description[0] =
+    rt::m("Description", &rt::STRING).named("description"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), platform[2] = rt::m("Platform",
+    &rt::ENUM).named("platform"), volumes[3] = rt::m("Volumes",
     &IMPORT_INSTANCE_VOLUME_DETAIL_SET).named("volumes")]
 );
 /// Describes an import volume task.
@@ -1312,14 +1318,15 @@ pub struct ImportInstanceVolumeDetailItem {
 }
 rt::structure!(
     ImportInstanceVolumeDetailItem, IMPORT_INSTANCE_VOLUME_DETAIL_ITEM,
-    [availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), availability_zone_id = rt::m("AvailabilityZoneId",
-    &rt::STRING).named("availabilityZoneId"), bytes_converted = rt::m("BytesConverted",
-    &rt::LONG).named("bytesConverted"), description = rt::m("Description", &rt::STRING)
-    .named("description"), image = rt::m("Image", &DISK_IMAGE_DESCRIPTION)
-    .named("image"), status = rt::m("Status", &rt::STRING).named("status"),
-    status_message = rt::m("StatusMessage", &rt::STRING).named("statusMessage"), volume =
-    rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION).named("volume")]
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[1] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), bytes_converted[2] =
+    rt::m("BytesConverted", &rt::LONG).named("bytesConverted"), description[3] =
+    rt::m("Description", &rt::STRING).named("description"), image[4] = rt::m("Image",
+    &DISK_IMAGE_DESCRIPTION).named("image"), status[5] = rt::m("Status", &rt::STRING)
+    .named("status"), status_message[6] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), volume[7] = rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION)
+    .named("volume")]
 );
 pub static IMPORT_INSTANCE_VOLUME_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ImportInstanceVolumeDetailSet",
@@ -1337,11 +1344,12 @@ pub struct ImportKeyPairRequest {
     pub public_key_material: rt::Blob,
 }
 rt::structure!(
-    ImportKeyPairRequest, IMPORT_KEY_PAIR_REQUEST, [tag_specifications =
+    ImportKeyPairRequest, IMPORT_KEY_PAIR_REQUEST, [tag_specifications[0] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), key_name = rt::m("KeyName",
-    &rt::STRING).named("keyName").flags(rt::REQUIRED), public_key_material =
-    rt::m("PublicKeyMaterial", &rt::BLOB).named("publicKeyMaterial").flags(rt::REQUIRED)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), key_name[2] =
+    rt::m("KeyName", &rt::STRING).named("keyName").flags(rt::REQUIRED),
+    public_key_material[3] = rt::m("PublicKeyMaterial", &rt::BLOB)
+    .named("publicKeyMaterial").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportKeyPairResult {
@@ -1356,10 +1364,10 @@ pub struct ImportKeyPairResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportKeyPairResult, IMPORT_KEY_PAIR_RESULT, [key_fingerprint =
-    rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"), key_name =
-    rt::m("KeyName", &rt::STRING).named("keyName"), key_pair_id = rt::m("KeyPairId",
-    &rt::STRING).named("keyPairId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ImportKeyPairResult, IMPORT_KEY_PAIR_RESULT, [key_fingerprint[0] =
+    rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"), key_name[1] =
+    rt::m("KeyName", &rt::STRING).named("keyName"), key_pair_id[2] = rt::m("KeyPairId",
+    &rt::STRING).named("keyPairId"), tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotRequest {
@@ -1396,12 +1404,12 @@ pub struct ImportSnapshotRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    ImportSnapshotRequest, IMPORT_SNAPSHOT_REQUEST, [client_data = rt::m("ClientData",
-    &CLIENT_DATA), client_token = rt::m("ClientToken", &rt::STRING), description =
-    rt::m("Description", &rt::STRING), disk_container = rt::m("DiskContainer",
-    &SNAPSHOT_DISK_CONTAINER), dry_run = rt::m("DryRun", &rt::BOOLEAN), encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN), kms_key_id = rt::m("KmsKeyId", &rt::STRING),
-    role_name = rt::m("RoleName", &rt::STRING), tag_specifications =
+    ImportSnapshotRequest, IMPORT_SNAPSHOT_REQUEST, [client_data[0] = rt::m("ClientData",
+    &CLIENT_DATA), client_token[1] = rt::m("ClientToken", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING), disk_container[3] = rt::m("DiskContainer",
+    &SNAPSHOT_DISK_CONTAINER), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), encrypted[5] =
+    rt::m("Encrypted", &rt::BOOLEAN), kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING),
+    role_name[7] = rt::m("RoleName", &rt::STRING), tag_specifications[8] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1416,11 +1424,11 @@ pub struct ImportSnapshotResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportSnapshotResult, IMPORT_SNAPSHOT_RESULT, [description = rt::m("Description",
-    &rt::STRING).named("description"), import_task_id = rt::m("ImportTaskId",
-    &rt::STRING).named("importTaskId"), snapshot_task_detail =
-    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ImportSnapshotResult, IMPORT_SNAPSHOT_RESULT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), import_task_id[1] = rt::m("ImportTaskId",
+    &rt::STRING).named("importTaskId"), snapshot_task_detail[2] =
+    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
+    tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an import snapshot task.
 #[derive(Clone, Default, PartialEq)]
@@ -1435,11 +1443,11 @@ pub struct ImportSnapshotTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportSnapshotTask, IMPORT_SNAPSHOT_TASK, [description = rt::m("Description",
-    &rt::STRING).named("description"), import_task_id = rt::m("ImportTaskId",
-    &rt::STRING).named("importTaskId"), snapshot_task_detail =
-    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ImportSnapshotTask, IMPORT_SNAPSHOT_TASK, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), import_task_id[1] = rt::m("ImportTaskId",
+    &rt::STRING).named("importTaskId"), snapshot_task_detail[2] =
+    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
+    tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IMPORT_SNAPSHOT_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "ImportSnapshotTaskIdList",
@@ -1473,13 +1481,13 @@ pub struct ImportVolumeRequest {
     pub volume: VolumeDetail,
 }
 rt::structure!(
-    ImportVolumeRequest, IMPORT_VOLUME_REQUEST, [availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), image = rt::m("Image", &DISK_IMAGE_DETAIL).named("image")
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)
-    .named("description"), volume = rt::m("Volume", &VOLUME_DETAIL).named("volume")
-    .flags(rt::REQUIRED)]
+    ImportVolumeRequest, IMPORT_VOLUME_REQUEST, [availability_zone_id[0] =
+    rt::m("AvailabilityZoneId", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), image[3] = rt::m("Image", &DISK_IMAGE_DETAIL)
+    .named("image").flags(rt::REQUIRED), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), volume[5] = rt::m("Volume", &VOLUME_DETAIL)
+    .named("volume").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportVolumeResult {
@@ -1487,8 +1495,8 @@ pub struct ImportVolumeResult {
     pub conversion_task: Option<ConversionTask>,
 }
 rt::structure!(
-    ImportVolumeResult, IMPORT_VOLUME_RESULT, [conversion_task = rt::m("ConversionTask",
-    &CONVERSION_TASK).named("conversionTask")]
+    ImportVolumeResult, IMPORT_VOLUME_RESULT, [conversion_task[0] =
+    rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")]
 );
 /// Describes an import volume task.
 #[derive(Clone, Default, PartialEq)]
@@ -1507,13 +1515,13 @@ pub struct ImportVolumeTaskDetails {
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rt::structure!(
-    ImportVolumeTaskDetails, IMPORT_VOLUME_TASK_DETAILS, [availability_zone =
+    ImportVolumeTaskDetails, IMPORT_VOLUME_TASK_DETAILS, [availability_zone[0] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), bytes_converted = rt::m("BytesConverted", &rt::LONG)
-    .named("bytesConverted"), description = rt::m("Description", &rt::STRING)
-    .named("description"), image = rt::m("Image", &DISK_IMAGE_DESCRIPTION)
-    .named("image"), volume = rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION)
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), bytes_converted[2] = rt::m("BytesConverted", &rt::LONG)
+    .named("bytesConverted"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), image[4] = rt::m("Image", &DISK_IMAGE_DESCRIPTION)
+    .named("image"), volume[5] = rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION)
     .named("volume")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
@@ -1527,9 +1535,9 @@ pub struct InferenceAcceleratorInfo {
     pub total_inference_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    InferenceAcceleratorInfo, INFERENCE_ACCELERATOR_INFO, [accelerators =
+    InferenceAcceleratorInfo, INFERENCE_ACCELERATOR_INFO, [accelerators[0] =
     rt::m("Accelerators", &INFERENCE_DEVICE_INFO_LIST).named("accelerators"),
-    total_inference_memory_in_mi_b = rt::m("TotalInferenceMemoryInMiB", &rt::INTEGER)
+    total_inference_memory_in_mi_b[1] = rt::m("TotalInferenceMemoryInMiB", &rt::INTEGER)
     .named("totalInferenceMemoryInMiB")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
@@ -1547,9 +1555,9 @@ pub struct InferenceDeviceInfo {
     pub memory_info: Option<InferenceDeviceMemoryInfo>,
 }
 rt::structure!(
-    InferenceDeviceInfo, INFERENCE_DEVICE_INFO, [count = rt::m("Count", &rt::INTEGER)
-    .named("count"), name = rt::m("Name", &rt::STRING).named("name"), manufacturer =
-    rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info =
+    InferenceDeviceInfo, INFERENCE_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), manufacturer[2]
+    = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info[3] =
     rt::m("MemoryInfo", &INFERENCE_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static INFERENCE_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -1566,7 +1574,7 @@ pub struct InferenceDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    InferenceDeviceMemoryInfo, INFERENCE_DEVICE_MEMORY_INFO, [size_in_mi_b =
+    InferenceDeviceMemoryInfo, INFERENCE_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
     rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 rt::string_enum! {
@@ -1591,11 +1599,11 @@ pub struct InitializationStatusDetails {
     pub estimated_time_to_complete_in_seconds: Option<i64>,
 }
 rt::structure!(
-    InitializationStatusDetails, INITIALIZATION_STATUS_DETAILS, [initialization_type =
-    rt::m("InitializationType", &rt::ENUM).named("initializationType"), progress =
-    rt::m("Progress", &rt::LONG).named("progress"), estimated_time_to_complete_in_seconds
-    = rt::m("EstimatedTimeToCompleteInSeconds", &rt::LONG)
-    .named("estimatedTimeToCompleteInSeconds")]
+    InitializationStatusDetails, INITIALIZATION_STATUS_DETAILS, [initialization_type[0] =
+    rt::m("InitializationType", &rt::ENUM).named("initializationType"), progress[1] =
+    rt::m("Progress", &rt::LONG).named("progress"),
+    estimated_time_to_complete_in_seconds[2] = rt::m("EstimatedTimeToCompleteInSeconds",
+    &rt::LONG).named("estimatedTimeToCompleteInSeconds")]
 );
 rt::string_enum! {
     pub enum InitializationType { Default = "default", ProvisionedRate =
@@ -1750,79 +1758,80 @@ pub struct Instance {
     pub public_ip_address: Option<String>,
 }
 rt::structure!(
-    Instance, INSTANCE, [architecture = rt::m("Architecture", &rt::ENUM)
-    .named("architecture"), block_device_mappings = rt::m("BlockDeviceMappings",
-    &INSTANCE_BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), ebs_optimized =
-    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), ena_support =
-    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor =
-    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), iam_instance_profile =
+    Instance, INSTANCE, [architecture[0] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), block_device_mappings[1] = rt::m("BlockDeviceMappings",
+    &INSTANCE_BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), ebs_optimized[3] =
+    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), ena_support[4] =
+    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor[5] =
+    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), iam_instance_profile[6] =
     rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
-    instance_lifecycle = rt::m("InstanceLifecycle", &rt::ENUM)
-    .named("instanceLifecycle"), elastic_gpu_associations =
+    instance_lifecycle[7] = rt::m("InstanceLifecycle", &rt::ENUM)
+    .named("instanceLifecycle"), elastic_gpu_associations[8] =
     rt::m("ElasticGpuAssociations", &ELASTIC_GPU_ASSOCIATION_LIST)
-    .named("elasticGpuAssociationSet"), elastic_inference_accelerator_associations =
+    .named("elasticGpuAssociationSet"), elastic_inference_accelerator_associations[9] =
     rt::m("ElasticInferenceAcceleratorAssociations",
     &ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION_LIST)
-    .named("elasticInferenceAcceleratorAssociationSet"), network_interfaces =
+    .named("elasticInferenceAcceleratorAssociationSet"), network_interfaces[10] =
     rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_LIST)
-    .named("networkInterfaceSet"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), root_device_name = rt::m("RootDeviceName", &rt::STRING)
-    .named("rootDeviceName"), root_device_type = rt::m("RootDeviceType", &rt::ENUM)
-    .named("rootDeviceType"), security_groups = rt::m("SecurityGroups",
-    &GROUP_IDENTIFIER_LIST).named("groupSet"), source_dest_check =
+    .named("networkInterfaceSet"), outpost_arn[11] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), root_device_name[12] = rt::m("RootDeviceName", &rt::STRING)
+    .named("rootDeviceName"), root_device_type[13] = rt::m("RootDeviceType", &rt::ENUM)
+    .named("rootDeviceType"), security_groups[14] = rt::m("SecurityGroups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), source_dest_check[15] =
     rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-    spot_instance_request_id = rt::m("SpotInstanceRequestId", &rt::STRING)
-    .named("spotInstanceRequestId"), sriov_net_support = rt::m("SriovNetSupport",
-    &rt::STRING).named("sriovNetSupport"), state_reason = rt::m("StateReason",
-    &STATE_REASON).named("stateReason"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    virtualization_type = rt::m("VirtualizationType", &rt::ENUM)
-    .named("virtualizationType"), cpu_options = rt::m("CpuOptions", &CPU_OPTIONS)
-    .named("cpuOptions"), capacity_block_id = rt::m("CapacityBlockId", &rt::STRING)
-    .named("capacityBlockId"), capacity_reservation_id = rt::m("CapacityReservationId",
-    &rt::STRING).named("capacityReservationId"), capacity_reservation_specification =
-    rt::m("CapacityReservationSpecification",
+    spot_instance_request_id[16] = rt::m("SpotInstanceRequestId", &rt::STRING)
+    .named("spotInstanceRequestId"), sriov_net_support[17] = rt::m("SriovNetSupport",
+    &rt::STRING).named("sriovNetSupport"), state_reason[18] = rt::m("StateReason",
+    &STATE_REASON).named("stateReason"), tags[19] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), virtualization_type[20] = rt::m("VirtualizationType", &rt::ENUM)
+    .named("virtualizationType"), cpu_options[21] = rt::m("CpuOptions", &CPU_OPTIONS)
+    .named("cpuOptions"), capacity_block_id[22] = rt::m("CapacityBlockId", &rt::STRING)
+    .named("capacityBlockId"), capacity_reservation_id[23] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    capacity_reservation_specification[24] = rt::m("CapacityReservationSpecification",
     &CAPACITY_RESERVATION_SPECIFICATION_RESPONSE)
-    .named("capacityReservationSpecification"), hibernation_options =
+    .named("capacityReservationSpecification"), hibernation_options[25] =
     rt::m("HibernationOptions", &HIBERNATION_OPTIONS).named("hibernationOptions"),
-    licenses = rt::m("Licenses", &LICENSE_LIST).named("licenseSet"), metadata_options =
-    rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_RESPONSE)
-    .named("metadataOptions"), enclave_options = rt::m("EnclaveOptions",
-    &ENCLAVE_OPTIONS).named("enclaveOptions"), boot_mode = rt::m("BootMode", &rt::ENUM)
-    .named("bootMode"), platform_details = rt::m("PlatformDetails", &rt::STRING)
-    .named("platformDetails"), usage_operation = rt::m("UsageOperation", &rt::STRING)
-    .named("usageOperation"), usage_operation_update_time =
+    licenses[26] = rt::m("Licenses", &LICENSE_LIST).named("licenseSet"),
+    metadata_options[27] = rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_RESPONSE)
+    .named("metadataOptions"), enclave_options[28] = rt::m("EnclaveOptions",
+    &ENCLAVE_OPTIONS).named("enclaveOptions"), boot_mode[29] = rt::m("BootMode",
+    &rt::ENUM).named("bootMode"), platform_details[30] = rt::m("PlatformDetails",
+    &rt::STRING).named("platformDetails"), usage_operation[31] = rt::m("UsageOperation",
+    &rt::STRING).named("usageOperation"), usage_operation_update_time[32] =
     rt::m("UsageOperationUpdateTime", &rt::TIMESTAMP).named("usageOperationUpdateTime"),
-    private_dns_name_options = rt::m("PrivateDnsNameOptions",
-    &PRIVATE_DNS_NAME_OPTIONS_RESPONSE).named("privateDnsNameOptions"), ipv6_address =
-    rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), tpm_support =
-    rt::m("TpmSupport", &rt::STRING).named("tpmSupport"), maintenance_options =
+    private_dns_name_options[33] = rt::m("PrivateDnsNameOptions",
+    &PRIVATE_DNS_NAME_OPTIONS_RESPONSE).named("privateDnsNameOptions"), ipv6_address[34]
+    = rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), tpm_support[35] =
+    rt::m("TpmSupport", &rt::STRING).named("tpmSupport"), maintenance_options[36] =
     rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS)
-    .named("maintenanceOptions"), current_instance_boot_mode =
+    .named("maintenanceOptions"), current_instance_boot_mode[37] =
     rt::m("CurrentInstanceBootMode", &rt::ENUM).named("currentInstanceBootMode"),
-    network_performance_options = rt::m("NetworkPerformanceOptions",
-    &INSTANCE_NETWORK_PERFORMANCE_OPTIONS).named("networkPerformanceOptions"), operator =
-    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), secondary_interfaces =
-    rt::m("SecondaryInterfaces", &INSTANCE_SECONDARY_INTERFACE_LIST)
-    .named("secondaryInterfaceSet"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), image_id = rt::m("ImageId", &rt::STRING).named("imageId"),
-    state = rt::m("State", &INSTANCE_STATE).named("instanceState"), private_dns_name =
-    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), public_dns_name =
-    rt::m("PublicDnsName", &rt::STRING).named("dnsName"), state_transition_reason =
-    rt::m("StateTransitionReason", &rt::STRING).named("reason"), key_name =
-    rt::m("KeyName", &rt::STRING).named("keyName"), ami_launch_index =
-    rt::m("AmiLaunchIndex", &rt::INTEGER).named("amiLaunchIndex"), product_codes =
-    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), instance_type =
-    rt::m("InstanceType", &rt::ENUM).named("instanceType"), launch_time =
-    rt::m("LaunchTime", &rt::TIMESTAMP).named("launchTime"), placement =
-    rt::m("Placement", &PLACEMENT).named("placement"), kernel_id = rt::m("KernelId",
-    &rt::STRING).named("kernelId"), ramdisk_id = rt::m("RamdiskId", &rt::STRING)
-    .named("ramdiskId"), platform = rt::m("Platform", &rt::ENUM).named("platform"),
-    monitoring = rt::m("Monitoring", &MONITORING).named("monitoring"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId"), private_ip_address = rt::m("PrivateIpAddress",
-    &rt::STRING).named("privateIpAddress"), public_ip_address = rt::m("PublicIpAddress",
-    &rt::STRING).named("ipAddress")]
+    network_performance_options[38] = rt::m("NetworkPerformanceOptions",
+    &INSTANCE_NETWORK_PERFORMANCE_OPTIONS).named("networkPerformanceOptions"),
+    operator[39] = rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
+    secondary_interfaces[40] = rt::m("SecondaryInterfaces",
+    &INSTANCE_SECONDARY_INTERFACE_LIST).named("secondaryInterfaceSet"), instance_id[41] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), image_id[42] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), state[43] = rt::m("State", &INSTANCE_STATE)
+    .named("instanceState"), private_dns_name[44] = rt::m("PrivateDnsName", &rt::STRING)
+    .named("privateDnsName"), public_dns_name[45] = rt::m("PublicDnsName", &rt::STRING)
+    .named("dnsName"), state_transition_reason[46] = rt::m("StateTransitionReason",
+    &rt::STRING).named("reason"), key_name[47] = rt::m("KeyName", &rt::STRING)
+    .named("keyName"), ami_launch_index[48] = rt::m("AmiLaunchIndex", &rt::INTEGER)
+    .named("amiLaunchIndex"), product_codes[49] = rt::m("ProductCodes",
+    &PRODUCT_CODE_LIST).named("productCodes"), instance_type[50] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), launch_time[51] = rt::m("LaunchTime",
+    &rt::TIMESTAMP).named("launchTime"), placement[52] = rt::m("Placement", &PLACEMENT)
+    .named("placement"), kernel_id[53] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[54] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), platform[55] = rt::m("Platform", &rt::ENUM).named("platform"),
+    monitoring[56] = rt::m("Monitoring", &MONITORING).named("monitoring"), subnet_id[57]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId"), vpc_id[58] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), private_ip_address[59] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), public_ip_address[60] =
+    rt::m("PublicIpAddress", &rt::STRING).named("ipAddress")]
 );
 /// Describes the application status for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1839,12 +1848,12 @@ pub struct InstanceApplicationStatus {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InstanceApplicationStatus, INSTANCE_APPLICATION_STATUS, [instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), availability_zone =
+    InstanceApplicationStatus, INSTANCE_APPLICATION_STATUS, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), availability_zone[1] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), application_status = rt::m("ApplicationStatus",
-    &APPLICATION_STATUS).named("applicationStatus"), tags = rt::m("Tags", &TAG_LIST)
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), application_status[3] = rt::m("ApplicationStatus",
+    &APPLICATION_STATUS).named("applicationStatus"), tags[4] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static INSTANCE_APPLICATION_STATUS_SET: rt::Schema = rt::Schema::list(
@@ -1863,8 +1872,8 @@ pub struct InstanceAttachmentEnaSrdSpecification {
 }
 rt::structure!(
     InstanceAttachmentEnaSrdSpecification, INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION,
-    [ena_srd_enabled = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-    ena_srd_udp_specification = rt::m("EnaSrdUdpSpecification",
+    [ena_srd_enabled[0] = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
     &INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
@@ -1875,7 +1884,7 @@ pub struct InstanceAttachmentEnaSrdUdpSpecification {
 }
 rt::structure!(
     InstanceAttachmentEnaSrdUdpSpecification,
-    INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled =
+    INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled[0] =
     rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")]
 );
 /// Describes an instance attribute.
@@ -1917,27 +1926,27 @@ pub struct InstanceAttribute {
     pub groups: Option<Vec<GroupIdentifier>>,
 }
 rt::structure!(
-    InstanceAttribute, INSTANCE_ATTRIBUTE, [block_device_mappings =
+    InstanceAttribute, INSTANCE_ATTRIBUTE, [block_device_mappings[0] =
     rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_LIST)
-    .named("blockDeviceMapping"), disable_api_termination =
+    .named("blockDeviceMapping"), disable_api_termination[1] =
     rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
-    .named("disableApiTermination"), ena_support = rt::m("EnaSupport",
-    &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport"), enclave_options =
-    rt::m("EnclaveOptions", &ENCLAVE_OPTIONS).named("enclaveOptions"), ebs_optimized =
-    rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    instance_initiated_shutdown_behavior = rt::m("InstanceInitiatedShutdownBehavior",
-    &ATTRIBUTE_VALUE).named("instanceInitiatedShutdownBehavior"), instance_type =
-    rt::m("InstanceType", &ATTRIBUTE_VALUE).named("instanceType"), kernel_id =
-    rt::m("KernelId", &ATTRIBUTE_VALUE).named("kernel"), product_codes =
-    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), ramdisk_id =
-    rt::m("RamdiskId", &ATTRIBUTE_VALUE).named("ramdisk"), root_device_name =
-    rt::m("RootDeviceName", &ATTRIBUTE_VALUE).named("rootDeviceName"), source_dest_check
-    = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
-    sriov_net_support = rt::m("SriovNetSupport", &ATTRIBUTE_VALUE)
-    .named("sriovNetSupport"), user_data = rt::m("UserData", &ATTRIBUTE_VALUE)
-    .named("userData"), disable_api_stop = rt::m("DisableApiStop",
-    &ATTRIBUTE_BOOLEAN_VALUE).named("disableApiStop"), groups = rt::m("Groups",
+    .named("disableApiTermination"), ena_support[2] = rt::m("EnaSupport",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport"), enclave_options[3] =
+    rt::m("EnclaveOptions", &ENCLAVE_OPTIONS).named("enclaveOptions"), ebs_optimized[4] =
+    rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"), instance_id[5]
+    = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_initiated_shutdown_behavior[6] = rt::m("InstanceInitiatedShutdownBehavior",
+    &ATTRIBUTE_VALUE).named("instanceInitiatedShutdownBehavior"), instance_type[7] =
+    rt::m("InstanceType", &ATTRIBUTE_VALUE).named("instanceType"), kernel_id[8] =
+    rt::m("KernelId", &ATTRIBUTE_VALUE).named("kernel"), product_codes[9] =
+    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), ramdisk_id[10] =
+    rt::m("RamdiskId", &ATTRIBUTE_VALUE).named("ramdisk"), root_device_name[11] =
+    rt::m("RootDeviceName", &ATTRIBUTE_VALUE).named("rootDeviceName"),
+    source_dest_check[12] = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("sourceDestCheck"), sriov_net_support[13] = rt::m("SriovNetSupport",
+    &ATTRIBUTE_VALUE).named("sriovNetSupport"), user_data[14] = rt::m("UserData",
+    &ATTRIBUTE_VALUE).named("userData"), disable_api_stop[15] = rt::m("DisableApiStop",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("disableApiStop"), groups[16] = rt::m("Groups",
     &GROUP_IDENTIFIER_LIST).named("groupSet")]
 );
 rt::string_enum! {
@@ -1966,8 +1975,8 @@ pub struct InstanceBlockDeviceMapping {
     pub ebs: Option<EbsInstanceBlockDevice>,
 }
 rt::structure!(
-    InstanceBlockDeviceMapping, INSTANCE_BLOCK_DEVICE_MAPPING, [device_name =
-    rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs = rt::m("Ebs",
+    InstanceBlockDeviceMapping, INSTANCE_BLOCK_DEVICE_MAPPING, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs[1] = rt::m("Ebs",
     &EBS_INSTANCE_BLOCK_DEVICE).named("ebs")]
 );
 pub static INSTANCE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
@@ -1988,10 +1997,10 @@ pub struct InstanceBlockDeviceMappingSpecification {
 }
 rt::structure!(
     InstanceBlockDeviceMappingSpecification, INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION,
-    [device_name = rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs =
-    rt::m("Ebs", &EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION).named("ebs"), virtual_name =
-    rt::m("VirtualName", &rt::STRING).named("virtualName"), no_device = rt::m("NoDevice",
-    &rt::STRING).named("noDevice")]
+    [device_name[0] = rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs[1] =
+    rt::m("Ebs", &EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION).named("ebs"), virtual_name[2]
+    = rt::m("VirtualName", &rt::STRING).named("virtualName"), no_device[3] =
+    rt::m("NoDevice", &rt::STRING).named("noDevice")]
 );
 pub static INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "InstanceBlockDeviceMappingSpecificationList",
@@ -2011,10 +2020,10 @@ pub struct InstanceCapacity {
     pub total_capacity: Option<i32>,
 }
 rt::structure!(
-    InstanceCapacity, INSTANCE_CAPACITY, [available_capacity = rt::m("AvailableCapacity",
-    &rt::INTEGER).named("availableCapacity"), instance_type = rt::m("InstanceType",
-    &rt::STRING).named("instanceType"), total_capacity = rt::m("TotalCapacity",
-    &rt::INTEGER).named("totalCapacity")]
+    InstanceCapacity, INSTANCE_CAPACITY, [available_capacity[0] =
+    rt::m("AvailableCapacity", &rt::INTEGER).named("availableCapacity"), instance_type[1]
+    = rt::m("InstanceType", &rt::STRING).named("instanceType"), total_capacity[2] =
+    rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity")]
 );
 /// The DNS names of the endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -2025,9 +2034,9 @@ pub struct InstanceConnectEndpointDnsNames {
     pub fips_dns_name: Option<String>,
 }
 rt::structure!(
-    InstanceConnectEndpointDnsNames, INSTANCE_CONNECT_ENDPOINT_DNS_NAMES, [dns_name =
-    rt::m("DnsName", &rt::STRING).named("dnsName"), fips_dns_name = rt::m("FipsDnsName",
-    &rt::STRING).named("fipsDnsName")]
+    InstanceConnectEndpointDnsNames, INSTANCE_CONNECT_ENDPOINT_DNS_NAMES, [dns_name[0] =
+    rt::m("DnsName", &rt::STRING).named("dnsName"), fips_dns_name[1] =
+    rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName")]
 );
 /// The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
 #[derive(Clone, Default, PartialEq)]
@@ -2039,8 +2048,9 @@ pub struct InstanceConnectEndpointPublicDnsNames {
 }
 rt::structure!(
     InstanceConnectEndpointPublicDnsNames, INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES,
-    [ipv4 = rt::m("Ipv4", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("ipv4"), dualstack
-    = rt::m("Dualstack", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("dualstack")]
+    [ipv4[0] = rt::m("Ipv4", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("ipv4"),
+    dualstack[1] = rt::m("Dualstack", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES)
+    .named("dualstack")]
 );
 pub static INSTANCE_CONNECT_ENDPOINT_SET: rt::Schema = rt::Schema::list(
     "InstanceConnectEndpointSet",
@@ -2055,8 +2065,9 @@ pub struct InstanceCount {
     pub state: Option<ListingState>,
 }
 rt::structure!(
-    InstanceCount, INSTANCE_COUNT, [instance_count = rt::m("InstanceCount", &rt::INTEGER)
-    .named("instanceCount"), state = rt::m("State", &rt::ENUM).named("state")]
+    InstanceCount, INSTANCE_COUNT, [instance_count[0] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), state[1] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static INSTANCE_COUNT_LIST: rt::Schema = rt::Schema::list(
     "InstanceCountList",
@@ -2073,8 +2084,8 @@ pub struct InstanceCreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rt::structure!(
-    InstanceCreditSpecification, INSTANCE_CREDIT_SPECIFICATION, [instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), cpu_credits =
+    InstanceCreditSpecification, INSTANCE_CREDIT_SPECIFICATION, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), cpu_credits[1] =
     rt::m("CpuCredits", &rt::STRING).named("cpuCredits")]
 );
 pub static INSTANCE_CREDIT_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -2099,8 +2110,8 @@ pub struct InstanceCreditSpecificationRequest {
 }
 rt::structure!(
     InstanceCreditSpecificationRequest, INSTANCE_CREDIT_SPECIFICATION_REQUEST,
-    [instance_id = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), cpu_credits =
-    rt::m("CpuCredits", &rt::STRING)]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    cpu_credits[1] = rt::m("CpuCredits", &rt::STRING)]
 );
 /// The event window.
 #[derive(Clone, Default, PartialEq)]
@@ -2121,14 +2132,14 @@ pub struct InstanceEventWindow {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InstanceEventWindow, INSTANCE_EVENT_WINDOW, [instance_event_window_id =
+    InstanceEventWindow, INSTANCE_EVENT_WINDOW, [instance_event_window_id[0] =
     rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
-    time_ranges = rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
-    .named("timeRangeSet"), name = rt::m("Name", &rt::STRING).named("name"),
-    cron_expression = rt::m("CronExpression", &rt::STRING).named("cronExpression"),
-    association_target = rt::m("AssociationTarget",
-    &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET).named("associationTarget"), state =
-    rt::m("State", &rt::ENUM).named("state"), tags = rt::m("Tags", &TAG_LIST)
+    time_ranges[1] = rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
+    .named("timeRangeSet"), name[2] = rt::m("Name", &rt::STRING).named("name"),
+    cron_expression[3] = rt::m("CronExpression", &rt::STRING).named("cronExpression"),
+    association_target[4] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET).named("associationTarget"), state[5] =
+    rt::m("State", &rt::ENUM).named("state"), tags[6] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 /// One or more targets associated with the specified event window. Only one *type* of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window.
@@ -2145,9 +2156,9 @@ pub struct InstanceEventWindowAssociationRequest {
 }
 rt::structure!(
     InstanceEventWindowAssociationRequest, INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST,
-    [instance_ids = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-    instance_tags = rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
-    dedicated_host_ids = rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST)
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+    instance_tags[1] = rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
+    dedicated_host_ids[2] = rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST)
     .named("DedicatedHostId")]
 );
 /// One or more targets associated with the event window.
@@ -2164,8 +2175,8 @@ pub struct InstanceEventWindowAssociationTarget {
 }
 rt::structure!(
     InstanceEventWindowAssociationTarget, INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET,
-    [instance_ids = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet"), dedicated_host_ids =
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"),
+    tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"), dedicated_host_ids[2] =
     rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("dedicatedHostIdSet")]
 );
 /// The targets to disassociate from the specified event window.
@@ -2180,9 +2191,9 @@ pub struct InstanceEventWindowDisassociationRequest {
 }
 rt::structure!(
     InstanceEventWindowDisassociationRequest,
-    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, [instance_ids = rt::m("InstanceIds",
-    &INSTANCE_ID_LIST).named("InstanceId"), instance_tags = rt::m("InstanceTags",
-    &TAG_LIST).named("InstanceTag"), dedicated_host_ids = rt::m("DedicatedHostIds",
+    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, [instance_ids[0] = rt::m("InstanceIds",
+    &INSTANCE_ID_LIST).named("InstanceId"), instance_tags[1] = rt::m("InstanceTags",
+    &TAG_LIST).named("InstanceTag"), dedicated_host_ids[2] = rt::m("DedicatedHostIds",
     &DEDICATED_HOST_ID_LIST).named("DedicatedHostId")]
 );
 pub static INSTANCE_EVENT_WINDOW_ID_SET: rt::Schema = rt::Schema::list(
@@ -2207,8 +2218,8 @@ pub struct InstanceEventWindowStateChange {
 }
 rt::structure!(
     InstanceEventWindowStateChange, INSTANCE_EVENT_WINDOW_STATE_CHANGE,
-    [instance_event_window_id = rt::m("InstanceEventWindowId", &rt::STRING)
-    .named("instanceEventWindowId"), state = rt::m("State", &rt::ENUM).named("state")]
+    [instance_event_window_id[0] = rt::m("InstanceEventWindowId", &rt::STRING)
+    .named("instanceEventWindowId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 /// The start day and time and the end day and time of the time range, in UTC.
 #[derive(Clone, Default, PartialEq)]
@@ -2223,10 +2234,10 @@ pub struct InstanceEventWindowTimeRange {
     pub end_hour: Option<i32>,
 }
 rt::structure!(
-    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, [start_week_day =
-    rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"), start_hour =
-    rt::m("StartHour", &rt::INTEGER).named("startHour").min(0.0), end_week_day =
-    rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"), end_hour = rt::m("EndHour",
+    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, [start_week_day[0] =
+    rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"), start_hour[1] =
+    rt::m("StartHour", &rt::INTEGER).named("startHour").min(0.0), end_week_day[2] =
+    rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"), end_hour[3] = rt::m("EndHour",
     &rt::INTEGER).named("endHour").min(0.0)]
 );
 pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
@@ -2247,9 +2258,9 @@ pub struct InstanceEventWindowTimeRangeRequest {
 }
 rt::structure!(
     InstanceEventWindowTimeRangeRequest, INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST,
-    [start_week_day = rt::m("StartWeekDay", &rt::ENUM), start_hour = rt::m("StartHour",
-    &rt::INTEGER).min(0.0), end_week_day = rt::m("EndWeekDay", &rt::ENUM), end_hour =
-    rt::m("EndHour", &rt::INTEGER).min(0.0)]
+    [start_week_day[0] = rt::m("StartWeekDay", &rt::ENUM), start_hour[1] =
+    rt::m("StartHour", &rt::INTEGER).min(0.0), end_week_day[2] = rt::m("EndWeekDay",
+    &rt::ENUM), end_hour[3] = rt::m("EndHour", &rt::INTEGER).min(0.0)]
 );
 pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "InstanceEventWindowTimeRangeRequestSet",
@@ -2264,8 +2275,8 @@ pub struct InstanceExportDetails {
     pub target_environment: Option<ExportEnvironment>,
 }
 rt::structure!(
-    InstanceExportDetails, INSTANCE_EXPORT_DETAILS, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), target_environment = rt::m("TargetEnvironment",
+    InstanceExportDetails, INSTANCE_EXPORT_DETAILS, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), target_environment[1] = rt::m("TargetEnvironment",
     &rt::ENUM).named("targetEnvironment")]
 );
 /// Describes the default credit option for CPU usage of a burstable performance instance family.
@@ -2278,8 +2289,8 @@ pub struct InstanceFamilyCreditSpecification {
 }
 rt::structure!(
     InstanceFamilyCreditSpecification, INSTANCE_FAMILY_CREDIT_SPECIFICATION,
-    [instance_family = rt::m("InstanceFamily", &rt::ENUM).named("instanceFamily"),
-    cpu_credits = rt::m("CpuCredits", &rt::STRING).named("cpuCredits")]
+    [instance_family[0] = rt::m("InstanceFamily", &rt::ENUM).named("instanceFamily"),
+    cpu_credits[1] = rt::m("CpuCredits", &rt::STRING).named("cpuCredits")]
 );
 /// Describes the cost allocation policy document for EC2 instances.
 #[derive(Clone, Default, PartialEq)]
@@ -2293,11 +2304,11 @@ pub struct InstanceFlexCostAllocationPolicyDocument {
 }
 rt::structure!(
     InstanceFlexCostAllocationPolicyDocument,
-    INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, [reporting_granularity =
+    INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, [reporting_granularity[0] =
     rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-    .flags(rt::REQUIRED).min(1.0), dimensions = rt::m("Dimensions",
+    .flags(rt::REQUIRED).min(1.0), dimensions[1] = rt::m("Dimensions",
     &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST).flags(rt::REQUIRED).min(1.0),
-    cidr_range_specifications = rt::m("CidrRangeSpecifications",
+    cidr_range_specifications[2] = rt::m("CidrRangeSpecifications",
     &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
 );
 rt::string_enum! {
@@ -2355,16 +2366,16 @@ pub struct InstanceImageMetadata {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    InstanceImageMetadata, INSTANCE_IMAGE_METADATA, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), instance_type = rt::m("InstanceType", &rt::ENUM)
-    .named("instanceType"), launch_time = rt::m("LaunchTime", &rt::TIMESTAMP)
-    .named("launchTime"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), zone_id = rt::m("ZoneId", &rt::STRING).named("zoneId"),
-    state = rt::m("State", &INSTANCE_STATE).named("instanceState"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("instanceOwnerId"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), image_metadata = rt::m("ImageMetadata", &IMAGE_METADATA)
-    .named("imageMetadata"), operator = rt::m("Operator", &OPERATOR_RESPONSE)
-    .named("operator")]
+    InstanceImageMetadata, INSTANCE_IMAGE_METADATA, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), launch_time[2] = rt::m("LaunchTime", &rt::TIMESTAMP)
+    .named("launchTime"), availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), zone_id[4] = rt::m("ZoneId", &rt::STRING)
+    .named("zoneId"), state[5] = rt::m("State", &INSTANCE_STATE).named("instanceState"),
+    owner_id[6] = rt::m("OwnerId", &rt::STRING).named("instanceOwnerId"), tags[7] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), image_metadata[8] = rt::m("ImageMetadata",
+    &IMAGE_METADATA).named("imageMetadata"), operator[9] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator")]
 );
 pub static INSTANCE_IMAGE_METADATA_LIST: rt::Schema = rt::Schema::list(
     "InstanceImageMetadataList",
@@ -2381,7 +2392,7 @@ pub struct InstanceIpv4Prefix {
     pub ipv4_prefix: Option<String>,
 }
 rt::structure!(
-    InstanceIpv4Prefix, INSTANCE_IPV4_PREFIX, [ipv4_prefix = rt::m("Ipv4Prefix",
+    InstanceIpv4Prefix, INSTANCE_IPV4_PREFIX, [ipv4_prefix[0] = rt::m("Ipv4Prefix",
     &rt::STRING).named("ipv4Prefix")]
 );
 pub static INSTANCE_IPV4_PREFIX_LIST: rt::Schema = rt::Schema::list(
@@ -2397,8 +2408,8 @@ pub struct InstanceIpv6Address {
     pub is_primary_ipv6: Option<bool>,
 }
 rt::structure!(
-    InstanceIpv6Address, INSTANCE_IPV6_ADDRESS, [ipv6_address = rt::m("Ipv6Address",
-    &rt::STRING).named("ipv6Address"), is_primary_ipv6 = rt::m("IsPrimaryIpv6",
+    InstanceIpv6Address, INSTANCE_IPV6_ADDRESS, [ipv6_address[0] = rt::m("Ipv6Address",
+    &rt::STRING).named("ipv6Address"), is_primary_ipv6[1] = rt::m("IsPrimaryIpv6",
     &rt::BOOLEAN).named("isPrimaryIpv6")]
 );
 pub static INSTANCE_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
@@ -2416,7 +2427,7 @@ pub struct InstanceIpv6AddressRequest {
     pub ipv6_address: Option<String>,
 }
 rt::structure!(
-    InstanceIpv6AddressRequest, INSTANCE_IPV6_ADDRESS_REQUEST, [ipv6_address =
+    InstanceIpv6AddressRequest, INSTANCE_IPV6_ADDRESS_REQUEST, [ipv6_address[0] =
     rt::m("Ipv6Address", &rt::STRING)]
 );
 /// Information about an IPv6 prefix.
@@ -2426,7 +2437,7 @@ pub struct InstanceIpv6Prefix {
     pub ipv6_prefix: Option<String>,
 }
 rt::structure!(
-    InstanceIpv6Prefix, INSTANCE_IPV6_PREFIX, [ipv6_prefix = rt::m("Ipv6Prefix",
+    InstanceIpv6Prefix, INSTANCE_IPV6_PREFIX, [ipv6_prefix[0] = rt::m("Ipv6Prefix",
     &rt::STRING).named("ipv6Prefix")]
 );
 pub static INSTANCE_IPV6_PREFIX_LIST: rt::Schema = rt::Schema::list(
@@ -2461,8 +2472,8 @@ pub struct InstanceMaintenanceOptions {
     pub reboot_migration: Option<InstanceRebootMigrationState>,
 }
 rt::structure!(
-    InstanceMaintenanceOptions, INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery =
-    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"), reboot_migration =
+    InstanceMaintenanceOptions, INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery[0] =
+    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"), reboot_migration[1] =
     rt::m("RebootMigration", &rt::ENUM).named("rebootMigration")]
 );
 /// The maintenance options for the instance.
@@ -2473,7 +2484,7 @@ pub struct InstanceMaintenanceOptionsRequest {
 }
 rt::structure!(
     InstanceMaintenanceOptionsRequest, INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
-    [auto_recovery = rt::m("AutoRecovery", &rt::ENUM)]
+    [auto_recovery[0] = rt::m("AutoRecovery", &rt::ENUM)]
 );
 /// Describes the market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
@@ -2484,8 +2495,8 @@ pub struct InstanceMarketOptionsRequest {
     pub spot_options: Option<SpotMarketOptions>,
 }
 rt::structure!(
-    InstanceMarketOptionsRequest, INSTANCE_MARKET_OPTIONS_REQUEST, [market_type =
-    rt::m("MarketType", &rt::ENUM), spot_options = rt::m("SpotOptions",
+    InstanceMarketOptionsRequest, INSTANCE_MARKET_OPTIONS_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM), spot_options[1] = rt::m("SpotOptions",
     &SPOT_MARKET_OPTIONS)]
 );
 rt::string_enum! {

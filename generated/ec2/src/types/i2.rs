@@ -28,15 +28,16 @@ pub struct InstanceMetadataDefaultsResponse {
     pub http_tokens_enforced: Option<HttpTokensEnforcedState>,
 }
 rt::structure!(
-    InstanceMetadataDefaultsResponse, INSTANCE_METADATA_DEFAULTS_RESPONSE, [http_tokens =
-    rt::m("HttpTokens", &rt::ENUM).named("httpTokens"), http_put_response_hop_limit =
-    rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-    http_endpoint = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-    instance_metadata_tags = rt::m("InstanceMetadataTags", &rt::ENUM)
-    .named("instanceMetadataTags"), managed_by = rt::m("ManagedBy", &rt::ENUM)
-    .named("managedBy"), managed_exception_message = rt::m("ManagedExceptionMessage",
-    &rt::STRING).named("managedExceptionMessage"), http_tokens_enforced =
-    rt::m("HttpTokensEnforced", &rt::ENUM).named("httpTokensEnforced")]
+    InstanceMetadataDefaultsResponse, INSTANCE_METADATA_DEFAULTS_RESPONSE,
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM).named("httpTokens"),
+    http_put_response_hop_limit[1] = rt::m("HttpPutResponseHopLimit", &rt::INTEGER)
+    .named("httpPutResponseHopLimit"), http_endpoint[2] = rt::m("HttpEndpoint",
+    &rt::ENUM).named("httpEndpoint"), instance_metadata_tags[3] =
+    rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"), managed_by[4]
+    = rt::m("ManagedBy", &rt::ENUM).named("managedBy"), managed_exception_message[5] =
+    rt::m("ManagedExceptionMessage", &rt::STRING).named("managedExceptionMessage"),
+    http_tokens_enforced[6] = rt::m("HttpTokensEnforced", &rt::ENUM)
+    .named("httpTokensEnforced")]
 );
 rt::string_enum! {
     pub enum InstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled" }
@@ -76,11 +77,11 @@ pub struct InstanceMetadataOptionsRequest {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
-    InstanceMetadataOptionsRequest, INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens =
-    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit =
-    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint = rt::m("HttpEndpoint",
-    &rt::ENUM), http_protocol_ipv6 = rt::m("HttpProtocolIpv6", &rt::ENUM),
-    instance_metadata_tags = rt::m("InstanceMetadataTags", &rt::ENUM)]
+    InstanceMetadataOptionsRequest, INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens[0] =
+    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), http_protocol_ipv6[3] = rt::m("HttpProtocolIpv6",
+    &rt::ENUM), instance_metadata_tags[4] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 /// The metadata options for the instance.
 #[derive(Clone, Default, PartialEq)]
@@ -112,14 +113,14 @@ pub struct InstanceMetadataOptionsResponse {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
-    InstanceMetadataOptionsResponse, INSTANCE_METADATA_OPTIONS_RESPONSE, [state =
-    rt::m("State", &rt::ENUM).named("state"), http_tokens = rt::m("HttpTokens",
-    &rt::ENUM).named("httpTokens"), http_put_response_hop_limit =
+    InstanceMetadataOptionsResponse, INSTANCE_METADATA_OPTIONS_RESPONSE, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), http_tokens[1] = rt::m("HttpTokens",
+    &rt::ENUM).named("httpTokens"), http_put_response_hop_limit[2] =
     rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-    http_endpoint = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-    http_protocol_ipv6 = rt::m("HttpProtocolIpv6", &rt::ENUM).named("httpProtocolIpv6"),
-    instance_metadata_tags = rt::m("InstanceMetadataTags", &rt::ENUM)
-    .named("instanceMetadataTags")]
+    http_endpoint[3] = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
+    http_protocol_ipv6[4] = rt::m("HttpProtocolIpv6", &rt::ENUM)
+    .named("httpProtocolIpv6"), instance_metadata_tags[5] = rt::m("InstanceMetadataTags",
+    &rt::ENUM).named("instanceMetadataTags")]
 );
 rt::string_enum! {
     pub enum InstanceMetadataOptionsState { Pending = "pending", Applied = "applied" }
@@ -139,8 +140,8 @@ pub struct InstanceMonitoring {
     pub monitoring: Option<Monitoring>,
 }
 rt::structure!(
-    InstanceMonitoring, INSTANCE_MONITORING, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), monitoring = rt::m("Monitoring", &MONITORING)
+    InstanceMonitoring, INSTANCE_MONITORING, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), monitoring[1] = rt::m("Monitoring", &MONITORING)
     .named("monitoring")]
 );
 pub static INSTANCE_MONITORING_LIST: rt::Schema = rt::Schema::list(
@@ -196,29 +197,30 @@ pub struct InstanceNetworkInterface {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    InstanceNetworkInterface, INSTANCE_NETWORK_INTERFACE, [association =
+    InstanceNetworkInterface, INSTANCE_NETWORK_INTERFACE, [association[0] =
     rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION).named("association"),
-    attachment = rt::m("Attachment", &INSTANCE_NETWORK_INTERFACE_ATTACHMENT)
-    .named("attachment"), description = rt::m("Description", &rt::STRING)
-    .named("description"), groups = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
-    .named("groupSet"), ipv6_addresses = rt::m("Ipv6Addresses",
-    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), mac_address =
-    rt::m("MacAddress", &rt::STRING).named("macAddress"), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), private_dns_name =
-    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address =
+    attachment[1] = rt::m("Attachment", &INSTANCE_NETWORK_INTERFACE_ATTACHMENT)
+    .named("attachment"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), groups[3] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), ipv6_addresses[4] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), mac_address[5] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), network_interface_id[6] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), owner_id[7] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), private_dns_name[8] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address[9] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    private_ip_addresses = rt::m("PrivateIpAddresses", &INSTANCE_PRIVATE_IP_ADDRESS_LIST)
-    .named("privateIpAddressesSet"), source_dest_check = rt::m("SourceDestCheck",
-    &rt::BOOLEAN).named("sourceDestCheck"), status = rt::m("Status", &rt::ENUM)
-    .named("status"), subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"), interface_type =
-    rt::m("InterfaceType", &rt::STRING).named("interfaceType"), ipv4_prefixes =
+    private_ip_addresses[10] = rt::m("PrivateIpAddresses",
+    &INSTANCE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressesSet"),
+    source_dest_check[11] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[12] = rt::m("Status", &rt::ENUM).named("status"),
+    subnet_id[13] = rt::m("SubnetId", &rt::STRING).named("subnetId"), vpc_id[14] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), interface_type[15] =
+    rt::m("InterfaceType", &rt::STRING).named("interfaceType"), ipv4_prefixes[16] =
     rt::m("Ipv4Prefixes", &INSTANCE_IPV4_PREFIX_LIST).named("ipv4PrefixSet"),
-    ipv6_prefixes = rt::m("Ipv6Prefixes", &INSTANCE_IPV6_PREFIX_LIST)
-    .named("ipv6PrefixSet"), connection_tracking_configuration =
+    ipv6_prefixes[17] = rt::m("Ipv6Prefixes", &INSTANCE_IPV6_PREFIX_LIST)
+    .named("ipv6PrefixSet"), connection_tracking_configuration[18] =
     rt::m("ConnectionTrackingConfiguration", &CONNECTION_TRACKING_SPECIFICATION_RESPONSE)
-    .named("connectionTrackingConfiguration"), operator = rt::m("Operator",
+    .named("connectionTrackingConfiguration"), operator[19] = rt::m("Operator",
     &OPERATOR_RESPONSE).named("operator")]
 );
 /// Describes association information for an Elastic IP address (IPv4).
@@ -237,11 +239,12 @@ pub struct InstanceNetworkInterfaceAssociation {
 }
 rt::structure!(
     InstanceNetworkInterfaceAssociation, INSTANCE_NETWORK_INTERFACE_ASSOCIATION,
-    [carrier_ip = rt::m("CarrierIp", &rt::STRING).named("carrierIp"), customer_owned_ip =
-    rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"), ip_owner_id =
-    rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"), public_dns_name =
-    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"), public_ip =
-    rt::m("PublicIp", &rt::STRING).named("publicIp")]
+    [carrier_ip[0] = rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
+    customer_owned_ip[1] = rt::m("CustomerOwnedIp", &rt::STRING)
+    .named("customerOwnedIp"), ip_owner_id[2] = rt::m("IpOwnerId", &rt::STRING)
+    .named("ipOwnerId"), public_dns_name[3] = rt::m("PublicDnsName", &rt::STRING)
+    .named("publicDnsName"), public_ip[4] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp")]
 );
 /// Describes a network interface attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -265,15 +268,15 @@ pub struct InstanceNetworkInterfaceAttachment {
 }
 rt::structure!(
     InstanceNetworkInterfaceAttachment, INSTANCE_NETWORK_INTERFACE_ATTACHMENT,
-    [attach_time = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), attachment_id
-    = rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), status = rt::m("Status",
-    &rt::ENUM).named("status"), network_card_index = rt::m("NetworkCardIndex",
-    &rt::INTEGER).named("networkCardIndex"), ena_srd_specification =
-    rt::m("EnaSrdSpecification", &INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION)
-    .named("enaSrdSpecification"), ena_queue_count = rt::m("EnaQueueCount", &rt::INTEGER)
-    .named("enaQueueCount")]
+    [attach_time[0] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
+    attachment_id[1] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), device_index[3] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), status[4] = rt::m("Status", &rt::ENUM).named("status"),
+    network_card_index[5] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex"), ena_srd_specification[6] = rt::m("EnaSrdSpecification",
+    &INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION).named("enaSrdSpecification"),
+    ena_queue_count[7] = rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 pub static INSTANCE_NETWORK_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceNetworkInterfaceList",
@@ -347,33 +350,34 @@ pub struct InstanceNetworkInterfaceSpecification {
 }
 rt::structure!(
     InstanceNetworkInterfaceSpecification, INSTANCE_NETWORK_INTERFACE_SPECIFICATION,
-    [associate_public_ip_address = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
-    .named("associatePublicIpAddress"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), description
-    = rt::m("Description", &rt::STRING).named("description"), device_index =
-    rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), groups = rt::m("Groups",
-    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), ipv6_address_count =
-    rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"), ipv6_addresses =
-    rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet")
-    .query_name("Ipv6Addresses"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId"), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    private_ip_addresses = rt::m("PrivateIpAddresses",
-    &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST).named("privateIpAddressesSet")
-    .query_name("PrivateIpAddresses"), secondary_private_ip_address_count =
-    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
-    .named("secondaryPrivateIpAddressCount"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), associate_carrier_ip_address = rt::m("AssociateCarrierIpAddress",
-    &rt::BOOLEAN), interface_type = rt::m("InterfaceType", &rt::STRING),
-    network_card_index = rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes =
-    rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count =
-    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes = rt::m("Ipv6Prefixes",
-    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count = rt::m("Ipv6PrefixCount",
-    &rt::INTEGER), primary_ipv6 = rt::m("PrimaryIpv6", &rt::BOOLEAN),
-    ena_srd_specification = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION_REQUEST),
-    connection_tracking_specification = rt::m("ConnectionTrackingSpecification",
-    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), ena_queue_count = rt::m("EnaQueueCount",
-    &rt::INTEGER)]
+    [associate_public_ip_address[0] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
+    .named("associatePublicIpAddress"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), groups[4]
+    = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
+    ipv6_address_count[5] = rt::m("Ipv6AddressCount", &rt::INTEGER)
+    .named("ipv6AddressCount"), ipv6_addresses[6] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet").query_name("Ipv6Addresses"),
+    network_interface_id[7] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), private_ip_address[8] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), private_ip_addresses[9] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
+    .named("privateIpAddressesSet").query_name("PrivateIpAddresses"),
+    secondary_private_ip_address_count[10] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), subnet_id[11] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), associate_carrier_ip_address[12] =
+    rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN), interface_type[13] =
+    rt::m("InterfaceType", &rt::STRING), network_card_index[14] =
+    rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes[15] = rt::m("Ipv4Prefixes",
+    &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[16] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), primary_ipv6[19] = rt::m("PrimaryIpv6",
+    &rt::BOOLEAN), ena_srd_specification[20] = rt::m("EnaSrdSpecification",
+    &ENA_SRD_SPECIFICATION_REQUEST), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION_REQUEST),
+    ena_queue_count[22] = rt::m("EnaQueueCount", &rt::INTEGER)]
 );
 pub static INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "InstanceNetworkInterfaceSpecificationList",
@@ -387,7 +391,7 @@ pub struct InstanceNetworkPerformanceOptions {
 }
 rt::structure!(
     InstanceNetworkPerformanceOptions, INSTANCE_NETWORK_PERFORMANCE_OPTIONS,
-    [bandwidth_weighting = rt::m("BandwidthWeighting", &rt::ENUM)
+    [bandwidth_weighting[0] = rt::m("BandwidthWeighting", &rt::ENUM)
     .named("bandwidthWeighting")]
 );
 /// Configure network performance options for your instance that are geared towards performance improvements based on the workload that it runs.
@@ -402,7 +406,7 @@ pub struct InstanceNetworkPerformanceOptionsRequest {
 }
 rt::structure!(
     InstanceNetworkPerformanceOptionsRequest,
-    INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting =
+    INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting[0] =
     rt::m("BandwidthWeighting", &rt::ENUM)]
 );
 /// Describes a private IPv4 address.
@@ -418,10 +422,10 @@ pub struct InstancePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    InstancePrivateIpAddress, INSTANCE_PRIVATE_IP_ADDRESS, [association =
+    InstancePrivateIpAddress, INSTANCE_PRIVATE_IP_ADDRESS, [association[0] =
     rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION).named("association"),
-    primary = rt::m("Primary", &rt::BOOLEAN).named("primary"), private_dns_name =
-    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address =
+    primary[1] = rt::m("Primary", &rt::BOOLEAN).named("primary"), private_dns_name[2] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address[3] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static INSTANCE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
@@ -642,47 +646,49 @@ pub struct InstanceRequirements {
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
-    InstanceRequirements, INSTANCE_REQUIREMENTS, [v_cpu_count = rt::m("VCpuCount",
-    &V_CPU_COUNT_RANGE).named("vCpuCount"), memory_mi_b = rt::m("MemoryMiB",
-    &MEMORY_MI_B).named("memoryMiB"), cpu_manufacturers = rt::m("CpuManufacturers",
-    &CPU_MANUFACTURER_SET).named("cpuManufacturerSet"), memory_gi_b_per_v_cpu =
+    InstanceRequirements, INSTANCE_REQUIREMENTS, [v_cpu_count[0] = rt::m("VCpuCount",
+    &V_CPU_COUNT_RANGE).named("vCpuCount"), memory_mi_b[1] = rt::m("MemoryMiB",
+    &MEMORY_MI_B).named("memoryMiB"), cpu_manufacturers[2] = rt::m("CpuManufacturers",
+    &CPU_MANUFACTURER_SET).named("cpuManufacturerSet"), memory_gi_b_per_v_cpu[3] =
     rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU).named("memoryGiBPerVCpu"),
-    excluded_instance_types = rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-    .named("excludedInstanceTypeSet").min(0.0), instance_generations =
-    rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
-    .named("instanceGenerationSet"), spot_max_price_percentage_over_lowest_price =
+    excluded_instance_types[4] = rt::m("ExcludedInstanceTypes",
+    &EXCLUDED_INSTANCE_TYPE_SET).named("excludedInstanceTypeSet").min(0.0),
+    instance_generations[5] = rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
+    .named("instanceGenerationSet"), spot_max_price_percentage_over_lowest_price[6] =
     rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER)
     .named("spotMaxPricePercentageOverLowestPrice"),
-    on_demand_max_price_percentage_over_lowest_price =
+    on_demand_max_price_percentage_over_lowest_price[7] =
     rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER)
-    .named("onDemandMaxPricePercentageOverLowestPrice"), bare_metal = rt::m("BareMetal",
-    &rt::ENUM).named("bareMetal"), burstable_performance = rt::m("BurstablePerformance",
-    &rt::ENUM).named("burstablePerformance"), require_hibernate_support =
-    rt::m("RequireHibernateSupport", &rt::BOOLEAN).named("requireHibernateSupport"),
-    network_interface_count = rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT)
-    .named("networkInterfaceCount"), local_storage = rt::m("LocalStorage", &rt::ENUM)
-    .named("localStorage"), local_storage_types = rt::m("LocalStorageTypes",
-    &LOCAL_STORAGE_TYPE_SET).named("localStorageTypeSet"), total_local_storage_gb =
+    .named("onDemandMaxPricePercentageOverLowestPrice"), bare_metal[8] =
+    rt::m("BareMetal", &rt::ENUM).named("bareMetal"), burstable_performance[9] =
+    rt::m("BurstablePerformance", &rt::ENUM).named("burstablePerformance"),
+    require_hibernate_support[10] = rt::m("RequireHibernateSupport", &rt::BOOLEAN)
+    .named("requireHibernateSupport"), network_interface_count[11] =
+    rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT)
+    .named("networkInterfaceCount"), local_storage[12] = rt::m("LocalStorage", &rt::ENUM)
+    .named("localStorage"), local_storage_types[13] = rt::m("LocalStorageTypes",
+    &LOCAL_STORAGE_TYPE_SET).named("localStorageTypeSet"), total_local_storage_gb[14] =
     rt::m("TotalLocalStorageGB", &TOTAL_LOCAL_STORAGE_GB).named("totalLocalStorageGB"),
-    baseline_ebs_bandwidth_mbps = rt::m("BaselineEbsBandwidthMbps",
-    &BASELINE_EBS_BANDWIDTH_MBPS).named("baselineEbsBandwidthMbps"), accelerator_types =
-    rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET).named("acceleratorTypeSet"),
-    accelerator_count = rt::m("AcceleratorCount", &ACCELERATOR_COUNT)
-    .named("acceleratorCount"), accelerator_manufacturers =
+    baseline_ebs_bandwidth_mbps[15] = rt::m("BaselineEbsBandwidthMbps",
+    &BASELINE_EBS_BANDWIDTH_MBPS).named("baselineEbsBandwidthMbps"),
+    accelerator_types[16] = rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET)
+    .named("acceleratorTypeSet"), accelerator_count[17] = rt::m("AcceleratorCount",
+    &ACCELERATOR_COUNT).named("acceleratorCount"), accelerator_manufacturers[18] =
     rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
-    .named("acceleratorManufacturerSet"), accelerator_names = rt::m("AcceleratorNames",
-    &ACCELERATOR_NAME_SET).named("acceleratorNameSet"), accelerator_total_memory_mi_b =
-    rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B)
-    .named("acceleratorTotalMemoryMiB"), network_bandwidth_gbps =
-    rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS).named("networkBandwidthGbps"),
-    allowed_instance_types = rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
+    .named("acceleratorManufacturerSet"), accelerator_names[19] =
+    rt::m("AcceleratorNames", &ACCELERATOR_NAME_SET).named("acceleratorNameSet"),
+    accelerator_total_memory_mi_b[20] = rt::m("AcceleratorTotalMemoryMiB",
+    &ACCELERATOR_TOTAL_MEMORY_MI_B).named("acceleratorTotalMemoryMiB"),
+    network_bandwidth_gbps[21] = rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS)
+    .named("networkBandwidthGbps"), allowed_instance_types[22] =
+    rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
     .named("allowedInstanceTypeSet").min(0.0),
-    max_spot_price_as_percentage_of_optimal_on_demand_price =
+    max_spot_price_as_percentage_of_optimal_on_demand_price[23] =
     rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER)
     .named("maxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
-    baseline_performance_factors = rt::m("BaselinePerformanceFactors",
+    baseline_performance_factors[24] = rt::m("BaselinePerformanceFactors",
     &BASELINE_PERFORMANCE_FACTORS).named("baselinePerformanceFactors"),
-    require_encryption_in_transit = rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)
+    require_encryption_in_transit[25] = rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)
     .named("requireEncryptionInTransit")]
 );
 /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
@@ -896,41 +902,42 @@ pub struct InstanceRequirementsRequest {
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
-    InstanceRequirementsRequest, INSTANCE_REQUIREMENTS_REQUEST, [v_cpu_count =
-    rt::m("VCpuCount", &V_CPU_COUNT_RANGE_REQUEST).flags(rt::REQUIRED), memory_mi_b =
-    rt::m("MemoryMiB", &MEMORY_MI_B_REQUEST).flags(rt::REQUIRED), cpu_manufacturers =
+    InstanceRequirementsRequest, INSTANCE_REQUIREMENTS_REQUEST, [v_cpu_count[0] =
+    rt::m("VCpuCount", &V_CPU_COUNT_RANGE_REQUEST).flags(rt::REQUIRED), memory_mi_b[1] =
+    rt::m("MemoryMiB", &MEMORY_MI_B_REQUEST).flags(rt::REQUIRED), cpu_manufacturers[2] =
     rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("CpuManufacturer"),
-    memory_gi_b_per_v_cpu = rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU_REQUEST),
-    excluded_instance_types = rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-    .named("ExcludedInstanceType").min(0.0), instance_generations =
-    rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET).named("InstanceGeneration"),
-    spot_max_price_percentage_over_lowest_price =
+    memory_gi_b_per_v_cpu[3] = rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU_REQUEST),
+    excluded_instance_types[4] = rt::m("ExcludedInstanceTypes",
+    &EXCLUDED_INSTANCE_TYPE_SET).named("ExcludedInstanceType").min(0.0),
+    instance_generations[5] = rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
+    .named("InstanceGeneration"), spot_max_price_percentage_over_lowest_price[6] =
     rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER),
-    on_demand_max_price_percentage_over_lowest_price =
-    rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER), bare_metal =
-    rt::m("BareMetal", &rt::ENUM), burstable_performance = rt::m("BurstablePerformance",
-    &rt::ENUM), require_hibernate_support = rt::m("RequireHibernateSupport",
-    &rt::BOOLEAN), network_interface_count = rt::m("NetworkInterfaceCount",
-    &NETWORK_INTERFACE_COUNT_REQUEST), local_storage = rt::m("LocalStorage", &rt::ENUM),
-    local_storage_types = rt::m("LocalStorageTypes", &LOCAL_STORAGE_TYPE_SET)
-    .named("LocalStorageType"), total_local_storage_gb = rt::m("TotalLocalStorageGB",
-    &TOTAL_LOCAL_STORAGE_GB_REQUEST), baseline_ebs_bandwidth_mbps =
+    on_demand_max_price_percentage_over_lowest_price[7] =
+    rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER), bare_metal[8] =
+    rt::m("BareMetal", &rt::ENUM), burstable_performance[9] =
+    rt::m("BurstablePerformance", &rt::ENUM), require_hibernate_support[10] =
+    rt::m("RequireHibernateSupport", &rt::BOOLEAN), network_interface_count[11] =
+    rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT_REQUEST), local_storage[12] =
+    rt::m("LocalStorage", &rt::ENUM), local_storage_types[13] =
+    rt::m("LocalStorageTypes", &LOCAL_STORAGE_TYPE_SET).named("LocalStorageType"),
+    total_local_storage_gb[14] = rt::m("TotalLocalStorageGB",
+    &TOTAL_LOCAL_STORAGE_GB_REQUEST), baseline_ebs_bandwidth_mbps[15] =
     rt::m("BaselineEbsBandwidthMbps", &BASELINE_EBS_BANDWIDTH_MBPS_REQUEST),
-    accelerator_types = rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET)
-    .named("AcceleratorType"), accelerator_count = rt::m("AcceleratorCount",
-    &ACCELERATOR_COUNT_REQUEST), accelerator_manufacturers =
+    accelerator_types[16] = rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET)
+    .named("AcceleratorType"), accelerator_count[17] = rt::m("AcceleratorCount",
+    &ACCELERATOR_COUNT_REQUEST), accelerator_manufacturers[18] =
     rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
-    .named("AcceleratorManufacturer"), accelerator_names = rt::m("AcceleratorNames",
-    &ACCELERATOR_NAME_SET).named("AcceleratorName"), accelerator_total_memory_mi_b =
+    .named("AcceleratorManufacturer"), accelerator_names[19] = rt::m("AcceleratorNames",
+    &ACCELERATOR_NAME_SET).named("AcceleratorName"), accelerator_total_memory_mi_b[20] =
     rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST),
-    network_bandwidth_gbps = rt::m("NetworkBandwidthGbps",
-    &NETWORK_BANDWIDTH_GBPS_REQUEST), allowed_instance_types =
+    network_bandwidth_gbps[21] = rt::m("NetworkBandwidthGbps",
+    &NETWORK_BANDWIDTH_GBPS_REQUEST), allowed_instance_types[22] =
     rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
     .named("AllowedInstanceType").min(0.0),
-    max_spot_price_as_percentage_of_optimal_on_demand_price =
+    max_spot_price_as_percentage_of_optimal_on_demand_price[23] =
     rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER),
-    baseline_performance_factors = rt::m("BaselinePerformanceFactors",
-    &BASELINE_PERFORMANCE_FACTORS_REQUEST), require_encryption_in_transit =
+    baseline_performance_factors[24] = rt::m("BaselinePerformanceFactors",
+    &BASELINE_PERFORMANCE_FACTORS_REQUEST), require_encryption_in_transit[25] =
     rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)]
 );
 /// The architecture type, virtualization type, and other attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
@@ -947,10 +954,10 @@ pub struct InstanceRequirementsWithMetadataRequest {
 }
 rt::structure!(
     InstanceRequirementsWithMetadataRequest, INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
-    [architecture_types = rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
-    .named("ArchitectureType").min(0.0), virtualization_types =
+    [architecture_types[0] = rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
+    .named("ArchitectureType").min(0.0), virtualization_types[1] =
     rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET).named("VirtualizationType")
-    .min(0.0), instance_requirements = rt::m("InstanceRequirements",
+    .min(0.0), instance_requirements[2] = rt::m("InstanceRequirements",
     &INSTANCE_REQUIREMENTS_REQUEST)]
 );
 /// Describes a secondary interface attached to an instance.
@@ -978,19 +985,19 @@ pub struct InstanceSecondaryInterface {
     pub interface_type: Option<SecondaryInterfaceType>,
 }
 rt::structure!(
-    InstanceSecondaryInterface, INSTANCE_SECONDARY_INTERFACE, [attachment =
+    InstanceSecondaryInterface, INSTANCE_SECONDARY_INTERFACE, [attachment[0] =
     rt::m("Attachment", &INSTANCE_SECONDARY_INTERFACE_ATTACHMENT).named("attachment"),
-    mac_address = rt::m("MacAddress", &rt::STRING).named("macAddress"),
-    secondary_interface_id = rt::m("SecondaryInterfaceId", &rt::STRING)
-    .named("secondaryInterfaceId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), private_ip_addresses = rt::m("PrivateIpAddresses",
+    mac_address[1] = rt::m("MacAddress", &rt::STRING).named("macAddress"),
+    secondary_interface_id[2] = rt::m("SecondaryInterfaceId", &rt::STRING)
+    .named("secondaryInterfaceId"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), private_ip_addresses[4] = rt::m("PrivateIpAddresses",
     &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressSet"),
-    source_dest_check = rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-    status = rt::m("Status", &rt::ENUM).named("status"), secondary_subnet_id =
-    rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
-    secondary_network_id = rt::m("SecondaryNetworkId", &rt::STRING)
-    .named("secondaryNetworkId"), interface_type = rt::m("InterfaceType", &rt::ENUM)
-    .named("interfaceType")]
+    source_dest_check[5] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[6] = rt::m("Status", &rt::ENUM).named("status"),
+    secondary_subnet_id[7] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), secondary_network_id[8] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), interface_type[9] = rt::m("InterfaceType",
+    &rt::ENUM).named("interfaceType")]
 );
 /// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1012,12 +1019,13 @@ pub struct InstanceSecondaryInterfaceAttachment {
 }
 rt::structure!(
     InstanceSecondaryInterfaceAttachment, INSTANCE_SECONDARY_INTERFACE_ATTACHMENT,
-    [attach_time = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), attachment_id
-    = rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), status = rt::m("Status",
-    &rt::ENUM).named("status"), network_card_index = rt::m("NetworkCardIndex",
-    &rt::INTEGER).named("networkCardIndex")]
+    [attach_time[0] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
+    attachment_id[1] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), device_index[3] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), status[4] = rt::m("Status", &rt::ENUM).named("status"),
+    network_card_index[5] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex")]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceSecondaryInterfaceList",
@@ -1031,7 +1039,7 @@ pub struct InstanceSecondaryInterfacePrivateIpAddress {
 }
 rt::structure!(
     InstanceSecondaryInterfacePrivateIpAddress,
-    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS, [private_ip_address =
+    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS, [private_ip_address[0] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
@@ -1053,7 +1061,7 @@ pub struct InstanceSecondaryInterfacePrivateIpAddressRequest {
 }
 rt::structure!(
     InstanceSecondaryInterfacePrivateIpAddressRequest,
-    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_REQUEST, [private_ip_address =
+    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_REQUEST, [private_ip_address[0] =
     rt::m("PrivateIpAddress", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
@@ -1084,14 +1092,14 @@ pub struct InstanceSecondaryInterfaceSpecificationRequest {
 }
 rt::structure!(
     InstanceSecondaryInterfaceSpecificationRequest,
-    INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST, [delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN), device_index = rt::m("DeviceIndex",
-    &rt::INTEGER), private_ip_addresses = rt::m("PrivateIpAddresses",
+    INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), device_index[1] = rt::m("DeviceIndex",
+    &rt::INTEGER), private_ip_addresses[2] = rt::m("PrivateIpAddresses",
     &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST_REQUEST)
-    .named("PrivateIpAddress"), private_ip_address_count = rt::m("PrivateIpAddressCount",
-    &rt::INTEGER), secondary_subnet_id = rt::m("SecondarySubnetId", &rt::STRING),
-    interface_type = rt::m("InterfaceType", &rt::ENUM), network_card_index =
-    rt::m("NetworkCardIndex", &rt::INTEGER)]
+    .named("PrivateIpAddress"), private_ip_address_count[3] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER), secondary_subnet_id[4] =
+    rt::m("SecondarySubnetId", &rt::STRING), interface_type[5] = rt::m("InterfaceType",
+    &rt::ENUM), network_card_index[6] = rt::m("NetworkCardIndex", &rt::INTEGER)]
 );
 pub static INSTANCE_SET: rt::Schema = rt::Schema::list(
     "InstanceSet",
@@ -1110,9 +1118,9 @@ pub struct InstanceSpecification {
     pub exclude_data_volume_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    InstanceSpecification, INSTANCE_SPECIFICATION, [instance_id = rt::m("InstanceId",
-    &rt::STRING).flags(rt::REQUIRED), exclude_boot_volume = rt::m("ExcludeBootVolume",
-    &rt::BOOLEAN), exclude_data_volume_ids = rt::m("ExcludeDataVolumeIds",
+    InstanceSpecification, INSTANCE_SPECIFICATION, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), exclude_boot_volume[1] = rt::m("ExcludeBootVolume",
+    &rt::BOOLEAN), exclude_data_volume_ids[2] = rt::m("ExcludeDataVolumeIds",
     &VOLUME_ID_STRING_LIST).named("ExcludeDataVolumeId")]
 );
 /// Describes the current state of an instance.
@@ -1139,8 +1147,8 @@ pub struct InstanceState {
     pub name: Option<InstanceStateName>,
 }
 rt::structure!(
-    InstanceState, INSTANCE_STATE, [code = rt::m("Code", &rt::INTEGER).named("code"),
-    name = rt::m("Name", &rt::ENUM).named("name")]
+    InstanceState, INSTANCE_STATE, [code[0] = rt::m("Code", &rt::INTEGER).named("code"),
+    name[1] = rt::m("Name", &rt::ENUM).named("name")]
 );
 /// Describes an instance state change.
 #[derive(Clone, Default, PartialEq)]
@@ -1153,9 +1161,9 @@ pub struct InstanceStateChange {
     pub previous_state: Option<InstanceState>,
 }
 rt::structure!(
-    InstanceStateChange, INSTANCE_STATE_CHANGE, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), current_state = rt::m("CurrentState",
-    &INSTANCE_STATE).named("currentState"), previous_state = rt::m("PreviousState",
+    InstanceStateChange, INSTANCE_STATE_CHANGE, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), current_state[1] = rt::m("CurrentState",
+    &INSTANCE_STATE).named("currentState"), previous_state[2] = rt::m("PreviousState",
     &INSTANCE_STATE).named("previousState")]
 );
 pub static INSTANCE_STATE_CHANGE_LIST: rt::Schema = rt::Schema::list(
@@ -1196,19 +1204,19 @@ pub struct InstanceStatus {
     pub performance_status: Option<PerformanceStatusSummary>,
 }
 rt::structure!(
-    InstanceStatus, INSTANCE_STATUS, [availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), operator = rt::m("Operator",
-    &OPERATOR_RESPONSE).named("operator"), events = rt::m("Events",
-    &INSTANCE_STATUS_EVENT_LIST).named("eventsSet"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), instance_state = rt::m("InstanceState",
-    &INSTANCE_STATE).named("instanceState"), instance_status = rt::m("InstanceStatus",
-    &INSTANCE_STATUS_SUMMARY).named("instanceStatus"), system_status =
+    InstanceStatus, INSTANCE_STATUS, [availability_zone[0] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), outpost_arn[2]
+    = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), operator[3] =
+    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), events[4] = rt::m("Events",
+    &INSTANCE_STATUS_EVENT_LIST).named("eventsSet"), instance_id[5] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_state[6] = rt::m("InstanceState",
+    &INSTANCE_STATE).named("instanceState"), instance_status[7] = rt::m("InstanceStatus",
+    &INSTANCE_STATUS_SUMMARY).named("instanceStatus"), system_status[8] =
     rt::m("SystemStatus", &INSTANCE_STATUS_SUMMARY).named("systemStatus"),
-    attached_ebs_status = rt::m("AttachedEbsStatus", &EBS_STATUS_SUMMARY)
-    .named("attachedEbsStatus"), application_status = rt::m("ApplicationStatus",
-    &APPLICATION_STATUS_SUMMARY).named("applicationStatus"), performance_status =
+    attached_ebs_status[9] = rt::m("AttachedEbsStatus", &EBS_STATUS_SUMMARY)
+    .named("attachedEbsStatus"), application_status[10] = rt::m("ApplicationStatus",
+    &APPLICATION_STATUS_SUMMARY).named("applicationStatus"), performance_status[11] =
     rt::m("PerformanceStatus", &PERFORMANCE_STATUS_SUMMARY).named("performanceStatus")]
 );
 /// Describes the instance status.
@@ -1222,9 +1230,10 @@ pub struct InstanceStatusDetails {
     pub status: Option<StatusType>,
 }
 rt::structure!(
-    InstanceStatusDetails, INSTANCE_STATUS_DETAILS, [impaired_since =
-    rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"), name = rt::m("Name",
-    &rt::ENUM).named("name"), status = rt::m("Status", &rt::ENUM).named("status")]
+    InstanceStatusDetails, INSTANCE_STATUS_DETAILS, [impaired_since[0] =
+    rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"), name[1] =
+    rt::m("Name", &rt::ENUM).named("name"), status[2] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 pub static INSTANCE_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusDetailsList",
@@ -1249,13 +1258,13 @@ pub struct InstanceStatusEvent {
     pub not_before_deadline: Option<rt::DateTime>,
 }
 rt::structure!(
-    InstanceStatusEvent, INSTANCE_STATUS_EVENT, [instance_event_id =
-    rt::m("InstanceEventId", &rt::STRING).named("instanceEventId"), code = rt::m("Code",
-    &rt::ENUM).named("code"), description = rt::m("Description", &rt::STRING)
-    .named("description"), not_after = rt::m("NotAfter", &rt::TIMESTAMP)
-    .named("notAfter"), not_before = rt::m("NotBefore", &rt::TIMESTAMP)
-    .named("notBefore"), not_before_deadline = rt::m("NotBeforeDeadline", &rt::TIMESTAMP)
-    .named("notBeforeDeadline")]
+    InstanceStatusEvent, INSTANCE_STATUS_EVENT, [instance_event_id[0] =
+    rt::m("InstanceEventId", &rt::STRING).named("instanceEventId"), code[1] =
+    rt::m("Code", &rt::ENUM).named("code"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), not_after[3] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), not_before[4] = rt::m("NotBefore", &rt::TIMESTAMP)
+    .named("notBefore"), not_before_deadline[5] = rt::m("NotBeforeDeadline",
+    &rt::TIMESTAMP).named("notBeforeDeadline")]
 );
 pub static INSTANCE_STATUS_EVENT_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusEventList",
@@ -1274,9 +1283,9 @@ pub struct InstanceStatusSummary {
     pub status: Option<SummaryStatus>,
 }
 rt::structure!(
-    InstanceStatusSummary, INSTANCE_STATUS_SUMMARY, [details = rt::m("Details",
-    &INSTANCE_STATUS_DETAILS_LIST).named("details"), status = rt::m("Status", &rt::ENUM)
-    .named("status")]
+    InstanceStatusSummary, INSTANCE_STATUS_SUMMARY, [details[0] = rt::m("Details",
+    &INSTANCE_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 rt::string_enum! {
     pub enum InstanceStorageEncryptionSupport { Unsupported = "unsupported", Required =
@@ -1295,10 +1304,10 @@ pub struct InstanceStorageInfo {
     pub encryption_support: Option<InstanceStorageEncryptionSupport>,
 }
 rt::structure!(
-    InstanceStorageInfo, INSTANCE_STORAGE_INFO, [total_size_in_gb =
-    rt::m("TotalSizeInGB", &rt::LONG).named("totalSizeInGB"), disks = rt::m("Disks",
-    &DISK_INFO_LIST).named("disks"), nvme_support = rt::m("NvmeSupport", &rt::ENUM)
-    .named("nvmeSupport"), encryption_support = rt::m("EncryptionSupport", &rt::ENUM)
+    InstanceStorageInfo, INSTANCE_STORAGE_INFO, [total_size_in_gb[0] =
+    rt::m("TotalSizeInGB", &rt::LONG).named("totalSizeInGB"), disks[1] = rt::m("Disks",
+    &DISK_INFO_LIST).named("disks"), nvme_support[2] = rt::m("NvmeSupport", &rt::ENUM)
+    .named("nvmeSupport"), encryption_support[3] = rt::m("EncryptionSupport", &rt::ENUM)
     .named("encryptionSupport")]
 );
 pub static INSTANCE_TAG_KEY_SET: rt::Schema = rt::Schema::list(
@@ -1315,8 +1324,8 @@ pub struct InstanceTagNotificationAttribute {
 }
 rt::structure!(
     InstanceTagNotificationAttribute, INSTANCE_TAG_NOTIFICATION_ATTRIBUTE,
-    [instance_tag_keys = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
-    .named("instanceTagKeySet"), include_all_tags_of_instance =
+    [instance_tag_keys[0] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    .named("instanceTagKeySet"), include_all_tags_of_instance[1] =
     rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN).named("includeAllTagsOfInstance")]
 );
 /// Information about the instance topology.
@@ -1343,13 +1352,14 @@ pub struct InstanceTopology {
     pub capacity_block_id: Option<String>,
 }
 rt::structure!(
-    InstanceTopology, INSTANCE_TOPOLOGY, [instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName"), network_nodes = rt::m("NetworkNodes", &NETWORK_NODES_LIST)
-    .named("networkNodeSet"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), zone_id = rt::m("ZoneId", &rt::STRING).named("zoneId"),
-    capacity_block_id = rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId")]
+    InstanceTopology, INSTANCE_TOPOLOGY, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_type[1] = rt::m("InstanceType",
+    &rt::STRING).named("instanceType"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_nodes[3] = rt::m("NetworkNodes", &NETWORK_NODES_LIST)
+    .named("networkNodeSet"), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), zone_id[5] = rt::m("ZoneId", &rt::STRING)
+    .named("zoneId"), capacity_block_id[6] = rt::m("CapacityBlockId", &rt::STRING)
+    .named("capacityBlockId")]
 );
 rt::string_enum! {
     pub enum InstanceType { A1Medium = "a1.medium", A1Large = "a1.large", A1Xlarge =
@@ -1959,44 +1969,47 @@ pub struct InstanceTypeInfo {
     pub supported_in_region: Option<bool>,
 }
 rt::structure!(
-    InstanceTypeInfo, INSTANCE_TYPE_INFO, [instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), current_generation = rt::m("CurrentGeneration",
-    &rt::BOOLEAN).named("currentGeneration"), free_tier_eligible =
+    InstanceTypeInfo, INSTANCE_TYPE_INFO, [instance_type[0] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), current_generation[1] = rt::m("CurrentGeneration",
+    &rt::BOOLEAN).named("currentGeneration"), free_tier_eligible[2] =
     rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
-    supported_usage_classes = rt::m("SupportedUsageClasses", &USAGE_CLASS_TYPE_LIST)
-    .named("supportedUsageClasses"), supported_root_device_types =
+    supported_usage_classes[3] = rt::m("SupportedUsageClasses", &USAGE_CLASS_TYPE_LIST)
+    .named("supportedUsageClasses"), supported_root_device_types[4] =
     rt::m("SupportedRootDeviceTypes", &ROOT_DEVICE_TYPE_LIST)
-    .named("supportedRootDeviceTypes"), supported_virtualization_types =
+    .named("supportedRootDeviceTypes"), supported_virtualization_types[5] =
     rt::m("SupportedVirtualizationTypes", &VIRTUALIZATION_TYPE_LIST)
-    .named("supportedVirtualizationTypes"), bare_metal = rt::m("BareMetal", &rt::BOOLEAN)
-    .named("bareMetal"), hypervisor = rt::m("Hypervisor", &rt::ENUM).named("hypervisor"),
-    processor_info = rt::m("ProcessorInfo", &PROCESSOR_INFO).named("processorInfo"),
-    v_cpu_info = rt::m("VCpuInfo", &V_CPU_INFO).named("vCpuInfo"), memory_info =
-    rt::m("MemoryInfo", &MEMORY_INFO).named("memoryInfo"), instance_storage_supported =
+    .named("supportedVirtualizationTypes"), bare_metal[6] = rt::m("BareMetal",
+    &rt::BOOLEAN).named("bareMetal"), hypervisor[7] = rt::m("Hypervisor", &rt::ENUM)
+    .named("hypervisor"), processor_info[8] = rt::m("ProcessorInfo", &PROCESSOR_INFO)
+    .named("processorInfo"), v_cpu_info[9] = rt::m("VCpuInfo", &V_CPU_INFO)
+    .named("vCpuInfo"), memory_info[10] = rt::m("MemoryInfo", &MEMORY_INFO)
+    .named("memoryInfo"), instance_storage_supported[11] =
     rt::m("InstanceStorageSupported", &rt::BOOLEAN).named("instanceStorageSupported"),
-    instance_storage_info = rt::m("InstanceStorageInfo", &INSTANCE_STORAGE_INFO)
-    .named("instanceStorageInfo"), ebs_info = rt::m("EbsInfo", &EBS_INFO)
-    .named("ebsInfo"), network_info = rt::m("NetworkInfo", &NETWORK_INFO)
-    .named("networkInfo"), gpu_info = rt::m("GpuInfo", &GPU_INFO).named("gpuInfo"),
-    fpga_info = rt::m("FpgaInfo", &FPGA_INFO).named("fpgaInfo"), placement_group_info =
-    rt::m("PlacementGroupInfo", &PLACEMENT_GROUP_INFO).named("placementGroupInfo"),
-    inference_accelerator_info = rt::m("InferenceAcceleratorInfo",
-    &INFERENCE_ACCELERATOR_INFO).named("inferenceAcceleratorInfo"), hibernation_supported
-    = rt::m("HibernationSupported", &rt::BOOLEAN).named("hibernationSupported"),
-    burstable_performance_supported = rt::m("BurstablePerformanceSupported",
-    &rt::BOOLEAN).named("burstablePerformanceSupported"), dedicated_hosts_supported =
+    instance_storage_info[12] = rt::m("InstanceStorageInfo", &INSTANCE_STORAGE_INFO)
+    .named("instanceStorageInfo"), ebs_info[13] = rt::m("EbsInfo", &EBS_INFO)
+    .named("ebsInfo"), network_info[14] = rt::m("NetworkInfo", &NETWORK_INFO)
+    .named("networkInfo"), gpu_info[15] = rt::m("GpuInfo", &GPU_INFO).named("gpuInfo"),
+    fpga_info[16] = rt::m("FpgaInfo", &FPGA_INFO).named("fpgaInfo"),
+    placement_group_info[17] = rt::m("PlacementGroupInfo", &PLACEMENT_GROUP_INFO)
+    .named("placementGroupInfo"), inference_accelerator_info[18] =
+    rt::m("InferenceAcceleratorInfo", &INFERENCE_ACCELERATOR_INFO)
+    .named("inferenceAcceleratorInfo"), hibernation_supported[19] =
+    rt::m("HibernationSupported", &rt::BOOLEAN).named("hibernationSupported"),
+    burstable_performance_supported[20] = rt::m("BurstablePerformanceSupported",
+    &rt::BOOLEAN).named("burstablePerformanceSupported"), dedicated_hosts_supported[21] =
     rt::m("DedicatedHostsSupported", &rt::BOOLEAN).named("dedicatedHostsSupported"),
-    auto_recovery_supported = rt::m("AutoRecoverySupported", &rt::BOOLEAN)
-    .named("autoRecoverySupported"), supported_boot_modes = rt::m("SupportedBootModes",
-    &BOOT_MODE_TYPE_LIST).named("supportedBootModes"), nitro_enclaves_support =
-    rt::m("NitroEnclavesSupport", &rt::ENUM).named("nitroEnclavesSupport"),
-    nitro_tpm_support = rt::m("NitroTpmSupport", &rt::ENUM).named("nitroTpmSupport"),
-    nitro_tpm_info = rt::m("NitroTpmInfo", &NITRO_TPM_INFO).named("nitroTpmInfo"),
-    media_accelerator_info = rt::m("MediaAcceleratorInfo", &MEDIA_ACCELERATOR_INFO)
-    .named("mediaAcceleratorInfo"), neuron_info = rt::m("NeuronInfo", &NEURON_INFO)
-    .named("neuronInfo"), phc_support = rt::m("PhcSupport", &rt::ENUM)
-    .named("phcSupport"), reboot_migration_support = rt::m("RebootMigrationSupport",
-    &rt::ENUM).named("rebootMigrationSupport"), supported_in_region =
+    auto_recovery_supported[22] = rt::m("AutoRecoverySupported", &rt::BOOLEAN)
+    .named("autoRecoverySupported"), supported_boot_modes[23] =
+    rt::m("SupportedBootModes", &BOOT_MODE_TYPE_LIST).named("supportedBootModes"),
+    nitro_enclaves_support[24] = rt::m("NitroEnclavesSupport", &rt::ENUM)
+    .named("nitroEnclavesSupport"), nitro_tpm_support[25] = rt::m("NitroTpmSupport",
+    &rt::ENUM).named("nitroTpmSupport"), nitro_tpm_info[26] = rt::m("NitroTpmInfo",
+    &NITRO_TPM_INFO).named("nitroTpmInfo"), media_accelerator_info[27] =
+    rt::m("MediaAcceleratorInfo", &MEDIA_ACCELERATOR_INFO).named("mediaAcceleratorInfo"),
+    neuron_info[28] = rt::m("NeuronInfo", &NEURON_INFO).named("neuronInfo"),
+    phc_support[29] = rt::m("PhcSupport", &rt::ENUM).named("phcSupport"),
+    reboot_migration_support[30] = rt::m("RebootMigrationSupport", &rt::ENUM)
+    .named("rebootMigrationSupport"), supported_in_region[31] =
     rt::m("SupportedInRegion", &rt::BOOLEAN).named("supportedInRegion")]
 );
 /// The list of instance types with the specified instance attributes.
@@ -2007,8 +2020,8 @@ pub struct InstanceTypeInfoFromInstanceRequirements {
 }
 rt::structure!(
     InstanceTypeInfoFromInstanceRequirements,
-    INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS, [instance_type = rt::m("InstanceType",
-    &rt::STRING).named("instanceType")]
+    INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType")]
 );
 pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET: rt::Schema = rt::Schema::list(
     "InstanceTypeInfoFromInstanceRequirementsSet",
@@ -2025,7 +2038,7 @@ pub struct InstanceTypeItem {
     pub instance_type: Option<String>,
 }
 rt::structure!(
-    InstanceTypeItem, INSTANCE_TYPE_ITEM, [instance_type = rt::m("InstanceType",
+    InstanceTypeItem, INSTANCE_TYPE_ITEM, [instance_type[0] = rt::m("InstanceType",
     &rt::STRING).named("instanceType")]
 );
 pub static INSTANCE_TYPE_LIST: rt::Schema = rt::Schema::list(
@@ -2043,9 +2056,10 @@ pub struct InstanceTypeOffering {
     pub location: Option<String>,
 }
 rt::structure!(
-    InstanceTypeOffering, INSTANCE_TYPE_OFFERING, [instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), location_type = rt::m("LocationType", &rt::ENUM)
-    .named("locationType"), location = rt::m("Location", &rt::STRING).named("location")]
+    InstanceTypeOffering, INSTANCE_TYPE_OFFERING, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), location_type[1] =
+    rt::m("LocationType", &rt::ENUM).named("locationType"), location[2] =
+    rt::m("Location", &rt::STRING).named("location")]
 );
 pub static INSTANCE_TYPE_OFFERINGS_LIST: rt::Schema = rt::Schema::list(
     "InstanceTypeOfferingsList",
@@ -2060,9 +2074,9 @@ pub struct InstanceTypeSpecification {
     pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
 }
 rt::structure!(
-    InstanceTypeSpecification, INSTANCE_TYPE_SPECIFICATION, [supported_instance_types =
-    rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_SET)
-    .named("supportedInstanceTypeSet"), unsupported_instance_types =
+    InstanceTypeSpecification, INSTANCE_TYPE_SPECIFICATION, [supported_instance_types[0]
+    = rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_SET)
+    .named("supportedInstanceTypeSet"), unsupported_instance_types[1] =
     rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_SET)
     .named("unsupportedInstanceTypeSet")]
 );
@@ -2080,9 +2094,9 @@ pub struct InstanceTypeSpecificationRequest {
 }
 rt::structure!(
     InstanceTypeSpecificationRequest, INSTANCE_TYPE_SPECIFICATION_REQUEST,
-    [supported_instance_types = rt::m("SupportedInstanceTypes",
+    [supported_instance_types[0] = rt::m("SupportedInstanceTypes",
     &SUPPORTED_INSTANCE_TYPE_REQUEST_SET).named("SupportedInstanceType").min(0.0),
-    unsupported_instance_types = rt::m("UnsupportedInstanceTypes",
+    unsupported_instance_types[1] = rt::m("UnsupportedInstanceTypes",
     &UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET).named("UnsupportedInstanceType").min(0.0)]
 );
 pub static INSTANCE_TYPES: rt::Schema = rt::Schema::list(
@@ -2102,9 +2116,9 @@ pub struct InstanceUsage {
     pub used_instance_count: Option<i32>,
 }
 rt::structure!(
-    InstanceUsage, INSTANCE_USAGE, [account_id = rt::m("AccountId", &rt::STRING)
-    .named("accountId"), used_instance_count = rt::m("UsedInstanceCount", &rt::INTEGER)
-    .named("usedInstanceCount")]
+    InstanceUsage, INSTANCE_USAGE, [account_id[0] = rt::m("AccountId", &rt::STRING)
+    .named("accountId"), used_instance_count[1] = rt::m("UsedInstanceCount",
+    &rt::INTEGER).named("usedInstanceCount")]
 );
 pub static INSTANCE_USAGE_SET: rt::Schema = rt::Schema::list(
     "InstanceUsageSet",
@@ -2117,7 +2131,7 @@ pub struct IntegrateServices {
     pub athena_integrations: Option<Vec<AthenaIntegration>>,
 }
 rt::structure!(
-    IntegrateServices, INTEGRATE_SERVICES, [athena_integrations =
+    IntegrateServices, INTEGRATE_SERVICES, [athena_integrations[0] =
     rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET).named("AthenaIntegration")
     .min(1.0)]
 );
@@ -2141,10 +2155,10 @@ pub struct InternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InternetGateway, INTERNET_GATEWAY, [attachments = rt::m("Attachments",
-    &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"), internet_gateway_id =
-    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags = rt::m("Tags", &TAG_LIST)
+    InternetGateway, INTERNET_GATEWAY, [attachments[0] = rt::m("Attachments",
+    &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"), internet_gateway_id[1] =
+    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId"), owner_id[2] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[3] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 /// Describes the attachment of a VPC to an internet gateway or an egress-only internet gateway.
@@ -2156,8 +2170,8 @@ pub struct InternetGatewayAttachment {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    InternetGatewayAttachment, INTERNET_GATEWAY_ATTACHMENT, [state = rt::m("State",
-    &rt::ENUM).named("state"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    InternetGatewayAttachment, INTERNET_GATEWAY_ATTACHMENT, [state[0] = rt::m("State",
+    &rt::ENUM).named("state"), vpc_id[1] = rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 pub static INTERNET_GATEWAY_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "InternetGatewayAttachmentList",
@@ -2196,14 +2210,16 @@ pub struct InterruptibleCapacityAllocation {
     pub zero_size_preference: Option<ZeroSizePreference>,
 }
 rt::structure!(
-    InterruptibleCapacityAllocation, INTERRUPTIBLE_CAPACITY_ALLOCATION, [instance_count =
-    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), target_instance_count =
-    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status =
-    rt::m("Status", &rt::ENUM).named("status"), interruptible_capacity_reservation_id =
+    InterruptibleCapacityAllocation, INTERRUPTIBLE_CAPACITY_ALLOCATION,
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    target_instance_count[1] = rt::m("TargetInstanceCount", &rt::INTEGER)
+    .named("targetInstanceCount"), status[2] = rt::m("Status", &rt::ENUM)
+    .named("status"), interruptible_capacity_reservation_id[3] =
     rt::m("InterruptibleCapacityReservationId", &rt::STRING)
-    .named("interruptibleCapacityReservationId"), interruption_type =
-    rt::m("InterruptionType", &rt::ENUM).named("interruptionType"), zero_size_preference
-    = rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference")]
+    .named("interruptibleCapacityReservationId"), interruption_type[4] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
+    zero_size_preference[5] = rt::m("ZeroSizePreference", &rt::ENUM)
+    .named("zeroSizePreference")]
 );
 rt::string_enum! {
     pub enum InterruptibleCapacityReservationAllocationStatus { Pending = "pending",
@@ -2219,10 +2235,10 @@ pub struct InterruptionInfo {
     pub interruption_type: Option<InterruptionType>,
 }
 rt::structure!(
-    InterruptionInfo, INTERRUPTION_INFO, [source_capacity_reservation_id =
+    InterruptionInfo, INTERRUPTION_INFO, [source_capacity_reservation_id[0] =
     rt::m("SourceCapacityReservationId", &rt::STRING)
-    .named("sourceCapacityReservationId"), interruption_type = rt::m("InterruptionType",
-    &rt::ENUM).named("interruptionType")]
+    .named("sourceCapacityReservationId"), interruption_type[1] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
 );
 rt::string_enum! {
     pub enum InterruptionType { Adhoc = "adhoc" }
@@ -2259,13 +2275,14 @@ pub struct IpPermission {
     pub prefix_list_ids: Option<Vec<PrefixListId>>,
 }
 rt::structure!(
-    IpPermission, IP_PERMISSION, [ip_protocol = rt::m("IpProtocol", &rt::STRING)
-    .named("ipProtocol"), from_port = rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-    to_port = rt::m("ToPort", &rt::INTEGER).named("toPort"), user_id_group_pairs =
-    rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_LIST).named("groups"), ip_ranges =
-    rt::m("IpRanges", &IP_RANGE_LIST).named("ipRanges"), ipv6_ranges =
-    rt::m("Ipv6Ranges", &IPV6_RANGE_LIST).named("ipv6Ranges"), prefix_list_ids =
-    rt::m("PrefixListIds", &PREFIX_LIST_ID_LIST).named("prefixListIds")]
+    IpPermission, IP_PERMISSION, [ip_protocol[0] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), from_port[1] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[2] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    user_id_group_pairs[3] = rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_LIST)
+    .named("groups"), ip_ranges[4] = rt::m("IpRanges", &IP_RANGE_LIST).named("ipRanges"),
+    ipv6_ranges[5] = rt::m("Ipv6Ranges", &IPV6_RANGE_LIST).named("ipv6Ranges"),
+    prefix_list_ids[6] = rt::m("PrefixListIds", &PREFIX_LIST_ID_LIST)
+    .named("prefixListIds")]
 );
 pub static IP_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "IpPermissionList",
@@ -2288,8 +2305,8 @@ pub struct IpRange {
     pub cidr_ip: Option<String>,
 }
 rt::structure!(
-    IpRange, IP_RANGE, [description = rt::m("Description", &rt::STRING)
-    .named("description"), cidr_ip = rt::m("CidrIp", &rt::STRING).named("cidrIp")]
+    IpRange, IP_RANGE, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), cidr_ip[1] = rt::m("CidrIp", &rt::STRING).named("cidrIp")]
 );
 pub static IP_RANGE_LIST: rt::Schema = rt::Schema::list(
     "IpRangeList",
@@ -2356,27 +2373,27 @@ pub struct Ipam {
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
-    Ipam, IPAM, [owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), ipam_id =
-    rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn = rt::m("IpamArn",
-    &rt::STRING).named("ipamArn").min(1.0), ipam_region = rt::m("IpamRegion",
-    &rt::STRING).named("ipamRegion"), public_default_scope_id =
+    Ipam, IPAM, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"), ipam_id[1]
+    = rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[2] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[3] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), public_default_scope_id[4] =
     rt::m("PublicDefaultScopeId", &rt::STRING).named("publicDefaultScopeId"),
-    private_default_scope_id = rt::m("PrivateDefaultScopeId", &rt::STRING)
-    .named("privateDefaultScopeId"), scope_count = rt::m("ScopeCount", &rt::INTEGER)
-    .named("scopeCount"), description = rt::m("Description", &rt::STRING)
-    .named("description"), operating_regions = rt::m("OperatingRegions",
-    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), state = rt::m("State",
-    &rt::ENUM).named("state"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    default_resource_discovery_id = rt::m("DefaultResourceDiscoveryId", &rt::STRING)
-    .named("defaultResourceDiscoveryId"), default_resource_discovery_association_id =
+    private_default_scope_id[5] = rt::m("PrivateDefaultScopeId", &rt::STRING)
+    .named("privateDefaultScopeId"), scope_count[6] = rt::m("ScopeCount", &rt::INTEGER)
+    .named("scopeCount"), description[7] = rt::m("Description", &rt::STRING)
+    .named("description"), operating_regions[8] = rt::m("OperatingRegions",
+    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), state[9] = rt::m("State",
+    &rt::ENUM).named("state"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    default_resource_discovery_id[11] = rt::m("DefaultResourceDiscoveryId", &rt::STRING)
+    .named("defaultResourceDiscoveryId"), default_resource_discovery_association_id[12] =
     rt::m("DefaultResourceDiscoveryAssociationId", &rt::STRING)
-    .named("defaultResourceDiscoveryAssociationId"), resource_discovery_association_count
-    = rt::m("ResourceDiscoveryAssociationCount", &rt::INTEGER)
-    .named("resourceDiscoveryAssociationCount"), state_message = rt::m("StateMessage",
-    &rt::STRING).named("stateMessage"), tier = rt::m("Tier", &rt::ENUM).named("tier"),
-    enable_private_gua = rt::m("EnablePrivateGua", &rt::BOOLEAN)
-    .named("enablePrivateGua"), metered_account = rt::m("MeteredAccount", &rt::ENUM)
-    .named("meteredAccount")]
+    .named("defaultResourceDiscoveryAssociationId"),
+    resource_discovery_association_count[13] = rt::m("ResourceDiscoveryAssociationCount",
+    &rt::INTEGER).named("resourceDiscoveryAssociationCount"), state_message[14] =
+    rt::m("StateMessage", &rt::STRING).named("stateMessage"), tier[15] = rt::m("Tier",
+    &rt::ENUM).named("tier"), enable_private_gua[16] = rt::m("EnablePrivateGua",
+    &rt::BOOLEAN).named("enablePrivateGua"), metered_account[17] =
+    rt::m("MeteredAccount", &rt::ENUM).named("meteredAccount")]
 );
 /// The historical record of a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -2405,19 +2422,20 @@ pub struct IpamAddressHistoryRecord {
     pub sampled_end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamAddressHistoryRecord, IPAM_ADDRESS_HISTORY_RECORD, [resource_owner_id =
-    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region =
-    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_id =
-    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_cidr =
-    rt::m("ResourceCidr", &rt::STRING).named("resourceCidr"), resource_name =
-    rt::m("ResourceName", &rt::STRING).named("resourceName"), resource_compliance_status
-    = rt::m("ResourceComplianceStatus", &rt::ENUM).named("resourceComplianceStatus"),
-    resource_overlap_status = rt::m("ResourceOverlapStatus", &rt::ENUM)
-    .named("resourceOverlapStatus"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    sampled_start_time = rt::m("SampledStartTime", &rt::TIMESTAMP)
-    .named("sampledStartTime"), sampled_end_time = rt::m("SampledEndTime",
-    &rt::TIMESTAMP).named("sampledEndTime")]
+    IpamAddressHistoryRecord, IPAM_ADDRESS_HISTORY_RECORD, [resource_owner_id[0] =
+    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region[1] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_type[2] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_id[3] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_cidr[4] =
+    rt::m("ResourceCidr", &rt::STRING).named("resourceCidr"), resource_name[5] =
+    rt::m("ResourceName", &rt::STRING).named("resourceName"),
+    resource_compliance_status[6] = rt::m("ResourceComplianceStatus", &rt::ENUM)
+    .named("resourceComplianceStatus"), resource_overlap_status[7] =
+    rt::m("ResourceOverlapStatus", &rt::ENUM).named("resourceOverlapStatus"), vpc_id[8] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), sampled_start_time[9] =
+    rt::m("SampledStartTime", &rt::TIMESTAMP).named("sampledStartTime"),
+    sampled_end_time[10] = rt::m("SampledEndTime", &rt::TIMESTAMP)
+    .named("sampledEndTime")]
 );
 pub static IPAM_ADDRESS_HISTORY_RECORD_SET: rt::Schema = rt::Schema::list(
     "IpamAddressHistoryRecordSet",
@@ -2453,41 +2471,10 @@ pub struct IpamCidrAuthorizationContext {
     pub signature: Option<String>,
 }
 rt::structure!(
-    IpamCidrAuthorizationContext, IPAM_CIDR_AUTHORIZATION_CONTEXT, [message =
-    rt::m("Message", &rt::STRING), signature = rt::m("Signature", &rt::STRING)]
+    IpamCidrAuthorizationContext, IPAM_CIDR_AUTHORIZATION_CONTEXT, [message[0] =
+    rt::m("Message", &rt::STRING), signature[1] = rt::m("Signature", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum IpamComplianceStatus { Compliant = "compliant", Noncompliant =
     "noncompliant", Unmanaged = "unmanaged", Ignored = "ignored" }
 }
-/// An IPAM discovered account. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts.
-#[derive(Clone, Default, PartialEq)]
-pub struct IpamDiscoveredAccount {
-    /// The account ID.
-    pub account_id: Option<String>,
-    /// The Amazon Web Services Region that the account information is returned from. An account can be discovered in multiple regions and will have a separate discovered account for each Region.
-    pub discovery_region: Option<String>,
-    /// The resource discovery failure reason.
-    pub failure_reason: Option<IpamDiscoveryFailureReason>,
-    /// The last attempted resource discovery time.
-    pub last_attempted_discovery_time: Option<rt::DateTime>,
-    /// The last successful resource discovery time.
-    pub last_successful_discovery_time: Option<rt::DateTime>,
-    /// The ID of an Organizational Unit in Amazon Web Services Organizations.
-    pub organizational_unit_id: Option<String>,
-}
-rt::structure!(
-    IpamDiscoveredAccount, IPAM_DISCOVERED_ACCOUNT, [account_id = rt::m("AccountId",
-    &rt::STRING).named("accountId"), discovery_region = rt::m("DiscoveryRegion",
-    &rt::STRING).named("discoveryRegion"), failure_reason = rt::m("FailureReason",
-    &IPAM_DISCOVERY_FAILURE_REASON).named("failureReason"), last_attempted_discovery_time
-    = rt::m("LastAttemptedDiscoveryTime", &rt::TIMESTAMP)
-    .named("lastAttemptedDiscoveryTime"), last_successful_discovery_time =
-    rt::m("LastSuccessfulDiscoveryTime", &rt::TIMESTAMP)
-    .named("lastSuccessfulDiscoveryTime"), organizational_unit_id =
-    rt::m("OrganizationalUnitId", &rt::STRING).named("organizationalUnitId")]
-);
-pub static IPAM_DISCOVERED_ACCOUNT_SET: rt::Schema = rt::Schema::list(
-    "IpamDiscoveredAccountSet",
-    &[rt::m("member", &IPAM_DISCOVERED_ACCOUNT).named("item")],
-);

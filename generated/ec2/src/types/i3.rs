@@ -3,6 +3,37 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// An IPAM discovered account. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamDiscoveredAccount {
+    /// The account ID.
+    pub account_id: Option<String>,
+    /// The Amazon Web Services Region that the account information is returned from. An account can be discovered in multiple regions and will have a separate discovered account for each Region.
+    pub discovery_region: Option<String>,
+    /// The resource discovery failure reason.
+    pub failure_reason: Option<IpamDiscoveryFailureReason>,
+    /// The last attempted resource discovery time.
+    pub last_attempted_discovery_time: Option<rt::DateTime>,
+    /// The last successful resource discovery time.
+    pub last_successful_discovery_time: Option<rt::DateTime>,
+    /// The ID of an Organizational Unit in Amazon Web Services Organizations.
+    pub organizational_unit_id: Option<String>,
+}
+rt::structure!(
+    IpamDiscoveredAccount, IPAM_DISCOVERED_ACCOUNT, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).named("accountId"), discovery_region[1] = rt::m("DiscoveryRegion",
+    &rt::STRING).named("discoveryRegion"), failure_reason[2] = rt::m("FailureReason",
+    &IPAM_DISCOVERY_FAILURE_REASON).named("failureReason"),
+    last_attempted_discovery_time[3] = rt::m("LastAttemptedDiscoveryTime",
+    &rt::TIMESTAMP).named("lastAttemptedDiscoveryTime"),
+    last_successful_discovery_time[4] = rt::m("LastSuccessfulDiscoveryTime",
+    &rt::TIMESTAMP).named("lastSuccessfulDiscoveryTime"), organizational_unit_id[5] =
+    rt::m("OrganizationalUnitId", &rt::STRING).named("organizationalUnitId")]
+);
+pub static IPAM_DISCOVERED_ACCOUNT_SET: rt::Schema = rt::Schema::list(
+    "IpamDiscoveredAccountSet",
+    &[rt::m("member", &IPAM_DISCOVERED_ACCOUNT).named("item")],
+);
 /// A public IP Address discovered by IPAM.
 #[derive(Clone, Default, PartialEq)]
 pub struct IpamDiscoveredPublicAddress {
@@ -47,27 +78,27 @@ pub struct IpamDiscoveredPublicAddress {
 }
 rt::structure!(
     IpamDiscoveredPublicAddress, IPAM_DISCOVERED_PUBLIC_ADDRESS,
-    [ipam_resource_discovery_id = rt::m("IpamResourceDiscoveryId", &rt::STRING)
-    .named("ipamResourceDiscoveryId"), address_region = rt::m("AddressRegion",
-    &rt::STRING).named("addressRegion"), address = rt::m("Address", &rt::STRING)
-    .named("address"), address_owner_id = rt::m("AddressOwnerId", &rt::STRING)
-    .named("addressOwnerId"), address_allocation_id = rt::m("AddressAllocationId",
-    &rt::STRING).named("addressAllocationId"), association_status =
-    rt::m("AssociationStatus", &rt::ENUM).named("associationStatus"), address_type =
-    rt::m("AddressType", &rt::ENUM).named("addressType"), service = rt::m("Service",
-    &rt::ENUM).named("service"), service_resource = rt::m("ServiceResource", &rt::STRING)
-    .named("serviceResource"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"), public_ipv4_pool_id =
-    rt::m("PublicIpv4PoolId", &rt::STRING).named("publicIpv4PoolId"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), network_interface_description =
+    [ipam_resource_discovery_id[0] = rt::m("IpamResourceDiscoveryId", &rt::STRING)
+    .named("ipamResourceDiscoveryId"), address_region[1] = rt::m("AddressRegion",
+    &rt::STRING).named("addressRegion"), address[2] = rt::m("Address", &rt::STRING)
+    .named("address"), address_owner_id[3] = rt::m("AddressOwnerId", &rt::STRING)
+    .named("addressOwnerId"), address_allocation_id[4] = rt::m("AddressAllocationId",
+    &rt::STRING).named("addressAllocationId"), association_status[5] =
+    rt::m("AssociationStatus", &rt::ENUM).named("associationStatus"), address_type[6] =
+    rt::m("AddressType", &rt::ENUM).named("addressType"), service[7] = rt::m("Service",
+    &rt::ENUM).named("service"), service_resource[8] = rt::m("ServiceResource",
+    &rt::STRING).named("serviceResource"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    public_ipv4_pool_id[11] = rt::m("PublicIpv4PoolId", &rt::STRING)
+    .named("publicIpv4PoolId"), network_interface_id[12] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), network_interface_description[13] =
     rt::m("NetworkInterfaceDescription", &rt::STRING)
-    .named("networkInterfaceDescription"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), tags = rt::m("Tags", &IPAM_PUBLIC_ADDRESS_TAGS).named("tags"),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)
-    .named("networkBorderGroup"), security_groups = rt::m("SecurityGroups",
-    &IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST).named("securityGroupSet"), sample_time =
-    rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime")]
+    .named("networkInterfaceDescription"), instance_id[14] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), tags[15] = rt::m("Tags", &IPAM_PUBLIC_ADDRESS_TAGS)
+    .named("tags"), network_border_group[16] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), security_groups[17] = rt::m("SecurityGroups",
+    &IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST).named("securityGroupSet"), sample_time[18]
+    = rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime")]
 );
 pub static IPAM_DISCOVERED_PUBLIC_ADDRESS_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredPublicAddressSet",
@@ -113,19 +144,20 @@ pub struct IpamDiscoveredResourceCidr {
 }
 rt::structure!(
     IpamDiscoveredResourceCidr, IPAM_DISCOVERED_RESOURCE_CIDR,
-    [ipam_resource_discovery_id = rt::m("IpamResourceDiscoveryId", &rt::STRING)
-    .named("ipamResourceDiscoveryId"), resource_region = rt::m("ResourceRegion",
-    &rt::STRING).named("resourceRegion"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING)
-    .named("resourceOwnerId"), resource_cidr = rt::m("ResourceCidr", &rt::STRING)
-    .named("resourceCidr"), ip_source = rt::m("IpSource", &rt::ENUM).named("ipSource"),
-    resource_type = rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_tags
-    = rt::m("ResourceTags", &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage =
-    rt::m("IpUsage", &rt::DOUBLE).named("ipUsage"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    network_interface_attachment_status = rt::m("NetworkInterfaceAttachmentStatus",
-    &rt::ENUM).named("networkInterfaceAttachmentStatus"), sample_time =
-    rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"), availability_zone_id =
+    [ipam_resource_discovery_id[0] = rt::m("IpamResourceDiscoveryId", &rt::STRING)
+    .named("ipamResourceDiscoveryId"), resource_region[1] = rt::m("ResourceRegion",
+    &rt::STRING).named("resourceRegion"), resource_id[2] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_cidr[4] = rt::m("ResourceCidr",
+    &rt::STRING).named("resourceCidr"), ip_source[5] = rt::m("IpSource", &rt::ENUM)
+    .named("ipSource"), resource_type[6] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_tags[7] = rt::m("ResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage[8] = rt::m("IpUsage",
+    &rt::DOUBLE).named("ipUsage"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    network_interface_attachment_status[11] = rt::m("NetworkInterfaceAttachmentStatus",
+    &rt::ENUM).named("networkInterfaceAttachmentStatus"), sample_time[12] =
+    rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"), availability_zone_id[13] =
     rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 pub static IPAM_DISCOVERED_RESOURCE_CIDR_SET: rt::Schema = rt::Schema::list(
@@ -171,17 +203,18 @@ pub struct IpamDiscoveredRoute {
     pub sample_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamDiscoveredRoute, IPAM_DISCOVERED_ROUTE, [ipam_resource_discovery_id =
+    IpamDiscoveredRoute, IPAM_DISCOVERED_ROUTE, [ipam_resource_discovery_id[0] =
     rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-    resource_region = rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-    resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-    cidr = rt::m("Cidr", &rt::STRING).named("cidr"), asn = rt::m("Asn", &rt::STRING)
-    .named("asn"), state = rt::m("State", &rt::ENUM).named("state"), advertisement_type =
-    rt::m("AdvertisementType", &rt::ENUM).named("advertisementType"),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)
-    .named("networkBorderGroup"), pool_id = rt::m("PoolId", &rt::STRING).named("poolId"),
-    ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), sample_time =
-    rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime")]
+    resource_region[1] = rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
+    resource_owner_id[2] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), cidr[3] = rt::m("Cidr", &rt::STRING).named("cidr"), asn[4]
+    = rt::m("Asn", &rt::STRING).named("asn"), state[5] = rt::m("State", &rt::ENUM)
+    .named("state"), advertisement_type[6] = rt::m("AdvertisementType", &rt::ENUM)
+    .named("advertisementType"), network_border_group[7] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), pool_id[8] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), ipam_pool_id[9] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId"), sample_time[10] = rt::m("SampleTime", &rt::TIMESTAMP)
+    .named("sampleTime")]
 );
 pub static IPAM_DISCOVERED_ROUTE_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredRouteSet",
@@ -208,8 +241,9 @@ pub struct IpamDiscoveryFailureReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    IpamDiscoveryFailureReason, IPAM_DISCOVERY_FAILURE_REASON, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    IpamDiscoveryFailureReason, IPAM_DISCOVERY_FAILURE_REASON, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 #[derive(Clone, Default, PartialEq)]
@@ -239,19 +273,20 @@ pub struct IpamExternalResourceVerificationToken {
 }
 rt::structure!(
     IpamExternalResourceVerificationToken, IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-    [ipam_external_resource_verification_token_id =
+    [ipam_external_resource_verification_token_id[0] =
     rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)
     .named("ipamExternalResourceVerificationTokenId"),
-    ipam_external_resource_verification_token_arn =
+    ipam_external_resource_verification_token_arn[1] =
     rt::m("IpamExternalResourceVerificationTokenArn", &rt::STRING)
-    .named("ipamExternalResourceVerificationTokenArn").min(1.0), ipam_id =
-    rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn = rt::m("IpamArn",
-    &rt::STRING).named("ipamArn").min(1.0), ipam_region = rt::m("IpamRegion",
-    &rt::STRING).named("ipamRegion"), token_value = rt::m("TokenValue", &rt::STRING)
-    .named("tokenValue"), token_name = rt::m("TokenName", &rt::STRING)
-    .named("tokenName"), not_after = rt::m("NotAfter", &rt::TIMESTAMP).named("notAfter"),
-    status = rt::m("Status", &rt::ENUM).named("status"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), state = rt::m("State", &rt::ENUM).named("state")]
+    .named("ipamExternalResourceVerificationTokenArn").min(1.0), ipam_id[2] =
+    rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[3] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[4] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), token_value[5] = rt::m("TokenValue", &rt::STRING)
+    .named("tokenValue"), token_name[6] = rt::m("TokenName", &rt::STRING)
+    .named("tokenName"), not_after[7] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), status[8] = rt::m("Status", &rt::ENUM).named("status"), tags[9] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), state[10] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_SET: rt::Schema = rt::Schema::list(
     "IpamExternalResourceVerificationTokenSet",
@@ -298,19 +333,21 @@ pub struct IpamInternetRegistryAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociation, IPAM_INTERNET_REGISTRY_ASSOCIATION, [owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), ipam_internet_registry_association_id
-    = rt::m("IpamInternetRegistryAssociationId", &rt::STRING)
-    .named("ipamInternetRegistryAssociationId"), ipam_internet_registry_association_arn =
+    IpamInternetRegistryAssociation, IPAM_INTERNET_REGISTRY_ASSOCIATION, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_internet_registry_association_id[1] = rt::m("IpamInternetRegistryAssociationId",
+    &rt::STRING).named("ipamInternetRegistryAssociationId"),
+    ipam_internet_registry_association_arn[2] =
     rt::m("IpamInternetRegistryAssociationArn", &rt::STRING)
-    .named("ipamInternetRegistryAssociationArn").min(1.0), ipam_id = rt::m("IpamId",
-    &rt::STRING).named("ipamId"), ipam_region = rt::m("IpamRegion", &rt::STRING)
-    .named("ipamRegion"), rir = rt::m("Rir", &rt::ENUM).named("rir"), organization_handle
-    = rt::m("OrganizationHandle", &rt::STRING).named("organizationHandle"), description =
-    rt::m("Description", &rt::STRING).named("description"), state = rt::m("State",
-    &rt::ENUM).named("state"), state_message = rt::m("StateMessage", &rt::STRING)
-    .named("stateMessage"), child_request_xml = rt::m("ChildRequestXml", &rt::STRING)
-    .named("childRequestXml"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    .named("ipamInternetRegistryAssociationArn").min(1.0), ipam_id[3] = rt::m("IpamId",
+    &rt::STRING).named("ipamId"), ipam_region[4] = rt::m("IpamRegion", &rt::STRING)
+    .named("ipamRegion"), rir[5] = rt::m("Rir", &rt::ENUM).named("rir"),
+    organization_handle[6] = rt::m("OrganizationHandle", &rt::STRING)
+    .named("organizationHandle"), description[7] = rt::m("Description", &rt::STRING)
+    .named("description"), state[8] = rt::m("State", &rt::ENUM).named("state"),
+    state_message[9] = rt::m("StateMessage", &rt::STRING).named("stateMessage"),
+    child_request_xml[10] = rt::m("ChildRequestXml", &rt::STRING)
+    .named("childRequestXml"), tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Contains information about an Autonomous System Number (ASN) registered at an internet registry and associated with an IPAM.
 #[derive(Clone, Default, PartialEq)]
@@ -321,8 +358,8 @@ pub struct IpamInternetRegistryAssociationAsn {
     pub last_observed_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociationAsn, IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN, [asn =
-    rt::m("Asn", &rt::STRING).named("asn"), last_observed_at = rt::m("LastObservedAt",
+    IpamInternetRegistryAssociationAsn, IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN, [asn[0] =
+    rt::m("Asn", &rt::STRING).named("asn"), last_observed_at[1] = rt::m("LastObservedAt",
     &rt::TIMESTAMP).named("lastObservedAt")]
 );
 pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN_SET: rt::Schema = rt::Schema::list(
@@ -338,9 +375,9 @@ pub struct IpamInternetRegistryAssociationCidr {
     pub last_observed_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociationCidr, IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR, [cidr =
-    rt::m("Cidr", &rt::STRING).named("cidr"), last_observed_at = rt::m("LastObservedAt",
-    &rt::TIMESTAMP).named("lastObservedAt")]
+    IpamInternetRegistryAssociationCidr, IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR,
+    [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"), last_observed_at[1] =
+    rt::m("LastObservedAt", &rt::TIMESTAMP).named("lastObservedAt")]
 );
 pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR_SET: rt::Schema = rt::Schema::list(
     "IpamInternetRegistryAssociationCidrSet",
@@ -381,7 +418,7 @@ pub struct IpamOperatingRegion {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    IpamOperatingRegion, IPAM_OPERATING_REGION, [region_name = rt::m("RegionName",
+    IpamOperatingRegion, IPAM_OPERATING_REGION, [region_name[0] = rt::m("RegionName",
     &rt::STRING).named("regionName")]
 );
 pub static IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
@@ -396,7 +433,7 @@ pub struct IpamOrganizationalUnitExclusion {
 }
 rt::structure!(
     IpamOrganizationalUnitExclusion, IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
-    [organizations_entity_path = rt::m("OrganizationsEntityPath", &rt::STRING)
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)
     .named("organizationsEntityPath")]
 );
 pub static IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
@@ -430,14 +467,14 @@ pub struct IpamPolicy {
     pub ipam_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicy, IPAM_POLICY, [owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ipam_policy_id = rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
-    ipam_policy_arn = rt::m("IpamPolicyArn", &rt::STRING).named("ipamPolicyArn")
-    .min(1.0), ipam_policy_region = rt::m("IpamPolicyRegion", &rt::STRING)
-    .named("ipamPolicyRegion"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_message = rt::m("StateMessage", &rt::STRING).named("stateMessage"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), ipam_id = rt::m("IpamId", &rt::STRING)
-    .named("ipamId")]
+    IpamPolicy, IPAM_POLICY, [owner_id[0] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .named("ipamPolicyId"), ipam_policy_arn[2] = rt::m("IpamPolicyArn", &rt::STRING)
+    .named("ipamPolicyArn").min(1.0), ipam_policy_region[3] = rt::m("IpamPolicyRegion",
+    &rt::STRING).named("ipamPolicyRegion"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[5] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    ipam_id[7] = rt::m("IpamId", &rt::STRING).named("ipamId")]
 );
 /// Information about an IPAM policy allocation rule.
 ///
@@ -450,7 +487,7 @@ pub struct IpamPolicyAllocationRule {
     pub source_ipam_pool_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicyAllocationRule, IPAM_POLICY_ALLOCATION_RULE, [source_ipam_pool_id =
+    IpamPolicyAllocationRule, IPAM_POLICY_ALLOCATION_RULE, [source_ipam_pool_id[0] =
     rt::m("SourceIpamPoolId", &rt::STRING).named("sourceIpamPoolId")]
 );
 pub static IPAM_POLICY_ALLOCATION_RULE_LIST: rt::Schema = rt::Schema::list(
@@ -473,7 +510,7 @@ pub struct IpamPolicyAllocationRuleRequest {
 }
 rt::structure!(
     IpamPolicyAllocationRuleRequest, IPAM_POLICY_ALLOCATION_RULE_REQUEST,
-    [source_ipam_pool_id = rt::m("SourceIpamPoolId", &rt::STRING)]
+    [source_ipam_pool_id[0] = rt::m("SourceIpamPoolId", &rt::STRING)]
 );
 /// Information about an IPAM policy.
 #[derive(Clone, Default, PartialEq)]
@@ -494,10 +531,10 @@ pub struct IpamPolicyDocument {
     pub allocation_rules: Option<Vec<IpamPolicyAllocationRule>>,
 }
 rt::structure!(
-    IpamPolicyDocument, IPAM_POLICY_DOCUMENT, [ipam_policy_id = rt::m("IpamPolicyId",
-    &rt::STRING).named("ipamPolicyId"), locale = rt::m("Locale", &rt::STRING)
-    .named("locale"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), allocation_rules = rt::m("AllocationRules",
+    IpamPolicyDocument, IPAM_POLICY_DOCUMENT, [ipam_policy_id[0] = rt::m("IpamPolicyId",
+    &rt::STRING).named("ipamPolicyId"), locale[1] = rt::m("Locale", &rt::STRING)
+    .named("locale"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), allocation_rules[3] = rt::m("AllocationRules",
     &IPAM_POLICY_ALLOCATION_RULE_LIST).named("allocationRuleSet")]
 );
 pub static IPAM_POLICY_DOCUMENT_SET: rt::Schema = rt::Schema::list(
@@ -518,7 +555,7 @@ pub struct IpamPolicyOrganizationTarget {
 }
 rt::structure!(
     IpamPolicyOrganizationTarget, IPAM_POLICY_ORGANIZATION_TARGET,
-    [organization_target_id = rt::m("OrganizationTargetId", &rt::STRING)
+    [organization_target_id[0] = rt::m("OrganizationTargetId", &rt::STRING)
     .named("organizationTargetId")]
 );
 pub static IPAM_POLICY_ORGANIZATION_TARGET_SET: rt::Schema = rt::Schema::list(
@@ -604,32 +641,34 @@ pub struct IpamPool {
     pub source_resource: Option<IpamPoolSourceResource>,
 }
 rt::structure!(
-    IpamPool, IPAM_POOL, [owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
-    source_ipam_pool_id = rt::m("SourceIpamPoolId", &rt::STRING)
-    .named("sourceIpamPoolId"), ipam_pool_arn = rt::m("IpamPoolArn", &rt::STRING)
-    .named("ipamPoolArn").min(1.0), ipam_scope_arn = rt::m("IpamScopeArn", &rt::STRING)
-    .named("ipamScopeArn").min(1.0), ipam_scope_type = rt::m("IpamScopeType", &rt::ENUM)
-    .named("ipamScopeType"), ipam_arn = rt::m("IpamArn", &rt::STRING).named("ipamArn")
-    .min(1.0), ipam_region = rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), locale
-    = rt::m("Locale", &rt::STRING).named("locale"), pool_depth = rt::m("PoolDepth",
-    &rt::INTEGER).named("poolDepth"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_message = rt::m("StateMessage", &rt::STRING).named("stateMessage"), description
-    = rt::m("Description", &rt::STRING).named("description"), auto_import =
-    rt::m("AutoImport", &rt::BOOLEAN).named("autoImport"), publicly_advertisable =
-    rt::m("PubliclyAdvertisable", &rt::BOOLEAN).named("publiclyAdvertisable"),
-    address_family = rt::m("AddressFamily", &rt::ENUM).named("addressFamily"),
-    allocation_min_netmask_length = rt::m("AllocationMinNetmaskLength", &rt::INTEGER)
-    .named("allocationMinNetmaskLength").min(0.0), allocation_max_netmask_length =
-    rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).named("allocationMaxNetmaskLength")
-    .min(0.0), allocation_default_netmask_length =
-    rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER)
-    .named("allocationDefaultNetmaskLength").min(0.0), allocation_resource_tags =
-    rt::m("AllocationResourceTags", &IPAM_RESOURCE_TAG_LIST)
-    .named("allocationResourceTagSet"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    aws_service = rt::m("AwsService", &rt::ENUM).named("awsService"), public_ip_source =
-    rt::m("PublicIpSource", &rt::ENUM).named("publicIpSource"), source_resource =
-    rt::m("SourceResource", &IPAM_POOL_SOURCE_RESOURCE).named("sourceResource")]
+    IpamPool, IPAM_POOL, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
+    source_ipam_pool_id[2] = rt::m("SourceIpamPoolId", &rt::STRING)
+    .named("sourceIpamPoolId"), ipam_pool_arn[3] = rt::m("IpamPoolArn", &rt::STRING)
+    .named("ipamPoolArn").min(1.0), ipam_scope_arn[4] = rt::m("IpamScopeArn",
+    &rt::STRING).named("ipamScopeArn").min(1.0), ipam_scope_type[5] =
+    rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"), ipam_arn[6] =
+    rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0), ipam_region[7] =
+    rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), locale[8] = rt::m("Locale",
+    &rt::STRING).named("locale"), pool_depth[9] = rt::m("PoolDepth", &rt::INTEGER)
+    .named("poolDepth"), state[10] = rt::m("State", &rt::ENUM).named("state"),
+    state_message[11] = rt::m("StateMessage", &rt::STRING).named("stateMessage"),
+    description[12] = rt::m("Description", &rt::STRING).named("description"),
+    auto_import[13] = rt::m("AutoImport", &rt::BOOLEAN).named("autoImport"),
+    publicly_advertisable[14] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN)
+    .named("publiclyAdvertisable"), address_family[15] = rt::m("AddressFamily",
+    &rt::ENUM).named("addressFamily"), allocation_min_netmask_length[16] =
+    rt::m("AllocationMinNetmaskLength", &rt::INTEGER).named("allocationMinNetmaskLength")
+    .min(0.0), allocation_max_netmask_length[17] = rt::m("AllocationMaxNetmaskLength",
+    &rt::INTEGER).named("allocationMaxNetmaskLength").min(0.0),
+    allocation_default_netmask_length[18] = rt::m("AllocationDefaultNetmaskLength",
+    &rt::INTEGER).named("allocationDefaultNetmaskLength").min(0.0),
+    allocation_resource_tags[19] = rt::m("AllocationResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("allocationResourceTagSet"), tags[20] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), aws_service[21] = rt::m("AwsService", &rt::ENUM)
+    .named("awsService"), public_ip_source[22] = rt::m("PublicIpSource", &rt::ENUM)
+    .named("publicIpSource"), source_resource[23] = rt::m("SourceResource",
+    &IPAM_POOL_SOURCE_RESOURCE).named("sourceResource")]
 );
 /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource.
 #[derive(Clone, Default, PartialEq)]
@@ -652,14 +691,14 @@ pub struct IpamPoolAllocation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IpamPoolAllocation, IPAM_POOL_ALLOCATION, [cidr = rt::m("Cidr", &rt::STRING)
-    .named("cidr"), ipam_pool_allocation_id = rt::m("IpamPoolAllocationId", &rt::STRING)
-    .named("ipamPoolAllocationId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), resource_region = rt::m("ResourceRegion", &rt::STRING)
-    .named("resourceRegion"), resource_owner = rt::m("ResourceOwner", &rt::STRING)
-    .named("resourceOwner"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    IpamPoolAllocation, IPAM_POOL_ALLOCATION, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), ipam_pool_allocation_id[1] = rt::m("IpamPoolAllocationId",
+    &rt::STRING).named("ipamPoolAllocationId"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), resource_id[3] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), resource_type[4] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_region[5] = rt::m("ResourceRegion", &rt::STRING)
+    .named("resourceRegion"), resource_owner[6] = rt::m("ResourceOwner", &rt::STRING)
+    .named("resourceOwner"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IPAM_POOL_ALLOCATION_ALLOWED_CIDRS: rt::Schema = rt::Schema::list(
     "IpamPoolAllocationAllowedCidrs",
@@ -696,11 +735,11 @@ pub struct IpamPoolCidr {
     pub netmask_length: Option<i32>,
 }
 rt::structure!(
-    IpamPoolCidr, IPAM_POOL_CIDR, [cidr = rt::m("Cidr", &rt::STRING).named("cidr"), state
-    = rt::m("State", &rt::ENUM).named("state"), failure_reason = rt::m("FailureReason",
-    &IPAM_POOL_CIDR_FAILURE_REASON).named("failureReason"), ipam_pool_cidr_id =
-    rt::m("IpamPoolCidrId", &rt::STRING).named("ipamPoolCidrId"), netmask_length =
-    rt::m("NetmaskLength", &rt::INTEGER).named("netmaskLength")]
+    IpamPoolCidr, IPAM_POOL_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    state[1] = rt::m("State", &rt::ENUM).named("state"), failure_reason[2] =
+    rt::m("FailureReason", &IPAM_POOL_CIDR_FAILURE_REASON).named("failureReason"),
+    ipam_pool_cidr_id[3] = rt::m("IpamPoolCidrId", &rt::STRING).named("ipamPoolCidrId"),
+    netmask_length[4] = rt::m("NetmaskLength", &rt::INTEGER).named("netmaskLength")]
 );
 rt::string_enum! {
     pub enum IpamPoolCidrFailureCode { CidrNotAvailable = "cidr-not-available",
@@ -715,8 +754,9 @@ pub struct IpamPoolCidrFailureReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    IpamPoolCidrFailureReason, IPAM_POOL_CIDR_FAILURE_REASON, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    IpamPoolCidrFailureReason, IPAM_POOL_CIDR_FAILURE_REASON, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 pub static IPAM_POOL_CIDR_SET: rt::Schema = rt::Schema::list(
     "IpamPoolCidrSet",
@@ -749,11 +789,11 @@ pub struct IpamPoolSourceResource {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    IpamPoolSourceResource, IPAM_POOL_SOURCE_RESOURCE, [resource_id = rt::m("ResourceId",
-    &rt::STRING).named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), resource_region = rt::m("ResourceRegion", &rt::STRING)
-    .named("resourceRegion"), resource_owner = rt::m("ResourceOwner", &rt::STRING)
-    .named("resourceOwner")]
+    IpamPoolSourceResource, IPAM_POOL_SOURCE_RESOURCE, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type[1] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_region[2] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING).named("resourceOwner")]
 );
 /// The resource used to provision CIDRs to a resource planning pool.
 #[derive(Clone, Default, PartialEq)]
@@ -768,10 +808,10 @@ pub struct IpamPoolSourceResourceRequest {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    IpamPoolSourceResourceRequest, IPAM_POOL_SOURCE_RESOURCE_REQUEST, [resource_id =
-    rt::m("ResourceId", &rt::STRING), resource_type = rt::m("ResourceType", &rt::ENUM),
-    resource_region = rt::m("ResourceRegion", &rt::STRING), resource_owner =
-    rt::m("ResourceOwner", &rt::STRING)]
+    IpamPoolSourceResourceRequest, IPAM_POOL_SOURCE_RESOURCE_REQUEST, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING), resource_type[1] = rt::m("ResourceType",
+    &rt::ENUM), resource_region[2] = rt::m("ResourceRegion", &rt::STRING),
+    resource_owner[3] = rt::m("ResourceOwner", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum IpamPoolSourceResourceType { Vpc = "vpc" }
@@ -820,18 +860,18 @@ pub struct IpamPrefixListResolver {
     pub last_version_creation_status_message: Option<String>,
 }
 rt::structure!(
-    IpamPrefixListResolver, IPAM_PREFIX_LIST_RESOLVER, [owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), ipam_prefix_list_resolver_id =
+    IpamPrefixListResolver, IPAM_PREFIX_LIST_RESOLVER, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), ipam_prefix_list_resolver_id[1] =
     rt::m("IpamPrefixListResolverId", &rt::STRING).named("ipamPrefixListResolverId"),
-    ipam_prefix_list_resolver_arn = rt::m("IpamPrefixListResolverArn", &rt::STRING)
-    .named("ipamPrefixListResolverArn").min(1.0), ipam_arn = rt::m("IpamArn",
-    &rt::STRING).named("ipamArn").min(1.0), ipam_region = rt::m("IpamRegion",
-    &rt::STRING).named("ipamRegion"), description = rt::m("Description", &rt::STRING)
-    .named("description"), address_family = rt::m("AddressFamily", &rt::ENUM)
-    .named("addressFamily"), state = rt::m("State", &rt::ENUM).named("state"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), last_version_creation_status =
+    ipam_prefix_list_resolver_arn[2] = rt::m("IpamPrefixListResolverArn", &rt::STRING)
+    .named("ipamPrefixListResolverArn").min(1.0), ipam_arn[3] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[4] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), description[5] = rt::m("Description", &rt::STRING)
+    .named("description"), address_family[6] = rt::m("AddressFamily", &rt::ENUM)
+    .named("addressFamily"), state[7] = rt::m("State", &rt::ENUM).named("state"), tags[8]
+    = rt::m("Tags", &TAG_LIST).named("tagSet"), last_version_creation_status[9] =
     rt::m("LastVersionCreationStatus", &rt::ENUM).named("lastVersionCreationStatus"),
-    last_version_creation_status_message = rt::m("LastVersionCreationStatusMessage",
+    last_version_creation_status_message[10] = rt::m("LastVersionCreationStatusMessage",
     &rt::STRING).named("lastVersionCreationStatusMessage")]
 );
 /// Describes a CIDR selection rule.
@@ -851,11 +891,11 @@ pub struct IpamPrefixListResolverRule {
     pub conditions: Option<Vec<IpamPrefixListResolverRuleCondition>>,
 }
 rt::structure!(
-    IpamPrefixListResolverRule, IPAM_PREFIX_LIST_RESOLVER_RULE, [rule_type =
-    rt::m("RuleType", &rt::ENUM).named("ruleType"), static_cidr = rt::m("StaticCidr",
-    &rt::STRING).named("staticCidr"), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING)
-    .named("ipamScopeId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), conditions = rt::m("Conditions",
+    IpamPrefixListResolverRule, IPAM_PREFIX_LIST_RESOLVER_RULE, [rule_type[0] =
+    rt::m("RuleType", &rt::ENUM).named("ruleType"), static_cidr[1] = rt::m("StaticCidr",
+    &rt::STRING).named("staticCidr"), ipam_scope_id[2] = rt::m("IpamScopeId",
+    &rt::STRING).named("ipamScopeId"), resource_type[3] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), conditions[4] = rt::m("Conditions",
     &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_SET).named("conditionSet")]
 );
 /// Describes a condition within a CIDR selection rule. Conditions define the criteria for selecting CIDRs from IPAM's database based on resource attributes.
@@ -904,13 +944,13 @@ pub struct IpamPrefixListResolverRuleCondition {
 }
 rt::structure!(
     IpamPrefixListResolverRuleCondition, IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION,
-    [operation = rt::m("Operation", &rt::ENUM).named("operation"), ipam_pool_id =
-    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), resource_id =
-    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_owner =
-    rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"), resource_region =
-    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_tag =
-    rt::m("ResourceTag", &IPAM_RESOURCE_TAG).named("resourceTag"), cidr = rt::m("Cidr",
-    &rt::STRING).named("cidr")]
+    [operation[0] = rt::m("Operation", &rt::ENUM).named("operation"), ipam_pool_id[1] =
+    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), resource_id[2] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"), resource_region[4] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_tag[5] =
+    rt::m("ResourceTag", &IPAM_RESOURCE_TAG).named("resourceTag"), cidr[6] =
+    rt::m("Cidr", &rt::STRING).named("cidr")]
 );
 rt::string_enum! {
     pub enum IpamPrefixListResolverRuleConditionOperation { Equals = "equals", NotEquals
@@ -962,12 +1002,12 @@ pub struct IpamPrefixListResolverRuleConditionRequest {
 }
 rt::structure!(
     IpamPrefixListResolverRuleConditionRequest,
-    IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST, [operation = rt::m("Operation",
-    &rt::ENUM).flags(rt::REQUIRED), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING),
-    resource_id = rt::m("ResourceId", &rt::STRING), resource_owner =
-    rt::m("ResourceOwner", &rt::STRING), resource_region = rt::m("ResourceRegion",
-    &rt::STRING), resource_tag = rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG), cidr =
-    rt::m("Cidr", &rt::STRING)]
+    IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST, [operation[0] = rt::m("Operation",
+    &rt::ENUM).flags(rt::REQUIRED), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING),
+    resource_id[2] = rt::m("ResourceId", &rt::STRING), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING), resource_region[4] = rt::m("ResourceRegion",
+    &rt::STRING), resource_tag[5] = rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG),
+    cidr[6] = rt::m("Cidr", &rt::STRING)]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverRuleConditionRequestSet",
@@ -1021,11 +1061,12 @@ pub struct IpamPrefixListResolverRuleRequest {
     pub conditions: Option<Vec<IpamPrefixListResolverRuleConditionRequest>>,
 }
 rt::structure!(
-    IpamPrefixListResolverRuleRequest, IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST, [rule_type
-    = rt::m("RuleType", &rt::ENUM).flags(rt::REQUIRED), static_cidr = rt::m("StaticCidr",
-    &rt::STRING), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING), resource_type =
-    rt::m("ResourceType", &rt::ENUM), conditions = rt::m("Conditions",
-    &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET).named("Condition")]
+    IpamPrefixListResolverRuleRequest, IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST,
+    [rule_type[0] = rt::m("RuleType", &rt::ENUM).flags(rt::REQUIRED), static_cidr[1] =
+    rt::m("StaticCidr", &rt::STRING), ipam_scope_id[2] = rt::m("IpamScopeId",
+    &rt::STRING), resource_type[3] = rt::m("ResourceType", &rt::ENUM), conditions[4] =
+    rt::m("Conditions", &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET)
+    .named("Condition")]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverRuleRequestSet",
@@ -1084,20 +1125,21 @@ pub struct IpamPrefixListResolverTarget {
 }
 rt::structure!(
     IpamPrefixListResolverTarget, IPAM_PREFIX_LIST_RESOLVER_TARGET,
-    [ipam_prefix_list_resolver_target_id = rt::m("IpamPrefixListResolverTargetId",
+    [ipam_prefix_list_resolver_target_id[0] = rt::m("IpamPrefixListResolverTargetId",
     &rt::STRING).named("ipamPrefixListResolverTargetId"),
-    ipam_prefix_list_resolver_target_arn = rt::m("IpamPrefixListResolverTargetArn",
+    ipam_prefix_list_resolver_target_arn[1] = rt::m("IpamPrefixListResolverTargetArn",
     &rt::STRING).named("ipamPrefixListResolverTargetArn").min(1.0),
-    ipam_prefix_list_resolver_id = rt::m("IpamPrefixListResolverId", &rt::STRING)
-    .named("ipamPrefixListResolverId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .named("prefixListId"), prefix_list_region = rt::m("PrefixListRegion", &rt::STRING)
-    .named("prefixListRegion"), desired_version = rt::m("DesiredVersion", &rt::LONG)
-    .named("desiredVersion"), last_synced_version = rt::m("LastSyncedVersion", &rt::LONG)
-    .named("lastSyncedVersion"), track_latest_version = rt::m("TrackLatestVersion",
-    &rt::BOOLEAN).named("trackLatestVersion"), state_message = rt::m("StateMessage",
-    &rt::STRING).named("stateMessage"), state = rt::m("State", &rt::ENUM).named("state"),
-    tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ipam_prefix_list_resolver_id[2] = rt::m("IpamPrefixListResolverId", &rt::STRING)
+    .named("ipamPrefixListResolverId"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), prefix_list_id[4] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), prefix_list_region[5] = rt::m("PrefixListRegion",
+    &rt::STRING).named("prefixListRegion"), desired_version[6] = rt::m("DesiredVersion",
+    &rt::LONG).named("desiredVersion"), last_synced_version[7] =
+    rt::m("LastSyncedVersion", &rt::LONG).named("lastSyncedVersion"),
+    track_latest_version[8] = rt::m("TrackLatestVersion", &rt::BOOLEAN)
+    .named("trackLatestVersion"), state_message[9] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), state[10] = rt::m("State", &rt::ENUM).named("state"),
+    tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_TARGET_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverTargetSet",
@@ -1147,7 +1189,7 @@ pub struct IpamPrefixListResolverVersion {
     pub version: Option<i64>,
 }
 rt::structure!(
-    IpamPrefixListResolverVersion, IPAM_PREFIX_LIST_RESOLVER_VERSION, [version =
+    IpamPrefixListResolverVersion, IPAM_PREFIX_LIST_RESOLVER_VERSION, [version[0] =
     rt::m("Version", &rt::LONG).named("version")]
 );
 rt::string_enum! {
@@ -1161,8 +1203,8 @@ pub struct IpamPrefixListResolverVersionEntry {
     pub cidr: Option<String>,
 }
 rt::structure!(
-    IpamPrefixListResolverVersionEntry, IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY, [cidr =
-    rt::m("Cidr", &rt::STRING).named("cidr")]
+    IpamPrefixListResolverVersionEntry, IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY, [cidr[0]
+    = rt::m("Cidr", &rt::STRING).named("cidr")]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverVersionEntrySet",
@@ -1197,8 +1239,8 @@ pub struct IpamPublicAddressSecurityGroup {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    IpamPublicAddressSecurityGroup, IPAM_PUBLIC_ADDRESS_SECURITY_GROUP, [group_name =
-    rt::m("GroupName", &rt::STRING).named("groupName"), group_id = rt::m("GroupId",
+    IpamPublicAddressSecurityGroup, IPAM_PUBLIC_ADDRESS_SECURITY_GROUP, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).named("groupName"), group_id[1] = rt::m("GroupId",
     &rt::STRING).named("groupId")]
 );
 pub static IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST: rt::Schema = rt::Schema::list(
@@ -1214,8 +1256,8 @@ pub struct IpamPublicAddressTag {
     pub value: Option<String>,
 }
 rt::structure!(
-    IpamPublicAddressTag, IPAM_PUBLIC_ADDRESS_TAG, [key = rt::m("Key", &rt::STRING)
-    .named("key"), value = rt::m("Value", &rt::STRING).named("value")]
+    IpamPublicAddressTag, IPAM_PUBLIC_ADDRESS_TAG, [key[0] = rt::m("Key", &rt::STRING)
+    .named("key"), value[1] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static IPAM_PUBLIC_ADDRESS_TAG_LIST: rt::Schema = rt::Schema::list(
     "IpamPublicAddressTagList",
@@ -1228,7 +1270,7 @@ pub struct IpamPublicAddressTags {
     pub eip_tags: Option<Vec<IpamPublicAddressTag>>,
 }
 rt::structure!(
-    IpamPublicAddressTags, IPAM_PUBLIC_ADDRESS_TAGS, [eip_tags = rt::m("EipTags",
+    IpamPublicAddressTags, IPAM_PUBLIC_ADDRESS_TAGS, [eip_tags[0] = rt::m("EipTags",
     &IPAM_PUBLIC_ADDRESS_TAG_LIST).named("eipTagSet")]
 );
 rt::string_enum! {
@@ -1278,22 +1320,22 @@ pub struct IpamResourceCidr {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    IpamResourceCidr, IPAM_RESOURCE_CIDR, [ipam_id = rt::m("IpamId", &rt::STRING)
-    .named("ipamId"), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING)
-    .named("ipamScopeId"), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .named("ipamPoolId"), resource_region = rt::m("ResourceRegion", &rt::STRING)
-    .named("resourceRegion"), resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING)
-    .named("resourceOwnerId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_name = rt::m("ResourceName", &rt::STRING)
-    .named("resourceName"), resource_cidr = rt::m("ResourceCidr", &rt::STRING)
-    .named("resourceCidr"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), resource_tags = rt::m("ResourceTags",
-    &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage = rt::m("IpUsage",
-    &rt::DOUBLE).named("ipUsage"), compliance_status = rt::m("ComplianceStatus",
-    &rt::ENUM).named("complianceStatus"), management_state = rt::m("ManagementState",
-    &rt::ENUM).named("managementState"), overlap_status = rt::m("OverlapStatus",
-    &rt::ENUM).named("overlapStatus"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
+    IpamResourceCidr, IPAM_RESOURCE_CIDR, [ipam_id[0] = rt::m("IpamId", &rt::STRING)
+    .named("ipamId"), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .named("ipamScopeId"), ipam_pool_id[2] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId"), resource_region[3] = rt::m("ResourceRegion", &rt::STRING)
+    .named("resourceRegion"), resource_owner_id[4] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_id[5] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_name[6] = rt::m("ResourceName",
+    &rt::STRING).named("resourceName"), resource_cidr[7] = rt::m("ResourceCidr",
+    &rt::STRING).named("resourceCidr"), resource_type[8] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_tags[9] = rt::m("ResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage[10] = rt::m("IpUsage",
+    &rt::DOUBLE).named("ipUsage"), compliance_status[11] = rt::m("ComplianceStatus",
+    &rt::ENUM).named("complianceStatus"), management_state[12] = rt::m("ManagementState",
+    &rt::ENUM).named("managementState"), overlap_status[13] = rt::m("OverlapStatus",
+    &rt::ENUM).named("overlapStatus"), vpc_id[14] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), availability_zone_id[15] = rt::m("AvailabilityZoneId", &rt::STRING)
     .named("availabilityZoneId")]
 );
 rt::string_enum! {
@@ -1342,18 +1384,18 @@ pub struct IpamResourceDiscovery {
     pub organizational_unit_exclusions: Option<Vec<IpamOrganizationalUnitExclusion>>,
 }
 rt::structure!(
-    IpamResourceDiscovery, IPAM_RESOURCE_DISCOVERY, [owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), ipam_resource_discovery_id =
+    IpamResourceDiscovery, IPAM_RESOURCE_DISCOVERY, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), ipam_resource_discovery_id[1] =
     rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-    ipam_resource_discovery_arn = rt::m("IpamResourceDiscoveryArn", &rt::STRING)
-    .named("ipamResourceDiscoveryArn"), ipam_resource_discovery_region =
+    ipam_resource_discovery_arn[2] = rt::m("IpamResourceDiscoveryArn", &rt::STRING)
+    .named("ipamResourceDiscoveryArn"), ipam_resource_discovery_region[3] =
     rt::m("IpamResourceDiscoveryRegion", &rt::STRING)
-    .named("ipamResourceDiscoveryRegion"), description = rt::m("Description",
-    &rt::STRING).named("description"), operating_regions = rt::m("OperatingRegions",
-    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), is_default =
-    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), state = rt::m("State",
-    &rt::ENUM).named("state"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    organizational_unit_exclusions = rt::m("OrganizationalUnitExclusions",
+    .named("ipamResourceDiscoveryRegion"), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), operating_regions[5] = rt::m("OperatingRegions",
+    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), is_default[6] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), state[7] = rt::m("State",
+    &rt::ENUM).named("state"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    organizational_unit_exclusions[9] = rt::m("OrganizationalUnitExclusions",
     &IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET).named("organizationalUnitExclusionSet")]
 );
 /// An IPAM resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM. IPAM aggregates the resource CIDRs discovered by the associated resource discovery.
@@ -1396,20 +1438,22 @@ pub struct IpamResourceDiscoveryAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IpamResourceDiscoveryAssociation, IPAM_RESOURCE_DISCOVERY_ASSOCIATION, [owner_id =
+    IpamResourceDiscoveryAssociation, IPAM_RESOURCE_DISCOVERY_ASSOCIATION, [owner_id[0] =
     rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ipam_resource_discovery_association_id = rt::m("IpamResourceDiscoveryAssociationId",
-    &rt::STRING).named("ipamResourceDiscoveryAssociationId"),
-    ipam_resource_discovery_association_arn =
+    ipam_resource_discovery_association_id[1] =
+    rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING)
+    .named("ipamResourceDiscoveryAssociationId"),
+    ipam_resource_discovery_association_arn[2] =
     rt::m("IpamResourceDiscoveryAssociationArn", &rt::STRING)
-    .named("ipamResourceDiscoveryAssociationArn"), ipam_resource_discovery_id =
+    .named("ipamResourceDiscoveryAssociationArn"), ipam_resource_discovery_id[3] =
     rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-    ipam_id = rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn = rt::m("IpamArn",
-    &rt::STRING).named("ipamArn").min(1.0), ipam_region = rt::m("IpamRegion",
-    &rt::STRING).named("ipamRegion"), is_default = rt::m("IsDefault", &rt::BOOLEAN)
-    .named("isDefault"), resource_discovery_status = rt::m("ResourceDiscoveryStatus",
-    &rt::ENUM).named("resourceDiscoveryStatus"), state = rt::m("State", &rt::ENUM)
-    .named("state"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ipam_id[4] = rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[5] =
+    rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0), ipam_region[6] =
+    rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), is_default[7] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), resource_discovery_status[8] =
+    rt::m("ResourceDiscoveryStatus", &rt::ENUM).named("resourceDiscoveryStatus"),
+    state[9] = rt::m("State", &rt::ENUM).named("state"), tags[10] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static IPAM_RESOURCE_DISCOVERY_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "IpamResourceDiscoveryAssociationSet",
@@ -1445,8 +1489,8 @@ pub struct IpamResourceTag {
     pub value: Option<String>,
 }
 rt::structure!(
-    IpamResourceTag, IPAM_RESOURCE_TAG, [key = rt::m("Key", &rt::STRING).named("key"),
-    value = rt::m("Value", &rt::STRING).named("value")]
+    IpamResourceTag, IPAM_RESOURCE_TAG, [key[0] = rt::m("Key", &rt::STRING).named("key"),
+    value[1] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static IPAM_RESOURCE_TAG_LIST: rt::Schema = rt::Schema::list(
     "IpamResourceTagList",
@@ -1472,10 +1516,10 @@ pub struct IpamRouteOriginAuthorization {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamRouteOriginAuthorization, IPAM_ROUTE_ORIGIN_AUTHORIZATION, [asn = rt::m("Asn",
-    &rt::STRING).named("asn"), prefix = rt::m("Prefix", &rt::STRING).named("prefix"),
-    max_length = rt::m("MaxLength", &rt::INTEGER).named("maxLength"), match_ =
-    rt::m("Match", &rt::BOOLEAN).named("match"), expiration = rt::m("Expiration",
+    IpamRouteOriginAuthorization, IPAM_ROUTE_ORIGIN_AUTHORIZATION, [asn[0] = rt::m("Asn",
+    &rt::STRING).named("asn"), prefix[1] = rt::m("Prefix", &rt::STRING).named("prefix"),
+    max_length[2] = rt::m("MaxLength", &rt::INTEGER).named("maxLength"), match_[3] =
+    rt::m("Match", &rt::BOOLEAN).named("match"), expiration[4] = rt::m("Expiration",
     &rt::TIMESTAMP).named("expiration")]
 );
 /// Contains information about a Route Origin Authorization (ROA) currently published in the RPKI.
@@ -1489,9 +1533,9 @@ pub struct IpamRouteOriginAuthorizationInfo {
     pub max_length: Option<i32>,
 }
 rt::structure!(
-    IpamRouteOriginAuthorizationInfo, IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO, [cidr =
-    rt::m("Cidr", &rt::STRING).named("cidr"), asn = rt::m("Asn", &rt::STRING)
-    .named("asn"), max_length = rt::m("MaxLength", &rt::INTEGER).named("maxLength")]
+    IpamRouteOriginAuthorizationInfo, IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), asn[1] = rt::m("Asn", &rt::STRING)
+    .named("asn"), max_length[2] = rt::m("MaxLength", &rt::INTEGER).named("maxLength")]
 );
 pub static IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO_SET: rt::Schema = rt::Schema::list(
     "IpamRouteOriginAuthorizationInfoSet",
@@ -1512,8 +1556,8 @@ pub struct IpamRouteOverlap {
     pub detected_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamRouteOverlap, IPAM_ROUTE_OVERLAP, [prefix = rt::m("Prefix", &rt::STRING)
-    .named("prefix"), asn = rt::m("Asn", &rt::STRING).named("asn"), detected_at =
+    IpamRouteOverlap, IPAM_ROUTE_OVERLAP, [prefix[0] = rt::m("Prefix", &rt::STRING)
+    .named("prefix"), asn[1] = rt::m("Asn", &rt::STRING).named("asn"), detected_at[2] =
     rt::m("DetectedAt", &rt::TIMESTAMP).named("detectedAt")]
 );
 pub static IPAM_ROUTE_OVERLAP_SET: rt::Schema = rt::Schema::list(
@@ -1574,21 +1618,21 @@ pub struct IpamRouteProtectionFinding {
     pub roa_sample_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamRouteProtectionFinding, IPAM_ROUTE_PROTECTION_FINDING, [resource_owner_id =
-    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region =
-    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), ipam_pool_id =
-    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), cidr = rt::m("Cidr",
-    &rt::STRING).named("cidr"), state = rt::m("State", &rt::ENUM).named("state"),
-    advertisement_type = rt::m("AdvertisementType", &rt::ENUM)
-    .named("advertisementType"), network_border_group = rt::m("NetworkBorderGroup",
-    &rt::STRING).named("networkBorderGroup"), pool_id = rt::m("PoolId", &rt::STRING)
-    .named("poolId"), asn = rt::m("Asn", &rt::STRING).named("asn"), rpki_status =
-    rt::m("RpkiStatus", &rt::ENUM).named("rpkiStatus"), rpki_strength =
-    rt::m("RpkiStrength", &rt::ENUM).named("rpkiStrength"), roas = rt::m("Roas",
-    &IPAM_ROUTE_ORIGIN_AUTHORIZATION_SET).named("roaSet"), route_overlaps =
+    IpamRouteProtectionFinding, IPAM_ROUTE_PROTECTION_FINDING, [resource_owner_id[0] =
+    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region[1] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), ipam_pool_id[2] =
+    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), cidr[3] = rt::m("Cidr",
+    &rt::STRING).named("cidr"), state[4] = rt::m("State", &rt::ENUM).named("state"),
+    advertisement_type[5] = rt::m("AdvertisementType", &rt::ENUM)
+    .named("advertisementType"), network_border_group[6] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), pool_id[7] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), asn[8] = rt::m("Asn", &rt::STRING).named("asn"), rpki_status[9] =
+    rt::m("RpkiStatus", &rt::ENUM).named("rpkiStatus"), rpki_strength[10] =
+    rt::m("RpkiStrength", &rt::ENUM).named("rpkiStrength"), roas[11] = rt::m("Roas",
+    &IPAM_ROUTE_ORIGIN_AUTHORIZATION_SET).named("roaSet"), route_overlaps[12] =
     rt::m("RouteOverlaps", &IPAM_ROUTE_OVERLAP_SET).named("routeOverlapSet").min(0.0),
-    sample_time = rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
-    roa_sample_time = rt::m("RoaSampleTime", &rt::TIMESTAMP).named("roaSampleTime")]
+    sample_time[13] = rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
+    roa_sample_time[14] = rt::m("RoaSampleTime", &rt::TIMESTAMP).named("roaSampleTime")]
 );
 pub static IPAM_ROUTE_PROTECTION_FINDING_SET: rt::Schema = rt::Schema::list(
     "IpamRouteProtectionFindingSet",
@@ -1613,14 +1657,14 @@ pub struct IpamRoutingPolicyRegistration {
     pub state: Option<IpamRoutingPolicyRegistrationState>,
 }
 rt::structure!(
-    IpamRoutingPolicyRegistration, IPAM_ROUTING_POLICY_REGISTRATION, [cidr =
-    rt::m("Cidr", &rt::STRING).named("cidr"), asns = rt::m("Asns", &ASN_LIST)
-    .named("asnSet"), permit_more_specific_announcements =
+    IpamRoutingPolicyRegistration, IPAM_ROUTING_POLICY_REGISTRATION, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), asns[1] = rt::m("Asns", &ASN_LIST)
+    .named("asnSet"), permit_more_specific_announcements[2] =
     rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN)
-    .named("permitMoreSpecificAnnouncements"), max_length = rt::m("MaxLength",
-    &rt::INTEGER).named("maxLength").min(0.0), description = rt::m("Description",
-    &rt::STRING).named("description"), latest_delta_id = rt::m("LatestDeltaId",
-    &rt::STRING).named("latestDeltaId"), state = rt::m("State", &rt::ENUM)
+    .named("permitMoreSpecificAnnouncements"), max_length[3] = rt::m("MaxLength",
+    &rt::INTEGER).named("maxLength").min(0.0), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), latest_delta_id[5] = rt::m("LatestDeltaId",
+    &rt::STRING).named("latestDeltaId"), state[6] = rt::m("State", &rt::ENUM)
     .named("state")]
 );
 /// Contains information about a routing policy registration change, including the changes applied and their publication state.
@@ -1636,10 +1680,11 @@ pub struct IpamRoutingPolicyRegistrationDelta {
     pub state_message: Option<String>,
 }
 rt::structure!(
-    IpamRoutingPolicyRegistrationDelta, IPAM_ROUTING_POLICY_REGISTRATION_DELTA, [delta_id
-    = rt::m("DeltaId", &rt::STRING).named("deltaId"), delta_json = rt::m("DeltaJson",
-    &rt::STRING).named("deltaJson"), state = rt::m("State", &rt::ENUM).named("state"),
-    state_message = rt::m("StateMessage", &rt::STRING).named("stateMessage")]
+    IpamRoutingPolicyRegistrationDelta, IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
+    [delta_id[0] = rt::m("DeltaId", &rt::STRING).named("deltaId"), delta_json[1] =
+    rt::m("DeltaJson", &rt::STRING).named("deltaJson"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_message[3] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage")]
 );
 pub static IPAM_ROUTING_POLICY_REGISTRATION_DELTA_SET: rt::Schema = rt::Schema::list(
     "IpamRoutingPolicyRegistrationDeltaSet",
@@ -1707,17 +1752,17 @@ pub struct IpamScope {
     >,
 }
 rt::structure!(
-    IpamScope, IPAM_SCOPE, [owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ipam_scope_id = rt::m("IpamScopeId", &rt::STRING).named("ipamScopeId"),
-    ipam_scope_arn = rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn").min(1.0),
-    ipam_arn = rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0), ipam_region =
-    rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), ipam_scope_type =
-    rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"), is_default =
-    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), description =
-    rt::m("Description", &rt::STRING).named("description"), pool_count =
-    rt::m("PoolCount", &rt::INTEGER).named("poolCount"), state = rt::m("State",
-    &rt::ENUM).named("state"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    external_authority_configuration = rt::m("ExternalAuthorityConfiguration",
+    IpamScope, IPAM_SCOPE, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING).named("ipamScopeId"),
+    ipam_scope_arn[2] = rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn")
+    .min(1.0), ipam_arn[3] = rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
+    ipam_region[4] = rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
+    ipam_scope_type[5] = rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"),
+    is_default[6] = rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), description[7] =
+    rt::m("Description", &rt::STRING).named("description"), pool_count[8] =
+    rt::m("PoolCount", &rt::INTEGER).named("poolCount"), state[9] = rt::m("State",
+    &rt::ENUM).named("state"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    external_authority_configuration[11] = rt::m("ExternalAuthorityConfiguration",
     &IPAM_SCOPE_EXTERNAL_AUTHORITY_CONFIGURATION)
     .named("externalAuthorityConfiguration")]
 );
@@ -1733,7 +1778,7 @@ pub struct IpamScopeExternalAuthorityConfiguration {
 }
 rt::structure!(
     IpamScopeExternalAuthorityConfiguration, IPAM_SCOPE_EXTERNAL_AUTHORITY_CONFIGURATION,
-    [type_ = rt::m("Type", &rt::ENUM).named("type"), external_resource_identifier =
+    [type_[0] = rt::m("Type", &rt::ENUM).named("type"), external_resource_identifier[1] =
     rt::m("ExternalResourceIdentifier", &rt::STRING).named("externalResourceIdentifier")]
 );
 rt::string_enum! {
@@ -1786,7 +1831,7 @@ pub struct Ipv4PrefixSpecification {
     pub ipv4_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv4PrefixSpecification, IPV4_PREFIX_SPECIFICATION, [ipv4_prefix =
+    Ipv4PrefixSpecification, IPV4_PREFIX_SPECIFICATION, [ipv4_prefix[0] =
     rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")]
 );
 /// Describes the IPv4 prefix option for a network interface.
@@ -1796,7 +1841,7 @@ pub struct Ipv4PrefixSpecificationRequest {
     pub ipv4_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv4PrefixSpecificationRequest, IPV4_PREFIX_SPECIFICATION_REQUEST, [ipv4_prefix =
+    Ipv4PrefixSpecificationRequest, IPV4_PREFIX_SPECIFICATION_REQUEST, [ipv4_prefix[0] =
     rt::m("Ipv4Prefix", &rt::STRING)]
 );
 /// Information about the IPv4 delegated prefixes assigned to a network interface.
@@ -1806,8 +1851,8 @@ pub struct Ipv4PrefixSpecificationResponse {
     pub ipv4_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv4PrefixSpecificationResponse, IPV4_PREFIX_SPECIFICATION_RESPONSE, [ipv4_prefix =
-    rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")]
+    Ipv4PrefixSpecificationResponse, IPV4_PREFIX_SPECIFICATION_RESPONSE, [ipv4_prefix[0]
+    = rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")]
 );
 pub static IPV4_PREFIXES_LIST: rt::Schema = rt::Schema::list(
     "Ipv4PrefixesList",
@@ -1829,8 +1874,8 @@ pub struct Ipv6CidrAssociation {
     pub associated_resource: Option<String>,
 }
 rt::structure!(
-    Ipv6CidrAssociation, IPV6_CIDR_ASSOCIATION, [ipv6_cidr = rt::m("Ipv6Cidr",
-    &rt::STRING).named("ipv6Cidr"), associated_resource = rt::m("AssociatedResource",
+    Ipv6CidrAssociation, IPV6_CIDR_ASSOCIATION, [ipv6_cidr[0] = rt::m("Ipv6Cidr",
+    &rt::STRING).named("ipv6Cidr"), associated_resource[1] = rt::m("AssociatedResource",
     &rt::STRING).named("associatedResource")]
 );
 pub static IPV6_CIDR_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
@@ -1844,7 +1889,7 @@ pub struct Ipv6CidrBlock {
     pub ipv6_cidr_block: Option<String>,
 }
 rt::structure!(
-    Ipv6CidrBlock, IPV6_CIDR_BLOCK, [ipv6_cidr_block = rt::m("Ipv6CidrBlock",
+    Ipv6CidrBlock, IPV6_CIDR_BLOCK, [ipv6_cidr_block[0] = rt::m("Ipv6CidrBlock",
     &rt::STRING).named("ipv6CidrBlock")]
 );
 pub static IPV6_CIDR_BLOCK_SET: rt::Schema = rt::Schema::list(
@@ -1864,10 +1909,10 @@ pub struct Ipv6Pool {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    Ipv6Pool, IPV6_POOL, [pool_id = rt::m("PoolId", &rt::STRING).named("poolId"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    pool_cidr_blocks = rt::m("PoolCidrBlocks", &POOL_CIDR_BLOCKS_SET)
-    .named("poolCidrBlockSet"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    Ipv6Pool, IPV6_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    pool_cidr_blocks[2] = rt::m("PoolCidrBlocks", &POOL_CIDR_BLOCKS_SET)
+    .named("poolCidrBlockSet"), tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IPV6_POOL_ID_LIST: rt::Schema = rt::Schema::list(
     "Ipv6PoolIdList",
@@ -1892,7 +1937,7 @@ pub struct Ipv6PrefixSpecification {
     pub ipv6_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv6PrefixSpecification, IPV6_PREFIX_SPECIFICATION, [ipv6_prefix =
+    Ipv6PrefixSpecification, IPV6_PREFIX_SPECIFICATION, [ipv6_prefix[0] =
     rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")]
 );
 /// Describes the IPv6 prefix option for a network interface.
@@ -1902,7 +1947,7 @@ pub struct Ipv6PrefixSpecificationRequest {
     pub ipv6_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv6PrefixSpecificationRequest, IPV6_PREFIX_SPECIFICATION_REQUEST, [ipv6_prefix =
+    Ipv6PrefixSpecificationRequest, IPV6_PREFIX_SPECIFICATION_REQUEST, [ipv6_prefix[0] =
     rt::m("Ipv6Prefix", &rt::STRING)]
 );
 /// Information about the IPv6 delegated prefixes assigned to a network interface.
@@ -1912,8 +1957,8 @@ pub struct Ipv6PrefixSpecificationResponse {
     pub ipv6_prefix: Option<String>,
 }
 rt::structure!(
-    Ipv6PrefixSpecificationResponse, IPV6_PREFIX_SPECIFICATION_RESPONSE, [ipv6_prefix =
-    rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")]
+    Ipv6PrefixSpecificationResponse, IPV6_PREFIX_SPECIFICATION_RESPONSE, [ipv6_prefix[0]
+    = rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")]
 );
 pub static IPV6_PREFIXES_LIST: rt::Schema = rt::Schema::list(
     "Ipv6PrefixesList",
@@ -1932,8 +1977,9 @@ pub struct Ipv6Range {
     pub cidr_ipv6: Option<String>,
 }
 rt::structure!(
-    Ipv6Range, IPV6_RANGE, [description = rt::m("Description", &rt::STRING)
-    .named("description"), cidr_ipv6 = rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6")]
+    Ipv6Range, IPV6_RANGE, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), cidr_ipv6[1] = rt::m("CidrIpv6", &rt::STRING)
+    .named("cidrIpv6")]
 );
 pub static IPV6_RANGE_LIST: rt::Schema = rt::Schema::list(
     "Ipv6RangeList",

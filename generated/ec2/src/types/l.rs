@@ -12,8 +12,8 @@ pub struct LastError {
     pub code: Option<String>,
 }
 rt::structure!(
-    LastError, LAST_ERROR, [message = rt::m("Message", &rt::STRING).named("message"),
-    code = rt::m("Code", &rt::STRING).named("code")]
+    LastError, LAST_ERROR, [message[0] = rt::m("Message", &rt::STRING).named("message"),
+    code[1] = rt::m("Code", &rt::STRING).named("code")]
 );
 /// Describes a launch permission.
 #[derive(Clone, Default, PartialEq)]
@@ -30,11 +30,11 @@ pub struct LaunchPermission {
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
-    LaunchPermission, LAUNCH_PERMISSION, [organization_arn = rt::m("OrganizationArn",
-    &rt::STRING).named("organizationArn"), organizational_unit_arn =
-    rt::m("OrganizationalUnitArn", &rt::STRING).named("organizationalUnitArn"), user_id =
-    rt::m("UserId", &rt::STRING).named("userId"), group = rt::m("Group", &rt::ENUM)
-    .named("group")]
+    LaunchPermission, LAUNCH_PERMISSION, [organization_arn[0] = rt::m("OrganizationArn",
+    &rt::STRING).named("organizationArn"), organizational_unit_arn[1] =
+    rt::m("OrganizationalUnitArn", &rt::STRING).named("organizationalUnitArn"),
+    user_id[2] = rt::m("UserId", &rt::STRING).named("userId"), group[3] = rt::m("Group",
+    &rt::ENUM).named("group")]
 );
 pub static LAUNCH_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "LaunchPermissionList",
@@ -49,8 +49,9 @@ pub struct LaunchPermissionModifications {
     pub remove: Option<Vec<LaunchPermission>>,
 }
 rt::structure!(
-    LaunchPermissionModifications, LAUNCH_PERMISSION_MODIFICATIONS, [add = rt::m("Add",
-    &LAUNCH_PERMISSION_LIST), remove = rt::m("Remove", &LAUNCH_PERMISSION_LIST)]
+    LaunchPermissionModifications, LAUNCH_PERMISSION_MODIFICATIONS, [add[0] =
+    rt::m("Add", &LAUNCH_PERMISSION_LIST), remove[1] = rt::m("Remove",
+    &LAUNCH_PERMISSION_LIST)]
 );
 /// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -88,23 +89,23 @@ pub struct LaunchSpecification {
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
 }
 rt::structure!(
-    LaunchSpecification, LAUNCH_SPECIFICATION, [user_data = rt::m("UserData",
-    &rt::STRING).named("userData").flags(rt::SENSITIVE), addressing_type =
-    rt::m("AddressingType", &rt::STRING).named("addressingType"), block_device_mappings =
-    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"),
-    ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-    iam_instance_profile = rt::m("IamInstanceProfile",
-    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id =
-    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), kernel_id = rt::m("KernelId", &rt::STRING)
-    .named("kernelId"), key_name = rt::m("KeyName", &rt::STRING).named("keyName"),
-    network_interfaces = rt::m("NetworkInterfaces",
+    LaunchSpecification, LAUNCH_SPECIFICATION, [user_data[0] = rt::m("UserData",
+    &rt::STRING).named("userData").flags(rt::SENSITIVE), addressing_type[1] =
+    rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[2] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[3] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[4] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[5] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[6] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[7] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[8] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), network_interfaces[9] = rt::m("NetworkInterfaces",
     &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("networkInterfaceSet"),
-    placement = rt::m("Placement", &SPOT_PLACEMENT).named("placement"), ramdisk_id =
-    rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), security_groups = rt::m("SecurityGroups",
-    &GROUP_IDENTIFIER_LIST).named("groupSet"), monitoring = rt::m("Monitoring",
-    &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring")]
+    placement[10] = rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
+    ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), security_groups[13] =
+    rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"), monitoring[14] =
+    rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring")]
 );
 pub static LAUNCH_SPECS_LIST: rt::Schema = rt::Schema::list(
     "LaunchSpecsList",
@@ -131,15 +132,16 @@ pub struct LaunchTemplate {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    LaunchTemplate, LAUNCH_TEMPLATE, [launch_template_id = rt::m("LaunchTemplateId",
-    &rt::STRING).named("launchTemplateId"), launch_template_name =
+    LaunchTemplate, LAUNCH_TEMPLATE, [launch_template_id[0] = rt::m("LaunchTemplateId",
+    &rt::STRING).named("launchTemplateId"), launch_template_name[1] =
     rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
-    create_time = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), created_by =
-    rt::m("CreatedBy", &rt::STRING).named("createdBy"), default_version_number =
-    rt::m("DefaultVersionNumber", &rt::LONG).named("defaultVersionNumber"),
-    latest_version_number = rt::m("LatestVersionNumber", &rt::LONG)
-    .named("latestVersionNumber"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    operator = rt::m("Operator", &OPERATOR_RESPONSE).named("operator")]
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    created_by[3] = rt::m("CreatedBy", &rt::STRING).named("createdBy"),
+    default_version_number[4] = rt::m("DefaultVersionNumber", &rt::LONG)
+    .named("defaultVersionNumber"), latest_version_number[5] =
+    rt::m("LatestVersionNumber", &rt::LONG).named("latestVersionNumber"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), operator[7] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator")]
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
@@ -151,9 +153,10 @@ pub struct LaunchTemplateAndOverridesResponse {
 }
 rt::structure!(
     LaunchTemplateAndOverridesResponse, LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE,
-    [launch_template_specification = rt::m("LaunchTemplateSpecification",
-    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"), overrides
-    = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES).named("overrides")]
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"),
+    overrides[1] = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES)
+    .named("overrides")]
 );
 rt::string_enum! {
     pub enum LaunchTemplateAutoRecoveryState { Default = "default", Disabled = "disabled"
@@ -172,11 +175,11 @@ pub struct LaunchTemplateBlockDeviceMapping {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateBlockDeviceMapping, LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING, [device_name
-    = rt::m("DeviceName", &rt::STRING).named("deviceName"), virtual_name =
-    rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs = rt::m("Ebs",
-    &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE).named("ebs"), no_device = rt::m("NoDevice",
-    &rt::STRING).named("noDevice")]
+    LaunchTemplateBlockDeviceMapping, LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING,
+    [device_name[0] = rt::m("DeviceName", &rt::STRING).named("deviceName"),
+    virtual_name[1] = rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs[2] =
+    rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE).named("ebs"), no_device[3] =
+    rt::m("NoDevice", &rt::STRING).named("noDevice")]
 );
 pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateBlockDeviceMappingList",
@@ -196,10 +199,10 @@ pub struct LaunchTemplateBlockDeviceMappingRequest {
 }
 rt::structure!(
     LaunchTemplateBlockDeviceMappingRequest,
-    LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST, [device_name = rt::m("DeviceName",
-    &rt::STRING), virtual_name = rt::m("VirtualName", &rt::STRING), ebs = rt::m("Ebs",
-    &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST), no_device = rt::m("NoDevice",
-    &rt::STRING)]
+    LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST, [device_name[0] = rt::m("DeviceName",
+    &rt::STRING), virtual_name[1] = rt::m("VirtualName", &rt::STRING), ebs[2] =
+    rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST), no_device[3] =
+    rt::m("NoDevice", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateBlockDeviceMappingRequestList",
@@ -223,8 +226,8 @@ pub struct LaunchTemplateCapacityReservationSpecificationRequest {
 rt::structure!(
     LaunchTemplateCapacityReservationSpecificationRequest,
     LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST,
-    [capacity_reservation_preference = rt::m("CapacityReservationPreference", &rt::ENUM),
-    capacity_reservation_target = rt::m("CapacityReservationTarget",
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM), capacity_reservation_target[1] = rt::m("CapacityReservationTarget",
     &CAPACITY_RESERVATION_TARGET)]
 );
 /// Information about the Capacity Reservation targeting option.
@@ -241,8 +244,8 @@ pub struct LaunchTemplateCapacityReservationSpecificationResponse {
 rt::structure!(
     LaunchTemplateCapacityReservationSpecificationResponse,
     LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE,
-    [capacity_reservation_preference = rt::m("CapacityReservationPreference", &rt::ENUM)
-    .named("capacityReservationPreference"), capacity_reservation_target =
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM).named("capacityReservationPreference"), capacity_reservation_target[1] =
     rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
     .named("capacityReservationTarget")]
 );
@@ -255,9 +258,9 @@ pub struct LaunchTemplateConfig {
     pub overrides: Option<Vec<LaunchTemplateOverrides>>,
 }
 rt::structure!(
-    LaunchTemplateConfig, LAUNCH_TEMPLATE_CONFIG, [launch_template_specification =
+    LaunchTemplateConfig, LAUNCH_TEMPLATE_CONFIG, [launch_template_specification[0] =
     rt::m("LaunchTemplateSpecification", &FLEET_LAUNCH_TEMPLATE_SPECIFICATION)
-    .named("launchTemplateSpecification"), overrides = rt::m("Overrides",
+    .named("launchTemplateSpecification"), overrides[1] = rt::m("Overrides",
     &LAUNCH_TEMPLATE_OVERRIDES_LIST).named("overrides")]
 );
 pub static LAUNCH_TEMPLATE_CONFIG_LIST: rt::Schema = rt::Schema::list(
@@ -277,10 +280,10 @@ pub struct LaunchTemplateCpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    LaunchTemplateCpuOptions, LAUNCH_TEMPLATE_CPU_OPTIONS, [core_count =
-    rt::m("CoreCount", &rt::INTEGER).named("coreCount"), threads_per_core =
-    rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"), amd_sev_snp =
-    rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp"), nested_virtualization =
+    LaunchTemplateCpuOptions, LAUNCH_TEMPLATE_CPU_OPTIONS, [core_count[0] =
+    rt::m("CoreCount", &rt::INTEGER).named("coreCount"), threads_per_core[1] =
+    rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"), amd_sev_snp[2] =
+    rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp"), nested_virtualization[3] =
     rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization")]
 );
 /// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
@@ -296,10 +299,10 @@ pub struct LaunchTemplateCpuOptionsRequest {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    LaunchTemplateCpuOptionsRequest, LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST, [core_count =
-    rt::m("CoreCount", &rt::INTEGER), threads_per_core = rt::m("ThreadsPerCore",
-    &rt::INTEGER), amd_sev_snp = rt::m("AmdSevSnp", &rt::ENUM), nested_virtualization =
-    rt::m("NestedVirtualization", &rt::ENUM)]
+    LaunchTemplateCpuOptionsRequest, LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST, [core_count[0]
+    = rt::m("CoreCount", &rt::INTEGER), threads_per_core[1] = rt::m("ThreadsPerCore",
+    &rt::INTEGER), amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM),
+    nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM)]
 );
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -326,17 +329,17 @@ pub struct LaunchTemplateEbsBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    LaunchTemplateEbsBlockDevice, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE, [encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops =
-    rt::m("Iops", &rt::INTEGER).named("iops"), kms_key_id = rt::m("KmsKeyId",
-    &rt::STRING).named("kmsKeyId"), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .named("snapshotId"), volume_size = rt::m("VolumeSize", &rt::INTEGER)
-    .named("volumeSize"), volume_type = rt::m("VolumeType", &rt::ENUM)
-    .named("volumeType"), throughput = rt::m("Throughput", &rt::INTEGER)
-    .named("throughput"), volume_initialization_rate = rt::m("VolumeInitializationRate",
-    &rt::INTEGER).named("volumeInitializationRate"), ebs_card_index =
-    rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex")]
+    LaunchTemplateEbsBlockDevice, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE, [encrypted[0] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[2] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), kms_key_id[3] = rt::m("KmsKeyId",
+    &rt::STRING).named("kmsKeyId"), snapshot_id[4] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[6] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), throughput[7] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), volume_initialization_rate[8] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER).named("volumeInitializationRate"),
+    ebs_card_index[9] = rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex")]
 );
 /// The parameters for a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -392,13 +395,13 @@ pub struct LaunchTemplateEbsBlockDeviceRequest {
 }
 rt::structure!(
     LaunchTemplateEbsBlockDeviceRequest, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST,
-    [encrypted = rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops = rt::m("Iops", &rt::INTEGER),
-    kms_key_id = rt::m("KmsKeyId", &rt::STRING), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING), volume_size = rt::m("VolumeSize", &rt::INTEGER), volume_type =
-    rt::m("VolumeType", &rt::ENUM), throughput = rt::m("Throughput", &rt::INTEGER),
-    volume_initialization_rate = rt::m("VolumeInitializationRate", &rt::INTEGER),
-    ebs_card_index = rt::m("EbsCardIndex", &rt::INTEGER)]
+    [encrypted[0] = rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER),
+    kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING), snapshot_id[4] = rt::m("SnapshotId",
+    &rt::STRING), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER), volume_type[6] =
+    rt::m("VolumeType", &rt::ENUM), throughput[7] = rt::m("Throughput", &rt::INTEGER),
+    volume_initialization_rate[8] = rt::m("VolumeInitializationRate", &rt::INTEGER),
+    ebs_card_index[9] = rt::m("EbsCardIndex", &rt::INTEGER)]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -412,8 +415,8 @@ pub struct LaunchTemplateElasticInferenceAccelerator {
 }
 rt::structure!(
     LaunchTemplateElasticInferenceAccelerator,
-    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR, [type_ = rt::m("Type", &rt::STRING)
-    .flags(rt::REQUIRED), count = rt::m("Count", &rt::INTEGER).min(1.0)]
+    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR, [type_[0] = rt::m("Type", &rt::STRING)
+    .flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::INTEGER).min(1.0)]
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateElasticInferenceAcceleratorList",
@@ -431,8 +434,8 @@ pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
 }
 rt::structure!(
     LaunchTemplateElasticInferenceAcceleratorResponse,
-    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE, [type_ = rt::m("Type",
-    &rt::STRING).named("type"), count = rt::m("Count", &rt::INTEGER).named("count")]
+    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE, [type_[0] = rt::m("Type",
+    &rt::STRING).named("type"), count[1] = rt::m("Count", &rt::INTEGER).named("count")]
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateElasticInferenceAcceleratorResponseList",
@@ -453,8 +456,8 @@ pub struct LaunchTemplateEnaSrdSpecification {
 }
 rt::structure!(
     LaunchTemplateEnaSrdSpecification, LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION,
-    [ena_srd_enabled = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-    ena_srd_udp_specification = rt::m("EnaSrdUdpSpecification",
+    [ena_srd_enabled[0] = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
     &LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
@@ -465,7 +468,7 @@ pub struct LaunchTemplateEnaSrdUdpSpecification {
 }
 rt::structure!(
     LaunchTemplateEnaSrdUdpSpecification, LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION,
-    [ena_srd_udp_enabled = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
     .named("enaSrdUdpEnabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
@@ -475,7 +478,7 @@ pub struct LaunchTemplateEnclaveOptions {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateEnclaveOptions, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS, [enabled =
+    LaunchTemplateEnclaveOptions, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS, [enabled[0] =
     rt::m("Enabled", &rt::BOOLEAN).named("enabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
@@ -486,7 +489,7 @@ pub struct LaunchTemplateEnclaveOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateEnclaveOptionsRequest, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST,
-    [enabled = rt::m("Enabled", &rt::BOOLEAN)]
+    [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateErrorCode { LaunchTemplateIdDoesNotExist =
@@ -503,8 +506,8 @@ pub struct LaunchTemplateHibernationOptions {
     pub configured: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateHibernationOptions, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS, [configured =
-    rt::m("Configured", &rt::BOOLEAN).named("configured")]
+    LaunchTemplateHibernationOptions, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS, [configured[0]
+    = rt::m("Configured", &rt::BOOLEAN).named("configured")]
 );
 /// Indicates whether the instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html).
 #[derive(Clone, Default, PartialEq)]
@@ -516,7 +519,7 @@ pub struct LaunchTemplateHibernationOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateHibernationOptionsRequest, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST,
-    [configured = rt::m("Configured", &rt::BOOLEAN)]
+    [configured[0] = rt::m("Configured", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateHttpTokensState { Optional = "optional", Required = "required"
@@ -532,8 +535,8 @@ pub struct LaunchTemplateIamInstanceProfileSpecification {
 }
 rt::structure!(
     LaunchTemplateIamInstanceProfileSpecification,
-    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION, [arn = rt::m("Arn", &rt::STRING)
-    .named("arn"), name = rt::m("Name", &rt::STRING).named("name")]
+    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION, [arn[0] = rt::m("Arn",
+    &rt::STRING).named("arn"), name[1] = rt::m("Name", &rt::STRING).named("name")]
 );
 /// An IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
@@ -545,8 +548,8 @@ pub struct LaunchTemplateIamInstanceProfileSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateIamInstanceProfileSpecificationRequest,
-    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn = rt::m("Arn",
-    &rt::STRING), name = rt::m("Name", &rt::STRING)]
+    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateIdStringList",
@@ -560,8 +563,8 @@ pub struct LaunchTemplateInstanceMaintenanceOptions {
 }
 rt::structure!(
     LaunchTemplateInstanceMaintenanceOptions,
-    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery = rt::m("AutoRecovery",
-    &rt::ENUM).named("autoRecovery")]
+    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery[0] =
+    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery")]
 );
 /// The maintenance options of your instance.
 #[derive(Clone, Default, PartialEq)]
@@ -571,7 +574,7 @@ pub struct LaunchTemplateInstanceMaintenanceOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMaintenanceOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST, [auto_recovery =
+    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST, [auto_recovery[0] =
     rt::m("AutoRecovery", &rt::ENUM)]
 );
 /// The market (purchasing) option for the instances.
@@ -584,8 +587,8 @@ pub struct LaunchTemplateInstanceMarketOptions {
 }
 rt::structure!(
     LaunchTemplateInstanceMarketOptions, LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS,
-    [market_type = rt::m("MarketType", &rt::ENUM).named("marketType"), spot_options =
-    rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS).named("spotOptions")]
+    [market_type[0] = rt::m("MarketType", &rt::ENUM).named("marketType"), spot_options[1]
+    = rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS).named("spotOptions")]
 );
 /// The market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
@@ -597,8 +600,8 @@ pub struct LaunchTemplateInstanceMarketOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMarketOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST, [market_type = rt::m("MarketType",
-    &rt::ENUM), spot_options = rt::m("SpotOptions",
+    LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM), spot_options[1] = rt::m("SpotOptions",
     &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST)]
 );
 rt::string_enum! {
@@ -638,13 +641,13 @@ pub struct LaunchTemplateInstanceMetadataOptions {
 }
 rt::structure!(
     LaunchTemplateInstanceMetadataOptions, LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS,
-    [state = rt::m("State", &rt::ENUM).named("state"), http_tokens = rt::m("HttpTokens",
-    &rt::ENUM).named("httpTokens"), http_put_response_hop_limit =
+    [state[0] = rt::m("State", &rt::ENUM).named("state"), http_tokens[1] =
+    rt::m("HttpTokens", &rt::ENUM).named("httpTokens"), http_put_response_hop_limit[2] =
     rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-    http_endpoint = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-    http_protocol_ipv6 = rt::m("HttpProtocolIpv6", &rt::ENUM).named("httpProtocolIpv6"),
-    instance_metadata_tags = rt::m("InstanceMetadataTags", &rt::ENUM)
-    .named("instanceMetadataTags")]
+    http_endpoint[3] = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
+    http_protocol_ipv6[4] = rt::m("HttpProtocolIpv6", &rt::ENUM)
+    .named("httpProtocolIpv6"), instance_metadata_tags[5] = rt::m("InstanceMetadataTags",
+    &rt::ENUM).named("instanceMetadataTags")]
 );
 /// The metadata options for the instance. For more information, see [Use instance metadata to manage your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -677,11 +680,11 @@ pub struct LaunchTemplateInstanceMetadataOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMetadataOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens = rt::m("HttpTokens",
-    &rt::ENUM), http_put_response_hop_limit = rt::m("HttpPutResponseHopLimit",
-    &rt::INTEGER), http_endpoint = rt::m("HttpEndpoint", &rt::ENUM), http_protocol_ipv6 =
-    rt::m("HttpProtocolIpv6", &rt::ENUM), instance_metadata_tags =
-    rt::m("InstanceMetadataTags", &rt::ENUM)]
+    LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens[0] =
+    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), http_protocol_ipv6[3] = rt::m("HttpProtocolIpv6",
+    &rt::ENUM), instance_metadata_tags[4] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateInstanceMetadataOptionsState { Pending = "pending", Applied =
@@ -752,35 +755,36 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
 rt::structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecification,
     LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION,
-    [associate_carrier_ip_address = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN)
-    .named("associateCarrierIpAddress"), associate_public_ip_address =
+    [associate_carrier_ip_address[0] = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN)
+    .named("associateCarrierIpAddress"), associate_public_ip_address[1] =
     rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress"),
-    delete_on_termination = rt::m("DeleteOnTermination", &rt::BOOLEAN)
-    .named("deleteOnTermination"), description = rt::m("Description", &rt::STRING)
-    .named("description"), device_index = rt::m("DeviceIndex", &rt::INTEGER)
-    .named("deviceIndex"), groups = rt::m("Groups", &GROUP_ID_STRING_LIST)
-    .named("groupSet"), interface_type = rt::m("InterfaceType", &rt::STRING)
-    .named("interfaceType"), ipv6_address_count = rt::m("Ipv6AddressCount", &rt::INTEGER)
-    .named("ipv6AddressCount"), ipv6_addresses = rt::m("Ipv6Addresses",
-    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), network_interface_id =
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), device_index[4] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), groups[5] = rt::m("Groups", &GROUP_ID_STRING_LIST)
+    .named("groupSet"), interface_type[6] = rt::m("InterfaceType", &rt::STRING)
+    .named("interfaceType"), ipv6_address_count[7] = rt::m("Ipv6AddressCount",
+    &rt::INTEGER).named("ipv6AddressCount"), ipv6_addresses[8] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), network_interface_id[9] =
     rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-    private_ip_address = rt::m("PrivateIpAddress", &rt::STRING)
-    .named("privateIpAddress"), private_ip_addresses = rt::m("PrivateIpAddresses",
+    private_ip_address[10] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), private_ip_addresses[11] = rt::m("PrivateIpAddresses",
     &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST).named("privateIpAddressesSet"),
-    secondary_private_ip_address_count = rt::m("SecondaryPrivateIpAddressCount",
-    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), network_card_index = rt::m("NetworkCardIndex",
-    &rt::INTEGER).named("networkCardIndex"), ipv4_prefixes = rt::m("Ipv4Prefixes",
-    &IPV4_PREFIX_LIST_RESPONSE).named("ipv4PrefixSet"), ipv4_prefix_count =
-    rt::m("Ipv4PrefixCount", &rt::INTEGER).named("ipv4PrefixCount"), ipv6_prefixes =
-    rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST_RESPONSE).named("ipv6PrefixSet"),
-    ipv6_prefix_count = rt::m("Ipv6PrefixCount", &rt::INTEGER).named("ipv6PrefixCount"),
-    primary_ipv6 = rt::m("PrimaryIpv6", &rt::BOOLEAN).named("primaryIpv6"),
-    ena_srd_specification = rt::m("EnaSrdSpecification",
-    &LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION).named("enaSrdSpecification"),
-    connection_tracking_specification = rt::m("ConnectionTrackingSpecification",
-    &CONNECTION_TRACKING_SPECIFICATION).named("connectionTrackingSpecification"),
-    ena_queue_count = rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
+    secondary_private_ip_address_count[12] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), subnet_id[13] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), network_card_index[14] =
+    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"), ipv4_prefixes[15]
+    = rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST_RESPONSE).named("ipv4PrefixSet"),
+    ipv4_prefix_count[16] = rt::m("Ipv4PrefixCount", &rt::INTEGER)
+    .named("ipv4PrefixCount"), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST_RESPONSE).named("ipv6PrefixSet"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER).named("ipv6PrefixCount"), primary_ipv6[19] =
+    rt::m("PrimaryIpv6", &rt::BOOLEAN).named("primaryIpv6"), ena_srd_specification[20] =
+    rt::m("EnaSrdSpecification", &LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION)
+    .named("enaSrdSpecification"), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION)
+    .named("connectionTrackingSpecification"), ena_queue_count[22] =
+    rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceNetworkInterfaceSpecificationList",
@@ -854,28 +858,28 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
 rt::structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
     LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST,
-    [associate_carrier_ip_address = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN),
-    associate_public_ip_address = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
-    delete_on_termination = rt::m("DeleteOnTermination", &rt::BOOLEAN), description =
-    rt::m("Description", &rt::STRING), device_index = rt::m("DeviceIndex", &rt::INTEGER),
-    groups = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-    interface_type = rt::m("InterfaceType", &rt::STRING), ipv6_address_count =
-    rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses = rt::m("Ipv6Addresses",
-    &INSTANCE_IPV6_ADDRESS_LIST_REQUEST), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING), private_ip_addresses =
+    [associate_carrier_ip_address[0] = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN),
+    associate_public_ip_address[1] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN), description[3]
+    = rt::m("Description", &rt::STRING), device_index[4] = rt::m("DeviceIndex",
+    &rt::INTEGER), groups[5] = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST)
+    .named("SecurityGroupId"), interface_type[6] = rt::m("InterfaceType", &rt::STRING),
+    ipv6_address_count[7] = rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[8] =
+    rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST_REQUEST), network_interface_id[9]
+    = rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address[10] =
+    rt::m("PrivateIpAddress", &rt::STRING), private_ip_addresses[11] =
     rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST),
-    secondary_private_ip_address_count = rt::m("SecondaryPrivateIpAddressCount",
-    &rt::INTEGER), subnet_id = rt::m("SubnetId", &rt::STRING), network_card_index =
-    rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes = rt::m("Ipv4Prefixes",
-    &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count = rt::m("Ipv4PrefixCount",
-    &rt::INTEGER), ipv6_prefixes = rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST)
-    .named("Ipv6Prefix"), ipv6_prefix_count = rt::m("Ipv6PrefixCount", &rt::INTEGER),
-    primary_ipv6 = rt::m("PrimaryIpv6", &rt::BOOLEAN), ena_srd_specification =
-    rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION_REQUEST),
-    connection_tracking_specification = rt::m("ConnectionTrackingSpecification",
-    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), ena_queue_count = rt::m("EnaQueueCount",
-    &rt::INTEGER)]
+    secondary_private_ip_address_count[12] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER), subnet_id[13] = rt::m("SubnetId", &rt::STRING), network_card_index[14]
+    = rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes[15] = rt::m("Ipv4Prefixes",
+    &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[16] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), primary_ipv6[19] = rt::m("PrimaryIpv6",
+    &rt::BOOLEAN), ena_srd_specification[20] = rt::m("EnaSrdSpecification",
+    &ENA_SRD_SPECIFICATION_REQUEST), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION_REQUEST),
+    ena_queue_count[22] = rt::m("EnaQueueCount", &rt::INTEGER)]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceNetworkInterfaceSpecificationRequestList",
@@ -915,17 +919,17 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
 }
 rt::structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecification,
-    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION, [delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), private_ip_addresses =
-    rt::m("PrivateIpAddresses",
+    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION, [delete_on_termination[0]
+    = rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[1] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    private_ip_addresses[2] = rt::m("PrivateIpAddresses",
     &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
-    .named("privateIpAddressesSet"), private_ip_address_count =
+    .named("privateIpAddressesSet"), private_ip_address_count[3] =
     rt::m("PrivateIpAddressCount", &rt::INTEGER).named("privateIpAddressCount"),
-    secondary_subnet_id = rt::m("SecondarySubnetId", &rt::STRING)
-    .named("secondarySubnetId"), interface_type = rt::m("InterfaceType", &rt::ENUM)
-    .named("interfaceType"), network_card_index = rt::m("NetworkCardIndex", &rt::INTEGER)
-    .named("networkCardIndex")]
+    secondary_subnet_id[4] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), interface_type[5] = rt::m("InterfaceType", &rt::ENUM)
+    .named("interfaceType"), network_card_index[6] = rt::m("NetworkCardIndex",
+    &rt::INTEGER).named("networkCardIndex")]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceSecondaryInterfaceSpecificationList",
@@ -959,14 +963,14 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
 rt::structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
     LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST,
-    [delete_on_termination = rt::m("DeleteOnTermination", &rt::BOOLEAN), device_index =
-    rt::m("DeviceIndex", &rt::INTEGER), private_ip_addresses =
+    [delete_on_termination[0] = rt::m("DeleteOnTermination", &rt::BOOLEAN),
+    device_index[1] = rt::m("DeviceIndex", &rt::INTEGER), private_ip_addresses[2] =
     rt::m("PrivateIpAddresses",
     &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST_REQUEST)
-    .named("PrivateIpAddress"), private_ip_address_count = rt::m("PrivateIpAddressCount",
-    &rt::INTEGER), secondary_subnet_id = rt::m("SecondarySubnetId", &rt::STRING),
-    interface_type = rt::m("InterfaceType", &rt::ENUM), network_card_index =
-    rt::m("NetworkCardIndex", &rt::INTEGER)]
+    .named("PrivateIpAddress"), private_ip_address_count[3] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER), secondary_subnet_id[4] =
+    rt::m("SecondarySubnetId", &rt::STRING), interface_type[5] = rt::m("InterfaceType",
+    &rt::ENUM), network_card_index[6] = rt::m("NetworkCardIndex", &rt::INTEGER)]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceSecondaryInterfaceSpecificationRequestList",
@@ -986,7 +990,7 @@ pub struct LaunchTemplateLicenseConfiguration {
 }
 rt::structure!(
     LaunchTemplateLicenseConfiguration, LAUNCH_TEMPLATE_LICENSE_CONFIGURATION,
-    [license_configuration_arn = rt::m("LicenseConfigurationArn", &rt::STRING)
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)
     .named("licenseConfigurationArn")]
 );
 /// Describes a license configuration.
@@ -997,7 +1001,7 @@ pub struct LaunchTemplateLicenseConfigurationRequest {
 }
 rt::structure!(
     LaunchTemplateLicenseConfigurationRequest,
-    LAUNCH_TEMPLATE_LICENSE_CONFIGURATION_REQUEST, [license_configuration_arn =
+    LAUNCH_TEMPLATE_LICENSE_CONFIGURATION_REQUEST, [license_configuration_arn[0] =
     rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_LICENSE_LIST: rt::Schema = rt::Schema::list(
@@ -1020,7 +1024,7 @@ pub struct LaunchTemplateNetworkPerformanceOptions {
 }
 rt::structure!(
     LaunchTemplateNetworkPerformanceOptions, LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS,
-    [bandwidth_weighting = rt::m("BandwidthWeighting", &rt::ENUM)
+    [bandwidth_weighting[0] = rt::m("BandwidthWeighting", &rt::ENUM)
     .named("bandwidthWeighting")]
 );
 /// When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available.
@@ -1035,7 +1039,7 @@ pub struct LaunchTemplateNetworkPerformanceOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateNetworkPerformanceOptionsRequest,
-    LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting =
+    LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting[0] =
     rt::m("BandwidthWeighting", &rt::ENUM)]
 );
 /// Describes overrides for a launch template.
@@ -1077,15 +1081,16 @@ pub struct LaunchTemplateOverrides {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateOverrides, LAUNCH_TEMPLATE_OVERRIDES, [instance_type =
-    rt::m("InstanceType", &rt::ENUM).named("instanceType"), spot_price =
-    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), weighted_capacity = rt::m("WeightedCapacity",
-    &rt::DOUBLE).named("weightedCapacity"), priority = rt::m("Priority", &rt::DOUBLE)
-    .named("priority"), instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS).named("instanceRequirements"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
+    LaunchTemplateOverrides, LAUNCH_TEMPLATE_OVERRIDES, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), spot_price[1] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), availability_zone[3] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"), priority[5] =
+    rt::m("Priority", &rt::DOUBLE).named("priority"), instance_requirements[6] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS).named("instanceRequirements"),
+    availability_zone_id[7] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 pub static LAUNCH_TEMPLATE_OVERRIDES_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateOverridesList",
@@ -1116,17 +1121,18 @@ pub struct LaunchTemplatePlacement {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplatePlacement, LAUNCH_TEMPLATE_PLACEMENT, [availability_zone =
+    LaunchTemplatePlacement, LAUNCH_TEMPLATE_PLACEMENT, [availability_zone[0] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), affinity = rt::m("Affinity", &rt::STRING)
-    .named("affinity"), group_name = rt::m("GroupName", &rt::STRING).named("groupName"),
-    host_id = rt::m("HostId", &rt::STRING).named("hostId"), tenancy = rt::m("Tenancy",
-    &rt::ENUM).named("tenancy"), spread_domain = rt::m("SpreadDomain", &rt::STRING)
-    .named("spreadDomain"), host_resource_group_arn = rt::m("HostResourceGroupArn",
-    &rt::STRING).named("hostResourceGroupArn"), partition_number =
-    rt::m("PartitionNumber", &rt::INTEGER).named("partitionNumber"), group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId")]
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), affinity[2] = rt::m("Affinity", &rt::STRING)
+    .named("affinity"), group_name[3] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), host_id[4] = rt::m("HostId", &rt::STRING).named("hostId"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), spread_domain[6] =
+    rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"), host_resource_group_arn[7]
+    = rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
+    partition_number[8] = rt::m("PartitionNumber", &rt::INTEGER)
+    .named("partitionNumber"), group_id[9] = rt::m("GroupId", &rt::STRING)
+    .named("groupId")]
 );
 /// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1157,14 +1163,14 @@ pub struct LaunchTemplatePlacementRequest {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplatePlacementRequest, LAUNCH_TEMPLATE_PLACEMENT_REQUEST, [availability_zone
-    = rt::m("AvailabilityZone", &rt::STRING), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING), affinity = rt::m("Affinity", &rt::STRING),
-    group_name = rt::m("GroupName", &rt::STRING), host_id = rt::m("HostId", &rt::STRING),
-    tenancy = rt::m("Tenancy", &rt::ENUM), spread_domain = rt::m("SpreadDomain",
-    &rt::STRING), host_resource_group_arn = rt::m("HostResourceGroupArn", &rt::STRING),
-    partition_number = rt::m("PartitionNumber", &rt::INTEGER), group_id =
-    rt::m("GroupId", &rt::STRING)]
+    LaunchTemplatePlacementRequest, LAUNCH_TEMPLATE_PLACEMENT_REQUEST,
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING), affinity[2] =
+    rt::m("Affinity", &rt::STRING), group_name[3] = rt::m("GroupName", &rt::STRING),
+    host_id[4] = rt::m("HostId", &rt::STRING), tenancy[5] = rt::m("Tenancy", &rt::ENUM),
+    spread_domain[6] = rt::m("SpreadDomain", &rt::STRING), host_resource_group_arn[7] =
+    rt::m("HostResourceGroupArn", &rt::STRING), partition_number[8] =
+    rt::m("PartitionNumber", &rt::INTEGER), group_id[9] = rt::m("GroupId", &rt::STRING)]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1178,10 +1184,10 @@ pub struct LaunchTemplatePrivateDnsNameOptions {
 }
 rt::structure!(
     LaunchTemplatePrivateDnsNameOptions, LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS,
-    [hostname_type = rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-    enable_resource_name_dns_a_record = rt::m("EnableResourceNameDnsARecord",
+    [hostname_type[0] = rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
-    enable_resource_name_dns_aaaa_record = rt::m("EnableResourceNameDnsAAAARecord",
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 /// Describes the options for instance hostnames.
@@ -1196,10 +1202,10 @@ pub struct LaunchTemplatePrivateDnsNameOptionsRequest {
 }
 rt::structure!(
     LaunchTemplatePrivateDnsNameOptionsRequest,
-    LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type =
-    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record =
+    LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type[0] =
+    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record[1] =
     rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
-    enable_resource_name_dns_aaaa_record = rt::m("EnableResourceNameDnsAAAARecord",
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
     &rt::BOOLEAN)]
 );
 pub static LAUNCH_TEMPLATE_SET: rt::Schema = rt::Schema::list(
@@ -1227,9 +1233,9 @@ pub struct LaunchTemplateSpecification {
     pub version: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateSpecification, LAUNCH_TEMPLATE_SPECIFICATION, [launch_template_id =
-    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name =
-    rt::m("LaunchTemplateName", &rt::STRING), version = rt::m("Version", &rt::STRING)]
+    LaunchTemplateSpecification, LAUNCH_TEMPLATE_SPECIFICATION, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[1] =
+    rt::m("LaunchTemplateName", &rt::STRING), version[2] = rt::m("Version", &rt::STRING)]
 );
 /// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1246,12 +1252,12 @@ pub struct LaunchTemplateSpotMarketOptions {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
-    LaunchTemplateSpotMarketOptions, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS, [max_price =
-    rt::m("MaxPrice", &rt::STRING).named("maxPrice"), spot_instance_type =
+    LaunchTemplateSpotMarketOptions, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS, [max_price[0] =
+    rt::m("MaxPrice", &rt::STRING).named("maxPrice"), spot_instance_type[1] =
     rt::m("SpotInstanceType", &rt::ENUM).named("spotInstanceType"),
-    block_duration_minutes = rt::m("BlockDurationMinutes", &rt::INTEGER)
-    .named("blockDurationMinutes"), valid_until = rt::m("ValidUntil", &rt::TIMESTAMP)
-    .named("validUntil"), instance_interruption_behavior =
+    block_duration_minutes[2] = rt::m("BlockDurationMinutes", &rt::INTEGER)
+    .named("blockDurationMinutes"), valid_until[3] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), instance_interruption_behavior[4] =
     rt::m("InstanceInterruptionBehavior", &rt::ENUM)
     .named("instanceInterruptionBehavior")]
 );
@@ -1278,10 +1284,10 @@ pub struct LaunchTemplateSpotMarketOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateSpotMarketOptionsRequest, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST,
-    [max_price = rt::m("MaxPrice", &rt::STRING), spot_instance_type =
-    rt::m("SpotInstanceType", &rt::ENUM), block_duration_minutes =
-    rt::m("BlockDurationMinutes", &rt::INTEGER), valid_until = rt::m("ValidUntil",
-    &rt::TIMESTAMP), instance_interruption_behavior =
+    [max_price[0] = rt::m("MaxPrice", &rt::STRING), spot_instance_type[1] =
+    rt::m("SpotInstanceType", &rt::ENUM), block_duration_minutes[2] =
+    rt::m("BlockDurationMinutes", &rt::INTEGER), valid_until[3] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), instance_interruption_behavior[4] =
     rt::m("InstanceInterruptionBehavior", &rt::ENUM)]
 );
 /// The tags specification for the launch template.
@@ -1293,8 +1299,8 @@ pub struct LaunchTemplateTagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LaunchTemplateTagSpecification, LAUNCH_TEMPLATE_TAG_SPECIFICATION, [resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags = rt::m("Tags",
+    LaunchTemplateTagSpecification, LAUNCH_TEMPLATE_TAG_SPECIFICATION, [resource_type[0]
+    = rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags",
     &TAG_LIST).named("tagSet")]
 );
 pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -1315,8 +1321,8 @@ pub struct LaunchTemplateTagSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateTagSpecificationRequest, LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST,
-    [resource_type = rt::m("ResourceType", &rt::ENUM), tags = rt::m("Tags", &TAG_LIST)
-    .named("Tag")]
+    [resource_type[0] = rt::m("ResourceType", &rt::ENUM), tags[1] = rt::m("Tags",
+    &TAG_LIST).named("Tag")]
 );
 pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateTagSpecificationRequestList",
@@ -1348,17 +1354,18 @@ pub struct LaunchTemplateVersion {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    LaunchTemplateVersion, LAUNCH_TEMPLATE_VERSION, [launch_template_id =
+    LaunchTemplateVersion, LAUNCH_TEMPLATE_VERSION, [launch_template_id[0] =
     rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-    launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .named("launchTemplateName").min(3.0), version_number = rt::m("VersionNumber",
-    &rt::LONG).named("versionNumber"), version_description = rt::m("VersionDescription",
-    &rt::STRING).named("versionDescription").min(0.0), create_time = rt::m("CreateTime",
-    &rt::TIMESTAMP).named("createTime"), created_by = rt::m("CreatedBy", &rt::STRING)
-    .named("createdBy"), default_version = rt::m("DefaultVersion", &rt::BOOLEAN)
-    .named("defaultVersion"), launch_template_data = rt::m("LaunchTemplateData",
-    &RESPONSE_LAUNCH_TEMPLATE_DATA).named("launchTemplateData"), operator =
-    rt::m("Operator", &OPERATOR_RESPONSE).named("operator")]
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName").min(3.0), version_number[2] = rt::m("VersionNumber",
+    &rt::LONG).named("versionNumber"), version_description[3] =
+    rt::m("VersionDescription", &rt::STRING).named("versionDescription").min(0.0),
+    create_time[4] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    created_by[5] = rt::m("CreatedBy", &rt::STRING).named("createdBy"),
+    default_version[6] = rt::m("DefaultVersion", &rt::BOOLEAN).named("defaultVersion"),
+    launch_template_data[7] = rt::m("LaunchTemplateData", &RESPONSE_LAUNCH_TEMPLATE_DATA)
+    .named("launchTemplateData"), operator[8] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator")]
 );
 pub static LAUNCH_TEMPLATE_VERSION_SET: rt::Schema = rt::Schema::list(
     "LaunchTemplateVersionSet",
@@ -1373,9 +1380,9 @@ pub struct LaunchTemplatesMonitoring {
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    LaunchTemplatesMonitoring, LAUNCH_TEMPLATES_MONITORING, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).named("enabled"), metric_category_ids = rt::m("MetricCategoryIds",
-    &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet")]
+    LaunchTemplatesMonitoring, LAUNCH_TEMPLATES_MONITORING, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), metric_category_ids[1] =
+    rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet")]
 );
 /// Describes the monitoring for the instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1386,8 +1393,8 @@ pub struct LaunchTemplatesMonitoringRequest {
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    LaunchTemplatesMonitoringRequest, LAUNCH_TEMPLATES_MONITORING_REQUEST, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN), metric_category_ids = rt::m("MetricCategoryIds",
+    LaunchTemplatesMonitoringRequest, LAUNCH_TEMPLATES_MONITORING_REQUEST, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN), metric_category_ids[1] = rt::m("MetricCategoryIds",
     &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId")]
 );
 /// Describes a license configuration.
@@ -1397,7 +1404,7 @@ pub struct LicenseConfiguration {
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
-    LicenseConfiguration, LICENSE_CONFIGURATION, [license_configuration_arn =
+    LicenseConfiguration, LICENSE_CONFIGURATION, [license_configuration_arn[0] =
     rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")]
 );
 /// Describes a license configuration.
@@ -1408,7 +1415,7 @@ pub struct LicenseConfigurationRequest {
 }
 rt::structure!(
     LicenseConfigurationRequest, LICENSE_CONFIGURATION_REQUEST,
-    [license_configuration_arn = rt::m("LicenseConfigurationArn", &rt::STRING)]
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 pub static LICENSE_LIST: rt::Schema = rt::Schema::list(
     "LicenseList",
@@ -1430,10 +1437,10 @@ pub struct ListImagesInRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ListImagesInRecycleBinRequest, LIST_IMAGES_IN_RECYCLE_BIN_REQUEST, [image_ids =
-    rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ListImagesInRecycleBinRequest, LIST_IMAGES_IN_RECYCLE_BIN_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImagesInRecycleBinResult {
@@ -1443,8 +1450,8 @@ pub struct ListImagesInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImagesInRecycleBinResult, LIST_IMAGES_IN_RECYCLE_BIN_RESULT, [images =
-    rt::m("Images", &IMAGE_RECYCLE_BIN_INFO_LIST).named("imageSet"), next_token =
+    ListImagesInRecycleBinResult, LIST_IMAGES_IN_RECYCLE_BIN_RESULT, [images[0] =
+    rt::m("Images", &IMAGE_RECYCLE_BIN_INFO_LIST).named("imageSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1459,10 +1466,11 @@ pub struct ListSnapshotsInRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ListSnapshotsInRecycleBinRequest, LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST, [max_results
-    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token = rt::m("NextToken",
-    &rt::STRING), snapshot_ids = rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST)
-    .named("SnapshotId"), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ListSnapshotsInRecycleBinRequest, LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST,
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), snapshot_ids[2] = rt::m("SnapshotIds",
+    &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSnapshotsInRecycleBinResult {
@@ -1472,9 +1480,9 @@ pub struct ListSnapshotsInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSnapshotsInRecycleBinResult, LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT, [snapshots =
-    rt::m("Snapshots", &SNAPSHOT_RECYCLE_BIN_INFO_LIST).named("snapshotSet"), next_token
-    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+    ListSnapshotsInRecycleBinResult, LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT, [snapshots[0]
+    = rt::m("Snapshots", &SNAPSHOT_RECYCLE_BIN_INFO_LIST).named("snapshotSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinRequest {
@@ -1490,10 +1498,10 @@ pub struct ListVolumesInRecycleBinRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListVolumesInRecycleBinRequest, LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST, [volume_ids =
-    rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), max_results = rt::m("MaxResults", &rt::INTEGER),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    ListVolumesInRecycleBinRequest, LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST, [volume_ids[0] =
+    rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[2] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinResult {
@@ -1503,8 +1511,8 @@ pub struct ListVolumesInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListVolumesInRecycleBinResult, LIST_VOLUMES_IN_RECYCLE_BIN_RESULT, [volumes =
-    rt::m("Volumes", &VOLUME_RECYCLE_BIN_INFO_LIST).named("volumeSet"), next_token =
+    ListVolumesInRecycleBinResult, LIST_VOLUMES_IN_RECYCLE_BIN_RESULT, [volumes[0] =
+    rt::m("Volumes", &VOLUME_RECYCLE_BIN_INFO_LIST).named("volumeSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 rt::string_enum! {
@@ -1524,9 +1532,9 @@ pub struct LoadBalancersConfig {
     pub target_groups_config: Option<TargetGroupsConfig>,
 }
 rt::structure!(
-    LoadBalancersConfig, LOAD_BALANCERS_CONFIG, [classic_load_balancers_config =
+    LoadBalancersConfig, LOAD_BALANCERS_CONFIG, [classic_load_balancers_config[0] =
     rt::m("ClassicLoadBalancersConfig", &CLASSIC_LOAD_BALANCERS_CONFIG)
-    .named("classicLoadBalancersConfig"), target_groups_config =
+    .named("classicLoadBalancersConfig"), target_groups_config[1] =
     rt::m("TargetGroupsConfig", &TARGET_GROUPS_CONFIG).named("targetGroupsConfig")]
 );
 /// Describes a load permission.
@@ -1538,8 +1546,8 @@ pub struct LoadPermission {
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
-    LoadPermission, LOAD_PERMISSION, [user_id = rt::m("UserId", &rt::STRING)
-    .named("userId"), group = rt::m("Group", &rt::ENUM).named("group")]
+    LoadPermission, LOAD_PERMISSION, [user_id[0] = rt::m("UserId", &rt::STRING)
+    .named("userId"), group[1] = rt::m("Group", &rt::ENUM).named("group")]
 );
 pub static LOAD_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "LoadPermissionList",
@@ -1558,8 +1566,8 @@ pub struct LoadPermissionModifications {
     pub remove: Option<Vec<LoadPermissionRequest>>,
 }
 rt::structure!(
-    LoadPermissionModifications, LOAD_PERMISSION_MODIFICATIONS, [add = rt::m("Add",
-    &LOAD_PERMISSION_LIST_REQUEST), remove = rt::m("Remove",
+    LoadPermissionModifications, LOAD_PERMISSION_MODIFICATIONS, [add[0] = rt::m("Add",
+    &LOAD_PERMISSION_LIST_REQUEST), remove[1] = rt::m("Remove",
     &LOAD_PERMISSION_LIST_REQUEST)]
 );
 /// Describes a load permission.
@@ -1571,8 +1579,8 @@ pub struct LoadPermissionRequest {
     pub user_id: Option<String>,
 }
 rt::structure!(
-    LoadPermissionRequest, LOAD_PERMISSION_REQUEST, [group = rt::m("Group", &rt::ENUM),
-    user_id = rt::m("UserId", &rt::STRING)]
+    LoadPermissionRequest, LOAD_PERMISSION_REQUEST, [group[0] = rt::m("Group",
+    &rt::ENUM), user_id[1] = rt::m("UserId", &rt::STRING)]
 );
 /// Describes a local gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1589,11 +1597,11 @@ pub struct LocalGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LocalGateway, LOCAL_GATEWAY, [local_gateway_id = rt::m("LocalGatewayId", &rt::STRING)
-    .named("localGatewayId"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    state = rt::m("State", &rt::STRING).named("state"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet")]
+    LocalGateway, LOCAL_GATEWAY, [local_gateway_id[0] = rt::m("LocalGatewayId",
+    &rt::STRING).named("localGatewayId"), outpost_arn[1] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[3] = rt::m("State", &rt::STRING).named("state"), tags[4] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayIdSet",
@@ -1626,20 +1634,21 @@ pub struct LocalGatewayRoute {
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
-    LocalGatewayRoute, LOCAL_GATEWAY_ROUTE, [destination_cidr_block =
+    LocalGatewayRoute, LOCAL_GATEWAY_ROUTE, [destination_cidr_block[0] =
     rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-    local_gateway_virtual_interface_group_id =
+    local_gateway_virtual_interface_group_id[1] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-    .named("localGatewayVirtualInterfaceGroupId"), type_ = rt::m("Type", &rt::ENUM)
-    .named("type"), state = rt::m("State", &rt::ENUM).named("state"),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .named("localGatewayRouteTableId"), local_gateway_route_table_arn =
+    .named("localGatewayVirtualInterfaceGroupId"), type_[2] = rt::m("Type", &rt::ENUM)
+    .named("type"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    local_gateway_route_table_id[4] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), local_gateway_route_table_arn[5] =
     rt::m("LocalGatewayRouteTableArn", &rt::STRING).named("localGatewayRouteTableArn")
-    .min(1.0), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), subnet_id =
-    rt::m("SubnetId", &rt::STRING).named("subnetId"), coip_pool_id = rt::m("CoipPoolId",
-    &rt::STRING).named("coipPoolId"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId"), destination_prefix_list_id =
-    rt::m("DestinationPrefixListId", &rt::STRING).named("destinationPrefixListId")]
+    .min(1.0), owner_id[6] = rt::m("OwnerId", &rt::STRING).named("ownerId"), subnet_id[7]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId"), coip_pool_id[8] =
+    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), network_interface_id[9] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    destination_prefix_list_id[10] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId")]
 );
 pub static LOCAL_GATEWAY_ROUTE_LIST: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteList",
@@ -1672,15 +1681,15 @@ pub struct LocalGatewayRouteTable {
     pub state_reason: Option<StateReason>,
 }
 rt::structure!(
-    LocalGatewayRouteTable, LOCAL_GATEWAY_ROUTE_TABLE, [local_gateway_route_table_id =
+    LocalGatewayRouteTable, LOCAL_GATEWAY_ROUTE_TABLE, [local_gateway_route_table_id[0] =
     rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-    local_gateway_route_table_arn = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id =
-    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), state = rt::m("State", &rt::STRING).named("state"),
-    tags = rt::m("Tags", &TAG_LIST).named("tagSet"), mode = rt::m("Mode", &rt::ENUM)
-    .named("mode"), state_reason = rt::m("StateReason", &STATE_REASON)
+    local_gateway_route_table_arn[1] = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
+    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id[2] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), state[5] = rt::m("State", &rt::STRING).named("state"),
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"), mode[7] = rt::m("Mode",
+    &rt::ENUM).named("mode"), state_reason[8] = rt::m("StateReason", &STATE_REASON)
     .named("stateReason")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_ID_SET: rt::Schema = rt::Schema::list(
@@ -1718,18 +1727,18 @@ pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 rt::structure!(
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-    [local_gateway_route_table_virtual_interface_group_association_id =
+    [local_gateway_route_table_virtual_interface_group_association_id[0] =
     rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
     .named("localGatewayRouteTableVirtualInterfaceGroupAssociationId"),
-    local_gateway_virtual_interface_group_id =
+    local_gateway_virtual_interface_group_id[1] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_id =
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_id[2] =
     rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .named("localGatewayRouteTableId"), local_gateway_route_table_arn =
+    local_gateway_route_table_id[3] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), local_gateway_route_table_arn[4] =
     rt::m("LocalGatewayRouteTableArn", &rt::STRING).named("localGatewayRouteTableArn")
-    .min(1.0), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), state =
-    rt::m("State", &rt::STRING).named("state"), tags = rt::m("Tags", &TAG_LIST)
+    .min(1.0), owner_id[5] = rt::m("OwnerId", &rt::STRING).named("ownerId"), state[6] =
+    rt::m("State", &rt::STRING).named("state"), tags[7] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_ID_SET: rt::Schema = rt::Schema::list(
@@ -1765,16 +1774,16 @@ pub struct LocalGatewayRouteTableVpcAssociation {
 }
 rt::structure!(
     LocalGatewayRouteTableVpcAssociation, LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-    [local_gateway_route_table_vpc_association_id =
+    [local_gateway_route_table_vpc_association_id[0] =
     rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING)
-    .named("localGatewayRouteTableVpcAssociationId"), local_gateway_route_table_id =
+    .named("localGatewayRouteTableVpcAssociationId"), local_gateway_route_table_id[1] =
     rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-    local_gateway_route_table_arn = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id =
-    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), state = rt::m("State", &rt::STRING).named("state"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    local_gateway_route_table_arn[2] = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
+    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id[3] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), vpc_id[4] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), state[6] = rt::m("State", &rt::STRING).named("state"),
+    tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteTableVpcAssociationIdSet",
@@ -1825,23 +1834,23 @@ pub struct LocalGatewayVirtualInterface {
 }
 rt::structure!(
     LocalGatewayVirtualInterface, LOCAL_GATEWAY_VIRTUAL_INTERFACE,
-    [local_gateway_virtual_interface_id = rt::m("LocalGatewayVirtualInterfaceId",
-    &rt::STRING).named("localGatewayVirtualInterfaceId"), local_gateway_id =
+    [local_gateway_virtual_interface_id[0] = rt::m("LocalGatewayVirtualInterfaceId",
+    &rt::STRING).named("localGatewayVirtualInterfaceId"), local_gateway_id[1] =
     rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-    local_gateway_virtual_interface_group_id =
+    local_gateway_virtual_interface_group_id[2] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_arn =
-    rt::m("LocalGatewayVirtualInterfaceArn", &rt::STRING)
-    .named("localGatewayVirtualInterfaceArn").min(1.0), outpost_lag_id =
-    rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"), vlan = rt::m("Vlan",
-    &rt::INTEGER).named("vlan"), local_address = rt::m("LocalAddress", &rt::STRING)
-    .named("localAddress"), peer_address = rt::m("PeerAddress", &rt::STRING)
-    .named("peerAddress"), local_bgp_asn = rt::m("LocalBgpAsn", &rt::INTEGER)
-    .named("localBgpAsn"), peer_bgp_asn = rt::m("PeerBgpAsn", &rt::INTEGER)
-    .named("peerBgpAsn"), peer_bgp_asn_extended = rt::m("PeerBgpAsnExtended", &rt::LONG)
-    .named("peerBgpAsnExtended"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    configuration_state = rt::m("ConfigurationState", &rt::ENUM)
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_arn[3]
+    = rt::m("LocalGatewayVirtualInterfaceArn", &rt::STRING)
+    .named("localGatewayVirtualInterfaceArn").min(1.0), outpost_lag_id[4] =
+    rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"), vlan[5] = rt::m("Vlan",
+    &rt::INTEGER).named("vlan"), local_address[6] = rt::m("LocalAddress", &rt::STRING)
+    .named("localAddress"), peer_address[7] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), local_bgp_asn[8] = rt::m("LocalBgpAsn", &rt::INTEGER)
+    .named("localBgpAsn"), peer_bgp_asn[9] = rt::m("PeerBgpAsn", &rt::INTEGER)
+    .named("peerBgpAsn"), peer_bgp_asn_extended[10] = rt::m("PeerBgpAsnExtended",
+    &rt::LONG).named("peerBgpAsnExtended"), owner_id[11] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), tags[12] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    configuration_state[13] = rt::m("ConfigurationState", &rt::ENUM)
     .named("configurationState")]
 );
 rt::string_enum! {
@@ -1872,19 +1881,19 @@ pub struct LocalGatewayVirtualInterfaceGroup {
 }
 rt::structure!(
     LocalGatewayVirtualInterfaceGroup, LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-    [local_gateway_virtual_interface_group_id =
+    [local_gateway_virtual_interface_group_id[0] =
     rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_ids =
-    rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
-    .named("localGatewayVirtualInterfaceIdSet"), local_gateway_id =
-    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), local_bgp_asn = rt::m("LocalBgpAsn",
-    &rt::INTEGER).named("localBgpAsn"), local_bgp_asn_extended =
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_ids[1]
+    = rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
+    .named("localGatewayVirtualInterfaceIdSet"), local_gateway_id[2] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), local_bgp_asn[4] =
+    rt::m("LocalBgpAsn", &rt::INTEGER).named("localBgpAsn"), local_bgp_asn_extended[5] =
     rt::m("LocalBgpAsnExtended", &rt::LONG).named("localBgpAsnExtended"),
-    local_gateway_virtual_interface_group_arn =
+    local_gateway_virtual_interface_group_arn[6] =
     rt::m("LocalGatewayVirtualInterfaceGroupArn", &rt::STRING)
-    .named("localGatewayVirtualInterfaceGroupArn").min(1.0), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), configuration_state = rt::m("ConfigurationState",
+    .named("localGatewayVirtualInterfaceGroupArn").min(1.0), tags[7] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), configuration_state[8] = rt::m("ConfigurationState",
     &rt::ENUM).named("configurationState")]
 );
 rt::string_enum! {
@@ -1963,11 +1972,12 @@ pub struct LockSnapshotRequest {
     pub expiration_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    LockSnapshotRequest, LOCK_SNAPSHOT_REQUEST, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN), lock_mode
-    = rt::m("LockMode", &rt::ENUM).flags(rt::REQUIRED), cool_off_period =
-    rt::m("CoolOffPeriod", &rt::INTEGER).min(1.0), lock_duration = rt::m("LockDuration",
-    &rt::INTEGER).min(1.0), expiration_date = rt::m("ExpirationDate", &rt::TIMESTAMP)]
+    LockSnapshotRequest, LOCK_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    lock_mode[2] = rt::m("LockMode", &rt::ENUM).flags(rt::REQUIRED), cool_off_period[3] =
+    rt::m("CoolOffPeriod", &rt::INTEGER).min(1.0), lock_duration[4] =
+    rt::m("LockDuration", &rt::INTEGER).min(1.0), expiration_date[5] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LockSnapshotResult {
@@ -1994,15 +2004,15 @@ pub struct LockSnapshotResult {
     pub lock_duration_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    LockSnapshotResult, LOCK_SNAPSHOT_RESULT, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), lock_state = rt::m("LockState", &rt::ENUM)
-    .named("lockState"), lock_duration = rt::m("LockDuration", &rt::INTEGER)
-    .named("lockDuration"), cool_off_period = rt::m("CoolOffPeriod", &rt::INTEGER)
-    .named("coolOffPeriod"), cool_off_period_expires_on = rt::m("CoolOffPeriodExpiresOn",
-    &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"), lock_created_on =
-    rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"), lock_expires_on =
-    rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn"),
-    lock_duration_start_time = rt::m("LockDurationStartTime", &rt::TIMESTAMP)
+    LockSnapshotResult, LOCK_SNAPSHOT_RESULT, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), lock_state[1] = rt::m("LockState", &rt::ENUM)
+    .named("lockState"), lock_duration[2] = rt::m("LockDuration", &rt::INTEGER)
+    .named("lockDuration"), cool_off_period[3] = rt::m("CoolOffPeriod", &rt::INTEGER)
+    .named("coolOffPeriod"), cool_off_period_expires_on[4] =
+    rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
+    lock_created_on[5] = rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
+    lock_expires_on[6] = rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn"),
+    lock_duration_start_time[7] = rt::m("LockDurationStartTime", &rt::TIMESTAMP)
     .named("lockDurationStartTime")]
 );
 rt::string_enum! {
@@ -2039,16 +2049,17 @@ pub struct LockedSnapshotsInfo {
     pub lock_expires_on: Option<rt::DateTime>,
 }
 rt::structure!(
-    LockedSnapshotsInfo, LOCKED_SNAPSHOTS_INFO, [owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .named("snapshotId"), lock_state = rt::m("LockState", &rt::ENUM).named("lockState"),
-    lock_duration = rt::m("LockDuration", &rt::INTEGER).named("lockDuration"),
-    cool_off_period = rt::m("CoolOffPeriod", &rt::INTEGER).named("coolOffPeriod"),
-    cool_off_period_expires_on = rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP)
-    .named("coolOffPeriodExpiresOn"), lock_created_on = rt::m("LockCreatedOn",
-    &rt::TIMESTAMP).named("lockCreatedOn"), lock_duration_start_time =
-    rt::m("LockDurationStartTime", &rt::TIMESTAMP).named("lockDurationStartTime"),
-    lock_expires_on = rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn")]
+    LockedSnapshotsInfo, LOCKED_SNAPSHOTS_INFO, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), snapshot_id[1] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), lock_state[2] = rt::m("LockState", &rt::ENUM)
+    .named("lockState"), lock_duration[3] = rt::m("LockDuration", &rt::INTEGER)
+    .named("lockDuration"), cool_off_period[4] = rt::m("CoolOffPeriod", &rt::INTEGER)
+    .named("coolOffPeriod"), cool_off_period_expires_on[5] =
+    rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
+    lock_created_on[6] = rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
+    lock_duration_start_time[7] = rt::m("LockDurationStartTime", &rt::TIMESTAMP)
+    .named("lockDurationStartTime"), lock_expires_on[8] = rt::m("LockExpiresOn",
+    &rt::TIMESTAMP).named("lockExpiresOn")]
 );
 pub static LOCKED_SNAPSHOTS_INFO_LIST: rt::Schema = rt::Schema::list(
     "LockedSnapshotsInfoList",

@@ -12,8 +12,8 @@ pub struct MacHost {
     pub mac_os_latest_supported_versions: Option<Vec<String>>,
 }
 rt::structure!(
-    MacHost, MAC_HOST, [host_id = rt::m("HostId", &rt::STRING).named("hostId"),
-    mac_os_latest_supported_versions = rt::m("MacOSLatestSupportedVersions",
+    MacHost, MAC_HOST, [host_id[0] = rt::m("HostId", &rt::STRING).named("hostId"),
+    mac_os_latest_supported_versions[1] = rt::m("MacOSLatestSupportedVersions",
     &MAC_OS_VERSION_STRING_LIST).named("macOSLatestSupportedVersionSet")]
 );
 pub static MAC_HOST_LIST: rt::Schema = rt::Schema::list(
@@ -41,15 +41,16 @@ pub struct MacModificationTask {
     pub task_type: Option<MacModificationTaskType>,
 }
 rt::structure!(
-    MacModificationTask, MAC_MODIFICATION_TASK, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), mac_modification_task_id =
+    MacModificationTask, MAC_MODIFICATION_TASK, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), mac_modification_task_id[1] =
     rt::m("MacModificationTaskId", &rt::STRING).named("macModificationTaskId"),
-    mac_system_integrity_protection_config = rt::m("MacSystemIntegrityProtectionConfig",
+    mac_system_integrity_protection_config[2] =
+    rt::m("MacSystemIntegrityProtectionConfig",
     &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION)
-    .named("macSystemIntegrityProtectionConfig"), start_time = rt::m("StartTime",
-    &rt::TIMESTAMP).named("startTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    task_state = rt::m("TaskState", &rt::ENUM).named("taskState"), task_type =
-    rt::m("TaskType", &rt::ENUM).named("taskType")]
+    .named("macSystemIntegrityProtectionConfig"), start_time[3] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), task_state[5] = rt::m("TaskState", &rt::ENUM).named("taskState"),
+    task_type[6] = rt::m("TaskType", &rt::ENUM).named("taskType")]
 );
 pub static MAC_MODIFICATION_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "MacModificationTaskIdList",
@@ -93,16 +94,16 @@ pub struct MacSystemIntegrityProtectionConfiguration {
 }
 rt::structure!(
     MacSystemIntegrityProtectionConfiguration,
-    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION, [apple_internal =
-    rt::m("AppleInternal", &rt::ENUM).named("appleInternal"), base_system =
-    rt::m("BaseSystem", &rt::ENUM).named("baseSystem"), debugging_restrictions =
+    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION, [apple_internal[0] =
+    rt::m("AppleInternal", &rt::ENUM).named("appleInternal"), base_system[1] =
+    rt::m("BaseSystem", &rt::ENUM).named("baseSystem"), debugging_restrictions[2] =
     rt::m("DebuggingRestrictions", &rt::ENUM).named("debuggingRestrictions"),
-    d_trace_restrictions = rt::m("DTraceRestrictions", &rt::ENUM)
-    .named("dTraceRestrictions"), filesystem_protections = rt::m("FilesystemProtections",
-    &rt::ENUM).named("filesystemProtections"), kext_signing = rt::m("KextSigning",
-    &rt::ENUM).named("kextSigning"), nvram_protections = rt::m("NvramProtections",
-    &rt::ENUM).named("nvramProtections"), status = rt::m("Status", &rt::ENUM)
-    .named("status")]
+    d_trace_restrictions[3] = rt::m("DTraceRestrictions", &rt::ENUM)
+    .named("dTraceRestrictions"), filesystem_protections[4] =
+    rt::m("FilesystemProtections", &rt::ENUM).named("filesystemProtections"),
+    kext_signing[5] = rt::m("KextSigning", &rt::ENUM).named("kextSigning"),
+    nvram_protections[6] = rt::m("NvramProtections", &rt::ENUM)
+    .named("nvramProtections"), status[7] = rt::m("Status", &rt::ENUM).named("status")]
 );
 /// Describes a custom configuration for a System Integrity Protection (SIP) modification task.
 #[derive(Clone, Default, PartialEq)]
@@ -124,12 +125,13 @@ pub struct MacSystemIntegrityProtectionConfigurationRequest {
 }
 rt::structure!(
     MacSystemIntegrityProtectionConfigurationRequest,
-    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST, [apple_internal =
-    rt::m("AppleInternal", &rt::ENUM), base_system = rt::m("BaseSystem", &rt::ENUM),
-    debugging_restrictions = rt::m("DebuggingRestrictions", &rt::ENUM),
-    d_trace_restrictions = rt::m("DTraceRestrictions", &rt::ENUM), filesystem_protections
-    = rt::m("FilesystemProtections", &rt::ENUM), kext_signing = rt::m("KextSigning",
-    &rt::ENUM), nvram_protections = rt::m("NvramProtections", &rt::ENUM)]
+    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST, [apple_internal[0] =
+    rt::m("AppleInternal", &rt::ENUM), base_system[1] = rt::m("BaseSystem", &rt::ENUM),
+    debugging_restrictions[2] = rt::m("DebuggingRestrictions", &rt::ENUM),
+    d_trace_restrictions[3] = rt::m("DTraceRestrictions", &rt::ENUM),
+    filesystem_protections[4] = rt::m("FilesystemProtections", &rt::ENUM),
+    kext_signing[5] = rt::m("KextSigning", &rt::ENUM), nvram_protections[6] =
+    rt::m("NvramProtections", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum MacSystemIntegrityProtectionSettingStatus { Enabled = "enabled", Disabled =
@@ -146,10 +148,10 @@ pub struct MaintenanceDetails {
     pub last_maintenance_applied: Option<rt::DateTime>,
 }
 rt::structure!(
-    MaintenanceDetails, MAINTENANCE_DETAILS, [pending_maintenance =
+    MaintenanceDetails, MAINTENANCE_DETAILS, [pending_maintenance[0] =
     rt::m("PendingMaintenance", &rt::STRING).named("pendingMaintenance"),
-    maintenance_auto_applied_after = rt::m("MaintenanceAutoAppliedAfter", &rt::TIMESTAMP)
-    .named("maintenanceAutoAppliedAfter"), last_maintenance_applied =
+    maintenance_auto_applied_after[1] = rt::m("MaintenanceAutoAppliedAfter",
+    &rt::TIMESTAMP).named("maintenanceAutoAppliedAfter"), last_maintenance_applied[2] =
     rt::m("LastMaintenanceApplied", &rt::TIMESTAMP).named("lastMaintenanceApplied")]
 );
 rt::string_enum! {
@@ -186,18 +188,19 @@ pub struct ManagedPrefixList {
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rt::structure!(
-    ManagedPrefixList, MANAGED_PREFIX_LIST, [prefix_list_id = rt::m("PrefixListId",
-    &rt::STRING).named("prefixListId"), address_family = rt::m("AddressFamily",
-    &rt::STRING).named("addressFamily"), state = rt::m("State", &rt::ENUM)
-    .named("state"), state_message = rt::m("StateMessage", &rt::STRING)
-    .named("stateMessage"), prefix_list_arn = rt::m("PrefixListArn", &rt::STRING)
-    .named("prefixListArn").min(1.0), prefix_list_name = rt::m("PrefixListName",
-    &rt::STRING).named("prefixListName"), max_entries = rt::m("MaxEntries", &rt::INTEGER)
-    .named("maxEntries"), version = rt::m("Version", &rt::LONG).named("version"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), ipam_prefix_list_resolver_target_id =
-    rt::m("IpamPrefixListResolverTargetId", &rt::STRING)
-    .named("ipamPrefixListResolverTargetId"), ipam_prefix_list_resolver_sync_enabled =
+    ManagedPrefixList, MANAGED_PREFIX_LIST, [prefix_list_id[0] = rt::m("PrefixListId",
+    &rt::STRING).named("prefixListId"), address_family[1] = rt::m("AddressFamily",
+    &rt::STRING).named("addressFamily"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[3] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), prefix_list_arn[4] = rt::m("PrefixListArn", &rt::STRING)
+    .named("prefixListArn").min(1.0), prefix_list_name[5] = rt::m("PrefixListName",
+    &rt::STRING).named("prefixListName"), max_entries[6] = rt::m("MaxEntries",
+    &rt::INTEGER).named("maxEntries"), version[7] = rt::m("Version", &rt::LONG)
+    .named("version"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet"), owner_id[9] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_prefix_list_resolver_target_id[10] = rt::m("IpamPrefixListResolverTargetId",
+    &rt::STRING).named("ipamPrefixListResolverTargetId"),
+    ipam_prefix_list_resolver_sync_enabled[11] =
     rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN)
     .named("ipamPrefixListResolverSyncEnabled")]
 );
@@ -216,7 +219,7 @@ pub struct ManagedResourceVisibilitySettings {
 }
 rt::structure!(
     ManagedResourceVisibilitySettings, MANAGED_RESOURCE_VISIBILITY_SETTINGS,
-    [default_visibility = rt::m("DefaultVisibility", &rt::ENUM)
+    [default_visibility[0] = rt::m("DefaultVisibility", &rt::ENUM)
     .named("defaultVisibility")]
 );
 rt::string_enum! {
@@ -241,9 +244,10 @@ pub struct MediaAcceleratorInfo {
     pub total_media_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    MediaAcceleratorInfo, MEDIA_ACCELERATOR_INFO, [accelerators = rt::m("Accelerators",
-    &MEDIA_DEVICE_INFO_LIST).named("accelerators"), total_media_memory_in_mi_b =
-    rt::m("TotalMediaMemoryInMiB", &rt::INTEGER).named("totalMediaMemoryInMiB")]
+    MediaAcceleratorInfo, MEDIA_ACCELERATOR_INFO, [accelerators[0] =
+    rt::m("Accelerators", &MEDIA_DEVICE_INFO_LIST).named("accelerators"),
+    total_media_memory_in_mi_b[1] = rt::m("TotalMediaMemoryInMiB", &rt::INTEGER)
+    .named("totalMediaMemoryInMiB")]
 );
 /// Describes the media accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -258,9 +262,9 @@ pub struct MediaDeviceInfo {
     pub memory_info: Option<MediaDeviceMemoryInfo>,
 }
 rt::structure!(
-    MediaDeviceInfo, MEDIA_DEVICE_INFO, [count = rt::m("Count", &rt::INTEGER)
-    .named("count"), name = rt::m("Name", &rt::STRING).named("name"), manufacturer =
-    rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info =
+    MediaDeviceInfo, MEDIA_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), manufacturer[2]
+    = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info[3] =
     rt::m("MemoryInfo", &MEDIA_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static MEDIA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -274,8 +278,8 @@ pub struct MediaDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    MediaDeviceMemoryInfo, MEDIA_DEVICE_MEMORY_INFO, [size_in_mi_b = rt::m("SizeInMiB",
-    &rt::INTEGER).named("sizeInMiB")]
+    MediaDeviceMemoryInfo, MEDIA_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
+    rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 rt::string_enum! {
     pub enum MembershipType { Static = "static", Igmp = "igmp" }
@@ -289,8 +293,8 @@ pub struct MemoryGiBPerVCpu {
     pub max: Option<f64>,
 }
 rt::structure!(
-    MemoryGiBPerVCpu, MEMORY_GI_B_PER_V_CPU, [min = rt::m("Min", &rt::DOUBLE)
-    .named("min"), max = rt::m("Max", &rt::DOUBLE).named("max")]
+    MemoryGiBPerVCpu, MEMORY_GI_B_PER_V_CPU, [min[0] = rt::m("Min", &rt::DOUBLE)
+    .named("min"), max[1] = rt::m("Max", &rt::DOUBLE).named("max")]
 );
 /// The minimum and maximum amount of memory per vCPU, in GiB.
 #[derive(Clone, Default, PartialEq)]
@@ -301,8 +305,8 @@ pub struct MemoryGiBPerVCpuRequest {
     pub max: Option<f64>,
 }
 rt::structure!(
-    MemoryGiBPerVCpuRequest, MEMORY_GI_B_PER_V_CPU_REQUEST, [min = rt::m("Min",
-    &rt::DOUBLE), max = rt::m("Max", &rt::DOUBLE)]
+    MemoryGiBPerVCpuRequest, MEMORY_GI_B_PER_V_CPU_REQUEST, [min[0] = rt::m("Min",
+    &rt::DOUBLE), max[1] = rt::m("Max", &rt::DOUBLE)]
 );
 /// Describes the memory for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -311,7 +315,7 @@ pub struct MemoryInfo {
     pub size_in_mi_b: Option<i64>,
 }
 rt::structure!(
-    MemoryInfo, MEMORY_INFO, [size_in_mi_b = rt::m("SizeInMiB", &rt::LONG)
+    MemoryInfo, MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB", &rt::LONG)
     .named("sizeInMiB")]
 );
 /// The minimum and maximum amount of memory, in MiB.
@@ -323,7 +327,7 @@ pub struct MemoryMiB {
     pub max: Option<i32>,
 }
 rt::structure!(
-    MemoryMiB, MEMORY_MI_B, [min = rt::m("Min", &rt::INTEGER).named("min"), max =
+    MemoryMiB, MEMORY_MI_B, [min[0] = rt::m("Min", &rt::INTEGER).named("min"), max[1] =
     rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum amount of memory, in MiB.
@@ -335,8 +339,8 @@ pub struct MemoryMiBRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    MemoryMiBRequest, MEMORY_MI_B_REQUEST, [min = rt::m("Min", &rt::INTEGER)
-    .flags(rt::REQUIRED), max = rt::m("Max", &rt::INTEGER)]
+    MemoryMiBRequest, MEMORY_MI_B_REQUEST, [min[0] = rt::m("Min", &rt::INTEGER)
+    .flags(rt::REQUIRED), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum MetadataDefaultHttpTokensState { Optional = "optional", Required =
@@ -412,9 +416,9 @@ pub struct MetricCategory {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    MetricCategory, METRIC_CATEGORY, [metric_category_id = rt::m("MetricCategoryId",
-    &rt::STRING).named("metricCategoryId"), metrics = rt::m("Metrics",
-    &METRIC_CATEGORY_METRIC_NAME_LIST).named("metricSet"), tags = rt::m("Tags",
+    MetricCategory, METRIC_CATEGORY, [metric_category_id[0] = rt::m("MetricCategoryId",
+    &rt::STRING).named("metricCategoryId"), metrics[1] = rt::m("Metrics",
+    &METRIC_CATEGORY_METRIC_NAME_LIST).named("metricSet"), tags[2] = rt::m("Tags",
     &TAG_LIST).named("tagSet")]
 );
 pub static METRIC_CATEGORY_ID_LIST: rt::Schema = rt::Schema::list(
@@ -440,9 +444,9 @@ pub struct MetricDataResult {
     pub metric_values: Option<Vec<MetricValue>>,
 }
 rt::structure!(
-    MetricDataResult, METRIC_DATA_RESULT, [dimension = rt::m("Dimension",
-    &CAPACITY_MANAGER_DIMENSION).named("dimension"), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP).named("timestamp"), metric_values = rt::m("MetricValues",
+    MetricDataResult, METRIC_DATA_RESULT, [dimension[0] = rt::m("Dimension",
+    &CAPACITY_MANAGER_DIMENSION).named("dimension"), timestamp[1] = rt::m("Timestamp",
+    &rt::TIMESTAMP).named("timestamp"), metric_values[2] = rt::m("MetricValues",
     &METRIC_VALUE_SET).named("metricValueSet")]
 );
 pub static METRIC_DATA_RESULT_SET: rt::Schema = rt::Schema::list(
@@ -465,9 +469,9 @@ pub struct MetricPoint {
     pub status: Option<String>,
 }
 rt::structure!(
-    MetricPoint, METRIC_POINT, [start_date = rt::m("StartDate", &rt::TIMESTAMP)
-    .named("startDate"), end_date = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-    value = rt::m("Value", &rt::FLOAT).named("value"), status = rt::m("Status",
+    MetricPoint, METRIC_POINT, [start_date[0] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[1] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    value[2] = rt::m("Value", &rt::FLOAT).named("value"), status[3] = rt::m("Status",
     &rt::STRING).named("status")]
 );
 pub static METRIC_POINTS: rt::Schema = rt::Schema::list(
@@ -490,8 +494,8 @@ pub struct MetricValue {
     pub value: Option<f64>,
 }
 rt::structure!(
-    MetricValue, METRIC_VALUE, [metric = rt::m("Metric", &rt::ENUM).named("metric"),
-    value = rt::m("Value", &rt::DOUBLE).named("value")]
+    MetricValue, METRIC_VALUE, [metric[0] = rt::m("Metric", &rt::ENUM).named("metric"),
+    value[1] = rt::m("Value", &rt::DOUBLE).named("value")]
 );
 pub static METRIC_VALUE_SET: rt::Schema = rt::Schema::list(
     "MetricValueSet",
@@ -511,11 +515,11 @@ pub struct ModificationQuoteCurrentConfiguration {
 }
 rt::structure!(
     ModificationQuoteCurrentConfiguration, MODIFICATION_QUOTE_CURRENT_CONFIGURATION,
-    [instance_count = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-    reservation_state = rt::m("ReservationState", &rt::STRING).named("reservationState"),
-    start_date = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-    original_start_date = rt::m("OriginalStartDate", &rt::TIMESTAMP)
-    .named("originalStartDate")]
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    reservation_state[1] = rt::m("ReservationState", &rt::STRING)
+    .named("reservationState"), start_date[2] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), original_start_date[3] = rt::m("OriginalStartDate",
+    &rt::TIMESTAMP).named("originalStartDate")]
 );
 /// Describes the changes that a Capacity Reservation modification quote will apply to a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
@@ -529,9 +533,9 @@ pub struct ModificationReservationUpdate {
 }
 rt::structure!(
     ModificationReservationUpdate, MODIFICATION_RESERVATION_UPDATE,
-    [new_commitment_end_date = rt::m("NewCommitmentEndDate", &rt::TIMESTAMP)
-    .named("newCommitmentEndDate"), new_start_date = rt::m("NewStartDate",
-    &rt::TIMESTAMP).named("newStartDate"), new_commitment_duration =
+    [new_commitment_end_date[0] = rt::m("NewCommitmentEndDate", &rt::TIMESTAMP)
+    .named("newCommitmentEndDate"), new_start_date[1] = rt::m("NewStartDate",
+    &rt::TIMESTAMP).named("newStartDate"), new_commitment_duration[2] =
     rt::m("NewCommitmentDuration", &rt::INTEGER).named("newCommitmentDuration")]
 );
 /// Describes the terms of a Capacity Reservation modification quote.
@@ -541,7 +545,7 @@ pub struct ModificationTerms {
     pub reservation_update: Option<ModificationReservationUpdate>,
 }
 rt::structure!(
-    ModificationTerms, MODIFICATION_TERMS, [reservation_update =
+    ModificationTerms, MODIFICATION_TERMS, [reservation_update[0] =
     rt::m("ReservationUpdate", &MODIFICATION_RESERVATION_UPDATE)
     .named("reservationUpdate")]
 );
@@ -574,15 +578,15 @@ pub struct ModifyAccountVpcEncryptionControlRequest {
 }
 rt::structure!(
     ModifyAccountVpcEncryptionControlRequest,
-    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), mode = rt::m("Mode", &rt::ENUM), internet_gateway =
-    rt::m("InternetGateway", &rt::ENUM), egress_only_internet_gateway =
-    rt::m("EgressOnlyInternetGateway", &rt::ENUM), nat_gateway = rt::m("NatGateway",
-    &rt::ENUM), virtual_private_gateway = rt::m("VirtualPrivateGateway", &rt::ENUM),
-    vpc_peering = rt::m("VpcPeering", &rt::ENUM), lambda = rt::m("Lambda", &rt::ENUM),
-    vpc_lattice = rt::m("VpcLattice", &rt::ENUM), elastic_file_system =
-    rt::m("ElasticFileSystem", &rt::ENUM), global_accelerator =
-    rt::m("GlobalAccelerator", &rt::ENUM), api_gateway_v2 = rt::m("ApiGatewayV2",
+    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), mode[1] = rt::m("Mode", &rt::ENUM), internet_gateway[2] =
+    rt::m("InternetGateway", &rt::ENUM), egress_only_internet_gateway[3] =
+    rt::m("EgressOnlyInternetGateway", &rt::ENUM), nat_gateway[4] = rt::m("NatGateway",
+    &rt::ENUM), virtual_private_gateway[5] = rt::m("VirtualPrivateGateway", &rt::ENUM),
+    vpc_peering[6] = rt::m("VpcPeering", &rt::ENUM), lambda[7] = rt::m("Lambda",
+    &rt::ENUM), vpc_lattice[8] = rt::m("VpcLattice", &rt::ENUM), elastic_file_system[9] =
+    rt::m("ElasticFileSystem", &rt::ENUM), global_accelerator[10] =
+    rt::m("GlobalAccelerator", &rt::ENUM), api_gateway_v2[11] = rt::m("ApiGatewayV2",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -592,7 +596,7 @@ pub struct ModifyAccountVpcEncryptionControlResult {
 }
 rt::structure!(
     ModifyAccountVpcEncryptionControlResult,
-    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control =
+    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control[0] =
     rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
     .named("accountVpcEncryptionControl")]
 );
@@ -606,9 +610,9 @@ pub struct ModifyAddressAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyAddressAttributeRequest, MODIFY_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), domain_name =
-    rt::m("DomainName", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ModifyAddressAttributeRequest, MODIFY_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), domain_name[1] =
+    rt::m("DomainName", &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAddressAttributeResult {
@@ -616,7 +620,7 @@ pub struct ModifyAddressAttributeResult {
     pub address: Option<AddressAttribute>,
 }
 rt::structure!(
-    ModifyAddressAttributeResult, MODIFY_ADDRESS_ATTRIBUTE_RESULT, [address =
+    ModifyAddressAttributeResult, MODIFY_ADDRESS_ATTRIBUTE_RESULT, [address[0] =
     rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -658,20 +662,20 @@ pub struct ModifyApplicationStatusCheckRequest {
 }
 rt::structure!(
     ModifyApplicationStatusCheckRequest, MODIFY_APPLICATION_STATUS_CHECK_REQUEST,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .flags(rt::REQUIRED), aggregation = rt::m("Aggregation", &rt::ENUM),
-    health_check_paths = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
-    .named("HealthCheckPath"), protocol = rt::m("Protocol", &rt::ENUM), port =
-    rt::m("Port", &rt::INTEGER).min(1.0), path = rt::m("Path", &rt::STRING), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER), ip_version = rt::m("IpVersion", &rt::ENUM),
-    ip_scope = rt::m("IpScope", &rt::ENUM), interval = rt::m("Interval", &rt::INTEGER),
-    timeout = rt::m("Timeout", &rt::INTEGER), failure_threshold =
-    rt::m("FailureThreshold", &rt::INTEGER), success_threshold =
-    rt::m("SuccessThreshold", &rt::INTEGER), status_code_matcher =
-    rt::m("StatusCodeMatcher", &rt::STRING), initialization_grace_period_seconds =
-    rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), aggregation[1] = rt::m("Aggregation", &rt::ENUM),
+    health_check_paths[2] = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
+    .named("HealthCheckPath"), protocol[3] = rt::m("Protocol", &rt::ENUM), port[4] =
+    rt::m("Port", &rt::INTEGER).min(1.0), path[5] = rt::m("Path", &rt::STRING),
+    device_index[6] = rt::m("DeviceIndex", &rt::INTEGER), ip_version[7] =
+    rt::m("IpVersion", &rt::ENUM), ip_scope[8] = rt::m("IpScope", &rt::ENUM), interval[9]
+    = rt::m("Interval", &rt::INTEGER), timeout[10] = rt::m("Timeout", &rt::INTEGER),
+    failure_threshold[11] = rt::m("FailureThreshold", &rt::INTEGER),
+    success_threshold[12] = rt::m("SuccessThreshold", &rt::INTEGER),
+    status_code_matcher[13] = rt::m("StatusCodeMatcher", &rt::STRING),
+    initialization_grace_period_seconds[14] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).min(-1.0), client_token[15] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[16] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyApplicationStatusCheckResult {
@@ -680,7 +684,7 @@ pub struct ModifyApplicationStatusCheckResult {
 }
 rt::structure!(
     ModifyApplicationStatusCheckResult, MODIFY_APPLICATION_STATUS_CHECK_RESULT,
-    [application_status_check = rt::m("ApplicationStatusCheck",
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
     &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -694,9 +698,9 @@ pub struct ModifyAvailabilityZoneGroupRequest {
 }
 rt::structure!(
     ModifyAvailabilityZoneGroupRequest, MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST,
-    [group_name = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED), opt_in_status =
-    rt::m("OptInStatus", &rt::ENUM).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [group_name[0] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
+    opt_in_status[1] = rt::m("OptInStatus", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAvailabilityZoneGroupResult {
@@ -704,8 +708,8 @@ pub struct ModifyAvailabilityZoneGroupResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyAvailabilityZoneGroupResult, MODIFY_AVAILABILITY_ZONE_GROUP_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
+    ModifyAvailabilityZoneGroupResult, MODIFY_AVAILABILITY_ZONE_GROUP_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
     pub enum ModifyAvailabilityZoneOptInStatus { OptedIn = "opted-in", NotOptedIn =
@@ -732,10 +736,11 @@ pub struct ModifyCapacityReservationFleetRequest {
 }
 rt::structure!(
     ModifyCapacityReservationFleetRequest, MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST,
-    [capacity_reservation_fleet_id = rt::m("CapacityReservationFleetId", &rt::STRING)
-    .flags(rt::REQUIRED), total_target_capacity = rt::m("TotalTargetCapacity",
-    &rt::INTEGER), end_date = rt::m("EndDate", &rt::TIMESTAMP), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), remove_end_date = rt::m("RemoveEndDate", &rt::BOOLEAN)]
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .flags(rt::REQUIRED), total_target_capacity[1] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER), end_date[2] = rt::m("EndDate", &rt::TIMESTAMP), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), remove_end_date[4] = rt::m("RemoveEndDate",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationFleetResult {
@@ -744,7 +749,7 @@ pub struct ModifyCapacityReservationFleetResult {
 }
 rt::structure!(
     ModifyCapacityReservationFleetResult, MODIFY_CAPACITY_RESERVATION_FLEET_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationRequest {
@@ -782,14 +787,15 @@ pub struct ModifyCapacityReservationRequest {
 }
 rt::structure!(
     ModifyCapacityReservationRequest, MODIFY_CAPACITY_RESERVATION_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), instance_count = rt::m("InstanceCount", &rt::INTEGER), end_date
-    = rt::m("EndDate", &rt::TIMESTAMP), end_date_type = rt::m("EndDateType", &rt::ENUM),
-    accept = rt::m("Accept", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    additional_info = rt::m("AdditionalInfo", &rt::STRING), instance_match_criteria =
-    rt::m("InstanceMatchCriteria", &rt::ENUM), accept_modification_terms =
-    rt::m("AcceptModificationTerms", &rt::BOOLEAN), start_date = rt::m("StartDate",
-    &rt::TIMESTAMP), quote_id = rt::m("QuoteId", &rt::STRING)]
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER),
+    end_date[2] = rt::m("EndDate", &rt::TIMESTAMP), end_date_type[3] =
+    rt::m("EndDateType", &rt::ENUM), accept[4] = rt::m("Accept", &rt::BOOLEAN),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN), additional_info[6] =
+    rt::m("AdditionalInfo", &rt::STRING), instance_match_criteria[7] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM), accept_modification_terms[8] =
+    rt::m("AcceptModificationTerms", &rt::BOOLEAN), start_date[9] = rt::m("StartDate",
+    &rt::TIMESTAMP), quote_id[10] = rt::m("QuoteId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationResult {
@@ -801,10 +807,10 @@ pub struct ModifyCapacityReservationResult {
     pub adjustment_details: Option<CapacityReservationAdjustmentDetails>,
 }
 rt::structure!(
-    ModifyCapacityReservationResult, MODIFY_CAPACITY_RESERVATION_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return"), adjustment_status =
-    rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"), adjustment_details =
-    rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
+    ModifyCapacityReservationResult, MODIFY_CAPACITY_RESERVATION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), adjustment_status[1] =
+    rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"), adjustment_details[2]
+    = rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
     .named("adjustmentDetails")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -829,11 +835,11 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     ModifyClientVpnEndpointAuthorizationPolicyRequest,
-    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_document =
-    rt::m("PolicyDocument", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), shadow_mode = rt::m("ShadowMode", &rt::ENUM), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
+    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), shadow_mode[3] = rt::m("ShadowMode", &rt::ENUM), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -843,7 +849,7 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     ModifyClientVpnEndpointAuthorizationPolicyResult,
-    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status = rt::m("Status",
+    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status[0] = rt::m("Status",
     &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -906,24 +912,25 @@ pub struct ModifyClientVpnEndpointRequest {
 }
 rt::structure!(
     ModifyClientVpnEndpointRequest, MODIFY_CLIENT_VPN_ENDPOINT_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), server_certificate_arn = rt::m("ServerCertificateArn",
-    &rt::STRING), connection_log_options = rt::m("ConnectionLogOptions",
-    &CONNECTION_LOG_OPTIONS), dns_servers = rt::m("DnsServers",
-    &DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE), vpn_port = rt::m("VpnPort", &rt::INTEGER),
-    description = rt::m("Description", &rt::STRING), split_tunnel = rt::m("SplitTunnel",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN), security_group_ids =
-    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-    .named("SecurityGroupId"), vpc_id = rt::m("VpcId", &rt::STRING), self_service_portal
-    = rt::m("SelfServicePortal", &rt::ENUM), client_connect_options =
-    rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS), session_timeout_hours =
-    rt::m("SessionTimeoutHours", &rt::INTEGER), client_login_banner_options =
-    rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_OPTIONS),
-    client_route_enforcement_options = rt::m("ClientRouteEnforcementOptions",
-    &CLIENT_ROUTE_ENFORCEMENT_OPTIONS), disconnect_on_session_timeout =
-    rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN), transit_gateway_configuration =
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), server_certificate_arn[1] = rt::m("ServerCertificateArn",
+    &rt::STRING), connection_log_options[2] = rt::m("ConnectionLogOptions",
+    &CONNECTION_LOG_OPTIONS), dns_servers[3] = rt::m("DnsServers",
+    &DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE), vpn_port[4] = rt::m("VpnPort", &rt::INTEGER),
+    description[5] = rt::m("Description", &rt::STRING), split_tunnel[6] =
+    rt::m("SplitTunnel", &rt::BOOLEAN), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN),
+    security_group_ids[8] = rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("SecurityGroupId"), vpc_id[9] = rt::m("VpcId", &rt::STRING),
+    self_service_portal[10] = rt::m("SelfServicePortal", &rt::ENUM),
+    client_connect_options[11] = rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
+    session_timeout_hours[12] = rt::m("SessionTimeoutHours", &rt::INTEGER),
+    client_login_banner_options[13] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_OPTIONS), client_route_enforcement_options[14] =
+    rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
+    disconnect_on_session_timeout[15] = rt::m("DisconnectOnSessionTimeout",
+    &rt::BOOLEAN), transit_gateway_configuration[16] =
     rt::m("TransitGatewayConfiguration", &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE),
-    device_posture_options = rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
+    device_posture_options[17] = rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointResult {
@@ -931,7 +938,7 @@ pub struct ModifyClientVpnEndpointResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyClientVpnEndpointResult, MODIFY_CLIENT_VPN_ENDPOINT_RESULT, [return_ =
+    ModifyClientVpnEndpointResult, MODIFY_CLIENT_VPN_ENDPOINT_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -947,9 +954,9 @@ pub struct ModifyDefaultCreditSpecificationRequest {
 }
 rt::structure!(
     ModifyDefaultCreditSpecificationRequest, MODIFY_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_family = rt::m("InstanceFamily",
-    &rt::ENUM).flags(rt::REQUIRED), cpu_credits = rt::m("CpuCredits", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_family[1] =
+    rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED), cpu_credits[2] =
+    rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyDefaultCreditSpecificationResult {
@@ -958,7 +965,7 @@ pub struct ModifyDefaultCreditSpecificationResult {
 }
 rt::structure!(
     ModifyDefaultCreditSpecificationResult, MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT,
-    [instance_family_credit_specification = rt::m("InstanceFamilyCreditSpecification",
+    [instance_family_credit_specification[0] = rt::m("InstanceFamilyCreditSpecification",
     &INSTANCE_FAMILY_CREDIT_SPECIFICATION).named("instanceFamilyCreditSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -980,9 +987,9 @@ pub struct ModifyEbsDefaultKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyEbsDefaultKmsKeyIdRequest, MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [kms_key_id =
-    rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    ModifyEbsDefaultKmsKeyIdRequest, MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
+    [kms_key_id[0] = rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyEbsDefaultKmsKeyIdResult {
@@ -990,8 +997,8 @@ pub struct ModifyEbsDefaultKmsKeyIdResult {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    ModifyEbsDefaultKmsKeyIdResult, MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id =
-    rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
+    ModifyEbsDefaultKmsKeyIdResult, MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0]
+    = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetRequest {
@@ -1011,13 +1018,14 @@ pub struct ModifyFleetRequest {
     pub context: Option<String>,
 }
 rt::structure!(
-    ModifyFleetRequest, MODIFY_FLEET_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    excess_capacity_termination_policy = rt::m("ExcessCapacityTerminationPolicy",
-    &rt::ENUM), launch_template_configs = rt::m("LaunchTemplateConfigs",
-    &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST).named("LaunchTemplateConfig").min(0.0),
-    fleet_id = rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
-    target_capacity_specification = rt::m("TargetCapacitySpecification",
-    &TARGET_CAPACITY_SPECIFICATION_REQUEST), context = rt::m("Context", &rt::STRING)]
+    ModifyFleetRequest, MODIFY_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), excess_capacity_termination_policy[1] =
+    rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM), launch_template_configs[2] =
+    rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
+    .named("LaunchTemplateConfig").min(0.0), fleet_id[3] = rt::m("FleetId", &rt::STRING)
+    .flags(rt::REQUIRED), target_capacity_specification[4] =
+    rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST),
+    context[5] = rt::m("Context", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetResult {
@@ -1025,7 +1033,7 @@ pub struct ModifyFleetResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyFleetResult, MODIFY_FLEET_RESULT, [return_ = rt::m("Return", &rt::BOOLEAN)
+    ModifyFleetResult, MODIFY_FLEET_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
     .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1052,15 +1060,15 @@ pub struct ModifyFpgaImageAttributeRequest {
     pub name: Option<String>,
 }
 rt::structure!(
-    ModifyFpgaImageAttributeRequest, MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id = rt::m("FpgaImageId", &rt::STRING)
-    .flags(rt::REQUIRED), attribute = rt::m("Attribute", &rt::ENUM), operation_type =
-    rt::m("OperationType", &rt::ENUM), user_ids = rt::m("UserIds", &USER_ID_STRING_LIST)
-    .named("UserId"), user_groups = rt::m("UserGroups", &USER_GROUP_STRING_LIST)
-    .named("UserGroup"), product_codes = rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST)
-    .named("ProductCode"), load_permission = rt::m("LoadPermission",
-    &LOAD_PERMISSION_MODIFICATIONS), description = rt::m("Description", &rt::STRING),
-    name = rt::m("Name", &rt::STRING)]
+    ModifyFpgaImageAttributeRequest, MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM), operation_type[3]
+    = rt::m("OperationType", &rt::ENUM), user_ids[4] = rt::m("UserIds",
+    &USER_ID_STRING_LIST).named("UserId"), user_groups[5] = rt::m("UserGroups",
+    &USER_GROUP_STRING_LIST).named("UserGroup"), product_codes[6] = rt::m("ProductCodes",
+    &PRODUCT_CODE_STRING_LIST).named("ProductCode"), load_permission[7] =
+    rt::m("LoadPermission", &LOAD_PERMISSION_MODIFICATIONS), description[8] =
+    rt::m("Description", &rt::STRING), name[9] = rt::m("Name", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFpgaImageAttributeResult {
@@ -1069,7 +1077,7 @@ pub struct ModifyFpgaImageAttributeResult {
 }
 rt::structure!(
     ModifyFpgaImageAttributeResult, MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT,
-    [fpga_image_attribute = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
+    [fpga_image_attribute[0] = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
     .named("fpgaImageAttribute")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1092,12 +1100,12 @@ pub struct ModifyHostsRequest {
     pub auto_placement: Option<AutoPlacement>,
 }
 rt::structure!(
-    ModifyHostsRequest, MODIFY_HOSTS_REQUEST, [host_recovery = rt::m("HostRecovery",
-    &rt::ENUM), instance_type = rt::m("InstanceType", &rt::STRING), instance_family =
-    rt::m("InstanceFamily", &rt::STRING), host_maintenance = rt::m("HostMaintenance",
-    &rt::ENUM), host_ids = rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("hostId")
-    .flags(rt::REQUIRED), auto_placement = rt::m("AutoPlacement", &rt::ENUM)
-    .named("autoPlacement")]
+    ModifyHostsRequest, MODIFY_HOSTS_REQUEST, [host_recovery[0] = rt::m("HostRecovery",
+    &rt::ENUM), instance_type[1] = rt::m("InstanceType", &rt::STRING), instance_family[2]
+    = rt::m("InstanceFamily", &rt::STRING), host_maintenance[3] =
+    rt::m("HostMaintenance", &rt::ENUM), host_ids[4] = rt::m("HostIds",
+    &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED), auto_placement[5] =
+    rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyHostsResult {
@@ -1107,8 +1115,8 @@ pub struct ModifyHostsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    ModifyHostsResult, MODIFY_HOSTS_RESULT, [successful = rt::m("Successful",
-    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful = rt::m("Unsuccessful",
+    ModifyHostsResult, MODIFY_HOSTS_RESULT, [successful[0] = rt::m("Successful",
+    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
     &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1121,8 +1129,8 @@ pub struct ModifyIdFormatRequest {
     pub use_long_ids: bool,
 }
 rt::structure!(
-    ModifyIdFormatRequest, MODIFY_ID_FORMAT_REQUEST, [resource = rt::m("Resource",
-    &rt::STRING).flags(rt::REQUIRED), use_long_ids = rt::m("UseLongIds", &rt::BOOLEAN)
+    ModifyIdFormatRequest, MODIFY_ID_FORMAT_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).flags(rt::REQUIRED), use_long_ids[1] = rt::m("UseLongIds", &rt::BOOLEAN)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1137,10 +1145,10 @@ pub struct ModifyIdentityIdFormatRequest {
     pub principal_arn: String,
 }
 rt::structure!(
-    ModifyIdentityIdFormatRequest, MODIFY_IDENTITY_ID_FORMAT_REQUEST, [resource =
-    rt::m("Resource", &rt::STRING).named("resource").flags(rt::REQUIRED), use_long_ids =
-    rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds").flags(rt::REQUIRED),
-    principal_arn = rt::m("PrincipalArn", &rt::STRING).named("principalArn")
+    ModifyIdentityIdFormatRequest, MODIFY_IDENTITY_ID_FORMAT_REQUEST, [resource[0] =
+    rt::m("Resource", &rt::STRING).named("resource").flags(rt::REQUIRED), use_long_ids[1]
+    = rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds").flags(rt::REQUIRED),
+    principal_arn[2] = rt::m("PrincipalArn", &rt::STRING).named("principalArn")
     .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for ModifyImageAttribute.
@@ -1178,19 +1186,19 @@ pub struct ModifyImageAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyImageAttributeRequest, MODIFY_IMAGE_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::STRING), description = rt::m("Description",
-    &ATTRIBUTE_VALUE), image_id = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-    launch_permission = rt::m("LaunchPermission", &LAUNCH_PERMISSION_MODIFICATIONS),
-    operation_type = rt::m("OperationType", &rt::ENUM), product_codes =
-    rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST).named("ProductCode"), user_groups =
-    rt::m("UserGroups", &USER_GROUP_STRING_LIST).named("UserGroup"), user_ids =
-    rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"), value = rt::m("Value",
-    &rt::STRING), organization_arns = rt::m("OrganizationArns",
-    &ORGANIZATION_ARN_STRING_LIST).named("OrganizationArn"), organizational_unit_arns =
-    rt::m("OrganizationalUnitArns", &ORGANIZATIONAL_UNIT_ARN_STRING_LIST)
-    .named("OrganizationalUnitArn"), imds_support = rt::m("ImdsSupport",
-    &ATTRIBUTE_VALUE), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    ModifyImageAttributeRequest, MODIFY_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::STRING), description[1] = rt::m("Description",
+    &ATTRIBUTE_VALUE), image_id[2] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+    launch_permission[3] = rt::m("LaunchPermission", &LAUNCH_PERMISSION_MODIFICATIONS),
+    operation_type[4] = rt::m("OperationType", &rt::ENUM), product_codes[5] =
+    rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST).named("ProductCode"), user_groups[6]
+    = rt::m("UserGroups", &USER_GROUP_STRING_LIST).named("UserGroup"), user_ids[7] =
+    rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"), value[8] = rt::m("Value",
+    &rt::STRING), organization_arns[9] = rt::m("OrganizationArns",
+    &ORGANIZATION_ARN_STRING_LIST).named("OrganizationArn"), organizational_unit_arns[10]
+    = rt::m("OrganizationalUnitArns", &ORGANIZATIONAL_UNIT_ARN_STRING_LIST)
+    .named("OrganizationalUnitArn"), imds_support[11] = rt::m("ImdsSupport",
+    &ATTRIBUTE_VALUE), dry_run[12] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceAttributeRequest {
@@ -1244,27 +1252,28 @@ pub struct ModifyInstanceAttributeRequest {
     pub ena_support: Option<AttributeBooleanValue>,
 }
 rt::structure!(
-    ModifyInstanceAttributeRequest, MODIFY_INSTANCE_ATTRIBUTE_REQUEST, [source_dest_check
-    = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE), enclave_options =
-    rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST), disable_api_stop =
-    rt::m("DisableApiStop", &ATTRIBUTE_BOOLEAN_VALUE), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId").flags(rt::REQUIRED), attribute = rt::m("Attribute", &rt::ENUM)
-    .named("attribute"), value = rt::m("Value", &rt::STRING).named("value")
-    .flags(rt::SENSITIVE), block_device_mappings = rt::m("BlockDeviceMappings",
-    &INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST).named("blockDeviceMapping"),
-    disable_api_termination = rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
-    .named("disableApiTermination"), instance_type = rt::m("InstanceType",
-    &ATTRIBUTE_VALUE).named("instanceType"), kernel = rt::m("Kernel", &ATTRIBUTE_VALUE)
-    .named("kernel"), ramdisk = rt::m("Ramdisk", &ATTRIBUTE_VALUE).named("ramdisk"),
-    user_data = rt::m("UserData", &SECURE_BLOB_ATTRIBUTE_VALUE).named("userData"),
-    instance_initiated_shutdown_behavior = rt::m("InstanceInitiatedShutdownBehavior",
-    &ATTRIBUTE_VALUE).named("instanceInitiatedShutdownBehavior"), groups =
-    rt::m("Groups", &GROUP_ID_STRING_LIST).named("GroupId"), ebs_optimized =
-    rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"),
-    sriov_net_support = rt::m("SriovNetSupport", &ATTRIBUTE_VALUE)
-    .named("sriovNetSupport"), ena_support = rt::m("EnaSupport",
-    &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport")]
+    ModifyInstanceAttributeRequest, MODIFY_INSTANCE_ATTRIBUTE_REQUEST,
+    [source_dest_check[0] = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE),
+    enclave_options[1] = rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
+    disable_api_stop[2] = rt::m("DisableApiStop", &ATTRIBUTE_BOOLEAN_VALUE), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[4] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[5] =
+    rt::m("Attribute", &rt::ENUM).named("attribute"), value[6] = rt::m("Value",
+    &rt::STRING).named("value").flags(rt::SENSITIVE), block_device_mappings[7] =
+    rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST)
+    .named("blockDeviceMapping"), disable_api_termination[8] =
+    rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("disableApiTermination"), instance_type[9] = rt::m("InstanceType",
+    &ATTRIBUTE_VALUE).named("instanceType"), kernel[10] = rt::m("Kernel",
+    &ATTRIBUTE_VALUE).named("kernel"), ramdisk[11] = rt::m("Ramdisk", &ATTRIBUTE_VALUE)
+    .named("ramdisk"), user_data[12] = rt::m("UserData", &SECURE_BLOB_ATTRIBUTE_VALUE)
+    .named("userData"), instance_initiated_shutdown_behavior[13] =
+    rt::m("InstanceInitiatedShutdownBehavior", &ATTRIBUTE_VALUE)
+    .named("instanceInitiatedShutdownBehavior"), groups[14] = rt::m("Groups",
+    &GROUP_ID_STRING_LIST).named("GroupId"), ebs_optimized[15] = rt::m("EbsOptimized",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"), sriov_net_support[16] =
+    rt::m("SriovNetSupport", &ATTRIBUTE_VALUE).named("sriovNetSupport"), ena_support[17]
+    = rt::m("EnaSupport", &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesRequest {
@@ -1277,11 +1286,11 @@ pub struct ModifyInstanceCapacityReservationAttributesRequest {
 }
 rt::structure!(
     ModifyInstanceCapacityReservationAttributesRequest,
-    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST, [instance_id =
+    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST, [instance_id[0] =
     rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-    capacity_reservation_specification = rt::m("CapacityReservationSpecification",
-    &CAPACITY_RESERVATION_SPECIFICATION).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    capacity_reservation_specification[1] = rt::m("CapacityReservationSpecification",
+    &CAPACITY_RESERVATION_SPECIFICATION).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesResult {
@@ -1290,7 +1299,7 @@ pub struct ModifyInstanceCapacityReservationAttributesResult {
 }
 rt::structure!(
     ModifyInstanceCapacityReservationAttributesResult,
-    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT, [return_ = rt::m("Return",
+    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1313,11 +1322,12 @@ pub struct ModifyInstanceConnectEndpointRequest {
 }
 rt::structure!(
     ModifyInstanceConnectEndpointRequest, MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id =
-    rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED), ip_address_type
-    = rt::m("IpAddressType", &rt::ENUM), security_group_ids = rt::m("SecurityGroupIds",
-    &SECURITY_GROUP_ID_STRING_LIST_REQUEST).named("SecurityGroupId").min(0.0),
-    preserve_client_ip = rt::m("PreserveClientIp", &rt::BOOLEAN)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id[1] =
+    rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED),
+    ip_address_type[2] = rt::m("IpAddressType", &rt::ENUM), security_group_ids[3] =
+    rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
+    .named("SecurityGroupId").min(0.0), preserve_client_ip[4] = rt::m("PreserveClientIp",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceConnectEndpointResult {
@@ -1326,7 +1336,7 @@ pub struct ModifyInstanceConnectEndpointResult {
 }
 rt::structure!(
     ModifyInstanceConnectEndpointResult, MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsRequest {
@@ -1342,11 +1352,11 @@ pub struct ModifyInstanceCpuOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyInstanceCpuOptionsRequest, MODIFY_INSTANCE_CPU_OPTIONS_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), core_count = rt::m("CoreCount",
-    &rt::INTEGER), threads_per_core = rt::m("ThreadsPerCore", &rt::INTEGER),
-    nested_virtualization = rt::m("NestedVirtualization", &rt::ENUM), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    ModifyInstanceCpuOptionsRequest, MODIFY_INSTANCE_CPU_OPTIONS_REQUEST, [instance_id[0]
+    = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), core_count[1] =
+    rt::m("CoreCount", &rt::INTEGER), threads_per_core[2] = rt::m("ThreadsPerCore",
+    &rt::INTEGER), nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsResult {
@@ -1360,11 +1370,12 @@ pub struct ModifyInstanceCpuOptionsResult {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    ModifyInstanceCpuOptionsResult, MODIFY_INSTANCE_CPU_OPTIONS_RESULT, [instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), core_count = rt::m("CoreCount",
-    &rt::INTEGER).named("coreCount"), threads_per_core = rt::m("ThreadsPerCore",
-    &rt::INTEGER).named("threadsPerCore"), nested_virtualization =
-    rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization")]
+    ModifyInstanceCpuOptionsResult, MODIFY_INSTANCE_CPU_OPTIONS_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), core_count[1] =
+    rt::m("CoreCount", &rt::INTEGER).named("coreCount"), threads_per_core[2] =
+    rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"),
+    nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM)
+    .named("nestedVirtualization")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCreditSpecificationRequest {
@@ -1377,9 +1388,9 @@ pub struct ModifyInstanceCreditSpecificationRequest {
 }
 rt::structure!(
     ModifyInstanceCreditSpecificationRequest,
-    MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING),
-    instance_credit_specifications = rt::m("InstanceCreditSpecifications",
+    MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING),
+    instance_credit_specifications[2] = rt::m("InstanceCreditSpecifications",
     &INSTANCE_CREDIT_SPECIFICATION_LIST_REQUEST).named("InstanceCreditSpecification")
     .flags(rt::REQUIRED)]
 );
@@ -1396,11 +1407,11 @@ pub struct ModifyInstanceCreditSpecificationResult {
 }
 rt::structure!(
     ModifyInstanceCreditSpecificationResult, MODIFY_INSTANCE_CREDIT_SPECIFICATION_RESULT,
-    [successful_instance_credit_specifications =
+    [successful_instance_credit_specifications[0] =
     rt::m("SuccessfulInstanceCreditSpecifications",
     &SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET)
     .named("successfulInstanceCreditSpecificationSet"),
-    unsuccessful_instance_credit_specifications =
+    unsuccessful_instance_credit_specifications[1] =
     rt::m("UnsuccessfulInstanceCreditSpecifications",
     &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET)
     .named("unsuccessfulInstanceCreditSpecificationSet")]
@@ -1418,9 +1429,9 @@ pub struct ModifyInstanceEventStartTimeRequest {
 }
 rt::structure!(
     ModifyInstanceEventStartTimeRequest, MODIFY_INSTANCE_EVENT_START_TIME_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId",
-    &rt::STRING).flags(rt::REQUIRED), instance_event_id = rt::m("InstanceEventId",
-    &rt::STRING).flags(rt::REQUIRED), not_before = rt::m("NotBefore", &rt::TIMESTAMP)
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), instance_event_id[2] = rt::m("InstanceEventId",
+    &rt::STRING).flags(rt::REQUIRED), not_before[3] = rt::m("NotBefore", &rt::TIMESTAMP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1429,8 +1440,8 @@ pub struct ModifyInstanceEventStartTimeResult {
     pub event: Option<InstanceStatusEvent>,
 }
 rt::structure!(
-    ModifyInstanceEventStartTimeResult, MODIFY_INSTANCE_EVENT_START_TIME_RESULT, [event =
-    rt::m("Event", &INSTANCE_STATUS_EVENT).named("event")]
+    ModifyInstanceEventStartTimeResult, MODIFY_INSTANCE_EVENT_START_TIME_RESULT,
+    [event[0] = rt::m("Event", &INSTANCE_STATUS_EVENT).named("event")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowRequest {
@@ -1457,12 +1468,12 @@ pub struct ModifyInstanceEventWindowRequest {
     pub cron_expression: Option<String>,
 }
 rt::structure!(
-    ModifyInstanceEventWindowRequest, MODIFY_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), name = rt::m("Name", &rt::STRING),
-    instance_event_window_id = rt::m("InstanceEventWindowId", &rt::STRING)
-    .flags(rt::REQUIRED), time_ranges = rt::m("TimeRanges",
-    &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET).named("TimeRange"), cron_expression =
-    rt::m("CronExpression", &rt::STRING)]
+    ModifyInstanceEventWindowRequest, MODIFY_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), name[1] = rt::m("Name", &rt::STRING),
+    instance_event_window_id[2] = rt::m("InstanceEventWindowId", &rt::STRING)
+    .flags(rt::REQUIRED), time_ranges[3] = rt::m("TimeRanges",
+    &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET).named("TimeRange"), cron_expression[4]
+    = rt::m("CronExpression", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowResult {
@@ -1471,7 +1482,7 @@ pub struct ModifyInstanceEventWindowResult {
 }
 rt::structure!(
     ModifyInstanceEventWindowResult, MODIFY_INSTANCE_EVENT_WINDOW_RESULT,
-    [instance_event_window = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
     .named("instanceEventWindow")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1492,9 +1503,9 @@ pub struct ModifyInstanceMaintenanceOptionsRequest {
 }
 rt::structure!(
     ModifyInstanceMaintenanceOptionsRequest, MODIFY_INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
-    [instance_id = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), auto_recovery =
-    rt::m("AutoRecovery", &rt::ENUM), reboot_migration = rt::m("RebootMigration",
-    &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    auto_recovery[1] = rt::m("AutoRecovery", &rt::ENUM), reboot_migration[2] =
+    rt::m("RebootMigration", &rt::ENUM), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMaintenanceOptionsResult {
@@ -1512,9 +1523,9 @@ pub struct ModifyInstanceMaintenanceOptionsResult {
 }
 rt::structure!(
     ModifyInstanceMaintenanceOptionsResult, MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT,
-    [instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"), auto_recovery =
-    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"), reboot_migration =
-    rt::m("RebootMigration", &rt::ENUM).named("rebootMigration")]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    auto_recovery[1] = rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"),
+    reboot_migration[2] = rt::m("RebootMigration", &rt::ENUM).named("rebootMigration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsRequest {
@@ -1538,11 +1549,11 @@ pub struct ModifyInstanceMetadataDefaultsRequest {
 }
 rt::structure!(
     ModifyInstanceMetadataDefaultsRequest, MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST,
-    [http_tokens = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit =
-    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint = rt::m("HttpEndpoint",
-    &rt::ENUM), instance_metadata_tags = rt::m("InstanceMetadataTags", &rt::ENUM),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), http_tokens_enforced =
-    rt::m("HttpTokensEnforced", &rt::ENUM)]
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), instance_metadata_tags[3] =
+    rt::m("InstanceMetadataTags", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    http_tokens_enforced[5] = rt::m("HttpTokensEnforced", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsResult {
@@ -1551,7 +1562,7 @@ pub struct ModifyInstanceMetadataDefaultsResult {
 }
 rt::structure!(
     ModifyInstanceMetadataDefaultsResult, MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT,
-    [return_ = rt::m("Return", &rt::BOOLEAN).named("return")]
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsRequest {
@@ -1586,12 +1597,12 @@ pub struct ModifyInstanceMetadataOptionsRequest {
 }
 rt::structure!(
     ModifyInstanceMetadataOptionsRequest, MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST,
-    [instance_id = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), http_tokens =
-    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit =
-    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint = rt::m("HttpEndpoint",
-    &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN), http_protocol_ipv6 =
-    rt::m("HttpProtocolIpv6", &rt::ENUM), instance_metadata_tags =
-    rt::m("InstanceMetadataTags", &rt::ENUM)]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    http_tokens[1] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[2] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[3] =
+    rt::m("HttpEndpoint", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    http_protocol_ipv6[5] = rt::m("HttpProtocolIpv6", &rt::ENUM),
+    instance_metadata_tags[6] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsResult {
@@ -1602,8 +1613,8 @@ pub struct ModifyInstanceMetadataOptionsResult {
 }
 rt::structure!(
     ModifyInstanceMetadataOptionsResult, MODIFY_INSTANCE_METADATA_OPTIONS_RESULT,
-    [instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    instance_metadata_options = rt::m("InstanceMetadataOptions",
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_metadata_options[1] = rt::m("InstanceMetadataOptions",
     &INSTANCE_METADATA_OPTIONS_RESPONSE).named("instanceMetadataOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1621,9 +1632,9 @@ pub struct ModifyInstanceNetworkPerformanceRequest {
 }
 rt::structure!(
     ModifyInstanceNetworkPerformanceRequest, MODIFY_INSTANCE_NETWORK_PERFORMANCE_REQUEST,
-    [instance_id = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-    bandwidth_weighting = rt::m("BandwidthWeighting", &rt::ENUM).flags(rt::REQUIRED),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    bandwidth_weighting[1] = rt::m("BandwidthWeighting", &rt::ENUM).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceNetworkPerformanceResult {
@@ -1634,8 +1645,8 @@ pub struct ModifyInstanceNetworkPerformanceResult {
 }
 rt::structure!(
     ModifyInstanceNetworkPerformanceResult, MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT,
-    [instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    bandwidth_weighting = rt::m("BandwidthWeighting", &rt::ENUM)
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    bandwidth_weighting[1] = rt::m("BandwidthWeighting", &rt::ENUM)
     .named("bandwidthWeighting")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1662,13 +1673,14 @@ pub struct ModifyInstancePlacementRequest {
     pub host_id: Option<String>,
 }
 rt::structure!(
-    ModifyInstancePlacementRequest, MODIFY_INSTANCE_PLACEMENT_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING), partition_number = rt::m("PartitionNumber",
-    &rt::INTEGER), host_resource_group_arn = rt::m("HostResourceGroupArn", &rt::STRING),
-    group_id = rt::m("GroupId", &rt::STRING), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), tenancy = rt::m("Tenancy",
-    &rt::ENUM).named("tenancy"), affinity = rt::m("Affinity", &rt::ENUM)
-    .named("affinity"), host_id = rt::m("HostId", &rt::STRING).named("hostId")]
+    ModifyInstancePlacementRequest, MODIFY_INSTANCE_PLACEMENT_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING), partition_number[1] = rt::m("PartitionNumber",
+    &rt::INTEGER), host_resource_group_arn[2] = rt::m("HostResourceGroupArn",
+    &rt::STRING), group_id[3] = rt::m("GroupId", &rt::STRING), instance_id[4] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED), tenancy[5]
+    = rt::m("Tenancy", &rt::ENUM).named("tenancy"), affinity[6] = rt::m("Affinity",
+    &rt::ENUM).named("affinity"), host_id[7] = rt::m("HostId", &rt::STRING)
+    .named("hostId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstancePlacementResult {
@@ -1676,7 +1688,7 @@ pub struct ModifyInstancePlacementResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyInstancePlacementResult, MODIFY_INSTANCE_PLACEMENT_RESULT, [return_ =
+    ModifyInstancePlacementResult, MODIFY_INSTANCE_PLACEMENT_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1700,10 +1712,10 @@ pub struct ModifyIpamPolicyAllocationRulesRequest {
 }
 rt::structure!(
     ModifyIpamPolicyAllocationRulesRequest, MODIFY_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id = rt::m("IpamPolicyId",
-    &rt::STRING).flags(rt::REQUIRED), locale = rt::m("Locale", &rt::STRING)
-    .flags(rt::REQUIRED), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .flags(rt::REQUIRED), allocation_rules = rt::m("AllocationRules",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id[1] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), locale[2] = rt::m("Locale",
+    &rt::STRING).flags(rt::REQUIRED), resource_type[3] = rt::m("ResourceType", &rt::ENUM)
+    .flags(rt::REQUIRED), allocation_rules[4] = rt::m("AllocationRules",
     &IPAM_POLICY_ALLOCATION_RULE_LIST_REQUEST).named("AllocationRule")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1713,7 +1725,7 @@ pub struct ModifyIpamPolicyAllocationRulesResult {
 }
 rt::structure!(
     ModifyIpamPolicyAllocationRulesResult, MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT,
-    [ipam_policy_document = rt::m("IpamPolicyDocument", &IPAM_POLICY_DOCUMENT)
+    [ipam_policy_document[0] = rt::m("IpamPolicyDocument", &IPAM_POLICY_DOCUMENT)
     .named("ipamPolicyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1726,9 +1738,9 @@ pub struct ModifyIpamPoolAllocationRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    ModifyIpamPoolAllocationRequest, MODIFY_IPAM_POOL_ALLOCATION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_id =
-    rt::m("IpamPoolAllocationId", &rt::STRING).flags(rt::REQUIRED), description =
+    ModifyIpamPoolAllocationRequest, MODIFY_IPAM_POOL_ALLOCATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_id[1] =
+    rt::m("IpamPoolAllocationId", &rt::STRING).flags(rt::REQUIRED), description[2] =
     rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1738,7 +1750,7 @@ pub struct ModifyIpamPoolAllocationResult {
 }
 rt::structure!(
     ModifyIpamPoolAllocationResult, MODIFY_IPAM_POOL_ALLOCATION_RESULT,
-    [ipam_pool_allocation = rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION)
+    [ipam_pool_allocation[0] = rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION)
     .named("ipamPoolAllocation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1767,18 +1779,19 @@ pub struct ModifyIpamPoolRequest {
     pub remove_allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
 }
 rt::structure!(
-    ModifyIpamPoolRequest, MODIFY_IPAM_POOL_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-    description = rt::m("Description", &rt::STRING), auto_import = rt::m("AutoImport",
-    &rt::BOOLEAN), allocation_min_netmask_length = rt::m("AllocationMinNetmaskLength",
-    &rt::INTEGER).min(0.0), allocation_max_netmask_length =
-    rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).min(0.0),
-    allocation_default_netmask_length = rt::m("AllocationDefaultNetmaskLength",
-    &rt::INTEGER).min(0.0), clear_allocation_default_netmask_length =
+    ModifyIpamPoolRequest, MODIFY_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    auto_import[3] = rt::m("AutoImport", &rt::BOOLEAN), allocation_min_netmask_length[4]
+    = rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
+    allocation_max_netmask_length[5] = rt::m("AllocationMaxNetmaskLength", &rt::INTEGER)
+    .min(0.0), allocation_default_netmask_length[6] =
+    rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
+    clear_allocation_default_netmask_length[7] =
     rt::m("ClearAllocationDefaultNetmaskLength", &rt::BOOLEAN),
-    add_allocation_resource_tags = rt::m("AddAllocationResourceTags",
+    add_allocation_resource_tags[8] = rt::m("AddAllocationResourceTags",
     &REQUEST_IPAM_RESOURCE_TAG_LIST).named("AddAllocationResourceTag"),
-    remove_allocation_resource_tags = rt::m("RemoveAllocationResourceTags",
+    remove_allocation_resource_tags[9] = rt::m("RemoveAllocationResourceTags",
     &REQUEST_IPAM_RESOURCE_TAG_LIST).named("RemoveAllocationResourceTag")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1787,7 +1800,7 @@ pub struct ModifyIpamPoolResult {
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(
-    ModifyIpamPoolResult, MODIFY_IPAM_POOL_RESULT, [ipam_pool = rt::m("IpamPool",
+    ModifyIpamPoolResult, MODIFY_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
     &IPAM_POOL).named("ipamPool")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1803,9 +1816,9 @@ pub struct ModifyIpamPrefixListResolverRequest {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverRequest, MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id =
-    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("Description", &rt::STRING), rules = rt::m("Rules",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), rules[3] = rt::m("Rules",
     &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1815,7 +1828,7 @@ pub struct ModifyIpamPrefixListResolverResult {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverResult, MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT,
-    [ipam_prefix_list_resolver = rt::m("IpamPrefixListResolver",
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
     &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1835,11 +1848,11 @@ pub struct ModifyIpamPrefixListResolverTargetRequest {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverTargetRequest,
-    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id =
+    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id[1] =
     rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED),
-    desired_version = rt::m("DesiredVersion", &rt::LONG), track_latest_version =
-    rt::m("TrackLatestVersion", &rt::BOOLEAN), client_token = rt::m("ClientToken",
+    desired_version[2] = rt::m("DesiredVersion", &rt::LONG), track_latest_version[3] =
+    rt::m("TrackLatestVersion", &rt::BOOLEAN), client_token[4] = rt::m("ClientToken",
     &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1849,8 +1862,8 @@ pub struct ModifyIpamPrefixListResolverTargetResult {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverTargetResult,
-    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target =
-    rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
     .named("ipamPrefixListResolverTarget")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1880,14 +1893,14 @@ pub struct ModifyIpamRequest {
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
-    ModifyIpamRequest, MODIFY_IPAM_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("Description", &rt::STRING), add_operating_regions =
+    ModifyIpamRequest, MODIFY_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), add_operating_regions[3] =
     rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-    .named("AddOperatingRegion").min(0.0), remove_operating_regions =
+    .named("AddOperatingRegion").min(0.0), remove_operating_regions[4] =
     rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-    .named("RemoveOperatingRegion").min(0.0), tier = rt::m("Tier", &rt::ENUM),
-    enable_private_gua = rt::m("EnablePrivateGua", &rt::BOOLEAN), metered_account =
+    .named("RemoveOperatingRegion").min(0.0), tier[5] = rt::m("Tier", &rt::ENUM),
+    enable_private_gua[6] = rt::m("EnablePrivateGua", &rt::BOOLEAN), metered_account[7] =
     rt::m("MeteredAccount", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1908,13 +1921,13 @@ pub struct ModifyIpamResourceCidrRequest {
     pub monitored: bool,
 }
 rt::structure!(
-    ModifyIpamResourceCidrRequest, MODIFY_IPAM_RESOURCE_CIDR_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), resource_id = rt::m("ResourceId", &rt::STRING)
-    .flags(rt::REQUIRED), resource_cidr = rt::m("ResourceCidr", &rt::STRING)
-    .flags(rt::REQUIRED), resource_region = rt::m("ResourceRegion", &rt::STRING)
-    .flags(rt::REQUIRED), current_ipam_scope_id = rt::m("CurrentIpamScopeId",
-    &rt::STRING).flags(rt::REQUIRED), destination_ipam_scope_id =
-    rt::m("DestinationIpamScopeId", &rt::STRING), monitored = rt::m("Monitored",
+    ModifyIpamResourceCidrRequest, MODIFY_IPAM_RESOURCE_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), resource_id[1] = rt::m("ResourceId", &rt::STRING)
+    .flags(rt::REQUIRED), resource_cidr[2] = rt::m("ResourceCidr", &rt::STRING)
+    .flags(rt::REQUIRED), resource_region[3] = rt::m("ResourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), current_ipam_scope_id[4] = rt::m("CurrentIpamScopeId",
+    &rt::STRING).flags(rt::REQUIRED), destination_ipam_scope_id[5] =
+    rt::m("DestinationIpamScopeId", &rt::STRING), monitored[6] = rt::m("Monitored",
     &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1923,8 +1936,9 @@ pub struct ModifyIpamResourceCidrResult {
     pub ipam_resource_cidr: Option<IpamResourceCidr>,
 }
 rt::structure!(
-    ModifyIpamResourceCidrResult, MODIFY_IPAM_RESOURCE_CIDR_RESULT, [ipam_resource_cidr =
-    rt::m("IpamResourceCidr", &IPAM_RESOURCE_CIDR).named("ipamResourceCidr")]
+    ModifyIpamResourceCidrResult, MODIFY_IPAM_RESOURCE_CIDR_RESULT,
+    [ipam_resource_cidr[0] = rt::m("IpamResourceCidr", &IPAM_RESOURCE_CIDR)
+    .named("ipamResourceCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceDiscoveryRequest {
@@ -1952,17 +1966,18 @@ pub struct ModifyIpamResourceDiscoveryRequest {
     >,
 }
 rt::structure!(
-    ModifyIpamResourceDiscoveryRequest, MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id =
-    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("Description", &rt::STRING), add_operating_regions =
+    ModifyIpamResourceDiscoveryRequest, MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), add_operating_regions[3] =
     rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-    .named("AddOperatingRegion").min(0.0), remove_operating_regions =
+    .named("AddOperatingRegion").min(0.0), remove_operating_regions[4] =
     rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-    .named("RemoveOperatingRegion").min(0.0), add_organizational_unit_exclusions =
+    .named("RemoveOperatingRegion").min(0.0), add_organizational_unit_exclusions[5] =
     rt::m("AddOrganizationalUnitExclusions", &ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET)
     .named("AddOrganizationalUnitExclusion").min(0.0),
-    remove_organizational_unit_exclusions = rt::m("RemoveOrganizationalUnitExclusions",
+    remove_organizational_unit_exclusions[6] =
+    rt::m("RemoveOrganizationalUnitExclusions",
     &REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET)
     .named("RemoveOrganizationalUnitExclusion").min(0.0)]
 );
@@ -1973,8 +1988,8 @@ pub struct ModifyIpamResourceDiscoveryResult {
 }
 rt::structure!(
     ModifyIpamResourceDiscoveryResult, MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT,
-    [ipam_resource_discovery = rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-    .named("ipamResourceDiscovery")]
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResult {
@@ -1982,7 +1997,7 @@ pub struct ModifyIpamResult {
     pub ipam: Option<Ipam>,
 }
 rt::structure!(
-    ModifyIpamResult, MODIFY_IPAM_RESULT, [ipam = rt::m("Ipam", &IPAM).named("ipam")]
+    ModifyIpamResult, MODIFY_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamRoutingPolicyRegistrationRequest {
@@ -2007,14 +2022,14 @@ pub struct ModifyIpamRoutingPolicyRegistrationRequest {
 }
 rt::structure!(
     ModifyIpamRoutingPolicyRegistrationRequest,
-    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_internet_registry_association_id =
-    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr =
-    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns = rt::m("Asns", &ASN_LIST)
-    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements =
-    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length =
-    rt::m("MaxLength", &rt::INTEGER).min(0.0), description = rt::m("Description",
-    &rt::STRING), force = rt::m("Force", &rt::BOOLEAN), client_token =
+    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns[3] = rt::m("Asns", &ASN_LIST)
+    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements[4] =
+    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length[5] =
+    rt::m("MaxLength", &rt::INTEGER).min(0.0), description[6] = rt::m("Description",
+    &rt::STRING), force[7] = rt::m("Force", &rt::BOOLEAN), client_token[8] =
     rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2027,8 +2042,9 @@ pub struct ModifyIpamRoutingPolicyRegistrationResult {
 rt::structure!(
     ModifyIpamRoutingPolicyRegistrationResult,
     MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
-    [ipam_routing_policy_registration_delta = rt::m("IpamRoutingPolicyRegistrationDelta",
-    &IPAM_ROUTING_POLICY_REGISTRATION_DELTA).named("ipamRoutingPolicyRegistrationDelta")]
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamScopeRequest {
@@ -2046,11 +2062,11 @@ pub struct ModifyIpamScopeRequest {
     pub remove_external_authority_configuration: Option<bool>,
 }
 rt::structure!(
-    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_scope_id = rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-    description = rt::m("Description", &rt::STRING), external_authority_configuration =
-    rt::m("ExternalAuthorityConfiguration", &EXTERNAL_AUTHORITY_CONFIGURATION),
-    remove_external_authority_configuration =
+    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    external_authority_configuration[3] = rt::m("ExternalAuthorityConfiguration",
+    &EXTERNAL_AUTHORITY_CONFIGURATION), remove_external_authority_configuration[4] =
     rt::m("RemoveExternalAuthorityConfiguration", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2059,7 +2075,7 @@ pub struct ModifyIpamScopeResult {
     pub ipam_scope: Option<IpamScope>,
 }
 rt::structure!(
-    ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, [ipam_scope = rt::m("IpamScope",
+    ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
     &IPAM_SCOPE).named("ipamScope")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2084,11 +2100,11 @@ pub struct ModifyLaunchTemplateRequest {
     pub default_version: Option<String>,
 }
 rt::structure!(
-    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_id = rt::m("LaunchTemplateId",
-    &rt::STRING), launch_template_name = rt::m("LaunchTemplateName", &rt::STRING)
-    .min(3.0), default_version = rt::m("DefaultVersion", &rt::STRING)
+    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_id[2] = rt::m("LaunchTemplateId",
+    &rt::STRING), launch_template_name[3] = rt::m("LaunchTemplateName", &rt::STRING)
+    .min(3.0), default_version[4] = rt::m("DefaultVersion", &rt::STRING)
     .named("SetDefaultVersion")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2097,7 +2113,7 @@ pub struct ModifyLaunchTemplateResult {
     pub launch_template: Option<LaunchTemplate>,
 }
 rt::structure!(
-    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, [launch_template =
+    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
     rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2117,12 +2133,12 @@ pub struct ModifyLocalGatewayRouteRequest {
 }
 rt::structure!(
     ModifyLocalGatewayRouteRequest, MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING),
-    local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id =
-    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    destination_prefix_list_id = rt::m("DestinationPrefixListId", &rt::STRING)]
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[2] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), network_interface_id[3] =
+    rt::m("NetworkInterfaceId", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    destination_prefix_list_id[5] = rt::m("DestinationPrefixListId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyLocalGatewayRouteResult {
@@ -2130,7 +2146,7 @@ pub struct ModifyLocalGatewayRouteResult {
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
-    ModifyLocalGatewayRouteResult, MODIFY_LOCAL_GATEWAY_ROUTE_RESULT, [route =
+    ModifyLocalGatewayRouteResult, MODIFY_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2155,15 +2171,15 @@ pub struct ModifyManagedPrefixListRequest {
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rt::structure!(
-    ModifyManagedPrefixListRequest, MODIFY_MANAGED_PREFIX_LIST_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .flags(rt::REQUIRED), current_version = rt::m("CurrentVersion", &rt::LONG),
-    prefix_list_name = rt::m("PrefixListName", &rt::STRING), add_entries =
+    ModifyManagedPrefixListRequest, MODIFY_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), current_version[2] = rt::m("CurrentVersion", &rt::LONG),
+    prefix_list_name[3] = rt::m("PrefixListName", &rt::STRING), add_entries[4] =
     rt::m("AddEntries", &ADD_PREFIX_LIST_ENTRIES).named("AddEntry").min(0.0),
-    remove_entries = rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES)
-    .named("RemoveEntry").min(0.0), max_entries = rt::m("MaxEntries", &rt::INTEGER),
-    ipam_prefix_list_resolver_sync_enabled = rt::m("IpamPrefixListResolverSyncEnabled",
-    &rt::BOOLEAN)]
+    remove_entries[5] = rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES)
+    .named("RemoveEntry").min(0.0), max_entries[6] = rt::m("MaxEntries", &rt::INTEGER),
+    ipam_prefix_list_resolver_sync_enabled[7] =
+    rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyManagedPrefixListResult {
@@ -2171,7 +2187,7 @@ pub struct ModifyManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    ModifyManagedPrefixListResult, MODIFY_MANAGED_PREFIX_LIST_RESULT, [prefix_list =
+    ModifyManagedPrefixListResult, MODIFY_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
     rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2183,7 +2199,7 @@ pub struct ModifyManagedResourceVisibilityRequest {
 }
 rt::structure!(
     ModifyManagedResourceVisibilityRequest, MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), default_visibility =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), default_visibility[1] =
     rt::m("DefaultVisibility", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2193,7 +2209,7 @@ pub struct ModifyManagedResourceVisibilityResult {
 }
 rt::structure!(
     ModifyManagedResourceVisibilityResult, MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT,
-    [visibility = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
+    [visibility[0] = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
     .named("visibility")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2210,10 +2226,10 @@ pub struct ModifyMetricCategoryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyMetricCategoryRequest, MODIFY_METRIC_CATEGORY_REQUEST, [metric_category_id =
-    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), metrics =
+    ModifyMetricCategoryRequest, MODIFY_METRIC_CATEGORY_REQUEST, [metric_category_id[0] =
+    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), metrics[1] =
     rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST).named("Metric")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyMetricCategoryResult {
@@ -2221,7 +2237,7 @@ pub struct ModifyMetricCategoryResult {
     pub metric_category: Option<MetricCategory>,
 }
 rt::structure!(
-    ModifyMetricCategoryResult, MODIFY_METRIC_CATEGORY_RESULT, [metric_category =
+    ModifyMetricCategoryResult, MODIFY_METRIC_CATEGORY_RESULT, [metric_category[0] =
     rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")]
 );
 /// Contains the parameters for ModifyNetworkInterfaceAttribute.
@@ -2254,18 +2270,18 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
 }
 rt::structure!(
     ModifyNetworkInterfaceAttributeRequest, MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
-    [ena_srd_specification = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
-    enable_primary_ipv6 = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-    connection_tracking_specification = rt::m("ConnectionTrackingSpecification",
-    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), associate_public_ip_address =
-    rt::m("AssociatePublicIpAddress", &rt::BOOLEAN), associated_subnet_ids =
-    rt::m("AssociatedSubnetIds", &SUBNET_ID_LIST).named("AssociatedSubnetId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id =
+    [ena_srd_specification[0] = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
+    enable_primary_ipv6[1] = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
+    connection_tracking_specification[2] = rt::m("ConnectionTrackingSpecification",
+    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), associate_public_ip_address[3] =
+    rt::m("AssociatePublicIpAddress", &rt::BOOLEAN), associated_subnet_ids[4] =
+    rt::m("AssociatedSubnetIds", &SUBNET_ID_LIST).named("AssociatedSubnetId"), dry_run[5]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[6] =
     rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
-    .flags(rt::REQUIRED), description = rt::m("Description", &ATTRIBUTE_VALUE)
-    .named("description"), source_dest_check = rt::m("SourceDestCheck",
-    &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"), groups = rt::m("Groups",
-    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), attachment =
+    .flags(rt::REQUIRED), description[7] = rt::m("Description", &ATTRIBUTE_VALUE)
+    .named("description"), source_dest_check[8] = rt::m("SourceDestCheck",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"), groups[9] = rt::m("Groups",
+    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), attachment[10] =
     rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT_CHANGES).named("attachment")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2289,16 +2305,16 @@ pub struct ModifyNetworkingFlexCostAllocationPolicyRequest {
 }
 rt::structure!(
     ModifyNetworkingFlexCostAllocationPolicyRequest,
-    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id =
+    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id[0] =
     rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
-    nat_fca_policy_document = rt::m("NatFcaPolicyDocument",
-    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), instance_fca_policy_document =
+    nat_fca_policy_document[1] = rt::m("NatFcaPolicyDocument",
+    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), instance_fca_policy_document[2] =
     rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-    pcx_fca_policy_document = rt::m("PcxFcaPolicyDocument",
-    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), show_back_enabled =
-    rt::m("ShowBackEnabled", &rt::BOOLEAN), description = rt::m("Description",
-    &rt::STRING), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    pcx_fca_policy_document[3] = rt::m("PcxFcaPolicyDocument",
+    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), show_back_enabled[4] =
+    rt::m("ShowBackEnabled", &rt::BOOLEAN), description[5] = rt::m("Description",
+    &rt::STRING), client_token[6] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
@@ -2313,10 +2329,10 @@ pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
 }
 rt::structure!(
     ModifyNetworkingFlexCostAllocationPolicyResult,
-    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id =
-    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), updated_at =
-    rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"), version = rt::m("Version",
-    &rt::INTEGER).named("version").min(1.0), version_expected_effective_at =
+    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), updated_at[1] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"), version[2] = rt::m("Version",
+    &rt::INTEGER).named("version").min(1.0), version_expected_effective_at[3] =
     rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
     .named("versionExpectedEffectiveAt")]
 );
@@ -2334,12 +2350,13 @@ pub struct ModifyPrivateDnsNameOptionsRequest {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    ModifyPrivateDnsNameOptionsRequest, MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), instance_id = rt::m("InstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), private_dns_hostname_type = rt::m("PrivateDnsHostnameType",
-    &rt::ENUM), enable_resource_name_dns_a_record = rt::m("EnableResourceNameDnsARecord",
-    &rt::BOOLEAN), enable_resource_name_dns_aaaa_record =
-    rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN)]
+    ModifyPrivateDnsNameOptionsRequest, MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), private_dns_hostname_type[2] =
+    rt::m("PrivateDnsHostnameType", &rt::ENUM), enable_resource_name_dns_a_record[3] =
+    rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
+    enable_resource_name_dns_aaaa_record[4] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPrivateDnsNameOptionsResult {
@@ -2347,8 +2364,8 @@ pub struct ModifyPrivateDnsNameOptionsResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyPrivateDnsNameOptionsResult, MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
+    ModifyPrivateDnsNameOptionsResult, MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPublicIpDnsNameOptionsRequest {
@@ -2365,9 +2382,9 @@ pub struct ModifyPublicIpDnsNameOptionsRequest {
 }
 rt::structure!(
     ModifyPublicIpDnsNameOptionsRequest, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-    hostname_type = rt::m("HostnameType", &rt::ENUM).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), hostname_type[1] = rt::m("HostnameType", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPublicIpDnsNameOptionsResult {
@@ -2376,7 +2393,7 @@ pub struct ModifyPublicIpDnsNameOptionsResult {
 }
 rt::structure!(
     ModifyPublicIpDnsNameOptionsResult, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT,
-    [successful = rt::m("Successful", &rt::BOOLEAN).named("successful")]
+    [successful[0] = rt::m("Successful", &rt::BOOLEAN).named("successful")]
 );
 /// Contains the parameters for ModifyReservedInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -2390,10 +2407,10 @@ pub struct ModifyReservedInstancesRequest {
 }
 rt::structure!(
     ModifyReservedInstancesRequest, MODIFY_RESERVED_INSTANCES_REQUEST,
-    [reserved_instances_ids = rt::m("ReservedInstancesIds",
+    [reserved_instances_ids[0] = rt::m("ReservedInstancesIds",
     &RESERVED_INSTANCES_ID_STRING_LIST).named("ReservedInstancesId").flags(rt::REQUIRED),
-    client_token = rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    target_configurations = rt::m("TargetConfigurations",
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    target_configurations[2] = rt::m("TargetConfigurations",
     &RESERVED_INSTANCES_CONFIGURATION_LIST)
     .named("ReservedInstancesConfigurationSetItemType").flags(rt::REQUIRED)]
 );
@@ -2405,7 +2422,7 @@ pub struct ModifyReservedInstancesResult {
 }
 rt::structure!(
     ModifyReservedInstancesResult, MODIFY_RESERVED_INSTANCES_RESULT,
-    [reserved_instances_modification_id = rt::m("ReservedInstancesModificationId",
+    [reserved_instances_modification_id[0] = rt::m("ReservedInstancesModificationId",
     &rt::STRING).named("reservedInstancesModificationId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2428,11 +2445,11 @@ pub struct ModifyRouteServerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyRouteServerRequest, MODIFY_ROUTE_SERVER_REQUEST, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), persist_routes =
-    rt::m("PersistRoutes", &rt::ENUM), persist_routes_duration =
-    rt::m("PersistRoutesDuration", &rt::LONG), sns_notifications_enabled =
-    rt::m("SnsNotificationsEnabled", &rt::BOOLEAN), dry_run = rt::m("DryRun",
+    ModifyRouteServerRequest, MODIFY_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), persist_routes[1] =
+    rt::m("PersistRoutes", &rt::ENUM), persist_routes_duration[2] =
+    rt::m("PersistRoutesDuration", &rt::LONG), sns_notifications_enabled[3] =
+    rt::m("SnsNotificationsEnabled", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2441,7 +2458,7 @@ pub struct ModifyRouteServerResult {
     pub route_server: Option<RouteServer>,
 }
 rt::structure!(
-    ModifyRouteServerResult, MODIFY_ROUTE_SERVER_RESULT, [route_server =
+    ModifyRouteServerResult, MODIFY_ROUTE_SERVER_RESULT, [route_server[0] =
     rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2454,10 +2471,10 @@ pub struct ModifySecurityGroupRulesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifySecurityGroupRulesRequest, MODIFY_SECURITY_GROUP_RULES_REQUEST, [group_id =
-    rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), security_group_rules =
+    ModifySecurityGroupRulesRequest, MODIFY_SECURITY_GROUP_RULES_REQUEST, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), security_group_rules[1] =
     rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_UPDATE_LIST)
-    .named("SecurityGroupRule").flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    .named("SecurityGroupRule").flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2466,32 +2483,6 @@ pub struct ModifySecurityGroupRulesResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifySecurityGroupRulesResult, MODIFY_SECURITY_GROUP_RULES_RESULT, [return_ =
+    ModifySecurityGroupRulesResult, MODIFY_SECURITY_GROUP_RULES_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifySnapshotAttributeRequest {
-    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
-    pub attribute: Option<SnapshotAttributeName>,
-    /// A JSON representation of the snapshot attribute modification.
-    pub create_volume_permission: Option<CreateVolumePermissionModifications>,
-    /// The group to modify for the snapshot.
-    pub group_names: Option<Vec<String>>,
-    /// The type of operation to perform to the attribute.
-    pub operation_type: Option<OperationType>,
-    /// The ID of the snapshot.
-    pub snapshot_id: String,
-    /// The account ID to modify for the snapshot.
-    pub user_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifySnapshotAttributeRequest, MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM), create_volume_permission =
-    rt::m("CreateVolumePermission", &CREATE_VOLUME_PERMISSION_MODIFICATIONS), group_names
-    = rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("UserGroup"), operation_type =
-    rt::m("OperationType", &rt::ENUM), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .flags(rt::REQUIRED), user_ids = rt::m("UserIds", &USER_ID_STRING_LIST)
-    .named("UserId"), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );

@@ -4,6 +4,33 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct ModifySnapshotAttributeRequest {
+    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
+    pub attribute: Option<SnapshotAttributeName>,
+    /// A JSON representation of the snapshot attribute modification.
+    pub create_volume_permission: Option<CreateVolumePermissionModifications>,
+    /// The group to modify for the snapshot.
+    pub group_names: Option<Vec<String>>,
+    /// The type of operation to perform to the attribute.
+    pub operation_type: Option<OperationType>,
+    /// The ID of the snapshot.
+    pub snapshot_id: String,
+    /// The account ID to modify for the snapshot.
+    pub user_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifySnapshotAttributeRequest, MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM), create_volume_permission[1] =
+    rt::m("CreateVolumePermission", &CREATE_VOLUME_PERMISSION_MODIFICATIONS),
+    group_names[2] = rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("UserGroup"),
+    operation_type[3] = rt::m("OperationType", &rt::ENUM), snapshot_id[4] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), user_ids[5] = rt::m("UserIds",
+    &USER_ID_STRING_LIST).named("UserId"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierRequest {
     /// The ID of the snapshot.
     pub snapshot_id: String,
@@ -13,9 +40,9 @@ pub struct ModifySnapshotTierRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifySnapshotTierRequest, MODIFY_SNAPSHOT_TIER_REQUEST, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), storage_tier =
-    rt::m("StorageTier", &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ModifySnapshotTierRequest, MODIFY_SNAPSHOT_TIER_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), storage_tier[1] =
+    rt::m("StorageTier", &rt::ENUM), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierResult {
@@ -25,8 +52,8 @@ pub struct ModifySnapshotTierResult {
     pub tiering_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ModifySnapshotTierResult, MODIFY_SNAPSHOT_TIER_RESULT, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), tiering_start_time =
+    ModifySnapshotTierResult, MODIFY_SNAPSHOT_TIER_RESULT, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), tiering_start_time[1] =
     rt::m("TieringStartTime", &rt::TIMESTAMP).named("tieringStartTime")]
 );
 /// Contains the parameters for ModifySpotFleetRequest.
@@ -49,14 +76,15 @@ pub struct ModifySpotFleetRequestRequest {
 }
 rt::structure!(
     ModifySpotFleetRequestRequest, MODIFY_SPOT_FLEET_REQUEST_REQUEST,
-    [launch_template_configs = rt::m("LaunchTemplateConfigs",
+    [launch_template_configs[0] = rt::m("LaunchTemplateConfigs",
     &LAUNCH_TEMPLATE_CONFIG_LIST).named("LaunchTemplateConfig"),
-    on_demand_target_capacity = rt::m("OnDemandTargetCapacity", &rt::INTEGER), context =
-    rt::m("Context", &rt::STRING), spot_fleet_request_id = rt::m("SpotFleetRequestId",
-    &rt::STRING).named("spotFleetRequestId").flags(rt::REQUIRED), target_capacity =
-    rt::m("TargetCapacity", &rt::INTEGER).named("targetCapacity"),
-    excess_capacity_termination_policy = rt::m("ExcessCapacityTerminationPolicy",
-    &rt::ENUM).named("excessCapacityTerminationPolicy")]
+    on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity", &rt::INTEGER),
+    context[2] = rt::m("Context", &rt::STRING), spot_fleet_request_id[3] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), target_capacity[4] = rt::m("TargetCapacity", &rt::INTEGER)
+    .named("targetCapacity"), excess_capacity_termination_policy[5] =
+    rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
+    .named("excessCapacityTerminationPolicy")]
 );
 /// Contains the output of ModifySpotFleetRequest.
 #[derive(Clone, Default, PartialEq)]
@@ -65,7 +93,7 @@ pub struct ModifySpotFleetRequestResponse {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifySpotFleetRequestResponse, MODIFY_SPOT_FLEET_REQUEST_RESPONSE, [return_ =
+    ModifySpotFleetRequestResponse, MODIFY_SPOT_FLEET_REQUEST_RESPONSE, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,20 +133,20 @@ pub struct ModifySubnetAttributeRequest {
 }
 rt::structure!(
     ModifySubnetAttributeRequest, MODIFY_SUBNET_ATTRIBUTE_REQUEST,
-    [assign_ipv6_address_on_creation = rt::m("AssignIpv6AddressOnCreation",
-    &ATTRIBUTE_BOOLEAN_VALUE), map_public_ip_on_launch = rt::m("MapPublicIpOnLaunch",
-    &ATTRIBUTE_BOOLEAN_VALUE), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId").flags(rt::REQUIRED), map_customer_owned_ip_on_launch =
+    [assign_ipv6_address_on_creation[0] = rt::m("AssignIpv6AddressOnCreation",
+    &ATTRIBUTE_BOOLEAN_VALUE), map_public_ip_on_launch[1] = rt::m("MapPublicIpOnLaunch",
+    &ATTRIBUTE_BOOLEAN_VALUE), subnet_id[2] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId").flags(rt::REQUIRED), map_customer_owned_ip_on_launch[3] =
     rt::m("MapCustomerOwnedIpOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-    customer_owned_ipv4_pool = rt::m("CustomerOwnedIpv4Pool", &rt::STRING), enable_dns64
-    = rt::m("EnableDns64", &ATTRIBUTE_BOOLEAN_VALUE), private_dns_hostname_type_on_launch
-    = rt::m("PrivateDnsHostnameTypeOnLaunch", &rt::ENUM),
-    enable_resource_name_dns_a_record_on_launch =
+    customer_owned_ipv4_pool[4] = rt::m("CustomerOwnedIpv4Pool", &rt::STRING),
+    enable_dns64[5] = rt::m("EnableDns64", &ATTRIBUTE_BOOLEAN_VALUE),
+    private_dns_hostname_type_on_launch[6] = rt::m("PrivateDnsHostnameTypeOnLaunch",
+    &rt::ENUM), enable_resource_name_dns_a_record_on_launch[7] =
     rt::m("EnableResourceNameDnsARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-    enable_resource_name_dns_aaaa_record_on_launch =
+    enable_resource_name_dns_aaaa_record_on_launch[8] =
     rt::m("EnableResourceNameDnsAAAARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-    enable_lni_at_device_index = rt::m("EnableLniAtDeviceIndex", &rt::INTEGER),
-    disable_lni_at_device_index = rt::m("DisableLniAtDeviceIndex",
+    enable_lni_at_device_index[9] = rt::m("EnableLniAtDeviceIndex", &rt::INTEGER),
+    disable_lni_at_device_index[10] = rt::m("DisableLniAtDeviceIndex",
     &ATTRIBUTE_BOOLEAN_VALUE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -134,11 +162,12 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesRequest {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterNetworkServicesRequest,
-    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST, [traffic_mirror_filter_id =
-    rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED), add_network_services
-    = rt::m("AddNetworkServices", &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST)
-    .named("AddNetworkService"), remove_network_services = rt::m("RemoveNetworkServices",
-    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("RemoveNetworkService"), dry_run =
+    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST, [traffic_mirror_filter_id[0] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
+    add_network_services[1] = rt::m("AddNetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("AddNetworkService"),
+    remove_network_services[2] = rt::m("RemoveNetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("RemoveNetworkService"), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -148,7 +177,7 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesResult {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterNetworkServicesResult,
-    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT, [traffic_mirror_filter =
+    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT, [traffic_mirror_filter[0] =
     rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER).named("trafficMirrorFilter")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -182,16 +211,17 @@ pub struct ModifyTrafficMirrorFilterRuleRequest {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterRuleRequest, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
-    [traffic_mirror_filter_rule_id = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
-    .flags(rt::REQUIRED), traffic_direction = rt::m("TrafficDirection", &rt::ENUM),
-    rule_number = rt::m("RuleNumber", &rt::INTEGER), rule_action = rt::m("RuleAction",
-    &rt::ENUM), destination_port_range = rt::m("DestinationPortRange",
-    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), source_port_range = rt::m("SourcePortRange",
-    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), protocol = rt::m("Protocol", &rt::INTEGER),
-    destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING),
-    source_cidr_block = rt::m("SourceCidrBlock", &rt::STRING), description =
-    rt::m("Description", &rt::STRING), remove_fields = rt::m("RemoveFields",
-    &TRAFFIC_MIRROR_FILTER_RULE_FIELD_LIST).named("RemoveField"), dry_run =
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_direction[1] = rt::m("TrafficDirection", &rt::ENUM),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER), rule_action[3] =
+    rt::m("RuleAction", &rt::ENUM), destination_port_range[4] =
+    rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
+    source_port_range[5] = rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
+    protocol[6] = rt::m("Protocol", &rt::INTEGER), destination_cidr_block[7] =
+    rt::m("DestinationCidrBlock", &rt::STRING), source_cidr_block[8] =
+    rt::m("SourceCidrBlock", &rt::STRING), description[9] = rt::m("Description",
+    &rt::STRING), remove_fields[10] = rt::m("RemoveFields",
+    &TRAFFIC_MIRROR_FILTER_RULE_FIELD_LIST).named("RemoveField"), dry_run[11] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -203,7 +233,7 @@ pub struct ModifyTrafficMirrorFilterRuleResult {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterRuleResult, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
-    [traffic_mirror_filter_rule = rt::m("TrafficMirrorFilterRule",
+    [traffic_mirror_filter_rule[0] = rt::m("TrafficMirrorFilterRule",
     &TRAFFIC_MIRROR_FILTER_RULE).named("trafficMirrorFilterRule")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -235,14 +265,15 @@ pub struct ModifyTrafficMirrorSessionRequest {
 }
 rt::structure!(
     ModifyTrafficMirrorSessionRequest, MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST,
-    [traffic_mirror_session_id = rt::m("TrafficMirrorSessionId", &rt::STRING)
-    .flags(rt::REQUIRED), traffic_mirror_target_id = rt::m("TrafficMirrorTargetId",
-    &rt::STRING), traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId", &rt::STRING),
-    packet_length = rt::m("PacketLength", &rt::INTEGER), session_number =
-    rt::m("SessionNumber", &rt::INTEGER), virtual_network_id = rt::m("VirtualNetworkId",
-    &rt::INTEGER), description = rt::m("Description", &rt::STRING), remove_fields =
-    rt::m("RemoveFields", &TRAFFIC_MIRROR_SESSION_FIELD_LIST).named("RemoveField"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId",
+    &rt::STRING), traffic_mirror_filter_id[2] = rt::m("TrafficMirrorFilterId",
+    &rt::STRING), packet_length[3] = rt::m("PacketLength", &rt::INTEGER),
+    session_number[4] = rt::m("SessionNumber", &rt::INTEGER), virtual_network_id[5] =
+    rt::m("VirtualNetworkId", &rt::INTEGER), description[6] = rt::m("Description",
+    &rt::STRING), remove_fields[7] = rt::m("RemoveFields",
+    &TRAFFIC_MIRROR_SESSION_FIELD_LIST).named("RemoveField"), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorSessionResult {
@@ -251,7 +282,7 @@ pub struct ModifyTrafficMirrorSessionResult {
 }
 rt::structure!(
     ModifyTrafficMirrorSessionResult, MODIFY_TRAFFIC_MIRROR_SESSION_RESULT,
-    [traffic_mirror_session = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
+    [traffic_mirror_session[0] = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
     .named("trafficMirrorSession")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -274,12 +305,13 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationRequest {
 rt::structure!(
     ModifyTransitGatewayAttachmentNatConfigurationRequest,
     MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), nat_gateway_support = rt::m("NatGatewaySupport", &rt::ENUM),
-    nat_system_route_support = rt::m("NatSystemRouteSupport", &rt::ENUM),
-    nat_gateway_rules = rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST)
-    .named("NatGatewayRule").min(0.0), reset_nat_gateway_rules =
-    rt::m("ResetNatGatewayRules", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), nat_gateway_support[1] = rt::m("NatGatewaySupport", &rt::ENUM),
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM),
+    nat_gateway_rules[3] = rt::m("NatGatewayRules",
+    &TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST).named("NatGatewayRule").min(0.0),
+    reset_nat_gateway_rules[4] = rt::m("ResetNatGatewayRules", &rt::BOOLEAN), dry_run[5]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
@@ -297,11 +329,11 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
 rt::structure!(
     ModifyTransitGatewayAttachmentNatConfigurationResult,
     MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), nat_gateway_support =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), nat_gateway_support[1] =
     rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
-    nat_system_route_support = rt::m("NatSystemRouteSupport", &rt::ENUM)
-    .named("natSystemRouteSupport"), nat_gateway_rules = rt::m("NatGatewayRules",
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM)
+    .named("natSystemRouteSupport"), nat_gateway_rules[3] = rt::m("NatGatewayRules",
     &TRANSIT_GATEWAY_NAT_RULE_LIST).named("natGatewayRuleSet").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -317,13 +349,13 @@ pub struct ModifyTransitGatewayMeteringPolicyRequest {
 }
 rt::structure!(
     ModifyTransitGatewayMeteringPolicyRequest,
-    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, [transit_gateway_metering_policy_id =
-    rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-    add_middlebox_attachment_ids = rt::m("AddMiddleboxAttachmentIds",
-    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST).named("AddMiddleboxAttachmentId"),
-    remove_middlebox_attachment_ids = rt::m("RemoveMiddleboxAttachmentIds",
-    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST).named("RemoveMiddleboxAttachmentId"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), add_middlebox_attachment_ids[1] =
+    rt::m("AddMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
+    .named("AddMiddleboxAttachmentId"), remove_middlebox_attachment_ids[2] =
+    rt::m("RemoveMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
+    .named("RemoveMiddleboxAttachmentId"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayMeteringPolicyResult {
@@ -332,7 +364,7 @@ pub struct ModifyTransitGatewayMeteringPolicyResult {
 }
 rt::structure!(
     ModifyTransitGatewayMeteringPolicyResult,
-    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy =
+    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
     rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
     .named("transitGatewayMeteringPolicy")]
 );
@@ -354,16 +386,16 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentRequest {
 rt::structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentRequest,
     MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .flags(rt::REQUIRED), add_availability_zones = rt::m("AddAvailabilityZones",
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), add_availability_zones[1] = rt::m("AddAvailabilityZones",
     &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST).named("AddAvailabilityZone"),
-    add_availability_zone_ids = rt::m("AddAvailabilityZoneIds",
+    add_availability_zone_ids[2] = rt::m("AddAvailabilityZoneIds",
     &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("AddAvailabilityZoneId"),
-    remove_availability_zones = rt::m("RemoveAvailabilityZones",
+    remove_availability_zones[3] = rt::m("RemoveAvailabilityZones",
     &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST).named("RemoveAvailabilityZone"),
-    remove_availability_zone_ids = rt::m("RemoveAvailabilityZoneIds",
-    &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("RemoveAvailabilityZoneId"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    remove_availability_zone_ids[4] = rt::m("RemoveAvailabilityZoneIds",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("RemoveAvailabilityZoneId"),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
@@ -375,7 +407,7 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
 rt::structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentResult,
     MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
-    [transit_gateway_network_function_attachment =
+    [transit_gateway_network_function_attachment[0] =
     rt::m("TransitGatewayNetworkFunctionAttachment",
     &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
     .named("transitGatewayNetworkFunctionAttachment")]
@@ -425,19 +457,21 @@ pub struct ModifyTransitGatewayOptions {
 }
 rt::structure!(
     ModifyTransitGatewayOptions, MODIFY_TRANSIT_GATEWAY_OPTIONS,
-    [add_transit_gateway_cidr_blocks = rt::m("AddTransitGatewayCidrBlocks",
-    &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST), remove_transit_gateway_cidr_blocks =
+    [add_transit_gateway_cidr_blocks[0] = rt::m("AddTransitGatewayCidrBlocks",
+    &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST), remove_transit_gateway_cidr_blocks[1] =
     rt::m("RemoveTransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
-    vpn_ecmp_support = rt::m("VpnEcmpSupport", &rt::ENUM), dns_support =
-    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support =
-    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), auto_accept_shared_attachments =
-    rt::m("AutoAcceptSharedAttachments", &rt::ENUM), default_route_table_association =
-    rt::m("DefaultRouteTableAssociation", &rt::ENUM), association_default_route_table_id
-    = rt::m("AssociationDefaultRouteTableId", &rt::STRING),
-    default_route_table_propagation = rt::m("DefaultRouteTablePropagation", &rt::ENUM),
-    propagation_default_route_table_id = rt::m("PropagationDefaultRouteTableId",
-    &rt::STRING), amazon_side_asn = rt::m("AmazonSideAsn", &rt::LONG), encryption_support
-    = rt::m("EncryptionSupport", &rt::ENUM)]
+    vpn_ecmp_support[2] = rt::m("VpnEcmpSupport", &rt::ENUM), dns_support[3] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[4] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
+    auto_accept_shared_attachments[5] = rt::m("AutoAcceptSharedAttachments", &rt::ENUM),
+    default_route_table_association[6] = rt::m("DefaultRouteTableAssociation",
+    &rt::ENUM), association_default_route_table_id[7] =
+    rt::m("AssociationDefaultRouteTableId", &rt::STRING),
+    default_route_table_propagation[8] = rt::m("DefaultRouteTablePropagation",
+    &rt::ENUM), propagation_default_route_table_id[9] =
+    rt::m("PropagationDefaultRouteTableId", &rt::STRING), amazon_side_asn[10] =
+    rt::m("AmazonSideAsn", &rt::LONG), encryption_support[11] =
+    rt::m("EncryptionSupport", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentRequest {
@@ -450,10 +484,10 @@ pub struct ModifyTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentRequest,
-    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), options =
-    rt::m("Options", &MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS), dry_run
-    = rt::m("DryRun", &rt::BOOLEAN)]
+    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), options[1] =
+    rt::m("Options", &MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Contains the options to modify for a transit gateway peering attachment, including multipath resilience settings.
 #[derive(Clone, Default, PartialEq)]
@@ -474,8 +508,8 @@ pub struct ModifyTransitGatewayPeeringAttachmentRequestOptions {
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentRequestOptions,
     MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS,
-    [allow_multipath_resilience = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-    multipath_resilience_mode = rt::m("MultipathResilienceMode", &rt::ENUM)]
+    [allow_multipath_resilience[0] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[1] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentResult {
@@ -484,9 +518,9 @@ pub struct ModifyTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentResult,
-    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, [transit_gateway_peering_attachment
-    = rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-    .named("transitGatewayPeeringAttachment")]
+    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryRequest {
@@ -503,12 +537,12 @@ pub struct ModifyTransitGatewayPolicyTableEntryRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPolicyTableEntryRequest,
-    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, [transit_gateway_policy_table_id =
-    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-    policy_rule_number = rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-    policy_rule = rt::m("PolicyRule", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE),
-    target_route_table_id = rt::m("TargetRouteTableId", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule[2] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_REQUEST_POLICY_RULE), target_route_table_id[3] =
+    rt::m("TargetRouteTableId", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryResult {
@@ -517,9 +551,9 @@ pub struct ModifyTransitGatewayPolicyTableEntryResult {
 }
 rt::structure!(
     ModifyTransitGatewayPolicyTableEntryResult,
-    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, [transit_gateway_policy_table_entry
-    = rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-    .named("transitGatewayPolicyTableEntry")]
+    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceRequest {
@@ -536,12 +570,12 @@ pub struct ModifyTransitGatewayPrefixListReferenceRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPrefixListReferenceRequest,
-    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, [transit_gateway_route_table_id
-    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    prefix_list_id = rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING),
-    blackhole = rt::m("Blackhole", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[2] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), blackhole[3] = rt::m("Blackhole",
+    &rt::BOOLEAN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceResult {
@@ -551,8 +585,9 @@ pub struct ModifyTransitGatewayPrefixListReferenceResult {
 rt::structure!(
     ModifyTransitGatewayPrefixListReferenceResult,
     MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
-    [transit_gateway_prefix_list_reference = rt::m("TransitGatewayPrefixListReference",
-    &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE).named("transitGatewayPrefixListReference")]
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayRequest {
@@ -566,10 +601,10 @@ pub struct ModifyTransitGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyTransitGatewayRequest, MODIFY_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("Description", &rt::STRING), options = rt::m("Options",
-    &MODIFY_TRANSIT_GATEWAY_OPTIONS), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ModifyTransitGatewayRequest, MODIFY_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING), options[2] = rt::m("Options",
+    &MODIFY_TRANSIT_GATEWAY_OPTIONS), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayResult {
@@ -577,7 +612,7 @@ pub struct ModifyTransitGatewayResult {
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
-    ModifyTransitGatewayResult, MODIFY_TRANSIT_GATEWAY_RESULT, [transit_gateway =
+    ModifyTransitGatewayResult, MODIFY_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
     rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -595,11 +630,12 @@ pub struct ModifyTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentRequest,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), add_subnet_ids
-    = rt::m("AddSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST), remove_subnet_ids =
-    rt::m("RemoveSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST), options = rt::m("Options",
-    &MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), dry_run = rt::m("DryRun",
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
+    add_subnet_ids[1] = rt::m("AddSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
+    remove_subnet_ids[2] = rt::m("RemoveSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
+    options[3] = rt::m("Options",
+    &MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 /// Describes the options for a VPC attachment.
@@ -620,10 +656,10 @@ pub struct ModifyTransitGatewayVpcAttachmentRequestOptions {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentRequestOptions,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support =
-    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support =
-    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support =
-    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support =
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support[0] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[1] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support[3] =
     rt::m("ApplianceModeSupport", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -633,7 +669,7 @@ pub struct ModifyTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentResult,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment =
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
     rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
     .named("transitGatewayVpcAttachment")]
 );
@@ -645,7 +681,7 @@ pub struct ModifyVerifiedAccessEndpointCidrOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointCidrOptions,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [port_ranges = rt::m("PortRanges",
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [port_ranges[0] = rt::m("PortRanges",
     &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes the options when modifying a Verified Access endpoint with the `network-interface` type.
@@ -660,8 +696,8 @@ pub struct ModifyVerifiedAccessEndpointEniOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointEniOptions, MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
-    [protocol = rt::m("Protocol", &rt::ENUM), port = rt::m("Port", &rt::INTEGER)
-    .min(1.0), port_ranges = rt::m("PortRanges",
+    [protocol[0] = rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER)
+    .min(1.0), port_ranges[2] = rt::m("PortRanges",
     &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
@@ -678,10 +714,10 @@ pub struct ModifyVerifiedAccessEndpointLoadBalancerOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointLoadBalancerOptions,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [subnet_ids =
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [subnet_ids[0] =
     rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-    .named("SubnetId"), protocol = rt::m("Protocol", &rt::ENUM), port = rt::m("Port",
-    &rt::INTEGER).min(1.0), port_ranges = rt::m("PortRanges",
+    .named("SubnetId"), protocol[1] = rt::m("Protocol", &rt::ENUM), port[2] =
+    rt::m("Port", &rt::INTEGER).min(1.0), port_ranges[3] = rt::m("PortRanges",
     &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -701,12 +737,12 @@ pub struct ModifyVerifiedAccessEndpointPolicyRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointPolicyRequest,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST, [verified_access_endpoint_id =
-    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_enabled =
-    rt::m("PolicyEnabled", &rt::BOOLEAN), policy_document = rt::m("PolicyDocument",
-    &rt::STRING), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    sse_specification = rt::m("SseSpecification",
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST, [verified_access_endpoint_id[0] =
+    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_enabled[1]
+    = rt::m("PolicyEnabled", &rt::BOOLEAN), policy_document[2] = rt::m("PolicyDocument",
+    &rt::STRING), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    sse_specification[5] = rt::m("SseSpecification",
     &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -720,9 +756,9 @@ pub struct ModifyVerifiedAccessEndpointPolicyResult {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointPolicyResult,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT, [policy_enabled =
-    rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"), policy_document =
-    rt::m("PolicyDocument", &rt::STRING).named("policyDocument"), sse_specification =
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT, [policy_enabled[0] =
+    rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING).named("policyDocument"), sse_specification[2] =
     rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
     .named("sseSpecification")]
 );
@@ -736,8 +772,8 @@ pub struct ModifyVerifiedAccessEndpointPortRange {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointPortRange, MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE,
-    [from_port = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port = rt::m("ToPort",
-    &rt::INTEGER).min(1.0)]
+    [from_port[0] = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).min(1.0)]
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "ModifyVerifiedAccessEndpointPortRangeList",
@@ -755,8 +791,8 @@ pub struct ModifyVerifiedAccessEndpointRdsOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointRdsOptions, MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS,
-    [subnet_ids = rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-    .named("SubnetId"), port = rt::m("Port", &rt::INTEGER).min(1.0), rds_endpoint =
+    [subnet_ids[0] = rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
+    .named("SubnetId"), port[1] = rt::m("Port", &rt::INTEGER).min(1.0), rds_endpoint[2] =
     rt::m("RdsEndpoint", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -782,15 +818,16 @@ pub struct ModifyVerifiedAccessEndpointRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointRequest, MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST,
-    [verified_access_endpoint_id = rt::m("VerifiedAccessEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), verified_access_group_id = rt::m("VerifiedAccessGroupId",
-    &rt::STRING), load_balancer_options = rt::m("LoadBalancerOptions",
-    &MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options =
-    rt::m("NetworkInterfaceOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
-    description = rt::m("Description", &rt::STRING), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    rds_options = rt::m("RdsOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS),
-    cidr_options = rt::m("CidrOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)]
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), verified_access_group_id[1] = rt::m("VerifiedAccessGroupId",
+    &rt::STRING), load_balancer_options[2] = rt::m("LoadBalancerOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options[3]
+    = rt::m("NetworkInterfaceOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
+    description[4] = rt::m("Description", &rt::STRING), client_token[5] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN), rds_options[7] = rt::m("RdsOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS), cidr_options[8] = rt::m("CidrOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointResult {
@@ -799,7 +836,7 @@ pub struct ModifyVerifiedAccessEndpointResult {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointResult, MODIFY_VERIFIED_ACCESS_ENDPOINT_RESULT,
-    [verified_access_endpoint = rt::m("VerifiedAccessEndpoint",
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
     &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
@@ -823,11 +860,11 @@ pub struct ModifyVerifiedAccessGroupPolicyRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessGroupPolicyRequest, MODIFY_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
-    [verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .flags(rt::REQUIRED), policy_enabled = rt::m("PolicyEnabled", &rt::BOOLEAN),
-    policy_document = rt::m("PolicyDocument", &rt::STRING), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), sse_specification = rt::m("SseSpecification",
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), policy_enabled[1] = rt::m("PolicyEnabled", &rt::BOOLEAN),
+    policy_document[2] = rt::m("PolicyDocument", &rt::STRING), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN), sse_specification[5] = rt::m("SseSpecification",
     &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -841,9 +878,9 @@ pub struct ModifyVerifiedAccessGroupPolicyResult {
 }
 rt::structure!(
     ModifyVerifiedAccessGroupPolicyResult, MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
-    [policy_enabled = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-    policy_document = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-    sse_specification = rt::m("SseSpecification",
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
+    sse_specification[2] = rt::m("SseSpecification",
     &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -861,11 +898,11 @@ pub struct ModifyVerifiedAccessGroupRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessGroupRequest, MODIFY_VERIFIED_ACCESS_GROUP_REQUEST,
-    [verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .flags(rt::REQUIRED), verified_access_instance_id = rt::m("VerifiedAccessInstanceId",
-    &rt::STRING), description = rt::m("Description", &rt::STRING), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), verified_access_instance_id[1] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupResult {
@@ -874,7 +911,7 @@ pub struct ModifyVerifiedAccessGroupResult {
 }
 rt::structure!(
     ModifyVerifiedAccessGroupResult, MODIFY_VERIFIED_ACCESS_GROUP_RESULT,
-    [verified_access_group = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
     .named("verifiedAccessGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -891,10 +928,11 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationRequest {
 rt::structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
     MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST,
-    [verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), access_logs = rt::m("AccessLogs", &VERIFIED_ACCESS_LOG_OPTIONS)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), access_logs[1] = rt::m("AccessLogs",
+    &VERIFIED_ACCESS_LOG_OPTIONS).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
@@ -903,9 +941,9 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
 }
 rt::structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT, [logging_configuration
-    = rt::m("LoggingConfiguration", &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION)
-    .named("loggingConfiguration")]
+    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT,
+    [logging_configuration[0] = rt::m("LoggingConfiguration",
+    &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION).named("loggingConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceRequest {
@@ -922,10 +960,10 @@ pub struct ModifyVerifiedAccessInstanceRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessInstanceRequest, MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST,
-    [verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN), cidr_endpoints_custom_sub_domain =
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), cidr_endpoints_custom_sub_domain[4] =
     rt::m("CidrEndpointsCustomSubDomain", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -935,7 +973,7 @@ pub struct ModifyVerifiedAccessInstanceResult {
 }
 rt::structure!(
     ModifyVerifiedAccessInstanceResult, MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT,
-    [verified_access_instance = rt::m("VerifiedAccessInstance",
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
     &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
 );
 /// Describes the OpenID Connect (OIDC) options.
@@ -960,13 +998,14 @@ pub struct ModifyVerifiedAccessNativeApplicationOidcOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessNativeApplicationOidcOptions,
-    MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS, [public_signing_key_endpoint
-    = rt::m("PublicSigningKeyEndpoint", &rt::STRING), issuer = rt::m("Issuer",
-    &rt::STRING), authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING),
-    token_endpoint = rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint =
-    rt::m("UserInfoEndpoint", &rt::STRING), client_id = rt::m("ClientId", &rt::STRING),
-    client_secret = rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE), scope =
-    rt::m("Scope", &rt::STRING)]
+    MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING),
+    issuer[1] = rt::m("Issuer", &rt::STRING), authorization_endpoint[2] =
+    rt::m("AuthorizationEndpoint", &rt::STRING), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING), client_id[5] = rt::m("ClientId",
+    &rt::STRING), client_secret[6] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[7] = rt::m("Scope", &rt::STRING)]
 );
 /// Modifies the configuration of the specified device-based Amazon Web Services Verified Access trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -976,7 +1015,7 @@ pub struct ModifyVerifiedAccessTrustProviderDeviceOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderDeviceOptions,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [public_signing_key_url =
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [public_signing_key_url[0] =
     rt::m("PublicSigningKeyUrl", &rt::STRING)]
 );
 /// Options for an OpenID Connect-compatible user-identity trust provider.
@@ -999,12 +1038,12 @@ pub struct ModifyVerifiedAccessTrustProviderOidcOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderOidcOptions,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer = rt::m("Issuer",
-    &rt::STRING), authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING),
-    token_endpoint = rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint =
-    rt::m("UserInfoEndpoint", &rt::STRING), client_id = rt::m("ClientId", &rt::STRING),
-    client_secret = rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE), scope =
-    rt::m("Scope", &rt::STRING)]
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer[0] = rt::m("Issuer",
+    &rt::STRING), authorization_endpoint[1] = rt::m("AuthorizationEndpoint",
+    &rt::STRING), token_endpoint[2] = rt::m("TokenEndpoint", &rt::STRING),
+    user_info_endpoint[3] = rt::m("UserInfoEndpoint", &rt::STRING), client_id[4] =
+    rt::m("ClientId", &rt::STRING), client_secret[5] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[6] = rt::m("Scope", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderRequest {
@@ -1029,15 +1068,15 @@ pub struct ModifyVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderRequest,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id =
-    rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED), oidc_options
-    = rt::m("OidcOptions", &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS),
-    device_options = rt::m("DeviceOptions",
-    &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS), description =
-    rt::m("Description", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    sse_specification = rt::m("SseSpecification",
-    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options =
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id[0]
+    = rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
+    oidc_options[1] = rt::m("OidcOptions",
+    &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS), device_options[2] =
+    rt::m("DeviceOptions", &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
+    description[3] = rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), sse_specification[6] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options[7] =
     rt::m("NativeApplicationOidcOptions",
     &MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS)]
 );
@@ -1048,7 +1087,7 @@ pub struct ModifyVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderResult,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider =
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
     rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
     .named("verifiedAccessTrustProvider")]
 );
@@ -1062,9 +1101,9 @@ pub struct ModifyVolumeAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyVolumeAttributeRequest, MODIFY_VOLUME_ATTRIBUTE_REQUEST, [auto_enable_io =
-    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE), volume_id = rt::m("VolumeId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    ModifyVolumeAttributeRequest, MODIFY_VOLUME_ATTRIBUTE_REQUEST, [auto_enable_io[0] =
+    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE), volume_id[1] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1112,10 +1151,11 @@ pub struct ModifyVolumeRequest {
     pub multi_attach_enabled: Option<bool>,
 }
 rt::structure!(
-    ModifyVolumeRequest, MODIFY_VOLUME_REQUEST, [dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    volume_id = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), size = rt::m("Size",
-    &rt::INTEGER), volume_type = rt::m("VolumeType", &rt::ENUM), iops = rt::m("Iops",
-    &rt::INTEGER), throughput = rt::m("Throughput", &rt::INTEGER), multi_attach_enabled =
+    ModifyVolumeRequest, MODIFY_VOLUME_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), volume_id[1] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+    size[2] = rt::m("Size", &rt::INTEGER), volume_type[3] = rt::m("VolumeType",
+    &rt::ENUM), iops[4] = rt::m("Iops", &rt::INTEGER), throughput[5] =
+    rt::m("Throughput", &rt::INTEGER), multi_attach_enabled[6] =
     rt::m("MultiAttachEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1124,7 +1164,7 @@ pub struct ModifyVolumeResult {
     pub volume_modification: Option<VolumeModification>,
 }
 rt::structure!(
-    ModifyVolumeResult, MODIFY_VOLUME_RESULT, [volume_modification =
+    ModifyVolumeResult, MODIFY_VOLUME_RESULT, [volume_modification[0] =
     rt::m("VolumeModification", &VOLUME_MODIFICATION).named("volumeModification")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1143,11 +1183,12 @@ pub struct ModifyVpcAttributeRequest {
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
 }
 rt::structure!(
-    ModifyVpcAttributeRequest, MODIFY_VPC_ATTRIBUTE_REQUEST, [enable_dns_hostnames =
-    rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE), enable_dns_support =
-    rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId").flags(rt::REQUIRED), enable_network_address_usage_metrics
-    = rt::m("EnableNetworkAddressUsageMetrics", &ATTRIBUTE_BOOLEAN_VALUE)]
+    ModifyVpcAttributeRequest, MODIFY_VPC_ATTRIBUTE_REQUEST, [enable_dns_hostnames[0] =
+    rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE), enable_dns_support[1] =
+    rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE), vpc_id[2] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    enable_network_address_usage_metrics[3] = rt::m("EnableNetworkAddressUsageMetrics",
+    &ATTRIBUTE_BOOLEAN_VALUE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionRequest {
@@ -1163,10 +1204,10 @@ pub struct ModifyVpcBlockPublicAccessExclusionRequest {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessExclusionRequest,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), exclusion_id = rt::m("ExclusionId", &rt::STRING).flags(rt::REQUIRED),
-    internet_gateway_exclusion_mode = rt::m("InternetGatewayExclusionMode", &rt::ENUM)
-    .flags(rt::REQUIRED)]
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), exclusion_id[1] = rt::m("ExclusionId", &rt::STRING)
+    .flags(rt::REQUIRED), internet_gateway_exclusion_mode[2] =
+    rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionResult {
@@ -1175,9 +1216,9 @@ pub struct ModifyVpcBlockPublicAccessExclusionResult {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessExclusionResult,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, [vpc_block_public_access_exclusion =
-    rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-    .named("vpcBlockPublicAccessExclusion")]
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessOptionsRequest {
@@ -1192,8 +1233,8 @@ pub struct ModifyVpcBlockPublicAccessOptionsRequest {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessOptionsRequest,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), internet_gateway_block_mode = rt::m("InternetGatewayBlockMode",
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), internet_gateway_block_mode[1] = rt::m("InternetGatewayBlockMode",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1203,7 +1244,7 @@ pub struct ModifyVpcBlockPublicAccessOptionsResult {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessOptionsResult,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options =
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options[0] =
     rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
     .named("vpcBlockPublicAccessOptions")]
 );
@@ -1241,19 +1282,21 @@ pub struct ModifyVpcEncryptionControlRequest {
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
-    ModifyVpcEncryptionControlRequest, MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id =
-    rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED), mode =
-    rt::m("Mode", &rt::ENUM), internet_gateway_exclusion =
-    rt::m("InternetGatewayExclusion", &rt::ENUM), egress_only_internet_gateway_exclusion
-    = rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion =
-    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion =
-    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion =
-    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion = rt::m("LambdaExclusion",
-    &rt::ENUM), vpc_lattice_exclusion = rt::m("VpcLatticeExclusion", &rt::ENUM),
-    elastic_file_system_exclusion = rt::m("ElasticFileSystemExclusion", &rt::ENUM),
-    global_accelerator_exclusion = rt::m("GlobalAcceleratorExclusion", &rt::ENUM),
-    api_gateway_v2_exclusion = rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
+    ModifyVpcEncryptionControlRequest, MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id[1] =
+    rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED), mode[2] =
+    rt::m("Mode", &rt::ENUM), internet_gateway_exclusion[3] =
+    rt::m("InternetGatewayExclusion", &rt::ENUM),
+    egress_only_internet_gateway_exclusion[4] =
+    rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion[5] =
+    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion[6] =
+    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion[7] =
+    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion[8] =
+    rt::m("LambdaExclusion", &rt::ENUM), vpc_lattice_exclusion[9] =
+    rt::m("VpcLatticeExclusion", &rt::ENUM), elastic_file_system_exclusion[10] =
+    rt::m("ElasticFileSystemExclusion", &rt::ENUM), global_accelerator_exclusion[11] =
+    rt::m("GlobalAcceleratorExclusion", &rt::ENUM), api_gateway_v2_exclusion[12] =
+    rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEncryptionControlResult {
@@ -1262,7 +1305,7 @@ pub struct ModifyVpcEncryptionControlResult {
 }
 rt::structure!(
     ModifyVpcEncryptionControlResult, MODIFY_VPC_ENCRYPTION_CONTROL_RESULT,
-    [vpc_encryption_control = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
     .named("vpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1278,10 +1321,10 @@ pub struct ModifyVpcEndpointConnectionNotificationRequest {
 }
 rt::structure!(
     ModifyVpcEndpointConnectionNotificationRequest,
-    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), connection_notification_id = rt::m("ConnectionNotificationId",
-    &rt::STRING).flags(rt::REQUIRED), connection_notification_arn =
-    rt::m("ConnectionNotificationArn", &rt::STRING), connection_events =
+    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_id[1] = rt::m("ConnectionNotificationId",
+    &rt::STRING).flags(rt::REQUIRED), connection_notification_arn[2] =
+    rt::m("ConnectionNotificationArn", &rt::STRING), connection_events[3] =
     rt::m("ConnectionEvents", &VALUE_STRING_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1291,7 +1334,7 @@ pub struct ModifyVpcEndpointConnectionNotificationResult {
 }
 rt::structure!(
     ModifyVpcEndpointConnectionNotificationResult,
-    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [return_value =
+    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1309,11 +1352,11 @@ pub struct ModifyVpcEndpointPayerResponsibilityRequest {
 }
 rt::structure!(
     ModifyVpcEndpointPayerResponsibilityRequest,
-    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED), payer_responsibility =
-    rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED), scope = rt::m("Scope",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id[2] =
+    rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED), payer_responsibility[3] =
+    rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED), scope[4] =
+    rt::m("Scope", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointPayerResponsibilityResult {
@@ -1324,9 +1367,9 @@ pub struct ModifyVpcEndpointPayerResponsibilityResult {
 }
 rt::structure!(
     ModifyVpcEndpointPayerResponsibilityResult,
-    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT, [vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"), payer_responsibilities =
-    rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
+    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT, [vpc_endpoint_id[0] =
+    rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"), payer_responsibilities[1]
+    = rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
     .named("payerResponsibilitySet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1361,23 +1404,24 @@ pub struct ModifyVpcEndpointRequest {
     pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
 }
 rt::structure!(
-    ModifyVpcEndpointRequest, MODIFY_VPC_ENDPOINT_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), vpc_endpoint_id = rt::m("VpcEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), reset_policy = rt::m("ResetPolicy", &rt::BOOLEAN),
-    policy_document = rt::m("PolicyDocument", &rt::STRING), add_route_table_ids =
+    ModifyVpcEndpointRequest, MODIFY_VPC_ENDPOINT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_endpoint_id[1] = rt::m("VpcEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), reset_policy[2] = rt::m("ResetPolicy", &rt::BOOLEAN),
+    policy_document[3] = rt::m("PolicyDocument", &rt::STRING), add_route_table_ids[4] =
     rt::m("AddRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
-    .named("AddRouteTableId"), remove_route_table_ids = rt::m("RemoveRouteTableIds",
-    &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RemoveRouteTableId"), add_subnet_ids =
+    .named("AddRouteTableId"), remove_route_table_ids[5] = rt::m("RemoveRouteTableIds",
+    &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RemoveRouteTableId"), add_subnet_ids[6] =
     rt::m("AddSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("AddSubnetId"),
-    remove_subnet_ids = rt::m("RemoveSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST)
-    .named("RemoveSubnetId"), add_security_group_ids = rt::m("AddSecurityGroupIds",
+    remove_subnet_ids[7] = rt::m("RemoveSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST)
+    .named("RemoveSubnetId"), add_security_group_ids[8] = rt::m("AddSecurityGroupIds",
     &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("AddSecurityGroupId"),
-    remove_security_group_ids = rt::m("RemoveSecurityGroupIds",
-    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("RemoveSecurityGroupId"), ip_address_type
-    = rt::m("IpAddressType", &rt::ENUM), dns_options = rt::m("DnsOptions",
-    &DNS_OPTIONS_SPECIFICATION), private_dns_enabled = rt::m("PrivateDnsEnabled",
-    &rt::BOOLEAN), subnet_configurations = rt::m("SubnetConfigurations",
-    &SUBNET_CONFIGURATIONS_LIST).named("SubnetConfiguration")]
+    remove_security_group_ids[9] = rt::m("RemoveSecurityGroupIds",
+    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("RemoveSecurityGroupId"),
+    ip_address_type[10] = rt::m("IpAddressType", &rt::ENUM), dns_options[11] =
+    rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION), private_dns_enabled[12] =
+    rt::m("PrivateDnsEnabled", &rt::BOOLEAN), subnet_configurations[13] =
+    rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
+    .named("SubnetConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointResult {
@@ -1385,7 +1429,7 @@ pub struct ModifyVpcEndpointResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyVpcEndpointResult, MODIFY_VPC_ENDPOINT_RESULT, [return_ = rt::m("Return",
+    ModifyVpcEndpointResult, MODIFY_VPC_ENDPOINT_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1419,25 +1463,25 @@ pub struct ModifyVpcEndpointServiceConfigurationRequest {
 }
 rt::structure!(
     ModifyVpcEndpointServiceConfigurationRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-    private_dns_name = rt::m("PrivateDnsName", &rt::STRING), remove_private_dns_name =
-    rt::m("RemovePrivateDnsName", &rt::BOOLEAN), acceptance_required =
-    rt::m("AcceptanceRequired", &rt::BOOLEAN), add_network_load_balancer_arns =
-    rt::m("AddNetworkLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("AddNetworkLoadBalancerArn"), remove_network_load_balancer_arns =
-    rt::m("RemoveNetworkLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("RemoveNetworkLoadBalancerArn"), add_gateway_load_balancer_arns =
-    rt::m("AddGatewayLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("AddGatewayLoadBalancerArn"), remove_gateway_load_balancer_arns =
-    rt::m("RemoveGatewayLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("RemoveGatewayLoadBalancerArn"), add_supported_ip_address_types =
-    rt::m("AddSupportedIpAddressTypes", &VALUE_STRING_LIST)
-    .named("AddSupportedIpAddressType"), remove_supported_ip_address_types =
-    rt::m("RemoveSupportedIpAddressTypes", &VALUE_STRING_LIST)
-    .named("RemoveSupportedIpAddressType"), add_supported_regions =
-    rt::m("AddSupportedRegions", &VALUE_STRING_LIST).named("AddSupportedRegion"),
-    remove_supported_regions = rt::m("RemoveSupportedRegions", &VALUE_STRING_LIST)
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING),
+    remove_private_dns_name[3] = rt::m("RemovePrivateDnsName", &rt::BOOLEAN),
+    acceptance_required[4] = rt::m("AcceptanceRequired", &rt::BOOLEAN),
+    add_network_load_balancer_arns[5] = rt::m("AddNetworkLoadBalancerArns",
+    &VALUE_STRING_LIST).named("AddNetworkLoadBalancerArn"),
+    remove_network_load_balancer_arns[6] = rt::m("RemoveNetworkLoadBalancerArns",
+    &VALUE_STRING_LIST).named("RemoveNetworkLoadBalancerArn"),
+    add_gateway_load_balancer_arns[7] = rt::m("AddGatewayLoadBalancerArns",
+    &VALUE_STRING_LIST).named("AddGatewayLoadBalancerArn"),
+    remove_gateway_load_balancer_arns[8] = rt::m("RemoveGatewayLoadBalancerArns",
+    &VALUE_STRING_LIST).named("RemoveGatewayLoadBalancerArn"),
+    add_supported_ip_address_types[9] = rt::m("AddSupportedIpAddressTypes",
+    &VALUE_STRING_LIST).named("AddSupportedIpAddressType"),
+    remove_supported_ip_address_types[10] = rt::m("RemoveSupportedIpAddressTypes",
+    &VALUE_STRING_LIST).named("RemoveSupportedIpAddressType"), add_supported_regions[11]
+    = rt::m("AddSupportedRegions", &VALUE_STRING_LIST).named("AddSupportedRegion"),
+    remove_supported_regions[12] = rt::m("RemoveSupportedRegions", &VALUE_STRING_LIST)
     .named("RemoveSupportedRegion")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1447,7 +1491,7 @@ pub struct ModifyVpcEndpointServiceConfigurationResult {
 }
 rt::structure!(
     ModifyVpcEndpointServiceConfigurationResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [return_ = rt::m("Return",
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1461,9 +1505,10 @@ pub struct ModifyVpcEndpointServicePayerResponsibilityRequest {
 }
 rt::structure!(
     ModifyVpcEndpointServicePayerResponsibilityRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-    payer_responsibility = rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED)]
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING)
+    .flags(rt::REQUIRED), payer_responsibility[2] = rt::m("PayerResponsibility",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
@@ -1472,7 +1517,7 @@ pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
 }
 rt::structure!(
     ModifyVpcEndpointServicePayerResponsibilityResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT, [return_value =
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1495,11 +1540,11 @@ pub struct ModifyVpcEndpointServicePermissionsRequest {
 }
 rt::structure!(
     ModifyVpcEndpointServicePermissionsRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-    add_allowed_principals = rt::m("AddAllowedPrincipals", &VALUE_STRING_LIST),
-    remove_allowed_principals = rt::m("RemoveAllowedPrincipals", &VALUE_STRING_LIST),
-    permission_type = rt::m("PermissionType", &rt::ENUM)]
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    add_allowed_principals[2] = rt::m("AddAllowedPrincipals", &VALUE_STRING_LIST),
+    remove_allowed_principals[3] = rt::m("RemoveAllowedPrincipals", &VALUE_STRING_LIST),
+    permission_type[4] = rt::m("PermissionType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointServicePermissionsResult {
@@ -1510,9 +1555,9 @@ pub struct ModifyVpcEndpointServicePermissionsResult {
 }
 rt::structure!(
     ModifyVpcEndpointServicePermissionsResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [added_principals =
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [added_principals[0] =
     rt::m("AddedPrincipals", &ADDED_PRINCIPAL_SET).named("addedPrincipalSet"),
-    return_value = rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
+    return_value[1] = rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcPeeringConnectionOptionsRequest {
@@ -1527,12 +1572,12 @@ pub struct ModifyVpcPeeringConnectionOptionsRequest {
 }
 rt::structure!(
     ModifyVpcPeeringConnectionOptionsRequest,
-    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST, [accepter_peering_connection_options =
-    rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), requester_peering_connection_options =
-    rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
-    vpc_peering_connection_id = rt::m("VpcPeeringConnectionId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST,
+    [accepter_peering_connection_options[0] = rt::m("AccepterPeeringConnectionOptions",
+    &PEERING_CONNECTION_OPTIONS_REQUEST), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    requester_peering_connection_options[2] = rt::m("RequesterPeeringConnectionOptions",
+    &PEERING_CONNECTION_OPTIONS_REQUEST), vpc_peering_connection_id[3] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcPeeringConnectionOptionsResult {
@@ -1543,9 +1588,9 @@ pub struct ModifyVpcPeeringConnectionOptionsResult {
 }
 rt::structure!(
     ModifyVpcPeeringConnectionOptionsResult,
-    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT, [accepter_peering_connection_options =
-    rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
-    .named("accepterPeeringConnectionOptions"), requester_peering_connection_options =
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT, [accepter_peering_connection_options[0]
+    = rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
+    .named("accepterPeeringConnectionOptions"), requester_peering_connection_options[1] =
     rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
     .named("requesterPeeringConnectionOptions")]
 );
@@ -1559,9 +1604,9 @@ pub struct ModifyVpcTenancyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyVpcTenancyRequest, MODIFY_VPC_TENANCY_REQUEST, [vpc_id = rt::m("VpcId",
-    &rt::STRING).flags(rt::REQUIRED), instance_tenancy = rt::m("InstanceTenancy",
-    &rt::ENUM).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ModifyVpcTenancyRequest, MODIFY_VPC_TENANCY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), instance_tenancy[1] = rt::m("InstanceTenancy",
+    &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcTenancyResult {
@@ -1569,7 +1614,7 @@ pub struct ModifyVpcTenancyResult {
     pub return_value: Option<bool>,
 }
 rt::structure!(
-    ModifyVpcTenancyResult, MODIFY_VPC_TENANCY_RESULT, [return_value =
+    ModifyVpcTenancyResult, MODIFY_VPC_TENANCY_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1599,13 +1644,13 @@ pub struct ModifyVpnConnectionOptionsRequest {
 }
 rt::structure!(
     ModifyVpnConnectionOptionsRequest, MODIFY_VPN_CONNECTION_OPTIONS_REQUEST,
-    [vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    local_ipv4_network_cidr = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
-    remote_ipv4_network_cidr = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
-    local_ipv6_network_cidr = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
-    remote_ipv6_network_cidr = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
-    tunnel_bandwidth = rt::m("TunnelBandwidth", &rt::ENUM), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    local_ipv4_network_cidr[1] = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
+    remote_ipv4_network_cidr[2] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
+    local_ipv6_network_cidr[3] = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
+    remote_ipv6_network_cidr[4] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
+    tunnel_bandwidth[5] = rt::m("TunnelBandwidth", &rt::ENUM), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionOptionsResult {
@@ -1614,7 +1659,7 @@ pub struct ModifyVpnConnectionOptionsResult {
 }
 rt::structure!(
     ModifyVpnConnectionOptionsResult, MODIFY_VPN_CONNECTION_OPTIONS_RESULT,
-    [vpn_connection = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+    [vpn_connection[0] = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionRequest {
@@ -1630,11 +1675,11 @@ pub struct ModifyVpnConnectionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyVpnConnectionRequest, MODIFY_VPN_CONNECTION_REQUEST, [vpn_connection_id =
-    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING), customer_gateway_id =
-    rt::m("CustomerGatewayId", &rt::STRING), vpn_gateway_id = rt::m("VpnGatewayId",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    ModifyVpnConnectionRequest, MODIFY_VPN_CONNECTION_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING), customer_gateway_id[2] =
+    rt::m("CustomerGatewayId", &rt::STRING), vpn_gateway_id[3] = rt::m("VpnGatewayId",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionResult {
@@ -1642,7 +1687,7 @@ pub struct ModifyVpnConnectionResult {
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
-    ModifyVpnConnectionResult, MODIFY_VPN_CONNECTION_RESULT, [vpn_connection =
+    ModifyVpnConnectionResult, MODIFY_VPN_CONNECTION_RESULT, [vpn_connection[0] =
     rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1656,9 +1701,9 @@ pub struct ModifyVpnTunnelCertificateRequest {
 }
 rt::structure!(
     ModifyVpnTunnelCertificateRequest, MODIFY_VPN_TUNNEL_CERTIFICATE_REQUEST,
-    [vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_tunnel_outside_ip_address = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelCertificateResult {
@@ -1667,7 +1712,7 @@ pub struct ModifyVpnTunnelCertificateResult {
 }
 rt::structure!(
     ModifyVpnTunnelCertificateResult, MODIFY_VPN_TUNNEL_CERTIFICATE_RESULT,
-    [vpn_connection = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+    [vpn_connection[0] = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelOptionsRequest {
@@ -1687,13 +1732,13 @@ pub struct ModifyVpnTunnelOptionsRequest {
     pub pre_shared_key_storage: Option<String>,
 }
 rt::structure!(
-    ModifyVpnTunnelOptionsRequest, MODIFY_VPN_TUNNEL_OPTIONS_REQUEST, [vpn_connection_id
-    = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_tunnel_outside_ip_address = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-    .flags(rt::REQUIRED), tunnel_options = rt::m("TunnelOptions",
+    ModifyVpnTunnelOptionsRequest, MODIFY_VPN_TUNNEL_OPTIONS_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), tunnel_options[2] = rt::m("TunnelOptions",
     &MODIFY_VPN_TUNNEL_OPTIONS_SPECIFICATION).flags(rt::REQUIRED | rt::SENSITIVE),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), skip_tunnel_replacement =
-    rt::m("SkipTunnelReplacement", &rt::BOOLEAN), pre_shared_key_storage =
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), skip_tunnel_replacement[4] =
+    rt::m("SkipTunnelReplacement", &rt::BOOLEAN), pre_shared_key_storage[5] =
     rt::m("PreSharedKeyStorage", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1702,7 +1747,7 @@ pub struct ModifyVpnTunnelOptionsResult {
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
-    ModifyVpnTunnelOptionsResult, MODIFY_VPN_TUNNEL_OPTIONS_RESULT, [vpn_connection =
+    ModifyVpnTunnelOptionsResult, MODIFY_VPN_TUNNEL_OPTIONS_RESULT, [vpn_connection[0] =
     rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
 );
 /// The Amazon Web Services Site-to-Site VPN tunnel options to modify.
@@ -1827,35 +1872,36 @@ pub struct ModifyVpnTunnelOptionsSpecification {
 }
 rt::structure!(
     ModifyVpnTunnelOptionsSpecification, MODIFY_VPN_TUNNEL_OPTIONS_SPECIFICATION,
-    [tunnel_inside_cidr = rt::m("TunnelInsideCidr", &rt::STRING), tunnel_inside_ipv6_cidr
-    = rt::m("TunnelInsideIpv6Cidr", &rt::STRING), pre_shared_key = rt::m("PreSharedKey",
-    &rt::STRING).flags(rt::SENSITIVE), phase1_lifetime_seconds =
-    rt::m("Phase1LifetimeSeconds", &rt::INTEGER), phase2_lifetime_seconds =
-    rt::m("Phase2LifetimeSeconds", &rt::INTEGER), rekey_margin_time_seconds =
-    rt::m("RekeyMarginTimeSeconds", &rt::INTEGER), rekey_fuzz_percentage =
-    rt::m("RekeyFuzzPercentage", &rt::INTEGER), replay_window_size =
-    rt::m("ReplayWindowSize", &rt::INTEGER), dpd_timeout_seconds =
-    rt::m("DPDTimeoutSeconds", &rt::INTEGER), dpd_timeout_action =
-    rt::m("DPDTimeoutAction", &rt::STRING), phase1_encryption_algorithms =
-    rt::m("Phase1EncryptionAlgorithms", &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST)
-    .named("Phase1EncryptionAlgorithm"), phase2_encryption_algorithms =
-    rt::m("Phase2EncryptionAlgorithms", &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST)
-    .named("Phase2EncryptionAlgorithm"), phase1_integrity_algorithms =
-    rt::m("Phase1IntegrityAlgorithms", &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST)
-    .named("Phase1IntegrityAlgorithm"), phase2_integrity_algorithms =
-    rt::m("Phase2IntegrityAlgorithms", &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST)
-    .named("Phase2IntegrityAlgorithm"), phase1_dh_group_numbers =
-    rt::m("Phase1DHGroupNumbers", &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST)
-    .named("Phase1DHGroupNumber"), phase2_dh_group_numbers =
-    rt::m("Phase2DHGroupNumbers", &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST)
-    .named("Phase2DHGroupNumber"), ike_versions = rt::m("IKEVersions",
-    &IKE_VERSIONS_REQUEST_LIST).named("IKEVersion"), startup_action =
-    rt::m("StartupAction", &rt::STRING), log_options = rt::m("LogOptions",
-    &VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION), enable_tunnel_lifecycle_control =
-    rt::m("EnableTunnelLifecycleControl", &rt::BOOLEAN), phase1_additional_key_exchanges
-    = rt::m("Phase1AdditionalKeyExchanges",
+    [tunnel_inside_cidr[0] = rt::m("TunnelInsideCidr", &rt::STRING),
+    tunnel_inside_ipv6_cidr[1] = rt::m("TunnelInsideIpv6Cidr", &rt::STRING),
+    pre_shared_key[2] = rt::m("PreSharedKey", &rt::STRING).flags(rt::SENSITIVE),
+    phase1_lifetime_seconds[3] = rt::m("Phase1LifetimeSeconds", &rt::INTEGER),
+    phase2_lifetime_seconds[4] = rt::m("Phase2LifetimeSeconds", &rt::INTEGER),
+    rekey_margin_time_seconds[5] = rt::m("RekeyMarginTimeSeconds", &rt::INTEGER),
+    rekey_fuzz_percentage[6] = rt::m("RekeyFuzzPercentage", &rt::INTEGER),
+    replay_window_size[7] = rt::m("ReplayWindowSize", &rt::INTEGER),
+    dpd_timeout_seconds[8] = rt::m("DPDTimeoutSeconds", &rt::INTEGER),
+    dpd_timeout_action[9] = rt::m("DPDTimeoutAction", &rt::STRING),
+    phase1_encryption_algorithms[10] = rt::m("Phase1EncryptionAlgorithms",
+    &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase1EncryptionAlgorithm"),
+    phase2_encryption_algorithms[11] = rt::m("Phase2EncryptionAlgorithms",
+    &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase2EncryptionAlgorithm"),
+    phase1_integrity_algorithms[12] = rt::m("Phase1IntegrityAlgorithms",
+    &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase1IntegrityAlgorithm"),
+    phase2_integrity_algorithms[13] = rt::m("Phase2IntegrityAlgorithms",
+    &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase2IntegrityAlgorithm"),
+    phase1_dh_group_numbers[14] = rt::m("Phase1DHGroupNumbers",
+    &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase1DHGroupNumber"),
+    phase2_dh_group_numbers[15] = rt::m("Phase2DHGroupNumbers",
+    &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase2DHGroupNumber"), ike_versions[16]
+    = rt::m("IKEVersions", &IKE_VERSIONS_REQUEST_LIST).named("IKEVersion"),
+    startup_action[17] = rt::m("StartupAction", &rt::STRING), log_options[18] =
+    rt::m("LogOptions", &VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION),
+    enable_tunnel_lifecycle_control[19] = rt::m("EnableTunnelLifecycleControl",
+    &rt::BOOLEAN), phase1_additional_key_exchanges[20] =
+    rt::m("Phase1AdditionalKeyExchanges",
     &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
-    .named("Phase1AdditionalKeyExchange"), phase2_additional_key_exchanges =
+    .named("Phase1AdditionalKeyExchange"), phase2_additional_key_exchanges[21] =
     rt::m("Phase2AdditionalKeyExchanges",
     &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
     .named("Phase2AdditionalKeyExchange")].flags(rt::SHAPE_SENSITIVE)
@@ -1870,10 +1916,10 @@ pub struct MonitorInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    MonitorInstancesRequest, MONITOR_INSTANCES_REQUEST, [instance_ids =
+    MonitorInstancesRequest, MONITOR_INSTANCES_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED), metric_category_ids = rt::m("MetricCategoryIds",
-    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run = rt::m("DryRun",
+    .flags(rt::REQUIRED), metric_category_ids[1] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1882,7 +1928,7 @@ pub struct MonitorInstancesResult {
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
 }
 rt::structure!(
-    MonitorInstancesResult, MONITOR_INSTANCES_RESULT, [instance_monitorings =
+    MonitorInstancesResult, MONITOR_INSTANCES_RESULT, [instance_monitorings[0] =
     rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")]
 );
 /// Describes the monitoring of an instance.
@@ -1894,8 +1940,8 @@ pub struct Monitoring {
     pub state: Option<MonitoringState>,
 }
 rt::structure!(
-    Monitoring, MONITORING, [metric_category_ids = rt::m("MetricCategoryIds",
-    &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet"), state = rt::m("State",
+    Monitoring, MONITORING, [metric_category_ids[0] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet"), state[1] = rt::m("State",
     &rt::ENUM).named("state")]
 );
 rt::string_enum! {
@@ -1910,8 +1956,8 @@ pub struct MoveAddressToVpcRequest {
     pub public_ip: String,
 }
 rt::structure!(
-    MoveAddressToVpcRequest, MOVE_ADDRESS_TO_VPC_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), public_ip = rt::m("PublicIp", &rt::STRING)
+    MoveAddressToVpcRequest, MOVE_ADDRESS_TO_VPC_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), public_ip[1] = rt::m("PublicIp", &rt::STRING)
     .named("publicIp").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1922,8 +1968,8 @@ pub struct MoveAddressToVpcResult {
     pub status: Option<Status>,
 }
 rt::structure!(
-    MoveAddressToVpcResult, MOVE_ADDRESS_TO_VPC_RESULT, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).named("allocationId"), status = rt::m("Status",
+    MoveAddressToVpcResult, MOVE_ADDRESS_TO_VPC_RESULT, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), status[1] = rt::m("Status",
     &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1938,10 +1984,11 @@ pub struct MoveByoipCidrToIpamRequest {
     pub ipam_pool_owner: String,
 }
 rt::structure!(
-    MoveByoipCidrToIpamRequest, MOVE_BYOIP_CIDR_TO_IPAM_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), cidr = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ipam_pool_id = rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED), ipam_pool_owner
-    = rt::m("IpamPoolOwner", &rt::STRING).flags(rt::REQUIRED)]
+    MoveByoipCidrToIpamRequest, MOVE_BYOIP_CIDR_TO_IPAM_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), cidr[1] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_id[2] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_owner[3] = rt::m("IpamPoolOwner", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveByoipCidrToIpamResult {
@@ -1949,7 +1996,7 @@ pub struct MoveByoipCidrToIpamResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    MoveByoipCidrToIpamResult, MOVE_BYOIP_CIDR_TO_IPAM_RESULT, [byoip_cidr =
+    MoveByoipCidrToIpamResult, MOVE_BYOIP_CIDR_TO_IPAM_RESULT, [byoip_cidr[0] =
     rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1967,11 +2014,11 @@ pub struct MoveCapacityReservationInstancesRequest {
 }
 rt::structure!(
     MoveCapacityReservationInstancesRequest, MOVE_CAPACITY_RESERVATION_INSTANCES_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id[2] =
     rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-    destination_capacity_reservation_id = rt::m("DestinationCapacityReservationId",
-    &rt::STRING).flags(rt::REQUIRED), instance_count = rt::m("InstanceCount",
+    destination_capacity_reservation_id[3] = rt::m("DestinationCapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED), instance_count[4] = rt::m("InstanceCount",
     &rt::INTEGER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1985,10 +2032,10 @@ pub struct MoveCapacityReservationInstancesResult {
 }
 rt::structure!(
     MoveCapacityReservationInstancesResult, MOVE_CAPACITY_RESERVATION_INSTANCES_RESULT,
-    [source_capacity_reservation = rt::m("SourceCapacityReservation",
+    [source_capacity_reservation[0] = rt::m("SourceCapacityReservation",
     &CAPACITY_RESERVATION).named("sourceCapacityReservation"),
-    destination_capacity_reservation = rt::m("DestinationCapacityReservation",
-    &CAPACITY_RESERVATION).named("destinationCapacityReservation"), instance_count =
+    destination_capacity_reservation[1] = rt::m("DestinationCapacityReservation",
+    &CAPACITY_RESERVATION).named("destinationCapacityReservation"), instance_count[2] =
     rt::m("InstanceCount", &rt::INTEGER).named("instanceCount")]
 );
 rt::string_enum! {
@@ -2006,8 +2053,8 @@ pub struct MovingAddressStatus {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    MovingAddressStatus, MOVING_ADDRESS_STATUS, [move_status = rt::m("MoveStatus",
-    &rt::ENUM).named("moveStatus"), public_ip = rt::m("PublicIp", &rt::STRING)
+    MovingAddressStatus, MOVING_ADDRESS_STATUS, [move_status[0] = rt::m("MoveStatus",
+    &rt::ENUM).named("moveStatus"), public_ip[1] = rt::m("PublicIp", &rt::STRING)
     .named("publicIp")]
 );
 pub static MOVING_ADDRESS_STATUS_SET: rt::Schema = rt::Schema::list(

@@ -15,10 +15,10 @@ pub struct NatFlexCostAllocationPolicyDocument {
 }
 rt::structure!(
     NatFlexCostAllocationPolicyDocument, NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-    [reporting_granularity = rt::m("ReportingGranularity",
+    [reporting_granularity[0] = rt::m("ReportingGranularity",
     &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST).flags(rt::REQUIRED).min(1.0),
-    dimensions = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications =
+    dimensions[1] = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
+    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications[2] =
     rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
 );
 /// Describes a NAT gateway.
@@ -83,24 +83,25 @@ pub struct NatGateway {
     pub route_table_id: Option<String>,
 }
 rt::structure!(
-    NatGateway, NAT_GATEWAY, [create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), delete_time = rt::m("DeleteTime", &rt::TIMESTAMP)
-    .named("deleteTime"), failure_code = rt::m("FailureCode", &rt::STRING)
-    .named("failureCode"), failure_message = rt::m("FailureMessage", &rt::STRING)
-    .named("failureMessage"), nat_gateway_addresses = rt::m("NatGatewayAddresses",
-    &NAT_GATEWAY_ADDRESS_LIST).named("natGatewayAddressSet"), nat_gateway_id =
-    rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"), provisioned_bandwidth =
+    NatGateway, NAT_GATEWAY, [create_time[0] = rt::m("CreateTime", &rt::TIMESTAMP)
+    .named("createTime"), delete_time[1] = rt::m("DeleteTime", &rt::TIMESTAMP)
+    .named("deleteTime"), failure_code[2] = rt::m("FailureCode", &rt::STRING)
+    .named("failureCode"), failure_message[3] = rt::m("FailureMessage", &rt::STRING)
+    .named("failureMessage"), nat_gateway_addresses[4] = rt::m("NatGatewayAddresses",
+    &NAT_GATEWAY_ADDRESS_LIST).named("natGatewayAddressSet"), nat_gateway_id[5] =
+    rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"), provisioned_bandwidth[6] =
     rt::m("ProvisionedBandwidth", &PROVISIONED_BANDWIDTH).named("provisionedBandwidth"),
-    state = rt::m("State", &rt::ENUM).named("state"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    tags = rt::m("Tags", &TAG_LIST).named("tagSet"), connectivity_type =
-    rt::m("ConnectivityType", &rt::ENUM).named("connectivityType"), availability_mode =
-    rt::m("AvailabilityMode", &rt::ENUM).named("availabilityMode"), auto_scaling_ips =
-    rt::m("AutoScalingIps", &rt::ENUM).named("autoScalingIps"), auto_provision_zones =
+    state[7] = rt::m("State", &rt::ENUM).named("state"), subnet_id[8] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    connectivity_type[11] = rt::m("ConnectivityType", &rt::ENUM)
+    .named("connectivityType"), availability_mode[12] = rt::m("AvailabilityMode",
+    &rt::ENUM).named("availabilityMode"), auto_scaling_ips[13] = rt::m("AutoScalingIps",
+    &rt::ENUM).named("autoScalingIps"), auto_provision_zones[14] =
     rt::m("AutoProvisionZones", &rt::ENUM).named("autoProvisionZones"),
-    attached_appliances = rt::m("AttachedAppliances",
-    &NAT_GATEWAY_ATTACHED_APPLIANCE_LIST).named("attachedApplianceSet"), route_table_id =
-    rt::m("RouteTableId", &rt::STRING).named("routeTableId")]
+    attached_appliances[15] = rt::m("AttachedAppliances",
+    &NAT_GATEWAY_ATTACHED_APPLIANCE_LIST).named("attachedApplianceSet"),
+    route_table_id[16] = rt::m("RouteTableId", &rt::STRING).named("routeTableId")]
 );
 /// Describes the IP addresses and network interface associated with a NAT gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -127,17 +128,17 @@ pub struct NatGatewayAddress {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    NatGatewayAddress, NAT_GATEWAY_ADDRESS, [allocation_id = rt::m("AllocationId",
-    &rt::STRING).named("allocationId"), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), private_ip =
-    rt::m("PrivateIp", &rt::STRING).named("privateIp"), public_ip = rt::m("PublicIp",
-    &rt::STRING).named("publicIp"), association_id = rt::m("AssociationId", &rt::STRING)
-    .named("associationId"), is_primary = rt::m("IsPrimary", &rt::BOOLEAN)
-    .named("isPrimary"), failure_message = rt::m("FailureMessage", &rt::STRING)
-    .named("failureMessage"), status = rt::m("Status", &rt::ENUM).named("status"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId")]
+    NatGatewayAddress, NAT_GATEWAY_ADDRESS, [allocation_id[0] = rt::m("AllocationId",
+    &rt::STRING).named("allocationId"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), private_ip[2] =
+    rt::m("PrivateIp", &rt::STRING).named("privateIp"), public_ip[3] = rt::m("PublicIp",
+    &rt::STRING).named("publicIp"), association_id[4] = rt::m("AssociationId",
+    &rt::STRING).named("associationId"), is_primary[5] = rt::m("IsPrimary", &rt::BOOLEAN)
+    .named("isPrimary"), failure_message[6] = rt::m("FailureMessage", &rt::STRING)
+    .named("failureMessage"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    availability_zone[8] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[9] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId")]
 );
 pub static NAT_GATEWAY_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "NatGatewayAddressList",
@@ -179,14 +180,14 @@ pub struct NatGatewayAttachedAppliance {
     pub failure_message: Option<String>,
 }
 rt::structure!(
-    NatGatewayAttachedAppliance, NAT_GATEWAY_ATTACHED_APPLIANCE, [type_ = rt::m("Type",
-    &rt::ENUM).named("type"), appliance_arn = rt::m("ApplianceArn", &rt::STRING)
-    .named("applianceArn"), vpc_endpoint_id = rt::m("VpcEndpointId", &rt::STRING)
-    .named("vpcEndpointId"), attachment_state = rt::m("AttachmentState", &rt::ENUM)
-    .named("attachmentState"), modification_state = rt::m("ModificationState", &rt::ENUM)
-    .named("modificationState"), failure_code = rt::m("FailureCode", &rt::STRING)
-    .named("failureCode"), failure_message = rt::m("FailureMessage", &rt::STRING)
-    .named("failureMessage")]
+    NatGatewayAttachedAppliance, NAT_GATEWAY_ATTACHED_APPLIANCE, [type_[0] =
+    rt::m("Type", &rt::ENUM).named("type"), appliance_arn[1] = rt::m("ApplianceArn",
+    &rt::STRING).named("applianceArn"), vpc_endpoint_id[2] = rt::m("VpcEndpointId",
+    &rt::STRING).named("vpcEndpointId"), attachment_state[3] = rt::m("AttachmentState",
+    &rt::ENUM).named("attachmentState"), modification_state[4] =
+    rt::m("ModificationState", &rt::ENUM).named("modificationState"), failure_code[5] =
+    rt::m("FailureCode", &rt::STRING).named("failureCode"), failure_message[6] =
+    rt::m("FailureMessage", &rt::STRING).named("failureMessage")]
 );
 pub static NAT_GATEWAY_ATTACHED_APPLIANCE_LIST: rt::Schema = rt::Schema::list(
     "NatGatewayAttachedApplianceList",
@@ -224,13 +225,14 @@ pub struct NativeApplicationOidcOptions {
 }
 rt::structure!(
     NativeApplicationOidcOptions, NATIVE_APPLICATION_OIDC_OPTIONS,
-    [public_signing_key_endpoint = rt::m("PublicSigningKeyEndpoint", &rt::STRING)
-    .named("publicSigningKeyEndpoint"), issuer = rt::m("Issuer", &rt::STRING)
-    .named("issuer"), authorization_endpoint = rt::m("AuthorizationEndpoint",
-    &rt::STRING).named("authorizationEndpoint"), token_endpoint = rt::m("TokenEndpoint",
-    &rt::STRING).named("tokenEndpoint"), user_info_endpoint = rt::m("UserInfoEndpoint",
-    &rt::STRING).named("userInfoEndpoint"), client_id = rt::m("ClientId", &rt::STRING)
-    .named("clientId"), scope = rt::m("Scope", &rt::STRING).named("scope")]
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING)
+    .named("publicSigningKeyEndpoint"), issuer[1] = rt::m("Issuer", &rt::STRING)
+    .named("issuer"), authorization_endpoint[2] = rt::m("AuthorizationEndpoint",
+    &rt::STRING).named("authorizationEndpoint"), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"), client_id[5] =
+    rt::m("ClientId", &rt::STRING).named("clientId"), scope[6] = rt::m("Scope",
+    &rt::STRING).named("scope")]
 );
 rt::string_enum! {
     pub enum NestedVirtualizationSpecification { Enabled = "enabled", Disabled =
@@ -255,13 +257,13 @@ pub struct NetworkAcl {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    NetworkAcl, NETWORK_ACL, [associations = rt::m("Associations",
-    &NETWORK_ACL_ASSOCIATION_LIST).named("associationSet"), entries = rt::m("Entries",
-    &NETWORK_ACL_ENTRY_LIST).named("entrySet"), is_default = rt::m("IsDefault",
-    &rt::BOOLEAN).named("default"), network_acl_id = rt::m("NetworkAclId", &rt::STRING)
-    .named("networkAclId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_id =
-    rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId")]
+    NetworkAcl, NETWORK_ACL, [associations[0] = rt::m("Associations",
+    &NETWORK_ACL_ASSOCIATION_LIST).named("associationSet"), entries[1] = rt::m("Entries",
+    &NETWORK_ACL_ENTRY_LIST).named("entrySet"), is_default[2] = rt::m("IsDefault",
+    &rt::BOOLEAN).named("default"), network_acl_id[3] = rt::m("NetworkAclId",
+    &rt::STRING).named("networkAclId"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id[6]
+    = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 /// Describes an association between a network ACL and a subnet.
 #[derive(Clone, Default, PartialEq)]
@@ -274,10 +276,10 @@ pub struct NetworkAclAssociation {
     pub subnet_id: Option<String>,
 }
 rt::structure!(
-    NetworkAclAssociation, NETWORK_ACL_ASSOCIATION, [network_acl_association_id =
+    NetworkAclAssociation, NETWORK_ACL_ASSOCIATION, [network_acl_association_id[0] =
     rt::m("NetworkAclAssociationId", &rt::STRING).named("networkAclAssociationId"),
-    network_acl_id = rt::m("NetworkAclId", &rt::STRING).named("networkAclId"), subnet_id
-    = rt::m("SubnetId", &rt::STRING).named("subnetId")]
+    network_acl_id[1] = rt::m("NetworkAclId", &rt::STRING).named("networkAclId"),
+    subnet_id[2] = rt::m("SubnetId", &rt::STRING).named("subnetId")]
 );
 pub static NETWORK_ACL_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclAssociationList",
@@ -304,14 +306,14 @@ pub struct NetworkAclEntry {
     pub rule_number: Option<i32>,
 }
 rt::structure!(
-    NetworkAclEntry, NETWORK_ACL_ENTRY, [cidr_block = rt::m("CidrBlock", &rt::STRING)
-    .named("cidrBlock"), egress = rt::m("Egress", &rt::BOOLEAN).named("egress"),
-    icmp_type_code = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("icmpTypeCode"),
-    ipv6_cidr_block = rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-    port_range = rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action = rt::m("RuleAction",
-    &rt::ENUM).named("ruleAction"), rule_number = rt::m("RuleNumber", &rt::INTEGER)
-    .named("ruleNumber")]
+    NetworkAclEntry, NETWORK_ACL_ENTRY, [cidr_block[0] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), egress[1] = rt::m("Egress", &rt::BOOLEAN).named("egress"),
+    icmp_type_code[2] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("icmpTypeCode"),
+    ipv6_cidr_block[3] = rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
+    port_range[4] = rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol[5] =
+    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[6] =
+    rt::m("RuleAction", &rt::ENUM).named("ruleAction"), rule_number[7] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")]
 );
 pub static NETWORK_ACL_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclEntryList",
@@ -336,8 +338,8 @@ pub struct NetworkBandwidthGbps {
     pub max: Option<f64>,
 }
 rt::structure!(
-    NetworkBandwidthGbps, NETWORK_BANDWIDTH_GBPS, [min = rt::m("Min", &rt::DOUBLE)
-    .named("min"), max = rt::m("Max", &rt::DOUBLE).named("max")]
+    NetworkBandwidthGbps, NETWORK_BANDWIDTH_GBPS, [min[0] = rt::m("Min", &rt::DOUBLE)
+    .named("min"), max[1] = rt::m("Max", &rt::DOUBLE).named("max")]
 );
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
 ///
@@ -350,8 +352,8 @@ pub struct NetworkBandwidthGbpsRequest {
     pub max: Option<f64>,
 }
 rt::structure!(
-    NetworkBandwidthGbpsRequest, NETWORK_BANDWIDTH_GBPS_REQUEST, [min = rt::m("Min",
-    &rt::DOUBLE), max = rt::m("Max", &rt::DOUBLE)]
+    NetworkBandwidthGbpsRequest, NETWORK_BANDWIDTH_GBPS_REQUEST, [min[0] = rt::m("Min",
+    &rt::DOUBLE), max[1] = rt::m("Max", &rt::DOUBLE)]
 );
 /// Describes the network card support of the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -378,21 +380,22 @@ pub struct NetworkCardInfo {
     pub interface_types: Option<Vec<NetworkCardInterfaceType>>,
 }
 rt::structure!(
-    NetworkCardInfo, NETWORK_CARD_INFO, [network_card_index = rt::m("NetworkCardIndex",
-    &rt::INTEGER).named("networkCardIndex"), network_performance =
-    rt::m("NetworkPerformance", &rt::STRING).named("networkPerformance"),
-    maximum_network_interfaces = rt::m("MaximumNetworkInterfaces", &rt::INTEGER)
-    .named("maximumNetworkInterfaces"), additional_flexible_network_interfaces =
+    NetworkCardInfo, NETWORK_CARD_INFO, [network_card_index[0] =
+    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
+    network_performance[1] = rt::m("NetworkPerformance", &rt::STRING)
+    .named("networkPerformance"), maximum_network_interfaces[2] =
+    rt::m("MaximumNetworkInterfaces", &rt::INTEGER).named("maximumNetworkInterfaces"),
+    additional_flexible_network_interfaces[3] =
     rt::m("AdditionalFlexibleNetworkInterfaces", &rt::INTEGER)
-    .named("additionalFlexibleNetworkInterfaces"), baseline_bandwidth_in_gbps =
+    .named("additionalFlexibleNetworkInterfaces"), baseline_bandwidth_in_gbps[4] =
     rt::m("BaselineBandwidthInGbps", &rt::DOUBLE).named("baselineBandwidthInGbps"),
-    peak_bandwidth_in_gbps = rt::m("PeakBandwidthInGbps", &rt::DOUBLE)
-    .named("peakBandwidthInGbps"), default_ena_queue_count_per_interface =
+    peak_bandwidth_in_gbps[5] = rt::m("PeakBandwidthInGbps", &rt::DOUBLE)
+    .named("peakBandwidthInGbps"), default_ena_queue_count_per_interface[6] =
     rt::m("DefaultEnaQueueCountPerInterface", &rt::INTEGER)
-    .named("defaultEnaQueueCountPerInterface"), maximum_ena_queue_count =
+    .named("defaultEnaQueueCountPerInterface"), maximum_ena_queue_count[7] =
     rt::m("MaximumEnaQueueCount", &rt::INTEGER).named("maximumEnaQueueCount"),
-    maximum_ena_queue_count_per_interface = rt::m("MaximumEnaQueueCountPerInterface",
-    &rt::INTEGER).named("maximumEnaQueueCountPerInterface"), interface_types =
+    maximum_ena_queue_count_per_interface[8] = rt::m("MaximumEnaQueueCountPerInterface",
+    &rt::INTEGER).named("maximumEnaQueueCountPerInterface"), interface_types[9] =
     rt::m("InterfaceTypes", &NETWORK_CARD_INTERFACE_TYPE_LIST).named("interfaceTypeSet")]
 );
 pub static NETWORK_CARD_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -460,32 +463,33 @@ pub struct NetworkInfo {
     pub ipv4_addresses_per_secondary_interface: Option<i32>,
 }
 rt::structure!(
-    NetworkInfo, NETWORK_INFO, [network_performance = rt::m("NetworkPerformance",
-    &rt::STRING).named("networkPerformance"), maximum_network_interfaces =
+    NetworkInfo, NETWORK_INFO, [network_performance[0] = rt::m("NetworkPerformance",
+    &rt::STRING).named("networkPerformance"), maximum_network_interfaces[1] =
     rt::m("MaximumNetworkInterfaces", &rt::INTEGER).named("maximumNetworkInterfaces"),
-    maximum_network_cards = rt::m("MaximumNetworkCards", &rt::INTEGER)
-    .named("maximumNetworkCards"), default_network_card_index =
+    maximum_network_cards[2] = rt::m("MaximumNetworkCards", &rt::INTEGER)
+    .named("maximumNetworkCards"), default_network_card_index[3] =
     rt::m("DefaultNetworkCardIndex", &rt::INTEGER).named("defaultNetworkCardIndex"),
-    network_cards = rt::m("NetworkCards", &NETWORK_CARD_INFO_LIST).named("networkCards"),
-    ipv4_addresses_per_interface = rt::m("Ipv4AddressesPerInterface", &rt::INTEGER)
-    .named("ipv4AddressesPerInterface"), ipv6_addresses_per_interface =
-    rt::m("Ipv6AddressesPerInterface", &rt::INTEGER).named("ipv6AddressesPerInterface"),
-    ipv6_supported = rt::m("Ipv6Supported", &rt::BOOLEAN).named("ipv6Supported"),
-    ena_support = rt::m("EnaSupport", &rt::ENUM).named("enaSupport"), efa_supported =
-    rt::m("EfaSupported", &rt::BOOLEAN).named("efaSupported"), efa_info =
-    rt::m("EfaInfo", &EFA_INFO).named("efaInfo"), encryption_in_transit_supported =
-    rt::m("EncryptionInTransitSupported", &rt::BOOLEAN)
-    .named("encryptionInTransitSupported"), ena_srd_supported = rt::m("EnaSrdSupported",
-    &rt::BOOLEAN).named("enaSrdSupported"), bandwidth_weightings =
-    rt::m("BandwidthWeightings", &BANDWIDTH_WEIGHTING_TYPE_LIST)
-    .named("bandwidthWeightings"), flexible_ena_queues_support =
-    rt::m("FlexibleEnaQueuesSupport", &rt::ENUM).named("flexibleEnaQueuesSupport"),
-    connection_tracking_configuration = rt::m("ConnectionTrackingConfiguration",
-    &DEFAULT_CONNECTION_TRACKING_CONFIGURATION).named("connectionTrackingConfiguration"),
-    secondary_network_supported = rt::m("SecondaryNetworkSupported", &rt::BOOLEAN)
-    .named("secondaryNetworkSupported"), maximum_secondary_network_interfaces =
-    rt::m("MaximumSecondaryNetworkInterfaces", &rt::INTEGER)
-    .named("maximumSecondaryNetworkInterfaces"), ipv4_addresses_per_secondary_interface =
+    network_cards[4] = rt::m("NetworkCards", &NETWORK_CARD_INFO_LIST)
+    .named("networkCards"), ipv4_addresses_per_interface[5] =
+    rt::m("Ipv4AddressesPerInterface", &rt::INTEGER).named("ipv4AddressesPerInterface"),
+    ipv6_addresses_per_interface[6] = rt::m("Ipv6AddressesPerInterface", &rt::INTEGER)
+    .named("ipv6AddressesPerInterface"), ipv6_supported[7] = rt::m("Ipv6Supported",
+    &rt::BOOLEAN).named("ipv6Supported"), ena_support[8] = rt::m("EnaSupport", &rt::ENUM)
+    .named("enaSupport"), efa_supported[9] = rt::m("EfaSupported", &rt::BOOLEAN)
+    .named("efaSupported"), efa_info[10] = rt::m("EfaInfo", &EFA_INFO).named("efaInfo"),
+    encryption_in_transit_supported[11] = rt::m("EncryptionInTransitSupported",
+    &rt::BOOLEAN).named("encryptionInTransitSupported"), ena_srd_supported[12] =
+    rt::m("EnaSrdSupported", &rt::BOOLEAN).named("enaSrdSupported"),
+    bandwidth_weightings[13] = rt::m("BandwidthWeightings",
+    &BANDWIDTH_WEIGHTING_TYPE_LIST).named("bandwidthWeightings"),
+    flexible_ena_queues_support[14] = rt::m("FlexibleEnaQueuesSupport", &rt::ENUM)
+    .named("flexibleEnaQueuesSupport"), connection_tracking_configuration[15] =
+    rt::m("ConnectionTrackingConfiguration", &DEFAULT_CONNECTION_TRACKING_CONFIGURATION)
+    .named("connectionTrackingConfiguration"), secondary_network_supported[16] =
+    rt::m("SecondaryNetworkSupported", &rt::BOOLEAN).named("secondaryNetworkSupported"),
+    maximum_secondary_network_interfaces[17] = rt::m("MaximumSecondaryNetworkInterfaces",
+    &rt::INTEGER).named("maximumSecondaryNetworkInterfaces"),
+    ipv4_addresses_per_secondary_interface[18] =
     rt::m("Ipv4AddressesPerSecondaryInterface", &rt::INTEGER)
     .named("ipv4AddressesPerSecondaryInterface")]
 );
@@ -505,13 +509,13 @@ pub struct NetworkInsightsAccessScope {
 }
 rt::structure!(
     NetworkInsightsAccessScope, NETWORK_INSIGHTS_ACCESS_SCOPE,
-    [network_insights_access_scope_id = rt::m("NetworkInsightsAccessScopeId",
-    &rt::STRING).named("networkInsightsAccessScopeId"), network_insights_access_scope_arn
-    = rt::m("NetworkInsightsAccessScopeArn", &rt::STRING)
-    .named("networkInsightsAccessScopeArn").min(1.0), created_date = rt::m("CreatedDate",
-    &rt::TIMESTAMP).named("createdDate"), updated_date = rt::m("UpdatedDate",
-    &rt::TIMESTAMP).named("updatedDate"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet")]
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"),
+    network_insights_access_scope_arn[1] = rt::m("NetworkInsightsAccessScopeArn",
+    &rt::STRING).named("networkInsightsAccessScopeArn").min(1.0), created_date[2] =
+    rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"), updated_date[3] =
+    rt::m("UpdatedDate", &rt::TIMESTAMP).named("updatedDate"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 /// Describes a Network Access Scope analysis.
 #[derive(Clone, Default, PartialEq)]
@@ -541,21 +545,21 @@ pub struct NetworkInsightsAccessScopeAnalysis {
 }
 rt::structure!(
     NetworkInsightsAccessScopeAnalysis, NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-    [network_insights_access_scope_analysis_id =
+    [network_insights_access_scope_analysis_id[0] =
     rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
     .named("networkInsightsAccessScopeAnalysisId"),
-    network_insights_access_scope_analysis_arn =
+    network_insights_access_scope_analysis_arn[1] =
     rt::m("NetworkInsightsAccessScopeAnalysisArn", &rt::STRING)
     .named("networkInsightsAccessScopeAnalysisArn").min(1.0),
-    network_insights_access_scope_id = rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-    .named("networkInsightsAccessScopeId"), status = rt::m("Status", &rt::ENUM)
-    .named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), warning_message = rt::m("WarningMessage", &rt::STRING)
-    .named("warningMessage"), start_date = rt::m("StartDate", &rt::TIMESTAMP)
-    .named("startDate"), end_date = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-    findings_found = rt::m("FindingsFound", &rt::ENUM).named("findingsFound"),
-    analyzed_eni_count = rt::m("AnalyzedEniCount", &rt::INTEGER)
-    .named("analyzedEniCount"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    network_insights_access_scope_id[2] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"), status[3] = rt::m("Status",
+    &rt::ENUM).named("status"), status_message[4] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), warning_message[5] = rt::m("WarningMessage", &rt::STRING)
+    .named("warningMessage"), start_date[6] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[7] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    findings_found[8] = rt::m("FindingsFound", &rt::ENUM).named("findingsFound"),
+    analyzed_eni_count[9] = rt::m("AnalyzedEniCount", &rt::INTEGER)
+    .named("analyzedEniCount"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAccessScopeAnalysisIdList",
@@ -577,10 +581,10 @@ pub struct NetworkInsightsAccessScopeContent {
 }
 rt::structure!(
     NetworkInsightsAccessScopeContent, NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
-    [network_insights_access_scope_id = rt::m("NetworkInsightsAccessScopeId",
-    &rt::STRING).named("networkInsightsAccessScopeId"), match_paths = rt::m("MatchPaths",
-    &ACCESS_SCOPE_PATH_LIST).named("matchPathSet"), exclude_paths = rt::m("ExcludePaths",
-    &ACCESS_SCOPE_PATH_LIST).named("excludePathSet")]
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"), match_paths[1] =
+    rt::m("MatchPaths", &ACCESS_SCOPE_PATH_LIST).named("matchPathSet"), exclude_paths[2]
+    = rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST).named("excludePathSet")]
 );
 pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAccessScopeIdList",
@@ -629,26 +633,27 @@ pub struct NetworkInsightsAnalysis {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    NetworkInsightsAnalysis, NETWORK_INSIGHTS_ANALYSIS, [network_insights_analysis_id =
-    rt::m("NetworkInsightsAnalysisId", &rt::STRING).named("networkInsightsAnalysisId"),
-    network_insights_analysis_arn = rt::m("NetworkInsightsAnalysisArn", &rt::STRING)
-    .named("networkInsightsAnalysisArn").min(1.0), network_insights_path_id =
+    NetworkInsightsAnalysis, NETWORK_INSIGHTS_ANALYSIS, [network_insights_analysis_id[0]
+    = rt::m("NetworkInsightsAnalysisId", &rt::STRING).named("networkInsightsAnalysisId"),
+    network_insights_analysis_arn[1] = rt::m("NetworkInsightsAnalysisArn", &rt::STRING)
+    .named("networkInsightsAnalysisArn").min(1.0), network_insights_path_id[2] =
     rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
-    additional_accounts = rt::m("AdditionalAccounts", &VALUE_STRING_LIST)
-    .named("additionalAccountSet"), filter_in_arns = rt::m("FilterInArns", &ARN_LIST)
-    .named("filterInArnSet"), filter_out_arns = rt::m("FilterOutArns", &ARN_LIST)
-    .named("filterOutArnSet"), start_date = rt::m("StartDate", &rt::TIMESTAMP)
-    .named("startDate"), status = rt::m("Status", &rt::ENUM).named("status"),
-    status_message = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    warning_message = rt::m("WarningMessage", &rt::STRING).named("warningMessage"),
-    network_path_found = rt::m("NetworkPathFound", &rt::BOOLEAN)
-    .named("networkPathFound"), forward_path_components = rt::m("ForwardPathComponents",
-    &PATH_COMPONENT_LIST).named("forwardPathComponentSet"), return_path_components =
+    additional_accounts[3] = rt::m("AdditionalAccounts", &VALUE_STRING_LIST)
+    .named("additionalAccountSet"), filter_in_arns[4] = rt::m("FilterInArns", &ARN_LIST)
+    .named("filterInArnSet"), filter_out_arns[5] = rt::m("FilterOutArns", &ARN_LIST)
+    .named("filterOutArnSet"), start_date[6] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    status_message[8] = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    warning_message[9] = rt::m("WarningMessage", &rt::STRING).named("warningMessage"),
+    network_path_found[10] = rt::m("NetworkPathFound", &rt::BOOLEAN)
+    .named("networkPathFound"), forward_path_components[11] =
+    rt::m("ForwardPathComponents", &PATH_COMPONENT_LIST)
+    .named("forwardPathComponentSet"), return_path_components[12] =
     rt::m("ReturnPathComponents", &PATH_COMPONENT_LIST).named("returnPathComponentSet"),
-    explanations = rt::m("Explanations", &EXPLANATION_LIST).named("explanationSet"),
-    alternate_path_hints = rt::m("AlternatePathHints", &ALTERNATE_PATH_HINT_LIST)
-    .named("alternatePathHintSet"), suggested_accounts = rt::m("SuggestedAccounts",
-    &VALUE_STRING_LIST).named("suggestedAccountSet"), tags = rt::m("Tags", &TAG_LIST)
+    explanations[13] = rt::m("Explanations", &EXPLANATION_LIST).named("explanationSet"),
+    alternate_path_hints[14] = rt::m("AlternatePathHints", &ALTERNATE_PATH_HINT_LIST)
+    .named("alternatePathHintSet"), suggested_accounts[15] = rt::m("SuggestedAccounts",
+    &VALUE_STRING_LIST).named("suggestedAccountSet"), tags[16] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static NETWORK_INSIGHTS_ANALYSIS_ID_LIST: rt::Schema = rt::Schema::list(
@@ -692,22 +697,22 @@ pub struct NetworkInsightsPath {
     pub filter_at_destination: Option<PathFilter>,
 }
 rt::structure!(
-    NetworkInsightsPath, NETWORK_INSIGHTS_PATH, [network_insights_path_id =
+    NetworkInsightsPath, NETWORK_INSIGHTS_PATH, [network_insights_path_id[0] =
     rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
-    network_insights_path_arn = rt::m("NetworkInsightsPathArn", &rt::STRING)
-    .named("networkInsightsPathArn").min(1.0), created_date = rt::m("CreatedDate",
-    &rt::TIMESTAMP).named("createdDate"), source = rt::m("Source", &rt::STRING)
-    .named("source"), destination = rt::m("Destination", &rt::STRING)
-    .named("destination"), source_arn = rt::m("SourceArn", &rt::STRING)
-    .named("sourceArn").min(1.0), destination_arn = rt::m("DestinationArn", &rt::STRING)
-    .named("destinationArn").min(1.0), source_ip = rt::m("SourceIp", &rt::STRING)
-    .named("sourceIp").min(0.0), destination_ip = rt::m("DestinationIp", &rt::STRING)
-    .named("destinationIp").min(0.0), protocol = rt::m("Protocol", &rt::ENUM)
-    .named("protocol"), destination_port = rt::m("DestinationPort", &rt::INTEGER)
-    .named("destinationPort"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    filter_at_source = rt::m("FilterAtSource", &PATH_FILTER).named("filterAtSource"),
-    filter_at_destination = rt::m("FilterAtDestination", &PATH_FILTER)
-    .named("filterAtDestination")]
+    network_insights_path_arn[1] = rt::m("NetworkInsightsPathArn", &rt::STRING)
+    .named("networkInsightsPathArn").min(1.0), created_date[2] = rt::m("CreatedDate",
+    &rt::TIMESTAMP).named("createdDate"), source[3] = rt::m("Source", &rt::STRING)
+    .named("source"), destination[4] = rt::m("Destination", &rt::STRING)
+    .named("destination"), source_arn[5] = rt::m("SourceArn", &rt::STRING)
+    .named("sourceArn").min(1.0), destination_arn[6] = rt::m("DestinationArn",
+    &rt::STRING).named("destinationArn").min(1.0), source_ip[7] = rt::m("SourceIp",
+    &rt::STRING).named("sourceIp").min(0.0), destination_ip[8] = rt::m("DestinationIp",
+    &rt::STRING).named("destinationIp").min(0.0), protocol[9] = rt::m("Protocol",
+    &rt::ENUM).named("protocol"), destination_port[10] = rt::m("DestinationPort",
+    &rt::INTEGER).named("destinationPort"), tags[11] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), filter_at_source[12] = rt::m("FilterAtSource", &PATH_FILTER)
+    .named("filterAtSource"), filter_at_destination[13] = rt::m("FilterAtDestination",
+    &PATH_FILTER).named("filterAtDestination")]
 );
 pub static NETWORK_INSIGHTS_PATH_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsPathIdList",
@@ -786,41 +791,43 @@ pub struct NetworkInterface {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    NetworkInterface, NETWORK_INTERFACE, [association = rt::m("Association",
-    &NETWORK_INTERFACE_ASSOCIATION).named("association"), attachment =
+    NetworkInterface, NETWORK_INTERFACE, [association[0] = rt::m("Association",
+    &NETWORK_INTERFACE_ASSOCIATION).named("association"), attachment[1] =
     rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    connection_tracking_configuration = rt::m("ConnectionTrackingConfiguration",
-    &CONNECTION_TRACKING_CONFIGURATION).named("connectionTrackingConfiguration"),
-    description = rt::m("Description", &rt::STRING).named("description"), groups =
-    rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"), interface_type =
-    rt::m("InterfaceType", &rt::ENUM).named("interfaceType"), ipv6_addresses =
-    rt::m("Ipv6Addresses", &NETWORK_INTERFACE_IPV6_ADDRESSES_LIST)
-    .named("ipv6AddressesSet"), mac_address = rt::m("MacAddress", &rt::STRING)
-    .named("macAddress"), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    private_dns_name = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-    public_dns_name = rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
-    public_ip_dns_name_options = rt::m("PublicIpDnsNameOptions",
-    &PUBLIC_IP_DNS_NAME_OPTIONS).named("publicIpDnsNameOptions"), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    private_ip_addresses = rt::m("PrivateIpAddresses",
+    availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), connection_tracking_configuration[3] =
+    rt::m("ConnectionTrackingConfiguration", &CONNECTION_TRACKING_CONFIGURATION)
+    .named("connectionTrackingConfiguration"), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), groups[5] = rt::m("Groups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), interface_type[6] = rt::m("InterfaceType",
+    &rt::ENUM).named("interfaceType"), ipv6_addresses[7] = rt::m("Ipv6Addresses",
+    &NETWORK_INTERFACE_IPV6_ADDRESSES_LIST).named("ipv6AddressesSet"), mac_address[8] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), network_interface_id[9] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), outpost_arn[10]
+    = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[11] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), private_dns_name[12] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), public_dns_name[13] =
+    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
+    public_ip_dns_name_options[14] = rt::m("PublicIpDnsNameOptions",
+    &PUBLIC_IP_DNS_NAME_OPTIONS).named("publicIpDnsNameOptions"), private_ip_address[15]
+    = rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
+    private_ip_addresses[16] = rt::m("PrivateIpAddresses",
     &NETWORK_INTERFACE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressesSet"),
-    ipv4_prefixes = rt::m("Ipv4Prefixes", &IPV4_PREFIXES_LIST).named("ipv4PrefixSet"),
-    ipv6_prefixes = rt::m("Ipv6Prefixes", &IPV6_PREFIXES_LIST).named("ipv6PrefixSet"),
-    requester_id = rt::m("RequesterId", &rt::STRING).named("requesterId"),
-    requester_managed = rt::m("RequesterManaged", &rt::BOOLEAN)
-    .named("requesterManaged"), source_dest_check = rt::m("SourceDestCheck",
-    &rt::BOOLEAN).named("sourceDestCheck"), status = rt::m("Status", &rt::ENUM)
-    .named("status"), subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    tag_set = rt::m("TagSet", &TAG_LIST).named("tagSet"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId"), deny_all_igw_traffic = rt::m("DenyAllIgwTraffic",
-    &rt::BOOLEAN).named("denyAllIgwTraffic"), ipv6_native = rt::m("Ipv6Native",
-    &rt::BOOLEAN).named("ipv6Native"), ipv6_address = rt::m("Ipv6Address", &rt::STRING)
-    .named("ipv6Address"), operator = rt::m("Operator", &OPERATOR_RESPONSE)
-    .named("operator"), associated_subnets = rt::m("AssociatedSubnets",
-    &ASSOCIATED_SUBNET_LIST).named("associatedSubnetSet"), availability_zone_id =
+    ipv4_prefixes[17] = rt::m("Ipv4Prefixes", &IPV4_PREFIXES_LIST)
+    .named("ipv4PrefixSet"), ipv6_prefixes[18] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIXES_LIST).named("ipv6PrefixSet"), requester_id[19] = rt::m("RequesterId",
+    &rt::STRING).named("requesterId"), requester_managed[20] = rt::m("RequesterManaged",
+    &rt::BOOLEAN).named("requesterManaged"), source_dest_check[21] =
+    rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"), status[22] =
+    rt::m("Status", &rt::ENUM).named("status"), subnet_id[23] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), tag_set[24] = rt::m("TagSet", &TAG_LIST)
+    .named("tagSet"), vpc_id[25] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    deny_all_igw_traffic[26] = rt::m("DenyAllIgwTraffic", &rt::BOOLEAN)
+    .named("denyAllIgwTraffic"), ipv6_native[27] = rt::m("Ipv6Native", &rt::BOOLEAN)
+    .named("ipv6Native"), ipv6_address[28] = rt::m("Ipv6Address", &rt::STRING)
+    .named("ipv6Address"), operator[29] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator"), associated_subnets[30] = rt::m("AssociatedSubnets",
+    &ASSOCIATED_SUBNET_LIST).named("associatedSubnetSet"), availability_zone_id[31] =
     rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 /// Describes association information for an Elastic IP address (IPv4 only), or a Carrier IP address (for a network interface which resides in a subnet in a Wavelength Zone).
@@ -844,13 +851,13 @@ pub struct NetworkInterfaceAssociation {
     pub carrier_ip: Option<String>,
 }
 rt::structure!(
-    NetworkInterfaceAssociation, NETWORK_INTERFACE_ASSOCIATION, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).named("allocationId"), association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), ip_owner_id =
-    rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"), public_dns_name =
-    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"), public_ip =
-    rt::m("PublicIp", &rt::STRING).named("publicIp"), customer_owned_ip =
-    rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"), carrier_ip =
+    NetworkInterfaceAssociation, NETWORK_INTERFACE_ASSOCIATION, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), ip_owner_id[2] =
+    rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"), public_dns_name[3] =
+    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"), public_ip[4] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp"), customer_owned_ip[5] =
+    rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"), carrier_ip[6] =
     rt::m("CarrierIp", &rt::STRING).named("carrierIp")]
 );
 /// Describes a network interface attachment.
@@ -878,18 +885,18 @@ pub struct NetworkInterfaceAttachment {
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
-    NetworkInterfaceAttachment, NETWORK_INTERFACE_ATTACHMENT, [attach_time =
-    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), attachment_id =
-    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), network_card_index =
-    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), instance_owner_id =
-    rt::m("InstanceOwnerId", &rt::STRING).named("instanceOwnerId"), status =
-    rt::m("Status", &rt::ENUM).named("status"), ena_srd_specification =
-    rt::m("EnaSrdSpecification", &ATTACHMENT_ENA_SRD_SPECIFICATION)
-    .named("enaSrdSpecification"), ena_queue_count = rt::m("EnaQueueCount", &rt::INTEGER)
-    .named("enaQueueCount")]
+    NetworkInterfaceAttachment, NETWORK_INTERFACE_ATTACHMENT, [attach_time[0] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), attachment_id[1] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination[2] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    network_card_index[4] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_owner_id[6] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    ena_srd_specification[8] = rt::m("EnaSrdSpecification",
+    &ATTACHMENT_ENA_SRD_SPECIFICATION).named("enaSrdSpecification"), ena_queue_count[9] =
+    rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 /// Describes an attachment change.
 #[derive(Clone, Default, PartialEq)]
@@ -905,9 +912,9 @@ pub struct NetworkInterfaceAttachmentChanges {
 }
 rt::structure!(
     NetworkInterfaceAttachmentChanges, NETWORK_INTERFACE_ATTACHMENT_CHANGES,
-    [default_ena_queue_count = rt::m("DefaultEnaQueueCount", &rt::BOOLEAN),
-    ena_queue_count = rt::m("EnaQueueCount", &rt::INTEGER), attachment_id =
-    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination =
+    [default_ena_queue_count[0] = rt::m("DefaultEnaQueueCount", &rt::BOOLEAN),
+    ena_queue_count[1] = rt::m("EnaQueueCount", &rt::INTEGER), attachment_id[2] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination[3] =
     rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination")]
 );
 rt::string_enum! {
@@ -924,8 +931,8 @@ pub struct NetworkInterfaceCount {
     pub max: Option<i32>,
 }
 rt::structure!(
-    NetworkInterfaceCount, NETWORK_INTERFACE_COUNT, [min = rt::m("Min", &rt::INTEGER)
-    .named("min"), max = rt::m("Max", &rt::INTEGER).named("max")]
+    NetworkInterfaceCount, NETWORK_INTERFACE_COUNT, [min[0] = rt::m("Min", &rt::INTEGER)
+    .named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of network interfaces.
 #[derive(Clone, Default, PartialEq)]
@@ -936,8 +943,8 @@ pub struct NetworkInterfaceCountRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    NetworkInterfaceCountRequest, NETWORK_INTERFACE_COUNT_REQUEST, [min = rt::m("Min",
-    &rt::INTEGER), max = rt::m("Max", &rt::INTEGER)]
+    NetworkInterfaceCountRequest, NETWORK_INTERFACE_COUNT_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum NetworkInterfaceCreationType { Efa = "efa", EfaOnly = "efa-only", Branch =
@@ -962,10 +969,10 @@ pub struct NetworkInterfaceIpv6Address {
     pub is_primary_ipv6: Option<bool>,
 }
 rt::structure!(
-    NetworkInterfaceIpv6Address, NETWORK_INTERFACE_IPV6_ADDRESS, [ipv6_address =
-    rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), public_ipv6_dns_name =
-    rt::m("PublicIpv6DnsName", &rt::STRING).named("publicIpv6DnsName"), is_primary_ipv6 =
-    rt::m("IsPrimaryIpv6", &rt::BOOLEAN).named("isPrimaryIpv6")]
+    NetworkInterfaceIpv6Address, NETWORK_INTERFACE_IPV6_ADDRESS, [ipv6_address[0] =
+    rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), public_ipv6_dns_name[1] =
+    rt::m("PublicIpv6DnsName", &rt::STRING).named("publicIpv6DnsName"),
+    is_primary_ipv6[2] = rt::m("IsPrimaryIpv6", &rt::BOOLEAN).named("isPrimaryIpv6")]
 );
 pub static NETWORK_INTERFACE_IPV6_ADDRESSES_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfaceIpv6AddressesList",
@@ -993,12 +1000,12 @@ pub struct NetworkInterfacePermission {
 }
 rt::structure!(
     NetworkInterfacePermission, NETWORK_INTERFACE_PERMISSION,
-    [network_interface_permission_id = rt::m("NetworkInterfacePermissionId", &rt::STRING)
-    .named("networkInterfacePermissionId"), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), aws_account_id
-    = rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"), aws_service =
-    rt::m("AwsService", &rt::STRING).named("awsService"), permission =
-    rt::m("Permission", &rt::ENUM).named("permission"), permission_state =
+    [network_interface_permission_id[0] = rt::m("NetworkInterfacePermissionId",
+    &rt::STRING).named("networkInterfacePermissionId"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    aws_account_id[2] = rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"),
+    aws_service[3] = rt::m("AwsService", &rt::STRING).named("awsService"), permission[4]
+    = rt::m("Permission", &rt::ENUM).named("permission"), permission_state[5] =
     rt::m("PermissionState", &NETWORK_INTERFACE_PERMISSION_STATE)
     .named("permissionState")]
 );
@@ -1019,8 +1026,8 @@ pub struct NetworkInterfacePermissionState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    NetworkInterfacePermissionState, NETWORK_INTERFACE_PERMISSION_STATE, [state =
-    rt::m("State", &rt::ENUM).named("state"), status_message = rt::m("StatusMessage",
+    NetworkInterfacePermissionState, NETWORK_INTERFACE_PERMISSION_STATE, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), status_message[1] = rt::m("StatusMessage",
     &rt::STRING).named("statusMessage")]
 );
 rt::string_enum! {
@@ -1040,11 +1047,12 @@ pub struct NetworkInterfacePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    NetworkInterfacePrivateIpAddress, NETWORK_INTERFACE_PRIVATE_IP_ADDRESS, [association
-    = rt::m("Association", &NETWORK_INTERFACE_ASSOCIATION).named("association"), primary
-    = rt::m("Primary", &rt::BOOLEAN).named("primary"), private_dns_name =
-    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
+    NetworkInterfacePrivateIpAddress, NETWORK_INTERFACE_PRIVATE_IP_ADDRESS,
+    [association[0] = rt::m("Association", &NETWORK_INTERFACE_ASSOCIATION)
+    .named("association"), primary[1] = rt::m("Primary", &rt::BOOLEAN).named("primary"),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_ip_address[3] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress")]
 );
 pub static NETWORK_INTERFACE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfacePrivateIpAddressList",
@@ -1085,8 +1093,9 @@ pub struct NeuronDeviceCoreInfo {
     pub version: Option<i32>,
 }
 rt::structure!(
-    NeuronDeviceCoreInfo, NEURON_DEVICE_CORE_INFO, [count = rt::m("Count", &rt::INTEGER)
-    .named("count"), version = rt::m("Version", &rt::INTEGER).named("version")]
+    NeuronDeviceCoreInfo, NEURON_DEVICE_CORE_INFO, [count[0] = rt::m("Count",
+    &rt::INTEGER).named("count"), version[1] = rt::m("Version", &rt::INTEGER)
+    .named("version")]
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1101,9 +1110,9 @@ pub struct NeuronDeviceInfo {
     pub memory_info: Option<NeuronDeviceMemoryInfo>,
 }
 rt::structure!(
-    NeuronDeviceInfo, NEURON_DEVICE_INFO, [count = rt::m("Count", &rt::INTEGER)
-    .named("count"), name = rt::m("Name", &rt::STRING).named("name"), core_info =
-    rt::m("CoreInfo", &NEURON_DEVICE_CORE_INFO).named("coreInfo"), memory_info =
+    NeuronDeviceInfo, NEURON_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), core_info[2] =
+    rt::m("CoreInfo", &NEURON_DEVICE_CORE_INFO).named("coreInfo"), memory_info[3] =
     rt::m("MemoryInfo", &NEURON_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static NEURON_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -1117,8 +1126,8 @@ pub struct NeuronDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    NeuronDeviceMemoryInfo, NEURON_DEVICE_MEMORY_INFO, [size_in_mi_b = rt::m("SizeInMiB",
-    &rt::INTEGER).named("sizeInMiB")]
+    NeuronDeviceMemoryInfo, NEURON_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
+    rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1129,10 +1138,10 @@ pub struct NeuronInfo {
     pub total_neuron_device_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    NeuronInfo, NEURON_INFO, [neuron_devices = rt::m("NeuronDevices",
-    &NEURON_DEVICE_INFO_LIST).named("neuronDevices"), total_neuron_device_memory_in_mi_b
-    = rt::m("TotalNeuronDeviceMemoryInMiB", &rt::INTEGER)
-    .named("totalNeuronDeviceMemoryInMiB")]
+    NeuronInfo, NEURON_INFO, [neuron_devices[0] = rt::m("NeuronDevices",
+    &NEURON_DEVICE_INFO_LIST).named("neuronDevices"),
+    total_neuron_device_memory_in_mi_b[1] = rt::m("TotalNeuronDeviceMemoryInMiB",
+    &rt::INTEGER).named("totalNeuronDeviceMemoryInMiB")]
 );
 /// Describes a DHCP configuration option.
 #[derive(Clone, Default, PartialEq)]
@@ -1143,8 +1152,8 @@ pub struct NewDhcpConfiguration {
     pub values: Option<Vec<String>>,
 }
 rt::structure!(
-    NewDhcpConfiguration, NEW_DHCP_CONFIGURATION, [key = rt::m("Key", &rt::STRING),
-    values = rt::m("Values", &VALUE_STRING_LIST).named("Value")]
+    NewDhcpConfiguration, NEW_DHCP_CONFIGURATION, [key[0] = rt::m("Key", &rt::STRING),
+    values[1] = rt::m("Values", &VALUE_STRING_LIST).named("Value")]
 );
 pub static NEW_DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "NewDhcpConfigurationList",
@@ -1161,7 +1170,7 @@ pub struct NitroTpmInfo {
     pub supported_versions: Option<Vec<String>>,
 }
 rt::structure!(
-    NitroTpmInfo, NITRO_TPM_INFO, [supported_versions = rt::m("SupportedVersions",
+    NitroTpmInfo, NITRO_TPM_INFO, [supported_versions[0] = rt::m("SupportedVersions",
     &NITRO_TPM_SUPPORTED_VERSIONS_LIST).named("supportedVersions")]
 );
 rt::string_enum! {

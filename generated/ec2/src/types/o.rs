@@ -39,14 +39,14 @@ pub struct OidcOptions {
     pub scope: Option<String>,
 }
 rt::structure!(
-    OidcOptions, OIDC_OPTIONS, [issuer = rt::m("Issuer", &rt::STRING).named("issuer"),
-    authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING)
-    .named("authorizationEndpoint"), token_endpoint = rt::m("TokenEndpoint", &rt::STRING)
-    .named("tokenEndpoint"), user_info_endpoint = rt::m("UserInfoEndpoint", &rt::STRING)
-    .named("userInfoEndpoint"), client_id = rt::m("ClientId", &rt::STRING)
-    .named("clientId"), client_secret = rt::m("ClientSecret", &rt::STRING)
-    .named("clientSecret").flags(rt::SENSITIVE), scope = rt::m("Scope", &rt::STRING)
-    .named("scope")]
+    OidcOptions, OIDC_OPTIONS, [issuer[0] = rt::m("Issuer", &rt::STRING).named("issuer"),
+    authorization_endpoint[1] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .named("authorizationEndpoint"), token_endpoint[2] = rt::m("TokenEndpoint",
+    &rt::STRING).named("tokenEndpoint"), user_info_endpoint[3] =
+    rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"), client_id[4] =
+    rt::m("ClientId", &rt::STRING).named("clientId"), client_secret[5] =
+    rt::m("ClientSecret", &rt::STRING).named("clientSecret").flags(rt::SENSITIVE),
+    scope[6] = rt::m("Scope", &rt::STRING).named("scope")]
 );
 rt::string_enum! {
     pub enum OnDemandAllocationStrategy { LowestPrice = "lowestPrice", Prioritized =
@@ -87,15 +87,15 @@ pub struct OnDemandOptions {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    OnDemandOptions, ON_DEMAND_OPTIONS, [allocation_strategy =
+    OnDemandOptions, ON_DEMAND_OPTIONS, [allocation_strategy[0] =
     rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-    capacity_reservation_options = rt::m("CapacityReservationOptions",
+    capacity_reservation_options[1] = rt::m("CapacityReservationOptions",
     &CAPACITY_RESERVATION_OPTIONS).named("capacityReservationOptions"),
-    single_instance_type = rt::m("SingleInstanceType", &rt::BOOLEAN)
-    .named("singleInstanceType"), single_availability_zone =
+    single_instance_type[2] = rt::m("SingleInstanceType", &rt::BOOLEAN)
+    .named("singleInstanceType"), single_availability_zone[3] =
     rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
-    min_target_capacity = rt::m("MinTargetCapacity", &rt::INTEGER)
-    .named("minTargetCapacity"), max_total_price = rt::m("MaxTotalPrice", &rt::STRING)
+    min_target_capacity[4] = rt::m("MinTargetCapacity", &rt::INTEGER)
+    .named("minTargetCapacity"), max_total_price[5] = rt::m("MaxTotalPrice", &rt::STRING)
     .named("maxTotalPrice")]
 );
 /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
@@ -133,13 +133,13 @@ pub struct OnDemandOptionsRequest {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    OnDemandOptionsRequest, ON_DEMAND_OPTIONS_REQUEST, [allocation_strategy =
-    rt::m("AllocationStrategy", &rt::ENUM), capacity_reservation_options =
+    OnDemandOptionsRequest, ON_DEMAND_OPTIONS_REQUEST, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM), capacity_reservation_options[1] =
     rt::m("CapacityReservationOptions", &CAPACITY_RESERVATION_OPTIONS_REQUEST),
-    single_instance_type = rt::m("SingleInstanceType", &rt::BOOLEAN),
-    single_availability_zone = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-    min_target_capacity = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price =
-    rt::m("MaxTotalPrice", &rt::STRING)]
+    single_instance_type[2] = rt::m("SingleInstanceType", &rt::BOOLEAN),
+    single_availability_zone[3] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    min_target_capacity[4] = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price[5]
+    = rt::m("MaxTotalPrice", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum OperationType { Add = "add", Remove = "remove" }
@@ -151,7 +151,7 @@ pub struct OperatorRequest {
     pub principal: Option<String>,
 }
 rt::structure!(
-    OperatorRequest, OPERATOR_REQUEST, [principal = rt::m("Principal", &rt::STRING)]
+    OperatorRequest, OPERATOR_REQUEST, [principal[0] = rt::m("Principal", &rt::STRING)]
 );
 /// Describes whether the resource is managed by a service provider and, if so, describes the service provider that manages it.
 #[derive(Clone, Default, PartialEq)]
@@ -164,9 +164,10 @@ pub struct OperatorResponse {
     pub hidden_by_default: Option<bool>,
 }
 rt::structure!(
-    OperatorResponse, OPERATOR_RESPONSE, [managed = rt::m("Managed", &rt::BOOLEAN)
-    .named("managed"), principal = rt::m("Principal", &rt::STRING).named("principal"),
-    hidden_by_default = rt::m("HiddenByDefault", &rt::BOOLEAN).named("hiddenByDefault")]
+    OperatorResponse, OPERATOR_RESPONSE, [managed[0] = rt::m("Managed", &rt::BOOLEAN)
+    .named("managed"), principal[1] = rt::m("Principal", &rt::STRING).named("principal"),
+    hidden_by_default[2] = rt::m("HiddenByDefault", &rt::BOOLEAN)
+    .named("hiddenByDefault")]
 );
 pub static ORGANIZATION_ARN_STRING_LIST: rt::Schema = rt::Schema::list(
     "OrganizationArnStringList",
@@ -195,15 +196,15 @@ pub struct OutpostLag {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    OutpostLag, OUTPOST_LAG, [outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    state = rt::m("State", &rt::STRING).named("state"), outpost_lag_id =
+    OutpostLag, OUTPOST_LAG, [outpost_arn[0] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), owner_id[1] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    state[2] = rt::m("State", &rt::STRING).named("state"), outpost_lag_id[3] =
     rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
-    local_gateway_virtual_interface_ids = rt::m("LocalGatewayVirtualInterfaceIds",
+    local_gateway_virtual_interface_ids[4] = rt::m("LocalGatewayVirtualInterfaceIds",
     &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET).named("localGatewayVirtualInterfaceIdSet"),
-    service_link_virtual_interface_ids = rt::m("ServiceLinkVirtualInterfaceIds",
+    service_link_virtual_interface_ids[5] = rt::m("ServiceLinkVirtualInterfaceIds",
     &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET).named("serviceLinkVirtualInterfaceIdSet"),
-    tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static OUTPOST_LAG_ID_SET: rt::Schema = rt::Schema::list(
     "OutpostLagIdSet",

@@ -22,16 +22,16 @@ pub struct PacketHeaderStatement {
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
-    PacketHeaderStatement, PACKET_HEADER_STATEMENT, [source_addresses =
+    PacketHeaderStatement, PACKET_HEADER_STATEMENT, [source_addresses[0] =
     rt::m("SourceAddresses", &VALUE_STRING_LIST).named("sourceAddressSet"),
-    destination_addresses = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
-    .named("destinationAddressSet"), source_ports = rt::m("SourcePorts",
-    &VALUE_STRING_LIST).named("sourcePortSet"), destination_ports =
+    destination_addresses[1] = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
+    .named("destinationAddressSet"), source_ports[2] = rt::m("SourcePorts",
+    &VALUE_STRING_LIST).named("sourcePortSet"), destination_ports[3] =
     rt::m("DestinationPorts", &VALUE_STRING_LIST).named("destinationPortSet"),
-    source_prefix_lists = rt::m("SourcePrefixLists", &VALUE_STRING_LIST)
-    .named("sourcePrefixListSet"), destination_prefix_lists =
+    source_prefix_lists[4] = rt::m("SourcePrefixLists", &VALUE_STRING_LIST)
+    .named("sourcePrefixListSet"), destination_prefix_lists[5] =
     rt::m("DestinationPrefixLists", &VALUE_STRING_LIST)
-    .named("destinationPrefixListSet"), protocols = rt::m("Protocols", &PROTOCOL_LIST)
+    .named("destinationPrefixListSet"), protocols[6] = rt::m("Protocols", &PROTOCOL_LIST)
     .named("protocolSet")]
 );
 /// Describes a packet header statement.
@@ -53,16 +53,16 @@ pub struct PacketHeaderStatementRequest {
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
-    PacketHeaderStatementRequest, PACKET_HEADER_STATEMENT_REQUEST, [source_addresses =
+    PacketHeaderStatementRequest, PACKET_HEADER_STATEMENT_REQUEST, [source_addresses[0] =
     rt::m("SourceAddresses", &VALUE_STRING_LIST).named("SourceAddress"),
-    destination_addresses = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
-    .named("DestinationAddress"), source_ports = rt::m("SourcePorts", &VALUE_STRING_LIST)
-    .named("SourcePort"), destination_ports = rt::m("DestinationPorts",
-    &VALUE_STRING_LIST).named("DestinationPort"), source_prefix_lists =
-    rt::m("SourcePrefixLists", &VALUE_STRING_LIST).named("SourcePrefixList"),
-    destination_prefix_lists = rt::m("DestinationPrefixLists", &VALUE_STRING_LIST)
-    .named("DestinationPrefixList"), protocols = rt::m("Protocols", &PROTOCOL_LIST)
-    .named("Protocol")]
+    destination_addresses[1] = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
+    .named("DestinationAddress"), source_ports[2] = rt::m("SourcePorts",
+    &VALUE_STRING_LIST).named("SourcePort"), destination_ports[3] =
+    rt::m("DestinationPorts", &VALUE_STRING_LIST).named("DestinationPort"),
+    source_prefix_lists[4] = rt::m("SourcePrefixLists", &VALUE_STRING_LIST)
+    .named("SourcePrefixList"), destination_prefix_lists[5] =
+    rt::m("DestinationPrefixLists", &VALUE_STRING_LIST).named("DestinationPrefixList"),
+    protocols[6] = rt::m("Protocols", &PROTOCOL_LIST).named("Protocol")]
 );
 rt::string_enum! {
     pub enum PartitionLoadFrequency { None = "none", Daily = "daily", Weekly = "weekly",
@@ -117,34 +117,34 @@ pub struct PathComponent {
     pub service_name: Option<String>,
 }
 rt::structure!(
-    PathComponent, PATH_COMPONENT, [sequence_number = rt::m("SequenceNumber",
-    &rt::INTEGER).named("sequenceNumber"), acl_rule = rt::m("AclRule",
-    &ANALYSIS_ACL_RULE).named("aclRule"), attached_to = rt::m("AttachedTo",
-    &ANALYSIS_COMPONENT).named("attachedTo"), component = rt::m("Component",
-    &ANALYSIS_COMPONENT).named("component"), destination_vpc = rt::m("DestinationVpc",
-    &ANALYSIS_COMPONENT).named("destinationVpc"), outbound_header =
+    PathComponent, PATH_COMPONENT, [sequence_number[0] = rt::m("SequenceNumber",
+    &rt::INTEGER).named("sequenceNumber"), acl_rule[1] = rt::m("AclRule",
+    &ANALYSIS_ACL_RULE).named("aclRule"), attached_to[2] = rt::m("AttachedTo",
+    &ANALYSIS_COMPONENT).named("attachedTo"), component[3] = rt::m("Component",
+    &ANALYSIS_COMPONENT).named("component"), destination_vpc[4] = rt::m("DestinationVpc",
+    &ANALYSIS_COMPONENT).named("destinationVpc"), outbound_header[5] =
     rt::m("OutboundHeader", &ANALYSIS_PACKET_HEADER).named("outboundHeader"),
-    inbound_header = rt::m("InboundHeader", &ANALYSIS_PACKET_HEADER)
-    .named("inboundHeader"), route_table_route = rt::m("RouteTableRoute",
-    &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"), security_group_rule =
+    inbound_header[6] = rt::m("InboundHeader", &ANALYSIS_PACKET_HEADER)
+    .named("inboundHeader"), route_table_route[7] = rt::m("RouteTableRoute",
+    &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"), security_group_rule[8] =
     rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE).named("securityGroupRule"),
-    source_vpc = rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"), subnet =
-    rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"), vpc = rt::m("Vpc",
-    &ANALYSIS_COMPONENT).named("vpc"), additional_details = rt::m("AdditionalDetails",
-    &ADDITIONAL_DETAIL_LIST).named("additionalDetailSet"), transit_gateway =
-    rt::m("TransitGateway", &ANALYSIS_COMPONENT).named("transitGateway"),
-    transit_gateway_route_table_route = rt::m("TransitGatewayRouteTableRoute",
-    &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE).named("transitGatewayRouteTableRoute"),
-    transit_gateway_policy_table_entry = rt::m("TransitGatewayPolicyTableEntry",
-    &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-    .named("transitGatewayPolicyTableEntry"), explanations = rt::m("Explanations",
-    &EXPLANATION_LIST).named("explanationSet"), elastic_load_balancer_listener =
+    source_vpc[9] = rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"),
+    subnet[10] = rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"), vpc[11] =
+    rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"), additional_details[12] =
+    rt::m("AdditionalDetails", &ADDITIONAL_DETAIL_LIST).named("additionalDetailSet"),
+    transit_gateway[13] = rt::m("TransitGateway", &ANALYSIS_COMPONENT)
+    .named("transitGateway"), transit_gateway_route_table_route[14] =
+    rt::m("TransitGatewayRouteTableRoute", &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE)
+    .named("transitGatewayRouteTableRoute"), transit_gateway_policy_table_entry[15] =
+    rt::m("TransitGatewayPolicyTableEntry", &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
+    .named("transitGatewayPolicyTableEntry"), explanations[16] = rt::m("Explanations",
+    &EXPLANATION_LIST).named("explanationSet"), elastic_load_balancer_listener[17] =
     rt::m("ElasticLoadBalancerListener", &ANALYSIS_COMPONENT)
-    .named("elasticLoadBalancerListener"), firewall_stateless_rule =
+    .named("elasticLoadBalancerListener"), firewall_stateless_rule[18] =
     rt::m("FirewallStatelessRule", &FIREWALL_STATELESS_RULE)
-    .named("firewallStatelessRule"), firewall_stateful_rule =
+    .named("firewallStatelessRule"), firewall_stateful_rule[19] =
     rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE).named("firewallStatefulRule"),
-    service_name = rt::m("ServiceName", &rt::STRING).named("serviceName")]
+    service_name[20] = rt::m("ServiceName", &rt::STRING).named("serviceName")]
 );
 pub static PATH_COMPONENT_LIST: rt::Schema = rt::Schema::list(
     "PathComponentList",
@@ -163,11 +163,11 @@ pub struct PathFilter {
     pub destination_port_range: Option<FilterPortRange>,
 }
 rt::structure!(
-    PathFilter, PATH_FILTER, [source_address = rt::m("SourceAddress", &rt::STRING)
-    .named("sourceAddress").min(0.0), source_port_range = rt::m("SourcePortRange",
-    &FILTER_PORT_RANGE).named("sourcePortRange"), destination_address =
+    PathFilter, PATH_FILTER, [source_address[0] = rt::m("SourceAddress", &rt::STRING)
+    .named("sourceAddress").min(0.0), source_port_range[1] = rt::m("SourcePortRange",
+    &FILTER_PORT_RANGE).named("sourcePortRange"), destination_address[2] =
     rt::m("DestinationAddress", &rt::STRING).named("destinationAddress").min(0.0),
-    destination_port_range = rt::m("DestinationPortRange", &FILTER_PORT_RANGE)
+    destination_port_range[3] = rt::m("DestinationPortRange", &FILTER_PORT_RANGE)
     .named("destinationPortRange")]
 );
 /// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
@@ -183,10 +183,10 @@ pub struct PathRequestFilter {
     pub destination_port_range: Option<RequestFilterPortRange>,
 }
 rt::structure!(
-    PathRequestFilter, PATH_REQUEST_FILTER, [source_address = rt::m("SourceAddress",
-    &rt::STRING).min(0.0), source_port_range = rt::m("SourcePortRange",
-    &REQUEST_FILTER_PORT_RANGE), destination_address = rt::m("DestinationAddress",
-    &rt::STRING).min(0.0), destination_port_range = rt::m("DestinationPortRange",
+    PathRequestFilter, PATH_REQUEST_FILTER, [source_address[0] = rt::m("SourceAddress",
+    &rt::STRING).min(0.0), source_port_range[1] = rt::m("SourcePortRange",
+    &REQUEST_FILTER_PORT_RANGE), destination_address[2] = rt::m("DestinationAddress",
+    &rt::STRING).min(0.0), destination_port_range[3] = rt::m("DestinationPortRange",
     &REQUEST_FILTER_PORT_RANGE)]
 );
 /// Describes a path statement.
@@ -198,9 +198,9 @@ pub struct PathStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
-    PathStatement, PATH_STATEMENT, [packet_header_statement =
+    PathStatement, PATH_STATEMENT, [packet_header_statement[0] =
     rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT)
-    .named("packetHeaderStatement"), resource_statement = rt::m("ResourceStatement",
+    .named("packetHeaderStatement"), resource_statement[1] = rt::m("ResourceStatement",
     &RESOURCE_STATEMENT).named("resourceStatement")]
 );
 /// Describes a path statement.
@@ -212,9 +212,9 @@ pub struct PathStatementRequest {
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rt::structure!(
-    PathStatementRequest, PATH_STATEMENT_REQUEST, [packet_header_statement =
-    rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT_REQUEST), resource_statement
-    = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
+    PathStatementRequest, PATH_STATEMENT_REQUEST, [packet_header_statement[0] =
+    rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT_REQUEST),
+    resource_statement[1] = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
 );
 rt::string_enum! {
     pub enum PayerResponsibility { ServiceOwner = "ServiceOwner" }
@@ -228,8 +228,8 @@ pub struct PayerResponsibilityEntry {
     pub payer_responsibility_type: Option<PayerResponsibilityType>,
 }
 rt::structure!(
-    PayerResponsibilityEntry, PAYER_RESPONSIBILITY_ENTRY, [scope = rt::m("Scope",
-    &rt::ENUM).named("scope"), payer_responsibility_type =
+    PayerResponsibilityEntry, PAYER_RESPONSIBILITY_ENTRY, [scope[0] = rt::m("Scope",
+    &rt::ENUM).named("scope"), payer_responsibility_type[1] =
     rt::m("PayerResponsibilityType", &rt::ENUM).named("payerResponsibilityType")]
 );
 rt::string_enum! {
@@ -262,9 +262,9 @@ pub struct PciId {
     pub subsystem_vendor_id: Option<String>,
 }
 rt::structure!(
-    PciId, PCI_ID, [device_id = rt::m("DeviceId", &rt::STRING), vendor_id =
-    rt::m("VendorId", &rt::STRING), subsystem_id = rt::m("SubsystemId", &rt::STRING),
-    subsystem_vendor_id = rt::m("SubsystemVendorId", &rt::STRING)]
+    PciId, PCI_ID, [device_id[0] = rt::m("DeviceId", &rt::STRING), vendor_id[1] =
+    rt::m("VendorId", &rt::STRING), subsystem_id[2] = rt::m("SubsystemId", &rt::STRING),
+    subsystem_vendor_id[3] = rt::m("SubsystemVendorId", &rt::STRING)]
 );
 /// Describes the cost allocation policy document for Amazon VPC peering connections.
 #[derive(Clone, Default, PartialEq)]
@@ -278,10 +278,10 @@ pub struct PcxFlexCostAllocationPolicyDocument {
 }
 rt::structure!(
     PcxFlexCostAllocationPolicyDocument, PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-    [reporting_granularity = rt::m("ReportingGranularity",
+    [reporting_granularity[0] = rt::m("ReportingGranularity",
     &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST).flags(rt::REQUIRED).min(1.0),
-    dimensions = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications =
+    dimensions[1] = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
+    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications[2] =
     rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
 );
 /// The status of the transit gateway peering attachment.
@@ -293,8 +293,9 @@ pub struct PeeringAttachmentStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    PeeringAttachmentStatus, PEERING_ATTACHMENT_STATUS, [code = rt::m("Code",
-    &rt::STRING).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    PeeringAttachmentStatus, PEERING_ATTACHMENT_STATUS, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// Describes the VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
@@ -312,16 +313,16 @@ pub struct PeeringConnectionOptions {
 }
 rt::structure!(
     PeeringConnectionOptions, PEERING_CONNECTION_OPTIONS,
-    [allow_dns_resolution_from_remote_vpc = rt::m("AllowDnsResolutionFromRemoteVpc",
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
     &rt::BOOLEAN).named("allowDnsResolutionFromRemoteVpc"),
-    allow_egress_from_local_classic_link_to_remote_vpc =
+    allow_egress_from_local_classic_link_to_remote_vpc[1] =
     rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
     .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
-    allow_egress_from_local_vpc_to_remote_classic_link =
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
     rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
-    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience =
+    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience[3] =
     rt::m("AllowMultipathResilience", &rt::BOOLEAN).named("allowMultipathResilience"),
-    multipath_resilience_mode = rt::m("MultipathResilienceMode", &rt::ENUM)
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)
     .named("multipathResilienceMode")]
 );
 /// The VPC peering connection options.
@@ -346,13 +347,13 @@ pub struct PeeringConnectionOptionsRequest {
 }
 rt::structure!(
     PeeringConnectionOptionsRequest, PEERING_CONNECTION_OPTIONS_REQUEST,
-    [allow_dns_resolution_from_remote_vpc = rt::m("AllowDnsResolutionFromRemoteVpc",
-    &rt::BOOLEAN), allow_egress_from_local_classic_link_to_remote_vpc =
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
+    &rt::BOOLEAN), allow_egress_from_local_classic_link_to_remote_vpc[1] =
     rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN),
-    allow_egress_from_local_vpc_to_remote_classic_link =
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
     rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN),
-    allow_multipath_resilience = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-    multipath_resilience_mode = rt::m("MultipathResilienceMode", &rt::ENUM)]
+    allow_multipath_resilience[3] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 /// Information about the transit gateway in the peering attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -367,10 +368,10 @@ pub struct PeeringTgwInfo {
     pub region: Option<String>,
 }
 rt::structure!(
-    PeeringTgwInfo, PEERING_TGW_INFO, [transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), core_network_id = rt::m("CoreNetworkId",
-    &rt::STRING).named("coreNetworkId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), region = rt::m("Region", &rt::STRING).named("region")]
+    PeeringTgwInfo, PEERING_TGW_INFO, [transit_gateway_id[0] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), core_network_id[1] = rt::m("CoreNetworkId",
+    &rt::STRING).named("coreNetworkId"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), region[3] = rt::m("Region", &rt::STRING).named("region")]
 );
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
 ///
@@ -398,7 +399,7 @@ pub struct PerformanceFactorReference {
     pub instance_family: Option<String>,
 }
 rt::structure!(
-    PerformanceFactorReference, PERFORMANCE_FACTOR_REFERENCE, [instance_family =
+    PerformanceFactorReference, PERFORMANCE_FACTOR_REFERENCE, [instance_family[0] =
     rt::m("InstanceFamily", &rt::STRING).named("instanceFamily")]
 );
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
@@ -428,7 +429,7 @@ pub struct PerformanceFactorReferenceRequest {
 }
 rt::structure!(
     PerformanceFactorReferenceRequest, PERFORMANCE_FACTOR_REFERENCE_REQUEST,
-    [instance_family = rt::m("InstanceFamily", &rt::STRING)]
+    [instance_family[0] = rt::m("InstanceFamily", &rt::STRING)]
 );
 pub static PERFORMANCE_FACTOR_REFERENCE_SET: rt::Schema = rt::Schema::list(
     "PerformanceFactorReferenceSet",
@@ -449,10 +450,10 @@ pub struct PerformanceStatusSummary {
     pub remediation: Option<String>,
 }
 rt::structure!(
-    PerformanceStatusSummary, PERFORMANCE_STATUS_SUMMARY, [status = rt::m("Status",
-    &rt::ENUM).named("status"), impaired_since = rt::m("ImpairedSince", &rt::TIMESTAMP)
-    .named("impairedSince"), remediation = rt::m("Remediation", &rt::STRING)
-    .named("remediation")]
+    PerformanceStatusSummary, PERFORMANCE_STATUS_SUMMARY, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status"), impaired_since[1] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince"), remediation[2] = rt::m("Remediation",
+    &rt::STRING).named("remediation")]
 );
 rt::string_enum! {
     pub enum PeriodType { FiveMinutes = "five-minutes", FifteenMinutes =
@@ -478,7 +479,7 @@ pub struct Phase1DhGroupNumbersListValue {
 }
 rt::structure!(
     Phase1DhGroupNumbersListValue, PHASE1_DH_GROUP_NUMBERS_LIST_VALUE =
-    "Phase1DHGroupNumbersListValue", [value = rt::m("Value", &rt::INTEGER)
+    "Phase1DHGroupNumbersListValue", [value[0] = rt::m("Value", &rt::INTEGER)
     .named("value")]
 );
 pub static PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -493,7 +494,7 @@ pub struct Phase1DhGroupNumbersRequestListValue {
 }
 rt::structure!(
     Phase1DhGroupNumbersRequestListValue, PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE =
-    "Phase1DHGroupNumbersRequestListValue", [value = rt::m("Value", &rt::INTEGER)]
+    "Phase1DHGroupNumbersRequestListValue", [value[0] = rt::m("Value", &rt::INTEGER)]
 );
 pub static PHASE1_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase1EncryptionAlgorithmsList",
@@ -506,8 +507,8 @@ pub struct Phase1EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase1EncryptionAlgorithmsListValue, PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE, [value
-    = rt::m("Value", &rt::STRING).named("value")]
+    Phase1EncryptionAlgorithmsListValue, PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE,
+    [value[0] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1EncryptionAlgorithmsRequestList",
@@ -521,7 +522,7 @@ pub struct Phase1EncryptionAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase1EncryptionAlgorithmsRequestListValue,
-    PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value = rt::m("Value",
+    PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
     &rt::STRING)]
 );
 pub static PHASE1_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
@@ -535,8 +536,8 @@ pub struct Phase1IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase1IntegrityAlgorithmsListValue, PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE, [value =
-    rt::m("Value", &rt::STRING).named("value")]
+    Phase1IntegrityAlgorithmsListValue, PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE, [value[0]
+    = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1IntegrityAlgorithmsRequestList",
@@ -550,7 +551,8 @@ pub struct Phase1IntegrityAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase1IntegrityAlgorithmsRequestListValue,
-    PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value = rt::m("Value", &rt::STRING)]
+    PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static PHASE2_DH_GROUP_NUMBERS_LIST: rt::Schema = rt::Schema::list(
     "Phase2DHGroupNumbersList",
@@ -564,7 +566,7 @@ pub struct Phase2DhGroupNumbersListValue {
 }
 rt::structure!(
     Phase2DhGroupNumbersListValue, PHASE2_DH_GROUP_NUMBERS_LIST_VALUE =
-    "Phase2DHGroupNumbersListValue", [value = rt::m("Value", &rt::INTEGER)
+    "Phase2DHGroupNumbersListValue", [value[0] = rt::m("Value", &rt::INTEGER)
     .named("value")]
 );
 pub static PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -579,7 +581,7 @@ pub struct Phase2DhGroupNumbersRequestListValue {
 }
 rt::structure!(
     Phase2DhGroupNumbersRequestListValue, PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE =
-    "Phase2DHGroupNumbersRequestListValue", [value = rt::m("Value", &rt::INTEGER)]
+    "Phase2DHGroupNumbersRequestListValue", [value[0] = rt::m("Value", &rt::INTEGER)]
 );
 pub static PHASE2_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase2EncryptionAlgorithmsList",
@@ -592,8 +594,8 @@ pub struct Phase2EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase2EncryptionAlgorithmsListValue, PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE, [value
-    = rt::m("Value", &rt::STRING).named("value")]
+    Phase2EncryptionAlgorithmsListValue, PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE,
+    [value[0] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2EncryptionAlgorithmsRequestList",
@@ -607,7 +609,7 @@ pub struct Phase2EncryptionAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase2EncryptionAlgorithmsRequestListValue,
-    PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value = rt::m("Value",
+    PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
     &rt::STRING)]
 );
 pub static PHASE2_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
@@ -621,8 +623,8 @@ pub struct Phase2IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase2IntegrityAlgorithmsListValue, PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE, [value =
-    rt::m("Value", &rt::STRING).named("value")]
+    Phase2IntegrityAlgorithmsListValue, PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE, [value[0]
+    = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2IntegrityAlgorithmsRequestList",
@@ -636,7 +638,8 @@ pub struct Phase2IntegrityAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase2IntegrityAlgorithmsRequestListValue,
-    PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value = rt::m("Value", &rt::STRING)]
+    PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PhcSupport { Unsupported = "unsupported", Supported = "supported" }
@@ -690,16 +693,16 @@ pub struct Placement {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    Placement, PLACEMENT, [availability_zone_id = rt::m("AvailabilityZoneId",
-    &rt::STRING).named("availabilityZoneId"), affinity = rt::m("Affinity", &rt::STRING)
-    .named("affinity"), group_name = rt::m("GroupName", &rt::STRING).named("groupName"),
-    partition_number = rt::m("PartitionNumber", &rt::INTEGER).named("partitionNumber"),
-    host_id = rt::m("HostId", &rt::STRING).named("hostId"), tenancy = rt::m("Tenancy",
-    &rt::ENUM).named("tenancy"), spread_domain = rt::m("SpreadDomain", &rt::STRING)
-    .named("spreadDomain"), host_resource_group_arn = rt::m("HostResourceGroupArn",
-    &rt::STRING).named("hostResourceGroupArn"), group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone")]
+    Placement, PLACEMENT, [availability_zone_id[0] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), affinity[1] = rt::m("Affinity",
+    &rt::STRING).named("affinity"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), partition_number[3] = rt::m("PartitionNumber", &rt::INTEGER)
+    .named("partitionNumber"), host_id[4] = rt::m("HostId", &rt::STRING).named("hostId"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), spread_domain[6] =
+    rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"), host_resource_group_arn[7]
+    = rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
+    group_id[8] = rt::m("GroupId", &rt::STRING).named("groupId"), availability_zone[9] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 /// Describes a placement group.
 #[derive(Clone, Default, PartialEq)]
@@ -728,16 +731,16 @@ pub struct PlacementGroup {
     pub parent_group_id: Option<String>,
 }
 rt::structure!(
-    PlacementGroup, PLACEMENT_GROUP, [group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName"), state = rt::m("State", &rt::ENUM).named("state"), strategy =
-    rt::m("Strategy", &rt::ENUM).named("strategy"), partition_count =
-    rt::m("PartitionCount", &rt::INTEGER).named("partitionCount"), group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), group_arn = rt::m("GroupArn", &rt::STRING).named("groupArn"),
-    spread_level = rt::m("SpreadLevel", &rt::ENUM).named("spreadLevel"), linked_group_id
-    = rt::m("LinkedGroupId", &rt::STRING).named("linkedGroupId"), operator =
-    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), parent_group_id =
-    rt::m("ParentGroupId", &rt::STRING).named("parentGroupId")]
+    PlacementGroup, PLACEMENT_GROUP, [group_name[0] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), state[1] = rt::m("State", &rt::ENUM).named("state"), strategy[2]
+    = rt::m("Strategy", &rt::ENUM).named("strategy"), partition_count[3] =
+    rt::m("PartitionCount", &rt::INTEGER).named("partitionCount"), group_id[4] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), group_arn[6] = rt::m("GroupArn", &rt::STRING).named("groupArn"),
+    spread_level[7] = rt::m("SpreadLevel", &rt::ENUM).named("spreadLevel"),
+    linked_group_id[8] = rt::m("LinkedGroupId", &rt::STRING).named("linkedGroupId"),
+    operator[9] = rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
+    parent_group_id[10] = rt::m("ParentGroupId", &rt::STRING).named("parentGroupId")]
 );
 pub static PLACEMENT_GROUP_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "PlacementGroupIdStringList",
@@ -750,7 +753,7 @@ pub struct PlacementGroupInfo {
     pub supported_strategies: Option<Vec<PlacementGroupStrategy>>,
 }
 rt::structure!(
-    PlacementGroupInfo, PLACEMENT_GROUP_INFO, [supported_strategies =
+    PlacementGroupInfo, PLACEMENT_GROUP_INFO, [supported_strategies[0] =
     rt::m("SupportedStrategies", &PLACEMENT_GROUP_STRATEGY_LIST)
     .named("supportedStrategies")]
 );
@@ -781,8 +784,8 @@ pub struct PlacementResponse {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    PlacementResponse, PLACEMENT_RESPONSE, [group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName")]
+    PlacementResponse, PLACEMENT_RESPONSE, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).named("groupName")]
 );
 rt::string_enum! {
     pub enum PlacementStrategy { Cluster = "cluster", Spread = "spread", Partition =
@@ -798,7 +801,7 @@ pub struct PoolCidrBlock {
     pub cidr: Option<String>,
 }
 rt::structure!(
-    PoolCidrBlock, POOL_CIDR_BLOCK, [cidr = rt::m("Cidr", &rt::STRING)
+    PoolCidrBlock, POOL_CIDR_BLOCK, [cidr[0] = rt::m("Cidr", &rt::STRING)
     .named("poolCidrBlock")]
 );
 pub static POOL_CIDR_BLOCKS_SET: rt::Schema = rt::Schema::list(
@@ -814,7 +817,7 @@ pub struct PortRange {
     pub to: Option<i32>,
 }
 rt::structure!(
-    PortRange, PORT_RANGE, [from = rt::m("From", &rt::INTEGER).named("from"), to =
+    PortRange, PORT_RANGE, [from[0] = rt::m("From", &rt::INTEGER).named("from"), to[1] =
     rt::m("To", &rt::INTEGER).named("to")]
 );
 pub static PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
@@ -832,9 +835,9 @@ pub struct PrefixList {
     pub prefix_list_name: Option<String>,
 }
 rt::structure!(
-    PrefixList, PREFIX_LIST, [cidrs = rt::m("Cidrs", &VALUE_STRING_LIST)
-    .named("cidrSet"), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .named("prefixListId"), prefix_list_name = rt::m("PrefixListName", &rt::STRING)
+    PrefixList, PREFIX_LIST, [cidrs[0] = rt::m("Cidrs", &VALUE_STRING_LIST)
+    .named("cidrSet"), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), prefix_list_name[2] = rt::m("PrefixListName", &rt::STRING)
     .named("prefixListName")]
 );
 /// Describes the resource with which a prefix list is associated.
@@ -846,8 +849,8 @@ pub struct PrefixListAssociation {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    PrefixListAssociation, PREFIX_LIST_ASSOCIATION, [resource_id = rt::m("ResourceId",
-    &rt::STRING).named("resourceId"), resource_owner = rt::m("ResourceOwner",
+    PrefixListAssociation, PREFIX_LIST_ASSOCIATION, [resource_id[0] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_owner[1] = rt::m("ResourceOwner",
     &rt::STRING).named("resourceOwner")]
 );
 pub static PREFIX_LIST_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
@@ -863,8 +866,9 @@ pub struct PrefixListEntry {
     pub description: Option<String>,
 }
 rt::structure!(
-    PrefixListEntry, PREFIX_LIST_ENTRY, [cidr = rt::m("Cidr", &rt::STRING).named("cidr"),
-    description = rt::m("Description", &rt::STRING).named("description")]
+    PrefixListEntry, PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description")]
 );
 pub static PREFIX_LIST_ENTRY_SET: rt::Schema = rt::Schema::list(
     "PrefixListEntrySet",
@@ -881,8 +885,8 @@ pub struct PrefixListId {
     pub prefix_list_id: Option<String>,
 }
 rt::structure!(
-    PrefixListId, PREFIX_LIST_ID, [description = rt::m("Description", &rt::STRING)
-    .named("description"), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
+    PrefixListId, PREFIX_LIST_ID, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
     .named("prefixListId")]
 );
 pub static PREFIX_LIST_ID_LIST: rt::Schema = rt::Schema::list(
@@ -925,10 +929,10 @@ pub struct PriceSchedule {
     pub term: Option<i64>,
 }
 rt::structure!(
-    PriceSchedule, PRICE_SCHEDULE, [active = rt::m("Active", &rt::BOOLEAN)
-    .named("active"), currency_code = rt::m("CurrencyCode", &rt::ENUM)
-    .named("currencyCode"), price = rt::m("Price", &rt::DOUBLE).named("price"), term =
-    rt::m("Term", &rt::LONG).named("term")]
+    PriceSchedule, PRICE_SCHEDULE, [active[0] = rt::m("Active", &rt::BOOLEAN)
+    .named("active"), currency_code[1] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), price[2] = rt::m("Price", &rt::DOUBLE).named("price"),
+    term[3] = rt::m("Term", &rt::LONG).named("term")]
 );
 pub static PRICE_SCHEDULE_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleList",
@@ -945,9 +949,9 @@ pub struct PriceScheduleSpecification {
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
-    PriceScheduleSpecification, PRICE_SCHEDULE_SPECIFICATION, [term = rt::m("Term",
-    &rt::LONG).named("term"), price = rt::m("Price", &rt::DOUBLE).named("price"),
-    currency_code = rt::m("CurrencyCode", &rt::ENUM).named("currencyCode")]
+    PriceScheduleSpecification, PRICE_SCHEDULE_SPECIFICATION, [term[0] = rt::m("Term",
+    &rt::LONG).named("term"), price[1] = rt::m("Price", &rt::DOUBLE).named("price"),
+    currency_code[2] = rt::m("CurrencyCode", &rt::ENUM).named("currencyCode")]
 );
 pub static PRICE_SCHEDULE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleSpecificationList",
@@ -962,8 +966,8 @@ pub struct PricingDetail {
     pub price: Option<f64>,
 }
 rt::structure!(
-    PricingDetail, PRICING_DETAIL, [count = rt::m("Count", &rt::INTEGER).named("count"),
-    price = rt::m("Price", &rt::DOUBLE).named("price")]
+    PricingDetail, PRICING_DETAIL, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), price[1] = rt::m("Price", &rt::DOUBLE).named("price")]
 );
 pub static PRICING_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "PricingDetailsList",
@@ -978,8 +982,8 @@ pub struct PrincipalIdFormat {
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
-    PrincipalIdFormat, PRINCIPAL_ID_FORMAT, [arn = rt::m("Arn", &rt::STRING)
-    .named("arn"), statuses = rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")]
+    PrincipalIdFormat, PRINCIPAL_ID_FORMAT, [arn[0] = rt::m("Arn", &rt::STRING)
+    .named("arn"), statuses[1] = rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")]
 );
 pub static PRINCIPAL_ID_FORMAT_LIST: rt::Schema = rt::Schema::list(
     "PrincipalIdFormatList",
@@ -996,8 +1000,8 @@ pub struct PrivateDnsDetails {
     pub private_dns_name: Option<String>,
 }
 rt::structure!(
-    PrivateDnsDetails, PRIVATE_DNS_DETAILS, [private_dns_name = rt::m("PrivateDnsName",
-    &rt::STRING).named("privateDnsName")]
+    PrivateDnsDetails, PRIVATE_DNS_DETAILS, [private_dns_name[0] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName")]
 );
 pub static PRIVATE_DNS_DETAILS_SET: rt::Schema = rt::Schema::list(
     "PrivateDnsDetailsSet",
@@ -1018,10 +1022,10 @@ pub struct PrivateDnsNameConfiguration {
     pub name: Option<String>,
 }
 rt::structure!(
-    PrivateDnsNameConfiguration, PRIVATE_DNS_NAME_CONFIGURATION, [state = rt::m("State",
-    &rt::ENUM).named("state"), type_ = rt::m("Type", &rt::STRING).named("type"), value =
-    rt::m("Value", &rt::STRING).named("value"), name = rt::m("Name", &rt::STRING)
-    .named("name")]
+    PrivateDnsNameConfiguration, PRIVATE_DNS_NAME_CONFIGURATION, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), type_[1] = rt::m("Type", &rt::STRING)
+    .named("type"), value[2] = rt::m("Value", &rt::STRING).named("value"), name[3] =
+    rt::m("Name", &rt::STRING).named("name")]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1034,11 +1038,11 @@ pub struct PrivateDnsNameOptionsOnLaunch {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsOnLaunch, PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH, [hostname_type =
-    rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-    enable_resource_name_dns_a_record = rt::m("EnableResourceNameDnsARecord",
+    PrivateDnsNameOptionsOnLaunch, PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH, [hostname_type[0]
+    = rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
-    enable_resource_name_dns_aaaa_record = rt::m("EnableResourceNameDnsAAAARecord",
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 /// Describes the options for instance hostnames.
@@ -1052,10 +1056,10 @@ pub struct PrivateDnsNameOptionsRequest {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsRequest, PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type =
-    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record =
+    PrivateDnsNameOptionsRequest, PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type[0] =
+    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record[1] =
     rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
-    enable_resource_name_dns_aaaa_record = rt::m("EnableResourceNameDnsAAAARecord",
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
     &rt::BOOLEAN)]
 );
 /// Describes the options for instance hostnames.
@@ -1069,11 +1073,11 @@ pub struct PrivateDnsNameOptionsResponse {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsResponse, PRIVATE_DNS_NAME_OPTIONS_RESPONSE, [hostname_type =
+    PrivateDnsNameOptionsResponse, PRIVATE_DNS_NAME_OPTIONS_RESPONSE, [hostname_type[0] =
     rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-    enable_resource_name_dns_a_record = rt::m("EnableResourceNameDnsARecord",
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
-    enable_resource_name_dns_aaaa_record = rt::m("EnableResourceNameDnsAAAARecord",
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
     &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 pub static PRIVATE_DNS_SPECIFIED_DOMAIN_SET: rt::Schema = rt::Schema::list(
@@ -1096,8 +1100,8 @@ pub struct PrivateIpAddressSpecification {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    PrivateIpAddressSpecification, PRIVATE_IP_ADDRESS_SPECIFICATION, [primary =
-    rt::m("Primary", &rt::BOOLEAN).named("primary"), private_ip_address =
+    PrivateIpAddressSpecification, PRIVATE_IP_ADDRESS_SPECIFICATION, [primary[0] =
+    rt::m("Primary", &rt::BOOLEAN).named("primary"), private_ip_address[1] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static PRIVATE_IP_ADDRESS_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -1121,13 +1125,13 @@ pub struct ProcessorInfo {
     pub manufacturer: Option<String>,
 }
 rt::structure!(
-    ProcessorInfo, PROCESSOR_INFO, [supported_architectures =
+    ProcessorInfo, PROCESSOR_INFO, [supported_architectures[0] =
     rt::m("SupportedArchitectures", &ARCHITECTURE_TYPE_LIST)
-    .named("supportedArchitectures"), sustained_clock_speed_in_ghz =
+    .named("supportedArchitectures"), sustained_clock_speed_in_ghz[1] =
     rt::m("SustainedClockSpeedInGhz", &rt::DOUBLE).named("sustainedClockSpeedInGhz"),
-    supported_features = rt::m("SupportedFeatures",
+    supported_features[2] = rt::m("SupportedFeatures",
     &SUPPORTED_ADDITIONAL_PROCESSOR_FEATURE_LIST).named("supportedFeatures"),
-    manufacturer = rt::m("Manufacturer", &rt::STRING).named("manufacturer")]
+    manufacturer[3] = rt::m("Manufacturer", &rt::STRING).named("manufacturer")]
 );
 /// Describes a product code.
 #[derive(Clone, Default, PartialEq)]
@@ -1138,8 +1142,8 @@ pub struct ProductCode {
     pub product_code_type: Option<ProductCodeValues>,
 }
 rt::structure!(
-    ProductCode, PRODUCT_CODE, [product_code_id = rt::m("ProductCodeId", &rt::STRING)
-    .named("productCode"), product_code_type = rt::m("ProductCodeType", &rt::ENUM)
+    ProductCode, PRODUCT_CODE, [product_code_id[0] = rt::m("ProductCodeId", &rt::STRING)
+    .named("productCode"), product_code_type[1] = rt::m("ProductCodeType", &rt::ENUM)
     .named("type")]
 );
 pub static PRODUCT_CODE_LIST: rt::Schema = rt::Schema::list(
@@ -1164,7 +1168,7 @@ pub struct PropagatingVgw {
     pub gateway_id: Option<String>,
 }
 rt::structure!(
-    PropagatingVgw, PROPAGATING_VGW, [gateway_id = rt::m("GatewayId", &rt::STRING)
+    PropagatingVgw, PROPAGATING_VGW, [gateway_id[0] = rt::m("GatewayId", &rt::STRING)
     .named("gatewayId")]
 );
 pub static PROPAGATING_VGW_LIST: rt::Schema = rt::Schema::list(
@@ -1215,14 +1219,15 @@ pub struct ProvisionByoipCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    ProvisionByoipCidrRequest, PROVISION_BYOIP_CIDR_REQUEST, [cidr = rt::m("Cidr",
-    &rt::STRING).flags(rt::REQUIRED), cidr_authorization_context =
-    rt::m("CidrAuthorizationContext", &CIDR_AUTHORIZATION_CONTEXT), publicly_advertisable
-    = rt::m("PubliclyAdvertisable", &rt::BOOLEAN), description = rt::m("Description",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN), pool_tag_specifications =
-    rt::m("PoolTagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("PoolTagSpecification"), multi_region = rt::m("MultiRegion", &rt::BOOLEAN),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)]
+    ProvisionByoipCidrRequest, PROVISION_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), cidr_authorization_context[1] =
+    rt::m("CidrAuthorizationContext", &CIDR_AUTHORIZATION_CONTEXT),
+    publicly_advertisable[2] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
+    description[3] = rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), pool_tag_specifications[5] = rt::m("PoolTagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("PoolTagSpecification"), multi_region[6] =
+    rt::m("MultiRegion", &rt::BOOLEAN), network_border_group[7] =
+    rt::m("NetworkBorderGroup", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionByoipCidrResult {
@@ -1230,7 +1235,7 @@ pub struct ProvisionByoipCidrResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    ProvisionByoipCidrResult, PROVISION_BYOIP_CIDR_RESULT, [byoip_cidr =
+    ProvisionByoipCidrResult, PROVISION_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
     rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1245,10 +1250,11 @@ pub struct ProvisionIpamByoasnRequest {
     pub asn_authorization_context: AsnAuthorizationContext,
 }
 rt::structure!(
-    ProvisionIpamByoasnRequest, PROVISION_IPAM_BYOASN_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), ipam_id = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), asn =
-    rt::m("Asn", &rt::STRING).flags(rt::REQUIRED), asn_authorization_context =
-    rt::m("AsnAuthorizationContext", &ASN_AUTHORIZATION_CONTEXT).flags(rt::REQUIRED)]
+    ProvisionIpamByoasnRequest, PROVISION_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), asn[2] = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
+    asn_authorization_context[3] = rt::m("AsnAuthorizationContext",
+    &ASN_AUTHORIZATION_CONTEXT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamByoasnResult {
@@ -1256,7 +1262,7 @@ pub struct ProvisionIpamByoasnResult {
     pub byoasn: Option<Byoasn>,
 }
 rt::structure!(
-    ProvisionIpamByoasnResult, PROVISION_IPAM_BYOASN_RESULT, [byoasn = rt::m("Byoasn",
+    ProvisionIpamByoasnResult, PROVISION_IPAM_BYOASN_RESULT, [byoasn[0] = rt::m("Byoasn",
     &BYOASN).named("byoasn")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1279,14 +1285,15 @@ pub struct ProvisionIpamPoolCidrRequest {
     pub ipam_external_resource_verification_token_id: Option<String>,
 }
 rt::structure!(
-    ProvisionIpamPoolCidrRequest, PROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), cidr = rt::m("Cidr", &rt::STRING), cidr_authorization_context =
-    rt::m("CidrAuthorizationContext", &IPAM_CIDR_AUTHORIZATION_CONTEXT), netmask_length =
-    rt::m("NetmaskLength", &rt::INTEGER), client_token = rt::m("ClientToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), verification_method =
-    rt::m("VerificationMethod", &rt::ENUM), ipam_external_resource_verification_token_id
-    = rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)]
+    ProvisionIpamPoolCidrRequest, PROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING),
+    cidr_authorization_context[3] = rt::m("CidrAuthorizationContext",
+    &IPAM_CIDR_AUTHORIZATION_CONTEXT), netmask_length[4] = rt::m("NetmaskLength",
+    &rt::INTEGER), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), verification_method[6] = rt::m("VerificationMethod",
+    &rt::ENUM), ipam_external_resource_verification_token_id[7] =
+    rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamPoolCidrResult {
@@ -1294,7 +1301,7 @@ pub struct ProvisionIpamPoolCidrResult {
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
-    ProvisionIpamPoolCidrResult, PROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr =
+    ProvisionIpamPoolCidrResult, PROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr[0] =
     rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1311,11 +1318,12 @@ pub struct ProvisionPublicIpv4PoolCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    ProvisionPublicIpv4PoolCidrRequest, PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST, [dry_run
-    = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), pool_id = rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-    netmask_length = rt::m("NetmaskLength", &rt::INTEGER).flags(rt::REQUIRED),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)]
+    ProvisionPublicIpv4PoolCidrRequest, PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId",
+    &rt::STRING).flags(rt::REQUIRED), pool_id[2] = rt::m("PoolId", &rt::STRING)
+    .flags(rt::REQUIRED), netmask_length[3] = rt::m("NetmaskLength", &rt::INTEGER)
+    .flags(rt::REQUIRED), network_border_group[4] = rt::m("NetworkBorderGroup",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionPublicIpv4PoolCidrResult {
@@ -1325,8 +1333,8 @@ pub struct ProvisionPublicIpv4PoolCidrResult {
     pub pool_address_range: Option<PublicIpv4PoolRange>,
 }
 rt::structure!(
-    ProvisionPublicIpv4PoolCidrResult, PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT, [pool_id =
-    rt::m("PoolId", &rt::STRING).named("poolId"), pool_address_range =
+    ProvisionPublicIpv4PoolCidrResult, PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"), pool_address_range[1] =
     rt::m("PoolAddressRange", &PUBLIC_IPV4_POOL_RANGE).named("poolAddressRange")]
 );
 /// Reserved. If you need to sustain traffic greater than the [documented limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways), contact Amazon Web Services Support.
@@ -1344,11 +1352,12 @@ pub struct ProvisionedBandwidth {
     pub status: Option<String>,
 }
 rt::structure!(
-    ProvisionedBandwidth, PROVISIONED_BANDWIDTH, [provision_time = rt::m("ProvisionTime",
-    &rt::TIMESTAMP).named("provisionTime"), provisioned = rt::m("Provisioned",
-    &rt::STRING).named("provisioned"), request_time = rt::m("RequestTime",
-    &rt::TIMESTAMP).named("requestTime"), requested = rt::m("Requested", &rt::STRING)
-    .named("requested"), status = rt::m("Status", &rt::STRING).named("status")]
+    ProvisionedBandwidth, PROVISIONED_BANDWIDTH, [provision_time[0] =
+    rt::m("ProvisionTime", &rt::TIMESTAMP).named("provisionTime"), provisioned[1] =
+    rt::m("Provisioned", &rt::STRING).named("provisioned"), request_time[2] =
+    rt::m("RequestTime", &rt::TIMESTAMP).named("requestTime"), requested[3] =
+    rt::m("Requested", &rt::STRING).named("requested"), status[4] = rt::m("Status",
+    &rt::STRING).named("status")]
 );
 /// The status of an updated pointer (PTR) record for an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
@@ -1361,9 +1370,9 @@ pub struct PtrUpdateStatus {
     pub reason: Option<String>,
 }
 rt::structure!(
-    PtrUpdateStatus, PTR_UPDATE_STATUS, [value = rt::m("Value", &rt::STRING)
-    .named("value"), status = rt::m("Status", &rt::STRING).named("status"), reason =
-    rt::m("Reason", &rt::STRING).named("reason")]
+    PtrUpdateStatus, PTR_UPDATE_STATUS, [value[0] = rt::m("Value", &rt::STRING)
+    .named("value"), status[1] = rt::m("Status", &rt::STRING).named("status"), reason[2]
+    = rt::m("Reason", &rt::STRING).named("reason")]
 );
 /// Public hostname type options. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -1378,11 +1387,11 @@ pub struct PublicIpDnsNameOptions {
     pub public_dual_stack_dns_name: Option<String>,
 }
 rt::structure!(
-    PublicIpDnsNameOptions, PUBLIC_IP_DNS_NAME_OPTIONS, [dns_hostname_type =
-    rt::m("DnsHostnameType", &rt::STRING).named("dnsHostnameType"), public_ipv4_dns_name
-    = rt::m("PublicIpv4DnsName", &rt::STRING).named("publicIpv4DnsName"),
-    public_ipv6_dns_name = rt::m("PublicIpv6DnsName", &rt::STRING)
-    .named("publicIpv6DnsName"), public_dual_stack_dns_name =
+    PublicIpDnsNameOptions, PUBLIC_IP_DNS_NAME_OPTIONS, [dns_hostname_type[0] =
+    rt::m("DnsHostnameType", &rt::STRING).named("dnsHostnameType"),
+    public_ipv4_dns_name[1] = rt::m("PublicIpv4DnsName", &rt::STRING)
+    .named("publicIpv4DnsName"), public_ipv6_dns_name[2] = rt::m("PublicIpv6DnsName",
+    &rt::STRING).named("publicIpv6DnsName"), public_dual_stack_dns_name[3] =
     rt::m("PublicDualStackDnsName", &rt::STRING).named("publicDualStackDnsName")]
 );
 rt::string_enum! {
@@ -1413,14 +1422,14 @@ pub struct PublicIpv4Pool {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PublicIpv4Pool, PUBLIC_IPV4_POOL, [pool_id = rt::m("PoolId", &rt::STRING)
-    .named("poolId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), pool_address_ranges = rt::m("PoolAddressRanges",
-    &PUBLIC_IPV4_POOL_RANGE_SET).named("poolAddressRangeSet"), total_address_count =
+    PublicIpv4Pool, PUBLIC_IPV4_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), pool_address_ranges[2] = rt::m("PoolAddressRanges",
+    &PUBLIC_IPV4_POOL_RANGE_SET).named("poolAddressRangeSet"), total_address_count[3] =
     rt::m("TotalAddressCount", &rt::INTEGER).named("totalAddressCount"),
-    total_available_address_count = rt::m("TotalAvailableAddressCount", &rt::INTEGER)
-    .named("totalAvailableAddressCount"), network_border_group =
-    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), tags =
+    total_available_address_count[4] = rt::m("TotalAvailableAddressCount", &rt::INTEGER)
+    .named("totalAvailableAddressCount"), network_border_group[5] =
+    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), tags[6] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static PUBLIC_IPV4_POOL_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -1440,11 +1449,11 @@ pub struct PublicIpv4PoolRange {
     pub available_address_count: Option<i32>,
 }
 rt::structure!(
-    PublicIpv4PoolRange, PUBLIC_IPV4_POOL_RANGE, [first_address = rt::m("FirstAddress",
-    &rt::STRING).named("firstAddress"), last_address = rt::m("LastAddress", &rt::STRING)
-    .named("lastAddress"), address_count = rt::m("AddressCount", &rt::INTEGER)
-    .named("addressCount"), available_address_count = rt::m("AvailableAddressCount",
-    &rt::INTEGER).named("availableAddressCount")]
+    PublicIpv4PoolRange, PUBLIC_IPV4_POOL_RANGE, [first_address[0] =
+    rt::m("FirstAddress", &rt::STRING).named("firstAddress"), last_address[1] =
+    rt::m("LastAddress", &rt::STRING).named("lastAddress"), address_count[2] =
+    rt::m("AddressCount", &rt::INTEGER).named("addressCount"), available_address_count[3]
+    = rt::m("AvailableAddressCount", &rt::INTEGER).named("availableAddressCount")]
 );
 pub static PUBLIC_IPV4_POOL_RANGE_SET: rt::Schema = rt::Schema::list(
     "PublicIpv4PoolRangeSet",
@@ -1475,14 +1484,14 @@ pub struct Purchase {
     pub upfront_price: Option<String>,
 }
 rt::structure!(
-    Purchase, PURCHASE, [currency_code = rt::m("CurrencyCode", &rt::ENUM)
-    .named("currencyCode"), duration = rt::m("Duration", &rt::INTEGER).named("duration"),
-    host_id_set = rt::m("HostIdSet", &RESPONSE_HOST_ID_SET).named("hostIdSet"),
-    host_reservation_id = rt::m("HostReservationId", &rt::STRING)
-    .named("hostReservationId"), hourly_price = rt::m("HourlyPrice", &rt::STRING)
-    .named("hourlyPrice"), instance_family = rt::m("InstanceFamily", &rt::STRING)
-    .named("instanceFamily"), payment_option = rt::m("PaymentOption", &rt::ENUM)
-    .named("paymentOption"), upfront_price = rt::m("UpfrontPrice", &rt::STRING)
+    Purchase, PURCHASE, [currency_code[0] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[1] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), host_id_set[2] = rt::m("HostIdSet", &RESPONSE_HOST_ID_SET)
+    .named("hostIdSet"), host_reservation_id[3] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), hourly_price[4] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[5] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), payment_option[6] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), upfront_price[7] = rt::m("UpfrontPrice", &rt::STRING)
     .named("upfrontPrice")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1496,9 +1505,9 @@ pub struct PurchaseCapacityBlockExtensionRequest {
 }
 rt::structure!(
     PurchaseCapacityBlockExtensionRequest, PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST,
-    [capacity_block_extension_offering_id = rt::m("CapacityBlockExtensionOfferingId",
-    &rt::STRING).flags(rt::REQUIRED), capacity_reservation_id =
-    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    [capacity_block_extension_offering_id[0] = rt::m("CapacityBlockExtensionOfferingId",
+    &rt::STRING).flags(rt::REQUIRED), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1508,7 +1517,7 @@ pub struct PurchaseCapacityBlockExtensionResult {
 }
 rt::structure!(
     PurchaseCapacityBlockExtensionResult, PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT,
-    [capacity_block_extensions = rt::m("CapacityBlockExtensions",
+    [capacity_block_extensions[0] = rt::m("CapacityBlockExtensions",
     &CAPACITY_BLOCK_EXTENSION_SET).named("capacityBlockExtensionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1523,11 +1532,11 @@ pub struct PurchaseCapacityBlockRequest {
     pub instance_platform: CapacityReservationInstancePlatform,
 }
 rt::structure!(
-    PurchaseCapacityBlockRequest, PURCHASE_CAPACITY_BLOCK_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), capacity_block_offering_id =
-    rt::m("CapacityBlockOfferingId", &rt::STRING).flags(rt::REQUIRED), instance_platform
-    = rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED)]
+    PurchaseCapacityBlockRequest, PURCHASE_CAPACITY_BLOCK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), capacity_block_offering_id[2] =
+    rt::m("CapacityBlockOfferingId", &rt::STRING).flags(rt::REQUIRED),
+    instance_platform[3] = rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockResult {
@@ -1539,10 +1548,10 @@ pub struct PurchaseCapacityBlockResult {
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
 }
 rt::structure!(
-    PurchaseCapacityBlockResult, PURCHASE_CAPACITY_BLOCK_RESULT, [capacity_reservation =
-    rt::m("CapacityReservation", &CAPACITY_RESERVATION).named("capacityReservation"),
-    capacity_blocks = rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET)
-    .named("capacityBlockSet"), capacity_reservations = rt::m("CapacityReservations",
+    PurchaseCapacityBlockResult, PURCHASE_CAPACITY_BLOCK_RESULT, [capacity_reservation[0]
+    = rt::m("CapacityReservation", &CAPACITY_RESERVATION).named("capacityReservation"),
+    capacity_blocks[1] = rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET)
+    .named("capacityBlockSet"), capacity_reservations[2] = rt::m("CapacityReservations",
     &CAPACITY_RESERVATION_SET).named("capacityReservationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1561,12 +1570,13 @@ pub struct PurchaseHostReservationRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    PurchaseHostReservationRequest, PURCHASE_HOST_RESERVATION_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING), currency_code = rt::m("CurrencyCode", &rt::ENUM),
-    host_id_set = rt::m("HostIdSet", &REQUEST_HOST_ID_SET).flags(rt::REQUIRED),
-    limit_price = rt::m("LimitPrice", &rt::STRING), offering_id = rt::m("OfferingId",
-    &rt::STRING).flags(rt::REQUIRED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    PurchaseHostReservationRequest, PURCHASE_HOST_RESERVATION_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING), currency_code[1] = rt::m("CurrencyCode",
+    &rt::ENUM), host_id_set[2] = rt::m("HostIdSet", &REQUEST_HOST_ID_SET)
+    .flags(rt::REQUIRED), limit_price[3] = rt::m("LimitPrice", &rt::STRING),
+    offering_id[4] = rt::m("OfferingId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseHostReservationResult {
@@ -1582,12 +1592,13 @@ pub struct PurchaseHostReservationResult {
     pub total_upfront_price: Option<String>,
 }
 rt::structure!(
-    PurchaseHostReservationResult, PURCHASE_HOST_RESERVATION_RESULT, [client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), currency_code =
-    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), purchase = rt::m("Purchase",
-    &PURCHASE_SET).named("purchase"), total_hourly_price = rt::m("TotalHourlyPrice",
-    &rt::STRING).named("totalHourlyPrice"), total_upfront_price =
-    rt::m("TotalUpfrontPrice", &rt::STRING).named("totalUpfrontPrice")]
+    PurchaseHostReservationResult, PURCHASE_HOST_RESERVATION_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), currency_code[1] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), purchase[2] =
+    rt::m("Purchase", &PURCHASE_SET).named("purchase"), total_hourly_price[3] =
+    rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
+    total_upfront_price[4] = rt::m("TotalUpfrontPrice", &rt::STRING)
+    .named("totalUpfrontPrice")]
 );
 /// Describes a request to purchase Scheduled Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1598,8 +1609,8 @@ pub struct PurchaseRequest {
     pub purchase_token: String,
 }
 rt::structure!(
-    PurchaseRequest, PURCHASE_REQUEST, [instance_count = rt::m("InstanceCount",
-    &rt::INTEGER).flags(rt::REQUIRED), purchase_token = rt::m("PurchaseToken",
+    PurchaseRequest, PURCHASE_REQUEST, [instance_count[0] = rt::m("InstanceCount",
+    &rt::INTEGER).flags(rt::REQUIRED), purchase_token[1] = rt::m("PurchaseToken",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static PURCHASE_REQUEST_SET: rt::Schema = rt::Schema::list(
@@ -1622,12 +1633,12 @@ pub struct PurchaseReservedInstancesOfferingRequest {
 }
 rt::structure!(
     PurchaseReservedInstancesOfferingRequest,
-    PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST, [instance_count =
+    PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST, [instance_count[0] =
     rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-    reserved_instances_offering_id = rt::m("ReservedInstancesOfferingId", &rt::STRING)
-    .flags(rt::REQUIRED), purchase_time = rt::m("PurchaseTime", &rt::TIMESTAMP), dry_run
-    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), limit_price = rt::m("LimitPrice",
-    &RESERVED_INSTANCE_LIMIT_PRICE).named("limitPrice")]
+    reserved_instances_offering_id[1] = rt::m("ReservedInstancesOfferingId", &rt::STRING)
+    .flags(rt::REQUIRED), purchase_time[2] = rt::m("PurchaseTime", &rt::TIMESTAMP),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), limit_price[4] =
+    rt::m("LimitPrice", &RESERVED_INSTANCE_LIMIT_PRICE).named("limitPrice")]
 );
 /// Contains the output of PurchaseReservedInstancesOffering.
 #[derive(Clone, Default, PartialEq)]
@@ -1637,7 +1648,7 @@ pub struct PurchaseReservedInstancesOfferingResult {
 }
 rt::structure!(
     PurchaseReservedInstancesOfferingResult, PURCHASE_RESERVED_INSTANCES_OFFERING_RESULT,
-    [reserved_instances_id = rt::m("ReservedInstancesId", &rt::STRING)
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
     .named("reservedInstancesId")]
 );
 /// Contains the parameters for PurchaseScheduledInstances.
@@ -1652,8 +1663,8 @@ pub struct PurchaseScheduledInstancesRequest {
 }
 rt::structure!(
     PurchaseScheduledInstancesRequest, PURCHASE_SCHEDULED_INSTANCES_REQUEST,
-    [client_token = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), purchase_requests =
+    [client_token[0] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), purchase_requests[2] =
     rt::m("PurchaseRequests", &PURCHASE_REQUEST_SET).named("PurchaseRequest")
     .flags(rt::REQUIRED).min(1.0)]
 );
@@ -1665,7 +1676,7 @@ pub struct PurchaseScheduledInstancesResult {
 }
 rt::structure!(
     PurchaseScheduledInstancesResult, PURCHASE_SCHEDULED_INSTANCES_RESULT,
-    [scheduled_instance_set = rt::m("ScheduledInstanceSet",
+    [scheduled_instance_set[0] = rt::m("ScheduledInstanceSet",
     &PURCHASED_SCHEDULED_INSTANCE_SET).named("scheduledInstanceSet")]
 );
 pub static PURCHASE_SET: rt::Schema = rt::Schema::list(

@@ -20,9 +20,9 @@ pub struct RebootInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RebootInstancesRequest, REBOOT_INSTANCES_REQUEST, [instance_ids =
+    RebootInstancesRequest, REBOOT_INSTANCES_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 rt::string_enum! {
     pub enum RebootMigrationSupport { Unsupported = "unsupported", Supported =
@@ -37,8 +37,8 @@ pub struct RecurringCharge {
     pub frequency: Option<RecurringChargeFrequency>,
 }
 rt::structure!(
-    RecurringCharge, RECURRING_CHARGE, [amount = rt::m("Amount", &rt::DOUBLE)
-    .named("amount"), frequency = rt::m("Frequency", &rt::ENUM).named("frequency")]
+    RecurringCharge, RECURRING_CHARGE, [amount[0] = rt::m("Amount", &rt::DOUBLE)
+    .named("amount"), frequency[1] = rt::m("Frequency", &rt::ENUM).named("frequency")]
 );
 rt::string_enum! {
     pub enum RecurringChargeFrequency { Hourly = "Hourly" }
@@ -62,11 +62,12 @@ pub struct ReferencedSecurityGroup {
     pub vpc_peering_connection_id: Option<String>,
 }
 rt::structure!(
-    ReferencedSecurityGroup, REFERENCED_SECURITY_GROUP, [group_id = rt::m("GroupId",
-    &rt::STRING).named("groupId"), peering_status = rt::m("PeeringStatus", &rt::STRING)
-    .named("peeringStatus"), user_id = rt::m("UserId", &rt::STRING).named("userId"),
-    vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"), vpc_peering_connection_id =
-    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")]
+    ReferencedSecurityGroup, REFERENCED_SECURITY_GROUP, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), peering_status[1] = rt::m("PeeringStatus",
+    &rt::STRING).named("peeringStatus"), user_id[2] = rt::m("UserId", &rt::STRING)
+    .named("userId"), vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    vpc_peering_connection_id[4] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId")]
 );
 /// Describes a Region.
 #[derive(Clone, Default, PartialEq)]
@@ -81,10 +82,10 @@ pub struct Region {
     pub endpoint: Option<String>,
 }
 rt::structure!(
-    Region, REGION, [opt_in_status = rt::m("OptInStatus", &rt::STRING)
-    .named("optInStatus"), geography = rt::m("Geography", &REGION_GEOGRAPHY_LIST)
-    .named("geographySet"), region_name = rt::m("RegionName", &rt::STRING)
-    .named("regionName"), endpoint = rt::m("Endpoint", &rt::STRING)
+    Region, REGION, [opt_in_status[0] = rt::m("OptInStatus", &rt::STRING)
+    .named("optInStatus"), geography[1] = rt::m("Geography", &REGION_GEOGRAPHY_LIST)
+    .named("geographySet"), region_name[2] = rt::m("RegionName", &rt::STRING)
+    .named("regionName"), endpoint[3] = rt::m("Endpoint", &rt::STRING)
     .named("regionEndpoint")]
 );
 /// Describes the geography information for a Region.
@@ -94,7 +95,8 @@ pub struct RegionGeography {
     pub name: Option<String>,
 }
 rt::structure!(
-    RegionGeography, REGION_GEOGRAPHY, [name = rt::m("Name", &rt::STRING).named("name")]
+    RegionGeography, REGION_GEOGRAPHY, [name[0] = rt::m("Name", &rt::STRING)
+    .named("name")]
 );
 pub static REGION_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "RegionGeographyList",
@@ -123,10 +125,11 @@ pub struct RegionalSummary {
     pub number_of_unmatched_accounts: Option<i32>,
 }
 rt::structure!(
-    RegionalSummary, REGIONAL_SUMMARY, [region_name = rt::m("RegionName", &rt::STRING)
-    .named("regionName"), number_of_matched_accounts = rt::m("NumberOfMatchedAccounts",
-    &rt::INTEGER).named("numberOfMatchedAccounts"), number_of_unmatched_accounts =
-    rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER).named("numberOfUnmatchedAccounts")]
+    RegionalSummary, REGIONAL_SUMMARY, [region_name[0] = rt::m("RegionName", &rt::STRING)
+    .named("regionName"), number_of_matched_accounts[1] =
+    rt::m("NumberOfMatchedAccounts", &rt::INTEGER).named("numberOfMatchedAccounts"),
+    number_of_unmatched_accounts[2] = rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER)
+    .named("numberOfUnmatchedAccounts")]
 );
 pub static REGIONAL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "RegionalSummaryList",
@@ -201,24 +204,25 @@ pub struct RegisterImageRequest {
     pub ena_support: Option<bool>,
 }
 rt::structure!(
-    RegisterImageRequest, REGISTER_IMAGE_REQUEST, [image_location =
-    rt::m("ImageLocation", &rt::STRING), billing_products = rt::m("BillingProducts",
-    &BILLING_PRODUCT_LIST).named("BillingProduct"), boot_mode = rt::m("BootMode",
-    &rt::ENUM), tpm_support = rt::m("TpmSupport", &rt::ENUM), uefi_data =
-    rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE).min(0.0), imds_support =
-    rt::m("ImdsSupport", &rt::ENUM), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), name = rt::m("Name", &rt::STRING).named("name")
-    .flags(rt::REQUIRED).min(3.0), description = rt::m("Description", &rt::STRING)
-    .named("description").min(0.0), architecture = rt::m("Architecture", &rt::ENUM)
-    .named("architecture"), kernel_id = rt::m("KernelId", &rt::STRING).named("kernelId"),
-    ramdisk_id = rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), root_device_name =
-    rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"), block_device_mappings =
-    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-    .named("BlockDeviceMapping"), virtualization_type = rt::m("VirtualizationType",
-    &rt::STRING).named("virtualizationType"), sriov_net_support =
-    rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"), ena_support =
-    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport")]
+    RegisterImageRequest, REGISTER_IMAGE_REQUEST, [image_location[0] =
+    rt::m("ImageLocation", &rt::STRING), billing_products[1] = rt::m("BillingProducts",
+    &BILLING_PRODUCT_LIST).named("BillingProduct"), boot_mode[2] = rt::m("BootMode",
+    &rt::ENUM), tpm_support[3] = rt::m("TpmSupport", &rt::ENUM), uefi_data[4] =
+    rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE).min(0.0), imds_support[5] =
+    rt::m("ImdsSupport", &rt::ENUM), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), name[8] = rt::m("Name", &rt::STRING).named("name")
+    .flags(rt::REQUIRED).min(3.0), description[9] = rt::m("Description", &rt::STRING)
+    .named("description").min(0.0), architecture[10] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), kernel_id[11] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[12] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), root_device_name[13] = rt::m("RootDeviceName", &rt::STRING)
+    .named("rootDeviceName"), block_device_mappings[14] = rt::m("BlockDeviceMappings",
+    &BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
+    virtualization_type[15] = rt::m("VirtualizationType", &rt::STRING)
+    .named("virtualizationType"), sriov_net_support[16] = rt::m("SriovNetSupport",
+    &rt::STRING).named("sriovNetSupport"), ena_support[17] = rt::m("EnaSupport",
+    &rt::BOOLEAN).named("enaSupport")]
 );
 /// Contains the output of RegisterImage.
 #[derive(Clone, Default, PartialEq)]
@@ -227,8 +231,8 @@ pub struct RegisterImageResult {
     pub image_id: Option<String>,
 }
 rt::structure!(
-    RegisterImageResult, REGISTER_IMAGE_RESULT, [image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId")]
+    RegisterImageResult, REGISTER_IMAGE_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesRequest {
@@ -239,9 +243,10 @@ pub struct RegisterInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     RegisterInstanceEventNotificationAttributesRequest,
-    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), instance_tag_attribute = rt::m("InstanceTagAttribute",
-    &REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST).flags(rt::REQUIRED)]
+    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_tag_attribute[1] =
+    rt::m("InstanceTagAttribute", &REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesResult {
@@ -250,7 +255,7 @@ pub struct RegisterInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     RegisterInstanceEventNotificationAttributesResult,
-    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute =
+    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0] =
     rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
     .named("instanceTagAttribute")]
 );
@@ -264,8 +269,8 @@ pub struct RegisterInstanceTagAttributeRequest {
 }
 rt::structure!(
     RegisterInstanceTagAttributeRequest, REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST,
-    [include_all_tags_of_instance = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
-    instance_tag_keys = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    [include_all_tags_of_instance[0] = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
+    instance_tag_keys[1] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
     .named("InstanceTagKey")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -282,10 +287,10 @@ pub struct RegisterTransitGatewayMulticastGroupMembersRequest {
 rt::structure!(
     RegisterTransitGatewayMulticastGroupMembersRequest,
     REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).flags(rt::REQUIRED), group_ip_address = rt::m("GroupIpAddress",
-    &rt::STRING), network_interface_ids = rt::m("NetworkInterfaceIds",
-    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), group_ip_address[1] = rt::m("GroupIpAddress",
+    &rt::STRING), network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -298,7 +303,7 @@ pub struct RegisterTransitGatewayMulticastGroupMembersResult {
 rt::structure!(
     RegisterTransitGatewayMulticastGroupMembersResult,
     REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
-    [registered_multicast_group_members = rt::m("RegisteredMulticastGroupMembers",
+    [registered_multicast_group_members[0] = rt::m("RegisteredMulticastGroupMembers",
     &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS)
     .named("registeredMulticastGroupMembers")]
 );
@@ -316,10 +321,10 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesRequest {
 rt::structure!(
     RegisterTransitGatewayMulticastGroupSourcesRequest,
     REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).flags(rt::REQUIRED), group_ip_address = rt::m("GroupIpAddress",
-    &rt::STRING), network_interface_ids = rt::m("NetworkInterfaceIds",
-    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), group_ip_address[1] = rt::m("GroupIpAddress",
+    &rt::STRING), network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -332,7 +337,7 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesResult {
 rt::structure!(
     RegisterTransitGatewayMulticastGroupSourcesResult,
     REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
-    [registered_multicast_group_sources = rt::m("RegisteredMulticastGroupSources",
+    [registered_multicast_group_sources[0] = rt::m("RegisteredMulticastGroupSources",
     &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES)
     .named("registeredMulticastGroupSources")]
 );
@@ -363,14 +368,15 @@ pub struct RegisteredInstance {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RegisteredInstance, REGISTERED_INSTANCE, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), sql_server_license_usage =
-    rt::m("SqlServerLicenseUsage", &rt::ENUM).named("sqlServerLicenseUsage"), ha_status =
-    rt::m("HaStatus", &rt::ENUM).named("haStatus"), processing_status =
-    rt::m("ProcessingStatus", &rt::STRING).named("processingStatus"), last_updated_time =
-    rt::m("LastUpdatedTime", &rt::TIMESTAMP).named("lastUpdatedTime"),
-    sql_server_credentials = rt::m("SqlServerCredentials", &rt::STRING)
-    .named("sqlServerCredentials"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    RegisteredInstance, REGISTERED_INSTANCE, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), sql_server_license_usage[1] =
+    rt::m("SqlServerLicenseUsage", &rt::ENUM).named("sqlServerLicenseUsage"),
+    ha_status[2] = rt::m("HaStatus", &rt::ENUM).named("haStatus"), processing_status[3] =
+    rt::m("ProcessingStatus", &rt::STRING).named("processingStatus"),
+    last_updated_time[4] = rt::m("LastUpdatedTime", &rt::TIMESTAMP)
+    .named("lastUpdatedTime"), sql_server_credentials[5] = rt::m("SqlServerCredentials",
+    &rt::STRING).named("sqlServerCredentials"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static REGISTERED_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "RegisteredInstanceList",
@@ -385,9 +391,9 @@ pub struct RejectCapacityReservationBillingOwnershipRequest {
 }
 rt::structure!(
     RejectCapacityReservationBillingOwnershipRequest,
-    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectCapacityReservationBillingOwnershipResult {
@@ -396,7 +402,7 @@ pub struct RejectCapacityReservationBillingOwnershipResult {
 }
 rt::structure!(
     RejectCapacityReservationBillingOwnershipResult,
-    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_ = rt::m("Return",
+    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -408,9 +414,9 @@ pub struct RejectTransitGatewayClientVpnAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayClientVpnAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, [transit_gateway_attachment_id
-    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayClientVpnAttachmentResult {
@@ -420,8 +426,9 @@ pub struct RejectTransitGatewayClientVpnAttachmentResult {
 rt::structure!(
     RejectTransitGatewayClientVpnAttachmentResult,
     REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
-    [transit_gateway_client_vpn_attachment = rt::m("TransitGatewayClientVpnAttachment",
-    &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT).named("transitGatewayClientVpnAttachment")]
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayMulticastDomainAssociationsRequest {
@@ -437,9 +444,9 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsRequest {
 rt::structure!(
     RejectTransitGatewayMulticastDomainAssociationsRequest,
     REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING), transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId",
-    &rt::STRING), subnet_ids = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId",
+    &rt::STRING), subnet_ids[2] = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -449,7 +456,7 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsResult {
 }
 rt::structure!(
     RejectTransitGatewayMulticastDomainAssociationsResult,
-    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations =
+    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations[0] =
     rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
     .named("associations")]
 );
@@ -462,8 +469,8 @@ pub struct RejectTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayPeeringAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -473,9 +480,9 @@ pub struct RejectTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     RejectTransitGatewayPeeringAttachmentResult,
-    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, [transit_gateway_peering_attachment
-    = rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-    .named("transitGatewayPeeringAttachment")]
+    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentRequest {
@@ -486,8 +493,8 @@ pub struct RejectTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayVpcAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -497,7 +504,7 @@ pub struct RejectTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     RejectTransitGatewayVpcAttachmentResult,
-    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment =
+    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
     rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
     .named("transitGatewayVpcAttachment")]
 );
@@ -518,10 +525,10 @@ pub struct RejectVpcEndpointConnectionsRequest {
 }
 rt::structure!(
     RejectVpcEndpointConnectionsRequest, REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), service_id = rt::m("ServiceId",
-    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids = rt::m("VpcEndpointIds",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids[2] = rt::m("VpcEndpointIds",
     &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED),
-    transit_gateway_attachment_ids = rt::m("TransitGatewayAttachmentIds",
+    transit_gateway_attachment_ids[3] = rt::m("TransitGatewayAttachmentIds",
     &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST).named("TransitGatewayAttachmentId").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -531,7 +538,8 @@ pub struct RejectVpcEndpointConnectionsResult {
 }
 rt::structure!(
     RejectVpcEndpointConnectionsResult, REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT,
-    [unsuccessful = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+    [unsuccessful[0] = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET)
+    .named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionRequest {
@@ -541,8 +549,8 @@ pub struct RejectVpcPeeringConnectionRequest {
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
-    RejectVpcPeeringConnectionRequest, REJECT_VPC_PEERING_CONNECTION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id =
+    RejectVpcPeeringConnectionRequest, REJECT_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
     rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
     .flags(rt::REQUIRED)]
 );
@@ -552,7 +560,7 @@ pub struct RejectVpcPeeringConnectionResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    RejectVpcPeeringConnectionResult, REJECT_VPC_PEERING_CONNECTION_RESULT, [return_ =
+    RejectVpcPeeringConnectionResult, REJECT_VPC_PEERING_CONNECTION_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -569,9 +577,9 @@ pub struct ReleaseAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ReleaseAddressRequest, RELEASE_ADDRESS_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING), public_ip = rt::m("PublicIp", &rt::STRING),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING), dry_run =
+    ReleaseAddressRequest, RELEASE_ADDRESS_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    network_border_group[2] = rt::m("NetworkBorderGroup", &rt::STRING), dry_run[3] =
     rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -580,7 +588,7 @@ pub struct ReleaseHostsRequest {
     pub host_ids: Vec<String>,
 }
 rt::structure!(
-    ReleaseHostsRequest, RELEASE_HOSTS_REQUEST, [host_ids = rt::m("HostIds",
+    ReleaseHostsRequest, RELEASE_HOSTS_REQUEST, [host_ids[0] = rt::m("HostIds",
     &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -591,8 +599,8 @@ pub struct ReleaseHostsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    ReleaseHostsResult, RELEASE_HOSTS_RESULT, [successful = rt::m("Successful",
-    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful = rt::m("Unsuccessful",
+    ReleaseHostsResult, RELEASE_HOSTS_RESULT, [successful[0] = rt::m("Successful",
+    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
     &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -607,10 +615,10 @@ pub struct ReleaseIpamPoolAllocationRequest {
     pub ipam_pool_allocation_id: String,
 }
 rt::structure!(
-    ReleaseIpamPoolAllocationRequest, RELEASE_IPAM_POOL_ALLOCATION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id = rt::m("IpamPoolId", &rt::STRING)
-    .flags(rt::REQUIRED), cidr = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ipam_pool_allocation_id = rt::m("IpamPoolAllocationId", &rt::STRING)
+    ReleaseIpamPoolAllocationRequest, RELEASE_IPAM_POOL_ALLOCATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
+    ipam_pool_allocation_id[3] = rt::m("IpamPoolAllocationId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -619,7 +627,7 @@ pub struct ReleaseIpamPoolAllocationResult {
     pub success: Option<bool>,
 }
 rt::structure!(
-    ReleaseIpamPoolAllocationResult, RELEASE_IPAM_POOL_ALLOCATION_RESULT, [success =
+    ReleaseIpamPoolAllocationResult, RELEASE_IPAM_POOL_ALLOCATION_RESULT, [success[0] =
     rt::m("Success", &rt::BOOLEAN).named("success")]
 );
 /// Remove an operating Region from an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
@@ -631,7 +639,7 @@ pub struct RemoveIpamOperatingRegion {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    RemoveIpamOperatingRegion, REMOVE_IPAM_OPERATING_REGION, [region_name =
+    RemoveIpamOperatingRegion, REMOVE_IPAM_OPERATING_REGION, [region_name[0] =
     rt::m("RegionName", &rt::STRING)]
 );
 pub static REMOVE_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
@@ -656,7 +664,7 @@ pub struct RemoveIpamOrganizationalUnitExclusion {
 }
 rt::structure!(
     RemoveIpamOrganizationalUnitExclusion, REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
-    [organizations_entity_path = rt::m("OrganizationsEntityPath", &rt::STRING)]
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)]
 );
 pub static REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
     "RemoveIpamOrganizationalUnitExclusionSet",
@@ -673,8 +681,8 @@ pub struct RemovePrefixListEntry {
     pub cidr: String,
 }
 rt::structure!(
-    RemovePrefixListEntry, REMOVE_PREFIX_LIST_ENTRY, [cidr = rt::m("Cidr", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    RemovePrefixListEntry, REMOVE_PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationRequest {
@@ -685,9 +693,9 @@ pub struct ReplaceIamInstanceProfileAssociationRequest {
 }
 rt::structure!(
     ReplaceIamInstanceProfileAssociationRequest,
-    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST, [iam_instance_profile =
+    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST, [iam_instance_profile[0] =
     rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION).flags(rt::REQUIRED),
-    association_id = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
+    association_id[1] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationResult {
@@ -696,8 +704,8 @@ pub struct ReplaceIamInstanceProfileAssociationResult {
 }
 rt::structure!(
     ReplaceIamInstanceProfileAssociationResult,
-    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT, [iam_instance_profile_association =
-    rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
+    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT, [iam_instance_profile_association[0]
+    = rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
     .named("iamInstanceProfileAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -709,9 +717,9 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsRequest {
 }
 rt::structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST, [image_criteria =
+    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST, [image_criteria[0] =
     rt::m("ImageCriteria", &IMAGE_CRITERION_REQUEST_LIST).named("ImageCriterion"),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
@@ -720,7 +728,7 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
 }
 rt::structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsResult,
-    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT, [return_value =
+    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -734,10 +742,10 @@ pub struct ReplaceImageInstanceTypeSpecificationRequest {
 }
 rt::structure!(
     ReplaceImageInstanceTypeSpecificationRequest,
-    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST, [image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), instance_type_specification =
-    rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION_REQUEST), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), instance_type_specification[1] =
+    rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION_REQUEST), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageInstanceTypeSpecificationResult {
@@ -746,7 +754,7 @@ pub struct ReplaceImageInstanceTypeSpecificationResult {
 }
 rt::structure!(
     ReplaceImageInstanceTypeSpecificationResult,
-    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT, [return_value =
+    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -760,9 +768,9 @@ pub struct ReplaceNetworkAclAssociationRequest {
 }
 rt::structure!(
     ReplaceNetworkAclAssociationRequest, REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
     rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
-    network_acl_id = rt::m("NetworkAclId", &rt::STRING).named("networkAclId")
+    network_acl_id[2] = rt::m("NetworkAclId", &rt::STRING).named("networkAclId")
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -772,7 +780,7 @@ pub struct ReplaceNetworkAclAssociationResult {
 }
 rt::structure!(
     ReplaceNetworkAclAssociationResult, REPLACE_NETWORK_ACL_ASSOCIATION_RESULT,
-    [new_association_id = rt::m("NewAssociationId", &rt::STRING)
+    [new_association_id[0] = rt::m("NewAssociationId", &rt::STRING)
     .named("newAssociationId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -801,17 +809,17 @@ pub struct ReplaceNetworkAclEntryRequest {
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
-    ReplaceNetworkAclEntryRequest, REPLACE_NETWORK_ACL_ENTRY_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id = rt::m("NetworkAclId",
-    &rt::STRING).named("networkAclId").flags(rt::REQUIRED), rule_number =
-    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol").flags(rt::REQUIRED), rule_action =
-    rt::m("RuleAction", &rt::ENUM).named("ruleAction").flags(rt::REQUIRED), egress =
-    rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), ipv6_cidr_block =
-    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), icmp_type_code =
-    rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("Icmp"), port_range = rt::m("PortRange",
-    &PORT_RANGE).named("portRange")]
+    ReplaceNetworkAclEntryRequest, REPLACE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), protocol[3] = rt::m("Protocol", &rt::STRING).named("protocol")
+    .flags(rt::REQUIRED), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction").flags(rt::REQUIRED), egress[5] = rt::m("Egress", &rt::BOOLEAN)
+    .named("egress").flags(rt::REQUIRED), cidr_block[6] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), ipv6_cidr_block[7] = rt::m("Ipv6CidrBlock", &rt::STRING)
+    .named("ipv6CidrBlock"), icmp_type_code[8] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE)
+    .named("Icmp"), port_range[9] = rt::m("PortRange", &PORT_RANGE).named("portRange")]
 );
 /// Information about a root volume replacement task.
 #[derive(Clone, Default, PartialEq)]
@@ -844,14 +852,15 @@ pub struct ReplaceRootVolumeTask {
     pub delete_replaced_root_volume: Option<bool>,
 }
 rt::structure!(
-    ReplaceRootVolumeTask, REPLACE_ROOT_VOLUME_TASK, [replace_root_volume_task_id =
+    ReplaceRootVolumeTask, REPLACE_ROOT_VOLUME_TASK, [replace_root_volume_task_id[0] =
     rt::m("ReplaceRootVolumeTaskId", &rt::STRING).named("replaceRootVolumeTaskId"),
-    instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"), task_state =
-    rt::m("TaskState", &rt::ENUM).named("taskState"), start_time = rt::m("StartTime",
-    &rt::STRING).named("startTime"), complete_time = rt::m("CompleteTime", &rt::STRING)
-    .named("completeTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), image_id =
-    rt::m("ImageId", &rt::STRING).named("imageId"), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), delete_replaced_root_volume =
+    instance_id[1] = rt::m("InstanceId", &rt::STRING).named("instanceId"), task_state[2]
+    = rt::m("TaskState", &rt::ENUM).named("taskState"), start_time[3] =
+    rt::m("StartTime", &rt::STRING).named("startTime"), complete_time[4] =
+    rt::m("CompleteTime", &rt::STRING).named("completeTime"), tags[5] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), image_id[6] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), snapshot_id[7] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), delete_replaced_root_volume[8] =
     rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN).named("deleteReplacedRootVolume")]
 );
 pub static REPLACE_ROOT_VOLUME_TASK_IDS: rt::Schema = rt::Schema::list(
@@ -907,24 +916,26 @@ pub struct ReplaceRouteRequest {
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(
-    ReplaceRouteRequest, REPLACE_ROUTE_REQUEST, [destination_prefix_list_id =
-    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id =
-    rt::m("VpcEndpointId", &rt::STRING), local_target = rt::m("LocalTarget",
-    &rt::BOOLEAN), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING),
-    local_gateway_id = rt::m("LocalGatewayId", &rt::STRING), carrier_gateway_id =
-    rt::m("CarrierGatewayId", &rt::STRING), core_network_arn = rt::m("CoreNetworkArn",
-    &rt::STRING), odb_network_arn = rt::m("OdbNetworkArn", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), route_table_id = rt::m("RouteTableId",
-    &rt::STRING).named("routeTableId").flags(rt::REQUIRED), destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"), gateway_id
-    = rt::m("GatewayId", &rt::STRING).named("gatewayId"), destination_ipv6_cidr_block =
+    ReplaceRouteRequest, REPLACE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id[1] =
+    rt::m("VpcEndpointId", &rt::STRING), local_target[2] = rt::m("LocalTarget",
+    &rt::BOOLEAN), transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING),
+    local_gateway_id[4] = rt::m("LocalGatewayId", &rt::STRING), carrier_gateway_id[5] =
+    rt::m("CarrierGatewayId", &rt::STRING), core_network_arn[6] = rt::m("CoreNetworkArn",
+    &rt::STRING), odb_network_arn[7] = rt::m("OdbNetworkArn", &rt::STRING), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), route_table_id[9] =
+    rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
+    destination_cidr_block[10] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), gateway_id[11] = rt::m("GatewayId", &rt::STRING)
+    .named("gatewayId"), destination_ipv6_cidr_block[12] =
     rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-    egress_only_internet_gateway_id = rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-    .named("egressOnlyInternetGatewayId"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), vpc_peering_connection_id =
-    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-    nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId")]
+    egress_only_internet_gateway_id[13] = rt::m("EgressOnlyInternetGatewayId",
+    &rt::STRING).named("egressOnlyInternetGatewayId"), instance_id[14] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), network_interface_id[15] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    vpc_peering_connection_id[16] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), nat_gateway_id[17] = rt::m("NatGatewayId",
+    &rt::STRING).named("natGatewayId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteTableAssociationRequest {
@@ -937,9 +948,9 @@ pub struct ReplaceRouteTableAssociationRequest {
 }
 rt::structure!(
     ReplaceRouteTableAssociationRequest, REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id =
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
     rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
-    route_table_id = rt::m("RouteTableId", &rt::STRING).named("routeTableId")
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId")
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -951,8 +962,8 @@ pub struct ReplaceRouteTableAssociationResult {
 }
 rt::structure!(
     ReplaceRouteTableAssociationResult, REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT,
-    [new_association_id = rt::m("NewAssociationId", &rt::STRING)
-    .named("newAssociationId"), association_state = rt::m("AssociationState",
+    [new_association_id[0] = rt::m("NewAssociationId", &rt::STRING)
+    .named("newAssociationId"), association_state[1] = rt::m("AssociationState",
     &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -970,11 +981,11 @@ pub struct ReplaceTransitGatewayRouteRequest {
 }
 rt::structure!(
     ReplaceTransitGatewayRouteRequest, REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST,
-    [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .flags(rt::REQUIRED), transit_gateway_route_table_id =
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_route_table_id[1] =
     rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING),
-    blackhole = rt::m("Blackhole", &rt::BOOLEAN), dry_run = rt::m("DryRun",
+    transit_gateway_attachment_id[2] = rt::m("TransitGatewayAttachmentId", &rt::STRING),
+    blackhole[3] = rt::m("Blackhole", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -983,7 +994,7 @@ pub struct ReplaceTransitGatewayRouteResult {
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
-    ReplaceTransitGatewayRouteResult, REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT, [route =
+    ReplaceTransitGatewayRouteResult, REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
     rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -998,11 +1009,11 @@ pub struct ReplaceVpnTunnelRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ReplaceVpnTunnelRequest, REPLACE_VPN_TUNNEL_REQUEST, [vpn_connection_id =
+    ReplaceVpnTunnelRequest, REPLACE_VPN_TUNNEL_REQUEST, [vpn_connection_id[0] =
     rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    vpn_tunnel_outside_ip_address = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-    .flags(rt::REQUIRED), apply_pending_maintenance = rt::m("ApplyPendingMaintenance",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), apply_pending_maintenance[2] = rt::m("ApplyPendingMaintenance",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceVpnTunnelResult {
@@ -1010,7 +1021,7 @@ pub struct ReplaceVpnTunnelResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ReplaceVpnTunnelResult, REPLACE_VPN_TUNNEL_RESULT, [return_ = rt::m("Return",
+    ReplaceVpnTunnelResult, REPLACE_VPN_TUNNEL_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
@@ -1054,13 +1065,13 @@ pub struct ReportInstanceStatusRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    ReportInstanceStatusRequest, REPORT_INSTANCE_STATUS_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instances = rt::m("Instances",
-    &INSTANCE_ID_STRING_LIST).named("instanceId").flags(rt::REQUIRED), status =
-    rt::m("Status", &rt::ENUM).named("status").flags(rt::REQUIRED), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time = rt::m("EndTime",
-    &rt::TIMESTAMP).named("endTime"), reason_codes = rt::m("ReasonCodes",
-    &REASON_CODES_LIST).named("reasonCode").flags(rt::REQUIRED), description =
+    ReportInstanceStatusRequest, REPORT_INSTANCE_STATUS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instances[1] = rt::m("Instances",
+    &INSTANCE_ID_STRING_LIST).named("instanceId").flags(rt::REQUIRED), status[2] =
+    rt::m("Status", &rt::ENUM).named("status").flags(rt::REQUIRED), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[4] = rt::m("EndTime",
+    &rt::TIMESTAMP).named("endTime"), reason_codes[5] = rt::m("ReasonCodes",
+    &REASON_CODES_LIST).named("reasonCode").flags(rt::REQUIRED), description[6] =
     rt::m("Description", &rt::STRING).named("description").flags(rt::SENSITIVE |
     rt::DEPRECATED)]
 );
@@ -1080,8 +1091,8 @@ pub struct RequestFilterPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    RequestFilterPortRange, REQUEST_FILTER_PORT_RANGE, [from_port = rt::m("FromPort",
-    &rt::INTEGER).min(0.0), to_port = rt::m("ToPort", &rt::INTEGER).min(0.0)]
+    RequestFilterPortRange, REQUEST_FILTER_PORT_RANGE, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).min(0.0), to_port[1] = rt::m("ToPort", &rt::INTEGER).min(0.0)]
 );
 pub static REQUEST_HOST_ID_LIST: rt::Schema = rt::Schema::list(
     "RequestHostIdList",
@@ -1105,8 +1116,8 @@ pub struct RequestIpamResourceTag {
     pub value: Option<String>,
 }
 rt::structure!(
-    RequestIpamResourceTag, REQUEST_IPAM_RESOURCE_TAG, [key = rt::m("Key", &rt::STRING),
-    value = rt::m("Value", &rt::STRING)]
+    RequestIpamResourceTag, REQUEST_IPAM_RESOURCE_TAG, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING)]
 );
 pub static REQUEST_IPAM_RESOURCE_TAG_LIST: rt::Schema = rt::Schema::list(
     "RequestIpamResourceTagList",
@@ -1269,49 +1280,53 @@ pub struct RequestLaunchTemplateData {
     >,
 }
 rt::structure!(
-    RequestLaunchTemplateData, REQUEST_LAUNCH_TEMPLATE_DATA, [kernel_id =
-    rt::m("KernelId", &rt::STRING), ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN),
-    iam_instance_profile = rt::m("IamInstanceProfile",
-    &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST), block_device_mappings =
-    rt::m("BlockDeviceMappings", &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-    .named("BlockDeviceMapping"), network_interfaces = rt::m("NetworkInterfaces",
+    RequestLaunchTemplateData, REQUEST_LAUNCH_TEMPLATE_DATA, [kernel_id[0] =
+    rt::m("KernelId", &rt::STRING), ebs_optimized[1] = rt::m("EbsOptimized",
+    &rt::BOOLEAN), iam_instance_profile[2] = rt::m("IamInstanceProfile",
+    &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST),
+    block_device_mappings[3] = rt::m("BlockDeviceMappings",
+    &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
+    network_interfaces[4] = rt::m("NetworkInterfaces",
     &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST)
-    .named("NetworkInterface"), image_id = rt::m("ImageId", &rt::STRING), instance_type =
-    rt::m("InstanceType", &rt::ENUM), key_name = rt::m("KeyName", &rt::STRING),
-    monitoring = rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING_REQUEST), placement =
-    rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT_REQUEST), ram_disk_id =
-    rt::m("RamDiskId", &rt::STRING), disable_api_termination =
-    rt::m("DisableApiTermination", &rt::BOOLEAN), instance_initiated_shutdown_behavior =
-    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM), user_data = rt::m("UserData",
-    &rt::STRING).flags(rt::SENSITIVE), tag_specifications = rt::m("TagSpecifications",
-    &LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST).named("TagSpecification"),
-    elastic_gpu_specifications = rt::m("ElasticGpuSpecifications",
-    &ELASTIC_GPU_SPECIFICATION_LIST).named("ElasticGpuSpecification")
-    .flags(rt::DEPRECATED), elastic_inference_accelerators =
-    rt::m("ElasticInferenceAccelerators",
+    .named("NetworkInterface"), image_id[5] = rt::m("ImageId", &rt::STRING),
+    instance_type[6] = rt::m("InstanceType", &rt::ENUM), key_name[7] = rt::m("KeyName",
+    &rt::STRING), monitoring[8] = rt::m("Monitoring",
+    &LAUNCH_TEMPLATES_MONITORING_REQUEST), placement[9] = rt::m("Placement",
+    &LAUNCH_TEMPLATE_PLACEMENT_REQUEST), ram_disk_id[10] = rt::m("RamDiskId",
+    &rt::STRING), disable_api_termination[11] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN), instance_initiated_shutdown_behavior[12] =
+    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM), user_data[13] =
+    rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE), tag_specifications[14] =
+    rt::m("TagSpecifications", &LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST)
+    .named("TagSpecification"), elastic_gpu_specifications[15] =
+    rt::m("ElasticGpuSpecifications", &ELASTIC_GPU_SPECIFICATION_LIST)
+    .named("ElasticGpuSpecification").flags(rt::DEPRECATED),
+    elastic_inference_accelerators[16] = rt::m("ElasticInferenceAccelerators",
     &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST)
-    .named("ElasticInferenceAccelerator").flags(rt::DEPRECATED), security_group_ids =
+    .named("ElasticInferenceAccelerator").flags(rt::DEPRECATED), security_group_ids[17] =
     rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-    security_groups = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
-    .named("SecurityGroup"), instance_market_options = rt::m("InstanceMarketOptions",
-    &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST), credit_specification =
-    rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST), cpu_options =
+    security_groups[18] = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
+    .named("SecurityGroup"), instance_market_options[19] = rt::m("InstanceMarketOptions",
+    &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST), credit_specification[20] =
+    rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST), cpu_options[21] =
     rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST),
-    capacity_reservation_specification = rt::m("CapacityReservationSpecification",
-    &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST), license_specifications
-    = rt::m("LicenseSpecifications", &LAUNCH_TEMPLATE_LICENSE_SPECIFICATION_LIST_REQUEST)
-    .named("LicenseSpecification"), hibernation_options = rt::m("HibernationOptions",
-    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST), metadata_options =
+    capacity_reservation_specification[22] = rt::m("CapacityReservationSpecification",
+    &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST),
+    license_specifications[23] = rt::m("LicenseSpecifications",
+    &LAUNCH_TEMPLATE_LICENSE_SPECIFICATION_LIST_REQUEST).named("LicenseSpecification"),
+    hibernation_options[24] = rt::m("HibernationOptions",
+    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST), metadata_options[25] =
     rt::m("MetadataOptions", &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST),
-    enclave_options = rt::m("EnclaveOptions", &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST),
-    instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS_REQUEST), private_dns_name_options =
-    rt::m("PrivateDnsNameOptions", &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST),
-    maintenance_options = rt::m("MaintenanceOptions",
-    &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST), disable_api_stop =
-    rt::m("DisableApiStop", &rt::BOOLEAN), operator = rt::m("Operator",
-    &OPERATOR_REQUEST), network_performance_options = rt::m("NetworkPerformanceOptions",
-    &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST), secondary_interfaces =
+    enclave_options[26] = rt::m("EnclaveOptions",
+    &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST), instance_requirements[27] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
+    private_dns_name_options[28] = rt::m("PrivateDnsNameOptions",
+    &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST),
+    disable_api_stop[30] = rt::m("DisableApiStop", &rt::BOOLEAN), operator[31] =
+    rt::m("Operator", &OPERATOR_REQUEST), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions",
+    &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST), secondary_interfaces[33] =
     rt::m("SecondaryInterfaces",
     &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LIST)
     .named("SecondaryInterface")]
@@ -1325,8 +1340,8 @@ pub struct RequestSpotFleetRequest {
     pub spot_fleet_request_config: SpotFleetRequestConfigData,
 }
 rt::structure!(
-    RequestSpotFleetRequest, REQUEST_SPOT_FLEET_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), spot_fleet_request_config =
+    RequestSpotFleetRequest, REQUEST_SPOT_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), spot_fleet_request_config[1] =
     rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
     .named("spotFleetRequestConfig").flags(rt::REQUIRED)]
 );
@@ -1337,7 +1352,7 @@ pub struct RequestSpotFleetResponse {
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
-    RequestSpotFleetResponse, REQUEST_SPOT_FLEET_RESPONSE, [spot_fleet_request_id =
+    RequestSpotFleetResponse, REQUEST_SPOT_FLEET_RESPONSE, [spot_fleet_request_id[0] =
     rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")]
 );
 /// Contains the parameters for RequestSpotInstances.
@@ -1390,20 +1405,21 @@ pub struct RequestSpotInstancesRequest {
     pub block_duration_minutes: Option<i32>,
 }
 rt::structure!(
-    RequestSpotInstancesRequest, REQUEST_SPOT_INSTANCES_REQUEST, [launch_specification =
-    rt::m("LaunchSpecification", &REQUEST_SPOT_LAUNCH_SPECIFICATION), tag_specifications
-    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    instance_interruption_behavior = rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_price =
-    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), instance_count =
-    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), type_ = rt::m("Type",
-    &rt::ENUM).named("type"), valid_from = rt::m("ValidFrom", &rt::TIMESTAMP)
-    .named("validFrom"), valid_until = rt::m("ValidUntil", &rt::TIMESTAMP)
-    .named("validUntil"), launch_group = rt::m("LaunchGroup", &rt::STRING)
-    .named("launchGroup"), availability_zone_group = rt::m("AvailabilityZoneGroup",
-    &rt::STRING).named("availabilityZoneGroup"), block_duration_minutes =
-    rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes")]
+    RequestSpotInstancesRequest, REQUEST_SPOT_INSTANCES_REQUEST, [launch_specification[0]
+    = rt::m("LaunchSpecification", &REQUEST_SPOT_LAUNCH_SPECIFICATION),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), instance_interruption_behavior[2] =
+    rt::m("InstanceInterruptionBehavior", &rt::ENUM), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), spot_price[4] = rt::m("SpotPrice", &rt::STRING)
+    .named("spotPrice"), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken"), instance_count[6] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), type_[7] = rt::m("Type", &rt::ENUM).named("type"),
+    valid_from[8] = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"), valid_until[9]
+    = rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"), launch_group[10] =
+    rt::m("LaunchGroup", &rt::STRING).named("launchGroup"), availability_zone_group[11] =
+    rt::m("AvailabilityZoneGroup", &rt::STRING).named("availabilityZoneGroup"),
+    block_duration_minutes[12] = rt::m("BlockDurationMinutes", &rt::INTEGER)
+    .named("blockDurationMinutes")]
 );
 /// Contains the output of RequestSpotInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -1412,8 +1428,8 @@ pub struct RequestSpotInstancesResult {
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
 }
 rt::structure!(
-    RequestSpotInstancesResult, REQUEST_SPOT_INSTANCES_RESULT, [spot_instance_requests =
-    rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
+    RequestSpotInstancesResult, REQUEST_SPOT_INSTANCES_RESULT, [spot_instance_requests[0]
+    = rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
     .named("spotInstanceRequestSet")]
 );
 /// Describes the launch specification for an instance.
@@ -1458,25 +1474,26 @@ pub struct RequestSpotLaunchSpecification {
 }
 rt::structure!(
     RequestSpotLaunchSpecification, REQUEST_SPOT_LAUNCH_SPECIFICATION,
-    [security_group_ids = rt::m("SecurityGroupIds",
+    [security_group_ids[0] = rt::m("SecurityGroupIds",
     &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_ID_LIST).named("SecurityGroupId"),
-    security_groups = rt::m("SecurityGroups",
+    security_groups[1] = rt::m("SecurityGroups",
     &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_LIST).named("SecurityGroup"),
-    addressing_type = rt::m("AddressingType", &rt::STRING).named("addressingType"),
-    block_device_mappings = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-    .named("blockDeviceMapping"), ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN)
-    .named("ebsOptimized"), iam_instance_profile = rt::m("IamInstanceProfile",
-    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id =
-    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), kernel_id = rt::m("KernelId", &rt::STRING)
-    .named("kernelId"), key_name = rt::m("KeyName", &rt::STRING).named("keyName"),
-    monitoring = rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED)
-    .named("monitoring"), network_interfaces = rt::m("NetworkInterfaces",
-    &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("NetworkInterface"), placement
-    = rt::m("Placement", &SPOT_PLACEMENT).named("placement"), ramdisk_id =
-    rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), user_data = rt::m("UserData", &rt::STRING)
-    .named("userData").flags(rt::SENSITIVE)]
+    addressing_type[2] = rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[3] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[4] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[5] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[6] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[7] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[8] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[9] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), monitoring[10] = rt::m("Monitoring",
+    &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring"), network_interfaces[11] =
+    rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+    .named("NetworkInterface"), placement[12] = rt::m("Placement", &SPOT_PLACEMENT)
+    .named("placement"), ramdisk_id[13] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), subnet_id[14] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), user_data[15] = rt::m("UserData", &rt::STRING).named("userData")
+    .flags(rt::SENSITIVE)]
 );
 pub static REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_ID_LIST: rt::Schema = rt::Schema::list(
     "RequestSpotLaunchSpecificationSecurityGroupIdList",
@@ -1501,11 +1518,12 @@ pub struct Reservation {
     pub instances: Option<Vec<Instance>>,
 }
 rt::structure!(
-    Reservation, RESERVATION, [reservation_id = rt::m("ReservationId", &rt::STRING)
-    .named("reservationId"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    requester_id = rt::m("RequesterId", &rt::STRING).named("requesterId"), groups =
-    rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"), instances =
-    rt::m("Instances", &INSTANCE_LIST).named("instancesSet")]
+    Reservation, RESERVATION, [reservation_id[0] = rt::m("ReservationId", &rt::STRING)
+    .named("reservationId"), owner_id[1] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), requester_id[2] = rt::m("RequesterId", &rt::STRING)
+    .named("requesterId"), groups[3] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), instances[4] = rt::m("Instances", &INSTANCE_LIST)
+    .named("instancesSet")]
 );
 rt::string_enum! {
     pub enum ReservationEndDateType { Limited = "limited", Unlimited = "unlimited" }
@@ -1530,11 +1548,11 @@ pub struct ReservationFleetInstanceSpecification {
 }
 rt::structure!(
     ReservationFleetInstanceSpecification, RESERVATION_FLEET_INSTANCE_SPECIFICATION,
-    [instance_type = rt::m("InstanceType", &rt::ENUM), instance_platform =
-    rt::m("InstancePlatform", &rt::ENUM), weight = rt::m("Weight", &rt::DOUBLE)
-    .min(0.001), availability_zone = rt::m("AvailabilityZone", &rt::STRING),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING), ebs_optimized =
-    rt::m("EbsOptimized", &rt::BOOLEAN), priority = rt::m("Priority", &rt::INTEGER)
+    [instance_type[0] = rt::m("InstanceType", &rt::ENUM), instance_platform[1] =
+    rt::m("InstancePlatform", &rt::ENUM), weight[2] = rt::m("Weight", &rt::DOUBLE)
+    .min(0.001), availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[4] = rt::m("AvailabilityZoneId", &rt::STRING), ebs_optimized[5]
+    = rt::m("EbsOptimized", &rt::BOOLEAN), priority[6] = rt::m("Priority", &rt::INTEGER)
     .min(0.0)]
 );
 pub static RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -1573,10 +1591,10 @@ pub struct ReservationValue {
     pub remaining_upfront_value: Option<String>,
 }
 rt::structure!(
-    ReservationValue, RESERVATION_VALUE, [hourly_price = rt::m("HourlyPrice",
-    &rt::STRING).named("hourlyPrice"), remaining_total_value =
+    ReservationValue, RESERVATION_VALUE, [hourly_price[0] = rt::m("HourlyPrice",
+    &rt::STRING).named("hourlyPrice"), remaining_total_value[1] =
     rt::m("RemainingTotalValue", &rt::STRING).named("remainingTotalValue"),
-    remaining_upfront_value = rt::m("RemainingUpfrontValue", &rt::STRING)
+    remaining_upfront_value[2] = rt::m("RemainingUpfrontValue", &rt::STRING)
     .named("remainingUpfrontValue")]
 );
 rt::string_enum! {
@@ -1596,8 +1614,8 @@ pub struct ReservedCapacityFallbackOptions {
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rt::structure!(
-    ReservedCapacityFallbackOptions, RESERVED_CAPACITY_FALLBACK_OPTIONS, [market_types =
-    rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
+    ReservedCapacityFallbackOptions, RESERVED_CAPACITY_FALLBACK_OPTIONS, [market_types[0]
+    = rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
     .named("marketTypeSet")]
 );
 /// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
@@ -1608,7 +1626,7 @@ pub struct ReservedCapacityFallbackOptionsRequest {
 }
 rt::structure!(
     ReservedCapacityFallbackOptionsRequest, RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST,
-    [market_types = rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
+    [market_types[0] = rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
     .named("MarketType")]
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
@@ -1622,11 +1640,12 @@ pub struct ReservedCapacityOptions {
     pub reserved_capacity_fallback_options: Option<ReservedCapacityFallbackOptions>,
 }
 rt::structure!(
-    ReservedCapacityOptions, RESERVED_CAPACITY_OPTIONS, [allocation_strategy =
-    rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"), reservation_types
-    = rt::m("ReservationTypes", &RESERVATION_TYPE_LIST).named("reservationTypeSet"),
-    reserved_capacity_fallback_options = rt::m("ReservedCapacityFallbackOptions",
-    &RESERVED_CAPACITY_FALLBACK_OPTIONS).named("reservedCapacityFallbackOptions")]
+    ReservedCapacityOptions, RESERVED_CAPACITY_OPTIONS, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
+    reservation_types[1] = rt::m("ReservationTypes", &RESERVATION_TYPE_LIST)
+    .named("reservationTypeSet"), reserved_capacity_fallback_options[2] =
+    rt::m("ReservedCapacityFallbackOptions", &RESERVED_CAPACITY_FALLBACK_OPTIONS)
+    .named("reservedCapacityFallbackOptions")]
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 ///
@@ -1650,11 +1669,11 @@ pub struct ReservedCapacityOptionsRequest {
 }
 rt::structure!(
     ReservedCapacityOptionsRequest, RESERVED_CAPACITY_OPTIONS_REQUEST,
-    [allocation_strategy = rt::m("AllocationStrategy", &rt::ENUM), reservation_types =
-    rt::m("ReservationTypes", &RESERVATION_TYPE_LIST_REQUEST).named("ReservationType"),
-    capacity_reservation_target = rt::m("CapacityReservationTarget",
-    &FLEET_CAPACITY_RESERVATION_TARGET_REQUEST), reserved_capacity_fallback_options =
-    rt::m("ReservedCapacityFallbackOptions",
+    [allocation_strategy[0] = rt::m("AllocationStrategy", &rt::ENUM),
+    reservation_types[1] = rt::m("ReservationTypes", &RESERVATION_TYPE_LIST_REQUEST)
+    .named("ReservationType"), capacity_reservation_target[2] =
+    rt::m("CapacityReservationTarget", &FLEET_CAPACITY_RESERVATION_TARGET_REQUEST),
+    reserved_capacity_fallback_options[3] = rt::m("ReservedCapacityFallbackOptions",
     &RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST)]
 );
 pub static RESERVED_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
@@ -1670,9 +1689,9 @@ pub struct ReservedInstanceLimitPrice {
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
-    ReservedInstanceLimitPrice, RESERVED_INSTANCE_LIMIT_PRICE, [amount = rt::m("Amount",
-    &rt::DOUBLE).named("amount"), currency_code = rt::m("CurrencyCode", &rt::ENUM)
-    .named("currencyCode")]
+    ReservedInstanceLimitPrice, RESERVED_INSTANCE_LIMIT_PRICE, [amount[0] =
+    rt::m("Amount", &rt::DOUBLE).named("amount"), currency_code[1] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode")]
 );
 /// The total value of the Convertible Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1684,8 +1703,8 @@ pub struct ReservedInstanceReservationValue {
 }
 rt::structure!(
     ReservedInstanceReservationValue, RESERVED_INSTANCE_RESERVATION_VALUE,
-    [reservation_value = rt::m("ReservationValue", &RESERVATION_VALUE)
-    .named("reservationValue"), reserved_instance_id = rt::m("ReservedInstanceId",
+    [reservation_value[0] = rt::m("ReservationValue", &RESERVATION_VALUE)
+    .named("reservationValue"), reserved_instance_id[1] = rt::m("ReservedInstanceId",
     &rt::STRING).named("reservedInstanceId")]
 );
 pub static RESERVED_INSTANCE_RESERVATION_VALUE_SET: rt::Schema = rt::Schema::list(
@@ -1740,24 +1759,25 @@ pub struct ReservedInstances {
     pub state: Option<ReservedInstanceState>,
 }
 rt::structure!(
-    ReservedInstances, RESERVED_INSTANCES, [currency_code = rt::m("CurrencyCode",
-    &rt::ENUM).named("currencyCode"), instance_tenancy = rt::m("InstanceTenancy",
-    &rt::ENUM).named("instanceTenancy"), offering_class = rt::m("OfferingClass",
-    &rt::ENUM).named("offeringClass"), offering_type = rt::m("OfferingType", &rt::ENUM)
-    .named("offeringType"), recurring_charges = rt::m("RecurringCharges",
-    &RECURRING_CHARGES_LIST).named("recurringCharges"), scope = rt::m("Scope", &rt::ENUM)
-    .named("scope"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), reserved_instances_id = rt::m("ReservedInstancesId",
-    &rt::STRING).named("reservedInstancesId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), start = rt::m("Start", &rt::TIMESTAMP)
-    .named("start"), end = rt::m("End", &rt::TIMESTAMP).named("end"), duration =
-    rt::m("Duration", &rt::LONG).named("duration"), usage_price = rt::m("UsagePrice",
-    &rt::FLOAT).named("usagePrice"), fixed_price = rt::m("FixedPrice", &rt::FLOAT)
-    .named("fixedPrice"), instance_count = rt::m("InstanceCount", &rt::INTEGER)
-    .named("instanceCount"), product_description = rt::m("ProductDescription", &rt::ENUM)
-    .named("productDescription"), state = rt::m("State", &rt::ENUM).named("state")]
+    ReservedInstances, RESERVED_INSTANCES, [currency_code[0] = rt::m("CurrencyCode",
+    &rt::ENUM).named("currencyCode"), instance_tenancy[1] = rt::m("InstanceTenancy",
+    &rt::ENUM).named("instanceTenancy"), offering_class[2] = rt::m("OfferingClass",
+    &rt::ENUM).named("offeringClass"), offering_type[3] = rt::m("OfferingType",
+    &rt::ENUM).named("offeringType"), recurring_charges[4] = rt::m("RecurringCharges",
+    &RECURRING_CHARGES_LIST).named("recurringCharges"), scope[5] = rt::m("Scope",
+    &rt::ENUM).named("scope"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    availability_zone_id[7] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), reserved_instances_id[8] = rt::m("ReservedInstancesId",
+    &rt::STRING).named("reservedInstancesId"), instance_type[9] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), availability_zone[10] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), start[11] = rt::m("Start", &rt::TIMESTAMP)
+    .named("start"), end[12] = rt::m("End", &rt::TIMESTAMP).named("end"), duration[13] =
+    rt::m("Duration", &rt::LONG).named("duration"), usage_price[14] = rt::m("UsagePrice",
+    &rt::FLOAT).named("usagePrice"), fixed_price[15] = rt::m("FixedPrice", &rt::FLOAT)
+    .named("fixedPrice"), instance_count[16] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), product_description[17] = rt::m("ProductDescription",
+    &rt::ENUM).named("productDescription"), state[18] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 /// Describes the configuration settings for the modified Reserved Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1778,12 +1798,13 @@ pub struct ReservedInstancesConfiguration {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    ReservedInstancesConfiguration, RESERVED_INSTANCES_CONFIGURATION, [availability_zone
-    = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), instance_count =
-    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), instance_type =
-    rt::m("InstanceType", &rt::ENUM).named("instanceType"), platform = rt::m("Platform",
-    &rt::STRING).named("platform"), scope = rt::m("Scope", &rt::ENUM).named("scope"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
+    ReservedInstancesConfiguration, RESERVED_INSTANCES_CONFIGURATION,
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), instance_type[2] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[3] = rt::m("Platform", &rt::STRING)
+    .named("platform"), scope[4] = rt::m("Scope", &rt::ENUM).named("scope"),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)
     .named("availabilityZoneId")]
 );
 pub static RESERVED_INSTANCES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -1797,7 +1818,7 @@ pub struct ReservedInstancesId {
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
-    ReservedInstancesId, RESERVED_INSTANCES_ID, [reserved_instances_id =
+    ReservedInstancesId, RESERVED_INSTANCES_ID, [reserved_instances_id[0] =
     rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")]
 );
 pub static RESERVED_INSTANCES_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -1833,17 +1854,17 @@ pub struct ReservedInstancesListing {
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReservedInstancesListing, RESERVED_INSTANCES_LISTING, [client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), instance_counts =
+    ReservedInstancesListing, RESERVED_INSTANCES_LISTING, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), instance_counts[2] =
     rt::m("InstanceCounts", &INSTANCE_COUNT_LIST).named("instanceCounts"),
-    price_schedules = rt::m("PriceSchedules", &PRICE_SCHEDULE_LIST)
-    .named("priceSchedules"), reserved_instances_id = rt::m("ReservedInstancesId",
-    &rt::STRING).named("reservedInstancesId"), reserved_instances_listing_id =
+    price_schedules[3] = rt::m("PriceSchedules", &PRICE_SCHEDULE_LIST)
+    .named("priceSchedules"), reserved_instances_id[4] = rt::m("ReservedInstancesId",
+    &rt::STRING).named("reservedInstancesId"), reserved_instances_listing_id[5] =
     rt::m("ReservedInstancesListingId", &rt::STRING).named("reservedInstancesListingId"),
-    status = rt::m("Status", &rt::ENUM).named("status"), status_message =
-    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), update_date = rt::m("UpdateDate", &rt::TIMESTAMP)
+    status[6] = rt::m("Status", &rt::ENUM).named("status"), status_message[7] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), update_date[9] = rt::m("UpdateDate", &rt::TIMESTAMP)
     .named("updateDate")]
 );
 pub static RESERVED_INSTANCES_LISTING_LIST: rt::Schema = rt::Schema::list(
@@ -1873,17 +1894,18 @@ pub struct ReservedInstancesModification {
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReservedInstancesModification, RESERVED_INSTANCES_MODIFICATION, [client_token =
-    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), effective_date =
-    rt::m("EffectiveDate", &rt::TIMESTAMP).named("effectiveDate"), modification_results =
-    rt::m("ModificationResults", &RESERVED_INSTANCES_MODIFICATION_RESULT_LIST)
-    .named("modificationResultSet"), reserved_instances_ids =
-    rt::m("ReservedInstancesIds", &RESERVED_INTANCES_IDS).named("reservedInstancesSet"),
-    reserved_instances_modification_id = rt::m("ReservedInstancesModificationId",
-    &rt::STRING).named("reservedInstancesModificationId"), status = rt::m("Status",
-    &rt::STRING).named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), update_date = rt::m("UpdateDate", &rt::TIMESTAMP)
+    ReservedInstancesModification, RESERVED_INSTANCES_MODIFICATION, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), effective_date[2] =
+    rt::m("EffectiveDate", &rt::TIMESTAMP).named("effectiveDate"),
+    modification_results[3] = rt::m("ModificationResults",
+    &RESERVED_INSTANCES_MODIFICATION_RESULT_LIST).named("modificationResultSet"),
+    reserved_instances_ids[4] = rt::m("ReservedInstancesIds", &RESERVED_INTANCES_IDS)
+    .named("reservedInstancesSet"), reserved_instances_modification_id[5] =
+    rt::m("ReservedInstancesModificationId", &rt::STRING)
+    .named("reservedInstancesModificationId"), status[6] = rt::m("Status", &rt::STRING)
+    .named("status"), status_message[7] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), update_date[8] = rt::m("UpdateDate", &rt::TIMESTAMP)
     .named("updateDate")]
 );
 pub static RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -1904,8 +1926,8 @@ pub struct ReservedInstancesModificationResult {
 }
 rt::structure!(
     ReservedInstancesModificationResult, RESERVED_INSTANCES_MODIFICATION_RESULT,
-    [reserved_instances_id = rt::m("ReservedInstancesId", &rt::STRING)
-    .named("reservedInstancesId"), target_configuration = rt::m("TargetConfiguration",
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId"), target_configuration[1] = rt::m("TargetConfiguration",
     &RESERVED_INSTANCES_CONFIGURATION).named("targetConfiguration")]
 );
 pub static RESERVED_INSTANCES_MODIFICATION_RESULT_LIST: rt::Schema = rt::Schema::list(
@@ -1949,25 +1971,25 @@ pub struct ReservedInstancesOffering {
     pub product_description: Option<RiProductDescription>,
 }
 rt::structure!(
-    ReservedInstancesOffering, RESERVED_INSTANCES_OFFERING, [currency_code =
-    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), instance_tenancy =
-    rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"), marketplace =
-    rt::m("Marketplace", &rt::BOOLEAN).named("marketplace"), offering_class =
-    rt::m("OfferingClass", &rt::ENUM).named("offeringClass"), offering_type =
-    rt::m("OfferingType", &rt::ENUM).named("offeringType"), pricing_details =
+    ReservedInstancesOffering, RESERVED_INSTANCES_OFFERING, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), instance_tenancy[1] =
+    rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"), marketplace[2] =
+    rt::m("Marketplace", &rt::BOOLEAN).named("marketplace"), offering_class[3] =
+    rt::m("OfferingClass", &rt::ENUM).named("offeringClass"), offering_type[4] =
+    rt::m("OfferingType", &rt::ENUM).named("offeringType"), pricing_details[5] =
     rt::m("PricingDetails", &PRICING_DETAILS_LIST).named("pricingDetailsSet"),
-    recurring_charges = rt::m("RecurringCharges", &RECURRING_CHARGES_LIST)
-    .named("recurringCharges"), scope = rt::m("Scope", &rt::ENUM).named("scope"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), reserved_instances_offering_id =
+    recurring_charges[6] = rt::m("RecurringCharges", &RECURRING_CHARGES_LIST)
+    .named("recurringCharges"), scope[7] = rt::m("Scope", &rt::ENUM).named("scope"),
+    availability_zone_id[8] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), reserved_instances_offering_id[9] =
     rt::m("ReservedInstancesOfferingId", &rt::STRING)
-    .named("reservedInstancesOfferingId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), duration = rt::m("Duration", &rt::LONG)
-    .named("duration"), usage_price = rt::m("UsagePrice", &rt::FLOAT)
-    .named("usagePrice"), fixed_price = rt::m("FixedPrice", &rt::FLOAT)
-    .named("fixedPrice"), product_description = rt::m("ProductDescription", &rt::ENUM)
-    .named("productDescription")]
+    .named("reservedInstancesOfferingId"), instance_type[10] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), availability_zone[11] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), duration[12] = rt::m("Duration", &rt::LONG)
+    .named("duration"), usage_price[13] = rt::m("UsagePrice", &rt::FLOAT)
+    .named("usagePrice"), fixed_price[14] = rt::m("FixedPrice", &rt::FLOAT)
+    .named("fixedPrice"), product_description[15] = rt::m("ProductDescription",
+    &rt::ENUM).named("productDescription")]
 );
 pub static RESERVED_INSTANCES_OFFERING_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesOfferingIdStringList",
@@ -1991,9 +2013,9 @@ pub struct ResetAddressAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id =
-    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), attribute[1] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2002,7 +2024,7 @@ pub struct ResetAddressAttributeResult {
     pub address: Option<AddressAttribute>,
 }
 rt::structure!(
-    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, [address =
+    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, [address[0] =
     rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2011,7 +2033,7 @@ pub struct ResetEbsDefaultKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run =
+    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run[0] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2020,7 +2042,7 @@ pub struct ResetEbsDefaultKmsKeyIdResult {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id =
+    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0] =
     rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
 );
 rt::string_enum! {
@@ -2036,9 +2058,9 @@ pub struct ResetFpgaImageAttributeRequest {
     pub attribute: Option<ResetFpgaImageAttributeName>,
 }
 rt::structure!(
-    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id = rt::m("FpgaImageId", &rt::STRING)
-    .flags(rt::REQUIRED), attribute = rt::m("Attribute", &rt::ENUM)]
+    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResetFpgaImageAttributeResult {
@@ -2046,7 +2068,7 @@ pub struct ResetFpgaImageAttributeResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, [return_ =
+    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, [return_[0] =
     rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
@@ -2063,9 +2085,9 @@ pub struct ResetImageAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id = rt::m("ImageId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id[1] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2080,10 +2102,10 @@ pub struct ResetInstanceAttributeRequest {
     pub attribute: InstanceAttributeName,
 }
 rt::structure!(
-    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute = rt::m("Attribute",
-    &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
+    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
 );
 /// Contains the parameters for ResetNetworkInterfaceAttribute.
 #[derive(Clone, Default, PartialEq)]
@@ -2097,9 +2119,9 @@ pub struct ResetNetworkInterfaceAttributeRequest {
 }
 rt::structure!(
     ResetNetworkInterfaceAttributeRequest, RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
-    .flags(rt::REQUIRED), source_dest_check = rt::m("SourceDestCheck", &rt::STRING)
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[1]
+    = rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), source_dest_check[2] = rt::m("SourceDestCheck", &rt::STRING)
     .named("sourceDestCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2112,10 +2134,10 @@ pub struct ResetSnapshotAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute =
-    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun")]
+    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id[1] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 pub static RESOURCE_ID_LIST: rt::Schema = rt::Schema::list(
     "ResourceIdList",
@@ -2134,8 +2156,8 @@ pub struct ResourceStatement {
     pub resource_types: Option<Vec<String>>,
 }
 rt::structure!(
-    ResourceStatement, RESOURCE_STATEMENT, [resources = rt::m("Resources",
-    &VALUE_STRING_LIST).named("resourceSet"), resource_types = rt::m("ResourceTypes",
+    ResourceStatement, RESOURCE_STATEMENT, [resources[0] = rt::m("Resources",
+    &VALUE_STRING_LIST).named("resourceSet"), resource_types[1] = rt::m("ResourceTypes",
     &VALUE_STRING_LIST).named("resourceTypeSet")]
 );
 /// Describes a resource statement.
@@ -2147,9 +2169,9 @@ pub struct ResourceStatementRequest {
     pub resource_types: Option<Vec<String>>,
 }
 rt::structure!(
-    ResourceStatementRequest, RESOURCE_STATEMENT_REQUEST, [resources = rt::m("Resources",
-    &VALUE_STRING_LIST).named("Resource"), resource_types = rt::m("ResourceTypes",
-    &VALUE_STRING_LIST).named("ResourceType")]
+    ResourceStatementRequest, RESOURCE_STATEMENT_REQUEST, [resources[0] =
+    rt::m("Resources", &VALUE_STRING_LIST).named("Resource"), resource_types[1] =
+    rt::m("ResourceTypes", &VALUE_STRING_LIST).named("ResourceType")]
 );
 rt::string_enum! {
     pub enum ResourceType { CapacityReservation = "capacity-reservation",
@@ -2244,9 +2266,9 @@ pub struct ResourceTypeOption {
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
-    ResourceTypeOption, RESOURCE_TYPE_OPTION, [option_name = rt::m("OptionName",
-    &rt::ENUM), option_values = rt::m("OptionValues", &RESOURCE_TYPE_OPTION_VALUES_LIST)
-    .named("OptionValue")]
+    ResourceTypeOption, RESOURCE_TYPE_OPTION, [option_name[0] = rt::m("OptionName",
+    &rt::ENUM), option_values[1] = rt::m("OptionValues",
+    &RESOURCE_TYPE_OPTION_VALUES_LIST).named("OptionValue")]
 );
 pub static RESOURCE_TYPE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "ResourceTypeOptionList",
@@ -2265,8 +2287,8 @@ pub struct ResourceTypeRequest {
     pub resource_type_options: Option<Vec<ResourceTypeOption>>,
 }
 rt::structure!(
-    ResourceTypeRequest, RESOURCE_TYPE_REQUEST, [resource_type = rt::m("ResourceType",
-    &rt::ENUM), resource_type_options = rt::m("ResourceTypeOptions",
+    ResourceTypeRequest, RESOURCE_TYPE_REQUEST, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM), resource_type_options[1] = rt::m("ResourceTypeOptions",
     &RESOURCE_TYPE_OPTION_LIST).named("ResourceTypeOption")]
 );
 pub static RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list(
@@ -2282,8 +2304,8 @@ pub struct ResponseError {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResponseError, RESPONSE_ERROR, [code = rt::m("Code", &rt::ENUM).named("code"),
-    message = rt::m("Message", &rt::STRING).named("message")]
+    ResponseError, RESPONSE_ERROR, [code[0] = rt::m("Code", &rt::ENUM).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 pub static RESPONSE_HOST_ID_LIST: rt::Schema = rt::Schema::list(
     "ResponseHostIdList",
@@ -2390,58 +2412,60 @@ pub struct ResponseLaunchTemplateData {
     >,
 }
 rt::structure!(
-    ResponseLaunchTemplateData, RESPONSE_LAUNCH_TEMPLATE_DATA, [kernel_id =
-    rt::m("KernelId", &rt::STRING).named("kernelId"), ebs_optimized =
-    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), iam_instance_profile =
+    ResponseLaunchTemplateData, RESPONSE_LAUNCH_TEMPLATE_DATA, [kernel_id[0] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), ebs_optimized[1] =
+    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), iam_instance_profile[2] =
     rt::m("IamInstanceProfile", &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION)
-    .named("iamInstanceProfile"), block_device_mappings = rt::m("BlockDeviceMappings",
+    .named("iamInstanceProfile"), block_device_mappings[3] = rt::m("BlockDeviceMappings",
     &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMappingSet"),
-    network_interfaces = rt::m("NetworkInterfaces",
+    network_interfaces[4] = rt::m("NetworkInterfaces",
     &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-    .named("networkInterfaceSet"), image_id = rt::m("ImageId", &rt::STRING)
-    .named("imageId"), instance_type = rt::m("InstanceType", &rt::ENUM)
-    .named("instanceType"), key_name = rt::m("KeyName", &rt::STRING).named("keyName"),
-    monitoring = rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING).named("monitoring"),
-    placement = rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT).named("placement"),
-    ram_disk_id = rt::m("RamDiskId", &rt::STRING).named("ramDiskId"),
-    disable_api_termination = rt::m("DisableApiTermination", &rt::BOOLEAN)
-    .named("disableApiTermination"), instance_initiated_shutdown_behavior =
-    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-    .named("instanceInitiatedShutdownBehavior"), user_data = rt::m("UserData",
-    &rt::STRING).named("userData").flags(rt::SENSITIVE), tag_specifications =
-    rt::m("TagSpecifications", &LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST)
-    .named("tagSpecificationSet"), elastic_gpu_specifications =
-    rt::m("ElasticGpuSpecifications", &ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST)
-    .named("elasticGpuSpecificationSet"), elastic_inference_accelerators =
-    rt::m("ElasticInferenceAccelerators",
+    .named("networkInterfaceSet"), image_id[5] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), instance_type[6] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), key_name[7] = rt::m("KeyName", &rt::STRING).named("keyName"),
+    monitoring[8] = rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING)
+    .named("monitoring"), placement[9] = rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT)
+    .named("placement"), ram_disk_id[10] = rt::m("RamDiskId", &rt::STRING)
+    .named("ramDiskId"), disable_api_termination[11] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN).named("disableApiTermination"),
+    instance_initiated_shutdown_behavior[12] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), user_data[13] =
+    rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
+    tag_specifications[14] = rt::m("TagSpecifications",
+    &LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST).named("tagSpecificationSet"),
+    elastic_gpu_specifications[15] = rt::m("ElasticGpuSpecifications",
+    &ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST).named("elasticGpuSpecificationSet"),
+    elastic_inference_accelerators[16] = rt::m("ElasticInferenceAccelerators",
     &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST)
-    .named("elasticInferenceAcceleratorSet"), security_group_ids =
+    .named("elasticInferenceAcceleratorSet"), security_group_ids[17] =
     rt::m("SecurityGroupIds", &VALUE_STRING_LIST).named("securityGroupIdSet"),
-    security_groups = rt::m("SecurityGroups", &VALUE_STRING_LIST)
-    .named("securityGroupSet"), instance_market_options = rt::m("InstanceMarketOptions",
-    &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS).named("instanceMarketOptions"),
-    credit_specification = rt::m("CreditSpecification", &CREDIT_SPECIFICATION)
-    .named("creditSpecification"), cpu_options = rt::m("CpuOptions",
-    &LAUNCH_TEMPLATE_CPU_OPTIONS).named("cpuOptions"), capacity_reservation_specification
-    = rt::m("CapacityReservationSpecification",
+    security_groups[18] = rt::m("SecurityGroups", &VALUE_STRING_LIST)
+    .named("securityGroupSet"), instance_market_options[19] =
+    rt::m("InstanceMarketOptions", &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS)
+    .named("instanceMarketOptions"), credit_specification[20] =
+    rt::m("CreditSpecification", &CREDIT_SPECIFICATION).named("creditSpecification"),
+    cpu_options[21] = rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS)
+    .named("cpuOptions"), capacity_reservation_specification[22] =
+    rt::m("CapacityReservationSpecification",
     &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE)
-    .named("capacityReservationSpecification"), license_specifications =
+    .named("capacityReservationSpecification"), license_specifications[23] =
     rt::m("LicenseSpecifications", &LAUNCH_TEMPLATE_LICENSE_LIST).named("licenseSet"),
-    hibernation_options = rt::m("HibernationOptions",
-    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS).named("hibernationOptions"), metadata_options =
-    rt::m("MetadataOptions", &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS)
-    .named("metadataOptions"), enclave_options = rt::m("EnclaveOptions",
-    &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS).named("enclaveOptions"), instance_requirements =
-    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS).named("instanceRequirements"),
-    private_dns_name_options = rt::m("PrivateDnsNameOptions",
-    &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS).named("privateDnsNameOptions"),
-    maintenance_options = rt::m("MaintenanceOptions",
-    &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS).named("maintenanceOptions"),
-    disable_api_stop = rt::m("DisableApiStop", &rt::BOOLEAN).named("disableApiStop"),
-    operator = rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    network_performance_options = rt::m("NetworkPerformanceOptions",
-    &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS).named("networkPerformanceOptions"),
-    secondary_interfaces = rt::m("SecondaryInterfaces",
+    hibernation_options[24] = rt::m("HibernationOptions",
+    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS).named("hibernationOptions"),
+    metadata_options[25] = rt::m("MetadataOptions",
+    &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS).named("metadataOptions"),
+    enclave_options[26] = rt::m("EnclaveOptions", &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS)
+    .named("enclaveOptions"), instance_requirements[27] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS).named("instanceRequirements"), private_dns_name_options[28] =
+    rt::m("PrivateDnsNameOptions", &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS)
+    .named("privateDnsNameOptions"), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS)
+    .named("maintenanceOptions"), disable_api_stop[30] = rt::m("DisableApiStop",
+    &rt::BOOLEAN).named("disableApiStop"), operator[31] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions", &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS)
+    .named("networkPerformanceOptions"), secondary_interfaces[33] =
+    rt::m("SecondaryInterfaces",
     &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST)
     .named("secondaryInterfaceSet")]
 );
@@ -2457,8 +2481,8 @@ pub struct RestoreAddressToClassicRequest {
     pub public_ip: String,
 }
 rt::structure!(
-    RestoreAddressToClassicRequest, RESTORE_ADDRESS_TO_CLASSIC_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ip = rt::m("PublicIp",
+    RestoreAddressToClassicRequest, RESTORE_ADDRESS_TO_CLASSIC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ip[1] = rt::m("PublicIp",
     &rt::STRING).named("publicIp").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2469,28 +2493,7 @@ pub struct RestoreAddressToClassicResult {
     pub status: Option<Status>,
 }
 rt::structure!(
-    RestoreAddressToClassicResult, RESTORE_ADDRESS_TO_CLASSIC_RESULT, [public_ip =
-    rt::m("PublicIp", &rt::STRING).named("publicIp"), status = rt::m("Status", &rt::ENUM)
-    .named("status")]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct RestoreImageFromRecycleBinRequest {
-    /// The ID of the AMI to restore.
-    pub image_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    RestoreImageFromRecycleBinRequest, RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST, [image_id
-    = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct RestoreImageFromRecycleBinResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    RestoreImageFromRecycleBinResult, RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
+    RestoreAddressToClassicResult, RESTORE_ADDRESS_TO_CLASSIC_RESULT, [public_ip[0] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp"), status[1] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );

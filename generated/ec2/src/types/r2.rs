@@ -4,6 +4,27 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct RestoreImageFromRecycleBinRequest {
+    /// The ID of the AMI to restore.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    RestoreImageFromRecycleBinRequest, RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST,
+    [image_id[0] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct RestoreImageFromRecycleBinResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    RestoreImageFromRecycleBinResult, RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
@@ -16,10 +37,10 @@ pub struct RestoreManagedPrefixListVersionRequest {
 }
 rt::structure!(
     RestoreManagedPrefixListVersionRequest, RESTORE_MANAGED_PREFIX_LIST_VERSION_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id = rt::m("PrefixListId",
-    &rt::STRING).flags(rt::REQUIRED), previous_version = rt::m("PreviousVersion",
-    &rt::LONG).flags(rt::REQUIRED), current_version = rt::m("CurrentVersion", &rt::LONG)
-    .flags(rt::REQUIRED)]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] =
+    rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED), previous_version[2] =
+    rt::m("PreviousVersion", &rt::LONG).flags(rt::REQUIRED), current_version[3] =
+    rt::m("CurrentVersion", &rt::LONG).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionResult {
@@ -28,7 +49,7 @@ pub struct RestoreManagedPrefixListVersionResult {
 }
 rt::structure!(
     RestoreManagedPrefixListVersionResult, RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT,
-    [prefix_list = rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
+    [prefix_list[0] = rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotFromRecycleBinRequest {
@@ -39,7 +60,7 @@ pub struct RestoreSnapshotFromRecycleBinRequest {
 }
 rt::structure!(
     RestoreSnapshotFromRecycleBinRequest, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -69,16 +90,16 @@ pub struct RestoreSnapshotFromRecycleBinResult {
 }
 rt::structure!(
     RestoreSnapshotFromRecycleBinResult, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT,
-    [snapshot_id = rt::m("SnapshotId", &rt::STRING).named("snapshotId"), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), description =
-    rt::m("Description", &rt::STRING).named("description"), encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), progress = rt::m("Progress", &rt::STRING)
-    .named("progress"), start_time = rt::m("StartTime", &rt::TIMESTAMP)
-    .named("startTime"), state = rt::m("State", &rt::ENUM).named("status"), volume_id =
-    rt::m("VolumeId", &rt::STRING).named("volumeId"), volume_size = rt::m("VolumeSize",
-    &rt::INTEGER).named("volumeSize"), sse_type = rt::m("SseType", &rt::ENUM)
-    .named("sseType")]
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    outpost_arn[1] = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), description[2]
+    = rt::m("Description", &rt::STRING).named("description"), encrypted[3] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), progress[5] = rt::m("Progress", &rt::STRING)
+    .named("progress"), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), state[7] = rt::m("State", &rt::ENUM).named("status"),
+    volume_id[8] = rt::m("VolumeId", &rt::STRING).named("volumeId"), volume_size[9] =
+    rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"), sse_type[10] =
+    rt::m("SseType", &rt::ENUM).named("sseType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierRequest {
@@ -94,10 +115,10 @@ pub struct RestoreSnapshotTierRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RestoreSnapshotTierRequest, RESTORE_SNAPSHOT_TIER_REQUEST, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), temporary_restore_days =
-    rt::m("TemporaryRestoreDays", &rt::INTEGER), permanent_restore =
-    rt::m("PermanentRestore", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    RestoreSnapshotTierRequest, RESTORE_SNAPSHOT_TIER_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), temporary_restore_days[1] =
+    rt::m("TemporaryRestoreDays", &rt::INTEGER), permanent_restore[2] =
+    rt::m("PermanentRestore", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierResult {
@@ -111,12 +132,12 @@ pub struct RestoreSnapshotTierResult {
     pub is_permanent_restore: Option<bool>,
 }
 rt::structure!(
-    RestoreSnapshotTierResult, RESTORE_SNAPSHOT_TIER_RESULT, [snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), restore_start_time =
-    rt::m("RestoreStartTime", &rt::TIMESTAMP).named("restoreStartTime"), restore_duration
-    = rt::m("RestoreDuration", &rt::INTEGER).named("restoreDuration"),
-    is_permanent_restore = rt::m("IsPermanentRestore", &rt::BOOLEAN)
-    .named("isPermanentRestore")]
+    RestoreSnapshotTierResult, RESTORE_SNAPSHOT_TIER_RESULT, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), restore_start_time[1] =
+    rt::m("RestoreStartTime", &rt::TIMESTAMP).named("restoreStartTime"),
+    restore_duration[2] = rt::m("RestoreDuration", &rt::INTEGER)
+    .named("restoreDuration"), is_permanent_restore[3] = rt::m("IsPermanentRestore",
+    &rt::BOOLEAN).named("isPermanentRestore")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreVolumeFromRecycleBinRequest {
@@ -127,7 +148,7 @@ pub struct RestoreVolumeFromRecycleBinRequest {
 }
 rt::structure!(
     RestoreVolumeFromRecycleBinRequest, RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST,
-    [volume_id = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), dry_run =
+    [volume_id[0] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -136,8 +157,8 @@ pub struct RestoreVolumeFromRecycleBinResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    RestoreVolumeFromRecycleBinResult, RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return")]
+    RestoreVolumeFromRecycleBinResult, RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressRequest {
@@ -154,11 +175,11 @@ pub struct RevokeClientVpnIngressRequest {
 }
 rt::structure!(
     RevokeClientVpnIngressRequest, REVOKE_CLIENT_VPN_INGRESS_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), target_network_cidr = rt::m("TargetNetworkCidr", &rt::STRING)
-    .flags(rt::REQUIRED), access_group_id = rt::m("AccessGroupId", &rt::STRING),
-    revoke_all_groups = rt::m("RevokeAllGroups", &rt::BOOLEAN), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_network_cidr[1] = rt::m("TargetNetworkCidr",
+    &rt::STRING).flags(rt::REQUIRED), access_group_id[2] = rt::m("AccessGroupId",
+    &rt::STRING), revoke_all_groups[3] = rt::m("RevokeAllGroups", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressResult {
@@ -166,7 +187,7 @@ pub struct RevokeClientVpnIngressResult {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    RevokeClientVpnIngressResult, REVOKE_CLIENT_VPN_INGRESS_RESULT, [status =
+    RevokeClientVpnIngressResult, REVOKE_CLIENT_VPN_INGRESS_RESULT, [status[0] =
     rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -194,17 +215,17 @@ pub struct RevokeSecurityGroupEgressRequest {
 }
 rt::structure!(
     RevokeSecurityGroupEgressRequest, REVOKE_SECURITY_GROUP_EGRESS_REQUEST,
-    [security_group_rule_ids = rt::m("SecurityGroupRuleIds",
-    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun"), group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId").flags(rt::REQUIRED), source_security_group_name =
+    [security_group_rule_ids[0] = rt::m("SecurityGroupRuleIds",
+    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_id[2] = rt::m("GroupId",
+    &rt::STRING).named("groupId").flags(rt::REQUIRED), source_security_group_name[3] =
     rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
-    source_security_group_owner_id = rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
-    .named("sourceSecurityGroupOwnerId"), ip_protocol = rt::m("IpProtocol", &rt::STRING)
-    .named("ipProtocol"), from_port = rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-    to_port = rt::m("ToPort", &rt::INTEGER).named("toPort"), cidr_ip = rt::m("CidrIp",
-    &rt::STRING).named("cidrIp"), ip_permissions = rt::m("IpPermissions",
-    &IP_PERMISSION_LIST).named("ipPermissions")]
+    source_security_group_owner_id[4] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
+    .named("sourceSecurityGroupOwnerId"), ip_protocol[5] = rt::m("IpProtocol",
+    &rt::STRING).named("ipProtocol"), from_port[6] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[7] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ip[8] = rt::m("CidrIp", &rt::STRING).named("cidrIp"), ip_permissions[9] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupEgressResult {
@@ -216,10 +237,10 @@ pub struct RevokeSecurityGroupEgressResult {
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
-    RevokeSecurityGroupEgressResult, REVOKE_SECURITY_GROUP_EGRESS_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions =
+    RevokeSecurityGroupEgressResult, REVOKE_SECURITY_GROUP_EGRESS_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions[1] =
     rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST).named("unknownIpPermissionSet"),
-    revoked_security_group_rules = rt::m("RevokedSecurityGroupRules",
+    revoked_security_group_rules[2] = rt::m("RevokedSecurityGroupRules",
     &REVOKED_SECURITY_GROUP_RULE_LIST).named("revokedSecurityGroupRuleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -248,16 +269,16 @@ pub struct RevokeSecurityGroupIngressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RevokeSecurityGroupIngressRequest, REVOKE_SECURITY_GROUP_INGRESS_REQUEST, [cidr_ip =
-    rt::m("CidrIp", &rt::STRING), from_port = rt::m("FromPort", &rt::INTEGER), group_id =
-    rt::m("GroupId", &rt::STRING), group_name = rt::m("GroupName", &rt::STRING),
-    ip_permissions = rt::m("IpPermissions", &IP_PERMISSION_LIST), ip_protocol =
-    rt::m("IpProtocol", &rt::STRING), source_security_group_name =
-    rt::m("SourceSecurityGroupName", &rt::STRING), source_security_group_owner_id =
-    rt::m("SourceSecurityGroupOwnerId", &rt::STRING), to_port = rt::m("ToPort",
-    &rt::INTEGER), security_group_rule_ids = rt::m("SecurityGroupRuleIds",
-    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN).named("dryRun")]
+    RevokeSecurityGroupIngressRequest, REVOKE_SECURITY_GROUP_INGRESS_REQUEST, [cidr_ip[0]
+    = rt::m("CidrIp", &rt::STRING), from_port[1] = rt::m("FromPort", &rt::INTEGER),
+    group_id[2] = rt::m("GroupId", &rt::STRING), group_name[3] = rt::m("GroupName",
+    &rt::STRING), ip_permissions[4] = rt::m("IpPermissions", &IP_PERMISSION_LIST),
+    ip_protocol[5] = rt::m("IpProtocol", &rt::STRING), source_security_group_name[6] =
+    rt::m("SourceSecurityGroupName", &rt::STRING), source_security_group_owner_id[7] =
+    rt::m("SourceSecurityGroupOwnerId", &rt::STRING), to_port[8] = rt::m("ToPort",
+    &rt::INTEGER), security_group_rule_ids[9] = rt::m("SecurityGroupRuleIds",
+    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupIngressResult {
@@ -269,10 +290,10 @@ pub struct RevokeSecurityGroupIngressResult {
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
-    RevokeSecurityGroupIngressResult, REVOKE_SECURITY_GROUP_INGRESS_RESULT, [return_ =
-    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions =
+    RevokeSecurityGroupIngressResult, REVOKE_SECURITY_GROUP_INGRESS_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions[1] =
     rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST).named("unknownIpPermissionSet"),
-    revoked_security_group_rules = rt::m("RevokedSecurityGroupRules",
+    revoked_security_group_rules[2] = rt::m("RevokedSecurityGroupRules",
     &REVOKED_SECURITY_GROUP_RULE_LIST).named("revokedSecurityGroupRuleSet")]
 );
 /// A security group rule removed with [RevokeSecurityGroupEgress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupEgress.html) or [RevokeSecurityGroupIngress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html).
@@ -302,17 +323,17 @@ pub struct RevokedSecurityGroupRule {
     pub description: Option<String>,
 }
 rt::structure!(
-    RevokedSecurityGroupRule, REVOKED_SECURITY_GROUP_RULE, [security_group_rule_id =
-    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId"), is_egress = rt::m("IsEgress",
-    &rt::BOOLEAN).named("isEgress"), ip_protocol = rt::m("IpProtocol", &rt::STRING)
-    .named("ipProtocol"), from_port = rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-    to_port = rt::m("ToPort", &rt::INTEGER).named("toPort"), cidr_ipv4 =
-    rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"), cidr_ipv6 = rt::m("CidrIpv6",
-    &rt::STRING).named("cidrIpv6"), prefix_list_id = rt::m("PrefixListId", &rt::STRING)
-    .named("prefixListId"), referenced_group_id = rt::m("ReferencedGroupId", &rt::STRING)
-    .named("referencedGroupId"), description = rt::m("Description", &rt::STRING)
-    .named("description")]
+    RevokedSecurityGroupRule, REVOKED_SECURITY_GROUP_RULE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id[1] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), is_egress[2] = rt::m("IsEgress",
+    &rt::BOOLEAN).named("isEgress"), ip_protocol[3] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), from_port[4] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[5] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ipv4[6] = rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"), cidr_ipv6[7] =
+    rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"), prefix_list_id[8] =
+    rt::m("PrefixListId", &rt::STRING).named("prefixListId"), referenced_group_id[9] =
+    rt::m("ReferencedGroupId", &rt::STRING).named("referencedGroupId"), description[10] =
+    rt::m("Description", &rt::STRING).named("description")]
 );
 pub static REVOKED_SECURITY_GROUP_RULE_LIST: rt::Schema = rt::Schema::list(
     "RevokedSecurityGroupRuleList",
@@ -375,26 +396,27 @@ pub struct Route {
     pub ip_address: Option<String>,
 }
 rt::structure!(
-    Route, ROUTE, [destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .named("destinationCidrBlock"), destination_ipv6_cidr_block =
+    Route, ROUTE, [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), destination_ipv6_cidr_block[1] =
     rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-    destination_prefix_list_id = rt::m("DestinationPrefixListId", &rt::STRING)
-    .named("destinationPrefixListId"), egress_only_internet_gateway_id =
+    destination_prefix_list_id[2] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId"), egress_only_internet_gateway_id[3] =
     rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-    .named("egressOnlyInternetGatewayId"), gateway_id = rt::m("GatewayId", &rt::STRING)
-    .named("gatewayId"), instance_id = rt::m("InstanceId", &rt::STRING)
-    .named("instanceId"), instance_owner_id = rt::m("InstanceOwnerId", &rt::STRING)
-    .named("instanceOwnerId"), nat_gateway_id = rt::m("NatGatewayId", &rt::STRING)
-    .named("natGatewayId"), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
-    .named("transitGatewayId"), local_gateway_id = rt::m("LocalGatewayId", &rt::STRING)
-    .named("localGatewayId"), carrier_gateway_id = rt::m("CarrierGatewayId", &rt::STRING)
-    .named("carrierGatewayId"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId"), origin = rt::m("Origin", &rt::ENUM)
-    .named("origin"), state = rt::m("State", &rt::ENUM).named("state"),
-    vpc_peering_connection_id = rt::m("VpcPeeringConnectionId", &rt::STRING)
-    .named("vpcPeeringConnectionId"), core_network_arn = rt::m("CoreNetworkArn",
-    &rt::STRING).named("coreNetworkArn"), odb_network_arn = rt::m("OdbNetworkArn",
-    &rt::STRING).named("odbNetworkArn"), ip_address = rt::m("IpAddress", &rt::STRING)
+    .named("egressOnlyInternetGatewayId"), gateway_id[4] = rt::m("GatewayId",
+    &rt::STRING).named("gatewayId"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_owner_id[6] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), nat_gateway_id[7] = rt::m("NatGatewayId", &rt::STRING)
+    .named("natGatewayId"), transit_gateway_id[8] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), local_gateway_id[9] = rt::m("LocalGatewayId",
+    &rt::STRING).named("localGatewayId"), carrier_gateway_id[10] =
+    rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
+    network_interface_id[11] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), origin[12] = rt::m("Origin", &rt::ENUM)
+    .named("origin"), state[13] = rt::m("State", &rt::ENUM).named("state"),
+    vpc_peering_connection_id[14] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), core_network_arn[15] = rt::m("CoreNetworkArn",
+    &rt::STRING).named("coreNetworkArn"), odb_network_arn[16] = rt::m("OdbNetworkArn",
+    &rt::STRING).named("odbNetworkArn"), ip_address[17] = rt::m("IpAddress", &rt::STRING)
     .named("ipAddress")]
 );
 pub static ROUTE_LIST: rt::Schema = rt::Schema::list(
@@ -439,15 +461,15 @@ pub struct RouteServer {
     pub sns_topic_arn: Option<String>,
 }
 rt::structure!(
-    RouteServer, ROUTE_SERVER, [route_server_id = rt::m("RouteServerId", &rt::STRING)
-    .named("routeServerId"), amazon_side_asn = rt::m("AmazonSideAsn", &rt::LONG)
-    .named("amazonSideAsn"), state = rt::m("State", &rt::ENUM).named("state"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), persist_routes_state =
+    RouteServer, ROUTE_SERVER, [route_server_id[0] = rt::m("RouteServerId", &rt::STRING)
+    .named("routeServerId"), amazon_side_asn[1] = rt::m("AmazonSideAsn", &rt::LONG)
+    .named("amazonSideAsn"), state[2] = rt::m("State", &rt::ENUM).named("state"), tags[3]
+    = rt::m("Tags", &TAG_LIST).named("tagSet"), persist_routes_state[4] =
     rt::m("PersistRoutesState", &rt::ENUM).named("persistRoutesState"),
-    persist_routes_duration = rt::m("PersistRoutesDuration", &rt::LONG)
-    .named("persistRoutesDuration"), sns_notifications_enabled =
+    persist_routes_duration[5] = rt::m("PersistRoutesDuration", &rt::LONG)
+    .named("persistRoutesDuration"), sns_notifications_enabled[6] =
     rt::m("SnsNotificationsEnabled", &rt::BOOLEAN).named("snsNotificationsEnabled"),
-    sns_topic_arn = rt::m("SnsTopicArn", &rt::STRING).named("snsTopicArn")]
+    sns_topic_arn[7] = rt::m("SnsTopicArn", &rt::STRING).named("snsTopicArn")]
 );
 /// Describes the association between a route server and a VPC.
 ///
@@ -462,9 +484,10 @@ pub struct RouteServerAssociation {
     pub state: Option<RouteServerAssociationState>,
 }
 rt::structure!(
-    RouteServerAssociation, ROUTE_SERVER_ASSOCIATION, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), vpc_id = rt::m("VpcId",
-    &rt::STRING).named("vpcId"), state = rt::m("State", &rt::ENUM).named("state")]
+    RouteServerAssociation, ROUTE_SERVER_ASSOCIATION, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 rt::string_enum! {
     pub enum RouteServerAssociationState { Associating = "associating", Associated =
@@ -484,8 +507,8 @@ pub struct RouteServerBfdStatus {
     pub status: Option<RouteServerBfdState>,
 }
 rt::structure!(
-    RouteServerBfdStatus, ROUTE_SERVER_BFD_STATUS, [status = rt::m("Status", &rt::ENUM)
-    .named("status")]
+    RouteServerBfdStatus, ROUTE_SERVER_BFD_STATUS, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 /// The BGP configuration options for a route server peer.
 #[derive(Clone, Default, PartialEq)]
@@ -503,9 +526,9 @@ pub struct RouteServerBgpOptions {
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
-    RouteServerBgpOptions, ROUTE_SERVER_BGP_OPTIONS, [peer_asn = rt::m("PeerAsn",
-    &rt::LONG).named("peerAsn"), peer_liveness_detection = rt::m("PeerLivenessDetection",
-    &rt::ENUM).named("peerLivenessDetection")]
+    RouteServerBgpOptions, ROUTE_SERVER_BGP_OPTIONS, [peer_asn[0] = rt::m("PeerAsn",
+    &rt::LONG).named("peerAsn"), peer_liveness_detection[1] =
+    rt::m("PeerLivenessDetection", &rt::ENUM).named("peerLivenessDetection")]
 );
 /// The BGP configuration options requested for a route server peer.
 #[derive(Clone, Default, PartialEq)]
@@ -521,8 +544,8 @@ pub struct RouteServerBgpOptionsRequest {
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
-    RouteServerBgpOptionsRequest, ROUTE_SERVER_BGP_OPTIONS_REQUEST, [peer_asn =
-    rt::m("PeerAsn", &rt::LONG).flags(rt::REQUIRED), peer_liveness_detection =
+    RouteServerBgpOptionsRequest, ROUTE_SERVER_BGP_OPTIONS_REQUEST, [peer_asn[0] =
+    rt::m("PeerAsn", &rt::LONG).flags(rt::REQUIRED), peer_liveness_detection[1] =
     rt::m("PeerLivenessDetection", &rt::ENUM)]
 );
 rt::string_enum! {
@@ -535,8 +558,8 @@ pub struct RouteServerBgpStatus {
     pub status: Option<RouteServerBgpState>,
 }
 rt::structure!(
-    RouteServerBgpStatus, ROUTE_SERVER_BGP_STATUS, [status = rt::m("Status", &rt::ENUM)
-    .named("status")]
+    RouteServerBgpStatus, ROUTE_SERVER_BGP_STATUS, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 /// Describes a route server endpoint and its properties.
 ///
@@ -563,14 +586,15 @@ pub struct RouteServerEndpoint {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RouteServerEndpoint, ROUTE_SERVER_ENDPOINT, [route_server_id = rt::m("RouteServerId",
-    &rt::STRING).named("routeServerId"), route_server_endpoint_id =
-    rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"), vpc_id =
-    rt::m("VpcId", &rt::STRING).named("vpcId"), subnet_id = rt::m("SubnetId",
-    &rt::STRING).named("subnetId"), eni_id = rt::m("EniId", &rt::STRING).named("eniId"),
-    eni_address = rt::m("EniAddress", &rt::STRING).named("eniAddress"), state =
-    rt::m("State", &rt::ENUM).named("state"), failure_reason = rt::m("FailureReason",
-    &rt::STRING).named("failureReason"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    RouteServerEndpoint, ROUTE_SERVER_ENDPOINT, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
+    route_server_endpoint_id[1] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .named("routeServerEndpointId"), vpc_id[2] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    eni_id[4] = rt::m("EniId", &rt::STRING).named("eniId"), eni_address[5] =
+    rt::m("EniAddress", &rt::STRING).named("eniAddress"), state[6] = rt::m("State",
+    &rt::ENUM).named("state"), failure_reason[7] = rt::m("FailureReason", &rt::STRING)
+    .named("failureReason"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static ROUTE_SERVER_ENDPOINT_IDS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerEndpointIdsList",
@@ -628,21 +652,21 @@ pub struct RouteServerPeer {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RouteServerPeer, ROUTE_SERVER_PEER, [route_server_peer_id =
+    RouteServerPeer, ROUTE_SERVER_PEER, [route_server_peer_id[0] =
     rt::m("RouteServerPeerId", &rt::STRING).named("routeServerPeerId"),
-    route_server_endpoint_id = rt::m("RouteServerEndpointId", &rt::STRING)
-    .named("routeServerEndpointId"), route_server_id = rt::m("RouteServerId",
-    &rt::STRING).named("routeServerId"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"), state
-    = rt::m("State", &rt::ENUM).named("state"), failure_reason = rt::m("FailureReason",
-    &rt::STRING).named("failureReason"), endpoint_eni_id = rt::m("EndpointEniId",
-    &rt::STRING).named("endpointEniId"), endpoint_eni_address =
-    rt::m("EndpointEniAddress", &rt::STRING).named("endpointEniAddress"), peer_address =
-    rt::m("PeerAddress", &rt::STRING).named("peerAddress"), bgp_options =
-    rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS).named("bgpOptions"), bgp_status =
-    rt::m("BgpStatus", &ROUTE_SERVER_BGP_STATUS).named("bgpStatus"), bfd_status =
-    rt::m("BfdStatus", &ROUTE_SERVER_BFD_STATUS).named("bfdStatus"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet")]
+    route_server_endpoint_id[1] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .named("routeServerEndpointId"), route_server_id[2] = rt::m("RouteServerId",
+    &rt::STRING).named("routeServerId"), vpc_id[3] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[4] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    state[5] = rt::m("State", &rt::ENUM).named("state"), failure_reason[6] =
+    rt::m("FailureReason", &rt::STRING).named("failureReason"), endpoint_eni_id[7] =
+    rt::m("EndpointEniId", &rt::STRING).named("endpointEniId"), endpoint_eni_address[8] =
+    rt::m("EndpointEniAddress", &rt::STRING).named("endpointEniAddress"), peer_address[9]
+    = rt::m("PeerAddress", &rt::STRING).named("peerAddress"), bgp_options[10] =
+    rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS).named("bgpOptions"), bgp_status[11] =
+    rt::m("BgpStatus", &ROUTE_SERVER_BGP_STATUS).named("bgpStatus"), bfd_status[12] =
+    rt::m("BfdStatus", &ROUTE_SERVER_BFD_STATUS).named("bfdStatus"), tags[13] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static ROUTE_SERVER_PEER_IDS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerPeerIdsList",
@@ -681,9 +705,9 @@ pub struct RouteServerPropagation {
     pub state: Option<RouteServerPropagationState>,
 }
 rt::structure!(
-    RouteServerPropagation, ROUTE_SERVER_PROPAGATION, [route_server_id =
-    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), route_table_id =
-    rt::m("RouteTableId", &rt::STRING).named("routeTableId"), state = rt::m("State",
+    RouteServerPropagation, ROUTE_SERVER_PROPAGATION, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), route_table_id[1] =
+    rt::m("RouteTableId", &rt::STRING).named("routeTableId"), state[2] = rt::m("State",
     &rt::ENUM).named("state")]
 );
 rt::string_enum! {
@@ -719,16 +743,16 @@ pub struct RouteServerRoute {
     pub next_hop_ip: Option<String>,
 }
 rt::structure!(
-    RouteServerRoute, ROUTE_SERVER_ROUTE, [route_server_endpoint_id =
+    RouteServerRoute, ROUTE_SERVER_ROUTE, [route_server_endpoint_id[0] =
     rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"),
-    route_server_peer_id = rt::m("RouteServerPeerId", &rt::STRING)
-    .named("routeServerPeerId"), route_installation_details =
+    route_server_peer_id[1] = rt::m("RouteServerPeerId", &rt::STRING)
+    .named("routeServerPeerId"), route_installation_details[2] =
     rt::m("RouteInstallationDetails", &ROUTE_SERVER_ROUTE_INSTALLATION_DETAILS)
-    .named("routeInstallationDetailSet"), route_status = rt::m("RouteStatus", &rt::ENUM)
-    .named("routeStatus"), prefix = rt::m("Prefix", &rt::STRING).named("prefix"),
-    as_paths = rt::m("AsPaths", &AS_PATH).named("asPathSet"), med = rt::m("Med",
-    &rt::INTEGER).named("med"), next_hop_ip = rt::m("NextHopIp", &rt::STRING)
-    .named("nextHopIp")]
+    .named("routeInstallationDetailSet"), route_status[3] = rt::m("RouteStatus",
+    &rt::ENUM).named("routeStatus"), prefix[4] = rt::m("Prefix", &rt::STRING)
+    .named("prefix"), as_paths[5] = rt::m("AsPaths", &AS_PATH).named("asPathSet"), med[6]
+    = rt::m("Med", &rt::INTEGER).named("med"), next_hop_ip[7] = rt::m("NextHopIp",
+    &rt::STRING).named("nextHopIp")]
 );
 /// Describes the installation status of a route in a route table.
 #[derive(Clone, Default, PartialEq)]
@@ -742,9 +766,9 @@ pub struct RouteServerRouteInstallationDetail {
 }
 rt::structure!(
     RouteServerRouteInstallationDetail, ROUTE_SERVER_ROUTE_INSTALLATION_DETAIL,
-    [route_table_id = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-    route_installation_status = rt::m("RouteInstallationStatus", &rt::ENUM)
-    .named("routeInstallationStatus"), route_installation_status_reason =
+    [route_table_id[0] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    route_installation_status[1] = rt::m("RouteInstallationStatus", &rt::ENUM)
+    .named("routeInstallationStatus"), route_installation_status_reason[2] =
     rt::m("RouteInstallationStatusReason", &rt::STRING)
     .named("routeInstallationStatusReason")]
 );
@@ -794,13 +818,13 @@ pub struct RouteTable {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    RouteTable, ROUTE_TABLE, [associations = rt::m("Associations",
-    &ROUTE_TABLE_ASSOCIATION_LIST).named("associationSet"), propagating_vgws =
+    RouteTable, ROUTE_TABLE, [associations[0] = rt::m("Associations",
+    &ROUTE_TABLE_ASSOCIATION_LIST).named("associationSet"), propagating_vgws[1] =
     rt::m("PropagatingVgws", &PROPAGATING_VGW_LIST).named("propagatingVgwSet"),
-    route_table_id = rt::m("RouteTableId", &rt::STRING).named("routeTableId"), routes =
-    rt::m("Routes", &ROUTE_LIST).named("routeSet"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId")]
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    routes[3] = rt::m("Routes", &ROUTE_LIST).named("routeSet"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    owner_id[6] = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 /// Describes an association between a route table and a subnet or gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -821,14 +845,14 @@ pub struct RouteTableAssociation {
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
-    RouteTableAssociation, ROUTE_TABLE_ASSOCIATION, [main = rt::m("Main", &rt::BOOLEAN)
-    .named("main"), route_table_association_id = rt::m("RouteTableAssociationId",
-    &rt::STRING).named("routeTableAssociationId"), route_table_id = rt::m("RouteTableId",
-    &rt::STRING).named("routeTableId"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), gateway_id = rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-    public_ipv4_pool = rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
-    association_state = rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE)
-    .named("associationState")]
+    RouteTableAssociation, ROUTE_TABLE_ASSOCIATION, [main[0] = rt::m("Main",
+    &rt::BOOLEAN).named("main"), route_table_association_id[1] =
+    rt::m("RouteTableAssociationId", &rt::STRING).named("routeTableAssociationId"),
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"), gateway_id[4] =
+    rt::m("GatewayId", &rt::STRING).named("gatewayId"), public_ipv4_pool[5] =
+    rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"), association_state[6] =
+    rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
 );
 pub static ROUTE_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "RouteTableAssociationList",
@@ -843,8 +867,8 @@ pub struct RouteTableAssociationState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    RouteTableAssociationState, ROUTE_TABLE_ASSOCIATION_STATE, [state = rt::m("State",
-    &rt::ENUM).named("state"), status_message = rt::m("StatusMessage", &rt::STRING)
+    RouteTableAssociationState, ROUTE_TABLE_ASSOCIATION_STATE, [state[0] = rt::m("State",
+    &rt::ENUM).named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
     .named("statusMessage")]
 );
 rt::string_enum! {
@@ -872,8 +896,8 @@ pub struct RuleGroupRuleOptionsPair {
     pub rule_options: Option<Vec<RuleOption>>,
 }
 rt::structure!(
-    RuleGroupRuleOptionsPair, RULE_GROUP_RULE_OPTIONS_PAIR, [rule_group_arn =
-    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), rule_options =
+    RuleGroupRuleOptionsPair, RULE_GROUP_RULE_OPTIONS_PAIR, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), rule_options[1] =
     rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet")]
 );
 pub static RULE_GROUP_RULE_OPTIONS_PAIR_LIST: rt::Schema = rt::Schema::list(
@@ -889,9 +913,9 @@ pub struct RuleGroupTypePair {
     pub rule_group_type: Option<String>,
 }
 rt::structure!(
-    RuleGroupTypePair, RULE_GROUP_TYPE_PAIR, [rule_group_arn = rt::m("RuleGroupArn",
-    &rt::STRING).named("ruleGroupArn").min(1.0), rule_group_type = rt::m("RuleGroupType",
-    &rt::STRING).named("ruleGroupType")]
+    RuleGroupTypePair, RULE_GROUP_TYPE_PAIR, [rule_group_arn[0] = rt::m("RuleGroupArn",
+    &rt::STRING).named("ruleGroupArn").min(1.0), rule_group_type[1] =
+    rt::m("RuleGroupType", &rt::STRING).named("ruleGroupType")]
 );
 pub static RULE_GROUP_TYPE_PAIR_LIST: rt::Schema = rt::Schema::list(
     "RuleGroupTypePairList",
@@ -906,8 +930,8 @@ pub struct RuleOption {
     pub settings: Option<Vec<String>>,
 }
 rt::structure!(
-    RuleOption, RULE_OPTION, [keyword = rt::m("Keyword", &rt::STRING).named("keyword"),
-    settings = rt::m("Settings", &STRING_LIST).named("settingSet")]
+    RuleOption, RULE_OPTION, [keyword[0] = rt::m("Keyword", &rt::STRING)
+    .named("keyword"), settings[1] = rt::m("Settings", &STRING_LIST).named("settingSet")]
 );
 pub static RULE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "RuleOptionList",
@@ -922,9 +946,10 @@ pub struct RunInstancesMonitoringEnabled {
     pub enabled: bool,
 }
 rt::structure!(
-    RunInstancesMonitoringEnabled, RUN_INSTANCES_MONITORING_ENABLED, [metric_category_ids
-    = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
-    enabled = rt::m("Enabled", &rt::BOOLEAN).named("enabled").flags(rt::REQUIRED)]
+    RunInstancesMonitoringEnabled, RUN_INSTANCES_MONITORING_ENABLED,
+    [metric_category_ids[0] = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST)
+    .named("MetricCategoryId"), enabled[1] = rt::m("Enabled", &rt::BOOLEAN)
+    .named("enabled").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RunInstancesRequest {
@@ -1083,56 +1108,59 @@ pub struct RunInstancesRequest {
     pub ebs_optimized: Option<bool>,
 }
 rt::structure!(
-    RunInstancesRequest, RUN_INSTANCES_REQUEST, [block_device_mappings =
+    RunInstancesRequest, RUN_INSTANCES_REQUEST, [block_device_mappings[0] =
     rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-    .named("BlockDeviceMapping"), image_id = rt::m("ImageId", &rt::STRING), instance_type
-    = rt::m("InstanceType", &rt::ENUM), ipv6_address_count = rt::m("Ipv6AddressCount",
-    &rt::INTEGER), ipv6_addresses = rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST)
-    .named("Ipv6Address"), kernel_id = rt::m("KernelId", &rt::STRING), key_name =
-    rt::m("KeyName", &rt::STRING), max_count = rt::m("MaxCount", &rt::INTEGER)
-    .flags(rt::REQUIRED), min_count = rt::m("MinCount", &rt::INTEGER)
-    .flags(rt::REQUIRED), monitoring = rt::m("Monitoring",
-    &RUN_INSTANCES_MONITORING_ENABLED), placement = rt::m("Placement", &PLACEMENT),
-    ramdisk_id = rt::m("RamdiskId", &rt::STRING), security_group_ids =
+    .named("BlockDeviceMapping"), image_id[1] = rt::m("ImageId", &rt::STRING),
+    instance_type[2] = rt::m("InstanceType", &rt::ENUM), ipv6_address_count[3] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[4] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("Ipv6Address"), kernel_id[5] = rt::m("KernelId",
+    &rt::STRING), key_name[6] = rt::m("KeyName", &rt::STRING), max_count[7] =
+    rt::m("MaxCount", &rt::INTEGER).flags(rt::REQUIRED), min_count[8] = rt::m("MinCount",
+    &rt::INTEGER).flags(rt::REQUIRED), monitoring[9] = rt::m("Monitoring",
+    &RUN_INSTANCES_MONITORING_ENABLED), placement[10] = rt::m("Placement", &PLACEMENT),
+    ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING), security_group_ids[12] =
     rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-    security_groups = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
-    .named("SecurityGroup"), subnet_id = rt::m("SubnetId", &rt::STRING), user_data =
-    rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE), elastic_gpu_specification =
-    rt::m("ElasticGpuSpecification", &ELASTIC_GPU_SPECIFICATIONS).flags(rt::DEPRECATED),
-    elastic_inference_accelerators = rt::m("ElasticInferenceAccelerators",
+    security_groups[13] = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
+    .named("SecurityGroup"), subnet_id[14] = rt::m("SubnetId", &rt::STRING),
+    user_data[15] = rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE),
+    elastic_gpu_specification[16] = rt::m("ElasticGpuSpecification",
+    &ELASTIC_GPU_SPECIFICATIONS).flags(rt::DEPRECATED),
+    elastic_inference_accelerators[17] = rt::m("ElasticInferenceAccelerators",
     &ELASTIC_INFERENCE_ACCELERATORS).named("ElasticInferenceAccelerator")
-    .flags(rt::DEPRECATED), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), launch_template =
-    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE_SPECIFICATION), instance_market_options =
-    rt::m("InstanceMarketOptions", &INSTANCE_MARKET_OPTIONS_REQUEST),
-    credit_specification = rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST),
-    cpu_options = rt::m("CpuOptions", &CPU_OPTIONS_REQUEST),
-    capacity_reservation_specification = rt::m("CapacityReservationSpecification",
-    &CAPACITY_RESERVATION_SPECIFICATION), hibernation_options =
-    rt::m("HibernationOptions", &HIBERNATION_OPTIONS_REQUEST), license_specifications =
-    rt::m("LicenseSpecifications", &LICENSE_SPECIFICATION_LIST_REQUEST)
-    .named("LicenseSpecification"), metadata_options = rt::m("MetadataOptions",
-    &INSTANCE_METADATA_OPTIONS_REQUEST), enclave_options = rt::m("EnclaveOptions",
-    &ENCLAVE_OPTIONS_REQUEST), private_dns_name_options = rt::m("PrivateDnsNameOptions",
-    &PRIVATE_DNS_NAME_OPTIONS_REQUEST), maintenance_options = rt::m("MaintenanceOptions",
-    &INSTANCE_MAINTENANCE_OPTIONS_REQUEST), disable_api_stop = rt::m("DisableApiStop",
-    &rt::BOOLEAN), enable_primary_ipv6 = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-    network_performance_options = rt::m("NetworkPerformanceOptions",
-    &INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST), operator = rt::m("Operator",
-    &OPERATOR_REQUEST), secondary_interfaces = rt::m("SecondaryInterfaces",
+    .flags(rt::DEPRECATED), tag_specifications[18] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), launch_template[19] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE_SPECIFICATION), instance_market_options[20]
+    = rt::m("InstanceMarketOptions", &INSTANCE_MARKET_OPTIONS_REQUEST),
+    credit_specification[21] = rt::m("CreditSpecification",
+    &CREDIT_SPECIFICATION_REQUEST), cpu_options[22] = rt::m("CpuOptions",
+    &CPU_OPTIONS_REQUEST), capacity_reservation_specification[23] =
+    rt::m("CapacityReservationSpecification", &CAPACITY_RESERVATION_SPECIFICATION),
+    hibernation_options[24] = rt::m("HibernationOptions", &HIBERNATION_OPTIONS_REQUEST),
+    license_specifications[25] = rt::m("LicenseSpecifications",
+    &LICENSE_SPECIFICATION_LIST_REQUEST).named("LicenseSpecification"),
+    metadata_options[26] = rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_REQUEST),
+    enclave_options[27] = rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
+    private_dns_name_options[28] = rt::m("PrivateDnsNameOptions",
+    &PRIVATE_DNS_NAME_OPTIONS_REQUEST), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS_REQUEST),
+    disable_api_stop[30] = rt::m("DisableApiStop", &rt::BOOLEAN), enable_primary_ipv6[31]
+    = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions", &INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST),
+    operator[33] = rt::m("Operator", &OPERATOR_REQUEST), secondary_interfaces[34] =
+    rt::m("SecondaryInterfaces",
     &INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST)
-    .named("SecondaryInterface"), dry_run = rt::m("DryRun", &rt::BOOLEAN)
-    .named("dryRun"), disable_api_termination = rt::m("DisableApiTermination",
-    &rt::BOOLEAN).named("disableApiTermination"), instance_initiated_shutdown_behavior =
-    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-    .named("instanceInitiatedShutdownBehavior"), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"), client_token =
+    .named("SecondaryInterface"), dry_run[35] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), disable_api_termination[36] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN).named("disableApiTermination"),
+    instance_initiated_shutdown_behavior[37] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), private_ip_address[38] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"), client_token[39] =
     rt::m("ClientToken", &rt::STRING).named("clientToken").flags(rt::IDEMPOTENCY_TOKEN),
-    additional_info = rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
-    network_interfaces = rt::m("NetworkInterfaces",
+    additional_info[40] = rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
+    network_interfaces[41] = rt::m("NetworkInterfaces",
     &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("networkInterface"),
-    iam_instance_profile = rt::m("IamInstanceProfile",
-    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), ebs_optimized =
+    iam_instance_profile[42] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), ebs_optimized[43] =
     rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized")]
 );
 /// Contains the parameters for RunScheduledInstances.
@@ -1152,12 +1180,12 @@ pub struct RunScheduledInstancesRequest {
     pub scheduled_instance_id: String,
 }
 rt::structure!(
-    RunScheduledInstancesRequest, RUN_SCHEDULED_INSTANCES_REQUEST, [client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), instance_count = rt::m("InstanceCount", &rt::INTEGER),
-    launch_specification = rt::m("LaunchSpecification",
+    RunScheduledInstancesRequest, RUN_SCHEDULED_INSTANCES_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_count[2] = rt::m("InstanceCount",
+    &rt::INTEGER), launch_specification[3] = rt::m("LaunchSpecification",
     &SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION).flags(rt::REQUIRED | rt::SENSITIVE),
-    scheduled_instance_id = rt::m("ScheduledInstanceId", &rt::STRING)
+    scheduled_instance_id[4] = rt::m("ScheduledInstanceId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Contains the output of RunScheduledInstances.
@@ -1167,6 +1195,6 @@ pub struct RunScheduledInstancesResult {
     pub instance_id_set: Option<Vec<String>>,
 }
 rt::structure!(
-    RunScheduledInstancesResult, RUN_SCHEDULED_INSTANCES_RESULT, [instance_id_set =
+    RunScheduledInstancesResult, RUN_SCHEDULED_INSTANCES_RESULT, [instance_id_set[0] =
     rt::m("InstanceIdSet", &INSTANCE_ID_SET).named("instanceIdSet")]
 );

@@ -16,8 +16,8 @@ pub struct S3ObjectTag {
     pub value: Option<String>,
 }
 rt::structure!(
-    S3ObjectTag, S3_OBJECT_TAG, [key = rt::m("Key", &rt::STRING), value = rt::m("Value",
-    &rt::STRING)]
+    S3ObjectTag, S3_OBJECT_TAG, [key[0] = rt::m("Key", &rt::STRING), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 pub static S3_OBJECT_TAG_LIST: rt::Schema = rt::Schema::list(
     "S3ObjectTagList",
@@ -38,10 +38,10 @@ pub struct S3Storage {
     pub upload_policy_signature: Option<String>,
 }
 rt::structure!(
-    S3Storage, S3_STORAGE, [aws_access_key_id = rt::m("AWSAccessKeyId", &rt::STRING),
-    bucket = rt::m("Bucket", &rt::STRING).named("bucket"), prefix = rt::m("Prefix",
-    &rt::STRING).named("prefix"), upload_policy = rt::m("UploadPolicy", &rt::BLOB)
-    .named("uploadPolicy").flags(rt::SENSITIVE), upload_policy_signature =
+    S3Storage, S3_STORAGE, [aws_access_key_id[0] = rt::m("AWSAccessKeyId", &rt::STRING),
+    bucket[1] = rt::m("Bucket", &rt::STRING).named("bucket"), prefix[2] = rt::m("Prefix",
+    &rt::STRING).named("prefix"), upload_policy[3] = rt::m("UploadPolicy", &rt::BLOB)
+    .named("uploadPolicy").flags(rt::SENSITIVE), upload_policy_signature[4] =
     rt::m("UploadPolicySignature", &rt::STRING).named("uploadPolicySignature")
     .flags(rt::SENSITIVE)]
 );
@@ -105,20 +105,20 @@ pub struct ScanResultCondition {
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rt::structure!(
-    ScanResultCondition, SCAN_RESULT_CONDITION, [max_days_since_last_finding_scan =
+    ScanResultCondition, SCAN_RESULT_CONDITION, [max_days_since_last_finding_scan[0] =
     rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER)
-    .named("maxDaysSinceLastFindingScan").min(0.0), maximum_severity_label =
+    .named("maxDaysSinceLastFindingScan").min(0.0), maximum_severity_label[1] =
     rt::m("MaximumSeverityLabel", &rt::ENUM).named("maximumSeverityLabel"),
-    max_days_since_informational_fix_available =
+    max_days_since_informational_fix_available[2] =
     rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER)
     .named("maxDaysSinceInformationalFixAvailable").min(0.0),
-    max_days_since_low_fix_available = rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER)
-    .named("maxDaysSinceLowFixAvailable").min(0.0), max_days_since_medium_fix_available =
-    rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER)
-    .named("maxDaysSinceMediumFixAvailable").min(0.0), max_days_since_high_fix_available
-    = rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER)
-    .named("maxDaysSinceHighFixAvailable").min(0.0),
-    max_days_since_critical_fix_available = rt::m("MaxDaysSinceCriticalFixAvailable",
+    max_days_since_low_fix_available[3] = rt::m("MaxDaysSinceLowFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceLowFixAvailable").min(0.0),
+    max_days_since_medium_fix_available[4] = rt::m("MaxDaysSinceMediumFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceMediumFixAvailable").min(0.0),
+    max_days_since_high_fix_available[5] = rt::m("MaxDaysSinceHighFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceHighFixAvailable").min(0.0),
+    max_days_since_critical_fix_available[6] = rt::m("MaxDaysSinceCriticalFixAvailable",
     &rt::INTEGER).named("maxDaysSinceCriticalFixAvailable").min(0.0)]
 );
 /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
@@ -179,15 +179,15 @@ pub struct ScanResultConditionRequest {
 }
 rt::structure!(
     ScanResultConditionRequest, SCAN_RESULT_CONDITION_REQUEST,
-    [max_days_since_last_finding_scan = rt::m("MaxDaysSinceLastFindingScan",
-    &rt::INTEGER).min(0.0), maximum_severity_label = rt::m("MaximumSeverityLabel",
-    &rt::ENUM), max_days_since_informational_fix_available =
+    [max_days_since_last_finding_scan[0] = rt::m("MaxDaysSinceLastFindingScan",
+    &rt::INTEGER).min(0.0), maximum_severity_label[1] = rt::m("MaximumSeverityLabel",
+    &rt::ENUM), max_days_since_informational_fix_available[2] =
     rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER).min(0.0),
-    max_days_since_low_fix_available = rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER)
-    .min(0.0), max_days_since_medium_fix_available =
+    max_days_since_low_fix_available[3] = rt::m("MaxDaysSinceLowFixAvailable",
+    &rt::INTEGER).min(0.0), max_days_since_medium_fix_available[4] =
     rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER).min(0.0),
-    max_days_since_high_fix_available = rt::m("MaxDaysSinceHighFixAvailable",
-    &rt::INTEGER).min(0.0), max_days_since_critical_fix_available =
+    max_days_since_high_fix_available[5] = rt::m("MaxDaysSinceHighFixAvailable",
+    &rt::INTEGER).min(0.0), max_days_since_critical_fix_available[6] =
     rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER).min(0.0)]
 );
 /// The Amazon Inspector scan results for an AMI. This information is present only for AMIs that Amazon Inspector has scanned.
@@ -225,17 +225,17 @@ pub struct ScanResults {
     pub critical_fix_available_since: Option<rt::DateTime>,
 }
 rt::structure!(
-    ScanResults, SCAN_RESULTS, [highest_finding_severity_label =
+    ScanResults, SCAN_RESULTS, [highest_finding_severity_label[0] =
     rt::m("HighestFindingSeverityLabel", &rt::ENUM).named("highestFindingSeverityLabel"),
-    finding_scan_date = rt::m("FindingScanDate", &rt::TIMESTAMP)
-    .named("findingScanDate"), informational_fix_available_since =
+    finding_scan_date[1] = rt::m("FindingScanDate", &rt::TIMESTAMP)
+    .named("findingScanDate"), informational_fix_available_since[2] =
     rt::m("InformationalFixAvailableSince", &rt::TIMESTAMP)
-    .named("informationalFixAvailableSince"), low_fix_available_since =
+    .named("informationalFixAvailableSince"), low_fix_available_since[3] =
     rt::m("LowFixAvailableSince", &rt::TIMESTAMP).named("lowFixAvailableSince"),
-    medium_fix_available_since = rt::m("MediumFixAvailableSince", &rt::TIMESTAMP)
-    .named("mediumFixAvailableSince"), high_fix_available_since =
+    medium_fix_available_since[4] = rt::m("MediumFixAvailableSince", &rt::TIMESTAMP)
+    .named("mediumFixAvailableSince"), high_fix_available_since[5] =
     rt::m("HighFixAvailableSince", &rt::TIMESTAMP).named("highFixAvailableSince"),
-    critical_fix_available_since = rt::m("CriticalFixAvailableSince", &rt::TIMESTAMP)
+    critical_fix_available_since[6] = rt::m("CriticalFixAvailableSince", &rt::TIMESTAMP)
     .named("criticalFixAvailableSince")]
 );
 rt::string_enum! {
@@ -276,22 +276,23 @@ pub struct ScheduledInstance {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
-    ScheduledInstance, SCHEDULED_INSTANCE, [availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), create_date = rt::m("CreateDate",
-    &rt::TIMESTAMP).named("createDate"), hourly_price = rt::m("HourlyPrice", &rt::STRING)
-    .named("hourlyPrice"), instance_count = rt::m("InstanceCount", &rt::INTEGER)
-    .named("instanceCount"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), network_platform = rt::m("NetworkPlatform", &rt::STRING)
-    .named("networkPlatform"), next_slot_start_time = rt::m("NextSlotStartTime",
-    &rt::TIMESTAMP).named("nextSlotStartTime"), platform = rt::m("Platform", &rt::STRING)
-    .named("platform"), previous_slot_end_time = rt::m("PreviousSlotEndTime",
-    &rt::TIMESTAMP).named("previousSlotEndTime"), recurrence = rt::m("Recurrence",
-    &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"), scheduled_instance_id =
+    ScheduledInstance, SCHEDULED_INSTANCE, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), hourly_price[2] =
+    rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"), instance_count[3] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), instance_type[4] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), network_platform[5] =
+    rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
+    next_slot_start_time[6] = rt::m("NextSlotStartTime", &rt::TIMESTAMP)
+    .named("nextSlotStartTime"), platform[7] = rt::m("Platform", &rt::STRING)
+    .named("platform"), previous_slot_end_time[8] = rt::m("PreviousSlotEndTime",
+    &rt::TIMESTAMP).named("previousSlotEndTime"), recurrence[9] = rt::m("Recurrence",
+    &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"), scheduled_instance_id[10] =
     rt::m("ScheduledInstanceId", &rt::STRING).named("scheduledInstanceId"),
-    slot_duration_in_hours = rt::m("SlotDurationInHours", &rt::INTEGER)
-    .named("slotDurationInHours"), term_end_date = rt::m("TermEndDate", &rt::TIMESTAMP)
-    .named("termEndDate"), term_start_date = rt::m("TermStartDate", &rt::TIMESTAMP)
-    .named("termStartDate"), total_scheduled_instance_hours =
+    slot_duration_in_hours[11] = rt::m("SlotDurationInHours", &rt::INTEGER)
+    .named("slotDurationInHours"), term_end_date[12] = rt::m("TermEndDate",
+    &rt::TIMESTAMP).named("termEndDate"), term_start_date[13] = rt::m("TermStartDate",
+    &rt::TIMESTAMP).named("termStartDate"), total_scheduled_instance_hours[14] =
     rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
     .named("totalScheduledInstanceHours")]
 );
@@ -326,21 +327,22 @@ pub struct ScheduledInstanceAvailability {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
-    ScheduledInstanceAvailability, SCHEDULED_INSTANCE_AVAILABILITY, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    available_instance_count = rt::m("AvailableInstanceCount", &rt::INTEGER)
-    .named("availableInstanceCount"), first_slot_start_time = rt::m("FirstSlotStartTime",
-    &rt::TIMESTAMP).named("firstSlotStartTime"), hourly_price = rt::m("HourlyPrice",
-    &rt::STRING).named("hourlyPrice"), instance_type = rt::m("InstanceType", &rt::STRING)
-    .named("instanceType"), max_term_duration_in_days = rt::m("MaxTermDurationInDays",
-    &rt::INTEGER).named("maxTermDurationInDays"), min_term_duration_in_days =
+    ScheduledInstanceAvailability, SCHEDULED_INSTANCE_AVAILABILITY, [availability_zone[0]
+    = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    available_instance_count[1] = rt::m("AvailableInstanceCount", &rt::INTEGER)
+    .named("availableInstanceCount"), first_slot_start_time[2] =
+    rt::m("FirstSlotStartTime", &rt::TIMESTAMP).named("firstSlotStartTime"),
+    hourly_price[3] = rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
+    instance_type[4] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    max_term_duration_in_days[5] = rt::m("MaxTermDurationInDays", &rt::INTEGER)
+    .named("maxTermDurationInDays"), min_term_duration_in_days[6] =
     rt::m("MinTermDurationInDays", &rt::INTEGER).named("minTermDurationInDays"),
-    network_platform = rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
-    platform = rt::m("Platform", &rt::STRING).named("platform"), purchase_token =
-    rt::m("PurchaseToken", &rt::STRING).named("purchaseToken"), recurrence =
+    network_platform[7] = rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
+    platform[8] = rt::m("Platform", &rt::STRING).named("platform"), purchase_token[9] =
+    rt::m("PurchaseToken", &rt::STRING).named("purchaseToken"), recurrence[10] =
     rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"),
-    slot_duration_in_hours = rt::m("SlotDurationInHours", &rt::INTEGER)
-    .named("slotDurationInHours"), total_scheduled_instance_hours =
+    slot_duration_in_hours[11] = rt::m("SlotDurationInHours", &rt::INTEGER)
+    .named("slotDurationInHours"), total_scheduled_instance_hours[12] =
     rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
     .named("totalScheduledInstanceHours")]
 );
@@ -367,12 +369,12 @@ pub struct ScheduledInstanceRecurrence {
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
-    ScheduledInstanceRecurrence, SCHEDULED_INSTANCE_RECURRENCE, [frequency =
-    rt::m("Frequency", &rt::STRING).named("frequency"), interval = rt::m("Interval",
-    &rt::INTEGER).named("interval"), occurrence_day_set = rt::m("OccurrenceDaySet",
-    &OCCURRENCE_DAY_SET).named("occurrenceDaySet"), occurrence_relative_to_end =
+    ScheduledInstanceRecurrence, SCHEDULED_INSTANCE_RECURRENCE, [frequency[0] =
+    rt::m("Frequency", &rt::STRING).named("frequency"), interval[1] = rt::m("Interval",
+    &rt::INTEGER).named("interval"), occurrence_day_set[2] = rt::m("OccurrenceDaySet",
+    &OCCURRENCE_DAY_SET).named("occurrenceDaySet"), occurrence_relative_to_end[3] =
     rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN).named("occurrenceRelativeToEnd"),
-    occurrence_unit = rt::m("OccurrenceUnit", &rt::STRING).named("occurrenceUnit")]
+    occurrence_unit[4] = rt::m("OccurrenceUnit", &rt::STRING).named("occurrenceUnit")]
 );
 /// Describes the recurring schedule for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -389,11 +391,11 @@ pub struct ScheduledInstanceRecurrenceRequest {
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
-    ScheduledInstanceRecurrenceRequest, SCHEDULED_INSTANCE_RECURRENCE_REQUEST, [frequency
-    = rt::m("Frequency", &rt::STRING), interval = rt::m("Interval", &rt::INTEGER),
-    occurrence_days = rt::m("OccurrenceDays", &OCCURRENCE_DAY_REQUEST_SET)
-    .named("OccurrenceDay"), occurrence_relative_to_end =
-    rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN), occurrence_unit =
+    ScheduledInstanceRecurrenceRequest, SCHEDULED_INSTANCE_RECURRENCE_REQUEST,
+    [frequency[0] = rt::m("Frequency", &rt::STRING), interval[1] = rt::m("Interval",
+    &rt::INTEGER), occurrence_days[2] = rt::m("OccurrenceDays",
+    &OCCURRENCE_DAY_REQUEST_SET).named("OccurrenceDay"), occurrence_relative_to_end[3] =
+    rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN), occurrence_unit[4] =
     rt::m("OccurrenceUnit", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCE_SET: rt::Schema = rt::Schema::list(
@@ -416,9 +418,9 @@ pub struct ScheduledInstancesBlockDeviceMapping {
 }
 rt::structure!(
     ScheduledInstancesBlockDeviceMapping, SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING,
-    [device_name = rt::m("DeviceName", &rt::STRING), ebs = rt::m("Ebs",
-    &SCHEDULED_INSTANCES_EBS), no_device = rt::m("NoDevice", &rt::STRING), virtual_name =
-    rt::m("VirtualName", &rt::STRING)]
+    [device_name[0] = rt::m("DeviceName", &rt::STRING), ebs[1] = rt::m("Ebs",
+    &SCHEDULED_INSTANCES_EBS), no_device[2] = rt::m("NoDevice", &rt::STRING),
+    virtual_name[3] = rt::m("VirtualName", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesBlockDeviceMappingSet",
@@ -448,11 +450,11 @@ pub struct ScheduledInstancesEbs {
     pub volume_type: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesEbs, SCHEDULED_INSTANCES_EBS, [delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN), encrypted = rt::m("Encrypted",
-    &rt::BOOLEAN), iops = rt::m("Iops", &rt::INTEGER), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING), volume_size = rt::m("VolumeSize", &rt::INTEGER), volume_type =
-    rt::m("VolumeType", &rt::STRING)]
+    ScheduledInstancesEbs, SCHEDULED_INSTANCES_EBS, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), encrypted[1] = rt::m("Encrypted",
+    &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER), snapshot_id[3] =
+    rt::m("SnapshotId", &rt::STRING), volume_size[4] = rt::m("VolumeSize", &rt::INTEGER),
+    volume_type[5] = rt::m("VolumeType", &rt::STRING)]
 );
 /// Describes an IAM instance profile for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -463,8 +465,8 @@ pub struct ScheduledInstancesIamInstanceProfile {
     pub name: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesIamInstanceProfile, SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE, [arn
-    = rt::m("Arn", &rt::STRING), name = rt::m("Name", &rt::STRING)]
+    ScheduledInstancesIamInstanceProfile, SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE,
+    [arn[0] = rt::m("Arn", &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 /// Describes an IPv6 address.
 #[derive(Clone, Default, PartialEq)]
@@ -473,7 +475,7 @@ pub struct ScheduledInstancesIpv6Address {
     pub ipv6_address: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesIpv6Address, SCHEDULED_INSTANCES_IPV6_ADDRESS, [ipv6_address =
+    ScheduledInstancesIpv6Address, SCHEDULED_INSTANCES_IPV6_ADDRESS, [ipv6_address[0] =
     rt::m("Ipv6Address", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
@@ -518,19 +520,19 @@ pub struct ScheduledInstancesLaunchSpecification {
 }
 rt::structure!(
     ScheduledInstancesLaunchSpecification, SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION,
-    [block_device_mappings = rt::m("BlockDeviceMappings",
+    [block_device_mappings[0] = rt::m("BlockDeviceMappings",
     &SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET).named("BlockDeviceMapping"),
-    ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN), iam_instance_profile =
-    rt::m("IamInstanceProfile", &SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE), image_id =
-    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), instance_type =
-    rt::m("InstanceType", &rt::STRING), kernel_id = rt::m("KernelId", &rt::STRING),
-    key_name = rt::m("KeyName", &rt::STRING), monitoring = rt::m("Monitoring",
-    &SCHEDULED_INSTANCES_MONITORING), network_interfaces = rt::m("NetworkInterfaces",
-    &SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET).named("NetworkInterface"), placement =
-    rt::m("Placement", &SCHEDULED_INSTANCES_PLACEMENT), ramdisk_id = rt::m("RamdiskId",
-    &rt::STRING), security_group_ids = rt::m("SecurityGroupIds",
-    &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("SecurityGroupId"), subnet_id =
-    rt::m("SubnetId", &rt::STRING), user_data = rt::m("UserData", &rt::STRING)]
+    ebs_optimized[1] = rt::m("EbsOptimized", &rt::BOOLEAN), iam_instance_profile[2] =
+    rt::m("IamInstanceProfile", &SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE), image_id[3] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), instance_type[4] =
+    rt::m("InstanceType", &rt::STRING), kernel_id[5] = rt::m("KernelId", &rt::STRING),
+    key_name[6] = rt::m("KeyName", &rt::STRING), monitoring[7] = rt::m("Monitoring",
+    &SCHEDULED_INSTANCES_MONITORING), network_interfaces[8] = rt::m("NetworkInterfaces",
+    &SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET).named("NetworkInterface"), placement[9] =
+    rt::m("Placement", &SCHEDULED_INSTANCES_PLACEMENT), ramdisk_id[10] =
+    rt::m("RamdiskId", &rt::STRING), security_group_ids[11] = rt::m("SecurityGroupIds",
+    &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("SecurityGroupId"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING), user_data[13] = rt::m("UserData", &rt::STRING)]
     .flags(rt::SHAPE_SENSITIVE)
 );
 /// Describes whether monitoring is enabled for a Scheduled Instance.
@@ -540,7 +542,7 @@ pub struct ScheduledInstancesMonitoring {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    ScheduledInstancesMonitoring, SCHEDULED_INSTANCES_MONITORING, [enabled =
+    ScheduledInstancesMonitoring, SCHEDULED_INSTANCES_MONITORING, [enabled[0] =
     rt::m("Enabled", &rt::BOOLEAN)]
 );
 /// Describes a network interface for a Scheduled Instance.
@@ -577,18 +579,19 @@ pub struct ScheduledInstancesNetworkInterface {
 }
 rt::structure!(
     ScheduledInstancesNetworkInterface, SCHEDULED_INSTANCES_NETWORK_INTERFACE,
-    [associate_public_ip_address = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
-    delete_on_termination = rt::m("DeleteOnTermination", &rt::BOOLEAN), description =
-    rt::m("Description", &rt::STRING), device_index = rt::m("DeviceIndex", &rt::INTEGER),
-    groups = rt::m("Groups", &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("Group"),
-    ipv6_address_count = rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses =
-    rt::m("Ipv6Addresses", &SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST).named("Ipv6Address"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING), private_ip_address_configs =
+    [associate_public_ip_address[0] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
+    delete_on_termination[1] = rt::m("DeleteOnTermination", &rt::BOOLEAN), description[2]
+    = rt::m("Description", &rt::STRING), device_index[3] = rt::m("DeviceIndex",
+    &rt::INTEGER), groups[4] = rt::m("Groups",
+    &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("Group"), ipv6_address_count[5] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[6] = rt::m("Ipv6Addresses",
+    &SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST).named("Ipv6Address"), network_interface_id[7]
+    = rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address[8] =
+    rt::m("PrivateIpAddress", &rt::STRING), private_ip_address_configs[9] =
     rt::m("PrivateIpAddressConfigs", &PRIVATE_IP_ADDRESS_CONFIG_SET)
-    .named("PrivateIpAddressConfig"), secondary_private_ip_address_count =
-    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER), subnet_id = rt::m("SubnetId",
-    &rt::STRING)]
+    .named("PrivateIpAddressConfig"), secondary_private_ip_address_count[10] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER), subnet_id[11] =
+    rt::m("SubnetId", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesNetworkInterfaceSet",
@@ -603,8 +606,9 @@ pub struct ScheduledInstancesPlacement {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesPlacement, SCHEDULED_INSTANCES_PLACEMENT, [availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING), group_name = rt::m("GroupName", &rt::STRING)]
+    ScheduledInstancesPlacement, SCHEDULED_INSTANCES_PLACEMENT, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), group_name[1] = rt::m("GroupName",
+    &rt::STRING)]
 );
 /// Describes a private IPv4 address for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -616,8 +620,8 @@ pub struct ScheduledInstancesPrivateIpAddressConfig {
 }
 rt::structure!(
     ScheduledInstancesPrivateIpAddressConfig,
-    SCHEDULED_INSTANCES_PRIVATE_IP_ADDRESS_CONFIG, [primary = rt::m("Primary",
-    &rt::BOOLEAN), private_ip_address = rt::m("PrivateIpAddress", &rt::STRING)]
+    SCHEDULED_INSTANCES_PRIVATE_IP_ADDRESS_CONFIG, [primary[0] = rt::m("Primary",
+    &rt::BOOLEAN), private_ip_address[1] = rt::m("PrivateIpAddress", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesSecurityGroupIdSet",
@@ -646,10 +650,10 @@ pub struct SearchLocalGatewayRoutesRequest {
 }
 rt::structure!(
     SearchLocalGatewayRoutesRequest, SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST,
-    [local_gateway_route_table_id = rt::m("LocalGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter"),
-    max_results = rt::m("MaxResults", &rt::INTEGER), next_token = rt::m("NextToken",
-    &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchLocalGatewayRoutesResult {
@@ -659,8 +663,8 @@ pub struct SearchLocalGatewayRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    SearchLocalGatewayRoutesResult, SEARCH_LOCAL_GATEWAY_ROUTES_RESULT, [routes =
-    rt::m("Routes", &LOCAL_GATEWAY_ROUTE_LIST).named("routeSet"), next_token =
+    SearchLocalGatewayRoutesResult, SEARCH_LOCAL_GATEWAY_ROUTES_RESULT, [routes[0] =
+    rt::m("Routes", &LOCAL_GATEWAY_ROUTE_LIST).named("routeSet"), next_token[1] =
     rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -688,11 +692,12 @@ pub struct SearchTransitGatewayMulticastGroupsRequest {
 }
 rt::structure!(
     SearchTransitGatewayMulticastGroupsRequest,
-    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST, [transit_gateway_multicast_domain_id
-    = rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED), filters
-    = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(5.0), next_token = rt::m("NextToken", &rt::STRING), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN)]
+    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayMulticastGroupsResult {
@@ -703,9 +708,9 @@ pub struct SearchTransitGatewayMulticastGroupsResult {
 }
 rt::structure!(
     SearchTransitGatewayMulticastGroupsResult,
-    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT, [multicast_groups =
+    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT, [multicast_groups[0] =
     rt::m("MulticastGroups", &TRANSIT_GATEWAY_MULTICAST_GROUP_LIST)
-    .named("multicastGroups"), next_token = rt::m("NextToken", &rt::STRING)
+    .named("multicastGroups"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -734,10 +739,10 @@ pub struct SearchTransitGatewayRoutesRequest {
 }
 rt::structure!(
     SearchTransitGatewayRoutesRequest, SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .flags(rt::REQUIRED), filters = rt::m("Filters", &FILTER_LIST).named("Filter")
-    .flags(rt::REQUIRED), max_results = rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    dry_run = rt::m("DryRun", &rt::BOOLEAN), next_token = rt::m("NextToken",
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter")
+    .flags(rt::REQUIRED), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), next_token[4] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -750,10 +755,10 @@ pub struct SearchTransitGatewayRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    SearchTransitGatewayRoutesResult, SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT, [routes =
+    SearchTransitGatewayRoutesResult, SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT, [routes[0] =
     rt::m("Routes", &TRANSIT_GATEWAY_ROUTE_LIST).named("routeSet"),
-    additional_routes_available = rt::m("AdditionalRoutesAvailable", &rt::BOOLEAN)
-    .named("additionalRoutesAvailable"), next_token = rt::m("NextToken", &rt::STRING)
+    additional_routes_available[1] = rt::m("AdditionalRoutesAvailable", &rt::BOOLEAN)
+    .named("additionalRoutesAvailable"), next_token[2] = rt::m("NextToken", &rt::STRING)
     .named("nextToken")]
 );
 /// Describes a secondary interface.
@@ -791,25 +796,26 @@ pub struct SecondaryInterface {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondaryInterface, SECONDARY_INTERFACE, [availability_zone =
+    SecondaryInterface, SECONDARY_INTERFACE, [availability_zone[0] =
     rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), attachment = rt::m("Attachment",
-    &SECONDARY_INTERFACE_ATTACHMENT).named("attachment"), mac_address =
-    rt::m("MacAddress", &rt::STRING).named("macAddress"), owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), private_ipv4_addresses = rt::m("PrivateIpv4Addresses",
-    &SECONDARY_INTERFACE_IPV4_ADDRESS_LIST).named("privateIpv4AddressSet"),
-    secondary_interface_id = rt::m("SecondaryInterfaceId", &rt::STRING)
-    .named("secondaryInterfaceId"), secondary_interface_arn =
-    rt::m("SecondaryInterfaceArn", &rt::STRING).named("secondaryInterfaceArn"),
-    secondary_interface_type = rt::m("SecondaryInterfaceType", &rt::ENUM)
-    .named("secondaryInterfaceType"), secondary_subnet_id = rt::m("SecondarySubnetId",
-    &rt::STRING).named("secondarySubnetId"), secondary_network_id =
-    rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-    secondary_network_type = rt::m("SecondaryNetworkType", &rt::ENUM)
-    .named("secondaryNetworkType"), source_dest_check = rt::m("SourceDestCheck",
-    &rt::BOOLEAN).named("sourceDestCheck"), status = rt::m("Status", &rt::ENUM)
-    .named("status"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), attachment[2] = rt::m("Attachment",
+    &SECONDARY_INTERFACE_ATTACHMENT).named("attachment"), mac_address[3] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), private_ipv4_addresses[5] =
+    rt::m("PrivateIpv4Addresses", &SECONDARY_INTERFACE_IPV4_ADDRESS_LIST)
+    .named("privateIpv4AddressSet"), secondary_interface_id[6] =
+    rt::m("SecondaryInterfaceId", &rt::STRING).named("secondaryInterfaceId"),
+    secondary_interface_arn[7] = rt::m("SecondaryInterfaceArn", &rt::STRING)
+    .named("secondaryInterfaceArn"), secondary_interface_type[8] =
+    rt::m("SecondaryInterfaceType", &rt::ENUM).named("secondaryInterfaceType"),
+    secondary_subnet_id[9] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), secondary_network_id[10] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), secondary_network_type[11] =
+    rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"),
+    source_dest_check[12] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[13] = rt::m("Status", &rt::ENUM).named("status"),
+    tags[14] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -834,15 +840,16 @@ pub struct SecondaryInterfaceAttachment {
     pub status: Option<AttachmentStatus>,
 }
 rt::structure!(
-    SecondaryInterfaceAttachment, SECONDARY_INTERFACE_ATTACHMENT, [attachment_id =
-    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), attach_time =
-    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), delete_on_termination =
-    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), device_index
-    = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), instance_owner_id =
-    rt::m("InstanceOwnerId", &rt::STRING).named("instanceOwnerId"), network_card_index =
-    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"), status =
-    rt::m("Status", &rt::ENUM).named("status")]
+    SecondaryInterfaceAttachment, SECONDARY_INTERFACE_ATTACHMENT, [attachment_id[0] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), attach_time[1] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), delete_on_termination[2] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    instance_id[4] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_owner_id[5] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), network_card_index[6] = rt::m("NetworkCardIndex",
+    &rt::INTEGER).named("networkCardIndex"), status[7] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 pub static SECONDARY_INTERFACE_ID_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceIdList",
@@ -855,8 +862,9 @@ pub struct SecondaryInterfaceIpv4Address {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    SecondaryInterfaceIpv4Address, SECONDARY_INTERFACE_IPV4_ADDRESS, [private_ip_address
-    = rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
+    SecondaryInterfaceIpv4Address, SECONDARY_INTERFACE_IPV4_ADDRESS,
+    [private_ip_address[0] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress")]
 );
 pub static SECONDARY_INTERFACE_IPV4_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceIpv4AddressList",
@@ -874,7 +882,7 @@ pub struct SecondaryInterfacePrivateIpAddressSpecification {
 }
 rt::structure!(
     SecondaryInterfacePrivateIpAddressSpecification,
-    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION, [private_ip_address =
+    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION, [private_ip_address[0] =
     rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -899,8 +907,8 @@ pub struct SecondaryInterfacePrivateIpAddressSpecificationRequest {
 }
 rt::structure!(
     SecondaryInterfacePrivateIpAddressSpecificationRequest,
-    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_REQUEST, [private_ip_address =
-    rt::m("PrivateIpAddress", &rt::STRING)]
+    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_REQUEST, [private_ip_address[0]
+    = rt::m("PrivateIpAddress", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum SecondaryInterfaceStatus { Available = "available", InUse = "in-use" }
@@ -931,16 +939,16 @@ pub struct SecondaryNetwork {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondaryNetwork, SECONDARY_NETWORK, [secondary_network_id =
+    SecondaryNetwork, SECONDARY_NETWORK, [secondary_network_id[0] =
     rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-    secondary_network_arn = rt::m("SecondaryNetworkArn", &rt::STRING)
-    .named("secondaryNetworkArn"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), type_ = rt::m("Type", &rt::ENUM).named("type"), state =
-    rt::m("State", &rt::ENUM).named("state"), state_reason = rt::m("StateReason",
-    &rt::STRING).named("stateReason"), ipv4_cidr_block_associations =
+    secondary_network_arn[1] = rt::m("SecondaryNetworkArn", &rt::STRING)
+    .named("secondaryNetworkArn"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), type_[3] = rt::m("Type", &rt::ENUM).named("type"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), state_reason[5] = rt::m("StateReason",
+    &rt::STRING).named("stateReason"), ipv4_cidr_block_associations[6] =
     rt::m("Ipv4CidrBlockAssociations",
     &SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION_LIST)
-    .named("ipv4CidrBlockAssociationSet"), tags = rt::m("Tags", &TAG_LIST)
+    .named("ipv4CidrBlockAssociationSet"), tags[7] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 rt::string_enum! {
@@ -967,10 +975,10 @@ pub struct SecondaryNetworkIpv4CidrBlockAssociation {
 }
 rt::structure!(
     SecondaryNetworkIpv4CidrBlockAssociation,
-    SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state = rt::m("State", &rt::ENUM)
-    .named("state"), state_reason = rt::m("StateReason", &rt::STRING)
+    SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_reason[3] = rt::m("StateReason", &rt::STRING)
     .named("stateReason")]
 );
 pub static SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
@@ -1019,20 +1027,21 @@ pub struct SecondarySubnet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondarySubnet, SECONDARY_SUBNET, [secondary_subnet_id = rt::m("SecondarySubnetId",
-    &rt::STRING).named("secondarySubnetId"), secondary_subnet_arn =
-    rt::m("SecondarySubnetArn", &rt::STRING).named("secondarySubnetArn"),
-    secondary_network_id = rt::m("SecondaryNetworkId", &rt::STRING)
-    .named("secondaryNetworkId"), secondary_network_type = rt::m("SecondaryNetworkType",
-    &rt::ENUM).named("secondaryNetworkType"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), ipv4_cidr_block_associations =
+    SecondarySubnet, SECONDARY_SUBNET, [secondary_subnet_id[0] =
+    rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
+    secondary_subnet_arn[1] = rt::m("SecondarySubnetArn", &rt::STRING)
+    .named("secondarySubnetArn"), secondary_network_id[2] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), secondary_network_type[3] =
+    rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"), owner_id[4] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), availability_zone_id[5] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+    availability_zone[6] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), ipv4_cidr_block_associations[7] =
     rt::m("Ipv4CidrBlockAssociations",
     &SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION_LIST)
-    .named("ipv4CidrBlockAssociationSet"), state = rt::m("State", &rt::ENUM)
-    .named("state"), state_reason = rt::m("StateReason", &rt::STRING)
-    .named("stateReason"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    .named("ipv4CidrBlockAssociationSet"), state[8] = rt::m("State", &rt::ENUM)
+    .named("state"), state_reason[9] = rt::m("StateReason", &rt::STRING)
+    .named("stateReason"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 rt::string_enum! {
     pub enum SecondarySubnetCidrBlockAssociationState { Associating = "associating",
@@ -1058,10 +1067,10 @@ pub struct SecondarySubnetIpv4CidrBlockAssociation {
 }
 rt::structure!(
     SecondarySubnetIpv4CidrBlockAssociation,
-    SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state = rt::m("State", &rt::ENUM)
-    .named("state"), state_reason = rt::m("StateReason", &rt::STRING)
+    SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_reason[3] = rt::m("StateReason", &rt::STRING)
     .named("stateReason")]
 );
 pub static SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
@@ -1085,7 +1094,7 @@ pub struct SecureBlobAttributeValue {
     pub value: Option<rt::Blob>,
 }
 rt::structure!(
-    SecureBlobAttributeValue, SECURE_BLOB_ATTRIBUTE_VALUE, [value = rt::m("Value",
+    SecureBlobAttributeValue, SECURE_BLOB_ATTRIBUTE_VALUE, [value[0] = rt::m("Value",
     &rt::BLOB).named("value").flags(rt::SENSITIVE)]
 );
 /// Describes a security group.
@@ -1111,15 +1120,16 @@ pub struct SecurityGroup {
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
-    SecurityGroup, SECURITY_GROUP, [group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId"), ip_permissions_egress = rt::m("IpPermissionsEgress",
-    &IP_PERMISSION_LIST).named("ipPermissionsEgress"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    security_group_arn = rt::m("SecurityGroupArn", &rt::STRING)
-    .named("securityGroupArn"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), group_name = rt::m("GroupName", &rt::STRING).named("groupName"),
-    description = rt::m("Description", &rt::STRING).named("groupDescription"),
-    ip_permissions = rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions")]
+    SecurityGroup, SECURITY_GROUP, [group_id[0] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), ip_permissions_egress[1] = rt::m("IpPermissionsEgress",
+    &IP_PERMISSION_LIST).named("ipPermissionsEgress"), tags[2] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    security_group_arn[4] = rt::m("SecurityGroupArn", &rt::STRING)
+    .named("securityGroupArn"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), group_name[6] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), description[7] = rt::m("Description", &rt::STRING)
+    .named("groupDescription"), ip_permissions[8] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 /// A security group that can be used by interfaces in the VPC.
 #[derive(Clone, Default, PartialEq)]
@@ -1138,11 +1148,11 @@ pub struct SecurityGroupForVpc {
     pub primary_vpc_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupForVpc, SECURITY_GROUP_FOR_VPC, [description = rt::m("Description",
-    &rt::STRING).named("description"), group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    group_id = rt::m("GroupId", &rt::STRING).named("groupId"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), primary_vpc_id = rt::m("PrimaryVpcId", &rt::STRING)
+    SecurityGroupForVpc, SECURITY_GROUP_FOR_VPC, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), group_name[1] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    group_id[3] = rt::m("GroupId", &rt::STRING).named("groupId"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), primary_vpc_id[5] = rt::m("PrimaryVpcId", &rt::STRING)
     .named("primaryVpcId")]
 );
 pub static SECURITY_GROUP_FOR_VPC_LIST: rt::Schema = rt::Schema::list(
@@ -1174,8 +1184,8 @@ pub struct SecurityGroupIdentifier {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    SecurityGroupIdentifier, SECURITY_GROUP_IDENTIFIER, [group_id = rt::m("GroupId",
-    &rt::STRING).named("groupId"), group_name = rt::m("GroupName", &rt::STRING)
+    SecurityGroupIdentifier, SECURITY_GROUP_IDENTIFIER, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), group_name[1] = rt::m("GroupName", &rt::STRING)
     .named("groupName")]
 );
 pub static SECURITY_GROUP_LIST: rt::Schema = rt::Schema::list(
@@ -1195,11 +1205,11 @@ pub struct SecurityGroupReference {
     pub transit_gateway_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupReference, SECURITY_GROUP_REFERENCE, [group_id = rt::m("GroupId",
-    &rt::STRING).named("groupId"), referencing_vpc_id = rt::m("ReferencingVpcId",
-    &rt::STRING).named("referencingVpcId"), vpc_peering_connection_id =
+    SecurityGroupReference, SECURITY_GROUP_REFERENCE, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), referencing_vpc_id[1] = rt::m("ReferencingVpcId",
+    &rt::STRING).named("referencingVpcId"), vpc_peering_connection_id[2] =
     rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-    transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
+    transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING)
     .named("transitGatewayId")]
 );
 pub static SECURITY_GROUP_REFERENCES: rt::Schema = rt::Schema::list(
@@ -1245,20 +1255,20 @@ pub struct SecurityGroupRule {
     pub security_group_rule_arn: Option<String>,
 }
 rt::structure!(
-    SecurityGroupRule, SECURITY_GROUP_RULE, [security_group_rule_id =
-    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId"), group_owner_id =
-    rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId"), is_egress =
-    rt::m("IsEgress", &rt::BOOLEAN).named("isEgress"), ip_protocol = rt::m("IpProtocol",
-    &rt::STRING).named("ipProtocol"), from_port = rt::m("FromPort", &rt::INTEGER)
-    .named("fromPort"), to_port = rt::m("ToPort", &rt::INTEGER).named("toPort"),
-    cidr_ipv4 = rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"), cidr_ipv6 =
-    rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"), prefix_list_id =
-    rt::m("PrefixListId", &rt::STRING).named("prefixListId"), referenced_group_info =
-    rt::m("ReferencedGroupInfo", &REFERENCED_SECURITY_GROUP)
-    .named("referencedGroupInfo"), description = rt::m("Description", &rt::STRING)
-    .named("description"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    security_group_rule_arn = rt::m("SecurityGroupRuleArn", &rt::STRING)
+    SecurityGroupRule, SECURITY_GROUP_RULE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id[1] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), group_owner_id[2] =
+    rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId"), is_egress[3] =
+    rt::m("IsEgress", &rt::BOOLEAN).named("isEgress"), ip_protocol[4] =
+    rt::m("IpProtocol", &rt::STRING).named("ipProtocol"), from_port[5] =
+    rt::m("FromPort", &rt::INTEGER).named("fromPort"), to_port[6] = rt::m("ToPort",
+    &rt::INTEGER).named("toPort"), cidr_ipv4[7] = rt::m("CidrIpv4", &rt::STRING)
+    .named("cidrIpv4"), cidr_ipv6[8] = rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"),
+    prefix_list_id[9] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    referenced_group_info[10] = rt::m("ReferencedGroupInfo", &REFERENCED_SECURITY_GROUP)
+    .named("referencedGroupInfo"), description[11] = rt::m("Description", &rt::STRING)
+    .named("description"), tags[12] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    security_group_rule_arn[13] = rt::m("SecurityGroupRuleArn", &rt::STRING)
     .named("securityGroupRuleArn")]
 );
 /// Describes the description of a security group rule.
@@ -1273,8 +1283,8 @@ pub struct SecurityGroupRuleDescription {
 }
 rt::structure!(
     SecurityGroupRuleDescription, SECURITY_GROUP_RULE_DESCRIPTION,
-    [security_group_rule_id = rt::m("SecurityGroupRuleId", &rt::STRING), description =
-    rt::m("Description", &rt::STRING)]
+    [security_group_rule_id[0] = rt::m("SecurityGroupRuleId", &rt::STRING),
+    description[1] = rt::m("Description", &rt::STRING)]
 );
 pub static SECURITY_GROUP_RULE_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupRuleDescriptionList",
@@ -1322,12 +1332,13 @@ pub struct SecurityGroupRuleRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    SecurityGroupRuleRequest, SECURITY_GROUP_RULE_REQUEST, [ip_protocol =
-    rt::m("IpProtocol", &rt::STRING), from_port = rt::m("FromPort", &rt::INTEGER),
-    to_port = rt::m("ToPort", &rt::INTEGER), cidr_ipv4 = rt::m("CidrIpv4", &rt::STRING),
-    cidr_ipv6 = rt::m("CidrIpv6", &rt::STRING), prefix_list_id = rt::m("PrefixListId",
-    &rt::STRING), referenced_group_id = rt::m("ReferencedGroupId", &rt::STRING),
-    description = rt::m("Description", &rt::STRING)]
+    SecurityGroupRuleRequest, SECURITY_GROUP_RULE_REQUEST, [ip_protocol[0] =
+    rt::m("IpProtocol", &rt::STRING), from_port[1] = rt::m("FromPort", &rt::INTEGER),
+    to_port[2] = rt::m("ToPort", &rt::INTEGER), cidr_ipv4[3] = rt::m("CidrIpv4",
+    &rt::STRING), cidr_ipv6[4] = rt::m("CidrIpv6", &rt::STRING), prefix_list_id[5] =
+    rt::m("PrefixListId", &rt::STRING), referenced_group_id[6] =
+    rt::m("ReferencedGroupId", &rt::STRING), description[7] = rt::m("Description",
+    &rt::STRING)]
 );
 /// Describes an update to a security group rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1338,9 +1349,9 @@ pub struct SecurityGroupRuleUpdate {
     pub security_group_rule: Option<SecurityGroupRuleRequest>,
 }
 rt::structure!(
-    SecurityGroupRuleUpdate, SECURITY_GROUP_RULE_UPDATE, [security_group_rule_id =
-    rt::m("SecurityGroupRuleId", &rt::STRING).flags(rt::REQUIRED), security_group_rule =
-    rt::m("SecurityGroupRule", &SECURITY_GROUP_RULE_REQUEST)]
+    SecurityGroupRuleUpdate, SECURITY_GROUP_RULE_UPDATE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).flags(rt::REQUIRED), security_group_rule[1]
+    = rt::m("SecurityGroupRule", &SECURITY_GROUP_RULE_REQUEST)]
 );
 pub static SECURITY_GROUP_RULE_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupRuleUpdateList",
@@ -1367,12 +1378,12 @@ pub struct SecurityGroupVpcAssociation {
     pub group_owner_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupVpcAssociation, SECURITY_GROUP_VPC_ASSOCIATION, [group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), vpc_owner_id = rt::m("VpcOwnerId", &rt::STRING).named("vpcOwnerId"),
-    state = rt::m("State", &rt::ENUM).named("state"), state_reason = rt::m("StateReason",
-    &rt::STRING).named("stateReason"), group_owner_id = rt::m("GroupOwnerId",
-    &rt::STRING).named("groupOwnerId")]
+    SecurityGroupVpcAssociation, SECURITY_GROUP_VPC_ASSOCIATION, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), vpc_owner_id[2] = rt::m("VpcOwnerId", &rt::STRING)
+    .named("vpcOwnerId"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    state_reason[4] = rt::m("StateReason", &rt::STRING).named("stateReason"),
+    group_owner_id[5] = rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId")]
 );
 pub static SECURITY_GROUP_VPC_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupVpcAssociationList",
@@ -1395,8 +1406,8 @@ pub struct SendDiagnosticInterruptRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    SendDiagnosticInterruptRequest, SEND_DIAGNOSTIC_INTERRUPT_REQUEST, [instance_id =
-    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun",
+    SendDiagnosticInterruptRequest, SEND_DIAGNOSTIC_INTERRUPT_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
     &rt::BOOLEAN)]
 );
 /// Describes a service configuration for a VPC endpoint service.
@@ -1444,31 +1455,31 @@ pub struct ServiceConfiguration {
     pub remote_access_enabled: Option<bool>,
 }
 rt::structure!(
-    ServiceConfiguration, SERVICE_CONFIGURATION, [service_type = rt::m("ServiceType",
-    &SERVICE_TYPE_DETAIL_SET).named("serviceType"), service_id = rt::m("ServiceId",
-    &rt::STRING).named("serviceId"), service_name = rt::m("ServiceName", &rt::STRING)
-    .named("serviceName"), service_state = rt::m("ServiceState", &rt::ENUM)
-    .named("serviceState"), availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones =
+    ServiceConfiguration, SERVICE_CONFIGURATION, [service_type[0] = rt::m("ServiceType",
+    &SERVICE_TYPE_DETAIL_SET).named("serviceType"), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), service_name[2] = rt::m("ServiceName", &rt::STRING)
+    .named("serviceName"), service_state[3] = rt::m("ServiceState", &rt::ENUM)
+    .named("serviceState"), availability_zone_ids[4] = rt::m("AvailabilityZoneIds",
+    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones[5] =
     rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-    acceptance_required = rt::m("AcceptanceRequired", &rt::BOOLEAN)
-    .named("acceptanceRequired"), manages_vpc_endpoints = rt::m("ManagesVpcEndpoints",
-    &rt::BOOLEAN).named("managesVpcEndpoints"), network_load_balancer_arns =
+    acceptance_required[6] = rt::m("AcceptanceRequired", &rt::BOOLEAN)
+    .named("acceptanceRequired"), manages_vpc_endpoints[7] = rt::m("ManagesVpcEndpoints",
+    &rt::BOOLEAN).named("managesVpcEndpoints"), network_load_balancer_arns[8] =
     rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns =
+    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns[9] =
     rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("gatewayLoadBalancerArnSet"), supported_ip_address_types =
+    .named("gatewayLoadBalancerArnSet"), supported_ip_address_types[10] =
     rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
-    .named("supportedIpAddressTypeSet").min(0.0), base_endpoint_dns_names =
+    .named("supportedIpAddressTypeSet").min(0.0), base_endpoint_dns_names[11] =
     rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST).named("baseEndpointDnsNameSet"),
-    private_dns_name = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-    private_dns_name_configuration = rt::m("PrivateDnsNameConfiguration",
+    private_dns_name[12] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_dns_name_configuration[13] = rt::m("PrivateDnsNameConfiguration",
     &PRIVATE_DNS_NAME_CONFIGURATION).named("privateDnsNameConfiguration"),
-    payer_responsibility = rt::m("PayerResponsibility", &rt::ENUM)
-    .named("payerResponsibility"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    supported_regions = rt::m("SupportedRegions", &SUPPORTED_REGION_SET)
-    .named("supportedRegionSet"), remote_access_enabled = rt::m("RemoteAccessEnabled",
-    &rt::BOOLEAN).named("remoteAccessEnabled")]
+    payer_responsibility[14] = rt::m("PayerResponsibility", &rt::ENUM)
+    .named("payerResponsibility"), tags[15] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    supported_regions[16] = rt::m("SupportedRegions", &SUPPORTED_REGION_SET)
+    .named("supportedRegionSet"), remote_access_enabled[17] =
+    rt::m("RemoteAccessEnabled", &rt::BOOLEAN).named("remoteAccessEnabled")]
 );
 pub static SERVICE_CONFIGURATION_SET: rt::Schema = rt::Schema::list(
     "ServiceConfigurationSet",
@@ -1522,27 +1533,27 @@ pub struct ServiceDetail {
     pub supported_ip_address_types: Option<Vec<ServiceConnectivityType>>,
 }
 rt::structure!(
-    ServiceDetail, SERVICE_DETAIL, [service_name = rt::m("ServiceName", &rt::STRING)
-    .named("serviceName"), service_id = rt::m("ServiceId", &rt::STRING)
-    .named("serviceId"), service_type = rt::m("ServiceType", &SERVICE_TYPE_DETAIL_SET)
-    .named("serviceType"), service_region = rt::m("ServiceRegion", &rt::STRING)
-    .named("serviceRegion"), availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones =
-    rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"), owner =
-    rt::m("Owner", &rt::STRING).named("owner"), base_endpoint_dns_names =
+    ServiceDetail, SERVICE_DETAIL, [service_name[0] = rt::m("ServiceName", &rt::STRING)
+    .named("serviceName"), service_id[1] = rt::m("ServiceId", &rt::STRING)
+    .named("serviceId"), service_type[2] = rt::m("ServiceType", &SERVICE_TYPE_DETAIL_SET)
+    .named("serviceType"), service_region[3] = rt::m("ServiceRegion", &rt::STRING)
+    .named("serviceRegion"), availability_zone_ids[4] = rt::m("AvailabilityZoneIds",
+    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones[5] =
+    rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"), owner[6]
+    = rt::m("Owner", &rt::STRING).named("owner"), base_endpoint_dns_names[7] =
     rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST).named("baseEndpointDnsNameSet"),
-    private_dns_name = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-    private_dns_names = rt::m("PrivateDnsNames", &PRIVATE_DNS_DETAILS_SET)
-    .named("privateDnsNameSet"), vpc_endpoint_policy_supported =
+    private_dns_name[8] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_dns_names[9] = rt::m("PrivateDnsNames", &PRIVATE_DNS_DETAILS_SET)
+    .named("privateDnsNameSet"), vpc_endpoint_policy_supported[10] =
     rt::m("VpcEndpointPolicySupported", &rt::BOOLEAN)
-    .named("vpcEndpointPolicySupported"), acceptance_required =
+    .named("vpcEndpointPolicySupported"), acceptance_required[11] =
     rt::m("AcceptanceRequired", &rt::BOOLEAN).named("acceptanceRequired"),
-    manages_vpc_endpoints = rt::m("ManagesVpcEndpoints", &rt::BOOLEAN)
-    .named("managesVpcEndpoints"), payer_responsibility = rt::m("PayerResponsibility",
-    &rt::ENUM).named("payerResponsibility"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), private_dns_name_verification_state =
+    manages_vpc_endpoints[12] = rt::m("ManagesVpcEndpoints", &rt::BOOLEAN)
+    .named("managesVpcEndpoints"), payer_responsibility[13] =
+    rt::m("PayerResponsibility", &rt::ENUM).named("payerResponsibility"), tags[14] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), private_dns_name_verification_state[15] =
     rt::m("PrivateDnsNameVerificationState", &rt::ENUM)
-    .named("privateDnsNameVerificationState"), supported_ip_address_types =
+    .named("privateDnsNameVerificationState"), supported_ip_address_types[16] =
     rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
     .named("supportedIpAddressTypeSet").min(0.0)]
 );
@@ -1580,18 +1591,18 @@ pub struct ServiceLinkVirtualInterface {
 }
 rt::structure!(
     ServiceLinkVirtualInterface, SERVICE_LINK_VIRTUAL_INTERFACE,
-    [service_link_virtual_interface_id = rt::m("ServiceLinkVirtualInterfaceId",
+    [service_link_virtual_interface_id[0] = rt::m("ServiceLinkVirtualInterfaceId",
     &rt::STRING).named("serviceLinkVirtualInterfaceId"),
-    service_link_virtual_interface_arn = rt::m("ServiceLinkVirtualInterfaceArn",
-    &rt::STRING).named("serviceLinkVirtualInterfaceArn").min(1.0), outpost_id =
-    rt::m("OutpostId", &rt::STRING).named("outpostId"), outpost_arn = rt::m("OutpostArn",
-    &rt::STRING).named("outpostArn"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), local_address = rt::m("LocalAddress", &rt::STRING)
-    .named("localAddress"), peer_address = rt::m("PeerAddress", &rt::STRING)
-    .named("peerAddress"), peer_bgp_asn = rt::m("PeerBgpAsn", &rt::LONG)
-    .named("peerBgpAsn"), vlan = rt::m("Vlan", &rt::INTEGER).named("vlan"),
-    outpost_lag_id = rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), configuration_state =
+    service_link_virtual_interface_arn[1] = rt::m("ServiceLinkVirtualInterfaceArn",
+    &rt::STRING).named("serviceLinkVirtualInterfaceArn").min(1.0), outpost_id[2] =
+    rt::m("OutpostId", &rt::STRING).named("outpostId"), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), local_address[5] = rt::m("LocalAddress", &rt::STRING)
+    .named("localAddress"), peer_address[6] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), peer_bgp_asn[7] = rt::m("PeerBgpAsn", &rt::LONG)
+    .named("peerBgpAsn"), vlan[8] = rt::m("Vlan", &rt::INTEGER).named("vlan"),
+    outpost_lag_id[9] = rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
+    tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"), configuration_state[11] =
     rt::m("ConfigurationState", &rt::ENUM).named("configurationState")]
 );
 rt::string_enum! {
@@ -1624,7 +1635,7 @@ pub struct ServiceTypeDetail {
     pub service_type: Option<ServiceType>,
 }
 rt::structure!(
-    ServiceTypeDetail, SERVICE_TYPE_DETAIL, [service_type = rt::m("ServiceType",
+    ServiceTypeDetail, SERVICE_TYPE_DETAIL, [service_type[0] = rt::m("ServiceType",
     &rt::ENUM).named("serviceType")]
 );
 pub static SERVICE_TYPE_DETAIL_SET: rt::Schema = rt::Schema::list(
@@ -1647,8 +1658,8 @@ pub struct SlotDateTimeRangeRequest {
     pub latest_time: rt::DateTime,
 }
 rt::structure!(
-    SlotDateTimeRangeRequest, SLOT_DATE_TIME_RANGE_REQUEST, [earliest_time =
-    rt::m("EarliestTime", &rt::TIMESTAMP).flags(rt::REQUIRED), latest_time =
+    SlotDateTimeRangeRequest, SLOT_DATE_TIME_RANGE_REQUEST, [earliest_time[0] =
+    rt::m("EarliestTime", &rt::TIMESTAMP).flags(rt::REQUIRED), latest_time[1] =
     rt::m("LatestTime", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Describes the time period for a Scheduled Instance to start its first schedule.
@@ -1660,8 +1671,8 @@ pub struct SlotStartTimeRangeRequest {
     pub latest_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SlotStartTimeRangeRequest, SLOT_START_TIME_RANGE_REQUEST, [earliest_time =
-    rt::m("EarliestTime", &rt::TIMESTAMP), latest_time = rt::m("LatestTime",
+    SlotStartTimeRangeRequest, SLOT_START_TIME_RANGE_REQUEST, [earliest_time[0] =
+    rt::m("EarliestTime", &rt::TIMESTAMP), latest_time[1] = rt::m("LatestTime",
     &rt::TIMESTAMP)]
 );
 /// Describes a snapshot.
@@ -1726,30 +1737,31 @@ pub struct Snapshot {
     pub data_encryption_key_id: Option<String>,
 }
 rt::structure!(
-    Snapshot, SNAPSHOT, [owner_alias = rt::m("OwnerAlias", &rt::STRING)
-    .named("ownerAlias"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), storage_tier =
-    rt::m("StorageTier", &rt::ENUM).named("storageTier"), restore_expiry_time =
-    rt::m("RestoreExpiryTime", &rt::TIMESTAMP).named("restoreExpiryTime"), sse_type =
-    rt::m("SseType", &rt::ENUM).named("sseType"), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), transfer_type =
-    rt::m("TransferType", &rt::ENUM).named("transferType"), completion_duration_minutes =
+    Snapshot, SNAPSHOT, [owner_alias[0] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    storage_tier[3] = rt::m("StorageTier", &rt::ENUM).named("storageTier"),
+    restore_expiry_time[4] = rt::m("RestoreExpiryTime", &rt::TIMESTAMP)
+    .named("restoreExpiryTime"), sse_type[5] = rt::m("SseType", &rt::ENUM)
+    .named("sseType"), availability_zone[6] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), transfer_type[7] = rt::m("TransferType", &rt::ENUM)
+    .named("transferType"), completion_duration_minutes[8] =
     rt::m("CompletionDurationMinutes", &rt::INTEGER).named("completionDurationMinutes"),
-    completion_time = rt::m("CompletionTime", &rt::TIMESTAMP).named("completionTime"),
-    full_snapshot_size_in_bytes = rt::m("FullSnapshotSizeInBytes", &rt::LONG)
-    .named("fullSnapshotSizeInBytes"), associated_kms_keys = rt::m("AssociatedKmsKeys",
-    &ASSOCIATED_KMS_KEY_SET).named("associatedKmsKeySet"), snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId"), state = rt::m("State", &rt::ENUM).named("status"),
-    state_message = rt::m("StateMessage", &rt::STRING).named("statusMessage"), start_time
-    = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), progress = rt::m("Progress",
-    &rt::STRING).named("progress"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), volume_size = rt::m("VolumeSize", &rt::INTEGER)
-    .named("volumeSize"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), kms_key_id = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-    data_encryption_key_id = rt::m("DataEncryptionKeyId", &rt::STRING)
-    .named("dataEncryptionKeyId")]
+    completion_time[9] = rt::m("CompletionTime", &rt::TIMESTAMP).named("completionTime"),
+    full_snapshot_size_in_bytes[10] = rt::m("FullSnapshotSizeInBytes", &rt::LONG)
+    .named("fullSnapshotSizeInBytes"), associated_kms_keys[11] =
+    rt::m("AssociatedKmsKeys", &ASSOCIATED_KMS_KEY_SET).named("associatedKmsKeySet"),
+    snapshot_id[12] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"), volume_id[13]
+    = rt::m("VolumeId", &rt::STRING).named("volumeId"), state[14] = rt::m("State",
+    &rt::ENUM).named("status"), state_message[15] = rt::m("StateMessage", &rt::STRING)
+    .named("statusMessage"), start_time[16] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), progress[17] = rt::m("Progress", &rt::STRING).named("progress"),
+    owner_id[18] = rt::m("OwnerId", &rt::STRING).named("ownerId"), description[19] =
+    rt::m("Description", &rt::STRING).named("description"), volume_size[20] =
+    rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"), encrypted[21] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), kms_key_id[22] =
+    rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), data_encryption_key_id[23] =
+    rt::m("DataEncryptionKeyId", &rt::STRING).named("dataEncryptionKeyId")]
 );
 rt::string_enum! {
     pub enum SnapshotAttributeName { ProductCodes = "productCodes",
@@ -1784,15 +1796,15 @@ pub struct SnapshotDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
-    SnapshotDetail, SNAPSHOT_DETAIL, [description = rt::m("Description", &rt::STRING)
-    .named("description"), device_name = rt::m("DeviceName", &rt::STRING)
-    .named("deviceName"), disk_image_size = rt::m("DiskImageSize", &rt::DOUBLE)
-    .named("diskImageSize"), format = rt::m("Format", &rt::STRING).named("format"),
-    progress = rt::m("Progress", &rt::STRING).named("progress"), snapshot_id =
-    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), status = rt::m("Status",
-    &rt::STRING).named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), url = rt::m("Url", &rt::STRING).named("url")
-    .flags(rt::SENSITIVE), user_bucket = rt::m("UserBucket", &USER_BUCKET_DETAILS)
+    SnapshotDetail, SNAPSHOT_DETAIL, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), device_name[1] = rt::m("DeviceName", &rt::STRING)
+    .named("deviceName"), disk_image_size[2] = rt::m("DiskImageSize", &rt::DOUBLE)
+    .named("diskImageSize"), format[3] = rt::m("Format", &rt::STRING).named("format"),
+    progress[4] = rt::m("Progress", &rt::STRING).named("progress"), snapshot_id[5] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), status[6] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[7] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), url[8] = rt::m("Url", &rt::STRING).named("url")
+    .flags(rt::SENSITIVE), user_bucket[9] = rt::m("UserBucket", &USER_BUCKET_DETAILS)
     .named("userBucket")]
 );
 pub static SNAPSHOT_DETAIL_LIST: rt::Schema = rt::Schema::list(
@@ -1814,9 +1826,10 @@ pub struct SnapshotDiskContainer {
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
-    SnapshotDiskContainer, SNAPSHOT_DISK_CONTAINER, [description = rt::m("Description",
-    &rt::STRING), format = rt::m("Format", &rt::STRING), url = rt::m("Url", &rt::STRING)
-    .flags(rt::SENSITIVE), user_bucket = rt::m("UserBucket", &USER_BUCKET)]
+    SnapshotDiskContainer, SNAPSHOT_DISK_CONTAINER, [description[0] =
+    rt::m("Description", &rt::STRING), format[1] = rt::m("Format", &rt::STRING), url[2] =
+    rt::m("Url", &rt::STRING).flags(rt::SENSITIVE), user_bucket[3] = rt::m("UserBucket",
+    &USER_BUCKET)]
 );
 pub static SNAPSHOT_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "SnapshotIdStringList",
@@ -1853,17 +1866,18 @@ pub struct SnapshotInfo {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    SnapshotInfo, SNAPSHOT_INFO, [description = rt::m("Description", &rt::STRING)
-    .named("description"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"), encrypted =
-    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId"), state = rt::m("State", &rt::ENUM).named("state"),
-    volume_size = rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"), start_time =
-    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), progress = rt::m("Progress",
-    &rt::STRING).named("progress"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .named("snapshotId"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), sse_type = rt::m("SseType", &rt::ENUM).named("sseType"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
+    SnapshotInfo, SNAPSHOT_INFO, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), volume_id[3] =
+    rt::m("VolumeId", &rt::STRING).named("volumeId"), state[4] = rt::m("State",
+    &rt::ENUM).named("state"), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), progress[7] = rt::m("Progress", &rt::STRING).named("progress"),
+    owner_id[8] = rt::m("OwnerId", &rt::STRING).named("ownerId"), snapshot_id[9] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), outpost_arn[10] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), sse_type[11] = rt::m("SseType",
+    &rt::ENUM).named("sseType"), availability_zone[12] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone")]
 );
 pub static SNAPSHOT_LIST: rt::Schema = rt::Schema::list(
     "SnapshotList",
@@ -1887,12 +1901,13 @@ pub struct SnapshotRecycleBinInfo {
     pub volume_id: Option<String>,
 }
 rt::structure!(
-    SnapshotRecycleBinInfo, SNAPSHOT_RECYCLE_BIN_INFO, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), recycle_bin_enter_time =
+    SnapshotRecycleBinInfo, SNAPSHOT_RECYCLE_BIN_INFO, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), recycle_bin_enter_time[1] =
     rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
-    recycle_bin_exit_time = rt::m("RecycleBinExitTime", &rt::TIMESTAMP)
-    .named("recycleBinExitTime"), description = rt::m("Description", &rt::STRING)
-    .named("description"), volume_id = rt::m("VolumeId", &rt::STRING).named("volumeId")]
+    recycle_bin_exit_time[2] = rt::m("RecycleBinExitTime", &rt::TIMESTAMP)
+    .named("recycleBinExitTime"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), volume_id[4] = rt::m("VolumeId", &rt::STRING)
+    .named("volumeId")]
 );
 pub static SNAPSHOT_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "SnapshotRecycleBinInfoList",
@@ -1938,16 +1953,16 @@ pub struct SnapshotTaskDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
-    SnapshotTaskDetail, SNAPSHOT_TASK_DETAIL, [description = rt::m("Description",
-    &rt::STRING).named("description"), disk_image_size = rt::m("DiskImageSize",
-    &rt::DOUBLE).named("diskImageSize"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), format = rt::m("Format", &rt::STRING).named("format"),
-    kms_key_id = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), progress =
-    rt::m("Progress", &rt::STRING).named("progress"), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), status = rt::m("Status", &rt::STRING)
-    .named("status"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), url = rt::m("Url", &rt::STRING).named("url")
-    .flags(rt::SENSITIVE), user_bucket = rt::m("UserBucket", &USER_BUCKET_DETAILS)
+    SnapshotTaskDetail, SNAPSHOT_TASK_DETAIL, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), disk_image_size[1] = rt::m("DiskImageSize",
+    &rt::DOUBLE).named("diskImageSize"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), format[3] = rt::m("Format", &rt::STRING).named("format"),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), progress[5] =
+    rt::m("Progress", &rt::STRING).named("progress"), snapshot_id[6] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), status[7] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[8] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), url[9] = rt::m("Url", &rt::STRING).named("url")
+    .flags(rt::SENSITIVE), user_bucket[10] = rt::m("UserBucket", &USER_BUCKET_DETAILS)
     .named("userBucket")]
 );
 /// Provides information about a snapshot's storage tier.
@@ -1979,20 +1994,20 @@ pub struct SnapshotTierStatus {
     pub restore_expiry_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SnapshotTierStatus, SNAPSHOT_TIER_STATUS, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), volume_id = rt::m("VolumeId", &rt::STRING)
-    .named("volumeId"), status = rt::m("Status", &rt::ENUM).named("status"), owner_id =
-    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), storage_tier = rt::m("StorageTier", &rt::ENUM)
-    .named("storageTier"), last_tiering_start_time = rt::m("LastTieringStartTime",
-    &rt::TIMESTAMP).named("lastTieringStartTime"), last_tiering_progress =
+    SnapshotTierStatus, SNAPSHOT_TIER_STATUS, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), volume_id[1] = rt::m("VolumeId", &rt::STRING)
+    .named("volumeId"), status[2] = rt::m("Status", &rt::ENUM).named("status"),
+    owner_id[3] = rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), storage_tier[5] = rt::m("StorageTier", &rt::ENUM)
+    .named("storageTier"), last_tiering_start_time[6] = rt::m("LastTieringStartTime",
+    &rt::TIMESTAMP).named("lastTieringStartTime"), last_tiering_progress[7] =
     rt::m("LastTieringProgress", &rt::INTEGER).named("lastTieringProgress"),
-    last_tiering_operation_status = rt::m("LastTieringOperationStatus", &rt::ENUM)
-    .named("lastTieringOperationStatus"), last_tiering_operation_status_detail =
+    last_tiering_operation_status[8] = rt::m("LastTieringOperationStatus", &rt::ENUM)
+    .named("lastTieringOperationStatus"), last_tiering_operation_status_detail[9] =
     rt::m("LastTieringOperationStatusDetail", &rt::STRING)
-    .named("lastTieringOperationStatusDetail"), archival_complete_time =
+    .named("lastTieringOperationStatusDetail"), archival_complete_time[10] =
     rt::m("ArchivalCompleteTime", &rt::TIMESTAMP).named("archivalCompleteTime"),
-    restore_expiry_time = rt::m("RestoreExpiryTime", &rt::TIMESTAMP)
+    restore_expiry_time[11] = rt::m("RestoreExpiryTime", &rt::TIMESTAMP)
     .named("restoreExpiryTime")]
 );
 rt::string_enum! {
@@ -2020,9 +2035,9 @@ pub struct SpotCapacityRebalance {
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
-    SpotCapacityRebalance, SPOT_CAPACITY_REBALANCE, [replacement_strategy =
+    SpotCapacityRebalance, SPOT_CAPACITY_REBALANCE, [replacement_strategy[0] =
     rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
-    termination_delay = rt::m("TerminationDelay", &rt::INTEGER)
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)
     .named("terminationDelay")]
 );
 /// Describes the data feed for a Spot Instance.
@@ -2040,11 +2055,11 @@ pub struct SpotDatafeedSubscription {
     pub state: Option<DatafeedSubscriptionState>,
 }
 rt::structure!(
-    SpotDatafeedSubscription, SPOT_DATAFEED_SUBSCRIPTION, [bucket = rt::m("Bucket",
-    &rt::STRING).named("bucket"), fault = rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT)
-    .named("fault"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), prefix =
-    rt::m("Prefix", &rt::STRING).named("prefix"), state = rt::m("State", &rt::ENUM)
-    .named("state")]
+    SpotDatafeedSubscription, SPOT_DATAFEED_SUBSCRIPTION, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).named("bucket"), fault[1] = rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT)
+    .named("fault"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    prefix[3] = rt::m("Prefix", &rt::STRING).named("prefix"), state[4] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 /// Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use `SpotFleetLaunchSpecification`; you must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html).
 #[derive(Clone, Default, PartialEq)]
@@ -2105,27 +2120,28 @@ pub struct SpotFleetLaunchSpecification {
     pub security_groups: Option<Vec<GroupIdentifier>>,
 }
 rt::structure!(
-    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, [addressing_type =
-    rt::m("AddressingType", &rt::STRING).named("addressingType"), block_device_mappings =
-    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"),
-    ebs_optimized = rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-    iam_instance_profile = rt::m("IamInstanceProfile",
-    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id =
-    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), kernel_id = rt::m("KernelId", &rt::STRING)
-    .named("kernelId"), key_name = rt::m("KeyName", &rt::STRING).named("keyName"),
-    monitoring = rt::m("Monitoring", &SPOT_FLEET_MONITORING).named("monitoring"),
-    network_interfaces = rt::m("NetworkInterfaces",
-    &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("networkInterfaceSet"),
-    placement = rt::m("Placement", &SPOT_PLACEMENT).named("placement"), ramdisk_id =
-    rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), spot_price = rt::m("SpotPrice",
-    &rt::STRING).named("spotPrice"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), user_data = rt::m("UserData", &rt::STRING).named("userData")
-    .flags(rt::SENSITIVE), weighted_capacity = rt::m("WeightedCapacity", &rt::DOUBLE)
-    .named("weightedCapacity"), tag_specifications = rt::m("TagSpecifications",
+    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, [addressing_type[0] =
+    rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[1] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[2] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[3] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[4] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[5] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[6] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[7] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), monitoring[8] = rt::m("Monitoring",
+    &SPOT_FLEET_MONITORING).named("monitoring"), network_interfaces[9] =
+    rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+    .named("networkInterfaceSet"), placement[10] = rt::m("Placement", &SPOT_PLACEMENT)
+    .named("placement"), ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), spot_price[12] = rt::m("SpotPrice", &rt::STRING)
+    .named("spotPrice"), subnet_id[13] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), user_data[14] = rt::m("UserData", &rt::STRING).named("userData")
+    .flags(rt::SENSITIVE), weighted_capacity[15] = rt::m("WeightedCapacity", &rt::DOUBLE)
+    .named("weightedCapacity"), tag_specifications[16] = rt::m("TagSpecifications",
     &SPOT_FLEET_TAG_SPECIFICATION_LIST).named("tagSpecificationSet"),
-    instance_requirements = rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-    .named("instanceRequirements"), security_groups = rt::m("SecurityGroups",
+    instance_requirements[17] = rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
+    .named("instanceRequirements"), security_groups[18] = rt::m("SecurityGroups",
     &GROUP_IDENTIFIER_LIST).named("groupSet")]
 );
 /// Describes whether monitoring is enabled.
@@ -2137,8 +2153,8 @@ pub struct SpotFleetMonitoring {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    SpotFleetMonitoring, SPOT_FLEET_MONITORING, [enabled = rt::m("Enabled", &rt::BOOLEAN)
-    .named("enabled")]
+    SpotFleetMonitoring, SPOT_FLEET_MONITORING, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled")]
 );
 /// Describes a Spot Fleet request.
 #[derive(Clone, Default, PartialEq)]
@@ -2157,14 +2173,14 @@ pub struct SpotFleetRequestConfig {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, [activity_status =
-    rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"), create_time =
-    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), spot_fleet_request_config =
-    rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
-    .named("spotFleetRequestConfig"), spot_fleet_request_id = rt::m("SpotFleetRequestId",
-    &rt::STRING).named("spotFleetRequestId"), spot_fleet_request_state =
-    rt::m("SpotFleetRequestState", &rt::ENUM).named("spotFleetRequestState"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, [activity_status[0] =
+    rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"), create_time[1] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), spot_fleet_request_config[2]
+    = rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
+    .named("spotFleetRequestConfig"), spot_fleet_request_id[3] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
+    spot_fleet_request_state[4] = rt::m("SpotFleetRequestState", &rt::ENUM)
+    .named("spotFleetRequestState"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes the configuration of a Spot Fleet request.
 #[derive(Clone, Default, PartialEq)]
@@ -2246,42 +2262,42 @@ pub struct SpotFleetRequestConfigData {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, [allocation_strategy =
+    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, [allocation_strategy[0] =
     rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-    on_demand_allocation_strategy = rt::m("OnDemandAllocationStrategy", &rt::ENUM)
-    .named("onDemandAllocationStrategy"), spot_maintenance_strategies =
+    on_demand_allocation_strategy[1] = rt::m("OnDemandAllocationStrategy", &rt::ENUM)
+    .named("onDemandAllocationStrategy"), spot_maintenance_strategies[2] =
     rt::m("SpotMaintenanceStrategies", &SPOT_MAINTENANCE_STRATEGIES)
-    .named("spotMaintenanceStrategies"), client_token = rt::m("ClientToken", &rt::STRING)
-    .named("clientToken"), excess_capacity_termination_policy =
+    .named("spotMaintenanceStrategies"), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).named("clientToken"), excess_capacity_termination_policy[4] =
     rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
-    .named("excessCapacityTerminationPolicy"), fulfilled_capacity =
+    .named("excessCapacityTerminationPolicy"), fulfilled_capacity[5] =
     rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-    on_demand_fulfilled_capacity = rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
-    .named("onDemandFulfilledCapacity"), iam_fleet_role = rt::m("IamFleetRole",
-    &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED), launch_specifications =
+    on_demand_fulfilled_capacity[6] = rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
+    .named("onDemandFulfilledCapacity"), iam_fleet_role[7] = rt::m("IamFleetRole",
+    &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED), launch_specifications[8] =
     rt::m("LaunchSpecifications", &LAUNCH_SPECS_LIST).named("launchSpecifications"),
-    launch_template_configs = rt::m("LaunchTemplateConfigs",
-    &LAUNCH_TEMPLATE_CONFIG_LIST).named("launchTemplateConfigs"), spot_price =
-    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), target_capacity =
+    launch_template_configs[9] = rt::m("LaunchTemplateConfigs",
+    &LAUNCH_TEMPLATE_CONFIG_LIST).named("launchTemplateConfigs"), spot_price[10] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), target_capacity[11] =
     rt::m("TargetCapacity", &rt::INTEGER).named("targetCapacity").flags(rt::REQUIRED),
-    on_demand_target_capacity = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
-    .named("onDemandTargetCapacity"), on_demand_max_total_price =
+    on_demand_target_capacity[12] = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
+    .named("onDemandTargetCapacity"), on_demand_max_total_price[13] =
     rt::m("OnDemandMaxTotalPrice", &rt::STRING).named("onDemandMaxTotalPrice"),
-    spot_max_total_price = rt::m("SpotMaxTotalPrice", &rt::STRING)
-    .named("spotMaxTotalPrice"), terminate_instances_with_expiration =
+    spot_max_total_price[14] = rt::m("SpotMaxTotalPrice", &rt::STRING)
+    .named("spotMaxTotalPrice"), terminate_instances_with_expiration[15] =
     rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
-    .named("terminateInstancesWithExpiration"), type_ = rt::m("Type", &rt::ENUM)
-    .named("type"), valid_from = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-    valid_until = rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-    replace_unhealthy_instances = rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
-    .named("replaceUnhealthyInstances"), instance_interruption_behavior =
-    rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-    .named("instanceInterruptionBehavior"), load_balancers_config =
+    .named("terminateInstancesWithExpiration"), type_[16] = rt::m("Type", &rt::ENUM)
+    .named("type"), valid_from[17] = rt::m("ValidFrom", &rt::TIMESTAMP)
+    .named("validFrom"), valid_until[18] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), replace_unhealthy_instances[19] =
+    rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN).named("replaceUnhealthyInstances"),
+    instance_interruption_behavior[20] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    .named("instanceInterruptionBehavior"), load_balancers_config[21] =
     rt::m("LoadBalancersConfig", &LOAD_BALANCERS_CONFIG).named("loadBalancersConfig"),
-    instance_pools_to_use_count = rt::m("InstancePoolsToUseCount", &rt::INTEGER)
-    .named("instancePoolsToUseCount"), context = rt::m("Context", &rt::STRING)
-    .named("context"), target_capacity_unit_type = rt::m("TargetCapacityUnitType",
-    &rt::ENUM).named("targetCapacityUnitType"), tag_specifications =
+    instance_pools_to_use_count[22] = rt::m("InstancePoolsToUseCount", &rt::INTEGER)
+    .named("instancePoolsToUseCount"), context[23] = rt::m("Context", &rt::STRING)
+    .named("context"), target_capacity_unit_type[24] = rt::m("TargetCapacityUnitType",
+    &rt::ENUM).named("targetCapacityUnitType"), tag_specifications[25] =
     rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 pub static SPOT_FLEET_REQUEST_CONFIG_SET: rt::Schema = rt::Schema::list(
@@ -2301,8 +2317,8 @@ pub struct SpotFleetTagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SpotFleetTagSpecification, SPOT_FLEET_TAG_SPECIFICATION, [resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags = rt::m("Tags",
+    SpotFleetTagSpecification, SPOT_FLEET_TAG_SPECIFICATION, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags",
     &TAG_LIST).named("tag")]
 );
 pub static SPOT_FLEET_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
@@ -2367,29 +2383,29 @@ pub struct SpotInstanceRequest {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
-    SpotInstanceRequest, SPOT_INSTANCE_REQUEST, [actual_block_hourly_price =
+    SpotInstanceRequest, SPOT_INSTANCE_REQUEST, [actual_block_hourly_price[0] =
     rt::m("ActualBlockHourlyPrice", &rt::STRING).named("actualBlockHourlyPrice"),
-    availability_zone_group = rt::m("AvailabilityZoneGroup", &rt::STRING)
-    .named("availabilityZoneGroup"), block_duration_minutes =
+    availability_zone_group[1] = rt::m("AvailabilityZoneGroup", &rt::STRING)
+    .named("availabilityZoneGroup"), block_duration_minutes[2] =
     rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
-    create_time = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), fault =
-    rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT).named("fault"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId"), launch_group =
-    rt::m("LaunchGroup", &rt::STRING).named("launchGroup"), launch_specification =
+    create_time[3] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), fault[4] =
+    rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT).named("fault"), instance_id[5] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), launch_group[6] =
+    rt::m("LaunchGroup", &rt::STRING).named("launchGroup"), launch_specification[7] =
     rt::m("LaunchSpecification", &LAUNCH_SPECIFICATION).named("launchSpecification"),
-    launched_availability_zone = rt::m("LaunchedAvailabilityZone", &rt::STRING)
-    .named("launchedAvailabilityZone"), launched_availability_zone_id =
+    launched_availability_zone[8] = rt::m("LaunchedAvailabilityZone", &rt::STRING)
+    .named("launchedAvailabilityZone"), launched_availability_zone_id[9] =
     rt::m("LaunchedAvailabilityZoneId", &rt::STRING).named("launchedAvailabilityZoneId"),
-    product_description = rt::m("ProductDescription", &rt::ENUM)
-    .named("productDescription"), spot_instance_request_id =
+    product_description[10] = rt::m("ProductDescription", &rt::ENUM)
+    .named("productDescription"), spot_instance_request_id[11] =
     rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
-    spot_price = rt::m("SpotPrice", &rt::STRING).named("spotPrice"), state =
-    rt::m("State", &rt::ENUM).named("state"), status = rt::m("Status",
-    &SPOT_INSTANCE_STATUS).named("status"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), type_ = rt::m("Type", &rt::ENUM).named("type"), valid_from =
-    rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"), valid_until =
+    spot_price[12] = rt::m("SpotPrice", &rt::STRING).named("spotPrice"), state[13] =
+    rt::m("State", &rt::ENUM).named("state"), status[14] = rt::m("Status",
+    &SPOT_INSTANCE_STATUS).named("status"), tags[15] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), type_[16] = rt::m("Type", &rt::ENUM).named("type"), valid_from[17]
+    = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"), valid_until[18] =
     rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-    instance_interruption_behavior = rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    instance_interruption_behavior[19] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)
     .named("instanceInterruptionBehavior")]
 );
 pub static SPOT_INSTANCE_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
@@ -2413,8 +2429,9 @@ pub struct SpotInstanceStateFault {
     pub message: Option<String>,
 }
 rt::structure!(
-    SpotInstanceStateFault, SPOT_INSTANCE_STATE_FAULT, [code = rt::m("Code", &rt::STRING)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    SpotInstanceStateFault, SPOT_INSTANCE_STATE_FAULT, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// Describes the status of a Spot Instance request.
 #[derive(Clone, Default, PartialEq)]
@@ -2427,9 +2444,9 @@ pub struct SpotInstanceStatus {
     pub update_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SpotInstanceStatus, SPOT_INSTANCE_STATUS, [code = rt::m("Code", &rt::STRING)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message"), update_time
-    = rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime")]
+    SpotInstanceStatus, SPOT_INSTANCE_STATUS, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message"),
+    update_time[2] = rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime")]
 );
 rt::string_enum! {
     pub enum SpotInstanceType { OneTime = "one-time", Persistent = "persistent" }
@@ -2441,7 +2458,7 @@ pub struct SpotMaintenanceStrategies {
     pub capacity_rebalance: Option<SpotCapacityRebalance>,
 }
 rt::structure!(
-    SpotMaintenanceStrategies, SPOT_MAINTENANCE_STRATEGIES, [capacity_rebalance =
+    SpotMaintenanceStrategies, SPOT_MAINTENANCE_STRATEGIES, [capacity_rebalance[0] =
     rt::m("CapacityRebalance", &SPOT_CAPACITY_REBALANCE).named("capacityRebalance")]
 );
 /// The options for Spot Instances.
@@ -2472,9 +2489,9 @@ pub struct SpotMarketOptions {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
-    SpotMarketOptions, SPOT_MARKET_OPTIONS, [max_price = rt::m("MaxPrice", &rt::STRING),
-    spot_instance_type = rt::m("SpotInstanceType", &rt::ENUM), block_duration_minutes =
-    rt::m("BlockDurationMinutes", &rt::INTEGER), valid_until = rt::m("ValidUntil",
-    &rt::TIMESTAMP), instance_interruption_behavior =
-    rt::m("InstanceInterruptionBehavior", &rt::ENUM)]
+    SpotMarketOptions, SPOT_MARKET_OPTIONS, [max_price[0] = rt::m("MaxPrice",
+    &rt::STRING), spot_instance_type[1] = rt::m("SpotInstanceType", &rt::ENUM),
+    block_duration_minutes[2] = rt::m("BlockDurationMinutes", &rt::INTEGER),
+    valid_until[3] = rt::m("ValidUntil", &rt::TIMESTAMP),
+    instance_interruption_behavior[4] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)]
 );

@@ -47,18 +47,18 @@ pub struct SpotOptions {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    SpotOptions, SPOT_OPTIONS, [allocation_strategy = rt::m("AllocationStrategy",
-    &rt::ENUM).named("allocationStrategy"), maintenance_strategies =
+    SpotOptions, SPOT_OPTIONS, [allocation_strategy[0] = rt::m("AllocationStrategy",
+    &rt::ENUM).named("allocationStrategy"), maintenance_strategies[1] =
     rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES)
-    .named("maintenanceStrategies"), instance_interruption_behavior =
+    .named("maintenanceStrategies"), instance_interruption_behavior[2] =
     rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-    .named("instanceInterruptionBehavior"), instance_pools_to_use_count =
+    .named("instanceInterruptionBehavior"), instance_pools_to_use_count[3] =
     rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
-    single_instance_type = rt::m("SingleInstanceType", &rt::BOOLEAN)
-    .named("singleInstanceType"), single_availability_zone =
+    single_instance_type[4] = rt::m("SingleInstanceType", &rt::BOOLEAN)
+    .named("singleInstanceType"), single_availability_zone[5] =
     rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
-    min_target_capacity = rt::m("MinTargetCapacity", &rt::INTEGER)
-    .named("minTargetCapacity"), max_total_price = rt::m("MaxTotalPrice", &rt::STRING)
+    min_target_capacity[6] = rt::m("MinTargetCapacity", &rt::INTEGER)
+    .named("minTargetCapacity"), max_total_price[7] = rt::m("MaxTotalPrice", &rt::STRING)
     .named("maxTotalPrice")]
 );
 /// Describes the configuration of Spot Instances in an EC2 Fleet request.
@@ -105,15 +105,15 @@ pub struct SpotOptionsRequest {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    SpotOptionsRequest, SPOT_OPTIONS_REQUEST, [allocation_strategy =
-    rt::m("AllocationStrategy", &rt::ENUM), maintenance_strategies =
+    SpotOptionsRequest, SPOT_OPTIONS_REQUEST, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM), maintenance_strategies[1] =
     rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST),
-    instance_interruption_behavior = rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-    instance_pools_to_use_count = rt::m("InstancePoolsToUseCount", &rt::INTEGER),
-    single_instance_type = rt::m("SingleInstanceType", &rt::BOOLEAN),
-    single_availability_zone = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-    min_target_capacity = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price =
-    rt::m("MaxTotalPrice", &rt::STRING)]
+    instance_interruption_behavior[2] = rt::m("InstanceInterruptionBehavior", &rt::ENUM),
+    instance_pools_to_use_count[3] = rt::m("InstancePoolsToUseCount", &rt::INTEGER),
+    single_instance_type[4] = rt::m("SingleInstanceType", &rt::BOOLEAN),
+    single_availability_zone[5] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    min_target_capacity[6] = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price[7]
+    = rt::m("MaxTotalPrice", &rt::STRING)]
 );
 /// Describes Spot Instance placement.
 #[derive(Clone, Default, PartialEq)]
@@ -136,10 +136,10 @@ pub struct SpotPlacement {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    SpotPlacement, SPOT_PLACEMENT, [availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), group_name = rt::m("GroupName", &rt::STRING)
-    .named("groupName"), tenancy = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
+    SpotPlacement, SPOT_PLACEMENT, [availability_zone[0] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), group_name[1] = rt::m("GroupName",
+    &rt::STRING).named("groupName"), tenancy[2] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), availability_zone_id[3] = rt::m("AvailabilityZoneId", &rt::STRING)
     .named("availabilityZoneId")]
 );
 /// The Spot placement score for this Region or Availability Zone. The score is calculated based on the assumption that the `capacity-optimized` allocation strategy is used and that all of the Availability Zones in the Region can be used.
@@ -153,9 +153,9 @@ pub struct SpotPlacementScore {
     pub score: Option<i32>,
 }
 rt::structure!(
-    SpotPlacementScore, SPOT_PLACEMENT_SCORE, [region = rt::m("Region", &rt::STRING)
-    .named("region"), availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), score = rt::m("Score", &rt::INTEGER).named("score")]
+    SpotPlacementScore, SPOT_PLACEMENT_SCORE, [region[0] = rt::m("Region", &rt::STRING)
+    .named("region"), availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), score[2] = rt::m("Score", &rt::INTEGER).named("score")]
 );
 pub static SPOT_PLACEMENT_SCORES: rt::Schema = rt::Schema::list(
     "SpotPlacementScores",
@@ -182,13 +182,13 @@ pub struct SpotPrice {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    SpotPrice, SPOT_PRICE, [availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), availability_zone_id = rt::m("AvailabilityZoneId",
-    &rt::STRING).named("availabilityZoneId"), instance_type = rt::m("InstanceType",
-    &rt::ENUM).named("instanceType"), product_description = rt::m("ProductDescription",
-    &rt::ENUM).named("productDescription"), spot_price = rt::m("SpotPrice", &rt::STRING)
-    .named("spotPrice"), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
-    .named("timestamp")]
+    SpotPrice, SPOT_PRICE, [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[1] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), instance_type[2] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), product_description[3] =
+    rt::m("ProductDescription", &rt::ENUM).named("productDescription"), spot_price[4] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), timestamp[5] = rt::m("Timestamp",
+    &rt::TIMESTAMP).named("timestamp")]
 );
 pub static SPOT_PRICE_HISTORY_LIST: rt::Schema = rt::Schema::list(
     "SpotPriceHistoryList",
@@ -217,12 +217,13 @@ pub struct StaleIpPermission {
     pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
 }
 rt::structure!(
-    StaleIpPermission, STALE_IP_PERMISSION, [from_port = rt::m("FromPort", &rt::INTEGER)
-    .named("fromPort"), ip_protocol = rt::m("IpProtocol", &rt::STRING)
-    .named("ipProtocol"), ip_ranges = rt::m("IpRanges", &IP_RANGES).named("ipRanges"),
-    prefix_list_ids = rt::m("PrefixListIds", &PREFIX_LIST_ID_SET).named("prefixListIds"),
-    to_port = rt::m("ToPort", &rt::INTEGER).named("toPort"), user_id_group_pairs =
-    rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_SET).named("groups")]
+    StaleIpPermission, STALE_IP_PERMISSION, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).named("fromPort"), ip_protocol[1] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), ip_ranges[2] = rt::m("IpRanges", &IP_RANGES).named("ipRanges"),
+    prefix_list_ids[3] = rt::m("PrefixListIds", &PREFIX_LIST_ID_SET)
+    .named("prefixListIds"), to_port[4] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    user_id_group_pairs[5] = rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_SET)
+    .named("groups")]
 );
 pub static STALE_IP_PERMISSION_SET: rt::Schema = rt::Schema::list(
     "StaleIpPermissionSet",
@@ -245,13 +246,13 @@ pub struct StaleSecurityGroup {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    StaleSecurityGroup, STALE_SECURITY_GROUP, [description = rt::m("Description",
-    &rt::STRING).named("description"), group_id = rt::m("GroupId", &rt::STRING)
-    .named("groupId"), group_name = rt::m("GroupName", &rt::STRING).named("groupName"),
-    stale_ip_permissions = rt::m("StaleIpPermissions", &STALE_IP_PERMISSION_SET)
-    .named("staleIpPermissions"), stale_ip_permissions_egress =
-    rt::m("StaleIpPermissionsEgress", &STALE_IP_PERMISSION_SET)
-    .named("staleIpPermissionsEgress"), vpc_id = rt::m("VpcId", &rt::STRING)
+    StaleSecurityGroup, STALE_SECURITY_GROUP, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), group_id[1] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), stale_ip_permissions[3] = rt::m("StaleIpPermissions",
+    &STALE_IP_PERMISSION_SET).named("staleIpPermissions"), stale_ip_permissions_egress[4]
+    = rt::m("StaleIpPermissionsEgress", &STALE_IP_PERMISSION_SET)
+    .named("staleIpPermissionsEgress"), vpc_id[5] = rt::m("VpcId", &rt::STRING)
     .named("vpcId")]
 );
 pub static STALE_SECURITY_GROUP_SET: rt::Schema = rt::Schema::list(
@@ -279,10 +280,11 @@ pub struct StartDeclarativePoliciesReportRequest {
 }
 rt::structure!(
     StartDeclarativePoliciesReportRequest, START_DECLARATIVE_POLICIES_REPORT_REQUEST,
-    [dry_run = rt::m("DryRun", &rt::BOOLEAN), s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .flags(rt::REQUIRED), s3_prefix = rt::m("S3Prefix", &rt::STRING), target_id =
-    rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED), tag_specifications =
-    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), s3_bucket[1] = rt::m("S3Bucket",
+    &rt::STRING).flags(rt::REQUIRED), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING),
+    target_id[3] = rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeclarativePoliciesReportResult {
@@ -291,7 +293,7 @@ pub struct StartDeclarativePoliciesReportResult {
 }
 rt::structure!(
     StartDeclarativePoliciesReportResult, START_DECLARATIVE_POLICIES_REPORT_RESULT,
-    [report_id = rt::m("ReportId", &rt::STRING).named("reportId")]
+    [report_id[0] = rt::m("ReportId", &rt::STRING).named("reportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesRequest {
@@ -303,10 +305,10 @@ pub struct StartInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    StartInstancesRequest, START_INSTANCES_REQUEST, [instance_ids = rt::m("InstanceIds",
-    &INSTANCE_ID_STRING_LIST).named("InstanceId").flags(rt::REQUIRED), additional_info =
-    rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+    StartInstancesRequest, START_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), additional_info[1] = rt::m("AdditionalInfo", &rt::STRING)
+    .named("additionalInfo"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesResult {
@@ -314,7 +316,7 @@ pub struct StartInstancesResult {
     pub starting_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(
-    StartInstancesResult, START_INSTANCES_RESULT, [starting_instances =
+    StartInstancesResult, START_INSTANCES_RESULT, [starting_instances[0] =
     rt::m("StartingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -331,10 +333,10 @@ pub struct StartNetworkInsightsAccessScopeAnalysisRequest {
 rt::structure!(
     StartNetworkInsightsAccessScopeAnalysisRequest,
     START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
-    [network_insights_access_scope_id = rt::m("NetworkInsightsAccessScopeId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN),
-    tag_specifications = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
-    .named("TagSpecification"), client_token = rt::m("ClientToken", &rt::STRING)
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[3] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -347,8 +349,9 @@ pub struct StartNetworkInsightsAccessScopeAnalysisResult {
 rt::structure!(
     StartNetworkInsightsAccessScopeAnalysisResult,
     START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
-    [network_insights_access_scope_analysis = rt::m("NetworkInsightsAccessScopeAnalysis",
-    &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS).named("networkInsightsAccessScopeAnalysis")]
+    [network_insights_access_scope_analysis[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysis", &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS)
+    .named("networkInsightsAccessScopeAnalysis")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAnalysisRequest {
@@ -369,13 +372,13 @@ pub struct StartNetworkInsightsAnalysisRequest {
 }
 rt::structure!(
     StartNetworkInsightsAnalysisRequest, START_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
-    [network_insights_path_id = rt::m("NetworkInsightsPathId", &rt::STRING)
-    .flags(rt::REQUIRED), additional_accounts = rt::m("AdditionalAccounts",
-    &VALUE_STRING_LIST).named("AdditionalAccount"), filter_in_arns =
-    rt::m("FilterInArns", &ARN_LIST).named("FilterInArn"), filter_out_arns =
-    rt::m("FilterOutArns", &ARN_LIST).named("FilterOutArn"), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), tag_specifications = rt::m("TagSpecifications",
-    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token =
+    [network_insights_path_id[0] = rt::m("NetworkInsightsPathId", &rt::STRING)
+    .flags(rt::REQUIRED), additional_accounts[1] = rt::m("AdditionalAccounts",
+    &VALUE_STRING_LIST).named("AdditionalAccount"), filter_in_arns[2] =
+    rt::m("FilterInArns", &ARN_LIST).named("FilterInArn"), filter_out_arns[3] =
+    rt::m("FilterOutArns", &ARN_LIST).named("FilterOutArn"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
     rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -385,7 +388,7 @@ pub struct StartNetworkInsightsAnalysisResult {
 }
 rt::structure!(
     StartNetworkInsightsAnalysisResult, START_NETWORK_INSIGHTS_ANALYSIS_RESULT,
-    [network_insights_analysis = rt::m("NetworkInsightsAnalysis",
+    [network_insights_analysis[0] = rt::m("NetworkInsightsAnalysis",
     &NETWORK_INSIGHTS_ANALYSIS).named("networkInsightsAnalysis")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -397,8 +400,8 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationRequest {
 }
 rt::structure!(
     StartVpcEndpointServicePrivateDnsVerificationRequest,
-    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST, [dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), service_id = rt::m("ServiceId", &rt::STRING)
+    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -408,7 +411,7 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationResult {
 }
 rt::structure!(
     StartVpcEndpointServicePrivateDnsVerificationResult,
-    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT, [return_value =
+    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT, [return_value[0] =
     rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
@@ -438,8 +441,8 @@ pub struct StateReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    StateReason, STATE_REASON, [code = rt::m("Code", &rt::STRING).named("code"), message
-    = rt::m("Message", &rt::STRING).named("message")]
+    StateReason, STATE_REASON, [code[0] = rt::m("Code", &rt::STRING).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum StaticSourcesSupportValue { Enable = "enable", Disable = "disable" }
@@ -482,10 +485,10 @@ pub struct StopInstancesRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    StopInstancesRequest, STOP_INSTANCES_REQUEST, [instance_ids = rt::m("InstanceIds",
-    &INSTANCE_ID_STRING_LIST).named("InstanceId").flags(rt::REQUIRED), hibernate =
-    rt::m("Hibernate", &rt::BOOLEAN), skip_os_shutdown = rt::m("SkipOsShutdown",
-    &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), force =
+    StopInstancesRequest, STOP_INSTANCES_REQUEST, [instance_ids[0] = rt::m("InstanceIds",
+    &INSTANCE_ID_STRING_LIST).named("InstanceId").flags(rt::REQUIRED), hibernate[1] =
+    rt::m("Hibernate", &rt::BOOLEAN), skip_os_shutdown[2] = rt::m("SkipOsShutdown",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), force[4] =
     rt::m("Force", &rt::BOOLEAN).named("force")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -494,7 +497,7 @@ pub struct StopInstancesResult {
     pub stopping_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(
-    StopInstancesResult, STOP_INSTANCES_RESULT, [stopping_instances =
+    StopInstancesResult, STOP_INSTANCES_RESULT, [stopping_instances[0] =
     rt::m("StoppingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 /// Describes the storage location for an instance store-backed AMI.
@@ -503,7 +506,7 @@ pub struct Storage {
     /// An Amazon S3 storage location.
     pub s3: Option<S3Storage>,
 }
-rt::structure!(Storage, STORAGE, [s3 = rt::m("S3", &S3_STORAGE)]);
+rt::structure!(Storage, STORAGE, [s3[0] = rt::m("S3", &S3_STORAGE)]);
 /// Describes a storage location in Amazon S3.
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageLocation {
@@ -513,8 +516,8 @@ pub struct StorageLocation {
     pub key: Option<String>,
 }
 rt::structure!(
-    StorageLocation, STORAGE_LOCATION, [bucket = rt::m("Bucket", &rt::STRING), key =
-    rt::m("Key", &rt::STRING)]
+    StorageLocation, STORAGE_LOCATION, [bucket[0] = rt::m("Bucket", &rt::STRING), key[1]
+    = rt::m("Key", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum StorageTier { Archive = "archive", Standard = "standard" }
@@ -538,14 +541,15 @@ pub struct StoreImageTaskResult {
     pub store_task_failure_reason: Option<String>,
 }
 rt::structure!(
-    StoreImageTaskResult, STORE_IMAGE_TASK_RESULT, [ami_id = rt::m("AmiId", &rt::STRING)
-    .named("amiId"), task_start_time = rt::m("TaskStartTime", &rt::TIMESTAMP)
-    .named("taskStartTime"), bucket = rt::m("Bucket", &rt::STRING).named("bucket"),
-    s3object_key = rt::m("S3objectKey", &rt::STRING).named("s3objectKey"),
-    progress_percentage = rt::m("ProgressPercentage", &rt::INTEGER)
-    .named("progressPercentage"), store_task_state = rt::m("StoreTaskState", &rt::STRING)
-    .named("storeTaskState"), store_task_failure_reason = rt::m("StoreTaskFailureReason",
-    &rt::STRING).named("storeTaskFailureReason")]
+    StoreImageTaskResult, STORE_IMAGE_TASK_RESULT, [ami_id[0] = rt::m("AmiId",
+    &rt::STRING).named("amiId"), task_start_time[1] = rt::m("TaskStartTime",
+    &rt::TIMESTAMP).named("taskStartTime"), bucket[2] = rt::m("Bucket", &rt::STRING)
+    .named("bucket"), s3object_key[3] = rt::m("S3objectKey", &rt::STRING)
+    .named("s3objectKey"), progress_percentage[4] = rt::m("ProgressPercentage",
+    &rt::INTEGER).named("progressPercentage"), store_task_state[5] =
+    rt::m("StoreTaskState", &rt::STRING).named("storeTaskState"),
+    store_task_failure_reason[6] = rt::m("StoreTaskFailureReason", &rt::STRING)
+    .named("storeTaskFailureReason")]
 );
 pub static STORE_IMAGE_TASK_RESULT_SET: rt::Schema = rt::Schema::list(
     "StoreImageTaskResultSet",
@@ -611,34 +615,35 @@ pub struct Subnet {
     pub map_public_ip_on_launch: Option<bool>,
 }
 rt::structure!(
-    Subnet, SUBNET, [availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), enable_lni_at_device_index =
+    Subnet, SUBNET, [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), enable_lni_at_device_index[1] =
     rt::m("EnableLniAtDeviceIndex", &rt::INTEGER).named("enableLniAtDeviceIndex"),
-    map_customer_owned_ip_on_launch = rt::m("MapCustomerOwnedIpOnLaunch", &rt::BOOLEAN)
-    .named("mapCustomerOwnedIpOnLaunch"), customer_owned_ipv4_pool =
-    rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"), owner_id
-    = rt::m("OwnerId", &rt::STRING).named("ownerId"), assign_ipv6_address_on_creation =
-    rt::m("AssignIpv6AddressOnCreation", &rt::BOOLEAN)
-    .named("assignIpv6AddressOnCreation"), ipv6_cidr_block_association_set =
-    rt::m("Ipv6CidrBlockAssociationSet", &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET)
-    .named("ipv6CidrBlockAssociationSet"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), subnet_arn = rt::m("SubnetArn", &rt::STRING).named("subnetArn"),
-    outpost_arn = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), enable_dns64 =
-    rt::m("EnableDns64", &rt::BOOLEAN).named("enableDns64"), ipv6_native =
+    map_customer_owned_ip_on_launch[2] = rt::m("MapCustomerOwnedIpOnLaunch",
+    &rt::BOOLEAN).named("mapCustomerOwnedIpOnLaunch"), customer_owned_ipv4_pool[3] =
+    rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
+    owner_id[4] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    assign_ipv6_address_on_creation[5] = rt::m("AssignIpv6AddressOnCreation",
+    &rt::BOOLEAN).named("assignIpv6AddressOnCreation"),
+    ipv6_cidr_block_association_set[6] = rt::m("Ipv6CidrBlockAssociationSet",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET).named("ipv6CidrBlockAssociationSet"),
+    tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet"), subnet_arn[8] =
+    rt::m("SubnetArn", &rt::STRING).named("subnetArn"), outpost_arn[9] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), enable_dns64[10] =
+    rt::m("EnableDns64", &rt::BOOLEAN).named("enableDns64"), ipv6_native[11] =
     rt::m("Ipv6Native", &rt::BOOLEAN).named("ipv6Native"),
-    private_dns_name_options_on_launch = rt::m("PrivateDnsNameOptionsOnLaunch",
+    private_dns_name_options_on_launch[12] = rt::m("PrivateDnsNameOptionsOnLaunch",
     &PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH).named("privateDnsNameOptionsOnLaunch"),
-    block_public_access_states = rt::m("BlockPublicAccessStates",
-    &BLOCK_PUBLIC_ACCESS_STATES).named("blockPublicAccessStates"), type_ = rt::m("Type",
-    &rt::STRING).named("type"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), state = rt::m("State", &rt::ENUM).named("state"), vpc_id =
-    rt::m("VpcId", &rt::STRING).named("vpcId"), cidr_block = rt::m("CidrBlock",
-    &rt::STRING).named("cidrBlock"), available_ip_address_count =
+    block_public_access_states[13] = rt::m("BlockPublicAccessStates",
+    &BLOCK_PUBLIC_ACCESS_STATES).named("blockPublicAccessStates"), type_[14] =
+    rt::m("Type", &rt::STRING).named("type"), subnet_id[15] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), state[16] = rt::m("State", &rt::ENUM).named("state"),
+    vpc_id[17] = rt::m("VpcId", &rt::STRING).named("vpcId"), cidr_block[18] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), available_ip_address_count[19] =
     rt::m("AvailableIpAddressCount", &rt::INTEGER).named("availableIpAddressCount"),
-    availability_zone = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    default_for_az = rt::m("DefaultForAz", &rt::BOOLEAN).named("defaultForAz"),
-    map_public_ip_on_launch = rt::m("MapPublicIpOnLaunch", &rt::BOOLEAN)
-    .named("mapPublicIpOnLaunch")]
+    availability_zone[20] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), default_for_az[21] = rt::m("DefaultForAz", &rt::BOOLEAN)
+    .named("defaultForAz"), map_public_ip_on_launch[22] = rt::m("MapPublicIpOnLaunch",
+    &rt::BOOLEAN).named("mapPublicIpOnLaunch")]
 );
 /// Describes the subnet association with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -649,8 +654,8 @@ pub struct SubnetAssociation {
     pub state: Option<TransitGatewayMulitcastDomainAssociationState>,
 }
 rt::structure!(
-    SubnetAssociation, SUBNET_ASSOCIATION, [subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), state = rt::m("State", &rt::ENUM).named("state")]
+    SubnetAssociation, SUBNET_ASSOCIATION, [subnet_id[0] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static SUBNET_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SubnetAssociationList",
@@ -665,8 +670,8 @@ pub struct SubnetCidrBlockState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    SubnetCidrBlockState, SUBNET_CIDR_BLOCK_STATE, [state = rt::m("State", &rt::ENUM)
-    .named("state"), status_message = rt::m("StatusMessage", &rt::STRING)
+    SubnetCidrBlockState, SUBNET_CIDR_BLOCK_STATE, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
     .named("statusMessage")]
 );
 rt::string_enum! {
@@ -693,13 +698,14 @@ pub struct SubnetCidrReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SubnetCidrReservation, SUBNET_CIDR_RESERVATION, [subnet_cidr_reservation_id =
+    SubnetCidrReservation, SUBNET_CIDR_RESERVATION, [subnet_cidr_reservation_id[0] =
     rt::m("SubnetCidrReservationId", &rt::STRING).named("subnetCidrReservationId"),
-    subnet_id = rt::m("SubnetId", &rt::STRING).named("subnetId"), cidr = rt::m("Cidr",
-    &rt::STRING).named("cidr"), reservation_type = rt::m("ReservationType", &rt::ENUM)
-    .named("reservationType"), owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    description = rt::m("Description", &rt::STRING).named("description"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    subnet_id[1] = rt::m("SubnetId", &rt::STRING).named("subnetId"), cidr[2] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), reservation_type[3] =
+    rt::m("ReservationType", &rt::ENUM).named("reservationType"), owner_id[4] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), description[5] = rt::m("Description",
+    &rt::STRING).named("description"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static SUBNET_CIDR_RESERVATION_LIST: rt::Schema = rt::Schema::list(
     "SubnetCidrReservationList",
@@ -723,8 +729,9 @@ pub struct SubnetConfiguration {
     pub ipv6: Option<String>,
 }
 rt::structure!(
-    SubnetConfiguration, SUBNET_CONFIGURATION, [subnet_id = rt::m("SubnetId",
-    &rt::STRING), ipv4 = rt::m("Ipv4", &rt::STRING), ipv6 = rt::m("Ipv6", &rt::STRING)]
+    SubnetConfiguration, SUBNET_CONFIGURATION, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING), ipv4[1] = rt::m("Ipv4", &rt::STRING), ipv6[2] = rt::m("Ipv6",
+    &rt::STRING)]
 );
 pub static SUBNET_CONFIGURATIONS_LIST: rt::Schema = rt::Schema::list(
     "SubnetConfigurationsList",
@@ -747,8 +754,8 @@ pub struct SubnetIpPrefixes {
     pub ip_prefixes: Option<Vec<String>>,
 }
 rt::structure!(
-    SubnetIpPrefixes, SUBNET_IP_PREFIXES, [subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), ip_prefixes = rt::m("IpPrefixes", &VALUE_STRING_LIST)
+    SubnetIpPrefixes, SUBNET_IP_PREFIXES, [subnet_id[0] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), ip_prefixes[1] = rt::m("IpPrefixes", &VALUE_STRING_LIST)
     .named("ipPrefixSet")]
 );
 pub static SUBNET_IP_PREFIXES_LIST: rt::Schema = rt::Schema::list(
@@ -770,13 +777,13 @@ pub struct SubnetIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
-    SubnetIpv6CidrBlockAssociation, SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), ipv6_cidr_block =
-    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), ipv6_cidr_block_state =
-    rt::m("Ipv6CidrBlockState", &SUBNET_CIDR_BLOCK_STATE).named("ipv6CidrBlockState"),
-    ipv6_address_attribute = rt::m("Ipv6AddressAttribute", &rt::ENUM)
-    .named("ipv6AddressAttribute"), ip_source = rt::m("IpSource", &rt::ENUM)
-    .named("ipSource")]
+    SubnetIpv6CidrBlockAssociation, SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId"),
+    ipv6_cidr_block[1] = rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
+    ipv6_cidr_block_state[2] = rt::m("Ipv6CidrBlockState", &SUBNET_CIDR_BLOCK_STATE)
+    .named("ipv6CidrBlockState"), ipv6_address_attribute[3] =
+    rt::m("Ipv6AddressAttribute", &rt::ENUM).named("ipv6AddressAttribute"), ip_source[4]
+    = rt::m("IpSource", &rt::ENUM).named("ipSource")]
 );
 pub static SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "SubnetIpv6CidrBlockAssociationSet",
@@ -806,10 +813,11 @@ pub struct Subscription {
     pub period: Option<PeriodType>,
 }
 rt::structure!(
-    Subscription, SUBSCRIPTION, [source = rt::m("Source", &rt::STRING).named("source"),
-    destination = rt::m("Destination", &rt::STRING).named("destination"), metric =
-    rt::m("Metric", &rt::ENUM).named("metric"), statistic = rt::m("Statistic", &rt::ENUM)
-    .named("statistic"), period = rt::m("Period", &rt::ENUM).named("period")]
+    Subscription, SUBSCRIPTION, [source[0] = rt::m("Source", &rt::STRING)
+    .named("source"), destination[1] = rt::m("Destination", &rt::STRING)
+    .named("destination"), metric[2] = rt::m("Metric", &rt::ENUM).named("metric"),
+    statistic[3] = rt::m("Statistic", &rt::ENUM).named("statistic"), period[4] =
+    rt::m("Period", &rt::ENUM).named("period")]
 );
 pub static SUBSCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "SubscriptionList",
@@ -827,10 +835,10 @@ pub struct SuccessfulAssociationResponseObject {
 }
 rt::structure!(
     SuccessfulAssociationResponseObject, SUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .named("applicationStatusCheckId"), association_type = rt::m("AssociationType",
-    &rt::STRING).named("associationType"), association_value = rt::m("AssociationValue",
-    &rt::STRING).named("associationValue")]
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::STRING).named("associationType"), association_value[2] =
+    rt::m("AssociationValue", &rt::STRING).named("associationValue")]
 );
 pub static SUCCESSFUL_ASSOCIATION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "SuccessfulAssociationResponseSet",
@@ -844,7 +852,7 @@ pub struct SuccessfulInstanceCreditSpecificationItem {
 }
 rt::structure!(
     SuccessfulInstanceCreditSpecificationItem,
-    SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id = rt::m("InstanceId",
+    SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id[0] = rt::m("InstanceId",
     &rt::STRING).named("instanceId")]
 );
 pub static SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Schema::list(
@@ -859,7 +867,7 @@ pub struct SuccessfulQueuedPurchaseDeletion {
 }
 rt::structure!(
     SuccessfulQueuedPurchaseDeletion, SUCCESSFUL_QUEUED_PURCHASE_DELETION,
-    [reserved_instances_id = rt::m("ReservedInstancesId", &rt::STRING)
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
     .named("reservedInstancesId")]
 );
 pub static SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET: rt::Schema = rt::Schema::list(
@@ -878,9 +886,9 @@ pub struct SuccessfulSuppressionResponseObject {
 }
 rt::structure!(
     SuccessfulSuppressionResponseObject, SUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT,
-    [instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"), suppress_at =
-    rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"), resume_at =
-    rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt")]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    suppress_at[1] = rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
+    resume_at[2] = rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt")]
 );
 pub static SUCCESSFUL_SUPPRESSION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "SuccessfulSuppressionResponseSet",
@@ -931,8 +939,8 @@ pub struct SupportedRegionDetail {
     pub service_state: Option<String>,
 }
 rt::structure!(
-    SupportedRegionDetail, SUPPORTED_REGION_DETAIL, [region = rt::m("Region",
-    &rt::STRING).named("region"), service_state = rt::m("ServiceState", &rt::STRING)
+    SupportedRegionDetail, SUPPORTED_REGION_DETAIL, [region[0] = rt::m("Region",
+    &rt::STRING).named("region"), service_state[1] = rt::m("ServiceState", &rt::STRING)
     .named("serviceState")]
 );
 pub static SUPPORTED_REGION_SET: rt::Schema = rt::Schema::list(

@@ -16,7 +16,7 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).named("key"), value = rt::m("Value",
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value",
     &rt::STRING).named("value")]
 );
 /// Describes a tag.
@@ -32,10 +32,10 @@ pub struct TagDescription {
     pub value: Option<String>,
 }
 rt::structure!(
-    TagDescription, TAG_DESCRIPTION, [key = rt::m("Key", &rt::STRING).named("key"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), value = rt::m("Value",
-    &rt::STRING).named("value")]
+    TagDescription, TAG_DESCRIPTION, [key[0] = rt::m("Key", &rt::STRING).named("key"),
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[2] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), value[3] =
+    rt::m("Value", &rt::STRING).named("value")]
 );
 pub static TAG_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "TagDescriptionList",
@@ -58,8 +58,8 @@ pub struct TagFieldSpecificationRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    TagFieldSpecificationRequest, TAG_FIELD_SPECIFICATION_REQUEST, [resource_type =
-    rt::m("ResourceType", &rt::ENUM), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
+    TagFieldSpecificationRequest, TAG_FIELD_SPECIFICATION_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST)
     .named("TagKey").min(1.0)]
 );
 /// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
@@ -71,9 +71,9 @@ pub struct TagFieldSpecificationResponse {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    TagFieldSpecificationResponse, TAG_FIELD_SPECIFICATION_RESPONSE, [resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tag_keys = rt::m("TagKeys",
-    &TAG_KEY_LIST).named("tagKeySet").min(1.0)]
+    TagFieldSpecificationResponse, TAG_FIELD_SPECIFICATION_RESPONSE, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tag_keys[1] =
+    rt::m("TagKeys", &TAG_KEY_LIST).named("tagKeySet").min(1.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -94,8 +94,8 @@ pub struct TagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TagSpecification, TAG_SPECIFICATION, [resource_type = rt::m("ResourceType",
-    &rt::ENUM).named("resourceType"), tags = rt::m("Tags", &TAG_LIST).named("Tag")]
+    TagSpecification, TAG_SPECIFICATION, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags", &TAG_LIST).named("Tag")]
 );
 pub static TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "TagSpecificationList",
@@ -122,14 +122,14 @@ pub struct TargetCapacitySpecification {
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rt::structure!(
-    TargetCapacitySpecification, TARGET_CAPACITY_SPECIFICATION, [total_target_capacity =
-    rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
-    on_demand_target_capacity = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
-    .named("onDemandTargetCapacity"), spot_target_capacity = rt::m("SpotTargetCapacity",
-    &rt::INTEGER).named("spotTargetCapacity"), default_target_capacity_type =
-    rt::m("DefaultTargetCapacityType", &rt::ENUM).named("defaultTargetCapacityType"),
-    target_capacity_unit_type = rt::m("TargetCapacityUnitType", &rt::ENUM)
-    .named("targetCapacityUnitType")]
+    TargetCapacitySpecification, TARGET_CAPACITY_SPECIFICATION, [total_target_capacity[0]
+    = rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
+    on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
+    .named("onDemandTargetCapacity"), spot_target_capacity[2] =
+    rt::m("SpotTargetCapacity", &rt::INTEGER).named("spotTargetCapacity"),
+    default_target_capacity_type[3] = rt::m("DefaultTargetCapacityType", &rt::ENUM)
+    .named("defaultTargetCapacityType"), target_capacity_unit_type[4] =
+    rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType")]
 );
 /// The number of units to request. You can choose to set the target capacity as the number of instances. Or you can set the target capacity to a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
 ///
@@ -151,11 +151,11 @@ pub struct TargetCapacitySpecificationRequest {
 }
 rt::structure!(
     TargetCapacitySpecificationRequest, TARGET_CAPACITY_SPECIFICATION_REQUEST,
-    [total_target_capacity = rt::m("TotalTargetCapacity", &rt::INTEGER)
-    .flags(rt::REQUIRED), on_demand_target_capacity = rt::m("OnDemandTargetCapacity",
-    &rt::INTEGER), spot_target_capacity = rt::m("SpotTargetCapacity", &rt::INTEGER),
-    default_target_capacity_type = rt::m("DefaultTargetCapacityType", &rt::ENUM),
-    target_capacity_unit_type = rt::m("TargetCapacityUnitType", &rt::ENUM)]
+    [total_target_capacity[0] = rt::m("TotalTargetCapacity", &rt::INTEGER)
+    .flags(rt::REQUIRED), on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity",
+    &rt::INTEGER), spot_target_capacity[2] = rt::m("SpotTargetCapacity", &rt::INTEGER),
+    default_target_capacity_type[3] = rt::m("DefaultTargetCapacityType", &rt::ENUM),
+    target_capacity_unit_type[4] = rt::m("TargetCapacityUnitType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TargetCapacityUnitType { Vcpu = "vcpu", MemoryMib = "memory-mib", Units =
@@ -170,9 +170,9 @@ pub struct TargetConfiguration {
     pub offering_id: Option<String>,
 }
 rt::structure!(
-    TargetConfiguration, TARGET_CONFIGURATION, [instance_count = rt::m("InstanceCount",
-    &rt::INTEGER).named("instanceCount"), offering_id = rt::m("OfferingId", &rt::STRING)
-    .named("offeringId")]
+    TargetConfiguration, TARGET_CONFIGURATION, [instance_count[0] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), offering_id[1] =
+    rt::m("OfferingId", &rt::STRING).named("offeringId")]
 );
 /// Details about the target configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -183,9 +183,9 @@ pub struct TargetConfigurationRequest {
     pub offering_id: String,
 }
 rt::structure!(
-    TargetConfigurationRequest, TARGET_CONFIGURATION_REQUEST, [instance_count =
-    rt::m("InstanceCount", &rt::INTEGER), offering_id = rt::m("OfferingId", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    TargetConfigurationRequest, TARGET_CONFIGURATION_REQUEST, [instance_count[0] =
+    rt::m("InstanceCount", &rt::INTEGER), offering_id[1] = rt::m("OfferingId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static TARGET_CONFIGURATION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "TargetConfigurationRequestSet",
@@ -198,7 +198,7 @@ pub struct TargetGroup {
     pub arn: Option<String>,
 }
 rt::structure!(
-    TargetGroup, TARGET_GROUP, [arn = rt::m("Arn", &rt::STRING).named("arn")]
+    TargetGroup, TARGET_GROUP, [arn[0] = rt::m("Arn", &rt::STRING).named("arn")]
 );
 pub static TARGET_GROUPS: rt::Schema = rt::Schema::list(
     "TargetGroups",
@@ -211,7 +211,7 @@ pub struct TargetGroupsConfig {
     pub target_groups: Option<Vec<TargetGroup>>,
 }
 rt::structure!(
-    TargetGroupsConfig, TARGET_GROUPS_CONFIG, [target_groups = rt::m("TargetGroups",
+    TargetGroupsConfig, TARGET_GROUPS_CONFIG, [target_groups[0] = rt::m("TargetGroups",
     &TARGET_GROUPS).named("targetGroups").min(1.0)]
 );
 /// Describes a target network associated with a Client VPN endpoint.
@@ -235,16 +235,17 @@ pub struct TargetNetwork {
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    TargetNetwork, TARGET_NETWORK, [association_id = rt::m("AssociationId", &rt::STRING)
-    .named("associationId"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    target_network_id = rt::m("TargetNetworkId", &rt::STRING).named("targetNetworkId"),
-    client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .named("clientVpnEndpointId"), status = rt::m("Status", &ASSOCIATION_STATUS)
-    .named("status"), security_groups = rt::m("SecurityGroups", &VALUE_STRING_LIST)
-    .named("securityGroups"), availability_zones = rt::m("AvailabilityZones",
-    &CLIENT_VPN_AVAILABILITY_ZONE_SET).named("availabilityZoneSet"),
-    availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET).named("availabilityZoneIdSet")]
+    TargetNetwork, TARGET_NETWORK, [association_id[0] = rt::m("AssociationId",
+    &rt::STRING).named("associationId"), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), target_network_id[2] = rt::m("TargetNetworkId", &rt::STRING)
+    .named("targetNetworkId"), client_vpn_endpoint_id[3] = rt::m("ClientVpnEndpointId",
+    &rt::STRING).named("clientVpnEndpointId"), status[4] = rt::m("Status",
+    &ASSOCIATION_STATUS).named("status"), security_groups[5] = rt::m("SecurityGroups",
+    &VALUE_STRING_LIST).named("securityGroups"), availability_zones[6] =
+    rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
+    .named("availabilityZoneSet"), availability_zone_ids[7] =
+    rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
+    .named("availabilityZoneIdSet")]
 );
 pub static TARGET_NETWORK_SET: rt::Schema = rt::Schema::list(
     "TargetNetworkSet",
@@ -259,9 +260,9 @@ pub struct TargetReservationValue {
     pub target_configuration: Option<TargetConfiguration>,
 }
 rt::structure!(
-    TargetReservationValue, TARGET_RESERVATION_VALUE, [reservation_value =
+    TargetReservationValue, TARGET_RESERVATION_VALUE, [reservation_value[0] =
     rt::m("ReservationValue", &RESERVATION_VALUE).named("reservationValue"),
-    target_configuration = rt::m("TargetConfiguration", &TARGET_CONFIGURATION)
+    target_configuration[1] = rt::m("TargetConfiguration", &TARGET_CONFIGURATION)
     .named("targetConfiguration")]
 );
 pub static TARGET_RESERVATION_VALUE_SET: rt::Schema = rt::Schema::list(
@@ -290,9 +291,10 @@ pub struct TerminateClientVpnConnectionsRequest {
 }
 rt::structure!(
     TerminateClientVpnConnectionsRequest, TERMINATE_CLIENT_VPN_CONNECTIONS_REQUEST,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .flags(rt::REQUIRED), connection_id = rt::m("ConnectionId", &rt::STRING), username =
-    rt::m("Username", &rt::STRING), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), connection_id[1] = rt::m("ConnectionId", &rt::STRING),
+    username[2] = rt::m("Username", &rt::STRING), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateClientVpnConnectionsResult {
@@ -305,9 +307,9 @@ pub struct TerminateClientVpnConnectionsResult {
 }
 rt::structure!(
     TerminateClientVpnConnectionsResult, TERMINATE_CLIENT_VPN_CONNECTIONS_RESULT,
-    [client_vpn_endpoint_id = rt::m("ClientVpnEndpointId", &rt::STRING)
-    .named("clientVpnEndpointId"), username = rt::m("Username", &rt::STRING)
-    .named("username"), connection_statuses = rt::m("ConnectionStatuses",
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), username[1] = rt::m("Username", &rt::STRING)
+    .named("username"), connection_statuses[2] = rt::m("ConnectionStatuses",
     &TERMINATE_CONNECTION_STATUS_SET).named("connectionStatuses")]
 );
 /// Information about a terminated Client VPN endpoint client connection.
@@ -321,10 +323,10 @@ pub struct TerminateConnectionStatus {
     pub current_status: Option<ClientVpnConnectionStatus>,
 }
 rt::structure!(
-    TerminateConnectionStatus, TERMINATE_CONNECTION_STATUS, [connection_id =
-    rt::m("ConnectionId", &rt::STRING).named("connectionId"), previous_status =
+    TerminateConnectionStatus, TERMINATE_CONNECTION_STATUS, [connection_id[0] =
+    rt::m("ConnectionId", &rt::STRING).named("connectionId"), previous_status[1] =
     rt::m("PreviousStatus", &CLIENT_VPN_CONNECTION_STATUS).named("previousStatus"),
-    current_status = rt::m("CurrentStatus", &CLIENT_VPN_CONNECTION_STATUS)
+    current_status[2] = rt::m("CurrentStatus", &CLIENT_VPN_CONNECTION_STATUS)
     .named("currentStatus")]
 );
 pub static TERMINATE_CONNECTION_STATUS_SET: rt::Schema = rt::Schema::list(
@@ -347,10 +349,10 @@ pub struct TerminateInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    TerminateInstancesRequest, TERMINATE_INSTANCES_REQUEST, [instance_ids =
+    TerminateInstancesRequest, TERMINATE_INSTANCES_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED), force = rt::m("Force", &rt::BOOLEAN), skip_os_shutdown =
-    rt::m("SkipOsShutdown", &rt::BOOLEAN), dry_run = rt::m("DryRun", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN), skip_os_shutdown[2] =
+    rt::m("SkipOsShutdown", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)
     .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,7 +361,7 @@ pub struct TerminateInstancesResult {
     pub terminating_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(
-    TerminateInstancesResult, TERMINATE_INSTANCES_RESULT, [terminating_instances =
+    TerminateInstancesResult, TERMINATE_INSTANCES_RESULT, [terminating_instances[0] =
     rt::m("TerminatingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 pub static THREADS_PER_CORE_LIST: rt::Schema = rt::Schema::list(
@@ -373,7 +375,7 @@ pub struct ThroughResourcesStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
-    ThroughResourcesStatement, THROUGH_RESOURCES_STATEMENT, [resource_statement =
+    ThroughResourcesStatement, THROUGH_RESOURCES_STATEMENT, [resource_statement[0] =
     rt::m("ResourceStatement", &RESOURCE_STATEMENT).named("resourceStatement")]
 );
 pub static THROUGH_RESOURCES_STATEMENT_LIST: rt::Schema = rt::Schema::list(
@@ -388,7 +390,7 @@ pub struct ThroughResourcesStatementRequest {
 }
 rt::structure!(
     ThroughResourcesStatementRequest, THROUGH_RESOURCES_STATEMENT_REQUEST,
-    [resource_statement = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
+    [resource_statement[0] = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
 );
 pub static THROUGH_RESOURCES_STATEMENT_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ThroughResourcesStatementRequestList",
@@ -415,8 +417,9 @@ pub struct TotalLocalStorageGb {
     pub max: Option<f64>,
 }
 rt::structure!(
-    TotalLocalStorageGb, TOTAL_LOCAL_STORAGE_GB = "TotalLocalStorageGB", [min =
-    rt::m("Min", &rt::DOUBLE).named("min"), max = rt::m("Max", &rt::DOUBLE).named("max")]
+    TotalLocalStorageGb, TOTAL_LOCAL_STORAGE_GB = "TotalLocalStorageGB", [min[0] =
+    rt::m("Min", &rt::DOUBLE).named("min"), max[1] = rt::m("Max", &rt::DOUBLE)
+    .named("max")]
 );
 /// The minimum and maximum amount of total local storage, in GB.
 #[derive(Clone, Default, PartialEq)]
@@ -428,8 +431,8 @@ pub struct TotalLocalStorageGbRequest {
 }
 rt::structure!(
     TotalLocalStorageGbRequest, TOTAL_LOCAL_STORAGE_GB_REQUEST =
-    "TotalLocalStorageGBRequest", [min = rt::m("Min", &rt::DOUBLE), max = rt::m("Max",
-    &rt::DOUBLE)]
+    "TotalLocalStorageGBRequest", [min[0] = rt::m("Min", &rt::DOUBLE), max[1] =
+    rt::m("Max", &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum TpmSupportValues { V2_0 = "v2.0" }
@@ -458,14 +461,15 @@ pub struct TrafficMirrorFilter {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorFilter, TRAFFIC_MIRROR_FILTER, [traffic_mirror_filter_id =
+    TrafficMirrorFilter, TRAFFIC_MIRROR_FILTER, [traffic_mirror_filter_id[0] =
     rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
-    ingress_filter_rules = rt::m("IngressFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_LIST)
-    .named("ingressFilterRuleSet"), egress_filter_rules = rt::m("EgressFilterRules",
-    &TRAFFIC_MIRROR_FILTER_RULE_LIST).named("egressFilterRuleSet"), network_services =
-    rt::m("NetworkServices", &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST)
-    .named("networkServiceSet"), description = rt::m("Description", &rt::STRING)
-    .named("description"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    ingress_filter_rules[1] = rt::m("IngressFilterRules",
+    &TRAFFIC_MIRROR_FILTER_RULE_LIST).named("ingressFilterRuleSet"),
+    egress_filter_rules[2] = rt::m("EgressFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_LIST)
+    .named("egressFilterRuleSet"), network_services[3] = rt::m("NetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("networkServiceSet"), description[4] =
+    rt::m("Description", &rt::STRING).named("description"), tags[5] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRAFFIC_MIRROR_FILTER_ID_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorFilterIdList",
@@ -500,20 +504,22 @@ pub struct TrafficMirrorFilterRule {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorFilterRule, TRAFFIC_MIRROR_FILTER_RULE, [traffic_mirror_filter_rule_id =
-    rt::m("TrafficMirrorFilterRuleId", &rt::STRING).named("trafficMirrorFilterRuleId"),
-    traffic_mirror_filter_id = rt::m("TrafficMirrorFilterId", &rt::STRING)
-    .named("trafficMirrorFilterId"), traffic_direction = rt::m("TrafficDirection",
-    &rt::ENUM).named("trafficDirection"), rule_number = rt::m("RuleNumber", &rt::INTEGER)
-    .named("ruleNumber"), rule_action = rt::m("RuleAction", &rt::ENUM)
-    .named("ruleAction"), protocol = rt::m("Protocol", &rt::INTEGER).named("protocol"),
-    destination_port_range = rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE)
-    .named("destinationPortRange"), source_port_range = rt::m("SourcePortRange",
-    &TRAFFIC_MIRROR_PORT_RANGE).named("sourcePortRange"), destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-    source_cidr_block = rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"),
-    description = rt::m("Description", &rt::STRING).named("description"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    TrafficMirrorFilterRule, TRAFFIC_MIRROR_FILTER_RULE,
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .named("trafficMirrorFilterRuleId"), traffic_mirror_filter_id[1] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
+    traffic_direction[2] = rt::m("TrafficDirection", &rt::ENUM)
+    .named("trafficDirection"), rule_number[3] = rt::m("RuleNumber", &rt::INTEGER)
+    .named("ruleNumber"), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction"), protocol[5] = rt::m("Protocol", &rt::INTEGER)
+    .named("protocol"), destination_port_range[6] = rt::m("DestinationPortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE).named("destinationPortRange"), source_port_range[7] =
+    rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE).named("sourcePortRange"),
+    destination_cidr_block[8] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), source_cidr_block[9] = rt::m("SourceCidrBlock",
+    &rt::STRING).named("sourceCidrBlock"), description[10] = rt::m("Description",
+    &rt::STRING).named("description"), tags[11] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum TrafficMirrorFilterRuleField { DestinationPortRange =
@@ -556,8 +562,8 @@ pub struct TrafficMirrorPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    TrafficMirrorPortRange, TRAFFIC_MIRROR_PORT_RANGE, [from_port = rt::m("FromPort",
-    &rt::INTEGER).named("fromPort"), to_port = rt::m("ToPort", &rt::INTEGER)
+    TrafficMirrorPortRange, TRAFFIC_MIRROR_PORT_RANGE, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).named("fromPort"), to_port[1] = rt::m("ToPort", &rt::INTEGER)
     .named("toPort")]
 );
 /// Information about the Traffic Mirror filter rule port range.
@@ -569,8 +575,8 @@ pub struct TrafficMirrorPortRangeRequest {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    TrafficMirrorPortRangeRequest, TRAFFIC_MIRROR_PORT_RANGE_REQUEST, [from_port =
-    rt::m("FromPort", &rt::INTEGER), to_port = rt::m("ToPort", &rt::INTEGER)]
+    TrafficMirrorPortRangeRequest, TRAFFIC_MIRROR_PORT_RANGE_REQUEST, [from_port[0] =
+    rt::m("FromPort", &rt::INTEGER), to_port[1] = rt::m("ToPort", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum TrafficMirrorRuleAction { Accept = "accept", Reject = "reject" }
@@ -602,18 +608,19 @@ pub struct TrafficMirrorSession {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorSession, TRAFFIC_MIRROR_SESSION, [traffic_mirror_session_id =
+    TrafficMirrorSession, TRAFFIC_MIRROR_SESSION, [traffic_mirror_session_id[0] =
     rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId"),
-    traffic_mirror_target_id = rt::m("TrafficMirrorTargetId", &rt::STRING)
-    .named("trafficMirrorTargetId"), traffic_mirror_filter_id =
+    traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    .named("trafficMirrorTargetId"), traffic_mirror_filter_id[2] =
     rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), packet_length = rt::m("PacketLength", &rt::INTEGER)
-    .named("packetLength"), session_number = rt::m("SessionNumber", &rt::INTEGER)
-    .named("sessionNumber"), virtual_network_id = rt::m("VirtualNetworkId", &rt::INTEGER)
-    .named("virtualNetworkId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    network_interface_id[3] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), owner_id[4] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), packet_length[5] = rt::m("PacketLength", &rt::INTEGER)
+    .named("packetLength"), session_number[6] = rt::m("SessionNumber", &rt::INTEGER)
+    .named("sessionNumber"), virtual_network_id[7] = rt::m("VirtualNetworkId",
+    &rt::INTEGER).named("virtualNetworkId"), description[8] = rt::m("Description",
+    &rt::STRING).named("description"), tags[9] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum TrafficMirrorSessionField { PacketLength = "packet-length", Description =
@@ -652,16 +659,17 @@ pub struct TrafficMirrorTarget {
     pub gateway_load_balancer_endpoint_id: Option<String>,
 }
 rt::structure!(
-    TrafficMirrorTarget, TRAFFIC_MIRROR_TARGET, [traffic_mirror_target_id =
+    TrafficMirrorTarget, TRAFFIC_MIRROR_TARGET, [traffic_mirror_target_id[0] =
     rt::m("TrafficMirrorTargetId", &rt::STRING).named("trafficMirrorTargetId"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), network_load_balancer_arn =
-    rt::m("NetworkLoadBalancerArn", &rt::STRING).named("networkLoadBalancerArn"), type_ =
-    rt::m("Type", &rt::ENUM).named("type"), description = rt::m("Description",
-    &rt::STRING).named("description"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    gateway_load_balancer_endpoint_id = rt::m("GatewayLoadBalancerEndpointId",
-    &rt::STRING).named("gatewayLoadBalancerEndpointId")]
+    network_interface_id[1] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), network_load_balancer_arn[2] =
+    rt::m("NetworkLoadBalancerArn", &rt::STRING).named("networkLoadBalancerArn"),
+    type_[3] = rt::m("Type", &rt::ENUM).named("type"), description[4] =
+    rt::m("Description", &rt::STRING).named("description"), owner_id[5] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), gateway_load_balancer_endpoint_id[7] =
+    rt::m("GatewayLoadBalancerEndpointId", &rt::STRING)
+    .named("gatewayLoadBalancerEndpointId")]
 );
 pub static TRAFFIC_MIRROR_TARGET_ID_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorTargetIdList",
@@ -703,14 +711,14 @@ pub struct TransitGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGateway, TRANSIT_GATEWAY, [transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), transit_gateway_arn =
-    rt::m("TransitGatewayArn", &rt::STRING).named("transitGatewayArn"), state =
-    rt::m("State", &rt::ENUM).named("state"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), options = rt::m("Options", &TRANSIT_GATEWAY_OPTIONS)
-    .named("options"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    TransitGateway, TRANSIT_GATEWAY, [transit_gateway_id[0] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), transit_gateway_arn[1] =
+    rt::m("TransitGatewayArn", &rt::STRING).named("transitGatewayArn"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), description[4] = rt::m("Description", &rt::STRING)
+    .named("description"), creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), options[6] = rt::m("Options", &TRANSIT_GATEWAY_OPTIONS)
+    .named("options"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an association between a resource attachment and a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
@@ -728,12 +736,12 @@ pub struct TransitGatewayAssociation {
 }
 rt::structure!(
     TransitGatewayAssociation, TRANSIT_GATEWAY_ASSOCIATION,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), transit_gateway_attachment_id =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_attachment_id[1] =
     rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), state = rt::m("State",
-    &rt::ENUM).named("state")]
+    resource_id[2] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[3] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), state[4] =
+    rt::m("State", &rt::ENUM).named("state")]
 );
 rt::string_enum! {
     pub enum TransitGatewayAssociationState { Associating = "associating", Associated =
@@ -766,19 +774,20 @@ pub struct TransitGatewayAttachment {
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
 }
 rt::structure!(
-    TransitGatewayAttachment, TRANSIT_GATEWAY_ATTACHMENT, [transit_gateway_attachment_id
-    = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), transit_gateway_owner_id =
-    rt::m("TransitGatewayOwnerId", &rt::STRING).named("transitGatewayOwnerId"),
-    resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-    resource_type = rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_id =
-    rt::m("ResourceId", &rt::STRING).named("resourceId"), state = rt::m("State",
-    &rt::ENUM).named("state"), association = rt::m("Association",
-    &TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION).named("association"), creation_time =
-    rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), nat_gateway_support = rt::m("NatGatewaySupport",
-    &rt::ENUM).named("natGatewaySupport")]
+    TransitGatewayAttachment, TRANSIT_GATEWAY_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_owner_id[2] = rt::m("TransitGatewayOwnerId", &rt::STRING)
+    .named("transitGatewayOwnerId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_type[4] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_id[5] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    association[7] = rt::m("Association", &TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION)
+    .named("association"), creation_time[8] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), tags[9] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    nat_gateway_support[10] = rt::m("NatGatewaySupport", &rt::ENUM)
+    .named("natGatewaySupport")]
 );
 /// Describes an association.
 #[derive(Clone, Default, PartialEq)]
@@ -792,10 +801,10 @@ pub struct TransitGatewayAttachmentAssociation {
 }
 rt::structure!(
     TransitGatewayAttachmentAssociation, TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), transit_gateway_policy_table_id =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_policy_table_id[1] =
     rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-    .named("transitGatewayPolicyTableId"), state = rt::m("State", &rt::ENUM)
+    .named("transitGatewayPolicyTableId"), state[2] = rt::m("State", &rt::ENUM)
     .named("state")]
 );
 /// The BGP configuration information.
@@ -814,12 +823,12 @@ pub struct TransitGatewayAttachmentBgpConfiguration {
 }
 rt::structure!(
     TransitGatewayAttachmentBgpConfiguration,
-    TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION, [transit_gateway_asn =
-    rt::m("TransitGatewayAsn", &rt::LONG).named("transitGatewayAsn"), peer_asn =
-    rt::m("PeerAsn", &rt::LONG).named("peerAsn"), transit_gateway_address =
+    TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION, [transit_gateway_asn[0] =
+    rt::m("TransitGatewayAsn", &rt::LONG).named("transitGatewayAsn"), peer_asn[1] =
+    rt::m("PeerAsn", &rt::LONG).named("peerAsn"), transit_gateway_address[2] =
     rt::m("TransitGatewayAddress", &rt::STRING).named("transitGatewayAddress"),
-    peer_address = rt::m("PeerAddress", &rt::STRING).named("peerAddress"), bgp_status =
-    rt::m("BgpStatus", &rt::ENUM).named("bgpStatus")]
+    peer_address[3] = rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
+    bgp_status[4] = rt::m("BgpStatus", &rt::ENUM).named("bgpStatus")]
 );
 pub static TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayAttachmentBgpConfigurationList",
@@ -859,8 +868,8 @@ pub struct TransitGatewayAttachmentPropagation {
 }
 rt::structure!(
     TransitGatewayAttachmentPropagation, TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), state = rt::m("State", &rt::ENUM)
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), state[1] = rt::m("State", &rt::ENUM)
     .named("state")]
 );
 pub static TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION_LIST: rt::Schema = rt::Schema::list(
@@ -907,13 +916,14 @@ pub struct TransitGatewayClientVpnAttachment {
 }
 rt::structure!(
     TransitGatewayClientVpnAttachment, TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), client_vpn_endpoint_id =
-    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-    client_vpn_owner_id = rt::m("ClientVpnOwnerId", &rt::STRING)
-    .named("clientVpnOwnerId"), state = rt::m("State", &rt::ENUM).named("state"),
-    creation_time = rt::m("CreationTime", &rt::STRING).named("creationTime")]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    client_vpn_endpoint_id[2] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), client_vpn_owner_id[3] = rt::m("ClientVpnOwnerId",
+    &rt::STRING).named("clientVpnOwnerId"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), creation_time[5] = rt::m("CreationTime", &rt::STRING)
+    .named("creationTime")]
 );
 /// Describes the Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -929,13 +939,14 @@ pub struct TransitGatewayConfigurationDescribeEndpointStructure {
 }
 rt::structure!(
     TransitGatewayConfigurationDescribeEndpointStructure,
-    TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE, [transit_gateway_id =
+    TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE, [transit_gateway_id[0] =
     rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), availability_zones = rt::m("AvailabilityZones",
-    &CLIENT_VPN_AVAILABILITY_ZONE_SET).named("availabilityZoneSet"),
-    availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET).named("availabilityZoneIdSet")]
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), availability_zones[2] =
+    rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
+    .named("availabilityZoneSet"), availability_zone_ids[3] =
+    rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
+    .named("availabilityZoneIdSet")]
 );
 /// The Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -949,10 +960,10 @@ pub struct TransitGatewayConfigurationInputStructure {
 }
 rt::structure!(
     TransitGatewayConfigurationInputStructure,
-    TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE, [transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING), availability_zones =
+    TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING), availability_zones[1] =
     rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
-    .named("AvailabilityZone"), availability_zone_ids = rt::m("AvailabilityZoneIds",
+    .named("AvailabilityZone"), availability_zone_ids[2] = rt::m("AvailabilityZoneIds",
     &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET).named("AvailabilityZoneId")]
 );
 /// Describes a transit gateway Connect attachment.
@@ -974,16 +985,16 @@ pub struct TransitGatewayConnect {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayConnect, TRANSIT_GATEWAY_CONNECT, [transit_gateway_attachment_id =
+    TransitGatewayConnect, TRANSIT_GATEWAY_CONNECT, [transit_gateway_attachment_id[0] =
     rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    transport_transit_gateway_attachment_id =
+    transport_transit_gateway_attachment_id[1] =
     rt::m("TransportTransitGatewayAttachmentId", &rt::STRING)
-    .named("transportTransitGatewayAttachmentId"), transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state =
-    rt::m("State", &rt::ENUM).named("state"), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP).named("creationTime"), options = rt::m("Options",
-    &TRANSIT_GATEWAY_CONNECT_OPTIONS).named("options"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet")]
+    .named("transportTransitGatewayAttachmentId"), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[3] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[4] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), options[5] = rt::m("Options",
+    &TRANSIT_GATEWAY_CONNECT_OPTIONS).named("options"), tags[6] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_CONNECT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayConnectList",
@@ -996,7 +1007,7 @@ pub struct TransitGatewayConnectOptions {
     pub protocol: Option<ProtocolValue>,
 }
 rt::structure!(
-    TransitGatewayConnectOptions, TRANSIT_GATEWAY_CONNECT_OPTIONS, [protocol =
+    TransitGatewayConnectOptions, TRANSIT_GATEWAY_CONNECT_OPTIONS, [protocol[0] =
     rt::m("Protocol", &rt::ENUM).named("protocol")]
 );
 /// Describes a transit gateway Connect peer.
@@ -1017,14 +1028,15 @@ pub struct TransitGatewayConnectPeer {
 }
 rt::structure!(
     TransitGatewayConnectPeer, TRANSIT_GATEWAY_CONNECT_PEER,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), transit_gateway_connect_peer_id =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_connect_peer_id[1] =
     rt::m("TransitGatewayConnectPeerId", &rt::STRING)
-    .named("transitGatewayConnectPeerId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), connect_peer_configuration =
+    .named("transitGatewayConnectPeerId"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), creation_time[3] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), connect_peer_configuration[4] =
     rt::m("ConnectPeerConfiguration", &TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION)
-    .named("connectPeerConfiguration"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    .named("connectPeerConfiguration"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes the Connect peer details.
 #[derive(Clone, Default, PartialEq)]
@@ -1042,11 +1054,11 @@ pub struct TransitGatewayConnectPeerConfiguration {
 }
 rt::structure!(
     TransitGatewayConnectPeerConfiguration, TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION,
-    [transit_gateway_address = rt::m("TransitGatewayAddress", &rt::STRING)
-    .named("transitGatewayAddress"), peer_address = rt::m("PeerAddress", &rt::STRING)
-    .named("peerAddress"), inside_cidr_blocks = rt::m("InsideCidrBlocks",
-    &INSIDE_CIDR_BLOCKS_STRING_LIST).named("insideCidrBlocks"), protocol =
-    rt::m("Protocol", &rt::ENUM).named("protocol"), bgp_configurations =
+    [transit_gateway_address[0] = rt::m("TransitGatewayAddress", &rt::STRING)
+    .named("transitGatewayAddress"), peer_address[1] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), inside_cidr_blocks[2] = rt::m("InsideCidrBlocks",
+    &INSIDE_CIDR_BLOCKS_STRING_LIST).named("insideCidrBlocks"), protocol[3] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), bgp_configurations[4] =
     rt::m("BgpConfigurations", &TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION_LIST)
     .named("bgpConfigurations")]
 );
@@ -1070,7 +1082,7 @@ pub struct TransitGatewayConnectRequestBgpOptions {
 }
 rt::structure!(
     TransitGatewayConnectRequestBgpOptions, TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS,
-    [peer_asn = rt::m("PeerAsn", &rt::LONG)]
+    [peer_asn[0] = rt::m("PeerAsn", &rt::LONG)]
 );
 pub static TRANSIT_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayIdStringList",
@@ -1103,13 +1115,13 @@ pub struct TransitGatewayMeteringPolicy {
 }
 rt::structure!(
     TransitGatewayMeteringPolicy, TRANSIT_GATEWAY_METERING_POLICY,
-    [transit_gateway_metering_policy_id = rt::m("TransitGatewayMeteringPolicyId",
-    &rt::STRING).named("transitGatewayMeteringPolicyId"), transit_gateway_id =
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).named("transitGatewayMeteringPolicyId"), transit_gateway_id[1] =
     rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-    middlebox_attachment_ids = rt::m("MiddleboxAttachmentIds", &VALUE_STRING_LIST)
-    .named("middleboxAttachmentIdSet"), state = rt::m("State", &rt::ENUM).named("state"),
-    update_effective_at = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
-    .named("updateEffectiveAt"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    middlebox_attachment_ids[2] = rt::m("MiddleboxAttachmentIds", &VALUE_STRING_LIST)
+    .named("middleboxAttachmentIdSet"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), update_effective_at[4] = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
+    .named("updateEffectiveAt"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an entry in a transit gateway metering policy.
 #[derive(Clone, Default, PartialEq)]
@@ -1129,12 +1141,12 @@ pub struct TransitGatewayMeteringPolicyEntry {
 }
 rt::structure!(
     TransitGatewayMeteringPolicyEntry, TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-    [policy_rule_number = rt::m("PolicyRuleNumber", &rt::STRING)
-    .named("policyRuleNumber"), metered_account = rt::m("MeteredAccount", &rt::ENUM)
-    .named("meteredAccount"), state = rt::m("State", &rt::ENUM).named("state"),
-    updated_at = rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-    update_effective_at = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
-    .named("updateEffectiveAt"), metering_policy_rule = rt::m("MeteringPolicyRule",
+    [policy_rule_number[0] = rt::m("PolicyRuleNumber", &rt::STRING)
+    .named("policyRuleNumber"), metered_account[1] = rt::m("MeteredAccount", &rt::ENUM)
+    .named("meteredAccount"), state[2] = rt::m("State", &rt::ENUM).named("state"),
+    updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
+    update_effective_at[4] = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
+    .named("updateEffectiveAt"), metering_policy_rule[5] = rt::m("MeteringPolicyRule",
     &TRANSIT_GATEWAY_METERING_POLICY_RULE).named("meteringPolicyRule")]
 );
 pub static TRANSIT_GATEWAY_METERING_POLICY_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -1181,21 +1193,22 @@ pub struct TransitGatewayMeteringPolicyRule {
 }
 rt::structure!(
     TransitGatewayMeteringPolicyRule, TRANSIT_GATEWAY_METERING_POLICY_RULE,
-    [source_transit_gateway_attachment_id = rt::m("SourceTransitGatewayAttachmentId",
+    [source_transit_gateway_attachment_id[0] = rt::m("SourceTransitGatewayAttachmentId",
     &rt::STRING).named("sourceTransitGatewayAttachmentId"),
-    source_transit_gateway_attachment_type = rt::m("SourceTransitGatewayAttachmentType",
-    &rt::ENUM).named("sourceTransitGatewayAttachmentType"), source_cidr_block =
-    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range =
-    rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
-    destination_transit_gateway_attachment_id =
+    source_transit_gateway_attachment_type[1] =
+    rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM)
+    .named("sourceTransitGatewayAttachmentType"), source_cidr_block[2] =
+    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range[3]
+    = rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
+    destination_transit_gateway_attachment_id[4] =
     rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING)
     .named("destinationTransitGatewayAttachmentId"),
-    destination_transit_gateway_attachment_type =
+    destination_transit_gateway_attachment_type[5] =
     rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM)
-    .named("destinationTransitGatewayAttachmentType"), destination_cidr_block =
+    .named("destinationTransitGatewayAttachmentType"), destination_cidr_block[6] =
     rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-    destination_port_range = rt::m("DestinationPortRange", &rt::STRING)
-    .named("destinationPortRange"), protocol = rt::m("Protocol", &rt::STRING)
+    destination_port_range[7] = rt::m("DestinationPortRange", &rt::STRING)
+    .named("destinationPortRange"), protocol[8] = rt::m("Protocol", &rt::STRING)
     .named("protocol")]
 );
 rt::string_enum! {
@@ -1221,10 +1234,10 @@ pub struct TransitGatewayMulticastDeregisteredGroupMembers {
 rt::structure!(
     TransitGatewayMulticastDeregisteredGroupMembers,
     TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
     &rt::STRING).named("transitGatewayMulticastDomainId"),
-    deregistered_network_interface_ids = rt::m("DeregisteredNetworkInterfaceIds",
-    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address =
+    deregistered_network_interface_ids[1] = rt::m("DeregisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address[2] =
     rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the deregistered transit gateway multicast group sources.
@@ -1240,10 +1253,10 @@ pub struct TransitGatewayMulticastDeregisteredGroupSources {
 rt::structure!(
     TransitGatewayMulticastDeregisteredGroupSources,
     TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
     &rt::STRING).named("transitGatewayMulticastDomainId"),
-    deregistered_network_interface_ids = rt::m("DeregisteredNetworkInterfaceIds",
-    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address =
+    deregistered_network_interface_ids[1] = rt::m("DeregisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address[2] =
     rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the transit gateway multicast domain.
@@ -1268,15 +1281,16 @@ pub struct TransitGatewayMulticastDomain {
 }
 rt::structure!(
     TransitGatewayMulticastDomain, TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
-    &rt::STRING).named("transitGatewayMulticastDomainId"), transit_gateway_id =
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"), transit_gateway_id[1] =
     rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-    transit_gateway_multicast_domain_arn = rt::m("TransitGatewayMulticastDomainArn",
-    &rt::STRING).named("transitGatewayMulticastDomainArn"), owner_id = rt::m("OwnerId",
-    &rt::STRING).named("ownerId"), options = rt::m("Options",
-    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS).named("options"), state = rt::m("State",
-    &rt::ENUM).named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    transit_gateway_multicast_domain_arn[2] = rt::m("TransitGatewayMulticastDomainArn",
+    &rt::STRING).named("transitGatewayMulticastDomainArn"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), options[4] = rt::m("Options",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS).named("options"), state[5] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[6] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[7] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes the resources associated with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -1294,12 +1308,13 @@ pub struct TransitGatewayMulticastDomainAssociation {
 }
 rt::structure!(
     TransitGatewayMulticastDomainAssociation,
-    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION, [transit_gateway_attachment_id =
+    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION, [transit_gateway_attachment_id[0] =
     rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_owner_id =
-    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), subnet =
-    rt::m("Subnet", &SUBNET_ASSOCIATION).named("subnet")]
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[2] = rt::m("ResourceType", &rt::ENUM).named("resourceType"),
+    resource_owner_id[3] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), subnet[4] = rt::m("Subnet", &SUBNET_ASSOCIATION)
+    .named("subnet")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastDomainAssociationList",
@@ -1323,14 +1338,15 @@ pub struct TransitGatewayMulticastDomainAssociations {
 }
 rt::structure!(
     TransitGatewayMulticastDomainAssociations,
-    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS, [transit_gateway_multicast_domain_id =
-    rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-    .named("transitGatewayMulticastDomainId"), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_owner_id =
-    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), subnets =
-    rt::m("Subnets", &SUBNET_ASSOCIATION_LIST).named("subnets")]
+    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[2] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[3] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_owner_id[4] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), subnets[5] = rt::m("Subnets", &SUBNET_ASSOCIATION_LIST)
+    .named("subnets")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastDomainIdStringList",
@@ -1352,9 +1368,9 @@ pub struct TransitGatewayMulticastDomainOptions {
 }
 rt::structure!(
     TransitGatewayMulticastDomainOptions, TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS,
-    [igmpv2_support = rt::m("Igmpv2Support", &rt::ENUM).named("igmpv2Support"),
-    static_sources_support = rt::m("StaticSourcesSupport", &rt::ENUM)
-    .named("staticSourcesSupport"), auto_accept_shared_associations =
+    [igmpv2_support[0] = rt::m("Igmpv2Support", &rt::ENUM).named("igmpv2Support"),
+    static_sources_support[1] = rt::m("StaticSourcesSupport", &rt::ENUM)
+    .named("staticSourcesSupport"), auto_accept_shared_associations[2] =
     rt::m("AutoAcceptSharedAssociations", &rt::ENUM)
     .named("autoAcceptSharedAssociations")]
 );
@@ -1389,18 +1405,18 @@ pub struct TransitGatewayMulticastGroup {
     pub source_type: Option<MembershipType>,
 }
 rt::structure!(
-    TransitGatewayMulticastGroup, TRANSIT_GATEWAY_MULTICAST_GROUP, [group_ip_address =
+    TransitGatewayMulticastGroup, TRANSIT_GATEWAY_MULTICAST_GROUP, [group_ip_address[0] =
     rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-    transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), subnet_id = rt::m("SubnetId", &rt::STRING)
-    .named("subnetId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING)
-    .named("resourceOwnerId"), network_interface_id = rt::m("NetworkInterfaceId",
-    &rt::STRING).named("networkInterfaceId"), group_member = rt::m("GroupMember",
-    &rt::BOOLEAN).named("groupMember"), group_source = rt::m("GroupSource", &rt::BOOLEAN)
-    .named("groupSource"), member_type = rt::m("MemberType", &rt::ENUM)
-    .named("memberType"), source_type = rt::m("SourceType", &rt::ENUM)
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), subnet_id[2] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), resource_id[3] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), resource_type[4] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_owner_id[5] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), network_interface_id[6] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), group_member[7] = rt::m("GroupMember",
+    &rt::BOOLEAN).named("groupMember"), group_source[8] = rt::m("GroupSource",
+    &rt::BOOLEAN).named("groupSource"), member_type[9] = rt::m("MemberType", &rt::ENUM)
+    .named("memberType"), source_type[10] = rt::m("SourceType", &rt::ENUM)
     .named("sourceType")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_GROUP_LIST: rt::Schema = rt::Schema::list(
@@ -1420,10 +1436,10 @@ pub struct TransitGatewayMulticastRegisteredGroupMembers {
 rt::structure!(
     TransitGatewayMulticastRegisteredGroupMembers,
     TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
     &rt::STRING).named("transitGatewayMulticastDomainId"),
-    registered_network_interface_ids = rt::m("RegisteredNetworkInterfaceIds",
-    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address =
+    registered_network_interface_ids[1] = rt::m("RegisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address[2] =
     rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the members registered with the transit gateway multicast group.
@@ -1439,10 +1455,10 @@ pub struct TransitGatewayMulticastRegisteredGroupSources {
 rt::structure!(
     TransitGatewayMulticastRegisteredGroupSources,
     TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES,
-    [transit_gateway_multicast_domain_id = rt::m("TransitGatewayMulticastDomainId",
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
     &rt::STRING).named("transitGatewayMulticastDomainId"),
-    registered_network_interface_ids = rt::m("RegisteredNetworkInterfaceIds",
-    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address =
+    registered_network_interface_ids[1] = rt::m("RegisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address[2] =
     rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Contains information about a NAT gateway rule for a transit gateway attachment, including the rule number, the source CIDR block, the translated CIDR block, and the state of the rule.
@@ -1462,10 +1478,11 @@ pub struct TransitGatewayNatRule {
     pub state: Option<TransitGatewayNatRuleState>,
 }
 rt::structure!(
-    TransitGatewayNatRule, TRANSIT_GATEWAY_NAT_RULE, [rule_number = rt::m("RuleNumber",
-    &rt::INTEGER).named("ruleNumber"), match_source_cidr = rt::m("MatchSourceCidr",
-    &rt::STRING).named("matchSourceCidr"), nat_cidr = rt::m("NatCidr", &rt::STRING)
-    .named("natCidr"), state = rt::m("State", &rt::ENUM).named("state")]
+    TransitGatewayNatRule, TRANSIT_GATEWAY_NAT_RULE, [rule_number[0] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"), match_source_cidr[1] =
+    rt::m("MatchSourceCidr", &rt::STRING).named("matchSourceCidr"), nat_cidr[2] =
+    rt::m("NatCidr", &rt::STRING).named("natCidr"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static TRANSIT_GATEWAY_NAT_RULE_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNatRuleList",
@@ -1482,9 +1499,9 @@ pub struct TransitGatewayNatRuleRequest {
     pub nat_cidr: Option<String>,
 }
 rt::structure!(
-    TransitGatewayNatRuleRequest, TRANSIT_GATEWAY_NAT_RULE_REQUEST, [rule_number =
-    rt::m("RuleNumber", &rt::INTEGER), match_source_cidr = rt::m("MatchSourceCidr",
-    &rt::STRING), nat_cidr = rt::m("NatCidr", &rt::STRING)]
+    TransitGatewayNatRuleRequest, TRANSIT_GATEWAY_NAT_RULE_REQUEST, [rule_number[0] =
+    rt::m("RuleNumber", &rt::INTEGER), match_source_cidr[1] = rt::m("MatchSourceCidr",
+    &rt::STRING), nat_cidr[2] = rt::m("NatCidr", &rt::STRING)]
 );
 pub static TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNatRuleRequestList",
@@ -1520,17 +1537,18 @@ pub struct TransitGatewayNetworkFunctionAttachment {
 }
 rt::structure!(
     TransitGatewayNetworkFunctionAttachment, TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), transit_gateway_owner_id =
-    rt::m("TransitGatewayOwnerId", &rt::STRING).named("transitGatewayOwnerId"),
-    resource_owner_id = rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"),
-    availability_zones = rt::m("AvailabilityZones", &VALUE_STRING_LIST)
-    .named("availabilityZoneSet"), availability_zone_ids = rt::m("AvailabilityZoneIds",
-    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), state = rt::m("State", &rt::ENUM)
-    .named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_owner_id[2] = rt::m("TransitGatewayOwnerId", &rt::STRING)
+    .named("transitGatewayOwnerId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_id[4] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), availability_zones[5] = rt::m("AvailabilityZones",
+    &VALUE_STRING_LIST).named("availabilityZoneSet"), availability_zone_ids[6] =
+    rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
+    state[7] = rt::m("State", &rt::ENUM).named("state"), creation_time[8] =
+    rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), tags[9] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNetworkFunctionAttachmentIdList",
@@ -1575,25 +1593,27 @@ pub struct TransitGatewayOptions {
     pub encryption_support: Option<EncryptionSupport>,
 }
 rt::structure!(
-    TransitGatewayOptions, TRANSIT_GATEWAY_OPTIONS, [amazon_side_asn =
-    rt::m("AmazonSideAsn", &rt::LONG).named("amazonSideAsn"), transit_gateway_cidr_blocks
-    = rt::m("TransitGatewayCidrBlocks", &VALUE_STRING_LIST)
-    .named("transitGatewayCidrBlocks"), auto_accept_shared_attachments =
-    rt::m("AutoAcceptSharedAttachments", &rt::ENUM).named("autoAcceptSharedAttachments"),
-    default_route_table_association = rt::m("DefaultRouteTableAssociation", &rt::ENUM)
-    .named("defaultRouteTableAssociation"), association_default_route_table_id =
+    TransitGatewayOptions, TRANSIT_GATEWAY_OPTIONS, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG).named("amazonSideAsn"),
+    transit_gateway_cidr_blocks[1] = rt::m("TransitGatewayCidrBlocks",
+    &VALUE_STRING_LIST).named("transitGatewayCidrBlocks"),
+    auto_accept_shared_attachments[2] = rt::m("AutoAcceptSharedAttachments", &rt::ENUM)
+    .named("autoAcceptSharedAttachments"), default_route_table_association[3] =
+    rt::m("DefaultRouteTableAssociation", &rt::ENUM)
+    .named("defaultRouteTableAssociation"), association_default_route_table_id[4] =
     rt::m("AssociationDefaultRouteTableId", &rt::STRING)
-    .named("associationDefaultRouteTableId"), default_route_table_propagation =
+    .named("associationDefaultRouteTableId"), default_route_table_propagation[5] =
     rt::m("DefaultRouteTablePropagation", &rt::ENUM)
-    .named("defaultRouteTablePropagation"), propagation_default_route_table_id =
+    .named("defaultRouteTablePropagation"), propagation_default_route_table_id[6] =
     rt::m("PropagationDefaultRouteTableId", &rt::STRING)
-    .named("propagationDefaultRouteTableId"), vpn_ecmp_support = rt::m("VpnEcmpSupport",
-    &rt::ENUM).named("vpnEcmpSupport"), dns_support = rt::m("DnsSupport", &rt::ENUM)
-    .named("dnsSupport"), security_group_referencing_support =
-    rt::m("SecurityGroupReferencingSupport", &rt::ENUM)
-    .named("securityGroupReferencingSupport"), multicast_support =
-    rt::m("MulticastSupport", &rt::ENUM).named("multicastSupport"), encryption_support =
-    rt::m("EncryptionSupport", &ENCRYPTION_SUPPORT).named("encryptionSupport")]
+    .named("propagationDefaultRouteTableId"), vpn_ecmp_support[7] =
+    rt::m("VpnEcmpSupport", &rt::ENUM).named("vpnEcmpSupport"), dns_support[8] =
+    rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
+    security_group_referencing_support[9] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM).named("securityGroupReferencingSupport"), multicast_support[10] =
+    rt::m("MulticastSupport", &rt::ENUM).named("multicastSupport"),
+    encryption_support[11] = rt::m("EncryptionSupport", &ENCRYPTION_SUPPORT)
+    .named("encryptionSupport")]
 );
 /// Describes the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -1619,17 +1639,18 @@ pub struct TransitGatewayPeeringAttachment {
 }
 rt::structure!(
     TransitGatewayPeeringAttachment, TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), accepter_transit_gateway_attachment_id =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), accepter_transit_gateway_attachment_id[1] =
     rt::m("AccepterTransitGatewayAttachmentId", &rt::STRING)
-    .named("accepterTransitGatewayAttachmentId"), requester_tgw_info =
+    .named("accepterTransitGatewayAttachmentId"), requester_tgw_info[2] =
     rt::m("RequesterTgwInfo", &PEERING_TGW_INFO).named("requesterTgwInfo"),
-    accepter_tgw_info = rt::m("AccepterTgwInfo", &PEERING_TGW_INFO)
-    .named("accepterTgwInfo"), options = rt::m("Options",
-    &TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS).named("options"), status =
-    rt::m("Status", &PEERING_ATTACHMENT_STATUS).named("status"), state = rt::m("State",
-    &rt::ENUM).named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    accepter_tgw_info[3] = rt::m("AccepterTgwInfo", &PEERING_TGW_INFO)
+    .named("accepterTgwInfo"), options[4] = rt::m("Options",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS).named("options"), status[5] =
+    rt::m("Status", &PEERING_ATTACHMENT_STATUS).named("status"), state[6] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[7] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[8] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayPeeringAttachmentList",
@@ -1671,15 +1692,15 @@ pub struct TransitGatewayPeeringAttachmentOptions {
 }
 rt::structure!(
     TransitGatewayPeeringAttachmentOptions, TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS,
-    [dynamic_routing = rt::m("DynamicRouting", &rt::ENUM).named("dynamicRouting"),
-    requester_allow_multipath_resilience = rt::m("RequesterAllowMultipathResilience",
+    [dynamic_routing[0] = rt::m("DynamicRouting", &rt::ENUM).named("dynamicRouting"),
+    requester_allow_multipath_resilience[1] = rt::m("RequesterAllowMultipathResilience",
     &rt::BOOLEAN).named("requesterAllowMultipathResilience"),
-    requester_multipath_resilience_mode = rt::m("RequesterMultipathResilienceMode",
+    requester_multipath_resilience_mode[2] = rt::m("RequesterMultipathResilienceMode",
     &rt::ENUM).named("requesterMultipathResilienceMode"),
-    accepter_allow_multipath_resilience = rt::m("AccepterAllowMultipathResilience",
+    accepter_allow_multipath_resilience[3] = rt::m("AccepterAllowMultipathResilience",
     &rt::BOOLEAN).named("accepterAllowMultipathResilience"),
-    accepter_multipath_resilience_mode = rt::m("AccepterMultipathResilienceMode",
-    &rt::ENUM).named("accepterMultipathResilienceMode"), multipath_resilience_status =
+    accepter_multipath_resilience_mode[4] = rt::m("AccepterMultipathResilienceMode",
+    &rt::ENUM).named("accepterMultipathResilienceMode"), multipath_resilience_status[5] =
     rt::m("MultipathResilienceStatus", &rt::ENUM).named("multipathResilienceStatus")]
 );
 /// Describes a rule associated with a transit gateway policy.
@@ -1699,13 +1720,13 @@ pub struct TransitGatewayPolicyRule {
     pub meta_data: Option<TransitGatewayPolicyRuleMetaData>,
 }
 rt::structure!(
-    TransitGatewayPolicyRule, TRANSIT_GATEWAY_POLICY_RULE, [source_cidr_block =
-    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range =
-    rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
-    destination_cidr_block = rt::m("DestinationCidrBlock", &rt::STRING)
-    .named("destinationCidrBlock"), destination_port_range =
-    rt::m("DestinationPortRange", &rt::STRING).named("destinationPortRange"), protocol =
-    rt::m("Protocol", &rt::STRING).named("protocol"), meta_data = rt::m("MetaData",
+    TransitGatewayPolicyRule, TRANSIT_GATEWAY_POLICY_RULE, [source_cidr_block[0] =
+    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range[1]
+    = rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
+    destination_cidr_block[2] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), destination_port_range[3] =
+    rt::m("DestinationPortRange", &rt::STRING).named("destinationPortRange"), protocol[4]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), meta_data[5] = rt::m("MetaData",
     &TRANSIT_GATEWAY_POLICY_RULE_META_DATA).named("metaData")]
 );
 /// Describes the meta data tags associated with a transit gateway policy rule.
@@ -1718,8 +1739,8 @@ pub struct TransitGatewayPolicyRuleMetaData {
 }
 rt::structure!(
     TransitGatewayPolicyRuleMetaData, TRANSIT_GATEWAY_POLICY_RULE_META_DATA,
-    [meta_data_key = rt::m("MetaDataKey", &rt::STRING).named("metaDataKey"),
-    meta_data_value = rt::m("MetaDataValue", &rt::STRING).named("metaDataValue")]
+    [meta_data_key[0] = rt::m("MetaDataKey", &rt::STRING).named("metaDataKey"),
+    meta_data_value[1] = rt::m("MetaDataValue", &rt::STRING).named("metaDataValue")]
 );
 /// Describes a transit gateway policy table.
 #[derive(Clone, Default, PartialEq)]
@@ -1737,11 +1758,12 @@ pub struct TransitGatewayPolicyTable {
 }
 rt::structure!(
     TransitGatewayPolicyTable, TRANSIT_GATEWAY_POLICY_TABLE,
-    [transit_gateway_policy_table_id = rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-    .named("transitGatewayPolicyTableId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).named("transitGatewayPolicyTableId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[3] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes a transit gateway policy table association.
 #[derive(Clone, Default, PartialEq)]
@@ -1759,12 +1781,12 @@ pub struct TransitGatewayPolicyTableAssociation {
 }
 rt::structure!(
     TransitGatewayPolicyTableAssociation, TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION,
-    [transit_gateway_policy_table_id = rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-    .named("transitGatewayPolicyTableId"), transit_gateway_attachment_id =
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).named("transitGatewayPolicyTableId"), transit_gateway_attachment_id[1] =
     rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    resource_id = rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type =
-    rt::m("ResourceType", &rt::ENUM).named("resourceType"), state = rt::m("State",
-    &rt::ENUM).named("state")]
+    resource_id[2] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[3] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), state[4] =
+    rt::m("State", &rt::ENUM).named("state")]
 );
 pub static TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayPolicyTableAssociationList",
@@ -1784,10 +1806,10 @@ pub struct TransitGatewayPolicyTableEntry {
 }
 rt::structure!(
     TransitGatewayPolicyTableEntry, TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    [policy_rule_number = rt::m("PolicyRuleNumber", &rt::STRING)
-    .named("policyRuleNumber"), policy_rule = rt::m("PolicyRule",
-    &TRANSIT_GATEWAY_POLICY_RULE).named("policyRule"), target_route_table_id =
-    rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId"), state =
+    [policy_rule_number[0] = rt::m("PolicyRuleNumber", &rt::STRING)
+    .named("policyRuleNumber"), policy_rule[1] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_POLICY_RULE).named("policyRule"), target_route_table_id[2] =
+    rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId"), state[3] =
     rt::m("State", &rt::ENUM).named("state")]
 );
 pub static TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -1822,9 +1844,9 @@ pub struct TransitGatewayPrefixListAttachment {
 }
 rt::structure!(
     TransitGatewayPrefixListAttachment, TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), resource_type = rt::m("ResourceType",
-    &rt::ENUM).named("resourceType"), resource_id = rt::m("ResourceId", &rt::STRING)
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_type[1] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_id[2] = rt::m("ResourceId", &rt::STRING)
     .named("resourceId")]
 );
 /// Describes a prefix list reference.
@@ -1845,13 +1867,14 @@ pub struct TransitGatewayPrefixListReference {
 }
 rt::structure!(
     TransitGatewayPrefixListReference, TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), prefix_list_id = rt::m("PrefixListId",
-    &rt::STRING).named("prefixListId"), prefix_list_owner_id = rt::m("PrefixListOwnerId",
-    &rt::STRING).named("prefixListOwnerId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), blackhole = rt::m("Blackhole", &rt::BOOLEAN).named("blackhole"),
-    transit_gateway_attachment = rt::m("TransitGatewayAttachment",
-    &TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT).named("transitGatewayAttachment")]
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), prefix_list_id[1] = rt::m("PrefixListId",
+    &rt::STRING).named("prefixListId"), prefix_list_owner_id[2] =
+    rt::m("PrefixListOwnerId", &rt::STRING).named("prefixListOwnerId"), state[3] =
+    rt::m("State", &rt::ENUM).named("state"), blackhole[4] = rt::m("Blackhole",
+    &rt::BOOLEAN).named("blackhole"), transit_gateway_attachment[5] =
+    rt::m("TransitGatewayAttachment", &TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT)
+    .named("transitGatewayAttachment")]
 );
 pub static TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_SET: rt::Schema = rt::Schema::list(
     "TransitGatewayPrefixListReferenceSet",
@@ -1879,13 +1902,13 @@ pub struct TransitGatewayPropagation {
 }
 rt::structure!(
     TransitGatewayPropagation, TRANSIT_GATEWAY_PROPAGATION,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), transit_gateway_route_table_id =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), transit_gateway_route_table_id[3] =
     rt::m("TransitGatewayRouteTableId", &rt::STRING).named("transitGatewayRouteTableId"),
-    state = rt::m("State", &rt::ENUM).named("state"),
-    transit_gateway_route_table_announcement_id =
+    state[4] = rt::m("State", &rt::ENUM).named("state"),
+    transit_gateway_route_table_announcement_id[5] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
     .named("transitGatewayRouteTableAnnouncementId")]
 );
@@ -1920,15 +1943,15 @@ pub struct TransitGatewayRequestOptions {
     pub transit_gateway_cidr_blocks: Option<Vec<String>>,
 }
 rt::structure!(
-    TransitGatewayRequestOptions, TRANSIT_GATEWAY_REQUEST_OPTIONS, [amazon_side_asn =
-    rt::m("AmazonSideAsn", &rt::LONG), auto_accept_shared_attachments =
-    rt::m("AutoAcceptSharedAttachments", &rt::ENUM), default_route_table_association =
-    rt::m("DefaultRouteTableAssociation", &rt::ENUM), default_route_table_propagation =
-    rt::m("DefaultRouteTablePropagation", &rt::ENUM), vpn_ecmp_support =
-    rt::m("VpnEcmpSupport", &rt::ENUM), dns_support = rt::m("DnsSupport", &rt::ENUM),
-    security_group_referencing_support = rt::m("SecurityGroupReferencingSupport",
-    &rt::ENUM), multicast_support = rt::m("MulticastSupport", &rt::ENUM),
-    transit_gateway_cidr_blocks = rt::m("TransitGatewayCidrBlocks",
+    TransitGatewayRequestOptions, TRANSIT_GATEWAY_REQUEST_OPTIONS, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG), auto_accept_shared_attachments[1] =
+    rt::m("AutoAcceptSharedAttachments", &rt::ENUM), default_route_table_association[2] =
+    rt::m("DefaultRouteTableAssociation", &rt::ENUM), default_route_table_propagation[3]
+    = rt::m("DefaultRouteTablePropagation", &rt::ENUM), vpn_ecmp_support[4] =
+    rt::m("VpnEcmpSupport", &rt::ENUM), dns_support[5] = rt::m("DnsSupport", &rt::ENUM),
+    security_group_referencing_support[6] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM), multicast_support[7] = rt::m("MulticastSupport", &rt::ENUM),
+    transit_gateway_cidr_blocks[8] = rt::m("TransitGatewayCidrBlocks",
     &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST)]
 );
 /// The matching criteria for a transit gateway policy table entry.
@@ -1949,11 +1972,11 @@ pub struct TransitGatewayRequestPolicyRule {
 }
 rt::structure!(
     TransitGatewayRequestPolicyRule, TRANSIT_GATEWAY_REQUEST_POLICY_RULE,
-    [source_cidr_block = rt::m("SourceCidrBlock", &rt::STRING), source_port_range =
-    rt::m("SourcePortRange", &rt::STRING), destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING), destination_port_range =
-    rt::m("DestinationPortRange", &rt::STRING), protocol = rt::m("Protocol",
-    &rt::STRING), meta_data = rt::m("MetaData",
+    [source_cidr_block[0] = rt::m("SourceCidrBlock", &rt::STRING), source_port_range[1] =
+    rt::m("SourcePortRange", &rt::STRING), destination_cidr_block[2] =
+    rt::m("DestinationCidrBlock", &rt::STRING), destination_port_range[3] =
+    rt::m("DestinationPortRange", &rt::STRING), protocol[4] = rt::m("Protocol",
+    &rt::STRING), meta_data[5] = rt::m("MetaData",
     &TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA)]
 );
 /// A metadata key-value pair for a transit gateway policy rule.
@@ -1966,8 +1989,9 @@ pub struct TransitGatewayRequestPolicyRuleMetaData {
 }
 rt::structure!(
     TransitGatewayRequestPolicyRuleMetaData,
-    TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA, [meta_data_key = rt::m("MetaDataKey",
-    &rt::STRING), meta_data_value = rt::m("MetaDataValue", &rt::STRING)]
+    TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA, [meta_data_key[0] =
+    rt::m("MetaDataKey", &rt::STRING), meta_data_value[1] = rt::m("MetaDataValue",
+    &rt::STRING)]
 );
 /// Describes a route for a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
@@ -1986,15 +2010,15 @@ pub struct TransitGatewayRoute {
     pub state: Option<TransitGatewayRouteState>,
 }
 rt::structure!(
-    TransitGatewayRoute, TRANSIT_GATEWAY_ROUTE, [destination_cidr_block =
+    TransitGatewayRoute, TRANSIT_GATEWAY_ROUTE, [destination_cidr_block[0] =
     rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-    prefix_list_id = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-    transit_gateway_route_table_announcement_id =
+    prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    transit_gateway_route_table_announcement_id[2] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
-    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_attachments =
+    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_attachments[3] =
     rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ROUTE_ATTACHMENT_LIST)
-    .named("transitGatewayAttachments"), type_ = rt::m("Type", &rt::ENUM).named("type"),
-    state = rt::m("State", &rt::ENUM).named("state")]
+    .named("transitGatewayAttachments"), type_[4] = rt::m("Type", &rt::ENUM)
+    .named("type"), state[5] = rt::m("State", &rt::ENUM).named("state")]
 );
 /// Describes a route attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -2007,10 +2031,11 @@ pub struct TransitGatewayRouteAttachment {
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
 }
 rt::structure!(
-    TransitGatewayRouteAttachment, TRANSIT_GATEWAY_ROUTE_ATTACHMENT, [resource_id =
-    rt::m("ResourceId", &rt::STRING).named("resourceId"), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    resource_type = rt::m("ResourceType", &rt::ENUM).named("resourceType")]
+    TransitGatewayRouteAttachment, TRANSIT_GATEWAY_ROUTE_ATTACHMENT, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_type[2] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType")]
 );
 pub static TRANSIT_GATEWAY_ROUTE_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayRouteAttachmentList",
@@ -2044,15 +2069,15 @@ pub struct TransitGatewayRouteTable {
 }
 rt::structure!(
     TransitGatewayRouteTable, TRANSIT_GATEWAY_ROUTE_TABLE,
-    [transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), default_association_route_table =
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), default_association_route_table[3] =
     rt::m("DefaultAssociationRouteTable", &rt::BOOLEAN)
-    .named("defaultAssociationRouteTable"), default_propagation_route_table =
+    .named("defaultAssociationRouteTable"), default_propagation_route_table[4] =
     rt::m("DefaultPropagationRouteTable", &rt::BOOLEAN)
-    .named("defaultPropagationRouteTable"), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP).named("creationTime"), tags = rt::m("Tags", &TAG_LIST)
+    .named("defaultPropagationRouteTable"), creation_time[5] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[6] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 /// Describes a transit gateway route table announcement.
@@ -2083,20 +2108,21 @@ pub struct TransitGatewayRouteTableAnnouncement {
 }
 rt::structure!(
     TransitGatewayRouteTableAnnouncement, TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-    [transit_gateway_route_table_announcement_id =
+    [transit_gateway_route_table_announcement_id[0] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
-    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_id =
-    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), core_network_id =
-    rt::m("CoreNetworkId", &rt::STRING).named("coreNetworkId"), peer_transit_gateway_id =
-    rt::m("PeerTransitGatewayId", &rt::STRING).named("peerTransitGatewayId"),
-    peer_core_network_id = rt::m("PeerCoreNetworkId", &rt::STRING)
-    .named("peerCoreNetworkId"), peering_attachment_id = rt::m("PeeringAttachmentId",
-    &rt::STRING).named("peeringAttachmentId"), announcement_direction =
-    rt::m("AnnouncementDirection", &rt::ENUM).named("announcementDirection"),
-    transit_gateway_route_table_id = rt::m("TransitGatewayRouteTableId", &rt::STRING)
-    .named("transitGatewayRouteTableId"), state = rt::m("State", &rt::ENUM)
-    .named("state"), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)
-    .named("creationTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), core_network_id[2]
+    = rt::m("CoreNetworkId", &rt::STRING).named("coreNetworkId"),
+    peer_transit_gateway_id[3] = rt::m("PeerTransitGatewayId", &rt::STRING)
+    .named("peerTransitGatewayId"), peer_core_network_id[4] = rt::m("PeerCoreNetworkId",
+    &rt::STRING).named("peerCoreNetworkId"), peering_attachment_id[5] =
+    rt::m("PeeringAttachmentId", &rt::STRING).named("peeringAttachmentId"),
+    announcement_direction[6] = rt::m("AnnouncementDirection", &rt::ENUM)
+    .named("announcementDirection"), transit_gateway_route_table_id[7] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).named("transitGatewayRouteTableId"),
+    state[8] = rt::m("State", &rt::ENUM).named("state"), creation_time[9] =
+    rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), tags[10] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 rt::string_enum! {
     pub enum TransitGatewayRouteTableAnnouncementDirection { Outgoing = "outgoing",
@@ -2129,10 +2155,10 @@ pub struct TransitGatewayRouteTableAssociation {
 }
 rt::structure!(
     TransitGatewayRouteTableAssociation, TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), state = rt::m("State", &rt::ENUM).named("state")]
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), state[3] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayRouteTableAssociationList",
@@ -2162,11 +2188,11 @@ pub struct TransitGatewayRouteTablePropagation {
 }
 rt::structure!(
     TransitGatewayRouteTablePropagation, TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::ENUM)
-    .named("resourceType"), state = rt::m("State", &rt::ENUM).named("state"),
-    transit_gateway_route_table_announcement_id =
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    transit_gateway_route_table_announcement_id[4] =
     rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
     .named("transitGatewayRouteTableAnnouncementId")]
 );
@@ -2196,14 +2222,14 @@ pub struct TransitGatewayRouteTableRoute {
     pub resource_type: Option<String>,
 }
 rt::structure!(
-    TransitGatewayRouteTableRoute, TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE, [destination_cidr =
-    rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"), state =
-    rt::m("State", &rt::STRING).named("state"), route_origin = rt::m("RouteOrigin",
-    &rt::STRING).named("routeOrigin"), prefix_list_id = rt::m("PrefixListId",
-    &rt::STRING).named("prefixListId"), attachment_id = rt::m("AttachmentId",
-    &rt::STRING).named("attachmentId"), resource_id = rt::m("ResourceId", &rt::STRING)
-    .named("resourceId"), resource_type = rt::m("ResourceType", &rt::STRING)
-    .named("resourceType")]
+    TransitGatewayRouteTableRoute, TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE,
+    [destination_cidr[0] = rt::m("DestinationCidr", &rt::STRING)
+    .named("destinationCidr"), state[1] = rt::m("State", &rt::STRING).named("state"),
+    route_origin[2] = rt::m("RouteOrigin", &rt::STRING).named("routeOrigin"),
+    prefix_list_id[3] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    attachment_id[4] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    resource_id[5] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[6] = rt::m("ResourceType", &rt::STRING).named("resourceType")]
 );
 rt::string_enum! {
     pub enum TransitGatewayRouteTableState { Pending = "pending", Available =
@@ -2245,14 +2271,15 @@ pub struct TransitGatewayVpcAttachment {
 }
 rt::structure!(
     TransitGatewayVpcAttachment, TRANSIT_GATEWAY_VPC_ATTACHMENT,
-    [transit_gateway_attachment_id = rt::m("TransitGatewayAttachmentId", &rt::STRING)
-    .named("transitGatewayAttachmentId"), transit_gateway_id = rt::m("TransitGatewayId",
-    &rt::STRING).named("transitGatewayId"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), vpc_owner_id = rt::m("VpcOwnerId", &rt::STRING).named("vpcOwnerId"),
-    state = rt::m("State", &rt::ENUM).named("state"), subnet_ids = rt::m("SubnetIds",
-    &VALUE_STRING_LIST).named("subnetIds"), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP).named("creationTime"), options = rt::m("Options",
-    &TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS).named("options"), tags = rt::m("Tags",
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), vpc_owner_id[3] = rt::m("VpcOwnerId",
+    &rt::STRING).named("vpcOwnerId"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), subnet_ids[5] = rt::m("SubnetIds", &VALUE_STRING_LIST)
+    .named("subnetIds"), creation_time[6] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), options[7] = rt::m("Options",
+    &TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS).named("options"), tags[8] = rt::m("Tags",
     &TAG_LIST).named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
@@ -2277,10 +2304,10 @@ pub struct TransitGatewayVpcAttachmentOptions {
 }
 rt::structure!(
     TransitGatewayVpcAttachmentOptions, TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS,
-    [dns_support = rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
-    security_group_referencing_support = rt::m("SecurityGroupReferencingSupport",
-    &rt::ENUM).named("securityGroupReferencingSupport"), ipv6_support =
-    rt::m("Ipv6Support", &rt::ENUM).named("ipv6Support"), appliance_mode_support =
+    [dns_support[0] = rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
+    security_group_referencing_support[1] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM).named("securityGroupReferencingSupport"), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM).named("ipv6Support"), appliance_mode_support[3] =
     rt::m("ApplianceModeSupport", &rt::ENUM).named("applianceModeSupport")]
 );
 rt::string_enum! {
@@ -2305,14 +2332,14 @@ pub struct TrunkInterfaceAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrunkInterfaceAssociation, TRUNK_INTERFACE_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), branch_interface_id =
+    TrunkInterfaceAssociation, TRUNK_INTERFACE_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), branch_interface_id[1] =
     rt::m("BranchInterfaceId", &rt::STRING).named("branchInterfaceId"),
-    trunk_interface_id = rt::m("TrunkInterfaceId", &rt::STRING)
-    .named("trunkInterfaceId"), interface_protocol = rt::m("InterfaceProtocol",
-    &rt::ENUM).named("interfaceProtocol"), vlan_id = rt::m("VlanId", &rt::INTEGER)
-    .named("vlanId"), gre_key = rt::m("GreKey", &rt::INTEGER).named("greKey"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet")]
+    trunk_interface_id[2] = rt::m("TrunkInterfaceId", &rt::STRING)
+    .named("trunkInterfaceId"), interface_protocol[3] = rt::m("InterfaceProtocol",
+    &rt::ENUM).named("interfaceProtocol"), vlan_id[4] = rt::m("VlanId", &rt::INTEGER)
+    .named("vlanId"), gre_key[5] = rt::m("GreKey", &rt::INTEGER).named("greKey"), tags[6]
+    = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static TRUNK_INTERFACE_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "TrunkInterfaceAssociationIdList",
@@ -2379,43 +2406,43 @@ pub struct TunnelOption {
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
 }
 rt::structure!(
-    TunnelOption, TUNNEL_OPTION, [outside_ip_address = rt::m("OutsideIpAddress",
-    &rt::STRING).named("outsideIpAddress"), tunnel_inside_cidr =
+    TunnelOption, TUNNEL_OPTION, [outside_ip_address[0] = rt::m("OutsideIpAddress",
+    &rt::STRING).named("outsideIpAddress"), tunnel_inside_cidr[1] =
     rt::m("TunnelInsideCidr", &rt::STRING).named("tunnelInsideCidr"),
-    tunnel_inside_ipv6_cidr = rt::m("TunnelInsideIpv6Cidr", &rt::STRING)
-    .named("tunnelInsideIpv6Cidr"), pre_shared_key = rt::m("PreSharedKey", &rt::STRING)
-    .named("preSharedKey").flags(rt::SENSITIVE), phase1_lifetime_seconds =
+    tunnel_inside_ipv6_cidr[2] = rt::m("TunnelInsideIpv6Cidr", &rt::STRING)
+    .named("tunnelInsideIpv6Cidr"), pre_shared_key[3] = rt::m("PreSharedKey",
+    &rt::STRING).named("preSharedKey").flags(rt::SENSITIVE), phase1_lifetime_seconds[4] =
     rt::m("Phase1LifetimeSeconds", &rt::INTEGER).named("phase1LifetimeSeconds"),
-    phase2_lifetime_seconds = rt::m("Phase2LifetimeSeconds", &rt::INTEGER)
-    .named("phase2LifetimeSeconds"), rekey_margin_time_seconds =
+    phase2_lifetime_seconds[5] = rt::m("Phase2LifetimeSeconds", &rt::INTEGER)
+    .named("phase2LifetimeSeconds"), rekey_margin_time_seconds[6] =
     rt::m("RekeyMarginTimeSeconds", &rt::INTEGER).named("rekeyMarginTimeSeconds"),
-    rekey_fuzz_percentage = rt::m("RekeyFuzzPercentage", &rt::INTEGER)
-    .named("rekeyFuzzPercentage"), replay_window_size = rt::m("ReplayWindowSize",
-    &rt::INTEGER).named("replayWindowSize"), dpd_timeout_seconds =
+    rekey_fuzz_percentage[7] = rt::m("RekeyFuzzPercentage", &rt::INTEGER)
+    .named("rekeyFuzzPercentage"), replay_window_size[8] = rt::m("ReplayWindowSize",
+    &rt::INTEGER).named("replayWindowSize"), dpd_timeout_seconds[9] =
     rt::m("DpdTimeoutSeconds", &rt::INTEGER).named("dpdTimeoutSeconds"),
-    dpd_timeout_action = rt::m("DpdTimeoutAction", &rt::STRING)
-    .named("dpdTimeoutAction"), phase1_encryption_algorithms =
+    dpd_timeout_action[10] = rt::m("DpdTimeoutAction", &rt::STRING)
+    .named("dpdTimeoutAction"), phase1_encryption_algorithms[11] =
     rt::m("Phase1EncryptionAlgorithms", &PHASE1_ENCRYPTION_ALGORITHMS_LIST)
-    .named("phase1EncryptionAlgorithmSet"), phase2_encryption_algorithms =
+    .named("phase1EncryptionAlgorithmSet"), phase2_encryption_algorithms[12] =
     rt::m("Phase2EncryptionAlgorithms", &PHASE2_ENCRYPTION_ALGORITHMS_LIST)
-    .named("phase2EncryptionAlgorithmSet"), phase1_integrity_algorithms =
+    .named("phase2EncryptionAlgorithmSet"), phase1_integrity_algorithms[13] =
     rt::m("Phase1IntegrityAlgorithms", &PHASE1_INTEGRITY_ALGORITHMS_LIST)
-    .named("phase1IntegrityAlgorithmSet"), phase2_integrity_algorithms =
+    .named("phase1IntegrityAlgorithmSet"), phase2_integrity_algorithms[14] =
     rt::m("Phase2IntegrityAlgorithms", &PHASE2_INTEGRITY_ALGORITHMS_LIST)
-    .named("phase2IntegrityAlgorithmSet"), phase1_dh_group_numbers =
+    .named("phase2IntegrityAlgorithmSet"), phase1_dh_group_numbers[15] =
     rt::m("Phase1DHGroupNumbers", &PHASE1_DH_GROUP_NUMBERS_LIST)
-    .named("phase1DHGroupNumberSet"), phase2_dh_group_numbers =
+    .named("phase1DHGroupNumberSet"), phase2_dh_group_numbers[16] =
     rt::m("Phase2DHGroupNumbers", &PHASE2_DH_GROUP_NUMBERS_LIST)
-    .named("phase2DHGroupNumberSet"), ike_versions = rt::m("IkeVersions",
-    &IKE_VERSIONS_LIST).named("ikeVersionSet"), startup_action = rt::m("StartupAction",
-    &rt::STRING).named("startupAction"), log_options = rt::m("LogOptions",
-    &VPN_TUNNEL_LOG_OPTIONS).named("logOptions"), enable_tunnel_lifecycle_control =
-    rt::m("EnableTunnelLifecycleControl", &rt::BOOLEAN)
-    .named("enableTunnelLifecycleControl"), phase1_additional_key_exchanges =
-    rt::m("Phase1AdditionalKeyExchanges", &ADDITIONAL_KEY_EXCHANGES_LIST)
-    .named("phase1AdditionalKeyExchangeSet"), phase2_additional_key_exchanges =
-    rt::m("Phase2AdditionalKeyExchanges", &ADDITIONAL_KEY_EXCHANGES_LIST)
-    .named("phase2AdditionalKeyExchangeSet")]
+    .named("phase2DHGroupNumberSet"), ike_versions[17] = rt::m("IkeVersions",
+    &IKE_VERSIONS_LIST).named("ikeVersionSet"), startup_action[18] =
+    rt::m("StartupAction", &rt::STRING).named("startupAction"), log_options[19] =
+    rt::m("LogOptions", &VPN_TUNNEL_LOG_OPTIONS).named("logOptions"),
+    enable_tunnel_lifecycle_control[20] = rt::m("EnableTunnelLifecycleControl",
+    &rt::BOOLEAN).named("enableTunnelLifecycleControl"),
+    phase1_additional_key_exchanges[21] = rt::m("Phase1AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_LIST).named("phase1AdditionalKeyExchangeSet"),
+    phase2_additional_key_exchanges[22] = rt::m("Phase2AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_LIST).named("phase2AdditionalKeyExchangeSet")]
 );
 pub static TUNNEL_OPTIONS_LIST: rt::Schema = rt::Schema::list(
     "TunnelOptionsList",

@@ -13,10 +13,10 @@ pub struct UnassignIpv6AddressesRequest {
     pub ipv6_addresses: Option<Vec<String>>,
 }
 rt::structure!(
-    UnassignIpv6AddressesRequest, UNASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefixes =
-    rt::m("Ipv6Prefixes", &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id =
+    UnassignIpv6AddressesRequest, UNASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefixes[0] =
+    rt::m("Ipv6Prefixes", &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id[1] =
     rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
-    .flags(rt::REQUIRED), ipv6_addresses = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
+    .flags(rt::REQUIRED), ipv6_addresses[2] = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
     .named("ipv6Addresses")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -29,10 +29,10 @@ pub struct UnassignIpv6AddressesResult {
     pub unassigned_ipv6_prefixes: Option<Vec<String>>,
 }
 rt::structure!(
-    UnassignIpv6AddressesResult, UNASSIGN_IPV6_ADDRESSES_RESULT, [network_interface_id =
-    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-    unassigned_ipv6_addresses = rt::m("UnassignedIpv6Addresses", &IPV6_ADDRESS_LIST)
-    .named("unassignedIpv6Addresses"), unassigned_ipv6_prefixes =
+    UnassignIpv6AddressesResult, UNASSIGN_IPV6_ADDRESSES_RESULT, [network_interface_id[0]
+    = rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    unassigned_ipv6_addresses[1] = rt::m("UnassignedIpv6Addresses", &IPV6_ADDRESS_LIST)
+    .named("unassignedIpv6Addresses"), unassigned_ipv6_prefixes[2] =
     rt::m("UnassignedIpv6Prefixes", &IP_PREFIX_LIST).named("unassignedIpv6PrefixSet")]
 );
 /// Contains the parameters for UnassignPrivateIpAddresses.
@@ -47,9 +47,9 @@ pub struct UnassignPrivateIpAddressesRequest {
 }
 rt::structure!(
     UnassignPrivateIpAddressesRequest, UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
-    [ipv4_prefixes = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
-    network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId").flags(rt::REQUIRED), private_ip_addresses =
+    [ipv4_prefixes[0] = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
+    network_interface_id[1] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId").flags(rt::REQUIRED), private_ip_addresses[2] =
     rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
     .named("privateIpAddress")]
 );
@@ -66,11 +66,11 @@ pub struct UnassignPrivateNatGatewayAddressRequest {
 }
 rt::structure!(
     UnassignPrivateNatGatewayAddressRequest,
-    UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST, [nat_gateway_id = rt::m("NatGatewayId",
-    &rt::STRING).flags(rt::REQUIRED), private_ip_addresses = rt::m("PrivateIpAddresses",
-    &IP_LIST).named("PrivateIpAddress").flags(rt::REQUIRED), max_drain_duration_seconds =
-    rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST, [nat_gateway_id[0] =
+    rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED), private_ip_addresses[1] =
+    rt::m("PrivateIpAddresses", &IP_LIST).named("PrivateIpAddress").flags(rt::REQUIRED),
+    max_drain_duration_seconds[2] = rt::m("MaxDrainDurationSeconds", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateNatGatewayAddressResult {
@@ -81,8 +81,8 @@ pub struct UnassignPrivateNatGatewayAddressResult {
 }
 rt::structure!(
     UnassignPrivateNatGatewayAddressResult, UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
-    [nat_gateway_id = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    nat_gateway_addresses = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
     .named("natGatewayAddressSet")]
 );
 rt::string_enum! {
@@ -97,8 +97,8 @@ pub struct UnlockSnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    UnlockSnapshotRequest, UNLOCK_SNAPSHOT_REQUEST, [snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    UnlockSnapshotRequest, UNLOCK_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnlockSnapshotResult {
@@ -106,7 +106,7 @@ pub struct UnlockSnapshotResult {
     pub snapshot_id: Option<String>,
 }
 rt::structure!(
-    UnlockSnapshotResult, UNLOCK_SNAPSHOT_RESULT, [snapshot_id = rt::m("SnapshotId",
+    UnlockSnapshotResult, UNLOCK_SNAPSHOT_RESULT, [snapshot_id[0] = rt::m("SnapshotId",
     &rt::STRING).named("snapshotId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,10 +119,10 @@ pub struct UnmonitorInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    UnmonitorInstancesRequest, UNMONITOR_INSTANCES_REQUEST, [instance_ids =
+    UnmonitorInstancesRequest, UNMONITOR_INSTANCES_REQUEST, [instance_ids[0] =
     rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
-    .flags(rt::REQUIRED), metric_category_ids = rt::m("MetricCategoryIds",
-    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run = rt::m("DryRun",
+    .flags(rt::REQUIRED), metric_category_ids[1] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run[2] = rt::m("DryRun",
     &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -131,7 +131,7 @@ pub struct UnmonitorInstancesResult {
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
 }
 rt::structure!(
-    UnmonitorInstancesResult, UNMONITOR_INSTANCES_RESULT, [instance_monitorings =
+    UnmonitorInstancesResult, UNMONITOR_INSTANCES_RESULT, [instance_monitorings[0] =
     rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")]
 );
 /// Describes an unsuccessful application status check association.
@@ -148,11 +148,11 @@ pub struct UnsuccessfulAssociationResponseObject {
 }
 rt::structure!(
     UnsuccessfulAssociationResponseObject, UNSUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT,
-    [application_status_check_id = rt::m("ApplicationStatusCheckId", &rt::STRING)
-    .named("applicationStatusCheckId"), association_type = rt::m("AssociationType",
-    &rt::STRING).named("associationType"), association_value = rt::m("AssociationValue",
-    &rt::STRING).named("associationValue"), reason = rt::m("Reason", &rt::STRING)
-    .named("reason")]
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::STRING).named("associationType"), association_value[2] =
+    rt::m("AssociationValue", &rt::STRING).named("associationValue"), reason[3] =
+    rt::m("Reason", &rt::STRING).named("reason")]
 );
 pub static UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulAssociationResponseSet",
@@ -175,8 +175,8 @@ pub struct UnsuccessfulInstanceCreditSpecificationItem {
 }
 rt::structure!(
     UnsuccessfulInstanceCreditSpecificationItem,
-    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), error = rt::m("Error",
+    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), error[1] = rt::m("Error",
     &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR).named("error")]
 );
 /// Information about the error for the burstable performance instance whose credit option for CPU usage was not modified.
@@ -189,8 +189,9 @@ pub struct UnsuccessfulInstanceCreditSpecificationItemError {
 }
 rt::structure!(
     UnsuccessfulInstanceCreditSpecificationItemError,
-    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulInstanceCreditSpecificationSet",
@@ -205,8 +206,8 @@ pub struct UnsuccessfulItem {
     pub resource_id: Option<String>,
 }
 rt::structure!(
-    UnsuccessfulItem, UNSUCCESSFUL_ITEM, [error = rt::m("Error",
-    &UNSUCCESSFUL_ITEM_ERROR).named("error"), resource_id = rt::m("ResourceId",
+    UnsuccessfulItem, UNSUCCESSFUL_ITEM, [error[0] = rt::m("Error",
+    &UNSUCCESSFUL_ITEM_ERROR).named("error"), resource_id[1] = rt::m("ResourceId",
     &rt::STRING).named("resourceId")]
 );
 /// Information about the error that occurred. For more information about errors, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
@@ -218,8 +219,8 @@ pub struct UnsuccessfulItemError {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnsuccessfulItemError, UNSUCCESSFUL_ITEM_ERROR, [code = rt::m("Code", &rt::STRING)
-    .named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    UnsuccessfulItemError, UNSUCCESSFUL_ITEM_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 pub static UNSUCCESSFUL_ITEM_LIST: rt::Schema = rt::Schema::list(
     "UnsuccessfulItemList",
@@ -243,10 +244,10 @@ pub struct UnsuccessfulSuppressionResponseObject {
 }
 rt::structure!(
     UnsuccessfulSuppressionResponseObject, UNSUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT,
-    [instance_id = rt::m("InstanceId", &rt::STRING).named("instanceId"), suppress_at =
-    rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"), resume_at =
-    rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"), reason = rt::m("Reason",
-    &rt::STRING).named("reason")]
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    suppress_at[1] = rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
+    resume_at[2] = rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"), reason[3] =
+    rt::m("Reason", &rt::STRING).named("reason")]
 );
 pub static UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulSuppressionResponseSet",
@@ -273,11 +274,11 @@ pub struct UpdateCapacityManagerMonitoredTagKeysRequest {
 }
 rt::structure!(
     UpdateCapacityManagerMonitoredTagKeysRequest,
-    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [activate_tag_keys =
+    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [activate_tag_keys[0] =
     rt::m("ActivateTagKeys", &VALUE_STRING_LIST).named("ActivateTagKey"),
-    deactivate_tag_keys = rt::m("DeactivateTagKeys", &VALUE_STRING_LIST)
-    .named("DeactivateTagKey"), dry_run = rt::m("DryRun", &rt::BOOLEAN), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+    deactivate_tag_keys[1] = rt::m("DeactivateTagKeys", &VALUE_STRING_LIST)
+    .named("DeactivateTagKey"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerMonitoredTagKeysResult {
@@ -286,7 +287,7 @@ pub struct UpdateCapacityManagerMonitoredTagKeysResult {
 }
 rt::structure!(
     UpdateCapacityManagerMonitoredTagKeysResult,
-    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys =
+    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys[0] =
     rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
     .named("capacityManagerTagKeySet")]
 );
@@ -301,9 +302,9 @@ pub struct UpdateCapacityManagerOrganizationsAccessRequest {
 }
 rt::structure!(
     UpdateCapacityManagerOrganizationsAccessRequest,
-    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST, [organizations_access =
-    rt::m("OrganizationsAccess", &rt::BOOLEAN).flags(rt::REQUIRED), dry_run =
-    rt::m("DryRun", &rt::BOOLEAN), client_token = rt::m("ClientToken", &rt::STRING)
+    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST, [organizations_access[0] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
     .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -315,9 +316,9 @@ pub struct UpdateCapacityManagerOrganizationsAccessResult {
 }
 rt::structure!(
     UpdateCapacityManagerOrganizationsAccessResult,
-    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT, [capacity_manager_status =
+    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT, [capacity_manager_status[0] =
     rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-    organizations_access = rt::m("OrganizationsAccess", &rt::BOOLEAN)
+    organizations_access[1] = rt::m("OrganizationsAccess", &rt::BOOLEAN)
     .named("organizationsAccess")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -334,9 +335,9 @@ pub struct UpdateInterruptibleCapacityReservationAllocationRequest {
 rt::structure!(
     UpdateInterruptibleCapacityReservationAllocationRequest,
     UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
-    [capacity_reservation_id = rt::m("CapacityReservationId", &rt::STRING)
-    .flags(rt::REQUIRED), target_instance_count = rt::m("TargetInstanceCount",
-    &rt::INTEGER), dry_run = rt::m("DryRun", &rt::BOOLEAN), zero_size_preference =
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), target_instance_count[1] = rt::m("TargetInstanceCount",
+    &rt::INTEGER), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), zero_size_preference[3] =
     rt::m("ZeroSizePreference", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -357,13 +358,14 @@ pub struct UpdateInterruptibleCapacityReservationAllocationResult {
 rt::structure!(
     UpdateInterruptibleCapacityReservationAllocationResult,
     UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
-    [interruptible_capacity_reservation_id = rt::m("InterruptibleCapacityReservationId",
-    &rt::STRING).named("interruptibleCapacityReservationId"),
-    source_capacity_reservation_id = rt::m("SourceCapacityReservationId", &rt::STRING)
-    .named("sourceCapacityReservationId"), instance_count = rt::m("InstanceCount",
-    &rt::INTEGER).named("instanceCount"), target_instance_count =
-    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status =
-    rt::m("Status", &rt::ENUM).named("status"), interruption_type =
+    [interruptible_capacity_reservation_id[0] =
+    rt::m("InterruptibleCapacityReservationId", &rt::STRING)
+    .named("interruptibleCapacityReservationId"), source_capacity_reservation_id[1] =
+    rt::m("SourceCapacityReservationId", &rt::STRING)
+    .named("sourceCapacityReservationId"), instance_count[2] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), target_instance_count[3] =
+    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status"), interruption_type[5] =
     rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -381,10 +383,10 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsEgressRequest,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), group_id = rt::m("GroupId", &rt::STRING), group_name =
-    rt::m("GroupName", &rt::STRING), ip_permissions = rt::m("IpPermissions",
-    &IP_PERMISSION_LIST), security_group_rule_descriptions =
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), group_id[1] = rt::m("GroupId", &rt::STRING), group_name[2] =
+    rt::m("GroupName", &rt::STRING), ip_permissions[3] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST), security_group_rule_descriptions[4] =
     rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
     .named("SecurityGroupRuleDescription")]
 );
@@ -395,7 +397,7 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressResult {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsEgressResult,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT, [return_ = rt::m("Return",
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -413,10 +415,10 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressRequest {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsIngressRequest,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST, [dry_run = rt::m("DryRun",
-    &rt::BOOLEAN), group_id = rt::m("GroupId", &rt::STRING), group_name =
-    rt::m("GroupName", &rt::STRING), ip_permissions = rt::m("IpPermissions",
-    &IP_PERMISSION_LIST), security_group_rule_descriptions =
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), group_id[1] = rt::m("GroupId", &rt::STRING),
+    group_name[2] = rt::m("GroupName", &rt::STRING), ip_permissions[3] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST), security_group_rule_descriptions[4] =
     rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
     .named("SecurityGroupRuleDescription")]
 );
@@ -427,7 +429,7 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressResult {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsIngressResult,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_RESULT, [return_ = rt::m("Return",
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_RESULT, [return_[0] = rt::m("Return",
     &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
@@ -447,7 +449,7 @@ pub struct UserBucket {
     pub s3_key: Option<String>,
 }
 rt::structure!(
-    UserBucket, USER_BUCKET, [s3_bucket = rt::m("S3Bucket", &rt::STRING), s3_key =
+    UserBucket, USER_BUCKET, [s3_bucket[0] = rt::m("S3Bucket", &rt::STRING), s3_key[1] =
     rt::m("S3Key", &rt::STRING)]
 );
 /// Describes the Amazon S3 bucket for the disk image.
@@ -459,8 +461,9 @@ pub struct UserBucketDetails {
     pub s3_key: Option<String>,
 }
 rt::structure!(
-    UserBucketDetails, USER_BUCKET_DETAILS, [s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .named("s3Bucket"), s3_key = rt::m("S3Key", &rt::STRING).named("s3Key")]
+    UserBucketDetails, USER_BUCKET_DETAILS, [s3_bucket[0] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_key[1] = rt::m("S3Key", &rt::STRING)
+    .named("s3Key")]
 );
 /// Describes the user data for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -469,7 +472,7 @@ pub struct UserData {
     pub data: Option<String>,
 }
 rt::structure!(
-    UserData, USER_DATA, [data = rt::m("Data", &rt::STRING).named("data")]
+    UserData, USER_DATA, [data[0] = rt::m("Data", &rt::STRING).named("data")]
     .flags(rt::SHAPE_SENSITIVE)
 );
 pub static USER_GROUP_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -501,13 +504,13 @@ pub struct UserIdGroupPair {
     pub peering_status: Option<String>,
 }
 rt::structure!(
-    UserIdGroupPair, USER_ID_GROUP_PAIR, [description = rt::m("Description", &rt::STRING)
-    .named("description"), user_id = rt::m("UserId", &rt::STRING).named("userId"),
-    group_name = rt::m("GroupName", &rt::STRING).named("groupName"), group_id =
-    rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), vpc_peering_connection_id = rt::m("VpcPeeringConnectionId",
-    &rt::STRING).named("vpcPeeringConnectionId"), peering_status = rt::m("PeeringStatus",
-    &rt::STRING).named("peeringStatus")]
+    UserIdGroupPair, USER_ID_GROUP_PAIR, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), user_id[1] = rt::m("UserId", &rt::STRING)
+    .named("userId"), group_name[2] = rt::m("GroupName", &rt::STRING).named("groupName"),
+    group_id[3] = rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id[4] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), vpc_peering_connection_id[5] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    peering_status[6] = rt::m("PeeringStatus", &rt::STRING).named("peeringStatus")]
 );
 pub static USER_ID_GROUP_PAIR_LIST: rt::Schema = rt::Schema::list(
     "UserIdGroupPairList",

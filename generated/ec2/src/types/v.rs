@@ -12,8 +12,8 @@ pub struct VCpuCountRange {
     pub max: Option<i32>,
 }
 rt::structure!(
-    VCpuCountRange, V_CPU_COUNT_RANGE, [min = rt::m("Min", &rt::INTEGER).named("min"),
-    max = rt::m("Max", &rt::INTEGER).named("max")]
+    VCpuCountRange, V_CPU_COUNT_RANGE, [min[0] = rt::m("Min", &rt::INTEGER).named("min"),
+    max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of vCPUs.
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +24,8 @@ pub struct VCpuCountRangeRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    VCpuCountRangeRequest, V_CPU_COUNT_RANGE_REQUEST, [min = rt::m("Min", &rt::INTEGER)
-    .flags(rt::REQUIRED), max = rt::m("Max", &rt::INTEGER)]
+    VCpuCountRangeRequest, V_CPU_COUNT_RANGE_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER).flags(rt::REQUIRED), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 /// Describes the vCPU configurations for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -42,11 +42,11 @@ pub struct VCpuInfo {
     pub valid_threads_per_core: Option<Vec<i32>>,
 }
 rt::structure!(
-    VCpuInfo, V_CPU_INFO, [default_v_cpus = rt::m("DefaultVCpus", &rt::INTEGER)
-    .named("defaultVCpus"), default_cores = rt::m("DefaultCores", &rt::INTEGER)
-    .named("defaultCores"), default_threads_per_core = rt::m("DefaultThreadsPerCore",
-    &rt::INTEGER).named("defaultThreadsPerCore"), valid_cores = rt::m("ValidCores",
-    &CORE_COUNT_LIST).named("validCores"), valid_threads_per_core =
+    VCpuInfo, V_CPU_INFO, [default_v_cpus[0] = rt::m("DefaultVCpus", &rt::INTEGER)
+    .named("defaultVCpus"), default_cores[1] = rt::m("DefaultCores", &rt::INTEGER)
+    .named("defaultCores"), default_threads_per_core[2] = rt::m("DefaultThreadsPerCore",
+    &rt::INTEGER).named("defaultThreadsPerCore"), valid_cores[3] = rt::m("ValidCores",
+    &CORE_COUNT_LIST).named("validCores"), valid_threads_per_core[4] =
     rt::m("ValidThreadsPerCore", &THREADS_PER_CORE_LIST).named("validThreadsPerCore")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -58,9 +58,9 @@ pub struct ValidateSecurityGroupQuotasForInterfaceRequest {
 }
 rt::structure!(
     ValidateSecurityGroupQuotasForInterfaceRequest,
-    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST, [security_group_ids =
+    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST, [security_group_ids[0] =
     rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST).named("SecurityGroupId")
-    .flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateSecurityGroupQuotasForInterfaceResult {
@@ -69,7 +69,7 @@ pub struct ValidateSecurityGroupQuotasForInterfaceResult {
 }
 rt::structure!(
     ValidateSecurityGroupQuotasForInterfaceResult,
-    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT, [valid = rt::m("Valid",
+    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT, [valid[0] = rt::m("Valid",
     &rt::BOOLEAN).named("valid")]
 );
 /// The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created.
@@ -81,8 +81,8 @@ pub struct ValidationError {
     pub message: Option<String>,
 }
 rt::structure!(
-    ValidationError, VALIDATION_ERROR, [code = rt::m("Code", &rt::STRING).named("code"),
-    message = rt::m("Message", &rt::STRING).named("message")]
+    ValidationError, VALIDATION_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 /// The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Default, PartialEq)]
@@ -91,7 +91,7 @@ pub struct ValidationWarning {
     pub errors: Option<Vec<ValidationError>>,
 }
 rt::structure!(
-    ValidationWarning, VALIDATION_WARNING, [errors = rt::m("Errors", &ERROR_SET)
+    ValidationWarning, VALIDATION_WARNING, [errors[0] = rt::m("Errors", &ERROR_SET)
     .named("errorSet")]
 );
 pub static VALUE_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -148,33 +148,34 @@ pub struct VerifiedAccessEndpoint {
     pub cidr_options: Option<VerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
-    VerifiedAccessEndpoint, VERIFIED_ACCESS_ENDPOINT, [verified_access_instance_id =
+    VerifiedAccessEndpoint, VERIFIED_ACCESS_ENDPOINT, [verified_access_instance_id[0] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-    verified_access_group_id = rt::m("VerifiedAccessGroupId", &rt::STRING)
-    .named("verifiedAccessGroupId"), verified_access_endpoint_id =
+    verified_access_group_id[1] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .named("verifiedAccessGroupId"), verified_access_endpoint_id[2] =
     rt::m("VerifiedAccessEndpointId", &rt::STRING).named("verifiedAccessEndpointId"),
-    application_domain = rt::m("ApplicationDomain", &rt::STRING)
-    .named("applicationDomain"), endpoint_type = rt::m("EndpointType", &rt::ENUM)
-    .named("endpointType"), attachment_type = rt::m("AttachmentType", &rt::ENUM)
-    .named("attachmentType"), domain_certificate_arn = rt::m("DomainCertificateArn",
-    &rt::STRING).named("domainCertificateArn"), endpoint_domain = rt::m("EndpointDomain",
-    &rt::STRING).named("endpointDomain"), device_validation_domain =
-    rt::m("DeviceValidationDomain", &rt::STRING).named("deviceValidationDomain"),
-    security_group_ids = rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST)
-    .named("securityGroupIdSet"), load_balancer_options = rt::m("LoadBalancerOptions",
-    &VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS).named("loadBalancerOptions"),
-    network_interface_options = rt::m("NetworkInterfaceOptions",
-    &VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS).named("networkInterfaceOptions"), status =
-    rt::m("Status", &VERIFIED_ACCESS_ENDPOINT_STATUS).named("status"), description =
-    rt::m("Description", &rt::STRING).named("description"), creation_time =
-    rt::m("CreationTime", &rt::STRING).named("creationTime"), last_updated_time =
-    rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"), deletion_time =
-    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), sse_specification = rt::m("SseSpecification",
-    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification"), rds_options =
-    rt::m("RdsOptions", &VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS).named("rdsOptions"),
-    cidr_options = rt::m("CidrOptions", &VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)
-    .named("cidrOptions")]
+    application_domain[3] = rt::m("ApplicationDomain", &rt::STRING)
+    .named("applicationDomain"), endpoint_type[4] = rt::m("EndpointType", &rt::ENUM)
+    .named("endpointType"), attachment_type[5] = rt::m("AttachmentType", &rt::ENUM)
+    .named("attachmentType"), domain_certificate_arn[6] = rt::m("DomainCertificateArn",
+    &rt::STRING).named("domainCertificateArn"), endpoint_domain[7] =
+    rt::m("EndpointDomain", &rt::STRING).named("endpointDomain"),
+    device_validation_domain[8] = rt::m("DeviceValidationDomain", &rt::STRING)
+    .named("deviceValidationDomain"), security_group_ids[9] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_ID_LIST).named("securityGroupIdSet"), load_balancer_options[10] =
+    rt::m("LoadBalancerOptions", &VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS)
+    .named("loadBalancerOptions"), network_interface_options[11] =
+    rt::m("NetworkInterfaceOptions", &VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS)
+    .named("networkInterfaceOptions"), status[12] = rt::m("Status",
+    &VERIFIED_ACCESS_ENDPOINT_STATUS).named("status"), description[13] =
+    rt::m("Description", &rt::STRING).named("description"), creation_time[14] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), last_updated_time[15] =
+    rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"), deletion_time[16] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), tags[17] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), sse_specification[18] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification"),
+    rds_options[19] = rt::m("RdsOptions", &VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS)
+    .named("rdsOptions"), cidr_options[20] = rt::m("CidrOptions",
+    &VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS).named("cidrOptions")]
 );
 rt::string_enum! {
     pub enum VerifiedAccessEndpointAttachmentType { Vpc = "vpc" }
@@ -192,10 +193,10 @@ pub struct VerifiedAccessEndpointCidrOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    VerifiedAccessEndpointCidrOptions, VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [cidr =
-    rt::m("Cidr", &rt::STRING).named("cidr"), port_ranges = rt::m("PortRanges",
-    &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("portRangeSet"), protocol =
-    rt::m("Protocol", &rt::ENUM).named("protocol"), subnet_ids = rt::m("SubnetIds",
+    VerifiedAccessEndpointCidrOptions, VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), port_ranges[1] = rt::m("PortRanges",
+    &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("portRangeSet"), protocol[2] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), subnet_ids[3] = rt::m("SubnetIds",
     &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet")]
 );
 /// Options for a network-interface type endpoint.
@@ -212,10 +213,10 @@ pub struct VerifiedAccessEndpointEniOptions {
 }
 rt::structure!(
     VerifiedAccessEndpointEniOptions, VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
-    [network_interface_id = rt::m("NetworkInterfaceId", &rt::STRING)
-    .named("networkInterfaceId"), protocol = rt::m("Protocol", &rt::ENUM)
-    .named("protocol"), port = rt::m("Port", &rt::INTEGER).named("port").min(1.0),
-    port_ranges = rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), protocol[1] = rt::m("Protocol", &rt::ENUM)
+    .named("protocol"), port[2] = rt::m("Port", &rt::INTEGER).named("port").min(1.0),
+    port_ranges[3] = rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
     .named("portRangeSet")]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_ID_LIST: rt::Schema = rt::Schema::list(
@@ -242,11 +243,11 @@ pub struct VerifiedAccessEndpointLoadBalancerOptions {
 }
 rt::structure!(
     VerifiedAccessEndpointLoadBalancerOptions,
-    VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol = rt::m("Protocol",
-    &rt::ENUM).named("protocol"), port = rt::m("Port", &rt::INTEGER).named("port")
-    .min(1.0), load_balancer_arn = rt::m("LoadBalancerArn", &rt::STRING)
-    .named("loadBalancerArn"), subnet_ids = rt::m("SubnetIds",
-    &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"), port_ranges =
+    VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol[0] = rt::m("Protocol",
+    &rt::ENUM).named("protocol"), port[1] = rt::m("Port", &rt::INTEGER).named("port")
+    .min(1.0), load_balancer_arn[2] = rt::m("LoadBalancerArn", &rt::STRING)
+    .named("loadBalancerArn"), subnet_ids[3] = rt::m("SubnetIds",
+    &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"), port_ranges[4] =
     rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("portRangeSet")]
 );
 /// Describes a port range.
@@ -258,9 +259,9 @@ pub struct VerifiedAccessEndpointPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    VerifiedAccessEndpointPortRange, VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, [from_port =
-    rt::m("FromPort", &rt::INTEGER).named("fromPort").min(1.0), to_port = rt::m("ToPort",
-    &rt::INTEGER).named("toPort").min(1.0)]
+    VerifiedAccessEndpointPortRange, VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, [from_port[0] =
+    rt::m("FromPort", &rt::INTEGER).named("fromPort").min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).named("toPort").min(1.0)]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointPortRangeList",
@@ -289,13 +290,14 @@ pub struct VerifiedAccessEndpointRdsOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    VerifiedAccessEndpointRdsOptions, VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS, [protocol =
-    rt::m("Protocol", &rt::ENUM).named("protocol"), port = rt::m("Port", &rt::INTEGER)
-    .named("port").min(1.0), rds_db_instance_arn = rt::m("RdsDbInstanceArn", &rt::STRING)
-    .named("rdsDbInstanceArn"), rds_db_cluster_arn = rt::m("RdsDbClusterArn",
-    &rt::STRING).named("rdsDbClusterArn"), rds_db_proxy_arn = rt::m("RdsDbProxyArn",
-    &rt::STRING).named("rdsDbProxyArn"), rds_endpoint = rt::m("RdsEndpoint", &rt::STRING)
-    .named("rdsEndpoint"), subnet_ids = rt::m("SubnetIds",
+    VerifiedAccessEndpointRdsOptions, VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS, [protocol[0]
+    = rt::m("Protocol", &rt::ENUM).named("protocol"), port[1] = rt::m("Port",
+    &rt::INTEGER).named("port").min(1.0), rds_db_instance_arn[2] =
+    rt::m("RdsDbInstanceArn", &rt::STRING).named("rdsDbInstanceArn"),
+    rds_db_cluster_arn[3] = rt::m("RdsDbClusterArn", &rt::STRING)
+    .named("rdsDbClusterArn"), rds_db_proxy_arn[4] = rt::m("RdsDbProxyArn", &rt::STRING)
+    .named("rdsDbProxyArn"), rds_endpoint[5] = rt::m("RdsEndpoint", &rt::STRING)
+    .named("rdsEndpoint"), subnet_ids[6] = rt::m("SubnetIds",
     &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet")]
 );
 /// Describes the status of a Verified Access endpoint.
@@ -307,8 +309,9 @@ pub struct VerifiedAccessEndpointStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessEndpointStatus, VERIFIED_ACCESS_ENDPOINT_STATUS, [code = rt::m("Code",
-    &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING).named("message")]
+    VerifiedAccessEndpointStatus, VERIFIED_ACCESS_ENDPOINT_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum VerifiedAccessEndpointStatusCode { Pending = "pending", Active = "active",
@@ -330,12 +333,12 @@ pub struct VerifiedAccessEndpointTarget {
 }
 rt::structure!(
     VerifiedAccessEndpointTarget, VERIFIED_ACCESS_ENDPOINT_TARGET,
-    [verified_access_endpoint_id = rt::m("VerifiedAccessEndpointId", &rt::STRING)
-    .named("verifiedAccessEndpointId"), verified_access_endpoint_target_ip_address =
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .named("verifiedAccessEndpointId"), verified_access_endpoint_target_ip_address[1] =
     rt::m("VerifiedAccessEndpointTargetIpAddress", &rt::STRING)
-    .named("verifiedAccessEndpointTargetIpAddress"), verified_access_endpoint_target_dns
-    = rt::m("VerifiedAccessEndpointTargetDns", &rt::STRING)
-    .named("verifiedAccessEndpointTargetDns")]
+    .named("verifiedAccessEndpointTargetIpAddress"),
+    verified_access_endpoint_target_dns[2] = rt::m("VerifiedAccessEndpointTargetDns",
+    &rt::STRING).named("verifiedAccessEndpointTargetDns")]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_TARGET_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointTargetList",
@@ -370,17 +373,17 @@ pub struct VerifiedAccessGroup {
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
-    VerifiedAccessGroup, VERIFIED_ACCESS_GROUP, [verified_access_group_id =
+    VerifiedAccessGroup, VERIFIED_ACCESS_GROUP, [verified_access_group_id[0] =
     rt::m("VerifiedAccessGroupId", &rt::STRING).named("verifiedAccessGroupId"),
-    verified_access_instance_id = rt::m("VerifiedAccessInstanceId", &rt::STRING)
-    .named("verifiedAccessInstanceId"), description = rt::m("Description", &rt::STRING)
-    .named("description"), owner = rt::m("Owner", &rt::STRING).named("owner"),
-    verified_access_group_arn = rt::m("VerifiedAccessGroupArn", &rt::STRING)
-    .named("verifiedAccessGroupArn"), creation_time = rt::m("CreationTime", &rt::STRING)
-    .named("creationTime"), last_updated_time = rt::m("LastUpdatedTime", &rt::STRING)
-    .named("lastUpdatedTime"), deletion_time = rt::m("DeletionTime", &rt::STRING)
-    .named("deletionTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    sse_specification = rt::m("SseSpecification",
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .named("verifiedAccessInstanceId"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), owner[3] = rt::m("Owner", &rt::STRING)
+    .named("owner"), verified_access_group_arn[4] = rt::m("VerifiedAccessGroupArn",
+    &rt::STRING).named("verifiedAccessGroupArn"), creation_time[5] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), last_updated_time[6] =
+    rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"), deletion_time[7] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), sse_specification[9] = rt::m("SseSpecification",
     &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification")]
 );
 pub static VERIFIED_ACCESS_GROUP_ID_LIST: rt::Schema = rt::Schema::list(
@@ -414,16 +417,16 @@ pub struct VerifiedAccessInstance {
     pub cidr_endpoints_custom_sub_domain: Option<VerifiedAccessInstanceCustomSubDomain>,
 }
 rt::structure!(
-    VerifiedAccessInstance, VERIFIED_ACCESS_INSTANCE, [verified_access_instance_id =
+    VerifiedAccessInstance, VERIFIED_ACCESS_INSTANCE, [verified_access_instance_id[0] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-    description = rt::m("Description", &rt::STRING).named("description"),
-    verified_access_trust_providers = rt::m("VerifiedAccessTrustProviders",
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    verified_access_trust_providers[2] = rt::m("VerifiedAccessTrustProviders",
     &VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED_LIST)
-    .named("verifiedAccessTrustProviderSet"), creation_time = rt::m("CreationTime",
-    &rt::STRING).named("creationTime"), last_updated_time = rt::m("LastUpdatedTime",
-    &rt::STRING).named("lastUpdatedTime"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), fips_enabled = rt::m("FipsEnabled", &rt::BOOLEAN)
-    .named("fipsEnabled"), cidr_endpoints_custom_sub_domain =
+    .named("verifiedAccessTrustProviderSet"), creation_time[3] = rt::m("CreationTime",
+    &rt::STRING).named("creationTime"), last_updated_time[4] = rt::m("LastUpdatedTime",
+    &rt::STRING).named("lastUpdatedTime"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), fips_enabled[6] = rt::m("FipsEnabled", &rt::BOOLEAN)
+    .named("fipsEnabled"), cidr_endpoints_custom_sub_domain[7] =
     rt::m("CidrEndpointsCustomSubDomain", &VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN)
     .named("cidrEndpointsCustomSubDomain")]
 );
@@ -437,7 +440,7 @@ pub struct VerifiedAccessInstanceCustomSubDomain {
 }
 rt::structure!(
     VerifiedAccessInstanceCustomSubDomain, VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN,
-    [sub_domain = rt::m("SubDomain", &rt::STRING).named("subDomain"), nameservers =
+    [sub_domain[0] = rt::m("SubDomain", &rt::STRING).named("subDomain"), nameservers[1] =
     rt::m("Nameservers", &VALUE_STRING_LIST).named("nameserverSet")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_ID_LIST: rt::Schema = rt::Schema::list(
@@ -458,9 +461,9 @@ pub struct VerifiedAccessInstanceLoggingConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceLoggingConfiguration,
-    VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION, [verified_access_instance_id =
+    VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION, [verified_access_instance_id[0] =
     rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-    access_logs = rt::m("AccessLogs", &VERIFIED_ACCESS_LOGS).named("accessLogs")]
+    access_logs[1] = rt::m("AccessLogs", &VERIFIED_ACCESS_LOGS).named("accessLogs")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceLoggingConfigurationList",
@@ -476,8 +479,8 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceOpenVpnClientConfiguration,
-    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION, [config = rt::m("Config",
-    &rt::STRING).named("config"), routes = rt::m("Routes",
+    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION, [config[0] = rt::m("Config",
+    &rt::STRING).named("config"), routes[1] = rt::m("Routes",
     &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST)
     .named("routeSet")]
 );
@@ -496,8 +499,8 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfigurationRoute {
 }
 rt::structure!(
     VerifiedAccessInstanceOpenVpnClientConfigurationRoute,
-    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE, [cidr = rt::m("Cidr",
-    &rt::STRING).named("cidr")]
+    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceOpenVpnClientConfigurationRouteList",
@@ -532,17 +535,17 @@ pub struct VerifiedAccessInstanceUserTrustProviderClientConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceUserTrustProviderClientConfiguration,
-    VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION, [type_ =
-    rt::m("Type", &rt::ENUM).named("type"), scopes = rt::m("Scopes", &rt::STRING)
-    .named("scopes"), issuer = rt::m("Issuer", &rt::STRING).named("issuer"),
-    authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING)
-    .named("authorizationEndpoint"), public_signing_key_endpoint =
+    VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION, [type_[0] =
+    rt::m("Type", &rt::ENUM).named("type"), scopes[1] = rt::m("Scopes", &rt::STRING)
+    .named("scopes"), issuer[2] = rt::m("Issuer", &rt::STRING).named("issuer"),
+    authorization_endpoint[3] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .named("authorizationEndpoint"), public_signing_key_endpoint[4] =
     rt::m("PublicSigningKeyEndpoint", &rt::STRING).named("publicSigningKeyEndpoint"),
-    token_endpoint = rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
-    user_info_endpoint = rt::m("UserInfoEndpoint", &rt::STRING)
-    .named("userInfoEndpoint"), client_id = rt::m("ClientId", &rt::STRING)
-    .named("clientId"), client_secret = rt::m("ClientSecret", &rt::STRING)
-    .named("clientSecret").flags(rt::SENSITIVE), pkce_enabled = rt::m("PkceEnabled",
+    token_endpoint[5] = rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
+    user_info_endpoint[6] = rt::m("UserInfoEndpoint", &rt::STRING)
+    .named("userInfoEndpoint"), client_id[7] = rt::m("ClientId", &rt::STRING)
+    .named("clientId"), client_secret[8] = rt::m("ClientSecret", &rt::STRING)
+    .named("clientSecret").flags(rt::SENSITIVE), pkce_enabled[9] = rt::m("PkceEnabled",
     &rt::BOOLEAN).named("pkceEnabled")]
 );
 /// Options for CloudWatch Logs as a logging destination.
@@ -557,9 +560,9 @@ pub struct VerifiedAccessLogCloudWatchLogsDestination {
 }
 rt::structure!(
     VerifiedAccessLogCloudWatchLogsDestination,
-    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).named("enabled"), delivery_status = rt::m("DeliveryStatus",
-    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), log_group =
+    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled"), delivery_status[1] = rt::m("DeliveryStatus",
+    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), log_group[2] =
     rt::m("LogGroup", &rt::STRING).named("logGroup")]
 );
 /// Options for CloudWatch Logs as a logging destination.
@@ -572,8 +575,9 @@ pub struct VerifiedAccessLogCloudWatchLogsDestinationOptions {
 }
 rt::structure!(
     VerifiedAccessLogCloudWatchLogsDestinationOptions,
-    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), log_group = rt::m("LogGroup", &rt::STRING)]
+    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), log_group[1] = rt::m("LogGroup",
+    &rt::STRING)]
 );
 /// Describes a log delivery status.
 #[derive(Clone, Default, PartialEq)]
@@ -584,8 +588,8 @@ pub struct VerifiedAccessLogDeliveryStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessLogDeliveryStatus, VERIFIED_ACCESS_LOG_DELIVERY_STATUS, [code =
-    rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING)
+    VerifiedAccessLogDeliveryStatus, VERIFIED_ACCESS_LOG_DELIVERY_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
     .named("message")]
 );
 rt::string_enum! {
@@ -604,9 +608,9 @@ pub struct VerifiedAccessLogKinesisDataFirehoseDestination {
 }
 rt::structure!(
     VerifiedAccessLogKinesisDataFirehoseDestination,
-    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).named("enabled"), delivery_status = rt::m("DeliveryStatus",
-    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), delivery_stream =
+    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled"), delivery_status[1] = rt::m("DeliveryStatus",
+    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), delivery_stream[2] =
     rt::m("DeliveryStream", &rt::STRING).named("deliveryStream")]
 );
 /// Describes Amazon Kinesis Data Firehose logging options.
@@ -619,8 +623,8 @@ pub struct VerifiedAccessLogKinesisDataFirehoseDestinationOptions {
 }
 rt::structure!(
     VerifiedAccessLogKinesisDataFirehoseDestinationOptions,
-    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), delivery_stream =
+    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), delivery_stream[1] =
     rt::m("DeliveryStream", &rt::STRING)]
 );
 /// Options for Verified Access logs.
@@ -642,12 +646,12 @@ pub struct VerifiedAccessLogOptions {
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
-    VerifiedAccessLogOptions, VERIFIED_ACCESS_LOG_OPTIONS, [s3 = rt::m("S3",
-    &VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS), cloud_watch_logs =
+    VerifiedAccessLogOptions, VERIFIED_ACCESS_LOG_OPTIONS, [s3[0] = rt::m("S3",
+    &VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS), cloud_watch_logs[1] =
     rt::m("CloudWatchLogs", &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS),
-    kinesis_data_firehose = rt::m("KinesisDataFirehose",
-    &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS), log_version =
-    rt::m("LogVersion", &rt::STRING), include_trust_context =
+    kinesis_data_firehose[2] = rt::m("KinesisDataFirehose",
+    &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS), log_version[3] =
+    rt::m("LogVersion", &rt::STRING), include_trust_context[4] =
     rt::m("IncludeTrustContext", &rt::BOOLEAN)]
 );
 /// Options for Amazon S3 as a logging destination.
@@ -665,12 +669,12 @@ pub struct VerifiedAccessLogS3Destination {
     pub bucket_owner: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessLogS3Destination, VERIFIED_ACCESS_LOG_S3_DESTINATION, [enabled =
-    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), delivery_status =
+    VerifiedAccessLogS3Destination, VERIFIED_ACCESS_LOG_S3_DESTINATION, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), delivery_status[1] =
     rt::m("DeliveryStatus", &VERIFIED_ACCESS_LOG_DELIVERY_STATUS)
-    .named("deliveryStatus"), bucket_name = rt::m("BucketName", &rt::STRING)
-    .named("bucketName"), prefix = rt::m("Prefix", &rt::STRING).named("prefix"),
-    bucket_owner = rt::m("BucketOwner", &rt::STRING).named("bucketOwner")]
+    .named("deliveryStatus"), bucket_name[2] = rt::m("BucketName", &rt::STRING)
+    .named("bucketName"), prefix[3] = rt::m("Prefix", &rt::STRING).named("prefix"),
+    bucket_owner[4] = rt::m("BucketOwner", &rt::STRING).named("bucketOwner")]
 );
 /// Options for Amazon S3 as a logging destination.
 #[derive(Clone, Default, PartialEq)]
@@ -686,9 +690,9 @@ pub struct VerifiedAccessLogS3DestinationOptions {
 }
 rt::structure!(
     VerifiedAccessLogS3DestinationOptions, VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS,
-    [enabled = rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), bucket_name =
-    rt::m("BucketName", &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), bucket_owner
-    = rt::m("BucketOwner", &rt::STRING)]
+    [enabled[0] = rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), bucket_name[1] =
+    rt::m("BucketName", &rt::STRING), prefix[2] = rt::m("Prefix", &rt::STRING),
+    bucket_owner[3] = rt::m("BucketOwner", &rt::STRING)]
 );
 /// Describes the options for Verified Access logs.
 #[derive(Clone, Default, PartialEq)]
@@ -705,13 +709,13 @@ pub struct VerifiedAccessLogs {
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
-    VerifiedAccessLogs, VERIFIED_ACCESS_LOGS, [s3 = rt::m("S3",
-    &VERIFIED_ACCESS_LOG_S3_DESTINATION).named("s3"), cloud_watch_logs =
+    VerifiedAccessLogs, VERIFIED_ACCESS_LOGS, [s3[0] = rt::m("S3",
+    &VERIFIED_ACCESS_LOG_S3_DESTINATION).named("s3"), cloud_watch_logs[1] =
     rt::m("CloudWatchLogs", &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION)
-    .named("cloudWatchLogs"), kinesis_data_firehose = rt::m("KinesisDataFirehose",
+    .named("cloudWatchLogs"), kinesis_data_firehose[2] = rt::m("KinesisDataFirehose",
     &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION).named("kinesisDataFirehose"),
-    log_version = rt::m("LogVersion", &rt::STRING).named("logVersion"),
-    include_trust_context = rt::m("IncludeTrustContext", &rt::BOOLEAN)
+    log_version[3] = rt::m("LogVersion", &rt::STRING).named("logVersion"),
+    include_trust_context[4] = rt::m("IncludeTrustContext", &rt::BOOLEAN)
     .named("includeTrustContext")]
 );
 /// Verified Access provides server side encryption by default to data at rest using Amazon Web Services-owned KMS keys. You also have the option of using customer managed KMS keys, which can be specified using the options below.
@@ -726,8 +730,8 @@ pub struct VerifiedAccessSseSpecificationRequest {
 }
 rt::structure!(
     VerifiedAccessSseSpecificationRequest, VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST,
-    [customer_managed_key_enabled = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN),
-    kms_key_arn = rt::m("KmsKeyArn", &rt::STRING)]
+    [customer_managed_key_enabled[0] = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)]
 );
 /// The options in use for server side encryption.
 #[derive(Clone, Default, PartialEq)]
@@ -741,8 +745,8 @@ pub struct VerifiedAccessSseSpecificationResponse {
 }
 rt::structure!(
     VerifiedAccessSseSpecificationResponse, VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE,
-    [customer_managed_key_enabled = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN)
-    .named("customerManagedKeyEnabled"), kms_key_arn = rt::m("KmsKeyArn", &rt::STRING)
+    [customer_managed_key_enabled[0] = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN)
+    .named("customerManagedKeyEnabled"), kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)
     .named("kmsKeyArn")]
 );
 /// Describes a Verified Access trust provider.
@@ -777,22 +781,22 @@ pub struct VerifiedAccessTrustProvider {
 }
 rt::structure!(
     VerifiedAccessTrustProvider, VERIFIED_ACCESS_TRUST_PROVIDER,
-    [verified_access_trust_provider_id = rt::m("VerifiedAccessTrustProviderId",
-    &rt::STRING).named("verifiedAccessTrustProviderId"), description =
-    rt::m("Description", &rt::STRING).named("description"), trust_provider_type =
+    [verified_access_trust_provider_id[0] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).named("verifiedAccessTrustProviderId"), description[1] =
+    rt::m("Description", &rt::STRING).named("description"), trust_provider_type[2] =
     rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
-    user_trust_provider_type = rt::m("UserTrustProviderType", &rt::ENUM)
-    .named("userTrustProviderType"), device_trust_provider_type =
+    user_trust_provider_type[3] = rt::m("UserTrustProviderType", &rt::ENUM)
+    .named("userTrustProviderType"), device_trust_provider_type[4] =
     rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType"),
-    oidc_options = rt::m("OidcOptions", &OIDC_OPTIONS).named("oidcOptions"),
-    device_options = rt::m("DeviceOptions", &DEVICE_OPTIONS).named("deviceOptions"),
-    policy_reference_name = rt::m("PolicyReferenceName", &rt::STRING)
-    .named("policyReferenceName"), creation_time = rt::m("CreationTime", &rt::STRING)
-    .named("creationTime"), last_updated_time = rt::m("LastUpdatedTime", &rt::STRING)
-    .named("lastUpdatedTime"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    sse_specification = rt::m("SseSpecification",
+    oidc_options[5] = rt::m("OidcOptions", &OIDC_OPTIONS).named("oidcOptions"),
+    device_options[6] = rt::m("DeviceOptions", &DEVICE_OPTIONS).named("deviceOptions"),
+    policy_reference_name[7] = rt::m("PolicyReferenceName", &rt::STRING)
+    .named("policyReferenceName"), creation_time[8] = rt::m("CreationTime", &rt::STRING)
+    .named("creationTime"), last_updated_time[9] = rt::m("LastUpdatedTime", &rt::STRING)
+    .named("lastUpdatedTime"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    sse_specification[11] = rt::m("SseSpecification",
     &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification"),
-    native_application_oidc_options = rt::m("NativeApplicationOidcOptions",
+    native_application_oidc_options[12] = rt::m("NativeApplicationOidcOptions",
     &NATIVE_APPLICATION_OIDC_OPTIONS).named("nativeApplicationOidcOptions")]
 );
 /// Condensed information about a trust provider.
@@ -811,12 +815,12 @@ pub struct VerifiedAccessTrustProviderCondensed {
 }
 rt::structure!(
     VerifiedAccessTrustProviderCondensed, VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED,
-    [verified_access_trust_provider_id = rt::m("VerifiedAccessTrustProviderId",
-    &rt::STRING).named("verifiedAccessTrustProviderId"), description =
-    rt::m("Description", &rt::STRING).named("description"), trust_provider_type =
+    [verified_access_trust_provider_id[0] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).named("verifiedAccessTrustProviderId"), description[1] =
+    rt::m("Description", &rt::STRING).named("description"), trust_provider_type[2] =
     rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
-    user_trust_provider_type = rt::m("UserTrustProviderType", &rt::ENUM)
-    .named("userTrustProviderType"), device_trust_provider_type =
+    user_trust_provider_type[3] = rt::m("UserTrustProviderType", &rt::ENUM)
+    .named("userTrustProviderType"), device_trust_provider_type[4] =
     rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType")]
 );
 pub static VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED_LIST: rt::Schema = rt::Schema::list(
@@ -852,13 +856,13 @@ pub struct VgwTelemetry {
     pub certificate_arn: Option<String>,
 }
 rt::structure!(
-    VgwTelemetry, VGW_TELEMETRY, [accepted_route_count = rt::m("AcceptedRouteCount",
-    &rt::INTEGER).named("acceptedRouteCount"), last_status_change =
+    VgwTelemetry, VGW_TELEMETRY, [accepted_route_count[0] = rt::m("AcceptedRouteCount",
+    &rt::INTEGER).named("acceptedRouteCount"), last_status_change[1] =
     rt::m("LastStatusChange", &rt::TIMESTAMP).named("lastStatusChange"),
-    outside_ip_address = rt::m("OutsideIpAddress", &rt::STRING)
-    .named("outsideIpAddress"), status = rt::m("Status", &rt::ENUM).named("status"),
-    status_message = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    certificate_arn = rt::m("CertificateArn", &rt::STRING).named("certificateArn")]
+    outside_ip_address[2] = rt::m("OutsideIpAddress", &rt::STRING)
+    .named("outsideIpAddress"), status[3] = rt::m("Status", &rt::ENUM).named("status"),
+    status_message[4] = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    certificate_arn[5] = rt::m("CertificateArn", &rt::STRING).named("certificateArn")]
 );
 pub static VGW_TELEMETRY_LIST: rt::Schema = rt::Schema::list(
     "VgwTelemetryList",
@@ -932,27 +936,29 @@ pub struct Volume {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    Volume, VOLUME, [availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), outpost_arn = rt::m("OutpostArn", &rt::STRING)
-    .named("outpostArn"), source_volume_id = rt::m("SourceVolumeId", &rt::STRING)
-    .named("sourceVolumeId"), iops = rt::m("Iops", &rt::INTEGER).named("iops"), tags =
-    rt::m("Tags", &TAG_LIST).named("tagSet"), volume_type = rt::m("VolumeType",
-    &rt::ENUM).named("volumeType"), fast_restored = rt::m("FastRestored", &rt::BOOLEAN)
-    .named("fastRestored"), multi_attach_enabled = rt::m("MultiAttachEnabled",
-    &rt::BOOLEAN).named("multiAttachEnabled"), throughput = rt::m("Throughput",
-    &rt::INTEGER).named("throughput"), sse_type = rt::m("SseType", &rt::ENUM)
-    .named("sseType"), operator = rt::m("Operator", &OPERATOR_RESPONSE)
-    .named("operator"), volume_initialization_rate = rt::m("VolumeInitializationRate",
-    &rt::INTEGER).named("volumeInitializationRate"), volume_arn = rt::m("VolumeArn",
-    &rt::STRING).named("volumeArn"), owner_id = rt::m("OwnerId", &rt::STRING)
-    .named("ownerId"), volume_id = rt::m("VolumeId", &rt::STRING).named("volumeId"), size
-    = rt::m("Size", &rt::INTEGER).named("size"), snapshot_id = rt::m("SnapshotId",
-    &rt::STRING).named("snapshotId"), availability_zone = rt::m("AvailabilityZone",
-    &rt::STRING).named("availabilityZone"), state = rt::m("State", &rt::ENUM)
-    .named("status"), create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), attachments = rt::m("Attachments", &VOLUME_ATTACHMENT_LIST)
-    .named("attachmentSet"), encrypted = rt::m("Encrypted", &rt::BOOLEAN)
-    .named("encrypted"), kms_key_id = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
+    Volume, VOLUME, [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), source_volume_id[2] = rt::m("SourceVolumeId", &rt::STRING)
+    .named("sourceVolumeId"), iops[3] = rt::m("Iops", &rt::INTEGER).named("iops"),
+    tags[4] = rt::m("Tags", &TAG_LIST).named("tagSet"), volume_type[5] =
+    rt::m("VolumeType", &rt::ENUM).named("volumeType"), fast_restored[6] =
+    rt::m("FastRestored", &rt::BOOLEAN).named("fastRestored"), multi_attach_enabled[7] =
+    rt::m("MultiAttachEnabled", &rt::BOOLEAN).named("multiAttachEnabled"), throughput[8]
+    = rt::m("Throughput", &rt::INTEGER).named("throughput"), sse_type[9] =
+    rt::m("SseType", &rt::ENUM).named("sseType"), operator[10] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), volume_initialization_rate[11] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER).named("volumeInitializationRate"),
+    volume_arn[12] = rt::m("VolumeArn", &rt::STRING).named("volumeArn"), owner_id[13] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), volume_id[14] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), size[15] = rt::m("Size", &rt::INTEGER).named("size"),
+    snapshot_id[16] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[17] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), state[18] = rt::m("State", &rt::ENUM).named("status"),
+    create_time[19] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    attachments[20] = rt::m("Attachments", &VOLUME_ATTACHMENT_LIST)
+    .named("attachmentSet"), encrypted[21] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), kms_key_id[22] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId")]
 );
 /// Describes volume attachment details.
 #[derive(Clone, Default, PartialEq)]
@@ -983,16 +989,16 @@ pub struct VolumeAttachment {
     pub attach_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    VolumeAttachment, VOLUME_ATTACHMENT, [delete_on_termination =
+    VolumeAttachment, VOLUME_ATTACHMENT, [delete_on_termination[0] =
     rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-    associated_resource = rt::m("AssociatedResource", &rt::STRING)
-    .named("associatedResource"), instance_owning_service =
+    associated_resource[1] = rt::m("AssociatedResource", &rt::STRING)
+    .named("associatedResource"), instance_owning_service[2] =
     rt::m("InstanceOwningService", &rt::STRING).named("instanceOwningService"),
-    ebs_card_index = rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"), volume_id
-    = rt::m("VolumeId", &rt::STRING).named("volumeId"), instance_id = rt::m("InstanceId",
-    &rt::STRING).named("instanceId"), device = rt::m("Device", &rt::STRING)
-    .named("device"), state = rt::m("State", &rt::ENUM).named("status"), attach_time =
-    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime")]
+    ebs_card_index[3] = rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
+    volume_id[4] = rt::m("VolumeId", &rt::STRING).named("volumeId"), instance_id[5] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), device[6] = rt::m("Device",
+    &rt::STRING).named("device"), state[7] = rt::m("State", &rt::ENUM).named("status"),
+    attach_time[8] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime")]
 );
 pub static VOLUME_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "VolumeAttachmentList",
@@ -1013,7 +1019,7 @@ pub struct VolumeDetail {
     pub size: i64,
 }
 rt::structure!(
-    VolumeDetail, VOLUME_DETAIL, [size = rt::m("Size", &rt::LONG).named("size")
+    VolumeDetail, VOLUME_DETAIL, [size[0] = rt::m("Size", &rt::LONG).named("size")
     .flags(rt::REQUIRED)]
 );
 pub static VOLUME_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -1063,25 +1069,26 @@ pub struct VolumeModification {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    VolumeModification, VOLUME_MODIFICATION, [volume_id = rt::m("VolumeId", &rt::STRING)
-    .named("volumeId"), modification_state = rt::m("ModificationState", &rt::ENUM)
-    .named("modificationState"), status_message = rt::m("StatusMessage", &rt::STRING)
-    .named("statusMessage"), target_size = rt::m("TargetSize", &rt::INTEGER)
-    .named("targetSize"), target_iops = rt::m("TargetIops", &rt::INTEGER)
-    .named("targetIops"), target_volume_type = rt::m("TargetVolumeType", &rt::ENUM)
-    .named("targetVolumeType"), target_throughput = rt::m("TargetThroughput",
-    &rt::INTEGER).named("targetThroughput"), target_multi_attach_enabled =
+    VolumeModification, VOLUME_MODIFICATION, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), modification_state[1] = rt::m("ModificationState",
+    &rt::ENUM).named("modificationState"), status_message[2] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), target_size[3] = rt::m("TargetSize",
+    &rt::INTEGER).named("targetSize"), target_iops[4] = rt::m("TargetIops", &rt::INTEGER)
+    .named("targetIops"), target_volume_type[5] = rt::m("TargetVolumeType", &rt::ENUM)
+    .named("targetVolumeType"), target_throughput[6] = rt::m("TargetThroughput",
+    &rt::INTEGER).named("targetThroughput"), target_multi_attach_enabled[7] =
     rt::m("TargetMultiAttachEnabled", &rt::BOOLEAN).named("targetMultiAttachEnabled"),
-    original_size = rt::m("OriginalSize", &rt::INTEGER).named("originalSize"),
-    original_iops = rt::m("OriginalIops", &rt::INTEGER).named("originalIops"),
-    original_volume_type = rt::m("OriginalVolumeType", &rt::ENUM)
-    .named("originalVolumeType"), original_throughput = rt::m("OriginalThroughput",
-    &rt::INTEGER).named("originalThroughput"), original_multi_attach_enabled =
+    original_size[8] = rt::m("OriginalSize", &rt::INTEGER).named("originalSize"),
+    original_iops[9] = rt::m("OriginalIops", &rt::INTEGER).named("originalIops"),
+    original_volume_type[10] = rt::m("OriginalVolumeType", &rt::ENUM)
+    .named("originalVolumeType"), original_throughput[11] = rt::m("OriginalThroughput",
+    &rt::INTEGER).named("originalThroughput"), original_multi_attach_enabled[12] =
     rt::m("OriginalMultiAttachEnabled", &rt::BOOLEAN)
-    .named("originalMultiAttachEnabled"), progress = rt::m("Progress", &rt::LONG)
-    .named("progress"), start_time = rt::m("StartTime", &rt::TIMESTAMP)
-    .named("startTime"), end_time = rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-    operator = rt::m("Operator", &OPERATOR_RESPONSE).named("operator")]
+    .named("originalMultiAttachEnabled"), progress[13] = rt::m("Progress", &rt::LONG)
+    .named("progress"), start_time[14] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), end_time[15] = rt::m("EndTime", &rt::TIMESTAMP)
+    .named("endTime"), operator[16] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator")]
 );
 pub static VOLUME_MODIFICATION_LIST: rt::Schema = rt::Schema::list(
     "VolumeModificationList",
@@ -1126,21 +1133,22 @@ pub struct VolumeRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    VolumeRecycleBinInfo, VOLUME_RECYCLE_BIN_INFO, [volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId"), volume_type = rt::m("VolumeType", &rt::ENUM)
-    .named("volumeType"), state = rt::m("State", &rt::ENUM).named("state"), size =
-    rt::m("Size", &rt::INTEGER).named("size"), iops = rt::m("Iops", &rt::INTEGER)
-    .named("iops"), throughput = rt::m("Throughput", &rt::INTEGER).named("throughput"),
-    outpost_arn = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), availability_zone
-    = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    availability_zone_id = rt::m("AvailabilityZoneId", &rt::STRING)
-    .named("availabilityZoneId"), source_volume_id = rt::m("SourceVolumeId", &rt::STRING)
-    .named("sourceVolumeId"), snapshot_id = rt::m("SnapshotId", &rt::STRING)
-    .named("snapshotId"), operator = rt::m("Operator", &OPERATOR_RESPONSE)
-    .named("operator"), create_time = rt::m("CreateTime", &rt::TIMESTAMP)
-    .named("createTime"), recycle_bin_enter_time = rt::m("RecycleBinEnterTime",
-    &rt::TIMESTAMP).named("recycleBinEnterTime"), recycle_bin_exit_time =
-    rt::m("RecycleBinExitTime", &rt::TIMESTAMP).named("recycleBinExitTime")]
+    VolumeRecycleBinInfo, VOLUME_RECYCLE_BIN_INFO, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), volume_type[1] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), state[2] = rt::m("State", &rt::ENUM).named("state"), size[3] =
+    rt::m("Size", &rt::INTEGER).named("size"), iops[4] = rt::m("Iops", &rt::INTEGER)
+    .named("iops"), throughput[5] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), outpost_arn[6] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), availability_zone[7] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[8] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), source_volume_id[9] =
+    rt::m("SourceVolumeId", &rt::STRING).named("sourceVolumeId"), snapshot_id[10] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), operator[11] =
+    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), create_time[12] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), recycle_bin_enter_time[13] =
+    rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
+    recycle_bin_exit_time[14] = rt::m("RecycleBinExitTime", &rt::TIMESTAMP)
+    .named("recycleBinExitTime")]
 );
 pub static VOLUME_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "VolumeRecycleBinInfoList",
@@ -1163,10 +1171,10 @@ pub struct VolumeStatusAction {
     pub event_type: Option<String>,
 }
 rt::structure!(
-    VolumeStatusAction, VOLUME_STATUS_ACTION, [code = rt::m("Code", &rt::STRING)
-    .named("code"), description = rt::m("Description", &rt::STRING).named("description"),
-    event_id = rt::m("EventId", &rt::STRING).named("eventId"), event_type =
-    rt::m("EventType", &rt::STRING).named("eventType")]
+    VolumeStatusAction, VOLUME_STATUS_ACTION, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), event_id[2] = rt::m("EventId", &rt::STRING).named("eventId"),
+    event_type[3] = rt::m("EventType", &rt::STRING).named("eventType")]
 );
 pub static VOLUME_STATUS_ACTIONS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusActionsList",
@@ -1181,8 +1189,8 @@ pub struct VolumeStatusAttachmentStatus {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    VolumeStatusAttachmentStatus, VOLUME_STATUS_ATTACHMENT_STATUS, [io_performance =
-    rt::m("IoPerformance", &rt::STRING).named("ioPerformance"), instance_id =
+    VolumeStatusAttachmentStatus, VOLUME_STATUS_ATTACHMENT_STATUS, [io_performance[0] =
+    rt::m("IoPerformance", &rt::STRING).named("ioPerformance"), instance_id[1] =
     rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 pub static VOLUME_STATUS_ATTACHMENT_STATUS_LIST: rt::Schema = rt::Schema::list(
@@ -1202,8 +1210,8 @@ pub struct VolumeStatusDetails {
     pub status: Option<String>,
 }
 rt::structure!(
-    VolumeStatusDetails, VOLUME_STATUS_DETAILS, [name = rt::m("Name", &rt::ENUM)
-    .named("name"), status = rt::m("Status", &rt::STRING).named("status")]
+    VolumeStatusDetails, VOLUME_STATUS_DETAILS, [name[0] = rt::m("Name", &rt::ENUM)
+    .named("name"), status[1] = rt::m("Status", &rt::STRING).named("status")]
 );
 pub static VOLUME_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusDetailsList",
@@ -1226,12 +1234,13 @@ pub struct VolumeStatusEvent {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    VolumeStatusEvent, VOLUME_STATUS_EVENT, [description = rt::m("Description",
-    &rt::STRING).named("description"), event_id = rt::m("EventId", &rt::STRING)
-    .named("eventId"), event_type = rt::m("EventType", &rt::STRING).named("eventType"),
-    not_after = rt::m("NotAfter", &rt::TIMESTAMP).named("notAfter"), not_before =
-    rt::m("NotBefore", &rt::TIMESTAMP).named("notBefore"), instance_id =
-    rt::m("InstanceId", &rt::STRING).named("instanceId")]
+    VolumeStatusEvent, VOLUME_STATUS_EVENT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), event_id[1] = rt::m("EventId", &rt::STRING)
+    .named("eventId"), event_type[2] = rt::m("EventType", &rt::STRING)
+    .named("eventType"), not_after[3] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), not_before[4] = rt::m("NotBefore", &rt::TIMESTAMP)
+    .named("notBefore"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId")]
 );
 pub static VOLUME_STATUS_EVENTS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusEventsList",
@@ -1246,8 +1255,8 @@ pub struct VolumeStatusInfo {
     pub status: Option<VolumeStatusInfoStatus>,
 }
 rt::structure!(
-    VolumeStatusInfo, VOLUME_STATUS_INFO, [details = rt::m("Details",
-    &VOLUME_STATUS_DETAILS_LIST).named("details"), status = rt::m("Status", &rt::ENUM)
+    VolumeStatusInfo, VOLUME_STATUS_INFO, [details[0] = rt::m("Details",
+    &VOLUME_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status", &rt::ENUM)
     .named("status")]
 );
 rt::string_enum! {
@@ -1283,18 +1292,18 @@ pub struct VolumeStatusItem {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    VolumeStatusItem, VOLUME_STATUS_ITEM, [actions = rt::m("Actions",
-    &VOLUME_STATUS_ACTIONS_LIST).named("actionsSet"), availability_zone =
-    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), outpost_arn =
-    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), events = rt::m("Events",
-    &VOLUME_STATUS_EVENTS_LIST).named("eventsSet"), volume_id = rt::m("VolumeId",
-    &rt::STRING).named("volumeId"), volume_status = rt::m("VolumeStatus",
-    &VOLUME_STATUS_INFO).named("volumeStatus"), attachment_statuses =
+    VolumeStatusItem, VOLUME_STATUS_ITEM, [actions[0] = rt::m("Actions",
+    &VOLUME_STATUS_ACTIONS_LIST).named("actionsSet"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), outpost_arn[2] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), events[3] = rt::m("Events",
+    &VOLUME_STATUS_EVENTS_LIST).named("eventsSet"), volume_id[4] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), volume_status[5] = rt::m("VolumeStatus",
+    &VOLUME_STATUS_INFO).named("volumeStatus"), attachment_statuses[6] =
     rt::m("AttachmentStatuses", &VOLUME_STATUS_ATTACHMENT_STATUS_LIST)
-    .named("attachmentStatuses"), initialization_status_details =
+    .named("attachmentStatuses"), initialization_status_details[7] =
     rt::m("InitializationStatusDetails", &INITIALIZATION_STATUS_DETAILS)
-    .named("initializationStatusDetails"), availability_zone_id =
-    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), operator =
+    .named("initializationStatusDetails"), availability_zone_id[8] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), operator[9] =
     rt::m("Operator", &OPERATOR_RESPONSE).named("operator")]
 );
 pub static VOLUME_STATUS_LIST: rt::Schema = rt::Schema::list(
@@ -1337,19 +1346,19 @@ pub struct Vpc {
     pub dhcp_options_id: Option<String>,
 }
 rt::structure!(
-    Vpc, VPC, [owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    instance_tenancy = rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-    ipv6_cidr_block_association_set = rt::m("Ipv6CidrBlockAssociationSet",
+    Vpc, VPC, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    instance_tenancy[1] = rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
+    ipv6_cidr_block_association_set[2] = rt::m("Ipv6CidrBlockAssociationSet",
     &VPC_IPV6_CIDR_BLOCK_ASSOCIATION_SET).named("ipv6CidrBlockAssociationSet"),
-    cidr_block_association_set = rt::m("CidrBlockAssociationSet",
-    &VPC_CIDR_BLOCK_ASSOCIATION_SET).named("cidrBlockAssociationSet"), is_default =
-    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), encryption_control =
-    rt::m("EncryptionControl", &VPC_ENCRYPTION_CONTROL).named("encryptionControl"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet"), block_public_access_states =
+    cidr_block_association_set[3] = rt::m("CidrBlockAssociationSet",
+    &VPC_CIDR_BLOCK_ASSOCIATION_SET).named("cidrBlockAssociationSet"), is_default[4] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), encryption_control[5] =
+    rt::m("EncryptionControl", &VPC_ENCRYPTION_CONTROL).named("encryptionControl"),
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"), block_public_access_states[7] =
     rt::m("BlockPublicAccessStates", &BLOCK_PUBLIC_ACCESS_STATES)
-    .named("blockPublicAccessStates"), vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), state = rt::m("State", &rt::ENUM).named("state"), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), dhcp_options_id =
+    .named("blockPublicAccessStates"), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[9] = rt::m("State", &rt::ENUM).named("state"), cidr_block[10]
+    = rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), dhcp_options_id[11] =
     rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId")]
 );
 /// Describes an attachment between a virtual private gateway and a VPC.
@@ -1361,8 +1370,8 @@ pub struct VpcAttachment {
     pub state: Option<AttachmentStatus>,
 }
 rt::structure!(
-    VpcAttachment, VPC_ATTACHMENT, [vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    state = rt::m("State", &rt::ENUM).named("state")]
+    VpcAttachment, VPC_ATTACHMENT, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static VPC_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "VpcAttachmentList",
@@ -1399,16 +1408,16 @@ pub struct VpcBlockPublicAccessExclusion {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcBlockPublicAccessExclusion, VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION, [exclusion_id =
+    VpcBlockPublicAccessExclusion, VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION, [exclusion_id[0] =
     rt::m("ExclusionId", &rt::STRING).named("exclusionId"),
-    internet_gateway_exclusion_mode = rt::m("InternetGatewayExclusionMode", &rt::ENUM)
-    .named("internetGatewayExclusionMode"), resource_arn = rt::m("ResourceArn",
-    &rt::STRING).named("resourceArn").min(1.0), state = rt::m("State", &rt::ENUM)
-    .named("state"), reason = rt::m("Reason", &rt::STRING).named("reason"),
-    creation_timestamp = rt::m("CreationTimestamp", &rt::TIMESTAMP)
-    .named("creationTimestamp"), last_update_timestamp = rt::m("LastUpdateTimestamp",
-    &rt::TIMESTAMP).named("lastUpdateTimestamp"), deletion_timestamp =
-    rt::m("DeletionTimestamp", &rt::TIMESTAMP).named("deletionTimestamp"), tags =
+    internet_gateway_exclusion_mode[1] = rt::m("InternetGatewayExclusionMode", &rt::ENUM)
+    .named("internetGatewayExclusionMode"), resource_arn[2] = rt::m("ResourceArn",
+    &rt::STRING).named("resourceArn").min(1.0), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), reason[4] = rt::m("Reason", &rt::STRING).named("reason"),
+    creation_timestamp[5] = rt::m("CreationTimestamp", &rt::TIMESTAMP)
+    .named("creationTimestamp"), last_update_timestamp[6] = rt::m("LastUpdateTimestamp",
+    &rt::TIMESTAMP).named("lastUpdateTimestamp"), deletion_timestamp[7] =
+    rt::m("DeletionTimestamp", &rt::TIMESTAMP).named("deletionTimestamp"), tags[8] =
     rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST: rt::Schema = rt::Schema::list(
@@ -1459,15 +1468,16 @@ pub struct VpcBlockPublicAccessOptions {
     pub exclusions_allowed: Option<VpcBlockPublicAccessExclusionsAllowed>,
 }
 rt::structure!(
-    VpcBlockPublicAccessOptions, VPC_BLOCK_PUBLIC_ACCESS_OPTIONS, [aws_account_id =
-    rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"), aws_region =
-    rt::m("AwsRegion", &rt::STRING).named("awsRegion"), state = rt::m("State", &rt::ENUM)
-    .named("state"), internet_gateway_block_mode = rt::m("InternetGatewayBlockMode",
-    &rt::ENUM).named("internetGatewayBlockMode"), reason = rt::m("Reason", &rt::STRING)
-    .named("reason"), last_update_timestamp = rt::m("LastUpdateTimestamp",
-    &rt::TIMESTAMP).named("lastUpdateTimestamp"), managed_by = rt::m("ManagedBy",
-    &rt::ENUM).named("managedBy"), exclusions_allowed = rt::m("ExclusionsAllowed",
-    &rt::ENUM).named("exclusionsAllowed")]
+    VpcBlockPublicAccessOptions, VPC_BLOCK_PUBLIC_ACCESS_OPTIONS, [aws_account_id[0] =
+    rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"), aws_region[1] =
+    rt::m("AwsRegion", &rt::STRING).named("awsRegion"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), internet_gateway_block_mode[3] =
+    rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode"),
+    reason[4] = rt::m("Reason", &rt::STRING).named("reason"), last_update_timestamp[5] =
+    rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
+    managed_by[6] = rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
+    exclusions_allowed[7] = rt::m("ExclusionsAllowed", &rt::ENUM)
+    .named("exclusionsAllowed")]
 );
 rt::string_enum! {
     pub enum VpcBlockPublicAccessState { DefaultState = "default-state", UpdateInProgress
@@ -1484,9 +1494,9 @@ pub struct VpcCidrBlockAssociation {
     pub cidr_block_state: Option<VpcCidrBlockState>,
 }
 rt::structure!(
-    VpcCidrBlockAssociation, VPC_CIDR_BLOCK_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), cidr_block_state =
+    VpcCidrBlockAssociation, VPC_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), cidr_block_state[2] =
     rt::m("CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("cidrBlockState")]
 );
 pub static VPC_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
@@ -1502,8 +1512,8 @@ pub struct VpcCidrBlockState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    VpcCidrBlockState, VPC_CIDR_BLOCK_STATE, [state = rt::m("State", &rt::ENUM)
-    .named("state"), status_message = rt::m("StatusMessage", &rt::STRING)
+    VpcCidrBlockState, VPC_CIDR_BLOCK_STATE, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
     .named("statusMessage")]
 );
 rt::string_enum! {
@@ -1524,9 +1534,10 @@ pub struct VpcClassicLink {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    VpcClassicLink, VPC_CLASSIC_LINK, [classic_link_enabled = rt::m("ClassicLinkEnabled",
-    &rt::BOOLEAN).named("classicLinkEnabled"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId")]
+    VpcClassicLink, VPC_CLASSIC_LINK, [classic_link_enabled[0] =
+    rt::m("ClassicLinkEnabled", &rt::BOOLEAN).named("classicLinkEnabled"), tags[1] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_id[2] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId")]
 );
 pub static VPC_CLASSIC_LINK_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcClassicLinkIdList",
@@ -1557,13 +1568,14 @@ pub struct VpcEncryptionControl {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcEncryptionControl, VPC_ENCRYPTION_CONTROL, [vpc_id = rt::m("VpcId", &rt::STRING)
-    .named("vpcId"), vpc_encryption_control_id = rt::m("VpcEncryptionControlId",
-    &rt::STRING).named("vpcEncryptionControlId"), mode = rt::m("Mode", &rt::ENUM)
-    .named("mode"), state = rt::m("State", &rt::ENUM).named("state"), state_message =
-    rt::m("StateMessage", &rt::STRING).named("stateMessage"), resource_exclusions =
-    rt::m("ResourceExclusions", &VPC_ENCRYPTION_CONTROL_EXCLUSIONS)
-    .named("resourceExclusions"), tags = rt::m("Tags", &TAG_LIST).named("tagSet")]
+    VpcEncryptionControl, VPC_ENCRYPTION_CONTROL, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), vpc_encryption_control_id[1] =
+    rt::m("VpcEncryptionControlId", &rt::STRING).named("vpcEncryptionControlId"), mode[2]
+    = rt::m("Mode", &rt::ENUM).named("mode"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[4] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), resource_exclusions[5] = rt::m("ResourceExclusions",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSIONS).named("resourceExclusions"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes the configuration settings for VPC Encryption Control.
 ///
@@ -1598,17 +1610,19 @@ pub struct VpcEncryptionControlConfiguration {
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
-    VpcEncryptionControlConfiguration, VPC_ENCRYPTION_CONTROL_CONFIGURATION, [mode =
-    rt::m("Mode", &rt::ENUM).flags(rt::REQUIRED), internet_gateway_exclusion =
-    rt::m("InternetGatewayExclusion", &rt::ENUM), egress_only_internet_gateway_exclusion
-    = rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion =
-    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion =
-    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion =
-    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion = rt::m("LambdaExclusion",
-    &rt::ENUM), vpc_lattice_exclusion = rt::m("VpcLatticeExclusion", &rt::ENUM),
-    elastic_file_system_exclusion = rt::m("ElasticFileSystemExclusion", &rt::ENUM),
-    global_accelerator_exclusion = rt::m("GlobalAcceleratorExclusion", &rt::ENUM),
-    api_gateway_v2_exclusion = rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
+    VpcEncryptionControlConfiguration, VPC_ENCRYPTION_CONTROL_CONFIGURATION, [mode[0] =
+    rt::m("Mode", &rt::ENUM).flags(rt::REQUIRED), internet_gateway_exclusion[1] =
+    rt::m("InternetGatewayExclusion", &rt::ENUM),
+    egress_only_internet_gateway_exclusion[2] =
+    rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion[3] =
+    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion[4] =
+    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion[5] =
+    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion[6] =
+    rt::m("LambdaExclusion", &rt::ENUM), vpc_lattice_exclusion[7] =
+    rt::m("VpcLatticeExclusion", &rt::ENUM), elastic_file_system_exclusion[8] =
+    rt::m("ElasticFileSystemExclusion", &rt::ENUM), global_accelerator_exclusion[9] =
+    rt::m("GlobalAcceleratorExclusion", &rt::ENUM), api_gateway_v2_exclusion[10] =
+    rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
 );
 /// Describes an exclusion configuration for VPC Encryption Control.
 ///
@@ -1621,8 +1635,8 @@ pub struct VpcEncryptionControlExclusion {
     pub state_message: Option<String>,
 }
 rt::structure!(
-    VpcEncryptionControlExclusion, VPC_ENCRYPTION_CONTROL_EXCLUSION, [state =
-    rt::m("State", &rt::ENUM).named("state"), state_message = rt::m("StateMessage",
+    VpcEncryptionControlExclusion, VPC_ENCRYPTION_CONTROL_EXCLUSION, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), state_message[1] = rt::m("StateMessage",
     &rt::STRING).named("stateMessage")]
 );
 rt::string_enum! {
@@ -1660,21 +1674,22 @@ pub struct VpcEncryptionControlExclusions {
     pub api_gateway_v2: Option<VpcEncryptionControlExclusion>,
 }
 rt::structure!(
-    VpcEncryptionControlExclusions, VPC_ENCRYPTION_CONTROL_EXCLUSIONS, [internet_gateway
-    = rt::m("InternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-    .named("internetGateway"), egress_only_internet_gateway =
+    VpcEncryptionControlExclusions, VPC_ENCRYPTION_CONTROL_EXCLUSIONS,
+    [internet_gateway[0] = rt::m("InternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("internetGateway"), egress_only_internet_gateway[1] =
     rt::m("EgressOnlyInternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-    .named("egressOnlyInternetGateway"), nat_gateway = rt::m("NatGateway",
-    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("natGateway"), virtual_private_gateway =
+    .named("egressOnlyInternetGateway"), nat_gateway[2] = rt::m("NatGateway",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("natGateway"), virtual_private_gateway[3] =
     rt::m("VirtualPrivateGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-    .named("virtualPrivateGateway"), vpc_peering = rt::m("VpcPeering",
-    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcPeering"), lambda = rt::m("Lambda",
-    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("lambda"), vpc_lattice = rt::m("VpcLattice",
-    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcLattice"), elastic_file_system =
-    rt::m("ElasticFileSystem", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-    .named("elasticFileSystem"), global_accelerator = rt::m("GlobalAccelerator",
-    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("globalAccelerator"), api_gateway_v2 =
-    rt::m("ApiGatewayV2", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("apiGatewayV2")]
+    .named("virtualPrivateGateway"), vpc_peering[4] = rt::m("VpcPeering",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcPeering"), lambda[5] = rt::m("Lambda",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("lambda"), vpc_lattice[6] =
+    rt::m("VpcLattice", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcLattice"),
+    elastic_file_system[7] = rt::m("ElasticFileSystem",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("elasticFileSystem"), global_accelerator[8]
+    = rt::m("GlobalAccelerator", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("globalAccelerator"), api_gateway_v2[9] = rt::m("ApiGatewayV2",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("apiGatewayV2")]
 );
 pub static VPC_ENCRYPTION_CONTROL_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcEncryptionControlIdList",
@@ -1708,10 +1723,11 @@ pub struct VpcEncryptionNonCompliantResource {
     pub is_excludable: Option<bool>,
 }
 rt::structure!(
-    VpcEncryptionNonCompliantResource, VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE, [id =
-    rt::m("Id", &rt::STRING).named("id"), type_ = rt::m("Type", &rt::STRING)
-    .named("type"), description = rt::m("Description", &rt::STRING).named("description"),
-    is_excludable = rt::m("IsExcludable", &rt::BOOLEAN).named("isExcludable")]
+    VpcEncryptionNonCompliantResource, VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE, [id[0] =
+    rt::m("Id", &rt::STRING).named("id"), type_[1] = rt::m("Type", &rt::STRING)
+    .named("type"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), is_excludable[3] = rt::m("IsExcludable", &rt::BOOLEAN)
+    .named("isExcludable")]
 );
 pub static VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "VpcEncryptionNonCompliantResourceList",
@@ -1776,34 +1792,35 @@ pub struct VpcEndpoint {
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
 }
 rt::structure!(
-    VpcEndpoint, VPC_ENDPOINT, [vpc_endpoint_id = rt::m("VpcEndpointId", &rt::STRING)
-    .named("vpcEndpointId"), vpc_endpoint_type = rt::m("VpcEndpointType", &rt::ENUM)
-    .named("vpcEndpointType"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"),
-    service_name = rt::m("ServiceName", &rt::STRING).named("serviceName"), state =
-    rt::m("State", &rt::ENUM).named("state"), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).named("policyDocument"), route_table_ids = rt::m("RouteTableIds",
-    &VALUE_STRING_LIST).named("routeTableIdSet"), subnet_ids = rt::m("SubnetIds",
-    &VALUE_STRING_LIST).named("subnetIdSet"), groups = rt::m("Groups",
-    &GROUP_IDENTIFIER_SET).named("groupSet"), ip_address_type = rt::m("IpAddressType",
-    &rt::ENUM).named("ipAddressType"), dns_options = rt::m("DnsOptions", &DNS_OPTIONS)
-    .named("dnsOptions"), private_dns_enabled = rt::m("PrivateDnsEnabled", &rt::BOOLEAN)
-    .named("privateDnsEnabled"), requester_managed = rt::m("RequesterManaged",
-    &rt::BOOLEAN).named("requesterManaged"), network_interface_ids =
-    rt::m("NetworkInterfaceIds", &VALUE_STRING_LIST).named("networkInterfaceIdSet"),
-    dns_entries = rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"),
-    creation_timestamp = rt::m("CreationTimestamp", &rt::TIMESTAMP)
-    .named("creationTimestamp"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), last_error =
-    rt::m("LastError", &LAST_ERROR).named("lastError"), ipv4_prefixes =
-    rt::m("Ipv4Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv4PrefixSet"), ipv6_prefixes
-    = rt::m("Ipv6Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv6PrefixSet"),
-    failure_reason = rt::m("FailureReason", &rt::STRING).named("failureReason"),
-    service_network_arn = rt::m("ServiceNetworkArn", &rt::STRING)
-    .named("serviceNetworkArn"), resource_configuration_arn =
+    VpcEndpoint, VPC_ENDPOINT, [vpc_endpoint_id[0] = rt::m("VpcEndpointId", &rt::STRING)
+    .named("vpcEndpointId"), vpc_endpoint_type[1] = rt::m("VpcEndpointType", &rt::ENUM)
+    .named("vpcEndpointType"), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    service_name[3] = rt::m("ServiceName", &rt::STRING).named("serviceName"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), policy_document[5] =
+    rt::m("PolicyDocument", &rt::STRING).named("policyDocument"), route_table_ids[6] =
+    rt::m("RouteTableIds", &VALUE_STRING_LIST).named("routeTableIdSet"), subnet_ids[7] =
+    rt::m("SubnetIds", &VALUE_STRING_LIST).named("subnetIdSet"), groups[8] =
+    rt::m("Groups", &GROUP_IDENTIFIER_SET).named("groupSet"), ip_address_type[9] =
+    rt::m("IpAddressType", &rt::ENUM).named("ipAddressType"), dns_options[10] =
+    rt::m("DnsOptions", &DNS_OPTIONS).named("dnsOptions"), private_dns_enabled[11] =
+    rt::m("PrivateDnsEnabled", &rt::BOOLEAN).named("privateDnsEnabled"),
+    requester_managed[12] = rt::m("RequesterManaged", &rt::BOOLEAN)
+    .named("requesterManaged"), network_interface_ids[13] = rt::m("NetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("networkInterfaceIdSet"), dns_entries[14] =
+    rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"), creation_timestamp[15] =
+    rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"), tags[16] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), owner_id[17] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), last_error[18] = rt::m("LastError", &LAST_ERROR)
+    .named("lastError"), ipv4_prefixes[19] = rt::m("Ipv4Prefixes",
+    &SUBNET_IP_PREFIXES_LIST).named("ipv4PrefixSet"), ipv6_prefixes[20] =
+    rt::m("Ipv6Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv6PrefixSet"),
+    failure_reason[21] = rt::m("FailureReason", &rt::STRING).named("failureReason"),
+    service_network_arn[22] = rt::m("ServiceNetworkArn", &rt::STRING)
+    .named("serviceNetworkArn"), resource_configuration_arn[23] =
     rt::m("ResourceConfigurationArn", &rt::STRING).named("resourceConfigurationArn"),
-    service_region = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
-    payer_responsibilities = rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
-    .named("payerResponsibilitySet")]
+    service_region[24] = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
+    payer_responsibilities[25] = rt::m("PayerResponsibilities",
+    &PAYER_RESPONSIBILITY_SET).named("payerResponsibilitySet")]
 );
 /// Describes the VPC resources, VPC endpoint services, Lattice services, or service networks associated with the VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1834,20 +1851,21 @@ pub struct VpcEndpointAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcEndpointAssociation, VPC_ENDPOINT_ASSOCIATION, [id = rt::m("Id", &rt::STRING)
-    .named("id"), vpc_endpoint_id = rt::m("VpcEndpointId", &rt::STRING)
-    .named("vpcEndpointId"), service_network_arn = rt::m("ServiceNetworkArn",
-    &rt::STRING).named("serviceNetworkArn"), service_network_name =
+    VpcEndpointAssociation, VPC_ENDPOINT_ASSOCIATION, [id[0] = rt::m("Id", &rt::STRING)
+    .named("id"), vpc_endpoint_id[1] = rt::m("VpcEndpointId", &rt::STRING)
+    .named("vpcEndpointId"), service_network_arn[2] = rt::m("ServiceNetworkArn",
+    &rt::STRING).named("serviceNetworkArn"), service_network_name[3] =
     rt::m("ServiceNetworkName", &rt::STRING).named("serviceNetworkName"),
-    associated_resource_accessibility = rt::m("AssociatedResourceAccessibility",
-    &rt::STRING).named("associatedResourceAccessibility"), failure_reason =
-    rt::m("FailureReason", &rt::STRING).named("failureReason"), failure_code =
-    rt::m("FailureCode", &rt::STRING).named("failureCode"), dns_entry = rt::m("DnsEntry",
-    &DNS_ENTRY).named("dnsEntry"), private_dns_entry = rt::m("PrivateDnsEntry",
-    &DNS_ENTRY).named("privateDnsEntry"), associated_resource_arn =
-    rt::m("AssociatedResourceArn", &rt::STRING).named("associatedResourceArn"),
-    resource_configuration_group_arn = rt::m("ResourceConfigurationGroupArn",
-    &rt::STRING).named("resourceConfigurationGroupArn"), tags = rt::m("Tags", &TAG_LIST)
+    associated_resource_accessibility[4] = rt::m("AssociatedResourceAccessibility",
+    &rt::STRING).named("associatedResourceAccessibility"), failure_reason[5] =
+    rt::m("FailureReason", &rt::STRING).named("failureReason"), failure_code[6] =
+    rt::m("FailureCode", &rt::STRING).named("failureCode"), dns_entry[7] =
+    rt::m("DnsEntry", &DNS_ENTRY).named("dnsEntry"), private_dns_entry[8] =
+    rt::m("PrivateDnsEntry", &DNS_ENTRY).named("privateDnsEntry"),
+    associated_resource_arn[9] = rt::m("AssociatedResourceArn", &rt::STRING)
+    .named("associatedResourceArn"), resource_configuration_group_arn[10] =
+    rt::m("ResourceConfigurationGroupArn", &rt::STRING)
+    .named("resourceConfigurationGroupArn"), tags[11] = rt::m("Tags", &TAG_LIST)
     .named("tagSet")]
 );
 pub static VPC_ENDPOINT_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
@@ -1889,26 +1907,28 @@ pub struct VpcEndpointConnection {
     pub transit_gateway_attachment_owner: Option<String>,
 }
 rt::structure!(
-    VpcEndpointConnection, VPC_ENDPOINT_CONNECTION, [service_id = rt::m("ServiceId",
-    &rt::STRING).named("serviceId"), vpc_endpoint_id = rt::m("VpcEndpointId",
-    &rt::STRING).named("vpcEndpointId"), vpc_endpoint_owner = rt::m("VpcEndpointOwner",
-    &rt::STRING).named("vpcEndpointOwner"), vpc_endpoint_state =
-    rt::m("VpcEndpointState", &rt::ENUM).named("vpcEndpointState"), creation_timestamp =
-    rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"), dns_entries =
-    rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"), network_load_balancer_arns
-    = rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns =
+    VpcEndpointConnection, VPC_ENDPOINT_CONNECTION, [service_id[0] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), vpc_endpoint_id[1] = rt::m("VpcEndpointId",
+    &rt::STRING).named("vpcEndpointId"), vpc_endpoint_owner[2] =
+    rt::m("VpcEndpointOwner", &rt::STRING).named("vpcEndpointOwner"),
+    vpc_endpoint_state[3] = rt::m("VpcEndpointState", &rt::ENUM)
+    .named("vpcEndpointState"), creation_timestamp[4] = rt::m("CreationTimestamp",
+    &rt::TIMESTAMP).named("creationTimestamp"), dns_entries[5] = rt::m("DnsEntries",
+    &DNS_ENTRY_SET).named("dnsEntrySet"), network_load_balancer_arns[6] =
+    rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns[7] =
     rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-    .named("gatewayLoadBalancerArnSet"), ip_address_type = rt::m("IpAddressType",
-    &rt::ENUM).named("ipAddressType"), vpc_endpoint_connection_id =
-    rt::m("VpcEndpointConnectionId", &rt::STRING).named("vpcEndpointConnectionId"), tags
-    = rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_endpoint_region =
+    .named("gatewayLoadBalancerArnSet"), ip_address_type[8] = rt::m("IpAddressType",
+    &rt::ENUM).named("ipAddressType"), vpc_endpoint_connection_id[9] =
+    rt::m("VpcEndpointConnectionId", &rt::STRING).named("vpcEndpointConnectionId"),
+    tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_endpoint_region[11] =
     rt::m("VpcEndpointRegion", &rt::STRING).named("vpcEndpointRegion"),
-    payer_responsibilities = rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
-    .named("payerResponsibilitySet"), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    transit_gateway_attachment_owner = rt::m("TransitGatewayAttachmentOwner",
-    &rt::STRING).named("transitGatewayAttachmentOwner")]
+    payer_responsibilities[12] = rt::m("PayerResponsibilities",
+    &PAYER_RESPONSIBILITY_SET).named("payerResponsibilitySet"),
+    transit_gateway_attachment_id[13] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_attachment_owner[14] =
+    rt::m("TransitGatewayAttachmentOwner", &rt::STRING)
+    .named("transitGatewayAttachmentOwner")]
 );
 pub static VPC_ENDPOINT_CONNECTION_SET: rt::Schema = rt::Schema::list(
     "VpcEndpointConnectionSet",
@@ -1966,14 +1986,14 @@ pub struct VpcIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
-    VpcIpv6CidrBlockAssociation, VPC_IPV6_CIDR_BLOCK_ASSOCIATION, [association_id =
-    rt::m("AssociationId", &rt::STRING).named("associationId"), ipv6_cidr_block =
-    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), ipv6_cidr_block_state =
-    rt::m("Ipv6CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("ipv6CidrBlockState"),
-    network_border_group = rt::m("NetworkBorderGroup", &rt::STRING)
-    .named("networkBorderGroup"), ipv6_pool = rt::m("Ipv6Pool", &rt::STRING)
-    .named("ipv6Pool"), ipv6_address_attribute = rt::m("Ipv6AddressAttribute", &rt::ENUM)
-    .named("ipv6AddressAttribute"), ip_source = rt::m("IpSource", &rt::ENUM)
+    VpcIpv6CidrBlockAssociation, VPC_IPV6_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), ipv6_cidr_block[1] =
+    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), ipv6_cidr_block_state[2]
+    = rt::m("Ipv6CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("ipv6CidrBlockState"),
+    network_border_group[3] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), ipv6_pool[4] = rt::m("Ipv6Pool", &rt::STRING)
+    .named("ipv6Pool"), ipv6_address_attribute[5] = rt::m("Ipv6AddressAttribute",
+    &rt::ENUM).named("ipv6AddressAttribute"), ip_source[6] = rt::m("IpSource", &rt::ENUM)
     .named("ipSource")]
 );
 pub static VPC_IPV6_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
@@ -2007,15 +2027,15 @@ pub struct VpcPeeringConnection {
     pub multipath_resilience_status: Option<MultipathResilienceStatus>,
 }
 rt::structure!(
-    VpcPeeringConnection, VPC_PEERING_CONNECTION, [accepter_vpc_info =
+    VpcPeeringConnection, VPC_PEERING_CONNECTION, [accepter_vpc_info[0] =
     rt::m("AccepterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO).named("accepterVpcInfo"),
-    expiration_time = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-    requester_vpc_info = rt::m("RequesterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO)
-    .named("requesterVpcInfo"), status = rt::m("Status",
-    &VPC_PEERING_CONNECTION_STATE_REASON).named("status"), tags = rt::m("Tags",
-    &TAG_LIST).named("tagSet"), vpc_peering_connection_id =
+    expiration_time[1] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    requester_vpc_info[2] = rt::m("RequesterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO)
+    .named("requesterVpcInfo"), status[3] = rt::m("Status",
+    &VPC_PEERING_CONNECTION_STATE_REASON).named("status"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vpc_peering_connection_id[5] =
     rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-    multipath_resilience_status = rt::m("MultipathResilienceStatus", &rt::ENUM)
+    multipath_resilience_status[6] = rt::m("MultipathResilienceStatus", &rt::ENUM)
     .named("multipathResilienceStatus")]
 );
 pub static VPC_PEERING_CONNECTION_ID_LIST: rt::Schema = rt::Schema::list(
@@ -2042,16 +2062,16 @@ pub struct VpcPeeringConnectionOptionsDescription {
 }
 rt::structure!(
     VpcPeeringConnectionOptionsDescription, VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION,
-    [allow_dns_resolution_from_remote_vpc = rt::m("AllowDnsResolutionFromRemoteVpc",
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
     &rt::BOOLEAN).named("allowDnsResolutionFromRemoteVpc"),
-    allow_egress_from_local_classic_link_to_remote_vpc =
+    allow_egress_from_local_classic_link_to_remote_vpc[1] =
     rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
     .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
-    allow_egress_from_local_vpc_to_remote_classic_link =
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
     rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
-    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience =
+    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience[3] =
     rt::m("AllowMultipathResilience", &rt::BOOLEAN).named("allowMultipathResilience"),
-    multipath_resilience_mode = rt::m("MultipathResilienceMode", &rt::ENUM)
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)
     .named("multipathResilienceMode")]
 );
 /// Describes the status of a VPC peering connection.
@@ -2063,8 +2083,8 @@ pub struct VpcPeeringConnectionStateReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    VpcPeeringConnectionStateReason, VPC_PEERING_CONNECTION_STATE_REASON, [code =
-    rt::m("Code", &rt::ENUM).named("code"), message = rt::m("Message", &rt::STRING)
+    VpcPeeringConnectionStateReason, VPC_PEERING_CONNECTION_STATE_REASON, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
     .named("message")]
 );
 rt::string_enum! {
@@ -2092,14 +2112,14 @@ pub struct VpcPeeringConnectionVpcInfo {
     pub region: Option<String>,
 }
 rt::structure!(
-    VpcPeeringConnectionVpcInfo, VPC_PEERING_CONNECTION_VPC_INFO, [cidr_block =
-    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), ipv6_cidr_block_set =
+    VpcPeeringConnectionVpcInfo, VPC_PEERING_CONNECTION_VPC_INFO, [cidr_block[0] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), ipv6_cidr_block_set[1] =
     rt::m("Ipv6CidrBlockSet", &IPV6_CIDR_BLOCK_SET).named("ipv6CidrBlockSet"),
-    cidr_block_set = rt::m("CidrBlockSet", &CIDR_BLOCK_SET).named("cidrBlockSet"),
-    owner_id = rt::m("OwnerId", &rt::STRING).named("ownerId"), peering_options =
+    cidr_block_set[2] = rt::m("CidrBlockSet", &CIDR_BLOCK_SET).named("cidrBlockSet"),
+    owner_id[3] = rt::m("OwnerId", &rt::STRING).named("ownerId"), peering_options[4] =
     rt::m("PeeringOptions", &VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION)
-    .named("peeringOptions"), vpc_id = rt::m("VpcId", &rt::STRING).named("vpcId"), region
-    = rt::m("Region", &rt::STRING).named("region")]
+    .named("peeringOptions"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    region[6] = rt::m("Region", &rt::STRING).named("region")]
 );
 rt::string_enum! {
     pub enum VpcState { Pending = "pending", Available = "available", Deleting =
@@ -2119,11 +2139,11 @@ pub struct VpnAdditionalKeyExchange {
     pub requirement: Option<AdditionalKeyExchangeRequirement>,
 }
 rt::structure!(
-    VpnAdditionalKeyExchange, VPN_ADDITIONAL_KEY_EXCHANGE, [additional_key_exchange_round
-    = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
-    .named("additionalKeyExchangeRound"), key_exchange_methods =
+    VpnAdditionalKeyExchange, VPN_ADDITIONAL_KEY_EXCHANGE,
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .named("additionalKeyExchangeRound"), key_exchange_methods[1] =
     rt::m("KeyExchangeMethods", &ADDITIONAL_KEY_EXCHANGE_METHODS_LIST)
-    .named("keyExchangeMethodSet"), requirement = rt::m("Requirement", &rt::ENUM)
+    .named("keyExchangeMethodSet"), requirement[2] = rt::m("Requirement", &rt::ENUM)
     .named("requirement")]
 );
 /// Specifies an additional key exchange round for the VPN tunnel, as defined in RFC 9370.
@@ -2150,10 +2170,10 @@ pub struct VpnAdditionalKeyExchangeRequest {
 }
 rt::structure!(
     VpnAdditionalKeyExchangeRequest, VPN_ADDITIONAL_KEY_EXCHANGE_REQUEST,
-    [additional_key_exchange_round = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(1.0), key_exchange_methods = rt::m("KeyExchangeMethods",
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), key_exchange_methods[1] = rt::m("KeyExchangeMethods",
     &ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST).named("KeyExchangeMethod"),
-    requirement = rt::m("Requirement", &rt::ENUM)]
+    requirement[2] = rt::m("Requirement", &rt::ENUM)]
 );
 /// Describes a VPN concentrator.
 #[derive(Clone, Default, PartialEq)]
@@ -2172,13 +2192,13 @@ pub struct VpnConcentrator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpnConcentrator, VPN_CONCENTRATOR, [vpn_concentrator_id = rt::m("VpnConcentratorId",
-    &rt::STRING).named("vpnConcentratorId"), state = rt::m("State", &rt::STRING)
-    .named("state"), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
-    .named("transitGatewayId"), transit_gateway_attachment_id =
-    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
-    type_ = rt::m("Type", &rt::STRING).named("type"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet")]
+    VpnConcentrator, VPN_CONCENTRATOR, [vpn_concentrator_id[0] =
+    rt::m("VpnConcentratorId", &rt::STRING).named("vpnConcentratorId"), state[1] =
+    rt::m("State", &rt::STRING).named("state"), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_attachment_id[3] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), type_[4] = rt::m("Type", &rt::STRING)
+    .named("type"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static VPN_CONCENTRATOR_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "VpnConcentratorIdStringList",
@@ -2230,25 +2250,26 @@ pub struct VpnConnection {
     pub vpn_gateway_id: Option<String>,
 }
 rt::structure!(
-    VpnConnection, VPN_CONNECTION, [category = rt::m("Category", &rt::STRING)
-    .named("category"), transit_gateway_id = rt::m("TransitGatewayId", &rt::STRING)
-    .named("transitGatewayId"), vpn_concentrator_id = rt::m("VpnConcentratorId",
-    &rt::STRING).named("vpnConcentratorId"), core_network_arn = rt::m("CoreNetworkArn",
-    &rt::STRING).named("coreNetworkArn"), core_network_attachment_arn =
-    rt::m("CoreNetworkAttachmentArn", &rt::STRING).named("coreNetworkAttachmentArn"),
-    gateway_association_state = rt::m("GatewayAssociationState", &rt::ENUM)
-    .named("gatewayAssociationState"), options = rt::m("Options",
-    &VPN_CONNECTION_OPTIONS).named("options"), routes = rt::m("Routes",
-    &VPN_STATIC_ROUTE_LIST).named("routes"), tags = rt::m("Tags", &TAG_LIST)
-    .named("tagSet"), vgw_telemetry = rt::m("VgwTelemetry", &VGW_TELEMETRY_LIST)
-    .named("vgwTelemetry"), pre_shared_key_arn = rt::m("PreSharedKeyArn", &rt::STRING)
-    .named("preSharedKeyArn"), vpn_connection_id = rt::m("VpnConnectionId", &rt::STRING)
-    .named("vpnConnectionId"), state = rt::m("State", &rt::ENUM).named("state"),
-    customer_gateway_configuration = rt::m("CustomerGatewayConfiguration", &rt::STRING)
-    .named("customerGatewayConfiguration").flags(rt::SENSITIVE), type_ = rt::m("Type",
-    &rt::ENUM).named("type"), customer_gateway_id = rt::m("CustomerGatewayId",
-    &rt::STRING).named("customerGatewayId"), vpn_gateway_id = rt::m("VpnGatewayId",
-    &rt::STRING).named("vpnGatewayId")]
+    VpnConnection, VPN_CONNECTION, [category[0] = rt::m("Category", &rt::STRING)
+    .named("category"), transit_gateway_id[1] = rt::m("TransitGatewayId", &rt::STRING)
+    .named("transitGatewayId"), vpn_concentrator_id[2] = rt::m("VpnConcentratorId",
+    &rt::STRING).named("vpnConcentratorId"), core_network_arn[3] =
+    rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn"),
+    core_network_attachment_arn[4] = rt::m("CoreNetworkAttachmentArn", &rt::STRING)
+    .named("coreNetworkAttachmentArn"), gateway_association_state[5] =
+    rt::m("GatewayAssociationState", &rt::ENUM).named("gatewayAssociationState"),
+    options[6] = rt::m("Options", &VPN_CONNECTION_OPTIONS).named("options"), routes[7] =
+    rt::m("Routes", &VPN_STATIC_ROUTE_LIST).named("routes"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vgw_telemetry[9] = rt::m("VgwTelemetry",
+    &VGW_TELEMETRY_LIST).named("vgwTelemetry"), pre_shared_key_arn[10] =
+    rt::m("PreSharedKeyArn", &rt::STRING).named("preSharedKeyArn"), vpn_connection_id[11]
+    = rt::m("VpnConnectionId", &rt::STRING).named("vpnConnectionId"), state[12] =
+    rt::m("State", &rt::ENUM).named("state"), customer_gateway_configuration[13] =
+    rt::m("CustomerGatewayConfiguration", &rt::STRING)
+    .named("customerGatewayConfiguration").flags(rt::SENSITIVE), type_[14] =
+    rt::m("Type", &rt::ENUM).named("type"), customer_gateway_id[15] =
+    rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"),
+    vpn_gateway_id[16] = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId")]
 );
 /// List of customer gateway devices that have a sample configuration file available for use. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -2263,11 +2284,11 @@ pub struct VpnConnectionDeviceType {
     pub software: Option<String>,
 }
 rt::structure!(
-    VpnConnectionDeviceType, VPN_CONNECTION_DEVICE_TYPE, [vpn_connection_device_type_id =
-    rt::m("VpnConnectionDeviceTypeId", &rt::STRING).named("vpnConnectionDeviceTypeId"),
-    vendor = rt::m("Vendor", &rt::STRING).named("vendor"), platform = rt::m("Platform",
-    &rt::STRING).named("platform"), software = rt::m("Software", &rt::STRING)
-    .named("software")]
+    VpnConnectionDeviceType, VPN_CONNECTION_DEVICE_TYPE,
+    [vpn_connection_device_type_id[0] = rt::m("VpnConnectionDeviceTypeId", &rt::STRING)
+    .named("vpnConnectionDeviceTypeId"), vendor[1] = rt::m("Vendor", &rt::STRING)
+    .named("vendor"), platform[2] = rt::m("Platform", &rt::STRING).named("platform"),
+    software[3] = rt::m("Software", &rt::STRING).named("software")]
 );
 pub static VPN_CONNECTION_DEVICE_TYPE_LIST: rt::Schema = rt::Schema::list(
     "VpnConnectionDeviceTypeList",
@@ -2312,22 +2333,23 @@ pub struct VpnConnectionOptions {
     pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
 }
 rt::structure!(
-    VpnConnectionOptions, VPN_CONNECTION_OPTIONS, [enable_acceleration =
+    VpnConnectionOptions, VPN_CONNECTION_OPTIONS, [enable_acceleration[0] =
     rt::m("EnableAcceleration", &rt::BOOLEAN).named("enableAcceleration"),
-    static_routes_only = rt::m("StaticRoutesOnly", &rt::BOOLEAN)
-    .named("staticRoutesOnly"), local_ipv4_network_cidr = rt::m("LocalIpv4NetworkCidr",
-    &rt::STRING).named("localIpv4NetworkCidr"), remote_ipv4_network_cidr =
-    rt::m("RemoteIpv4NetworkCidr", &rt::STRING).named("remoteIpv4NetworkCidr"),
-    local_ipv6_network_cidr = rt::m("LocalIpv6NetworkCidr", &rt::STRING)
-    .named("localIpv6NetworkCidr"), remote_ipv6_network_cidr =
-    rt::m("RemoteIpv6NetworkCidr", &rt::STRING).named("remoteIpv6NetworkCidr"),
-    outside_ip_address_type = rt::m("OutsideIpAddressType", &rt::STRING)
-    .named("outsideIpAddressType"), transport_transit_gateway_attachment_id =
+    static_routes_only[1] = rt::m("StaticRoutesOnly", &rt::BOOLEAN)
+    .named("staticRoutesOnly"), local_ipv4_network_cidr[2] =
+    rt::m("LocalIpv4NetworkCidr", &rt::STRING).named("localIpv4NetworkCidr"),
+    remote_ipv4_network_cidr[3] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING)
+    .named("remoteIpv4NetworkCidr"), local_ipv6_network_cidr[4] =
+    rt::m("LocalIpv6NetworkCidr", &rt::STRING).named("localIpv6NetworkCidr"),
+    remote_ipv6_network_cidr[5] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING)
+    .named("remoteIpv6NetworkCidr"), outside_ip_address_type[6] =
+    rt::m("OutsideIpAddressType", &rt::STRING).named("outsideIpAddressType"),
+    transport_transit_gateway_attachment_id[7] =
     rt::m("TransportTransitGatewayAttachmentId", &rt::STRING)
-    .named("transportTransitGatewayAttachmentId"), tunnel_inside_ip_version =
+    .named("transportTransitGatewayAttachmentId"), tunnel_inside_ip_version[8] =
     rt::m("TunnelInsideIpVersion", &rt::ENUM).named("tunnelInsideIpVersion"),
-    tunnel_options = rt::m("TunnelOptions", &TUNNEL_OPTIONS_LIST)
-    .named("tunnelOptionSet"), tunnel_bandwidth = rt::m("TunnelBandwidth", &rt::ENUM)
+    tunnel_options[9] = rt::m("TunnelOptions", &TUNNEL_OPTIONS_LIST)
+    .named("tunnelOptionSet"), tunnel_bandwidth[10] = rt::m("TunnelBandwidth", &rt::ENUM)
     .named("tunnelBandwidth")]
 );
 /// Describes VPN connection options.
@@ -2378,18 +2400,18 @@ pub struct VpnConnectionOptionsSpecification {
 }
 rt::structure!(
     VpnConnectionOptionsSpecification, VPN_CONNECTION_OPTIONS_SPECIFICATION,
-    [enable_acceleration = rt::m("EnableAcceleration", &rt::BOOLEAN),
-    tunnel_inside_ip_version = rt::m("TunnelInsideIpVersion", &rt::ENUM), tunnel_options
-    = rt::m("TunnelOptions", &VPN_TUNNEL_OPTIONS_SPECIFICATIONS_LIST),
-    local_ipv4_network_cidr = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
-    remote_ipv4_network_cidr = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
-    local_ipv6_network_cidr = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
-    remote_ipv6_network_cidr = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
-    outside_ip_address_type = rt::m("OutsideIpAddressType", &rt::STRING),
-    transport_transit_gateway_attachment_id =
-    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING), tunnel_bandwidth =
-    rt::m("TunnelBandwidth", &rt::ENUM), static_routes_only = rt::m("StaticRoutesOnly",
-    &rt::BOOLEAN).named("staticRoutesOnly")]
+    [enable_acceleration[0] = rt::m("EnableAcceleration", &rt::BOOLEAN),
+    tunnel_inside_ip_version[1] = rt::m("TunnelInsideIpVersion", &rt::ENUM),
+    tunnel_options[2] = rt::m("TunnelOptions", &VPN_TUNNEL_OPTIONS_SPECIFICATIONS_LIST),
+    local_ipv4_network_cidr[3] = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
+    remote_ipv4_network_cidr[4] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
+    local_ipv6_network_cidr[5] = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
+    remote_ipv6_network_cidr[6] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
+    outside_ip_address_type[7] = rt::m("OutsideIpAddressType", &rt::STRING),
+    transport_transit_gateway_attachment_id[8] =
+    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING), tunnel_bandwidth[9] =
+    rt::m("TunnelBandwidth", &rt::ENUM), static_routes_only[10] =
+    rt::m("StaticRoutesOnly", &rt::BOOLEAN).named("staticRoutesOnly")]
 );
 rt::string_enum! {
     pub enum VpnEcmpSupportValue { Enable = "enable", Disable = "disable" }
@@ -2413,12 +2435,12 @@ pub struct VpnGateway {
     pub vpc_attachments: Option<Vec<VpcAttachment>>,
 }
 rt::structure!(
-    VpnGateway, VPN_GATEWAY, [amazon_side_asn = rt::m("AmazonSideAsn", &rt::LONG)
-    .named("amazonSideAsn"), tags = rt::m("Tags", &TAG_LIST).named("tagSet"),
-    vpn_gateway_id = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"), state =
-    rt::m("State", &rt::ENUM).named("state"), type_ = rt::m("Type", &rt::ENUM)
-    .named("type"), availability_zone = rt::m("AvailabilityZone", &rt::STRING)
-    .named("availabilityZone"), vpc_attachments = rt::m("VpcAttachments",
+    VpnGateway, VPN_GATEWAY, [amazon_side_asn[0] = rt::m("AmazonSideAsn", &rt::LONG)
+    .named("amazonSideAsn"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    vpn_gateway_id[2] = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
+    state[3] = rt::m("State", &rt::ENUM).named("state"), type_[4] = rt::m("Type",
+    &rt::ENUM).named("type"), availability_zone[5] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), vpc_attachments[6] = rt::m("VpcAttachments",
     &VPC_ATTACHMENT_LIST).named("attachments")]
 );
 pub static VPN_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
@@ -2447,9 +2469,9 @@ pub struct VpnStaticRoute {
     pub state: Option<VpnState>,
 }
 rt::structure!(
-    VpnStaticRoute, VPN_STATIC_ROUTE, [destination_cidr_block =
-    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"), source =
-    rt::m("Source", &rt::ENUM).named("source"), state = rt::m("State", &rt::ENUM)
+    VpnStaticRoute, VPN_STATIC_ROUTE, [destination_cidr_block[0] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"), source[1] =
+    rt::m("Source", &rt::ENUM).named("source"), state[2] = rt::m("State", &rt::ENUM)
     .named("state")]
 );
 pub static VPN_STATIC_ROUTE_LIST: rt::Schema = rt::Schema::list(
@@ -2469,18 +2491,7 @@ pub struct VpnTunnelLogOptions {
     pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
 }
 rt::structure!(
-    VpnTunnelLogOptions, VPN_TUNNEL_LOG_OPTIONS, [cloud_watch_log_options =
+    VpnTunnelLogOptions, VPN_TUNNEL_LOG_OPTIONS, [cloud_watch_log_options[0] =
     rt::m("CloudWatchLogOptions", &CLOUD_WATCH_LOG_OPTIONS)
     .named("cloudWatchLogOptions")]
-);
-/// Options for logging VPN tunnel activity.
-#[derive(Clone, Default, PartialEq)]
-pub struct VpnTunnelLogOptionsSpecification {
-    /// Options for sending VPN tunnel logs to CloudWatch.
-    pub cloud_watch_log_options: Option<CloudWatchLogOptionsSpecification>,
-}
-rt::structure!(
-    VpnTunnelLogOptionsSpecification, VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION,
-    [cloud_watch_log_options = rt::m("CloudWatchLogOptions",
-    &CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION)]
 );

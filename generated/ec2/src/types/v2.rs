@@ -3,6 +3,17 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Options for logging VPN tunnel activity.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnTunnelLogOptionsSpecification {
+    /// Options for sending VPN tunnel logs to CloudWatch.
+    pub cloud_watch_log_options: Option<CloudWatchLogOptionsSpecification>,
+}
+rt::structure!(
+    VpnTunnelLogOptionsSpecification, VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION,
+    [cloud_watch_log_options[0] = rt::m("CloudWatchLogOptions",
+    &CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION)]
+);
 /// The tunnel options for a single VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnTunnelOptionsSpecification {
@@ -124,36 +135,37 @@ pub struct VpnTunnelOptionsSpecification {
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
 }
 rt::structure!(
-    VpnTunnelOptionsSpecification, VPN_TUNNEL_OPTIONS_SPECIFICATION, [tunnel_inside_cidr
-    = rt::m("TunnelInsideCidr", &rt::STRING), tunnel_inside_ipv6_cidr =
-    rt::m("TunnelInsideIpv6Cidr", &rt::STRING), pre_shared_key = rt::m("PreSharedKey",
-    &rt::STRING).flags(rt::SENSITIVE), phase1_lifetime_seconds =
-    rt::m("Phase1LifetimeSeconds", &rt::INTEGER), phase2_lifetime_seconds =
-    rt::m("Phase2LifetimeSeconds", &rt::INTEGER), rekey_margin_time_seconds =
-    rt::m("RekeyMarginTimeSeconds", &rt::INTEGER), rekey_fuzz_percentage =
-    rt::m("RekeyFuzzPercentage", &rt::INTEGER), replay_window_size =
-    rt::m("ReplayWindowSize", &rt::INTEGER), dpd_timeout_seconds =
-    rt::m("DPDTimeoutSeconds", &rt::INTEGER), dpd_timeout_action =
-    rt::m("DPDTimeoutAction", &rt::STRING), phase1_encryption_algorithms =
-    rt::m("Phase1EncryptionAlgorithms", &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST)
-    .named("Phase1EncryptionAlgorithm"), phase2_encryption_algorithms =
-    rt::m("Phase2EncryptionAlgorithms", &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST)
-    .named("Phase2EncryptionAlgorithm"), phase1_integrity_algorithms =
-    rt::m("Phase1IntegrityAlgorithms", &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST)
-    .named("Phase1IntegrityAlgorithm"), phase2_integrity_algorithms =
-    rt::m("Phase2IntegrityAlgorithms", &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST)
-    .named("Phase2IntegrityAlgorithm"), phase1_dh_group_numbers =
-    rt::m("Phase1DHGroupNumbers", &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST)
-    .named("Phase1DHGroupNumber"), phase2_dh_group_numbers =
-    rt::m("Phase2DHGroupNumbers", &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST)
-    .named("Phase2DHGroupNumber"), ike_versions = rt::m("IKEVersions",
-    &IKE_VERSIONS_REQUEST_LIST).named("IKEVersion"), startup_action =
-    rt::m("StartupAction", &rt::STRING), log_options = rt::m("LogOptions",
-    &VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION), enable_tunnel_lifecycle_control =
-    rt::m("EnableTunnelLifecycleControl", &rt::BOOLEAN), phase1_additional_key_exchanges
-    = rt::m("Phase1AdditionalKeyExchanges",
+    VpnTunnelOptionsSpecification, VPN_TUNNEL_OPTIONS_SPECIFICATION,
+    [tunnel_inside_cidr[0] = rt::m("TunnelInsideCidr", &rt::STRING),
+    tunnel_inside_ipv6_cidr[1] = rt::m("TunnelInsideIpv6Cidr", &rt::STRING),
+    pre_shared_key[2] = rt::m("PreSharedKey", &rt::STRING).flags(rt::SENSITIVE),
+    phase1_lifetime_seconds[3] = rt::m("Phase1LifetimeSeconds", &rt::INTEGER),
+    phase2_lifetime_seconds[4] = rt::m("Phase2LifetimeSeconds", &rt::INTEGER),
+    rekey_margin_time_seconds[5] = rt::m("RekeyMarginTimeSeconds", &rt::INTEGER),
+    rekey_fuzz_percentage[6] = rt::m("RekeyFuzzPercentage", &rt::INTEGER),
+    replay_window_size[7] = rt::m("ReplayWindowSize", &rt::INTEGER),
+    dpd_timeout_seconds[8] = rt::m("DPDTimeoutSeconds", &rt::INTEGER),
+    dpd_timeout_action[9] = rt::m("DPDTimeoutAction", &rt::STRING),
+    phase1_encryption_algorithms[10] = rt::m("Phase1EncryptionAlgorithms",
+    &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase1EncryptionAlgorithm"),
+    phase2_encryption_algorithms[11] = rt::m("Phase2EncryptionAlgorithms",
+    &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase2EncryptionAlgorithm"),
+    phase1_integrity_algorithms[12] = rt::m("Phase1IntegrityAlgorithms",
+    &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase1IntegrityAlgorithm"),
+    phase2_integrity_algorithms[13] = rt::m("Phase2IntegrityAlgorithms",
+    &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase2IntegrityAlgorithm"),
+    phase1_dh_group_numbers[14] = rt::m("Phase1DHGroupNumbers",
+    &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase1DHGroupNumber"),
+    phase2_dh_group_numbers[15] = rt::m("Phase2DHGroupNumbers",
+    &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase2DHGroupNumber"), ike_versions[16]
+    = rt::m("IKEVersions", &IKE_VERSIONS_REQUEST_LIST).named("IKEVersion"),
+    startup_action[17] = rt::m("StartupAction", &rt::STRING), log_options[18] =
+    rt::m("LogOptions", &VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION),
+    enable_tunnel_lifecycle_control[19] = rt::m("EnableTunnelLifecycleControl",
+    &rt::BOOLEAN), phase1_additional_key_exchanges[20] =
+    rt::m("Phase1AdditionalKeyExchanges",
     &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
-    .named("Phase1AdditionalKeyExchange"), phase2_additional_key_exchanges =
+    .named("Phase1AdditionalKeyExchange"), phase2_additional_key_exchanges[21] =
     rt::m("Phase2AdditionalKeyExchanges",
     &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
     .named("Phase2AdditionalKeyExchange")]

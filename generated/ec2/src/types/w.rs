@@ -16,8 +16,8 @@ pub struct WithdrawByoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    WithdrawByoipCidrRequest, WITHDRAW_BYOIP_CIDR_REQUEST, [cidr = rt::m("Cidr",
-    &rt::STRING).flags(rt::REQUIRED), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    WithdrawByoipCidrRequest, WITHDRAW_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct WithdrawByoipCidrResult {
@@ -25,8 +25,8 @@ pub struct WithdrawByoipCidrResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    WithdrawByoipCidrResult, WITHDRAW_BYOIP_CIDR_RESULT, [byoip_cidr = rt::m("ByoipCidr",
-    &BYOIP_CIDR).named("byoipCidr")]
+    WithdrawByoipCidrResult, WITHDRAW_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 pub static WORKLOADS_LIST: rt::Schema = rt::Schema::list(
     "WorkloadsList",

@@ -16,7 +16,7 @@ pub struct ActivateEventSourceRequest {
     pub name: String,
 }
 rt::structure!(
-    ActivateEventSourceRequest, ACTIVATE_EVENT_SOURCE_REQUEST, [name = rt::m("Name",
+    ActivateEventSourceRequest, ACTIVATE_EVENT_SOURCE_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains details about an API destination.
@@ -42,14 +42,15 @@ pub struct ApiDestination {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ApiDestination, API_DESTINATION, [api_destination_arn = rt::m("ApiDestinationArn",
-    &rt::STRING).min(1.0), name = rt::m("Name", &rt::STRING).min(1.0),
-    api_destination_state = rt::m("ApiDestinationState", &rt::ENUM), connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), invocation_endpoint =
-    rt::m("InvocationEndpoint", &rt::STRING).min(1.0), http_method = rt::m("HttpMethod",
-    &rt::ENUM), invocation_rate_limit_per_second = rt::m("InvocationRateLimitPerSecond",
-    &rt::INTEGER).min(1.0), creation_time = rt::m("CreationTime", &rt::TIMESTAMP),
-    last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    ApiDestination, API_DESTINATION, [api_destination_arn[0] = rt::m("ApiDestinationArn",
+    &rt::STRING).min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    api_destination_state[2] = rt::m("ApiDestinationState", &rt::ENUM), connection_arn[3]
+    = rt::m("ConnectionArn", &rt::STRING).min(1.0), invocation_endpoint[4] =
+    rt::m("InvocationEndpoint", &rt::STRING).min(1.0), http_method[5] =
+    rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[6] =
+    rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0), creation_time[7] =
+    rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[8] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum ApiDestinationHttpMethod { Post = "POST", Get = "GET", Head = "HEAD",
@@ -71,7 +72,7 @@ pub struct AppSyncParameters {
     pub graph_ql_operation: Option<String>,
 }
 rt::structure!(
-    AppSyncParameters, APP_SYNC_PARAMETERS, [graph_ql_operation =
+    AppSyncParameters, APP_SYNC_PARAMETERS, [graph_ql_operation[0] =
     rt::m("GraphQLOperation", &rt::STRING).flags(rt::SENSITIVE).min(1.0)]
 );
 /// An `Archive` object that contains details about an archive.
@@ -95,12 +96,12 @@ pub struct Archive {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Archive, ARCHIVE, [archive_name = rt::m("ArchiveName", &rt::STRING).min(1.0),
-    event_source_arn = rt::m("EventSourceArn", &rt::STRING).min(1.0), state =
-    rt::m("State", &rt::ENUM), state_reason = rt::m("StateReason", &rt::STRING),
-    retention_days = rt::m("RetentionDays", &rt::INTEGER).min(0.0), size_bytes =
-    rt::m("SizeBytes", &rt::LONG), event_count = rt::m("EventCount", &rt::LONG),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP)]
+    Archive, ARCHIVE, [archive_name[0] = rt::m("ArchiveName", &rt::STRING).min(1.0),
+    event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING).min(1.0), state[2] =
+    rt::m("State", &rt::ENUM), state_reason[3] = rt::m("StateReason", &rt::STRING),
+    retention_days[4] = rt::m("RetentionDays", &rt::INTEGER).min(0.0), size_bytes[5] =
+    rt::m("SizeBytes", &rt::LONG), event_count[6] = rt::m("EventCount", &rt::LONG),
+    creation_time[7] = rt::m("CreationTime", &rt::TIMESTAMP)]
 );
 pub static ARCHIVE_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ArchiveResponseList",
@@ -125,7 +126,7 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 rt::structure!(
-    AwsVpcConfiguration, AWS_VPC_CONFIGURATION, [subnets = rt::m("Subnets", &STRING_LIST)
-    .flags(rt::REQUIRED), security_groups = rt::m("SecurityGroups", &STRING_LIST),
-    assign_public_ip = rt::m("AssignPublicIp", &rt::ENUM)]
+    AwsVpcConfiguration, AWS_VPC_CONFIGURATION, [subnets[0] = rt::m("Subnets",
+    &STRING_LIST).flags(rt::REQUIRED), security_groups[1] = rt::m("SecurityGroups",
+    &STRING_LIST), assign_public_ip[2] = rt::m("AssignPublicIp", &rt::ENUM)]
 );

@@ -10,7 +10,7 @@ pub struct BatchArrayProperties {
     pub size: Option<i32>,
 }
 rt::structure!(
-    BatchArrayProperties, BATCH_ARRAY_PROPERTIES, [size = rt::m("Size", &rt::INTEGER)]
+    BatchArrayProperties, BATCH_ARRAY_PROPERTIES, [size[0] = rt::m("Size", &rt::INTEGER)]
 );
 /// The custom parameters to be used when the target is an Batch job.
 #[derive(Clone, Default, PartialEq)]
@@ -25,10 +25,10 @@ pub struct BatchParameters {
     pub retry_strategy: Option<BatchRetryStrategy>,
 }
 rt::structure!(
-    BatchParameters, BATCH_PARAMETERS, [job_definition = rt::m("JobDefinition",
-    &rt::STRING).flags(rt::REQUIRED), job_name = rt::m("JobName", &rt::STRING)
-    .flags(rt::REQUIRED), array_properties = rt::m("ArrayProperties",
-    &BATCH_ARRAY_PROPERTIES), retry_strategy = rt::m("RetryStrategy",
+    BatchParameters, BATCH_PARAMETERS, [job_definition[0] = rt::m("JobDefinition",
+    &rt::STRING).flags(rt::REQUIRED), job_name[1] = rt::m("JobName", &rt::STRING)
+    .flags(rt::REQUIRED), array_properties[2] = rt::m("ArrayProperties",
+    &BATCH_ARRAY_PROPERTIES), retry_strategy[3] = rt::m("RetryStrategy",
     &BATCH_RETRY_STRATEGY)]
 );
 /// The retry strategy to use for failed jobs, if the target is an Batch job. If you specify a retry strategy here, it overrides the retry strategy defined in the job definition.
@@ -38,6 +38,6 @@ pub struct BatchRetryStrategy {
     pub attempts: Option<i32>,
 }
 rt::structure!(
-    BatchRetryStrategy, BATCH_RETRY_STRATEGY, [attempts = rt::m("Attempts",
+    BatchRetryStrategy, BATCH_RETRY_STRATEGY, [attempts[0] = rt::m("Attempts",
     &rt::INTEGER)]
 );

@@ -9,7 +9,7 @@ pub struct CancelReplayRequest {
     pub replay_name: String,
 }
 rt::structure!(
-    CancelReplayRequest, CANCEL_REPLAY_REQUEST, [replay_name = rt::m("ReplayName",
+    CancelReplayRequest, CANCEL_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -22,8 +22,8 @@ pub struct CancelReplayResponse {
     pub state_reason: Option<String>,
 }
 rt::structure!(
-    CancelReplayResponse, CANCEL_REPLAY_RESPONSE, [replay_arn = rt::m("ReplayArn",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), state_reason =
+    CancelReplayResponse, CANCEL_REPLAY_RESPONSE, [replay_arn[0] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
     rt::m("StateReason", &rt::STRING)]
 );
 pub static CAPACITY_PROVIDER_STRATEGY: rt::Schema = rt::Schema::list(
@@ -41,9 +41,10 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i32>,
 }
 rt::structure!(
-    CapacityProviderStrategyItem, CAPACITY_PROVIDER_STRATEGY_ITEM, [capacity_provider =
-    rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED).min(1.0), weight =
-    rt::m("weight", &rt::INTEGER).min(0.0), base = rt::m("base", &rt::INTEGER).min(0.0)]
+    CapacityProviderStrategyItem, CAPACITY_PROVIDER_STRATEGY_ITEM, [capacity_provider[0]
+    = rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED).min(1.0), weight[1] =
+    rt::m("weight", &rt::INTEGER).min(0.0), base[2] = rt::m("base", &rt::INTEGER)
+    .min(0.0)]
 );
 /// There is concurrent modification on a rule, target, archive, or replay.
 #[derive(Clone, Default, PartialEq)]
@@ -65,9 +66,9 @@ pub struct Condition {
     pub value: String,
 }
 rt::structure!(
-    Condition, CONDITION, [type_ = rt::m("Type", &rt::STRING).flags(rt::REQUIRED), key =
-    rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value = rt::m("Value", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    Condition, CONDITION, [type_[0] = rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
+    key[1] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value[2] = rt::m("Value",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains information about a connection.
 #[derive(Clone, Default, PartialEq)]
@@ -92,12 +93,12 @@ pub struct Connection {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Connection, CONNECTION, [connection_arn = rt::m("ConnectionArn", &rt::STRING)
-    .min(1.0), name = rt::m("Name", &rt::STRING).min(1.0), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), state_reason = rt::m("StateReason",
-    &rt::STRING), authorization_type = rt::m("AuthorizationType", &rt::ENUM),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time =
-    rt::m("LastModifiedTime", &rt::TIMESTAMP), last_authorized_time =
+    Connection, CONNECTION, [connection_arn[0] = rt::m("ConnectionArn", &rt::STRING)
+    .min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), connection_state[2] =
+    rt::m("ConnectionState", &rt::ENUM), state_reason[3] = rt::m("StateReason",
+    &rt::STRING), authorization_type[4] = rt::m("AuthorizationType", &rt::ENUM),
+    creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[6] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP), last_authorized_time[7] =
     rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 /// Contains the authorization parameters for the connection if API Key is specified as the authorization type.
@@ -108,7 +109,7 @@ pub struct ConnectionApiKeyAuthResponseParameters {
 }
 rt::structure!(
     ConnectionApiKeyAuthResponseParameters, CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS,
-    [api_key_name = rt::m("ApiKeyName", &rt::STRING).min(1.0)]
+    [api_key_name[0] = rt::m("ApiKeyName", &rt::STRING).min(1.0)]
 );
 /// Tthe authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -128,13 +129,13 @@ pub struct ConnectionAuthResponseParameters {
 }
 rt::structure!(
     ConnectionAuthResponseParameters, CONNECTION_AUTH_RESPONSE_PARAMETERS,
-    [basic_auth_parameters = rt::m("BasicAuthParameters",
-    &CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS), o_auth_parameters =
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS), o_auth_parameters[1] =
     rt::m("OAuthParameters", &CONNECTION_O_AUTH_RESPONSE_PARAMETERS),
-    api_key_auth_parameters = rt::m("ApiKeyAuthParameters",
-    &CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS), invocation_http_parameters =
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS), invocation_http_parameters[3] =
     rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    connectivity_parameters = rt::m("ConnectivityParameters",
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
     &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS)]
 );
 rt::string_enum! {
@@ -149,7 +150,7 @@ pub struct ConnectionBasicAuthResponseParameters {
 }
 rt::structure!(
     ConnectionBasicAuthResponseParameters, CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS,
-    [username = rt::m("Username", &rt::STRING).min(1.0)]
+    [username[0] = rt::m("Username", &rt::STRING).min(1.0)]
 );
 /// Additional parameter included in the body. You can include up to 100 additional body parameters per request. An event payload cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -162,9 +163,9 @@ pub struct ConnectionBodyParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionBodyParameter, CONNECTION_BODY_PARAMETER, [key = rt::m("Key", &rt::STRING),
-    value = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE), is_value_secret =
-    rt::m("IsValueSecret", &rt::BOOLEAN)]
+    ConnectionBodyParameter, CONNECTION_BODY_PARAMETER, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
+    is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_BODY_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionBodyParametersList",
@@ -181,9 +182,9 @@ pub struct ConnectionHeaderParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionHeaderParameter, CONNECTION_HEADER_PARAMETER, [key = rt::m("Key",
-    &rt::STRING), value = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
-    is_value_secret = rt::m("IsValueSecret", &rt::BOOLEAN)]
+    ConnectionHeaderParameter, CONNECTION_HEADER_PARAMETER, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
+    is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_HEADER_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionHeaderParametersList",
@@ -200,10 +201,10 @@ pub struct ConnectionHttpParameters {
     pub body_parameters: Option<Vec<ConnectionBodyParameter>>,
 }
 rt::structure!(
-    ConnectionHttpParameters, CONNECTION_HTTP_PARAMETERS, [header_parameters =
+    ConnectionHttpParameters, CONNECTION_HTTP_PARAMETERS, [header_parameters[0] =
     rt::m("HeaderParameters", &CONNECTION_HEADER_PARAMETERS_LIST).min(0.0),
-    query_string_parameters = rt::m("QueryStringParameters",
-    &CONNECTION_QUERY_STRING_PARAMETERS_LIST).min(0.0), body_parameters =
+    query_string_parameters[1] = rt::m("QueryStringParameters",
+    &CONNECTION_QUERY_STRING_PARAMETERS_LIST).min(0.0), body_parameters[2] =
     rt::m("BodyParameters", &CONNECTION_BODY_PARAMETERS_LIST).min(0.0)]
 );
 /// The client response parameters for the connection when OAuth is specified as the authorization type.
@@ -214,7 +215,7 @@ pub struct ConnectionOAuthClientResponseParameters {
 }
 rt::structure!(
     ConnectionOAuthClientResponseParameters,
-    CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS, [client_id = rt::m("ClientID",
+    CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS, [client_id[0] = rt::m("ClientID",
     &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -234,11 +235,11 @@ pub struct ConnectionOAuthResponseParameters {
 }
 rt::structure!(
     ConnectionOAuthResponseParameters, CONNECTION_O_AUTH_RESPONSE_PARAMETERS,
-    [client_parameters = rt::m("ClientParameters",
-    &CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS), authorization_endpoint =
-    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method =
-    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters = rt::m("OAuthHttpParameters",
-    &CONNECTION_HTTP_PARAMETERS)]
+    [client_parameters[0] = rt::m("ClientParameters",
+    &CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS), authorization_endpoint[1] =
+    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method[2] =
+    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters[3] =
+    rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS)]
 );
 /// Any additional query string parameter for the connection. You can include up to 100 additional query string parameters per request. Each additional parameter counts towards the event payload size, which cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -251,9 +252,9 @@ pub struct ConnectionQueryStringParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionQueryStringParameter, CONNECTION_QUERY_STRING_PARAMETER, [key =
-    rt::m("Key", &rt::STRING), value = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
-    is_value_secret = rt::m("IsValueSecret", &rt::BOOLEAN)]
+    ConnectionQueryStringParameter, CONNECTION_QUERY_STRING_PARAMETER, [key[0] =
+    rt::m("Key", &rt::STRING), value[1] = rt::m("Value", &rt::STRING)
+    .flags(rt::SENSITIVE), is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_QUERY_STRING_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionQueryStringParametersList",
@@ -277,7 +278,7 @@ pub struct ConnectivityResourceConfigurationArn {
 }
 rt::structure!(
     ConnectivityResourceConfigurationArn, CONNECTIVITY_RESOURCE_CONFIGURATION_ARN,
-    [resource_configuration_arn = rt::m("ResourceConfigurationArn", &rt::STRING)
+    [resource_configuration_arn[0] = rt::m("ResourceConfigurationArn", &rt::STRING)
     .flags(rt::REQUIRED).min(0.0)]
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
@@ -288,7 +289,7 @@ pub struct ConnectivityResourceParameters {
 }
 rt::structure!(
     ConnectivityResourceParameters, CONNECTIVITY_RESOURCE_PARAMETERS,
-    [resource_parameters = rt::m("ResourceParameters",
+    [resource_parameters[0] = rt::m("ResourceParameters",
     &CONNECTIVITY_RESOURCE_CONFIGURATION_ARN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -307,12 +308,12 @@ pub struct CreateApiDestinationRequest {
     pub invocation_rate_limit_per_second: Option<i32>,
 }
 rt::structure!(
-    CreateApiDestinationRequest, CREATE_API_DESTINATION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), connection_arn = rt::m("ConnectionArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), invocation_endpoint = rt::m("InvocationEndpoint",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), http_method = rt::m("HttpMethod",
-    &rt::ENUM).flags(rt::REQUIRED), invocation_rate_limit_per_second =
+    CreateApiDestinationRequest, CREATE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), connection_arn[2] = rt::m("ConnectionArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), invocation_endpoint[3] = rt::m("InvocationEndpoint",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), http_method[4] = rt::m("HttpMethod",
+    &rt::ENUM).flags(rt::REQUIRED), invocation_rate_limit_per_second[5] =
     rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -327,10 +328,11 @@ pub struct CreateApiDestinationResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateApiDestinationResponse, CREATE_API_DESTINATION_RESPONSE, [api_destination_arn =
-    rt::m("ApiDestinationArn", &rt::STRING).min(1.0), api_destination_state =
-    rt::m("ApiDestinationState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    CreateApiDestinationResponse, CREATE_API_DESTINATION_RESPONSE,
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+    api_destination_state[1] = rt::m("ApiDestinationState", &rt::ENUM), creation_time[2]
+    = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateArchiveRequest {
@@ -356,12 +358,12 @@ pub struct CreateArchiveRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    CreateArchiveRequest, CREATE_ARCHIVE_REQUEST, [archive_name = rt::m("ArchiveName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_source_arn = rt::m("EventSourceArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), event_pattern = rt::m("EventPattern", &rt::STRING), retention_days =
-    rt::m("RetentionDays", &rt::INTEGER).min(0.0), kms_key_identifier =
-    rt::m("KmsKeyIdentifier", &rt::STRING)]
+    CreateArchiveRequest, CREATE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_source_arn[1] =
+    rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[2] =
+    rt::m("Description", &rt::STRING), event_pattern[3] = rt::m("EventPattern",
+    &rt::STRING), retention_days[4] = rt::m("RetentionDays", &rt::INTEGER).min(0.0),
+    kms_key_identifier[5] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateArchiveResponse {
@@ -375,9 +377,9 @@ pub struct CreateArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateArchiveResponse, CREATE_ARCHIVE_RESPONSE, [archive_arn = rt::m("ArchiveArn",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING), creation_time = rt::m("CreationTime",
+    CreateArchiveResponse, CREATE_ARCHIVE_RESPONSE, [archive_arn[0] = rt::m("ArchiveArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), creation_time[3] = rt::m("CreationTime",
     &rt::TIMESTAMP)]
 );
 /// The API key authorization parameters for the connection.
@@ -390,8 +392,8 @@ pub struct CreateConnectionApiKeyAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionApiKeyAuthRequestParameters,
-    CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name =
-    rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), api_key_value =
+    CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name[0] =
+    rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), api_key_value[1] =
     rt::m("ApiKeyValue", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// The authorization parameters for the connection.
@@ -414,13 +416,13 @@ pub struct CreateConnectionAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionAuthRequestParameters, CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS,
-    [basic_auth_parameters = rt::m("BasicAuthParameters",
-    &CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters =
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters[1] =
     rt::m("OAuthParameters", &CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
-    api_key_auth_parameters = rt::m("ApiKeyAuthParameters",
-    &CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters =
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters[3] =
     rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    connectivity_parameters = rt::m("ConnectivityParameters",
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
     &CONNECTIVITY_RESOURCE_PARAMETERS)]
 );
 /// Contains the Basic authorization parameters to use for the connection.
@@ -433,9 +435,9 @@ pub struct CreateConnectionBasicAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionBasicAuthRequestParameters,
-    CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username = rt::m("Username",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), password = rt::m("Password", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
+    CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username[0] = rt::m("Username",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), password[1] = rt::m("Password",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// The Basic authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -447,8 +449,8 @@ pub struct CreateConnectionOAuthClientRequestParameters {
 }
 rt::structure!(
     CreateConnectionOAuthClientRequestParameters,
-    CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id = rt::m("ClientID",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_secret = rt::m("ClientSecret",
+    CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id[0] = rt::m("ClientID",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_secret[1] = rt::m("ClientSecret",
     &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// Contains the OAuth authorization parameters to use for the connection.
@@ -465,11 +467,11 @@ pub struct CreateConnectionOAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionOAuthRequestParameters, CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS,
-    [client_parameters = rt::m("ClientParameters",
+    [client_parameters[0] = rt::m("ClientParameters",
     &CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS).flags(rt::REQUIRED),
-    authorization_endpoint = rt::m("AuthorizationEndpoint", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), http_method = rt::m("HttpMethod", &rt::ENUM)
-    .flags(rt::REQUIRED), o_auth_http_parameters = rt::m("OAuthHttpParameters",
+    authorization_endpoint[1] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), http_method[2] = rt::m("HttpMethod", &rt::ENUM)
+    .flags(rt::REQUIRED), o_auth_http_parameters[3] = rt::m("OAuthHttpParameters",
     &CONNECTION_HTTP_PARAMETERS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -498,13 +500,13 @@ pub struct CreateConnectionRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    CreateConnectionRequest, CREATE_CONNECTION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), authorization_type = rt::m("AuthorizationType", &rt::ENUM)
-    .flags(rt::REQUIRED), auth_parameters = rt::m("AuthParameters",
+    CreateConnectionRequest, CREATE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), authorization_type[2] = rt::m("AuthorizationType", &rt::ENUM)
+    .flags(rt::REQUIRED), auth_parameters[3] = rt::m("AuthParameters",
     &CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS).flags(rt::REQUIRED),
-    invocation_connectivity_parameters = rt::m("InvocationConnectivityParameters",
-    &CONNECTIVITY_RESOURCE_PARAMETERS), kms_key_identifier = rt::m("KmsKeyIdentifier",
+    invocation_connectivity_parameters[4] = rt::m("InvocationConnectivityParameters",
+    &CONNECTIVITY_RESOURCE_PARAMETERS), kms_key_identifier[5] = rt::m("KmsKeyIdentifier",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -519,10 +521,10 @@ pub struct CreateConnectionResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateConnectionResponse, CREATE_CONNECTION_RESPONSE, [connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    CreateConnectionResponse, CREATE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEndpointRequest {
@@ -542,12 +544,12 @@ pub struct CreateEndpointRequest {
     pub role_arn: Option<String>,
 }
 rt::structure!(
-    CreateEndpointRequest, CREATE_ENDPOINT_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), description = rt::m("Description", &rt::STRING),
-    routing_config = rt::m("RoutingConfig", &ROUTING_CONFIG).flags(rt::REQUIRED),
-    replication_config = rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses =
-    rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED).min(2.0), role_arn
-    = rt::m("RoleArn", &rt::STRING).min(1.0)]
+    CreateEndpointRequest, CREATE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description", &rt::STRING),
+    routing_config[2] = rt::m("RoutingConfig", &ROUTING_CONFIG).flags(rt::REQUIRED),
+    replication_config[3] = rt::m("ReplicationConfig", &REPLICATION_CONFIG),
+    event_buses[4] = rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED)
+    .min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEndpointResponse {
@@ -567,12 +569,12 @@ pub struct CreateEndpointResponse {
     pub state: Option<EndpointState>,
 }
 rt::structure!(
-    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [name = rt::m("Name", &rt::STRING)
-    .min(1.0), arn = rt::m("Arn", &rt::STRING).min(1.0), routing_config =
-    rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config =
-    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses = rt::m("EventBuses",
-    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn = rt::m("RoleArn", &rt::STRING)
-    .min(1.0), state = rt::m("State", &rt::ENUM)]
+    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), routing_config[2]
+    = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), state[6] = rt::m("State", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEventBusRequest {
@@ -612,12 +614,12 @@ pub struct CreateEventBusRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateEventBusRequest, CREATE_EVENT_BUS_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_source_name = rt::m("EventSourceName",
-    &rt::STRING).min(1.0), description = rt::m("Description", &rt::STRING),
-    kms_key_identifier = rt::m("KmsKeyIdentifier", &rt::STRING), dead_letter_config =
-    rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config = rt::m("LogConfig",
-    &LOG_CONFIG), tags = rt::m("Tags", &TAG_LIST)]
+    CreateEventBusRequest, CREATE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_source_name[1] =
+    rt::m("EventSourceName", &rt::STRING).min(1.0), description[2] = rt::m("Description",
+    &rt::STRING), kms_key_identifier[3] = rt::m("KmsKeyIdentifier", &rt::STRING),
+    dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[5]
+    = rt::m("LogConfig", &LOG_CONFIG), tags[6] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEventBusResponse {
@@ -636,11 +638,11 @@ pub struct CreateEventBusResponse {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    CreateEventBusResponse, CREATE_EVENT_BUS_RESPONSE, [event_bus_arn =
-    rt::m("EventBusArn", &rt::STRING), description = rt::m("Description", &rt::STRING),
-    kms_key_identifier = rt::m("KmsKeyIdentifier", &rt::STRING), dead_letter_config =
-    rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config = rt::m("LogConfig",
-    &LOG_CONFIG)]
+    CreateEventBusResponse, CREATE_EVENT_BUS_RESPONSE, [event_bus_arn[0] =
+    rt::m("EventBusArn", &rt::STRING), description[1] = rt::m("Description",
+    &rt::STRING), kms_key_identifier[2] = rt::m("KmsKeyIdentifier", &rt::STRING),
+    dead_letter_config[3] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[4]
+    = rt::m("LogConfig", &LOG_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePartnerEventSourceRequest {
@@ -650,9 +652,9 @@ pub struct CreatePartnerEventSourceRequest {
     pub account: String,
 }
 rt::structure!(
-    CreatePartnerEventSourceRequest, CREATE_PARTNER_EVENT_SOURCE_REQUEST, [name =
-    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account = rt::m("Account",
-    &rt::STRING).flags(rt::REQUIRED).min(12.0)]
+    CreatePartnerEventSourceRequest, CREATE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account[1] =
+    rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePartnerEventSourceResponse {
@@ -661,5 +663,5 @@ pub struct CreatePartnerEventSourceResponse {
 }
 rt::structure!(
     CreatePartnerEventSourceResponse, CREATE_PARTNER_EVENT_SOURCE_RESPONSE,
-    [event_source_arn = rt::m("EventSourceArn", &rt::STRING)]
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING)]
 );

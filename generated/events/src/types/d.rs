@@ -9,8 +9,8 @@ pub struct DeactivateEventSourceRequest {
     pub name: String,
 }
 rt::structure!(
-    DeactivateEventSourceRequest, DEACTIVATE_EVENT_SOURCE_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeactivateEventSourceRequest, DEACTIVATE_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
 ///
@@ -21,7 +21,7 @@ pub struct DeadLetterConfig {
     pub arn: Option<String>,
 }
 rt::structure!(
-    DeadLetterConfig, DEAD_LETTER_CONFIG, [arn = rt::m("Arn", &rt::STRING).min(1.0)]
+    DeadLetterConfig, DEAD_LETTER_CONFIG, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionRequest {
@@ -29,8 +29,8 @@ pub struct DeauthorizeConnectionRequest {
     pub name: String,
 }
 rt::structure!(
-    DeauthorizeConnectionRequest, DEAUTHORIZE_CONNECTION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeauthorizeConnectionRequest, DEAUTHORIZE_CONNECTION_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionResponse {
@@ -46,11 +46,11 @@ pub struct DeauthorizeConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeauthorizeConnectionResponse, DEAUTHORIZE_CONNECTION_RESPONSE, [connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    last_authorized_time = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
+    DeauthorizeConnectionResponse, DEAUTHORIZE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApiDestinationRequest {
@@ -58,7 +58,7 @@ pub struct DeleteApiDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteApiDestinationRequest, DELETE_API_DESTINATION_REQUEST, [name = rt::m("Name",
+    DeleteApiDestinationRequest, DELETE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -70,7 +70,7 @@ pub struct DeleteArchiveRequest {
     pub archive_name: String,
 }
 rt::structure!(
-    DeleteArchiveRequest, DELETE_ARCHIVE_REQUEST, [archive_name = rt::m("ArchiveName",
+    DeleteArchiveRequest, DELETE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,7 +82,7 @@ pub struct DeleteConnectionRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteConnectionRequest, DELETE_CONNECTION_REQUEST, [name = rt::m("Name",
+    DeleteConnectionRequest, DELETE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -99,11 +99,11 @@ pub struct DeleteConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteConnectionResponse, DELETE_CONNECTION_RESPONSE, [connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    last_authorized_time = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
+    DeleteConnectionResponse, DELETE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEndpointRequest {
@@ -111,7 +111,7 @@ pub struct DeleteEndpointRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteEndpointRequest, DELETE_ENDPOINT_REQUEST, [name = rt::m("Name", &rt::STRING)
+    DeleteEndpointRequest, DELETE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -123,8 +123,8 @@ pub struct DeleteEventBusRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteEventBusRequest, DELETE_EVENT_BUS_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    DeleteEventBusRequest, DELETE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePartnerEventSourceRequest {
@@ -134,9 +134,9 @@ pub struct DeletePartnerEventSourceRequest {
     pub account: String,
 }
 rt::structure!(
-    DeletePartnerEventSourceRequest, DELETE_PARTNER_EVENT_SOURCE_REQUEST, [name =
-    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account = rt::m("Account",
-    &rt::STRING).flags(rt::REQUIRED).min(12.0)]
+    DeletePartnerEventSourceRequest, DELETE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account[1] =
+    rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRuleRequest {
@@ -148,9 +148,9 @@ pub struct DeleteRuleRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DeleteRuleRequest, DELETE_RULE_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
-    .min(1.0), force = rt::m("Force", &rt::BOOLEAN)]
+    DeleteRuleRequest, DELETE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), force[2] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApiDestinationRequest {
@@ -158,7 +158,7 @@ pub struct DescribeApiDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribeApiDestinationRequest, DESCRIBE_API_DESTINATION_REQUEST, [name =
+    DescribeApiDestinationRequest, DESCRIBE_API_DESTINATION_REQUEST, [name[0] =
     rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -186,14 +186,15 @@ pub struct DescribeApiDestinationResponse {
 }
 rt::structure!(
     DescribeApiDestinationResponse, DESCRIBE_API_DESTINATION_RESPONSE,
-    [api_destination_arn = rt::m("ApiDestinationArn", &rt::STRING).min(1.0), name =
-    rt::m("Name", &rt::STRING).min(1.0), description = rt::m("Description", &rt::STRING),
-    api_destination_state = rt::m("ApiDestinationState", &rt::ENUM), connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), invocation_endpoint =
-    rt::m("InvocationEndpoint", &rt::STRING).min(1.0), http_method = rt::m("HttpMethod",
-    &rt::ENUM), invocation_rate_limit_per_second = rt::m("InvocationRateLimitPerSecond",
-    &rt::INTEGER).min(1.0), creation_time = rt::m("CreationTime", &rt::TIMESTAMP),
-    last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).min(1.0), description[2] = rt::m("Description",
+    &rt::STRING), api_destination_state[3] = rt::m("ApiDestinationState", &rt::ENUM),
+    connection_arn[4] = rt::m("ConnectionArn", &rt::STRING).min(1.0),
+    invocation_endpoint[5] = rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
+    http_method[6] = rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[7]
+    = rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0), creation_time[8] =
+    rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[9] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeArchiveRequest {
@@ -201,7 +202,7 @@ pub struct DescribeArchiveRequest {
     pub archive_name: String,
 }
 rt::structure!(
-    DescribeArchiveRequest, DESCRIBE_ARCHIVE_REQUEST, [archive_name =
+    DescribeArchiveRequest, DESCRIBE_ARCHIVE_REQUEST, [archive_name[0] =
     rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -234,15 +235,16 @@ pub struct DescribeArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeArchiveResponse, DESCRIBE_ARCHIVE_RESPONSE, [archive_arn =
-    rt::m("ArchiveArn", &rt::STRING).min(1.0), archive_name = rt::m("ArchiveName",
-    &rt::STRING).min(1.0), event_source_arn = rt::m("EventSourceArn", &rt::STRING)
-    .min(1.0), description = rt::m("Description", &rt::STRING), event_pattern =
-    rt::m("EventPattern", &rt::STRING), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING), kms_key_identifier = rt::m("KmsKeyIdentifier",
-    &rt::STRING), retention_days = rt::m("RetentionDays", &rt::INTEGER).min(0.0),
-    size_bytes = rt::m("SizeBytes", &rt::LONG), event_count = rt::m("EventCount",
-    &rt::LONG), creation_time = rt::m("CreationTime", &rt::TIMESTAMP)]
+    DescribeArchiveResponse, DESCRIBE_ARCHIVE_RESPONSE, [archive_arn[0] =
+    rt::m("ArchiveArn", &rt::STRING).min(1.0), archive_name[1] = rt::m("ArchiveName",
+    &rt::STRING).min(1.0), event_source_arn[2] = rt::m("EventSourceArn", &rt::STRING)
+    .min(1.0), description[3] = rt::m("Description", &rt::STRING), event_pattern[4] =
+    rt::m("EventPattern", &rt::STRING), state[5] = rt::m("State", &rt::ENUM),
+    state_reason[6] = rt::m("StateReason", &rt::STRING), kms_key_identifier[7] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), retention_days[8] = rt::m("RetentionDays",
+    &rt::INTEGER).min(0.0), size_bytes[9] = rt::m("SizeBytes", &rt::LONG),
+    event_count[10] = rt::m("EventCount", &rt::LONG), creation_time[11] =
+    rt::m("CreationTime", &rt::TIMESTAMP)]
 );
 /// If the connection uses a private OAuth endpoint, the parameters for EventBridge to use when authenticating against the endpoint.
 ///
@@ -254,7 +256,7 @@ pub struct DescribeConnectionConnectivityParameters {
 }
 rt::structure!(
     DescribeConnectionConnectivityParameters,
-    DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS, [resource_parameters =
+    DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS, [resource_parameters[0] =
     rt::m("ResourceParameters", &DESCRIBE_CONNECTION_RESOURCE_PARAMETERS)
     .flags(rt::REQUIRED)]
 );
@@ -264,7 +266,7 @@ pub struct DescribeConnectionRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribeConnectionRequest, DESCRIBE_CONNECTION_REQUEST, [name = rt::m("Name",
+    DescribeConnectionRequest, DESCRIBE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
@@ -279,8 +281,8 @@ pub struct DescribeConnectionResourceParameters {
 }
 rt::structure!(
     DescribeConnectionResourceParameters, DESCRIBE_CONNECTION_RESOURCE_PARAMETERS,
-    [resource_configuration_arn = rt::m("ResourceConfigurationArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), resource_association_arn =
+    [resource_configuration_arn[0] = rt::m("ResourceConfigurationArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), resource_association_arn[1] =
     rt::m("ResourceAssociationArn", &rt::STRING).flags(rt::REQUIRED).min(17.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -319,18 +321,18 @@ pub struct DescribeConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeConnectionResponse, DESCRIBE_CONNECTION_RESPONSE, [connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), name = rt::m("Name", &rt::STRING)
-    .min(1.0), description = rt::m("Description", &rt::STRING),
-    invocation_connectivity_parameters = rt::m("InvocationConnectivityParameters",
-    &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), state_reason = rt::m("StateReason",
-    &rt::STRING), authorization_type = rt::m("AuthorizationType", &rt::ENUM), secret_arn
-    = rt::m("SecretArn", &rt::STRING).min(20.0), kms_key_identifier =
-    rt::m("KmsKeyIdentifier", &rt::STRING), auth_parameters = rt::m("AuthParameters",
-    &CONNECTION_AUTH_RESPONSE_PARAMETERS), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    last_authorized_time = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
+    DescribeConnectionResponse, DESCRIBE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .min(1.0), description[2] = rt::m("Description", &rt::STRING),
+    invocation_connectivity_parameters[3] = rt::m("InvocationConnectivityParameters",
+    &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS), connection_state[4] =
+    rt::m("ConnectionState", &rt::ENUM), state_reason[5] = rt::m("StateReason",
+    &rt::STRING), authorization_type[6] = rt::m("AuthorizationType", &rt::ENUM),
+    secret_arn[7] = rt::m("SecretArn", &rt::STRING).min(20.0), kms_key_identifier[8] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), auth_parameters[9] = rt::m("AuthParameters",
+    &CONNECTION_AUTH_RESPONSE_PARAMETERS), creation_time[10] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[11] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[12] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointRequest {
@@ -340,8 +342,8 @@ pub struct DescribeEndpointRequest {
     pub home_region: Option<String>,
 }
 rt::structure!(
-    DescribeEndpointRequest, DESCRIBE_ENDPOINT_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region = rt::m("HomeRegion",
+    DescribeEndpointRequest, DESCRIBE_ENDPOINT_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region[1] = rt::m("HomeRegion",
     &rt::STRING).min(9.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -374,16 +376,16 @@ pub struct DescribeEndpointResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeEndpointResponse, DESCRIBE_ENDPOINT_RESPONSE, [name = rt::m("Name",
-    &rt::STRING).min(1.0), description = rt::m("Description", &rt::STRING), arn =
-    rt::m("Arn", &rt::STRING).min(1.0), routing_config = rt::m("RoutingConfig",
-    &ROUTING_CONFIG), replication_config = rt::m("ReplicationConfig",
-    &REPLICATION_CONFIG), event_buses = rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST)
-    .min(2.0), role_arn = rt::m("RoleArn", &rt::STRING).min(1.0), endpoint_id =
-    rt::m("EndpointId", &rt::STRING).min(1.0), endpoint_url = rt::m("EndpointUrl",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING).min(1.0), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    DescribeEndpointResponse, DESCRIBE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), description[1] = rt::m("Description", &rt::STRING), arn[2] =
+    rt::m("Arn", &rt::STRING).min(1.0), routing_config[3] = rt::m("RoutingConfig",
+    &ROUTING_CONFIG), replication_config[4] = rt::m("ReplicationConfig",
+    &REPLICATION_CONFIG), event_buses[5] = rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST)
+    .min(2.0), role_arn[6] = rt::m("RoleArn", &rt::STRING).min(1.0), endpoint_id[7] =
+    rt::m("EndpointId", &rt::STRING).min(1.0), endpoint_url[8] = rt::m("EndpointUrl",
+    &rt::STRING).min(1.0), state[9] = rt::m("State", &rt::ENUM), state_reason[10] =
+    rt::m("StateReason", &rt::STRING).min(1.0), creation_time[11] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[12] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventBusRequest {
@@ -391,7 +393,7 @@ pub struct DescribeEventBusRequest {
     pub name: Option<String>,
 }
 rt::structure!(
-    DescribeEventBusRequest, DESCRIBE_EVENT_BUS_REQUEST, [name = rt::m("Name",
+    DescribeEventBusRequest, DESCRIBE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -421,14 +423,14 @@ pub struct DescribeEventBusResponse {
     pub managed_by: Option<String>,
 }
 rt::structure!(
-    DescribeEventBusResponse, DESCRIBE_EVENT_BUS_RESPONSE, [name = rt::m("Name",
-    &rt::STRING), arn = rt::m("Arn", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), kms_key_identifier = rt::m("KmsKeyIdentifier", &rt::STRING),
-    dead_letter_config = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), policy =
-    rt::m("Policy", &rt::STRING), log_config = rt::m("LogConfig", &LOG_CONFIG),
-    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time =
-    rt::m("LastModifiedTime", &rt::TIMESTAMP), managed_by = rt::m("ManagedBy",
-    &rt::STRING).min(1.0)]
+    DescribeEventBusResponse, DESCRIBE_EVENT_BUS_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING), arn[1] = rt::m("Arn", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING), kms_key_identifier[3] = rt::m("KmsKeyIdentifier",
+    &rt::STRING), dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    policy[5] = rt::m("Policy", &rt::STRING), log_config[6] = rt::m("LogConfig",
+    &LOG_CONFIG), creation_time[7] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_modified_time[8] = rt::m("LastModifiedTime", &rt::TIMESTAMP), managed_by[9] =
+    rt::m("ManagedBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventSourceRequest {
@@ -436,7 +438,7 @@ pub struct DescribeEventSourceRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribeEventSourceRequest, DESCRIBE_EVENT_SOURCE_REQUEST, [name = rt::m("Name",
+    DescribeEventSourceRequest, DESCRIBE_EVENT_SOURCE_REQUEST, [name[0] = rt::m("Name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -455,10 +457,10 @@ pub struct DescribeEventSourceResponse {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    DescribeEventSourceResponse, DESCRIBE_EVENT_SOURCE_RESPONSE, [arn = rt::m("Arn",
-    &rt::STRING), created_by = rt::m("CreatedBy", &rt::STRING), creation_time =
-    rt::m("CreationTime", &rt::TIMESTAMP), expiration_time = rt::m("ExpirationTime",
-    &rt::TIMESTAMP), name = rt::m("Name", &rt::STRING), state = rt::m("State",
+    DescribeEventSourceResponse, DESCRIBE_EVENT_SOURCE_RESPONSE, [arn[0] = rt::m("Arn",
+    &rt::STRING), created_by[1] = rt::m("CreatedBy", &rt::STRING), creation_time[2] =
+    rt::m("CreationTime", &rt::TIMESTAMP), expiration_time[3] = rt::m("ExpirationTime",
+    &rt::TIMESTAMP), name[4] = rt::m("Name", &rt::STRING), state[5] = rt::m("State",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -467,7 +469,7 @@ pub struct DescribePartnerEventSourceRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribePartnerEventSourceRequest, DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST, [name =
+    DescribePartnerEventSourceRequest, DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
     rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -478,8 +480,8 @@ pub struct DescribePartnerEventSourceResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    DescribePartnerEventSourceResponse, DESCRIBE_PARTNER_EVENT_SOURCE_RESPONSE, [arn =
-    rt::m("Arn", &rt::STRING), name = rt::m("Name", &rt::STRING)]
+    DescribePartnerEventSourceResponse, DESCRIBE_PARTNER_EVENT_SOURCE_RESPONSE, [arn[0] =
+    rt::m("Arn", &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeReplayRequest {
@@ -487,7 +489,7 @@ pub struct DescribeReplayRequest {
     pub replay_name: String,
 }
 rt::structure!(
-    DescribeReplayRequest, DESCRIBE_REPLAY_REQUEST, [replay_name = rt::m("ReplayName",
+    DescribeReplayRequest, DESCRIBE_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -518,16 +520,16 @@ pub struct DescribeReplayResponse {
     pub replay_end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeReplayResponse, DESCRIBE_REPLAY_RESPONSE, [replay_name = rt::m("ReplayName",
-    &rt::STRING).min(1.0), replay_arn = rt::m("ReplayArn", &rt::STRING).min(1.0),
-    description = rt::m("Description", &rt::STRING), state = rt::m("State", &rt::ENUM),
-    state_reason = rt::m("StateReason", &rt::STRING), event_source_arn =
-    rt::m("EventSourceArn", &rt::STRING).min(1.0), destination = rt::m("Destination",
-    &REPLAY_DESTINATION), event_start_time = rt::m("EventStartTime", &rt::TIMESTAMP),
-    event_end_time = rt::m("EventEndTime", &rt::TIMESTAMP), event_last_replayed_time =
-    rt::m("EventLastReplayedTime", &rt::TIMESTAMP), replay_start_time =
-    rt::m("ReplayStartTime", &rt::TIMESTAMP), replay_end_time = rt::m("ReplayEndTime",
-    &rt::TIMESTAMP)]
+    DescribeReplayResponse, DESCRIBE_REPLAY_RESPONSE, [replay_name[0] =
+    rt::m("ReplayName", &rt::STRING).min(1.0), replay_arn[1] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), description[2] = rt::m("Description", &rt::STRING), state[3] =
+    rt::m("State", &rt::ENUM), state_reason[4] = rt::m("StateReason", &rt::STRING),
+    event_source_arn[5] = rt::m("EventSourceArn", &rt::STRING).min(1.0), destination[6] =
+    rt::m("Destination", &REPLAY_DESTINATION), event_start_time[7] =
+    rt::m("EventStartTime", &rt::TIMESTAMP), event_end_time[8] = rt::m("EventEndTime",
+    &rt::TIMESTAMP), event_last_replayed_time[9] = rt::m("EventLastReplayedTime",
+    &rt::TIMESTAMP), replay_start_time[10] = rt::m("ReplayStartTime", &rt::TIMESTAMP),
+    replay_end_time[11] = rt::m("ReplayEndTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRuleRequest {
@@ -537,8 +539,8 @@ pub struct DescribeRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    DescribeRuleRequest, DESCRIBE_RULE_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
+    DescribeRuleRequest, DESCRIBE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -565,13 +567,14 @@ pub struct DescribeRuleResponse {
     pub created_by: Option<String>,
 }
 rt::structure!(
-    DescribeRuleResponse, DESCRIBE_RULE_RESPONSE, [name = rt::m("Name", &rt::STRING)
-    .min(1.0), arn = rt::m("Arn", &rt::STRING).min(1.0), event_pattern =
-    rt::m("EventPattern", &rt::STRING), schedule_expression = rt::m("ScheduleExpression",
-    &rt::STRING), state = rt::m("State", &rt::ENUM), description = rt::m("Description",
-    &rt::STRING), role_arn = rt::m("RoleArn", &rt::STRING).min(1.0), managed_by =
-    rt::m("ManagedBy", &rt::STRING).min(1.0), event_bus_name = rt::m("EventBusName",
-    &rt::STRING).min(1.0), created_by = rt::m("CreatedBy", &rt::STRING).min(1.0)]
+    DescribeRuleResponse, DESCRIBE_RULE_RESPONSE, [name[0] = rt::m("Name", &rt::STRING)
+    .min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), event_pattern[2] =
+    rt::m("EventPattern", &rt::STRING), schedule_expression[3] =
+    rt::m("ScheduleExpression", &rt::STRING), state[4] = rt::m("State", &rt::ENUM),
+    description[5] = rt::m("Description", &rt::STRING), role_arn[6] = rt::m("RoleArn",
+    &rt::STRING).min(1.0), managed_by[7] = rt::m("ManagedBy", &rt::STRING).min(1.0),
+    event_bus_name[8] = rt::m("EventBusName", &rt::STRING).min(1.0), created_by[9] =
+    rt::m("CreatedBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableRuleRequest {
@@ -581,7 +584,7 @@ pub struct DisableRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    DisableRuleRequest, DISABLE_RULE_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
+    DisableRuleRequest, DISABLE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
     .min(1.0)]
 );

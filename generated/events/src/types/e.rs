@@ -42,18 +42,19 @@ pub struct EcsParameters {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    EcsParameters, ECS_PARAMETERS, [task_definition_arn = rt::m("TaskDefinitionArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), task_count = rt::m("TaskCount",
-    &rt::INTEGER).min(1.0), launch_type = rt::m("LaunchType", &rt::ENUM),
-    network_configuration = rt::m("NetworkConfiguration", &NETWORK_CONFIGURATION),
-    platform_version = rt::m("PlatformVersion", &rt::STRING), group = rt::m("Group",
-    &rt::STRING), capacity_provider_strategy = rt::m("CapacityProviderStrategy",
-    &CAPACITY_PROVIDER_STRATEGY), enable_ecs_managed_tags = rt::m("EnableECSManagedTags",
-    &rt::BOOLEAN), enable_execute_command = rt::m("EnableExecuteCommand", &rt::BOOLEAN),
-    placement_constraints = rt::m("PlacementConstraints", &PLACEMENT_CONSTRAINTS),
-    placement_strategy = rt::m("PlacementStrategy", &PLACEMENT_STRATEGIES),
-    propagate_tags = rt::m("PropagateTags", &rt::ENUM), reference_id =
-    rt::m("ReferenceId", &rt::STRING), tags = rt::m("Tags", &TAG_LIST)]
+    EcsParameters, ECS_PARAMETERS, [task_definition_arn[0] = rt::m("TaskDefinitionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), task_count[1] = rt::m("TaskCount",
+    &rt::INTEGER).min(1.0), launch_type[2] = rt::m("LaunchType", &rt::ENUM),
+    network_configuration[3] = rt::m("NetworkConfiguration", &NETWORK_CONFIGURATION),
+    platform_version[4] = rt::m("PlatformVersion", &rt::STRING), group[5] =
+    rt::m("Group", &rt::STRING), capacity_provider_strategy[6] =
+    rt::m("CapacityProviderStrategy", &CAPACITY_PROVIDER_STRATEGY),
+    enable_ecs_managed_tags[7] = rt::m("EnableECSManagedTags", &rt::BOOLEAN),
+    enable_execute_command[8] = rt::m("EnableExecuteCommand", &rt::BOOLEAN),
+    placement_constraints[9] = rt::m("PlacementConstraints", &PLACEMENT_CONSTRAINTS),
+    placement_strategy[10] = rt::m("PlacementStrategy", &PLACEMENT_STRATEGIES),
+    propagate_tags[11] = rt::m("PropagateTags", &rt::ENUM), reference_id[12] =
+    rt::m("ReferenceId", &rt::STRING), tags[13] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRuleRequest {
@@ -63,8 +64,8 @@ pub struct EnableRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    EnableRuleRequest, ENABLE_RULE_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
+    EnableRuleRequest, ENABLE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
     .min(1.0)]
 );
 /// A global endpoint used to improve your application's availability by making it regional-fault tolerant. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
@@ -98,16 +99,16 @@ pub struct Endpoint {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Endpoint, ENDPOINT, [name = rt::m("Name", &rt::STRING).min(1.0), description =
-    rt::m("Description", &rt::STRING), arn = rt::m("Arn", &rt::STRING).min(1.0),
-    routing_config = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config =
-    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses = rt::m("EventBuses",
-    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn = rt::m("RoleArn", &rt::STRING)
-    .min(1.0), endpoint_id = rt::m("EndpointId", &rt::STRING).min(1.0), endpoint_url =
-    rt::m("EndpointUrl", &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM),
-    state_reason = rt::m("StateReason", &rt::STRING).min(1.0), creation_time =
-    rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime",
-    &rt::TIMESTAMP)]
+    Endpoint, ENDPOINT, [name[0] = rt::m("Name", &rt::STRING).min(1.0), description[1] =
+    rt::m("Description", &rt::STRING), arn[2] = rt::m("Arn", &rt::STRING).min(1.0),
+    routing_config[3] = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[4] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[5] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[6] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), endpoint_id[7] = rt::m("EndpointId", &rt::STRING).min(1.0),
+    endpoint_url[8] = rt::m("EndpointUrl", &rt::STRING).min(1.0), state[9] =
+    rt::m("State", &rt::ENUM), state_reason[10] = rt::m("StateReason", &rt::STRING)
+    .min(1.0), creation_time[11] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_modified_time[12] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 /// The event buses the endpoint is associated with.
 #[derive(Clone, Default, PartialEq)]
@@ -116,7 +117,7 @@ pub struct EndpointEventBus {
     pub event_bus_arn: String,
 }
 rt::structure!(
-    EndpointEventBus, ENDPOINT_EVENT_BUS, [event_bus_arn = rt::m("EventBusArn",
+    EndpointEventBus, ENDPOINT_EVENT_BUS, [event_bus_arn[0] = rt::m("EventBusArn",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ENDPOINT_EVENT_BUS_LIST: rt::Schema = rt::Schema::list(
@@ -151,11 +152,11 @@ pub struct EventBus {
     pub managed_by: Option<String>,
 }
 rt::structure!(
-    EventBus, EVENT_BUS, [name = rt::m("Name", &rt::STRING), arn = rt::m("Arn",
-    &rt::STRING), description = rt::m("Description", &rt::STRING), policy =
-    rt::m("Policy", &rt::STRING), creation_time = rt::m("CreationTime", &rt::TIMESTAMP),
-    last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP), managed_by =
-    rt::m("ManagedBy", &rt::STRING).min(1.0)]
+    EventBus, EVENT_BUS, [name[0] = rt::m("Name", &rt::STRING), arn[1] = rt::m("Arn",
+    &rt::STRING), description[2] = rt::m("Description", &rt::STRING), policy[3] =
+    rt::m("Policy", &rt::STRING), creation_time[4] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[5] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    managed_by[6] = rt::m("ManagedBy", &rt::STRING).min(1.0)]
 );
 pub static EVENT_BUS_LIST: rt::Schema = rt::Schema::list(
     "EventBusList",
@@ -182,10 +183,10 @@ pub struct EventSource {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    EventSource, EVENT_SOURCE, [arn = rt::m("Arn", &rt::STRING), created_by =
-    rt::m("CreatedBy", &rt::STRING), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), expiration_time = rt::m("ExpirationTime", &rt::TIMESTAMP), name =
-    rt::m("Name", &rt::STRING), state = rt::m("State", &rt::ENUM)]
+    EventSource, EVENT_SOURCE, [arn[0] = rt::m("Arn", &rt::STRING), created_by[1] =
+    rt::m("CreatedBy", &rt::STRING), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP),
+    name[4] = rt::m("Name", &rt::STRING), state[5] = rt::m("State", &rt::ENUM)]
 );
 pub static EVENT_SOURCE_LIST: rt::Schema = rt::Schema::list(
     "EventSourceList",

@@ -12,6 +12,7 @@ pub struct FailoverConfig {
     pub secondary: Secondary,
 }
 rt::structure!(
-    FailoverConfig, FAILOVER_CONFIG, [primary = rt::m("Primary", &PRIMARY)
-    .flags(rt::REQUIRED), secondary = rt::m("Secondary", &SECONDARY).flags(rt::REQUIRED)]
+    FailoverConfig, FAILOVER_CONFIG, [primary[0] = rt::m("Primary", &PRIMARY)
+    .flags(rt::REQUIRED), secondary[1] = rt::m("Secondary", &SECONDARY)
+    .flags(rt::REQUIRED)]
 );

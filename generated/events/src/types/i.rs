@@ -66,8 +66,8 @@ pub struct InputTransformer {
     pub input_template: String,
 }
 rt::structure!(
-    InputTransformer, INPUT_TRANSFORMER, [input_paths_map = rt::m("InputPathsMap",
-    &TRANSFORMER_PATHS), input_template = rt::m("InputTemplate", &rt::STRING)
+    InputTransformer, INPUT_TRANSFORMER, [input_paths_map[0] = rt::m("InputPathsMap",
+    &TRANSFORMER_PATHS), input_template[1] = rt::m("InputTemplate", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// This exception occurs due to unexpected causes.

@@ -10,6 +10,6 @@ pub struct KinesisParameters {
     pub partition_key_path: String,
 }
 rt::structure!(
-    KinesisParameters, KINESIS_PARAMETERS, [partition_key_path =
+    KinesisParameters, KINESIS_PARAMETERS, [partition_key_path[0] =
     rt::m("PartitionKeyPath", &rt::STRING).flags(rt::REQUIRED)]
 );

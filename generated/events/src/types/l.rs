@@ -32,10 +32,10 @@ pub struct ListApiDestinationsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListApiDestinationsRequest, LIST_API_DESTINATIONS_REQUEST, [name_prefix =
-    rt::m("NamePrefix", &rt::STRING).min(1.0), connection_arn = rt::m("ConnectionArn",
-    &rt::STRING).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), limit =
-    rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListApiDestinationsRequest, LIST_API_DESTINATIONS_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), connection_arn[1] = rt::m("ConnectionArn",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListApiDestinationsResponse {
@@ -49,8 +49,8 @@ pub struct ListApiDestinationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListApiDestinationsResponse, LIST_API_DESTINATIONS_RESPONSE, [api_destinations =
-    rt::m("ApiDestinations", &API_DESTINATION_RESPONSE_LIST), next_token =
+    ListApiDestinationsResponse, LIST_API_DESTINATIONS_RESPONSE, [api_destinations[0] =
+    rt::m("ApiDestinations", &API_DESTINATION_RESPONSE_LIST), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -71,10 +71,10 @@ pub struct ListArchivesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListArchivesRequest, LIST_ARCHIVES_REQUEST, [name_prefix = rt::m("NamePrefix",
-    &rt::STRING).min(1.0), event_source_arn = rt::m("EventSourceArn", &rt::STRING)
-    .min(1.0), state = rt::m("State", &rt::ENUM), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListArchivesRequest, LIST_ARCHIVES_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING)
+    .min(1.0), state[2] = rt::m("State", &rt::ENUM), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[4] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListArchivesResponse {
@@ -88,8 +88,8 @@ pub struct ListArchivesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListArchivesResponse, LIST_ARCHIVES_RESPONSE, [archives = rt::m("Archives",
-    &ARCHIVE_RESPONSE_LIST), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListArchivesResponse, LIST_ARCHIVES_RESPONSE, [archives[0] = rt::m("Archives",
+    &ARCHIVE_RESPONSE_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListConnectionsRequest {
@@ -107,10 +107,10 @@ pub struct ListConnectionsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListConnectionsRequest, LIST_CONNECTIONS_REQUEST, [name_prefix = rt::m("NamePrefix",
-    &rt::STRING).min(1.0), connection_state = rt::m("ConnectionState", &rt::ENUM),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0), limit = rt::m("Limit",
-    &rt::INTEGER).min(1.0)]
+    ListConnectionsRequest, LIST_CONNECTIONS_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListConnectionsResponse {
@@ -124,8 +124,8 @@ pub struct ListConnectionsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListConnectionsResponse, LIST_CONNECTIONS_RESPONSE, [connections =
-    rt::m("Connections", &CONNECTION_RESPONSE_LIST), next_token = rt::m("NextToken",
+    ListConnectionsResponse, LIST_CONNECTIONS_RESPONSE, [connections[0] =
+    rt::m("Connections", &CONNECTION_RESPONSE_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -144,9 +144,9 @@ pub struct ListEndpointsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListEndpointsRequest, LIST_ENDPOINTS_REQUEST, [name_prefix = rt::m("NamePrefix",
-    &rt::STRING).min(1.0), home_region = rt::m("HomeRegion", &rt::STRING).min(9.0),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0), max_results =
+    ListEndpointsRequest, LIST_ENDPOINTS_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), home_region[1] = rt::m("HomeRegion", &rt::STRING).min(9.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
     rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -161,8 +161,8 @@ pub struct ListEndpointsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEndpointsResponse, LIST_ENDPOINTS_RESPONSE, [endpoints = rt::m("Endpoints",
-    &ENDPOINT_LIST), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListEndpointsResponse, LIST_ENDPOINTS_RESPONSE, [endpoints[0] = rt::m("Endpoints",
+    &ENDPOINT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventBusesRequest {
@@ -178,9 +178,9 @@ pub struct ListEventBusesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListEventBusesRequest, LIST_EVENT_BUSES_REQUEST, [name_prefix = rt::m("NamePrefix",
-    &rt::STRING).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), limit =
-    rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListEventBusesRequest, LIST_EVENT_BUSES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventBusesResponse {
@@ -194,8 +194,9 @@ pub struct ListEventBusesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEventBusesResponse, LIST_EVENT_BUSES_RESPONSE, [event_buses = rt::m("EventBuses",
-    &EVENT_BUS_LIST), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListEventBusesResponse, LIST_EVENT_BUSES_RESPONSE, [event_buses[0] =
+    rt::m("EventBuses", &EVENT_BUS_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourcesRequest {
@@ -211,9 +212,9 @@ pub struct ListEventSourcesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListEventSourcesRequest, LIST_EVENT_SOURCES_REQUEST, [name_prefix =
-    rt::m("NamePrefix", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListEventSourcesRequest, LIST_EVENT_SOURCES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourcesResponse {
@@ -227,8 +228,8 @@ pub struct ListEventSourcesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEventSourcesResponse, LIST_EVENT_SOURCES_RESPONSE, [event_sources =
-    rt::m("EventSources", &EVENT_SOURCE_LIST), next_token = rt::m("NextToken",
+    ListEventSourcesResponse, LIST_EVENT_SOURCES_RESPONSE, [event_sources[0] =
+    rt::m("EventSources", &EVENT_SOURCE_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -246,8 +247,8 @@ pub struct ListPartnerEventSourceAccountsRequest {
 }
 rt::structure!(
     ListPartnerEventSourceAccountsRequest, LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_REQUEST,
-    [event_source_name = rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), limit =
+    [event_source_name[0] = rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), limit[2] =
     rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -263,8 +264,8 @@ pub struct ListPartnerEventSourceAccountsResponse {
 }
 rt::structure!(
     ListPartnerEventSourceAccountsResponse, LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_RESPONSE,
-    [partner_event_source_accounts = rt::m("PartnerEventSourceAccounts",
-    &PARTNER_EVENT_SOURCE_ACCOUNT_LIST), next_token = rt::m("NextToken", &rt::STRING)
+    [partner_event_source_accounts[0] = rt::m("PartnerEventSourceAccounts",
+    &PARTNER_EVENT_SOURCE_ACCOUNT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -281,9 +282,9 @@ pub struct ListPartnerEventSourcesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListPartnerEventSourcesRequest, LIST_PARTNER_EVENT_SOURCES_REQUEST, [name_prefix =
-    rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER)
+    ListPartnerEventSourcesRequest, LIST_PARTNER_EVENT_SOURCES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -299,8 +300,8 @@ pub struct ListPartnerEventSourcesResponse {
 }
 rt::structure!(
     ListPartnerEventSourcesResponse, LIST_PARTNER_EVENT_SOURCES_RESPONSE,
-    [partner_event_sources = rt::m("PartnerEventSources", &PARTNER_EVENT_SOURCE_LIST),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [partner_event_sources[0] = rt::m("PartnerEventSources", &PARTNER_EVENT_SOURCE_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReplaysRequest {
@@ -320,10 +321,10 @@ pub struct ListReplaysRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListReplaysRequest, LIST_REPLAYS_REQUEST, [name_prefix = rt::m("NamePrefix",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), event_source_arn =
-    rt::m("EventSourceArn", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListReplaysRequest, LIST_REPLAYS_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), event_source_arn[2] =
+    rt::m("EventSourceArn", &rt::STRING).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[4] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReplaysResponse {
@@ -337,8 +338,8 @@ pub struct ListReplaysResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListReplaysResponse, LIST_REPLAYS_RESPONSE, [replays = rt::m("Replays",
-    &REPLAY_LIST), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListReplaysResponse, LIST_REPLAYS_RESPONSE, [replays[0] = rt::m("Replays",
+    &REPLAY_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRuleNamesByTargetRequest {
@@ -356,10 +357,10 @@ pub struct ListRuleNamesByTargetRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListRuleNamesByTargetRequest, LIST_RULE_NAMES_BY_TARGET_REQUEST, [target_arn =
-    rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name =
-    rt::m("EventBusName", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListRuleNamesByTargetRequest, LIST_RULE_NAMES_BY_TARGET_REQUEST, [target_arn[0] =
+    rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name[1] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRuleNamesByTargetResponse {
@@ -373,8 +374,8 @@ pub struct ListRuleNamesByTargetResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListRuleNamesByTargetResponse, LIST_RULE_NAMES_BY_TARGET_RESPONSE, [rule_names =
-    rt::m("RuleNames", &RULE_NAME_LIST), next_token = rt::m("NextToken", &rt::STRING)
+    ListRuleNamesByTargetResponse, LIST_RULE_NAMES_BY_TARGET_RESPONSE, [rule_names[0] =
+    rt::m("RuleNames", &RULE_NAME_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -393,10 +394,10 @@ pub struct ListRulesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListRulesRequest, LIST_RULES_REQUEST, [name_prefix = rt::m("NamePrefix", &rt::STRING)
-    .min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING).min(1.0), next_token =
-    rt::m("NextToken", &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER)
-    .min(1.0)]
+    ListRulesRequest, LIST_RULES_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), limit[3] =
+    rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRulesResponse {
@@ -410,8 +411,8 @@ pub struct ListRulesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListRulesResponse, LIST_RULES_RESPONSE, [rules = rt::m("Rules", &RULE_RESPONSE_LIST),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListRulesResponse, LIST_RULES_RESPONSE, [rules[0] = rt::m("Rules",
+    &RULE_RESPONSE_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -419,7 +420,7 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn =
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -428,8 +429,8 @@ pub struct ListTagsForResourceResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags = rt::m("Tags",
-    &TAG_LIST)]
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTargetsByRuleRequest {
@@ -447,10 +448,10 @@ pub struct ListTargetsByRuleRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListTargetsByRuleRequest, LIST_TARGETS_BY_RULE_REQUEST, [rule = rt::m("Rule",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName",
-    &rt::STRING).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), limit =
-    rt::m("Limit", &rt::INTEGER).min(1.0)]
+    ListTargetsByRuleRequest, LIST_TARGETS_BY_RULE_REQUEST, [rule[0] = rt::m("Rule",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTargetsByRuleResponse {
@@ -464,8 +465,9 @@ pub struct ListTargetsByRuleResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTargetsByRuleResponse, LIST_TARGETS_BY_RULE_RESPONSE, [targets = rt::m("Targets",
-    &TARGET_LIST).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListTargetsByRuleResponse, LIST_TARGETS_BY_RULE_RESPONSE, [targets[0] =
+    rt::m("Targets", &TARGET_LIST).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 /// The logging configuration settings for the event bus.
 ///
@@ -482,6 +484,6 @@ pub struct LogConfig {
     pub level: Option<Level>,
 }
 rt::structure!(
-    LogConfig, LOG_CONFIG, [include_detail = rt::m("IncludeDetail", &rt::ENUM), level =
-    rt::m("Level", &rt::ENUM)]
+    LogConfig, LOG_CONFIG, [include_detail[0] = rt::m("IncludeDetail", &rt::ENUM),
+    level[1] = rt::m("Level", &rt::ENUM)]
 );

@@ -10,6 +10,6 @@ pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 rt::structure!(
-    NetworkConfiguration, NETWORK_CONFIGURATION, [awsvpc_configuration =
+    NetworkConfiguration, NETWORK_CONFIGURATION, [awsvpc_configuration[0] =
     rt::m("awsvpcConfiguration", &AWS_VPC_CONFIGURATION)]
 );

@@ -12,8 +12,8 @@ pub struct PartnerEventSource {
     pub name: Option<String>,
 }
 rt::structure!(
-    PartnerEventSource, PARTNER_EVENT_SOURCE, [arn = rt::m("Arn", &rt::STRING), name =
-    rt::m("Name", &rt::STRING)]
+    PartnerEventSource, PARTNER_EVENT_SOURCE, [arn[0] = rt::m("Arn", &rt::STRING),
+    name[1] = rt::m("Name", &rt::STRING)]
 );
 /// The Amazon Web Services account that a partner event source has been offered to.
 #[derive(Clone, Default, PartialEq)]
@@ -28,10 +28,10 @@ pub struct PartnerEventSourceAccount {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    PartnerEventSourceAccount, PARTNER_EVENT_SOURCE_ACCOUNT, [account = rt::m("Account",
-    &rt::STRING).min(12.0), creation_time = rt::m("CreationTime", &rt::TIMESTAMP),
-    expiration_time = rt::m("ExpirationTime", &rt::TIMESTAMP), state = rt::m("State",
-    &rt::ENUM)]
+    PartnerEventSourceAccount, PARTNER_EVENT_SOURCE_ACCOUNT, [account[0] =
+    rt::m("Account", &rt::STRING).min(12.0), creation_time[1] = rt::m("CreationTime",
+    &rt::TIMESTAMP), expiration_time[2] = rt::m("ExpirationTime", &rt::TIMESTAMP),
+    state[3] = rt::m("State", &rt::ENUM)]
 );
 pub static PARTNER_EVENT_SOURCE_ACCOUNT_LIST: rt::Schema = rt::Schema::list(
     "PartnerEventSourceAccountList",
@@ -54,8 +54,8 @@ pub struct PlacementConstraint {
     pub expression: Option<String>,
 }
 rt::structure!(
-    PlacementConstraint, PLACEMENT_CONSTRAINT, [type_ = rt::m("type", &rt::ENUM),
-    expression = rt::m("expression", &rt::STRING)]
+    PlacementConstraint, PLACEMENT_CONSTRAINT, [type_[0] = rt::m("type", &rt::ENUM),
+    expression[1] = rt::m("expression", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PlacementConstraintType { DistinctInstance = "distinctInstance", MemberOf =
@@ -78,8 +78,8 @@ pub struct PlacementStrategy {
     pub field: Option<String>,
 }
 rt::structure!(
-    PlacementStrategy, PLACEMENT_STRATEGY, [type_ = rt::m("type", &rt::ENUM), field =
-    rt::m("field", &rt::STRING)]
+    PlacementStrategy, PLACEMENT_STRATEGY, [type_[0] = rt::m("type", &rt::ENUM), field[1]
+    = rt::m("field", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PlacementStrategyType { Random = "random", Spread = "spread", Binpack =
@@ -99,7 +99,7 @@ pub struct Primary {
     pub health_check: String,
 }
 rt::structure!(
-    Primary, PRIMARY, [health_check = rt::m("HealthCheck", &rt::STRING)
+    Primary, PRIMARY, [health_check[0] = rt::m("HealthCheck", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -115,8 +115,8 @@ pub struct PutEventsRequest {
     pub endpoint_id: Option<String>,
 }
 rt::structure!(
-    PutEventsRequest, PUT_EVENTS_REQUEST, [entries = rt::m("Entries",
-    &PUT_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), endpoint_id =
+    PutEventsRequest, PUT_EVENTS_REQUEST, [entries[0] = rt::m("Entries",
+    &PUT_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), endpoint_id[1] =
     rt::m("EndpointId", &rt::STRING).ctx("EndpointId").min(1.0)]
 );
 /// Represents an event to be submitted.
@@ -148,11 +148,11 @@ pub struct PutEventsRequestEntry {
     pub trace_header: Option<String>,
 }
 rt::structure!(
-    PutEventsRequestEntry, PUT_EVENTS_REQUEST_ENTRY, [time = rt::m("Time",
-    &rt::TIMESTAMP), source = rt::m("Source", &rt::STRING), resources =
-    rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type = rt::m("DetailType",
-    &rt::STRING), detail = rt::m("Detail", &rt::STRING), event_bus_name =
-    rt::m("EventBusName", &rt::STRING).min(1.0), trace_header = rt::m("TraceHeader",
+    PutEventsRequestEntry, PUT_EVENTS_REQUEST_ENTRY, [time[0] = rt::m("Time",
+    &rt::TIMESTAMP), source[1] = rt::m("Source", &rt::STRING), resources[2] =
+    rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type[3] = rt::m("DetailType",
+    &rt::STRING), detail[4] = rt::m("Detail", &rt::STRING), event_bus_name[5] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), trace_header[6] = rt::m("TraceHeader",
     &rt::STRING).min(1.0)]
 );
 pub static PUT_EVENTS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -169,8 +169,8 @@ pub struct PutEventsResponse {
     pub entries: Option<Vec<PutEventsResultEntry>>,
 }
 rt::structure!(
-    PutEventsResponse, PUT_EVENTS_RESPONSE, [failed_entry_count =
-    rt::m("FailedEntryCount", &rt::INTEGER), entries = rt::m("Entries",
+    PutEventsResponse, PUT_EVENTS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), entries[1] = rt::m("Entries",
     &PUT_EVENTS_RESULT_ENTRY_LIST)]
 );
 /// Represents the results of an event submitted to an event bus.
@@ -203,8 +203,8 @@ pub struct PutEventsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutEventsResultEntry, PUT_EVENTS_RESULT_ENTRY, [event_id = rt::m("EventId",
-    &rt::STRING), error_code = rt::m("ErrorCode", &rt::STRING), error_message =
+    PutEventsResultEntry, PUT_EVENTS_RESULT_ENTRY, [event_id[0] = rt::m("EventId",
+    &rt::STRING), error_code[1] = rt::m("ErrorCode", &rt::STRING), error_message[2] =
     rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_EVENTS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -217,7 +217,7 @@ pub struct PutPartnerEventsRequest {
     pub entries: Vec<PutPartnerEventsRequestEntry>,
 }
 rt::structure!(
-    PutPartnerEventsRequest, PUT_PARTNER_EVENTS_REQUEST, [entries = rt::m("Entries",
+    PutPartnerEventsRequest, PUT_PARTNER_EVENTS_REQUEST, [entries[0] = rt::m("Entries",
     &PUT_PARTNER_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 /// The details about an event generated by an SaaS partner.
@@ -241,10 +241,10 @@ pub struct PutPartnerEventsRequestEntry {
     pub detail: Option<String>,
 }
 rt::structure!(
-    PutPartnerEventsRequestEntry, PUT_PARTNER_EVENTS_REQUEST_ENTRY, [time = rt::m("Time",
-    &rt::TIMESTAMP), source = rt::m("Source", &rt::STRING).min(1.0), resources =
-    rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type = rt::m("DetailType",
-    &rt::STRING), detail = rt::m("Detail", &rt::STRING)]
+    PutPartnerEventsRequestEntry, PUT_PARTNER_EVENTS_REQUEST_ENTRY, [time[0] =
+    rt::m("Time", &rt::TIMESTAMP), source[1] = rt::m("Source", &rt::STRING).min(1.0),
+    resources[2] = rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type[3] =
+    rt::m("DetailType", &rt::STRING), detail[4] = rt::m("Detail", &rt::STRING)]
 );
 pub static PUT_PARTNER_EVENTS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutPartnerEventsRequestEntryList",
@@ -260,8 +260,8 @@ pub struct PutPartnerEventsResponse {
     pub entries: Option<Vec<PutPartnerEventsResultEntry>>,
 }
 rt::structure!(
-    PutPartnerEventsResponse, PUT_PARTNER_EVENTS_RESPONSE, [failed_entry_count =
-    rt::m("FailedEntryCount", &rt::INTEGER), entries = rt::m("Entries",
+    PutPartnerEventsResponse, PUT_PARTNER_EVENTS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), entries[1] = rt::m("Entries",
     &PUT_PARTNER_EVENTS_RESULT_ENTRY_LIST)]
 );
 /// The result of an event entry the partner submitted in this request. If the event was successfully submitted, the entry has the event ID in it. Otherwise, you can use the error code and error message to identify the problem with the entry.
@@ -275,9 +275,9 @@ pub struct PutPartnerEventsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutPartnerEventsResultEntry, PUT_PARTNER_EVENTS_RESULT_ENTRY, [event_id =
-    rt::m("EventId", &rt::STRING), error_code = rt::m("ErrorCode", &rt::STRING),
-    error_message = rt::m("ErrorMessage", &rt::STRING)]
+    PutPartnerEventsResultEntry, PUT_PARTNER_EVENTS_RESULT_ENTRY, [event_id[0] =
+    rt::m("EventId", &rt::STRING), error_code[1] = rt::m("ErrorCode", &rt::STRING),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_PARTNER_EVENTS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutPartnerEventsResultEntryList",
@@ -307,11 +307,11 @@ pub struct PutPermissionRequest {
     pub policy: Option<String>,
 }
 rt::structure!(
-    PutPermissionRequest, PUT_PERMISSION_REQUEST, [event_bus_name = rt::m("EventBusName",
-    &rt::STRING).min(1.0), action = rt::m("Action", &rt::STRING).min(1.0), principal =
-    rt::m("Principal", &rt::STRING).min(1.0), statement_id = rt::m("StatementId",
-    &rt::STRING).min(1.0), condition = rt::m("Condition", &CONDITION), policy =
-    rt::m("Policy", &rt::STRING)]
+    PutPermissionRequest, PUT_PERMISSION_REQUEST, [event_bus_name[0] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), action[1] = rt::m("Action", &rt::STRING)
+    .min(1.0), principal[2] = rt::m("Principal", &rt::STRING).min(1.0), statement_id[3] =
+    rt::m("StatementId", &rt::STRING).min(1.0), condition[4] = rt::m("Condition",
+    &CONDITION), policy[5] = rt::m("Policy", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuleRequest {
@@ -341,12 +341,12 @@ pub struct PutRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    PutRuleRequest, PUT_RULE_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), schedule_expression = rt::m("ScheduleExpression",
-    &rt::STRING), event_pattern = rt::m("EventPattern", &rt::STRING), state =
-    rt::m("State", &rt::ENUM), description = rt::m("Description", &rt::STRING), role_arn
-    = rt::m("RoleArn", &rt::STRING).min(1.0), tags = rt::m("Tags", &TAG_LIST),
-    event_bus_name = rt::m("EventBusName", &rt::STRING).min(1.0)]
+    PutRuleRequest, PUT_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), schedule_expression[1] = rt::m("ScheduleExpression",
+    &rt::STRING), event_pattern[2] = rt::m("EventPattern", &rt::STRING), state[3] =
+    rt::m("State", &rt::ENUM), description[4] = rt::m("Description", &rt::STRING),
+    role_arn[5] = rt::m("RoleArn", &rt::STRING).min(1.0), tags[6] = rt::m("Tags",
+    &TAG_LIST), event_bus_name[7] = rt::m("EventBusName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuleResponse {
@@ -354,7 +354,7 @@ pub struct PutRuleResponse {
     pub rule_arn: Option<String>,
 }
 rt::structure!(
-    PutRuleResponse, PUT_RULE_RESPONSE, [rule_arn = rt::m("RuleArn", &rt::STRING)
+    PutRuleResponse, PUT_RULE_RESPONSE, [rule_arn[0] = rt::m("RuleArn", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -367,9 +367,9 @@ pub struct PutTargetsRequest {
     pub targets: Vec<Target>,
 }
 rt::structure!(
-    PutTargetsRequest, PUT_TARGETS_REQUEST, [rule = rt::m("Rule", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
-    .min(1.0), targets = rt::m("Targets", &TARGET_LIST).flags(rt::REQUIRED).min(1.0)]
+    PutTargetsRequest, PUT_TARGETS_REQUEST, [rule[0] = rt::m("Rule", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), targets[2] = rt::m("Targets", &TARGET_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTargetsResponse {
@@ -379,8 +379,8 @@ pub struct PutTargetsResponse {
     pub failed_entries: Option<Vec<PutTargetsResultEntry>>,
 }
 rt::structure!(
-    PutTargetsResponse, PUT_TARGETS_RESPONSE, [failed_entry_count =
-    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries = rt::m("FailedEntries",
+    PutTargetsResponse, PUT_TARGETS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries[1] = rt::m("FailedEntries",
     &PUT_TARGETS_RESULT_ENTRY_LIST)]
 );
 /// Represents a target that failed to be added to a rule.
@@ -394,9 +394,9 @@ pub struct PutTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutTargetsResultEntry, PUT_TARGETS_RESULT_ENTRY, [target_id = rt::m("TargetId",
-    &rt::STRING).min(1.0), error_code = rt::m("ErrorCode", &rt::STRING), error_message =
-    rt::m("ErrorMessage", &rt::STRING)]
+    PutTargetsResultEntry, PUT_TARGETS_RESULT_ENTRY, [target_id[0] = rt::m("TargetId",
+    &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_TARGETS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutTargetsResultEntryList",

@@ -22,12 +22,12 @@ pub struct RedshiftDataParameters {
     pub sqls: Option<Vec<String>>,
 }
 rt::structure!(
-    RedshiftDataParameters, REDSHIFT_DATA_PARAMETERS, [secret_manager_arn =
-    rt::m("SecretManagerArn", &rt::STRING).min(1.0), database = rt::m("Database",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), db_user = rt::m("DbUser", &rt::STRING)
-    .min(1.0), sql = rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    statement_name = rt::m("StatementName", &rt::STRING).min(1.0), with_event =
-    rt::m("WithEvent", &rt::BOOLEAN), sqls = rt::m("Sqls", &SQLS).flags(rt::SENSITIVE)
+    RedshiftDataParameters, REDSHIFT_DATA_PARAMETERS, [secret_manager_arn[0] =
+    rt::m("SecretManagerArn", &rt::STRING).min(1.0), database[1] = rt::m("Database",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), db_user[2] = rt::m("DbUser", &rt::STRING)
+    .min(1.0), sql[3] = rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    statement_name[4] = rt::m("StatementName", &rt::STRING).min(1.0), with_event[5] =
+    rt::m("WithEvent", &rt::BOOLEAN), sqls[6] = rt::m("Sqls", &SQLS).flags(rt::SENSITIVE)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -40,10 +40,10 @@ pub struct RemovePermissionRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [statement_id =
-    rt::m("StatementId", &rt::STRING).min(1.0), remove_all_permissions =
-    rt::m("RemoveAllPermissions", &rt::BOOLEAN), event_bus_name = rt::m("EventBusName",
-    &rt::STRING).min(1.0)]
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [statement_id[0] =
+    rt::m("StatementId", &rt::STRING).min(1.0), remove_all_permissions[1] =
+    rt::m("RemoveAllPermissions", &rt::BOOLEAN), event_bus_name[2] =
+    rt::m("EventBusName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTargetsRequest {
@@ -57,10 +57,10 @@ pub struct RemoveTargetsRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    RemoveTargetsRequest, REMOVE_TARGETS_REQUEST, [rule = rt::m("Rule", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING)
-    .min(1.0), ids = rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED).min(1.0), force =
-    rt::m("Force", &rt::BOOLEAN)]
+    RemoveTargetsRequest, REMOVE_TARGETS_REQUEST, [rule[0] = rt::m("Rule", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), ids[2] = rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED).min(1.0),
+    force[3] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTargetsResponse {
@@ -70,8 +70,8 @@ pub struct RemoveTargetsResponse {
     pub failed_entries: Option<Vec<RemoveTargetsResultEntry>>,
 }
 rt::structure!(
-    RemoveTargetsResponse, REMOVE_TARGETS_RESPONSE, [failed_entry_count =
-    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries = rt::m("FailedEntries",
+    RemoveTargetsResponse, REMOVE_TARGETS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries[1] = rt::m("FailedEntries",
     &REMOVE_TARGETS_RESULT_ENTRY_LIST)]
 );
 /// Represents a target that failed to be removed from a rule.
@@ -85,9 +85,9 @@ pub struct RemoveTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    RemoveTargetsResultEntry, REMOVE_TARGETS_RESULT_ENTRY, [target_id = rt::m("TargetId",
-    &rt::STRING).min(1.0), error_code = rt::m("ErrorCode", &rt::STRING), error_message =
-    rt::m("ErrorMessage", &rt::STRING)]
+    RemoveTargetsResultEntry, REMOVE_TARGETS_RESULT_ENTRY, [target_id[0] =
+    rt::m("TargetId", &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode",
+    &rt::STRING), error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static REMOVE_TARGETS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RemoveTargetsResultEntryList",
@@ -116,13 +116,13 @@ pub struct Replay {
     pub replay_end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Replay, REPLAY, [replay_name = rt::m("ReplayName", &rt::STRING).min(1.0),
-    event_source_arn = rt::m("EventSourceArn", &rt::STRING).min(1.0), state =
-    rt::m("State", &rt::ENUM), state_reason = rt::m("StateReason", &rt::STRING),
-    event_start_time = rt::m("EventStartTime", &rt::TIMESTAMP), event_end_time =
-    rt::m("EventEndTime", &rt::TIMESTAMP), event_last_replayed_time =
-    rt::m("EventLastReplayedTime", &rt::TIMESTAMP), replay_start_time =
-    rt::m("ReplayStartTime", &rt::TIMESTAMP), replay_end_time = rt::m("ReplayEndTime",
+    Replay, REPLAY, [replay_name[0] = rt::m("ReplayName", &rt::STRING).min(1.0),
+    event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING).min(1.0), state[2] =
+    rt::m("State", &rt::ENUM), state_reason[3] = rt::m("StateReason", &rt::STRING),
+    event_start_time[4] = rt::m("EventStartTime", &rt::TIMESTAMP), event_end_time[5] =
+    rt::m("EventEndTime", &rt::TIMESTAMP), event_last_replayed_time[6] =
+    rt::m("EventLastReplayedTime", &rt::TIMESTAMP), replay_start_time[7] =
+    rt::m("ReplayStartTime", &rt::TIMESTAMP), replay_end_time[8] = rt::m("ReplayEndTime",
     &rt::TIMESTAMP)]
 );
 /// A `ReplayDestination` object that contains details about a replay.
@@ -134,8 +134,8 @@ pub struct ReplayDestination {
     pub filter_arns: Option<Vec<String>>,
 }
 rt::structure!(
-    ReplayDestination, REPLAY_DESTINATION, [arn = rt::m("Arn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), filter_arns = rt::m("FilterArns",
+    ReplayDestination, REPLAY_DESTINATION, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), filter_arns[1] = rt::m("FilterArns",
     &REPLAY_DESTINATION_FILTERS)]
 );
 pub static REPLAY_DESTINATION_FILTERS: rt::Schema = rt::Schema::list(
@@ -157,7 +157,7 @@ pub struct ReplicationConfig {
     pub state: Option<ReplicationState>,
 }
 rt::structure!(
-    ReplicationConfig, REPLICATION_CONFIG, [state = rt::m("State", &rt::ENUM)]
+    ReplicationConfig, REPLICATION_CONFIG, [state[0] = rt::m("State", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ReplicationState { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -185,8 +185,8 @@ pub struct RetryPolicy {
     pub maximum_event_age_in_seconds: Option<i32>,
 }
 rt::structure!(
-    RetryPolicy, RETRY_POLICY, [maximum_retry_attempts = rt::m("MaximumRetryAttempts",
-    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds =
+    RetryPolicy, RETRY_POLICY, [maximum_retry_attempts[0] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[1] =
     rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0)]
 );
 /// The routing configuration of the endpoint.
@@ -196,7 +196,7 @@ pub struct RoutingConfig {
     pub failover_config: FailoverConfig,
 }
 rt::structure!(
-    RoutingConfig, ROUTING_CONFIG, [failover_config = rt::m("FailoverConfig",
+    RoutingConfig, ROUTING_CONFIG, [failover_config[0] = rt::m("FailoverConfig",
     &FAILOVER_CONFIG).flags(rt::REQUIRED)]
 );
 /// Contains information about a rule in Amazon EventBridge.
@@ -230,12 +230,13 @@ pub struct Rule {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    Rule, RULE, [name = rt::m("Name", &rt::STRING).min(1.0), arn = rt::m("Arn",
-    &rt::STRING).min(1.0), event_pattern = rt::m("EventPattern", &rt::STRING), state =
-    rt::m("State", &rt::ENUM), description = rt::m("Description", &rt::STRING),
-    schedule_expression = rt::m("ScheduleExpression", &rt::STRING), role_arn =
-    rt::m("RoleArn", &rt::STRING).min(1.0), managed_by = rt::m("ManagedBy", &rt::STRING)
-    .min(1.0), event_bus_name = rt::m("EventBusName", &rt::STRING).min(1.0)]
+    Rule, RULE, [name[0] = rt::m("Name", &rt::STRING).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).min(1.0), event_pattern[2] = rt::m("EventPattern", &rt::STRING),
+    state[3] = rt::m("State", &rt::ENUM), description[4] = rt::m("Description",
+    &rt::STRING), schedule_expression[5] = rt::m("ScheduleExpression", &rt::STRING),
+    role_arn[6] = rt::m("RoleArn", &rt::STRING).min(1.0), managed_by[7] =
+    rt::m("ManagedBy", &rt::STRING).min(1.0), event_bus_name[8] = rt::m("EventBusName",
+    &rt::STRING).min(1.0)]
 );
 pub static RULE_NAME_LIST: rt::Schema = rt::Schema::list(
     "RuleNameList",
@@ -257,7 +258,7 @@ pub struct RunCommandParameters {
     pub run_command_targets: Vec<RunCommandTarget>,
 }
 rt::structure!(
-    RunCommandParameters, RUN_COMMAND_PARAMETERS, [run_command_targets =
+    RunCommandParameters, RUN_COMMAND_PARAMETERS, [run_command_targets[0] =
     rt::m("RunCommandTargets", &RUN_COMMAND_TARGETS).flags(rt::REQUIRED).min(1.0)]
 );
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs. Each `RunCommandTarget` block can include only one key, but this key may specify multiple values.
@@ -269,9 +270,9 @@ pub struct RunCommandTarget {
     pub values: Vec<String>,
 }
 rt::structure!(
-    RunCommandTarget, RUN_COMMAND_TARGET, [key = rt::m("Key", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), values = rt::m("Values", &RUN_COMMAND_TARGET_VALUES)
-    .flags(rt::REQUIRED).min(1.0)]
+    RunCommandTarget, RUN_COMMAND_TARGET, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), values[1] = rt::m("Values",
+    &RUN_COMMAND_TARGET_VALUES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RUN_COMMAND_TARGET_VALUES: rt::Schema = rt::Schema::list(
     "RunCommandTargetValues",

@@ -12,8 +12,8 @@ pub struct SageMakerPipelineParameter {
     pub value: String,
 }
 rt::structure!(
-    SageMakerPipelineParameter, SAGE_MAKER_PIPELINE_PARAMETER, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), value = rt::m("Value", &rt::STRING)
+    SageMakerPipelineParameter, SAGE_MAKER_PIPELINE_PARAMETER, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 pub static SAGE_MAKER_PIPELINE_PARAMETER_LIST: rt::Schema = rt::Schema::list(
@@ -27,8 +27,9 @@ pub struct SageMakerPipelineParameters {
     pub pipeline_parameter_list: Option<Vec<SageMakerPipelineParameter>>,
 }
 rt::structure!(
-    SageMakerPipelineParameters, SAGE_MAKER_PIPELINE_PARAMETERS, [pipeline_parameter_list
-    = rt::m("PipelineParameterList", &SAGE_MAKER_PIPELINE_PARAMETER_LIST).min(0.0)]
+    SageMakerPipelineParameters, SAGE_MAKER_PIPELINE_PARAMETERS,
+    [pipeline_parameter_list[0] = rt::m("PipelineParameterList",
+    &SAGE_MAKER_PIPELINE_PARAMETER_LIST).min(0.0)]
 );
 /// The secondary Region that processes events when failover is triggered or replication is enabled.
 #[derive(Clone, Default, PartialEq)]
@@ -37,7 +38,7 @@ pub struct Secondary {
     pub route: String,
 }
 rt::structure!(
-    Secondary, SECONDARY, [route = rt::m("Route", &rt::STRING).flags(rt::REQUIRED)
+    Secondary, SECONDARY, [route[0] = rt::m("Route", &rt::STRING).flags(rt::REQUIRED)
     .min(9.0)]
 );
 pub static SQLS: rt::Schema = rt::Schema::list(
@@ -52,7 +53,7 @@ pub struct SqsParameters {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    SqsParameters, SQS_PARAMETERS, [message_group_id = rt::m("MessageGroupId",
+    SqsParameters, SQS_PARAMETERS, [message_group_id[0] = rt::m("MessageGroupId",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -71,12 +72,12 @@ pub struct StartReplayRequest {
     pub destination: ReplayDestination,
 }
 rt::structure!(
-    StartReplayRequest, START_REPLAY_REQUEST, [replay_name = rt::m("ReplayName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), event_source_arn = rt::m("EventSourceArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), event_start_time = rt::m("EventStartTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), event_end_time = rt::m("EventEndTime",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), destination = rt::m("Destination",
+    StartReplayRequest, START_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), event_source_arn[2] = rt::m("EventSourceArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_start_time[3] = rt::m("EventStartTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), event_end_time[4] = rt::m("EventEndTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), destination[5] = rt::m("Destination",
     &REPLAY_DESTINATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -91,9 +92,9 @@ pub struct StartReplayResponse {
     pub replay_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartReplayResponse, START_REPLAY_RESPONSE, [replay_arn = rt::m("ReplayArn",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING), replay_start_time = rt::m("ReplayStartTime",
+    StartReplayResponse, START_REPLAY_RESPONSE, [replay_arn[0] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), replay_start_time[3] = rt::m("ReplayStartTime",
     &rt::TIMESTAMP)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(

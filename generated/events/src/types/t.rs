@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -28,8 +28,8 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn = rt::m("ResourceARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST)
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -84,21 +84,22 @@ pub struct Target {
     pub app_sync_parameters: Option<AppSyncParameters>,
 }
 rt::structure!(
-    Target, TARGET, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn =
-    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn = rt::m("RoleArn",
-    &rt::STRING).min(1.0), input = rt::m("Input", &rt::STRING), input_path =
-    rt::m("InputPath", &rt::STRING), input_transformer = rt::m("InputTransformer",
-    &INPUT_TRANSFORMER), kinesis_parameters = rt::m("KinesisParameters",
-    &KINESIS_PARAMETERS), run_command_parameters = rt::m("RunCommandParameters",
-    &RUN_COMMAND_PARAMETERS), ecs_parameters = rt::m("EcsParameters", &ECS_PARAMETERS),
-    batch_parameters = rt::m("BatchParameters", &BATCH_PARAMETERS), sqs_parameters =
-    rt::m("SqsParameters", &SQS_PARAMETERS), http_parameters = rt::m("HttpParameters",
-    &HTTP_PARAMETERS), redshift_data_parameters = rt::m("RedshiftDataParameters",
-    &REDSHIFT_DATA_PARAMETERS), sage_maker_pipeline_parameters =
-    rt::m("SageMakerPipelineParameters", &SAGE_MAKER_PIPELINE_PARAMETERS),
-    dead_letter_config = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), retry_policy =
-    rt::m("RetryPolicy", &RETRY_POLICY), app_sync_parameters = rt::m("AppSyncParameters",
-    &APP_SYNC_PARAMETERS)]
+    Target, TARGET, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    arn[1] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[2] =
+    rt::m("RoleArn", &rt::STRING).min(1.0), input[3] = rt::m("Input", &rt::STRING),
+    input_path[4] = rt::m("InputPath", &rt::STRING), input_transformer[5] =
+    rt::m("InputTransformer", &INPUT_TRANSFORMER), kinesis_parameters[6] =
+    rt::m("KinesisParameters", &KINESIS_PARAMETERS), run_command_parameters[7] =
+    rt::m("RunCommandParameters", &RUN_COMMAND_PARAMETERS), ecs_parameters[8] =
+    rt::m("EcsParameters", &ECS_PARAMETERS), batch_parameters[9] =
+    rt::m("BatchParameters", &BATCH_PARAMETERS), sqs_parameters[10] =
+    rt::m("SqsParameters", &SQS_PARAMETERS), http_parameters[11] =
+    rt::m("HttpParameters", &HTTP_PARAMETERS), redshift_data_parameters[12] =
+    rt::m("RedshiftDataParameters", &REDSHIFT_DATA_PARAMETERS),
+    sage_maker_pipeline_parameters[13] = rt::m("SageMakerPipelineParameters",
+    &SAGE_MAKER_PIPELINE_PARAMETERS), dead_letter_config[14] = rt::m("DeadLetterConfig",
+    &DEAD_LETTER_CONFIG), retry_policy[15] = rt::m("RetryPolicy", &RETRY_POLICY),
+    app_sync_parameters[16] = rt::m("AppSyncParameters", &APP_SYNC_PARAMETERS)]
 );
 pub static TARGET_ID_LIST: rt::Schema = rt::Schema::list(
     "TargetIdList",
@@ -124,8 +125,8 @@ pub struct TestEventPatternRequest {
     pub event: String,
 }
 rt::structure!(
-    TestEventPatternRequest, TEST_EVENT_PATTERN_REQUEST, [event_pattern =
-    rt::m("EventPattern", &rt::STRING).flags(rt::REQUIRED), event = rt::m("Event",
+    TestEventPatternRequest, TEST_EVENT_PATTERN_REQUEST, [event_pattern[0] =
+    rt::m("EventPattern", &rt::STRING).flags(rt::REQUIRED), event[1] = rt::m("Event",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -134,7 +135,7 @@ pub struct TestEventPatternResponse {
     pub result: Option<bool>,
 }
 rt::structure!(
-    TestEventPatternResponse, TEST_EVENT_PATTERN_RESPONSE, [result = rt::m("Result",
+    TestEventPatternResponse, TEST_EVENT_PATTERN_RESPONSE, [result[0] = rt::m("Result",
     &rt::BOOLEAN)]
 );
 /// This request cannot be completed due to throttling issues.

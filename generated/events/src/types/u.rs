@@ -11,9 +11,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn = rt::m("ResourceARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED)]
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceResponse {}
@@ -34,12 +34,12 @@ pub struct UpdateApiDestinationRequest {
     pub invocation_rate_limit_per_second: Option<i32>,
 }
 rt::structure!(
-    UpdateApiDestinationRequest, UPDATE_API_DESTINATION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), connection_arn = rt::m("ConnectionArn", &rt::STRING).min(1.0),
-    invocation_endpoint = rt::m("InvocationEndpoint", &rt::STRING).min(1.0), http_method
-    = rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second =
-    rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0)]
+    UpdateApiDestinationRequest, UPDATE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), connection_arn[2] = rt::m("ConnectionArn", &rt::STRING).min(1.0),
+    invocation_endpoint[3] = rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
+    http_method[4] = rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[5]
+    = rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateApiDestinationResponse {
@@ -53,10 +53,11 @@ pub struct UpdateApiDestinationResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateApiDestinationResponse, UPDATE_API_DESTINATION_RESPONSE, [api_destination_arn =
-    rt::m("ApiDestinationArn", &rt::STRING).min(1.0), api_destination_state =
-    rt::m("ApiDestinationState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
+    UpdateApiDestinationResponse, UPDATE_API_DESTINATION_RESPONSE,
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+    api_destination_state[1] = rt::m("ApiDestinationState", &rt::ENUM), creation_time[2]
+    = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateArchiveRequest {
@@ -80,11 +81,11 @@ pub struct UpdateArchiveRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    UpdateArchiveRequest, UPDATE_ARCHIVE_REQUEST, [archive_name = rt::m("ArchiveName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), event_pattern = rt::m("EventPattern", &rt::STRING), retention_days =
-    rt::m("RetentionDays", &rt::INTEGER).min(0.0), kms_key_identifier =
-    rt::m("KmsKeyIdentifier", &rt::STRING)]
+    UpdateArchiveRequest, UPDATE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), event_pattern[2] = rt::m("EventPattern", &rt::STRING),
+    retention_days[3] = rt::m("RetentionDays", &rt::INTEGER).min(0.0),
+    kms_key_identifier[4] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateArchiveResponse {
@@ -98,9 +99,9 @@ pub struct UpdateArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateArchiveResponse, UPDATE_ARCHIVE_RESPONSE, [archive_arn = rt::m("ArchiveArn",
-    &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING), creation_time = rt::m("CreationTime",
+    UpdateArchiveResponse, UPDATE_ARCHIVE_RESPONSE, [archive_arn[0] = rt::m("ArchiveArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), creation_time[3] = rt::m("CreationTime",
     &rt::TIMESTAMP)]
 );
 /// Contains the API key authorization parameters to use to update the connection.
@@ -113,8 +114,8 @@ pub struct UpdateConnectionApiKeyAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionApiKeyAuthRequestParameters,
-    UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name =
-    rt::m("ApiKeyName", &rt::STRING).min(1.0), api_key_value = rt::m("ApiKeyValue",
+    UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name[0] =
+    rt::m("ApiKeyName", &rt::STRING).min(1.0), api_key_value[1] = rt::m("ApiKeyValue",
     &rt::STRING).flags(rt::SENSITIVE).min(1.0)]
 );
 /// Contains the additional parameters to use for the connection.
@@ -135,13 +136,13 @@ pub struct UpdateConnectionAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionAuthRequestParameters, UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS,
-    [basic_auth_parameters = rt::m("BasicAuthParameters",
-    &UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters =
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters[1] =
     rt::m("OAuthParameters", &UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
-    api_key_auth_parameters = rt::m("ApiKeyAuthParameters",
-    &UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters =
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters[3] =
     rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    connectivity_parameters = rt::m("ConnectivityParameters",
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
     &CONNECTIVITY_RESOURCE_PARAMETERS)]
 );
 /// The Basic authorization parameters for the connection.
@@ -154,9 +155,9 @@ pub struct UpdateConnectionBasicAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionBasicAuthRequestParameters,
-    UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username = rt::m("Username",
-    &rt::STRING).min(1.0), password = rt::m("Password", &rt::STRING).flags(rt::SENSITIVE)
-    .min(1.0)]
+    UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username[0] = rt::m("Username",
+    &rt::STRING).min(1.0), password[1] = rt::m("Password", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0)]
 );
 /// The OAuth authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -168,8 +169,8 @@ pub struct UpdateConnectionOAuthClientRequestParameters {
 }
 rt::structure!(
     UpdateConnectionOAuthClientRequestParameters,
-    UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id = rt::m("ClientID",
-    &rt::STRING).min(1.0), client_secret = rt::m("ClientSecret", &rt::STRING)
+    UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id[0] = rt::m("ClientID",
+    &rt::STRING).min(1.0), client_secret[1] = rt::m("ClientSecret", &rt::STRING)
     .flags(rt::SENSITIVE).min(1.0)]
 );
 /// The OAuth request parameters to use for the connection.
@@ -186,11 +187,11 @@ pub struct UpdateConnectionOAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionOAuthRequestParameters, UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS,
-    [client_parameters = rt::m("ClientParameters",
-    &UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS), authorization_endpoint =
-    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method =
-    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters = rt::m("OAuthHttpParameters",
-    &CONNECTION_HTTP_PARAMETERS)]
+    [client_parameters[0] = rt::m("ClientParameters",
+    &UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS), authorization_endpoint[1] =
+    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method[2] =
+    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters[3] =
+    rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateConnectionRequest {
@@ -214,13 +215,13 @@ pub struct UpdateConnectionRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    UpdateConnectionRequest, UPDATE_CONNECTION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("Description",
-    &rt::STRING), authorization_type = rt::m("AuthorizationType", &rt::ENUM),
-    auth_parameters = rt::m("AuthParameters",
-    &UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS), invocation_connectivity_parameters =
+    UpdateConnectionRequest, UPDATE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), authorization_type[2] = rt::m("AuthorizationType", &rt::ENUM),
+    auth_parameters[3] = rt::m("AuthParameters",
+    &UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS), invocation_connectivity_parameters[4] =
     rt::m("InvocationConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
-    kms_key_identifier = rt::m("KmsKeyIdentifier", &rt::STRING)]
+    kms_key_identifier[5] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateConnectionResponse {
@@ -236,11 +237,11 @@ pub struct UpdateConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateConnectionResponse, UPDATE_CONNECTION_RESPONSE, [connection_arn =
-    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state =
-    rt::m("ConnectionState", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), last_modified_time = rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    last_authorized_time = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
+    UpdateConnectionResponse, UPDATE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEndpointRequest {
@@ -258,11 +259,11 @@ pub struct UpdateEndpointRequest {
     pub role_arn: Option<String>,
 }
 rt::structure!(
-    UpdateEndpointRequest, UPDATE_ENDPOINT_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), description = rt::m("Description", &rt::STRING),
-    routing_config = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config =
-    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses = rt::m("EventBuses",
-    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn = rt::m("RoleArn", &rt::STRING)
+    UpdateEndpointRequest, UPDATE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description", &rt::STRING),
+    routing_config[2] = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -287,13 +288,14 @@ pub struct UpdateEndpointResponse {
     pub state: Option<EndpointState>,
 }
 rt::structure!(
-    UpdateEndpointResponse, UPDATE_ENDPOINT_RESPONSE, [name = rt::m("Name", &rt::STRING)
-    .min(1.0), arn = rt::m("Arn", &rt::STRING).min(1.0), routing_config =
-    rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config =
-    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses = rt::m("EventBuses",
-    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn = rt::m("RoleArn", &rt::STRING)
-    .min(1.0), endpoint_id = rt::m("EndpointId", &rt::STRING).min(1.0), endpoint_url =
-    rt::m("EndpointUrl", &rt::STRING).min(1.0), state = rt::m("State", &rt::ENUM)]
+    UpdateEndpointResponse, UPDATE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), routing_config[2]
+    = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), endpoint_id[6] = rt::m("EndpointId", &rt::STRING).min(1.0),
+    endpoint_url[7] = rt::m("EndpointUrl", &rt::STRING).min(1.0), state[8] =
+    rt::m("State", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventBusRequest {
@@ -325,10 +327,11 @@ pub struct UpdateEventBusRequest {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    UpdateEventBusRequest, UPDATE_EVENT_BUS_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .min(1.0), kms_key_identifier = rt::m("KmsKeyIdentifier", &rt::STRING), description =
-    rt::m("Description", &rt::STRING), dead_letter_config = rt::m("DeadLetterConfig",
-    &DEAD_LETTER_CONFIG), log_config = rt::m("LogConfig", &LOG_CONFIG)]
+    UpdateEventBusRequest, UPDATE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), kms_key_identifier[1] = rt::m("KmsKeyIdentifier",
+    &rt::STRING), description[2] = rt::m("Description", &rt::STRING),
+    dead_letter_config[3] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[4]
+    = rt::m("LogConfig", &LOG_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventBusResponse {
@@ -349,9 +352,9 @@ pub struct UpdateEventBusResponse {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    UpdateEventBusResponse, UPDATE_EVENT_BUS_RESPONSE, [arn = rt::m("Arn", &rt::STRING),
-    name = rt::m("Name", &rt::STRING).min(1.0), kms_key_identifier =
-    rt::m("KmsKeyIdentifier", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), dead_letter_config = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-    log_config = rt::m("LogConfig", &LOG_CONFIG)]
+    UpdateEventBusResponse, UPDATE_EVENT_BUS_RESPONSE, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING).min(1.0), kms_key_identifier[2] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    log_config[5] = rt::m("LogConfig", &LOG_CONFIG)]
 );

@@ -16,10 +16,10 @@ pub struct AbortMultipartUploadInput {
     pub upload_id: String,
 }
 rt::structure!(
-    AbortMultipartUploadInput, ABORT_MULTIPART_UPLOAD_INPUT, [account_id =
+    AbortMultipartUploadInput, ABORT_MULTIPART_UPLOAD_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), upload_id = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
     "uploadId").flags(rt::REQUIRED)]
 );
 /// The input values for `AbortVaultLock`.
@@ -31,8 +31,8 @@ pub struct AbortVaultLockInput {
     pub vault_name: String,
 }
 rt::structure!(
-    AbortVaultLockInput, ABORT_VAULT_LOCK_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
+    AbortVaultLockInput, ABORT_VAULT_LOCK_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
     rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 pub static ACCESS_CONTROL_POLICY_LIST: rt::Schema = rt::Schema::list(
@@ -54,10 +54,10 @@ pub struct AddTagsToVaultInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    AddTagsToVaultInput, ADD_TAGS_TO_VAULT_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
-    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), tags =
-    rt::m("Tags", &TAG_MAP)]
+    AddTagsToVaultInput, ADD_TAGS_TO_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), tags[2]
+    = rt::m("Tags", &TAG_MAP)]
 );
 /// Contains the Amazon Glacier response to your request.
 ///
@@ -72,8 +72,8 @@ pub struct ArchiveCreationOutput {
     pub archive_id: Option<String>,
 }
 rt::structure!(
-    ArchiveCreationOutput, ARCHIVE_CREATION_OUTPUT, [location = rt::m("location",
-    &rt::STRING).at(rt::HEADER, "Location"), checksum = rt::m("checksum", &rt::STRING)
-    .at(rt::HEADER, "x-amz-sha256-tree-hash"), archive_id = rt::m("archiveId",
+    ArchiveCreationOutput, ARCHIVE_CREATION_OUTPUT, [location[0] = rt::m("location",
+    &rt::STRING).at(rt::HEADER, "Location"), checksum[1] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), archive_id[2] = rt::m("archiveId",
     &rt::STRING).at(rt::HEADER, "x-amz-archive-id")]
 );

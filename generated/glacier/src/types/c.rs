@@ -20,11 +20,11 @@ pub struct CsvInput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvInput, CSV_INPUT = "CSVInput", [file_header_info = rt::m("FileHeaderInfo",
-    &rt::ENUM), comments = rt::m("Comments", &rt::STRING), quote_escape_character =
-    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter =
-    rt::m("RecordDelimiter", &rt::STRING), field_delimiter = rt::m("FieldDelimiter",
-    &rt::STRING), quote_character = rt::m("QuoteCharacter", &rt::STRING)]
+    CsvInput, CSV_INPUT = "CSVInput", [file_header_info[0] = rt::m("FileHeaderInfo",
+    &rt::ENUM), comments[1] = rt::m("Comments", &rt::STRING), quote_escape_character[2] =
+    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter[3] =
+    rt::m("RecordDelimiter", &rt::STRING), field_delimiter[4] = rt::m("FieldDelimiter",
+    &rt::STRING), quote_character[5] = rt::m("QuoteCharacter", &rt::STRING)]
 );
 /// Contains information about the comma-separated value (CSV) file that the job results are stored in.
 #[derive(Clone, Default, PartialEq)]
@@ -41,10 +41,11 @@ pub struct CsvOutput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields = rt::m("QuoteFields", &rt::ENUM),
-    quote_escape_character = rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter
-    = rt::m("RecordDelimiter", &rt::STRING), field_delimiter = rt::m("FieldDelimiter",
-    &rt::STRING), quote_character = rt::m("QuoteCharacter", &rt::STRING)]
+    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields[0] = rt::m("QuoteFields",
+    &rt::ENUM), quote_escape_character[1] = rt::m("QuoteEscapeCharacter", &rt::STRING),
+    record_delimiter[2] = rt::m("RecordDelimiter", &rt::STRING), field_delimiter[3] =
+    rt::m("FieldDelimiter", &rt::STRING), quote_character[4] = rt::m("QuoteCharacter",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum CannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite
@@ -67,12 +68,12 @@ pub struct CompleteMultipartUploadInput {
     pub checksum: Option<String>,
 }
 rt::structure!(
-    CompleteMultipartUploadInput, COMPLETE_MULTIPART_UPLOAD_INPUT, [account_id =
+    CompleteMultipartUploadInput, COMPLETE_MULTIPART_UPLOAD_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), upload_id = rt::m("uploadId", &rt::STRING).at(rt::URI,
-    "uploadId").flags(rt::REQUIRED), archive_size = rt::m("archiveSize", &rt::STRING)
-    .at(rt::HEADER, "x-amz-archive-size"), checksum = rt::m("checksum", &rt::STRING)
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    "uploadId").flags(rt::REQUIRED), archive_size[3] = rt::m("archiveSize", &rt::STRING)
+    .at(rt::HEADER, "x-amz-archive-size"), checksum[4] = rt::m("checksum", &rt::STRING)
     .at(rt::HEADER, "x-amz-sha256-tree-hash")]
 );
 /// The input values for `CompleteVaultLock`.
@@ -86,10 +87,11 @@ pub struct CompleteVaultLockInput {
     pub lock_id: String,
 }
 rt::structure!(
-    CompleteVaultLockInput, COMPLETE_VAULT_LOCK_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
-    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), lock_id
-    = rt::m("lockId", &rt::STRING).at(rt::URI, "lockId").flags(rt::REQUIRED)]
+    CompleteVaultLockInput, COMPLETE_VAULT_LOCK_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), lock_id[2] = rt::m("lockId", &rt::STRING).at(rt::URI, "lockId")
+    .flags(rt::REQUIRED)]
 );
 /// Provides options to create a vault.
 #[derive(Clone, Default, PartialEq)]
@@ -100,9 +102,9 @@ pub struct CreateVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    CreateVaultInput, CREATE_VAULT_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
+    CreateVaultInput, CREATE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -111,6 +113,6 @@ pub struct CreateVaultOutput {
     pub location: Option<String>,
 }
 rt::structure!(
-    CreateVaultOutput, CREATE_VAULT_OUTPUT, [location = rt::m("location", &rt::STRING)
+    CreateVaultOutput, CREATE_VAULT_OUTPUT, [location[0] = rt::m("location", &rt::STRING)
     .at(rt::HEADER, "Location")]
 );

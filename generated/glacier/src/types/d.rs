@@ -10,7 +10,7 @@ pub struct DataRetrievalPolicy {
     pub rules: Option<Vec<DataRetrievalRule>>,
 }
 rt::structure!(
-    DataRetrievalPolicy, DATA_RETRIEVAL_POLICY, [rules = rt::m("Rules",
+    DataRetrievalPolicy, DATA_RETRIEVAL_POLICY, [rules[0] = rt::m("Rules",
     &DATA_RETRIEVAL_RULES_LIST)]
 );
 /// Data retrieval policy rule.
@@ -26,8 +26,8 @@ pub struct DataRetrievalRule {
     pub bytes_per_hour: Option<i64>,
 }
 rt::structure!(
-    DataRetrievalRule, DATA_RETRIEVAL_RULE, [strategy = rt::m("Strategy", &rt::STRING),
-    bytes_per_hour = rt::m("BytesPerHour", &rt::LONG)]
+    DataRetrievalRule, DATA_RETRIEVAL_RULE, [strategy[0] = rt::m("Strategy",
+    &rt::STRING), bytes_per_hour[1] = rt::m("BytesPerHour", &rt::LONG)]
 );
 pub static DATA_RETRIEVAL_RULES_LIST: rt::Schema = rt::Schema::list(
     "DataRetrievalRulesList",
@@ -44,10 +44,10 @@ pub struct DeleteArchiveInput {
     pub archive_id: String,
 }
 rt::structure!(
-    DeleteArchiveInput, DELETE_ARCHIVE_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
+    DeleteArchiveInput, DELETE_ARCHIVE_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
     rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    archive_id = rt::m("archiveId", &rt::STRING).at(rt::URI, "archiveId")
+    archive_id[2] = rt::m("archiveId", &rt::STRING).at(rt::URI, "archiveId")
     .flags(rt::REQUIRED)]
 );
 /// DeleteVaultAccessPolicy input.
@@ -59,9 +59,9 @@ pub struct DeleteVaultAccessPolicyInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DeleteVaultAccessPolicyInput, DELETE_VAULT_ACCESS_POLICY_INPUT, [account_id =
+    DeleteVaultAccessPolicyInput, DELETE_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
     .flags(rt::REQUIRED)]
 );
 /// Provides options for deleting a vault from Amazon Glacier.
@@ -73,9 +73,9 @@ pub struct DeleteVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DeleteVaultInput, DELETE_VAULT_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
+    DeleteVaultInput, DELETE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Provides options for deleting a vault notification configuration from an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -86,9 +86,9 @@ pub struct DeleteVaultNotificationsInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DeleteVaultNotificationsInput, DELETE_VAULT_NOTIFICATIONS_INPUT, [account_id =
+    DeleteVaultNotificationsInput, DELETE_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
     .flags(rt::REQUIRED)]
 );
 /// Provides options for retrieving a job description.
@@ -102,10 +102,10 @@ pub struct DescribeJobInput {
     pub job_id: String,
 }
 rt::structure!(
-    DescribeJobInput, DESCRIBE_JOB_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), job_id = rt::m("jobId",
-    &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED)]
+    DescribeJobInput, DESCRIBE_JOB_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_id[2] = rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED)]
 );
 /// Provides options for retrieving metadata for a specific vault in Amazon Glacier.
 #[derive(Clone, Default, PartialEq)]
@@ -116,8 +116,8 @@ pub struct DescribeVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DescribeVaultInput, DESCRIBE_VAULT_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
+    DescribeVaultInput, DESCRIBE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
     rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -137,9 +137,10 @@ pub struct DescribeVaultOutput {
     pub size_in_bytes: Option<i64>,
 }
 rt::structure!(
-    DescribeVaultOutput, DESCRIBE_VAULT_OUTPUT, [vault_arn = rt::m("VaultARN",
-    &rt::STRING), vault_name = rt::m("VaultName", &rt::STRING), creation_date =
-    rt::m("CreationDate", &rt::STRING), last_inventory_date = rt::m("LastInventoryDate",
-    &rt::STRING), number_of_archives = rt::m("NumberOfArchives", &rt::LONG),
-    size_in_bytes = rt::m("SizeInBytes", &rt::LONG)]
+    DescribeVaultOutput, DESCRIBE_VAULT_OUTPUT, [vault_arn[0] = rt::m("VaultARN",
+    &rt::STRING), vault_name[1] = rt::m("VaultName", &rt::STRING), creation_date[2] =
+    rt::m("CreationDate", &rt::STRING), last_inventory_date[3] =
+    rt::m("LastInventoryDate", &rt::STRING), number_of_archives[4] =
+    rt::m("NumberOfArchives", &rt::LONG), size_in_bytes[5] = rt::m("SizeInBytes",
+    &rt::LONG)]
 );

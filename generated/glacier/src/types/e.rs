@@ -14,8 +14,8 @@ pub struct Encryption {
     pub kms_context: Option<String>,
 }
 rt::structure!(
-    Encryption, ENCRYPTION, [encryption_type = rt::m("EncryptionType", &rt::ENUM),
-    kms_key_id = rt::m("KMSKeyId", &rt::STRING), kms_context = rt::m("KMSContext",
+    Encryption, ENCRYPTION, [encryption_type[0] = rt::m("EncryptionType", &rt::ENUM),
+    kms_key_id[1] = rt::m("KMSKeyId", &rt::STRING), kms_context[2] = rt::m("KMSContext",
     &rt::STRING)]
 );
 rt::string_enum! {

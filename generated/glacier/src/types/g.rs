@@ -10,7 +10,7 @@ pub struct GetDataRetrievalPolicyInput {
     pub account_id: String,
 }
 rt::structure!(
-    GetDataRetrievalPolicyInput, GET_DATA_RETRIEVAL_POLICY_INPUT, [account_id =
+    GetDataRetrievalPolicyInput, GET_DATA_RETRIEVAL_POLICY_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to the `GetDataRetrievalPolicy` request.
@@ -20,7 +20,7 @@ pub struct GetDataRetrievalPolicyOutput {
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
-    GetDataRetrievalPolicyOutput, GET_DATA_RETRIEVAL_POLICY_OUTPUT, [policy =
+    GetDataRetrievalPolicyOutput, GET_DATA_RETRIEVAL_POLICY_OUTPUT, [policy[0] =
     rt::m("Policy", &DATA_RETRIEVAL_POLICY)]
 );
 /// Provides options for downloading output of an Amazon Glacier job.
@@ -43,11 +43,11 @@ pub struct GetJobOutputInput {
     pub range: Option<String>,
 }
 rt::structure!(
-    GetJobOutputInput, GET_JOB_OUTPUT_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
-    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), job_id
-    = rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED), range =
-    rt::m("range", &rt::STRING).at(rt::HEADER, "Range")]
+    GetJobOutputInput, GET_JOB_OUTPUT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_id[2] = rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED),
+    range[3] = rt::m("range", &rt::STRING).at(rt::HEADER, "Range")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Default)]
@@ -72,14 +72,14 @@ pub struct GetJobOutputOutput {
     pub archive_description: Option<String>,
 }
 rt::structure!(
-    GetJobOutputOutput, GET_JOB_OUTPUT_OUTPUT, [body = rt::m("body", &rt::STREAMING_BLOB)
-    .flags(rt::PAYLOAD), checksum = rt::m("checksum", &rt::STRING).at(rt::HEADER,
-    "x-amz-sha256-tree-hash"), status = rt::m("status", &rt::INTEGER).at(rt::STATUS_CODE,
-    "status"), content_range = rt::m("contentRange", &rt::STRING).at(rt::HEADER,
-    "Content-Range"), accept_ranges = rt::m("acceptRanges", &rt::STRING).at(rt::HEADER,
-    "Accept-Ranges"), content_type = rt::m("contentType", &rt::STRING).at(rt::HEADER,
-    "Content-Type"), archive_description = rt::m("archiveDescription", &rt::STRING)
-    .at(rt::HEADER, "x-amz-archive-description")]
+    GetJobOutputOutput, GET_JOB_OUTPUT_OUTPUT, [body[0] = rt::m("body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD), checksum[1] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), status[2] = rt::m("status", &rt::INTEGER)
+    .at(rt::STATUS_CODE, "status"), content_range[3] = rt::m("contentRange", &rt::STRING)
+    .at(rt::HEADER, "Content-Range"), accept_ranges[4] = rt::m("acceptRanges",
+    &rt::STRING).at(rt::HEADER, "Accept-Ranges"), content_type[5] = rt::m("contentType",
+    &rt::STRING).at(rt::HEADER, "Content-Type"), archive_description[6] =
+    rt::m("archiveDescription", &rt::STRING).at(rt::HEADER, "x-amz-archive-description")]
 );
 /// Input for GetVaultAccessPolicy.
 #[derive(Clone, Default, PartialEq)]
@@ -90,9 +90,9 @@ pub struct GetVaultAccessPolicyInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultAccessPolicyInput, GET_VAULT_ACCESS_POLICY_INPUT, [account_id =
+    GetVaultAccessPolicyInput, GET_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
     .flags(rt::REQUIRED)]
 );
 /// Output for GetVaultAccessPolicy.
@@ -102,8 +102,8 @@ pub struct GetVaultAccessPolicyOutput {
     pub policy: Option<VaultAccessPolicy>,
 }
 rt::structure!(
-    GetVaultAccessPolicyOutput, GET_VAULT_ACCESS_POLICY_OUTPUT, [policy = rt::m("policy",
-    &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD)]
+    GetVaultAccessPolicyOutput, GET_VAULT_ACCESS_POLICY_OUTPUT, [policy[0] =
+    rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD)]
 );
 /// The input values for `GetVaultLock`.
 #[derive(Clone, Default, PartialEq)]
@@ -114,8 +114,8 @@ pub struct GetVaultLockInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultLockInput, GET_VAULT_LOCK_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
+    GetVaultLockInput, GET_VAULT_LOCK_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
     rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -131,9 +131,9 @@ pub struct GetVaultLockOutput {
     pub creation_date: Option<String>,
 }
 rt::structure!(
-    GetVaultLockOutput, GET_VAULT_LOCK_OUTPUT, [policy = rt::m("Policy", &rt::STRING),
-    state = rt::m("State", &rt::STRING), expiration_date = rt::m("ExpirationDate",
-    &rt::STRING), creation_date = rt::m("CreationDate", &rt::STRING)]
+    GetVaultLockOutput, GET_VAULT_LOCK_OUTPUT, [policy[0] = rt::m("Policy", &rt::STRING),
+    state[1] = rt::m("State", &rt::STRING), expiration_date[2] = rt::m("ExpirationDate",
+    &rt::STRING), creation_date[3] = rt::m("CreationDate", &rt::STRING)]
 );
 /// Provides options for retrieving the notification configuration set on an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -144,9 +144,9 @@ pub struct GetVaultNotificationsInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultNotificationsInput, GET_VAULT_NOTIFICATIONS_INPUT, [account_id =
+    GetVaultNotificationsInput, GET_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
     .flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -157,7 +157,7 @@ pub struct GetVaultNotificationsOutput {
 }
 rt::structure!(
     GetVaultNotificationsOutput, GET_VAULT_NOTIFICATIONS_OUTPUT,
-    [vault_notification_config = rt::m("vaultNotificationConfig",
+    [vault_notification_config[0] = rt::m("vaultNotificationConfig",
     &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)]
 );
 /// Contains the description of an Amazon S3 Glacier job.
@@ -218,22 +218,24 @@ pub struct GlacierJobDescription {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    GlacierJobDescription, GLACIER_JOB_DESCRIPTION, [job_id = rt::m("JobId",
-    &rt::STRING), job_description = rt::m("JobDescription", &rt::STRING), action =
-    rt::m("Action", &rt::ENUM), archive_id = rt::m("ArchiveId", &rt::STRING), vault_arn =
-    rt::m("VaultARN", &rt::STRING), creation_date = rt::m("CreationDate", &rt::STRING),
-    completed = rt::m("Completed", &rt::BOOLEAN), status_code = rt::m("StatusCode",
-    &rt::ENUM), status_message = rt::m("StatusMessage", &rt::STRING),
-    archive_size_in_bytes = rt::m("ArchiveSizeInBytes", &rt::LONG),
-    inventory_size_in_bytes = rt::m("InventorySizeInBytes", &rt::LONG), sns_topic =
-    rt::m("SNSTopic", &rt::STRING), completion_date = rt::m("CompletionDate",
-    &rt::STRING), sha256_tree_hash = rt::m("SHA256TreeHash", &rt::STRING),
-    archive_sha256_tree_hash = rt::m("ArchiveSHA256TreeHash", &rt::STRING),
-    retrieval_byte_range = rt::m("RetrievalByteRange", &rt::STRING), tier = rt::m("Tier",
-    &rt::STRING), inventory_retrieval_parameters = rt::m("InventoryRetrievalParameters",
-    &INVENTORY_RETRIEVAL_JOB_DESCRIPTION), job_output_path = rt::m("JobOutputPath",
-    &rt::STRING), select_parameters = rt::m("SelectParameters", &SELECT_PARAMETERS),
-    output_location = rt::m("OutputLocation", &OUTPUT_LOCATION)]
+    GlacierJobDescription, GLACIER_JOB_DESCRIPTION, [job_id[0] = rt::m("JobId",
+    &rt::STRING), job_description[1] = rt::m("JobDescription", &rt::STRING), action[2] =
+    rt::m("Action", &rt::ENUM), archive_id[3] = rt::m("ArchiveId", &rt::STRING),
+    vault_arn[4] = rt::m("VaultARN", &rt::STRING), creation_date[5] =
+    rt::m("CreationDate", &rt::STRING), completed[6] = rt::m("Completed", &rt::BOOLEAN),
+    status_code[7] = rt::m("StatusCode", &rt::ENUM), status_message[8] =
+    rt::m("StatusMessage", &rt::STRING), archive_size_in_bytes[9] =
+    rt::m("ArchiveSizeInBytes", &rt::LONG), inventory_size_in_bytes[10] =
+    rt::m("InventorySizeInBytes", &rt::LONG), sns_topic[11] = rt::m("SNSTopic",
+    &rt::STRING), completion_date[12] = rt::m("CompletionDate", &rt::STRING),
+    sha256_tree_hash[13] = rt::m("SHA256TreeHash", &rt::STRING),
+    archive_sha256_tree_hash[14] = rt::m("ArchiveSHA256TreeHash", &rt::STRING),
+    retrieval_byte_range[15] = rt::m("RetrievalByteRange", &rt::STRING), tier[16] =
+    rt::m("Tier", &rt::STRING), inventory_retrieval_parameters[17] =
+    rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_DESCRIPTION),
+    job_output_path[18] = rt::m("JobOutputPath", &rt::STRING), select_parameters[19] =
+    rt::m("SelectParameters", &SELECT_PARAMETERS), output_location[20] =
+    rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );
 /// Contains information about a grant.
 #[derive(Clone, Default, PartialEq)]
@@ -244,8 +246,8 @@ pub struct Grant {
     pub permission: Option<Permission>,
 }
 rt::structure!(
-    Grant, GRANT, [grantee = rt::m("Grantee", &GRANTEE), permission = rt::m("Permission",
-    &rt::ENUM)]
+    Grant, GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 /// Contains information about the grantee.
 #[derive(Clone, Default, PartialEq)]
@@ -262,7 +264,8 @@ pub struct Grantee {
     pub email_address: Option<String>,
 }
 rt::structure!(
-    Grantee, GRANTEE, [type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), display_name
-    = rt::m("DisplayName", &rt::STRING), uri = rt::m("URI", &rt::STRING), id =
-    rt::m("ID", &rt::STRING), email_address = rt::m("EmailAddress", &rt::STRING)]
+    Grantee, GRANTEE, [type_[0] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    display_name[1] = rt::m("DisplayName", &rt::STRING), uri[2] = rt::m("URI",
+    &rt::STRING), id[3] = rt::m("ID", &rt::STRING), email_address[4] =
+    rt::m("EmailAddress", &rt::STRING)]
 );

@@ -14,10 +14,10 @@ pub struct InitiateJobInput {
     pub job_parameters: Option<JobParameters>,
 }
 rt::structure!(
-    InitiateJobInput, INITIATE_JOB_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), job_parameters =
-    rt::m("jobParameters", &JOB_PARAMETERS).flags(rt::PAYLOAD)]
+    InitiateJobInput, INITIATE_JOB_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_parameters[2] = rt::m("jobParameters", &JOB_PARAMETERS).flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -30,10 +30,10 @@ pub struct InitiateJobOutput {
     pub job_output_path: Option<String>,
 }
 rt::structure!(
-    InitiateJobOutput, INITIATE_JOB_OUTPUT, [location = rt::m("location", &rt::STRING)
-    .at(rt::HEADER, "Location"), job_id = rt::m("jobId", &rt::STRING).at(rt::HEADER,
-    "x-amz-job-id"), job_output_path = rt::m("jobOutputPath", &rt::STRING).at(rt::HEADER,
-    "x-amz-job-output-path")]
+    InitiateJobOutput, INITIATE_JOB_OUTPUT, [location[0] = rt::m("location", &rt::STRING)
+    .at(rt::HEADER, "Location"), job_id[1] = rt::m("jobId", &rt::STRING).at(rt::HEADER,
+    "x-amz-job-id"), job_output_path[2] = rt::m("jobOutputPath", &rt::STRING)
+    .at(rt::HEADER, "x-amz-job-output-path")]
 );
 /// Provides options for initiating a multipart upload to an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -50,12 +50,12 @@ pub struct InitiateMultipartUploadInput {
     pub part_size: Option<String>,
 }
 rt::structure!(
-    InitiateMultipartUploadInput, INITIATE_MULTIPART_UPLOAD_INPUT, [account_id =
+    InitiateMultipartUploadInput, INITIATE_MULTIPART_UPLOAD_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), archive_description = rt::m("archiveDescription", &rt::STRING)
-    .at(rt::HEADER, "x-amz-archive-description"), part_size = rt::m("partSize",
-    &rt::STRING).at(rt::HEADER, "x-amz-part-size")]
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), archive_description[2] = rt::m("archiveDescription",
+    &rt::STRING).at(rt::HEADER, "x-amz-archive-description"), part_size[3] =
+    rt::m("partSize", &rt::STRING).at(rt::HEADER, "x-amz-part-size")]
 );
 /// The Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -66,8 +66,8 @@ pub struct InitiateMultipartUploadOutput {
     pub upload_id: Option<String>,
 }
 rt::structure!(
-    InitiateMultipartUploadOutput, INITIATE_MULTIPART_UPLOAD_OUTPUT, [location =
-    rt::m("location", &rt::STRING).at(rt::HEADER, "Location"), upload_id =
+    InitiateMultipartUploadOutput, INITIATE_MULTIPART_UPLOAD_OUTPUT, [location[0] =
+    rt::m("location", &rt::STRING).at(rt::HEADER, "Location"), upload_id[1] =
     rt::m("uploadId", &rt::STRING).at(rt::HEADER, "x-amz-multipart-upload-id")]
 );
 /// The input values for `InitiateVaultLock`.
@@ -81,10 +81,11 @@ pub struct InitiateVaultLockInput {
     pub policy: Option<VaultLockPolicy>,
 }
 rt::structure!(
-    InitiateVaultLockInput, INITIATE_VAULT_LOCK_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
-    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), policy
-    = rt::m("policy", &VAULT_LOCK_POLICY).flags(rt::PAYLOAD)]
+    InitiateVaultLockInput, INITIATE_VAULT_LOCK_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), policy[2] = rt::m("policy", &VAULT_LOCK_POLICY)
+    .flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -93,7 +94,7 @@ pub struct InitiateVaultLockOutput {
     pub lock_id: Option<String>,
 }
 rt::structure!(
-    InitiateVaultLockOutput, INITIATE_VAULT_LOCK_OUTPUT, [lock_id = rt::m("lockId",
+    InitiateVaultLockOutput, INITIATE_VAULT_LOCK_OUTPUT, [lock_id[0] = rt::m("lockId",
     &rt::STRING).at(rt::HEADER, "x-amz-lock-id")]
 );
 /// Describes how the archive is serialized.
@@ -103,7 +104,7 @@ pub struct InputSerialization {
     pub csv: Option<CsvInput>,
 }
 rt::structure!(
-    InputSerialization, INPUT_SERIALIZATION, [csv = rt::m("csv", &CSV_INPUT)]
+    InputSerialization, INPUT_SERIALIZATION, [csv[0] = rt::m("csv", &CSV_INPUT)]
 );
 /// Returned if there is insufficient capacity to process this expedited request. This error only applies to expedited retrievals and not to standard or bulk retrievals.
 #[derive(Clone, Default, PartialEq)]
@@ -113,8 +114,8 @@ pub struct InsufficientCapacityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InsufficientCapacityException, INSUFFICIENT_CAPACITY_EXCEPTION, [type_ =
-    rt::m("type", &rt::STRING), code = rt::m("code", &rt::STRING), message =
+    InsufficientCapacityException, INSUFFICIENT_CAPACITY_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Returned if a parameter of the request is incorrectly specified.
@@ -128,8 +129,8 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_ =
-    rt::m("type", &rt::STRING), code = rt::m("code", &rt::STRING), message =
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Describes the options for a range inventory retrieval job.
@@ -147,10 +148,10 @@ pub struct InventoryRetrievalJobDescription {
     pub marker: Option<String>,
 }
 rt::structure!(
-    InventoryRetrievalJobDescription, INVENTORY_RETRIEVAL_JOB_DESCRIPTION, [format =
-    rt::m("Format", &rt::STRING), start_date = rt::m("StartDate", &rt::STRING), end_date
-    = rt::m("EndDate", &rt::STRING), limit = rt::m("Limit", &rt::STRING), marker =
-    rt::m("Marker", &rt::STRING)]
+    InventoryRetrievalJobDescription, INVENTORY_RETRIEVAL_JOB_DESCRIPTION, [format[0] =
+    rt::m("Format", &rt::STRING), start_date[1] = rt::m("StartDate", &rt::STRING),
+    end_date[2] = rt::m("EndDate", &rt::STRING), limit[3] = rt::m("Limit", &rt::STRING),
+    marker[4] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for specifying a range inventory retrieval job.
 #[derive(Clone, Default, PartialEq)]
@@ -165,7 +166,7 @@ pub struct InventoryRetrievalJobInput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    InventoryRetrievalJobInput, INVENTORY_RETRIEVAL_JOB_INPUT, [start_date =
-    rt::m("StartDate", &rt::STRING), end_date = rt::m("EndDate", &rt::STRING), limit =
-    rt::m("Limit", &rt::STRING), marker = rt::m("Marker", &rt::STRING)]
+    InventoryRetrievalJobInput, INVENTORY_RETRIEVAL_JOB_INPUT, [start_date[0] =
+    rt::m("StartDate", &rt::STRING), end_date[1] = rt::m("EndDate", &rt::STRING),
+    limit[2] = rt::m("Limit", &rt::STRING), marker[3] = rt::m("Marker", &rt::STRING)]
 );

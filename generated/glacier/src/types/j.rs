@@ -34,11 +34,12 @@ pub struct JobParameters {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    JobParameters, JOB_PARAMETERS, [format = rt::m("Format", &rt::STRING), type_ =
-    rt::m("Type", &rt::STRING), archive_id = rt::m("ArchiveId", &rt::STRING), description
-    = rt::m("Description", &rt::STRING), sns_topic = rt::m("SNSTopic", &rt::STRING),
-    retrieval_byte_range = rt::m("RetrievalByteRange", &rt::STRING), tier = rt::m("Tier",
-    &rt::STRING), inventory_retrieval_parameters = rt::m("InventoryRetrievalParameters",
-    &INVENTORY_RETRIEVAL_JOB_INPUT), select_parameters = rt::m("SelectParameters",
-    &SELECT_PARAMETERS), output_location = rt::m("OutputLocation", &OUTPUT_LOCATION)]
+    JobParameters, JOB_PARAMETERS, [format[0] = rt::m("Format", &rt::STRING), type_[1] =
+    rt::m("Type", &rt::STRING), archive_id[2] = rt::m("ArchiveId", &rt::STRING),
+    description[3] = rt::m("Description", &rt::STRING), sns_topic[4] = rt::m("SNSTopic",
+    &rt::STRING), retrieval_byte_range[5] = rt::m("RetrievalByteRange", &rt::STRING),
+    tier[6] = rt::m("Tier", &rt::STRING), inventory_retrieval_parameters[7] =
+    rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_INPUT),
+    select_parameters[8] = rt::m("SelectParameters", &SELECT_PARAMETERS),
+    output_location[9] = rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );

@@ -14,8 +14,8 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Provides options for retrieving a job list for an Amazon Glacier vault.
@@ -35,13 +35,13 @@ pub struct ListJobsInput {
     pub completed: Option<String>,
 }
 rt::structure!(
-    ListJobsInput, LIST_JOBS_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), limit = rt::m("limit",
-    &rt::STRING).at(rt::QUERY, "limit"), marker = rt::m("marker", &rt::STRING)
-    .at(rt::QUERY, "marker"), statuscode = rt::m("statuscode", &rt::STRING).at(rt::QUERY,
-    "statuscode"), completed = rt::m("completed", &rt::STRING).at(rt::QUERY,
-    "completed")]
+    ListJobsInput, LIST_JOBS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), limit[2] = rt::m("limit",
+    &rt::STRING).at(rt::QUERY, "limit"), marker[3] = rt::m("marker", &rt::STRING)
+    .at(rt::QUERY, "marker"), statuscode[4] = rt::m("statuscode", &rt::STRING)
+    .at(rt::QUERY, "statuscode"), completed[5] = rt::m("completed", &rt::STRING)
+    .at(rt::QUERY, "completed")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -52,8 +52,8 @@ pub struct ListJobsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListJobsOutput, LIST_JOBS_OUTPUT, [job_list = rt::m("JobList", &JOB_LIST), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListJobsOutput, LIST_JOBS_OUTPUT, [job_list[0] = rt::m("JobList", &JOB_LIST),
+    marker[1] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for retrieving list of in-progress multipart uploads for an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -68,11 +68,11 @@ pub struct ListMultipartUploadsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListMultipartUploadsInput, LIST_MULTIPART_UPLOADS_INPUT, [account_id =
+    ListMultipartUploadsInput, LIST_MULTIPART_UPLOADS_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), marker = rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"),
-    limit = rt::m("limit", &rt::STRING).at(rt::QUERY, "limit")]
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), marker[2] = rt::m("marker", &rt::STRING).at(rt::QUERY,
+    "marker"), limit[3] = rt::m("limit", &rt::STRING).at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -83,8 +83,8 @@ pub struct ListMultipartUploadsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [uploads_list =
-    rt::m("UploadsList", &UPLOADS_LIST), marker = rt::m("Marker", &rt::STRING)]
+    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [uploads_list[0] =
+    rt::m("UploadsList", &UPLOADS_LIST), marker[1] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for retrieving a list of parts of an archive that have been uploaded in a specific multipart upload.
 #[derive(Clone, Default, PartialEq)]
@@ -101,11 +101,11 @@ pub struct ListPartsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListPartsInput, LIST_PARTS_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), upload_id =
-    rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED), marker =
-    rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"), limit = rt::m("limit",
+    ListPartsInput, LIST_PARTS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), upload_id[2] =
+    rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED), marker[3]
+    = rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"), limit[4] = rt::m("limit",
     &rt::STRING).at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -127,12 +127,12 @@ pub struct ListPartsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPartsOutput, LIST_PARTS_OUTPUT, [multipart_upload_id = rt::m("MultipartUploadId",
-    &rt::STRING), vault_arn = rt::m("VaultARN", &rt::STRING), archive_description =
-    rt::m("ArchiveDescription", &rt::STRING), part_size_in_bytes =
-    rt::m("PartSizeInBytes", &rt::LONG), creation_date = rt::m("CreationDate",
-    &rt::STRING), parts = rt::m("Parts", &PART_LIST), marker = rt::m("Marker",
-    &rt::STRING)]
+    ListPartsOutput, LIST_PARTS_OUTPUT, [multipart_upload_id[0] =
+    rt::m("MultipartUploadId", &rt::STRING), vault_arn[1] = rt::m("VaultARN",
+    &rt::STRING), archive_description[2] = rt::m("ArchiveDescription", &rt::STRING),
+    part_size_in_bytes[3] = rt::m("PartSizeInBytes", &rt::LONG), creation_date[4] =
+    rt::m("CreationDate", &rt::STRING), parts[5] = rt::m("Parts", &PART_LIST), marker[6]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedCapacityInput {
@@ -140,7 +140,7 @@ pub struct ListProvisionedCapacityInput {
     pub account_id: String,
 }
 rt::structure!(
-    ListProvisionedCapacityInput, LIST_PROVISIONED_CAPACITY_INPUT, [account_id =
+    ListProvisionedCapacityInput, LIST_PROVISIONED_CAPACITY_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -150,7 +150,7 @@ pub struct ListProvisionedCapacityOutput {
 }
 rt::structure!(
     ListProvisionedCapacityOutput, LIST_PROVISIONED_CAPACITY_OUTPUT,
-    [provisioned_capacity_list = rt::m("ProvisionedCapacityList",
+    [provisioned_capacity_list[0] = rt::m("ProvisionedCapacityList",
     &PROVISIONED_CAPACITY_LIST)]
 );
 /// The input value for `ListTagsForVaultInput`.
@@ -162,8 +162,8 @@ pub struct ListTagsForVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    ListTagsForVaultInput, LIST_TAGS_FOR_VAULT_INPUT, [account_id = rt::m("accountId",
-    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name =
+    ListTagsForVaultInput, LIST_TAGS_FOR_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
     rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -173,7 +173,8 @@ pub struct ListTagsForVaultOutput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    ListTagsForVaultOutput, LIST_TAGS_FOR_VAULT_OUTPUT, [tags = rt::m("Tags", &TAG_MAP)]
+    ListTagsForVaultOutput, LIST_TAGS_FOR_VAULT_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_MAP)]
 );
 /// Provides options to retrieve the vault list owned by the calling user's account. The list provides metadata information for each vault.
 #[derive(Clone, Default, PartialEq)]
@@ -186,9 +187,10 @@ pub struct ListVaultsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListVaultsInput, LIST_VAULTS_INPUT, [account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::URI, "accountId").flags(rt::REQUIRED), marker = rt::m("marker", &rt::STRING)
-    .at(rt::QUERY, "marker"), limit = rt::m("limit", &rt::STRING).at(rt::QUERY, "limit")]
+    ListVaultsInput, LIST_VAULTS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), marker[1] = rt::m("marker",
+    &rt::STRING).at(rt::QUERY, "marker"), limit[2] = rt::m("limit", &rt::STRING)
+    .at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -199,6 +201,6 @@ pub struct ListVaultsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListVaultsOutput, LIST_VAULTS_OUTPUT, [vault_list = rt::m("VaultList", &VAULT_LIST),
-    marker = rt::m("Marker", &rt::STRING)]
+    ListVaultsOutput, LIST_VAULTS_OUTPUT, [vault_list[0] = rt::m("VaultList",
+    &VAULT_LIST), marker[1] = rt::m("Marker", &rt::STRING)]
 );

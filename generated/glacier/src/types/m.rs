@@ -14,7 +14,7 @@ pub struct MissingParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MissingParameterValueException, MISSING_PARAMETER_VALUE_EXCEPTION, [type_ =
-    rt::m("type", &rt::STRING), code = rt::m("code", &rt::STRING), message =
+    MissingParameterValueException, MISSING_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );

@@ -14,8 +14,8 @@ pub struct NoLongerSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoLongerSupportedException, NO_LONGER_SUPPORTED_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    NoLongerSupportedException, NO_LONGER_SUPPORTED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 pub static NOTIFICATION_EVENT_LIST: rt::Schema = rt::Schema::list(

@@ -9,7 +9,7 @@ pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the job request.
     pub s3: Option<S3Location>,
 }
-rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3 = rt::m("S3", &S3_LOCATION)]);
+rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3[0] = rt::m("S3", &S3_LOCATION)]);
 /// Describes how the select output is serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
@@ -17,5 +17,5 @@ pub struct OutputSerialization {
     pub csv: Option<CsvOutput>,
 }
 rt::structure!(
-    OutputSerialization, OUTPUT_SERIALIZATION, [csv = rt::m("csv", &CSV_OUTPUT)]
+    OutputSerialization, OUTPUT_SERIALIZATION, [csv[0] = rt::m("csv", &CSV_OUTPUT)]
 );

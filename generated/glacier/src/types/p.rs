@@ -16,8 +16,8 @@ pub struct PartListElement {
     pub sha256_tree_hash: Option<String>,
 }
 rt::structure!(
-    PartListElement, PART_LIST_ELEMENT, [range_in_bytes = rt::m("RangeInBytes",
-    &rt::STRING), sha256_tree_hash = rt::m("SHA256TreeHash", &rt::STRING)]
+    PartListElement, PART_LIST_ELEMENT, [range_in_bytes[0] = rt::m("RangeInBytes",
+    &rt::STRING), sha256_tree_hash[1] = rt::m("SHA256TreeHash", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp =
@@ -34,8 +34,8 @@ pub struct PolicyEnforcedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyEnforcedException, POLICY_ENFORCED_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    PolicyEnforcedException, POLICY_ENFORCED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The definition for a provisioned capacity unit.
@@ -49,9 +49,9 @@ pub struct ProvisionedCapacityDescription {
     pub expiration_date: Option<String>,
 }
 rt::structure!(
-    ProvisionedCapacityDescription, PROVISIONED_CAPACITY_DESCRIPTION, [capacity_id =
-    rt::m("CapacityId", &rt::STRING), start_date = rt::m("StartDate", &rt::STRING),
-    expiration_date = rt::m("ExpirationDate", &rt::STRING)]
+    ProvisionedCapacityDescription, PROVISIONED_CAPACITY_DESCRIPTION, [capacity_id[0] =
+    rt::m("CapacityId", &rt::STRING), start_date[1] = rt::m("StartDate", &rt::STRING),
+    expiration_date[2] = rt::m("ExpirationDate", &rt::STRING)]
 );
 pub static PROVISIONED_CAPACITY_LIST: rt::Schema = rt::Schema::list(
     "ProvisionedCapacityList",
@@ -63,8 +63,8 @@ pub struct PurchaseProvisionedCapacityInput {
     pub account_id: String,
 }
 rt::structure!(
-    PurchaseProvisionedCapacityInput, PURCHASE_PROVISIONED_CAPACITY_INPUT, [account_id =
-    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
+    PurchaseProvisionedCapacityInput, PURCHASE_PROVISIONED_CAPACITY_INPUT, [account_id[0]
+    = rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseProvisionedCapacityOutput {
@@ -72,6 +72,7 @@ pub struct PurchaseProvisionedCapacityOutput {
     pub capacity_id: Option<String>,
 }
 rt::structure!(
-    PurchaseProvisionedCapacityOutput, PURCHASE_PROVISIONED_CAPACITY_OUTPUT, [capacity_id
-    = rt::m("capacityId", &rt::STRING).at(rt::HEADER, "x-amz-capacity-id")]
+    PurchaseProvisionedCapacityOutput, PURCHASE_PROVISIONED_CAPACITY_OUTPUT,
+    [capacity_id[0] = rt::m("capacityId", &rt::STRING).at(rt::HEADER,
+    "x-amz-capacity-id")]
 );

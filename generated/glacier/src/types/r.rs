@@ -14,10 +14,10 @@ pub struct RemoveTagsFromVaultInput {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    RemoveTagsFromVaultInput, REMOVE_TAGS_FROM_VAULT_INPUT, [account_id =
+    RemoveTagsFromVaultInput, REMOVE_TAGS_FROM_VAULT_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)]
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), tag_keys[2] = rt::m("TagKeys", &TAG_KEY_LIST)]
 );
 /// Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload.
 #[derive(Clone, Default, PartialEq)]
@@ -30,8 +30,8 @@ pub struct RequestTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RequestTimeoutException, REQUEST_TIMEOUT_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    RequestTimeoutException, REQUEST_TIMEOUT_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(408u16, false))
 );
 /// Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist.
@@ -45,7 +45,7 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );

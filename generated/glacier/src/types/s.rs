@@ -24,12 +24,12 @@ pub struct S3Location {
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
-    S3Location, S3_LOCATION, [bucket_name = rt::m("BucketName", &rt::STRING), prefix =
-    rt::m("Prefix", &rt::STRING), encryption = rt::m("Encryption", &ENCRYPTION),
-    canned_acl = rt::m("CannedACL", &rt::ENUM), access_control_list =
-    rt::m("AccessControlList", &ACCESS_CONTROL_POLICY_LIST), tagging = rt::m("Tagging",
-    &HASHMAP), user_metadata = rt::m("UserMetadata", &HASHMAP), storage_class =
-    rt::m("StorageClass", &rt::ENUM)]
+    S3Location, S3_LOCATION, [bucket_name[0] = rt::m("BucketName", &rt::STRING),
+    prefix[1] = rt::m("Prefix", &rt::STRING), encryption[2] = rt::m("Encryption",
+    &ENCRYPTION), canned_acl[3] = rt::m("CannedACL", &rt::ENUM), access_control_list[4] =
+    rt::m("AccessControlList", &ACCESS_CONTROL_POLICY_LIST), tagging[5] =
+    rt::m("Tagging", &HASHMAP), user_metadata[6] = rt::m("UserMetadata", &HASHMAP),
+    storage_class[7] = rt::m("StorageClass", &rt::ENUM)]
 );
 /// Contains information about the parameters used for a select.
 #[derive(Clone, Default, PartialEq)]
@@ -44,10 +44,10 @@ pub struct SelectParameters {
     pub output_serialization: Option<OutputSerialization>,
 }
 rt::structure!(
-    SelectParameters, SELECT_PARAMETERS, [input_serialization =
-    rt::m("InputSerialization", &INPUT_SERIALIZATION), expression_type =
-    rt::m("ExpressionType", &rt::ENUM), expression = rt::m("Expression", &rt::STRING),
-    output_serialization = rt::m("OutputSerialization", &OUTPUT_SERIALIZATION)]
+    SelectParameters, SELECT_PARAMETERS, [input_serialization[0] =
+    rt::m("InputSerialization", &INPUT_SERIALIZATION), expression_type[1] =
+    rt::m("ExpressionType", &rt::ENUM), expression[2] = rt::m("Expression", &rt::STRING),
+    output_serialization[3] = rt::m("OutputSerialization", &OUTPUT_SERIALIZATION)]
 );
 /// Returned if the service cannot complete the request.
 #[derive(Clone, Default, PartialEq)]
@@ -60,8 +60,8 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION, [type_ = rt::m("type",
-    &rt::STRING), code = rt::m("code", &rt::STRING), message = rt::m("message",
+    ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false))
 );
 /// SetDataRetrievalPolicy input.
@@ -73,9 +73,9 @@ pub struct SetDataRetrievalPolicyInput {
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
-    SetDataRetrievalPolicyInput, SET_DATA_RETRIEVAL_POLICY_INPUT, [account_id =
-    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), policy
-    = rt::m("Policy", &DATA_RETRIEVAL_POLICY)]
+    SetDataRetrievalPolicyInput, SET_DATA_RETRIEVAL_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    policy[1] = rt::m("Policy", &DATA_RETRIEVAL_POLICY)]
 );
 /// SetVaultAccessPolicy input.
 #[derive(Clone, Default, PartialEq)]
@@ -88,10 +88,10 @@ pub struct SetVaultAccessPolicyInput {
     pub policy: Option<VaultAccessPolicy>,
 }
 rt::structure!(
-    SetVaultAccessPolicyInput, SET_VAULT_ACCESS_POLICY_INPUT, [account_id =
+    SetVaultAccessPolicyInput, SET_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), policy = rt::m("policy", &VAULT_ACCESS_POLICY)
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), policy[2] = rt::m("policy", &VAULT_ACCESS_POLICY)
     .flags(rt::PAYLOAD)]
 );
 /// Provides options to configure notifications that will be sent when specific events happen to a vault.
@@ -105,10 +105,10 @@ pub struct SetVaultNotificationsInput {
     pub vault_notification_config: Option<VaultNotificationConfig>,
 }
 rt::structure!(
-    SetVaultNotificationsInput, SET_VAULT_NOTIFICATIONS_INPUT, [account_id =
+    SetVaultNotificationsInput, SET_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), vault_notification_config = rt::m("vaultNotificationConfig",
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), vault_notification_config[2] = rt::m("vaultNotificationConfig",
     &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)]
 );
 rt::string_enum! {

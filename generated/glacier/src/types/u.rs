@@ -18,13 +18,13 @@ pub struct UploadArchiveInput {
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
-    UploadArchiveInput, UPLOAD_ARCHIVE_INPUT, [vault_name = rt::m("vaultName",
-    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), account_id =
+    UploadArchiveInput, UPLOAD_ARCHIVE_INPUT, [vault_name[0] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), account_id[1] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    archive_description = rt::m("archiveDescription", &rt::STRING).at(rt::HEADER,
-    "x-amz-archive-description"), checksum = rt::m("checksum", &rt::STRING)
-    .at(rt::HEADER, "x-amz-sha256-tree-hash"), body = rt::m("body", &rt::STREAMING_BLOB)
-    .flags(rt::PAYLOAD)]
+    archive_description[2] = rt::m("archiveDescription", &rt::STRING).at(rt::HEADER,
+    "x-amz-archive-description"), checksum[3] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), body[4] = rt::m("body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD)]
 );
 /// A list of in-progress multipart uploads for a vault.
 #[derive(Clone, Default, PartialEq)]
@@ -41,11 +41,11 @@ pub struct UploadListElement {
     pub creation_date: Option<String>,
 }
 rt::structure!(
-    UploadListElement, UPLOAD_LIST_ELEMENT, [multipart_upload_id =
-    rt::m("MultipartUploadId", &rt::STRING), vault_arn = rt::m("VaultARN", &rt::STRING),
-    archive_description = rt::m("ArchiveDescription", &rt::STRING), part_size_in_bytes =
-    rt::m("PartSizeInBytes", &rt::LONG), creation_date = rt::m("CreationDate",
-    &rt::STRING)]
+    UploadListElement, UPLOAD_LIST_ELEMENT, [multipart_upload_id[0] =
+    rt::m("MultipartUploadId", &rt::STRING), vault_arn[1] = rt::m("VaultARN",
+    &rt::STRING), archive_description[2] = rt::m("ArchiveDescription", &rt::STRING),
+    part_size_in_bytes[3] = rt::m("PartSizeInBytes", &rt::LONG), creation_date[4] =
+    rt::m("CreationDate", &rt::STRING)]
 );
 /// Provides options to upload a part of an archive in a multipart upload operation.
 #[derive(Default)]
@@ -64,13 +64,13 @@ pub struct UploadMultipartPartInput {
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
-    UploadMultipartPartInput, UPLOAD_MULTIPART_PART_INPUT, [account_id =
+    UploadMultipartPartInput, UPLOAD_MULTIPART_PART_INPUT, [account_id[0] =
     rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-    vault_name = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
-    .flags(rt::REQUIRED), upload_id = rt::m("uploadId", &rt::STRING).at(rt::URI,
-    "uploadId").flags(rt::REQUIRED), checksum = rt::m("checksum", &rt::STRING)
-    .at(rt::HEADER, "x-amz-sha256-tree-hash"), range = rt::m("range", &rt::STRING)
-    .at(rt::HEADER, "Content-Range"), body = rt::m("body", &rt::STREAMING_BLOB)
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    "uploadId").flags(rt::REQUIRED), checksum[3] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), range[4] = rt::m("range", &rt::STRING)
+    .at(rt::HEADER, "Content-Range"), body[5] = rt::m("body", &rt::STREAMING_BLOB)
     .flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
@@ -80,7 +80,7 @@ pub struct UploadMultipartPartOutput {
     pub checksum: Option<String>,
 }
 rt::structure!(
-    UploadMultipartPartOutput, UPLOAD_MULTIPART_PART_OUTPUT, [checksum =
+    UploadMultipartPartOutput, UPLOAD_MULTIPART_PART_OUTPUT, [checksum[0] =
     rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash")]
 );
 pub static UPLOADS_LIST: rt::Schema = rt::Schema::list(

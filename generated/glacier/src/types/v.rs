@@ -10,7 +10,7 @@ pub struct VaultAccessPolicy {
     pub policy: Option<String>,
 }
 rt::structure!(
-    VaultAccessPolicy, VAULT_ACCESS_POLICY, [policy = rt::m("Policy", &rt::STRING)]
+    VaultAccessPolicy, VAULT_ACCESS_POLICY, [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 pub static VAULT_LIST: rt::Schema = rt::Schema::list(
     "VaultList",
@@ -23,7 +23,7 @@ pub struct VaultLockPolicy {
     pub policy: Option<String>,
 }
 rt::structure!(
-    VaultLockPolicy, VAULT_LOCK_POLICY, [policy = rt::m("Policy", &rt::STRING)]
+    VaultLockPolicy, VAULT_LOCK_POLICY, [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 /// Represents a vault's notification configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -34,6 +34,6 @@ pub struct VaultNotificationConfig {
     pub events: Option<Vec<String>>,
 }
 rt::structure!(
-    VaultNotificationConfig, VAULT_NOTIFICATION_CONFIG, [sns_topic = rt::m("SNSTopic",
-    &rt::STRING), events = rt::m("Events", &NOTIFICATION_EVENT_LIST)]
+    VaultNotificationConfig, VAULT_NOTIFICATION_CONFIG, [sns_topic[0] = rt::m("SNSTopic",
+    &rt::STRING), events[1] = rt::m("Events", &NOTIFICATION_EVENT_LIST)]
 );

@@ -10,7 +10,7 @@ pub struct AcceptDelegationRequestRequest {
 }
 rt::structure!(
     AcceptDelegationRequestRequest, ACCEPT_DELEGATION_REQUEST_REQUEST,
-    [delegation_request_id = rt::m("DelegationRequestId", &rt::STRING)
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
     .flags(rt::REQUIRED).min(16.0)]
 );
 rt::string_enum! {
@@ -44,12 +44,12 @@ pub struct AccessDetail {
     pub total_authenticated_entities: Option<i32>,
 }
 rt::structure!(
-    AccessDetail, ACCESS_DETAIL, [service_name = rt::m("ServiceName", &rt::STRING)
-    .flags(rt::REQUIRED), service_namespace = rt::m("ServiceNamespace", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), region = rt::m("Region", &rt::STRING), entity_path =
-    rt::m("EntityPath", &rt::STRING).min(19.0), last_authenticated_time =
-    rt::m("LastAuthenticatedTime", &rt::TIMESTAMP), total_authenticated_entities =
-    rt::m("TotalAuthenticatedEntities", &rt::INTEGER)]
+    AccessDetail, ACCESS_DETAIL, [service_name[0] = rt::m("ServiceName", &rt::STRING)
+    .flags(rt::REQUIRED), service_namespace[1] = rt::m("ServiceNamespace", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), region[2] = rt::m("Region", &rt::STRING),
+    entity_path[3] = rt::m("EntityPath", &rt::STRING).min(19.0),
+    last_authenticated_time[4] = rt::m("LastAuthenticatedTime", &rt::TIMESTAMP),
+    total_authenticated_entities[5] = rt::m("TotalAuthenticatedEntities", &rt::INTEGER)]
 );
 pub static ACCESS_DETAILS: rt::Schema = rt::Schema::list(
     "AccessDetails",
@@ -74,11 +74,11 @@ pub struct AccessKey {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccessKey, ACCESS_KEY, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), access_key_id = rt::m("AccessKeyId", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), status = rt::m("Status", &rt::ENUM)
-    .flags(rt::REQUIRED), secret_access_key = rt::m("SecretAccessKey", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE), create_date = rt::m("CreateDate",
+    AccessKey, ACCESS_KEY, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), secret_access_key[3] = rt::m("SecretAccessKey", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE), create_date[4] = rt::m("CreateDate",
     &rt::TIMESTAMP)]
 );
 /// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
@@ -108,9 +108,9 @@ pub struct AccessKeyLastUsed {
     pub region: String,
 }
 rt::structure!(
-    AccessKeyLastUsed, ACCESS_KEY_LAST_USED, [last_used_date = rt::m("LastUsedDate",
-    &rt::TIMESTAMP), service_name = rt::m("ServiceName", &rt::STRING)
-    .flags(rt::REQUIRED), region = rt::m("Region", &rt::STRING).flags(rt::REQUIRED)]
+    AccessKeyLastUsed, ACCESS_KEY_LAST_USED, [last_used_date[0] = rt::m("LastUsedDate",
+    &rt::TIMESTAMP), service_name[1] = rt::m("ServiceName", &rt::STRING)
+    .flags(rt::REQUIRED), region[2] = rt::m("Region", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains information about an Amazon Web Services access key, without its secret key.
 ///
@@ -127,9 +127,10 @@ pub struct AccessKeyMetadata {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccessKeyMetadata, ACCESS_KEY_METADATA, [user_name = rt::m("UserName", &rt::STRING)
-    .min(1.0), access_key_id = rt::m("AccessKeyId", &rt::STRING).min(16.0), status =
-    rt::m("Status", &rt::ENUM), create_date = rt::m("CreateDate", &rt::TIMESTAMP)]
+    AccessKeyMetadata, ACCESS_KEY_METADATA, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .min(16.0), status[2] = rt::m("Status", &rt::ENUM), create_date[3] =
+    rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 /// The request was rejected because the account making the request is not the management account or delegated administrator account for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 #[derive(Clone, Default, PartialEq)]
@@ -151,9 +152,9 @@ pub struct AcquireRoleRequest {
     pub replacement_values: Option<rt::Map<String, ReplacementValueEntry>>,
 }
 rt::structure!(
-    AcquireRoleRequest, ACQUIRE_ROLE_REQUEST, [template_arn = rt::m("TemplateArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version =
-    rt::m("TemplateMinorVersion", &rt::INTEGER), replacement_values =
+    AcquireRoleRequest, ACQUIRE_ROLE_REQUEST, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version[1] =
+    rt::m("TemplateMinorVersion", &rt::INTEGER), replacement_values[2] =
     rt::m("ReplacementValues", &MAP_STRING_REPLACEMENT_VALUE_ENTRY)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -162,7 +163,7 @@ pub struct AcquireRoleResponse {
     pub role: Role,
 }
 rt::structure!(
-    AcquireRoleResponse, ACQUIRE_ROLE_RESPONSE, [role = rt::m("Role", &ROLE)
+    AcquireRoleResponse, ACQUIRE_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
     .flags(rt::REQUIRED)]
 );
 pub static ACTION_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -179,9 +180,9 @@ pub struct AddClientIdToOpenIdConnectProviderRequest {
 rt::structure!(
     AddClientIdToOpenIdConnectProviderRequest,
     ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "AddClientIDToOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
+    "AddClientIDToOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    client_id = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    client_id[1] = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddRoleToInstanceProfileRequest {
@@ -196,8 +197,8 @@ pub struct AddRoleToInstanceProfileRequest {
 }
 rt::structure!(
     AddRoleToInstanceProfileRequest, ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST,
-    [instance_profile_name = rt::m("InstanceProfileName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), role_name = rt::m("RoleName", &rt::STRING)
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -212,9 +213,9 @@ pub struct AddUserToGroupRequest {
     pub user_name: String,
 }
 rt::structure!(
-    AddUserToGroupRequest, ADD_USER_TO_GROUP_REQUEST, [group_name = rt::m("GroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    AddUserToGroupRequest, ADD_USER_TO_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name[1] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ArnListType",
@@ -227,7 +228,7 @@ pub struct AssociateDelegationRequestRequest {
 }
 rt::structure!(
     AssociateDelegationRequestRequest, ASSOCIATE_DELEGATION_REQUEST_REQUEST,
-    [delegation_request_id = rt::m("DelegationRequestId", &rt::STRING)
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
     .flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -242,8 +243,8 @@ pub struct AttachGroupPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachGroupPolicyRequest, ATTACH_GROUP_POLICY_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn =
+    AttachGroupPolicyRequest, ATTACH_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
     rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -258,9 +259,9 @@ pub struct AttachRolePolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachRolePolicyRequest, ATTACH_ROLE_POLICY_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    AttachRolePolicyRequest, ATTACH_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachUserPolicyRequest {
@@ -274,9 +275,9 @@ pub struct AttachUserPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachUserPolicyRequest, ATTACH_USER_POLICY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    AttachUserPolicyRequest, ATTACH_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains information about an attached permissions boundary.
 ///
@@ -292,8 +293,8 @@ pub struct AttachedPermissionsBoundary {
 }
 rt::structure!(
     AttachedPermissionsBoundary, ATTACHED_PERMISSIONS_BOUNDARY,
-    [permissions_boundary_type = rt::m("PermissionsBoundaryType", &rt::ENUM),
-    permissions_boundary_arn = rt::m("PermissionsBoundaryArn", &rt::STRING).min(20.0)]
+    [permissions_boundary_type[0] = rt::m("PermissionsBoundaryType", &rt::ENUM),
+    permissions_boundary_arn[1] = rt::m("PermissionsBoundaryArn", &rt::STRING).min(20.0)]
 );
 /// Contains information about an attached policy.
 ///
@@ -307,8 +308,8 @@ pub struct AttachedPolicy {
     pub policy_arn: Option<String>,
 }
 rt::structure!(
-    AttachedPolicy, ATTACHED_POLICY, [policy_name = rt::m("PolicyName", &rt::STRING)
-    .min(1.0), policy_arn = rt::m("PolicyArn", &rt::STRING).min(20.0)]
+    AttachedPolicy, ATTACHED_POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .min(1.0), policy_arn[1] = rt::m("PolicyArn", &rt::STRING).min(20.0)]
 );
 rt::string_enum! {
     pub enum AttachmentType { User = "user", Group = "group", Role = "role" }

@@ -24,9 +24,10 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 rt::structure!(
-    ChangePasswordRequest, CHANGE_PASSWORD_REQUEST, [old_password = rt::m("OldPassword",
-    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), new_password =
-    rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
+    ChangePasswordRequest, CHANGE_PASSWORD_REQUEST, [old_password[0] =
+    rt::m("OldPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
+    new_password[1] = rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(1.0)]
 );
 /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
 #[derive(Clone, Default, PartialEq)]
@@ -34,7 +35,7 @@ pub struct ConcurrentModificationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, [message =
+    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
     .code("ConcurrentModification"))
 );
@@ -51,9 +52,10 @@ pub struct ContextEntry {
     pub context_key_type: Option<ContextKeyTypeEnum>,
 }
 rt::structure!(
-    ContextEntry, CONTEXT_ENTRY, [context_key_name = rt::m("ContextKeyName", &rt::STRING)
-    .min(5.0), context_key_values = rt::m("ContextKeyValues",
-    &CONTEXT_KEY_VALUE_LIST_TYPE), context_key_type = rt::m("ContextKeyType", &rt::ENUM)]
+    ContextEntry, CONTEXT_ENTRY, [context_key_name[0] = rt::m("ContextKeyName",
+    &rt::STRING).min(5.0), context_key_values[1] = rt::m("ContextKeyValues",
+    &CONTEXT_KEY_VALUE_LIST_TYPE), context_key_type[2] = rt::m("ContextKeyType",
+    &rt::ENUM)]
 );
 pub static CONTEXT_ENTRY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ContextEntryListType",
@@ -81,7 +83,7 @@ pub struct CreateAccessKeyRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, [user_name = rt::m("UserName",
+    CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
     &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
@@ -91,8 +93,8 @@ pub struct CreateAccessKeyResponse {
     pub access_key: AccessKey,
 }
 rt::structure!(
-    CreateAccessKeyResponse, CREATE_ACCESS_KEY_RESPONSE, [access_key = rt::m("AccessKey",
-    &ACCESS_KEY).flags(rt::REQUIRED)]
+    CreateAccessKeyResponse, CREATE_ACCESS_KEY_RESPONSE, [access_key[0] =
+    rt::m("AccessKey", &ACCESS_KEY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccountAliasRequest {
@@ -102,7 +104,7 @@ pub struct CreateAccountAliasRequest {
     pub account_alias: String,
 }
 rt::structure!(
-    CreateAccountAliasRequest, CREATE_ACCOUNT_ALIAS_REQUEST, [account_alias =
+    CreateAccountAliasRequest, CREATE_ACCOUNT_ALIAS_REQUEST, [account_alias[0] =
     rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -145,16 +147,16 @@ pub struct CreateDelegationRequestRequest {
     pub only_send_by_owner: Option<bool>,
 }
 rt::structure!(
-    CreateDelegationRequestRequest, CREATE_DELEGATION_REQUEST_REQUEST, [owner_account_id
-    = rt::m("OwnerAccountId", &rt::STRING), description = rt::m("Description",
-    &rt::STRING).flags(rt::REQUIRED), permissions = rt::m("Permissions",
-    &DELEGATION_PERMISSION).flags(rt::REQUIRED), request_message =
-    rt::m("RequestMessage", &rt::STRING), requestor_workflow_id =
-    rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED).min(5.0), redirect_url
-    = rt::m("RedirectUrl", &rt::STRING).min(1.0), notification_channel =
-    rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-    session_duration = rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED)
-    .min(300.0), only_send_by_owner = rt::m("OnlySendByOwner", &rt::BOOLEAN)]
+    CreateDelegationRequestRequest, CREATE_DELEGATION_REQUEST_REQUEST,
+    [owner_account_id[0] = rt::m("OwnerAccountId", &rt::STRING), description[1] =
+    rt::m("Description", &rt::STRING).flags(rt::REQUIRED), permissions[2] =
+    rt::m("Permissions", &DELEGATION_PERMISSION).flags(rt::REQUIRED), request_message[3]
+    = rt::m("RequestMessage", &rt::STRING), requestor_workflow_id[4] =
+    rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
+    redirect_url[5] = rt::m("RedirectUrl", &rt::STRING).min(1.0), notification_channel[6]
+    = rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+    session_duration[7] = rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(300.0), only_send_by_owner[8] = rt::m("OnlySendByOwner", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestResponse {
@@ -167,8 +169,8 @@ pub struct CreateDelegationRequestResponse {
 }
 rt::structure!(
     CreateDelegationRequestResponse, CREATE_DELEGATION_REQUEST_RESPONSE,
-    [console_deep_link = rt::m("ConsoleDeepLink", &rt::STRING).min(1.0),
-    delegation_request_id = rt::m("DelegationRequestId", &rt::STRING).min(16.0)]
+    [console_deep_link[0] = rt::m("ConsoleDeepLink", &rt::STRING).min(1.0),
+    delegation_request_id[1] = rt::m("DelegationRequestId", &rt::STRING).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGroupRequest {
@@ -184,8 +186,9 @@ pub struct CreateGroupRequest {
     pub group_name: String,
 }
 rt::structure!(
-    CreateGroupRequest, CREATE_GROUP_REQUEST, [path = rt::m("Path", &rt::STRING)
-    .min(1.0), group_name = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    CreateGroupRequest, CREATE_GROUP_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -194,7 +197,7 @@ pub struct CreateGroupResponse {
     pub group: Group,
 }
 rt::structure!(
-    CreateGroupResponse, CREATE_GROUP_RESPONSE, [group = rt::m("Group", &GROUP)
+    CreateGroupResponse, CREATE_GROUP_RESPONSE, [group[0] = rt::m("Group", &GROUP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -215,9 +218,10 @@ pub struct CreateInstanceProfileRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateInstanceProfileRequest, CREATE_INSTANCE_PROFILE_REQUEST, [instance_profile_name
-    = rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path =
-    rt::m("Path", &rt::STRING).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    CreateInstanceProfileRequest, CREATE_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path", &rt::STRING).min(1.0), tags[2]
+    = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -226,8 +230,8 @@ pub struct CreateInstanceProfileResponse {
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
-    CreateInstanceProfileResponse, CREATE_INSTANCE_PROFILE_RESPONSE, [instance_profile =
-    rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)]
+    CreateInstanceProfileResponse, CREATE_INSTANCE_PROFILE_RESPONSE, [instance_profile[0]
+    = rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLoginProfileRequest {
@@ -247,9 +251,9 @@ pub struct CreateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    CreateLoginProfileRequest, CREATE_LOGIN_PROFILE_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), password = rt::m("Password", &rt::STRING)
-    .flags(rt::SENSITIVE).min(1.0), password_reset_required =
+    CreateLoginProfileRequest, CREATE_LOGIN_PROFILE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), password[1] = rt::m("Password", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), password_reset_required[2] =
     rt::m("PasswordResetRequired", &rt::BOOLEAN)]
 );
 /// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
@@ -259,7 +263,7 @@ pub struct CreateLoginProfileResponse {
     pub login_profile: LoginProfile,
 }
 rt::structure!(
-    CreateLoginProfileResponse, CREATE_LOGIN_PROFILE_RESPONSE, [login_profile =
+    CreateLoginProfileResponse, CREATE_LOGIN_PROFILE_RESPONSE, [login_profile[0] =
     rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -293,10 +297,10 @@ pub struct CreateOpenIdConnectProviderRequest {
 }
 rt::structure!(
     CreateOpenIdConnectProviderRequest, CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "CreateOpenIDConnectProviderRequest", [url = rt::m("Url", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), client_id_list = rt::m("ClientIDList",
-    &CLIENT_ID_LIST_TYPE), thumbprint_list = rt::m("ThumbprintList",
-    &THUMBPRINT_LIST_TYPE), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    "CreateOpenIDConnectProviderRequest", [url[0] = rt::m("Url", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), client_id_list[1] = rt::m("ClientIDList",
+    &CLIENT_ID_LIST_TYPE), thumbprint_list[2] = rt::m("ThumbprintList",
+    &THUMBPRINT_LIST_TYPE), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -308,8 +312,8 @@ pub struct CreateOpenIdConnectProviderResponse {
 }
 rt::structure!(
     CreateOpenIdConnectProviderResponse, CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE =
-    "CreateOpenIDConnectProviderResponse", [open_id_connect_provider_arn =
-    rt::m("OpenIDConnectProviderArn", &rt::STRING).min(20.0), tags = rt::m("Tags",
+    "CreateOpenIDConnectProviderResponse", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).min(20.0), tags[1] = rt::m("Tags",
     &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -354,11 +358,11 @@ pub struct CreatePolicyRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreatePolicyRequest, CREATE_POLICY_REQUEST, [policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), path = rt::m("Path", &rt::STRING)
-    .min(1.0), policy_document = rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED
-    | rt::PERCENT_ENCODED).min(1.0), description = rt::m("Description", &rt::STRING),
-    tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    CreatePolicyRequest, CREATE_POLICY_REQUEST, [policy_name[0] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path", &rt::STRING)
+    .min(1.0), policy_document[2] = rt::m("PolicyDocument", &rt::STRING)
+    .flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING), tags[4] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -367,7 +371,7 @@ pub struct CreatePolicyResponse {
     pub policy: Option<Policy>,
 }
 rt::structure!(
-    CreatePolicyResponse, CREATE_POLICY_RESPONSE, [policy = rt::m("Policy", &POLICY)]
+    CreatePolicyResponse, CREATE_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyVersionRequest {
@@ -395,10 +399,10 @@ pub struct CreatePolicyVersionRequest {
     pub set_as_default: Option<bool>,
 }
 rt::structure!(
-    CreatePolicyVersionRequest, CREATE_POLICY_VERSION_REQUEST, [policy_arn =
-    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), policy_document =
+    CreatePolicyVersionRequest, CREATE_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), policy_document[1] =
     rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-    .min(1.0), set_as_default = rt::m("SetAsDefault", &rt::BOOLEAN)]
+    .min(1.0), set_as_default[2] = rt::m("SetAsDefault", &rt::BOOLEAN)]
 );
 /// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -407,7 +411,7 @@ pub struct CreatePolicyVersionResponse {
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
-    CreatePolicyVersionResponse, CREATE_POLICY_VERSION_RESPONSE, [policy_version =
+    CreatePolicyVersionResponse, CREATE_POLICY_VERSION_RESPONSE, [policy_version[0] =
     rt::m("PolicyVersion", &POLICY_VERSION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -454,13 +458,14 @@ pub struct CreateRoleRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateRoleRequest, CREATE_ROLE_REQUEST, [path = rt::m("Path", &rt::STRING).min(1.0),
-    role_name = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    assume_role_policy_document = rt::m("AssumeRolePolicyDocument", &rt::STRING)
-    .flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0), description =
-    rt::m("Description", &rt::STRING), max_session_duration = rt::m("MaxSessionDuration",
-    &rt::INTEGER).min(3600.0), permissions_boundary = rt::m("PermissionsBoundary",
-    &rt::STRING).min(20.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    CreateRoleRequest, CREATE_ROLE_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), assume_role_policy_document[2] = rt::m("AssumeRolePolicyDocument",
+    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING), max_session_duration[4] =
+    rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0), permissions_boundary[5] =
+    rt::m("PermissionsBoundary", &rt::STRING).min(20.0), tags[6] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -469,7 +474,7 @@ pub struct CreateRoleResponse {
     pub role: Role,
 }
 rt::structure!(
-    CreateRoleResponse, CREATE_ROLE_RESPONSE, [role = rt::m("Role", &ROLE)
+    CreateRoleResponse, CREATE_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -493,11 +498,12 @@ pub struct CreateSamlProviderRequest {
 }
 rt::structure!(
     CreateSamlProviderRequest, CREATE_SAML_PROVIDER_REQUEST =
-    "CreateSAMLProviderRequest", [saml_metadata_document = rt::m("SAMLMetadataDocument",
-    &rt::STRING).flags(rt::REQUIRED).min(1000.0), name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE),
-    assertion_encryption_mode = rt::m("AssertionEncryptionMode", &rt::ENUM),
-    add_private_key = rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE).min(1.0)]
+    "CreateSAMLProviderRequest", [saml_metadata_document[0] =
+    rt::m("SAMLMetadataDocument", &rt::STRING).flags(rt::REQUIRED).min(1000.0), name[1] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags",
+    &TAG_LIST_TYPE), assertion_encryption_mode[3] = rt::m("AssertionEncryptionMode",
+    &rt::ENUM), add_private_key[4] = rt::m("AddPrivateKey", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0)]
 );
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -509,8 +515,8 @@ pub struct CreateSamlProviderResponse {
 }
 rt::structure!(
     CreateSamlProviderResponse, CREATE_SAML_PROVIDER_RESPONSE =
-    "CreateSAMLProviderResponse", [saml_provider_arn = rt::m("SAMLProviderArn",
-    &rt::STRING).min(20.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    "CreateSAMLProviderResponse", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleRequest {
@@ -526,10 +532,10 @@ pub struct CreateServiceLinkedRoleRequest {
     pub custom_suffix: Option<String>,
 }
 rt::structure!(
-    CreateServiceLinkedRoleRequest, CREATE_SERVICE_LINKED_ROLE_REQUEST, [aws_service_name
-    = rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
-    rt::m("Description", &rt::STRING), custom_suffix = rt::m("CustomSuffix", &rt::STRING)
-    .min(1.0)]
+    CreateServiceLinkedRoleRequest, CREATE_SERVICE_LINKED_ROLE_REQUEST,
+    [aws_service_name[0] = rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), description[1] = rt::m("Description", &rt::STRING), custom_suffix[2] =
+    rt::m("CustomSuffix", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleResponse {
@@ -537,7 +543,7 @@ pub struct CreateServiceLinkedRoleResponse {
     pub role: Option<Role>,
 }
 rt::structure!(
-    CreateServiceLinkedRoleResponse, CREATE_SERVICE_LINKED_ROLE_RESPONSE, [role =
+    CreateServiceLinkedRoleResponse, CREATE_SERVICE_LINKED_ROLE_RESPONSE, [role[0] =
     rt::m("Role", &ROLE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -555,9 +561,9 @@ pub struct CreateServiceSpecificCredentialRequest {
 }
 rt::structure!(
     CreateServiceSpecificCredentialRequest, CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    service_name = rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-    credential_age_days = rt::m("CredentialAgeDays", &rt::INTEGER).min(1.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    service_name[1] = rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
+    credential_age_days[2] = rt::m("CredentialAgeDays", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialResponse {
@@ -568,7 +574,7 @@ pub struct CreateServiceSpecificCredentialResponse {
 }
 rt::structure!(
     CreateServiceSpecificCredentialResponse, CREATE_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE,
-    [service_specific_credential = rt::m("ServiceSpecificCredential",
+    [service_specific_credential[0] = rt::m("ServiceSpecificCredential",
     &SERVICE_SPECIFIC_CREDENTIAL)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -595,10 +601,10 @@ pub struct CreateUserRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateUserRequest, CREATE_USER_REQUEST, [path = rt::m("Path", &rt::STRING).min(1.0),
-    user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    permissions_boundary = rt::m("PermissionsBoundary", &rt::STRING).min(20.0), tags =
-    rt::m("Tags", &TAG_LIST_TYPE)]
+    CreateUserRequest, CREATE_USER_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), user_name[1] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), permissions_boundary[2] = rt::m("PermissionsBoundary", &rt::STRING)
+    .min(20.0), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -606,7 +612,9 @@ pub struct CreateUserResponse {
     /// A structure with details about the new IAM user.
     pub user: Option<User>,
 }
-rt::structure!(CreateUserResponse, CREATE_USER_RESPONSE, [user = rt::m("User", &USER)]);
+rt::structure!(
+    CreateUserResponse, CREATE_USER_RESPONSE, [user[0] = rt::m("User", &USER)]
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVirtualMfaDeviceRequest {
     /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -626,9 +634,9 @@ pub struct CreateVirtualMfaDeviceRequest {
 }
 rt::structure!(
     CreateVirtualMfaDeviceRequest, CREATE_VIRTUAL_MFA_DEVICE_REQUEST =
-    "CreateVirtualMFADeviceRequest", [path = rt::m("Path", &rt::STRING).min(1.0),
-    virtual_mfa_device_name = rt::m("VirtualMFADeviceName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    "CreateVirtualMFADeviceRequest", [path[0] = rt::m("Path", &rt::STRING).min(1.0),
+    virtual_mfa_device_name[1] = rt::m("VirtualMFADeviceName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -638,7 +646,7 @@ pub struct CreateVirtualMfaDeviceResponse {
 }
 rt::structure!(
     CreateVirtualMfaDeviceResponse, CREATE_VIRTUAL_MFA_DEVICE_RESPONSE =
-    "CreateVirtualMFADeviceResponse", [virtual_mfa_device = rt::m("VirtualMFADevice",
+    "CreateVirtualMFADeviceResponse", [virtual_mfa_device[0] = rt::m("VirtualMFADevice",
     &VIRTUAL_MFA_DEVICE).flags(rt::REQUIRED)]
 );
 /// The request was rejected because the most recent credential report has expired. To generate a new credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html). For more information about credential report expiration, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
@@ -647,7 +655,7 @@ pub struct CredentialReportExpiredException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CredentialReportExpiredException, CREDENTIAL_REPORT_EXPIRED_EXCEPTION, [message =
+    CredentialReportExpiredException, CREDENTIAL_REPORT_EXPIRED_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(410u16, false)
     .code("ReportExpired"))
 );
@@ -658,8 +666,8 @@ pub struct CredentialReportNotPresentException {
 }
 rt::structure!(
     CredentialReportNotPresentException, CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(410u16, false)
-    .code("ReportNotPresent"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(410u16,
+    false).code("ReportNotPresent"))
 );
 /// The request was rejected because the credential report is still being generated.
 #[derive(Clone, Default, PartialEq)]
@@ -667,8 +675,8 @@ pub struct CredentialReportNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CredentialReportNotReadyException, CREDENTIAL_REPORT_NOT_READY_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    CredentialReportNotReadyException, CREDENTIAL_REPORT_NOT_READY_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
     .code("ReportInProgress"))
 );
 pub static CERTIFICATE_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -18,8 +18,9 @@ pub struct DeactivateMfaDeviceRequest {
 }
 rt::structure!(
     DeactivateMfaDeviceRequest, DEACTIVATE_MFA_DEVICE_REQUEST =
-    "DeactivateMFADeviceRequest", [user_name = rt::m("UserName", &rt::STRING).min(1.0),
-    serial_number = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0)]
+    "DeactivateMFADeviceRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .min(1.0), serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED)
+    .min(9.0)]
 );
 /// Contains information about the permissions being delegated in a delegation request.
 #[derive(Clone, Default, PartialEq)]
@@ -30,9 +31,9 @@ pub struct DelegationPermission {
     pub parameters: Option<Vec<PolicyParameter>>,
 }
 rt::structure!(
-    DelegationPermission, DELEGATION_PERMISSION, [policy_template_arn =
-    rt::m("PolicyTemplateArn", &rt::STRING).min(20.0), parameters = rt::m("Parameters",
-    &POLICY_PARAMETER_LIST_TYPE)]
+    DelegationPermission, DELEGATION_PERMISSION, [policy_template_arn[0] =
+    rt::m("PolicyTemplateArn", &rt::STRING).min(20.0), parameters[1] =
+    rt::m("Parameters", &POLICY_PARAMETER_LIST_TYPE)]
 );
 /// Contains information about a delegation request, including its status, permissions, and associated metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -83,22 +84,23 @@ pub struct DelegationRequest {
     pub updated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DelegationRequest, DELEGATION_REQUEST, [delegation_request_id =
-    rt::m("DelegationRequestId", &rt::STRING).min(16.0), owner_account_id =
-    rt::m("OwnerAccountId", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), request_message = rt::m("RequestMessage", &rt::STRING), permissions =
-    rt::m("Permissions", &DELEGATION_PERMISSION), permission_policy =
-    rt::m("PermissionPolicy", &rt::STRING), role_permission_restriction_arns =
+    DelegationRequest, DELEGATION_REQUEST, [delegation_request_id[0] =
+    rt::m("DelegationRequestId", &rt::STRING).min(16.0), owner_account_id[1] =
+    rt::m("OwnerAccountId", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), request_message[3] = rt::m("RequestMessage", &rt::STRING),
+    permissions[4] = rt::m("Permissions", &DELEGATION_PERMISSION), permission_policy[5] =
+    rt::m("PermissionPolicy", &rt::STRING), role_permission_restriction_arns[6] =
     rt::m("RolePermissionRestrictionArns", &ROLE_PERMISSION_RESTRICTION_ARN_LIST_TYPE),
-    owner_id = rt::m("OwnerId", &rt::STRING).min(20.0), approver_id = rt::m("ApproverId",
-    &rt::STRING).min(20.0), state = rt::m("State", &rt::ENUM), expiration_time =
-    rt::m("ExpirationTime", &rt::TIMESTAMP), requestor_id = rt::m("RequestorId",
-    &rt::STRING), requestor_name = rt::m("RequestorName", &rt::STRING), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP), session_duration = rt::m("SessionDuration",
-    &rt::INTEGER).min(300.0), redirect_url = rt::m("RedirectUrl", &rt::STRING).min(1.0),
-    notes = rt::m("Notes", &rt::STRING), rejection_reason = rt::m("RejectionReason",
-    &rt::STRING), only_send_by_owner = rt::m("OnlySendByOwner", &rt::BOOLEAN),
-    updated_time = rt::m("UpdatedTime", &rt::TIMESTAMP)]
+    owner_id[7] = rt::m("OwnerId", &rt::STRING).min(20.0), approver_id[8] =
+    rt::m("ApproverId", &rt::STRING).min(20.0), state[9] = rt::m("State", &rt::ENUM),
+    expiration_time[10] = rt::m("ExpirationTime", &rt::TIMESTAMP), requestor_id[11] =
+    rt::m("RequestorId", &rt::STRING), requestor_name[12] = rt::m("RequestorName",
+    &rt::STRING), create_date[13] = rt::m("CreateDate", &rt::TIMESTAMP),
+    session_duration[14] = rt::m("SessionDuration", &rt::INTEGER).min(300.0),
+    redirect_url[15] = rt::m("RedirectUrl", &rt::STRING).min(1.0), notes[16] =
+    rt::m("Notes", &rt::STRING), rejection_reason[17] = rt::m("RejectionReason",
+    &rt::STRING), only_send_by_owner[18] = rt::m("OnlySendByOwner", &rt::BOOLEAN),
+    updated_time[19] = rt::m("UpdatedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessKeyRequest {
@@ -112,8 +114,8 @@ pub struct DeleteAccessKeyRequest {
     pub access_key_id: String,
 }
 rt::structure!(
-    DeleteAccessKeyRequest, DELETE_ACCESS_KEY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).min(1.0), access_key_id = rt::m("AccessKeyId", &rt::STRING)
+    DeleteAccessKeyRequest, DELETE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
     .flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -124,7 +126,7 @@ pub struct DeleteAccountAliasRequest {
     pub account_alias: String,
 }
 rt::structure!(
-    DeleteAccountAliasRequest, DELETE_ACCOUNT_ALIAS_REQUEST, [account_alias =
+    DeleteAccountAliasRequest, DELETE_ACCOUNT_ALIAS_REQUEST, [account_alias[0] =
     rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
@@ -133,7 +135,7 @@ pub struct DeleteConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DeleteConflictException, DELETE_CONFLICT_EXCEPTION, [message = rt::m("message",
+    DeleteConflictException, DELETE_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("DeleteConflict"))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -148,8 +150,8 @@ pub struct DeleteGroupPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteGroupPolicyRequest, DELETE_GROUP_POLICY_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name =
+    DeleteGroupPolicyRequest, DELETE_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
     rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -160,7 +162,7 @@ pub struct DeleteGroupRequest {
     pub group_name: String,
 }
 rt::structure!(
-    DeleteGroupRequest, DELETE_GROUP_REQUEST, [group_name = rt::m("GroupName",
+    DeleteGroupRequest, DELETE_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -171,8 +173,9 @@ pub struct DeleteInstanceProfileRequest {
     pub instance_profile_name: String,
 }
 rt::structure!(
-    DeleteInstanceProfileRequest, DELETE_INSTANCE_PROFILE_REQUEST, [instance_profile_name
-    = rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteInstanceProfileRequest, DELETE_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLoginProfileRequest {
@@ -184,7 +187,7 @@ pub struct DeleteLoginProfileRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, [user_name =
+    DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, [user_name[0] =
     rt::m("UserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -194,7 +197,7 @@ pub struct DeleteOpenIdConnectProviderRequest {
 }
 rt::structure!(
     DeleteOpenIdConnectProviderRequest, DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "DeleteOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
+    "DeleteOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -205,7 +208,7 @@ pub struct DeletePolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DeletePolicyRequest, DELETE_POLICY_REQUEST, [policy_arn = rt::m("PolicyArn",
+    DeletePolicyRequest, DELETE_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
     &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -222,8 +225,8 @@ pub struct DeletePolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    DeletePolicyVersionRequest, DELETE_POLICY_VERSION_REQUEST, [policy_arn =
-    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id =
+    DeletePolicyVersionRequest, DELETE_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
     rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -233,7 +236,7 @@ pub struct DeleteRolePermissionsBoundaryRequest {
 }
 rt::structure!(
     DeleteRolePermissionsBoundaryRequest, DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST,
-    [role_name = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePolicyRequest {
@@ -247,9 +250,9 @@ pub struct DeleteRolePolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteRolePolicyRequest, DELETE_ROLE_POLICY_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteRolePolicyRequest, DELETE_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRoleRequest {
@@ -259,8 +262,8 @@ pub struct DeleteRoleRequest {
     pub role_name: String,
 }
 rt::structure!(
-    DeleteRoleRequest, DELETE_ROLE_REQUEST, [role_name = rt::m("RoleName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    DeleteRoleRequest, DELETE_ROLE_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSamlProviderRequest {
@@ -269,7 +272,7 @@ pub struct DeleteSamlProviderRequest {
 }
 rt::structure!(
     DeleteSamlProviderRequest, DELETE_SAML_PROVIDER_REQUEST =
-    "DeleteSAMLProviderRequest", [saml_provider_arn = rt::m("SAMLProviderArn",
+    "DeleteSAMLProviderRequest", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
     &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -285,8 +288,8 @@ pub struct DeleteSshPublicKeyRequest {
 }
 rt::structure!(
     DeleteSshPublicKeyRequest, DELETE_SSH_PUBLIC_KEY_REQUEST =
-    "DeleteSSHPublicKeyRequest", [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id = rt::m("SSHPublicKeyId",
+    "DeleteSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] = rt::m("SSHPublicKeyId",
     &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -298,7 +301,7 @@ pub struct DeleteServerCertificateRequest {
 }
 rt::structure!(
     DeleteServerCertificateRequest, DELETE_SERVER_CERTIFICATE_REQUEST,
-    [server_certificate_name = rt::m("ServerCertificateName", &rt::STRING)
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -307,7 +310,7 @@ pub struct DeleteServiceLinkedRoleRequest {
     pub role_name: String,
 }
 rt::structure!(
-    DeleteServiceLinkedRoleRequest, DELETE_SERVICE_LINKED_ROLE_REQUEST, [role_name =
+    DeleteServiceLinkedRoleRequest, DELETE_SERVICE_LINKED_ROLE_REQUEST, [role_name[0] =
     rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -317,7 +320,7 @@ pub struct DeleteServiceLinkedRoleResponse {
 }
 rt::structure!(
     DeleteServiceLinkedRoleResponse, DELETE_SERVICE_LINKED_ROLE_RESPONSE,
-    [deletion_task_id = rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED)
+    [deletion_task_id[0] = rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -333,8 +336,9 @@ pub struct DeleteServiceSpecificCredentialRequest {
 }
 rt::structure!(
     DeleteServiceSpecificCredentialRequest, DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).min(1.0), service_specific_credential_id
-    = rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSigningCertificateRequest {
@@ -348,8 +352,8 @@ pub struct DeleteSigningCertificateRequest {
     pub certificate_id: String,
 }
 rt::structure!(
-    DeleteSigningCertificateRequest, DELETE_SIGNING_CERTIFICATE_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), certificate_id = rt::m("CertificateId",
+    DeleteSigningCertificateRequest, DELETE_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_id[1] = rt::m("CertificateId",
     &rt::STRING).flags(rt::REQUIRED).min(24.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,7 +363,7 @@ pub struct DeleteUserPermissionsBoundaryRequest {
 }
 rt::structure!(
     DeleteUserPermissionsBoundaryRequest, DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPolicyRequest {
@@ -373,9 +377,9 @@ pub struct DeleteUserPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteUserPolicyRequest, DELETE_USER_POLICY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteUserPolicyRequest, DELETE_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserRequest {
@@ -385,8 +389,8 @@ pub struct DeleteUserRequest {
     pub user_name: String,
 }
 rt::structure!(
-    DeleteUserRequest, DELETE_USER_REQUEST, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    DeleteUserRequest, DELETE_USER_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVirtualMfaDeviceRequest {
@@ -397,8 +401,8 @@ pub struct DeleteVirtualMfaDeviceRequest {
 }
 rt::structure!(
     DeleteVirtualMfaDeviceRequest, DELETE_VIRTUAL_MFA_DEVICE_REQUEST =
-    "DeleteVirtualMFADeviceRequest", [serial_number = rt::m("SerialNumber", &rt::STRING)
-    .flags(rt::REQUIRED).min(9.0)]
+    "DeleteVirtualMFADeviceRequest", [serial_number[0] = rt::m("SerialNumber",
+    &rt::STRING).flags(rt::REQUIRED).min(9.0)]
 );
 /// The reason that the service-linked role deletion failed.
 ///
@@ -411,8 +415,8 @@ pub struct DeletionTaskFailureReasonType {
     pub role_usage_list: Option<Vec<RoleUsageType>>,
 }
 rt::structure!(
-    DeletionTaskFailureReasonType, DELETION_TASK_FAILURE_REASON_TYPE, [reason =
-    rt::m("Reason", &rt::STRING), role_usage_list = rt::m("RoleUsageList",
+    DeletionTaskFailureReasonType, DELETION_TASK_FAILURE_REASON_TYPE, [reason[0] =
+    rt::m("Reason", &rt::STRING), role_usage_list[1] = rt::m("RoleUsageList",
     &ROLE_USAGE_LIST_TYPE)]
 );
 rt::string_enum! {
@@ -431,8 +435,8 @@ pub struct DetachGroupPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachGroupPolicyRequest, DETACH_GROUP_POLICY_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn =
+    DetachGroupPolicyRequest, DETACH_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
     rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -447,9 +451,9 @@ pub struct DetachRolePolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachRolePolicyRequest, DETACH_ROLE_POLICY_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    DetachRolePolicyRequest, DETACH_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachUserPolicyRequest {
@@ -463,9 +467,9 @@ pub struct DetachUserPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachUserPolicyRequest, DETACH_USER_POLICY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    DetachUserPolicyRequest, DETACH_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootCredentialsManagementRequest {}
@@ -482,8 +486,8 @@ pub struct DisableOrganizationsRootCredentialsManagementResponse {
 }
 rt::structure!(
     DisableOrganizationsRootCredentialsManagementResponse,
-    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id =
-    rt::m("OrganizationId", &rt::STRING), enabled_features = rt::m("EnabledFeatures",
+    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
     &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -501,8 +505,8 @@ pub struct DisableOrganizationsRootSessionsResponse {
 }
 rt::structure!(
     DisableOrganizationsRootSessionsResponse,
-    DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE, [organization_id =
-    rt::m("OrganizationId", &rt::STRING), enabled_features = rt::m("EnabledFeatures",
+    DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
     &FEATURES_LIST_TYPE)]
 );
 /// The request was rejected because the same certificate is associated with an IAM user in the account.
@@ -511,7 +515,7 @@ pub struct DuplicateCertificateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DuplicateCertificateException, DUPLICATE_CERTIFICATE_EXCEPTION, [message =
+    DuplicateCertificateException, DUPLICATE_CERTIFICATE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
     .code("DuplicateCertificate"))
 );
@@ -522,7 +526,7 @@ pub struct DuplicateSshPublicKeyException {
 }
 rt::structure!(
     DuplicateSshPublicKeyException, DUPLICATE_SSH_PUBLIC_KEY_EXCEPTION =
-    "DuplicateSSHPublicKeyException", [message = rt::m("message", &rt::STRING)]
+    "DuplicateSSHPublicKeyException", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false).code("DuplicateSSHPublicKey"))
 );
 pub static DELEGATION_REQUESTS_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -28,11 +28,11 @@ pub struct EnableMfaDeviceRequest {
 }
 rt::structure!(
     EnableMfaDeviceRequest, ENABLE_MFA_DEVICE_REQUEST = "EnableMFADeviceRequest",
-    [user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    serial_number = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-    authentication_code1 = rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED)
-    .min(6.0), authentication_code2 = rt::m("AuthenticationCode2", &rt::STRING)
-    .flags(rt::REQUIRED).min(6.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    authentication_code1[2] = rt::m("AuthenticationCode1", &rt::STRING)
+    .flags(rt::REQUIRED).min(6.0), authentication_code2[3] = rt::m("AuthenticationCode2",
+    &rt::STRING).flags(rt::REQUIRED).min(6.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootCredentialsManagementRequest {}
@@ -49,8 +49,8 @@ pub struct EnableOrganizationsRootCredentialsManagementResponse {
 }
 rt::structure!(
     EnableOrganizationsRootCredentialsManagementResponse,
-    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id =
-    rt::m("OrganizationId", &rt::STRING), enabled_features = rt::m("EnabledFeatures",
+    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
     &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -68,7 +68,7 @@ pub struct EnableOrganizationsRootSessionsResponse {
 }
 rt::structure!(
     EnableOrganizationsRootSessionsResponse, ENABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE,
-    [organization_id = rt::m("OrganizationId", &rt::STRING), enabled_features =
+    [organization_id[0] = rt::m("OrganizationId", &rt::STRING), enabled_features[1] =
     rt::m("EnabledFeatures", &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -78,7 +78,7 @@ pub struct EnableOutboundWebIdentityFederationResponse {
 }
 rt::structure!(
     EnableOutboundWebIdentityFederationResponse,
-    ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE, [issuer_identifier =
+    ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE, [issuer_identifier[0] =
     rt::m("IssuerIdentifier", &rt::STRING)]
 );
 /// The request was rejected because it attempted to create a resource that already exists.
@@ -87,7 +87,7 @@ pub struct EntityAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EntityAlreadyExistsException, ENTITY_ALREADY_EXISTS_EXCEPTION, [message =
+    EntityAlreadyExistsException, ENTITY_ALREADY_EXISTS_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
     .code("EntityAlreadyExists"))
 );
@@ -104,8 +104,8 @@ pub struct EntityDetails {
     pub last_authenticated: Option<rt::DateTime>,
 }
 rt::structure!(
-    EntityDetails, ENTITY_DETAILS, [entity_info = rt::m("EntityInfo", &ENTITY_INFO)
-    .flags(rt::REQUIRED), last_authenticated = rt::m("LastAuthenticated",
+    EntityDetails, ENTITY_DETAILS, [entity_info[0] = rt::m("EntityInfo", &ENTITY_INFO)
+    .flags(rt::REQUIRED), last_authenticated[1] = rt::m("LastAuthenticated",
     &rt::TIMESTAMP)]
 );
 /// Contains details about the specified entity (user or role).
@@ -124,10 +124,11 @@ pub struct EntityInfo {
     pub path: Option<String>,
 }
 rt::structure!(
-    EntityInfo, ENTITY_INFO, [arn = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
-    .min(20.0), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), type_ =
-    rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), path = rt::m("Path", &rt::STRING).min(1.0)]
+    EntityInfo, ENTITY_INFO, [arn[0] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    type_[2] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), id[3] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED).min(16.0), path[4] = rt::m("Path", &rt::STRING)
+    .min(1.0)]
 );
 /// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
 #[derive(Clone, Default, PartialEq)]
@@ -136,8 +137,8 @@ pub struct EntityTemporarilyUnmodifiableException {
 }
 rt::structure!(
     EntityTemporarilyUnmodifiableException, ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
-    .code("EntityTemporarilyUnmodifiable"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false).code("EntityTemporarilyUnmodifiable"))
 );
 rt::string_enum! {
     pub enum EntityType { User = "User", Role = "Role", Group = "Group",
@@ -154,8 +155,8 @@ pub struct ErrorDetails {
     pub code: String,
 }
 rt::structure!(
-    ErrorDetails, ERROR_DETAILS, [message = rt::m("Message", &rt::STRING)
-    .flags(rt::REQUIRED), code = rt::m("Code", &rt::STRING).flags(rt::REQUIRED)]
+    ErrorDetails, ERROR_DETAILS, [message[0] = rt::m("Message", &rt::STRING)
+    .flags(rt::REQUIRED), code[1] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static EVAL_DECISION_DETAILS_TYPE: rt::Schema = rt::Schema::map(
     "EvalDecisionDetailsType",
@@ -206,17 +207,17 @@ pub struct EvaluationResult {
     pub resource_specific_results: Option<Vec<ResourceSpecificResult>>,
 }
 rt::structure!(
-    EvaluationResult, EVALUATION_RESULT, [eval_action_name = rt::m("EvalActionName",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), eval_resource_name =
-    rt::m("EvalResourceName", &rt::STRING).min(1.0), eval_decision =
-    rt::m("EvalDecision", &rt::ENUM).flags(rt::REQUIRED), matched_statements =
-    rt::m("MatchedStatements", &STATEMENT_LIST_TYPE), missing_context_values =
+    EvaluationResult, EVALUATION_RESULT, [eval_action_name[0] = rt::m("EvalActionName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), eval_resource_name[1] =
+    rt::m("EvalResourceName", &rt::STRING).min(1.0), eval_decision[2] =
+    rt::m("EvalDecision", &rt::ENUM).flags(rt::REQUIRED), matched_statements[3] =
+    rt::m("MatchedStatements", &STATEMENT_LIST_TYPE), missing_context_values[4] =
     rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),
-    organizations_decision_detail = rt::m("OrganizationsDecisionDetail",
-    &ORGANIZATIONS_DECISION_DETAIL), permissions_boundary_decision_detail =
+    organizations_decision_detail[5] = rt::m("OrganizationsDecisionDetail",
+    &ORGANIZATIONS_DECISION_DETAIL), permissions_boundary_decision_detail[6] =
     rt::m("PermissionsBoundaryDecisionDetail", &PERMISSIONS_BOUNDARY_DECISION_DETAIL),
-    eval_decision_details = rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
-    resource_specific_results = rt::m("ResourceSpecificResults",
+    eval_decision_details[7] = rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
+    resource_specific_results[8] = rt::m("ResourceSpecificResults",
     &RESOURCE_SPECIFIC_RESULT_LIST_TYPE)]
 );
 pub static EVALUATION_RESULTS_LIST_TYPE: rt::Schema = rt::Schema::list(

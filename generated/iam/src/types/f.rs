@@ -9,7 +9,7 @@ pub struct FeatureDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    FeatureDisabledException, FEATURE_DISABLED_EXCEPTION, [message = rt::m("message",
+    FeatureDisabledException, FEATURE_DISABLED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("FeatureDisabled"))
 );
 /// The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the `GetOutboundWebIdentityFederationInfo` operation.
@@ -18,7 +18,7 @@ pub struct FeatureEnabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    FeatureEnabledException, FEATURE_ENABLED_EXCEPTION, [message = rt::m("message",
+    FeatureEnabledException, FEATURE_ENABLED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("FeatureEnabled"))
 );
 rt::string_enum! {

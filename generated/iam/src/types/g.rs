@@ -12,8 +12,8 @@ pub struct GenerateCredentialReportResponse {
     pub description: Option<String>,
 }
 rt::structure!(
-    GenerateCredentialReportResponse, GENERATE_CREDENTIAL_REPORT_RESPONSE, [state =
-    rt::m("State", &rt::ENUM), description = rt::m("Description", &rt::STRING)]
+    GenerateCredentialReportResponse, GENERATE_CREDENTIAL_REPORT_RESPONSE, [state[0] =
+    rt::m("State", &rt::ENUM), description[1] = rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateOrganizationsAccessReportRequest {
@@ -26,8 +26,8 @@ pub struct GenerateOrganizationsAccessReportRequest {
 }
 rt::structure!(
     GenerateOrganizationsAccessReportRequest,
-    GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST, [entity_path = rt::m("EntityPath",
-    &rt::STRING).flags(rt::REQUIRED).min(19.0), organizations_policy_id =
+    GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST, [entity_path[0] = rt::m("EntityPath",
+    &rt::STRING).flags(rt::REQUIRED).min(19.0), organizations_policy_id[1] =
     rt::m("OrganizationsPolicyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -37,8 +37,8 @@ pub struct GenerateOrganizationsAccessReportResponse {
 }
 rt::structure!(
     GenerateOrganizationsAccessReportResponse,
-    GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE, [job_id = rt::m("JobId", &rt::STRING)
-    .min(36.0)]
+    GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE, [job_id[0] = rt::m("JobId",
+    &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsRequest {
@@ -49,8 +49,8 @@ pub struct GenerateServiceLastAccessedDetailsRequest {
 }
 rt::structure!(
     GenerateServiceLastAccessedDetailsRequest,
-    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST, [arn = rt::m("Arn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), granularity = rt::m("Granularity", &rt::ENUM)]
+    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), granularity[1] = rt::m("Granularity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsResponse {
@@ -59,7 +59,7 @@ pub struct GenerateServiceLastAccessedDetailsResponse {
 }
 rt::structure!(
     GenerateServiceLastAccessedDetailsResponse,
-    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE, [job_id = rt::m("JobId",
+    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE, [job_id[0] = rt::m("JobId",
     &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -70,7 +70,7 @@ pub struct GetAccessKeyLastUsedRequest {
     pub access_key_id: String,
 }
 rt::structure!(
-    GetAccessKeyLastUsedRequest, GET_ACCESS_KEY_LAST_USED_REQUEST, [access_key_id =
+    GetAccessKeyLastUsedRequest, GET_ACCESS_KEY_LAST_USED_REQUEST, [access_key_id[0] =
     rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request. It is also returned as a member of the [AccessKeyMetaData](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetaData.html) structure returned by the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) action.
@@ -82,8 +82,8 @@ pub struct GetAccessKeyLastUsedResponse {
     pub access_key_last_used: Option<AccessKeyLastUsed>,
 }
 rt::structure!(
-    GetAccessKeyLastUsedResponse, GET_ACCESS_KEY_LAST_USED_RESPONSE, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), access_key_last_used =
+    GetAccessKeyLastUsedResponse, GET_ACCESS_KEY_LAST_USED_RESPONSE, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), access_key_last_used[1] =
     rt::m("AccessKeyLastUsed", &ACCESS_KEY_LAST_USED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -101,8 +101,8 @@ pub struct GetAccountAuthorizationDetailsRequest {
 }
 rt::structure!(
     GetAccountAuthorizationDetailsRequest, GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST,
-    [filter = rt::m("Filter", &ENTITY_LIST_TYPE), max_items = rt::m("MaxItems",
-    &rt::INTEGER).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0)]
+    [filter[0] = rt::m("Filter", &ENTITY_LIST_TYPE), max_items[1] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -122,11 +122,11 @@ pub struct GetAccountAuthorizationDetailsResponse {
 }
 rt::structure!(
     GetAccountAuthorizationDetailsResponse, GET_ACCOUNT_AUTHORIZATION_DETAILS_RESPONSE,
-    [user_detail_list = rt::m("UserDetailList", &USER_DETAIL_LIST_TYPE),
-    group_detail_list = rt::m("GroupDetailList", &GROUP_DETAIL_LIST_TYPE),
-    role_detail_list = rt::m("RoleDetailList", &ROLE_DETAIL_LIST_TYPE), policies =
-    rt::m("Policies", &MANAGED_POLICY_DETAIL_LIST_TYPE), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    [user_detail_list[0] = rt::m("UserDetailList", &USER_DETAIL_LIST_TYPE),
+    group_detail_list[1] = rt::m("GroupDetailList", &GROUP_DETAIL_LIST_TYPE),
+    role_detail_list[2] = rt::m("RoleDetailList", &ROLE_DETAIL_LIST_TYPE), policies[3] =
+    rt::m("Policies", &MANAGED_POLICY_DETAIL_LIST_TYPE), is_truncated[4] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[5] = rt::m("Marker", &rt::STRING)]
 );
 /// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -136,7 +136,7 @@ pub struct GetAccountPasswordPolicyResponse {
 }
 rt::structure!(
     GetAccountPasswordPolicyResponse, GET_ACCOUNT_PASSWORD_POLICY_RESPONSE,
-    [password_policy = rt::m("PasswordPolicy", &PASSWORD_POLICY).flags(rt::REQUIRED)]
+    [password_policy[0] = rt::m("PasswordPolicy", &PASSWORD_POLICY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountPropertiesRequest {}
@@ -147,7 +147,7 @@ pub struct GetAccountPropertiesResponse {
     pub properties: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetAccountPropertiesResponse, GET_ACCOUNT_PROPERTIES_RESPONSE, [properties =
+    GetAccountPropertiesResponse, GET_ACCOUNT_PROPERTIES_RESPONSE, [properties[0] =
     rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE)]
 );
 /// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
@@ -157,7 +157,7 @@ pub struct GetAccountSummaryResponse {
     pub summary_map: Option<rt::Map<SummaryKeyType, i32>>,
 }
 rt::structure!(
-    GetAccountSummaryResponse, GET_ACCOUNT_SUMMARY_RESPONSE, [summary_map =
+    GetAccountSummaryResponse, GET_ACCOUNT_SUMMARY_RESPONSE, [summary_map[0] =
     rt::m("SummaryMap", &SUMMARY_MAP_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -173,7 +173,7 @@ pub struct GetContextKeysForCustomPolicyRequest {
 }
 rt::structure!(
     GetContextKeysForCustomPolicyRequest, GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY_REQUEST,
-    [policy_input_list = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)
+    [policy_input_list[0] = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
@@ -184,7 +184,8 @@ pub struct GetContextKeysForPolicyResponse {
 }
 rt::structure!(
     GetContextKeysForPolicyResponse, GET_CONTEXT_KEYS_FOR_POLICY_RESPONSE,
-    [context_key_names = rt::m("ContextKeyNames", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE)]
+    [context_key_names[0] = rt::m("ContextKeyNames",
+    &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForPrincipalPolicyRequest {
@@ -203,9 +204,9 @@ pub struct GetContextKeysForPrincipalPolicyRequest {
 }
 rt::structure!(
     GetContextKeysForPrincipalPolicyRequest,
-    GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST, [policy_source_arn =
+    GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST, [policy_source_arn[0] =
     rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    policy_input_list = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)]
+    policy_input_list[1] = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)]
 );
 /// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -218,9 +219,9 @@ pub struct GetCredentialReportResponse {
     pub generated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetCredentialReportResponse, GET_CREDENTIAL_REPORT_RESPONSE, [content =
-    rt::m("Content", &rt::BLOB), report_format = rt::m("ReportFormat", &rt::ENUM),
-    generated_time = rt::m("GeneratedTime", &rt::TIMESTAMP)]
+    GetCredentialReportResponse, GET_CREDENTIAL_REPORT_RESPONSE, [content[0] =
+    rt::m("Content", &rt::BLOB), report_format[1] = rt::m("ReportFormat", &rt::ENUM),
+    generated_time[2] = rt::m("GeneratedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestRequest {
@@ -234,9 +235,10 @@ pub struct GetDelegationRequestRequest {
     pub delegation_permission_check: Option<bool>,
 }
 rt::structure!(
-    GetDelegationRequestRequest, GET_DELEGATION_REQUEST_REQUEST, [delegation_request_id =
-    rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-    delegation_permission_check = rt::m("DelegationPermissionCheck", &rt::BOOLEAN)]
+    GetDelegationRequestRequest, GET_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), delegation_permission_check[1] =
+    rt::m("DelegationPermissionCheck", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestResponse {
@@ -258,9 +260,9 @@ pub struct GetDelegationRequestResponse {
     pub permission_check_result: Option<PermissionCheckResultType>,
 }
 rt::structure!(
-    GetDelegationRequestResponse, GET_DELEGATION_REQUEST_RESPONSE, [delegation_request =
-    rt::m("DelegationRequest", &DELEGATION_REQUEST), permission_check_status =
-    rt::m("PermissionCheckStatus", &rt::ENUM), permission_check_result =
+    GetDelegationRequestResponse, GET_DELEGATION_REQUEST_RESPONSE, [delegation_request[0]
+    = rt::m("DelegationRequest", &DELEGATION_REQUEST), permission_check_status[1] =
+    rt::m("PermissionCheckStatus", &rt::ENUM), permission_check_result[2] =
     rt::m("PermissionCheckResult", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -275,8 +277,8 @@ pub struct GetGroupPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetGroupPolicyRequest, GET_GROUP_POLICY_REQUEST, [group_name = rt::m("GroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
+    GetGroupPolicyRequest, GET_GROUP_POLICY_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
@@ -292,10 +294,11 @@ pub struct GetGroupPolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetGroupPolicyResponse, GET_GROUP_POLICY_RESPONSE, [group_name = rt::m("GroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    GetGroupPolicyResponse, GET_GROUP_POLICY_RESPONSE, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupRequest {
@@ -311,9 +314,9 @@ pub struct GetGroupRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    GetGroupRequest, GET_GROUP_REQUEST, [group_name = rt::m("GroupName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0),
-    max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    GetGroupRequest, GET_GROUP_REQUEST, [group_name[0] = rt::m("GroupName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -328,9 +331,9 @@ pub struct GetGroupResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    GetGroupResponse, GET_GROUP_RESPONSE, [group = rt::m("Group", &GROUP)
-    .flags(rt::REQUIRED), users = rt::m("Users", &USER_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    GetGroupResponse, GET_GROUP_RESPONSE, [group[0] = rt::m("Group", &GROUP)
+    .flags(rt::REQUIRED), users[1] = rt::m("Users", &USER_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[2] = rt::m("IsTruncated", &rt::BOOLEAN), marker[3] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -341,8 +344,8 @@ pub struct GetHumanReadableSummaryRequest {
     pub locale: Option<String>,
 }
 rt::structure!(
-    GetHumanReadableSummaryRequest, GET_HUMAN_READABLE_SUMMARY_REQUEST, [entity_arn =
-    rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), locale =
+    GetHumanReadableSummaryRequest, GET_HUMAN_READABLE_SUMMARY_REQUEST, [entity_arn[0] =
+    rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), locale[1] =
     rt::m("Locale", &rt::STRING).min(2.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -356,8 +359,8 @@ pub struct GetHumanReadableSummaryResponse {
 }
 rt::structure!(
     GetHumanReadableSummaryResponse, GET_HUMAN_READABLE_SUMMARY_RESPONSE,
-    [summary_content = rt::m("SummaryContent", &rt::STRING).min(0.0), locale =
-    rt::m("Locale", &rt::STRING).min(2.0), summary_state = rt::m("SummaryState",
+    [summary_content[0] = rt::m("SummaryContent", &rt::STRING).min(0.0), locale[1] =
+    rt::m("Locale", &rt::STRING).min(2.0), summary_state[2] = rt::m("SummaryState",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -368,7 +371,7 @@ pub struct GetInstanceProfileRequest {
     pub instance_profile_name: String,
 }
 rt::structure!(
-    GetInstanceProfileRequest, GET_INSTANCE_PROFILE_REQUEST, [instance_profile_name =
+    GetInstanceProfileRequest, GET_INSTANCE_PROFILE_REQUEST, [instance_profile_name[0] =
     rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
@@ -378,7 +381,7 @@ pub struct GetInstanceProfileResponse {
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
-    GetInstanceProfileResponse, GET_INSTANCE_PROFILE_RESPONSE, [instance_profile =
+    GetInstanceProfileResponse, GET_INSTANCE_PROFILE_RESPONSE, [instance_profile[0] =
     rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -391,7 +394,7 @@ pub struct GetLoginProfileRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, [user_name = rt::m("UserName",
+    GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, [user_name[0] = rt::m("UserName",
     &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
@@ -401,7 +404,7 @@ pub struct GetLoginProfileResponse {
     pub login_profile: LoginProfile,
 }
 rt::structure!(
-    GetLoginProfileResponse, GET_LOGIN_PROFILE_RESPONSE, [login_profile =
+    GetLoginProfileResponse, GET_LOGIN_PROFILE_RESPONSE, [login_profile[0] =
     rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -412,9 +415,9 @@ pub struct GetMfaDeviceRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    GetMfaDeviceRequest, GET_MFA_DEVICE_REQUEST = "GetMFADeviceRequest", [serial_number =
-    rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0), user_name =
-    rt::m("UserName", &rt::STRING).min(1.0)]
+    GetMfaDeviceRequest, GET_MFA_DEVICE_REQUEST = "GetMFADeviceRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    user_name[1] = rt::m("UserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMfaDeviceResponse {
@@ -428,10 +431,11 @@ pub struct GetMfaDeviceResponse {
     pub certifications: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetMfaDeviceResponse, GET_MFA_DEVICE_RESPONSE = "GetMFADeviceResponse", [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), serial_number = rt::m("SerialNumber",
-    &rt::STRING).flags(rt::REQUIRED).min(9.0), enable_date = rt::m("EnableDate",
-    &rt::TIMESTAMP), certifications = rt::m("Certifications", &CERTIFICATION_MAP_TYPE)]
+    GetMfaDeviceResponse, GET_MFA_DEVICE_RESPONSE = "GetMFADeviceResponse", [user_name[0]
+    = rt::m("UserName", &rt::STRING).min(1.0), serial_number[1] = rt::m("SerialNumber",
+    &rt::STRING).flags(rt::REQUIRED).min(9.0), enable_date[2] = rt::m("EnableDate",
+    &rt::TIMESTAMP), certifications[3] = rt::m("Certifications",
+    &CERTIFICATION_MAP_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOpenIdConnectProviderRequest {
@@ -442,7 +446,7 @@ pub struct GetOpenIdConnectProviderRequest {
 }
 rt::structure!(
     GetOpenIdConnectProviderRequest, GET_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "GetOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
+    "GetOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
@@ -461,10 +465,10 @@ pub struct GetOpenIdConnectProviderResponse {
 }
 rt::structure!(
     GetOpenIdConnectProviderResponse, GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE =
-    "GetOpenIDConnectProviderResponse", [url = rt::m("Url", &rt::STRING).min(1.0),
-    client_id_list = rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE), thumbprint_list =
-    rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE), create_date = rt::m("CreateDate",
-    &rt::TIMESTAMP), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    "GetOpenIDConnectProviderResponse", [url[0] = rt::m("Url", &rt::STRING).min(1.0),
+    client_id_list[1] = rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE), thumbprint_list[2] =
+    rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE), create_date[3] = rt::m("CreateDate",
+    &rt::TIMESTAMP), tags[4] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportRequest {
@@ -480,10 +484,10 @@ pub struct GetOrganizationsAccessReportRequest {
     pub sort_key: Option<SortKeyType>,
 }
 rt::structure!(
-    GetOrganizationsAccessReportRequest, GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST, [job_id
-    = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), sort_key = rt::m("SortKey", &rt::ENUM)]
+    GetOrganizationsAccessReportRequest, GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST,
+    [job_id[0] = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items[1]
+    = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), sort_key[3] = rt::m("SortKey", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportResponse {
@@ -509,14 +513,14 @@ pub struct GetOrganizationsAccessReportResponse {
 }
 rt::structure!(
     GetOrganizationsAccessReportResponse, GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE,
-    [job_status = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_creation_date =
-    rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED), job_completion_date =
-    rt::m("JobCompletionDate", &rt::TIMESTAMP), number_of_services_accessible =
-    rt::m("NumberOfServicesAccessible", &rt::INTEGER), number_of_services_not_accessed =
-    rt::m("NumberOfServicesNotAccessed", &rt::INTEGER), access_details =
-    rt::m("AccessDetails", &ACCESS_DETAILS), is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING).min(1.0), error_details =
-    rt::m("ErrorDetails", &ERROR_DETAILS)]
+    [job_status[0] = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED),
+    job_creation_date[1] = rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    job_completion_date[2] = rt::m("JobCompletionDate", &rt::TIMESTAMP),
+    number_of_services_accessible[3] = rt::m("NumberOfServicesAccessible", &rt::INTEGER),
+    number_of_services_not_accessed[4] = rt::m("NumberOfServicesNotAccessed",
+    &rt::INTEGER), access_details[5] = rt::m("AccessDetails", &ACCESS_DETAILS),
+    is_truncated[6] = rt::m("IsTruncated", &rt::BOOLEAN), marker[7] = rt::m("Marker",
+    &rt::STRING).min(1.0), error_details[8] = rt::m("ErrorDetails", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOutboundWebIdentityFederationInfoResponse {
@@ -527,8 +531,8 @@ pub struct GetOutboundWebIdentityFederationInfoResponse {
 }
 rt::structure!(
     GetOutboundWebIdentityFederationInfoResponse,
-    GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE, [issuer_identifier =
-    rt::m("IssuerIdentifier", &rt::STRING), jwt_vending_enabled =
+    GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE, [issuer_identifier[0] =
+    rt::m("IssuerIdentifier", &rt::STRING), jwt_vending_enabled[1] =
     rt::m("JwtVendingEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -539,8 +543,8 @@ pub struct GetPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    GetPolicyRequest, GET_POLICY_REQUEST, [policy_arn = rt::m("PolicyArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0)]
+    GetPolicyRequest, GET_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -549,7 +553,7 @@ pub struct GetPolicyResponse {
     pub policy: Option<Policy>,
 }
 rt::structure!(
-    GetPolicyResponse, GET_POLICY_RESPONSE, [policy = rt::m("Policy", &POLICY)]
+    GetPolicyResponse, GET_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyVersionRequest {
@@ -563,9 +567,9 @@ pub struct GetPolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    GetPolicyVersionRequest, GET_POLICY_VERSION_REQUEST, [policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id = rt::m("VersionId",
-    &rt::STRING).flags(rt::REQUIRED)]
+    GetPolicyVersionRequest, GET_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
+    rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -574,7 +578,7 @@ pub struct GetPolicyVersionResponse {
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
-    GetPolicyVersionResponse, GET_POLICY_VERSION_RESPONSE, [policy_version =
+    GetPolicyVersionResponse, GET_POLICY_VERSION_RESPONSE, [policy_version[0] =
     rt::m("PolicyVersion", &POLICY_VERSION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -589,8 +593,8 @@ pub struct GetRolePolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetRolePolicyRequest, GET_ROLE_POLICY_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
+    GetRolePolicyRequest, GET_ROLE_POLICY_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
@@ -606,10 +610,11 @@ pub struct GetRolePolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetRolePolicyResponse, GET_ROLE_POLICY_RESPONSE, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    GetRolePolicyResponse, GET_ROLE_POLICY_RESPONSE, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleRequest {
@@ -619,7 +624,7 @@ pub struct GetRoleRequest {
     pub role_name: String,
 }
 rt::structure!(
-    GetRoleRequest, GET_ROLE_REQUEST, [role_name = rt::m("RoleName", &rt::STRING)
+    GetRoleRequest, GET_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
@@ -629,7 +634,8 @@ pub struct GetRoleResponse {
     pub role: Role,
 }
 rt::structure!(
-    GetRoleResponse, GET_ROLE_RESPONSE, [role = rt::m("Role", &ROLE).flags(rt::REQUIRED)]
+    GetRoleResponse, GET_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleTemplateVersionRequest {
@@ -641,8 +647,8 @@ pub struct GetRoleTemplateVersionRequest {
     pub minor_version: Option<i32>,
 }
 rt::structure!(
-    GetRoleTemplateVersionRequest, GET_ROLE_TEMPLATE_VERSION_REQUEST, [template_arn =
-    rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), minor_version =
+    GetRoleTemplateVersionRequest, GET_ROLE_TEMPLATE_VERSION_REQUEST, [template_arn[0] =
+    rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), minor_version[1] =
     rt::m("MinorVersion", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -652,7 +658,7 @@ pub struct GetRoleTemplateVersionResponse {
 }
 rt::structure!(
     GetRoleTemplateVersionResponse, GET_ROLE_TEMPLATE_VERSION_RESPONSE,
-    [role_template_version = rt::m("RoleTemplateVersion", &ROLE_TEMPLATE_VERSION)
+    [role_template_version[0] = rt::m("RoleTemplateVersion", &ROLE_TEMPLATE_VERSION)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -664,7 +670,7 @@ pub struct GetSamlProviderRequest {
 }
 rt::structure!(
     GetSamlProviderRequest, GET_SAML_PROVIDER_REQUEST = "GetSAMLProviderRequest",
-    [saml_provider_arn = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
     .min(20.0)]
 );
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
@@ -687,12 +693,12 @@ pub struct GetSamlProviderResponse {
 }
 rt::structure!(
     GetSamlProviderResponse, GET_SAML_PROVIDER_RESPONSE = "GetSAMLProviderResponse",
-    [saml_provider_uuid = rt::m("SAMLProviderUUID", &rt::STRING).min(22.0),
-    saml_metadata_document = rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
-    create_date = rt::m("CreateDate", &rt::TIMESTAMP), valid_until = rt::m("ValidUntil",
-    &rt::TIMESTAMP), tags = rt::m("Tags", &TAG_LIST_TYPE), assertion_encryption_mode =
-    rt::m("AssertionEncryptionMode", &rt::ENUM), private_key_list =
-    rt::m("PrivateKeyList", &PRIVATE_KEY_LIST)]
+    [saml_provider_uuid[0] = rt::m("SAMLProviderUUID", &rt::STRING).min(22.0),
+    saml_metadata_document[1] = rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
+    create_date[2] = rt::m("CreateDate", &rt::TIMESTAMP), valid_until[3] =
+    rt::m("ValidUntil", &rt::TIMESTAMP), tags[4] = rt::m("Tags", &TAG_LIST_TYPE),
+    assertion_encryption_mode[5] = rt::m("AssertionEncryptionMode", &rt::ENUM),
+    private_key_list[6] = rt::m("PrivateKeyList", &PRIVATE_KEY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSshPublicKeyRequest {
@@ -709,9 +715,9 @@ pub struct GetSshPublicKeyRequest {
 }
 rt::structure!(
     GetSshPublicKeyRequest, GET_SSH_PUBLIC_KEY_REQUEST = "GetSSHPublicKeyRequest",
-    [user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ssh_public_key_id = rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED)
-    .min(20.0), encoding = rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    ssh_public_key_id[1] = rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), encoding[2] = rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -721,7 +727,7 @@ pub struct GetSshPublicKeyResponse {
 }
 rt::structure!(
     GetSshPublicKeyResponse, GET_SSH_PUBLIC_KEY_RESPONSE = "GetSSHPublicKeyResponse",
-    [ssh_public_key = rt::m("SSHPublicKey", &SSH_PUBLIC_KEY)]
+    [ssh_public_key[0] = rt::m("SSHPublicKey", &SSH_PUBLIC_KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServerCertificateRequest {
@@ -731,8 +737,9 @@ pub struct GetServerCertificateRequest {
     pub server_certificate_name: String,
 }
 rt::structure!(
-    GetServerCertificateRequest, GET_SERVER_CERTIFICATE_REQUEST, [server_certificate_name
-    = rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    GetServerCertificateRequest, GET_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -741,8 +748,8 @@ pub struct GetServerCertificateResponse {
     pub server_certificate: ServerCertificate,
 }
 rt::structure!(
-    GetServerCertificateResponse, GET_SERVER_CERTIFICATE_RESPONSE, [server_certificate =
-    rt::m("ServerCertificate", &SERVER_CERTIFICATE).flags(rt::REQUIRED)]
+    GetServerCertificateResponse, GET_SERVER_CERTIFICATE_RESPONSE, [server_certificate[0]
+    = rt::m("ServerCertificate", &SERVER_CERTIFICATE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsRequest {
@@ -757,8 +764,8 @@ pub struct GetServiceLastAccessedDetailsRequest {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsRequest, GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST,
-    [job_id = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker = rt::m("Marker", &rt::STRING)
+    [job_id[0] = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items[1]
+    = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -784,13 +791,13 @@ pub struct GetServiceLastAccessedDetailsResponse {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsResponse, GET_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE,
-    [job_status = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_type =
-    rt::m("JobType", &rt::ENUM), job_creation_date = rt::m("JobCreationDate",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), services_last_accessed =
+    [job_status[0] = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_type[1] =
+    rt::m("JobType", &rt::ENUM), job_creation_date[2] = rt::m("JobCreationDate",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), services_last_accessed[3] =
     rt::m("ServicesLastAccessed", &SERVICES_LAST_ACCESSED).flags(rt::REQUIRED),
-    job_completion_date = rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
-    &rt::STRING), error = rt::m("Error", &ERROR_DETAILS)]
+    job_completion_date[4] = rt::m("JobCompletionDate", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), is_truncated[5] = rt::m("IsTruncated", &rt::BOOLEAN), marker[6]
+    = rt::m("Marker", &rt::STRING), error[7] = rt::m("Error", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
@@ -809,10 +816,10 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsWithEntitiesRequest,
-    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST, [job_id = rt::m("JobId",
-    &rt::STRING).flags(rt::REQUIRED).min(36.0), service_namespace =
-    rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker = rt::m("Marker", &rt::STRING)
+    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST, [job_id[0] = rt::m("JobId",
+    &rt::STRING).flags(rt::REQUIRED).min(36.0), service_namespace[1] =
+    rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_items[2] =
+    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[3] = rt::m("Marker", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -836,13 +843,13 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsWithEntitiesResponse,
-    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE, [job_status =
-    rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_creation_date =
-    rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED), job_completion_date =
-    rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED), entity_details_list =
-    rt::m("EntityDetailsList", &ENTITY_DETAILS_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
-    &rt::STRING), error = rt::m("Error", &ERROR_DETAILS)]
+    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE, [job_status[0] =
+    rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_creation_date[1] =
+    rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED), job_completion_date[2]
+    = rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    entity_details_list[3] = rt::m("EntityDetailsList", &ENTITY_DETAILS_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN), marker[5]
+    = rt::m("Marker", &rt::STRING), error[6] = rt::m("Error", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
@@ -851,7 +858,7 @@ pub struct GetServiceLinkedRoleDeletionStatusRequest {
 }
 rt::structure!(
     GetServiceLinkedRoleDeletionStatusRequest,
-    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST, [deletion_task_id =
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST, [deletion_task_id[0] =
     rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -863,8 +870,8 @@ pub struct GetServiceLinkedRoleDeletionStatusResponse {
 }
 rt::structure!(
     GetServiceLinkedRoleDeletionStatusResponse,
-    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE, [status = rt::m("Status",
-    &rt::ENUM).flags(rt::REQUIRED), reason = rt::m("Reason",
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), reason[1] = rt::m("Reason",
     &DELETION_TASK_FAILURE_REASON_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -879,8 +886,8 @@ pub struct GetUserPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetUserPolicyRequest, GET_USER_POLICY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
+    GetUserPolicyRequest, GET_USER_POLICY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
@@ -896,10 +903,11 @@ pub struct GetUserPolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetUserPolicyResponse, GET_USER_POLICY_RESPONSE, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    GetUserPolicyResponse, GET_USER_POLICY_RESPONSE, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserRequest {
@@ -909,7 +917,7 @@ pub struct GetUserRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    GetUserRequest, GET_USER_REQUEST, [user_name = rt::m("UserName", &rt::STRING)
+    GetUserRequest, GET_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
     .min(1.0)]
 );
 /// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
@@ -923,7 +931,8 @@ pub struct GetUserResponse {
     pub user: User,
 }
 rt::structure!(
-    GetUserResponse, GET_USER_RESPONSE, [user = rt::m("User", &USER).flags(rt::REQUIRED)]
+    GetUserResponse, GET_USER_RESPONSE, [user[0] = rt::m("User", &USER)
+    .flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM group entity.
 ///
@@ -946,11 +955,11 @@ pub struct Group {
     pub create_date: rt::DateTime,
 }
 rt::structure!(
-    Group, GROUP, [path = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    group_name = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), group_id =
-    rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn = rt::m("Arn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date = rt::m("CreateDate",
-    &rt::TIMESTAMP).flags(rt::REQUIRED)]
+    Group, GROUP, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    group_id[2] = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM group, including all of the group's policies.
 ///
@@ -972,12 +981,13 @@ pub struct GroupDetail {
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
 }
 rt::structure!(
-    GroupDetail, GROUP_DETAIL, [path = rt::m("Path", &rt::STRING).min(1.0), group_name =
-    rt::m("GroupName", &rt::STRING).min(1.0), group_id = rt::m("GroupId", &rt::STRING)
-    .min(16.0), arn = rt::m("Arn", &rt::STRING).min(20.0), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP), group_policy_list = rt::m("GroupPolicyList",
-    &POLICY_DETAIL_LIST_TYPE), attached_managed_policies =
-    rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE)]
+    GroupDetail, GROUP_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0),
+    group_name[1] = rt::m("GroupName", &rt::STRING).min(1.0), group_id[2] =
+    rt::m("GroupId", &rt::STRING).min(16.0), arn[3] = rt::m("Arn", &rt::STRING)
+    .min(20.0), create_date[4] = rt::m("CreateDate", &rt::TIMESTAMP),
+    group_policy_list[5] = rt::m("GroupPolicyList", &POLICY_DETAIL_LIST_TYPE),
+    attached_managed_policies[6] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE)]
 );
 rt::string_enum! {
     pub enum GlobalEndpointTokenVersion { V1Token = "v1Token", V2Token = "v2Token" }

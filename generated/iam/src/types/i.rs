@@ -12,9 +12,9 @@ pub struct InlinePolicy {
     pub policy_document: String,
 }
 rt::structure!(
-    InlinePolicy, INLINE_POLICY, [policy_name = rt::m("PolicyName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument", &rt::STRING)
-    .flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    InlinePolicy, INLINE_POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), policy_document[1] = rt::m("PolicyDocument",
+    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
 );
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
 #[derive(Clone, Default, PartialEq)]
@@ -27,9 +27,9 @@ pub struct InlinePolicyIdentifierType {
     pub attachment_name: String,
 }
 rt::structure!(
-    InlinePolicyIdentifierType, INLINE_POLICY_IDENTIFIER_TYPE, [policy_name =
-    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), attachment_type =
-    rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED), attachment_name =
+    InlinePolicyIdentifierType, INLINE_POLICY_IDENTIFIER_TYPE, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), attachment_type[1] =
+    rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED), attachment_name[2] =
     rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains information about an instance profile.
@@ -58,13 +58,14 @@ pub struct InstanceProfile {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InstanceProfile, INSTANCE_PROFILE, [path = rt::m("Path", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), instance_profile_name = rt::m("InstanceProfileName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), instance_profile_id =
-    rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn =
-    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), roles = rt::m("Roles",
-    &ROLE_LIST_TYPE).flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    InstanceProfile, INSTANCE_PROFILE, [path[0] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), instance_profile_name[1] =
+    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    instance_profile_id[2] = rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    create_date[4] = rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), roles[5] =
+    rt::m("Roles", &ROLE_LIST_TYPE).flags(rt::REQUIRED), tags[6] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// The request was rejected because the authentication code was not recognized. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
@@ -72,9 +73,9 @@ pub struct InvalidAuthenticationCodeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAuthenticationCodeException, INVALID_AUTHENTICATION_CODE_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
-    .code("InvalidAuthenticationCode"))
+    InvalidAuthenticationCodeException, INVALID_AUTHENTICATION_CODE_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("InvalidAuthenticationCode"))
 );
 /// The request was rejected because the certificate is invalid.
 #[derive(Clone, Default, PartialEq)]
@@ -82,7 +83,7 @@ pub struct InvalidCertificateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidCertificateException, INVALID_CERTIFICATE_EXCEPTION, [message =
+    InvalidCertificateException, INVALID_CERTIFICATE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("InvalidCertificate"))
 );
@@ -92,7 +93,7 @@ pub struct InvalidInputException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidInputException, INVALID_INPUT_EXCEPTION, [message = rt::m("message",
+    InvalidInputException, INVALID_INPUT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidInput"))
 );
 /// The request was rejected because the public key is malformed or otherwise invalid.
@@ -101,8 +102,9 @@ pub struct InvalidPublicKeyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidPublicKeyException, INVALID_PUBLIC_KEY_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidPublicKey"))
+    InvalidPublicKeyException, INVALID_PUBLIC_KEY_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidPublicKey"))
 );
 /// The request was rejected because the type of user for the transaction was incorrect.
 #[derive(Clone, Default, PartialEq)]
@@ -110,7 +112,7 @@ pub struct InvalidUserTypeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidUserTypeException, INVALID_USER_TYPE_EXCEPTION, [message = rt::m("message",
+    InvalidUserTypeException, INVALID_USER_TYPE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidUserType"))
 );
 pub static INLINE_POLICY_TEMPLATE_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -9,6 +9,6 @@ pub struct KeyPairMismatchException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KeyPairMismatchException, KEY_PAIR_MISMATCH_EXCEPTION, [message = rt::m("message",
+    KeyPairMismatchException, KEY_PAIR_MISMATCH_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("KeyPairMismatch"))
 );

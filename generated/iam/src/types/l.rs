@@ -9,7 +9,7 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("message",
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("LimitExceeded"))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -26,9 +26,9 @@ pub struct ListAccessKeysRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAccessKeysRequest, LIST_ACCESS_KEYS_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListAccessKeysRequest, LIST_ACCESS_KEYS_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -41,9 +41,9 @@ pub struct ListAccessKeysResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAccessKeysResponse, LIST_ACCESS_KEYS_RESPONSE, [access_key_metadata =
+    ListAccessKeysResponse, LIST_ACCESS_KEYS_RESPONSE, [access_key_metadata[0] =
     rt::m("AccessKeyMetadata", &ACCESS_KEY_METADATA_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -56,8 +56,8 @@ pub struct ListAccountAliasesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAccountAliasesRequest, LIST_ACCOUNT_ALIASES_REQUEST, [marker = rt::m("Marker",
-    &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListAccountAliasesRequest, LIST_ACCOUNT_ALIASES_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[1] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -70,9 +70,10 @@ pub struct ListAccountAliasesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAccountAliasesResponse, LIST_ACCOUNT_ALIASES_RESPONSE, [account_aliases =
-    rt::m("AccountAliases", &ACCOUNT_ALIAS_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListAccountAliasesResponse, LIST_ACCOUNT_ALIASES_RESPONSE, [account_aliases[0] =
+    rt::m("AccountAliases", &ACCOUNT_ALIAS_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedGroupPoliciesRequest {
@@ -92,10 +93,11 @@ pub struct ListAttachedGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedGroupPoliciesRequest, LIST_ATTACHED_GROUP_POLICIES_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListAttachedGroupPoliciesRequest, LIST_ATTACHED_GROUP_POLICIES_REQUEST,
+    [group_name[0] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    path_prefix[1] = rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -109,8 +111,8 @@ pub struct ListAttachedGroupPoliciesResponse {
 }
 rt::structure!(
     ListAttachedGroupPoliciesResponse, LIST_ATTACHED_GROUP_POLICIES_RESPONSE,
-    [attached_policies = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -131,10 +133,10 @@ pub struct ListAttachedRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedRolePoliciesRequest, LIST_ATTACHED_ROLE_POLICIES_REQUEST, [role_name =
-    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListAttachedRolePoliciesRequest, LIST_ATTACHED_ROLE_POLICIES_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix[1] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -148,8 +150,8 @@ pub struct ListAttachedRolePoliciesResponse {
 }
 rt::structure!(
     ListAttachedRolePoliciesResponse, LIST_ATTACHED_ROLE_POLICIES_RESPONSE,
-    [attached_policies = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -170,10 +172,10 @@ pub struct ListAttachedUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedUserPoliciesRequest, LIST_ATTACHED_USER_POLICIES_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListAttachedUserPoliciesRequest, LIST_ATTACHED_USER_POLICIES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix[1] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -187,8 +189,8 @@ pub struct ListAttachedUserPoliciesResponse {
 }
 rt::structure!(
     ListAttachedUserPoliciesResponse, LIST_ATTACHED_USER_POLICIES_RESPONSE,
-    [attached_policies = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -203,9 +205,9 @@ pub struct ListDelegationRequestsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListDelegationRequestsRequest, LIST_DELEGATION_REQUESTS_REQUEST, [owner_id =
-    rt::m("OwnerId", &rt::STRING).min(20.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListDelegationRequestsRequest, LIST_DELEGATION_REQUESTS_REQUEST, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsResponse {
@@ -218,9 +220,9 @@ pub struct ListDelegationRequestsResponse {
 }
 rt::structure!(
     ListDelegationRequestsResponse, LIST_DELEGATION_REQUESTS_RESPONSE,
-    [delegation_requests = rt::m("DelegationRequests", &DELEGATION_REQUESTS_LIST_TYPE),
-    marker = rt::m("Marker", &rt::STRING).min(1.0), is_truncated = rt::m("isTruncated",
-    &rt::BOOLEAN)]
+    [delegation_requests[0] = rt::m("DelegationRequests",
+    &DELEGATION_REQUESTS_LIST_TYPE), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    is_truncated[2] = rt::m("isTruncated", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEntitiesForPolicyRequest {
@@ -250,12 +252,12 @@ pub struct ListEntitiesForPolicyRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListEntitiesForPolicyRequest, LIST_ENTITIES_FOR_POLICY_REQUEST, [policy_arn =
-    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), entity_filter =
-    rt::m("EntityFilter", &rt::ENUM), path_prefix = rt::m("PathPrefix", &rt::STRING)
-    .min(1.0), policy_usage_filter = rt::m("PolicyUsageFilter", &rt::ENUM), marker =
-    rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER)
-    .min(1.0)]
+    ListEntitiesForPolicyRequest, LIST_ENTITIES_FOR_POLICY_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), entity_filter[1] =
+    rt::m("EntityFilter", &rt::ENUM), path_prefix[2] = rt::m("PathPrefix", &rt::STRING)
+    .min(1.0), policy_usage_filter[3] = rt::m("PolicyUsageFilter", &rt::ENUM), marker[4]
+    = rt::m("Marker", &rt::STRING).min(1.0), max_items[5] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -272,11 +274,11 @@ pub struct ListEntitiesForPolicyResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListEntitiesForPolicyResponse, LIST_ENTITIES_FOR_POLICY_RESPONSE, [policy_groups =
-    rt::m("PolicyGroups", &POLICY_GROUP_LIST_TYPE), policy_users = rt::m("PolicyUsers",
-    &POLICY_USER_LIST_TYPE), policy_roles = rt::m("PolicyRoles", &POLICY_ROLE_LIST_TYPE),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
-    &rt::STRING)]
+    ListEntitiesForPolicyResponse, LIST_ENTITIES_FOR_POLICY_RESPONSE, [policy_groups[0] =
+    rt::m("PolicyGroups", &POLICY_GROUP_LIST_TYPE), policy_users[1] =
+    rt::m("PolicyUsers", &POLICY_USER_LIST_TYPE), policy_roles[2] = rt::m("PolicyRoles",
+    &POLICY_ROLE_LIST_TYPE), is_truncated[3] = rt::m("IsTruncated", &rt::BOOLEAN),
+    marker[4] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupPoliciesRequest {
@@ -292,9 +294,9 @@ pub struct ListGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupPoliciesRequest, LIST_GROUP_POLICIES_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker =
-    rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER)
+    ListGroupPoliciesRequest, LIST_GROUP_POLICIES_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
     .min(1.0)]
 );
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
@@ -310,9 +312,9 @@ pub struct ListGroupPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupPoliciesResponse, LIST_GROUP_POLICIES_RESPONSE, [policy_names =
-    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListGroupPoliciesResponse, LIST_GROUP_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsForUserRequest {
@@ -328,9 +330,10 @@ pub struct ListGroupsForUserRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupsForUserRequest, LIST_GROUPS_FOR_USER_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker",
-    &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListGroupsForUserRequest, LIST_GROUPS_FOR_USER_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -343,9 +346,9 @@ pub struct ListGroupsForUserResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupsForUserResponse, LIST_GROUPS_FOR_USER_RESPONSE, [groups = rt::m("Groups",
-    &GROUP_LIST_TYPE).flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListGroupsForUserResponse, LIST_GROUPS_FOR_USER_RESPONSE, [groups[0] =
+    rt::m("Groups", &GROUP_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsRequest {
@@ -361,9 +364,9 @@ pub struct ListGroupsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupsRequest, LIST_GROUPS_REQUEST, [path_prefix = rt::m("PathPrefix",
-    &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListGroupsRequest, LIST_GROUPS_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -376,9 +379,9 @@ pub struct ListGroupsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupsResponse, LIST_GROUPS_RESPONSE, [groups = rt::m("Groups", &GROUP_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListGroupsResponse, LIST_GROUPS_RESPONSE, [groups[0] = rt::m("Groups",
+    &GROUP_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsRequest {
@@ -395,9 +398,9 @@ pub struct ListInstanceProfileTagsRequest {
 }
 rt::structure!(
     ListInstanceProfileTagsRequest, LIST_INSTANCE_PROFILE_TAGS_REQUEST,
-    [instance_profile_name = rt::m("InstanceProfileName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0),
-    max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsResponse {
@@ -409,9 +412,9 @@ pub struct ListInstanceProfileTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListInstanceProfileTagsResponse, LIST_INSTANCE_PROFILE_TAGS_RESPONSE, [tags =
-    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListInstanceProfileTagsResponse, LIST_INSTANCE_PROFILE_TAGS_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleRequest {
@@ -428,9 +431,9 @@ pub struct ListInstanceProfilesForRoleRequest {
 }
 rt::structure!(
     ListInstanceProfilesForRoleRequest, LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST,
-    [role_name = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker =
-    rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER)
-    .min(1.0)]
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -444,9 +447,9 @@ pub struct ListInstanceProfilesForRoleResponse {
 }
 rt::structure!(
     ListInstanceProfilesForRoleResponse, LIST_INSTANCE_PROFILES_FOR_ROLE_RESPONSE,
-    [instance_profiles = rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    [instance_profiles[0] = rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesRequest {
@@ -462,9 +465,9 @@ pub struct ListInstanceProfilesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListInstanceProfilesRequest, LIST_INSTANCE_PROFILES_REQUEST, [path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListInstanceProfilesRequest, LIST_INSTANCE_PROFILES_REQUEST, [path_prefix[0] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -477,9 +480,9 @@ pub struct ListInstanceProfilesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListInstanceProfilesResponse, LIST_INSTANCE_PROFILES_RESPONSE, [instance_profiles =
-    rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    ListInstanceProfilesResponse, LIST_INSTANCE_PROFILES_RESPONSE, [instance_profiles[0]
+    = rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -497,8 +500,8 @@ pub struct ListMfaDeviceTagsRequest {
 }
 rt::structure!(
     ListMfaDeviceTagsRequest, LIST_MFA_DEVICE_TAGS_REQUEST = "ListMFADeviceTagsRequest",
-    [serial_number = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-    marker = rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
     &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -512,9 +515,9 @@ pub struct ListMfaDeviceTagsResponse {
 }
 rt::structure!(
     ListMfaDeviceTagsResponse, LIST_MFA_DEVICE_TAGS_RESPONSE =
-    "ListMFADeviceTagsResponse", [tags = rt::m("Tags", &TAG_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    "ListMFADeviceTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDevicesRequest {
@@ -530,9 +533,9 @@ pub struct ListMfaDevicesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListMfaDevicesRequest, LIST_MFA_DEVICES_REQUEST = "ListMFADevicesRequest", [user_name
-    = rt::m("UserName", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListMfaDevicesRequest, LIST_MFA_DEVICES_REQUEST = "ListMFADevicesRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -546,8 +549,8 @@ pub struct ListMfaDevicesResponse {
 }
 rt::structure!(
     ListMfaDevicesResponse, LIST_MFA_DEVICES_RESPONSE = "ListMFADevicesResponse",
-    [mfa_devices = rt::m("MFADevices", &MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    [mfa_devices[0] = rt::m("MFADevices", &MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -565,10 +568,10 @@ pub struct ListOpenIdConnectProviderTagsRequest {
 }
 rt::structure!(
     ListOpenIdConnectProviderTagsRequest, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST =
-    "ListOpenIDConnectProviderTagsRequest", [open_id_connect_provider_arn =
-    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), marker
-    = rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER)
-    .min(1.0)]
+    "ListOpenIDConnectProviderTagsRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProviderTagsResponse {
@@ -581,9 +584,9 @@ pub struct ListOpenIdConnectProviderTagsResponse {
 }
 rt::structure!(
     ListOpenIdConnectProviderTagsResponse, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_RESPONSE =
-    "ListOpenIDConnectProviderTagsResponse", [tags = rt::m("Tags", &TAG_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    "ListOpenIDConnectProviderTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProvidersRequest {}
@@ -599,7 +602,7 @@ pub struct ListOpenIdConnectProvidersResponse {
 }
 rt::structure!(
     ListOpenIdConnectProvidersResponse, LIST_OPEN_ID_CONNECT_PROVIDERS_RESPONSE =
-    "ListOpenIDConnectProvidersResponse", [open_id_connect_provider_list =
+    "ListOpenIDConnectProvidersResponse", [open_id_connect_provider_list[0] =
     rt::m("OpenIDConnectProviderList", &OPEN_ID_CONNECT_PROVIDER_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -616,7 +619,7 @@ pub struct ListOrganizationsFeaturesResponse {
 }
 rt::structure!(
     ListOrganizationsFeaturesResponse, LIST_ORGANIZATIONS_FEATURES_RESPONSE,
-    [organization_id = rt::m("OrganizationId", &rt::STRING), enabled_features =
+    [organization_id[0] = rt::m("OrganizationId", &rt::STRING), enabled_features[1] =
     rt::m("EnabledFeatures", &FEATURES_LIST_TYPE)]
 );
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
@@ -633,8 +636,8 @@ pub struct ListPoliciesGrantingServiceAccessEntry {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessEntry, LIST_POLICIES_GRANTING_SERVICE_ACCESS_ENTRY,
-    [service_namespace = rt::m("ServiceNamespace", &rt::STRING).min(1.0), policies =
-    rt::m("Policies", &POLICY_GRANTING_SERVICE_ACCESS_LIST_TYPE)]
+    [service_namespace[0] = rt::m("ServiceNamespace", &rt::STRING).min(1.0), policies[1]
+    = rt::m("Policies", &POLICY_GRANTING_SERVICE_ACCESS_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessRequest {
@@ -649,10 +652,10 @@ pub struct ListPoliciesGrantingServiceAccessRequest {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessRequest,
-    LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST, [marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), arn = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    service_namespaces = rt::m("ServiceNamespaces", &SERVICE_NAMESPACE_LIST_TYPE)
-    .flags(rt::REQUIRED).min(1.0)]
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), service_namespaces[2] = rt::m("ServiceNamespaces",
+    &SERVICE_NAMESPACE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessResponse {
@@ -665,10 +668,10 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessResponse,
-    LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE, [policies_granting_service_access =
-    rt::m("PoliciesGrantingServiceAccess",
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE, [policies_granting_service_access[0]
+    = rt::m("PoliciesGrantingServiceAccess",
     &LIST_POLICY_GRANTING_SERVICE_ACCESS_RESPONSE_LIST_TYPE).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker",
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -699,11 +702,11 @@ pub struct ListPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPoliciesRequest, LIST_POLICIES_REQUEST, [scope = rt::m("Scope", &rt::ENUM),
-    only_attached = rt::m("OnlyAttached", &rt::BOOLEAN), path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), policy_usage_filter =
-    rt::m("PolicyUsageFilter", &rt::ENUM), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListPoliciesRequest, LIST_POLICIES_REQUEST, [scope[0] = rt::m("Scope", &rt::ENUM),
+    only_attached[1] = rt::m("OnlyAttached", &rt::BOOLEAN), path_prefix[2] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), policy_usage_filter[3] =
+    rt::m("PolicyUsageFilter", &rt::ENUM), marker[4] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[5] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -716,8 +719,8 @@ pub struct ListPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPoliciesResponse, LIST_POLICIES_RESPONSE, [policies = rt::m("Policies",
-    &POLICY_LIST_TYPE), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
+    ListPoliciesResponse, LIST_POLICIES_RESPONSE, [policies[0] = rt::m("Policies",
+    &POLICY_LIST_TYPE), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] =
     rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -734,9 +737,9 @@ pub struct ListPolicyTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPolicyTagsRequest, LIST_POLICY_TAGS_REQUEST, [policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListPolicyTagsRequest, LIST_POLICY_TAGS_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyTagsResponse {
@@ -748,9 +751,9 @@ pub struct ListPolicyTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPolicyTagsResponse, LIST_POLICY_TAGS_RESPONSE, [tags = rt::m("Tags",
-    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListPolicyTagsResponse, LIST_POLICY_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyVersionsRequest {
@@ -766,9 +769,9 @@ pub struct ListPolicyVersionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPolicyVersionsRequest, LIST_POLICY_VERSIONS_REQUEST, [policy_arn =
-    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), marker =
-    rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER)
+    ListPolicyVersionsRequest, LIST_POLICY_VERSIONS_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
     .min(1.0)]
 );
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
@@ -784,9 +787,9 @@ pub struct ListPolicyVersionsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPolicyVersionsResponse, LIST_POLICY_VERSIONS_RESPONSE, [versions =
-    rt::m("Versions", &POLICY_DOCUMENT_VERSION_LIST_TYPE), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListPolicyVersionsResponse, LIST_POLICY_VERSIONS_RESPONSE, [versions[0] =
+    rt::m("Versions", &POLICY_DOCUMENT_VERSION_LIST_TYPE), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolePoliciesRequest {
@@ -802,9 +805,10 @@ pub struct ListRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRolePoliciesRequest, LIST_ROLE_POLICIES_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListRolePoliciesRequest, LIST_ROLE_POLICIES_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -817,9 +821,9 @@ pub struct ListRolePoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRolePoliciesResponse, LIST_ROLE_POLICIES_RESPONSE, [policy_names =
-    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListRolePoliciesResponse, LIST_ROLE_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsRequest {
@@ -835,9 +839,9 @@ pub struct ListRoleTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRoleTagsRequest, LIST_ROLE_TAGS_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListRoleTagsRequest, LIST_ROLE_TAGS_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsResponse {
@@ -849,9 +853,9 @@ pub struct ListRoleTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRoleTagsResponse, LIST_ROLE_TAGS_RESPONSE, [tags = rt::m("Tags", &TAG_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListRoleTagsResponse, LIST_ROLE_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolesRequest {
@@ -867,9 +871,9 @@ pub struct ListRolesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRolesRequest, LIST_ROLES_REQUEST, [path_prefix = rt::m("PathPrefix", &rt::STRING)
-    .min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListRolesRequest, LIST_ROLES_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -882,9 +886,9 @@ pub struct ListRolesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRolesResponse, LIST_ROLES_RESPONSE, [roles = rt::m("Roles", &ROLE_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListRolesResponse, LIST_ROLES_RESPONSE, [roles[0] = rt::m("Roles", &ROLE_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsRequest {
@@ -901,9 +905,9 @@ pub struct ListSamlProviderTagsRequest {
 }
 rt::structure!(
     ListSamlProviderTagsRequest, LIST_SAML_PROVIDER_TAGS_REQUEST =
-    "ListSAMLProviderTagsRequest", [saml_provider_arn = rt::m("SAMLProviderArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    "ListSAMLProviderTagsRequest", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsResponse {
@@ -916,9 +920,9 @@ pub struct ListSamlProviderTagsResponse {
 }
 rt::structure!(
     ListSamlProviderTagsResponse, LIST_SAML_PROVIDER_TAGS_RESPONSE =
-    "ListSAMLProviderTagsResponse", [tags = rt::m("Tags", &TAG_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    "ListSAMLProviderTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProvidersRequest {}
@@ -934,7 +938,7 @@ pub struct ListSamlProvidersResponse {
 }
 rt::structure!(
     ListSamlProvidersResponse, LIST_SAML_PROVIDERS_RESPONSE =
-    "ListSAMLProvidersResponse", [saml_provider_list = rt::m("SAMLProviderList",
+    "ListSAMLProvidersResponse", [saml_provider_list[0] = rt::m("SAMLProviderList",
     &SAML_PROVIDER_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -952,8 +956,8 @@ pub struct ListSshPublicKeysRequest {
 }
 rt::structure!(
     ListSshPublicKeysRequest, LIST_SSH_PUBLIC_KEYS_REQUEST = "ListSSHPublicKeysRequest",
-    [user_name = rt::m("UserName", &rt::STRING).min(1.0), marker = rt::m("Marker",
-    &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -967,9 +971,9 @@ pub struct ListSshPublicKeysResponse {
 }
 rt::structure!(
     ListSshPublicKeysResponse, LIST_SSH_PUBLIC_KEYS_RESPONSE =
-    "ListSSHPublicKeysResponse", [ssh_public_keys = rt::m("SSHPublicKeys",
-    &SSH_PUBLIC_KEY_LIST_TYPE), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker
-    = rt::m("Marker", &rt::STRING)]
+    "ListSSHPublicKeysResponse", [ssh_public_keys[0] = rt::m("SSHPublicKeys",
+    &SSH_PUBLIC_KEY_LIST_TYPE), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN),
+    marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsRequest {
@@ -986,9 +990,9 @@ pub struct ListServerCertificateTagsRequest {
 }
 rt::structure!(
     ListServerCertificateTagsRequest, LIST_SERVER_CERTIFICATE_TAGS_REQUEST,
-    [server_certificate_name = rt::m("ServerCertificateName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0),
-    max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsResponse {
@@ -1000,9 +1004,9 @@ pub struct ListServerCertificateTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListServerCertificateTagsResponse, LIST_SERVER_CERTIFICATE_TAGS_RESPONSE, [tags =
-    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListServerCertificateTagsResponse, LIST_SERVER_CERTIFICATE_TAGS_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificatesRequest {
@@ -1018,9 +1022,9 @@ pub struct ListServerCertificatesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListServerCertificatesRequest, LIST_SERVER_CERTIFICATES_REQUEST, [path_prefix =
-    rt::m("PathPrefix", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListServerCertificatesRequest, LIST_SERVER_CERTIFICATES_REQUEST, [path_prefix[0] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1034,9 +1038,9 @@ pub struct ListServerCertificatesResponse {
 }
 rt::structure!(
     ListServerCertificatesResponse, LIST_SERVER_CERTIFICATES_RESPONSE,
-    [server_certificate_metadata_list = rt::m("ServerCertificateMetadataList",
-    &SERVER_CERTIFICATE_METADATA_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    [server_certificate_metadata_list[0] = rt::m("ServerCertificateMetadataList",
+    &SERVER_CERTIFICATE_METADATA_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServiceSpecificCredentialsRequest {
@@ -1055,9 +1059,9 @@ pub struct ListServiceSpecificCredentialsRequest {
 }
 rt::structure!(
     ListServiceSpecificCredentialsRequest, LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).min(1.0), service_name =
-    rt::m("ServiceName", &rt::STRING), all_users = rt::m("AllUsers", &rt::BOOLEAN),
-    marker = rt::m("Marker", &rt::STRING).min(1.0), max_items = rt::m("MaxItems",
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), service_name[1] =
+    rt::m("ServiceName", &rt::STRING), all_users[2] = rt::m("AllUsers", &rt::BOOLEAN),
+    marker[3] = rt::m("Marker", &rt::STRING).min(1.0), max_items[4] = rt::m("MaxItems",
     &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1071,9 +1075,9 @@ pub struct ListServiceSpecificCredentialsResponse {
 }
 rt::structure!(
     ListServiceSpecificCredentialsResponse, LIST_SERVICE_SPECIFIC_CREDENTIALS_RESPONSE,
-    [service_specific_credentials = rt::m("ServiceSpecificCredentials",
-    &SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE), marker = rt::m("Marker", &rt::STRING),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN)]
+    [service_specific_credentials[0] = rt::m("ServiceSpecificCredentials",
+    &SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE), marker[1] = rt::m("Marker", &rt::STRING),
+    is_truncated[2] = rt::m("IsTruncated", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSigningCertificatesRequest {
@@ -1089,9 +1093,9 @@ pub struct ListSigningCertificatesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListSigningCertificatesRequest, LIST_SIGNING_CERTIFICATES_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListSigningCertificatesRequest, LIST_SIGNING_CERTIFICATES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1104,9 +1108,9 @@ pub struct ListSigningCertificatesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListSigningCertificatesResponse, LIST_SIGNING_CERTIFICATES_RESPONSE, [certificates =
-    rt::m("Certificates", &CERTIFICATE_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListSigningCertificatesResponse, LIST_SIGNING_CERTIFICATES_RESPONSE, [certificates[0]
+    = rt::m("Certificates", &CERTIFICATE_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1]
+    = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserPoliciesRequest {
@@ -1122,9 +1126,10 @@ pub struct ListUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUserPoliciesRequest, LIST_USER_POLICIES_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListUserPoliciesRequest, LIST_USER_POLICIES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1137,9 +1142,9 @@ pub struct ListUserPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUserPoliciesResponse, LIST_USER_POLICIES_RESPONSE, [policy_names =
-    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    ListUserPoliciesResponse, LIST_USER_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsRequest {
@@ -1155,9 +1160,9 @@ pub struct ListUserTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUserTagsRequest, LIST_USER_TAGS_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListUserTagsRequest, LIST_USER_TAGS_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsResponse {
@@ -1169,9 +1174,9 @@ pub struct ListUserTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUserTagsResponse, LIST_USER_TAGS_RESPONSE, [tags = rt::m("Tags", &TAG_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListUserTagsResponse, LIST_USER_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUsersRequest {
@@ -1187,9 +1192,9 @@ pub struct ListUsersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUsersRequest, LIST_USERS_REQUEST, [path_prefix = rt::m("PathPrefix", &rt::STRING)
-    .min(1.0), marker = rt::m("Marker", &rt::STRING).min(1.0), max_items =
-    rt::m("MaxItems", &rt::INTEGER).min(1.0)]
+    ListUsersRequest, LIST_USERS_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1202,9 +1207,9 @@ pub struct ListUsersResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUsersResponse, LIST_USERS_RESPONSE, [users = rt::m("Users", &USER_LIST_TYPE)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), marker =
-    rt::m("Marker", &rt::STRING)]
+    ListUsersResponse, LIST_USERS_RESPONSE, [users[0] = rt::m("Users", &USER_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVirtualMfaDevicesRequest {
@@ -1219,8 +1224,8 @@ pub struct ListVirtualMfaDevicesRequest {
 }
 rt::structure!(
     ListVirtualMfaDevicesRequest, LIST_VIRTUAL_MFA_DEVICES_REQUEST =
-    "ListVirtualMFADevicesRequest", [assignment_status = rt::m("AssignmentStatus",
-    &rt::ENUM), marker = rt::m("Marker", &rt::STRING).min(1.0), max_items =
+    "ListVirtualMFADevicesRequest", [assignment_status[0] = rt::m("AssignmentStatus",
+    &rt::ENUM), marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] =
     rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
@@ -1235,9 +1240,9 @@ pub struct ListVirtualMfaDevicesResponse {
 }
 rt::structure!(
     ListVirtualMfaDevicesResponse, LIST_VIRTUAL_MFA_DEVICES_RESPONSE =
-    "ListVirtualMFADevicesResponse", [virtual_mfa_devices = rt::m("VirtualMFADevices",
-    &VIRTUAL_MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    "ListVirtualMFADevicesResponse", [virtual_mfa_devices[0] = rt::m("VirtualMFADevices",
+    &VIRTUAL_MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 /// Contains the user name and password create date for a user.
 ///
@@ -1252,9 +1257,9 @@ pub struct LoginProfile {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    LoginProfile, LOGIN_PROFILE, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), create_date = rt::m("CreateDate", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), password_reset_required = rt::m("PasswordResetRequired",
+    LoginProfile, LOGIN_PROFILE, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), create_date[1] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), password_reset_required[2] = rt::m("PasswordResetRequired",
     &rt::BOOLEAN)]
 );
 pub static LIST_POLICY_GRANTING_SERVICE_ACCESS_RESPONSE_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -16,9 +16,9 @@ pub struct MfaDevice {
     pub enable_date: rt::DateTime,
 }
 rt::structure!(
-    MfaDevice, MFA_DEVICE = "MFADevice", [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), serial_number = rt::m("SerialNumber", &rt::STRING)
-    .flags(rt::REQUIRED).min(9.0), enable_date = rt::m("EnableDate", &rt::TIMESTAMP)
+    MfaDevice, MFA_DEVICE = "MFADevice", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), serial_number[1] = rt::m("SerialNumber", &rt::STRING)
+    .flags(rt::REQUIRED).min(9.0), enable_date[2] = rt::m("EnableDate", &rt::TIMESTAMP)
     .flags(rt::REQUIRED)]
 );
 /// The request was rejected because the certificate was malformed or expired. The error message describes the specific error.
@@ -27,7 +27,7 @@ pub struct MalformedCertificateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedCertificateException, MALFORMED_CERTIFICATE_EXCEPTION, [message =
+    MalformedCertificateException, MALFORMED_CERTIFICATE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("MalformedCertificate"))
 );
@@ -37,7 +37,7 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message =
+    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("MalformedPolicyDocument"))
 );
@@ -83,15 +83,16 @@ pub struct ManagedPolicyDetail {
     pub policy_version_list: Option<Vec<PolicyVersion>>,
 }
 rt::structure!(
-    ManagedPolicyDetail, MANAGED_POLICY_DETAIL, [policy_name = rt::m("PolicyName",
-    &rt::STRING).min(1.0), policy_id = rt::m("PolicyId", &rt::STRING).min(16.0), arn =
-    rt::m("Arn", &rt::STRING).min(20.0), path = rt::m("Path", &rt::STRING).min(1.0),
-    default_version_id = rt::m("DefaultVersionId", &rt::STRING), attachment_count =
-    rt::m("AttachmentCount", &rt::INTEGER), permissions_boundary_usage_count =
-    rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER), is_attachable =
-    rt::m("IsAttachable", &rt::BOOLEAN), description = rt::m("Description", &rt::STRING),
-    create_date = rt::m("CreateDate", &rt::TIMESTAMP), update_date = rt::m("UpdateDate",
-    &rt::TIMESTAMP), policy_version_list = rt::m("PolicyVersionList",
+    ManagedPolicyDetail, MANAGED_POLICY_DETAIL, [policy_name[0] = rt::m("PolicyName",
+    &rt::STRING).min(1.0), policy_id[1] = rt::m("PolicyId", &rt::STRING).min(16.0),
+    arn[2] = rt::m("Arn", &rt::STRING).min(20.0), path[3] = rt::m("Path", &rt::STRING)
+    .min(1.0), default_version_id[4] = rt::m("DefaultVersionId", &rt::STRING),
+    attachment_count[5] = rt::m("AttachmentCount", &rt::INTEGER),
+    permissions_boundary_usage_count[6] = rt::m("PermissionsBoundaryUsageCount",
+    &rt::INTEGER), is_attachable[7] = rt::m("IsAttachable", &rt::BOOLEAN), description[8]
+    = rt::m("Description", &rt::STRING), create_date[9] = rt::m("CreateDate",
+    &rt::TIMESTAMP), update_date[10] = rt::m("UpdateDate", &rt::TIMESTAMP),
+    policy_version_list[11] = rt::m("PolicyVersionList",
     &POLICY_DOCUMENT_VERSION_LIST_TYPE)]
 );
 pub static MANAGED_POLICY_DETAIL_LIST_TYPE: rt::Schema = rt::Schema::list(

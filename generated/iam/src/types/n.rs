@@ -9,7 +9,7 @@ pub struct NameConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NameConflictException, NAME_CONFLICT_EXCEPTION, [message = rt::m("message",
+    NameConflictException, NAME_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("NameConflict"))
 );
 /// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
@@ -18,6 +18,6 @@ pub struct NoSuchEntityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchEntityException, NO_SUCH_ENTITY_EXCEPTION, [message = rt::m("message",
+    NoSuchEntityException, NO_SUCH_ENTITY_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("NoSuchEntity"))
 );

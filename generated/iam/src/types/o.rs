@@ -10,7 +10,7 @@ pub struct OpenIdConnectProviderListEntry {
 }
 rt::structure!(
     OpenIdConnectProviderListEntry, OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY =
-    "OpenIDConnectProviderListEntry", [arn = rt::m("Arn", &rt::STRING).min(20.0)]
+    "OpenIDConnectProviderListEntry", [arn[0] = rt::m("Arn", &rt::STRING).min(20.0)]
 );
 pub static OPEN_ID_CONNECT_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OpenIDConnectProviderListType",
@@ -23,8 +23,8 @@ pub struct OpenIdIdpCommunicationErrorException {
 }
 rt::structure!(
     OpenIdIdpCommunicationErrorException, OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("OpenIdIdpCommunicationError"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("OpenIdIdpCommunicationError"))
 );
 /// Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account.
 ///
@@ -36,7 +36,7 @@ pub struct OrderedOrganizationPolicyType {
 }
 rt::structure!(
     OrderedOrganizationPolicyType, ORDERED_ORGANIZATION_POLICY_TYPE,
-    [service_control_policy_input_list = rt::m("ServiceControlPolicyInputList",
+    [service_control_policy_input_list[0] = rt::m("ServiceControlPolicyInputList",
     &SIMULATION_POLICY_LIST_TYPE)]
 );
 /// The request was rejected because no organization is associated with your account.
@@ -65,6 +65,6 @@ pub struct OrganizationsDecisionDetail {
     pub allowed_by_organizations: Option<bool>,
 }
 rt::structure!(
-    OrganizationsDecisionDetail, ORGANIZATIONS_DECISION_DETAIL, [allowed_by_organizations
-    = rt::m("AllowedByOrganizations", &rt::BOOLEAN)]
+    OrganizationsDecisionDetail, ORGANIZATIONS_DECISION_DETAIL,
+    [allowed_by_organizations[0] = rt::m("AllowedByOrganizations", &rt::BOOLEAN)]
 );

@@ -22,11 +22,12 @@ pub struct ParameterDefinition {
     pub immutable: Option<bool>,
 }
 rt::structure!(
-    ParameterDefinition, PARAMETER_DEFINITION, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-    sub_type = rt::m("SubType", &rt::STRING), description = rt::m("Description",
-    &rt::STRING), is_required = rt::m("IsRequired", &rt::BOOLEAN), default_value =
-    rt::m("DefaultValue", &rt::STRING), immutable = rt::m("Immutable", &rt::BOOLEAN)]
+    ParameterDefinition, PARAMETER_DEFINITION, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), type_[1] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), sub_type[2] = rt::m("SubType", &rt::STRING), description[3] =
+    rt::m("Description", &rt::STRING), is_required[4] = rt::m("IsRequired",
+    &rt::BOOLEAN), default_value[5] = rt::m("DefaultValue", &rt::STRING), immutable[6] =
+    rt::m("Immutable", &rt::BOOLEAN)]
 );
 /// Contains information about the account password policy.
 ///
@@ -57,16 +58,17 @@ pub struct PasswordPolicy {
     pub hard_expiry: Option<bool>,
 }
 rt::structure!(
-    PasswordPolicy, PASSWORD_POLICY, [minimum_password_length =
-    rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0), require_symbols =
-    rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers = rt::m("RequireNumbers",
-    &rt::BOOLEAN), require_uppercase_characters = rt::m("RequireUppercaseCharacters",
-    &rt::BOOLEAN), require_lowercase_characters = rt::m("RequireLowercaseCharacters",
-    &rt::BOOLEAN), allow_users_to_change_password = rt::m("AllowUsersToChangePassword",
-    &rt::BOOLEAN), expire_passwords = rt::m("ExpirePasswords", &rt::BOOLEAN),
-    max_password_age = rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0),
-    password_reuse_prevention = rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0),
-    hard_expiry = rt::m("HardExpiry", &rt::BOOLEAN)]
+    PasswordPolicy, PASSWORD_POLICY, [minimum_password_length[0] =
+    rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0), require_symbols[1] =
+    rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers[2] = rt::m("RequireNumbers",
+    &rt::BOOLEAN), require_uppercase_characters[3] = rt::m("RequireUppercaseCharacters",
+    &rt::BOOLEAN), require_lowercase_characters[4] = rt::m("RequireLowercaseCharacters",
+    &rt::BOOLEAN), allow_users_to_change_password[5] =
+    rt::m("AllowUsersToChangePassword", &rt::BOOLEAN), expire_passwords[6] =
+    rt::m("ExpirePasswords", &rt::BOOLEAN), max_password_age[7] = rt::m("MaxPasswordAge",
+    &rt::INTEGER).min(1.0), password_reuse_prevention[8] =
+    rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0), hard_expiry[9] =
+    rt::m("HardExpiry", &rt::BOOLEAN)]
 );
 /// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
 #[derive(Clone, Default, PartialEq)]
@@ -74,7 +76,7 @@ pub struct PasswordPolicyViolationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PasswordPolicyViolationException, PASSWORD_POLICY_VIOLATION_EXCEPTION, [message =
+    PasswordPolicyViolationException, PASSWORD_POLICY_VIOLATION_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("PasswordPolicyViolation"))
 );
@@ -90,7 +92,7 @@ pub struct PermissionsBoundaryDecisionDetail {
 }
 rt::structure!(
     PermissionsBoundaryDecisionDetail, PERMISSIONS_BOUNDARY_DECISION_DETAIL,
-    [allowed_by_permissions_boundary = rt::m("AllowedByPermissionsBoundary",
+    [allowed_by_permissions_boundary[0] = rt::m("AllowedByPermissionsBoundary",
     &rt::BOOLEAN)]
 );
 /// Contains information about a managed policy.
@@ -135,15 +137,15 @@ pub struct Policy {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    Policy, POLICY, [policy_name = rt::m("PolicyName", &rt::STRING).min(1.0), policy_id =
-    rt::m("PolicyId", &rt::STRING).min(16.0), arn = rt::m("Arn", &rt::STRING).min(20.0),
-    path = rt::m("Path", &rt::STRING).min(1.0), default_version_id =
-    rt::m("DefaultVersionId", &rt::STRING), attachment_count = rt::m("AttachmentCount",
-    &rt::INTEGER), permissions_boundary_usage_count =
-    rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER), is_attachable =
-    rt::m("IsAttachable", &rt::BOOLEAN), description = rt::m("Description", &rt::STRING),
-    create_date = rt::m("CreateDate", &rt::TIMESTAMP), update_date = rt::m("UpdateDate",
-    &rt::TIMESTAMP), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    Policy, POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING).min(1.0),
+    policy_id[1] = rt::m("PolicyId", &rt::STRING).min(16.0), arn[2] = rt::m("Arn",
+    &rt::STRING).min(20.0), path[3] = rt::m("Path", &rt::STRING).min(1.0),
+    default_version_id[4] = rt::m("DefaultVersionId", &rt::STRING), attachment_count[5] =
+    rt::m("AttachmentCount", &rt::INTEGER), permissions_boundary_usage_count[6] =
+    rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER), is_attachable[7] =
+    rt::m("IsAttachable", &rt::BOOLEAN), description[8] = rt::m("Description",
+    &rt::STRING), create_date[9] = rt::m("CreateDate", &rt::TIMESTAMP), update_date[10] =
+    rt::m("UpdateDate", &rt::TIMESTAMP), tags[11] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains information about an IAM policy, including the policy document.
 ///
@@ -156,8 +158,8 @@ pub struct PolicyDetail {
     pub policy_document: Option<String>,
 }
 rt::structure!(
-    PolicyDetail, POLICY_DETAIL, [policy_name = rt::m("PolicyName", &rt::STRING)
-    .min(1.0), policy_document = rt::m("PolicyDocument", &rt::STRING)
+    PolicyDetail, POLICY_DETAIL, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .min(1.0), policy_document[1] = rt::m("PolicyDocument", &rt::STRING)
     .flags(rt::PERCENT_ENCODED).min(1.0)]
 );
 rt::string_enum! {
@@ -170,8 +172,9 @@ pub struct PolicyEvaluationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyEvaluationException, POLICY_EVALUATION_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false).code("PolicyEvaluation"))
+    PolicyEvaluationException, POLICY_EVALUATION_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false)
+    .code("PolicyEvaluation"))
 );
 pub static POLICY_EXCLUSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyExclusionsListType",
@@ -197,11 +200,11 @@ pub struct PolicyGrantingServiceAccess {
     pub entity_name: Option<String>,
 }
 rt::structure!(
-    PolicyGrantingServiceAccess, POLICY_GRANTING_SERVICE_ACCESS, [policy_name =
-    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_type =
-    rt::m("PolicyType", &rt::ENUM).flags(rt::REQUIRED), policy_arn = rt::m("PolicyArn",
-    &rt::STRING).min(20.0), entity_type = rt::m("EntityType", &rt::ENUM), entity_name =
-    rt::m("EntityName", &rt::STRING).min(1.0)]
+    PolicyGrantingServiceAccess, POLICY_GRANTING_SERVICE_ACCESS, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_type[1] =
+    rt::m("PolicyType", &rt::ENUM).flags(rt::REQUIRED), policy_arn[2] =
+    rt::m("PolicyArn", &rt::STRING).min(20.0), entity_type[3] = rt::m("EntityType",
+    &rt::ENUM), entity_name[4] = rt::m("EntityName", &rt::STRING).min(1.0)]
 );
 /// Contains information about a group that a managed policy is attached to.
 ///
@@ -216,8 +219,8 @@ pub struct PolicyGroup {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    PolicyGroup, POLICY_GROUP, [group_name = rt::m("GroupName", &rt::STRING).min(1.0),
-    group_id = rt::m("GroupId", &rt::STRING).min(16.0)]
+    PolicyGroup, POLICY_GROUP, [group_name[0] = rt::m("GroupName", &rt::STRING).min(1.0),
+    group_id[1] = rt::m("GroupId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyGroupListType",
@@ -240,8 +243,8 @@ pub enum PolicyIdentifier {
     Unknown(String),
 }
 rt::union!(
-    PolicyIdentifier, POLICY_IDENTIFIER, [PolicyType = rt::m("PolicyType", &rt::ENUM),
-    PolicyArn = rt::m("PolicyArn", &rt::STRING).min(20.0), InlinePolicyIdentifier =
+    PolicyIdentifier, POLICY_IDENTIFIER, [PolicyType[0] = rt::m("PolicyType", &rt::ENUM),
+    PolicyArn[1] = rt::m("PolicyArn", &rt::STRING).min(20.0), InlinePolicyIdentifier[2] =
     rt::m("InlinePolicyIdentifier", &INLINE_POLICY_IDENTIFIER_TYPE)]
 );
 rt::string_enum! {
@@ -255,7 +258,7 @@ pub struct PolicyNotAttachableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyNotAttachableException, POLICY_NOT_ATTACHABLE_EXCEPTION, [message =
+    PolicyNotAttachableException, POLICY_NOT_ATTACHABLE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("PolicyNotAttachable"))
 );
@@ -270,9 +273,9 @@ pub struct PolicyParameter {
     pub type_: Option<PolicyParameterTypeEnum>,
 }
 rt::structure!(
-    PolicyParameter, POLICY_PARAMETER, [name = rt::m("Name", &rt::STRING).min(5.0),
-    values = rt::m("Values", &POLICY_PARAMETER_VALUES_LIST_TYPE), type_ = rt::m("Type",
-    &rt::ENUM)]
+    PolicyParameter, POLICY_PARAMETER, [name[0] = rt::m("Name", &rt::STRING).min(5.0),
+    values[1] = rt::m("Values", &POLICY_PARAMETER_VALUES_LIST_TYPE), type_[2] =
+    rt::m("Type", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum PolicyParameterTypeEnum { String = "string", StringList = "stringList" }
@@ -290,8 +293,8 @@ pub struct PolicyRole {
     pub role_id: Option<String>,
 }
 rt::structure!(
-    PolicyRole, POLICY_ROLE, [role_name = rt::m("RoleName", &rt::STRING).min(1.0),
-    role_id = rt::m("RoleId", &rt::STRING).min(16.0)]
+    PolicyRole, POLICY_ROLE, [role_name[0] = rt::m("RoleName", &rt::STRING).min(1.0),
+    role_id[1] = rt::m("RoleId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyRoleListType",
@@ -322,8 +325,8 @@ pub struct PolicyUser {
     pub user_id: Option<String>,
 }
 rt::structure!(
-    PolicyUser, POLICY_USER, [user_name = rt::m("UserName", &rt::STRING).min(1.0),
-    user_id = rt::m("UserId", &rt::STRING).min(16.0)]
+    PolicyUser, POLICY_USER, [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    user_id[1] = rt::m("UserId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_USER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyUserListType",
@@ -352,10 +355,10 @@ pub struct PolicyVersion {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    PolicyVersion, POLICY_VERSION, [document = rt::m("Document", &rt::STRING)
-    .flags(rt::PERCENT_ENCODED).min(1.0), version_id = rt::m("VersionId", &rt::STRING),
-    is_default_version = rt::m("IsDefaultVersion", &rt::BOOLEAN), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP)]
+    PolicyVersion, POLICY_VERSION, [document[0] = rt::m("Document", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), version_id[1] = rt::m("VersionId",
+    &rt::STRING), is_default_version[2] = rt::m("IsDefaultVersion", &rt::BOOLEAN),
+    create_date[3] = rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 /// Contains the row and column of a location of a `Statement` element in a policy document.
 ///
@@ -368,8 +371,8 @@ pub struct Position {
     pub column: Option<i32>,
 }
 rt::structure!(
-    Position, POSITION, [line = rt::m("Line", &rt::INTEGER), column = rt::m("Column",
-    &rt::INTEGER)]
+    Position, POSITION, [line[0] = rt::m("Line", &rt::INTEGER), column[1] =
+    rt::m("Column", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPropertiesRequest {
@@ -381,7 +384,7 @@ pub struct PutAccountPropertiesRequest {
     pub properties: rt::Map<String, String>,
 }
 rt::structure!(
-    PutAccountPropertiesRequest, PUT_ACCOUNT_PROPERTIES_REQUEST, [properties =
+    PutAccountPropertiesRequest, PUT_ACCOUNT_PROPERTIES_REQUEST, [properties[0] =
     rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -409,10 +412,11 @@ pub struct PutGroupPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutGroupPolicyRequest, PUT_GROUP_POLICY_REQUEST, [group_name = rt::m("GroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    PutGroupPolicyRequest, PUT_GROUP_POLICY_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePermissionsBoundaryRequest {
@@ -426,9 +430,10 @@ pub struct PutRolePermissionsBoundaryRequest {
     pub permissions_boundary: String,
 }
 rt::structure!(
-    PutRolePermissionsBoundaryRequest, PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST, [role_name
-    = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), permissions_boundary =
-    rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    PutRolePermissionsBoundaryRequest, PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST,
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    permissions_boundary[1] = rt::m("PermissionsBoundary", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePolicyRequest {
@@ -452,10 +457,11 @@ pub struct PutRolePolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutRolePolicyRequest, PUT_ROLE_POLICY_REQUEST, [role_name = rt::m("RoleName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    PutRolePolicyRequest, PUT_ROLE_POLICY_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPermissionsBoundaryRequest {
@@ -469,9 +475,10 @@ pub struct PutUserPermissionsBoundaryRequest {
     pub permissions_boundary: String,
 }
 rt::structure!(
-    PutUserPermissionsBoundaryRequest, PUT_USER_PERMISSIONS_BOUNDARY_REQUEST, [user_name
-    = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), permissions_boundary =
-    rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    PutUserPermissionsBoundaryRequest, PUT_USER_PERMISSIONS_BOUNDARY_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    permissions_boundary[1] = rt::m("PermissionsBoundary", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPolicyRequest {
@@ -495,10 +502,11 @@ pub struct PutUserPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutUserPolicyRequest, PUT_USER_POLICY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document = rt::m("PolicyDocument",
-    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
+    PutUserPolicyRequest, PUT_USER_POLICY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum ParameterTypeType { String = "String", StringList = "StringList", Number =

@@ -12,8 +12,8 @@ pub struct RejectDelegationRequestRequest {
 }
 rt::structure!(
     RejectDelegationRequestRequest, REJECT_DELEGATION_REQUEST_REQUEST,
-    [delegation_request_id = rt::m("DelegationRequestId", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), notes = rt::m("Notes", &rt::STRING)]
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), notes[1] = rt::m("Notes", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveClientIdFromOpenIdConnectProviderRequest {
@@ -27,9 +27,9 @@ pub struct RemoveClientIdFromOpenIdConnectProviderRequest {
 rt::structure!(
     RemoveClientIdFromOpenIdConnectProviderRequest,
     REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "RemoveClientIDFromOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
+    "RemoveClientIDFromOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    client_id = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    client_id[1] = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRoleFromInstanceProfileRequest {
@@ -44,8 +44,8 @@ pub struct RemoveRoleFromInstanceProfileRequest {
 }
 rt::structure!(
     RemoveRoleFromInstanceProfileRequest, REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST,
-    [instance_profile_name = rt::m("InstanceProfileName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), role_name = rt::m("RoleName", &rt::STRING)
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -60,8 +60,8 @@ pub struct RemoveUserFromGroupRequest {
     pub user_name: String,
 }
 rt::structure!(
-    RemoveUserFromGroupRequest, REMOVE_USER_FROM_GROUP_REQUEST, [group_name =
-    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name =
+    RemoveUserFromGroupRequest, REMOVE_USER_FROM_GROUP_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name[1] =
     rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
@@ -71,7 +71,7 @@ pub struct ReplacementValueEntry {
     pub values: Vec<String>,
 }
 rt::structure!(
-    ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, [values = rt::m("Values",
+    ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, [values[0] = rt::m("Values",
     &REPLACEMENT_VALUE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -84,8 +84,8 @@ pub struct ReportGenerationLimitExceededException {
 }
 rt::structure!(
     ReportGenerationLimitExceededException, REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
-    .code("ReportGenerationLimitExceeded"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false).code("ReportGenerationLimitExceeded"))
 );
 rt::string_enum! {
     pub enum ReportStateType { Started = "STARTED", Inprogress = "INPROGRESS", Complete =
@@ -104,8 +104,9 @@ pub struct ResetServiceSpecificCredentialRequest {
 }
 rt::structure!(
     ResetServiceSpecificCredentialRequest, RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).min(1.0), service_specific_credential_id
-    = rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResetServiceSpecificCredentialResponse {
@@ -116,7 +117,7 @@ pub struct ResetServiceSpecificCredentialResponse {
 }
 rt::structure!(
     ResetServiceSpecificCredentialResponse, RESET_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE,
-    [service_specific_credential = rt::m("ServiceSpecificCredential",
+    [service_specific_credential[0] = rt::m("ServiceSpecificCredential",
     &SERVICE_SPECIFIC_CREDENTIAL)]
 );
 pub static RESOURCE_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -142,14 +143,14 @@ pub struct ResourceSpecificResult {
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
 }
 rt::structure!(
-    ResourceSpecificResult, RESOURCE_SPECIFIC_RESULT, [eval_resource_name =
+    ResourceSpecificResult, RESOURCE_SPECIFIC_RESULT, [eval_resource_name[0] =
     rt::m("EvalResourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    eval_resource_decision = rt::m("EvalResourceDecision", &rt::ENUM)
-    .flags(rt::REQUIRED), matched_statements = rt::m("MatchedStatements",
-    &STATEMENT_LIST_TYPE), missing_context_values = rt::m("MissingContextValues",
-    &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE), eval_decision_details =
+    eval_resource_decision[1] = rt::m("EvalResourceDecision", &rt::ENUM)
+    .flags(rt::REQUIRED), matched_statements[2] = rt::m("MatchedStatements",
+    &STATEMENT_LIST_TYPE), missing_context_values[3] = rt::m("MissingContextValues",
+    &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE), eval_decision_details[4] =
     rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
-    permissions_boundary_decision_detail = rt::m("PermissionsBoundaryDecisionDetail",
+    permissions_boundary_decision_detail[5] = rt::m("PermissionsBoundaryDecisionDetail",
     &PERMISSIONS_BOUNDARY_DECISION_DETAIL)]
 );
 pub static RESOURCE_SPECIFIC_RESULT_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -177,11 +178,11 @@ pub struct ResyncMfaDeviceRequest {
 }
 rt::structure!(
     ResyncMfaDeviceRequest, RESYNC_MFA_DEVICE_REQUEST = "ResyncMFADeviceRequest",
-    [user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    serial_number = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-    authentication_code1 = rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED)
-    .min(6.0), authentication_code2 = rt::m("AuthenticationCode2", &rt::STRING)
-    .flags(rt::REQUIRED).min(6.0)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    authentication_code1[2] = rt::m("AuthenticationCode1", &rt::STRING)
+    .flags(rt::REQUIRED).min(6.0), authentication_code2[3] = rt::m("AuthenticationCode2",
+    &rt::STRING).flags(rt::REQUIRED).min(6.0)]
 );
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Clone, Default, PartialEq)]
@@ -214,17 +215,18 @@ pub struct Role {
     pub source_role_template: Option<SourceRoleTemplate>,
 }
 rt::structure!(
-    Role, ROLE, [path = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    role_name = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_id =
-    rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn = rt::m("Arn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date = rt::m("CreateDate",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), assume_role_policy_document =
-    rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-    description = rt::m("Description", &rt::STRING), max_session_duration =
-    rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0), permissions_boundary =
-    rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY), tags = rt::m("Tags",
-    &TAG_LIST_TYPE), role_last_used = rt::m("RoleLastUsed", &ROLE_LAST_USED),
-    source_role_template = rt::m("SourceRoleTemplate", &SOURCE_ROLE_TEMPLATE)]
+    Role, ROLE, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    role_name[1] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    role_id[2] = rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    assume_role_policy_document[5] = rt::m("AssumeRolePolicyDocument", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), description[6] = rt::m("Description",
+    &rt::STRING), max_session_duration[7] = rt::m("MaxSessionDuration", &rt::INTEGER)
+    .min(3600.0), permissions_boundary[8] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[9] = rt::m("Tags", &TAG_LIST_TYPE),
+    role_last_used[10] = rt::m("RoleLastUsed", &ROLE_LAST_USED), source_role_template[11]
+    = rt::m("SourceRoleTemplate", &SOURCE_ROLE_TEMPLATE)]
 );
 /// Contains information about an IAM role, including all of the role's policies.
 ///
@@ -258,17 +260,17 @@ pub struct RoleDetail {
     pub role_last_used: Option<RoleLastUsed>,
 }
 rt::structure!(
-    RoleDetail, ROLE_DETAIL, [path = rt::m("Path", &rt::STRING).min(1.0), role_name =
-    rt::m("RoleName", &rt::STRING).min(1.0), role_id = rt::m("RoleId", &rt::STRING)
-    .min(16.0), arn = rt::m("Arn", &rt::STRING).min(20.0), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP), assume_role_policy_document =
+    RoleDetail, ROLE_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0), role_name[1]
+    = rt::m("RoleName", &rt::STRING).min(1.0), role_id[2] = rt::m("RoleId", &rt::STRING)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP), assume_role_policy_document[5] =
     rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-    instance_profile_list = rt::m("InstanceProfileList", &INSTANCE_PROFILE_LIST_TYPE),
-    role_policy_list = rt::m("RolePolicyList", &POLICY_DETAIL_LIST_TYPE),
-    attached_managed_policies = rt::m("AttachedManagedPolicies",
-    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary = rt::m("PermissionsBoundary",
-    &ATTACHED_PERMISSIONS_BOUNDARY), tags = rt::m("Tags", &TAG_LIST_TYPE), role_last_used
-    = rt::m("RoleLastUsed", &ROLE_LAST_USED)]
+    instance_profile_list[6] = rt::m("InstanceProfileList", &INSTANCE_PROFILE_LIST_TYPE),
+    role_policy_list[7] = rt::m("RolePolicyList", &POLICY_DETAIL_LIST_TYPE),
+    attached_managed_policies[8] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary[9] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[10] = rt::m("Tags", &TAG_LIST_TYPE),
+    role_last_used[11] = rt::m("RoleLastUsed", &ROLE_LAST_USED)]
 );
 /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM user Guide*.
 ///
@@ -283,8 +285,8 @@ pub struct RoleLastUsed {
     pub region: Option<String>,
 }
 rt::structure!(
-    RoleLastUsed, ROLE_LAST_USED, [last_used_date = rt::m("LastUsedDate",
-    &rt::TIMESTAMP), region = rt::m("Region", &rt::STRING)]
+    RoleLastUsed, ROLE_LAST_USED, [last_used_date[0] = rt::m("LastUsedDate",
+    &rt::TIMESTAMP), region[1] = rt::m("Region", &rt::STRING)]
 );
 /// The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again.
 #[derive(Clone, Default, PartialEq)]
@@ -292,7 +294,7 @@ pub struct RoleModifiedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RoleModifiedException, ROLE_MODIFIED_EXCEPTION, [message = rt::m("message",
+    RoleModifiedException, ROLE_MODIFIED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("RoleModified"))
 );
 /// The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template.
@@ -301,7 +303,7 @@ pub struct RoleTemplateDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RoleTemplateDisabledException, ROLE_TEMPLATE_DISABLED_EXCEPTION, [message =
+    RoleTemplateDisabledException, ROLE_TEMPLATE_DISABLED_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("RoleTemplateDisabled"))
 );
@@ -360,28 +362,29 @@ pub struct RoleTemplateVersion {
     pub update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    RoleTemplateVersion, ROLE_TEMPLATE_VERSION, [template_arn = rt::m("TemplateArn",
-    &rt::STRING).min(20.0), template_name = rt::m("TemplateName", &rt::STRING).min(1.0),
-    template_version_id = rt::m("TemplateVersionId", &rt::STRING).min(16.0), description
-    = rt::m("Description", &rt::STRING), major_version = rt::m("MajorVersion",
-    &rt::INTEGER), default_minor_version = rt::m("DefaultMinorVersion", &rt::INTEGER),
-    managed_by_type = rt::m("ManagedByType", &rt::ENUM), managed_by_value =
-    rt::m("ManagedByValue", &rt::STRING).min(1.0), enabled = rt::m("Enabled",
-    &rt::BOOLEAN), minor_version = rt::m("MinorVersion", &rt::INTEGER), role_name_pattern
-    = rt::m("RoleNamePattern", &rt::STRING).min(1.0), role_path_pattern =
-    rt::m("RolePathPattern", &rt::STRING).min(1.0), role_description_pattern =
+    RoleTemplateVersion, ROLE_TEMPLATE_VERSION, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).min(20.0), template_name[1] = rt::m("TemplateName", &rt::STRING)
+    .min(1.0), template_version_id[2] = rt::m("TemplateVersionId", &rt::STRING)
+    .min(16.0), description[3] = rt::m("Description", &rt::STRING), major_version[4] =
+    rt::m("MajorVersion", &rt::INTEGER), default_minor_version[5] =
+    rt::m("DefaultMinorVersion", &rt::INTEGER), managed_by_type[6] =
+    rt::m("ManagedByType", &rt::ENUM), managed_by_value[7] = rt::m("ManagedByValue",
+    &rt::STRING).min(1.0), enabled[8] = rt::m("Enabled", &rt::BOOLEAN), minor_version[9]
+    = rt::m("MinorVersion", &rt::INTEGER), role_name_pattern[10] =
+    rt::m("RoleNamePattern", &rt::STRING).min(1.0), role_path_pattern[11] =
+    rt::m("RolePathPattern", &rt::STRING).min(1.0), role_description_pattern[12] =
     rt::m("RoleDescriptionPattern", &rt::STRING).min(1.0),
-    assume_role_policy_document_template = rt::m("AssumeRolePolicyDocumentTemplate",
-    &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0), inline_policy_templates =
+    assume_role_policy_document_template[13] = rt::m("AssumeRolePolicyDocumentTemplate",
+    &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0), inline_policy_templates[14] =
     rt::m("InlinePolicyTemplates", &INLINE_POLICY_TEMPLATE_LIST_TYPE),
-    managed_policy_arns = rt::m("ManagedPolicyArns", &MANAGED_POLICY_ARN_LIST_TYPE),
-    permission_boundary_arn = rt::m("PermissionBoundaryArn", &rt::STRING).min(20.0),
-    parameters_definition = rt::m("ParametersDefinition",
-    &PARAMETERS_DEFINITION_LIST_TYPE), role_tags_template = rt::m("RoleTagsTemplate",
-    &TAG_TEMPLATE_LIST_TYPE), max_session_duration = rt::m("MaxSessionDuration",
-    &rt::INTEGER).min(3600.0), version_enabled = rt::m("VersionEnabled", &rt::BOOLEAN),
-    create_timestamp = rt::m("CreateTimestamp", &rt::TIMESTAMP), update_timestamp =
-    rt::m("UpdateTimestamp", &rt::TIMESTAMP)]
+    managed_policy_arns[15] = rt::m("ManagedPolicyArns", &MANAGED_POLICY_ARN_LIST_TYPE),
+    permission_boundary_arn[16] = rt::m("PermissionBoundaryArn", &rt::STRING).min(20.0),
+    parameters_definition[17] = rt::m("ParametersDefinition",
+    &PARAMETERS_DEFINITION_LIST_TYPE), role_tags_template[18] = rt::m("RoleTagsTemplate",
+    &TAG_TEMPLATE_LIST_TYPE), max_session_duration[19] = rt::m("MaxSessionDuration",
+    &rt::INTEGER).min(3600.0), version_enabled[20] = rt::m("VersionEnabled",
+    &rt::BOOLEAN), create_timestamp[21] = rt::m("CreateTimestamp", &rt::TIMESTAMP),
+    update_timestamp[22] = rt::m("UpdateTimestamp", &rt::TIMESTAMP)]
 );
 pub static ROLE_USAGE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RoleUsageListType",
@@ -398,8 +401,8 @@ pub struct RoleUsageType {
     pub resources: Option<Vec<String>>,
 }
 rt::structure!(
-    RoleUsageType, ROLE_USAGE_TYPE, [region = rt::m("Region", &rt::STRING).min(1.0),
-    resources = rt::m("Resources", &ARN_LIST_TYPE)]
+    RoleUsageType, ROLE_USAGE_TYPE, [region[0] = rt::m("Region", &rt::STRING).min(1.0),
+    resources[1] = rt::m("Resources", &ARN_LIST_TYPE)]
 );
 pub static REPLACEMENT_VALUE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "replacementValueListType",

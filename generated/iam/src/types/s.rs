@@ -14,8 +14,8 @@ pub struct SamlPrivateKey {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    SamlPrivateKey, SAML_PRIVATE_KEY = "SAMLPrivateKey", [key_id = rt::m("KeyId",
-    &rt::STRING).min(22.0), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)]
+    SamlPrivateKey, SAML_PRIVATE_KEY = "SAMLPrivateKey", [key_id[0] = rt::m("KeyId",
+    &rt::STRING).min(22.0), timestamp[1] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 /// Contains the list of SAML providers for this account.
 #[derive(Clone, Default, PartialEq)]
@@ -28,9 +28,9 @@ pub struct SamlProviderListEntry {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SamlProviderListEntry, SAML_PROVIDER_LIST_ENTRY = "SAMLProviderListEntry", [arn =
-    rt::m("Arn", &rt::STRING).min(20.0), valid_until = rt::m("ValidUntil",
-    &rt::TIMESTAMP), create_date = rt::m("CreateDate", &rt::TIMESTAMP)]
+    SamlProviderListEntry, SAML_PROVIDER_LIST_ENTRY = "SAMLProviderListEntry", [arn[0] =
+    rt::m("Arn", &rt::STRING).min(20.0), valid_until[1] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), create_date[2] = rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 pub static SAML_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SAMLProviderListType",
@@ -55,13 +55,13 @@ pub struct SshPublicKey {
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SshPublicKey, SSH_PUBLIC_KEY = "SSHPublicKey", [user_name = rt::m("UserName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id =
-    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), fingerprint =
-    rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED).min(48.0), ssh_public_key_body
-    = rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED).min(1.0), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date = rt::m("UploadDate",
-    &rt::TIMESTAMP)]
+    SshPublicKey, SSH_PUBLIC_KEY = "SSHPublicKey", [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] =
+    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), fingerprint[2] =
+    rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED).min(48.0),
+    ssh_public_key_body[3] = rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[5]
+    = rt::m("UploadDate", &rt::TIMESTAMP)]
 );
 pub static SSH_PUBLIC_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SSHPublicKeyListType",
@@ -82,10 +82,10 @@ pub struct SshPublicKeyMetadata {
     pub upload_date: rt::DateTime,
 }
 rt::structure!(
-    SshPublicKeyMetadata, SSH_PUBLIC_KEY_METADATA = "SSHPublicKeyMetadata", [user_name =
-    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id =
-    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date = rt::m("UploadDate",
+    SshPublicKeyMetadata, SSH_PUBLIC_KEY_METADATA = "SSHPublicKeyMetadata", [user_name[0]
+    = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] =
+    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), status[2] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[3] = rt::m("UploadDate",
     &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -94,8 +94,8 @@ pub struct SendDelegationTokenRequest {
     pub delegation_request_id: String,
 }
 rt::structure!(
-    SendDelegationTokenRequest, SEND_DELEGATION_TOKEN_REQUEST, [delegation_request_id =
-    rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
+    SendDelegationTokenRequest, SEND_DELEGATION_TOKEN_REQUEST, [delegation_request_id[0]
+    = rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 /// Contains information about a server certificate.
 ///
@@ -112,11 +112,11 @@ pub struct ServerCertificate {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ServerCertificate, SERVER_CERTIFICATE, [server_certificate_metadata =
+    ServerCertificate, SERVER_CERTIFICATE, [server_certificate_metadata[0] =
     rt::m("ServerCertificateMetadata", &SERVER_CERTIFICATE_METADATA).flags(rt::REQUIRED),
-    certificate_body = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), certificate_chain = rt::m("CertificateChain", &rt::STRING).min(1.0), tags
-    = rt::m("Tags", &TAG_LIST_TYPE)]
+    certificate_body[1] = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), certificate_chain[2] = rt::m("CertificateChain", &rt::STRING).min(1.0),
+    tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains information about a server certificate without its certificate body, certificate chain, and private key.
 ///
@@ -137,13 +137,13 @@ pub struct ServerCertificateMetadata {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    ServerCertificateMetadata, SERVER_CERTIFICATE_METADATA, [path = rt::m("Path",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), server_certificate_name =
+    ServerCertificateMetadata, SERVER_CERTIFICATE_METADATA, [path[0] = rt::m("Path",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), server_certificate_name[1] =
     rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    server_certificate_id = rt::m("ServerCertificateId", &rt::STRING).flags(rt::REQUIRED)
-    .min(16.0), arn = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    upload_date = rt::m("UploadDate", &rt::TIMESTAMP), expiration = rt::m("Expiration",
-    &rt::TIMESTAMP)]
+    server_certificate_id[2] = rt::m("ServerCertificateId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), arn[3] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), upload_date[4] = rt::m("UploadDate", &rt::TIMESTAMP),
+    expiration[5] = rt::m("Expiration", &rt::TIMESTAMP)]
 );
 /// The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -158,7 +158,7 @@ pub struct ServiceFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceFailureException, SERVICE_FAILURE_EXCEPTION, [message = rt::m("message",
+    ServiceFailureException, SERVICE_FAILURE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false).code("ServiceFailure"))
 );
 /// Contains details about the most recent attempt to access the service.
@@ -194,13 +194,13 @@ pub struct ServiceLastAccessed {
     pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
 }
 rt::structure!(
-    ServiceLastAccessed, SERVICE_LAST_ACCESSED, [service_name = rt::m("ServiceName",
-    &rt::STRING).flags(rt::REQUIRED), last_authenticated = rt::m("LastAuthenticated",
-    &rt::TIMESTAMP), service_namespace = rt::m("ServiceNamespace", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), last_authenticated_entity =
-    rt::m("LastAuthenticatedEntity", &rt::STRING).min(20.0), last_authenticated_region =
-    rt::m("LastAuthenticatedRegion", &rt::STRING), total_authenticated_entities =
-    rt::m("TotalAuthenticatedEntities", &rt::INTEGER), tracked_actions_last_accessed =
+    ServiceLastAccessed, SERVICE_LAST_ACCESSED, [service_name[0] = rt::m("ServiceName",
+    &rt::STRING).flags(rt::REQUIRED), last_authenticated[1] = rt::m("LastAuthenticated",
+    &rt::TIMESTAMP), service_namespace[2] = rt::m("ServiceNamespace", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), last_authenticated_entity[3] =
+    rt::m("LastAuthenticatedEntity", &rt::STRING).min(20.0), last_authenticated_region[4]
+    = rt::m("LastAuthenticatedRegion", &rt::STRING), total_authenticated_entities[5] =
+    rt::m("TotalAuthenticatedEntities", &rt::INTEGER), tracked_actions_last_accessed[6] =
     rt::m("TrackedActionsLastAccessed", &TRACKED_ACTIONS_LAST_ACCESSED)]
 );
 /// The specified service does not support service-specific credentials.
@@ -209,7 +209,7 @@ pub struct ServiceNotSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceNotSupportedException, SERVICE_NOT_SUPPORTED_EXCEPTION, [message =
+    ServiceNotSupportedException, SERVICE_NOT_SUPPORTED_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
     .code("NotSupportedService"))
 );
@@ -238,17 +238,18 @@ pub struct ServiceSpecificCredential {
     pub status: StatusType,
 }
 rt::structure!(
-    ServiceSpecificCredential, SERVICE_SPECIFIC_CREDENTIAL, [create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), expiration_date =
-    rt::m("ExpirationDate", &rt::TIMESTAMP), service_name = rt::m("ServiceName",
-    &rt::STRING).flags(rt::REQUIRED), service_user_name = rt::m("ServiceUserName",
-    &rt::STRING).min(0.0), service_password = rt::m("ServicePassword", &rt::STRING)
-    .flags(rt::SENSITIVE), service_credential_alias = rt::m("ServiceCredentialAlias",
-    &rt::STRING).min(0.0), service_credential_secret = rt::m("ServiceCredentialSecret",
-    &rt::STRING).flags(rt::SENSITIVE), service_specific_credential_id =
-    rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)]
+    ServiceSpecificCredential, SERVICE_SPECIFIC_CREDENTIAL, [create_date[0] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), expiration_date[1] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP), service_name[2] = rt::m("ServiceName",
+    &rt::STRING).flags(rt::REQUIRED), service_user_name[3] = rt::m("ServiceUserName",
+    &rt::STRING).min(0.0), service_password[4] = rt::m("ServicePassword", &rt::STRING)
+    .flags(rt::SENSITIVE), service_credential_alias[5] = rt::m("ServiceCredentialAlias",
+    &rt::STRING).min(0.0), service_credential_secret[6] =
+    rt::m("ServiceCredentialSecret", &rt::STRING).flags(rt::SENSITIVE),
+    service_specific_credential_id[7] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), user_name[8] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), status[9] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// Contains additional details about a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
@@ -271,15 +272,15 @@ pub struct ServiceSpecificCredentialMetadata {
     pub service_name: String,
 }
 rt::structure!(
-    ServiceSpecificCredentialMetadata, SERVICE_SPECIFIC_CREDENTIAL_METADATA, [user_name =
-    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), status = rt::m("Status",
-    &rt::ENUM).flags(rt::REQUIRED), service_user_name = rt::m("ServiceUserName",
-    &rt::STRING).min(0.0), service_credential_alias = rt::m("ServiceCredentialAlias",
-    &rt::STRING).min(0.0), create_date = rt::m("CreateDate", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), expiration_date = rt::m("ExpirationDate", &rt::TIMESTAMP),
-    service_specific_credential_id = rt::m("ServiceSpecificCredentialId", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), service_name = rt::m("ServiceName", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    ServiceSpecificCredentialMetadata, SERVICE_SPECIFIC_CREDENTIAL_METADATA,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    status[1] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), service_user_name[2] =
+    rt::m("ServiceUserName", &rt::STRING).min(0.0), service_credential_alias[3] =
+    rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), expiration_date[5] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP), service_specific_credential_id[6] =
+    rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    service_name[7] = rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ServiceSpecificCredentialsListType",
@@ -301,8 +302,8 @@ pub struct SetDefaultPolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    SetDefaultPolicyVersionRequest, SET_DEFAULT_POLICY_VERSION_REQUEST, [policy_arn =
-    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id =
+    SetDefaultPolicyVersionRequest, SET_DEFAULT_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
     rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -314,7 +315,7 @@ pub struct SetSecurityTokenServicePreferencesRequest {
 }
 rt::structure!(
     SetSecurityTokenServicePreferencesRequest,
-    SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST, [global_endpoint_token_version =
+    SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST, [global_endpoint_token_version[0] =
     rt::m("GlobalEndpointTokenVersion", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains information about an X.509 signing certificate.
@@ -334,11 +335,12 @@ pub struct SigningCertificate {
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SigningCertificate, SIGNING_CERTIFICATE, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), certificate_id = rt::m("CertificateId", &rt::STRING)
-    .flags(rt::REQUIRED).min(24.0), certificate_body = rt::m("CertificateBody",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), status = rt::m("Status", &rt::ENUM)
-    .flags(rt::REQUIRED), upload_date = rt::m("UploadDate", &rt::TIMESTAMP)]
+    SigningCertificate, SIGNING_CERTIFICATE, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), certificate_id[1] = rt::m("CertificateId",
+    &rt::STRING).flags(rt::REQUIRED).min(24.0), certificate_body[2] =
+    rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[4] = rt::m("UploadDate",
+    &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulateCustomPolicyRequest {
@@ -421,19 +423,21 @@ pub struct SimulateCustomPolicyRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulateCustomPolicyRequest, SIMULATE_CUSTOM_POLICY_REQUEST, [policy_input_list =
+    SimulateCustomPolicyRequest, SIMULATE_CUSTOM_POLICY_REQUEST, [policy_input_list[0] =
     rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE).flags(rt::REQUIRED),
-    permissions_boundary_policy_input_list = rt::m("PermissionsBoundaryPolicyInputList",
-    &SIMULATION_POLICY_LIST_TYPE), ordered_organization_policy_input_list =
+    permissions_boundary_policy_input_list[1] =
+    rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
+    ordered_organization_policy_input_list[2] =
     rt::m("OrderedOrganizationPolicyInputList", &ORGANIZATION_POLICY_LIST_TYPE),
-    action_names = rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
-    resource_arns = rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE), resource_policy =
-    rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-    resource_owner = rt::m("ResourceOwner", &rt::STRING).min(1.0), caller_arn =
-    rt::m("CallerArn", &rt::STRING).min(1.0), context_entries = rt::m("ContextEntries",
-    &CONTEXT_ENTRY_LIST_TYPE), resource_handling_option = rt::m("ResourceHandlingOption",
-    &rt::STRING).min(1.0), max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker =
-    rt::m("Marker", &rt::STRING).min(1.0)]
+    action_names[3] = rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
+    resource_arns[4] = rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
+    resource_policy[5] = rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED)
+    .min(1.0), resource_owner[6] = rt::m("ResourceOwner", &rt::STRING).min(1.0),
+    caller_arn[7] = rt::m("CallerArn", &rt::STRING).min(1.0), context_entries[8] =
+    rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE), resource_handling_option[9] =
+    rt::m("ResourceHandlingOption", &rt::STRING).min(1.0), max_items[10] =
+    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[11] = rt::m("Marker", &rt::STRING)
+    .min(1.0)]
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -446,9 +450,9 @@ pub struct SimulatePolicyResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulatePolicyResponse, SIMULATE_POLICY_RESPONSE, [evaluation_results =
-    rt::m("EvaluationResults", &EVALUATION_RESULTS_LIST_TYPE), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING)]
+    SimulatePolicyResponse, SIMULATE_POLICY_RESPONSE, [evaluation_results[0] =
+    rt::m("EvaluationResults", &EVALUATION_RESULTS_LIST_TYPE), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulatePrincipalPolicyRequest {
@@ -533,20 +537,21 @@ pub struct SimulatePrincipalPolicyRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulatePrincipalPolicyRequest, SIMULATE_PRINCIPAL_POLICY_REQUEST, [policy_source_arn
-    = rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    policy_input_list = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
-    permissions_boundary_policy_input_list = rt::m("PermissionsBoundaryPolicyInputList",
-    &SIMULATION_POLICY_LIST_TYPE), policy_exclusion_list = rt::m("PolicyExclusionList",
-    &POLICY_EXCLUSIONS_LIST_TYPE), action_names = rt::m("ActionNames",
-    &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED), resource_arns = rt::m("ResourceArns",
-    &RESOURCE_NAME_LIST_TYPE), resource_policy = rt::m("ResourcePolicy", &rt::STRING)
-    .flags(rt::PERCENT_ENCODED).min(1.0), resource_owner = rt::m("ResourceOwner",
-    &rt::STRING).min(1.0), caller_arn = rt::m("CallerArn", &rt::STRING).min(1.0),
-    context_entries = rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
-    resource_handling_option = rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
-    max_items = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker = rt::m("Marker",
-    &rt::STRING).min(1.0)]
+    SimulatePrincipalPolicyRequest, SIMULATE_PRINCIPAL_POLICY_REQUEST,
+    [policy_source_arn[0] = rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), policy_input_list[1] = rt::m("PolicyInputList",
+    &SIMULATION_POLICY_LIST_TYPE), permissions_boundary_policy_input_list[2] =
+    rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
+    policy_exclusion_list[3] = rt::m("PolicyExclusionList",
+    &POLICY_EXCLUSIONS_LIST_TYPE), action_names[4] = rt::m("ActionNames",
+    &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED), resource_arns[5] = rt::m("ResourceArns",
+    &RESOURCE_NAME_LIST_TYPE), resource_policy[6] = rt::m("ResourcePolicy", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), resource_owner[7] = rt::m("ResourceOwner",
+    &rt::STRING).min(1.0), caller_arn[8] = rt::m("CallerArn", &rt::STRING).min(1.0),
+    context_entries[9] = rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
+    resource_handling_option[10] = rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
+    max_items[11] = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[12] =
+    rt::m("Marker", &rt::STRING).min(1.0)]
 );
 pub static SIMULATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SimulationPolicyListType",
@@ -561,8 +566,8 @@ pub struct SourceRoleTemplate {
     pub template_minor_version: i32,
 }
 rt::structure!(
-    SourceRoleTemplate, SOURCE_ROLE_TEMPLATE, [template_arn = rt::m("TemplateArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version =
+    SourceRoleTemplate, SOURCE_ROLE_TEMPLATE, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version[1] =
     rt::m("TemplateMinorVersion", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 /// Contains a reference to a `Statement` element in a policy document that determines the result of the simulation.
@@ -580,9 +585,9 @@ pub struct Statement {
     pub end_position: Option<Position>,
 }
 rt::structure!(
-    Statement, STATEMENT, [source_policy_id = rt::m("SourcePolicyId", &rt::STRING),
-    source_policy_type = rt::m("SourcePolicyType", &rt::ENUM), start_position =
-    rt::m("StartPosition", &POSITION), end_position = rt::m("EndPosition", &POSITION)]
+    Statement, STATEMENT, [source_policy_id[0] = rt::m("SourcePolicyId", &rt::STRING),
+    source_policy_type[1] = rt::m("SourcePolicyType", &rt::ENUM), start_position[2] =
+    rt::m("StartPosition", &POSITION), end_position[3] = rt::m("EndPosition", &POSITION)]
 );
 pub static STATEMENT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "StatementListType",

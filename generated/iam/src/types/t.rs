@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagInstanceProfileRequest {
@@ -25,8 +25,8 @@ pub struct TagInstanceProfileRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagInstanceProfileRequest, TAG_INSTANCE_PROFILE_REQUEST, [instance_profile_name =
-    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags =
+    TagInstanceProfileRequest, TAG_INSTANCE_PROFILE_REQUEST, [instance_profile_name[0] =
+    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] =
     rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -39,9 +39,9 @@ pub struct TagMfaDeviceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagMfaDeviceRequest, TAG_MFA_DEVICE_REQUEST = "TagMFADeviceRequest", [serial_number =
-    rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0), tags = rt::m("Tags",
-    &TAG_LIST_TYPE).flags(rt::REQUIRED)]
+    TagMfaDeviceRequest, TAG_MFA_DEVICE_REQUEST = "TagMFADeviceRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    tags[1] = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagOpenIdConnectProviderRequest {
@@ -54,9 +54,9 @@ pub struct TagOpenIdConnectProviderRequest {
 }
 rt::structure!(
     TagOpenIdConnectProviderRequest, TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "TagOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
-    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), tags =
-    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
+    "TagOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), tags[1]
+    = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagPolicyRequest {
@@ -68,8 +68,8 @@ pub struct TagPolicyRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagPolicyRequest, TAG_POLICY_REQUEST, [policy_arn = rt::m("PolicyArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), tags = rt::m("Tags", &TAG_LIST_TYPE)
+    TagPolicyRequest, TAG_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,8 +82,8 @@ pub struct TagRoleRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagRoleRequest, TAG_ROLE_REQUEST, [role_name = rt::m("RoleName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)
+    TagRoleRequest, TAG_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -97,8 +97,8 @@ pub struct TagSamlProviderRequest {
 }
 rt::structure!(
     TagSamlProviderRequest, TAG_SAML_PROVIDER_REQUEST = "TagSAMLProviderRequest",
-    [saml_provider_arn = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(20.0), tags = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagServerCertificateRequest {
@@ -110,9 +110,10 @@ pub struct TagServerCertificateRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagServerCertificateRequest, TAG_SERVER_CERTIFICATE_REQUEST, [server_certificate_name
-    = rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags =
-    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
+    TagServerCertificateRequest, TAG_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 /// Represents a tag that is applied to roles that are created from a role template. The key and value can include `@{parameter}` placeholders that are replaced with template parameter values when the role is created.
 #[derive(Clone, Default, PartialEq)]
@@ -123,8 +124,8 @@ pub struct TagTemplate {
     pub value: String,
 }
 rt::structure!(
-    TagTemplate, TAG_TEMPLATE, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), value = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    TagTemplate, TAG_TEMPLATE, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagUserRequest {
@@ -136,8 +137,8 @@ pub struct TagUserRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagUserRequest, TAG_USER_REQUEST, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)
+    TagUserRequest, TAG_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 /// Contains details about the most recent attempt to access an action within the service.
@@ -158,10 +159,11 @@ pub struct TrackedActionLastAccessed {
     pub last_accessed_region: Option<String>,
 }
 rt::structure!(
-    TrackedActionLastAccessed, TRACKED_ACTION_LAST_ACCESSED, [action_name =
-    rt::m("ActionName", &rt::STRING), last_accessed_entity = rt::m("LastAccessedEntity",
-    &rt::STRING).min(20.0), last_accessed_time = rt::m("LastAccessedTime",
-    &rt::TIMESTAMP), last_accessed_region = rt::m("LastAccessedRegion", &rt::STRING)]
+    TrackedActionLastAccessed, TRACKED_ACTION_LAST_ACCESSED, [action_name[0] =
+    rt::m("ActionName", &rt::STRING), last_accessed_entity[1] =
+    rt::m("LastAccessedEntity", &rt::STRING).min(20.0), last_accessed_time[2] =
+    rt::m("LastAccessedTime", &rt::TIMESTAMP), last_accessed_region[3] =
+    rt::m("LastAccessedRegion", &rt::STRING)]
 );
 pub static TRACKED_ACTIONS_LAST_ACCESSED: rt::Schema = rt::Schema::list(
     "TrackedActionsLastAccessed",

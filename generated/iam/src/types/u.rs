@@ -9,7 +9,7 @@ pub struct UnmodifiableEntityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnmodifiableEntityException, UNMODIFIABLE_ENTITY_EXCEPTION, [message =
+    UnmodifiableEntityException, UNMODIFIABLE_ENTITY_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("UnmodifiableEntity"))
 );
@@ -20,8 +20,8 @@ pub struct UnrecognizedPublicKeyEncodingException {
 }
 rt::structure!(
     UnrecognizedPublicKeyEncodingException, UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("UnrecognizedPublicKeyEncoding"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("UnrecognizedPublicKeyEncoding"))
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagInstanceProfileRequest {
@@ -33,9 +33,10 @@ pub struct UntagInstanceProfileRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagInstanceProfileRequest, UNTAG_INSTANCE_PROFILE_REQUEST, [instance_profile_name =
-    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys =
-    rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
+    UntagInstanceProfileRequest, UNTAG_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagMfaDeviceRequest {
@@ -48,8 +49,8 @@ pub struct UntagMfaDeviceRequest {
 }
 rt::structure!(
     UntagMfaDeviceRequest, UNTAG_MFA_DEVICE_REQUEST = "UntagMFADeviceRequest",
-    [serial_number = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-    tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagOpenIdConnectProviderRequest {
@@ -62,9 +63,9 @@ pub struct UntagOpenIdConnectProviderRequest {
 }
 rt::structure!(
     UntagOpenIdConnectProviderRequest, UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST =
-    "UntagOpenIDConnectProviderRequest", [open_id_connect_provider_arn =
+    "UntagOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
+    tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagPolicyRequest {
@@ -76,8 +77,8 @@ pub struct UntagPolicyRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagPolicyRequest, UNTAG_POLICY_REQUEST, [policy_arn = rt::m("PolicyArn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), tag_keys = rt::m("TagKeys",
+    UntagPolicyRequest, UNTAG_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), tag_keys[1] = rt::m("TagKeys",
     &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -90,8 +91,8 @@ pub struct UntagRoleRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagRoleRequest, UNTAG_ROLE_REQUEST, [role_name = rt::m("RoleName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    UntagRoleRequest, UNTAG_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,8 +106,8 @@ pub struct UntagSamlProviderRequest {
 }
 rt::structure!(
     UntagSamlProviderRequest, UNTAG_SAML_PROVIDER_REQUEST = "UntagSAMLProviderRequest",
-    [saml_provider_arn = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(20.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagServerCertificateRequest {
@@ -119,8 +120,8 @@ pub struct UntagServerCertificateRequest {
 }
 rt::structure!(
     UntagServerCertificateRequest, UNTAG_SERVER_CERTIFICATE_REQUEST,
-    [server_certificate_name = rt::m("ServerCertificateName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -133,8 +134,8 @@ pub struct UntagUserRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagUserRequest, UNTAG_USER_REQUEST, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    UntagUserRequest, UNTAG_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -151,9 +152,9 @@ pub struct UpdateAccessKeyRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateAccessKeyRequest, UPDATE_ACCESS_KEY_REQUEST, [user_name = rt::m("UserName",
-    &rt::STRING).min(1.0), access_key_id = rt::m("AccessKeyId", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), status = rt::m("Status", &rt::ENUM)
+    UpdateAccessKeyRequest, UPDATE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), status[2] = rt::m("Status", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -201,14 +202,14 @@ pub struct UpdateAccountPasswordPolicyRequest {
 }
 rt::structure!(
     UpdateAccountPasswordPolicyRequest, UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST,
-    [minimum_password_length = rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
-    require_symbols = rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers =
-    rt::m("RequireNumbers", &rt::BOOLEAN), require_uppercase_characters =
-    rt::m("RequireUppercaseCharacters", &rt::BOOLEAN), require_lowercase_characters =
-    rt::m("RequireLowercaseCharacters", &rt::BOOLEAN), allow_users_to_change_password =
-    rt::m("AllowUsersToChangePassword", &rt::BOOLEAN), max_password_age =
-    rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0), password_reuse_prevention =
-    rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0), hard_expiry =
+    [minimum_password_length[0] = rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
+    require_symbols[1] = rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers[2] =
+    rt::m("RequireNumbers", &rt::BOOLEAN), require_uppercase_characters[3] =
+    rt::m("RequireUppercaseCharacters", &rt::BOOLEAN), require_lowercase_characters[4] =
+    rt::m("RequireLowercaseCharacters", &rt::BOOLEAN), allow_users_to_change_password[5]
+    = rt::m("AllowUsersToChangePassword", &rt::BOOLEAN), max_password_age[6] =
+    rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0), password_reuse_prevention[7] =
+    rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0), hard_expiry[8] =
     rt::m("HardExpiry", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -229,8 +230,8 @@ pub struct UpdateAssumeRolePolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    UpdateAssumeRolePolicyRequest, UPDATE_ASSUME_ROLE_POLICY_REQUEST, [role_name =
-    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document =
+    UpdateAssumeRolePolicyRequest, UPDATE_ASSUME_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[1] =
     rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
     .min(1.0)]
 );
@@ -243,8 +244,8 @@ pub struct UpdateDelegationRequestRequest {
 }
 rt::structure!(
     UpdateDelegationRequestRequest, UPDATE_DELEGATION_REQUEST_REQUEST,
-    [delegation_request_id = rt::m("DelegationRequestId", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), notes = rt::m("Notes", &rt::STRING)]
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), notes[1] = rt::m("Notes", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGroupRequest {
@@ -262,9 +263,10 @@ pub struct UpdateGroupRequest {
     pub new_group_name: Option<String>,
 }
 rt::structure!(
-    UpdateGroupRequest, UPDATE_GROUP_REQUEST, [group_name = rt::m("GroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), new_path = rt::m("NewPath", &rt::STRING)
-    .min(1.0), new_group_name = rt::m("NewGroupName", &rt::STRING).min(1.0)]
+    UpdateGroupRequest, UPDATE_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath",
+    &rt::STRING).min(1.0), new_group_name[2] = rt::m("NewGroupName", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLoginProfileRequest {
@@ -286,10 +288,10 @@ pub struct UpdateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    UpdateLoginProfileRequest, UPDATE_LOGIN_PROFILE_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), password =
-    rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0), password_reset_required
-    = rt::m("PasswordResetRequired", &rt::BOOLEAN)]
+    UpdateLoginProfileRequest, UPDATE_LOGIN_PROFILE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), password[1] =
+    rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    password_reset_required[2] = rt::m("PasswordResetRequired", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOpenIdConnectProviderThumbprintRequest {
@@ -303,9 +305,10 @@ pub struct UpdateOpenIdConnectProviderThumbprintRequest {
 rt::structure!(
     UpdateOpenIdConnectProviderThumbprintRequest,
     UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST =
-    "UpdateOpenIDConnectProviderThumbprintRequest", [open_id_connect_provider_arn =
+    "UpdateOpenIDConnectProviderThumbprintRequest", [open_id_connect_provider_arn[0] =
     rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    thumbprint_list = rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE).flags(rt::REQUIRED)]
+    thumbprint_list[1] = rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleDescriptionRequest {
@@ -315,8 +318,8 @@ pub struct UpdateRoleDescriptionRequest {
     pub description: String,
 }
 rt::structure!(
-    UpdateRoleDescriptionRequest, UPDATE_ROLE_DESCRIPTION_REQUEST, [role_name =
-    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
+    UpdateRoleDescriptionRequest, UPDATE_ROLE_DESCRIPTION_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
     rt::m("Description", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -325,7 +328,7 @@ pub struct UpdateRoleDescriptionResponse {
     pub role: Option<Role>,
 }
 rt::structure!(
-    UpdateRoleDescriptionResponse, UPDATE_ROLE_DESCRIPTION_RESPONSE, [role =
+    UpdateRoleDescriptionResponse, UPDATE_ROLE_DESCRIPTION_RESPONSE, [role[0] =
     rt::m("Role", &ROLE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -342,9 +345,10 @@ pub struct UpdateRoleRequest {
     pub max_session_duration: Option<i32>,
 }
 rt::structure!(
-    UpdateRoleRequest, UPDATE_ROLE_REQUEST, [role_name = rt::m("RoleName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), description = rt::m("Description", &rt::STRING),
-    max_session_duration = rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0)]
+    UpdateRoleRequest, UPDATE_ROLE_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), max_session_duration[2] = rt::m("MaxSessionDuration", &rt::INTEGER)
+    .min(3600.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleResponse {}
@@ -366,12 +370,12 @@ pub struct UpdateSamlProviderRequest {
 }
 rt::structure!(
     UpdateSamlProviderRequest, UPDATE_SAML_PROVIDER_REQUEST =
-    "UpdateSAMLProviderRequest", [saml_metadata_document = rt::m("SAMLMetadataDocument",
-    &rt::STRING).min(1000.0), saml_provider_arn = rt::m("SAMLProviderArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), assertion_encryption_mode =
-    rt::m("AssertionEncryptionMode", &rt::ENUM), add_private_key = rt::m("AddPrivateKey",
-    &rt::STRING).flags(rt::SENSITIVE).min(1.0), remove_private_key =
-    rt::m("RemovePrivateKey", &rt::STRING).min(22.0)]
+    "UpdateSAMLProviderRequest", [saml_metadata_document[0] =
+    rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0), saml_provider_arn[1] =
+    rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    assertion_encryption_mode[2] = rt::m("AssertionEncryptionMode", &rt::ENUM),
+    add_private_key[3] = rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE)
+    .min(1.0), remove_private_key[4] = rt::m("RemovePrivateKey", &rt::STRING).min(22.0)]
 );
 /// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -381,7 +385,7 @@ pub struct UpdateSamlProviderResponse {
 }
 rt::structure!(
     UpdateSamlProviderResponse, UPDATE_SAML_PROVIDER_RESPONSE =
-    "UpdateSAMLProviderResponse", [saml_provider_arn = rt::m("SAMLProviderArn",
+    "UpdateSAMLProviderResponse", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
     &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -399,9 +403,9 @@ pub struct UpdateSshPublicKeyRequest {
 }
 rt::structure!(
     UpdateSshPublicKeyRequest, UPDATE_SSH_PUBLIC_KEY_REQUEST =
-    "UpdateSSHPublicKeyRequest", [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id = rt::m("SSHPublicKeyId",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), status = rt::m("Status", &rt::ENUM)
+    "UpdateSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] = rt::m("SSHPublicKeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), status[2] = rt::m("Status", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -421,9 +425,9 @@ pub struct UpdateServerCertificateRequest {
 }
 rt::structure!(
     UpdateServerCertificateRequest, UPDATE_SERVER_CERTIFICATE_REQUEST,
-    [server_certificate_name = rt::m("ServerCertificateName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), new_path = rt::m("NewPath", &rt::STRING).min(1.0),
-    new_server_certificate_name = rt::m("NewServerCertificateName", &rt::STRING)
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath", &rt::STRING).min(1.0),
+    new_server_certificate_name[2] = rt::m("NewServerCertificateName", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -441,9 +445,10 @@ pub struct UpdateServiceSpecificCredentialRequest {
 }
 rt::structure!(
     UpdateServiceSpecificCredentialRequest, UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
-    [user_name = rt::m("UserName", &rt::STRING).min(1.0), service_specific_credential_id
-    = rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)]
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSigningCertificateRequest {
@@ -459,9 +464,9 @@ pub struct UpdateSigningCertificateRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateSigningCertificateRequest, UPDATE_SIGNING_CERTIFICATE_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), certificate_id = rt::m("CertificateId",
-    &rt::STRING).flags(rt::REQUIRED).min(24.0), status = rt::m("Status", &rt::ENUM)
+    UpdateSigningCertificateRequest, UPDATE_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_id[1] = rt::m("CertificateId",
+    &rt::STRING).flags(rt::REQUIRED).min(24.0), status[2] = rt::m("Status", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -480,9 +485,9 @@ pub struct UpdateUserRequest {
     pub new_user_name: Option<String>,
 }
 rt::structure!(
-    UpdateUserRequest, UPDATE_USER_REQUEST, [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), new_path = rt::m("NewPath", &rt::STRING).min(1.0),
-    new_user_name = rt::m("NewUserName", &rt::STRING).min(1.0)]
+    UpdateUserRequest, UPDATE_USER_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath",
+    &rt::STRING).min(1.0), new_user_name[2] = rt::m("NewUserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSshPublicKeyRequest {
@@ -501,8 +506,8 @@ pub struct UploadSshPublicKeyRequest {
 }
 rt::structure!(
     UploadSshPublicKeyRequest, UPLOAD_SSH_PUBLIC_KEY_REQUEST =
-    "UploadSSHPublicKeyRequest", [user_name = rt::m("UserName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), ssh_public_key_body = rt::m("SSHPublicKeyBody",
+    "UploadSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_body[1] = rt::m("SSHPublicKeyBody",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
@@ -513,7 +518,7 @@ pub struct UploadSshPublicKeyResponse {
 }
 rt::structure!(
     UploadSshPublicKeyResponse, UPLOAD_SSH_PUBLIC_KEY_RESPONSE =
-    "UploadSSHPublicKeyResponse", [ssh_public_key = rt::m("SSHPublicKey",
+    "UploadSSHPublicKeyResponse", [ssh_public_key[0] = rt::m("SSHPublicKey",
     &SSH_PUBLIC_KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -558,13 +563,13 @@ pub struct UploadServerCertificateRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    UploadServerCertificateRequest, UPLOAD_SERVER_CERTIFICATE_REQUEST, [path =
-    rt::m("Path", &rt::STRING).min(1.0), server_certificate_name =
+    UploadServerCertificateRequest, UPLOAD_SERVER_CERTIFICATE_REQUEST, [path[0] =
+    rt::m("Path", &rt::STRING).min(1.0), server_certificate_name[1] =
     rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    certificate_body = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), private_key = rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED |
-    rt::SENSITIVE).min(1.0), certificate_chain = rt::m("CertificateChain", &rt::STRING)
-    .min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    certificate_body[2] = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), private_key[3] = rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(1.0), certificate_chain[4] = rt::m("CertificateChain",
+    &rt::STRING).min(1.0), tags[5] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -576,8 +581,8 @@ pub struct UploadServerCertificateResponse {
 }
 rt::structure!(
     UploadServerCertificateResponse, UPLOAD_SERVER_CERTIFICATE_RESPONSE,
-    [server_certificate_metadata = rt::m("ServerCertificateMetadata",
-    &SERVER_CERTIFICATE_METADATA), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    [server_certificate_metadata[0] = rt::m("ServerCertificateMetadata",
+    &SERVER_CERTIFICATE_METADATA), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSigningCertificateRequest {
@@ -595,9 +600,9 @@ pub struct UploadSigningCertificateRequest {
     pub certificate_body: String,
 }
 rt::structure!(
-    UploadSigningCertificateRequest, UPLOAD_SIGNING_CERTIFICATE_REQUEST, [user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), certificate_body = rt::m("CertificateBody",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    UploadSigningCertificateRequest, UPLOAD_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_body[1] =
+    rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -606,8 +611,8 @@ pub struct UploadSigningCertificateResponse {
     pub certificate: SigningCertificate,
 }
 rt::structure!(
-    UploadSigningCertificateResponse, UPLOAD_SIGNING_CERTIFICATE_RESPONSE, [certificate =
-    rt::m("Certificate", &SIGNING_CERTIFICATE).flags(rt::REQUIRED)]
+    UploadSigningCertificateResponse, UPLOAD_SIGNING_CERTIFICATE_RESPONSE,
+    [certificate[0] = rt::m("Certificate", &SIGNING_CERTIFICATE).flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM user entity.
 ///
@@ -645,13 +650,14 @@ pub struct User {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    User, USER, [path = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    user_name = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), user_id =
-    rt::m("UserId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn = rt::m("Arn",
-    &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date = rt::m("CreateDate",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), password_last_used = rt::m("PasswordLastUsed",
-    &rt::TIMESTAMP), permissions_boundary = rt::m("PermissionsBoundary",
-    &ATTACHED_PERMISSIONS_BOUNDARY), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    User, USER, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    user_name[1] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    user_id[2] = rt::m("UserId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), password_last_used[5] =
+    rt::m("PasswordLastUsed", &rt::TIMESTAMP), permissions_boundary[6] =
+    rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY), tags[7] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
 ///
@@ -681,14 +687,14 @@ pub struct UserDetail {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    UserDetail, USER_DETAIL, [path = rt::m("Path", &rt::STRING).min(1.0), user_name =
-    rt::m("UserName", &rt::STRING).min(1.0), user_id = rt::m("UserId", &rt::STRING)
-    .min(16.0), arn = rt::m("Arn", &rt::STRING).min(20.0), create_date =
-    rt::m("CreateDate", &rt::TIMESTAMP), user_policy_list = rt::m("UserPolicyList",
-    &POLICY_DETAIL_LIST_TYPE), group_list = rt::m("GroupList", &GROUP_NAME_LIST_TYPE),
-    attached_managed_policies = rt::m("AttachedManagedPolicies",
-    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary = rt::m("PermissionsBoundary",
-    &ATTACHED_PERMISSIONS_BOUNDARY), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    UserDetail, USER_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0), user_name[1]
+    = rt::m("UserName", &rt::STRING).min(1.0), user_id[2] = rt::m("UserId", &rt::STRING)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP), user_policy_list[5] = rt::m("UserPolicyList",
+    &POLICY_DETAIL_LIST_TYPE), group_list[6] = rt::m("GroupList", &GROUP_NAME_LIST_TYPE),
+    attached_managed_policies[7] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary[8] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[9] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 pub static USER_DETAIL_LIST_TYPE: rt::Schema = rt::Schema::list(
     "userDetailListType",

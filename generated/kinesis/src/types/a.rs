@@ -9,7 +9,7 @@ pub struct AccessDeniedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [message = rt::m("message",
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A dead-letter record that was not acknowledged, and why.
@@ -24,9 +24,9 @@ pub struct AcknowledgeDeadLetterQueueRecordsErrorEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsErrorEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle =
-    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code =
-    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message =
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
     rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -42,8 +42,8 @@ pub struct AcknowledgeDeadLetterQueueRecordsInput {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsInput, ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
-    [queue_arn = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
-    .min(1.0), entries = rt::m("Entries",
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
     &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -56,9 +56,9 @@ pub struct AcknowledgeDeadLetterQueueRecordsOutput {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsOutput,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, [successful = rt::m("Successful",
-    &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed
-    = rt::m("Failed", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, [successful[0] = rt::m("Successful",
+    &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+    failed[1] = rt::m("Failed", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
     .flags(rt::REQUIRED)]
 );
 /// A dead-letter record to acknowledge, identified by its receipt handle.
@@ -69,7 +69,7 @@ pub struct AcknowledgeDeadLetterQueueRecordsRequestEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsRequestEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle =
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -84,7 +84,7 @@ pub struct AcknowledgeDeadLetterQueueRecordsResultEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsResultEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle =
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -103,9 +103,9 @@ pub struct AcknowledgeQueueRecordsErrorEntry {
 }
 rt::structure!(
     AcknowledgeQueueRecordsErrorEntry, ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY,
-    [receipt_handle = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    error_code = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message =
-    rt::m("ErrorMessage", &rt::STRING)]
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsErrorEntryList",
@@ -119,10 +119,10 @@ pub struct AcknowledgeQueueRecordsInput {
     pub entries: Vec<AcknowledgeQueueRecordsRequestEntry>,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsInput, ACKNOWLEDGE_QUEUE_RECORDS_INPUT, [queue_arn =
-    rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), entries
-    = rt::m("Entries", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)
-    .min(1.0)]
+    AcknowledgeQueueRecordsInput, ACKNOWLEDGE_QUEUE_RECORDS_INPUT, [queue_arn[0] =
+    rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
+    entries[1] = rt::m("Entries", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsOutput {
@@ -132,9 +132,9 @@ pub struct AcknowledgeQueueRecordsOutput {
     pub failed: Vec<AcknowledgeQueueRecordsErrorEntry>,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsOutput, ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT, [successful =
+    AcknowledgeQueueRecordsOutput, ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT, [successful[0] =
     rt::m("Successful", &ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST)
-    .flags(rt::REQUIRED), failed = rt::m("Failed",
+    .flags(rt::REQUIRED), failed[1] = rt::m("Failed",
     &ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// A record to acknowledge, identified by its receipt handle.
@@ -145,7 +145,8 @@ pub struct AcknowledgeQueueRecordsRequestEntry {
 }
 rt::structure!(
     AcknowledgeQueueRecordsRequestEntry, ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY,
-    [receipt_handle = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsRequestEntryList",
@@ -159,7 +160,8 @@ pub struct AcknowledgeQueueRecordsResultEntry {
 }
 rt::structure!(
     AcknowledgeQueueRecordsResultEntry, ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY,
-    [receipt_handle = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsResultEntryList",
@@ -178,8 +180,8 @@ pub struct AddTagsToStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    AddTagsToStreamInput, ADD_TAGS_TO_STREAM_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), tags = rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED), stream_arn
-    = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    AddTagsToStreamInput, ADD_TAGS_TO_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), tags[1] = rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );

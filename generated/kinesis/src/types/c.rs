@@ -38,22 +38,23 @@ pub struct ChannelDescription {
     pub logging_configuration: ChannelLoggingConfiguration,
 }
 rt::structure!(
-    ChannelDescription, CHANNEL_DESCRIPTION, [channel_name = rt::m("ChannelName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_arn = rt::m("ChannelARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_id = rt::m("ChannelId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_status = rt::m("ChannelStatus",
-    &rt::ENUM).flags(rt::REQUIRED), channel_status_reason = rt::m("ChannelStatusReason",
-    &rt::STRING).min(1.0), channel_creation_timestamp = rt::m("ChannelCreationTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), service_execution_role_arn =
-    rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stream_configuration_list = rt::m("StreamConfigurationList",
-    &CHANNEL_STREAM_DESCRIPTION_LIST).flags(rt::REQUIRED).min(1.0),
-    s3_destination_configuration = rt::m("S3DestinationConfiguration",
-    &S3_DESTINATION_DESCRIPTION), s3_tables_destination_configuration =
-    rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_DESCRIPTION),
-    encryption_configuration = rt::m("EncryptionConfiguration",
-    &CHANNEL_ENCRYPTION_CONFIGURATION), logging_configuration =
-    rt::m("LoggingConfiguration", &CHANNEL_LOGGING_CONFIGURATION).flags(rt::REQUIRED)]
+    ChannelDescription, CHANNEL_DESCRIPTION, [channel_name[0] = rt::m("ChannelName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_arn[1] = rt::m("ChannelARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_id[2] = rt::m("ChannelId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_status[3] = rt::m("ChannelStatus",
+    &rt::ENUM).flags(rt::REQUIRED), channel_status_reason[4] =
+    rt::m("ChannelStatusReason", &rt::STRING).min(1.0), channel_creation_timestamp[5] =
+    rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    service_execution_role_arn[6] = rt::m("ServiceExecutionRoleARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_configuration_list[7] =
+    rt::m("StreamConfigurationList", &CHANNEL_STREAM_DESCRIPTION_LIST)
+    .flags(rt::REQUIRED).min(1.0), s3_destination_configuration[8] =
+    rt::m("S3DestinationConfiguration", &S3_DESTINATION_DESCRIPTION),
+    s3_tables_destination_configuration[9] = rt::m("S3TablesDestinationConfiguration",
+    &S3_TABLES_DESTINATION_DESCRIPTION), encryption_configuration[10] =
+    rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
+    logging_configuration[11] = rt::m("LoggingConfiguration",
+    &CHANNEL_LOGGING_CONFIGURATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChannelDestinationType { S3 = "S3", S3Tables = "S3_TABLES" }
@@ -67,8 +68,8 @@ pub struct ChannelEncryptionConfiguration {
     pub key_id: String,
 }
 rt::structure!(
-    ChannelEncryptionConfiguration, CHANNEL_ENCRYPTION_CONFIGURATION, [encryption_type =
-    rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id = rt::m("KeyId",
+    ChannelEncryptionConfiguration, CHANNEL_ENCRYPTION_CONFIGURATION, [encryption_type[0]
+    = rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[1] = rt::m("KeyId",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -81,7 +82,7 @@ pub struct ChannelLoggingConfiguration {
     pub cloud_watch_logs: CloudWatchLogs,
 }
 rt::structure!(
-    ChannelLoggingConfiguration, CHANNEL_LOGGING_CONFIGURATION, [cloud_watch_logs =
+    ChannelLoggingConfiguration, CHANNEL_LOGGING_CONFIGURATION, [cloud_watch_logs[0] =
     rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS).flags(rt::REQUIRED)]
 );
 /// The updated Amazon CloudWatch Logs configuration for a channel. Used in UpdateChannel.
@@ -91,7 +92,7 @@ pub struct ChannelLoggingUpdateInput {
     pub cloud_watch_logs: CloudWatchLogsUpdateInput,
 }
 rt::structure!(
-    ChannelLoggingUpdateInput, CHANNEL_LOGGING_UPDATE_INPUT, [cloud_watch_logs =
+    ChannelLoggingUpdateInput, CHANNEL_LOGGING_UPDATE_INPUT, [cloud_watch_logs[0] =
     rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS_UPDATE_INPUT).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -107,9 +108,9 @@ pub struct ChannelStreamConfiguration {
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
-    ChannelStreamConfiguration, CHANNEL_STREAM_CONFIGURATION, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_configuration =
-    rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED)]
+    ChannelStreamConfiguration, CHANNEL_STREAM_CONFIGURATION, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_configuration[1]
+    = rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamConfigurationList",
@@ -126,10 +127,10 @@ pub struct ChannelStreamDescription {
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
-    ChannelStreamDescription, CHANNEL_STREAM_DESCRIPTION, [stream_arn =
+    ChannelStreamDescription, CHANNEL_STREAM_DESCRIPTION, [stream_arn[0] =
     rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stream_creation_timestamp = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), record_configuration = rt::m("RecordConfiguration",
+    stream_creation_timestamp[1] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), record_configuration[2] = rt::m("RecordConfiguration",
     &RECORD_CONFIGURATION).flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
@@ -145,9 +146,10 @@ pub struct ChannelStreamIdentifier {
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    ChannelStreamIdentifier, CHANNEL_STREAM_IDENTIFIER, [stream_arn = rt::m("StreamARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp =
-    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
+    ChannelStreamIdentifier, CHANNEL_STREAM_IDENTIFIER, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_creation_timestamp[1] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamIdentifierList",
@@ -183,15 +185,16 @@ pub struct ChannelSummary {
     pub streams: Vec<ChannelStreamIdentifier>,
 }
 rt::structure!(
-    ChannelSummary, CHANNEL_SUMMARY, [channel_name = rt::m("ChannelName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), channel_arn = rt::m("ChannelARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), channel_id = rt::m("ChannelId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), channel_status = rt::m("ChannelStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), channel_status_reason = rt::m("ChannelStatusReason",
-    &rt::STRING).min(1.0), channel_creation_timestamp = rt::m("ChannelCreationTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), channel_destination_type =
-    rt::m("ChannelDestinationType", &rt::ENUM).flags(rt::REQUIRED), streams =
-    rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0)]
+    ChannelSummary, CHANNEL_SUMMARY, [channel_name[0] = rt::m("ChannelName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_arn[1] = rt::m("ChannelARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_id[2] = rt::m("ChannelId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_status[3] = rt::m("ChannelStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), channel_status_reason[4] = rt::m("ChannelStatusReason",
+    &rt::STRING).min(1.0), channel_creation_timestamp[5] =
+    rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    channel_destination_type[6] = rt::m("ChannelDestinationType", &rt::ENUM)
+    .flags(rt::REQUIRED), streams[7] = rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static CHANNEL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ChannelSummaryList",
@@ -207,10 +210,10 @@ pub struct ChildShard {
     pub hash_key_range: HashKeyRange,
 }
 rt::structure!(
-    ChildShard, CHILD_SHARD, [shard_id = rt::m("ShardId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), parent_shards = rt::m("ParentShards", &SHARD_ID_LIST)
-    .flags(rt::REQUIRED), hash_key_range = rt::m("HashKeyRange", &HASH_KEY_RANGE)
-    .flags(rt::REQUIRED)]
+    ChildShard, CHILD_SHARD, [shard_id[0] = rt::m("ShardId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_shards[1] = rt::m("ParentShards",
+    &SHARD_ID_LIST).flags(rt::REQUIRED), hash_key_range[2] = rt::m("HashKeyRange",
+    &HASH_KEY_RANGE).flags(rt::REQUIRED)]
 );
 pub static CHILD_SHARD_LIST: rt::Schema = rt::Schema::list(
     "ChildShardList",
@@ -227,9 +230,9 @@ pub struct CloudWatchLogs {
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
-    CloudWatchLogs, CLOUD_WATCH_LOGS, [enabled = rt::m("Enabled", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), log_group_name = rt::m("LogGroupName", &rt::STRING).min(1.0),
-    log_stream_name = rt::m("LogStreamName", &rt::STRING).min(1.0)]
+    CloudWatchLogs, CLOUD_WATCH_LOGS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), log_group_name[1] = rt::m("LogGroupName", &rt::STRING)
+    .min(1.0), log_stream_name[2] = rt::m("LogStreamName", &rt::STRING).min(1.0)]
 );
 /// The updated Amazon CloudWatch Logs settings for a channel.
 #[derive(Clone, Default, PartialEq)]
@@ -242,10 +245,10 @@ pub struct CloudWatchLogsUpdateInput {
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
-    CloudWatchLogsUpdateInput, CLOUD_WATCH_LOGS_UPDATE_INPUT, [enabled = rt::m("Enabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), log_group_name = rt::m("LogGroupName",
-    &rt::STRING).min(1.0), log_stream_name = rt::m("LogStreamName", &rt::STRING)
-    .min(1.0)]
+    CloudWatchLogsUpdateInput, CLOUD_WATCH_LOGS_UPDATE_INPUT, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), log_group_name[1] =
+    rt::m("LogGroupName", &rt::STRING).min(1.0), log_stream_name[2] =
+    rt::m("LogStreamName", &rt::STRING).min(1.0)]
 );
 /// An object that represents the details of the consumer you registered. This type of object is returned by RegisterStreamConsumer.
 #[derive(Clone, Default, PartialEq)]
@@ -261,10 +264,10 @@ pub struct Consumer {
     pub consumer_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    Consumer, CONSUMER, [consumer_name = rt::m("ConsumerName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), consumer_arn = rt::m("ConsumerARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), consumer_status = rt::m("ConsumerStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), consumer_creation_timestamp =
+    Consumer, CONSUMER, [consumer_name[0] = rt::m("ConsumerName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), consumer_arn[1] = rt::m("ConsumerARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), consumer_status[2] = rt::m("ConsumerStatus",
+    &rt::ENUM).flags(rt::REQUIRED), consumer_creation_timestamp[3] =
     rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// An object that represents the details of a registered consumer. This type of object is returned by DescribeStreamConsumer.
@@ -283,12 +286,13 @@ pub struct ConsumerDescription {
     pub stream_arn: String,
 }
 rt::structure!(
-    ConsumerDescription, CONSUMER_DESCRIPTION, [consumer_name = rt::m("ConsumerName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_arn = rt::m("ConsumerARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_status = rt::m("ConsumerStatus",
-    &rt::ENUM).flags(rt::REQUIRED), consumer_creation_timestamp =
-    rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), stream_arn =
-    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    ConsumerDescription, CONSUMER_DESCRIPTION, [consumer_name[0] = rt::m("ConsumerName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_arn[1] = rt::m("ConsumerARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_status[2] =
+    rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
+    consumer_creation_timestamp[3] = rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), stream_arn[4] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static CONSUMER_LIST: rt::Schema = rt::Schema::list(
     "ConsumerList",
@@ -318,17 +322,17 @@ pub struct CreateChannelInput {
     pub logging_configuration: Option<ChannelLoggingConfiguration>,
 }
 rt::structure!(
-    CreateChannelInput, CREATE_CHANNEL_INPUT, [channel_name = rt::m("ChannelName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), service_execution_role_arn =
+    CreateChannelInput, CREATE_CHANNEL_INPUT, [channel_name[0] = rt::m("ChannelName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), service_execution_role_arn[1] =
     rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stream_configuration_list = rt::m("StreamConfigurationList",
+    stream_configuration_list[2] = rt::m("StreamConfigurationList",
     &CHANNEL_STREAM_CONFIGURATION_LIST).flags(rt::REQUIRED).min(1.0),
-    s3_destination_configuration = rt::m("S3DestinationConfiguration",
-    &S3_DESTINATION_CONFIGURATION), s3_tables_destination_configuration =
+    s3_destination_configuration[3] = rt::m("S3DestinationConfiguration",
+    &S3_DESTINATION_CONFIGURATION), s3_tables_destination_configuration[4] =
     rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_CONFIGURATION),
-    encryption_configuration = rt::m("EncryptionConfiguration",
-    &CHANNEL_ENCRYPTION_CONFIGURATION), tags = rt::m("Tags", &TAG_MAP),
-    logging_configuration = rt::m("LoggingConfiguration",
+    encryption_configuration[5] = rt::m("EncryptionConfiguration",
+    &CHANNEL_ENCRYPTION_CONFIGURATION), tags[6] = rt::m("Tags", &TAG_MAP),
+    logging_configuration[7] = rt::m("LoggingConfiguration",
     &CHANNEL_LOGGING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -337,7 +341,7 @@ pub struct CreateChannelOutput {
     pub channel_description: ChannelDescription,
 }
 rt::structure!(
-    CreateChannelOutput, CREATE_CHANNEL_OUTPUT, [channel_description =
+    CreateChannelOutput, CREATE_CHANNEL_OUTPUT, [channel_description[0] =
     rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -352,11 +356,11 @@ pub struct CreateQueueInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateQueueInput, CREATE_QUEUE_INPUT, [queue_name = rt::m("QueueName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_configuration_list =
+    CreateQueueInput, CREATE_QUEUE_INPUT, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_configuration_list[1] =
     rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-    .flags(rt::REQUIRED).min(1.0), queue_attributes = rt::m("QueueAttributes",
-    &QUEUE_ATTRIBUTES), tags = rt::m("Tags", &TAG_MAP)]
+    .flags(rt::REQUIRED).min(1.0), queue_attributes[2] = rt::m("QueueAttributes",
+    &QUEUE_ATTRIBUTES), tags[3] = rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueOutput {
@@ -364,7 +368,7 @@ pub struct CreateQueueOutput {
     pub queue_description: QueueDescription,
 }
 rt::structure!(
-    CreateQueueOutput, CREATE_QUEUE_OUTPUT, [queue_description =
+    CreateQueueOutput, CREATE_QUEUE_OUTPUT, [queue_description[0] =
     rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// Represents the input for `CreateStream`.
@@ -391,11 +395,11 @@ pub struct CreateStreamInput {
     pub record_distribution_strategy: Option<RecordDistributionStrategy>,
 }
 rt::structure!(
-    CreateStreamInput, CREATE_STREAM_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), shard_count = rt::m("ShardCount",
-    &rt::INTEGER).min(1.0), stream_mode_details = rt::m("StreamModeDetails",
-    &STREAM_MODE_DETAILS), tags = rt::m("Tags", &TAG_MAP), warm_throughput_mi_bps =
-    rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0), max_record_size_in_ki_b =
-    rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0), record_distribution_strategy =
-    rt::m("RecordDistributionStrategy", &rt::ENUM)]
+    CreateStreamInput, CREATE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), shard_count[1] = rt::m("ShardCount",
+    &rt::INTEGER).min(1.0), stream_mode_details[2] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), tags[3] = rt::m("Tags", &TAG_MAP), warm_throughput_mi_bps[4] =
+    rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0), max_record_size_in_ki_b[5] =
+    rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
+    record_distribution_strategy[6] = rt::m("RecordDistributionStrategy", &rt::ENUM)]
 );

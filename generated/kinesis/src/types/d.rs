@@ -14,8 +14,8 @@ pub struct DeadLetterConfiguration {
     pub max_receive_count: Option<i32>,
 }
 rt::structure!(
-    DeadLetterConfiguration, DEAD_LETTER_CONFIGURATION, [target_type =
-    rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED), max_receive_count =
+    DeadLetterConfiguration, DEAD_LETTER_CONFIGURATION, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED), max_receive_count[1] =
     rt::m("MaxReceiveCount", &rt::INTEGER).min(1.0)]
 );
 /// The Amazon S3 dead-letter queue configuration for records that cannot be delivered.
@@ -29,10 +29,11 @@ pub struct DeadLetterQueueS3Configuration {
     pub error_output_prefix: Option<String>,
 }
 rt::structure!(
-    DeadLetterQueueS3Configuration, DEAD_LETTER_QUEUE_S3_CONFIGURATION, [bucket_arn =
-    rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-    error_output_prefix = rt::m("ErrorOutputPrefix", &rt::STRING).min(1.0)]
+    DeadLetterQueueS3Configuration, DEAD_LETTER_QUEUE_S3_CONFIGURATION, [bucket_arn[0] =
+    rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .flags(rt::REQUIRED).min(12.0), error_output_prefix[2] = rt::m("ErrorOutputPrefix",
+    &rt::STRING).min(1.0)]
 );
 /// Represents the input for DecreaseStreamRetentionPeriod.
 #[derive(Clone, Default, PartialEq)]
@@ -48,10 +49,11 @@ pub struct DecreaseStreamRetentionPeriodInput {
 }
 rt::structure!(
     DecreaseStreamRetentionPeriodInput, DECREASE_STREAM_RETENTION_PERIOD_INPUT,
-    [stream_name = rt::m("StreamName", &rt::STRING).min(1.0), retention_period_hours =
-    rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED), stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    [stream_name[0] = rt::m("StreamName", &rt::STRING).min(1.0),
+    retention_period_hours[1] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_arn[2] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChannelInput {
@@ -59,7 +61,7 @@ pub struct DeleteChannelInput {
     pub channel_arn: String,
 }
 rt::structure!(
-    DeleteChannelInput, DELETE_CHANNEL_INPUT, [channel_arn = rt::m("ChannelARN",
+    DeleteChannelInput, DELETE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
     &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -68,7 +70,7 @@ pub struct DeleteQueueInput {
     pub queue_arn: String,
 }
 rt::structure!(
-    DeleteQueueInput, DELETE_QUEUE_INPUT, [queue_arn = rt::m("QueueARN", &rt::STRING)
+    DeleteQueueInput, DELETE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN", &rt::STRING)
     .flags(rt::REQUIRED).ctx("QueueARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -79,9 +81,9 @@ pub struct DeleteResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn =
+    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// Represents the input for DeleteStream.
 #[derive(Clone, Default, PartialEq)]
@@ -100,10 +102,11 @@ pub struct DeleteStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeleteStreamInput, DELETE_STREAM_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), enforce_consumer_deletion = rt::m("EnforceConsumerDeletion",
-    &rt::BOOLEAN), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN")
-    .min(1.0), stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    DeleteStreamInput, DELETE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), enforce_consumer_deletion[1] =
+    rt::m("EnforceConsumerDeletion", &rt::BOOLEAN), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterStreamConsumerInput {
@@ -117,11 +120,11 @@ pub struct DeregisterStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeregisterStreamConsumerInput, DEREGISTER_STREAM_CONSUMER_INPUT, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name =
-    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn = rt::m("ConsumerARN",
-    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
-    .ctx("StreamId").min(1.0)]
+    DeregisterStreamConsumerInput, DEREGISTER_STREAM_CONSUMER_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name[1] =
+    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn[2] = rt::m("ConsumerARN",
+    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id[3] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountSettingsInput {}
@@ -135,7 +138,8 @@ pub struct DescribeAccountSettingsOutput {
 }
 rt::structure!(
     DescribeAccountSettingsOutput, DESCRIBE_ACCOUNT_SETTINGS_OUTPUT,
-    [minimum_throughput_billing_commitment = rt::m("MinimumThroughputBillingCommitment",
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
     &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -144,7 +148,7 @@ pub struct DescribeChannelInput {
     pub channel_arn: String,
 }
 rt::structure!(
-    DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, [channel_arn = rt::m("ChannelARN",
+    DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
     &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -153,7 +157,7 @@ pub struct DescribeChannelOutput {
     pub channel_description: ChannelDescription,
 }
 rt::structure!(
-    DescribeChannelOutput, DESCRIBE_CHANNEL_OUTPUT, [channel_description =
+    DescribeChannelOutput, DESCRIBE_CHANNEL_OUTPUT, [channel_description[0] =
     rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -175,14 +179,14 @@ pub struct DescribeLimitsOutput {
     pub channel_count_limit: Option<i32>,
 }
 rt::structure!(
-    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [shard_limit = rt::m("ShardLimit",
-    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), open_shard_count =
+    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [shard_limit[0] = rt::m("ShardLimit",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), open_shard_count[1] =
     rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    on_demand_stream_count = rt::m("OnDemandStreamCount", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(0.0), on_demand_stream_count_limit =
+    on_demand_stream_count[2] = rt::m("OnDemandStreamCount", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(0.0), on_demand_stream_count_limit[3] =
     rt::m("OnDemandStreamCountLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    channel_count = rt::m("ChannelCount", &rt::INTEGER).min(0.0), channel_count_limit =
-    rt::m("ChannelCountLimit", &rt::INTEGER).min(0.0)]
+    channel_count[4] = rt::m("ChannelCount", &rt::INTEGER).min(0.0),
+    channel_count_limit[5] = rt::m("ChannelCountLimit", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueInput {
@@ -190,8 +194,8 @@ pub struct DescribeQueueInput {
     pub queue_arn: String,
 }
 rt::structure!(
-    DescribeQueueInput, DESCRIBE_QUEUE_INPUT, [queue_arn = rt::m("QueueARN", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("QueueARN").min(1.0)]
+    DescribeQueueInput, DESCRIBE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueOutput {
@@ -199,7 +203,7 @@ pub struct DescribeQueueOutput {
     pub queue_description: QueueDescription,
 }
 rt::structure!(
-    DescribeQueueOutput, DESCRIBE_QUEUE_OUTPUT, [queue_description =
+    DescribeQueueOutput, DESCRIBE_QUEUE_OUTPUT, [queue_description[0] =
     rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -214,11 +218,11 @@ pub struct DescribeStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamConsumerInput, DESCRIBE_STREAM_CONSUMER_INPUT, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name =
-    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn = rt::m("ConsumerARN",
-    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
-    .ctx("StreamId").min(1.0)]
+    DescribeStreamConsumerInput, DESCRIBE_STREAM_CONSUMER_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name[1] =
+    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn[2] = rt::m("ConsumerARN",
+    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id[3] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamConsumerOutput {
@@ -226,8 +230,9 @@ pub struct DescribeStreamConsumerOutput {
     pub consumer_description: ConsumerDescription,
 }
 rt::structure!(
-    DescribeStreamConsumerOutput, DESCRIBE_STREAM_CONSUMER_OUTPUT, [consumer_description
-    = rt::m("ConsumerDescription", &CONSUMER_DESCRIPTION).flags(rt::REQUIRED)]
+    DescribeStreamConsumerOutput, DESCRIBE_STREAM_CONSUMER_OUTPUT,
+    [consumer_description[0] = rt::m("ConsumerDescription", &CONSUMER_DESCRIPTION)
+    .flags(rt::REQUIRED)]
 );
 /// Represents the input for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -248,11 +253,11 @@ pub struct DescribeStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamInput, DESCRIBE_STREAM_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0),
-    exclusive_start_shard_id = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
-    stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    DescribeStreamInput, DESCRIBE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    exclusive_start_shard_id[2] = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+    stream_arn[3] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[4] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// Represents the output for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -261,7 +266,7 @@ pub struct DescribeStreamOutput {
     pub stream_description: StreamDescription,
 }
 rt::structure!(
-    DescribeStreamOutput, DESCRIBE_STREAM_OUTPUT, [stream_description =
+    DescribeStreamOutput, DESCRIBE_STREAM_OUTPUT, [stream_description[0] =
     rt::m("StreamDescription", &STREAM_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -274,9 +279,9 @@ pub struct DescribeStreamSummaryInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamSummaryInput, DESCRIBE_STREAM_SUMMARY_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn = rt::m("StreamARN",
-    &rt::STRING).ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
+    DescribeStreamSummaryInput, DESCRIBE_STREAM_SUMMARY_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn[1] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[2] = rt::m("StreamId", &rt::STRING)
     .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -286,7 +291,7 @@ pub struct DescribeStreamSummaryOutput {
 }
 rt::structure!(
     DescribeStreamSummaryOutput, DESCRIBE_STREAM_SUMMARY_OUTPUT,
-    [stream_description_summary = rt::m("StreamDescriptionSummary",
+    [stream_description_summary[0] = rt::m("StreamDescriptionSummary",
     &STREAM_DESCRIPTION_SUMMARY).flags(rt::REQUIRED)]
 );
 /// Represents the input for DisableEnhancedMonitoring.
@@ -315,11 +320,11 @@ pub struct DisableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DisableEnhancedMonitoringInput, DISABLE_ENHANCED_MONITORING_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics =
+    DisableEnhancedMonitoringInput, DISABLE_ENHANCED_MONITORING_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics[1] =
     rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
-    stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// The request was rejected because the DryRun parameter was specified.
 #[derive(Clone, Default, PartialEq)]
@@ -327,6 +332,6 @@ pub struct DryRunOperationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DryRunOperationException, DRY_RUN_OPERATION_EXCEPTION, [message = rt::m("message",
+    DryRunOperationException, DRY_RUN_OPERATION_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -29,11 +29,11 @@ pub struct EnableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    EnableEnhancedMonitoringInput, ENABLE_ENHANCED_MONITORING_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics =
+    EnableEnhancedMonitoringInput, ENABLE_ENHANCED_MONITORING_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics[1] =
     rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
-    stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 rt::string_enum! {
     pub enum EncryptionType { None = "NONE", Kms = "KMS" }
@@ -58,8 +58,8 @@ pub struct EnhancedMetrics {
     pub shard_level_metrics: Option<Vec<MetricsName>>,
 }
 rt::structure!(
-    EnhancedMetrics, ENHANCED_METRICS, [shard_level_metrics = rt::m("ShardLevelMetrics",
-    &METRICS_NAME_LIST).min(1.0)]
+    EnhancedMetrics, ENHANCED_METRICS, [shard_level_metrics[0] =
+    rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).min(1.0)]
 );
 pub static ENHANCED_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "EnhancedMonitoringList",
@@ -78,11 +78,12 @@ pub struct EnhancedMonitoringOutput {
     pub stream_arn: Option<String>,
 }
 rt::structure!(
-    EnhancedMonitoringOutput, ENHANCED_MONITORING_OUTPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), current_shard_level_metrics =
+    EnhancedMonitoringOutput, ENHANCED_MONITORING_OUTPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), current_shard_level_metrics[1] =
     rt::m("CurrentShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
-    desired_shard_level_metrics = rt::m("DesiredShardLevelMetrics", &METRICS_NAME_LIST)
-    .min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING).min(1.0)]
+    desired_shard_level_metrics[2] = rt::m("DesiredShardLevelMetrics",
+    &METRICS_NAME_LIST).min(1.0), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .min(1.0)]
 );
 /// The provided iterator exceeds the maximum age allowed.
 #[derive(Clone, Default, PartialEq)]
@@ -91,7 +92,7 @@ pub struct ExpiredIteratorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExpiredIteratorException, EXPIRED_ITERATOR_EXCEPTION, [message = rt::m("message",
+    ExpiredIteratorException, EXPIRED_ITERATOR_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The pagination token passed to the operation is expired.
@@ -100,6 +101,6 @@ pub struct ExpiredNextTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExpiredNextTokenException, EXPIRED_NEXT_TOKEN_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    ExpiredNextTokenException, EXPIRED_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

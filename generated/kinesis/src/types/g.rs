@@ -18,10 +18,10 @@ pub struct GetRecordsInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetRecordsInput, GET_RECORDS_INPUT, [shard_iterator = rt::m("ShardIterator",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), limit = rt::m("Limit", &rt::INTEGER)
-    .min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), dry_run =
+    GetRecordsInput, GET_RECORDS_INPUT, [shard_iterator[0] = rt::m("ShardIterator",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for GetRecords.
@@ -37,10 +37,10 @@ pub struct GetRecordsOutput {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
-    GetRecordsOutput, GET_RECORDS_OUTPUT, [records = rt::m("Records", &RECORD_LIST)
-    .flags(rt::REQUIRED), next_shard_iterator = rt::m("NextShardIterator", &rt::STRING)
-    .min(1.0), millis_behind_latest = rt::m("MillisBehindLatest", &rt::LONG).min(0.0),
-    child_shards = rt::m("ChildShards", &CHILD_SHARD_LIST)]
+    GetRecordsOutput, GET_RECORDS_OUTPUT, [records[0] = rt::m("Records", &RECORD_LIST)
+    .flags(rt::REQUIRED), next_shard_iterator[1] = rt::m("NextShardIterator",
+    &rt::STRING).min(1.0), millis_behind_latest[2] = rt::m("MillisBehindLatest",
+    &rt::LONG).min(0.0), child_shards[3] = rt::m("ChildShards", &CHILD_SHARD_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
@@ -50,9 +50,9 @@ pub struct GetResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn =
+    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
@@ -60,7 +60,7 @@ pub struct GetResourcePolicyOutput {
     pub policy: String,
 }
 rt::structure!(
-    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy = rt::m("Policy",
+    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents the input for `GetShardIterator`.
@@ -92,14 +92,14 @@ pub struct GetShardIteratorInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetShardIteratorInput, GET_SHARD_ITERATOR_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), shard_id = rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), shard_iterator_type = rt::m("ShardIteratorType", &rt::ENUM)
-    .flags(rt::REQUIRED), starting_sequence_number = rt::m("StartingSequenceNumber",
-    &rt::STRING), timestamp = rt::m("Timestamp", &rt::TIMESTAMP), stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), dry_run = rt::m("DryRun",
-    &rt::BOOLEAN)]
+    GetShardIteratorInput, GET_SHARD_ITERATOR_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_id[1] = rt::m("ShardId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), shard_iterator_type[2] =
+    rt::m("ShardIteratorType", &rt::ENUM).flags(rt::REQUIRED),
+    starting_sequence_number[3] = rt::m("StartingSequenceNumber", &rt::STRING),
+    timestamp[4] = rt::m("Timestamp", &rt::TIMESTAMP), stream_arn[5] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[6] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for `GetShardIterator`.
 #[derive(Clone, Default, PartialEq)]
@@ -108,6 +108,6 @@ pub struct GetShardIteratorOutput {
     pub shard_iterator: Option<String>,
 }
 rt::structure!(
-    GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, [shard_iterator =
+    GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, [shard_iterator[0] =
     rt::m("ShardIterator", &rt::STRING).min(1.0)]
 );

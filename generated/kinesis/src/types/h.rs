@@ -12,7 +12,7 @@ pub struct HashKeyRange {
     pub ending_hash_key: String,
 }
 rt::structure!(
-    HashKeyRange, HASH_KEY_RANGE, [starting_hash_key = rt::m("StartingHashKey",
-    &rt::STRING).flags(rt::REQUIRED), ending_hash_key = rt::m("EndingHashKey",
+    HashKeyRange, HASH_KEY_RANGE, [starting_hash_key[0] = rt::m("StartingHashKey",
+    &rt::STRING).flags(rt::REQUIRED), ending_hash_key[1] = rt::m("EndingHashKey",
     &rt::STRING).flags(rt::REQUIRED)]
 );

@@ -17,10 +17,11 @@ pub struct IncreaseStreamRetentionPeriodInput {
 }
 rt::structure!(
     IncreaseStreamRetentionPeriodInput, INCREASE_STREAM_RETENTION_PERIOD_INPUT,
-    [stream_name = rt::m("StreamName", &rt::STRING).min(1.0), retention_period_hours =
-    rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED), stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    [stream_name[0] = rt::m("StreamName", &rt::STRING).min(1.0),
+    retention_period_hours[1] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_arn[2] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// The processing of the request failed because of an unknown error, exception, or failure.
 #[derive(Clone, Default, PartialEq)]
@@ -28,7 +29,7 @@ pub struct InternalFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalFailureException, INTERNAL_FAILURE_EXCEPTION, [message = rt::m("message",
+    InternalFailureException, INTERNAL_FAILURE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
 );
 /// A specified parameter exceeds its restrictions, is not supported, or can't be used. For more information, see the returned message.
@@ -38,6 +39,6 @@ pub struct InvalidArgumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidArgumentException, INVALID_ARGUMENT_EXCEPTION, [message = rt::m("message",
+    InvalidArgumentException, INVALID_ARGUMENT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

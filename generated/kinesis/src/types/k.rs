@@ -11,7 +11,8 @@ pub struct KmsAccessDeniedException {
 }
 rt::structure!(
     KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION = "KMSAccessDeniedException",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 /// The request was rejected because the specified KMS key isn't enabled.
 #[derive(Clone, Default, PartialEq)]
@@ -20,7 +21,7 @@ pub struct KmsDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [message =
+    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [How Key State Affects Use of a Customer Master Key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Amazon Web Services Key Management Service Developer Guide*.
@@ -31,7 +32,8 @@ pub struct KmsInvalidStateException {
 }
 rt::structure!(
     KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION = "KMSInvalidStateException",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 /// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Default, PartialEq)]
@@ -40,7 +42,7 @@ pub struct KmsNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [message =
+    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The Amazon Web Services access key ID needs a subscription for the service.
@@ -50,7 +52,7 @@ pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsOptInRequired, KMS_OPT_IN_REQUIRED = "KMSOptInRequired", [message =
+    KmsOptInRequired, KMS_OPT_IN_REQUIRED = "KMSOptInRequired", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Amazon Web Services Key Management Service Developer Guide*.
@@ -60,6 +62,7 @@ pub struct KmsThrottlingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsThrottlingException, KMS_THROTTLING_EXCEPTION = "KMSThrottlingException", [message
-    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    KmsThrottlingException, KMS_THROTTLING_EXCEPTION = "KMSThrottlingException",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );

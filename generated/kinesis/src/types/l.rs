@@ -10,7 +10,7 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("message",
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -23,9 +23,9 @@ pub struct ListChannelsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChannelsInput, LIST_CHANNELS_INPUT, [stream_filter = rt::m("StreamFilter",
-    &STREAM_FILTER_LIST).min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListChannelsInput, LIST_CHANNELS_INPUT, [stream_filter[0] = rt::m("StreamFilter",
+    &STREAM_FILTER_LIST).min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChannelsOutput {
@@ -35,8 +35,8 @@ pub struct ListChannelsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChannelsOutput, LIST_CHANNELS_OUTPUT, [channel_summaries =
-    rt::m("ChannelSummaries", &CHANNEL_SUMMARY_LIST).flags(rt::REQUIRED), next_token =
+    ListChannelsOutput, LIST_CHANNELS_OUTPUT, [channel_summaries[0] =
+    rt::m("ChannelSummaries", &CHANNEL_SUMMARY_LIST).flags(rt::REQUIRED), next_token[1] =
     rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -49,9 +49,9 @@ pub struct ListQueuesInput {
     pub stream_filter: Option<Vec<QueueStreamFilter>>,
 }
 rt::structure!(
-    ListQueuesInput, LIST_QUEUES_INPUT, [max_results = rt::m("MaxResults", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0), stream_filter =
-    rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST).min(1.0)]
+    ListQueuesInput, LIST_QUEUES_INPUT, [max_results[0] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    stream_filter[2] = rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesOutput {
@@ -61,8 +61,8 @@ pub struct ListQueuesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListQueuesOutput, LIST_QUEUES_OUTPUT, [queue_summaries = rt::m("QueueSummaries",
-    &QUEUE_SUMMARY_LIST).flags(rt::REQUIRED), next_token = rt::m("NextToken",
+    ListQueuesOutput, LIST_QUEUES_OUTPUT, [queue_summaries[0] = rt::m("QueueSummaries",
+    &QUEUE_SUMMARY_LIST).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -107,13 +107,14 @@ pub struct ListShardsInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListShardsInput, LIST_SHARDS_INPUT, [stream_name = rt::m("StreamName", &rt::STRING)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0),
-    exclusive_start_shard_id = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0), stream_creation_timestamp =
-    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP), shard_filter = rt::m("ShardFilter",
-    &SHARD_FILTER), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN")
-    .min(1.0), stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    ListShardsInput, LIST_SHARDS_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    exclusive_start_shard_id[2] = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    stream_creation_timestamp[4] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
+    shard_filter[5] = rt::m("ShardFilter", &SHARD_FILTER), stream_arn[6] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[7] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListShardsOutput {
@@ -125,8 +126,8 @@ pub struct ListShardsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListShardsOutput, LIST_SHARDS_OUTPUT, [shards = rt::m("Shards", &SHARD_LIST),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListShardsOutput, LIST_SHARDS_OUTPUT, [shards[0] = rt::m("Shards", &SHARD_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersInput {
@@ -150,11 +151,11 @@ pub struct ListStreamConsumersInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListStreamConsumersInput, LIST_STREAM_CONSUMERS_INPUT, [stream_arn =
+    ListStreamConsumersInput, LIST_STREAM_CONSUMERS_INPUT, [stream_arn[0] =
     rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), stream_creation_timestamp =
-    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP), stream_id = rt::m("StreamId",
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), stream_creation_timestamp[3] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP), stream_id[4] = rt::m("StreamId",
     &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -167,8 +168,8 @@ pub struct ListStreamConsumersOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStreamConsumersOutput, LIST_STREAM_CONSUMERS_OUTPUT, [consumers =
-    rt::m("Consumers", &CONSUMER_LIST), next_token = rt::m("NextToken", &rt::STRING)
+    ListStreamConsumersOutput, LIST_STREAM_CONSUMERS_OUTPUT, [consumers[0] =
+    rt::m("Consumers", &CONSUMER_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 /// Represents the input for `ListStreams`.
@@ -181,9 +182,9 @@ pub struct ListStreamsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStreamsInput, LIST_STREAMS_INPUT, [limit = rt::m("Limit", &rt::INTEGER).min(1.0),
-    exclusive_start_stream_name = rt::m("ExclusiveStartStreamName", &rt::STRING)
-    .min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListStreamsInput, LIST_STREAMS_INPUT, [limit[0] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), exclusive_start_stream_name[1] = rt::m("ExclusiveStartStreamName",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Represents the output for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
@@ -196,10 +197,10 @@ pub struct ListStreamsOutput {
     pub stream_summaries: Option<Vec<StreamSummary>>,
 }
 rt::structure!(
-    ListStreamsOutput, LIST_STREAMS_OUTPUT, [stream_names = rt::m("StreamNames",
-    &STREAM_NAME_LIST).flags(rt::REQUIRED), has_more_streams = rt::m("HasMoreStreams",
-    &rt::BOOLEAN).flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0), stream_summaries = rt::m("StreamSummaries", &STREAM_SUMMARY_LIST)]
+    ListStreamsOutput, LIST_STREAMS_OUTPUT, [stream_names[0] = rt::m("StreamNames",
+    &STREAM_NAME_LIST).flags(rt::REQUIRED), has_more_streams[1] = rt::m("HasMoreStreams",
+    &rt::BOOLEAN).flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), stream_summaries[3] = rt::m("StreamSummaries", &STREAM_SUMMARY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceInput {
@@ -209,9 +210,9 @@ pub struct ListTagsForResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn =
+    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
@@ -219,7 +220,7 @@ pub struct ListTagsForResourceOutput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags = rt::m("Tags",
+    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
     &TAG_LIST).min(0.0)]
 );
 /// Represents the input for `ListTagsForStream`.
@@ -237,11 +238,12 @@ pub struct ListTagsForStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListTagsForStreamInput, LIST_TAGS_FOR_STREAM_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), exclusive_start_tag_key =
-    rt::m("ExclusiveStartTagKey", &rt::STRING).min(1.0), limit = rt::m("Limit",
-    &rt::INTEGER).min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN")
-    .min(1.0), stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    ListTagsForStreamInput, LIST_TAGS_FOR_STREAM_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), exclusive_start_tag_key[1] =
+    rt::m("ExclusiveStartTagKey", &rt::STRING).min(1.0), limit[2] = rt::m("Limit",
+    &rt::INTEGER).min(1.0), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// Represents the output for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -252,7 +254,7 @@ pub struct ListTagsForStreamOutput {
     pub has_more_tags: bool,
 }
 rt::structure!(
-    ListTagsForStreamOutput, LIST_TAGS_FOR_STREAM_OUTPUT, [tags = rt::m("Tags",
-    &TAG_LIST).flags(rt::REQUIRED).min(0.0), has_more_tags = rt::m("HasMoreTags",
+    ListTagsForStreamOutput, LIST_TAGS_FOR_STREAM_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST).flags(rt::REQUIRED).min(0.0), has_more_tags[1] = rt::m("HasMoreTags",
     &rt::BOOLEAN).flags(rt::REQUIRED)]
 );

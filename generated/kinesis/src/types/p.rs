@@ -12,8 +12,8 @@ pub struct PartitionField {
     pub source_name: String,
 }
 rt::structure!(
-    PartitionField, PARTITION_FIELD, [transform = rt::m("Transform", &rt::ENUM)
-    .flags(rt::REQUIRED), source_name = rt::m("SourceName", &rt::STRING)
+    PartitionField, PARTITION_FIELD, [transform[0] = rt::m("Transform", &rt::ENUM)
+    .flags(rt::REQUIRED), source_name[1] = rt::m("SourceName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static PARTITION_FIELD_LIST: rt::Schema = rt::Schema::list(
@@ -27,7 +27,7 @@ pub struct PartitionSpec {
     pub partition_fields: Vec<PartitionField>,
 }
 rt::structure!(
-    PartitionSpec, PARTITION_SPEC, [partition_fields = rt::m("PartitionFields",
+    PartitionSpec, PARTITION_SPEC, [partition_fields[0] = rt::m("PartitionFields",
     &PARTITION_FIELD_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -41,7 +41,8 @@ pub struct ProvisionedThroughputExceededException {
 }
 rt::structure!(
     ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 /// Represents the input for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
@@ -66,13 +67,13 @@ pub struct PutRecordInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutRecordInput, PUT_RECORD_INPUT, [stream_name = rt::m("StreamName", &rt::STRING)
-    .min(1.0), data = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED), partition_key =
-    rt::m("PartitionKey", &rt::STRING).min(1.0), explicit_hash_key =
-    rt::m("ExplicitHashKey", &rt::STRING), sequence_number_for_ordering =
-    rt::m("SequenceNumberForOrdering", &rt::STRING), stream_arn = rt::m("StreamARN",
-    &rt::STRING).ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
-    .ctx("StreamId").min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    PutRecordInput, PUT_RECORD_INPUT, [stream_name[0] = rt::m("StreamName", &rt::STRING)
+    .min(1.0), data[1] = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED), partition_key[2] =
+    rt::m("PartitionKey", &rt::STRING).min(1.0), explicit_hash_key[3] =
+    rt::m("ExplicitHashKey", &rt::STRING), sequence_number_for_ordering[4] =
+    rt::m("SequenceNumberForOrdering", &rt::STRING), stream_arn[5] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[6] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
@@ -88,9 +89,10 @@ pub struct PutRecordOutput {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    PutRecordOutput, PUT_RECORD_OUTPUT, [shard_id = rt::m("ShardId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), sequence_number = rt::m("SequenceNumber", &rt::STRING)
-    .flags(rt::REQUIRED), encryption_type = rt::m("EncryptionType", &rt::ENUM)]
+    PutRecordOutput, PUT_RECORD_OUTPUT, [shard_id[0] = rt::m("ShardId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), sequence_number[1] = rt::m("SequenceNumber",
+    &rt::STRING).flags(rt::REQUIRED), encryption_type[2] = rt::m("EncryptionType",
+    &rt::ENUM)]
 );
 /// A `PutRecords` request.
 #[derive(Clone, Default, PartialEq)]
@@ -107,11 +109,11 @@ pub struct PutRecordsInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutRecordsInput, PUT_RECORDS_INPUT, [records = rt::m("Records",
-    &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn = rt::m("StreamARN",
-    &rt::STRING).ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
-    .ctx("StreamId").min(1.0), dry_run = rt::m("DryRun", &rt::BOOLEAN)]
+    PutRecordsInput, PUT_RECORDS_INPUT, [records[0] = rt::m("Records",
+    &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// `PutRecords` results.
 #[derive(Clone, Default, PartialEq)]
@@ -127,9 +129,9 @@ pub struct PutRecordsOutput {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    PutRecordsOutput, PUT_RECORDS_OUTPUT, [failed_record_count =
-    rt::m("FailedRecordCount", &rt::INTEGER).min(1.0), records = rt::m("Records",
-    &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), encryption_type =
+    PutRecordsOutput, PUT_RECORDS_OUTPUT, [failed_record_count[0] =
+    rt::m("FailedRecordCount", &rt::INTEGER).min(1.0), records[1] = rt::m("Records",
+    &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), encryption_type[2] =
     rt::m("EncryptionType", &rt::ENUM)]
 );
 /// Represents the output for `PutRecords`.
@@ -145,9 +147,9 @@ pub struct PutRecordsRequestEntry {
     pub partition_key: Option<String>,
 }
 rt::structure!(
-    PutRecordsRequestEntry, PUT_RECORDS_REQUEST_ENTRY, [data = rt::m("Data", &rt::BLOB)
-    .flags(rt::REQUIRED), explicit_hash_key = rt::m("ExplicitHashKey", &rt::STRING),
-    partition_key = rt::m("PartitionKey", &rt::STRING).min(1.0)]
+    PutRecordsRequestEntry, PUT_RECORDS_REQUEST_ENTRY, [data[0] = rt::m("Data",
+    &rt::BLOB).flags(rt::REQUIRED), explicit_hash_key[1] = rt::m("ExplicitHashKey",
+    &rt::STRING), partition_key[2] = rt::m("PartitionKey", &rt::STRING).min(1.0)]
 );
 pub static PUT_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutRecordsRequestEntryList",
@@ -166,9 +168,9 @@ pub struct PutRecordsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutRecordsResultEntry, PUT_RECORDS_RESULT_ENTRY, [sequence_number =
-    rt::m("SequenceNumber", &rt::STRING), shard_id = rt::m("ShardId", &rt::STRING)
-    .min(1.0), error_code = rt::m("ErrorCode", &rt::STRING), error_message =
+    PutRecordsResultEntry, PUT_RECORDS_RESULT_ENTRY, [sequence_number[0] =
+    rt::m("SequenceNumber", &rt::STRING), shard_id[1] = rt::m("ShardId", &rt::STRING)
+    .min(1.0), error_code[2] = rt::m("ErrorCode", &rt::STRING), error_message[3] =
     rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -185,8 +187,8 @@ pub struct PutResourcePolicyInput {
     pub policy: String,
 }
 rt::structure!(
-    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn =
+    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), policy =
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), policy[2] =
     rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );

@@ -12,9 +12,10 @@ pub struct QueueAttributes {
     pub dead_letter_configuration: Option<DeadLetterConfiguration>,
 }
 rt::structure!(
-    QueueAttributes, QUEUE_ATTRIBUTES, [visibility_timeout_seconds =
-    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0), dead_letter_configuration =
-    rt::m("DeadLetterConfiguration", &DEAD_LETTER_CONFIGURATION)]
+    QueueAttributes, QUEUE_ATTRIBUTES, [visibility_timeout_seconds[0] =
+    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
+    dead_letter_configuration[1] = rt::m("DeadLetterConfiguration",
+    &DEAD_LETTER_CONFIGURATION)]
 );
 /// A description of a queue. Returned by CreateQueue, UpdateQueue, and DescribeQueue.
 #[derive(Clone, Default, PartialEq)]
@@ -33,13 +34,13 @@ pub struct QueueDescription {
     pub queue_attributes: Option<QueueAttributes>,
 }
 rt::structure!(
-    QueueDescription, QUEUE_DESCRIPTION, [queue_name = rt::m("QueueName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), queue_arn = rt::m("QueueARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), queue_status = rt::m("QueueStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), queue_creation_timestamp = rt::m("QueueCreationTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), stream_configuration_list =
+    QueueDescription, QUEUE_DESCRIPTION, [queue_name[0] = rt::m("QueueName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_arn[1] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_status[2] = rt::m("QueueStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), queue_creation_timestamp[3] = rt::m("QueueCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), stream_configuration_list[4] =
     rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-    .flags(rt::REQUIRED).min(1.0), queue_attributes = rt::m("QueueAttributes",
+    .flags(rt::REQUIRED).min(1.0), queue_attributes[5] = rt::m("QueueAttributes",
     &QUEUE_ATTRIBUTES)]
 );
 /// A data stream record, as delivered through a queue.
@@ -61,14 +62,14 @@ pub struct QueueRecord {
     pub receive_count: i32,
 }
 rt::structure!(
-    QueueRecord, QUEUE_RECORD, [receipt_handle = rt::m("ReceiptHandle", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), record_id = rt::m("RecordId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), partition_key = rt::m("PartitionKey", &rt::STRING)
-    .min(1.0), data = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-    approximate_arrival_timestamp = rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), first_receive_timestamp = rt::m("FirstReceiveTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), receive_count = rt::m("ReceiveCount",
-    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
+    QueueRecord, QUEUE_RECORD, [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), record_id[1] = rt::m("RecordId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), partition_key[2] = rt::m("PartitionKey", &rt::STRING)
+    .min(1.0), data[3] = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
+    approximate_arrival_timestamp[4] = rt::m("ApproximateArrivalTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), first_receive_timestamp[5] =
+    rt::m("FirstReceiveTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), receive_count[6]
+    = rt::m("ReceiveCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 pub static QUEUE_RECORD_LIST: rt::Schema = rt::Schema::list(
     "QueueRecordList",
@@ -93,8 +94,8 @@ pub struct QueueStartingPosition {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    QueueStartingPosition, QUEUE_STARTING_POSITION, [type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)]
+    QueueStartingPosition, QUEUE_STARTING_POSITION, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), timestamp[1] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum QueueStartingPositionType { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST",
@@ -113,8 +114,8 @@ pub struct QueueStreamConfiguration {
     pub starting_position: Option<QueueStartingPosition>,
 }
 rt::structure!(
-    QueueStreamConfiguration, QUEUE_STREAM_CONFIGURATION, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position =
+    QueueStreamConfiguration, QUEUE_STREAM_CONFIGURATION, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position[1] =
     rt::m("StartingPosition", &QUEUE_STARTING_POSITION)]
 );
 pub static QUEUE_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -130,8 +131,8 @@ pub struct QueueStreamFilter {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    QueueStreamFilter, QUEUE_STREAM_FILTER, [stream_arn = rt::m("StreamARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_creation_timestamp =
+    QueueStreamFilter, QUEUE_STREAM_FILTER, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
     rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static QUEUE_STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
@@ -147,8 +148,8 @@ pub struct QueueStreamIdentifier {
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    QueueStreamIdentifier, QUEUE_STREAM_IDENTIFIER, [stream_arn = rt::m("StreamARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp =
+    QueueStreamIdentifier, QUEUE_STREAM_IDENTIFIER, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
     rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 pub static QUEUE_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
@@ -170,11 +171,11 @@ pub struct QueueSummary {
     pub streams: Vec<QueueStreamIdentifier>,
 }
 rt::structure!(
-    QueueSummary, QUEUE_SUMMARY, [queue_name = rt::m("QueueName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), queue_arn = rt::m("QueueARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), queue_status = rt::m("QueueStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), queue_creation_timestamp = rt::m("QueueCreationTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), streams = rt::m("Streams",
+    QueueSummary, QUEUE_SUMMARY, [queue_name[0] = rt::m("QueueName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_arn[1] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_status[2] = rt::m("QueueStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), queue_creation_timestamp[3] = rt::m("QueueCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), streams[4] = rt::m("Streams",
     &QUEUE_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static QUEUE_SUMMARY_LIST: rt::Schema = rt::Schema::list(

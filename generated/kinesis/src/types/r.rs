@@ -16,9 +16,9 @@ pub struct ReceiveDeadLetterQueueRecordsInput {
 }
 rt::structure!(
     ReceiveDeadLetterQueueRecordsInput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
-    [queue_arn = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
-    .min(1.0), limit = rt::m("Limit", &rt::INTEGER).min(1.0), wait_time_seconds =
-    rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0), visibility_timeout_seconds =
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0), wait_time_seconds[2] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0), visibility_timeout_seconds[3] =
     rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -28,7 +28,7 @@ pub struct ReceiveDeadLetterQueueRecordsOutput {
 }
 rt::structure!(
     ReceiveDeadLetterQueueRecordsOutput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT,
-    [queue_records = rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)]
+    [queue_records[0] = rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsInput {
@@ -42,11 +42,11 @@ pub struct ReceiveQueueRecordsInput {
     pub visibility_timeout_seconds: Option<i32>,
 }
 rt::structure!(
-    ReceiveQueueRecordsInput, RECEIVE_QUEUE_RECORDS_INPUT, [queue_arn = rt::m("QueueARN",
-    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), limit = rt::m("Limit",
-    &rt::INTEGER).min(1.0), wait_time_seconds = rt::m("WaitTimeSeconds", &rt::INTEGER)
-    .min(1.0), visibility_timeout_seconds = rt::m("VisibilityTimeoutSeconds",
-    &rt::INTEGER).min(0.0)]
+    ReceiveQueueRecordsInput, RECEIVE_QUEUE_RECORDS_INPUT, [queue_arn[0] =
+    rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), limit[1]
+    = rt::m("Limit", &rt::INTEGER).min(1.0), wait_time_seconds[2] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0), visibility_timeout_seconds[3] =
+    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsOutput {
@@ -54,7 +54,7 @@ pub struct ReceiveQueueRecordsOutput {
     pub queue_records: Vec<QueueRecord>,
 }
 rt::structure!(
-    ReceiveQueueRecordsOutput, RECEIVE_QUEUE_RECORDS_OUTPUT, [queue_records =
+    ReceiveQueueRecordsOutput, RECEIVE_QUEUE_RECORDS_OUTPUT, [queue_records[0] =
     rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)]
 );
 /// The unit of data of the Kinesis data stream, which is composed of a sequence number, a partition key, and a data blob.
@@ -77,11 +77,11 @@ pub struct Record {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    Record, RECORD, [sequence_number = rt::m("SequenceNumber", &rt::STRING)
-    .flags(rt::REQUIRED), approximate_arrival_timestamp =
-    rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP), data = rt::m("Data", &rt::BLOB)
-    .flags(rt::REQUIRED), partition_key = rt::m("PartitionKey", &rt::STRING).min(1.0),
-    encryption_type = rt::m("EncryptionType", &rt::ENUM)]
+    Record, RECORD, [sequence_number[0] = rt::m("SequenceNumber", &rt::STRING)
+    .flags(rt::REQUIRED), approximate_arrival_timestamp[1] =
+    rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP), data[2] = rt::m("Data",
+    &rt::BLOB).flags(rt::REQUIRED), partition_key[3] = rt::m("PartitionKey", &rt::STRING)
+    .min(1.0), encryption_type[4] = rt::m("EncryptionType", &rt::ENUM)]
 );
 /// Specifies the format of records read from the source stream.
 #[derive(Clone, Default, PartialEq)]
@@ -97,8 +97,8 @@ pub struct RecordConfiguration {
     pub gsr_schema_arn: Option<String>,
 }
 rt::structure!(
-    RecordConfiguration, RECORD_CONFIGURATION, [record_format_type =
-    rt::m("RecordFormatType", &rt::ENUM).flags(rt::REQUIRED), gsr_schema_arn =
+    RecordConfiguration, RECORD_CONFIGURATION, [record_format_type[0] =
+    rt::m("RecordFormatType", &rt::ENUM).flags(rt::REQUIRED), gsr_schema_arn[1] =
     rt::m("GSRSchemaARN", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -125,10 +125,10 @@ pub struct RegisterStreamConsumerInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    RegisterStreamConsumerInput, REGISTER_STREAM_CONSUMER_INPUT, [stream_arn =
+    RegisterStreamConsumerInput, REGISTER_STREAM_CONSUMER_INPUT, [stream_arn[0] =
     rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-    consumer_name = rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), tags =
+    consumer_name[1] = rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_id[2] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), tags[3] =
     rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -137,7 +137,7 @@ pub struct RegisterStreamConsumerOutput {
     pub consumer: Consumer,
 }
 rt::structure!(
-    RegisterStreamConsumerOutput, REGISTER_STREAM_CONSUMER_OUTPUT, [consumer =
+    RegisterStreamConsumerOutput, REGISTER_STREAM_CONSUMER_OUTPUT, [consumer[0] =
     rt::m("Consumer", &CONSUMER).flags(rt::REQUIRED)]
 );
 /// Represents the input for `RemoveTagsFromStream`.
@@ -153,10 +153,10 @@ pub struct RemoveTagsFromStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    RemoveTagsFromStreamInput, REMOVE_TAGS_FROM_STREAM_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED).min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING)
-    .ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
+    RemoveTagsFromStreamInput, REMOVE_TAGS_FROM_STREAM_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
     .ctx("StreamId").min(1.0)]
 );
 /// The resource is not available for this operation. For successful operation, the resource must be in the `ACTIVE` state.
@@ -166,7 +166,7 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message = rt::m("message",
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The requested resource could not be found. The stream might not be specified correctly.
@@ -176,8 +176,8 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A dead-letter record that was not restored, and why.
 #[derive(Clone, Default, PartialEq)]
@@ -191,9 +191,9 @@ pub struct RestoreDeadLetterQueueRecordsErrorEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsErrorEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle =
-    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code =
-    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message =
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
     rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -209,8 +209,8 @@ pub struct RestoreDeadLetterQueueRecordsInput {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsInput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
-    [queue_arn = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
-    .min(1.0), entries = rt::m("Entries",
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
     &RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -222,9 +222,9 @@ pub struct RestoreDeadLetterQueueRecordsOutput {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsOutput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT,
-    [successful = rt::m("Successful",
-    &RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed =
-    rt::m("Failed", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
+    [successful[0] = rt::m("Successful",
+    &RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1]
+    = rt::m("Failed", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
     .flags(rt::REQUIRED)]
 );
 /// A dead-letter record to restore, identified by its receipt handle.
@@ -235,7 +235,7 @@ pub struct RestoreDeadLetterQueueRecordsRequestEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsRequestEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle =
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -250,7 +250,7 @@ pub struct RestoreDeadLetterQueueRecordsResultEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsResultEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle =
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(

@@ -17,11 +17,11 @@ pub struct S3DestinationConfiguration {
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
-    S3DestinationConfiguration, S3_DESTINATION_CONFIGURATION, [data_freshness_in_seconds
-    = rt::m("DataFreshnessInSeconds", &rt::INTEGER), dead_letter_queue_s3_configuration =
-    rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION),
-    storage_configuration = rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION)
-    .flags(rt::REQUIRED)]
+    S3DestinationConfiguration, S3_DESTINATION_CONFIGURATION,
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER),
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
+    &DEAD_LETTER_QUEUE_S3_CONFIGURATION), storage_configuration[2] =
+    rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED)]
 );
 /// The configuration for delivery to a general purpose Amazon S3 bucket. Returned in ChannelDescription.
 #[derive(Clone, Default, PartialEq)]
@@ -34,10 +34,10 @@ pub struct S3DestinationDescription {
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
-    S3DestinationDescription, S3_DESTINATION_DESCRIPTION, [data_freshness_in_seconds =
+    S3DestinationDescription, S3_DESTINATION_DESCRIPTION, [data_freshness_in_seconds[0] =
     rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED),
-    dead_letter_queue_s3_configuration = rt::m("DeadLetterQueueS3Configuration",
-    &DEAD_LETTER_QUEUE_S3_CONFIGURATION).flags(rt::REQUIRED), storage_configuration =
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
+    &DEAD_LETTER_QUEUE_S3_CONFIGURATION).flags(rt::REQUIRED), storage_configuration[2] =
     rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED)]
 );
 /// The updated configuration for a general purpose Amazon S3 destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
@@ -47,8 +47,8 @@ pub struct S3DestinationUpdateInput {
     pub data_freshness_in_seconds: i32,
 }
 rt::structure!(
-    S3DestinationUpdateInput, S3_DESTINATION_UPDATE_INPUT, [data_freshness_in_seconds =
-    rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED)]
+    S3DestinationUpdateInput, S3_DESTINATION_UPDATE_INPUT, [data_freshness_in_seconds[0]
+    = rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3StorageClass { Standard = "STANDARD", IntelligentTiering =
@@ -77,12 +77,12 @@ pub struct S3StorageConfiguration {
     pub compression_type: S3CompressionType,
 }
 rt::structure!(
-    S3StorageConfiguration, S3_STORAGE_CONFIGURATION, [bucket_arn = rt::m("BucketARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), expected_bucket_owner =
+    S3StorageConfiguration, S3_STORAGE_CONFIGURATION, [bucket_arn[0] = rt::m("BucketARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), expected_bucket_owner[1] =
     rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-    output_key_template = rt::m("OutputKeyTemplate", &rt::STRING).min(1.0), storage_class
-    = rt::m("StorageClass", &rt::ENUM), compression_type = rt::m("CompressionType",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    output_key_template[2] = rt::m("OutputKeyTemplate", &rt::STRING).min(1.0),
+    storage_class[3] = rt::m("StorageClass", &rt::ENUM), compression_type[4] =
+    rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3TablesCompressionType { None = "NONE", Zstd = "ZSTD", Snappy = "SNAPPY" }
@@ -106,11 +106,11 @@ pub struct S3TablesConfiguration {
     pub partition_spec: Option<PartitionSpec>,
 }
 rt::structure!(
-    S3TablesConfiguration, S3_TABLES_CONFIGURATION, [table_bucket_arn =
-    rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace =
-    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), compression_type =
-    rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED), partition_spec =
+    S3TablesConfiguration, S3_TABLES_CONFIGURATION, [table_bucket_arn[0] =
+    rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[1] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), table_name[2] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), compression_type[3] =
+    rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED), partition_spec[4] =
     rt::m("PartitionSpec", &PARTITION_SPEC)]
 );
 pub static S3_TABLES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -129,10 +129,10 @@ pub struct S3TablesDestinationConfiguration {
 }
 rt::structure!(
     S3TablesDestinationConfiguration, S3_TABLES_DESTINATION_CONFIGURATION,
-    [data_freshness_in_seconds = rt::m("DataFreshnessInSeconds", &rt::INTEGER),
-    dead_letter_queue_s3_configuration = rt::m("DeadLetterQueueS3Configuration",
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER),
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
     &DEAD_LETTER_QUEUE_S3_CONFIGURATION).flags(rt::REQUIRED),
-    s3_tables_configuration_list = rt::m("S3TablesConfigurationList",
+    s3_tables_configuration_list[2] = rt::m("S3TablesConfigurationList",
     &S3_TABLES_CONFIGURATION_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 /// The configuration for delivery to streaming tables on Apache Iceberg. Returned in ChannelDescription.
@@ -147,10 +147,10 @@ pub struct S3TablesDestinationDescription {
 }
 rt::structure!(
     S3TablesDestinationDescription, S3_TABLES_DESTINATION_DESCRIPTION,
-    [data_freshness_in_seconds = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
-    .flags(rt::REQUIRED), dead_letter_queue_s3_configuration =
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
+    .flags(rt::REQUIRED), dead_letter_queue_s3_configuration[1] =
     rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
-    .flags(rt::REQUIRED), s3_tables_configuration_list =
+    .flags(rt::REQUIRED), s3_tables_configuration_list[2] =
     rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST).flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -162,7 +162,7 @@ pub struct S3TablesDestinationUpdateInput {
 }
 rt::structure!(
     S3TablesDestinationUpdateInput, S3_TABLES_DESTINATION_UPDATE_INPUT,
-    [data_freshness_in_seconds = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -177,9 +177,9 @@ pub struct SequenceNumberRange {
     pub ending_sequence_number: Option<String>,
 }
 rt::structure!(
-    SequenceNumberRange, SEQUENCE_NUMBER_RANGE, [starting_sequence_number =
+    SequenceNumberRange, SEQUENCE_NUMBER_RANGE, [starting_sequence_number[0] =
     rt::m("StartingSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-    ending_sequence_number = rt::m("EndingSequenceNumber", &rt::STRING)]
+    ending_sequence_number[1] = rt::m("EndingSequenceNumber", &rt::STRING)]
 );
 /// A uniquely identified group of data records in a Kinesis data stream.
 #[derive(Clone, Default, PartialEq)]
@@ -196,11 +196,11 @@ pub struct Shard {
     pub sequence_number_range: SequenceNumberRange,
 }
 rt::structure!(
-    Shard, SHARD, [shard_id = rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    parent_shard_id = rt::m("ParentShardId", &rt::STRING).min(1.0),
-    adjacent_parent_shard_id = rt::m("AdjacentParentShardId", &rt::STRING).min(1.0),
-    hash_key_range = rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
-    sequence_number_range = rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE)
+    Shard, SHARD, [shard_id[0] = rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), parent_shard_id[1] = rt::m("ParentShardId", &rt::STRING).min(1.0),
+    adjacent_parent_shard_id[2] = rt::m("AdjacentParentShardId", &rt::STRING).min(1.0),
+    hash_key_range[3] = rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
+    sequence_number_range[4] = rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE)
     .flags(rt::REQUIRED)]
 );
 /// The request parameter used to filter out the response of the `ListShards` API.
@@ -223,9 +223,9 @@ pub struct ShardFilter {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    ShardFilter, SHARD_FILTER, [type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-    shard_id = rt::m("ShardId", &rt::STRING).min(1.0), timestamp = rt::m("Timestamp",
-    &rt::TIMESTAMP)]
+    ShardFilter, SHARD_FILTER, [type_[0] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    shard_id[1] = rt::m("ShardId", &rt::STRING).min(1.0), timestamp[2] =
+    rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum ShardFilterType { AfterShardId = "AFTER_SHARD_ID", AtTrimHorizon =
@@ -260,11 +260,12 @@ pub struct SplitShardInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    SplitShardInput, SPLIT_SHARD_INPUT, [stream_name = rt::m("StreamName", &rt::STRING)
-    .min(1.0), shard_to_split = rt::m("ShardToSplit", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), new_starting_hash_key = rt::m("NewStartingHashKey", &rt::STRING)
-    .flags(rt::REQUIRED), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN")
-    .min(1.0), stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    SplitShardInput, SPLIT_SHARD_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), shard_to_split[1] = rt::m("ShardToSplit", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_starting_hash_key[2] = rt::m("NewStartingHashKey",
+    &rt::STRING).flags(rt::REQUIRED), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartStreamEncryptionInput {
@@ -286,11 +287,11 @@ pub struct StartStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    StartStreamEncryptionInput, START_STREAM_ENCRYPTION_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type = rt::m("EncryptionType",
-    &rt::ENUM).flags(rt::REQUIRED), key_id = rt::m("KeyId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING)
-    .ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
+    StartStreamEncryptionInput, START_STREAM_ENCRYPTION_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type[1] =
+    rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[2] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
     .ctx("StreamId").min(1.0)]
 );
 /// The starting position in the data stream from which to start streaming.
@@ -314,9 +315,9 @@ pub struct StartingPosition {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartingPosition, STARTING_POSITION, [type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), sequence_number = rt::m("SequenceNumber", &rt::STRING),
-    timestamp = rt::m("Timestamp", &rt::TIMESTAMP)]
+    StartingPosition, STARTING_POSITION, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), sequence_number[1] = rt::m("SequenceNumber", &rt::STRING),
+    timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStreamEncryptionInput {
@@ -338,11 +339,11 @@ pub struct StopStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    StopStreamEncryptionInput, STOP_STREAM_ENCRYPTION_INPUT, [stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type = rt::m("EncryptionType",
-    &rt::ENUM).flags(rt::REQUIRED), key_id = rt::m("KeyId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING)
-    .ctx("StreamARN").min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
+    StopStreamEncryptionInput, STOP_STREAM_ENCRYPTION_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type[1] =
+    rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[2] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
     .ctx("StreamId").min(1.0)]
 );
 /// Represents the output for DescribeStream.
@@ -386,17 +387,17 @@ pub struct StreamDescription {
     pub key_id: Option<String>,
 }
 rt::structure!(
-    StreamDescription, STREAM_DESCRIPTION, [stream_name = rt::m("StreamName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn = rt::m("StreamARN",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_status = rt::m("StreamStatus",
-    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details = rt::m("StreamModeDetails",
-    &STREAM_MODE_DETAILS), shards = rt::m("Shards", &SHARD_LIST).flags(rt::REQUIRED),
-    has_more_shards = rt::m("HasMoreShards", &rt::BOOLEAN).flags(rt::REQUIRED),
-    retention_period_hours = rt::m("RetentionPeriodHours", &rt::INTEGER)
-    .flags(rt::REQUIRED), stream_creation_timestamp = rt::m("StreamCreationTimestamp",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), enhanced_monitoring =
+    StreamDescription, STREAM_DESCRIPTION, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[1] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_status[2] = rt::m("StreamStatus",
+    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details[3] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), shards[4] = rt::m("Shards", &SHARD_LIST).flags(rt::REQUIRED),
+    has_more_shards[5] = rt::m("HasMoreShards", &rt::BOOLEAN).flags(rt::REQUIRED),
+    retention_period_hours[6] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_creation_timestamp[7] = rt::m("StreamCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), enhanced_monitoring[8] =
     rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
-    encryption_type = rt::m("EncryptionType", &rt::ENUM), key_id = rt::m("KeyId",
+    encryption_type[9] = rt::m("EncryptionType", &rt::ENUM), key_id[10] = rt::m("KeyId",
     &rt::STRING).min(1.0)]
 );
 /// Represents the output for DescribeStreamSummary
@@ -452,23 +453,24 @@ pub struct StreamDescriptionSummary {
     pub queue_count: Option<i32>,
 }
 rt::structure!(
-    StreamDescriptionSummary, STREAM_DESCRIPTION_SUMMARY, [stream_name =
-    rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn =
-    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).min(1.0), stream_status = rt::m("StreamStatus",
-    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details = rt::m("StreamModeDetails",
-    &STREAM_MODE_DETAILS), retention_period_hours = rt::m("RetentionPeriodHours",
-    &rt::INTEGER).flags(rt::REQUIRED), stream_creation_timestamp =
+    StreamDescriptionSummary, STREAM_DESCRIPTION_SUMMARY, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[1] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_id[2] =
+    rt::m("StreamId", &rt::STRING).min(1.0), stream_status[3] = rt::m("StreamStatus",
+    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details[4] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), retention_period_hours[5] = rt::m("RetentionPeriodHours",
+    &rt::INTEGER).flags(rt::REQUIRED), stream_creation_timestamp[6] =
     rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    enhanced_monitoring = rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST)
-    .flags(rt::REQUIRED), encryption_type = rt::m("EncryptionType", &rt::ENUM), key_id =
-    rt::m("KeyId", &rt::STRING).min(1.0), open_shard_count = rt::m("OpenShardCount",
-    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), consumer_count = rt::m("ConsumerCount",
-    &rt::INTEGER).min(0.0), warm_throughput = rt::m("WarmThroughput",
-    &WARM_THROUGHPUT_OBJECT), max_record_size_in_ki_b = rt::m("MaxRecordSizeInKiB",
-    &rt::INTEGER).min(1024.0), channel_count = rt::m("ChannelCount", &rt::INTEGER)
-    .min(0.0), record_distribution_strategy = rt::m("RecordDistributionStrategy",
-    &rt::ENUM), queue_count = rt::m("QueueCount", &rt::INTEGER).min(0.0)]
+    enhanced_monitoring[7] = rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST)
+    .flags(rt::REQUIRED), encryption_type[8] = rt::m("EncryptionType", &rt::ENUM),
+    key_id[9] = rt::m("KeyId", &rt::STRING).min(1.0), open_shard_count[10] =
+    rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+    consumer_count[11] = rt::m("ConsumerCount", &rt::INTEGER).min(0.0),
+    warm_throughput[12] = rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
+    max_record_size_in_ki_b[13] = rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
+    channel_count[14] = rt::m("ChannelCount", &rt::INTEGER).min(0.0),
+    record_distribution_strategy[15] = rt::m("RecordDistributionStrategy", &rt::ENUM),
+    queue_count[16] = rt::m("QueueCount", &rt::INTEGER).min(0.0)]
 );
 /// Filters ListChannels results by source stream.
 #[derive(Clone, Default, PartialEq)]
@@ -479,8 +481,8 @@ pub struct StreamFilter {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StreamFilter, STREAM_FILTER, [stream_arn = rt::m("StreamARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_creation_timestamp =
+    StreamFilter, STREAM_FILTER, [stream_arn[0] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
     rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
@@ -497,8 +499,8 @@ pub struct StreamModeDetails {
     pub stream_mode: StreamMode,
 }
 rt::structure!(
-    StreamModeDetails, STREAM_MODE_DETAILS, [stream_mode = rt::m("StreamMode", &rt::ENUM)
-    .flags(rt::REQUIRED)]
+    StreamModeDetails, STREAM_MODE_DETAILS, [stream_mode[0] = rt::m("StreamMode",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static STREAM_NAME_LIST: rt::Schema = rt::Schema::list(
     "StreamNameList",
@@ -522,12 +524,12 @@ pub struct StreamSummary {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StreamSummary, STREAM_SUMMARY, [stream_name = rt::m("StreamName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_arn = rt::m("StreamARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), stream_status = rt::m("StreamStatus", &rt::ENUM)
-    .flags(rt::REQUIRED), stream_mode_details = rt::m("StreamModeDetails",
-    &STREAM_MODE_DETAILS), stream_creation_timestamp = rt::m("StreamCreationTimestamp",
-    &rt::TIMESTAMP)]
+    StreamSummary, STREAM_SUMMARY, [stream_name[0] = rt::m("StreamName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_arn[1] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_status[2] = rt::m("StreamStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), stream_mode_details[3] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), stream_creation_timestamp[4] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static STREAM_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "StreamSummaryList",
@@ -545,11 +547,12 @@ pub struct SubscribeToShardEvent {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
-    SubscribeToShardEvent, SUBSCRIBE_TO_SHARD_EVENT, [records = rt::m("Records",
-    &RECORD_LIST).flags(rt::REQUIRED), continuation_sequence_number =
+    SubscribeToShardEvent, SUBSCRIBE_TO_SHARD_EVENT, [records[0] = rt::m("Records",
+    &RECORD_LIST).flags(rt::REQUIRED), continuation_sequence_number[1] =
     rt::m("ContinuationSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-    millis_behind_latest = rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED)
-    .min(0.0), child_shards = rt::m("ChildShards", &CHILD_SHARD_LIST)].flags(rt::EVENT)
+    millis_behind_latest[2] = rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED)
+    .min(0.0), child_shards[3] = rt::m("ChildShards", &CHILD_SHARD_LIST)]
+    .flags(rt::EVENT)
 );
 /// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
 #[derive(Clone, Default, PartialEq)]
@@ -569,20 +572,20 @@ pub struct SubscribeToShardEventStream {
 }
 rt::structure!(
     SubscribeToShardEventStream, SUBSCRIBE_TO_SHARD_EVENT_STREAM,
-    [subscribe_to_shard_event = rt::m("SubscribeToShardEvent",
-    &SUBSCRIBE_TO_SHARD_EVENT), resource_not_found_exception =
+    [subscribe_to_shard_event[0] = rt::m("SubscribeToShardEvent",
+    &SUBSCRIBE_TO_SHARD_EVENT), resource_not_found_exception[1] =
     rt::m("ResourceNotFoundException", &RESOURCE_NOT_FOUND_EXCEPTION),
-    resource_in_use_exception = rt::m("ResourceInUseException",
-    &RESOURCE_IN_USE_EXCEPTION), kms_disabled_exception = rt::m("KMSDisabledException",
-    &KMS_DISABLED_EXCEPTION), kms_invalid_state_exception =
-    rt::m("KMSInvalidStateException", &KMS_INVALID_STATE_EXCEPTION),
-    kms_access_denied_exception = rt::m("KMSAccessDeniedException",
-    &KMS_ACCESS_DENIED_EXCEPTION), kms_not_found_exception =
-    rt::m("KMSNotFoundException", &KMS_NOT_FOUND_EXCEPTION), kms_opt_in_required =
-    rt::m("KMSOptInRequired", &KMS_OPT_IN_REQUIRED), kms_throttling_exception =
-    rt::m("KMSThrottlingException", &KMS_THROTTLING_EXCEPTION),
-    internal_failure_exception = rt::m("InternalFailureException",
-    &INTERNAL_FAILURE_EXCEPTION)]
+    resource_in_use_exception[2] = rt::m("ResourceInUseException",
+    &RESOURCE_IN_USE_EXCEPTION), kms_disabled_exception[3] =
+    rt::m("KMSDisabledException", &KMS_DISABLED_EXCEPTION),
+    kms_invalid_state_exception[4] = rt::m("KMSInvalidStateException",
+    &KMS_INVALID_STATE_EXCEPTION), kms_access_denied_exception[5] =
+    rt::m("KMSAccessDeniedException", &KMS_ACCESS_DENIED_EXCEPTION),
+    kms_not_found_exception[6] = rt::m("KMSNotFoundException", &KMS_NOT_FOUND_EXCEPTION),
+    kms_opt_in_required[7] = rt::m("KMSOptInRequired", &KMS_OPT_IN_REQUIRED),
+    kms_throttling_exception[8] = rt::m("KMSThrottlingException",
+    &KMS_THROTTLING_EXCEPTION), internal_failure_exception[9] =
+    rt::m("InternalFailureException", &INTERNAL_FAILURE_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardInput {
@@ -598,11 +601,11 @@ pub struct SubscribeToShardInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    SubscribeToShardInput, SUBSCRIBE_TO_SHARD_INPUT, [consumer_arn = rt::m("ConsumerARN",
-    &rt::STRING).flags(rt::REQUIRED).ctx("ConsumerARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), shard_id = rt::m("ShardId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position =
-    rt::m("StartingPosition", &STARTING_POSITION).flags(rt::REQUIRED), dry_run =
+    SubscribeToShardInput, SUBSCRIBE_TO_SHARD_INPUT, [consumer_arn[0] =
+    rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).ctx("ConsumerARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), shard_id[2] =
+    rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position[3] =
+    rt::m("StartingPosition", &STARTING_POSITION).flags(rt::REQUIRED), dry_run[4] =
     rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Default)]
@@ -611,7 +614,7 @@ pub struct SubscribeToShardOutput {
     pub event_stream: rt::EventStream<SubscribeToShardEventStream>,
 }
 rt::structure!(
-    SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, [event_stream =
+    SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, [event_stream[0] =
     rt::m("EventStream", &SUBSCRIBE_TO_SHARD_EVENT_STREAM).flags(rt::REQUIRED |
     rt::EVENT_STREAM)]
 );

@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -36,9 +36,9 @@ pub struct TagResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    TagResourceInput, TAG_RESOURCE_INPUT, [tags = rt::m("Tags", &TAG_MAP)
-    .flags(rt::REQUIRED), resource_arn = rt::m("ResourceARN", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id = rt::m("StreamId",
+    TagResourceInput, TAG_RESOURCE_INPUT, [tags[0] = rt::m("Tags", &TAG_MAP)
+    .flags(rt::REQUIRED), resource_arn[1] = rt::m("ResourceARN", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id[2] = rt::m("StreamId",
     &rt::STRING).ctx("StreamId").min(1.0)]
 );
 rt::string_enum! {
@@ -51,6 +51,6 @@ pub struct ThrottlingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ThrottlingException, THROTTLING_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

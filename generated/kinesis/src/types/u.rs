@@ -13,10 +13,10 @@ pub struct UntagResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, [tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED).min(1.0), resource_arn = rt::m("ResourceARN", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id = rt::m("StreamId",
-    &rt::STRING).ctx("StreamId").min(1.0)]
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [tag_keys[0] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id[2] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountSettingsInput {
@@ -25,7 +25,8 @@ pub struct UpdateAccountSettingsInput {
 }
 rt::structure!(
     UpdateAccountSettingsInput, UPDATE_ACCOUNT_SETTINGS_INPUT,
-    [minimum_throughput_billing_commitment = rt::m("MinimumThroughputBillingCommitment",
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
     &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_INPUT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -37,7 +38,8 @@ pub struct UpdateAccountSettingsOutput {
 }
 rt::structure!(
     UpdateAccountSettingsOutput, UPDATE_ACCOUNT_SETTINGS_OUTPUT,
-    [minimum_throughput_billing_commitment = rt::m("MinimumThroughputBillingCommitment",
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
     &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -52,12 +54,13 @@ pub struct UpdateChannelInput {
     pub logging_configuration: Option<ChannelLoggingUpdateInput>,
 }
 rt::structure!(
-    UpdateChannelInput, UPDATE_CHANNEL_INPUT, [channel_arn = rt::m("ChannelARN",
+    UpdateChannelInput, UPDATE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
     &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0),
-    s3_destination_configuration = rt::m("S3DestinationConfiguration",
-    &S3_DESTINATION_UPDATE_INPUT), s3_tables_destination_configuration =
+    s3_destination_configuration[1] = rt::m("S3DestinationConfiguration",
+    &S3_DESTINATION_UPDATE_INPUT), s3_tables_destination_configuration[2] =
     rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_UPDATE_INPUT),
-    logging_configuration = rt::m("LoggingConfiguration", &CHANNEL_LOGGING_UPDATE_INPUT)]
+    logging_configuration[3] = rt::m("LoggingConfiguration",
+    &CHANNEL_LOGGING_UPDATE_INPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateChannelOutput {
@@ -65,7 +68,7 @@ pub struct UpdateChannelOutput {
     pub channel_description: ChannelDescription,
 }
 rt::structure!(
-    UpdateChannelOutput, UPDATE_CHANNEL_OUTPUT, [channel_description =
+    UpdateChannelOutput, UPDATE_CHANNEL_OUTPUT, [channel_description[0] =
     rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// A dead-letter record whose visibility timeout was not changed, and why.
@@ -80,9 +83,9 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityErrorEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityErrorEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY, [receipt_handle =
-    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code =
-    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message =
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
     rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -98,10 +101,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityInput {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityInput,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT, [queue_arn = rt::m("QueueARN",
-    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), entries = rt::m("Entries",
-    &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)
-    .min(1.0)]
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT, [queue_arn[0] = rt::m("QueueARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), entries[1] =
+    rt::m("Entries", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
@@ -112,9 +115,9 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityOutput,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT, [successful = rt::m("Successful",
-    &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
-    failed = rt::m("Failed",
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT, [successful[0] =
+    rt::m("Successful", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST)
+    .flags(rt::REQUIRED), failed[1] = rt::m("Failed",
     &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// A dead-letter record whose visibility timeout is changed, and the new visibility timeout.
@@ -127,9 +130,9 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityRequestEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityRequestEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle =
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    visibility_timeout_seconds = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
+    visibility_timeout_seconds[1] = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
     .flags(rt::REQUIRED).min(0.0)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -144,7 +147,7 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityResultEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityResultEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle =
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -161,9 +164,9 @@ pub struct UpdateMaxRecordSizeInput {
     pub max_record_size_in_ki_b: i32,
 }
 rt::structure!(
-    UpdateMaxRecordSizeInput, UPDATE_MAX_RECORD_SIZE_INPUT, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), max_record_size_in_ki_b =
+    UpdateMaxRecordSizeInput, UPDATE_MAX_RECORD_SIZE_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), max_record_size_in_ki_b[2] =
     rt::m("MaxRecordSizeInKiB", &rt::INTEGER).flags(rt::REQUIRED).min(1024.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -174,8 +177,8 @@ pub struct UpdateQueueInput {
     pub queue_attributes: QueueAttributes,
 }
 rt::structure!(
-    UpdateQueueInput, UPDATE_QUEUE_INPUT, [queue_arn = rt::m("QueueARN", &rt::STRING)
-    .flags(rt::REQUIRED).ctx("QueueARN").min(1.0), queue_attributes =
+    UpdateQueueInput, UPDATE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("QueueARN").min(1.0), queue_attributes[1] =
     rt::m("QueueAttributes", &QUEUE_ATTRIBUTES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -184,7 +187,7 @@ pub struct UpdateQueueOutput {
     pub queue_description: QueueDescription,
 }
 rt::structure!(
-    UpdateQueueOutput, UPDATE_QUEUE_OUTPUT, [queue_description =
+    UpdateQueueOutput, UPDATE_QUEUE_OUTPUT, [queue_description[0] =
     rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// A record whose visibility timeout was not changed, and why.
@@ -199,9 +202,9 @@ pub struct UpdateQueueRecordsVisibilityErrorEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityErrorEntry, UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY,
-    [receipt_handle = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    error_code = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message =
-    rt::m("ErrorMessage", &rt::STRING)]
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateQueueRecordsVisibilityErrorEntryList",
@@ -215,10 +218,10 @@ pub struct UpdateQueueRecordsVisibilityInput {
     pub entries: Vec<UpdateQueueRecordsVisibilityRequestEntry>,
 }
 rt::structure!(
-    UpdateQueueRecordsVisibilityInput, UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT, [queue_arn
-    = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-    entries = rt::m("Entries", &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
-    .flags(rt::REQUIRED).min(1.0)]
+    UpdateQueueRecordsVisibilityInput, UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT,
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
+    &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityOutput {
@@ -229,9 +232,10 @@ pub struct UpdateQueueRecordsVisibilityOutput {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityOutput, UPDATE_QUEUE_RECORDS_VISIBILITY_OUTPUT,
-    [successful = rt::m("Successful", &UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST)
-    .flags(rt::REQUIRED), failed = rt::m("Failed",
-    &UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
+    [successful[0] = rt::m("Successful",
+    &UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1] =
+    rt::m("Failed", &UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// A record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Default, PartialEq)]
@@ -243,9 +247,9 @@ pub struct UpdateQueueRecordsVisibilityRequestEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityRequestEntry,
-    UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle =
+    UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    visibility_timeout_seconds = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
+    visibility_timeout_seconds[1] = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
     .flags(rt::REQUIRED).min(0.0)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -260,7 +264,7 @@ pub struct UpdateQueueRecordsVisibilityResultEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityResultEntry,
-    UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle =
+    UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle[0] =
     rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -286,11 +290,12 @@ pub struct UpdateShardCountInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    UpdateShardCountInput, UPDATE_SHARD_COUNT_INPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), target_shard_count = rt::m("TargetShardCount", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(1.0), scaling_type = rt::m("ScalingType", &rt::ENUM)
-    .flags(rt::REQUIRED), stream_arn = rt::m("StreamARN", &rt::STRING).ctx("StreamARN")
-    .min(1.0), stream_id = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
+    UpdateShardCountInput, UPDATE_SHARD_COUNT_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), target_shard_count[1] =
+    rt::m("TargetShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), scaling_type[2]
+    = rt::m("ScalingType", &rt::ENUM).flags(rt::REQUIRED), stream_arn[3] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateShardCountOutput {
@@ -304,10 +309,11 @@ pub struct UpdateShardCountOutput {
     pub stream_arn: Option<String>,
 }
 rt::structure!(
-    UpdateShardCountOutput, UPDATE_SHARD_COUNT_OUTPUT, [stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), current_shard_count = rt::m("CurrentShardCount", &rt::INTEGER)
-    .min(1.0), target_shard_count = rt::m("TargetShardCount", &rt::INTEGER).min(1.0),
-    stream_arn = rt::m("StreamARN", &rt::STRING).min(1.0)]
+    UpdateShardCountOutput, UPDATE_SHARD_COUNT_OUTPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), current_shard_count[1] =
+    rt::m("CurrentShardCount", &rt::INTEGER).min(1.0), target_shard_count[2] =
+    rt::m("TargetShardCount", &rt::INTEGER).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamModeInput {
@@ -321,11 +327,11 @@ pub struct UpdateStreamModeInput {
     pub warm_throughput_mi_bps: Option<i32>,
 }
 rt::structure!(
-    UpdateStreamModeInput, UPDATE_STREAM_MODE_INPUT, [stream_arn = rt::m("StreamARN",
-    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), stream_mode_details =
+    UpdateStreamModeInput, UPDATE_STREAM_MODE_INPUT, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), stream_mode_details[2] =
     rt::m("StreamModeDetails", &STREAM_MODE_DETAILS).flags(rt::REQUIRED),
-    warm_throughput_mi_bps = rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0)]
+    warm_throughput_mi_bps[3] = rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamRecordDistributionStrategyInput {
@@ -341,10 +347,11 @@ pub struct UpdateStreamRecordDistributionStrategyInput {
 }
 rt::structure!(
     UpdateStreamRecordDistributionStrategyInput,
-    UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT, [stream_arn = rt::m("StreamARN",
-    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id =
-    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), record_distribution_strategy
-    = rt::m("RecordDistributionStrategy", &rt::ENUM).flags(rt::REQUIRED)]
+    UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
+    record_distribution_strategy[2] = rt::m("RecordDistributionStrategy", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputInput {
@@ -358,11 +365,11 @@ pub struct UpdateStreamWarmThroughputInput {
     pub warm_throughput_mi_bps: i32,
 }
 rt::structure!(
-    UpdateStreamWarmThroughputInput, UPDATE_STREAM_WARM_THROUGHPUT_INPUT, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_name =
-    rt::m("StreamName", &rt::STRING).min(1.0), stream_id = rt::m("StreamId", &rt::STRING)
-    .ctx("StreamId").min(1.0), warm_throughput_mi_bps = rt::m("WarmThroughputMiBps",
-    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
+    UpdateStreamWarmThroughputInput, UPDATE_STREAM_WARM_THROUGHPUT_INPUT, [stream_arn[0]
+    = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_id[2] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0), warm_throughput_mi_bps[3] =
+    rt::m("WarmThroughputMiBps", &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputOutput {
@@ -374,8 +381,8 @@ pub struct UpdateStreamWarmThroughputOutput {
     pub warm_throughput: Option<WarmThroughputObject>,
 }
 rt::structure!(
-    UpdateStreamWarmThroughputOutput, UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT, [stream_arn =
-    rt::m("StreamARN", &rt::STRING).min(1.0), stream_name = rt::m("StreamName",
-    &rt::STRING).min(1.0), warm_throughput = rt::m("WarmThroughput",
-    &WARM_THROUGHPUT_OBJECT)]
+    UpdateStreamWarmThroughputOutput, UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT,
+    [stream_arn[0] = rt::m("StreamARN", &rt::STRING).min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), warm_throughput[2] =
+    rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT)]
 );

@@ -9,6 +9,6 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ValidationException, VALIDATION_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

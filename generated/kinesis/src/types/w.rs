@@ -12,7 +12,7 @@ pub struct WarmThroughputObject {
     pub current_mi_bps: Option<i32>,
 }
 rt::structure!(
-    WarmThroughputObject, WARM_THROUGHPUT_OBJECT, [target_mi_bps = rt::m("TargetMiBps",
-    &rt::INTEGER).min(0.0), current_mi_bps = rt::m("CurrentMiBps", &rt::INTEGER)
-    .min(0.0)]
+    WarmThroughputObject, WARM_THROUGHPUT_OBJECT, [target_mi_bps[0] =
+    rt::m("TargetMiBps", &rt::INTEGER).min(0.0), current_mi_bps[1] =
+    rt::m("CurrentMiBps", &rt::INTEGER).min(0.0)]
 );

@@ -10,7 +10,7 @@ pub struct AcceleratorConfig {
     pub accelerator_memory_size: i32,
 }
 rt::structure!(
-    AcceleratorConfig, ACCELERATOR_CONFIG, [accelerator_memory_size =
+    AcceleratorConfig, ACCELERATOR_CONFIG, [accelerator_memory_size[0] =
     rt::m("AcceleratorMemorySize", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 /// Limits that are related to concurrency and storage. All file and storage sizes are in bytes.
@@ -28,10 +28,10 @@ pub struct AccountLimit {
     pub unreserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
-    AccountLimit, ACCOUNT_LIMIT, [total_code_size = rt::m("TotalCodeSize", &rt::LONG),
-    code_size_unzipped = rt::m("CodeSizeUnzipped", &rt::LONG), code_size_zipped =
-    rt::m("CodeSizeZipped", &rt::LONG), concurrent_executions =
-    rt::m("ConcurrentExecutions", &rt::INTEGER), unreserved_concurrent_executions =
+    AccountLimit, ACCOUNT_LIMIT, [total_code_size[0] = rt::m("TotalCodeSize", &rt::LONG),
+    code_size_unzipped[1] = rt::m("CodeSizeUnzipped", &rt::LONG), code_size_zipped[2] =
+    rt::m("CodeSizeZipped", &rt::LONG), concurrent_executions[3] =
+    rt::m("ConcurrentExecutions", &rt::INTEGER), unreserved_concurrent_executions[4] =
     rt::m("UnreservedConcurrentExecutions", &rt::INTEGER).min(0.0)]
 );
 /// The number of functions and amount of storage in use.
@@ -43,8 +43,8 @@ pub struct AccountUsage {
     pub function_count: Option<i64>,
 }
 rt::structure!(
-    AccountUsage, ACCOUNT_USAGE, [total_code_size = rt::m("TotalCodeSize", &rt::LONG),
-    function_count = rt::m("FunctionCount", &rt::LONG)]
+    AccountUsage, ACCOUNT_USAGE, [total_code_size[0] = rt::m("TotalCodeSize", &rt::LONG),
+    function_count[1] = rt::m("FunctionCount", &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionRequest {
@@ -64,15 +64,15 @@ pub struct AddLayerVersionPermissionRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AddLayerVersionPermissionRequest, ADD_LAYER_VERSION_PERMISSION_REQUEST, [layer_name =
-    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
-    .min(1.0), version_number = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
-    "VersionNumber").flags(rt::REQUIRED), statement_id = rt::m("StatementId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), action = rt::m("Action", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), principal = rt::m("Principal", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), organization_id = rt::m("OrganizationId", &rt::STRING)
-    .min(0.0), revision_id = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
-    "RevisionId")]
+    AddLayerVersionPermissionRequest, ADD_LAYER_VERSION_PERMISSION_REQUEST,
+    [layer_name[0] = rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName")
+    .flags(rt::REQUIRED).min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG)
+    .at(rt::URI, "VersionNumber").flags(rt::REQUIRED), statement_id[2] =
+    rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0), action[3] =
+    rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0), principal[4] =
+    rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0), organization_id[5] =
+    rt::m("OrganizationId", &rt::STRING).min(0.0), revision_id[6] = rt::m("RevisionId",
+    &rt::STRING).at(rt::QUERY, "RevisionId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionResponse {
@@ -82,8 +82,9 @@ pub struct AddLayerVersionPermissionResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AddLayerVersionPermissionResponse, ADD_LAYER_VERSION_PERMISSION_RESPONSE, [statement
-    = rt::m("Statement", &rt::STRING), revision_id = rt::m("RevisionId", &rt::STRING)]
+    AddLayerVersionPermissionResponse, ADD_LAYER_VERSION_PERMISSION_RESPONSE,
+    [statement[0] = rt::m("Statement", &rt::STRING), revision_id[1] = rt::m("RevisionId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionRequest {
@@ -123,18 +124,19 @@ pub struct AddPermissionRequest {
     pub principal_org_id: Option<String>,
 }
 rt::structure!(
-    AddPermissionRequest, ADD_PERMISSION_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), statement_id =
-    rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0), action =
-    rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0), principal =
-    rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0), source_arn =
-    rt::m("SourceArn", &rt::STRING).min(0.0), function_url_auth_type =
-    rt::m("FunctionUrlAuthType", &rt::ENUM), invoked_via_function_url =
-    rt::m("InvokedViaFunctionUrl", &rt::BOOLEAN), source_account = rt::m("SourceAccount",
-    &rt::STRING).min(0.0), event_source_token = rt::m("EventSourceToken", &rt::STRING)
-    .min(0.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .min(1.0), revision_id = rt::m("RevisionId", &rt::STRING), principal_org_id =
-    rt::m("PrincipalOrgID", &rt::STRING).min(12.0)]
+    AddPermissionRequest, ADD_PERMISSION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), statement_id[1] = rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), action[2] = rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    principal[3] = rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    source_arn[4] = rt::m("SourceArn", &rt::STRING).min(0.0), function_url_auth_type[5] =
+    rt::m("FunctionUrlAuthType", &rt::ENUM), invoked_via_function_url[6] =
+    rt::m("InvokedViaFunctionUrl", &rt::BOOLEAN), source_account[7] =
+    rt::m("SourceAccount", &rt::STRING).min(0.0), event_source_token[8] =
+    rt::m("EventSourceToken", &rt::STRING).min(0.0), qualifier[9] = rt::m("Qualifier",
+    &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), revision_id[10] =
+    rt::m("RevisionId", &rt::STRING), principal_org_id[11] = rt::m("PrincipalOrgID",
+    &rt::STRING).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionResponse {
@@ -142,7 +144,7 @@ pub struct AddPermissionResponse {
     pub statement: Option<String>,
 }
 rt::structure!(
-    AddPermissionResponse, ADD_PERMISSION_RESPONSE, [statement = rt::m("Statement",
+    AddPermissionResponse, ADD_PERMISSION_RESPONSE, [statement[0] = rt::m("Statement",
     &rt::STRING)]
 );
 pub static ADDITIONAL_VERSION_WEIGHTS: rt::Schema = rt::Schema::map(
@@ -166,11 +168,12 @@ pub struct AliasConfiguration {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AliasConfiguration, ALIAS_CONFIGURATION, [alias_arn = rt::m("AliasArn", &rt::STRING)
-    .min(0.0), name = rt::m("Name", &rt::STRING).min(1.0), function_version =
-    rt::m("FunctionVersion", &rt::STRING).min(1.0), description = rt::m("Description",
-    &rt::STRING).min(0.0), routing_config = rt::m("RoutingConfig",
-    &ALIAS_ROUTING_CONFIGURATION), revision_id = rt::m("RevisionId", &rt::STRING)]
+    AliasConfiguration, ALIAS_CONFIGURATION, [alias_arn[0] = rt::m("AliasArn",
+    &rt::STRING).min(0.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    function_version[2] = rt::m("FunctionVersion", &rt::STRING).min(1.0), description[3]
+    = rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION), revision_id[5] =
+    rt::m("RevisionId", &rt::STRING)]
 );
 /// Lambda couldn't create the alias because your Amazon Web Services account has exceeded the maximum number of aliases allowed per Lambda function. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
@@ -181,8 +184,8 @@ pub struct AliasLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    AliasLimitExceededException, ALIAS_LIMIT_EXCEEDED_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    AliasLimitExceededException, ALIAS_LIMIT_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 pub static ALIAS_LIST: rt::Schema = rt::Schema::list(
@@ -196,8 +199,9 @@ pub struct AliasRoutingConfiguration {
     pub additional_version_weights: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
-    AliasRoutingConfiguration, ALIAS_ROUTING_CONFIGURATION, [additional_version_weights =
-    rt::m("AdditionalVersionWeights", &ADDITIONAL_VERSION_WEIGHTS)]
+    AliasRoutingConfiguration, ALIAS_ROUTING_CONFIGURATION,
+    [additional_version_weights[0] = rt::m("AdditionalVersionWeights",
+    &ADDITIONAL_VERSION_WEIGHTS)]
 );
 pub static ALLOW_METHODS_LIST: rt::Schema = rt::Schema::list(
     "AllowMethodsList",
@@ -214,7 +218,7 @@ pub struct AllowedPublishers {
     pub signing_profile_version_arns: Vec<String>,
 }
 rt::structure!(
-    AllowedPublishers, ALLOWED_PUBLISHERS, [signing_profile_version_arns =
+    AllowedPublishers, ALLOWED_PUBLISHERS, [signing_profile_version_arns[0] =
     rt::m("SigningProfileVersionArns", &SIGNING_PROFILE_VERSION_ARNS).flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -228,8 +232,8 @@ pub struct AmazonManagedKafkaEventSourceConfig {
 }
 rt::structure!(
     AmazonManagedKafkaEventSourceConfig, AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-    [consumer_group_id = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
-    schema_registry_config = rt::m("SchemaRegistryConfig",
+    [consumer_group_id[0] = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
+    schema_registry_config[1] = rt::m("SchemaRegistryConfig",
     &KAFKA_SCHEMA_REGISTRY_CONFIG)]
 );
 rt::string_enum! {

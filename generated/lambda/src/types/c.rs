@@ -14,9 +14,9 @@ pub struct CallbackDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    CallbackDetails, CALLBACK_DETAILS, [callback_id = rt::m("CallbackId", &rt::STRING)
-    .min(1.0), result = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error
-    = rt::m("Error", &ERROR_OBJECT)]
+    CallbackDetails, CALLBACK_DETAILS, [callback_id[0] = rt::m("CallbackId", &rt::STRING)
+    .min(1.0), result[1] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    error[2] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Contains details about a failed callback operation, including error information and the reason for failure.
 #[derive(Clone, Default, PartialEq)]
@@ -25,8 +25,8 @@ pub struct CallbackFailedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    CallbackFailedDetails, CALLBACK_FAILED_DETAILS, [error = rt::m("Error", &EVENT_ERROR)
-    .flags(rt::REQUIRED)]
+    CallbackFailedDetails, CALLBACK_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for callback operations in durable executions, including timeout settings and retry behavior.
 #[derive(Clone, Default, PartialEq)]
@@ -37,9 +37,9 @@ pub struct CallbackOptions {
     pub heartbeat_timeout_seconds: Option<i32>,
 }
 rt::structure!(
-    CallbackOptions, CALLBACK_OPTIONS, [timeout_seconds = rt::m("TimeoutSeconds",
-    &rt::INTEGER).min(0.0), heartbeat_timeout_seconds = rt::m("HeartbeatTimeoutSeconds",
-    &rt::INTEGER).min(0.0)]
+    CallbackOptions, CALLBACK_OPTIONS, [timeout_seconds[0] = rt::m("TimeoutSeconds",
+    &rt::INTEGER).min(0.0), heartbeat_timeout_seconds[1] =
+    rt::m("HeartbeatTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 /// Contains details about a callback operation that has started, including timing information and callback metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -52,9 +52,9 @@ pub struct CallbackStartedDetails {
     pub timeout: Option<i32>,
 }
 rt::structure!(
-    CallbackStartedDetails, CALLBACK_STARTED_DETAILS, [callback_id = rt::m("CallbackId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), heartbeat_timeout =
-    rt::m("HeartbeatTimeout", &rt::INTEGER).min(0.0), timeout = rt::m("Timeout",
+    CallbackStartedDetails, CALLBACK_STARTED_DETAILS, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).flags(rt::REQUIRED).min(1.0), heartbeat_timeout[1] =
+    rt::m("HeartbeatTimeout", &rt::INTEGER).min(0.0), timeout[2] = rt::m("Timeout",
     &rt::INTEGER).min(0.0)]
 );
 /// Contains details about a successfully completed callback operation, including the result data and completion timestamp.
@@ -64,7 +64,7 @@ pub struct CallbackSucceededDetails {
     pub result: EventResult,
 }
 rt::structure!(
-    CallbackSucceededDetails, CALLBACK_SUCCEEDED_DETAILS, [result = rt::m("Result",
+    CallbackSucceededDetails, CALLBACK_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
     &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Contains details about a callback operation that timed out, including timeout duration and any partial results.
@@ -74,7 +74,7 @@ pub struct CallbackTimedOutDetails {
     pub error: EventError,
 }
 rt::structure!(
-    CallbackTimedOutDetails, CALLBACK_TIMED_OUT_DETAILS, [error = rt::m("Error",
+    CallbackTimedOutDetails, CALLBACK_TIMED_OUT_DETAILS, [error[0] = rt::m("Error",
     &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// The callback ID token has either expired or the callback associated with the token has already been closed.
@@ -85,8 +85,8 @@ pub struct CallbackTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CallbackTimeoutException, CALLBACK_TIMEOUT_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    CallbackTimeoutException, CALLBACK_TIMEOUT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A capacity provider manages compute resources for Lambda functions.
@@ -113,18 +113,18 @@ pub struct CapacityProvider {
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rt::structure!(
-    CapacityProvider, CAPACITY_PROVIDER, [capacity_provider_arn =
-    rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), state =
-    rt::m("State", &rt::ENUM).flags(rt::REQUIRED), vpc_config = rt::m("VpcConfig",
-    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config =
+    CapacityProvider, CAPACITY_PROVIDER, [capacity_provider_arn[0] =
+    rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), state[1] =
+    rt::m("State", &rt::ENUM).flags(rt::REQUIRED), vpc_config[2] = rt::m("VpcConfig",
+    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config[3] =
     rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
-    .flags(rt::REQUIRED), instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config =
+    .flags(rt::REQUIRED), instance_requirements[4] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config[5] =
     rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-    kms_key_arn = rt::m("KmsKeyArn", &rt::STRING).min(0.0), last_modified =
-    rt::m("LastModified", &rt::STRING).min(0.0), propagate_tags = rt::m("PropagateTags",
-    &PROPAGATE_TAGS), telemetry_config = rt::m("TelemetryConfig",
-    &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
+    kms_key_arn[6] = rt::m("KmsKeyArn", &rt::STRING).min(0.0), last_modified[7] =
+    rt::m("LastModified", &rt::STRING).min(0.0), propagate_tags[8] =
+    rt::m("PropagateTags", &PROPAGATE_TAGS), telemetry_config[9] =
+    rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 /// Configuration for the capacity provider that manages compute resources for Lambda functions.
 #[derive(Clone, Default, PartialEq)]
@@ -134,7 +134,7 @@ pub struct CapacityProviderConfig {
 }
 rt::structure!(
     CapacityProviderConfig, CAPACITY_PROVIDER_CONFIG,
-    [lambda_managed_instances_capacity_provider_config =
+    [lambda_managed_instances_capacity_provider_config[0] =
     rt::m("LambdaManagedInstancesCapacityProviderConfig",
     &LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG).flags(rt::REQUIRED)]
 );
@@ -147,7 +147,7 @@ pub struct CapacityProviderLimitExceededException {
 }
 rt::structure!(
     CapacityProviderLimitExceededException, CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION,
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The capacity provider's Amazon CloudWatch Logs configuration settings.
@@ -159,8 +159,8 @@ pub struct CapacityProviderLoggingConfig {
     pub log_group: Option<String>,
 }
 rt::structure!(
-    CapacityProviderLoggingConfig, CAPACITY_PROVIDER_LOGGING_CONFIG, [system_log_level =
-    rt::m("SystemLogLevel", &rt::ENUM), log_group = rt::m("LogGroup", &rt::STRING)
+    CapacityProviderLoggingConfig, CAPACITY_PROVIDER_LOGGING_CONFIG, [system_log_level[0]
+    = rt::m("SystemLogLevel", &rt::ENUM), log_group[1] = rt::m("LogGroup", &rt::STRING)
     .min(1.0)]
 );
 /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
@@ -171,7 +171,7 @@ pub struct CapacityProviderPermissionsConfig {
 }
 rt::structure!(
     CapacityProviderPermissionsConfig, CAPACITY_PROVIDER_PERMISSIONS_CONFIG,
-    [capacity_provider_operator_role_arn = rt::m("CapacityProviderOperatorRoleArn",
+    [capacity_provider_operator_role_arn[0] = rt::m("CapacityProviderOperatorRoleArn",
     &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
@@ -192,9 +192,9 @@ pub struct CapacityProviderScalingConfig {
     pub scaling_policies: Option<Vec<TargetTrackingScalingPolicy>>,
 }
 rt::structure!(
-    CapacityProviderScalingConfig, CAPACITY_PROVIDER_SCALING_CONFIG, [max_v_cpu_count =
-    rt::m("MaxVCpuCount", &rt::INTEGER).min(2.0), scaling_mode = rt::m("ScalingMode",
-    &rt::ENUM), scaling_policies = rt::m("ScalingPolicies",
+    CapacityProviderScalingConfig, CAPACITY_PROVIDER_SCALING_CONFIG, [max_v_cpu_count[0]
+    = rt::m("MaxVCpuCount", &rt::INTEGER).min(2.0), scaling_mode[1] =
+    rt::m("ScalingMode", &rt::ENUM), scaling_policies[2] = rt::m("ScalingPolicies",
     &CAPACITY_PROVIDER_SCALING_POLICIES_LIST).min(1.0)]
 );
 rt::string_enum! {
@@ -223,8 +223,8 @@ pub struct CapacityProviderTelemetryConfig {
     pub logging_config: Option<CapacityProviderLoggingConfig>,
 }
 rt::structure!(
-    CapacityProviderTelemetryConfig, CAPACITY_PROVIDER_TELEMETRY_CONFIG, [logging_config
-    = rt::m("LoggingConfig", &CAPACITY_PROVIDER_LOGGING_CONFIG)]
+    CapacityProviderTelemetryConfig, CAPACITY_PROVIDER_TELEMETRY_CONFIG,
+    [logging_config[0] = rt::m("LoggingConfig", &CAPACITY_PROVIDER_LOGGING_CONFIG)]
 );
 /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
@@ -235,10 +235,10 @@ pub struct CapacityProviderVpcConfig {
     pub security_group_ids: Vec<String>,
 }
 rt::structure!(
-    CapacityProviderVpcConfig, CAPACITY_PROVIDER_VPC_CONFIG, [subnet_ids =
+    CapacityProviderVpcConfig, CAPACITY_PROVIDER_VPC_CONFIG, [subnet_ids[0] =
     rt::m("SubnetIds", &CAPACITY_PROVIDER_SUBNET_IDS).flags(rt::REQUIRED).min(1.0),
-    security_group_ids = rt::m("SecurityGroupIds", &CAPACITY_PROVIDER_SECURITY_GROUP_IDS)
-    .flags(rt::REQUIRED).min(0.0)]
+    security_group_ids[1] = rt::m("SecurityGroupIds",
+    &CAPACITY_PROVIDER_SECURITY_GROUP_IDS).flags(rt::REQUIRED).min(0.0)]
 );
 pub static CAPACITY_PROVIDERS_LIST: rt::Schema = rt::Schema::list(
     "CapacityProvidersList",
@@ -253,8 +253,8 @@ pub struct ChainedInvokeDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    ChainedInvokeDetails, CHAINED_INVOKE_DETAILS, [result = rt::m("Result", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), error = rt::m("Error", &ERROR_OBJECT)]
+    ChainedInvokeDetails, CHAINED_INVOKE_DETAILS, [result[0] = rt::m("Result",
+    &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[1] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Contains details about a failed chained function invocation, including error information and failure reason.
 #[derive(Clone, Default, PartialEq)]
@@ -263,7 +263,7 @@ pub struct ChainedInvokeFailedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ChainedInvokeFailedDetails, CHAINED_INVOKE_FAILED_DETAILS, [error = rt::m("Error",
+    ChainedInvokeFailedDetails, CHAINED_INVOKE_FAILED_DETAILS, [error[0] = rt::m("Error",
     &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for chained function invocations in durable executions, including retry settings and timeout configuration.
@@ -279,9 +279,10 @@ pub struct ChainedInvokeOptions {
     pub x_amzn_trace_id: Option<String>,
 }
 rt::structure!(
-    ChainedInvokeOptions, CHAINED_INVOKE_OPTIONS, [function_name = rt::m("FunctionName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id = rt::m("TenantId", &rt::STRING)
-    .min(1.0), x_amzn_trace_id = rt::m("XAmznTraceId", &rt::STRING).min(0.0)]
+    ChainedInvokeOptions, CHAINED_INVOKE_OPTIONS, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).min(1.0), x_amzn_trace_id[2] = rt::m("XAmznTraceId",
+    &rt::STRING).min(0.0)]
 );
 /// Contains details about a chained function invocation that has started execution, including start time and execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -298,11 +299,11 @@ pub struct ChainedInvokeStartedDetails {
     pub durable_execution_arn: Option<String>,
 }
 rt::structure!(
-    ChainedInvokeStartedDetails, CHAINED_INVOKE_STARTED_DETAILS, [function_name =
-    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id =
-    rt::m("TenantId", &rt::STRING).min(1.0), input = rt::m("Input", &EVENT_INPUT),
-    executed_version = rt::m("ExecutedVersion", &rt::STRING).min(1.0),
-    durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).min(1.0)]
+    ChainedInvokeStartedDetails, CHAINED_INVOKE_STARTED_DETAILS, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).min(1.0), input[2] = rt::m("Input", &EVENT_INPUT),
+    executed_version[3] = rt::m("ExecutedVersion", &rt::STRING).min(1.0),
+    durable_execution_arn[4] = rt::m("DurableExecutionArn", &rt::STRING).min(1.0)]
 );
 /// Details about a chained invocation that was stopped.
 #[derive(Clone, Default, PartialEq)]
@@ -311,8 +312,8 @@ pub struct ChainedInvokeStoppedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ChainedInvokeStoppedDetails, CHAINED_INVOKE_STOPPED_DETAILS, [error = rt::m("Error",
-    &EVENT_ERROR).flags(rt::REQUIRED)]
+    ChainedInvokeStoppedDetails, CHAINED_INVOKE_STOPPED_DETAILS, [error[0] =
+    rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a chained invocation that succeeded.
 #[derive(Clone, Default, PartialEq)]
@@ -321,7 +322,7 @@ pub struct ChainedInvokeSucceededDetails {
     pub result: EventResult,
 }
 rt::structure!(
-    ChainedInvokeSucceededDetails, CHAINED_INVOKE_SUCCEEDED_DETAILS, [result =
+    ChainedInvokeSucceededDetails, CHAINED_INVOKE_SUCCEEDED_DETAILS, [result[0] =
     rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Details about a chained invocation that timed out.
@@ -331,7 +332,7 @@ pub struct ChainedInvokeTimedOutDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ChainedInvokeTimedOutDetails, CHAINED_INVOKE_TIMED_OUT_DETAILS, [error =
+    ChainedInvokeTimedOutDetails, CHAINED_INVOKE_TIMED_OUT_DETAILS, [error[0] =
     rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -347,10 +348,10 @@ pub struct CheckpointDurableExecutionRequest {
 }
 rt::structure!(
     CheckpointDurableExecutionRequest, CHECKPOINT_DURABLE_EXECUTION_REQUEST,
-    [durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
-    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token =
-    rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), updates =
-    rt::m("Updates", &OPERATION_UPDATES), client_token = rt::m("ClientToken",
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token[1] =
+    rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), updates[2] =
+    rt::m("Updates", &OPERATION_UPDATES), client_token[3] = rt::m("ClientToken",
     &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0)]
 );
 /// The response from the CheckpointDurableExecution operation.
@@ -363,9 +364,9 @@ pub struct CheckpointDurableExecutionResponse {
 }
 rt::structure!(
     CheckpointDurableExecutionResponse, CHECKPOINT_DURABLE_EXECUTION_RESPONSE,
-    [checkpoint_token = rt::m("CheckpointToken", &rt::STRING).min(1.0),
-    new_execution_state = rt::m("NewExecutionState", &CHECKPOINT_UPDATED_EXECUTION_STATE)
-    .flags(rt::REQUIRED)]
+    [checkpoint_token[0] = rt::m("CheckpointToken", &rt::STRING).min(1.0),
+    new_execution_state[1] = rt::m("NewExecutionState",
+    &CHECKPOINT_UPDATED_EXECUTION_STATE).flags(rt::REQUIRED)]
 );
 /// Contains operations that have been updated since the last checkpoint, such as completed asynchronous work like timers or callbacks.
 #[derive(Clone, Default, PartialEq)]
@@ -376,8 +377,8 @@ pub struct CheckpointUpdatedExecutionState {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    CheckpointUpdatedExecutionState, CHECKPOINT_UPDATED_EXECUTION_STATE, [operations =
-    rt::m("Operations", &OPERATIONS), next_marker = rt::m("NextMarker", &rt::STRING)]
+    CheckpointUpdatedExecutionState, CHECKPOINT_UPDATED_EXECUTION_STATE, [operations[0] =
+    rt::m("Operations", &OPERATIONS), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 /// The Lambda function couldn't be invoked because its code artifact user has been deleted. Wait for Lambda to provision a new code artifact user, or update the function's code package to recreate it.
 #[derive(Clone, Default, PartialEq)]
@@ -388,8 +389,8 @@ pub struct CodeArtifactUserDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserDeletedException, CODE_ARTIFACT_USER_DELETED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    CodeArtifactUserDeletedException, CODE_ARTIFACT_USER_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The Lambda function couldn't be invoked because provisioning of its code artifact user failed. Update the function's code package or check the Lambda function's `State` and `StateReasonCode` for additional context.
@@ -401,8 +402,8 @@ pub struct CodeArtifactUserFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserFailedException, CODE_ARTIFACT_USER_FAILED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    CodeArtifactUserFailedException, CODE_ARTIFACT_USER_FAILED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The Lambda function couldn't be invoked because its code artifact user is still being provisioned. Wait for the function's `State` to become `Active` and try the request again.
@@ -414,8 +415,8 @@ pub struct CodeArtifactUserPendingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserPendingException, CODE_ARTIFACT_USER_PENDING_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    CodeArtifactUserPendingException, CODE_ARTIFACT_USER_PENDING_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// Details about a [Code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
@@ -435,13 +436,13 @@ pub struct CodeSigningConfig {
     pub last_modified: String,
 }
 rt::structure!(
-    CodeSigningConfig, CODE_SIGNING_CONFIG, [code_signing_config_id =
+    CodeSigningConfig, CODE_SIGNING_CONFIG, [code_signing_config_id[0] =
     rt::m("CodeSigningConfigId", &rt::STRING).flags(rt::REQUIRED),
-    code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), description = rt::m("Description", &rt::STRING)
-    .min(0.0), allowed_publishers = rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS)
-    .flags(rt::REQUIRED), code_signing_policies = rt::m("CodeSigningPolicies",
-    &CODE_SIGNING_POLICIES).flags(rt::REQUIRED), last_modified = rt::m("LastModified",
+    code_signing_config_arn[1] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), description[2] = rt::m("Description", &rt::STRING)
+    .min(0.0), allowed_publishers[3] = rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS)
+    .flags(rt::REQUIRED), code_signing_policies[4] = rt::m("CodeSigningPolicies",
+    &CODE_SIGNING_POLICIES).flags(rt::REQUIRED), last_modified[5] = rt::m("LastModified",
     &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static CODE_SIGNING_CONFIG_LIST: rt::Schema = rt::Schema::list(
@@ -455,8 +456,8 @@ pub struct CodeSigningConfigNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeSigningConfigNotFoundException, CODE_SIGNING_CONFIG_NOT_FOUND_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    CodeSigningConfigNotFoundException, CODE_SIGNING_CONFIG_NOT_FOUND_EXCEPTION,
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// Code signing configuration [policies](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies) specify the validation failure action for signature mismatch or expiry.
@@ -468,7 +469,7 @@ pub struct CodeSigningPolicies {
     pub untrusted_artifact_on_deployment: Option<CodeSigningPolicy>,
 }
 rt::structure!(
-    CodeSigningPolicies, CODE_SIGNING_POLICIES, [untrusted_artifact_on_deployment =
+    CodeSigningPolicies, CODE_SIGNING_POLICIES, [untrusted_artifact_on_deployment[0] =
     rt::m("UntrustedArtifactOnDeployment", &rt::ENUM)]
 );
 rt::string_enum! {
@@ -482,8 +483,8 @@ pub struct CodeStorageExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeStorageExceededException, CODE_STORAGE_EXCEEDED_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    CodeStorageExceededException, CODE_STORAGE_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The code signature failed one or more of the validation checks for signature mismatch or expiry, and the code signing policy is set to ENFORCE. Lambda blocks the deployment.
@@ -493,8 +494,8 @@ pub struct CodeVerificationFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeVerificationFailedException, CODE_VERIFICATION_FAILED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    CodeVerificationFailedException, CODE_VERIFICATION_FAILED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 pub static COMPATIBLE_ARCHITECTURES: rt::Schema = rt::Schema::list(
@@ -511,7 +512,7 @@ pub struct Concurrency {
     pub reserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
-    Concurrency, CONCURRENCY, [reserved_concurrent_executions =
+    Concurrency, CONCURRENCY, [reserved_concurrent_executions[0] =
     rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)]
 );
 /// Details about a durable execution context.
@@ -525,9 +526,9 @@ pub struct ContextDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    ContextDetails, CONTEXT_DETAILS, [replay_children = rt::m("ReplayChildren",
-    &rt::BOOLEAN), result = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-    error = rt::m("Error", &ERROR_OBJECT)]
+    ContextDetails, CONTEXT_DETAILS, [replay_children[0] = rt::m("ReplayChildren",
+    &rt::BOOLEAN), result[1] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE)
+    .min(0.0), error[2] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Details about a context that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -536,8 +537,8 @@ pub struct ContextFailedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ContextFailedDetails, CONTEXT_FAILED_DETAILS, [error = rt::m("Error", &EVENT_ERROR)
-    .flags(rt::REQUIRED)]
+    ContextFailedDetails, CONTEXT_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for a durable execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -546,7 +547,7 @@ pub struct ContextOptions {
     pub replay_children: Option<bool>,
 }
 rt::structure!(
-    ContextOptions, CONTEXT_OPTIONS, [replay_children = rt::m("ReplayChildren",
+    ContextOptions, CONTEXT_OPTIONS, [replay_children[0] = rt::m("ReplayChildren",
     &rt::BOOLEAN)]
 );
 /// Details about a context that has started.
@@ -560,7 +561,7 @@ pub struct ContextSucceededDetails {
     pub result: EventResult,
 }
 rt::structure!(
-    ContextSucceededDetails, CONTEXT_SUCCEEDED_DETAILS, [result = rt::m("Result",
+    ContextSucceededDetails, CONTEXT_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
     &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda function URL. Use CORS to grant access to your function URL from any origin. You can also use CORS to control access for specific HTTP headers and methods in requests to your function URL.
@@ -582,11 +583,11 @@ pub struct Cors {
     pub max_age: Option<i32>,
 }
 rt::structure!(
-    Cors, CORS, [allow_credentials = rt::m("AllowCredentials", &rt::BOOLEAN),
-    allow_headers = rt::m("AllowHeaders", &HEADERS_LIST).min(0.0), allow_methods =
-    rt::m("AllowMethods", &ALLOW_METHODS_LIST).min(0.0), allow_origins =
-    rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST).min(0.0), expose_headers =
-    rt::m("ExposeHeaders", &HEADERS_LIST).min(0.0), max_age = rt::m("MaxAge",
+    Cors, CORS, [allow_credentials[0] = rt::m("AllowCredentials", &rt::BOOLEAN),
+    allow_headers[1] = rt::m("AllowHeaders", &HEADERS_LIST).min(0.0), allow_methods[2] =
+    rt::m("AllowMethods", &ALLOW_METHODS_LIST).min(0.0), allow_origins[3] =
+    rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST).min(0.0), expose_headers[4] =
+    rt::m("ExposeHeaders", &HEADERS_LIST).min(0.0), max_age[5] = rt::m("MaxAge",
     &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -611,12 +612,12 @@ pub struct CreateAliasRequest {
     pub routing_config: Option<AliasRoutingConfiguration>,
 }
 rt::structure!(
-    CreateAliasRequest, CREATE_ALIAS_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name =
-    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_version =
-    rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
-    rt::m("Description", &rt::STRING).min(0.0), routing_config = rt::m("RoutingConfig",
-    &ALIAS_ROUTING_CONFIGURATION)]
+    CreateAliasRequest, CREATE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_version[2] =
+    rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityProviderRequest {
@@ -641,16 +642,16 @@ pub struct CreateCapacityProviderRequest {
 }
 rt::structure!(
     CreateCapacityProviderRequest, CREATE_CAPACITY_PROVIDER_REQUEST,
-    [capacity_provider_name = rt::m("CapacityProviderName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), vpc_config = rt::m("VpcConfig",
-    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config =
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_config[1] = rt::m("VpcConfig",
+    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config[2] =
     rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
-    .flags(rt::REQUIRED), instance_requirements = rt::m("InstanceRequirements",
-    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config =
+    .flags(rt::REQUIRED), instance_requirements[3] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config[4] =
     rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-    kms_key_arn = rt::m("KmsKeyArn", &rt::STRING).min(0.0), tags = rt::m("Tags", &TAGS),
-    propagate_tags = rt::m("PropagateTags", &PROPAGATE_TAGS), telemetry_config =
-    rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
+    kms_key_arn[5] = rt::m("KmsKeyArn", &rt::STRING).min(0.0), tags[6] = rt::m("Tags",
+    &TAGS), propagate_tags[7] = rt::m("PropagateTags", &PROPAGATE_TAGS),
+    telemetry_config[8] = rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityProviderResponse {
@@ -658,8 +659,9 @@ pub struct CreateCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    CreateCapacityProviderResponse, CREATE_CAPACITY_PROVIDER_RESPONSE, [capacity_provider
-    = rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)]
+    CreateCapacityProviderResponse, CREATE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCodeSigningConfigRequest {
@@ -673,11 +675,11 @@ pub struct CreateCodeSigningConfigRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateCodeSigningConfigRequest, CREATE_CODE_SIGNING_CONFIG_REQUEST, [description =
-    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers =
+    CreateCodeSigningConfigRequest, CREATE_CODE_SIGNING_CONFIG_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers[1] =
     rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
-    code_signing_policies = rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES), tags =
-    rt::m("Tags", &TAGS)]
+    code_signing_policies[2] = rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
+    tags[3] = rt::m("Tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCodeSigningConfigResponse {
@@ -686,7 +688,7 @@ pub struct CreateCodeSigningConfigResponse {
 }
 rt::structure!(
     CreateCodeSigningConfigResponse, CREATE_CODE_SIGNING_CONFIG_RESPONSE,
-    [code_signing_config = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -792,34 +794,37 @@ pub struct CreateEventSourceMappingRequest {
 }
 rt::structure!(
     CreateEventSourceMappingRequest, CREATE_EVENT_SOURCE_MAPPING_REQUEST,
-    [event_source_arn = rt::m("EventSourceArn", &rt::STRING).min(0.0), function_name =
-    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), enabled =
-    rt::m("Enabled", &rt::BOOLEAN), batch_size = rt::m("BatchSize", &rt::INTEGER)
-    .min(1.0), filter_criteria = rt::m("FilterCriteria", &FILTER_CRITERIA), kms_key_arn =
-    rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config = rt::m("MetricsConfig",
-    &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config = rt::m("LoggingConfig",
-    &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config = rt::m("ScalingConfig",
-    &SCALING_CONFIG), maximum_batching_window_in_seconds =
-    rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
-    parallelization_factor = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
-    starting_position = rt::m("StartingPosition", &rt::ENUM), starting_position_timestamp
-    = rt::m("StartingPositionTimestamp", &rt::TIMESTAMP), destination_config =
-    rt::m("DestinationConfig", &DESTINATION_CONFIG), maximum_record_age_in_seconds =
-    rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
-    bisect_batch_on_function_error = rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-    maximum_retry_attempts = rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0), tags
-    = rt::m("Tags", &TAGS), tumbling_window_in_seconds = rt::m("TumblingWindowInSeconds",
-    &rt::INTEGER).min(0.0), topics = rt::m("Topics", &TOPICS).min(1.0), queues =
-    rt::m("Queues", &QUEUES).min(1.0), source_access_configurations =
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING).min(0.0),
+    function_name[1] = rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    enabled[2] = rt::m("Enabled", &rt::BOOLEAN), batch_size[3] = rt::m("BatchSize",
+    &rt::INTEGER).min(1.0), filter_criteria[4] = rt::m("FilterCriteria",
+    &FILTER_CRITERIA), kms_key_arn[5] = rt::m("KMSKeyArn", &rt::STRING).min(0.0),
+    metrics_config[6] = rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
+    logging_config[7] = rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
+    scaling_config[8] = rt::m("ScalingConfig", &SCALING_CONFIG),
+    maximum_batching_window_in_seconds[9] = rt::m("MaximumBatchingWindowInSeconds",
+    &rt::INTEGER).min(0.0), parallelization_factor[10] = rt::m("ParallelizationFactor",
+    &rt::INTEGER).min(1.0), starting_position[11] = rt::m("StartingPosition", &rt::ENUM),
+    starting_position_timestamp[12] = rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
+    destination_config[13] = rt::m("DestinationConfig", &DESTINATION_CONFIG),
+    maximum_record_age_in_seconds[14] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[15] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[16] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tags[17] = rt::m("Tags", &TAGS),
+    tumbling_window_in_seconds[18] = rt::m("TumblingWindowInSeconds", &rt::INTEGER)
+    .min(0.0), topics[19] = rt::m("Topics", &TOPICS).min(1.0), queues[20] =
+    rt::m("Queues", &QUEUES).min(1.0), source_access_configurations[21] =
     rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
-    self_managed_event_source = rt::m("SelfManagedEventSource",
-    &SELF_MANAGED_EVENT_SOURCE), function_response_types = rt::m("FunctionResponseTypes",
-    &FUNCTION_RESPONSE_TYPE_LIST).min(0.0), amazon_managed_kafka_event_source_config =
+    self_managed_event_source[22] = rt::m("SelfManagedEventSource",
+    &SELF_MANAGED_EVENT_SOURCE), function_response_types[23] =
+    rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[24] =
     rt::m("AmazonManagedKafkaEventSourceConfig",
-    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG), self_managed_kafka_event_source_config =
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[25] =
     rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
-    document_db_event_source_config = rt::m("DocumentDBEventSourceConfig",
-    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config =
+    document_db_event_source_config[26] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config[27] =
     rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -905,29 +910,31 @@ pub struct CreateFunctionRequest {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
-    CreateFunctionRequest, CREATE_FUNCTION_REQUEST, [function_name =
-    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), runtime =
-    rt::m("Runtime", &rt::ENUM), role = rt::m("Role", &rt::STRING).flags(rt::REQUIRED)
-    .min(0.0), handler = rt::m("Handler", &rt::STRING).min(0.0), code = rt::m("Code",
-    &FUNCTION_CODE).flags(rt::REQUIRED), description = rt::m("Description", &rt::STRING)
-    .min(0.0), timeout = rt::m("Timeout", &rt::INTEGER).min(1.0), memory_size =
-    rt::m("MemorySize", &rt::INTEGER).min(128.0), publish = rt::m("Publish",
-    &rt::BOOLEAN), publish_to = rt::m("PublishTo", &rt::ENUM), vpc_config =
-    rt::m("VpcConfig", &VPC_CONFIG), package_type = rt::m("PackageType", &rt::ENUM),
-    dead_letter_config = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), environment =
-    rt::m("Environment", &ENVIRONMENT), kms_key_arn = rt::m("KMSKeyArn", &rt::STRING)
-    .min(0.0), tracing_config = rt::m("TracingConfig", &TRACING_CONFIG), tags =
-    rt::m("Tags", &TAGS), layers = rt::m("Layers", &LAYER_LIST), file_system_configs =
-    rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-    code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING).min(0.0),
-    image_config = rt::m("ImageConfig", &IMAGE_CONFIG), architectures =
-    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), ephemeral_storage =
-    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start = rt::m("SnapStart",
-    &SNAP_START), logging_config = rt::m("LoggingConfig", &LOGGING_CONFIG),
-    tenancy_config = rt::m("TenancyConfig", &TENANCY_CONFIG), capacity_provider_config =
-    rt::m("CapacityProviderConfig", &CAPACITY_PROVIDER_CONFIG), durable_config =
-    rt::m("DurableConfig", &DURABLE_CONFIG), runtime_config = rt::m("RuntimeConfig",
-    &FUNCTION_RUNTIME_CONFIG), accelerator_config = rt::m("AcceleratorConfig",
+    CreateFunctionRequest, CREATE_FUNCTION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), runtime[1] =
+    rt::m("Runtime", &rt::ENUM), role[2] = rt::m("Role", &rt::STRING).flags(rt::REQUIRED)
+    .min(0.0), handler[3] = rt::m("Handler", &rt::STRING).min(0.0), code[4] =
+    rt::m("Code", &FUNCTION_CODE).flags(rt::REQUIRED), description[5] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[6] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[7] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), publish[8] = rt::m("Publish", &rt::BOOLEAN), publish_to[9] =
+    rt::m("PublishTo", &rt::ENUM), vpc_config[10] = rt::m("VpcConfig", &VPC_CONFIG),
+    package_type[11] = rt::m("PackageType", &rt::ENUM), dead_letter_config[12] =
+    rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), environment[13] =
+    rt::m("Environment", &ENVIRONMENT), kms_key_arn[14] = rt::m("KMSKeyArn", &rt::STRING)
+    .min(0.0), tracing_config[15] = rt::m("TracingConfig", &TRACING_CONFIG), tags[16] =
+    rt::m("Tags", &TAGS), layers[17] = rt::m("Layers", &LAYER_LIST),
+    file_system_configs[18] = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST)
+    .min(0.0), code_signing_config_arn[19] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .min(0.0), image_config[20] = rt::m("ImageConfig", &IMAGE_CONFIG), architectures[21]
+    = rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), ephemeral_storage[22] =
+    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[23] = rt::m("SnapStart",
+    &SNAP_START), logging_config[24] = rt::m("LoggingConfig", &LOGGING_CONFIG),
+    tenancy_config[25] = rt::m("TenancyConfig", &TENANCY_CONFIG),
+    capacity_provider_config[26] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), durable_config[27] = rt::m("DurableConfig",
+    &DURABLE_CONFIG), runtime_config[28] = rt::m("RuntimeConfig",
+    &FUNCTION_RUNTIME_CONFIG), accelerator_config[29] = rt::m("AcceleratorConfig",
     &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -955,11 +962,11 @@ pub struct CreateFunctionUrlConfigRequest {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    CreateFunctionUrlConfigRequest, CREATE_FUNCTION_URL_CONFIG_REQUEST, [function_name =
-    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .min(1.0), auth_type = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors =
-    rt::m("Cors", &CORS), invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    CreateFunctionUrlConfigRequest, CREATE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), invoke_mode[4] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFunctionUrlConfigResponse {
@@ -980,10 +987,10 @@ pub struct CreateFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    CreateFunctionUrlConfigResponse, CREATE_FUNCTION_URL_CONFIG_RESPONSE, [function_url =
-    rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn =
-    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), auth_type =
-    rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors = rt::m("Cors", &CORS),
-    creation_time = rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    CreateFunctionUrlConfigResponse, CREATE_FUNCTION_URL_CONFIG_RESPONSE,
+    [function_url[0] = rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), creation_time[4] = rt::m("CreationTime", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), invoke_mode[5] = rt::m("InvokeMode", &rt::ENUM)]
 );

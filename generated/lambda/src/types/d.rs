@@ -10,8 +10,8 @@ pub struct DeadLetterConfig {
     pub target_arn: Option<String>,
 }
 rt::structure!(
-    DeadLetterConfig, DEAD_LETTER_CONFIG, [target_arn = rt::m("TargetArn", &rt::STRING)
-    .min(0.0)]
+    DeadLetterConfig, DEAD_LETTER_CONFIG, [target_arn[0] = rt::m("TargetArn",
+    &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAliasRequest {
@@ -29,8 +29,8 @@ pub struct DeleteAliasRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAliasRequest, DELETE_ALIAS_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name =
+    DeleteAliasRequest, DELETE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
     rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -40,7 +40,7 @@ pub struct DeleteCapacityProviderRequest {
 }
 rt::structure!(
     DeleteCapacityProviderRequest, DELETE_CAPACITY_PROVIDER_REQUEST,
-    [capacity_provider_name = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
     "CapacityProviderName").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -49,8 +49,9 @@ pub struct DeleteCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    DeleteCapacityProviderResponse, DELETE_CAPACITY_PROVIDER_RESPONSE, [capacity_provider
-    = rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)]
+    DeleteCapacityProviderResponse, DELETE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCodeSigningConfigRequest {
@@ -59,7 +60,7 @@ pub struct DeleteCodeSigningConfigRequest {
 }
 rt::structure!(
     DeleteCodeSigningConfigRequest, DELETE_CODE_SIGNING_CONFIG_REQUEST,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
     "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -72,7 +73,7 @@ pub struct DeleteDurableExecutionRequest {
 }
 rt::structure!(
     DeleteDurableExecutionRequest, DELETE_DURABLE_EXECUTION_REQUEST,
-    [durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
     "DurableExecutionArn").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,7 +83,7 @@ pub struct DeleteDurableExecutionResponse {
 }
 rt::structure!(
     DeleteDurableExecutionResponse, DELETE_DURABLE_EXECUTION_RESPONSE,
-    [deletion_request_timestamp = rt::m("DeletionRequestTimestamp", &rt::TIMESTAMP)
+    [deletion_request_timestamp[0] = rt::m("DeletionRequestTimestamp", &rt::TIMESTAMP)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -91,7 +92,7 @@ pub struct DeleteEventSourceMappingRequest {
     pub uuid: String,
 }
 rt::structure!(
-    DeleteEventSourceMappingRequest, DELETE_EVENT_SOURCE_MAPPING_REQUEST, [uuid =
+    DeleteEventSourceMappingRequest, DELETE_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
     rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -109,7 +110,7 @@ pub struct DeleteFunctionCodeSigningConfigRequest {
 }
 rt::structure!(
     DeleteFunctionCodeSigningConfigRequest, DELETE_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -126,9 +127,9 @@ pub struct DeleteFunctionConcurrencyRequest {
     pub function_name: String,
 }
 rt::structure!(
-    DeleteFunctionConcurrencyRequest, DELETE_FUNCTION_CONCURRENCY_REQUEST, [function_name
-    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0)]
+    DeleteFunctionConcurrencyRequest, DELETE_FUNCTION_CONCURRENCY_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionEventInvokeConfigRequest {
@@ -147,8 +148,8 @@ pub struct DeleteFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     DeleteFunctionEventInvokeConfigRequest, DELETE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
     .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -167,9 +168,9 @@ pub struct DeleteFunctionRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    DeleteFunctionRequest, DELETE_FUNCTION_REQUEST, [function_name =
+    DeleteFunctionRequest, DELETE_FUNCTION_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -178,8 +179,8 @@ pub struct DeleteFunctionResponse {
     pub status_code: Option<i32>,
 }
 rt::structure!(
-    DeleteFunctionResponse, DELETE_FUNCTION_RESPONSE, [status_code = rt::m("StatusCode",
-    &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode")]
+    DeleteFunctionResponse, DELETE_FUNCTION_RESPONSE, [status_code[0] =
+    rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionUrlConfigRequest {
@@ -197,9 +198,9 @@ pub struct DeleteFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    DeleteFunctionUrlConfigRequest, DELETE_FUNCTION_URL_CONFIG_REQUEST, [function_name =
-    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    DeleteFunctionUrlConfigRequest, DELETE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -210,9 +211,9 @@ pub struct DeleteLayerVersionRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    DeleteLayerVersionRequest, DELETE_LAYER_VERSION_REQUEST, [layer_name =
+    DeleteLayerVersionRequest, DELETE_LAYER_VERSION_REQUEST, [layer_name[0] =
     rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
-    .min(1.0), version_number = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
     "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -232,10 +233,10 @@ pub struct DeleteProvisionedConcurrencyConfigRequest {
 }
 rt::structure!(
     DeleteProvisionedConcurrencyConfigRequest,
-    DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier =
-    rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED)
-    .min(1.0)]
+    DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
@@ -245,10 +246,10 @@ pub struct DeleteResourcePolicyRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [resource_arn =
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
-    .min(0.0), revision_id = rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId")
-    .min(36.0)]
+    .min(0.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
+    "RevisionId").min(36.0)]
 );
 /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Default, PartialEq)]
@@ -259,8 +260,8 @@ pub struct DestinationConfig {
     pub on_failure: Option<OnFailure>,
 }
 rt::structure!(
-    DestinationConfig, DESTINATION_CONFIG, [on_success = rt::m("OnSuccess", &ON_SUCCESS),
-    on_failure = rt::m("OnFailure", &ON_FAILURE)]
+    DestinationConfig, DESTINATION_CONFIG, [on_success[0] = rt::m("OnSuccess",
+    &ON_SUCCESS), on_failure[1] = rt::m("OnFailure", &ON_FAILURE)]
 );
 rt::string_enum! {
     pub enum DirectS3Read { Enabled = "ENABLED", Disabled = "DISABLED", Auto = "AUTO" }
@@ -277,9 +278,9 @@ pub struct DocumentDbEventSourceConfig {
 }
 rt::structure!(
     DocumentDbEventSourceConfig, DOCUMENT_DB_EVENT_SOURCE_CONFIG =
-    "DocumentDBEventSourceConfig", [database_name = rt::m("DatabaseName", &rt::STRING)
-    .min(1.0), collection_name = rt::m("CollectionName", &rt::STRING).min(1.0),
-    full_document = rt::m("FullDocument", &rt::ENUM)]
+    "DocumentDBEventSourceConfig", [database_name[0] = rt::m("DatabaseName", &rt::STRING)
+    .min(1.0), collection_name[1] = rt::m("CollectionName", &rt::STRING).min(1.0),
+    full_document[2] = rt::m("FullDocument", &rt::ENUM)]
 );
 /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
 #[derive(Clone, Default, PartialEq)]
@@ -292,9 +293,9 @@ pub struct DurableConfig {
     pub execution_timeout: Option<i32>,
 }
 rt::structure!(
-    DurableConfig, DURABLE_CONFIG, [kms_key_arn = rt::m("KMSKeyArn", &rt::STRING)
-    .min(0.0), retention_period_in_days = rt::m("RetentionPeriodInDays", &rt::INTEGER)
-    .min(1.0), execution_timeout = rt::m("ExecutionTimeout", &rt::INTEGER).min(1.0)]
+    DurableConfig, DURABLE_CONFIG, [kms_key_arn[0] = rt::m("KMSKeyArn", &rt::STRING)
+    .min(0.0), retention_period_in_days[1] = rt::m("RetentionPeriodInDays", &rt::INTEGER)
+    .min(1.0), execution_timeout[2] = rt::m("ExecutionTimeout", &rt::INTEGER).min(1.0)]
 );
 /// The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution.
 #[derive(Clone, Default, PartialEq)]
@@ -305,7 +306,7 @@ pub struct DurableExecutionAlreadyStartedException {
 }
 rt::structure!(
     DurableExecutionAlreadyStartedException, DURABLE_EXECUTION_ALREADY_STARTED_EXCEPTION,
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 pub static DURABLE_EXECUTIONS: rt::Schema = rt::Schema::list(

@@ -11,7 +11,7 @@ pub struct Ec2AccessDeniedException {
 }
 rt::structure!(
     Ec2AccessDeniedException, EC2_ACCESS_DENIED_EXCEPTION = "EC2AccessDeniedException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function.
@@ -21,8 +21,8 @@ pub struct Ec2ThrottledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    Ec2ThrottledException, EC2_THROTTLED_EXCEPTION = "EC2ThrottledException", [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    Ec2ThrottledException, EC2_THROTTLED_EXCEPTION = "EC2ThrottledException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function.
@@ -33,9 +33,10 @@ pub struct Ec2UnexpectedException {
     pub ec2_error_code: Option<String>,
 }
 rt::structure!(
-    Ec2UnexpectedException, EC2_UNEXPECTED_EXCEPTION = "EC2UnexpectedException", [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING), ec2_error_code =
-    rt::m("EC2ErrorCode", &rt::STRING)].error(&rt::ErrorTraits::new(502u16, true))
+    Ec2UnexpectedException, EC2_UNEXPECTED_EXCEPTION = "EC2UnexpectedException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING),
+    ec2_error_code[2] = rt::m("EC2ErrorCode", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// An error occurred when reading from or writing to a connected file system.
 #[derive(Clone, Default, PartialEq)]
@@ -44,8 +45,8 @@ pub struct EfsioException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EfsioException, EFSIO_EXCEPTION = "EFSIOException", [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    EfsioException, EFSIO_EXCEPTION = "EFSIOException", [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(410u16, false))
 );
 /// The Lambda function couldn't make a network connection to the configured file system.
@@ -56,7 +57,7 @@ pub struct EfsMountConnectivityException {
 }
 rt::structure!(
     EfsMountConnectivityException, EFS_MOUNT_CONNECTIVITY_EXCEPTION =
-    "EFSMountConnectivityException", [type_ = rt::m("Type", &rt::STRING), message =
+    "EFSMountConnectivityException", [type_[0] = rt::m("Type", &rt::STRING), message[1] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(408u16, false))
 );
 /// The Lambda function couldn't mount the configured file system due to a permission or configuration issue.
@@ -67,7 +68,7 @@ pub struct EfsMountFailureException {
 }
 rt::structure!(
     EfsMountFailureException, EFS_MOUNT_FAILURE_EXCEPTION = "EFSMountFailureException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(403u16, false))
 );
 /// The Lambda function made a network connection to the configured file system, but the mount operation timed out.
@@ -78,7 +79,7 @@ pub struct EfsMountTimeoutException {
 }
 rt::structure!(
     EfsMountTimeoutException, EFS_MOUNT_TIMEOUT_EXCEPTION = "EFSMountTimeoutException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(408u16, false))
 );
 /// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -89,7 +90,7 @@ pub struct EniLimitReachedException {
 }
 rt::structure!(
     EniLimitReachedException, ENI_LIMIT_REACHED_EXCEPTION = "ENILimitReachedException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda couldn't invoke the Lambda function because the elastic network interface (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try the request again. For more information about VPC configuration, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
@@ -101,8 +102,8 @@ pub struct EniNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EniNotReadyException, ENI_NOT_READY_EXCEPTION = "ENINotReadyException", [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    EniNotReadyException, ENI_NOT_READY_EXCEPTION = "ENINotReadyException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 rt::string_enum! {
@@ -123,7 +124,7 @@ pub struct Environment {
     pub variables: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Environment, ENVIRONMENT, [variables = rt::m("Variables", &ENVIRONMENT_VARIABLES)
+    Environment, ENVIRONMENT, [variables[0] = rt::m("Variables", &ENVIRONMENT_VARIABLES)
     .flags(rt::SENSITIVE)]
 );
 /// Error messages for environment variables that couldn't be applied.
@@ -135,8 +136,8 @@ pub struct EnvironmentError {
     pub message: Option<String>,
 }
 rt::structure!(
-    EnvironmentError, ENVIRONMENT_ERROR, [error_code = rt::m("ErrorCode", &rt::STRING),
-    message = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
+    EnvironmentError, ENVIRONMENT_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error.
 #[derive(Clone, Default, PartialEq)]
@@ -147,8 +148,8 @@ pub struct EnvironmentResponse {
     pub error: Option<EnvironmentError>,
 }
 rt::structure!(
-    EnvironmentResponse, ENVIRONMENT_RESPONSE, [variables = rt::m("Variables",
-    &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE), error = rt::m("Error",
+    EnvironmentResponse, ENVIRONMENT_RESPONSE, [variables[0] = rt::m("Variables",
+    &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE), error[1] = rt::m("Error",
     &ENVIRONMENT_ERROR)]
 );
 pub static ENVIRONMENT_VARIABLES: rt::Schema = rt::Schema::map(
@@ -166,7 +167,7 @@ pub struct EphemeralStorage {
     pub size: i32,
 }
 rt::structure!(
-    EphemeralStorage, EPHEMERAL_STORAGE, [size = rt::m("Size", &rt::INTEGER)
+    EphemeralStorage, EPHEMERAL_STORAGE, [size[0] = rt::m("Size", &rt::INTEGER)
     .flags(rt::REQUIRED).min(512.0)]
 );
 /// An object that contains error information.
@@ -182,10 +183,10 @@ pub struct ErrorObject {
     pub stack_trace: Option<Vec<String>>,
 }
 rt::structure!(
-    ErrorObject, ERROR_OBJECT, [error_message = rt::m("ErrorMessage", &rt::STRING)
-    .flags(rt::SENSITIVE), error_type = rt::m("ErrorType", &rt::STRING)
-    .flags(rt::SENSITIVE), error_data = rt::m("ErrorData", &rt::STRING)
-    .flags(rt::SENSITIVE), stack_trace = rt::m("StackTrace", &STACK_TRACE_ENTRIES)]
+    ErrorObject, ERROR_OBJECT, [error_message[0] = rt::m("ErrorMessage", &rt::STRING)
+    .flags(rt::SENSITIVE), error_type[1] = rt::m("ErrorType", &rt::STRING)
+    .flags(rt::SENSITIVE), error_data[2] = rt::m("ErrorData", &rt::STRING)
+    .flags(rt::SENSITIVE), stack_trace[3] = rt::m("StackTrace", &STACK_TRACE_ENTRIES)]
 );
 /// An event that occurred during the execution of a durable function.
 #[derive(Clone, Default, PartialEq)]
@@ -252,44 +253,46 @@ pub struct Event {
     pub execution_resumed_details: Option<ExecutionResumedDetails>,
 }
 rt::structure!(
-    Event, EVENT, [event_type = rt::m("EventType", &rt::ENUM), sub_type =
-    rt::m("SubType", &rt::STRING).min(1.0), event_id = rt::m("EventId", &rt::INTEGER)
-    .min(1.0), id = rt::m("Id", &rt::STRING).min(1.0), name = rt::m("Name", &rt::STRING)
-    .min(1.0), event_timestamp = rt::m("EventTimestamp", &rt::TIMESTAMP), parent_id =
-    rt::m("ParentId", &rt::STRING).min(1.0), execution_started_details =
-    rt::m("ExecutionStartedDetails", &EXECUTION_STARTED_DETAILS),
-    execution_succeeded_details = rt::m("ExecutionSucceededDetails",
-    &EXECUTION_SUCCEEDED_DETAILS), execution_failed_details =
+    Event, EVENT, [event_type[0] = rt::m("EventType", &rt::ENUM), sub_type[1] =
+    rt::m("SubType", &rt::STRING).min(1.0), event_id[2] = rt::m("EventId", &rt::INTEGER)
+    .min(1.0), id[3] = rt::m("Id", &rt::STRING).min(1.0), name[4] = rt::m("Name",
+    &rt::STRING).min(1.0), event_timestamp[5] = rt::m("EventTimestamp", &rt::TIMESTAMP),
+    parent_id[6] = rt::m("ParentId", &rt::STRING).min(1.0), execution_started_details[7]
+    = rt::m("ExecutionStartedDetails", &EXECUTION_STARTED_DETAILS),
+    execution_succeeded_details[8] = rt::m("ExecutionSucceededDetails",
+    &EXECUTION_SUCCEEDED_DETAILS), execution_failed_details[9] =
     rt::m("ExecutionFailedDetails", &EXECUTION_FAILED_DETAILS),
-    execution_timed_out_details = rt::m("ExecutionTimedOutDetails",
-    &EXECUTION_TIMED_OUT_DETAILS), execution_stopped_details =
-    rt::m("ExecutionStoppedDetails", &EXECUTION_STOPPED_DETAILS), context_started_details
-    = rt::m("ContextStartedDetails", &CONTEXT_STARTED_DETAILS), context_succeeded_details
-    = rt::m("ContextSucceededDetails", &CONTEXT_SUCCEEDED_DETAILS),
-    context_failed_details = rt::m("ContextFailedDetails", &CONTEXT_FAILED_DETAILS),
-    wait_started_details = rt::m("WaitStartedDetails", &WAIT_STARTED_DETAILS),
-    wait_succeeded_details = rt::m("WaitSucceededDetails", &WAIT_SUCCEEDED_DETAILS),
-    wait_cancelled_details = rt::m("WaitCancelledDetails", &WAIT_CANCELLED_DETAILS),
-    step_started_details = rt::m("StepStartedDetails", &STEP_STARTED_DETAILS),
-    step_succeeded_details = rt::m("StepSucceededDetails", &STEP_SUCCEEDED_DETAILS),
-    step_failed_details = rt::m("StepFailedDetails", &STEP_FAILED_DETAILS),
-    chained_invoke_started_details = rt::m("ChainedInvokeStartedDetails",
-    &CHAINED_INVOKE_STARTED_DETAILS), chained_invoke_succeeded_details =
+    execution_timed_out_details[10] = rt::m("ExecutionTimedOutDetails",
+    &EXECUTION_TIMED_OUT_DETAILS), execution_stopped_details[11] =
+    rt::m("ExecutionStoppedDetails", &EXECUTION_STOPPED_DETAILS),
+    context_started_details[12] = rt::m("ContextStartedDetails",
+    &CONTEXT_STARTED_DETAILS), context_succeeded_details[13] =
+    rt::m("ContextSucceededDetails", &CONTEXT_SUCCEEDED_DETAILS),
+    context_failed_details[14] = rt::m("ContextFailedDetails", &CONTEXT_FAILED_DETAILS),
+    wait_started_details[15] = rt::m("WaitStartedDetails", &WAIT_STARTED_DETAILS),
+    wait_succeeded_details[16] = rt::m("WaitSucceededDetails", &WAIT_SUCCEEDED_DETAILS),
+    wait_cancelled_details[17] = rt::m("WaitCancelledDetails", &WAIT_CANCELLED_DETAILS),
+    step_started_details[18] = rt::m("StepStartedDetails", &STEP_STARTED_DETAILS),
+    step_succeeded_details[19] = rt::m("StepSucceededDetails", &STEP_SUCCEEDED_DETAILS),
+    step_failed_details[20] = rt::m("StepFailedDetails", &STEP_FAILED_DETAILS),
+    chained_invoke_started_details[21] = rt::m("ChainedInvokeStartedDetails",
+    &CHAINED_INVOKE_STARTED_DETAILS), chained_invoke_succeeded_details[22] =
     rt::m("ChainedInvokeSucceededDetails", &CHAINED_INVOKE_SUCCEEDED_DETAILS),
-    chained_invoke_failed_details = rt::m("ChainedInvokeFailedDetails",
-    &CHAINED_INVOKE_FAILED_DETAILS), chained_invoke_timed_out_details =
+    chained_invoke_failed_details[23] = rt::m("ChainedInvokeFailedDetails",
+    &CHAINED_INVOKE_FAILED_DETAILS), chained_invoke_timed_out_details[24] =
     rt::m("ChainedInvokeTimedOutDetails", &CHAINED_INVOKE_TIMED_OUT_DETAILS),
-    chained_invoke_stopped_details = rt::m("ChainedInvokeStoppedDetails",
-    &CHAINED_INVOKE_STOPPED_DETAILS), callback_started_details =
+    chained_invoke_stopped_details[25] = rt::m("ChainedInvokeStoppedDetails",
+    &CHAINED_INVOKE_STOPPED_DETAILS), callback_started_details[26] =
     rt::m("CallbackStartedDetails", &CALLBACK_STARTED_DETAILS),
-    callback_succeeded_details = rt::m("CallbackSucceededDetails",
-    &CALLBACK_SUCCEEDED_DETAILS), callback_failed_details =
-    rt::m("CallbackFailedDetails", &CALLBACK_FAILED_DETAILS), callback_timed_out_details
-    = rt::m("CallbackTimedOutDetails", &CALLBACK_TIMED_OUT_DETAILS),
-    invocation_completed_details = rt::m("InvocationCompletedDetails",
-    &INVOCATION_COMPLETED_DETAILS), execution_paused_details =
-    rt::m("ExecutionPausedDetails", &EXECUTION_PAUSED_DETAILS), execution_resumed_details
-    = rt::m("ExecutionResumedDetails", &EXECUTION_RESUMED_DETAILS)]
+    callback_succeeded_details[27] = rt::m("CallbackSucceededDetails",
+    &CALLBACK_SUCCEEDED_DETAILS), callback_failed_details[28] =
+    rt::m("CallbackFailedDetails", &CALLBACK_FAILED_DETAILS),
+    callback_timed_out_details[29] = rt::m("CallbackTimedOutDetails",
+    &CALLBACK_TIMED_OUT_DETAILS), invocation_completed_details[30] =
+    rt::m("InvocationCompletedDetails", &INVOCATION_COMPLETED_DETAILS),
+    execution_paused_details[31] = rt::m("ExecutionPausedDetails",
+    &EXECUTION_PAUSED_DETAILS), execution_resumed_details[32] =
+    rt::m("ExecutionResumedDetails", &EXECUTION_RESUMED_DETAILS)]
 );
 /// Error information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -300,8 +303,8 @@ pub struct EventError {
     pub truncated: Option<bool>,
 }
 rt::structure!(
-    EventError, EVENT_ERROR, [payload = rt::m("Payload", &ERROR_OBJECT), truncated =
-    rt::m("Truncated", &rt::BOOLEAN)]
+    EventError, EVENT_ERROR, [payload[0] = rt::m("Payload", &ERROR_OBJECT), truncated[1]
+    = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// Input information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -312,8 +315,8 @@ pub struct EventInput {
     pub truncated: Option<bool>,
 }
 rt::structure!(
-    EventInput, EVENT_INPUT, [payload = rt::m("Payload", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), truncated = rt::m("Truncated", &rt::BOOLEAN)]
+    EventInput, EVENT_INPUT, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// The reason for pausing a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -324,8 +327,8 @@ pub struct EventPauseReason {
     pub truncated: Option<bool>,
 }
 rt::structure!(
-    EventPauseReason, EVENT_PAUSE_REASON, [payload = rt::m("Payload", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), truncated = rt::m("Truncated", &rt::BOOLEAN)]
+    EventPauseReason, EVENT_PAUSE_REASON, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// Result information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -336,8 +339,8 @@ pub struct EventResult {
     pub truncated: Option<bool>,
 }
 rt::structure!(
-    EventResult, EVENT_RESULT, [payload = rt::m("Payload", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), truncated = rt::m("Truncated", &rt::BOOLEAN)]
+    EventResult, EVENT_RESULT, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// The reason for resuming a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -348,8 +351,8 @@ pub struct EventResumeReason {
     pub truncated: Option<bool>,
 }
 rt::structure!(
-    EventResumeReason, EVENT_RESUME_REASON, [payload = rt::m("Payload", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), truncated = rt::m("Truncated", &rt::BOOLEAN)]
+    EventResumeReason, EVENT_RESUME_REASON, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
 #[derive(Clone, Default, PartialEq)]
@@ -438,40 +441,44 @@ pub struct EventSourceMappingConfiguration {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
-    EventSourceMappingConfiguration, EVENT_SOURCE_MAPPING_CONFIGURATION, [uuid =
-    rt::m("UUID", &rt::STRING).min(36.0), starting_position = rt::m("StartingPosition",
-    &rt::ENUM), starting_position_timestamp = rt::m("StartingPositionTimestamp",
-    &rt::TIMESTAMP), batch_size = rt::m("BatchSize", &rt::INTEGER).min(1.0),
-    maximum_batching_window_in_seconds = rt::m("MaximumBatchingWindowInSeconds",
-    &rt::INTEGER).min(0.0), parallelization_factor = rt::m("ParallelizationFactor",
-    &rt::INTEGER).min(1.0), event_source_arn = rt::m("EventSourceArn", &rt::STRING)
-    .min(0.0), filter_criteria = rt::m("FilterCriteria", &FILTER_CRITERIA),
-    filter_criteria_error = rt::m("FilterCriteriaError", &FILTER_CRITERIA_ERROR),
-    kms_key_arn = rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config =
-    rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config =
-    rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config =
-    rt::m("ScalingConfig", &SCALING_CONFIG), function_arn = rt::m("FunctionArn",
-    &rt::STRING).min(0.0), last_modified = rt::m("LastModified", &rt::TIMESTAMP),
-    last_processing_result = rt::m("LastProcessingResult", &rt::STRING), state =
-    rt::m("State", &rt::STRING), state_transition_reason = rt::m("StateTransitionReason",
-    &rt::STRING), destination_config = rt::m("DestinationConfig", &DESTINATION_CONFIG),
-    topics = rt::m("Topics", &TOPICS).min(1.0), queues = rt::m("Queues", &QUEUES)
-    .min(1.0), source_access_configurations = rt::m("SourceAccessConfigurations",
-    &SOURCE_ACCESS_CONFIGURATIONS).min(0.0), self_managed_event_source =
+    EventSourceMappingConfiguration, EVENT_SOURCE_MAPPING_CONFIGURATION, [uuid[0] =
+    rt::m("UUID", &rt::STRING).min(36.0), starting_position[1] =
+    rt::m("StartingPosition", &rt::ENUM), starting_position_timestamp[2] =
+    rt::m("StartingPositionTimestamp", &rt::TIMESTAMP), batch_size[3] =
+    rt::m("BatchSize", &rt::INTEGER).min(1.0), maximum_batching_window_in_seconds[4] =
+    rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+    parallelization_factor[5] = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
+    event_source_arn[6] = rt::m("EventSourceArn", &rt::STRING).min(0.0),
+    filter_criteria[7] = rt::m("FilterCriteria", &FILTER_CRITERIA),
+    filter_criteria_error[8] = rt::m("FilterCriteriaError", &FILTER_CRITERIA_ERROR),
+    kms_key_arn[9] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config[10] =
+    rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config[11] =
+    rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config[12] =
+    rt::m("ScalingConfig", &SCALING_CONFIG), function_arn[13] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), last_modified[14] = rt::m("LastModified", &rt::TIMESTAMP),
+    last_processing_result[15] = rt::m("LastProcessingResult", &rt::STRING), state[16] =
+    rt::m("State", &rt::STRING), state_transition_reason[17] =
+    rt::m("StateTransitionReason", &rt::STRING), destination_config[18] =
+    rt::m("DestinationConfig", &DESTINATION_CONFIG), topics[19] = rt::m("Topics",
+    &TOPICS).min(1.0), queues[20] = rt::m("Queues", &QUEUES).min(1.0),
+    source_access_configurations[21] = rt::m("SourceAccessConfigurations",
+    &SOURCE_ACCESS_CONFIGURATIONS).min(0.0), self_managed_event_source[22] =
     rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
-    maximum_record_age_in_seconds = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
-    .min(-1.0), bisect_batch_on_function_error = rt::m("BisectBatchOnFunctionError",
-    &rt::BOOLEAN), maximum_retry_attempts = rt::m("MaximumRetryAttempts", &rt::INTEGER)
-    .min(-1.0), tumbling_window_in_seconds = rt::m("TumblingWindowInSeconds",
-    &rt::INTEGER).min(0.0), function_response_types = rt::m("FunctionResponseTypes",
-    &FUNCTION_RESPONSE_TYPE_LIST).min(0.0), amazon_managed_kafka_event_source_config =
+    maximum_record_age_in_seconds[23] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[24] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[25] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tumbling_window_in_seconds[26] =
+    rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0), function_response_types[27]
+    = rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[28] =
     rt::m("AmazonManagedKafkaEventSourceConfig",
-    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG), self_managed_kafka_event_source_config =
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[29] =
     rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
-    document_db_event_source_config = rt::m("DocumentDBEventSourceConfig",
-    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), event_source_mapping_arn =
-    rt::m("EventSourceMappingArn", &rt::STRING).min(85.0), provisioned_poller_config =
-    rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
+    document_db_event_source_config[30] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), event_source_mapping_arn[31] =
+    rt::m("EventSourceMappingArn", &rt::STRING).min(85.0), provisioned_poller_config[32]
+    = rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -481,7 +488,7 @@ pub struct EventSourceMappingLoggingConfig {
 }
 rt::structure!(
     EventSourceMappingLoggingConfig, EVENT_SOURCE_MAPPING_LOGGING_CONFIG,
-    [system_log_level = rt::m("SystemLogLevel", &rt::ENUM)]
+    [system_log_level[0] = rt::m("SystemLogLevel", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum EventSourceMappingMetric { EventCount = "EventCount", ErrorCount =
@@ -504,7 +511,7 @@ pub struct EventSourceMappingMetricsConfig {
     pub metrics: Option<Vec<EventSourceMappingMetric>>,
 }
 rt::structure!(
-    EventSourceMappingMetricsConfig, EVENT_SOURCE_MAPPING_METRICS_CONFIG, [metrics =
+    EventSourceMappingMetricsConfig, EVENT_SOURCE_MAPPING_METRICS_CONFIG, [metrics[0] =
     rt::m("Metrics", &EVENT_SOURCE_MAPPING_METRIC_LIST).min(0.0)]
 );
 rt::string_enum! {
@@ -555,14 +562,14 @@ pub struct Execution {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    Execution, EXECUTION, [durable_execution_arn = rt::m("DurableExecutionArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), durable_execution_name =
-    rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_arn
-    = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), start_timestamp =
-    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp =
-    rt::m("EndTimestamp", &rt::TIMESTAMP), kms_key_arn = rt::m("KMSKeyArn", &rt::STRING)
-    .min(0.0)]
+    Execution, EXECUTION, [durable_execution_arn[0] = rt::m("DurableExecutionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), durable_execution_name[1] =
+    rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    function_arn[2] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), start_timestamp[4] =
+    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp[5] =
+    rt::m("EndTimestamp", &rt::TIMESTAMP), kms_key_arn[6] = rt::m("KMSKeyArn",
+    &rt::STRING).min(0.0)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
@@ -571,7 +578,7 @@ pub struct ExecutionDetails {
     pub input_payload: Option<String>,
 }
 rt::structure!(
-    ExecutionDetails, EXECUTION_DETAILS, [input_payload = rt::m("InputPayload",
+    ExecutionDetails, EXECUTION_DETAILS, [input_payload[0] = rt::m("InputPayload",
     &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 /// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
@@ -581,7 +588,7 @@ pub struct ExecutionFailedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ExecutionFailedDetails, EXECUTION_FAILED_DETAILS, [error = rt::m("Error",
+    ExecutionFailedDetails, EXECUTION_FAILED_DETAILS, [error[0] = rt::m("Error",
     &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that paused. The event timestamp is when the execution paused.
@@ -595,9 +602,9 @@ pub struct ExecutionPausedDetails {
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
-    ExecutionPausedDetails, EXECUTION_PAUSED_DETAILS, [pause_request_timestamp =
-    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason =
-    rt::m("Reason", &EVENT_PAUSE_REASON), execution_timeout_paused =
+    ExecutionPausedDetails, EXECUTION_PAUSED_DETAILS, [pause_request_timestamp[0] =
+    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
+    rt::m("Reason", &EVENT_PAUSE_REASON), execution_timeout_paused[2] =
     rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that resumed. The event timestamp is when the execution resumed.
@@ -609,8 +616,8 @@ pub struct ExecutionResumedDetails {
     pub reason: Option<EventResumeReason>,
 }
 rt::structure!(
-    ExecutionResumedDetails, EXECUTION_RESUMED_DETAILS, [resume_request_timestamp =
-    rt::m("ResumeRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason =
+    ExecutionResumedDetails, EXECUTION_RESUMED_DETAILS, [resume_request_timestamp[0] =
+    rt::m("ResumeRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
     rt::m("Reason", &EVENT_RESUME_REASON)]
 );
 /// Details about a durable execution that started.
@@ -622,8 +629,8 @@ pub struct ExecutionStartedDetails {
     pub execution_timeout: i32,
 }
 rt::structure!(
-    ExecutionStartedDetails, EXECUTION_STARTED_DETAILS, [input = rt::m("Input",
-    &EVENT_INPUT).flags(rt::REQUIRED), execution_timeout = rt::m("ExecutionTimeout",
+    ExecutionStartedDetails, EXECUTION_STARTED_DETAILS, [input[0] = rt::m("Input",
+    &EVENT_INPUT).flags(rt::REQUIRED), execution_timeout[1] = rt::m("ExecutionTimeout",
     &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
@@ -642,7 +649,7 @@ pub struct ExecutionStoppedDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ExecutionStoppedDetails, EXECUTION_STOPPED_DETAILS, [error = rt::m("Error",
+    ExecutionStoppedDetails, EXECUTION_STOPPED_DETAILS, [error[0] = rt::m("Error",
     &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that succeeded.
@@ -652,7 +659,7 @@ pub struct ExecutionSucceededDetails {
     pub result: EventResult,
 }
 rt::structure!(
-    ExecutionSucceededDetails, EXECUTION_SUCCEEDED_DETAILS, [result = rt::m("Result",
+    ExecutionSucceededDetails, EXECUTION_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
     &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that timed out.
@@ -662,6 +669,6 @@ pub struct ExecutionTimedOutDetails {
     pub error: Option<EventError>,
 }
 rt::structure!(
-    ExecutionTimedOutDetails, EXECUTION_TIMED_OUT_DETAILS, [error = rt::m("Error",
+    ExecutionTimedOutDetails, EXECUTION_TIMED_OUT_DETAILS, [error[0] = rt::m("Error",
     &EVENT_ERROR)]
 );

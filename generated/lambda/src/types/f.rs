@@ -14,10 +14,10 @@ pub struct FileSystemConfig {
     pub s3_files_config: Option<S3FilesConfig>,
 }
 rt::structure!(
-    FileSystemConfig, FILE_SYSTEM_CONFIG, [arn = rt::m("Arn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), local_mount_path = rt::m("LocalMountPath",
-    &rt::STRING).flags(rt::REQUIRED).min(0.0), s3_files_config = rt::m("S3FilesConfig",
-    &S3_FILES_CONFIG)]
+    FileSystemConfig, FILE_SYSTEM_CONFIG, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), local_mount_path[1] = rt::m("LocalMountPath",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), s3_files_config[2] =
+    rt::m("S3FilesConfig", &S3_FILES_CONFIG)]
 );
 pub static FILE_SYSTEM_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FileSystemConfigList",
@@ -29,7 +29,7 @@ pub struct Filter {
     /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
     pub pattern: Option<String>,
 }
-rt::structure!(Filter, FILTER, [pattern = rt::m("Pattern", &rt::STRING).min(0.0)]);
+rt::structure!(Filter, FILTER, [pattern[0] = rt::m("Pattern", &rt::STRING).min(0.0)]);
 /// An object that contains the filters for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterCriteria {
@@ -37,7 +37,7 @@ pub struct FilterCriteria {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    FilterCriteria, FILTER_CRITERIA, [filters = rt::m("Filters", &FILTER_LIST)]
+    FilterCriteria, FILTER_CRITERIA, [filters[0] = rt::m("Filters", &FILTER_LIST)]
 );
 /// An object that contains details about an error related to filter criteria encryption.
 #[derive(Clone, Default, PartialEq)]
@@ -48,8 +48,8 @@ pub struct FilterCriteriaError {
     pub message: Option<String>,
 }
 rt::structure!(
-    FilterCriteriaError, FILTER_CRITERIA_ERROR, [error_code = rt::m("ErrorCode",
-    &rt::STRING).min(10.0), message = rt::m("Message", &rt::STRING).min(10.0)]
+    FilterCriteriaError, FILTER_CRITERIA_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING).min(10.0), message[1] = rt::m("Message", &rt::STRING).min(10.0)]
 );
 pub static FILTER_LIST: rt::Schema = rt::Schema::list(
     "FilterList",
@@ -84,12 +84,12 @@ pub struct FunctionCode {
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
-    FunctionCode, FUNCTION_CODE, [zip_file = rt::m("ZipFile", &rt::BLOB)
-    .flags(rt::SENSITIVE), s3_bucket = rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key =
-    rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version = rt::m("S3ObjectVersion",
-    &rt::STRING).min(1.0), s3_object_storage_mode = rt::m("S3ObjectStorageMode",
-    &rt::ENUM), image_uri = rt::m("ImageUri", &rt::STRING), source_kms_key_arn =
-    rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0)]
+    FunctionCode, FUNCTION_CODE, [zip_file[0] = rt::m("ZipFile", &rt::BLOB)
+    .flags(rt::SENSITIVE), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING).min(3.0),
+    s3_key[2] = rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version[3] =
+    rt::m("S3ObjectVersion", &rt::STRING).min(1.0), s3_object_storage_mode[4] =
+    rt::m("S3ObjectStorageMode", &rt::ENUM), image_uri[5] = rt::m("ImageUri",
+    &rt::STRING), source_kms_key_arn[6] = rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0)]
 );
 /// Details about a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
@@ -110,12 +110,12 @@ pub struct FunctionCodeLocation {
     pub error: Option<FunctionCodeLocationError>,
 }
 rt::structure!(
-    FunctionCodeLocation, FUNCTION_CODE_LOCATION, [repository_type =
-    rt::m("RepositoryType", &rt::STRING), location = rt::m("Location", &rt::STRING)
-    .min(0.0), image_uri = rt::m("ImageUri", &rt::STRING), resolved_image_uri =
-    rt::m("ResolvedImageUri", &rt::STRING), resolved_s3_object =
-    rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT), source_kms_key_arn =
-    rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0), error = rt::m("Error",
+    FunctionCodeLocation, FUNCTION_CODE_LOCATION, [repository_type[0] =
+    rt::m("RepositoryType", &rt::STRING), location[1] = rt::m("Location", &rt::STRING)
+    .min(0.0), image_uri[2] = rt::m("ImageUri", &rt::STRING), resolved_image_uri[3] =
+    rt::m("ResolvedImageUri", &rt::STRING), resolved_s3_object[4] =
+    rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT), source_kms_key_arn[5] =
+    rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0), error[6] = rt::m("Error",
     &FUNCTION_CODE_LOCATION_ERROR)]
 );
 /// Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package.
@@ -127,8 +127,8 @@ pub struct FunctionCodeLocationError {
     pub message: Option<String>,
 }
 rt::structure!(
-    FunctionCodeLocationError, FUNCTION_CODE_LOCATION_ERROR, [error_code =
-    rt::m("ErrorCode", &rt::STRING), message = rt::m("Message", &rt::STRING)
+    FunctionCodeLocationError, FUNCTION_CODE_LOCATION_ERROR, [error_code[0] =
+    rt::m("ErrorCode", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)
     .flags(rt::SENSITIVE)]
 );
 /// Details about a function's configuration.
@@ -231,39 +231,41 @@ pub struct FunctionConfiguration {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
-    FunctionConfiguration, FUNCTION_CONFIGURATION, [function_name = rt::m("FunctionName",
-    &rt::STRING).min(1.0), function_arn = rt::m("FunctionArn", &rt::STRING).min(0.0),
-    runtime = rt::m("Runtime", &rt::ENUM), role = rt::m("Role", &rt::STRING).min(0.0),
-    handler = rt::m("Handler", &rt::STRING).min(0.0), code_size = rt::m("CodeSize",
-    &rt::LONG), description = rt::m("Description", &rt::STRING).min(0.0), timeout =
-    rt::m("Timeout", &rt::INTEGER).min(1.0), memory_size = rt::m("MemorySize",
-    &rt::INTEGER).min(128.0), last_modified = rt::m("LastModified", &rt::STRING)
-    .min(0.0), code_sha256 = rt::m("CodeSha256", &rt::STRING), version = rt::m("Version",
-    &rt::STRING).min(1.0), vpc_config = rt::m("VpcConfig", &VPC_CONFIG_RESPONSE),
-    dead_letter_config = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), environment =
-    rt::m("Environment", &ENVIRONMENT_RESPONSE), kms_key_arn = rt::m("KMSKeyArn",
-    &rt::STRING).min(0.0), tracing_config = rt::m("TracingConfig",
-    &TRACING_CONFIG_RESPONSE), master_arn = rt::m("MasterArn", &rt::STRING).min(0.0),
-    revision_id = rt::m("RevisionId", &rt::STRING), layers = rt::m("Layers",
-    &LAYERS_REFERENCE_LIST), state = rt::m("State", &rt::ENUM), state_reason =
-    rt::m("StateReason", &rt::STRING), state_reason_code = rt::m("StateReasonCode",
-    &rt::ENUM), last_update_status = rt::m("LastUpdateStatus", &rt::ENUM),
-    last_update_status_reason = rt::m("LastUpdateStatusReason", &rt::STRING),
-    last_update_status_reason_code = rt::m("LastUpdateStatusReasonCode", &rt::ENUM),
-    file_system_configs = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-    signing_profile_version_arn = rt::m("SigningProfileVersionArn", &rt::STRING)
-    .min(0.0), signing_job_arn = rt::m("SigningJobArn", &rt::STRING).min(0.0),
-    package_type = rt::m("PackageType", &rt::ENUM), image_config_response =
-    rt::m("ImageConfigResponse", &IMAGE_CONFIG_RESPONSE), architectures =
-    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), ephemeral_storage =
-    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start = rt::m("SnapStart",
-    &SNAP_START_RESPONSE), runtime_version_config = rt::m("RuntimeVersionConfig",
-    &RUNTIME_VERSION_CONFIG), logging_config = rt::m("LoggingConfig", &LOGGING_CONFIG),
-    tenancy_config = rt::m("TenancyConfig", &TENANCY_CONFIG), capacity_provider_config =
-    rt::m("CapacityProviderConfig", &CAPACITY_PROVIDER_CONFIG), config_sha256 =
-    rt::m("ConfigSha256", &rt::STRING), durable_config = rt::m("DurableConfig",
-    &DURABLE_CONFIG), runtime_config = rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG),
-    accelerator_config = rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG)]
+    FunctionConfiguration, FUNCTION_CONFIGURATION, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).min(1.0), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), runtime[2] = rt::m("Runtime", &rt::ENUM), role[3] =
+    rt::m("Role", &rt::STRING).min(0.0), handler[4] = rt::m("Handler", &rt::STRING)
+    .min(0.0), code_size[5] = rt::m("CodeSize", &rt::LONG), description[6] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[7] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[8] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), last_modified[9] = rt::m("LastModified", &rt::STRING).min(0.0),
+    code_sha256[10] = rt::m("CodeSha256", &rt::STRING), version[11] = rt::m("Version",
+    &rt::STRING).min(1.0), vpc_config[12] = rt::m("VpcConfig", &VPC_CONFIG_RESPONSE),
+    dead_letter_config[13] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    environment[14] = rt::m("Environment", &ENVIRONMENT_RESPONSE), kms_key_arn[15] =
+    rt::m("KMSKeyArn", &rt::STRING).min(0.0), tracing_config[16] = rt::m("TracingConfig",
+    &TRACING_CONFIG_RESPONSE), master_arn[17] = rt::m("MasterArn", &rt::STRING).min(0.0),
+    revision_id[18] = rt::m("RevisionId", &rt::STRING), layers[19] = rt::m("Layers",
+    &LAYERS_REFERENCE_LIST), state[20] = rt::m("State", &rt::ENUM), state_reason[21] =
+    rt::m("StateReason", &rt::STRING), state_reason_code[22] = rt::m("StateReasonCode",
+    &rt::ENUM), last_update_status[23] = rt::m("LastUpdateStatus", &rt::ENUM),
+    last_update_status_reason[24] = rt::m("LastUpdateStatusReason", &rt::STRING),
+    last_update_status_reason_code[25] = rt::m("LastUpdateStatusReasonCode", &rt::ENUM),
+    file_system_configs[26] = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST)
+    .min(0.0), signing_profile_version_arn[27] = rt::m("SigningProfileVersionArn",
+    &rt::STRING).min(0.0), signing_job_arn[28] = rt::m("SigningJobArn", &rt::STRING)
+    .min(0.0), package_type[29] = rt::m("PackageType", &rt::ENUM),
+    image_config_response[30] = rt::m("ImageConfigResponse", &IMAGE_CONFIG_RESPONSE),
+    architectures[31] = rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
+    ephemeral_storage[32] = rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[33]
+    = rt::m("SnapStart", &SNAP_START_RESPONSE), runtime_version_config[34] =
+    rt::m("RuntimeVersionConfig", &RUNTIME_VERSION_CONFIG), logging_config[35] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), tenancy_config[36] = rt::m("TenancyConfig",
+    &TENANCY_CONFIG), capacity_provider_config[37] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), config_sha256[38] = rt::m("ConfigSha256", &rt::STRING),
+    durable_config[39] = rt::m("DurableConfig", &DURABLE_CONFIG), runtime_config[40] =
+    rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG), accelerator_config[41] =
+    rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionEventInvokeConfig {
@@ -289,11 +291,11 @@ pub struct FunctionEventInvokeConfig {
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
-    FunctionEventInvokeConfig, FUNCTION_EVENT_INVOKE_CONFIG, [last_modified =
-    rt::m("LastModified", &rt::TIMESTAMP), function_arn = rt::m("FunctionArn",
-    &rt::STRING).min(0.0), maximum_retry_attempts = rt::m("MaximumRetryAttempts",
-    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds =
-    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config =
+    FunctionEventInvokeConfig, FUNCTION_EVENT_INVOKE_CONFIG, [last_modified[0] =
+    rt::m("LastModified", &rt::TIMESTAMP), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), maximum_retry_attempts[2] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3] =
+    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
     rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 pub static FUNCTION_EVENT_INVOKE_CONFIG_LIST: rt::Schema = rt::Schema::list(
@@ -320,8 +322,8 @@ pub struct FunctionRuntimeConfig {
     pub runtime_alias: String,
 }
 rt::structure!(
-    FunctionRuntimeConfig, FUNCTION_RUNTIME_CONFIG, [runtime_arn = rt::m("RuntimeArn",
-    &rt::STRING).flags(rt::REQUIRED).min(48.0), runtime_alias = rt::m("RuntimeAlias",
+    FunctionRuntimeConfig, FUNCTION_RUNTIME_CONFIG, [runtime_arn[0] = rt::m("RuntimeArn",
+    &rt::STRING).flags(rt::REQUIRED).min(48.0), runtime_alias[1] = rt::m("RuntimeAlias",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
@@ -333,9 +335,10 @@ pub struct FunctionScalingConfig {
     pub max_execution_environments: Option<i32>,
 }
 rt::structure!(
-    FunctionScalingConfig, FUNCTION_SCALING_CONFIG, [min_execution_environments =
-    rt::m("MinExecutionEnvironments", &rt::INTEGER).min(0.0), max_execution_environments
-    = rt::m("MaxExecutionEnvironments", &rt::INTEGER).min(0.0)]
+    FunctionScalingConfig, FUNCTION_SCALING_CONFIG, [min_execution_environments[0] =
+    rt::m("MinExecutionEnvironments", &rt::INTEGER).min(0.0),
+    max_execution_environments[1] = rt::m("MaxExecutionEnvironments", &rt::INTEGER)
+    .min(0.0)]
 );
 rt::string_enum! {
     pub enum FunctionUrlAuthType { None = "NONE", AwsIam = "AWS_IAM" }
@@ -362,13 +365,13 @@ pub struct FunctionUrlConfig {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    FunctionUrlConfig, FUNCTION_URL_CONFIG, [function_url = rt::m("FunctionUrl",
-    &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn = rt::m("FunctionArn",
-    &rt::STRING).flags(rt::REQUIRED).min(0.0), creation_time = rt::m("CreationTime",
-    &rt::STRING).flags(rt::REQUIRED).min(0.0), last_modified_time =
-    rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0), cors =
-    rt::m("Cors", &CORS), auth_type = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-    invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    FunctionUrlConfig, FUNCTION_URL_CONFIG, [function_url[0] = rt::m("FunctionUrl",
+    &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), creation_time[2] = rt::m("CreationTime",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0), cors[4] =
+    rt::m("Cors", &CORS), auth_type[5] = rt::m("AuthType", &rt::ENUM)
+    .flags(rt::REQUIRED), invoke_mode[6] = rt::m("InvokeMode", &rt::ENUM)]
 );
 pub static FUNCTION_URL_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FunctionUrlConfigList",
@@ -394,8 +397,8 @@ pub struct FunctionVersionsByCapacityProviderListItem {
 }
 rt::structure!(
     FunctionVersionsByCapacityProviderListItem,
-    FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM, [function_arn =
-    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), state =
+    FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), state[1] =
     rt::m("State", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// The maximum number of function versions that can be associated with a single capacity provider has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -407,7 +410,7 @@ pub struct FunctionVersionsPerCapacityProviderLimitExceededException {
 }
 rt::structure!(
     FunctionVersionsPerCapacityProviderLimitExceededException,
-    FUNCTION_VERSIONS_PER_CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    FUNCTION_VERSIONS_PER_CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );

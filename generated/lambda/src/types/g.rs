@@ -14,8 +14,8 @@ pub struct GetAccountSettingsResponse {
     pub account_usage: Option<AccountUsage>,
 }
 rt::structure!(
-    GetAccountSettingsResponse, GET_ACCOUNT_SETTINGS_RESPONSE, [account_limit =
-    rt::m("AccountLimit", &ACCOUNT_LIMIT), account_usage = rt::m("AccountUsage",
+    GetAccountSettingsResponse, GET_ACCOUNT_SETTINGS_RESPONSE, [account_limit[0] =
+    rt::m("AccountLimit", &ACCOUNT_LIMIT), account_usage[1] = rt::m("AccountUsage",
     &ACCOUNT_USAGE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -34,8 +34,8 @@ pub struct GetAliasRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAliasRequest, GET_ALIAS_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name =
+    GetAliasRequest, GET_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
     rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -44,8 +44,8 @@ pub struct GetCapacityProviderRequest {
     pub capacity_provider_name: String,
 }
 rt::structure!(
-    GetCapacityProviderRequest, GET_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name =
-    rt::m("CapacityProviderName", &rt::STRING).at(rt::URI, "CapacityProviderName")
+    GetCapacityProviderRequest, GET_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name[0]
+    = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI, "CapacityProviderName")
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -54,7 +54,7 @@ pub struct GetCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    GetCapacityProviderResponse, GET_CAPACITY_PROVIDER_RESPONSE, [capacity_provider =
+    GetCapacityProviderResponse, GET_CAPACITY_PROVIDER_RESPONSE, [capacity_provider[0] =
     rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -64,7 +64,7 @@ pub struct GetCodeSigningConfigRequest {
 }
 rt::structure!(
     GetCodeSigningConfigRequest, GET_CODE_SIGNING_CONFIG_REQUEST,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
     "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -73,8 +73,9 @@ pub struct GetCodeSigningConfigResponse {
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
-    GetCodeSigningConfigResponse, GET_CODE_SIGNING_CONFIG_RESPONSE, [code_signing_config
-    = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG).flags(rt::REQUIRED)]
+    GetCodeSigningConfigResponse, GET_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionHistoryRequest {
@@ -91,11 +92,11 @@ pub struct GetDurableExecutionHistoryRequest {
 }
 rt::structure!(
     GetDurableExecutionHistoryRequest, GET_DURABLE_EXECUTION_HISTORY_REQUEST,
-    [durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
-    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), include_execution_data =
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), include_execution_data[1] =
     rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData"),
-    max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
-    marker = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), reverse_order =
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
+    marker[3] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), reverse_order[4] =
     rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder")]
 );
 /// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
@@ -107,9 +108,9 @@ pub struct GetDurableExecutionHistoryResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    GetDurableExecutionHistoryResponse, GET_DURABLE_EXECUTION_HISTORY_RESPONSE, [events =
-    rt::m("Events", &EVENTS).flags(rt::REQUIRED), next_marker = rt::m("NextMarker",
-    &rt::STRING)]
+    GetDurableExecutionHistoryResponse, GET_DURABLE_EXECUTION_HISTORY_RESPONSE,
+    [events[0] = rt::m("Events", &EVENTS).flags(rt::REQUIRED), next_marker[1] =
+    rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionRequest {
@@ -119,10 +120,10 @@ pub struct GetDurableExecutionRequest {
     pub include_execution_data: Option<bool>,
 }
 rt::structure!(
-    GetDurableExecutionRequest, GET_DURABLE_EXECUTION_REQUEST, [durable_execution_arn =
-    rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI, "DurableExecutionArn")
-    .flags(rt::REQUIRED).min(1.0), include_execution_data = rt::m("IncludeExecutionData",
-    &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData")]
+    GetDurableExecutionRequest, GET_DURABLE_EXECUTION_REQUEST, [durable_execution_arn[0]
+    = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI, "DurableExecutionArn")
+    .flags(rt::REQUIRED).min(1.0), include_execution_data[1] =
+    rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData")]
 );
 /// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -168,20 +169,21 @@ pub struct GetDurableExecutionResponse {
     pub expected_execution_timeout_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetDurableExecutionResponse, GET_DURABLE_EXECUTION_RESPONSE, [durable_execution_arn =
-    rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    durable_execution_name = rt::m("DurableExecutionName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), function_arn = rt::m("FunctionArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), input_payload = rt::m("InputPayload", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), result = rt::m("Result", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), error = rt::m("Error", &ERROR_OBJECT),
-    start_timestamp = rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), status
-    = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), end_timestamp =
-    rt::m("EndTimestamp", &rt::TIMESTAMP), version = rt::m("Version", &rt::STRING)
-    .min(1.0), trace_header = rt::m("TraceHeader", &TRACE_HEADER),
-    execution_data_included = rt::m("ExecutionDataIncluded", &rt::BOOLEAN),
-    durable_config = rt::m("DurableConfig", &DURABLE_CONFIG), pause_details =
-    rt::m("PauseDetails", &PAUSE_DETAILS), expected_execution_timeout_timestamp =
+    GetDurableExecutionResponse, GET_DURABLE_EXECUTION_RESPONSE,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), durable_execution_name[1] =
+    rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    function_arn[2] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    input_payload[3] = rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    result[4] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[5] =
+    rt::m("Error", &ERROR_OBJECT), start_timestamp[6] = rt::m("StartTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), status[7] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), end_timestamp[8] = rt::m("EndTimestamp", &rt::TIMESTAMP),
+    version[9] = rt::m("Version", &rt::STRING).min(1.0), trace_header[10] =
+    rt::m("TraceHeader", &TRACE_HEADER), execution_data_included[11] =
+    rt::m("ExecutionDataIncluded", &rt::BOOLEAN), durable_config[12] =
+    rt::m("DurableConfig", &DURABLE_CONFIG), pause_details[13] = rt::m("PauseDetails",
+    &PAUSE_DETAILS), expected_execution_timeout_timestamp[14] =
     rt::m("ExpectedExecutionTimeoutTimestamp", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -197,11 +199,11 @@ pub struct GetDurableExecutionStateRequest {
 }
 rt::structure!(
     GetDurableExecutionStateRequest, GET_DURABLE_EXECUTION_STATE_REQUEST,
-    [durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
-    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token =
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token[1] =
     rt::m("CheckpointToken", &rt::STRING).at(rt::QUERY, "CheckpointToken")
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY,
-    "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .flags(rt::REQUIRED).min(1.0), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
     .min(0.0)]
 );
 /// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
@@ -213,9 +215,9 @@ pub struct GetDurableExecutionStateResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    GetDurableExecutionStateResponse, GET_DURABLE_EXECUTION_STATE_RESPONSE, [operations =
-    rt::m("Operations", &OPERATIONS).flags(rt::REQUIRED), next_marker =
-    rt::m("NextMarker", &rt::STRING)]
+    GetDurableExecutionStateResponse, GET_DURABLE_EXECUTION_STATE_RESPONSE,
+    [operations[0] = rt::m("Operations", &OPERATIONS).flags(rt::REQUIRED), next_marker[1]
+    = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEventSourceMappingRequest {
@@ -223,8 +225,8 @@ pub struct GetEventSourceMappingRequest {
     pub uuid: String,
 }
 rt::structure!(
-    GetEventSourceMappingRequest, GET_EVENT_SOURCE_MAPPING_REQUEST, [uuid = rt::m("UUID",
-    &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)]
+    GetEventSourceMappingRequest, GET_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
+    rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigRequest {
@@ -241,7 +243,7 @@ pub struct GetFunctionCodeSigningConfigRequest {
 }
 rt::structure!(
     GetFunctionCodeSigningConfigRequest, GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -261,8 +263,8 @@ pub struct GetFunctionCodeSigningConfigResponse {
 }
 rt::structure!(
     GetFunctionCodeSigningConfigResponse, GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), function_name = rt::m("FunctionName", &rt::STRING)
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -279,7 +281,7 @@ pub struct GetFunctionConcurrencyRequest {
     pub function_name: String,
 }
 rt::structure!(
-    GetFunctionConcurrencyRequest, GET_FUNCTION_CONCURRENCY_REQUEST, [function_name =
+    GetFunctionConcurrencyRequest, GET_FUNCTION_CONCURRENCY_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -290,8 +292,8 @@ pub struct GetFunctionConcurrencyResponse {
 }
 rt::structure!(
     GetFunctionConcurrencyResponse, GET_FUNCTION_CONCURRENCY_RESPONSE,
-    [reserved_concurrent_executions = rt::m("ReservedConcurrentExecutions", &rt::INTEGER)
-    .min(0.0)]
+    [reserved_concurrent_executions[0] = rt::m("ReservedConcurrentExecutions",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConfigurationRequest {
@@ -309,10 +311,10 @@ pub struct GetFunctionConfigurationRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionConfigurationRequest, GET_FUNCTION_CONFIGURATION_REQUEST, [function_name =
-    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .min(1.0)]
+    GetFunctionConfigurationRequest, GET_FUNCTION_CONFIGURATION_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionEventInvokeConfigRequest {
@@ -331,8 +333,8 @@ pub struct GetFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     GetFunctionEventInvokeConfigRequest, GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
     .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -342,7 +344,7 @@ pub struct GetFunctionRecursionConfigRequest {
 }
 rt::structure!(
     GetFunctionRecursionConfigRequest, GET_FUNCTION_RECURSION_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -356,7 +358,7 @@ pub struct GetFunctionRecursionConfigResponse {
 }
 rt::structure!(
     GetFunctionRecursionConfigResponse, GET_FUNCTION_RECURSION_CONFIG_RESPONSE,
-    [recursive_loop = rt::m("RecursiveLoop", &rt::ENUM)]
+    [recursive_loop[0] = rt::m("RecursiveLoop", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRequest {
@@ -374,8 +376,8 @@ pub struct GetFunctionRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionRequest, GET_FUNCTION_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier =
+    GetFunctionRequest, GET_FUNCTION_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier[1] =
     rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -392,10 +394,10 @@ pub struct GetFunctionResponse {
     pub concurrency: Option<Concurrency>,
 }
 rt::structure!(
-    GetFunctionResponse, GET_FUNCTION_RESPONSE, [configuration = rt::m("Configuration",
-    &FUNCTION_CONFIGURATION), code = rt::m("Code", &FUNCTION_CODE_LOCATION), tags =
-    rt::m("Tags", &TAGS), tags_error = rt::m("TagsError", &TAGS_ERROR), concurrency =
-    rt::m("Concurrency", &CONCURRENCY)]
+    GetFunctionResponse, GET_FUNCTION_RESPONSE, [configuration[0] =
+    rt::m("Configuration", &FUNCTION_CONFIGURATION), code[1] = rt::m("Code",
+    &FUNCTION_CODE_LOCATION), tags[2] = rt::m("Tags", &TAGS), tags_error[3] =
+    rt::m("TagsError", &TAGS_ERROR), concurrency[4] = rt::m("Concurrency", &CONCURRENCY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigRequest {
@@ -405,10 +407,10 @@ pub struct GetFunctionScalingConfigRequest {
     pub qualifier: String,
 }
 rt::structure!(
-    GetFunctionScalingConfigRequest, GET_FUNCTION_SCALING_CONFIG_REQUEST, [function_name
-    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .flags(rt::REQUIRED).min(1.0)]
+    GetFunctionScalingConfigRequest, GET_FUNCTION_SCALING_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigResponse {
@@ -420,11 +422,11 @@ pub struct GetFunctionScalingConfigResponse {
     pub requested_function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
-    GetFunctionScalingConfigResponse, GET_FUNCTION_SCALING_CONFIG_RESPONSE, [function_arn
-    = rt::m("FunctionArn", &rt::STRING).min(0.0), applied_function_scaling_config =
-    rt::m("AppliedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
-    requested_function_scaling_config = rt::m("RequestedFunctionScalingConfig",
-    &FUNCTION_SCALING_CONFIG)]
+    GetFunctionScalingConfigResponse, GET_FUNCTION_SCALING_CONFIG_RESPONSE,
+    [function_arn[0] = rt::m("FunctionArn", &rt::STRING).min(0.0),
+    applied_function_scaling_config[1] = rt::m("AppliedFunctionScalingConfig",
+    &FUNCTION_SCALING_CONFIG), requested_function_scaling_config[2] =
+    rt::m("RequestedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionUrlConfigRequest {
@@ -442,9 +444,9 @@ pub struct GetFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionUrlConfigRequest, GET_FUNCTION_URL_CONFIG_REQUEST, [function_name =
+    GetFunctionUrlConfigRequest, GET_FUNCTION_URL_CONFIG_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -468,13 +470,13 @@ pub struct GetFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    GetFunctionUrlConfigResponse, GET_FUNCTION_URL_CONFIG_RESPONSE, [function_url =
-    rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn =
-    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), auth_type =
-    rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors = rt::m("Cors", &CORS),
-    creation_time = rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    last_modified_time = rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED)
-    .min(0.0), invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    GetFunctionUrlConfigResponse, GET_FUNCTION_URL_CONFIG_RESPONSE, [function_url[0] =
+    rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn[1] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), auth_type[2] =
+    rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] = rt::m("Cors", &CORS),
+    creation_time[4] = rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    last_modified_time[5] = rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED)
+    .min(0.0), invoke_mode[6] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionByArnRequest {
@@ -482,7 +484,7 @@ pub struct GetLayerVersionByArnRequest {
     pub arn: String,
 }
 rt::structure!(
-    GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, [arn = rt::m("Arn",
+    GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, [arn[0] = rt::m("Arn",
     &rt::STRING).at(rt::QUERY, "Arn").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -493,9 +495,9 @@ pub struct GetLayerVersionPolicyRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    GetLayerVersionPolicyRequest, GET_LAYER_VERSION_POLICY_REQUEST, [layer_name =
+    GetLayerVersionPolicyRequest, GET_LAYER_VERSION_POLICY_REQUEST, [layer_name[0] =
     rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
-    .min(1.0), version_number = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
     "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -506,8 +508,8 @@ pub struct GetLayerVersionPolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetLayerVersionPolicyResponse, GET_LAYER_VERSION_POLICY_RESPONSE, [policy =
-    rt::m("Policy", &rt::STRING), revision_id = rt::m("RevisionId", &rt::STRING)]
+    GetLayerVersionPolicyResponse, GET_LAYER_VERSION_POLICY_RESPONSE, [policy[0] =
+    rt::m("Policy", &rt::STRING), revision_id[1] = rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionRequest {
@@ -517,9 +519,10 @@ pub struct GetLayerVersionRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    GetLayerVersionRequest, GET_LAYER_VERSION_REQUEST, [layer_name = rt::m("LayerName",
-    &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED).min(1.0), version_number =
-    rt::m("VersionNumber", &rt::LONG).at(rt::URI, "VersionNumber").flags(rt::REQUIRED)]
+    GetLayerVersionRequest, GET_LAYER_VERSION_REQUEST, [layer_name[0] =
+    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionResponse {
@@ -547,14 +550,14 @@ pub struct GetLayerVersionResponse {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    GetLayerVersionResponse, GET_LAYER_VERSION_RESPONSE, [content = rt::m("Content",
-    &LAYER_VERSION_CONTENT_OUTPUT), layer_arn = rt::m("LayerArn", &rt::STRING).min(1.0),
-    layer_version_arn = rt::m("LayerVersionArn", &rt::STRING).min(1.0), description =
-    rt::m("Description", &rt::STRING).min(0.0), created_date = rt::m("CreatedDate",
-    &rt::STRING).min(0.0), version = rt::m("Version", &rt::LONG),
-    compatible_architectures = rt::m("CompatibleArchitectures",
-    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes =
-    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info =
+    GetLayerVersionResponse, GET_LAYER_VERSION_RESPONSE, [content[0] = rt::m("Content",
+    &LAYER_VERSION_CONTENT_OUTPUT), layer_arn[1] = rt::m("LayerArn", &rt::STRING)
+    .min(1.0), layer_version_arn[2] = rt::m("LayerVersionArn", &rt::STRING).min(1.0),
+    description[3] = rt::m("Description", &rt::STRING).min(0.0), created_date[4] =
+    rt::m("CreatedDate", &rt::STRING).min(0.0), version[5] = rt::m("Version", &rt::LONG),
+    compatible_architectures[6] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[7] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[8] =
     rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -573,8 +576,8 @@ pub struct GetPolicyRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetPolicyRequest, GET_POLICY_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier =
+    GetPolicyRequest, GET_POLICY_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier[1] =
     rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -585,8 +588,8 @@ pub struct GetPolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetPolicyResponse, GET_POLICY_RESPONSE, [policy = rt::m("Policy", &rt::STRING),
-    revision_id = rt::m("RevisionId", &rt::STRING)]
+    GetPolicyResponse, GET_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &rt::STRING),
+    revision_id[1] = rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetProvisionedConcurrencyConfigRequest {
@@ -605,8 +608,8 @@ pub struct GetProvisionedConcurrencyConfigRequest {
 }
 rt::structure!(
     GetProvisionedConcurrencyConfigRequest, GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
     .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -626,14 +629,14 @@ pub struct GetProvisionedConcurrencyConfigResponse {
 }
 rt::structure!(
     GetProvisionedConcurrencyConfigResponse, GET_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE,
-    [requested_provisioned_concurrent_executions =
+    [requested_provisioned_concurrent_executions[0] =
     rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-    available_provisioned_concurrent_executions =
+    available_provisioned_concurrent_executions[1] =
     rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-    allocated_provisioned_concurrent_executions =
-    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
-    last_modified = rt::m("LastModified", &rt::STRING).min(0.0)]
+    allocated_provisioned_concurrent_executions[2] =
+    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING),
+    last_modified[5] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
@@ -641,7 +644,7 @@ pub struct GetResourcePolicyRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [resource_arn =
+    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
     .min(0.0)]
 );
@@ -653,8 +656,8 @@ pub struct GetResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [policy = rt::m("Policy",
-    &rt::STRING).min(1.0), revision_id = rt::m("RevisionId", &rt::STRING).min(36.0)]
+    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigRequest {
@@ -673,8 +676,8 @@ pub struct GetRuntimeManagementConfigRequest {
 }
 rt::structure!(
     GetRuntimeManagementConfigRequest, GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
     .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -688,7 +691,7 @@ pub struct GetRuntimeManagementConfigResponse {
 }
 rt::structure!(
     GetRuntimeManagementConfigResponse, GET_RUNTIME_MANAGEMENT_CONFIG_RESPONSE,
-    [update_runtime_on = rt::m("UpdateRuntimeOn", &rt::ENUM), function_arn =
-    rt::m("FunctionArn", &rt::STRING).min(0.0), runtime_version_arn =
+    [update_runtime_on[0] = rt::m("UpdateRuntimeOn", &rt::ENUM), function_arn[1] =
+    rt::m("FunctionArn", &rt::STRING).min(0.0), runtime_version_arn[2] =
     rt::m("RuntimeVersionArn", &rt::STRING).min(26.0)]
 );

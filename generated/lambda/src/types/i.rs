@@ -14,9 +14,9 @@ pub struct ImageConfig {
     pub working_directory: Option<String>,
 }
 rt::structure!(
-    ImageConfig, IMAGE_CONFIG, [entry_point = rt::m("EntryPoint", &STRING_LIST).min(0.0),
-    command = rt::m("Command", &STRING_LIST).min(0.0), working_directory =
-    rt::m("WorkingDirectory", &rt::STRING).min(0.0)]
+    ImageConfig, IMAGE_CONFIG, [entry_point[0] = rt::m("EntryPoint", &STRING_LIST)
+    .min(0.0), command[1] = rt::m("Command", &STRING_LIST).min(0.0), working_directory[2]
+    = rt::m("WorkingDirectory", &rt::STRING).min(0.0)]
 );
 /// Error response to `GetFunctionConfiguration`.
 #[derive(Clone, Default, PartialEq)]
@@ -27,8 +27,8 @@ pub struct ImageConfigError {
     pub message: Option<String>,
 }
 rt::structure!(
-    ImageConfigError, IMAGE_CONFIG_ERROR, [error_code = rt::m("ErrorCode", &rt::STRING),
-    message = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
+    ImageConfigError, IMAGE_CONFIG_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// Response to a `GetFunctionConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
@@ -39,8 +39,8 @@ pub struct ImageConfigResponse {
     pub error: Option<ImageConfigError>,
 }
 rt::structure!(
-    ImageConfigResponse, IMAGE_CONFIG_RESPONSE, [image_config = rt::m("ImageConfig",
-    &IMAGE_CONFIG), error = rt::m("Error", &IMAGE_CONFIG_ERROR)]
+    ImageConfigResponse, IMAGE_CONFIG_RESPONSE, [image_config[0] = rt::m("ImageConfig",
+    &IMAGE_CONFIG), error[1] = rt::m("Error", &IMAGE_CONFIG_ERROR)]
 );
 /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
@@ -53,10 +53,11 @@ pub struct InstanceRequirements {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 rt::structure!(
-    InstanceRequirements, INSTANCE_REQUIREMENTS, [architectures = rt::m("Architectures",
-    &ARCHITECTURES_LIST).min(1.0), allowed_instance_types = rt::m("AllowedInstanceTypes",
-    &INSTANCE_TYPE_SET).min(0.0), excluded_instance_types =
-    rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0)]
+    InstanceRequirements, INSTANCE_REQUIREMENTS, [architectures[0] =
+    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), allowed_instance_types[1] =
+    rt::m("AllowedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
+    excluded_instance_types[2] = rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET)
+    .min(0.0)]
 );
 pub static INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "InstanceTypeSet",
@@ -69,8 +70,8 @@ pub struct InvalidCodeSignatureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidCodeSignatureException, INVALID_CODE_SIGNATURE_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    InvalidCodeSignatureException, INVALID_CODE_SIGNATURE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// One of the parameters in the request is not valid.
@@ -82,8 +83,8 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId' header is not a valid UUID string.
@@ -95,8 +96,8 @@ pub struct InvalidRequestContentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRequestContentException, INVALID_REQUEST_CONTENT_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    InvalidRequestContentException, INVALID_REQUEST_CONTENT_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The runtime or runtime version specified is not supported.
@@ -106,8 +107,8 @@ pub struct InvalidRuntimeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRuntimeException, INVALID_RUNTIME_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    InvalidRuntimeException, INVALID_RUNTIME_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// The security group ID provided in the Lambda function VPC configuration is not valid.
@@ -118,8 +119,8 @@ pub struct InvalidSecurityGroupIdException {
 }
 rt::structure!(
     InvalidSecurityGroupIdException, INVALID_SECURITY_GROUP_ID_EXCEPTION =
-    "InvalidSecurityGroupIDException", [type_ = rt::m("Type", &rt::STRING), message =
-    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16, true))
+    "InvalidSecurityGroupIDException", [type_[0] = rt::m("Type", &rt::STRING), message[1]
+    = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16, true))
 );
 /// The subnet ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Default, PartialEq)]
@@ -129,7 +130,7 @@ pub struct InvalidSubnetIdException {
 }
 rt::structure!(
     InvalidSubnetIdException, INVALID_SUBNET_ID_EXCEPTION = "InvalidSubnetIDException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda could not unzip the deployment package.
@@ -139,8 +140,8 @@ pub struct InvalidZipFileException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidZipFileException, INVALID_ZIP_FILE_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    InvalidZipFileException, INVALID_ZIP_FILE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Details about a function invocation that completed.
@@ -156,10 +157,10 @@ pub struct InvocationCompletedDetails {
     pub error: Option<EventError>,
 }
 rt::structure!(
-    InvocationCompletedDetails, INVOCATION_COMPLETED_DETAILS, [start_timestamp =
-    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp =
-    rt::m("EndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), request_id =
-    rt::m("RequestId", &rt::STRING).flags(rt::REQUIRED), error = rt::m("Error",
+    InvocationCompletedDetails, INVOCATION_COMPLETED_DETAILS, [start_timestamp[0] =
+    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp[1] =
+    rt::m("EndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), request_id[2] =
+    rt::m("RequestId", &rt::STRING).flags(rt::REQUIRED), error[3] = rt::m("Error",
     &EVENT_ERROR)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -198,16 +199,16 @@ pub struct InvocationRequest {
     pub tenant_id: Option<String>,
 }
 rt::structure!(
-    InvocationRequest, INVOCATION_REQUEST, [function_name = rt::m("FunctionName",
+    InvocationRequest, INVOCATION_REQUEST, [function_name[0] = rt::m("FunctionName",
     &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0),
-    invocation_type = rt::m("InvocationType", &rt::ENUM).at(rt::HEADER,
-    "X-Amz-Invocation-Type"), log_type = rt::m("LogType", &rt::ENUM).at(rt::HEADER,
-    "X-Amz-Log-Type"), client_context = rt::m("ClientContext", &rt::STRING)
-    .at(rt::HEADER, "X-Amz-Client-Context"), durable_execution_name =
+    invocation_type[1] = rt::m("InvocationType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Invocation-Type"), log_type[2] = rt::m("LogType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Log-Type"), client_context[3] = rt::m("ClientContext", &rt::STRING)
+    .at(rt::HEADER, "X-Amz-Client-Context"), durable_execution_name[4] =
     rt::m("DurableExecutionName", &rt::STRING).at(rt::HEADER,
-    "X-Amz-Durable-Execution-Name").min(1.0), payload = rt::m("Payload", &rt::BLOB)
-    .flags(rt::PAYLOAD | rt::SENSITIVE), qualifier = rt::m("Qualifier", &rt::STRING)
-    .at(rt::QUERY, "Qualifier").min(1.0), tenant_id = rt::m("TenantId", &rt::STRING)
+    "X-Amz-Durable-Execution-Name").min(1.0), payload[5] = rt::m("Payload", &rt::BLOB)
+    .flags(rt::PAYLOAD | rt::SENSITIVE), qualifier[6] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), tenant_id[7] = rt::m("TenantId", &rt::STRING)
     .at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -226,13 +227,13 @@ pub struct InvocationResponse {
     pub durable_execution_arn: Option<String>,
 }
 rt::structure!(
-    InvocationResponse, INVOCATION_RESPONSE, [status_code = rt::m("StatusCode",
-    &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"), function_error =
+    InvocationResponse, INVOCATION_RESPONSE, [status_code[0] = rt::m("StatusCode",
+    &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"), function_error[1] =
     rt::m("FunctionError", &rt::STRING).at(rt::HEADER, "X-Amz-Function-Error"),
-    log_result = rt::m("LogResult", &rt::STRING).at(rt::HEADER, "X-Amz-Log-Result"),
-    payload = rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-    executed_version = rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER,
-    "X-Amz-Executed-Version").min(1.0), durable_execution_arn =
+    log_result[2] = rt::m("LogResult", &rt::STRING).at(rt::HEADER, "X-Amz-Log-Result"),
+    payload[3] = rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
+    executed_version[4] = rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER,
+    "X-Amz-Executed-Version").min(1.0), durable_execution_arn[5] =
     rt::m("DurableExecutionArn", &rt::STRING).at(rt::HEADER,
     "X-Amz-Durable-Execution-Arn").min(1.0)]
 );
@@ -257,9 +258,9 @@ pub struct InvokeAsyncRequest {
     pub invoke_args: rt::ByteStream,
 }
 rt::structure!(
-    InvokeAsyncRequest, INVOKE_ASYNC_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), invoke_args =
-    rt::m("InvokeArgs", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD)]
+    InvokeAsyncRequest, INVOKE_ASYNC_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), invoke_args[1]
+    = rt::m("InvokeArgs", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD)]
     .flags(rt::SHAPE_DEPRECATED)
 );
 /// A success response (`202 Accepted`) indicates that the request is queued for invocation.
@@ -271,8 +272,8 @@ pub struct InvokeAsyncResponse {
     pub status: Option<i32>,
 }
 rt::structure!(
-    InvokeAsyncResponse, INVOKE_ASYNC_RESPONSE, [status = rt::m("Status", &rt::INTEGER)
-    .at(rt::STATUS_CODE, "Status")].flags(rt::SHAPE_DEPRECATED)
+    InvokeAsyncResponse, INVOKE_ASYNC_RESPONSE, [status[0] = rt::m("Status",
+    &rt::INTEGER).at(rt::STATUS_CODE, "Status")].flags(rt::SHAPE_DEPRECATED)
 );
 rt::string_enum! {
     pub enum InvokeMode { Buffered = "BUFFERED", ResponseStream = "RESPONSE_STREAM" }
@@ -284,7 +285,7 @@ pub struct InvokeResponseStreamUpdate {
     pub payload: Option<rt::Blob>,
 }
 rt::structure!(
-    InvokeResponseStreamUpdate, INVOKE_RESPONSE_STREAM_UPDATE, [payload =
+    InvokeResponseStreamUpdate, INVOKE_RESPONSE_STREAM_UPDATE, [payload[0] =
     rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD | rt::SENSITIVE)]
     .flags(rt::EVENT)
 );
@@ -300,8 +301,9 @@ pub struct InvokeWithResponseStreamCompleteEvent {
 }
 rt::structure!(
     InvokeWithResponseStreamCompleteEvent, INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT,
-    [error_code = rt::m("ErrorCode", &rt::STRING), error_details = rt::m("ErrorDetails",
-    &rt::STRING), log_result = rt::m("LogResult", &rt::STRING)].flags(rt::EVENT)
+    [error_code[0] = rt::m("ErrorCode", &rt::STRING), error_details[1] =
+    rt::m("ErrorDetails", &rt::STRING), log_result[2] = rt::m("LogResult", &rt::STRING)]
+    .flags(rt::EVENT)
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamRequest {
@@ -334,15 +336,16 @@ pub struct InvokeWithResponseStreamRequest {
     pub invocation_type: Option<ResponseStreamingInvocationType>,
 }
 rt::structure!(
-    InvokeWithResponseStreamRequest, INVOKE_WITH_RESPONSE_STREAM_REQUEST, [function_name
-    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), log_type = rt::m("LogType", &rt::ENUM).at(rt::HEADER, "X-Amz-Log-Type"),
-    client_context = rt::m("ClientContext", &rt::STRING).at(rt::HEADER,
-    "X-Amz-Client-Context"), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY,
-    "Qualifier").min(1.0), payload = rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD |
-    rt::SENSITIVE), tenant_id = rt::m("TenantId", &rt::STRING).at(rt::HEADER,
-    "X-Amz-Tenant-Id").min(1.0), invocation_type = rt::m("InvocationType", &rt::ENUM)
-    .at(rt::HEADER, "X-Amz-Invocation-Type")]
+    InvokeWithResponseStreamRequest, INVOKE_WITH_RESPONSE_STREAM_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), log_type[1] = rt::m("LogType", &rt::ENUM)
+    .at(rt::HEADER, "X-Amz-Log-Type"), client_context[2] = rt::m("ClientContext",
+    &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"), qualifier[3] =
+    rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), payload[4] =
+    rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE), tenant_id[5] =
+    rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
+    invocation_type[6] = rt::m("InvocationType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Invocation-Type")]
 );
 #[derive(Default)]
 pub struct InvokeWithResponseStreamResponse {
@@ -356,13 +359,13 @@ pub struct InvokeWithResponseStreamResponse {
     pub response_stream_content_type: Option<String>,
 }
 rt::structure!(
-    InvokeWithResponseStreamResponse, INVOKE_WITH_RESPONSE_STREAM_RESPONSE, [status_code
-    = rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"),
-    executed_version = rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER,
-    "X-Amz-Executed-Version").min(1.0), event_stream = rt::m("EventStream",
-    &INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT).flags(rt::PAYLOAD | rt::EVENT_STREAM),
-    response_stream_content_type = rt::m("ResponseStreamContentType", &rt::STRING)
-    .at(rt::HEADER, "Content-Type")]
+    InvokeWithResponseStreamResponse, INVOKE_WITH_RESPONSE_STREAM_RESPONSE,
+    [status_code[0] = rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE,
+    "StatusCode"), executed_version[1] = rt::m("ExecutedVersion", &rt::STRING)
+    .at(rt::HEADER, "X-Amz-Executed-Version").min(1.0), event_stream[2] =
+    rt::m("EventStream", &INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT).flags(rt::PAYLOAD |
+    rt::EVENT_STREAM), response_stream_content_type[3] =
+    rt::m("ResponseStreamContentType", &rt::STRING).at(rt::HEADER, "Content-Type")]
 );
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
 #[derive(Clone, Default, PartialEq)]
@@ -374,7 +377,7 @@ pub struct InvokeWithResponseStreamResponseEvent {
 }
 rt::structure!(
     InvokeWithResponseStreamResponseEvent, INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT,
-    [payload_chunk = rt::m("PayloadChunk", &INVOKE_RESPONSE_STREAM_UPDATE),
-    invoke_complete = rt::m("InvokeComplete",
+    [payload_chunk[0] = rt::m("PayloadChunk", &INVOKE_RESPONSE_STREAM_UPDATE),
+    invoke_complete[1] = rt::m("InvokeComplete",
     &INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT)]
 );

@@ -11,7 +11,7 @@ pub struct KmsAccessDeniedException {
 }
 rt::structure!(
     KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION = "KMSAccessDeniedException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings.
@@ -21,8 +21,8 @@ pub struct KmsDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings.
@@ -33,7 +33,7 @@ pub struct KmsInvalidStateException {
 }
 rt::structure!(
     KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION = "KMSInvalidStateException",
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 /// Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings.
@@ -43,8 +43,8 @@ pub struct KmsNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 rt::string_enum! {
@@ -69,8 +69,8 @@ pub struct KafkaSchemaRegistryAccessConfig {
     pub uri: Option<String>,
 }
 rt::structure!(
-    KafkaSchemaRegistryAccessConfig, KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG, [type_ =
-    rt::m("Type", &rt::ENUM), uri = rt::m("URI", &rt::STRING).min(0.0)]
+    KafkaSchemaRegistryAccessConfig, KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG, [type_[0] =
+    rt::m("Type", &rt::ENUM), uri[1] = rt::m("URI", &rt::STRING).min(0.0)]
 );
 pub static KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "KafkaSchemaRegistryAccessConfigList",
@@ -100,10 +100,10 @@ pub struct KafkaSchemaRegistryConfig {
     pub schema_validation_configs: Option<Vec<KafkaSchemaValidationConfig>>,
 }
 rt::structure!(
-    KafkaSchemaRegistryConfig, KAFKA_SCHEMA_REGISTRY_CONFIG, [schema_registry_uri =
-    rt::m("SchemaRegistryURI", &rt::STRING).min(1.0), event_record_format =
-    rt::m("EventRecordFormat", &rt::ENUM), access_configs = rt::m("AccessConfigs",
-    &KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST), schema_validation_configs =
+    KafkaSchemaRegistryConfig, KAFKA_SCHEMA_REGISTRY_CONFIG, [schema_registry_uri[0] =
+    rt::m("SchemaRegistryURI", &rt::STRING).min(1.0), event_record_format[1] =
+    rt::m("EventRecordFormat", &rt::ENUM), access_configs[2] = rt::m("AccessConfigs",
+    &KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST), schema_validation_configs[3] =
     rt::m("SchemaValidationConfigs", &KAFKA_SCHEMA_VALIDATION_CONFIG_LIST)]
 );
 rt::string_enum! {
@@ -116,7 +116,7 @@ pub struct KafkaSchemaValidationConfig {
     pub attribute: Option<KafkaSchemaValidationAttribute>,
 }
 rt::structure!(
-    KafkaSchemaValidationConfig, KAFKA_SCHEMA_VALIDATION_CONFIG, [attribute =
+    KafkaSchemaValidationConfig, KAFKA_SCHEMA_VALIDATION_CONFIG, [attribute[0] =
     rt::m("Attribute", &rt::ENUM)]
 );
 pub static KAFKA_SCHEMA_VALIDATION_CONFIG_LIST: rt::Schema = rt::Schema::list(

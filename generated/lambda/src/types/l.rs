@@ -15,11 +15,11 @@ pub struct LambdaManagedInstancesCapacityProviderConfig {
 }
 rt::structure!(
     LambdaManagedInstancesCapacityProviderConfig,
-    LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG, [capacity_provider_arn =
+    LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG, [capacity_provider_arn[0] =
     rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    per_execution_environment_max_concurrency =
+    per_execution_environment_max_concurrency[1] =
     rt::m("PerExecutionEnvironmentMaxConcurrency", &rt::INTEGER).min(1.0),
-    execution_environment_memory_gi_b_per_v_cpu =
+    execution_environment_memory_gi_b_per_v_cpu[2] =
     rt::m("ExecutionEnvironmentMemoryGiBPerVCpu", &rt::DOUBLE).min(2.0)]
 );
 rt::string_enum! {
@@ -66,9 +66,9 @@ pub struct Layer {
     pub signing_job_arn: Option<String>,
 }
 rt::structure!(
-    Layer, LAYER, [arn = rt::m("Arn", &rt::STRING).min(1.0), code_size =
-    rt::m("CodeSize", &rt::LONG), signing_profile_version_arn =
-    rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0), signing_job_arn =
+    Layer, LAYER, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0), code_size[1] =
+    rt::m("CodeSize", &rt::LONG), signing_profile_version_arn[2] =
+    rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0), signing_job_arn[3] =
     rt::m("SigningJobArn", &rt::STRING).min(0.0)]
 );
 pub static LAYER_LIST: rt::Schema = rt::Schema::list(
@@ -93,10 +93,10 @@ pub struct LayerVersionContentInput {
     pub zip_file: Option<rt::Blob>,
 }
 rt::structure!(
-    LayerVersionContentInput, LAYER_VERSION_CONTENT_INPUT, [s3_bucket = rt::m("S3Bucket",
-    &rt::STRING).min(3.0), s3_key = rt::m("S3Key", &rt::STRING).min(1.0),
-    s3_object_version = rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-    s3_object_storage_mode = rt::m("S3ObjectStorageMode", &rt::ENUM), zip_file =
+    LayerVersionContentInput, LAYER_VERSION_CONTENT_INPUT, [s3_bucket[0] =
+    rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key[1] = rt::m("S3Key", &rt::STRING)
+    .min(1.0), s3_object_version[2] = rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
+    s3_object_storage_mode[3] = rt::m("S3ObjectStorageMode", &rt::ENUM), zip_file[4] =
     rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE)]
 );
 /// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
@@ -116,12 +116,12 @@ pub struct LayerVersionContentOutput {
     pub resolved_s3_object: Option<ResolvedS3Object>,
 }
 rt::structure!(
-    LayerVersionContentOutput, LAYER_VERSION_CONTENT_OUTPUT, [location =
-    rt::m("Location", &rt::STRING).min(0.0), code_sha256 = rt::m("CodeSha256",
-    &rt::STRING), code_size = rt::m("CodeSize", &rt::LONG), signing_profile_version_arn =
-    rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0), signing_job_arn =
-    rt::m("SigningJobArn", &rt::STRING).min(0.0), resolved_s3_object =
-    rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT)]
+    LayerVersionContentOutput, LAYER_VERSION_CONTENT_OUTPUT, [location[0] =
+    rt::m("Location", &rt::STRING).min(0.0), code_sha256[1] = rt::m("CodeSha256",
+    &rt::STRING), code_size[2] = rt::m("CodeSize", &rt::LONG),
+    signing_profile_version_arn[3] = rt::m("SigningProfileVersionArn", &rt::STRING)
+    .min(0.0), signing_job_arn[4] = rt::m("SigningJobArn", &rt::STRING).min(0.0),
+    resolved_s3_object[5] = rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT)]
 );
 pub static LAYER_VERSIONS_LIST: rt::Schema = rt::Schema::list(
     "LayerVersionsList",
@@ -150,13 +150,14 @@ pub struct LayerVersionsListItem {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    LayerVersionsListItem, LAYER_VERSIONS_LIST_ITEM, [layer_version_arn =
-    rt::m("LayerVersionArn", &rt::STRING).min(1.0), version = rt::m("Version",
-    &rt::LONG), description = rt::m("Description", &rt::STRING).min(0.0), created_date =
-    rt::m("CreatedDate", &rt::STRING).min(0.0), compatible_architectures =
-    rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
-    compatible_runtimes = rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
-    license_info = rt::m("LicenseInfo", &rt::STRING).min(0.0)]
+    LayerVersionsListItem, LAYER_VERSIONS_LIST_ITEM, [layer_version_arn[0] =
+    rt::m("LayerVersionArn", &rt::STRING).min(1.0), version[1] = rt::m("Version",
+    &rt::LONG), description[2] = rt::m("Description", &rt::STRING).min(0.0),
+    created_date[3] = rt::m("CreatedDate", &rt::STRING).min(0.0),
+    compatible_architectures[4] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[5] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[6] =
+    rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 pub static LAYERS_LIST: rt::Schema = rt::Schema::list(
     "LayersList",
@@ -173,9 +174,10 @@ pub struct LayersListItem {
     pub latest_matching_version: Option<LayerVersionsListItem>,
 }
 rt::structure!(
-    LayersListItem, LAYERS_LIST_ITEM, [layer_name = rt::m("LayerName", &rt::STRING)
-    .min(1.0), layer_arn = rt::m("LayerArn", &rt::STRING).min(1.0),
-    latest_matching_version = rt::m("LatestMatchingVersion", &LAYER_VERSIONS_LIST_ITEM)]
+    LayersListItem, LAYERS_LIST_ITEM, [layer_name[0] = rt::m("LayerName", &rt::STRING)
+    .min(1.0), layer_arn[1] = rt::m("LayerArn", &rt::STRING).min(1.0),
+    latest_matching_version[2] = rt::m("LatestMatchingVersion",
+    &LAYER_VERSIONS_LIST_ITEM)]
 );
 pub static LAYERS_REFERENCE_LIST: rt::Schema = rt::Schema::list(
     "LayersReferenceList",
@@ -201,11 +203,11 @@ pub struct ListAliasesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAliasesRequest, LIST_ALIASES_REQUEST, [function_name = rt::m("FunctionName",
+    ListAliasesRequest, LIST_ALIASES_REQUEST, [function_name[0] = rt::m("FunctionName",
     &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0),
-    function_version = rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY,
-    "FunctionVersion").min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY,
-    "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    function_version[1] = rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY,
+    "FunctionVersion").min(1.0), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -216,8 +218,8 @@ pub struct ListAliasesResponse {
     pub aliases: Option<Vec<AliasConfiguration>>,
 }
 rt::structure!(
-    ListAliasesResponse, LIST_ALIASES_RESPONSE, [next_marker = rt::m("NextMarker",
-    &rt::STRING), aliases = rt::m("Aliases", &ALIAS_LIST)]
+    ListAliasesResponse, LIST_ALIASES_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), aliases[1] = rt::m("Aliases", &ALIAS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCapacityProvidersRequest {
@@ -229,9 +231,9 @@ pub struct ListCapacityProvidersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListCapacityProvidersRequest, LIST_CAPACITY_PROVIDERS_REQUEST, [state =
-    rt::m("State", &rt::ENUM).at(rt::QUERY, "State"), marker = rt::m("Marker",
-    &rt::STRING).at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER)
+    ListCapacityProvidersRequest, LIST_CAPACITY_PROVIDERS_REQUEST, [state[0] =
+    rt::m("State", &rt::ENUM).at(rt::QUERY, "State"), marker[1] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
     .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -242,9 +244,9 @@ pub struct ListCapacityProvidersResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    ListCapacityProvidersResponse, LIST_CAPACITY_PROVIDERS_RESPONSE, [capacity_providers
-    = rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST).flags(rt::REQUIRED).min(0.0),
-    next_marker = rt::m("NextMarker", &rt::STRING)]
+    ListCapacityProvidersResponse, LIST_CAPACITY_PROVIDERS_RESPONSE,
+    [capacity_providers[0] = rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST)
+    .flags(rt::REQUIRED).min(0.0), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsRequest {
@@ -254,9 +256,9 @@ pub struct ListCodeSigningConfigsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListCodeSigningConfigsRequest, LIST_CODE_SIGNING_CONFIGS_REQUEST, [marker =
-    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems",
-    &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    ListCodeSigningConfigsRequest, LIST_CODE_SIGNING_CONFIGS_REQUEST, [marker[0] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items[1] =
+    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsResponse {
@@ -266,9 +268,9 @@ pub struct ListCodeSigningConfigsResponse {
     pub code_signing_configs: Option<Vec<CodeSigningConfig>>,
 }
 rt::structure!(
-    ListCodeSigningConfigsResponse, LIST_CODE_SIGNING_CONFIGS_RESPONSE, [next_marker =
-    rt::m("NextMarker", &rt::STRING), code_signing_configs = rt::m("CodeSigningConfigs",
-    &CODE_SIGNING_CONFIG_LIST)]
+    ListCodeSigningConfigsResponse, LIST_CODE_SIGNING_CONFIGS_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), code_signing_configs[1] =
+    rt::m("CodeSigningConfigs", &CODE_SIGNING_CONFIG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDurableExecutionsByFunctionRequest {
@@ -302,17 +304,17 @@ pub struct ListDurableExecutionsByFunctionRequest {
 }
 rt::structure!(
     ListDurableExecutionsByFunctionRequest, LIST_DURABLE_EXECUTIONS_BY_FUNCTION_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
-    .at(rt::QUERY, "Qualifier").min(1.0), durable_execution_name =
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), durable_execution_name[2] =
     rt::m("DurableExecutionName", &rt::STRING).at(rt::QUERY, "DurableExecutionName")
-    .min(1.0), statuses = rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY,
-    "Statuses").min(1.0), started_after = rt::m("StartedAfter", &rt::TIMESTAMP)
-    .at(rt::QUERY, "StartedAfter"), started_before = rt::m("StartedBefore",
-    &rt::TIMESTAMP).at(rt::QUERY, "StartedBefore"), reverse_order = rt::m("ReverseOrder",
-    &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"), marker = rt::m("Marker", &rt::STRING)
-    .at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY,
-    "MaxItems").min(0.0)]
+    .min(1.0), statuses[3] = rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY,
+    "Statuses").min(1.0), started_after[4] = rt::m("StartedAfter", &rt::TIMESTAMP)
+    .at(rt::QUERY, "StartedAfter"), started_before[5] = rt::m("StartedBefore",
+    &rt::TIMESTAMP).at(rt::QUERY, "StartedBefore"), reverse_order[6] =
+    rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"), marker[7] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items[8] =
+    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0)]
 );
 /// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
 #[derive(Clone, Default, PartialEq)]
@@ -324,8 +326,8 @@ pub struct ListDurableExecutionsByFunctionResponse {
 }
 rt::structure!(
     ListDurableExecutionsByFunctionResponse,
-    LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE, [durable_executions =
-    rt::m("DurableExecutions", &DURABLE_EXECUTIONS), next_marker = rt::m("NextMarker",
+    LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE, [durable_executions[0] =
+    rt::m("DurableExecutions", &DURABLE_EXECUTIONS), next_marker[1] = rt::m("NextMarker",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -356,11 +358,12 @@ pub struct ListEventSourceMappingsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListEventSourceMappingsRequest, LIST_EVENT_SOURCE_MAPPINGS_REQUEST, [event_source_arn
-    = rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY, "EventSourceArn").min(0.0),
-    function_name = rt::m("FunctionName", &rt::STRING).at(rt::QUERY, "FunctionName")
-    .min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items =
-    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    ListEventSourceMappingsRequest, LIST_EVENT_SOURCE_MAPPINGS_REQUEST,
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY,
+    "EventSourceArn").min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
+    .at(rt::QUERY, "FunctionName").min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .at(rt::QUERY, "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER)
+    .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourceMappingsResponse {
@@ -370,8 +373,8 @@ pub struct ListEventSourceMappingsResponse {
     pub event_source_mappings: Option<Vec<EventSourceMappingConfiguration>>,
 }
 rt::structure!(
-    ListEventSourceMappingsResponse, LIST_EVENT_SOURCE_MAPPINGS_RESPONSE, [next_marker =
-    rt::m("NextMarker", &rt::STRING), event_source_mappings =
+    ListEventSourceMappingsResponse, LIST_EVENT_SOURCE_MAPPINGS_RESPONSE, [next_marker[0]
+    = rt::m("NextMarker", &rt::STRING), event_source_mappings[1] =
     rt::m("EventSourceMappings", &EVENT_SOURCE_MAPPINGS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -393,9 +396,9 @@ pub struct ListFunctionEventInvokeConfigsRequest {
 }
 rt::structure!(
     ListFunctionEventInvokeConfigsRequest, LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY,
-    "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -407,8 +410,9 @@ pub struct ListFunctionEventInvokeConfigsResponse {
 }
 rt::structure!(
     ListFunctionEventInvokeConfigsResponse, LIST_FUNCTION_EVENT_INVOKE_CONFIGS_RESPONSE,
-    [function_event_invoke_configs = rt::m("FunctionEventInvokeConfigs",
-    &FUNCTION_EVENT_INVOKE_CONFIG_LIST), next_marker = rt::m("NextMarker", &rt::STRING)]
+    [function_event_invoke_configs[0] = rt::m("FunctionEventInvokeConfigs",
+    &FUNCTION_EVENT_INVOKE_CONFIG_LIST), next_marker[1] = rt::m("NextMarker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsRequest {
@@ -428,10 +432,10 @@ pub struct ListFunctionUrlConfigsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListFunctionUrlConfigsRequest, LIST_FUNCTION_URL_CONFIGS_REQUEST, [function_name =
+    ListFunctionUrlConfigsRequest, LIST_FUNCTION_URL_CONFIGS_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items =
-    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsResponse {
@@ -442,8 +446,8 @@ pub struct ListFunctionUrlConfigsResponse {
 }
 rt::structure!(
     ListFunctionUrlConfigsResponse, LIST_FUNCTION_URL_CONFIGS_RESPONSE,
-    [function_url_configs = rt::m("FunctionUrlConfigs", &FUNCTION_URL_CONFIG_LIST)
-    .flags(rt::REQUIRED), next_marker = rt::m("NextMarker", &rt::STRING)]
+    [function_url_configs[0] = rt::m("FunctionUrlConfigs", &FUNCTION_URL_CONFIG_LIST)
+    .flags(rt::REQUIRED), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionVersionsByCapacityProviderRequest {
@@ -456,10 +460,10 @@ pub struct ListFunctionVersionsByCapacityProviderRequest {
 }
 rt::structure!(
     ListFunctionVersionsByCapacityProviderRequest,
-    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name =
+    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name[0] =
     rt::m("CapacityProviderName", &rt::STRING).at(rt::URI, "CapacityProviderName")
-    .flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY,
-    "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -473,11 +477,11 @@ pub struct ListFunctionVersionsByCapacityProviderResponse {
 }
 rt::structure!(
     ListFunctionVersionsByCapacityProviderResponse,
-    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE, [capacity_provider_arn =
+    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE, [capacity_provider_arn[0] =
     rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    function_versions = rt::m("FunctionVersions",
+    function_versions[1] = rt::m("FunctionVersions",
     &FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST).flags(rt::REQUIRED).min(0.0),
-    next_marker = rt::m("NextMarker", &rt::STRING)]
+    next_marker[2] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsByCodeSigningConfigRequest {
@@ -490,10 +494,10 @@ pub struct ListFunctionsByCodeSigningConfigRequest {
 }
 rt::structure!(
     ListFunctionsByCodeSigningConfigRequest,
-    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST, [code_signing_config_arn =
+    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST, [code_signing_config_arn[0] =
     rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI, "CodeSigningConfigArn")
-    .flags(rt::REQUIRED).min(0.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY,
-    "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .flags(rt::REQUIRED).min(0.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -505,8 +509,8 @@ pub struct ListFunctionsByCodeSigningConfigResponse {
 }
 rt::structure!(
     ListFunctionsByCodeSigningConfigResponse,
-    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE, [next_marker = rt::m("NextMarker",
-    &rt::STRING), function_arns = rt::m("FunctionArns", &FUNCTION_ARN_LIST)]
+    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), function_arns[1] = rt::m("FunctionArns", &FUNCTION_ARN_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsRequest {
@@ -520,11 +524,11 @@ pub struct ListFunctionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListFunctionsRequest, LIST_FUNCTIONS_REQUEST, [master_region = rt::m("MasterRegion",
-    &rt::STRING).at(rt::QUERY, "MasterRegion").min(1.0), function_version =
-    rt::m("FunctionVersion", &rt::ENUM).at(rt::QUERY, "FunctionVersion"), marker =
-    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems",
-    &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    ListFunctionsRequest, LIST_FUNCTIONS_REQUEST, [master_region[0] =
+    rt::m("MasterRegion", &rt::STRING).at(rt::QUERY, "MasterRegion").min(1.0),
+    function_version[1] = rt::m("FunctionVersion", &rt::ENUM).at(rt::QUERY,
+    "FunctionVersion"), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 /// A list of Lambda functions.
 #[derive(Clone, Default, PartialEq)]
@@ -535,8 +539,8 @@ pub struct ListFunctionsResponse {
     pub functions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
-    ListFunctionsResponse, LIST_FUNCTIONS_RESPONSE, [next_marker = rt::m("NextMarker",
-    &rt::STRING), functions = rt::m("Functions", &FUNCTION_LIST)]
+    ListFunctionsResponse, LIST_FUNCTIONS_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), functions[1] = rt::m("Functions", &FUNCTION_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsRequest {
@@ -556,13 +560,13 @@ pub struct ListLayerVersionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListLayerVersionsRequest, LIST_LAYER_VERSIONS_REQUEST, [compatible_architecture =
+    ListLayerVersionsRequest, LIST_LAYER_VERSIONS_REQUEST, [compatible_architecture[0] =
     rt::m("CompatibleArchitecture", &rt::ENUM).at(rt::QUERY, "CompatibleArchitecture"),
-    compatible_runtime = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
-    "CompatibleRuntime"), layer_name = rt::m("LayerName", &rt::STRING).at(rt::URI,
-    "LayerName").flags(rt::REQUIRED).min(1.0), marker = rt::m("Marker", &rt::STRING)
-    .at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY,
-    "MaxItems").min(1.0)]
+    compatible_runtime[1] = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
+    "CompatibleRuntime"), layer_name[2] = rt::m("LayerName", &rt::STRING).at(rt::URI,
+    "LayerName").flags(rt::REQUIRED).min(1.0), marker[3] = rt::m("Marker", &rt::STRING)
+    .at(rt::QUERY, "Marker"), max_items[4] = rt::m("MaxItems", &rt::INTEGER)
+    .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsResponse {
@@ -572,8 +576,8 @@ pub struct ListLayerVersionsResponse {
     pub layer_versions: Option<Vec<LayerVersionsListItem>>,
 }
 rt::structure!(
-    ListLayerVersionsResponse, LIST_LAYER_VERSIONS_RESPONSE, [next_marker =
-    rt::m("NextMarker", &rt::STRING), layer_versions = rt::m("LayerVersions",
+    ListLayerVersionsResponse, LIST_LAYER_VERSIONS_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), layer_versions[1] = rt::m("LayerVersions",
     &LAYER_VERSIONS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -592,11 +596,12 @@ pub struct ListLayersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListLayersRequest, LIST_LAYERS_REQUEST, [compatible_architecture =
+    ListLayersRequest, LIST_LAYERS_REQUEST, [compatible_architecture[0] =
     rt::m("CompatibleArchitecture", &rt::ENUM).at(rt::QUERY, "CompatibleArchitecture"),
-    compatible_runtime = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
-    "CompatibleRuntime"), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-    max_items = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    compatible_runtime[1] = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
+    "CompatibleRuntime"), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayersResponse {
@@ -606,8 +611,8 @@ pub struct ListLayersResponse {
     pub layers: Option<Vec<LayersListItem>>,
 }
 rt::structure!(
-    ListLayersResponse, LIST_LAYERS_RESPONSE, [next_marker = rt::m("NextMarker",
-    &rt::STRING), layers = rt::m("Layers", &LAYERS_LIST)]
+    ListLayersResponse, LIST_LAYERS_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), layers[1] = rt::m("Layers", &LAYERS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsRequest {
@@ -628,10 +633,10 @@ pub struct ListProvisionedConcurrencyConfigsRequest {
 }
 rt::structure!(
     ListProvisionedConcurrencyConfigsRequest,
-    LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), marker =
-    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items = rt::m("MaxItems",
-    &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsResponse {
@@ -644,9 +649,9 @@ pub struct ListProvisionedConcurrencyConfigsResponse {
 }
 rt::structure!(
     ListProvisionedConcurrencyConfigsResponse,
-    LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE, [provisioned_concurrency_configs =
+    LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE, [provisioned_concurrency_configs[0] =
     rt::m("ProvisionedConcurrencyConfigs", &PROVISIONED_CONCURRENCY_CONFIG_LIST),
-    next_marker = rt::m("NextMarker", &rt::STRING)]
+    next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsRequest {
@@ -654,7 +659,7 @@ pub struct ListTagsRequest {
     pub resource: String,
 }
 rt::structure!(
-    ListTagsRequest, LIST_TAGS_REQUEST, [resource = rt::m("Resource", &rt::STRING)
+    ListTagsRequest, LIST_TAGS_REQUEST, [resource[0] = rt::m("Resource", &rt::STRING)
     .at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -662,7 +667,7 @@ pub struct ListTagsResponse {
     /// The function's tags.
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListTagsResponse, LIST_TAGS_RESPONSE, [tags = rt::m("Tags", &TAGS)]);
+rt::structure!(ListTagsResponse, LIST_TAGS_RESPONSE, [tags[0] = rt::m("Tags", &TAGS)]);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionRequest {
     /// The name or ARN of the Lambda function.
@@ -681,10 +686,10 @@ pub struct ListVersionsByFunctionRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListVersionsByFunctionRequest, LIST_VERSIONS_BY_FUNCTION_REQUEST, [function_name =
+    ListVersionsByFunctionRequest, LIST_VERSIONS_BY_FUNCTION_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), marker = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items =
-    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionResponse {
@@ -694,8 +699,8 @@ pub struct ListVersionsByFunctionResponse {
     pub versions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
-    ListVersionsByFunctionResponse, LIST_VERSIONS_BY_FUNCTION_RESPONSE, [next_marker =
-    rt::m("NextMarker", &rt::STRING), versions = rt::m("Versions", &FUNCTION_LIST)]
+    ListVersionsByFunctionResponse, LIST_VERSIONS_BY_FUNCTION_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), versions[1] = rt::m("Versions", &FUNCTION_LIST)]
 );
 rt::string_enum! {
     pub enum LogFormat { Json = "JSON", Text = "Text" }
@@ -716,8 +721,8 @@ pub struct LoggingConfig {
     pub log_group: Option<String>,
 }
 rt::structure!(
-    LoggingConfig, LOGGING_CONFIG, [log_format = rt::m("LogFormat", &rt::ENUM),
-    application_log_level = rt::m("ApplicationLogLevel", &rt::ENUM), system_log_level =
-    rt::m("SystemLogLevel", &rt::ENUM), log_group = rt::m("LogGroup", &rt::STRING)
-    .min(1.0)]
+    LoggingConfig, LOGGING_CONFIG, [log_format[0] = rt::m("LogFormat", &rt::ENUM),
+    application_log_level[1] = rt::m("ApplicationLogLevel", &rt::ENUM),
+    system_log_level[2] = rt::m("SystemLogLevel", &rt::ENUM), log_group[3] =
+    rt::m("LogGroup", &rt::STRING).min(1.0)]
 );

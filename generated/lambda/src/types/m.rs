@@ -12,7 +12,7 @@ pub struct ModeNotSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ModeNotSupportedException, MODE_NOT_SUPPORTED_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    ModeNotSupportedException, MODE_NOT_SUPPORTED_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );

@@ -11,7 +11,7 @@ pub struct NoPublishedVersionException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoPublishedVersionException, NO_PUBLISHED_VERSION_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    NoPublishedVersionException, NO_PUBLISHED_VERSION_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );

@@ -16,7 +16,7 @@ pub struct OnFailure {
     pub destination: Option<String>,
 }
 rt::structure!(
-    OnFailure, ON_FAILURE, [destination = rt::m("Destination", &rt::STRING).min(0.0)]
+    OnFailure, ON_FAILURE, [destination[0] = rt::m("Destination", &rt::STRING).min(0.0)]
 );
 /// A destination for events that were processed successfully.
 ///
@@ -31,7 +31,7 @@ pub struct OnSuccess {
     pub destination: Option<String>,
 }
 rt::structure!(
-    OnSuccess, ON_SUCCESS, [destination = rt::m("Destination", &rt::STRING).min(0.0)]
+    OnSuccess, ON_SUCCESS, [destination[0] = rt::m("Destination", &rt::STRING).min(0.0)]
 );
 /// Information about an operation within a durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -64,17 +64,17 @@ pub struct OperationShape {
     pub chained_invoke_details: Option<ChainedInvokeDetails>,
 }
 rt::structure!(
-    OperationShape, OPERATION = "Operation", [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), parent_id = rt::m("ParentId", &rt::STRING).min(1.0),
-    name = rt::m("Name", &rt::STRING).min(1.0), type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), sub_type = rt::m("SubType", &rt::STRING).min(1.0),
-    start_timestamp = rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    end_timestamp = rt::m("EndTimestamp", &rt::TIMESTAMP), status = rt::m("Status",
-    &rt::ENUM).flags(rt::REQUIRED), execution_details = rt::m("ExecutionDetails",
-    &EXECUTION_DETAILS), context_details = rt::m("ContextDetails", &CONTEXT_DETAILS),
-    step_details = rt::m("StepDetails", &STEP_DETAILS), wait_details =
-    rt::m("WaitDetails", &WAIT_DETAILS), callback_details = rt::m("CallbackDetails",
-    &CALLBACK_DETAILS), chained_invoke_details = rt::m("ChainedInvokeDetails",
+    OperationShape, OPERATION = "Operation", [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_id[1] = rt::m("ParentId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("Name", &rt::STRING).min(1.0), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), sub_type[4] = rt::m("SubType", &rt::STRING).min(1.0),
+    start_timestamp[5] = rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    end_timestamp[6] = rt::m("EndTimestamp", &rt::TIMESTAMP), status[7] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), execution_details[8] = rt::m("ExecutionDetails",
+    &EXECUTION_DETAILS), context_details[9] = rt::m("ContextDetails", &CONTEXT_DETAILS),
+    step_details[10] = rt::m("StepDetails", &STEP_DETAILS), wait_details[11] =
+    rt::m("WaitDetails", &WAIT_DETAILS), callback_details[12] = rt::m("CallbackDetails",
+    &CALLBACK_DETAILS), chained_invoke_details[13] = rt::m("ChainedInvokeDetails",
     &CHAINED_INVOKE_DETAILS)]
 );
 rt::string_enum! {
@@ -119,15 +119,16 @@ pub struct OperationUpdate {
     pub chained_invoke_options: Option<ChainedInvokeOptions>,
 }
 rt::structure!(
-    OperationUpdate, OPERATION_UPDATE, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), parent_id = rt::m("ParentId", &rt::STRING).min(1.0), name = rt::m("Name",
-    &rt::STRING).min(1.0), type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), sub_type
-    = rt::m("SubType", &rt::STRING).min(1.0), action = rt::m("Action", &rt::ENUM)
-    .flags(rt::REQUIRED), payload = rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE)
-    .min(0.0), error = rt::m("Error", &ERROR_OBJECT), context_options =
-    rt::m("ContextOptions", &CONTEXT_OPTIONS), step_options = rt::m("StepOptions",
-    &STEP_OPTIONS), wait_options = rt::m("WaitOptions", &WAIT_OPTIONS), callback_options
-    = rt::m("CallbackOptions", &CALLBACK_OPTIONS), chained_invoke_options =
+    OperationUpdate, OPERATION_UPDATE, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_id[1] = rt::m("ParentId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("Name", &rt::STRING).min(1.0), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), sub_type[4] = rt::m("SubType", &rt::STRING).min(1.0),
+    action[5] = rt::m("Action", &rt::ENUM).flags(rt::REQUIRED), payload[6] =
+    rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[7] =
+    rt::m("Error", &ERROR_OBJECT), context_options[8] = rt::m("ContextOptions",
+    &CONTEXT_OPTIONS), step_options[9] = rt::m("StepOptions", &STEP_OPTIONS),
+    wait_options[10] = rt::m("WaitOptions", &WAIT_OPTIONS), callback_options[11] =
+    rt::m("CallbackOptions", &CALLBACK_OPTIONS), chained_invoke_options[12] =
     rt::m("ChainedInvokeOptions", &CHAINED_INVOKE_OPTIONS)]
 );
 pub static OPERATION_UPDATES: rt::Schema = rt::Schema::list(

@@ -17,10 +17,11 @@ pub struct PauseDetails {
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
-    PauseDetails, PAUSE_DETAILS, [pause_request_timestamp =
-    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason =
-    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0), execution_timeout_paused
-    = rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED)]
+    PauseDetails, PAUSE_DETAILS, [pause_request_timestamp[0] =
+    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
+    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    execution_timeout_paused[2] = rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDurableExecutionRequest {
@@ -34,12 +35,12 @@ pub struct PauseDurableExecutionRequest {
     pub execution_timeout_paused: Option<bool>,
 }
 rt::structure!(
-    PauseDurableExecutionRequest, PAUSE_DURABLE_EXECUTION_REQUEST, [durable_execution_arn
-    = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI, "DurableExecutionArn")
-    .flags(rt::REQUIRED).min(1.0), client_token = rt::m("ClientToken", &rt::STRING)
-    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason = rt::m("Reason", &rt::STRING)
-    .flags(rt::SENSITIVE).min(0.0), execution_timeout_paused =
-    rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN)]
+    PauseDurableExecutionRequest, PAUSE_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason[2] =
+    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    execution_timeout_paused[3] = rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDurableExecutionResponse {}
@@ -51,8 +52,8 @@ pub struct PolicyLengthExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.
@@ -67,8 +68,8 @@ pub struct PreconditionFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PreconditionFailedException, PRECONDITION_FAILED_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    PreconditionFailedException, PRECONDITION_FAILED_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(412u16, false))
 );
 /// Configuration for tag propagation to managed resources launched by the capacity provider.
@@ -80,8 +81,8 @@ pub struct PropagateTags {
     pub explicit_tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PropagateTags, PROPAGATE_TAGS, [mode = rt::m("Mode", &rt::ENUM), explicit_tags =
-    rt::m("ExplicitTags", &PROPAGATE_TAGS_EXPLICIT_TAGS_MAP)]
+    PropagateTags, PROPAGATE_TAGS, [mode[0] = rt::m("Mode", &rt::ENUM), explicit_tags[1]
+    = rt::m("ExplicitTags", &PROPAGATE_TAGS_EXPLICIT_TAGS_MAP)]
 );
 pub static PROPAGATE_TAGS_EXPLICIT_TAGS_MAP: rt::Schema = rt::Schema::map(
     "PropagateTagsExplicitTagsMap",
@@ -114,15 +115,15 @@ pub struct ProvisionedConcurrencyConfigListItem {
 }
 rt::structure!(
     ProvisionedConcurrencyConfigListItem, PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM,
-    [function_arn = rt::m("FunctionArn", &rt::STRING).min(0.0),
-    requested_provisioned_concurrent_executions =
+    [function_arn[0] = rt::m("FunctionArn", &rt::STRING).min(0.0),
+    requested_provisioned_concurrent_executions[1] =
     rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-    available_provisioned_concurrent_executions =
+    available_provisioned_concurrent_executions[2] =
     rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-    allocated_provisioned_concurrent_executions =
-    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
-    last_modified = rt::m("LastModified", &rt::STRING).min(0.0)]
+    allocated_provisioned_concurrent_executions[3] =
+    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    last_modified[6] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 /// The specified configuration does not exist.
 #[derive(Clone, Default, PartialEq)]
@@ -132,8 +133,8 @@ pub struct ProvisionedConcurrencyConfigNotFoundException {
 }
 rt::structure!(
     ProvisionedConcurrencyConfigNotFoundException,
-    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 rt::string_enum! {
@@ -151,9 +152,9 @@ pub struct ProvisionedPollerConfig {
     pub poller_group_name: Option<String>,
 }
 rt::structure!(
-    ProvisionedPollerConfig, PROVISIONED_POLLER_CONFIG, [minimum_pollers =
-    rt::m("MinimumPollers", &rt::INTEGER).min(1.0), maximum_pollers =
-    rt::m("MaximumPollers", &rt::INTEGER).min(1.0), poller_group_name =
+    ProvisionedPollerConfig, PROVISIONED_POLLER_CONFIG, [minimum_pollers[0] =
+    rt::m("MinimumPollers", &rt::INTEGER).min(1.0), maximum_pollers[1] =
+    rt::m("MaximumPollers", &rt::INTEGER).min(1.0), poller_group_name[2] =
     rt::m("PollerGroupName", &rt::STRING).min(0.0)]
 );
 /// The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed.
@@ -165,8 +166,9 @@ pub struct PublicPolicyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [type_ = rt::m("Type", &rt::STRING),
-    message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishLayerVersionRequest {
@@ -190,13 +192,13 @@ pub struct PublishLayerVersionRequest {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    PublishLayerVersionRequest, PUBLISH_LAYER_VERSION_REQUEST, [layer_name =
+    PublishLayerVersionRequest, PUBLISH_LAYER_VERSION_REQUEST, [layer_name[0] =
     rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
-    .min(1.0), description = rt::m("Description", &rt::STRING).min(0.0), content =
+    .min(1.0), description[1] = rt::m("Description", &rt::STRING).min(0.0), content[2] =
     rt::m("Content", &LAYER_VERSION_CONTENT_INPUT).flags(rt::REQUIRED),
-    compatible_architectures = rt::m("CompatibleArchitectures",
-    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes =
-    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info =
+    compatible_architectures[3] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[4] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[5] =
     rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -225,15 +227,15 @@ pub struct PublishLayerVersionResponse {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    PublishLayerVersionResponse, PUBLISH_LAYER_VERSION_RESPONSE, [content =
-    rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT), layer_arn = rt::m("LayerArn",
-    &rt::STRING).min(1.0), layer_version_arn = rt::m("LayerVersionArn", &rt::STRING)
-    .min(1.0), description = rt::m("Description", &rt::STRING).min(0.0), created_date =
-    rt::m("CreatedDate", &rt::STRING).min(0.0), version = rt::m("Version", &rt::LONG),
-    compatible_architectures = rt::m("CompatibleArchitectures",
-    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes =
-    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info =
-    rt::m("LicenseInfo", &rt::STRING).min(0.0)]
+    PublishLayerVersionResponse, PUBLISH_LAYER_VERSION_RESPONSE, [content[0] =
+    rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT), layer_arn[1] = rt::m("LayerArn",
+    &rt::STRING).min(1.0), layer_version_arn[2] = rt::m("LayerVersionArn", &rt::STRING)
+    .min(1.0), description[3] = rt::m("Description", &rt::STRING).min(0.0),
+    created_date[4] = rt::m("CreatedDate", &rt::STRING).min(0.0), version[5] =
+    rt::m("Version", &rt::LONG), compatible_architectures[6] =
+    rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+    compatible_runtimes[7] = rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+    license_info[8] = rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishVersionRequest {
@@ -257,11 +259,11 @@ pub struct PublishVersionRequest {
     pub publish_to: Option<FunctionVersionLatestPublished>,
 }
 rt::structure!(
-    PublishVersionRequest, PUBLISH_VERSION_REQUEST, [function_name =
+    PublishVersionRequest, PUBLISH_VERSION_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), code_sha256 = rt::m("CodeSha256", &rt::STRING), description =
-    rt::m("Description", &rt::STRING).min(0.0), revision_id = rt::m("RevisionId",
-    &rt::STRING), publish_to = rt::m("PublishTo", &rt::ENUM)]
+    .min(1.0), code_sha256[1] = rt::m("CodeSha256", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(0.0), revision_id[3] = rt::m("RevisionId",
+    &rt::STRING), publish_to[4] = rt::m("PublishTo", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionCodeSigningConfigRequest {
@@ -280,8 +282,8 @@ pub struct PutFunctionCodeSigningConfigRequest {
 }
 rt::structure!(
     PutFunctionCodeSigningConfigRequest, PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), function_name = rt::m("FunctionName", &rt::STRING)
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
     .at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -301,8 +303,8 @@ pub struct PutFunctionCodeSigningConfigResponse {
 }
 rt::structure!(
     PutFunctionCodeSigningConfigResponse, PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), function_name = rt::m("FunctionName", &rt::STRING)
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -321,9 +323,9 @@ pub struct PutFunctionConcurrencyRequest {
     pub reserved_concurrent_executions: i32,
 }
 rt::structure!(
-    PutFunctionConcurrencyRequest, PUT_FUNCTION_CONCURRENCY_REQUEST, [function_name =
+    PutFunctionConcurrencyRequest, PUT_FUNCTION_CONCURRENCY_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), reserved_concurrent_executions = rt::m("ReservedConcurrentExecutions",
+    .min(1.0), reserved_concurrent_executions[1] = rt::m("ReservedConcurrentExecutions",
     &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,11 +361,11 @@ pub struct PutFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     PutFunctionEventInvokeConfigRequest, PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
-    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts =
-    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds =
-    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config =
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts[2] =
+    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3]
+    = rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
     rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -389,8 +391,8 @@ pub struct PutFunctionRecursionConfigRequest {
 }
 rt::structure!(
     PutFunctionRecursionConfigRequest, PUT_FUNCTION_RECURSION_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), recursive_loop = rt::m("RecursiveLoop", &rt::ENUM)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), recursive_loop[1] = rt::m("RecursiveLoop", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -404,7 +406,7 @@ pub struct PutFunctionRecursionConfigResponse {
 }
 rt::structure!(
     PutFunctionRecursionConfigResponse, PUT_FUNCTION_RECURSION_CONFIG_RESPONSE,
-    [recursive_loop = rt::m("RecursiveLoop", &rt::ENUM)]
+    [recursive_loop[0] = rt::m("RecursiveLoop", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigRequest {
@@ -416,11 +418,11 @@ pub struct PutFunctionScalingConfigRequest {
     pub function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
-    PutFunctionScalingConfigRequest, PUT_FUNCTION_SCALING_CONFIG_REQUEST, [function_name
-    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .flags(rt::REQUIRED).min(1.0), function_scaling_config =
-    rt::m("FunctionScalingConfig", &FUNCTION_SCALING_CONFIG)]
+    PutFunctionScalingConfigRequest, PUT_FUNCTION_SCALING_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0), function_scaling_config[2]
+    = rt::m("FunctionScalingConfig", &FUNCTION_SCALING_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigResponse {
@@ -429,7 +431,7 @@ pub struct PutFunctionScalingConfigResponse {
 }
 rt::structure!(
     PutFunctionScalingConfigResponse, PUT_FUNCTION_SCALING_CONFIG_RESPONSE,
-    [function_state = rt::m("FunctionState", &rt::ENUM)]
+    [function_state[0] = rt::m("FunctionState", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutProvisionedConcurrencyConfigRequest {
@@ -450,10 +452,10 @@ pub struct PutProvisionedConcurrencyConfigRequest {
 }
 rt::structure!(
     PutProvisionedConcurrencyConfigRequest, PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
     .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0),
-    provisioned_concurrent_executions = rt::m("ProvisionedConcurrentExecutions",
+    provisioned_concurrent_executions[2] = rt::m("ProvisionedConcurrentExecutions",
     &rt::INTEGER).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -473,14 +475,14 @@ pub struct PutProvisionedConcurrencyConfigResponse {
 }
 rt::structure!(
     PutProvisionedConcurrencyConfigResponse, PUT_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE,
-    [requested_provisioned_concurrent_executions =
+    [requested_provisioned_concurrent_executions[0] =
     rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-    allocated_provisioned_concurrent_executions =
+    allocated_provisioned_concurrent_executions[1] =
     rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-    available_provisioned_concurrent_executions =
-    rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status =
-    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
-    last_modified = rt::m("LastModified", &rt::STRING).min(0.0)]
+    available_provisioned_concurrent_executions[2] =
+    rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING),
+    last_modified[5] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
@@ -494,10 +496,10 @@ pub struct PutResourcePolicyRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [resource_arn =
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
-    .min(0.0), policy = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    revision_id = rt::m("RevisionId", &rt::STRING).min(36.0)]
+    .min(0.0), policy[1] = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    revision_id[2] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -507,8 +509,8 @@ pub struct PutResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [policy = rt::m("Policy",
-    &rt::STRING).min(1.0), revision_id = rt::m("RevisionId", &rt::STRING).min(36.0)]
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigRequest {
@@ -537,10 +539,10 @@ pub struct PutRuntimeManagementConfigRequest {
 }
 rt::structure!(
     PutRuntimeManagementConfigRequest, PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
-    .at(rt::QUERY, "Qualifier").min(1.0), update_runtime_on = rt::m("UpdateRuntimeOn",
-    &rt::ENUM).flags(rt::REQUIRED), runtime_version_arn = rt::m("RuntimeVersionArn",
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), update_runtime_on[2] = rt::m("UpdateRuntimeOn",
+    &rt::ENUM).flags(rt::REQUIRED), runtime_version_arn[3] = rt::m("RuntimeVersionArn",
     &rt::STRING).min(26.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -554,7 +556,7 @@ pub struct PutRuntimeManagementConfigResponse {
 }
 rt::structure!(
     PutRuntimeManagementConfigResponse, PUT_RUNTIME_MANAGEMENT_CONFIG_RESPONSE,
-    [update_runtime_on = rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
-    function_arn = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    runtime_version_arn = rt::m("RuntimeVersionArn", &rt::STRING).min(26.0)]
+    [update_runtime_on[0] = rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    runtime_version_arn[2] = rt::m("RuntimeVersionArn", &rt::STRING).min(26.0)]
 );

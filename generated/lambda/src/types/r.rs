@@ -12,8 +12,8 @@ pub struct RecursiveInvocationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RecursiveInvocationException, RECURSIVE_INVOCATION_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    RecursiveInvocationException, RECURSIVE_INVOCATION_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 rt::string_enum! {
@@ -32,11 +32,11 @@ pub struct RemoveLayerVersionPermissionRequest {
 }
 rt::structure!(
     RemoveLayerVersionPermissionRequest, REMOVE_LAYER_VERSION_PERMISSION_REQUEST,
-    [layer_name = rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName")
-    .flags(rt::REQUIRED).min(1.0), version_number = rt::m("VersionNumber", &rt::LONG)
-    .at(rt::URI, "VersionNumber").flags(rt::REQUIRED), statement_id =
+    [layer_name[0] = rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName")
+    .flags(rt::REQUIRED).min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG)
+    .at(rt::URI, "VersionNumber").flags(rt::REQUIRED), statement_id[2] =
     rt::m("StatementId", &rt::STRING).at(rt::URI, "StatementId").flags(rt::REQUIRED)
-    .min(1.0), revision_id = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
+    .min(1.0), revision_id[3] = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
     "RevisionId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -59,12 +59,12 @@ pub struct RemovePermissionRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [function_name =
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), statement_id = rt::m("StatementId", &rt::STRING).at(rt::URI,
-    "StatementId").flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier",
-    &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), revision_id = rt::m("RevisionId",
-    &rt::STRING).at(rt::QUERY, "RevisionId")]
+    .min(1.0), statement_id[1] = rt::m("StatementId", &rt::STRING).at(rt::URI,
+    "StatementId").flags(rt::REQUIRED).min(1.0), qualifier[2] = rt::m("Qualifier",
+    &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), revision_id[3] =
+    rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId")]
 );
 /// The request payload exceeded the `Invoke` request body JSON input quota. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
@@ -73,8 +73,8 @@ pub struct RequestTooLargeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RequestTooLargeException, REQUEST_TOO_LARGE_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    RequestTooLargeException, REQUEST_TOO_LARGE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(413u16, false))
 );
 /// Details about the resolved Amazon S3 object that contains a function's deployment package.
@@ -88,8 +88,8 @@ pub struct ResolvedS3Object {
     pub s3_object_version: Option<String>,
 }
 rt::structure!(
-    ResolvedS3Object, RESOLVED_S3_OBJECT, [s3_bucket = rt::m("S3Bucket", &rt::STRING)
-    .min(3.0), s3_key = rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version =
+    ResolvedS3Object, RESOLVED_S3_OBJECT, [s3_bucket[0] = rt::m("S3Bucket", &rt::STRING)
+    .min(3.0), s3_key[1] = rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version[2] =
     rt::m("S3ObjectVersion", &rt::STRING).min(1.0)]
 );
 /// The resource already exists, or another operation is in progress.
@@ -101,8 +101,8 @@ pub struct ResourceConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceConflictException, RESOURCE_CONFLICT_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    ResourceConflictException, RESOURCE_CONFLICT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The operation conflicts with the resource's availability. For example, you tried to update an event source mapping in the CREATING state, or you tried to delete an event source mapping currently UPDATING.
@@ -112,8 +112,8 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The resource specified in the request does not exist.
@@ -123,8 +123,8 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.
@@ -136,8 +136,8 @@ pub struct ResourceNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotReadyException, RESOURCE_NOT_READY_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    ResourceNotReadyException, RESOURCE_NOT_READY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(502u16, true))
 );
 rt::string_enum! {
@@ -155,9 +155,9 @@ pub struct ResumeDurableExecutionRequest {
 }
 rt::structure!(
     ResumeDurableExecutionRequest, RESUME_DURABLE_EXECUTION_REQUEST,
-    [durable_execution_arn = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
-    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), client_token =
-    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason =
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason[2] =
     rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -172,9 +172,9 @@ pub struct RetryDetails {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rt::structure!(
-    RetryDetails, RETRY_DETAILS, [current_attempt = rt::m("CurrentAttempt", &rt::INTEGER)
-    .min(0.0), next_attempt_delay_seconds = rt::m("NextAttemptDelaySeconds",
-    &rt::INTEGER).min(0.0)]
+    RetryDetails, RETRY_DETAILS, [current_attempt[0] = rt::m("CurrentAttempt",
+    &rt::INTEGER).min(0.0), next_attempt_delay_seconds[1] =
+    rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(0.0)]
 );
 rt::string_enum! {
     pub enum Runtime { Nodejs = "nodejs", Nodejs4_3 = "nodejs4.3", Nodejs6_10 =
@@ -203,8 +203,8 @@ pub struct RuntimeAliasDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeAliasDeletedException, RUNTIME_ALIAS_DELETED_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("message", &rt::STRING)]
+    RuntimeAliasDeletedException, RUNTIME_ALIAS_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The ARN of the runtime and any errors that occured.
@@ -216,8 +216,8 @@ pub struct RuntimeVersionConfig {
     pub error: Option<RuntimeVersionError>,
 }
 rt::structure!(
-    RuntimeVersionConfig, RUNTIME_VERSION_CONFIG, [runtime_version_arn =
-    rt::m("RuntimeVersionArn", &rt::STRING).min(26.0), error = rt::m("Error",
+    RuntimeVersionConfig, RUNTIME_VERSION_CONFIG, [runtime_version_arn[0] =
+    rt::m("RuntimeVersionArn", &rt::STRING).min(26.0), error[1] = rt::m("Error",
     &RUNTIME_VERSION_ERROR)]
 );
 /// The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias.
@@ -228,8 +228,8 @@ pub struct RuntimeVersionDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeVersionDeletedException, RUNTIME_VERSION_DELETED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    RuntimeVersionDeletedException, RUNTIME_VERSION_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// Any error returned when the runtime version information for the function could not be retrieved.
@@ -241,6 +241,6 @@ pub struct RuntimeVersionError {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeVersionError, RUNTIME_VERSION_ERROR, [error_code = rt::m("ErrorCode",
-    &rt::STRING), message = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
+    RuntimeVersionError, RUNTIME_VERSION_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );

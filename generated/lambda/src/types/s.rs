@@ -16,7 +16,8 @@ pub struct S3FilesConfig {
     pub direct_s3_read: Option<DirectS3Read>,
 }
 rt::structure!(
-    S3FilesConfig, S3_FILES_CONFIG, [direct_s3_read = rt::m("DirectS3Read", &rt::ENUM)]
+    S3FilesConfig, S3_FILES_CONFIG, [direct_s3_read[0] = rt::m("DirectS3Read",
+    &rt::ENUM)]
 );
 /// The Lambda function couldn't make a network connection to the configured S3 Files access point.
 #[derive(Clone, Default, PartialEq)]
@@ -27,8 +28,8 @@ pub struct S3FilesMountConnectivityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountConnectivityException, S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    S3FilesMountConnectivityException, S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(408u16, false))
 );
 /// The Lambda function couldn't mount the configured S3 Files access point due to a permission or configuration issue.
@@ -40,8 +41,8 @@ pub struct S3FilesMountFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountFailureException, S3_FILES_MOUNT_FAILURE_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    S3FilesMountFailureException, S3_FILES_MOUNT_FAILURE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(403u16, false))
 );
 /// The Lambda function made a network connection to the configured S3 Files access point, but the mount operation timed out.
@@ -53,8 +54,8 @@ pub struct S3FilesMountTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountTimeoutException, S3_FILES_MOUNT_TIMEOUT_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    S3FilesMountTimeoutException, S3_FILES_MOUNT_TIMEOUT_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(408u16, false))
 );
 rt::string_enum! {
@@ -69,7 +70,7 @@ pub struct ScalingConfig {
     pub maximum_concurrency: Option<i32>,
 }
 rt::structure!(
-    ScalingConfig, SCALING_CONFIG, [maximum_concurrency = rt::m("MaximumConcurrency",
+    ScalingConfig, SCALING_CONFIG, [maximum_concurrency[0] = rt::m("MaximumConcurrency",
     &rt::INTEGER).min(2.0)]
 );
 rt::string_enum! {
@@ -86,7 +87,7 @@ pub struct SelfManagedEventSource {
     pub endpoints: Option<rt::Map<EndPointType, Vec<String>>>,
 }
 rt::structure!(
-    SelfManagedEventSource, SELF_MANAGED_EVENT_SOURCE, [endpoints = rt::m("Endpoints",
+    SelfManagedEventSource, SELF_MANAGED_EVENT_SOURCE, [endpoints[0] = rt::m("Endpoints",
     &ENDPOINTS)]
 );
 /// Specific configuration settings for a self-managed Apache Kafka event source.
@@ -110,9 +111,9 @@ pub struct SelfManagedKafkaEventSourceConfig {
 }
 rt::structure!(
     SelfManagedKafkaEventSourceConfig, SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-    [consumer_group_id = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
-    schema_registry_config = rt::m("SchemaRegistryConfig",
-    &KAFKA_SCHEMA_REGISTRY_CONFIG), consumption_mode = rt::m("ConsumptionMode",
+    [consumer_group_id[0] = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
+    schema_registry_config[1] = rt::m("SchemaRegistryConfig",
+    &KAFKA_SCHEMA_REGISTRY_CONFIG), consumption_mode[2] = rt::m("ConsumptionMode",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -124,9 +125,9 @@ pub struct SendDurableExecutionCallbackFailureRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackFailureRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST, [callback_id = rt::m("CallbackId",
-    &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED).min(1.0), error =
-    rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD)]
+    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0), error[1] = rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackFailureResponse {}
@@ -141,8 +142,9 @@ pub struct SendDurableExecutionCallbackHeartbeatRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackHeartbeatRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST, [callback_id = rt::m("CallbackId",
-    &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED).min(1.0)]
+    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackHeartbeatResponse {}
@@ -159,9 +161,9 @@ pub struct SendDurableExecutionCallbackSuccessRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackSuccessRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST, [callback_id = rt::m("CallbackId",
-    &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED).min(1.0), result =
-    rt::m("Result", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE)]
+    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0), result[1] = rt::m("Result", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackSuccessResponse {}
@@ -178,8 +180,9 @@ pub struct SerializedRequestEntityTooLargeException {
 }
 rt::structure!(
     SerializedRequestEntityTooLargeException,
-    SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION, [type_ = rt::m("Type", &rt::STRING),
-    message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(413u16, false))
+    SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(413u16, false))
 );
 /// The Lambda service encountered an internal error.
 #[derive(Clone, Default, PartialEq)]
@@ -188,8 +191,9 @@ pub struct ServiceException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceException, SERVICE_EXCEPTION, [type_ = rt::m("Type", &rt::STRING), message =
-    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(500u16, true))
+    ServiceException, SERVICE_EXCEPTION, [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(500u16,
+    true))
 );
 /// The request would exceed a service quota. For more information about Lambda service quotas, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To request a quota increase, see [Requesting a quota increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html) in the *Service Quotas User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -200,8 +204,8 @@ pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(402u16, false))
 );
 pub static SIGNING_PROFILE_VERSION_ARNS: rt::Schema = rt::Schema::list(
@@ -214,7 +218,7 @@ pub struct SnapStart {
     /// Set to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
 }
-rt::structure!(SnapStart, SNAP_START, [apply_on = rt::m("ApplyOn", &rt::ENUM)]);
+rt::structure!(SnapStart, SNAP_START, [apply_on[0] = rt::m("ApplyOn", &rt::ENUM)]);
 rt::string_enum! {
     pub enum SnapStartApplyOn { PublishedVersions = "PublishedVersions", None = "None" }
 }
@@ -225,8 +229,9 @@ pub struct SnapStartException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartException, SNAP_START_EXCEPTION, [type_ = rt::m("Type", &rt::STRING),
-    message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    SnapStartException, SNAP_START_EXCEPTION, [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false))
 );
 /// Lambda is initializing your function. You can invoke the function when the [function state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes `Active`.
 #[derive(Clone, Default, PartialEq)]
@@ -235,8 +240,8 @@ pub struct SnapStartNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartNotReadyException, SNAP_START_NOT_READY_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    SnapStartNotReadyException, SNAP_START_NOT_READY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 rt::string_enum! {
@@ -252,7 +257,7 @@ pub struct SnapStartRegenerationFailureException {
 }
 rt::structure!(
     SnapStartRegenerationFailureException, SNAP_START_REGENERATION_FAILURE_EXCEPTION,
-    [type_ = rt::m("Type", &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
@@ -264,8 +269,8 @@ pub struct SnapStartResponse {
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
 rt::structure!(
-    SnapStartResponse, SNAP_START_RESPONSE, [apply_on = rt::m("ApplyOn", &rt::ENUM),
-    optimization_status = rt::m("OptimizationStatus", &rt::ENUM)]
+    SnapStartResponse, SNAP_START_RESPONSE, [apply_on[0] = rt::m("ApplyOn", &rt::ENUM),
+    optimization_status[1] = rt::m("OptimizationStatus", &rt::ENUM)]
 );
 /// Lambda couldn't restore the snapshot within the timeout limit.
 #[derive(Clone, Default, PartialEq)]
@@ -274,8 +279,8 @@ pub struct SnapStartTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartTimeoutException, SNAP_START_TIMEOUT_EXCEPTION, [type_ = rt::m("Type",
-    &rt::STRING), message = rt::m("Message", &rt::STRING)]
+    SnapStartTimeoutException, SNAP_START_TIMEOUT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(408u16, false))
 );
 /// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
@@ -304,8 +309,8 @@ pub struct SourceAccessConfiguration {
     pub uri: Option<String>,
 }
 rt::structure!(
-    SourceAccessConfiguration, SOURCE_ACCESS_CONFIGURATION, [type_ = rt::m("Type",
-    &rt::ENUM), uri = rt::m("URI", &rt::STRING).min(1.0)]
+    SourceAccessConfiguration, SOURCE_ACCESS_CONFIGURATION, [type_[0] = rt::m("Type",
+    &rt::ENUM), uri[1] = rt::m("URI", &rt::STRING).min(1.0)]
 );
 pub static SOURCE_ACCESS_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "SourceAccessConfigurations",
@@ -373,10 +378,10 @@ pub struct StepDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    StepDetails, STEP_DETAILS, [attempt = rt::m("Attempt", &rt::INTEGER).min(0.0),
-    next_attempt_timestamp = rt::m("NextAttemptTimestamp", &rt::TIMESTAMP), result =
-    rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error = rt::m("Error",
-    &ERROR_OBJECT)]
+    StepDetails, STEP_DETAILS, [attempt[0] = rt::m("Attempt", &rt::INTEGER).min(0.0),
+    next_attempt_timestamp[1] = rt::m("NextAttemptTimestamp", &rt::TIMESTAMP), result[2]
+    = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[3] =
+    rt::m("Error", &ERROR_OBJECT)]
 );
 /// Details about a step that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -387,8 +392,8 @@ pub struct StepFailedDetails {
     pub retry_details: RetryDetails,
 }
 rt::structure!(
-    StepFailedDetails, STEP_FAILED_DETAILS, [error = rt::m("Error", &EVENT_ERROR)
-    .flags(rt::REQUIRED), retry_details = rt::m("RetryDetails", &RETRY_DETAILS)
+    StepFailedDetails, STEP_FAILED_DETAILS, [error[0] = rt::m("Error", &EVENT_ERROR)
+    .flags(rt::REQUIRED), retry_details[1] = rt::m("RetryDetails", &RETRY_DETAILS)
     .flags(rt::REQUIRED)]
 );
 /// Configuration options for a step operation.
@@ -398,7 +403,7 @@ pub struct StepOptions {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rt::structure!(
-    StepOptions, STEP_OPTIONS, [next_attempt_delay_seconds =
+    StepOptions, STEP_OPTIONS, [next_attempt_delay_seconds[0] =
     rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(1.0)]
 );
 /// Details about a step that has started.
@@ -414,8 +419,8 @@ pub struct StepSucceededDetails {
     pub retry_details: RetryDetails,
 }
 rt::structure!(
-    StepSucceededDetails, STEP_SUCCEEDED_DETAILS, [result = rt::m("Result",
-    &EVENT_RESULT).flags(rt::REQUIRED), retry_details = rt::m("RetryDetails",
+    StepSucceededDetails, STEP_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
+    &EVENT_RESULT).flags(rt::REQUIRED), retry_details[1] = rt::m("RetryDetails",
     &RETRY_DETAILS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -426,10 +431,10 @@ pub struct StopDurableExecutionRequest {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    StopDurableExecutionRequest, STOP_DURABLE_EXECUTION_REQUEST, [durable_execution_arn =
-    rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI, "DurableExecutionArn")
-    .flags(rt::REQUIRED).min(1.0), error = rt::m("Error", &ERROR_OBJECT)
-    .flags(rt::PAYLOAD)]
+    StopDurableExecutionRequest, STOP_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), error[1] = rt::m("Error",
+    &ERROR_OBJECT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopDurableExecutionResponse {
@@ -437,7 +442,7 @@ pub struct StopDurableExecutionResponse {
     pub stop_timestamp: rt::DateTime,
 }
 rt::structure!(
-    StopDurableExecutionResponse, STOP_DURABLE_EXECUTION_RESPONSE, [stop_timestamp =
+    StopDurableExecutionResponse, STOP_DURABLE_EXECUTION_RESPONSE, [stop_timestamp[0] =
     rt::m("StopTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(
@@ -452,8 +457,9 @@ pub struct SubnetIpAddressLimitReachedException {
 }
 rt::structure!(
     SubnetIpAddressLimitReachedException, SUBNET_IP_ADDRESS_LIMIT_REACHED_EXCEPTION =
-    "SubnetIPAddressLimitReachedException", [type_ = rt::m("Type", &rt::STRING), message
-    = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16, true))
+    "SubnetIPAddressLimitReachedException", [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16,
+    true))
 );
 pub static SUBNET_IDS: rt::Schema = rt::Schema::list(
     "SubnetIds",

@@ -15,9 +15,9 @@ pub struct TagResourceRequest {
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource = rt::m("Resource", &rt::STRING)
-    .at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAGS)
-    .flags(rt::REQUIRED)]
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tags[1] =
+    rt::m("Tags", &TAGS).flags(rt::REQUIRED)]
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
@@ -32,8 +32,8 @@ pub struct TagsError {
     pub message: String,
 }
 rt::structure!(
-    TagsError, TAGS_ERROR, [error_code = rt::m("ErrorCode", &rt::STRING)
-    .flags(rt::REQUIRED).min(10.0), message = rt::m("Message", &rt::STRING)
+    TagsError, TAGS_ERROR, [error_code[0] = rt::m("ErrorCode", &rt::STRING)
+    .flags(rt::REQUIRED).min(10.0), message[1] = rt::m("Message", &rt::STRING)
     .flags(rt::REQUIRED).min(84.0)]
 );
 /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
@@ -45,9 +45,10 @@ pub struct TargetTrackingScalingPolicy {
     pub target_value: f64,
 }
 rt::structure!(
-    TargetTrackingScalingPolicy, TARGET_TRACKING_SCALING_POLICY, [predefined_metric_type
-    = rt::m("PredefinedMetricType", &rt::ENUM).flags(rt::REQUIRED), target_value =
-    rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED).min(0.0)]
+    TargetTrackingScalingPolicy, TARGET_TRACKING_SCALING_POLICY,
+    [predefined_metric_type[0] = rt::m("PredefinedMetricType", &rt::ENUM)
+    .flags(rt::REQUIRED), target_value[1] = rt::m("TargetValue", &rt::DOUBLE)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
 #[derive(Clone, Default, PartialEq)]
@@ -56,8 +57,8 @@ pub struct TenancyConfig {
     pub tenant_isolation_mode: TenantIsolationMode,
 }
 rt::structure!(
-    TenancyConfig, TENANCY_CONFIG, [tenant_isolation_mode = rt::m("TenantIsolationMode",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    TenancyConfig, TENANCY_CONFIG, [tenant_isolation_mode[0] =
+    rt::m("TenantIsolationMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum TenantIsolationMode { PerTenant = "PER_TENANT" }
@@ -83,9 +84,9 @@ pub struct TooManyRequestsException {
     pub reason: Option<ThrottleReason>,
 }
 rt::structure!(
-    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [retry_after_seconds =
-    rt::m("retryAfterSeconds", &rt::STRING).at(rt::HEADER, "Retry-After"), type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING), reason =
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [retry_after_seconds[0] =
+    rt::m("retryAfterSeconds", &rt::STRING).at(rt::HEADER, "Retry-After"), type_[1] =
+    rt::m("Type", &rt::STRING), message[2] = rt::m("message", &rt::STRING), reason[3] =
     rt::m("Reason", &rt::ENUM)].error(&rt::ErrorTraits::new(429u16, false))
 );
 pub static TOPICS: rt::Schema = rt::Schema::list(
@@ -99,7 +100,7 @@ pub struct TraceHeader {
     pub x_amzn_trace_id: Option<String>,
 }
 rt::structure!(
-    TraceHeader, TRACE_HEADER, [x_amzn_trace_id = rt::m("XAmznTraceId", &rt::STRING)
+    TraceHeader, TRACE_HEADER, [x_amzn_trace_id[0] = rt::m("XAmznTraceId", &rt::STRING)
     .min(0.0)]
 );
 /// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
@@ -108,7 +109,7 @@ pub struct TracingConfig {
     /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
-rt::structure!(TracingConfig, TRACING_CONFIG, [mode = rt::m("Mode", &rt::ENUM)]);
+rt::structure!(TracingConfig, TRACING_CONFIG, [mode[0] = rt::m("Mode", &rt::ENUM)]);
 /// The function's X-Ray tracing configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct TracingConfigResponse {
@@ -116,7 +117,7 @@ pub struct TracingConfigResponse {
     pub mode: Option<TracingMode>,
 }
 rt::structure!(
-    TracingConfigResponse, TRACING_CONFIG_RESPONSE, [mode = rt::m("Mode", &rt::ENUM)]
+    TracingConfigResponse, TRACING_CONFIG_RESPONSE, [mode[0] = rt::m("Mode", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TracingMode { Active = "Active", PassThrough = "PassThrough" }

@@ -10,8 +10,8 @@ pub struct UnsupportedMediaTypeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnsupportedMediaTypeException, UNSUPPORTED_MEDIA_TYPE_EXCEPTION, [type_ =
-    rt::m("Type", &rt::STRING), message = rt::m("message", &rt::STRING)]
+    UnsupportedMediaTypeException, UNSUPPORTED_MEDIA_TYPE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(415u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -22,8 +22,8 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource = rt::m("Resource",
-    &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tag_keys =
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tag_keys[1] =
     rt::m("TagKeys", &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,12 +50,13 @@ pub struct UpdateAliasRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    UpdateAliasRequest, UPDATE_ALIAS_REQUEST, [function_name = rt::m("FunctionName",
-    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name =
+    UpdateAliasRequest, UPDATE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
     rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
-    function_version = rt::m("FunctionVersion", &rt::STRING).min(1.0), description =
-    rt::m("Description", &rt::STRING).min(0.0), routing_config = rt::m("RoutingConfig",
-    &ALIAS_ROUTING_CONFIGURATION), revision_id = rt::m("RevisionId", &rt::STRING)]
+    function_version[2] = rt::m("FunctionVersion", &rt::STRING).min(1.0), description[3]
+    = rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION), revision_id[5] =
+    rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityProviderRequest {
@@ -69,11 +70,11 @@ pub struct UpdateCapacityProviderRequest {
 }
 rt::structure!(
     UpdateCapacityProviderRequest, UPDATE_CAPACITY_PROVIDER_REQUEST,
-    [capacity_provider_name = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
     "CapacityProviderName").flags(rt::REQUIRED).min(1.0),
-    capacity_provider_scaling_config = rt::m("CapacityProviderScalingConfig",
-    &CAPACITY_PROVIDER_SCALING_CONFIG), propagate_tags = rt::m("PropagateTags",
-    &PROPAGATE_TAGS), telemetry_config = rt::m("TelemetryConfig",
+    capacity_provider_scaling_config[1] = rt::m("CapacityProviderScalingConfig",
+    &CAPACITY_PROVIDER_SCALING_CONFIG), propagate_tags[2] = rt::m("PropagateTags",
+    &PROPAGATE_TAGS), telemetry_config[3] = rt::m("TelemetryConfig",
     &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,8 +83,9 @@ pub struct UpdateCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    UpdateCapacityProviderResponse, UPDATE_CAPACITY_PROVIDER_RESPONSE, [capacity_provider
-    = rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)]
+    UpdateCapacityProviderResponse, UPDATE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCodeSigningConfigRequest {
@@ -98,10 +100,10 @@ pub struct UpdateCodeSigningConfigRequest {
 }
 rt::structure!(
     UpdateCodeSigningConfigRequest, UPDATE_CODE_SIGNING_CONFIG_REQUEST,
-    [code_signing_config_arn = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
-    "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0), description =
-    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers =
-    rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS), code_signing_policies =
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0), description[1] =
+    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers[2] =
+    rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS), code_signing_policies[3] =
     rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -111,7 +113,7 @@ pub struct UpdateCodeSigningConfigResponse {
 }
 rt::structure!(
     UpdateCodeSigningConfigResponse, UPDATE_CODE_SIGNING_CONFIG_RESPONSE,
-    [code_signing_config = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -190,31 +192,33 @@ pub struct UpdateEventSourceMappingRequest {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
-    UpdateEventSourceMappingRequest, UPDATE_EVENT_SOURCE_MAPPING_REQUEST, [uuid =
+    UpdateEventSourceMappingRequest, UPDATE_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
     rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0),
-    function_name = rt::m("FunctionName", &rt::STRING).min(1.0), enabled =
-    rt::m("Enabled", &rt::BOOLEAN), batch_size = rt::m("BatchSize", &rt::INTEGER)
-    .min(1.0), filter_criteria = rt::m("FilterCriteria", &FILTER_CRITERIA), kms_key_arn =
-    rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config = rt::m("MetricsConfig",
-    &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config = rt::m("LoggingConfig",
-    &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config = rt::m("ScalingConfig",
-    &SCALING_CONFIG), maximum_batching_window_in_seconds =
+    function_name[1] = rt::m("FunctionName", &rt::STRING).min(1.0), enabled[2] =
+    rt::m("Enabled", &rt::BOOLEAN), batch_size[3] = rt::m("BatchSize", &rt::INTEGER)
+    .min(1.0), filter_criteria[4] = rt::m("FilterCriteria", &FILTER_CRITERIA),
+    kms_key_arn[5] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config[6] =
+    rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config[7] =
+    rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config[8] =
+    rt::m("ScalingConfig", &SCALING_CONFIG), maximum_batching_window_in_seconds[9] =
     rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
-    parallelization_factor = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
-    destination_config = rt::m("DestinationConfig", &DESTINATION_CONFIG),
-    maximum_record_age_in_seconds = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
-    .min(-1.0), bisect_batch_on_function_error = rt::m("BisectBatchOnFunctionError",
-    &rt::BOOLEAN), maximum_retry_attempts = rt::m("MaximumRetryAttempts", &rt::INTEGER)
-    .min(-1.0), tumbling_window_in_seconds = rt::m("TumblingWindowInSeconds",
-    &rt::INTEGER).min(0.0), source_access_configurations =
-    rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
-    function_response_types = rt::m("FunctionResponseTypes",
-    &FUNCTION_RESPONSE_TYPE_LIST).min(0.0), amazon_managed_kafka_event_source_config =
+    parallelization_factor[10] = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
+    destination_config[11] = rt::m("DestinationConfig", &DESTINATION_CONFIG),
+    maximum_record_age_in_seconds[12] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[13] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[14] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tumbling_window_in_seconds[15] =
+    rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
+    source_access_configurations[16] = rt::m("SourceAccessConfigurations",
+    &SOURCE_ACCESS_CONFIGURATIONS).min(0.0), function_response_types[17] =
+    rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[18] =
     rt::m("AmazonManagedKafkaEventSourceConfig",
-    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG), self_managed_kafka_event_source_config =
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[19] =
     rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
-    document_db_event_source_config = rt::m("DocumentDBEventSourceConfig",
-    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config =
+    document_db_event_source_config[20] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config[21] =
     rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -258,17 +262,17 @@ pub struct UpdateFunctionCodeRequest {
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
-    UpdateFunctionCodeRequest, UPDATE_FUNCTION_CODE_REQUEST, [function_name =
+    UpdateFunctionCodeRequest, UPDATE_FUNCTION_CODE_REQUEST, [function_name[0] =
     rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), zip_file = rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE), s3_bucket =
-    rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key = rt::m("S3Key", &rt::STRING)
-    .min(1.0), s3_object_version = rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-    s3_object_storage_mode = rt::m("S3ObjectStorageMode", &rt::ENUM), image_uri =
-    rt::m("ImageUri", &rt::STRING), architectures = rt::m("Architectures",
-    &ARCHITECTURES_LIST).min(1.0), publish = rt::m("Publish", &rt::BOOLEAN), publish_to =
-    rt::m("PublishTo", &rt::ENUM), dry_run = rt::m("DryRun", &rt::BOOLEAN), revision_id =
-    rt::m("RevisionId", &rt::STRING), source_kms_key_arn = rt::m("SourceKMSKeyArn",
-    &rt::STRING).min(0.0)]
+    .min(1.0), zip_file[1] = rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
+    s3_bucket[2] = rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key[3] = rt::m("S3Key",
+    &rt::STRING).min(1.0), s3_object_version[4] = rt::m("S3ObjectVersion", &rt::STRING)
+    .min(1.0), s3_object_storage_mode[5] = rt::m("S3ObjectStorageMode", &rt::ENUM),
+    image_uri[6] = rt::m("ImageUri", &rt::STRING), architectures[7] =
+    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), publish[8] = rt::m("Publish",
+    &rt::BOOLEAN), publish_to[9] = rt::m("PublishTo", &rt::ENUM), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN), revision_id[11] = rt::m("RevisionId", &rt::STRING),
+    source_kms_key_arn[12] = rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionConfigurationRequest {
@@ -340,24 +344,26 @@ pub struct UpdateFunctionConfigurationRequest {
 }
 rt::structure!(
     UpdateFunctionConfigurationRequest, UPDATE_FUNCTION_CONFIGURATION_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), role = rt::m("Role", &rt::STRING).min(0.0), handler =
-    rt::m("Handler", &rt::STRING).min(0.0), description = rt::m("Description",
-    &rt::STRING).min(0.0), timeout = rt::m("Timeout", &rt::INTEGER).min(1.0), memory_size
-    = rt::m("MemorySize", &rt::INTEGER).min(128.0), vpc_config = rt::m("VpcConfig",
-    &VPC_CONFIG), environment = rt::m("Environment", &ENVIRONMENT), runtime =
-    rt::m("Runtime", &rt::ENUM), dead_letter_config = rt::m("DeadLetterConfig",
-    &DEAD_LETTER_CONFIG), kms_key_arn = rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-    tracing_config = rt::m("TracingConfig", &TRACING_CONFIG), revision_id =
-    rt::m("RevisionId", &rt::STRING), layers = rt::m("Layers", &LAYER_LIST),
-    file_system_configs = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-    image_config = rt::m("ImageConfig", &IMAGE_CONFIG), ephemeral_storage =
-    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start = rt::m("SnapStart",
-    &SNAP_START), logging_config = rt::m("LoggingConfig", &LOGGING_CONFIG),
-    capacity_provider_config = rt::m("CapacityProviderConfig",
-    &CAPACITY_PROVIDER_CONFIG), durable_config = rt::m("DurableConfig", &DURABLE_CONFIG),
-    runtime_config = rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG), accelerator_config
-    = rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG)]
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), role[1] = rt::m("Role", &rt::STRING).min(0.0),
+    handler[2] = rt::m("Handler", &rt::STRING).min(0.0), description[3] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[4] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[5] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), vpc_config[6] = rt::m("VpcConfig", &VPC_CONFIG), environment[7] =
+    rt::m("Environment", &ENVIRONMENT), runtime[8] = rt::m("Runtime", &rt::ENUM),
+    dead_letter_config[9] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    kms_key_arn[10] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), tracing_config[11] =
+    rt::m("TracingConfig", &TRACING_CONFIG), revision_id[12] = rt::m("RevisionId",
+    &rt::STRING), layers[13] = rt::m("Layers", &LAYER_LIST), file_system_configs[14] =
+    rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0), image_config[15] =
+    rt::m("ImageConfig", &IMAGE_CONFIG), ephemeral_storage[16] =
+    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[17] = rt::m("SnapStart",
+    &SNAP_START), logging_config[18] = rt::m("LoggingConfig", &LOGGING_CONFIG),
+    capacity_provider_config[19] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), durable_config[20] = rt::m("DurableConfig",
+    &DURABLE_CONFIG), runtime_config[21] = rt::m("RuntimeConfig",
+    &FUNCTION_RUNTIME_CONFIG), accelerator_config[22] = rt::m("AcceleratorConfig",
+    &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionEventInvokeConfigRequest {
@@ -392,11 +398,11 @@ pub struct UpdateFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     UpdateFunctionEventInvokeConfigRequest, UPDATE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    [function_name = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
-    .flags(rt::REQUIRED).min(1.0), qualifier = rt::m("Qualifier", &rt::STRING)
-    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts =
-    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds =
-    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config =
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts[2] =
+    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3]
+    = rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
     rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -424,11 +430,11 @@ pub struct UpdateFunctionUrlConfigRequest {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    UpdateFunctionUrlConfigRequest, UPDATE_FUNCTION_URL_CONFIG_REQUEST, [function_name =
-    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
-    .min(1.0), qualifier = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
-    .min(1.0), auth_type = rt::m("AuthType", &rt::ENUM), cors = rt::m("Cors", &CORS),
-    invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    UpdateFunctionUrlConfigRequest, UPDATE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), auth_type[2] = rt::m("AuthType", &rt::ENUM), cors[3] = rt::m("Cors",
+    &CORS), invoke_mode[4] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionUrlConfigResponse {
@@ -451,13 +457,14 @@ pub struct UpdateFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    UpdateFunctionUrlConfigResponse, UPDATE_FUNCTION_URL_CONFIG_RESPONSE, [function_url =
-    rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn =
-    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), auth_type =
-    rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors = rt::m("Cors", &CORS),
-    creation_time = rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    last_modified_time = rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED)
-    .min(0.0), invoke_mode = rt::m("InvokeMode", &rt::ENUM)]
+    UpdateFunctionUrlConfigResponse, UPDATE_FUNCTION_URL_CONFIG_RESPONSE,
+    [function_url[0] = rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), creation_time[4] = rt::m("CreationTime", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), last_modified_time[5] = rt::m("LastModifiedTime",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), invoke_mode[6] = rt::m("InvokeMode",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum UpdateRuntimeOn { Auto = "Auto", Manual = "Manual", FunctionUpdate =

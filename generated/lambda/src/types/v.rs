@@ -14,9 +14,9 @@ pub struct VpcConfig {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(
-    VpcConfig, VPC_CONFIG, [subnet_ids = rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
-    security_group_ids = rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
-    ipv6_allowed_for_dual_stack = rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
+    VpcConfig, VPC_CONFIG, [subnet_ids[0] = rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
+    security_group_ids[1] = rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
+    ipv6_allowed_for_dual_stack[2] = rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
 );
 /// The VPC security groups and subnets that are attached to a Lambda function.
 #[derive(Clone, Default, PartialEq)]
@@ -31,8 +31,8 @@ pub struct VpcConfigResponse {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(
-    VpcConfigResponse, VPC_CONFIG_RESPONSE, [subnet_ids = rt::m("SubnetIds", &SUBNET_IDS)
-    .min(0.0), security_group_ids = rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS)
-    .min(0.0), vpc_id = rt::m("VpcId", &rt::STRING), ipv6_allowed_for_dual_stack =
-    rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
+    VpcConfigResponse, VPC_CONFIG_RESPONSE, [subnet_ids[0] = rt::m("SubnetIds",
+    &SUBNET_IDS).min(0.0), security_group_ids[1] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_IDS).min(0.0), vpc_id[2] = rt::m("VpcId", &rt::STRING),
+    ipv6_allowed_for_dual_stack[3] = rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
 );

@@ -10,7 +10,8 @@ pub struct WaitCancelledDetails {
     pub error: Option<EventError>,
 }
 rt::structure!(
-    WaitCancelledDetails, WAIT_CANCELLED_DETAILS, [error = rt::m("Error", &EVENT_ERROR)]
+    WaitCancelledDetails, WAIT_CANCELLED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR)]
 );
 /// Details about a wait operation.
 #[derive(Clone, Default, PartialEq)]
@@ -19,8 +20,8 @@ pub struct WaitDetails {
     pub scheduled_end_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    WaitDetails, WAIT_DETAILS, [scheduled_end_timestamp = rt::m("ScheduledEndTimestamp",
-    &rt::TIMESTAMP)]
+    WaitDetails, WAIT_DETAILS, [scheduled_end_timestamp[0] =
+    rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP)]
 );
 /// Specifies how long the durable execution waits.
 #[derive(Clone, Default, PartialEq)]
@@ -29,7 +30,7 @@ pub struct WaitOptions {
     pub wait_seconds: Option<i32>,
 }
 rt::structure!(
-    WaitOptions, WAIT_OPTIONS, [wait_seconds = rt::m("WaitSeconds", &rt::INTEGER)
+    WaitOptions, WAIT_OPTIONS, [wait_seconds[0] = rt::m("WaitSeconds", &rt::INTEGER)
     .min(1.0)]
 );
 /// Details about a wait operation that has started.
@@ -41,8 +42,8 @@ pub struct WaitStartedDetails {
     pub scheduled_end_timestamp: rt::DateTime,
 }
 rt::structure!(
-    WaitStartedDetails, WAIT_STARTED_DETAILS, [duration = rt::m("Duration", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(0.0), scheduled_end_timestamp =
+    WaitStartedDetails, WAIT_STARTED_DETAILS, [duration[0] = rt::m("Duration",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), scheduled_end_timestamp[1] =
     rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Details about a wait operation that succeeded.
@@ -52,6 +53,6 @@ pub struct WaitSucceededDetails {
     pub duration: Option<i32>,
 }
 rt::structure!(
-    WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, [duration = rt::m("Duration",
+    WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, [duration[0] = rt::m("Duration",
     &rt::INTEGER).min(0.0)]
 );

@@ -39,12 +39,12 @@ pub struct AccountPolicy {
     pub account_id: Option<String>,
 }
 rt::structure!(
-    AccountPolicy, ACCOUNT_POLICY, [policy_name = rt::m("policyName", &rt::STRING),
-    policy_document = rt::m("policyDocument", &rt::STRING), last_updated_time =
-    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_type = rt::m("policyType",
-    &rt::ENUM), scope = rt::m("scope", &rt::ENUM), selection_criteria =
-    rt::m("selectionCriteria", &rt::STRING), account_id = rt::m("accountId", &rt::STRING)
-    .min(12.0)]
+    AccountPolicy, ACCOUNT_POLICY, [policy_name[0] = rt::m("policyName", &rt::STRING),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_type[3] = rt::m("policyType",
+    &rt::ENUM), scope[4] = rt::m("scope", &rt::ENUM), selection_criteria[5] =
+    rt::m("selectionCriteria", &rt::STRING), account_id[6] = rt::m("accountId",
+    &rt::STRING).min(12.0)]
 );
 rt::string_enum! {
     pub enum ActionStatus { InProgress = "IN_PROGRESS", ClientError = "CLIENT_ERROR",
@@ -65,9 +65,9 @@ pub struct AddKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    AddKeyEntry, ADD_KEY_ENTRY, [key = rt::m("key", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), value = rt::m("value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    overwrite_if_exists = rt::m("overwriteIfExists", &rt::BOOLEAN)]
+    AddKeyEntry, ADD_KEY_ENTRY, [key[0] = rt::m("key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    overwrite_if_exists[2] = rt::m("overwriteIfExists", &rt::BOOLEAN)]
 );
 /// This processor adds new key-value pairs to the log event.
 ///
@@ -78,8 +78,8 @@ pub struct AddKeys {
     pub entries: Vec<AddKeyEntry>,
 }
 rt::structure!(
-    AddKeys, ADD_KEYS, [entries = rt::m("entries", &ADD_KEY_ENTRIES).flags(rt::REQUIRED)
-    .min(1.0)]
+    AddKeys, ADD_KEYS, [entries[0] = rt::m("entries", &ADD_KEY_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static AGGREGATE_LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "AggregateLogGroupSummaries",
@@ -96,8 +96,8 @@ pub struct AggregateLogGroupSummary {
     pub grouping_identifiers: Option<Vec<GroupingIdentifier>>,
 }
 rt::structure!(
-    AggregateLogGroupSummary, AGGREGATE_LOG_GROUP_SUMMARY, [log_group_count =
-    rt::m("logGroupCount", &rt::INTEGER), grouping_identifiers =
+    AggregateLogGroupSummary, AGGREGATE_LOG_GROUP_SUMMARY, [log_group_count[0] =
+    rt::m("logGroupCount", &rt::INTEGER), grouping_identifiers[1] =
     rt::m("groupingIdentifiers", &GROUPING_IDENTIFIERS)]
 );
 pub static ALLOWED_FIELD_DELIMITERS: rt::Schema = rt::Schema::list(
@@ -157,23 +157,24 @@ pub struct Anomaly {
     pub is_pattern_level_suppression: Option<bool>,
 }
 rt::structure!(
-    Anomaly, ANOMALY, [anomaly_id = rt::m("anomalyId", &rt::STRING).flags(rt::REQUIRED)
-    .min(36.0), pattern_id = rt::m("patternId", &rt::STRING).flags(rt::REQUIRED)
-    .min(32.0), anomaly_detector_arn = rt::m("anomalyDetectorArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), pattern_string = rt::m("patternString", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), pattern_regex = rt::m("patternRegex", &rt::STRING)
-    .min(1.0), priority = rt::m("priority", &rt::STRING).min(1.0), first_seen =
-    rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0), last_seen =
-    rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0), description =
-    rt::m("description", &rt::STRING).flags(rt::REQUIRED).min(1.0), active =
-    rt::m("active", &rt::BOOLEAN).flags(rt::REQUIRED), state = rt::m("state", &rt::ENUM)
-    .flags(rt::REQUIRED), histogram = rt::m("histogram", &HISTOGRAM).flags(rt::REQUIRED),
-    log_samples = rt::m("logSamples", &LOG_SAMPLES).flags(rt::REQUIRED), pattern_tokens =
-    rt::m("patternTokens", &PATTERN_TOKENS).flags(rt::REQUIRED), log_group_arn_list =
-    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED), suppressed =
-    rt::m("suppressed", &rt::BOOLEAN), suppressed_date = rt::m("suppressedDate",
-    &rt::LONG).min(0.0), suppressed_until = rt::m("suppressedUntil", &rt::LONG).min(0.0),
-    is_pattern_level_suppression = rt::m("isPatternLevelSuppression", &rt::BOOLEAN)]
+    Anomaly, ANOMALY, [anomaly_id[0] = rt::m("anomalyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(36.0), pattern_id[1] = rt::m("patternId", &rt::STRING)
+    .flags(rt::REQUIRED).min(32.0), anomaly_detector_arn[2] = rt::m("anomalyDetectorArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), pattern_string[3] = rt::m("patternString",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), pattern_regex[4] = rt::m("patternRegex",
+    &rt::STRING).min(1.0), priority[5] = rt::m("priority", &rt::STRING).min(1.0),
+    first_seen[6] = rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    last_seen[7] = rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    description[8] = rt::m("description", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    active[9] = rt::m("active", &rt::BOOLEAN).flags(rt::REQUIRED), state[10] =
+    rt::m("state", &rt::ENUM).flags(rt::REQUIRED), histogram[11] = rt::m("histogram",
+    &HISTOGRAM).flags(rt::REQUIRED), log_samples[12] = rt::m("logSamples", &LOG_SAMPLES)
+    .flags(rt::REQUIRED), pattern_tokens[13] = rt::m("patternTokens", &PATTERN_TOKENS)
+    .flags(rt::REQUIRED), log_group_arn_list[14] = rt::m("logGroupArnList",
+    &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED), suppressed[15] = rt::m("suppressed",
+    &rt::BOOLEAN), suppressed_date[16] = rt::m("suppressedDate", &rt::LONG).min(0.0),
+    suppressed_until[17] = rt::m("suppressedUntil", &rt::LONG).min(0.0),
+    is_pattern_level_suppression[18] = rt::m("isPatternLevelSuppression", &rt::BOOLEAN)]
 );
 /// Contains information about one anomaly detector in the account.
 #[derive(Clone, Default, PartialEq)]
@@ -199,15 +200,15 @@ pub struct AnomalyDetector {
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
-    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_arn =
-    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), detector_name =
-    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list =
-    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency =
-    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern = rt::m("filterPattern",
-    &rt::STRING).min(0.0), anomaly_detector_status = rt::m("anomalyDetectorStatus",
-    &rt::ENUM), kms_key_id = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp =
-    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp =
-    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time =
+    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_arn[0] =
+    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), detector_name[1] =
+    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list[2] =
+    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency[3] =
+    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[4] = rt::m("filterPattern",
+    &rt::STRING).min(0.0), anomaly_detector_status[5] = rt::m("anomalyDetectorStatus",
+    &rt::ENUM), kms_key_id[6] = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp[7] =
+    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp[8] =
+    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time[9] =
     rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0)]
 );
 rt::string_enum! {
@@ -236,10 +237,10 @@ pub struct AssociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
-    AssociateKmsKeyRequest, ASSOCIATE_KMS_KEY_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), kms_key_id = rt::m("kmsKeyId",
-    &rt::STRING).flags(rt::REQUIRED), resource_identifier = rt::m("resourceIdentifier",
-    &rt::STRING).min(1.0)]
+    AssociateKmsKeyRequest, ASSOCIATE_KMS_KEY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), kms_key_id[1] = rt::m("kmsKeyId",
+    &rt::STRING).flags(rt::REQUIRED), resource_identifier[2] =
+    rt::m("resourceIdentifier", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSourceToS3TableIntegrationRequest {
@@ -250,8 +251,8 @@ pub struct AssociateSourceToS3TableIntegrationRequest {
 }
 rt::structure!(
     AssociateSourceToS3TableIntegrationRequest,
-    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST, [integration_arn =
-    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), data_source =
+    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST, [integration_arn[0] =
+    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), data_source[1] =
     rt::m("dataSource", &DATA_SOURCE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -261,6 +262,6 @@ pub struct AssociateSourceToS3TableIntegrationResponse {
 }
 rt::structure!(
     AssociateSourceToS3TableIntegrationResponse,
-    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE, [identifier = rt::m("identifier",
-    &rt::STRING).min(1.0)]
+    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE, [identifier[0] =
+    rt::m("identifier", &rt::STRING).min(1.0)]
 );

@@ -22,10 +22,10 @@ pub struct Csv {
     pub destination: Option<String>,
 }
 rt::structure!(
-    Csv, CSV = "CSV", [quote_character = rt::m("quoteCharacter", &rt::STRING).min(1.0),
-    delimiter = rt::m("delimiter", &rt::STRING).min(1.0), columns = rt::m("columns",
-    &COLUMNS), source = rt::m("source", &rt::STRING).min(1.0), destination =
-    rt::m("destination", &rt::STRING).min(1.0)]
+    Csv, CSV = "CSV", [quote_character[0] = rt::m("quoteCharacter", &rt::STRING)
+    .min(1.0), delimiter[1] = rt::m("delimiter", &rt::STRING).min(1.0), columns[2] =
+    rt::m("columns", &COLUMNS), source[3] = rt::m("source", &rt::STRING).min(1.0),
+    destination[4] = rt::m("destination", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
@@ -33,7 +33,7 @@ pub struct CancelExportTaskRequest {
     pub task_id: String,
 }
 rt::structure!(
-    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [task_id = rt::m("taskId",
+    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [task_id[0] = rt::m("taskId",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -42,8 +42,8 @@ pub struct CancelImportTaskRequest {
     pub import_id: String,
 }
 rt::structure!(
-    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [import_id = rt::m("importId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [import_id[0] =
+    rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResponse {
@@ -59,11 +59,11 @@ pub struct CancelImportTaskResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    CancelImportTaskResponse, CANCEL_IMPORT_TASK_RESPONSE, [import_id = rt::m("importId",
-    &rt::STRING).min(1.0), import_statistics = rt::m("importStatistics",
-    &IMPORT_STATISTICS), import_status = rt::m("importStatus", &rt::ENUM), creation_time
-    = rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time =
-    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
+    CancelImportTaskResponse, CANCEL_IMPORT_TASK_RESPONSE, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_statistics[1] =
+    rt::m("importStatistics", &IMPORT_STATISTICS), import_status[2] =
+    rt::m("importStatus", &rt::ENUM), creation_time[3] = rt::m("creationTime", &rt::LONG)
+    .min(0.0), last_updated_time[4] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 pub static COLUMNS: rt::Schema = rt::Schema::list(
     "Columns",
@@ -100,21 +100,21 @@ pub struct ConfigurationTemplate {
     pub s3_tables_integration: Option<S3TablesIntegration>,
 }
 rt::structure!(
-    ConfigurationTemplate, CONFIGURATION_TEMPLATE, [service = rt::m("service",
-    &rt::STRING).min(1.0), log_type = rt::m("logType", &rt::STRING).min(1.0),
-    resource_type = rt::m("resourceType", &rt::STRING).min(1.0),
-    delivery_destination_type = rt::m("deliveryDestinationType", &rt::ENUM),
-    default_delivery_config_values = rt::m("defaultDeliveryConfigValues",
-    &CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES), allowed_fields =
-    rt::m("allowedFields", &ALLOWED_FIELDS), allowed_output_formats =
+    ConfigurationTemplate, CONFIGURATION_TEMPLATE, [service[0] = rt::m("service",
+    &rt::STRING).min(1.0), log_type[1] = rt::m("logType", &rt::STRING).min(1.0),
+    resource_type[2] = rt::m("resourceType", &rt::STRING).min(1.0),
+    delivery_destination_type[3] = rt::m("deliveryDestinationType", &rt::ENUM),
+    default_delivery_config_values[4] = rt::m("defaultDeliveryConfigValues",
+    &CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES), allowed_fields[5] =
+    rt::m("allowedFields", &ALLOWED_FIELDS), allowed_output_formats[6] =
     rt::m("allowedOutputFormats", &OUTPUT_FORMATS),
-    allowed_action_for_allow_vended_logs_delivery_for_resource =
+    allowed_action_for_allow_vended_logs_delivery_for_resource[7] =
     rt::m("allowedActionForAllowVendedLogsDeliveryForResource", &rt::STRING),
-    allowed_field_delimiters = rt::m("allowedFieldDelimiters",
-    &ALLOWED_FIELD_DELIMITERS), allowed_suffix_path_fields =
+    allowed_field_delimiters[8] = rt::m("allowedFieldDelimiters",
+    &ALLOWED_FIELD_DELIMITERS), allowed_suffix_path_fields[9] =
     rt::m("allowedSuffixPathFields", &RECORD_FIELDS).min(0.0),
-    delivery_source_configuration = rt::m("deliverySourceConfiguration",
-    &DELIVERY_SOURCE_CONFIGURATION_SCHEMAS), s3_tables_integration =
+    delivery_source_configuration[10] = rt::m("deliverySourceConfiguration",
+    &DELIVERY_SOURCE_CONFIGURATION_SCHEMAS), s3_tables_integration[11] =
     rt::m("s3TablesIntegration", &S3_TABLES_INTEGRATION)]
 );
 /// This structure contains the default values that are used for each configuration parameter when you use [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) to create a deliver under the current service type, resource type, and log type.
@@ -129,10 +129,10 @@ pub struct ConfigurationTemplateDeliveryConfigValues {
 }
 rt::structure!(
     ConfigurationTemplateDeliveryConfigValues,
-    CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES, [record_fields = rt::m("recordFields",
-    &RECORD_FIELDS).min(0.0), field_delimiter = rt::m("fieldDelimiter", &rt::STRING)
-    .min(0.0), s3_delivery_configuration = rt::m("s3DeliveryConfiguration",
-    &S3_DELIVERY_CONFIGURATION)]
+    CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES, [record_fields[0] =
+    rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter[1] =
+    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration[2] =
+    rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION)]
 );
 pub static CONFIGURATION_TEMPLATES: rt::Schema = rt::Schema::list(
     "ConfigurationTemplates",
@@ -153,7 +153,7 @@ pub struct CopyValue {
     pub entries: Vec<CopyValueEntry>,
 }
 rt::structure!(
-    CopyValue, COPY_VALUE, [entries = rt::m("entries", &COPY_VALUE_ENTRIES)
+    CopyValue, COPY_VALUE, [entries[0] = rt::m("entries", &COPY_VALUE_ENTRIES)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static COPY_VALUE_ENTRIES: rt::Schema = rt::Schema::list(
@@ -171,9 +171,9 @@ pub struct CopyValueEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    CopyValueEntry, COPY_VALUE_ENTRY, [source = rt::m("source", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), target = rt::m("target", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists = rt::m("overwriteIfExists",
+    CopyValueEntry, COPY_VALUE_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -194,13 +194,13 @@ pub struct CreateDeliveryRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateDeliveryRequest, CREATE_DELIVERY_REQUEST, [delivery_source_name =
+    CreateDeliveryRequest, CREATE_DELIVERY_REQUEST, [delivery_source_name[0] =
     rt::m("deliverySourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    delivery_destination_arn = rt::m("deliveryDestinationArn", &rt::STRING)
-    .flags(rt::REQUIRED), record_fields = rt::m("recordFields", &RECORD_FIELDS).min(0.0),
-    field_delimiter = rt::m("fieldDelimiter", &rt::STRING).min(0.0),
-    s3_delivery_configuration = rt::m("s3DeliveryConfiguration",
-    &S3_DELIVERY_CONFIGURATION), tags = rt::m("tags", &TAGS)]
+    delivery_destination_arn[1] = rt::m("deliveryDestinationArn", &rt::STRING)
+    .flags(rt::REQUIRED), record_fields[2] = rt::m("recordFields", &RECORD_FIELDS)
+    .min(0.0), field_delimiter[3] = rt::m("fieldDelimiter", &rt::STRING).min(0.0),
+    s3_delivery_configuration[4] = rt::m("s3DeliveryConfiguration",
+    &S3_DELIVERY_CONFIGURATION), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDeliveryResponse {
@@ -208,7 +208,7 @@ pub struct CreateDeliveryResponse {
     pub delivery: Option<Delivery>,
 }
 rt::structure!(
-    CreateDeliveryResponse, CREATE_DELIVERY_RESPONSE, [delivery = rt::m("delivery",
+    CreateDeliveryResponse, CREATE_DELIVERY_RESPONSE, [delivery[0] = rt::m("delivery",
     &DELIVERY)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -233,13 +233,14 @@ pub struct CreateExportTaskRequest {
     pub destination_prefix: Option<String>,
 }
 rt::structure!(
-    CreateExportTaskRequest, CREATE_EXPORT_TASK_REQUEST, [task_name = rt::m("taskName",
-    &rt::STRING).min(1.0), log_group_name = rt::m("logGroupName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), log_stream_name_prefix = rt::m("logStreamNamePrefix",
-    &rt::STRING).min(1.0), from = rt::m("from", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-    to = rt::m("to", &rt::LONG).flags(rt::REQUIRED).min(0.0), destination =
-    rt::m("destination", &rt::STRING).flags(rt::REQUIRED).min(1.0), destination_prefix =
-    rt::m("destinationPrefix", &rt::STRING)]
+    CreateExportTaskRequest, CREATE_EXPORT_TASK_REQUEST, [task_name[0] =
+    rt::m("taskName", &rt::STRING).min(1.0), log_group_name[1] = rt::m("logGroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name_prefix[2] =
+    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), from[3] = rt::m("from",
+    &rt::LONG).flags(rt::REQUIRED).min(0.0), to[4] = rt::m("to", &rt::LONG)
+    .flags(rt::REQUIRED).min(0.0), destination[5] = rt::m("destination", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), destination_prefix[6] = rt::m("destinationPrefix",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateExportTaskResponse {
@@ -247,7 +248,7 @@ pub struct CreateExportTaskResponse {
     pub task_id: Option<String>,
 }
 rt::structure!(
-    CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, [task_id = rt::m("taskId",
+    CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, [task_id[0] = rt::m("taskId",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -260,9 +261,9 @@ pub struct CreateImportTaskRequest {
     pub import_filter: Option<ImportFilter>,
 }
 rt::structure!(
-    CreateImportTaskRequest, CREATE_IMPORT_TASK_REQUEST, [import_source_arn =
-    rt::m("importSourceArn", &rt::STRING).flags(rt::REQUIRED), import_role_arn =
-    rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), import_filter =
+    CreateImportTaskRequest, CREATE_IMPORT_TASK_REQUEST, [import_source_arn[0] =
+    rt::m("importSourceArn", &rt::STRING).flags(rt::REQUIRED), import_role_arn[1] =
+    rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), import_filter[2] =
     rt::m("importFilter", &IMPORT_FILTER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -275,9 +276,10 @@ pub struct CreateImportTaskResponse {
     pub creation_time: Option<i64>,
 }
 rt::structure!(
-    CreateImportTaskResponse, CREATE_IMPORT_TASK_RESPONSE, [import_id = rt::m("importId",
-    &rt::STRING).min(1.0), import_destination_arn = rt::m("importDestinationArn",
-    &rt::STRING), creation_time = rt::m("creationTime", &rt::LONG).min(0.0)]
+    CreateImportTaskResponse, CREATE_IMPORT_TASK_RESPONSE, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_destination_arn[1] =
+    rt::m("importDestinationArn", &rt::STRING), creation_time[2] = rt::m("creationTime",
+    &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorRequest {
@@ -302,12 +304,12 @@ pub struct CreateLogAnomalyDetectorRequest {
 }
 rt::structure!(
     CreateLogAnomalyDetectorRequest, CREATE_LOG_ANOMALY_DETECTOR_REQUEST,
-    [log_group_arn_list = rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST)
-    .flags(rt::REQUIRED), detector_name = rt::m("detectorName", &rt::STRING).min(1.0),
-    evaluation_frequency = rt::m("evaluationFrequency", &rt::ENUM), filter_pattern =
-    rt::m("filterPattern", &rt::STRING).min(0.0), kms_key_id = rt::m("kmsKeyId",
-    &rt::STRING), anomaly_visibility_time = rt::m("anomalyVisibilityTime", &rt::LONG)
-    .min(7.0), tags = rt::m("tags", &TAGS)]
+    [log_group_arn_list[0] = rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST)
+    .flags(rt::REQUIRED), detector_name[1] = rt::m("detectorName", &rt::STRING).min(1.0),
+    evaluation_frequency[2] = rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[3]
+    = rt::m("filterPattern", &rt::STRING).min(0.0), kms_key_id[4] = rt::m("kmsKeyId",
+    &rt::STRING), anomaly_visibility_time[5] = rt::m("anomalyVisibilityTime", &rt::LONG)
+    .min(7.0), tags[6] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorResponse {
@@ -316,7 +318,7 @@ pub struct CreateLogAnomalyDetectorResponse {
 }
 rt::structure!(
     CreateLogAnomalyDetectorResponse, CREATE_LOG_ANOMALY_DETECTOR_RESPONSE,
-    [anomaly_detector_arn = rt::m("anomalyDetectorArn", &rt::STRING).min(1.0)]
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogGroupRequest {
@@ -345,10 +347,10 @@ pub struct CreateLogGroupRequest {
     pub deletion_protection_enabled: Option<bool>,
 }
 rt::structure!(
-    CreateLogGroupRequest, CREATE_LOG_GROUP_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), kms_key_id =
-    rt::m("kmsKeyId", &rt::STRING), tags = rt::m("tags", &TAGS), log_group_class =
-    rt::m("logGroupClass", &rt::ENUM), deletion_protection_enabled =
+    CreateLogGroupRequest, CREATE_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), kms_key_id[1] =
+    rt::m("kmsKeyId", &rt::STRING), tags[2] = rt::m("tags", &TAGS), log_group_class[3] =
+    rt::m("logGroupClass", &rt::ENUM), deletion_protection_enabled[4] =
     rt::m("deletionProtectionEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,8 +361,8 @@ pub struct CreateLogStreamRequest {
     pub log_stream_name: String,
 }
 rt::structure!(
-    CreateLogStreamRequest, CREATE_LOG_STREAM_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name =
+    CreateLogStreamRequest, CREATE_LOG_STREAM_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
     rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -383,11 +385,11 @@ pub struct CreateLookupTableRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateLookupTableRequest, CREATE_LOOKUP_TABLE_REQUEST, [lookup_table_name =
-    rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
-    rt::m("description", &rt::STRING).min(0.0), table_body = rt::m("tableBody",
-    &rt::STRING).min(1.0), query_id = rt::m("queryId", &rt::STRING).min(1.0), kms_key_id
-    = rt::m("kmsKeyId", &rt::STRING), tags = rt::m("tags", &TAGS)]
+    CreateLookupTableRequest, CREATE_LOOKUP_TABLE_REQUEST, [lookup_table_name[0] =
+    rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
+    rt::m("description", &rt::STRING).min(0.0), table_body[2] = rt::m("tableBody",
+    &rt::STRING).min(1.0), query_id[3] = rt::m("queryId", &rt::STRING).min(1.0),
+    kms_key_id[4] = rt::m("kmsKeyId", &rt::STRING), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLookupTableResponse {
@@ -397,8 +399,8 @@ pub struct CreateLookupTableResponse {
     pub created_at: Option<i64>,
 }
 rt::structure!(
-    CreateLookupTableResponse, CREATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn =
-    rt::m("lookupTableArn", &rt::STRING), created_at = rt::m("createdAt", &rt::LONG)
+    CreateLookupTableResponse, CREATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), created_at[1] = rt::m("createdAt", &rt::LONG)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -435,21 +437,21 @@ pub struct CreateScheduledQueryRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateScheduledQueryRequest, CREATE_SCHEDULED_QUERY_REQUEST, [name = rt::m("name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), description = rt::m("description",
-    &rt::STRING), query_language = rt::m("queryLanguage", &rt::ENUM).flags(rt::REQUIRED),
-    query_string = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    log_group_identifiers = rt::m("logGroupIdentifiers",
-    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression =
-    rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED), timezone =
-    rt::m("timezone", &rt::STRING).min(1.0), start_time_offset = rt::m("startTimeOffset",
-    &rt::LONG), end_time_offset = rt::m("endTimeOffset", &rt::LONG),
-    destination_configuration = rt::m("destinationConfiguration",
-    &DESTINATION_CONFIGURATION), schedule_start_time = rt::m("scheduleStartTime",
-    &rt::LONG).min(0.0), schedule_end_time = rt::m("scheduleEndTime", &rt::LONG)
-    .min(0.0), execution_role_arn = rt::m("executionRoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), state = rt::m("state", &rt::ENUM), tags =
-    rt::m("tags", &TAGS)]
+    CreateScheduledQueryRequest, CREATE_SCHEDULED_QUERY_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("description",
+    &rt::STRING), query_language[2] = rt::m("queryLanguage", &rt::ENUM)
+    .flags(rt::REQUIRED), query_string[3] = rt::m("queryString", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), log_group_identifiers[4] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[5] = rt::m("scheduleExpression", &rt::STRING)
+    .flags(rt::REQUIRED), timezone[6] = rt::m("timezone", &rt::STRING).min(1.0),
+    start_time_offset[7] = rt::m("startTimeOffset", &rt::LONG), end_time_offset[8] =
+    rt::m("endTimeOffset", &rt::LONG), destination_configuration[9] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
+    schedule_start_time[10] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[11] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[12] = rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[13] = rt::m("state", &rt::ENUM), tags[14] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryResponse {
@@ -459,6 +461,7 @@ pub struct CreateScheduledQueryResponse {
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(
-    CreateScheduledQueryResponse, CREATE_SCHEDULED_QUERY_RESPONSE, [scheduled_query_arn =
-    rt::m("scheduledQueryArn", &rt::STRING), state = rt::m("state", &rt::ENUM)]
+    CreateScheduledQueryResponse, CREATE_SCHEDULED_QUERY_RESPONSE,
+    [scheduled_query_arn[0] = rt::m("scheduledQueryArn", &rt::STRING), state[1] =
+    rt::m("state", &rt::ENUM)]
 );

@@ -16,7 +16,7 @@ pub struct DataAlreadyAcceptedException {
 }
 rt::structure!(
     DataAlreadyAcceptedException, DATA_ALREADY_ACCEPTED_EXCEPTION,
-    [expected_sequence_token = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
+    [expected_sequence_token[0] = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 rt::string_enum! {
@@ -32,8 +32,8 @@ pub struct DataSource {
     pub type_: Option<String>,
 }
 rt::structure!(
-    DataSource, DATA_SOURCE, [name = rt::m("name", &rt::STRING).flags(rt::REQUIRED),
-    type_ = rt::m("type", &rt::STRING)]
+    DataSource, DATA_SOURCE, [name[0] = rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+    type_[1] = rt::m("type", &rt::STRING)]
 );
 /// Filter criteria for data sources, used to specify which data sources to include in operations based on name and type.
 #[derive(Clone, Default, PartialEq)]
@@ -44,8 +44,8 @@ pub struct DataSourceFilter {
     pub type_: Option<String>,
 }
 rt::structure!(
-    DataSourceFilter, DATA_SOURCE_FILTER, [name = rt::m("name", &rt::STRING)
-    .flags(rt::REQUIRED), type_ = rt::m("type", &rt::STRING)]
+    DataSourceFilter, DATA_SOURCE_FILTER, [name[0] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("type", &rt::STRING)]
 );
 pub static DATA_SOURCE_FILTERS: rt::Schema = rt::Schema::list(
     "DataSourceFilters",
@@ -74,13 +74,13 @@ pub struct DateTimeConverter {
     pub locale: Option<String>,
 }
 rt::structure!(
-    DateTimeConverter, DATE_TIME_CONVERTER, [source = rt::m("source", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), target = rt::m("target", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), target_format = rt::m("targetFormat", &rt::STRING)
-    .min(1.0), match_patterns = rt::m("matchPatterns", &MATCH_PATTERNS)
-    .flags(rt::REQUIRED).min(1.0), source_timezone = rt::m("sourceTimezone", &rt::STRING)
-    .min(1.0), target_timezone = rt::m("targetTimezone", &rt::STRING).min(1.0), locale =
-    rt::m("locale", &rt::STRING).min(1.0)]
+    DateTimeConverter, DATE_TIME_CONVERTER, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target_format[2] = rt::m("targetFormat", &rt::STRING)
+    .min(1.0), match_patterns[3] = rt::m("matchPatterns", &MATCH_PATTERNS)
+    .flags(rt::REQUIRED).min(1.0), source_timezone[4] = rt::m("sourceTimezone",
+    &rt::STRING).min(1.0), target_timezone[5] = rt::m("targetTimezone", &rt::STRING)
+    .min(1.0), locale[6] = rt::m("locale", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountPolicyRequest {
@@ -94,9 +94,9 @@ pub struct DeleteAccountPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteAccountPolicyRequest, DELETE_ACCOUNT_POLICY_REQUEST, [policy_name =
-    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_type =
-    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), dry_run = rt::m("dryRun",
+    DeleteAccountPolicyRequest, DELETE_ACCOUNT_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_type[1] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("dryRun",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,7 +105,7 @@ pub struct DeleteAccountPolicyResponse {
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
-    DeleteAccountPolicyResponse, DELETE_ACCOUNT_POLICY_RESPONSE, [dry_run_result =
+    DeleteAccountPolicyResponse, DELETE_ACCOUNT_POLICY_RESPONSE, [dry_run_result[0] =
     rt::m("dryRunResult", &DRY_RUN_RESULT)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -115,8 +115,8 @@ pub struct DeleteDataProtectionPolicyRequest {
 }
 rt::structure!(
     DeleteDataProtectionPolicyRequest, DELETE_DATA_PROTECTION_POLICY_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationPolicyRequest {
@@ -125,7 +125,7 @@ pub struct DeleteDeliveryDestinationPolicyRequest {
 }
 rt::structure!(
     DeleteDeliveryDestinationPolicyRequest, DELETE_DELIVERY_DESTINATION_POLICY_REQUEST,
-    [delivery_destination_name = rt::m("deliveryDestinationName", &rt::STRING)
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -134,7 +134,7 @@ pub struct DeleteDeliveryDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteDeliveryDestinationRequest, DELETE_DELIVERY_DESTINATION_REQUEST, [name =
+    DeleteDeliveryDestinationRequest, DELETE_DELIVERY_DESTINATION_REQUEST, [name[0] =
     rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -143,7 +143,7 @@ pub struct DeleteDeliveryRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, [id = rt::m("id", &rt::STRING)
+    DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, [id[0] = rt::m("id", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -152,7 +152,7 @@ pub struct DeleteDeliverySourceRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, [name = rt::m("name",
+    DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -161,7 +161,7 @@ pub struct DeleteDestinationRequest {
     pub destination_name: String,
 }
 rt::structure!(
-    DeleteDestinationRequest, DELETE_DESTINATION_REQUEST, [destination_name =
+    DeleteDestinationRequest, DELETE_DESTINATION_REQUEST, [destination_name[0] =
     rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -170,7 +170,7 @@ pub struct DeleteIndexPolicyRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    DeleteIndexPolicyRequest, DELETE_INDEX_POLICY_REQUEST, [log_group_identifier =
+    DeleteIndexPolicyRequest, DELETE_INDEX_POLICY_REQUEST, [log_group_identifier[0] =
     rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -186,8 +186,8 @@ pub struct DeleteIntegrationRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DeleteIntegrationRequest, DELETE_INTEGRATION_REQUEST, [integration_name =
-    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), force =
+    DeleteIntegrationRequest, DELETE_INTEGRATION_REQUEST, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), force[1] =
     rt::m("force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -202,7 +202,7 @@ pub struct DeleteKeys {
     pub with_keys: Vec<String>,
 }
 rt::structure!(
-    DeleteKeys, DELETE_KEYS, [with_keys = rt::m("withKeys", &DELETE_WITH_KEYS)
+    DeleteKeys, DELETE_KEYS, [with_keys[0] = rt::m("withKeys", &DELETE_WITH_KEYS)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -212,8 +212,8 @@ pub struct DeleteLogAnomalyDetectorRequest {
 }
 rt::structure!(
     DeleteLogAnomalyDetectorRequest, DELETE_LOG_ANOMALY_DETECTOR_REQUEST,
-    [anomaly_detector_arn = rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogGroupRequest {
@@ -221,7 +221,7 @@ pub struct DeleteLogGroupRequest {
     pub log_group_name: String,
 }
 rt::structure!(
-    DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, [log_group_name =
+    DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, [log_group_name[0] =
     rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -232,8 +232,8 @@ pub struct DeleteLogStreamRequest {
     pub log_stream_name: String,
 }
 rt::structure!(
-    DeleteLogStreamRequest, DELETE_LOG_STREAM_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name =
+    DeleteLogStreamRequest, DELETE_LOG_STREAM_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
     rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -242,7 +242,7 @@ pub struct DeleteLookupTableRequest {
     pub lookup_table_arn: String,
 }
 rt::structure!(
-    DeleteLookupTableRequest, DELETE_LOOKUP_TABLE_REQUEST, [lookup_table_arn =
+    DeleteLookupTableRequest, DELETE_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
     rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -253,8 +253,8 @@ pub struct DeleteMetricFilterRequest {
     pub filter_name: String,
 }
 rt::structure!(
-    DeleteMetricFilterRequest, DELETE_METRIC_FILTER_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name =
+    DeleteMetricFilterRequest, DELETE_METRIC_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
     rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -263,8 +263,9 @@ pub struct DeleteQueryDefinitionRequest {
     pub query_definition_id: String,
 }
 rt::structure!(
-    DeleteQueryDefinitionRequest, DELETE_QUERY_DEFINITION_REQUEST, [query_definition_id =
-    rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteQueryDefinitionRequest, DELETE_QUERY_DEFINITION_REQUEST,
+    [query_definition_id[0] = rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionResponse {
@@ -272,7 +273,7 @@ pub struct DeleteQueryDefinitionResponse {
     pub success: Option<bool>,
 }
 rt::structure!(
-    DeleteQueryDefinitionResponse, DELETE_QUERY_DEFINITION_RESPONSE, [success =
+    DeleteQueryDefinitionResponse, DELETE_QUERY_DEFINITION_RESPONSE, [success[0] =
     rt::m("success", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -285,9 +286,10 @@ pub struct DeleteResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [policy_name =
-    rt::m("policyName", &rt::STRING), resource_arn = rt::m("resourceArn", &rt::STRING),
-    expected_revision_id = rt::m("expectedRevisionId", &rt::STRING).min(1.0)]
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING), resource_arn[1] = rt::m("resourceArn",
+    &rt::STRING), expected_revision_id[2] = rt::m("expectedRevisionId", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRetentionPolicyRequest {
@@ -295,7 +297,7 @@ pub struct DeleteRetentionPolicyRequest {
     pub log_group_name: String,
 }
 rt::structure!(
-    DeleteRetentionPolicyRequest, DELETE_RETENTION_POLICY_REQUEST, [log_group_name =
+    DeleteRetentionPolicyRequest, DELETE_RETENTION_POLICY_REQUEST, [log_group_name[0] =
     rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -304,7 +306,7 @@ pub struct DeleteScheduledQueryRequest {
     pub identifier: String,
 }
 rt::structure!(
-    DeleteScheduledQueryRequest, DELETE_SCHEDULED_QUERY_REQUEST, [identifier =
+    DeleteScheduledQueryRequest, DELETE_SCHEDULED_QUERY_REQUEST, [identifier[0] =
     rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -318,9 +320,9 @@ pub struct DeleteSubscriptionFilterRequest {
     pub filter_name: String,
 }
 rt::structure!(
-    DeleteSubscriptionFilterRequest, DELETE_SUBSCRIPTION_FILTER_REQUEST, [log_group_name
-    = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name =
-    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    DeleteSubscriptionFilterRequest, DELETE_SUBSCRIPTION_FILTER_REQUEST,
+    [log_group_name[0] = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    filter_name[1] = rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSyslogConfigurationRequest {
@@ -331,8 +333,9 @@ pub struct DeleteSyslogConfigurationRequest {
 }
 rt::structure!(
     DeleteSyslogConfigurationRequest, DELETE_SYSLOG_CONFIGURATION_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), vpc_endpoint_id = rt::m("vpcEndpointId", &rt::STRING)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_endpoint_id[1] = rt::m("vpcEndpointId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransformerRequest {
@@ -340,7 +343,7 @@ pub struct DeleteTransformerRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    DeleteTransformerRequest, DELETE_TRANSFORMER_REQUEST, [log_group_identifier =
+    DeleteTransformerRequest, DELETE_TRANSFORMER_REQUEST, [log_group_identifier[0] =
     rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static DELETE_WITH_KEYS: rt::Schema = rt::Schema::list(
@@ -380,14 +383,14 @@ pub struct Delivery {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Delivery, DELIVERY, [id = rt::m("id", &rt::STRING).min(1.0), arn = rt::m("arn",
-    &rt::STRING), delivery_source_name = rt::m("deliverySourceName", &rt::STRING)
-    .min(1.0), delivery_destination_arn = rt::m("deliveryDestinationArn", &rt::STRING),
-    delivery_destination_type = rt::m("deliveryDestinationType", &rt::ENUM),
-    record_fields = rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter =
-    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration =
-    rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION), tags = rt::m("tags",
-    &TAGS)]
+    Delivery, DELIVERY, [id[0] = rt::m("id", &rt::STRING).min(1.0), arn[1] = rt::m("arn",
+    &rt::STRING), delivery_source_name[2] = rt::m("deliverySourceName", &rt::STRING)
+    .min(1.0), delivery_destination_arn[3] = rt::m("deliveryDestinationArn",
+    &rt::STRING), delivery_destination_type[4] = rt::m("deliveryDestinationType",
+    &rt::ENUM), record_fields[5] = rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+    field_delimiter[6] = rt::m("fieldDelimiter", &rt::STRING).min(0.0),
+    s3_delivery_configuration[7] = rt::m("s3DeliveryConfiguration",
+    &S3_DELIVERY_CONFIGURATION), tags[8] = rt::m("tags", &TAGS)]
 );
 /// This structure contains information about one *delivery destination* in your account. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations.
 ///
@@ -417,12 +420,12 @@ pub struct DeliveryDestination {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    DeliveryDestination, DELIVERY_DESTINATION, [name = rt::m("name", &rt::STRING)
-    .min(1.0), arn = rt::m("arn", &rt::STRING), delivery_destination_type =
-    rt::m("deliveryDestinationType", &rt::ENUM), output_format = rt::m("outputFormat",
-    &rt::ENUM), delivery_destination_configuration =
+    DeliveryDestination, DELIVERY_DESTINATION, [name[0] = rt::m("name", &rt::STRING)
+    .min(1.0), arn[1] = rt::m("arn", &rt::STRING), delivery_destination_type[2] =
+    rt::m("deliveryDestinationType", &rt::ENUM), output_format[3] = rt::m("outputFormat",
+    &rt::ENUM), delivery_destination_configuration[4] =
     rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
-    role_arn = rt::m("roleArn", &rt::STRING), tags = rt::m("tags", &TAGS)]
+    role_arn[5] = rt::m("roleArn", &rt::STRING), tags[6] = rt::m("tags", &TAGS)]
 );
 /// A structure that contains information about one logs delivery destination.
 #[derive(Clone, Default, PartialEq)]
@@ -432,7 +435,7 @@ pub struct DeliveryDestinationConfiguration {
 }
 rt::structure!(
     DeliveryDestinationConfiguration, DELIVERY_DESTINATION_CONFIGURATION,
-    [destination_resource_arn = rt::m("destinationResourceArn", &rt::STRING)
+    [destination_resource_arn[0] = rt::m("destinationResourceArn", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 pub static DELIVERY_DESTINATION_NAMES: rt::Schema = rt::Schema::list(
@@ -484,12 +487,13 @@ pub struct DeliverySource {
     pub status_reason: Option<DeliverySourceStatusReason>,
 }
 rt::structure!(
-    DeliverySource, DELIVERY_SOURCE, [name = rt::m("name", &rt::STRING).min(1.0), arn =
-    rt::m("arn", &rt::STRING), resource_arns = rt::m("resourceArns", &RESOURCE_ARNS),
-    service = rt::m("service", &rt::STRING).min(1.0), log_type = rt::m("logType",
-    &rt::STRING).min(1.0), tags = rt::m("tags", &TAGS), delivery_source_configuration =
-    rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION), status =
-    rt::m("status", &rt::ENUM), status_reason = rt::m("statusReason", &rt::ENUM)]
+    DeliverySource, DELIVERY_SOURCE, [name[0] = rt::m("name", &rt::STRING).min(1.0),
+    arn[1] = rt::m("arn", &rt::STRING), resource_arns[2] = rt::m("resourceArns",
+    &RESOURCE_ARNS), service[3] = rt::m("service", &rt::STRING).min(1.0), log_type[4] =
+    rt::m("logType", &rt::STRING).min(1.0), tags[5] = rt::m("tags", &TAGS),
+    delivery_source_configuration[6] = rt::m("deliverySourceConfiguration",
+    &DELIVERY_SOURCE_CONFIGURATION), status[7] = rt::m("status", &rt::ENUM),
+    status_reason[8] = rt::m("statusReason", &rt::ENUM)]
 );
 pub static DELIVERY_SOURCE_CONFIGURATION: rt::Schema = rt::Schema::map(
     "DeliverySourceConfiguration",
@@ -512,12 +516,13 @@ pub struct DeliverySourceConfigurationSchema {
     pub max_value: Option<f64>,
 }
 rt::structure!(
-    DeliverySourceConfigurationSchema, DELIVERY_SOURCE_CONFIGURATION_SCHEMA, [key_name =
-    rt::m("keyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), value_type =
-    rt::m("valueType", &rt::ENUM).flags(rt::REQUIRED), default_value =
-    rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED).min(1.0), supported_values =
-    rt::m("supportedValues", &DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES), min_value
-    = rt::m("minValue", &rt::DOUBLE), max_value = rt::m("maxValue", &rt::DOUBLE)]
+    DeliverySourceConfigurationSchema, DELIVERY_SOURCE_CONFIGURATION_SCHEMA, [key_name[0]
+    = rt::m("keyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), value_type[1] =
+    rt::m("valueType", &rt::ENUM).flags(rt::REQUIRED), default_value[2] =
+    rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED).min(1.0), supported_values[3]
+    = rt::m("supportedValues", &DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES),
+    min_value[4] = rt::m("minValue", &rt::DOUBLE), max_value[5] = rt::m("maxValue",
+    &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum DeliverySourceConfigurationSchemaValueType { String = "string", Boolean =
@@ -559,10 +564,11 @@ pub struct DescribeAccountPoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountPoliciesRequest, DESCRIBE_ACCOUNT_POLICIES_REQUEST, [policy_type =
-    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), policy_name = rt::m("policyName",
-    &rt::STRING), account_identifiers = rt::m("accountIdentifiers", &ACCOUNT_IDS)
-    .min(0.0), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    DescribeAccountPoliciesRequest, DESCRIBE_ACCOUNT_POLICIES_REQUEST, [policy_type[0] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), policy_name[1] =
+    rt::m("policyName", &rt::STRING), account_identifiers[2] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountPoliciesResponse {
@@ -573,7 +579,7 @@ pub struct DescribeAccountPoliciesResponse {
 }
 rt::structure!(
     DescribeAccountPoliciesResponse, DESCRIBE_ACCOUNT_POLICIES_RESPONSE,
-    [account_policies = rt::m("accountPolicies", &ACCOUNT_POLICIES), next_token =
+    [account_policies[0] = rt::m("accountPolicies", &ACCOUNT_POLICIES), next_token[1] =
     rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -592,11 +598,12 @@ pub struct DescribeConfigurationTemplatesRequest {
 }
 rt::structure!(
     DescribeConfigurationTemplatesRequest, DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST,
-    [service = rt::m("service", &rt::STRING).min(1.0), log_types = rt::m("logTypes",
-    &LOG_TYPES).min(1.0), resource_types = rt::m("resourceTypes", &RESOURCE_TYPES)
-    .min(1.0), delivery_destination_types = rt::m("deliveryDestinationTypes",
-    &DELIVERY_DESTINATION_TYPES).min(1.0), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0)]
+    [service[0] = rt::m("service", &rt::STRING).min(1.0), log_types[1] =
+    rt::m("logTypes", &LOG_TYPES).min(1.0), resource_types[2] = rt::m("resourceTypes",
+    &RESOURCE_TYPES).min(1.0), delivery_destination_types[3] =
+    rt::m("deliveryDestinationTypes", &DELIVERY_DESTINATION_TYPES).min(1.0),
+    next_token[4] = rt::m("nextToken", &rt::STRING).min(1.0), limit[5] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesResponse {
@@ -606,8 +613,8 @@ pub struct DescribeConfigurationTemplatesResponse {
 }
 rt::structure!(
     DescribeConfigurationTemplatesResponse, DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE,
-    [configuration_templates = rt::m("configurationTemplates", &CONFIGURATION_TEMPLATES),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [configuration_templates[0] = rt::m("configurationTemplates",
+    &CONFIGURATION_TEMPLATES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveriesRequest {
@@ -618,9 +625,9 @@ pub struct DescribeDeliveriesRequest {
     pub delivery_source_names: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeDeliveriesRequest, DESCRIBE_DELIVERIES_REQUEST, [next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0), delivery_source_names = rt::m("deliverySourceNames",
+    DescribeDeliveriesRequest, DESCRIBE_DELIVERIES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), delivery_source_names[2] = rt::m("deliverySourceNames",
     &DELIVERY_SOURCE_NAMES).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -630,8 +637,8 @@ pub struct DescribeDeliveriesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDeliveriesResponse, DESCRIBE_DELIVERIES_RESPONSE, [deliveries =
-    rt::m("deliveries", &DELIVERIES), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeDeliveriesResponse, DESCRIBE_DELIVERIES_RESPONSE, [deliveries[0] =
+    rt::m("deliveries", &DELIVERIES), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -644,8 +651,9 @@ pub struct DescribeDeliveryDestinationsRequest {
 }
 rt::structure!(
     DescribeDeliveryDestinationsRequest, DESCRIBE_DELIVERY_DESTINATIONS_REQUEST,
-    [next_token = rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit",
-    &rt::INTEGER).min(1.0), names = rt::m("names", &DELIVERY_DESTINATION_NAMES).min(1.0)]
+    [next_token[0] = rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit",
+    &rt::INTEGER).min(1.0), names[2] = rt::m("names", &DELIVERY_DESTINATION_NAMES)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsResponse {
@@ -655,8 +663,8 @@ pub struct DescribeDeliveryDestinationsResponse {
 }
 rt::structure!(
     DescribeDeliveryDestinationsResponse, DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE,
-    [delivery_destinations = rt::m("deliveryDestinations", &DELIVERY_DESTINATIONS),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [delivery_destinations[0] = rt::m("deliveryDestinations", &DELIVERY_DESTINATIONS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesRequest {
@@ -667,9 +675,9 @@ pub struct DescribeDeliverySourcesRequest {
     pub resource_arns: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeDeliverySourcesRequest, DESCRIBE_DELIVERY_SOURCES_REQUEST, [next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0), resource_arns = rt::m("resourceArns", &FILTER_RESOURCE_ARNS).min(1.0)]
+    DescribeDeliverySourcesRequest, DESCRIBE_DELIVERY_SOURCES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), resource_arns[2] = rt::m("resourceArns", &FILTER_RESOURCE_ARNS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesResponse {
@@ -679,7 +687,7 @@ pub struct DescribeDeliverySourcesResponse {
 }
 rt::structure!(
     DescribeDeliverySourcesResponse, DESCRIBE_DELIVERY_SOURCES_RESPONSE,
-    [delivery_sources = rt::m("deliverySources", &DELIVERY_SOURCES), next_token =
+    [delivery_sources[0] = rt::m("deliverySources", &DELIVERY_SOURCES), next_token[1] =
     rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -692,10 +700,10 @@ pub struct DescribeDestinationsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeDestinationsRequest, DESCRIBE_DESTINATIONS_REQUEST, [destination_name_prefix
-    = rt::m("DestinationNamePrefix", &rt::STRING).min(1.0), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0)]
+    DescribeDestinationsRequest, DESCRIBE_DESTINATIONS_REQUEST,
+    [destination_name_prefix[0] = rt::m("DestinationNamePrefix", &rt::STRING).min(1.0),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0), limit[2] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsResponse {
@@ -704,8 +712,8 @@ pub struct DescribeDestinationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDestinationsResponse, DESCRIBE_DESTINATIONS_RESPONSE, [destinations =
-    rt::m("destinations", &DESTINATIONS), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeDestinationsResponse, DESCRIBE_DESTINATIONS_RESPONSE, [destinations[0] =
+    rt::m("destinations", &DESTINATIONS), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -720,10 +728,10 @@ pub struct DescribeExportTasksRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [task_id = rt::m("taskId",
-    &rt::STRING).min(1.0), status_code = rt::m("statusCode", &rt::ENUM), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0)]
+    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [task_id[0] =
+    rt::m("taskId", &rt::STRING).min(1.0), status_code[1] = rt::m("statusCode",
+    &rt::ENUM), next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0), limit[3] =
+    rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksResponse {
@@ -732,8 +740,8 @@ pub struct DescribeExportTasksResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeExportTasksResponse, DESCRIBE_EXPORT_TASKS_RESPONSE, [export_tasks =
-    rt::m("exportTasks", &EXPORT_TASKS), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeExportTasksResponse, DESCRIBE_EXPORT_TASKS_RESPONSE, [export_tasks[0] =
+    rt::m("exportTasks", &EXPORT_TASKS), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 pub static DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
@@ -758,10 +766,11 @@ pub struct DescribeFieldIndexesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFieldIndexesRequest, DESCRIBE_FIELD_INDEXES_REQUEST, [log_group_identifiers =
-    rt::m("logGroupIdentifiers", &DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS)
-    .flags(rt::REQUIRED).min(1.0), index_categories = rt::m("indexCategories",
-    &INDEX_CATEGORIES), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    DescribeFieldIndexesRequest, DESCRIBE_FIELD_INDEXES_REQUEST,
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers",
+    &DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS).flags(rt::REQUIRED).min(1.0),
+    index_categories[1] = rt::m("indexCategories", &INDEX_CATEGORIES), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFieldIndexesResponse {
@@ -770,9 +779,9 @@ pub struct DescribeFieldIndexesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFieldIndexesResponse, DESCRIBE_FIELD_INDEXES_RESPONSE, [field_indexes =
-    rt::m("fieldIndexes", &FIELD_INDEXES), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    DescribeFieldIndexesResponse, DESCRIBE_FIELD_INDEXES_RESPONSE, [field_indexes[0] =
+    rt::m("fieldIndexes", &FIELD_INDEXES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesRequest {
@@ -786,10 +795,10 @@ pub struct DescribeImportTaskBatchesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTaskBatchesRequest, DESCRIBE_IMPORT_TASK_BATCHES_REQUEST, [import_id =
-    rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0), batch_import_status =
-    rt::m("batchImportStatus", &IMPORT_STATUS_LIST), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    DescribeImportTaskBatchesRequest, DESCRIBE_IMPORT_TASK_BATCHES_REQUEST, [import_id[0]
+    = rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0), batch_import_status[1]
+    = rt::m("batchImportStatus", &IMPORT_STATUS_LIST), limit[2] = rt::m("limit",
+    &rt::INTEGER).min(1.0), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesResponse {
@@ -804,9 +813,9 @@ pub struct DescribeImportTaskBatchesResponse {
 }
 rt::structure!(
     DescribeImportTaskBatchesResponse, DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE,
-    [import_source_arn = rt::m("importSourceArn", &rt::STRING), import_id =
-    rt::m("importId", &rt::STRING).min(1.0), import_batches = rt::m("importBatches",
-    &IMPORT_BATCH_LIST), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [import_source_arn[0] = rt::m("importSourceArn", &rt::STRING), import_id[1] =
+    rt::m("importId", &rt::STRING).min(1.0), import_batches[2] = rt::m("importBatches",
+    &IMPORT_BATCH_LIST), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksRequest {
@@ -822,11 +831,11 @@ pub struct DescribeImportTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTasksRequest, DESCRIBE_IMPORT_TASKS_REQUEST, [import_id =
-    rt::m("importId", &rt::STRING).min(1.0), import_status = rt::m("importStatus",
-    &rt::ENUM), import_source_arn = rt::m("importSourceArn", &rt::STRING), limit =
-    rt::m("limit", &rt::INTEGER).min(1.0), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    DescribeImportTasksRequest, DESCRIBE_IMPORT_TASKS_REQUEST, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_status[1] = rt::m("importStatus",
+    &rt::ENUM), import_source_arn[2] = rt::m("importSourceArn", &rt::STRING), limit[3] =
+    rt::m("limit", &rt::INTEGER).min(1.0), next_token[4] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksResponse {
@@ -836,8 +845,8 @@ pub struct DescribeImportTasksResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTasksResponse, DESCRIBE_IMPORT_TASKS_RESPONSE, [imports =
-    rt::m("imports", &IMPORT_LIST), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeImportTasksResponse, DESCRIBE_IMPORT_TASKS_RESPONSE, [imports[0] =
+    rt::m("imports", &IMPORT_LIST), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 pub static DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
@@ -851,9 +860,10 @@ pub struct DescribeIndexPoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIndexPoliciesRequest, DESCRIBE_INDEX_POLICIES_REQUEST, [log_group_identifiers
-    = rt::m("logGroupIdentifiers", &DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS)
-    .flags(rt::REQUIRED).min(1.0), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    DescribeIndexPoliciesRequest, DESCRIBE_INDEX_POLICIES_REQUEST,
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers",
+    &DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS).flags(rt::REQUIRED).min(1.0),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIndexPoliciesResponse {
@@ -862,9 +872,9 @@ pub struct DescribeIndexPoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIndexPoliciesResponse, DESCRIBE_INDEX_POLICIES_RESPONSE, [index_policies =
-    rt::m("indexPolicies", &INDEX_POLICIES), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    DescribeIndexPoliciesResponse, DESCRIBE_INDEX_POLICIES_RESPONSE, [index_policies[0] =
+    rt::m("indexPolicies", &INDEX_POLICIES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 pub static DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeLogGroupsLogGroupIdentifiers",
@@ -913,13 +923,13 @@ pub struct DescribeLogGroupsRequest {
     pub log_group_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeLogGroupsRequest, DESCRIBE_LOG_GROUPS_REQUEST, [account_identifiers =
-    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), log_group_name_prefix =
-    rt::m("logGroupNamePrefix", &rt::STRING).min(1.0), log_group_name_pattern =
-    rt::m("logGroupNamePattern", &rt::STRING).min(0.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0),
-    include_linked_accounts = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-    log_group_class = rt::m("logGroupClass", &rt::ENUM), log_group_identifiers =
+    DescribeLogGroupsRequest, DESCRIBE_LOG_GROUPS_REQUEST, [account_identifiers[0] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), log_group_name_prefix[1] =
+    rt::m("logGroupNamePrefix", &rt::STRING).min(1.0), log_group_name_pattern[2] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(0.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[4] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), include_linked_accounts[5] = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
+    log_group_class[6] = rt::m("logGroupClass", &rt::ENUM), log_group_identifiers[7] =
     rt::m("logGroupIdentifiers", &DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -929,8 +939,8 @@ pub struct DescribeLogGroupsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLogGroupsResponse, DESCRIBE_LOG_GROUPS_RESPONSE, [log_groups =
-    rt::m("logGroups", &LOG_GROUPS), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeLogGroupsResponse, DESCRIBE_LOG_GROUPS_RESPONSE, [log_groups[0] =
+    rt::m("logGroups", &LOG_GROUPS), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -961,12 +971,12 @@ pub struct DescribeLogStreamsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeLogStreamsRequest, DESCRIBE_LOG_STREAMS_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier =
-    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_name_prefix =
-    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), order_by = rt::m("orderBy",
-    &rt::ENUM), descending = rt::m("descending", &rt::BOOLEAN), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
+    DescribeLogStreamsRequest, DESCRIBE_LOG_STREAMS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_name_prefix[2] =
+    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), order_by[3] = rt::m("orderBy",
+    &rt::ENUM), descending[4] = rt::m("descending", &rt::BOOLEAN), next_token[5] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[6] = rt::m("limit", &rt::INTEGER)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -976,8 +986,8 @@ pub struct DescribeLogStreamsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLogStreamsResponse, DESCRIBE_LOG_STREAMS_RESPONSE, [log_streams =
-    rt::m("logStreams", &LOG_STREAMS), next_token = rt::m("nextToken", &rt::STRING)
+    DescribeLogStreamsResponse, DESCRIBE_LOG_STREAMS_RESPONSE, [log_streams[0] =
+    rt::m("logStreams", &LOG_STREAMS), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -991,9 +1001,9 @@ pub struct DescribeLookupTablesRequest {
 }
 rt::structure!(
     DescribeLookupTablesRequest, DESCRIBE_LOOKUP_TABLES_REQUEST,
-    [lookup_table_name_prefix = rt::m("lookupTableNamePrefix", &rt::STRING).min(1.0),
-    max_results = rt::m("maxResults", &rt::INTEGER), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0)]
+    [lookup_table_name_prefix[0] = rt::m("lookupTableNamePrefix", &rt::STRING).min(1.0),
+    max_results[1] = rt::m("maxResults", &rt::INTEGER), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesResponse {
@@ -1003,9 +1013,9 @@ pub struct DescribeLookupTablesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLookupTablesResponse, DESCRIBE_LOOKUP_TABLES_RESPONSE, [lookup_tables =
-    rt::m("lookupTables", &LOOKUP_TABLES), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    DescribeLookupTablesResponse, DESCRIBE_LOOKUP_TABLES_RESPONSE, [lookup_tables[0] =
+    rt::m("lookupTables", &LOOKUP_TABLES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersRequest {
@@ -1023,12 +1033,12 @@ pub struct DescribeMetricFiltersRequest {
     pub metric_namespace: Option<String>,
 }
 rt::structure!(
-    DescribeMetricFiltersRequest, DESCRIBE_METRIC_FILTERS_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), filter_name_prefix =
-    rt::m("filterNamePrefix", &rt::STRING).min(1.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0), metric_name =
-    rt::m("metricName", &rt::STRING), metric_namespace = rt::m("metricNamespace",
-    &rt::STRING)]
+    DescribeMetricFiltersRequest, DESCRIBE_METRIC_FILTERS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), filter_name_prefix[1] =
+    rt::m("filterNamePrefix", &rt::STRING).min(1.0), next_token[2] = rt::m("nextToken",
+    &rt::STRING).min(1.0), limit[3] = rt::m("limit", &rt::INTEGER).min(1.0),
+    metric_name[4] = rt::m("metricName", &rt::STRING), metric_namespace[5] =
+    rt::m("metricNamespace", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersResponse {
@@ -1037,9 +1047,9 @@ pub struct DescribeMetricFiltersResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMetricFiltersResponse, DESCRIBE_METRIC_FILTERS_RESPONSE, [metric_filters =
-    rt::m("metricFilters", &METRIC_FILTERS), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    DescribeMetricFiltersResponse, DESCRIBE_METRIC_FILTERS_RESPONSE, [metric_filters[0] =
+    rt::m("metricFilters", &METRIC_FILTERS), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesRequest {
@@ -1054,10 +1064,10 @@ pub struct DescribeQueriesRequest {
     pub query_language: Option<QueryLanguage>,
 }
 rt::structure!(
-    DescribeQueriesRequest, DESCRIBE_QUERIES_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), status = rt::m("status", &rt::ENUM),
-    max_results = rt::m("maxResults", &rt::INTEGER).min(1.0), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), query_language = rt::m("queryLanguage",
+    DescribeQueriesRequest, DESCRIBE_QUERIES_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), status[1] = rt::m("status", &rt::ENUM),
+    max_results[2] = rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0), query_language[4] = rt::m("queryLanguage",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1067,8 +1077,8 @@ pub struct DescribeQueriesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeQueriesResponse, DESCRIBE_QUERIES_RESPONSE, [queries = rt::m("queries",
-    &QUERY_INFO_LIST), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    DescribeQueriesResponse, DESCRIBE_QUERIES_RESPONSE, [queries[0] = rt::m("queries",
+    &QUERY_INFO_LIST), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsRequest {
@@ -1081,11 +1091,11 @@ pub struct DescribeQueryDefinitionsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeQueryDefinitionsRequest, DESCRIBE_QUERY_DEFINITIONS_REQUEST, [query_language
-    = rt::m("queryLanguage", &rt::ENUM), query_definition_name_prefix =
-    rt::m("queryDefinitionNamePrefix", &rt::STRING).min(1.0), max_results =
-    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0)]
+    DescribeQueryDefinitionsRequest, DESCRIBE_QUERY_DEFINITIONS_REQUEST,
+    [query_language[0] = rt::m("queryLanguage", &rt::ENUM),
+    query_definition_name_prefix[1] = rt::m("queryDefinitionNamePrefix", &rt::STRING)
+    .min(1.0), max_results[2] = rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[3]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsResponse {
@@ -1095,8 +1105,8 @@ pub struct DescribeQueryDefinitionsResponse {
 }
 rt::structure!(
     DescribeQueryDefinitionsResponse, DESCRIBE_QUERY_DEFINITIONS_RESPONSE,
-    [query_definitions = rt::m("queryDefinitions", &QUERY_DEFINITION_LIST), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0)]
+    [query_definitions[0] = rt::m("queryDefinitions", &QUERY_DEFINITION_LIST),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesRequest {
@@ -1109,9 +1119,9 @@ pub struct DescribeResourcePoliciesRequest {
     pub policy_scope: Option<PolicyScope>,
 }
 rt::structure!(
-    DescribeResourcePoliciesRequest, DESCRIBE_RESOURCE_POLICIES_REQUEST, [next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0), resource_arn = rt::m("resourceArn", &rt::STRING), policy_scope =
+    DescribeResourcePoliciesRequest, DESCRIBE_RESOURCE_POLICIES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), resource_arn[2] = rt::m("resourceArn", &rt::STRING), policy_scope[3] =
     rt::m("policyScope", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1122,8 +1132,8 @@ pub struct DescribeResourcePoliciesResponse {
 }
 rt::structure!(
     DescribeResourcePoliciesResponse, DESCRIBE_RESOURCE_POLICIES_RESPONSE,
-    [resource_policies = rt::m("resourcePolicies", &RESOURCE_POLICIES), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0)]
+    [resource_policies[0] = rt::m("resourcePolicies", &RESOURCE_POLICIES), next_token[1]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersRequest {
@@ -1138,10 +1148,10 @@ pub struct DescribeSubscriptionFiltersRequest {
 }
 rt::structure!(
     DescribeSubscriptionFiltersRequest, DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST,
-    [log_group_name = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    filter_name_prefix = rt::m("filterNamePrefix", &rt::STRING).min(1.0), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER)
-    .min(1.0)]
+    [log_group_name[0] = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    filter_name_prefix[1] = rt::m("filterNamePrefix", &rt::STRING).min(1.0),
+    next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0), limit[3] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersResponse {
@@ -1151,8 +1161,8 @@ pub struct DescribeSubscriptionFiltersResponse {
 }
 rt::structure!(
     DescribeSubscriptionFiltersResponse, DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE,
-    [subscription_filters = rt::m("subscriptionFilters", &SUBSCRIPTION_FILTERS),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [subscription_filters[0] = rt::m("subscriptionFilters", &SUBSCRIPTION_FILTERS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 /// Represents a cross-account destination that receives subscription log events.
 #[derive(Clone, Default, PartialEq)]
@@ -1171,11 +1181,11 @@ pub struct Destination {
     pub creation_time: Option<i64>,
 }
 rt::structure!(
-    Destination, DESTINATION, [destination_name = rt::m("destinationName", &rt::STRING)
-    .min(1.0), target_arn = rt::m("targetArn", &rt::STRING).min(1.0), role_arn =
-    rt::m("roleArn", &rt::STRING).min(1.0), access_policy = rt::m("accessPolicy",
-    &rt::STRING).min(1.0), arn = rt::m("arn", &rt::STRING), creation_time =
-    rt::m("creationTime", &rt::LONG).min(0.0)]
+    Destination, DESTINATION, [destination_name[0] = rt::m("destinationName",
+    &rt::STRING).min(1.0), target_arn[1] = rt::m("targetArn", &rt::STRING).min(1.0),
+    role_arn[2] = rt::m("roleArn", &rt::STRING).min(1.0), access_policy[3] =
+    rt::m("accessPolicy", &rt::STRING).min(1.0), arn[4] = rt::m("arn", &rt::STRING),
+    creation_time[5] = rt::m("creationTime", &rt::LONG).min(0.0)]
 );
 /// Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery.
 #[derive(Clone, Default, PartialEq)]
@@ -1186,8 +1196,8 @@ pub struct DestinationConfiguration {
     pub lookup_table_configuration: Option<LookupTableConfiguration>,
 }
 rt::structure!(
-    DestinationConfiguration, DESTINATION_CONFIGURATION, [s3_configuration =
-    rt::m("s3Configuration", &S3_CONFIGURATION), lookup_table_configuration =
+    DestinationConfiguration, DESTINATION_CONFIGURATION, [s3_configuration[0] =
+    rt::m("s3Configuration", &S3_CONFIGURATION), lookup_table_configuration[1] =
     rt::m("lookupTableConfiguration", &LOOKUP_TABLE_CONFIGURATION)]
 );
 pub static DESTINATIONS: rt::Schema = rt::Schema::list(
@@ -1213,8 +1223,8 @@ pub struct DisassociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
-    DisassociateKmsKeyRequest, DISASSOCIATE_KMS_KEY_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), resource_identifier =
+    DisassociateKmsKeyRequest, DISASSOCIATE_KMS_KEY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), resource_identifier[1] =
     rt::m("resourceIdentifier", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1224,7 +1234,7 @@ pub struct DisassociateSourceFromS3TableIntegrationRequest {
 }
 rt::structure!(
     DisassociateSourceFromS3TableIntegrationRequest,
-    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST, [identifier =
+    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST, [identifier[0] =
     rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1234,7 +1244,7 @@ pub struct DisassociateSourceFromS3TableIntegrationResponse {
 }
 rt::structure!(
     DisassociateSourceFromS3TableIntegrationResponse,
-    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE, [identifier =
+    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE, [identifier[0] =
     rt::m("identifier", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -1259,13 +1269,13 @@ pub struct DryRunResult {
     pub top_log_groups_impacted: Option<Vec<LogGroupImpact>>,
 }
 rt::structure!(
-    DryRunResult, DRY_RUN_RESULT, [total_matched_log_groups =
+    DryRunResult, DRY_RUN_RESULT, [total_matched_log_groups[0] =
     rt::m("totalMatchedLogGroups", &rt::INTEGER).min(0.0),
-    increased_retention_log_group_count = rt::m("increasedRetentionLogGroupCount",
-    &rt::INTEGER).min(0.0), decreased_retention_log_group_count =
+    increased_retention_log_group_count[1] = rt::m("increasedRetentionLogGroupCount",
+    &rt::INTEGER).min(0.0), decreased_retention_log_group_count[2] =
     rt::m("decreasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
-    unchanged_retention_log_group_count = rt::m("unchangedRetentionLogGroupCount",
-    &rt::INTEGER).min(0.0), failed_analysis_count = rt::m("failedAnalysisCount",
-    &rt::INTEGER).min(0.0), top_log_groups_impacted = rt::m("topLogGroupsImpacted",
+    unchanged_retention_log_group_count[3] = rt::m("unchangedRetentionLogGroupCount",
+    &rt::INTEGER).min(0.0), failed_analysis_count[4] = rt::m("failedAnalysisCount",
+    &rt::INTEGER).min(0.0), top_log_groups_impacted[5] = rt::m("topLogGroupsImpacted",
     &LOG_GROUP_IMPACTS)]
 );

@@ -22,8 +22,8 @@ pub struct Entity {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Entity, ENTITY, [key_attributes = rt::m("keyAttributes", &ENTITY_KEY_ATTRIBUTES),
-    attributes = rt::m("attributes", &ENTITY_ATTRIBUTES)]
+    Entity, ENTITY, [key_attributes[0] = rt::m("keyAttributes", &ENTITY_KEY_ATTRIBUTES),
+    attributes[1] = rt::m("attributes", &ENTITY_ATTRIBUTES)]
 );
 pub static ENTITY_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "EntityAttributes",
@@ -84,12 +84,13 @@ pub struct ExportTask {
     pub execution_info: Option<ExportTaskExecutionInfo>,
 }
 rt::structure!(
-    ExportTask, EXPORT_TASK, [task_id = rt::m("taskId", &rt::STRING).min(1.0), task_name
-    = rt::m("taskName", &rt::STRING).min(1.0), log_group_name = rt::m("logGroupName",
-    &rt::STRING).min(1.0), from = rt::m("from", &rt::LONG).min(0.0), to = rt::m("to",
-    &rt::LONG).min(0.0), destination = rt::m("destination", &rt::STRING).min(1.0),
-    destination_prefix = rt::m("destinationPrefix", &rt::STRING), status =
-    rt::m("status", &EXPORT_TASK_STATUS), execution_info = rt::m("executionInfo",
+    ExportTask, EXPORT_TASK, [task_id[0] = rt::m("taskId", &rt::STRING).min(1.0),
+    task_name[1] = rt::m("taskName", &rt::STRING).min(1.0), log_group_name[2] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), from[3] = rt::m("from", &rt::LONG)
+    .min(0.0), to[4] = rt::m("to", &rt::LONG).min(0.0), destination[5] =
+    rt::m("destination", &rt::STRING).min(1.0), destination_prefix[6] =
+    rt::m("destinationPrefix", &rt::STRING), status[7] = rt::m("status",
+    &EXPORT_TASK_STATUS), execution_info[8] = rt::m("executionInfo",
     &EXPORT_TASK_EXECUTION_INFO)]
 );
 /// Represents the status of an export task.
@@ -101,9 +102,9 @@ pub struct ExportTaskExecutionInfo {
     pub completion_time: Option<i64>,
 }
 rt::structure!(
-    ExportTaskExecutionInfo, EXPORT_TASK_EXECUTION_INFO, [creation_time =
-    rt::m("creationTime", &rt::LONG).min(0.0), completion_time = rt::m("completionTime",
-    &rt::LONG).min(0.0)]
+    ExportTaskExecutionInfo, EXPORT_TASK_EXECUTION_INFO, [creation_time[0] =
+    rt::m("creationTime", &rt::LONG).min(0.0), completion_time[1] =
+    rt::m("completionTime", &rt::LONG).min(0.0)]
 );
 /// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]
@@ -114,8 +115,8 @@ pub struct ExportTaskStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExportTaskStatus, EXPORT_TASK_STATUS, [code = rt::m("code", &rt::ENUM), message =
-    rt::m("message", &rt::STRING)]
+    ExportTaskStatus, EXPORT_TASK_STATUS, [code[0] = rt::m("code", &rt::ENUM), message[1]
+    = rt::m("message", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ExportTaskStatusCode { Cancelled = "CANCELLED", Completed = "COMPLETED",

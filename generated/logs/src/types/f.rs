@@ -29,12 +29,12 @@ pub struct FieldIndex {
     pub index_category: Option<IndexCategory>,
 }
 rt::structure!(
-    FieldIndex, FIELD_INDEX, [log_group_identifier = rt::m("logGroupIdentifier",
-    &rt::STRING).min(1.0), field_index_name = rt::m("fieldIndexName", &rt::STRING)
-    .min(1.0), last_scan_time = rt::m("lastScanTime", &rt::LONG).min(0.0),
-    first_event_time = rt::m("firstEventTime", &rt::LONG).min(0.0), last_event_time =
-    rt::m("lastEventTime", &rt::LONG).min(0.0), type_ = rt::m("type", &rt::ENUM),
-    index_category = rt::m("indexCategory", &rt::ENUM)]
+    FieldIndex, FIELD_INDEX, [log_group_identifier[0] = rt::m("logGroupIdentifier",
+    &rt::STRING).min(1.0), field_index_name[1] = rt::m("fieldIndexName", &rt::STRING)
+    .min(1.0), last_scan_time[2] = rt::m("lastScanTime", &rt::LONG).min(0.0),
+    first_event_time[3] = rt::m("firstEventTime", &rt::LONG).min(0.0), last_event_time[4]
+    = rt::m("lastEventTime", &rt::LONG).min(0.0), type_[5] = rt::m("type", &rt::ENUM),
+    index_category[6] = rt::m("indexCategory", &rt::ENUM)]
 );
 pub static FIELD_INDEX_NAMES: rt::Schema = rt::Schema::list(
     "FieldIndexNames",
@@ -51,7 +51,7 @@ pub struct FieldsData {
     pub data: Option<rt::Blob>,
 }
 rt::structure!(
-    FieldsData, FIELDS_DATA, [data = rt::m("data", &rt::BLOB)].flags(rt::EVENT)
+    FieldsData, FIELDS_DATA, [data[0] = rt::m("data", &rt::BLOB)].flags(rt::EVENT)
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsRequest {
@@ -104,16 +104,17 @@ pub struct FilterLogEventsRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    FilterLogEventsRequest, FILTER_LOG_EVENTS_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier =
-    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_names =
-    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefix =
-    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), start_time = rt::m("startTime",
-    &rt::LONG).min(0.0), end_time = rt::m("endTime", &rt::LONG).min(0.0), filter_pattern
-    = rt::m("filterPattern", &rt::STRING).min(0.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0), start_from_head
-    = rt::m("startFromHead", &rt::BOOLEAN), interleaved = rt::m("interleaved",
-    &rt::BOOLEAN).flags(rt::DEPRECATED), unmask = rt::m("unmask", &rt::BOOLEAN)]
+    FilterLogEventsRequest, FILTER_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_names[2] =
+    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefix[3]
+    = rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), start_time[4] =
+    rt::m("startTime", &rt::LONG).min(0.0), end_time[5] = rt::m("endTime", &rt::LONG)
+    .min(0.0), filter_pattern[6] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    next_token[7] = rt::m("nextToken", &rt::STRING).min(1.0), limit[8] = rt::m("limit",
+    &rt::INTEGER).min(1.0), start_from_head[9] = rt::m("startFromHead", &rt::BOOLEAN),
+    interleaved[10] = rt::m("interleaved", &rt::BOOLEAN).flags(rt::DEPRECATED),
+    unmask[11] = rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsResponse {
@@ -129,9 +130,9 @@ pub struct FilterLogEventsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    FilterLogEventsResponse, FILTER_LOG_EVENTS_RESPONSE, [events = rt::m("events",
-    &FILTERED_LOG_EVENTS), searched_log_streams = rt::m("searchedLogStreams",
-    &SEARCHED_LOG_STREAMS), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    FilterLogEventsResponse, FILTER_LOG_EVENTS_RESPONSE, [events[0] = rt::m("events",
+    &FILTERED_LOG_EVENTS), searched_log_streams[1] = rt::m("searchedLogStreams",
+    &SEARCHED_LOG_STREAMS), next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 pub static FILTER_RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     "FilterResourceArns",
@@ -152,10 +153,11 @@ pub struct FilteredLogEvent {
     pub event_id: Option<String>,
 }
 rt::structure!(
-    FilteredLogEvent, FILTERED_LOG_EVENT, [log_stream_name = rt::m("logStreamName",
-    &rt::STRING).min(1.0), timestamp = rt::m("timestamp", &rt::LONG).min(0.0), message =
-    rt::m("message", &rt::STRING).min(1.0), ingestion_time = rt::m("ingestionTime",
-    &rt::LONG).min(0.0), event_id = rt::m("eventId", &rt::STRING)]
+    FilteredLogEvent, FILTERED_LOG_EVENT, [log_stream_name[0] = rt::m("logStreamName",
+    &rt::STRING).min(1.0), timestamp[1] = rt::m("timestamp", &rt::LONG).min(0.0),
+    message[2] = rt::m("message", &rt::STRING).min(1.0), ingestion_time[3] =
+    rt::m("ingestionTime", &rt::LONG).min(0.0), event_id[4] = rt::m("eventId",
+    &rt::STRING)]
 );
 pub static FILTERED_LOG_EVENTS: rt::Schema = rt::Schema::list(
     "FilteredLogEvents",

@@ -10,8 +10,8 @@ pub struct GetDataProtectionPolicyRequest {
 }
 rt::structure!(
     GetDataProtectionPolicyRequest, GET_DATA_PROTECTION_POLICY_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
@@ -24,8 +24,8 @@ pub struct GetDataProtectionPolicyResponse {
 }
 rt::structure!(
     GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-    policy_document = rt::m("policyDocument", &rt::STRING), last_updated_time =
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
     rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -35,7 +35,7 @@ pub struct GetDeliveryDestinationPolicyRequest {
 }
 rt::structure!(
     GetDeliveryDestinationPolicyRequest, GET_DELIVERY_DESTINATION_POLICY_REQUEST,
-    [delivery_destination_name = rt::m("deliveryDestinationName", &rt::STRING)
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -45,7 +45,7 @@ pub struct GetDeliveryDestinationPolicyResponse {
 }
 rt::structure!(
     GetDeliveryDestinationPolicyResponse, GET_DELIVERY_DESTINATION_POLICY_RESPONSE,
-    [policy = rt::m("policy", &POLICY)]
+    [policy[0] = rt::m("policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationRequest {
@@ -53,7 +53,7 @@ pub struct GetDeliveryDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    GetDeliveryDestinationRequest, GET_DELIVERY_DESTINATION_REQUEST, [name =
+    GetDeliveryDestinationRequest, GET_DELIVERY_DESTINATION_REQUEST, [name[0] =
     rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -63,7 +63,7 @@ pub struct GetDeliveryDestinationResponse {
 }
 rt::structure!(
     GetDeliveryDestinationResponse, GET_DELIVERY_DESTINATION_RESPONSE,
-    [delivery_destination = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
+    [delivery_destination[0] = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryRequest {
@@ -71,7 +71,7 @@ pub struct GetDeliveryRequest {
     pub id: String,
 }
 rt::structure!(
-    GetDeliveryRequest, GET_DELIVERY_REQUEST, [id = rt::m("id", &rt::STRING)
+    GetDeliveryRequest, GET_DELIVERY_REQUEST, [id[0] = rt::m("id", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -80,7 +80,8 @@ pub struct GetDeliveryResponse {
     pub delivery: Option<Delivery>,
 }
 rt::structure!(
-    GetDeliveryResponse, GET_DELIVERY_RESPONSE, [delivery = rt::m("delivery", &DELIVERY)]
+    GetDeliveryResponse, GET_DELIVERY_RESPONSE, [delivery[0] = rt::m("delivery",
+    &DELIVERY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceRequest {
@@ -88,7 +89,7 @@ pub struct GetDeliverySourceRequest {
     pub name: String,
 }
 rt::structure!(
-    GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, [name = rt::m("name",
+    GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -97,7 +98,7 @@ pub struct GetDeliverySourceResponse {
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
-    GetDeliverySourceResponse, GET_DELIVERY_SOURCE_RESPONSE, [delivery_source =
+    GetDeliverySourceResponse, GET_DELIVERY_SOURCE_RESPONSE, [delivery_source[0] =
     rt::m("deliverySource", &DELIVERY_SOURCE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -106,7 +107,7 @@ pub struct GetIntegrationRequest {
     pub integration_name: String,
 }
 rt::structure!(
-    GetIntegrationRequest, GET_INTEGRATION_REQUEST, [integration_name =
+    GetIntegrationRequest, GET_INTEGRATION_REQUEST, [integration_name[0] =
     rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -121,10 +122,11 @@ pub struct GetIntegrationResponse {
     pub integration_details: Option<IntegrationDetails>,
 }
 rt::structure!(
-    GetIntegrationResponse, GET_INTEGRATION_RESPONSE, [integration_name =
-    rt::m("integrationName", &rt::STRING).min(1.0), integration_type =
-    rt::m("integrationType", &rt::ENUM), integration_status = rt::m("integrationStatus",
-    &rt::ENUM), integration_details = rt::m("integrationDetails", &INTEGRATION_DETAILS)]
+    GetIntegrationResponse, GET_INTEGRATION_RESPONSE, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM), integration_details[3] =
+    rt::m("integrationDetails", &INTEGRATION_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorRequest {
@@ -132,8 +134,9 @@ pub struct GetLogAnomalyDetectorRequest {
     pub anomaly_detector_arn: String,
 }
 rt::structure!(
-    GetLogAnomalyDetectorRequest, GET_LOG_ANOMALY_DETECTOR_REQUEST, [anomaly_detector_arn
-    = rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    GetLogAnomalyDetectorRequest, GET_LOG_ANOMALY_DETECTOR_REQUEST,
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorResponse {
@@ -156,14 +159,14 @@ pub struct GetLogAnomalyDetectorResponse {
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
-    GetLogAnomalyDetectorResponse, GET_LOG_ANOMALY_DETECTOR_RESPONSE, [detector_name =
-    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list =
-    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency =
-    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern = rt::m("filterPattern",
-    &rt::STRING).min(0.0), anomaly_detector_status = rt::m("anomalyDetectorStatus",
-    &rt::ENUM), kms_key_id = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp =
-    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp =
-    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time =
+    GetLogAnomalyDetectorResponse, GET_LOG_ANOMALY_DETECTOR_RESPONSE, [detector_name[0] =
+    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list[1] =
+    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency[2] =
+    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[3] = rt::m("filterPattern",
+    &rt::STRING).min(0.0), anomaly_detector_status[4] = rt::m("anomalyDetectorStatus",
+    &rt::ENUM), kms_key_id[5] = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp[6] =
+    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp[7] =
+    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time[8] =
     rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -198,13 +201,14 @@ pub struct GetLogEventsRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    GetLogEventsRequest, GET_LOG_EVENTS_REQUEST, [log_group_name = rt::m("logGroupName",
-    &rt::STRING).min(1.0), log_group_identifier = rt::m("logGroupIdentifier",
-    &rt::STRING).min(1.0), log_stream_name = rt::m("logStreamName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), start_time = rt::m("startTime", &rt::LONG).min(0.0),
-    end_time = rt::m("endTime", &rt::LONG).min(0.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0), start_from_head
-    = rt::m("startFromHead", &rt::BOOLEAN), unmask = rt::m("unmask", &rt::BOOLEAN)]
+    GetLogEventsRequest, GET_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_name[2] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[3] =
+    rt::m("startTime", &rt::LONG).min(0.0), end_time[4] = rt::m("endTime", &rt::LONG)
+    .min(0.0), next_token[5] = rt::m("nextToken", &rt::STRING).min(1.0), limit[6] =
+    rt::m("limit", &rt::INTEGER).min(1.0), start_from_head[7] = rt::m("startFromHead",
+    &rt::BOOLEAN), unmask[8] = rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogEventsResponse {
@@ -216,9 +220,9 @@ pub struct GetLogEventsResponse {
     pub next_backward_token: Option<String>,
 }
 rt::structure!(
-    GetLogEventsResponse, GET_LOG_EVENTS_RESPONSE, [events = rt::m("events",
-    &OUTPUT_LOG_EVENTS), next_forward_token = rt::m("nextForwardToken", &rt::STRING)
-    .min(1.0), next_backward_token = rt::m("nextBackwardToken", &rt::STRING).min(1.0)]
+    GetLogEventsResponse, GET_LOG_EVENTS_RESPONSE, [events[0] = rt::m("events",
+    &OUTPUT_LOG_EVENTS), next_forward_token[1] = rt::m("nextForwardToken", &rt::STRING)
+    .min(1.0), next_backward_token[2] = rt::m("nextBackwardToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogFieldsRequest {
@@ -228,8 +232,8 @@ pub struct GetLogFieldsRequest {
     pub data_source_type: String,
 }
 rt::structure!(
-    GetLogFieldsRequest, GET_LOG_FIELDS_REQUEST, [data_source_name =
-    rt::m("dataSourceName", &rt::STRING).flags(rt::REQUIRED), data_source_type =
+    GetLogFieldsRequest, GET_LOG_FIELDS_REQUEST, [data_source_name[0] =
+    rt::m("dataSourceName", &rt::STRING).flags(rt::REQUIRED), data_source_type[1] =
     rt::m("dataSourceType", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -238,7 +242,7 @@ pub struct GetLogFieldsResponse {
     pub log_fields: Option<Vec<LogFieldsListItem>>,
 }
 rt::structure!(
-    GetLogFieldsResponse, GET_LOG_FIELDS_RESPONSE, [log_fields = rt::m("logFields",
+    GetLogFieldsResponse, GET_LOG_FIELDS_RESPONSE, [log_fields[0] = rt::m("logFields",
     &LOG_FIELDS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -257,9 +261,10 @@ pub struct GetLogGroupFieldsRequest {
     pub log_group_identifier: Option<String>,
 }
 rt::structure!(
-    GetLogGroupFieldsRequest, GET_LOG_GROUP_FIELDS_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).min(1.0), time = rt::m("time", &rt::LONG)
-    .min(0.0), log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).min(1.0)]
+    GetLogGroupFieldsRequest, GET_LOG_GROUP_FIELDS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), time[1] = rt::m("time", &rt::LONG)
+    .min(0.0), log_group_identifier[2] = rt::m("logGroupIdentifier", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogGroupFieldsResponse {
@@ -267,7 +272,7 @@ pub struct GetLogGroupFieldsResponse {
     pub log_group_fields: Option<Vec<LogGroupField>>,
 }
 rt::structure!(
-    GetLogGroupFieldsResponse, GET_LOG_GROUP_FIELDS_RESPONSE, [log_group_fields =
+    GetLogGroupFieldsResponse, GET_LOG_GROUP_FIELDS_RESPONSE, [log_group_fields[0] =
     rt::m("logGroupFields", &LOG_GROUP_FIELD_LIST)]
 );
 /// The parameters for the GetLogObject operation.
@@ -279,9 +284,9 @@ pub struct GetLogObjectRequest {
     pub log_object_pointer: String,
 }
 rt::structure!(
-    GetLogObjectRequest, GET_LOG_OBJECT_REQUEST, [unmask = rt::m("unmask", &rt::BOOLEAN),
-    log_object_pointer = rt::m("logObjectPointer", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    GetLogObjectRequest, GET_LOG_OBJECT_REQUEST, [unmask[0] = rt::m("unmask",
+    &rt::BOOLEAN), log_object_pointer[1] = rt::m("logObjectPointer", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The response from the GetLogObject operation.
 #[derive(Default)]
@@ -290,8 +295,8 @@ pub struct GetLogObjectResponse {
     pub field_stream: Option<rt::EventStream<GetLogObjectResponseStream>>,
 }
 rt::structure!(
-    GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, [field_stream = rt::m("fieldStream",
-    &GET_LOG_OBJECT_RESPONSE_STREAM).flags(rt::EVENT_STREAM)]
+    GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, [field_stream[0] =
+    rt::m("fieldStream", &GET_LOG_OBJECT_RESPONSE_STREAM).flags(rt::EVENT_STREAM)]
 );
 /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
 #[derive(Clone, Default, PartialEq)]
@@ -301,9 +306,9 @@ pub struct GetLogObjectResponseStream {
     pub internal_streaming_exception: Option<InternalStreamingException>,
 }
 rt::structure!(
-    GetLogObjectResponseStream, GET_LOG_OBJECT_RESPONSE_STREAM, [fields = rt::m("fields",
-    &FIELDS_DATA), internal_streaming_exception = rt::m("InternalStreamingException",
-    &INTERNAL_STREAMING_EXCEPTION)]
+    GetLogObjectResponseStream, GET_LOG_OBJECT_RESPONSE_STREAM, [fields[0] =
+    rt::m("fields", &FIELDS_DATA), internal_streaming_exception[1] =
+    rt::m("InternalStreamingException", &INTERNAL_STREAMING_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordRequest {
@@ -315,9 +320,9 @@ pub struct GetLogRecordRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    GetLogRecordRequest, GET_LOG_RECORD_REQUEST, [log_record_pointer =
-    rt::m("logRecordPointer", &rt::STRING).flags(rt::REQUIRED), unmask = rt::m("unmask",
-    &rt::BOOLEAN)]
+    GetLogRecordRequest, GET_LOG_RECORD_REQUEST, [log_record_pointer[0] =
+    rt::m("logRecordPointer", &rt::STRING).flags(rt::REQUIRED), unmask[1] =
+    rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordResponse {
@@ -325,7 +330,7 @@ pub struct GetLogRecordResponse {
     pub log_record: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetLogRecordResponse, GET_LOG_RECORD_RESPONSE, [log_record = rt::m("logRecord",
+    GetLogRecordResponse, GET_LOG_RECORD_RESPONSE, [log_record[0] = rt::m("logRecord",
     &LOG_RECORD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -334,7 +339,7 @@ pub struct GetLookupTableRequest {
     pub lookup_table_arn: String,
 }
 rt::structure!(
-    GetLookupTableRequest, GET_LOOKUP_TABLE_REQUEST, [lookup_table_arn =
+    GetLookupTableRequest, GET_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
     rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -355,12 +360,13 @@ pub struct GetLookupTableResponse {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    GetLookupTableResponse, GET_LOOKUP_TABLE_RESPONSE, [lookup_table_arn =
-    rt::m("lookupTableArn", &rt::STRING), lookup_table_name = rt::m("lookupTableName",
-    &rt::STRING).min(1.0), description = rt::m("description", &rt::STRING).min(0.0),
-    table_body = rt::m("tableBody", &rt::STRING).min(1.0), size_bytes =
-    rt::m("sizeBytes", &rt::LONG).min(0.0), last_updated_time = rt::m("lastUpdatedTime",
-    &rt::LONG).min(0.0), kms_key_id = rt::m("kmsKeyId", &rt::STRING)]
+    GetLookupTableResponse, GET_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), lookup_table_name[1] = rt::m("lookupTableName",
+    &rt::STRING).min(1.0), description[2] = rt::m("description", &rt::STRING).min(0.0),
+    table_body[3] = rt::m("tableBody", &rt::STRING).min(1.0), size_bytes[4] =
+    rt::m("sizeBytes", &rt::LONG).min(0.0), last_updated_time[5] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), kms_key_id[6] = rt::m("kmsKeyId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsRequest {
@@ -372,9 +378,9 @@ pub struct GetQueryResultsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    GetQueryResultsRequest, GET_QUERY_RESULTS_REQUEST, [query_id = rt::m("queryId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token = rt::m("nextToken",
-    &rt::STRING), max_items = rt::m("maxItems", &rt::INTEGER).min(0.0)]
+    GetQueryResultsRequest, GET_QUERY_RESULTS_REQUEST, [query_id[0] = rt::m("queryId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] = rt::m("nextToken",
+    &rt::STRING), max_items[2] = rt::m("maxItems", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsResponse {
@@ -396,10 +402,10 @@ pub struct GetQueryResultsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetQueryResultsResponse, GET_QUERY_RESULTS_RESPONSE, [query_language =
-    rt::m("queryLanguage", &rt::ENUM), results = rt::m("results", &QUERY_RESULTS),
-    statistics = rt::m("statistics", &QUERY_STATISTICS), status = rt::m("status",
-    &rt::ENUM), encryption_key = rt::m("encryptionKey", &rt::STRING), next_token =
+    GetQueryResultsResponse, GET_QUERY_RESULTS_RESPONSE, [query_language[0] =
+    rt::m("queryLanguage", &rt::ENUM), results[1] = rt::m("results", &QUERY_RESULTS),
+    statistics[2] = rt::m("statistics", &QUERY_STATISTICS), status[3] = rt::m("status",
+    &rt::ENUM), encryption_key[4] = rt::m("encryptionKey", &rt::STRING), next_token[5] =
     rt::m("nextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -417,12 +423,13 @@ pub struct GetScheduledQueryHistoryRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetScheduledQueryHistoryRequest, GET_SCHEDULED_QUERY_HISTORY_REQUEST, [identifier =
-    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time =
-    rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), end_time =
-    rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), execution_statuses =
-    rt::m("executionStatuses", &EXECUTION_STATUS_LIST), max_results = rt::m("maxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    GetScheduledQueryHistoryRequest, GET_SCHEDULED_QUERY_HISTORY_REQUEST, [identifier[0]
+    = rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[1] =
+    rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), end_time[2] =
+    rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), execution_statuses[3] =
+    rt::m("executionStatuses", &EXECUTION_STATUS_LIST), max_results[4] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[5] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryHistoryResponse {
@@ -435,10 +442,11 @@ pub struct GetScheduledQueryHistoryResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetScheduledQueryHistoryResponse, GET_SCHEDULED_QUERY_HISTORY_RESPONSE, [name =
-    rt::m("name", &rt::STRING).min(1.0), scheduled_query_arn = rt::m("scheduledQueryArn",
-    &rt::STRING), trigger_history = rt::m("triggerHistory",
-    &TRIGGER_HISTORY_RECORD_LIST), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    GetScheduledQueryHistoryResponse, GET_SCHEDULED_QUERY_HISTORY_RESPONSE, [name[0] =
+    rt::m("name", &rt::STRING).min(1.0), scheduled_query_arn[1] =
+    rt::m("scheduledQueryArn", &rt::STRING), trigger_history[2] = rt::m("triggerHistory",
+    &TRIGGER_HISTORY_RECORD_LIST), next_token[3] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryRequest {
@@ -446,7 +454,7 @@ pub struct GetScheduledQueryRequest {
     pub identifier: String,
 }
 rt::structure!(
-    GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, [identifier =
+    GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, [identifier[0] =
     rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -493,24 +501,24 @@ pub struct GetScheduledQueryResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    GetScheduledQueryResponse, GET_SCHEDULED_QUERY_RESPONSE, [scheduled_query_arn =
-    rt::m("scheduledQueryArn", &rt::STRING), name = rt::m("name", &rt::STRING).min(1.0),
-    description = rt::m("description", &rt::STRING), query_language =
-    rt::m("queryLanguage", &rt::ENUM), query_string = rt::m("queryString", &rt::STRING)
-    .min(0.0), log_group_identifiers = rt::m("logGroupIdentifiers",
-    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression =
-    rt::m("scheduleExpression", &rt::STRING), timezone = rt::m("timezone", &rt::STRING)
-    .min(1.0), start_time_offset = rt::m("startTimeOffset", &rt::LONG), end_time_offset =
-    rt::m("endTimeOffset", &rt::LONG), destination_configuration =
-    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), state = rt::m("state",
-    &rt::ENUM), schedule_type = rt::m("scheduleType", &rt::ENUM), last_triggered_time =
-    rt::m("lastTriggeredTime", &rt::LONG).min(0.0), last_execution_status =
-    rt::m("lastExecutionStatus", &rt::ENUM), schedule_start_time =
-    rt::m("scheduleStartTime", &rt::LONG).min(0.0), schedule_end_time =
-    rt::m("scheduleEndTime", &rt::LONG).min(0.0), execution_role_arn =
-    rt::m("executionRoleArn", &rt::STRING).min(1.0), creation_time =
-    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time =
-    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
+    GetScheduledQueryResponse, GET_SCHEDULED_QUERY_RESPONSE, [scheduled_query_arn[0] =
+    rt::m("scheduledQueryArn", &rt::STRING), name[1] = rt::m("name", &rt::STRING)
+    .min(1.0), description[2] = rt::m("description", &rt::STRING), query_language[3] =
+    rt::m("queryLanguage", &rt::ENUM), query_string[4] = rt::m("queryString",
+    &rt::STRING).min(0.0), log_group_identifiers[5] = rt::m("logGroupIdentifiers",
+    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression[6] =
+    rt::m("scheduleExpression", &rt::STRING), timezone[7] = rt::m("timezone",
+    &rt::STRING).min(1.0), start_time_offset[8] = rt::m("startTimeOffset", &rt::LONG),
+    end_time_offset[9] = rt::m("endTimeOffset", &rt::LONG), destination_configuration[10]
+    = rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), state[11] =
+    rt::m("state", &rt::ENUM), schedule_type[12] = rt::m("scheduleType", &rt::ENUM),
+    last_triggered_time[13] = rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
+    last_execution_status[14] = rt::m("lastExecutionStatus", &rt::ENUM),
+    schedule_start_time[15] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[16] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[17] = rt::m("executionRoleArn", &rt::STRING).min(1.0),
+    creation_time[18] = rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[19]
+    = rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageTierPolicyRequest {}
@@ -523,8 +531,8 @@ pub struct GetStorageTierPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    GetStorageTierPolicyResponse, GET_STORAGE_TIER_POLICY_RESPONSE, [storage_tier =
-    rt::m("storageTier", &rt::ENUM), last_updated_time = rt::m("lastUpdatedTime",
+    GetStorageTierPolicyResponse, GET_STORAGE_TIER_POLICY_RESPONSE, [storage_tier[0] =
+    rt::m("storageTier", &rt::ENUM), last_updated_time[1] = rt::m("lastUpdatedTime",
     &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -533,7 +541,7 @@ pub struct GetTransformerRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    GetTransformerRequest, GET_TRANSFORMER_REQUEST, [log_group_identifier =
+    GetTransformerRequest, GET_TRANSFORMER_REQUEST, [log_group_identifier[0] =
     rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -548,10 +556,10 @@ pub struct GetTransformerResponse {
     pub transformer_config: Option<Vec<Processor>>,
 }
 rt::structure!(
-    GetTransformerResponse, GET_TRANSFORMER_RESPONSE, [log_group_identifier =
-    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), creation_time =
-    rt::m("creationTime", &rt::LONG).min(0.0), last_modified_time =
-    rt::m("lastModifiedTime", &rt::LONG).min(0.0), transformer_config =
+    GetTransformerResponse, GET_TRANSFORMER_RESPONSE, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), creation_time[1] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_modified_time[2] =
+    rt::m("lastModifiedTime", &rt::LONG).min(0.0), transformer_config[3] =
     rt::m("transformerConfig", &PROCESSORS).min(1.0)]
 );
 /// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
@@ -565,8 +573,8 @@ pub struct Grok {
     pub match_: String,
 }
 rt::structure!(
-    Grok, GROK, [source = rt::m("source", &rt::STRING).min(1.0), match_ = rt::m("match",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    Grok, GROK, [source[0] = rt::m("source", &rt::STRING).min(1.0), match_[1] =
+    rt::m("match", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// A key-value pair that identifies how log groups are grouped in aggregate summaries.
 #[derive(Clone, Default, PartialEq)]
@@ -577,8 +585,8 @@ pub struct GroupingIdentifier {
     pub value: Option<String>,
 }
 rt::structure!(
-    GroupingIdentifier, GROUPING_IDENTIFIER, [key = rt::m("key", &rt::STRING), value =
-    rt::m("value", &rt::STRING)]
+    GroupingIdentifier, GROUPING_IDENTIFIER, [key[0] = rt::m("key", &rt::STRING),
+    value[1] = rt::m("value", &rt::STRING)]
 );
 pub static GROUPING_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "GroupingIdentifiers",

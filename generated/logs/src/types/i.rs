@@ -26,14 +26,14 @@ pub struct Import {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    Import, IMPORT, [import_id = rt::m("importId", &rt::STRING).min(1.0),
-    import_source_arn = rt::m("importSourceArn", &rt::STRING), import_status =
-    rt::m("importStatus", &rt::ENUM), import_destination_arn =
-    rt::m("importDestinationArn", &rt::STRING), import_statistics =
-    rt::m("importStatistics", &IMPORT_STATISTICS), import_filter = rt::m("importFilter",
-    &IMPORT_FILTER), creation_time = rt::m("creationTime", &rt::LONG).min(0.0),
-    last_updated_time = rt::m("lastUpdatedTime", &rt::LONG).min(0.0), error_message =
-    rt::m("errorMessage", &rt::STRING)]
+    Import, IMPORT, [import_id[0] = rt::m("importId", &rt::STRING).min(1.0),
+    import_source_arn[1] = rt::m("importSourceArn", &rt::STRING), import_status[2] =
+    rt::m("importStatus", &rt::ENUM), import_destination_arn[3] =
+    rt::m("importDestinationArn", &rt::STRING), import_statistics[4] =
+    rt::m("importStatistics", &IMPORT_STATISTICS), import_filter[5] =
+    rt::m("importFilter", &IMPORT_FILTER), creation_time[6] = rt::m("creationTime",
+    &rt::LONG).min(0.0), last_updated_time[7] = rt::m("lastUpdatedTime", &rt::LONG)
+    .min(0.0), error_message[8] = rt::m("errorMessage", &rt::STRING)]
 );
 /// A collection of events being imported to CloudWatch
 #[derive(Clone, Default, PartialEq)]
@@ -46,9 +46,9 @@ pub struct ImportBatch {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ImportBatch, IMPORT_BATCH, [batch_id = rt::m("batchId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), status = rt::m("status", &rt::ENUM)
-    .flags(rt::REQUIRED), error_message = rt::m("errorMessage", &rt::STRING)]
+    ImportBatch, IMPORT_BATCH, [batch_id[0] = rt::m("batchId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), status[1] = rt::m("status", &rt::ENUM)
+    .flags(rt::REQUIRED), error_message[2] = rt::m("errorMessage", &rt::STRING)]
 );
 pub static IMPORT_BATCH_LIST: rt::Schema = rt::Schema::list(
     "ImportBatchList",
@@ -63,8 +63,8 @@ pub struct ImportFilter {
     pub end_event_time: Option<i64>,
 }
 rt::structure!(
-    ImportFilter, IMPORT_FILTER, [start_event_time = rt::m("startEventTime", &rt::LONG)
-    .min(0.0), end_event_time = rt::m("endEventTime", &rt::LONG).min(0.0)]
+    ImportFilter, IMPORT_FILTER, [start_event_time[0] = rt::m("startEventTime",
+    &rt::LONG).min(0.0), end_event_time[1] = rt::m("endEventTime", &rt::LONG).min(0.0)]
 );
 pub static IMPORT_LIST: rt::Schema = rt::Schema::list(
     "ImportList",
@@ -77,7 +77,7 @@ pub struct ImportStatistics {
     pub bytes_imported: Option<i64>,
 }
 rt::structure!(
-    ImportStatistics, IMPORT_STATISTICS, [bytes_imported = rt::m("bytesImported",
+    ImportStatistics, IMPORT_STATISTICS, [bytes_imported[0] = rt::m("bytesImported",
     &rt::LONG).min(0.0)]
 );
 rt::string_enum! {
@@ -115,10 +115,11 @@ pub struct IndexPolicy {
     pub source: Option<IndexSource>,
 }
 rt::structure!(
-    IndexPolicy, INDEX_POLICY, [log_group_identifier = rt::m("logGroupIdentifier",
-    &rt::STRING).min(1.0), last_update_time = rt::m("lastUpdateTime", &rt::LONG)
-    .min(0.0), policy_document = rt::m("policyDocument", &rt::STRING).min(1.0),
-    policy_name = rt::m("policyName", &rt::STRING), source = rt::m("source", &rt::ENUM)]
+    IndexPolicy, INDEX_POLICY, [log_group_identifier[0] = rt::m("logGroupIdentifier",
+    &rt::STRING).min(1.0), last_update_time[1] = rt::m("lastUpdateTime", &rt::LONG)
+    .min(0.0), policy_document[2] = rt::m("policyDocument", &rt::STRING).min(1.0),
+    policy_name[3] = rt::m("policyName", &rt::STRING), source[4] = rt::m("source",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum IndexSource { Account = "ACCOUNT", LogGroup = "LOG_GROUP" }
@@ -142,8 +143,8 @@ pub struct InputLogEvent {
     pub message: String,
 }
 rt::structure!(
-    InputLogEvent, INPUT_LOG_EVENT, [timestamp = rt::m("timestamp", &rt::LONG)
-    .flags(rt::REQUIRED).min(0.0), message = rt::m("message", &rt::STRING)
+    InputLogEvent, INPUT_LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG)
+    .flags(rt::REQUIRED).min(0.0), message[1] = rt::m("message", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static INPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(
@@ -167,7 +168,7 @@ pub enum IntegrationDetails {
     Unknown(String),
 }
 rt::union!(
-    IntegrationDetails, INTEGRATION_DETAILS, [OpenSearchIntegrationDetails =
+    IntegrationDetails, INTEGRATION_DETAILS, [OpenSearchIntegrationDetails[0] =
     rt::m("openSearchIntegrationDetails", &OPEN_SEARCH_INTEGRATION_DETAILS)]
 );
 rt::string_enum! {
@@ -189,9 +190,10 @@ pub struct IntegrationSummary {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    IntegrationSummary, INTEGRATION_SUMMARY, [integration_name = rt::m("integrationName",
-    &rt::STRING).min(1.0), integration_type = rt::m("integrationType", &rt::ENUM),
-    integration_status = rt::m("integrationStatus", &rt::ENUM)]
+    IntegrationSummary, INTEGRATION_SUMMARY, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum IntegrationType { Opensearch = "OPENSEARCH" }
@@ -209,8 +211,8 @@ pub struct InternalStreamingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalStreamingException, INTERNAL_STREAMING_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    InternalStreamingException, INTERNAL_STREAMING_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The operation is not valid on the specified resource.
 #[derive(Clone, Default, PartialEq)]
@@ -235,6 +237,6 @@ pub struct InvalidSequenceTokenException {
 }
 rt::structure!(
     InvalidSequenceTokenException, INVALID_SEQUENCE_TOKEN_EXCEPTION,
-    [expected_sequence_token = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
+    [expected_sequence_token[0] = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -45,13 +45,13 @@ pub struct ListAggregateLogGroupSummariesRequest {
 }
 rt::structure!(
     ListAggregateLogGroupSummariesRequest, LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST,
-    [account_identifiers = rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
-    include_linked_accounts = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-    log_group_class = rt::m("logGroupClass", &rt::ENUM), log_group_name_pattern =
-    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), data_sources =
-    rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0), group_by = rt::m("groupBy",
-    &rt::ENUM).flags(rt::REQUIRED), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0)]
+    [account_identifiers[0] = rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
+    include_linked_accounts[1] = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
+    log_group_class[2] = rt::m("logGroupClass", &rt::ENUM), log_group_name_pattern[3] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), data_sources[4] =
+    rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0), group_by[5] = rt::m("groupBy",
+    &rt::ENUM).flags(rt::REQUIRED), next_token[6] = rt::m("nextToken", &rt::STRING)
+    .min(1.0), limit[7] = rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAggregateLogGroupSummariesResponse {
@@ -61,8 +61,8 @@ pub struct ListAggregateLogGroupSummariesResponse {
 }
 rt::structure!(
     ListAggregateLogGroupSummariesResponse, LIST_AGGREGATE_LOG_GROUP_SUMMARIES_RESPONSE,
-    [aggregate_log_group_summaries = rt::m("aggregateLogGroupSummaries",
-    &AGGREGATE_LOG_GROUP_SUMMARIES), next_token = rt::m("nextToken", &rt::STRING)
+    [aggregate_log_group_summaries[0] = rt::m("aggregateLogGroupSummaries",
+    &AGGREGATE_LOG_GROUP_SUMMARIES), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -76,10 +76,10 @@ pub struct ListAnomaliesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAnomaliesRequest, LIST_ANOMALIES_REQUEST, [anomaly_detector_arn =
-    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), suppression_state =
-    rt::m("suppressionState", &rt::ENUM), limit = rt::m("limit", &rt::INTEGER).min(1.0),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    ListAnomaliesRequest, LIST_ANOMALIES_REQUEST, [anomaly_detector_arn[0] =
+    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), suppression_state[1] =
+    rt::m("suppressionState", &rt::ENUM), limit[2] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAnomaliesResponse {
@@ -88,8 +88,8 @@ pub struct ListAnomaliesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAnomaliesResponse, LIST_ANOMALIES_RESPONSE, [anomalies = rt::m("anomalies",
-    &ANOMALIES), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    ListAnomaliesResponse, LIST_ANOMALIES_RESPONSE, [anomalies[0] = rt::m("anomalies",
+    &ANOMALIES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsRequest {
@@ -101,10 +101,10 @@ pub struct ListIntegrationsRequest {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    ListIntegrationsRequest, LIST_INTEGRATIONS_REQUEST, [integration_name_prefix =
-    rt::m("integrationNamePrefix", &rt::STRING).min(1.0), integration_type =
-    rt::m("integrationType", &rt::ENUM), integration_status = rt::m("integrationStatus",
-    &rt::ENUM)]
+    ListIntegrationsRequest, LIST_INTEGRATIONS_REQUEST, [integration_name_prefix[0] =
+    rt::m("integrationNamePrefix", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsResponse {
@@ -112,7 +112,7 @@ pub struct ListIntegrationsResponse {
     pub integration_summaries: Option<Vec<IntegrationSummary>>,
 }
 rt::structure!(
-    ListIntegrationsResponse, LIST_INTEGRATIONS_RESPONSE, [integration_summaries =
+    ListIntegrationsResponse, LIST_INTEGRATIONS_RESPONSE, [integration_summaries[0] =
     rt::m("integrationSummaries", &INTEGRATION_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -125,9 +125,9 @@ pub struct ListLogAnomalyDetectorsRequest {
 }
 rt::structure!(
     ListLogAnomalyDetectorsRequest, LIST_LOG_ANOMALY_DETECTORS_REQUEST,
-    [filter_log_group_arn = rt::m("filterLogGroupArn", &rt::STRING).min(1.0), limit =
-    rt::m("limit", &rt::INTEGER).min(1.0), next_token = rt::m("nextToken", &rt::STRING)
-    .min(1.0)]
+    [filter_log_group_arn[0] = rt::m("filterLogGroupArn", &rt::STRING).min(1.0), limit[1]
+    = rt::m("limit", &rt::INTEGER).min(1.0), next_token[2] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogAnomalyDetectorsResponse {
@@ -137,8 +137,8 @@ pub struct ListLogAnomalyDetectorsResponse {
 }
 rt::structure!(
     ListLogAnomalyDetectorsResponse, LIST_LOG_ANOMALY_DETECTORS_RESPONSE,
-    [anomaly_detectors = rt::m("anomalyDetectors", &ANOMALY_DETECTORS), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0)]
+    [anomaly_detectors[0] = rt::m("anomalyDetectors", &ANOMALY_DETECTORS), next_token[1]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryRequest {
@@ -149,9 +149,9 @@ pub struct ListLogGroupsForQueryRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListLogGroupsForQueryRequest, LIST_LOG_GROUPS_FOR_QUERY_REQUEST, [query_id =
-    rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), max_results = rt::m("maxResults",
+    ListLogGroupsForQueryRequest, LIST_LOG_GROUPS_FOR_QUERY_REQUEST, [query_id[0] =
+    rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("nextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("maxResults",
     &rt::INTEGER).min(50.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -162,8 +162,8 @@ pub struct ListLogGroupsForQueryResponse {
 }
 rt::structure!(
     ListLogGroupsForQueryResponse, LIST_LOG_GROUPS_FOR_QUERY_RESPONSE,
-    [log_group_identifiers = rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsRequest {
@@ -196,15 +196,15 @@ pub struct ListLogGroupsRequest {
     pub log_group_tags: Option<Vec<TagFilter>>,
 }
 rt::structure!(
-    ListLogGroupsRequest, LIST_LOG_GROUPS_REQUEST, [log_group_name_pattern =
-    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), log_group_class =
-    rt::m("logGroupClass", &rt::ENUM), include_linked_accounts =
-    rt::m("includeLinkedAccounts", &rt::BOOLEAN), account_identifiers =
-    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), limit = rt::m("limit", &rt::INTEGER).min(1.0), data_sources =
-    rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0), field_index_names =
-    rt::m("fieldIndexNames", &FIELD_INDEX_NAMES).min(1.0), log_group_tags =
-    rt::m("logGroupTags", &TAG_FILTERS).min(1.0)]
+    ListLogGroupsRequest, LIST_LOG_GROUPS_REQUEST, [log_group_name_pattern[0] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), log_group_class[1] =
+    rt::m("logGroupClass", &rt::ENUM), include_linked_accounts[2] =
+    rt::m("includeLinkedAccounts", &rt::BOOLEAN), account_identifiers[3] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), next_token[4] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[5] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), data_sources[6] = rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
+    field_index_names[7] = rt::m("fieldIndexNames", &FIELD_INDEX_NAMES).min(1.0),
+    log_group_tags[8] = rt::m("logGroupTags", &TAG_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsResponse {
@@ -213,8 +213,8 @@ pub struct ListLogGroupsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListLogGroupsResponse, LIST_LOG_GROUPS_RESPONSE, [log_groups = rt::m("logGroups",
-    &LOG_GROUP_SUMMARIES), next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    ListLogGroupsResponse, LIST_LOG_GROUPS_RESPONSE, [log_groups[0] = rt::m("logGroups",
+    &LOG_GROUP_SUMMARIES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesRequest {
@@ -227,9 +227,9 @@ pub struct ListScheduledQueriesRequest {
     pub schedule_type: Option<ScheduleType>,
 }
 rt::structure!(
-    ListScheduledQueriesRequest, LIST_SCHEDULED_QUERIES_REQUEST, [max_results =
-    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token = rt::m("nextToken",
-    &rt::STRING).min(1.0), state = rt::m("state", &rt::ENUM), schedule_type =
+    ListScheduledQueriesRequest, LIST_SCHEDULED_QUERIES_REQUEST, [max_results[0] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0), state[2] = rt::m("state", &rt::ENUM), schedule_type[3] =
     rt::m("scheduleType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -239,8 +239,8 @@ pub struct ListScheduledQueriesResponse {
     pub scheduled_queries: Option<Vec<ScheduledQuerySummary>>,
 }
 rt::structure!(
-    ListScheduledQueriesResponse, LIST_SCHEDULED_QUERIES_RESPONSE, [next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), scheduled_queries =
+    ListScheduledQueriesResponse, LIST_SCHEDULED_QUERIES_RESPONSE, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), scheduled_queries[1] =
     rt::m("scheduledQueries", &SCHEDULED_QUERY_SUMMARY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -253,9 +253,9 @@ pub struct ListSourcesForS3TableIntegrationRequest {
 }
 rt::structure!(
     ListSourcesForS3TableIntegrationRequest,
-    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST, [integration_arn =
-    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), max_results =
-    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token = rt::m("nextToken",
+    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST, [integration_arn[0] =
+    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("nextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -266,8 +266,8 @@ pub struct ListSourcesForS3TableIntegrationResponse {
 }
 rt::structure!(
     ListSourcesForS3TableIntegrationResponse,
-    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE, [sources = rt::m("sources",
-    &S3_TABLE_INTEGRATION_SOURCES), next_token = rt::m("nextToken", &rt::STRING)
+    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE, [sources[0] = rt::m("sources",
+    &S3_TABLE_INTEGRATION_SOURCES), next_token[1] = rt::m("nextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -283,9 +283,9 @@ pub struct ListSyslogConfigurationsRequest {
 }
 rt::structure!(
     ListSyslogConfigurationsRequest, LIST_SYSLOG_CONFIGURATIONS_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-    vpc_endpoint_id = rt::m("vpcEndpointId", &rt::STRING), next_token =
-    rt::m("nextToken", &rt::STRING).min(1.0), max_results = rt::m("maxResults",
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    vpc_endpoint_id[1] = rt::m("vpcEndpointId", &rt::STRING), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0), max_results[3] = rt::m("maxResults",
     &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -297,8 +297,8 @@ pub struct ListSyslogConfigurationsResponse {
 }
 rt::structure!(
     ListSyslogConfigurationsResponse, LIST_SYSLOG_CONFIGURATIONS_RESPONSE,
-    [syslog_configurations = rt::m("syslogConfigurations", &SYSLOG_CONFIGURATIONS),
-    next_token = rt::m("nextToken", &rt::STRING).min(1.0)]
+    [syslog_configurations[0] = rt::m("syslogConfigurations", &SYSLOG_CONFIGURATIONS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -312,7 +312,7 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn =
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
     rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -321,8 +321,8 @@ pub struct ListTagsForResourceResponse {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags = rt::m("tags",
-    &TAGS)]
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("tags", &TAGS)]
 );
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
@@ -331,7 +331,7 @@ pub struct ListTagsLogGroupRequest {
     pub log_group_name: String,
 }
 rt::structure!(
-    ListTagsLogGroupRequest, LIST_TAGS_LOG_GROUP_REQUEST, [log_group_name =
+    ListTagsLogGroupRequest, LIST_TAGS_LOG_GROUP_REQUEST, [log_group_name[0] =
     rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
     .flags(rt::SHAPE_DEPRECATED)
 );
@@ -342,8 +342,8 @@ pub struct ListTagsLogGroupResponse {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    ListTagsLogGroupResponse, LIST_TAGS_LOG_GROUP_RESPONSE, [tags = rt::m("tags", &TAGS)]
-    .flags(rt::SHAPE_DEPRECATED)
+    ListTagsLogGroupResponse, LIST_TAGS_LOG_GROUP_RESPONSE, [tags[0] = rt::m("tags",
+    &TAGS)].flags(rt::SHAPE_DEPRECATED)
 );
 /// This processor takes a list of objects that contain key fields, and converts them into a map of target keys.
 ///
@@ -366,11 +366,11 @@ pub struct ListToMap {
     pub flattened_element: Option<FlattenedElement>,
 }
 rt::structure!(
-    ListToMap, LIST_TO_MAP, [source = rt::m("source", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), key = rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value_key =
-    rt::m("valueKey", &rt::STRING).min(1.0), target = rt::m("target", &rt::STRING)
-    .min(1.0), flatten = rt::m("flatten", &rt::BOOLEAN), flattened_element =
-    rt::m("flattenedElement", &rt::ENUM)]
+    ListToMap, LIST_TO_MAP, [source[0] = rt::m("source", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), key[1] = rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    value_key[2] = rt::m("valueKey", &rt::STRING).min(1.0), target[3] = rt::m("target",
+    &rt::STRING).min(1.0), flatten[4] = rt::m("flatten", &rt::BOOLEAN),
+    flattened_element[5] = rt::m("flattenedElement", &rt::ENUM)]
 );
 /// This object contains the information for one log event returned in a Live Tail stream.
 #[derive(Clone, Default, PartialEq)]
@@ -387,11 +387,11 @@ pub struct LiveTailSessionLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(
-    LiveTailSessionLogEvent, LIVE_TAIL_SESSION_LOG_EVENT, [log_stream_name =
-    rt::m("logStreamName", &rt::STRING).min(1.0), log_group_identifier =
-    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), message = rt::m("message",
-    &rt::STRING).min(1.0), timestamp = rt::m("timestamp", &rt::LONG).min(0.0),
-    ingestion_time = rt::m("ingestionTime", &rt::LONG).min(0.0)]
+    LiveTailSessionLogEvent, LIVE_TAIL_SESSION_LOG_EVENT, [log_stream_name[0] =
+    rt::m("logStreamName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), message[2] = rt::m("message",
+    &rt::STRING).min(1.0), timestamp[3] = rt::m("timestamp", &rt::LONG).min(0.0),
+    ingestion_time[4] = rt::m("ingestionTime", &rt::LONG).min(0.0)]
 );
 /// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
 #[derive(Clone, Default, PartialEq)]
@@ -402,7 +402,7 @@ pub struct LiveTailSessionMetadata {
     pub sampled: Option<bool>,
 }
 rt::structure!(
-    LiveTailSessionMetadata, LIVE_TAIL_SESSION_METADATA, [sampled = rt::m("sampled",
+    LiveTailSessionMetadata, LIVE_TAIL_SESSION_METADATA, [sampled[0] = rt::m("sampled",
     &rt::BOOLEAN)]
 );
 pub static LIVE_TAIL_SESSION_RESULTS: rt::Schema = rt::Schema::list(
@@ -428,14 +428,14 @@ pub struct LiveTailSessionStart {
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
-    LiveTailSessionStart, LIVE_TAIL_SESSION_START, [request_id = rt::m("requestId",
-    &rt::STRING).min(0.0), session_id = rt::m("sessionId", &rt::STRING).min(0.0),
-    log_group_identifiers = rt::m("logGroupIdentifiers",
-    &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS).min(1.0), log_stream_names =
-    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefixes =
-    rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
-    log_event_filter_pattern = rt::m("logEventFilterPattern", &rt::STRING).min(0.0)]
-    .flags(rt::EVENT)
+    LiveTailSessionStart, LIVE_TAIL_SESSION_START, [request_id[0] = rt::m("requestId",
+    &rt::STRING).min(0.0), session_id[1] = rt::m("sessionId", &rt::STRING).min(0.0),
+    log_group_identifiers[2] = rt::m("logGroupIdentifiers",
+    &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS).min(1.0), log_stream_names[3] =
+    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
+    log_stream_name_prefixes[4] = rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES)
+    .min(1.0), log_event_filter_pattern[5] = rt::m("logEventFilterPattern", &rt::STRING)
+    .min(0.0)].flags(rt::EVENT)
 );
 /// This object contains the log events and metadata for a Live Tail session.
 #[derive(Clone, Default, PartialEq)]
@@ -448,8 +448,8 @@ pub struct LiveTailSessionUpdate {
     pub session_results: Option<Vec<LiveTailSessionLogEvent>>,
 }
 rt::structure!(
-    LiveTailSessionUpdate, LIVE_TAIL_SESSION_UPDATE, [session_metadata =
-    rt::m("sessionMetadata", &LIVE_TAIL_SESSION_METADATA), session_results =
+    LiveTailSessionUpdate, LIVE_TAIL_SESSION_UPDATE, [session_metadata[0] =
+    rt::m("sessionMetadata", &LIVE_TAIL_SESSION_METADATA), session_results[1] =
     rt::m("sessionResults", &LIVE_TAIL_SESSION_RESULTS)].flags(rt::EVENT)
 );
 /// This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector.
@@ -461,8 +461,8 @@ pub struct LogEvent {
     pub message: Option<String>,
 }
 rt::structure!(
-    LogEvent, LOG_EVENT, [timestamp = rt::m("timestamp", &rt::LONG).min(0.0), message =
-    rt::m("message", &rt::STRING).min(1.0)]
+    LogEvent, LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG).min(0.0),
+    message[1] = rt::m("message", &rt::STRING).min(1.0)]
 );
 /// Defines the data type structure for a log field, including the type, element information, and nested fields for complex types.
 #[derive(Clone, Default, PartialEq)]
@@ -475,8 +475,8 @@ pub struct LogFieldType {
     pub fields: Option<Vec<LogFieldsListItem>>,
 }
 rt::structure!(
-    LogFieldType, LOG_FIELD_TYPE, [type_ = rt::m("type", &rt::STRING), element =
-    rt::m("element", &LOG_FIELD_TYPE), fields = rt::m("fields", &LOG_FIELDS_LIST)]
+    LogFieldType, LOG_FIELD_TYPE, [type_[0] = rt::m("type", &rt::STRING), element[1] =
+    rt::m("element", &LOG_FIELD_TYPE), fields[2] = rt::m("fields", &LOG_FIELDS_LIST)]
     .flags(rt::RECURSIVE)
 );
 pub static LOG_FIELDS_LIST: rt::Schema = rt::Schema::list(
@@ -493,8 +493,8 @@ pub struct LogFieldsListItem {
     pub log_field_type: Option<LogFieldType>,
 }
 rt::structure!(
-    LogFieldsListItem, LOG_FIELDS_LIST_ITEM, [log_field_name = rt::m("logFieldName",
-    &rt::STRING).min(1.0), log_field_type = rt::m("logFieldType", &LOG_FIELD_TYPE)]
+    LogFieldsListItem, LOG_FIELDS_LIST_ITEM, [log_field_name[0] = rt::m("logFieldName",
+    &rt::STRING).min(1.0), log_field_type[1] = rt::m("logFieldType", &LOG_FIELD_TYPE)]
     .flags(rt::RECURSIVE)
 );
 /// Represents a log group.
@@ -544,18 +544,19 @@ pub struct LogGroup {
     pub retention_policy_name: Option<String>,
 }
 rt::structure!(
-    LogGroup, LOG_GROUP, [log_group_name = rt::m("logGroupName", &rt::STRING).min(1.0),
-    creation_time = rt::m("creationTime", &rt::LONG).min(0.0), retention_in_days =
-    rt::m("retentionInDays", &rt::INTEGER), metric_filter_count =
-    rt::m("metricFilterCount", &rt::INTEGER), arn = rt::m("arn", &rt::STRING),
-    stored_bytes = rt::m("storedBytes", &rt::LONG).min(0.0), kms_key_id =
-    rt::m("kmsKeyId", &rt::STRING), data_protection_status =
-    rt::m("dataProtectionStatus", &rt::ENUM), inherited_properties =
-    rt::m("inheritedProperties", &INHERITED_PROPERTIES), log_group_class =
-    rt::m("logGroupClass", &rt::ENUM), log_group_arn = rt::m("logGroupArn", &rt::STRING),
-    deletion_protection_enabled = rt::m("deletionProtectionEnabled", &rt::BOOLEAN),
-    bearer_token_authentication_enabled = rt::m("bearerTokenAuthenticationEnabled",
-    &rt::BOOLEAN), retention_policy_name = rt::m("retentionPolicyName", &rt::STRING)]
+    LogGroup, LOG_GROUP, [log_group_name[0] = rt::m("logGroupName", &rt::STRING)
+    .min(1.0), creation_time[1] = rt::m("creationTime", &rt::LONG).min(0.0),
+    retention_in_days[2] = rt::m("retentionInDays", &rt::INTEGER), metric_filter_count[3]
+    = rt::m("metricFilterCount", &rt::INTEGER), arn[4] = rt::m("arn", &rt::STRING),
+    stored_bytes[5] = rt::m("storedBytes", &rt::LONG).min(0.0), kms_key_id[6] =
+    rt::m("kmsKeyId", &rt::STRING), data_protection_status[7] =
+    rt::m("dataProtectionStatus", &rt::ENUM), inherited_properties[8] =
+    rt::m("inheritedProperties", &INHERITED_PROPERTIES), log_group_class[9] =
+    rt::m("logGroupClass", &rt::ENUM), log_group_arn[10] = rt::m("logGroupArn",
+    &rt::STRING), deletion_protection_enabled[11] = rt::m("deletionProtectionEnabled",
+    &rt::BOOLEAN), bearer_token_authentication_enabled[12] =
+    rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN), retention_policy_name[13] =
+    rt::m("retentionPolicyName", &rt::STRING)]
 );
 pub static LOG_GROUP_ARN_LIST: rt::Schema = rt::Schema::list(
     "LogGroupArnList",
@@ -574,7 +575,7 @@ pub struct LogGroupField {
     pub percent: Option<i32>,
 }
 rt::structure!(
-    LogGroupField, LOG_GROUP_FIELD, [name = rt::m("name", &rt::STRING), percent =
+    LogGroupField, LOG_GROUP_FIELD, [name[0] = rt::m("name", &rt::STRING), percent[1] =
     rt::m("percent", &rt::INTEGER).min(0.0)]
 );
 pub static LOG_GROUP_FIELD_LIST: rt::Schema = rt::Schema::list(
@@ -598,10 +599,10 @@ pub struct LogGroupImpact {
     pub stored_bytes: Option<i64>,
 }
 rt::structure!(
-    LogGroupImpact, LOG_GROUP_IMPACT, [log_group_name = rt::m("logGroupName",
-    &rt::STRING).min(1.0), current_retention = rt::m("currentRetention", &rt::STRING)
-    .min(1.0), proposed_retention = rt::m("proposedRetention", &rt::STRING).min(1.0),
-    stored_bytes = rt::m("storedBytes", &rt::LONG).min(0.0)]
+    LogGroupImpact, LOG_GROUP_IMPACT, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).min(1.0), current_retention[1] = rt::m("currentRetention", &rt::STRING)
+    .min(1.0), proposed_retention[2] = rt::m("proposedRetention", &rt::STRING).min(1.0),
+    stored_bytes[3] = rt::m("storedBytes", &rt::LONG).min(0.0)]
 );
 pub static LOG_GROUP_IMPACTS: rt::Schema = rt::Schema::list(
     "LogGroupImpacts",
@@ -626,9 +627,9 @@ pub struct LogGroupSummary {
     pub log_group_class: Option<LogGroupClass>,
 }
 rt::structure!(
-    LogGroupSummary, LOG_GROUP_SUMMARY, [log_group_name = rt::m("logGroupName",
-    &rt::STRING).min(1.0), log_group_arn = rt::m("logGroupArn", &rt::STRING),
-    log_group_class = rt::m("logGroupClass", &rt::ENUM)]
+    LogGroupSummary, LOG_GROUP_SUMMARY, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).min(1.0), log_group_arn[1] = rt::m("logGroupArn", &rt::STRING),
+    log_group_class[2] = rt::m("logGroupClass", &rt::ENUM)]
 );
 pub static LOG_GROUPS: rt::Schema = rt::Schema::list(
     "LogGroups",
@@ -670,13 +671,13 @@ pub struct LogStream {
     pub stored_bytes: Option<i64>,
 }
 rt::structure!(
-    LogStream, LOG_STREAM, [log_stream_name = rt::m("logStreamName", &rt::STRING)
-    .min(1.0), creation_time = rt::m("creationTime", &rt::LONG).min(0.0),
-    first_event_timestamp = rt::m("firstEventTimestamp", &rt::LONG).min(0.0),
-    last_event_timestamp = rt::m("lastEventTimestamp", &rt::LONG).min(0.0),
-    last_ingestion_time = rt::m("lastIngestionTime", &rt::LONG).min(0.0),
-    upload_sequence_token = rt::m("uploadSequenceToken", &rt::STRING).min(1.0), arn =
-    rt::m("arn", &rt::STRING), stored_bytes = rt::m("storedBytes", &rt::LONG)
+    LogStream, LOG_STREAM, [log_stream_name[0] = rt::m("logStreamName", &rt::STRING)
+    .min(1.0), creation_time[1] = rt::m("creationTime", &rt::LONG).min(0.0),
+    first_event_timestamp[2] = rt::m("firstEventTimestamp", &rt::LONG).min(0.0),
+    last_event_timestamp[3] = rt::m("lastEventTimestamp", &rt::LONG).min(0.0),
+    last_ingestion_time[4] = rt::m("lastIngestionTime", &rt::LONG).min(0.0),
+    upload_sequence_token[5] = rt::m("uploadSequenceToken", &rt::STRING).min(1.0), arn[6]
+    = rt::m("arn", &rt::STRING), stored_bytes[7] = rt::m("storedBytes", &rt::LONG)
     .flags(rt::DEPRECATED).min(0.0)]
 );
 pub static LOG_STREAMS: rt::Schema = rt::Schema::list(
@@ -708,13 +709,13 @@ pub struct LookupTable {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    LookupTable, LOOKUP_TABLE, [lookup_table_arn = rt::m("lookupTableArn", &rt::STRING),
-    lookup_table_name = rt::m("lookupTableName", &rt::STRING).min(1.0), description =
-    rt::m("description", &rt::STRING).min(0.0), table_fields = rt::m("tableFields",
-    &TABLE_FIELDS), records_count = rt::m("recordsCount", &rt::LONG).min(0.0), size_bytes
-    = rt::m("sizeBytes", &rt::LONG).min(0.0), last_updated_time =
-    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), kms_key_id = rt::m("kmsKeyId",
-    &rt::STRING)]
+    LookupTable, LOOKUP_TABLE, [lookup_table_arn[0] = rt::m("lookupTableArn",
+    &rt::STRING), lookup_table_name[1] = rt::m("lookupTableName", &rt::STRING).min(1.0),
+    description[2] = rt::m("description", &rt::STRING).min(0.0), table_fields[3] =
+    rt::m("tableFields", &TABLE_FIELDS), records_count[4] = rt::m("recordsCount",
+    &rt::LONG).min(0.0), size_bytes[5] = rt::m("sizeBytes", &rt::LONG).min(0.0),
+    last_updated_time[6] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0), kms_key_id[7] =
+    rt::m("kmsKeyId", &rt::STRING)]
 );
 /// Configuration for a lookup table destination. Use it to automatically refresh a lookup table with query results on a schedule.
 #[derive(Clone, Default, PartialEq)]
@@ -731,11 +732,11 @@ pub struct LookupTableConfiguration {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    LookupTableConfiguration, LOOKUP_TABLE_CONFIGURATION, [table_name =
-    rt::m("tableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn =
-    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
-    rt::m("description", &rt::STRING).min(0.0), kms_key_id = rt::m("kmsKeyId",
-    &rt::STRING), tags = rt::m("tags", &TAGS)]
+    LookupTableConfiguration, LOOKUP_TABLE_CONFIGURATION, [table_name[0] =
+    rt::m("tableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[2] =
+    rt::m("description", &rt::STRING).min(0.0), kms_key_id[3] = rt::m("kmsKeyId",
+    &rt::STRING), tags[4] = rt::m("tags", &TAGS)]
 );
 pub static LOOKUP_TABLES: rt::Schema = rt::Schema::list(
     "LookupTables",
@@ -750,7 +751,7 @@ pub struct LowerCaseString {
     pub with_keys: Vec<String>,
 }
 rt::structure!(
-    LowerCaseString, LOWER_CASE_STRING, [with_keys = rt::m("withKeys",
+    LowerCaseString, LOWER_CASE_STRING, [with_keys[0] = rt::m("withKeys",
     &LOWER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOWER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(

@@ -11,7 +11,7 @@ pub struct MalformedQueryException {
     pub query_compile_error: Option<QueryCompileError>,
 }
 rt::structure!(
-    MalformedQueryException, MALFORMED_QUERY_EXCEPTION, [query_compile_error =
+    MalformedQueryException, MALFORMED_QUERY_EXCEPTION, [query_compile_error[0] =
     rt::m("queryCompileError", &QUERY_COMPILE_ERROR)].error(&rt::ErrorTraits::new(0u16,
     false))
 );
@@ -41,14 +41,15 @@ pub struct MetricFilter {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
-    MetricFilter, METRIC_FILTER, [filter_name = rt::m("filterName", &rt::STRING)
-    .min(1.0), filter_pattern = rt::m("filterPattern", &rt::STRING).min(0.0),
-    metric_transformations = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
-    .min(1.0), creation_time = rt::m("creationTime", &rt::LONG).min(0.0), log_group_name
-    = rt::m("logGroupName", &rt::STRING).min(1.0), apply_on_transformed_logs =
-    rt::m("applyOnTransformedLogs", &rt::BOOLEAN), field_selection_criteria =
-    rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0), emit_system_field_dimensions =
-    rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS)]
+    MetricFilter, METRIC_FILTER, [filter_name[0] = rt::m("filterName", &rt::STRING)
+    .min(1.0), filter_pattern[1] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    metric_transformations[2] = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
+    .min(1.0), creation_time[3] = rt::m("creationTime", &rt::LONG).min(0.0),
+    log_group_name[4] = rt::m("logGroupName", &rt::STRING).min(1.0),
+    apply_on_transformed_logs[5] = rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
+    field_selection_criteria[6] = rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_field_dimensions[7] = rt::m("emitSystemFieldDimensions",
+    &EMIT_SYSTEM_FIELDS)]
 );
 /// Represents a matched event.
 #[derive(Clone, Default, PartialEq)]
@@ -61,9 +62,10 @@ pub struct MetricFilterMatchRecord {
     pub extracted_values: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    MetricFilterMatchRecord, METRIC_FILTER_MATCH_RECORD, [event_number =
-    rt::m("eventNumber", &rt::LONG), event_message = rt::m("eventMessage", &rt::STRING)
-    .min(1.0), extracted_values = rt::m("extractedValues", &EXTRACTED_VALUES)]
+    MetricFilterMatchRecord, METRIC_FILTER_MATCH_RECORD, [event_number[0] =
+    rt::m("eventNumber", &rt::LONG), event_message[1] = rt::m("eventMessage",
+    &rt::STRING).min(1.0), extracted_values[2] = rt::m("extractedValues",
+    &EXTRACTED_VALUES)]
 );
 pub static METRIC_FILTER_MATCHES: rt::Schema = rt::Schema::list(
     "MetricFilterMatches",
@@ -96,11 +98,11 @@ pub struct MetricTransformation {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    MetricTransformation, METRIC_TRANSFORMATION, [metric_name = rt::m("metricName",
-    &rt::STRING).flags(rt::REQUIRED), metric_namespace = rt::m("metricNamespace",
-    &rt::STRING).flags(rt::REQUIRED), metric_value = rt::m("metricValue", &rt::STRING)
-    .flags(rt::REQUIRED), default_value = rt::m("defaultValue", &rt::DOUBLE), dimensions
-    = rt::m("dimensions", &DIMENSIONS), unit = rt::m("unit", &rt::ENUM)]
+    MetricTransformation, METRIC_TRANSFORMATION, [metric_name[0] = rt::m("metricName",
+    &rt::STRING).flags(rt::REQUIRED), metric_namespace[1] = rt::m("metricNamespace",
+    &rt::STRING).flags(rt::REQUIRED), metric_value[2] = rt::m("metricValue", &rt::STRING)
+    .flags(rt::REQUIRED), default_value[3] = rt::m("defaultValue", &rt::DOUBLE),
+    dimensions[4] = rt::m("dimensions", &DIMENSIONS), unit[5] = rt::m("unit", &rt::ENUM)]
 );
 pub static METRIC_TRANSFORMATIONS: rt::Schema = rt::Schema::list(
     "MetricTransformations",
@@ -121,9 +123,9 @@ pub struct MoveKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    MoveKeyEntry, MOVE_KEY_ENTRY, [source = rt::m("source", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), target = rt::m("target", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists = rt::m("overwriteIfExists",
+    MoveKeyEntry, MOVE_KEY_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
     &rt::BOOLEAN)]
 );
 /// This processor moves a key from one field to another. The original key is deleted.
@@ -135,6 +137,6 @@ pub struct MoveKeys {
     pub entries: Vec<MoveKeyEntry>,
 }
 rt::structure!(
-    MoveKeys, MOVE_KEYS, [entries = rt::m("entries", &MOVE_KEY_ENTRIES)
+    MoveKeys, MOVE_KEYS, [entries[0] = rt::m("entries", &MOVE_KEY_ENTRIES)
     .flags(rt::REQUIRED).min(1.0)]
 );

@@ -19,10 +19,10 @@ pub struct OpenSearchApplication {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchApplication, OPEN_SEARCH_APPLICATION, [application_endpoint =
-    rt::m("applicationEndpoint", &rt::STRING).min(1.0), application_arn =
-    rt::m("applicationArn", &rt::STRING), application_id = rt::m("applicationId",
-    &rt::STRING).min(1.0), status = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
+    OpenSearchApplication, OPEN_SEARCH_APPLICATION, [application_endpoint[0] =
+    rt::m("applicationEndpoint", &rt::STRING).min(1.0), application_arn[1] =
+    rt::m("applicationArn", &rt::STRING), application_id[2] = rt::m("applicationId",
+    &rt::STRING).min(1.0), status[3] = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service collection used for this integration. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see [Creating and managing OpenSearch Service Serverless collections](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html).
 #[derive(Clone, Default, PartialEq)]
@@ -35,9 +35,9 @@ pub struct OpenSearchCollection {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchCollection, OPEN_SEARCH_COLLECTION, [collection_endpoint =
-    rt::m("collectionEndpoint", &rt::STRING).min(1.0), collection_arn =
-    rt::m("collectionArn", &rt::STRING), status = rt::m("status",
+    OpenSearchCollection, OPEN_SEARCH_COLLECTION, [collection_endpoint[0] =
+    rt::m("collectionEndpoint", &rt::STRING).min(1.0), collection_arn[1] =
+    rt::m("collectionArn", &rt::STRING), status[2] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) in the OpenSearch Service Developer Guide.
@@ -49,8 +49,8 @@ pub struct OpenSearchDataAccessPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchDataAccessPolicy, OPEN_SEARCH_DATA_ACCESS_POLICY, [policy_name =
-    rt::m("policyName", &rt::STRING).min(1.0), status = rt::m("status",
+    OpenSearchDataAccessPolicy, OPEN_SEARCH_DATA_ACCESS_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
@@ -64,8 +64,8 @@ pub struct OpenSearchDataSource {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchDataSource, OPEN_SEARCH_DATA_SOURCE, [data_source_name =
-    rt::m("dataSourceName", &rt::STRING).min(1.0), status = rt::m("status",
+    OpenSearchDataSource, OPEN_SEARCH_DATA_SOURCE, [data_source_name[0] =
+    rt::m("dataSourceName", &rt::STRING).min(1.0), status[1] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see [Encryption policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies) in the OpenSearch Service Developer Guide.
@@ -77,8 +77,8 @@ pub struct OpenSearchEncryptionPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchEncryptionPolicy, OPEN_SEARCH_ENCRYPTION_POLICY, [policy_name =
-    rt::m("policyName", &rt::STRING).min(1.0), status = rt::m("status",
+    OpenSearchEncryptionPolicy, OPEN_SEARCH_ENCRYPTION_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
@@ -106,14 +106,14 @@ pub struct OpenSearchIntegrationDetails {
     pub lifecycle_policy: Option<OpenSearchLifecyclePolicy>,
 }
 rt::structure!(
-    OpenSearchIntegrationDetails, OPEN_SEARCH_INTEGRATION_DETAILS, [data_source =
-    rt::m("dataSource", &OPEN_SEARCH_DATA_SOURCE), application = rt::m("application",
-    &OPEN_SEARCH_APPLICATION), collection = rt::m("collection", &OPEN_SEARCH_COLLECTION),
-    workspace = rt::m("workspace", &OPEN_SEARCH_WORKSPACE), encryption_policy =
-    rt::m("encryptionPolicy", &OPEN_SEARCH_ENCRYPTION_POLICY), network_policy =
-    rt::m("networkPolicy", &OPEN_SEARCH_NETWORK_POLICY), access_policy =
-    rt::m("accessPolicy", &OPEN_SEARCH_DATA_ACCESS_POLICY), lifecycle_policy =
-    rt::m("lifecyclePolicy", &OPEN_SEARCH_LIFECYCLE_POLICY)]
+    OpenSearchIntegrationDetails, OPEN_SEARCH_INTEGRATION_DETAILS, [data_source[0] =
+    rt::m("dataSource", &OPEN_SEARCH_DATA_SOURCE), application[1] = rt::m("application",
+    &OPEN_SEARCH_APPLICATION), collection[2] = rt::m("collection",
+    &OPEN_SEARCH_COLLECTION), workspace[3] = rt::m("workspace", &OPEN_SEARCH_WORKSPACE),
+    encryption_policy[4] = rt::m("encryptionPolicy", &OPEN_SEARCH_ENCRYPTION_POLICY),
+    network_policy[5] = rt::m("networkPolicy", &OPEN_SEARCH_NETWORK_POLICY),
+    access_policy[6] = rt::m("accessPolicy", &OPEN_SEARCH_DATA_ACCESS_POLICY),
+    lifecycle_policy[7] = rt::m("lifecyclePolicy", &OPEN_SEARCH_LIFECYCLE_POLICY)]
 );
 /// This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup.
 ///
@@ -126,8 +126,8 @@ pub struct OpenSearchLifecyclePolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchLifecyclePolicy, OPEN_SEARCH_LIFECYCLE_POLICY, [policy_name =
-    rt::m("policyName", &rt::STRING).min(1.0), status = rt::m("status",
+    OpenSearchLifecyclePolicy, OPEN_SEARCH_LIFECYCLE_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
@@ -139,8 +139,8 @@ pub struct OpenSearchNetworkPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchNetworkPolicy, OPEN_SEARCH_NETWORK_POLICY, [policy_name =
-    rt::m("policyName", &rt::STRING).min(1.0), status = rt::m("status",
+    OpenSearchNetworkPolicy, OPEN_SEARCH_NETWORK_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
     &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
@@ -160,11 +160,11 @@ pub struct OpenSearchResourceConfig {
     pub retention_days: i32,
 }
 rt::structure!(
-    OpenSearchResourceConfig, OPEN_SEARCH_RESOURCE_CONFIG, [kms_key_arn =
-    rt::m("kmsKeyArn", &rt::STRING), data_source_role_arn = rt::m("dataSourceRoleArn",
-    &rt::STRING).flags(rt::REQUIRED), dashboard_viewer_principals =
+    OpenSearchResourceConfig, OPEN_SEARCH_RESOURCE_CONFIG, [kms_key_arn[0] =
+    rt::m("kmsKeyArn", &rt::STRING), data_source_role_arn[1] = rt::m("dataSourceRoleArn",
+    &rt::STRING).flags(rt::REQUIRED), dashboard_viewer_principals[2] =
     rt::m("dashboardViewerPrincipals", &DASHBOARD_VIEWER_PRINCIPALS).flags(rt::REQUIRED),
-    application_arn = rt::m("applicationArn", &rt::STRING), retention_days =
+    application_arn[3] = rt::m("applicationArn", &rt::STRING), retention_days[4] =
     rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED).min(1.0)]
 );
 /// This structure contains information about the status of an OpenSearch Service resource.
@@ -176,8 +176,8 @@ pub struct OpenSearchResourceStatus {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    OpenSearchResourceStatus, OPEN_SEARCH_RESOURCE_STATUS, [status = rt::m("status",
-    &rt::ENUM), status_message = rt::m("statusMessage", &rt::STRING).min(1.0)]
+    OpenSearchResourceStatus, OPEN_SEARCH_RESOURCE_STATUS, [status[0] = rt::m("status",
+    &rt::ENUM), status_message[1] = rt::m("statusMessage", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum OpenSearchResourceStatusType { Active = "ACTIVE", NotFound = "NOT_FOUND",
@@ -192,8 +192,8 @@ pub struct OpenSearchWorkspace {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchWorkspace, OPEN_SEARCH_WORKSPACE, [workspace_id = rt::m("workspaceId",
-    &rt::STRING).min(1.0), status = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
+    OpenSearchWorkspace, OPEN_SEARCH_WORKSPACE, [workspace_id[0] = rt::m("workspaceId",
+    &rt::STRING).min(1.0), status[1] = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// Multiple concurrent requests to update the same resource were in conflict.
 #[derive(Clone, Default, PartialEq)]
@@ -224,8 +224,8 @@ pub struct OutputLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(
-    OutputLogEvent, OUTPUT_LOG_EVENT, [timestamp = rt::m("timestamp", &rt::LONG)
-    .min(0.0), message = rt::m("message", &rt::STRING).min(1.0), ingestion_time =
+    OutputLogEvent, OUTPUT_LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG)
+    .min(0.0), message[1] = rt::m("message", &rt::STRING).min(1.0), ingestion_time[2] =
     rt::m("ingestionTime", &rt::LONG).min(0.0)]
 );
 pub static OUTPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(

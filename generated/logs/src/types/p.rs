@@ -14,7 +14,8 @@ pub struct ParseCloudfront {
     pub source: Option<String>,
 }
 rt::structure!(
-    ParseCloudfront, PARSE_CLOUDFRONT, [source = rt::m("source", &rt::STRING).min(1.0)]
+    ParseCloudfront, PARSE_CLOUDFRONT, [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0)]
 );
 /// This processor parses log events that are in JSON format. It can extract JSON key-value pairs and place them under a destination that you specify.
 ///
@@ -29,8 +30,8 @@ pub struct ParseJson {
     pub destination: Option<String>,
 }
 rt::structure!(
-    ParseJson, PARSE_JSON = "ParseJSON", [source = rt::m("source", &rt::STRING).min(1.0),
-    destination = rt::m("destination", &rt::STRING).min(1.0)]
+    ParseJson, PARSE_JSON = "ParseJSON", [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0), destination[1] = rt::m("destination", &rt::STRING).min(1.0)]
 );
 /// This processor parses a specified field in the original log event into key-value pairs.
 ///
@@ -55,12 +56,12 @@ pub struct ParseKeyValue {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    ParseKeyValue, PARSE_KEY_VALUE, [source = rt::m("source", &rt::STRING).min(1.0),
-    destination = rt::m("destination", &rt::STRING).min(1.0), field_delimiter =
-    rt::m("fieldDelimiter", &rt::STRING).min(1.0), key_value_delimiter =
-    rt::m("keyValueDelimiter", &rt::STRING).min(1.0), key_prefix = rt::m("keyPrefix",
-    &rt::STRING).min(1.0), non_match_value = rt::m("nonMatchValue", &rt::STRING)
-    .min(1.0), overwrite_if_exists = rt::m("overwriteIfExists", &rt::BOOLEAN)]
+    ParseKeyValue, PARSE_KEY_VALUE, [source[0] = rt::m("source", &rt::STRING).min(1.0),
+    destination[1] = rt::m("destination", &rt::STRING).min(1.0), field_delimiter[2] =
+    rt::m("fieldDelimiter", &rt::STRING).min(1.0), key_value_delimiter[3] =
+    rt::m("keyValueDelimiter", &rt::STRING).min(1.0), key_prefix[4] = rt::m("keyPrefix",
+    &rt::STRING).min(1.0), non_match_value[5] = rt::m("nonMatchValue", &rt::STRING)
+    .min(1.0), overwrite_if_exists[6] = rt::m("overwriteIfExists", &rt::BOOLEAN)]
 );
 /// Use this processor to parse RDS for PostgreSQL vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parsePostGres](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
 ///
@@ -73,7 +74,7 @@ pub struct ParsePostgres {
     pub source: Option<String>,
 }
 rt::structure!(
-    ParsePostgres, PARSE_POSTGRES, [source = rt::m("source", &rt::STRING).min(1.0)]
+    ParsePostgres, PARSE_POSTGRES, [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseRoute53](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53).
 ///
@@ -84,7 +85,7 @@ pub struct ParseRoute53 {
     pub source: Option<String>,
 }
 rt::structure!(
-    ParseRoute53, PARSE_ROUTE53, [source = rt::m("source", &rt::STRING).min(1.0)]
+    ParseRoute53, PARSE_ROUTE53, [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// This processor converts logs into [Open Cybersecurity Schema Framework (OCSF)](https://ocsf.io) events.
 ///
@@ -101,10 +102,10 @@ pub struct ParseToOcsf {
     pub mapping_version: Option<String>,
 }
 rt::structure!(
-    ParseToOcsf, PARSE_TO_OCSF = "ParseToOCSF", [source = rt::m("source", &rt::STRING)
-    .min(1.0), event_source = rt::m("eventSource", &rt::ENUM).flags(rt::REQUIRED),
-    ocsf_version = rt::m("ocsfVersion", &rt::ENUM).flags(rt::REQUIRED), mapping_version =
-    rt::m("mappingVersion", &rt::STRING).min(1.0)]
+    ParseToOcsf, PARSE_TO_OCSF = "ParseToOCSF", [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0), event_source[1] = rt::m("eventSource", &rt::ENUM).flags(rt::REQUIRED),
+    ocsf_version[2] = rt::m("ocsfVersion", &rt::ENUM).flags(rt::REQUIRED),
+    mapping_version[3] = rt::m("mappingVersion", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message.
 ///
@@ -117,7 +118,7 @@ pub struct ParseVpc {
     pub source: Option<String>,
 }
 rt::structure!(
-    ParseVpc, PARSE_VPC = "ParseVPC", [source = rt::m("source", &rt::STRING).min(1.0)]
+    ParseVpc, PARSE_VPC = "ParseVPC", [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse WAF vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseWAF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
 ///
@@ -130,7 +131,7 @@ pub struct ParseWaf {
     pub source: Option<String>,
 }
 rt::structure!(
-    ParseWaf, PARSE_WAF = "ParseWAF", [source = rt::m("source", &rt::STRING).min(1.0)]
+    ParseWaf, PARSE_WAF = "ParseWAF", [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// A structure that contains information about one pattern token related to an anomaly.
 ///
@@ -151,11 +152,11 @@ pub struct PatternToken {
     pub inferred_token_name: Option<String>,
 }
 rt::structure!(
-    PatternToken, PATTERN_TOKEN, [dynamic_token_position = rt::m("dynamicTokenPosition",
-    &rt::INTEGER), is_dynamic = rt::m("isDynamic", &rt::BOOLEAN), token_string =
-    rt::m("tokenString", &rt::STRING).min(1.0), enumerations = rt::m("enumerations",
-    &ENUMERATIONS), inferred_token_name = rt::m("inferredTokenName", &rt::STRING)
-    .min(1.0)]
+    PatternToken, PATTERN_TOKEN, [dynamic_token_position[0] =
+    rt::m("dynamicTokenPosition", &rt::INTEGER), is_dynamic[1] = rt::m("isDynamic",
+    &rt::BOOLEAN), token_string[2] = rt::m("tokenString", &rt::STRING).min(1.0),
+    enumerations[3] = rt::m("enumerations", &ENUMERATIONS), inferred_token_name[4] =
+    rt::m("inferredTokenName", &rt::STRING).min(1.0)]
 );
 pub static PATTERN_TOKENS: rt::Schema = rt::Schema::list(
     "PatternTokens",
@@ -168,7 +169,7 @@ pub struct Policy {
     pub delivery_destination_policy: Option<String>,
 }
 rt::structure!(
-    Policy, POLICY, [delivery_destination_policy = rt::m("deliveryDestinationPolicy",
+    Policy, POLICY, [delivery_destination_policy[0] = rt::m("deliveryDestinationPolicy",
     &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -242,22 +243,23 @@ pub struct Processor {
     pub upper_case_string: Option<UpperCaseString>,
 }
 rt::structure!(
-    Processor, PROCESSOR, [add_keys = rt::m("addKeys", &ADD_KEYS), copy_value =
-    rt::m("copyValue", &COPY_VALUE), csv = rt::m("csv", &CSV), date_time_converter =
-    rt::m("dateTimeConverter", &DATE_TIME_CONVERTER), delete_keys = rt::m("deleteKeys",
-    &DELETE_KEYS), grok = rt::m("grok", &GROK), list_to_map = rt::m("listToMap",
-    &LIST_TO_MAP), lower_case_string = rt::m("lowerCaseString", &LOWER_CASE_STRING),
-    move_keys = rt::m("moveKeys", &MOVE_KEYS), parse_cloudfront =
-    rt::m("parseCloudfront", &PARSE_CLOUDFRONT), parse_json = rt::m("parseJSON",
-    &PARSE_JSON), parse_key_value = rt::m("parseKeyValue", &PARSE_KEY_VALUE),
-    parse_route53 = rt::m("parseRoute53", &PARSE_ROUTE53), parse_to_ocsf =
-    rt::m("parseToOCSF", &PARSE_TO_OCSF), parse_postgres = rt::m("parsePostgres",
-    &PARSE_POSTGRES), parse_vpc = rt::m("parseVPC", &PARSE_VPC), parse_waf =
-    rt::m("parseWAF", &PARSE_WAF), rename_keys = rt::m("renameKeys", &RENAME_KEYS),
-    split_string = rt::m("splitString", &SPLIT_STRING), substitute_string =
-    rt::m("substituteString", &SUBSTITUTE_STRING), trim_string = rt::m("trimString",
-    &TRIM_STRING), type_converter = rt::m("typeConverter", &TYPE_CONVERTER),
-    upper_case_string = rt::m("upperCaseString", &UPPER_CASE_STRING)]
+    Processor, PROCESSOR, [add_keys[0] = rt::m("addKeys", &ADD_KEYS), copy_value[1] =
+    rt::m("copyValue", &COPY_VALUE), csv[2] = rt::m("csv", &CSV), date_time_converter[3]
+    = rt::m("dateTimeConverter", &DATE_TIME_CONVERTER), delete_keys[4] =
+    rt::m("deleteKeys", &DELETE_KEYS), grok[5] = rt::m("grok", &GROK), list_to_map[6] =
+    rt::m("listToMap", &LIST_TO_MAP), lower_case_string[7] = rt::m("lowerCaseString",
+    &LOWER_CASE_STRING), move_keys[8] = rt::m("moveKeys", &MOVE_KEYS),
+    parse_cloudfront[9] = rt::m("parseCloudfront", &PARSE_CLOUDFRONT), parse_json[10] =
+    rt::m("parseJSON", &PARSE_JSON), parse_key_value[11] = rt::m("parseKeyValue",
+    &PARSE_KEY_VALUE), parse_route53[12] = rt::m("parseRoute53", &PARSE_ROUTE53),
+    parse_to_ocsf[13] = rt::m("parseToOCSF", &PARSE_TO_OCSF), parse_postgres[14] =
+    rt::m("parsePostgres", &PARSE_POSTGRES), parse_vpc[15] = rt::m("parseVPC",
+    &PARSE_VPC), parse_waf[16] = rt::m("parseWAF", &PARSE_WAF), rename_keys[17] =
+    rt::m("renameKeys", &RENAME_KEYS), split_string[18] = rt::m("splitString",
+    &SPLIT_STRING), substitute_string[19] = rt::m("substituteString",
+    &SUBSTITUTE_STRING), trim_string[20] = rt::m("trimString", &TRIM_STRING),
+    type_converter[21] = rt::m("typeConverter", &TYPE_CONVERTER), upper_case_string[22] =
+    rt::m("upperCaseString", &UPPER_CASE_STRING)]
 );
 pub static PROCESSORS: rt::Schema = rt::Schema::list(
     "Processors",
@@ -354,12 +356,12 @@ pub struct PutAccountPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutAccountPolicyRequest, PUT_ACCOUNT_POLICY_REQUEST, [policy_name =
-    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_document =
-    rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED), policy_type =
-    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), scope = rt::m("scope",
-    &rt::ENUM), selection_criteria = rt::m("selectionCriteria", &rt::STRING), dry_run =
-    rt::m("dryRun", &rt::BOOLEAN)]
+    PutAccountPolicyRequest, PUT_ACCOUNT_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_document[1] =
+    rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED), policy_type[2] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), scope[3] = rt::m("scope",
+    &rt::ENUM), selection_criteria[4] = rt::m("selectionCriteria", &rt::STRING),
+    dry_run[5] = rt::m("dryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPolicyResponse {
@@ -369,8 +371,8 @@ pub struct PutAccountPolicyResponse {
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
-    PutAccountPolicyResponse, PUT_ACCOUNT_POLICY_RESPONSE, [account_policy =
-    rt::m("accountPolicy", &ACCOUNT_POLICY), dry_run_result = rt::m("dryRunResult",
+    PutAccountPolicyResponse, PUT_ACCOUNT_POLICY_RESPONSE, [account_policy[0] =
+    rt::m("accountPolicy", &ACCOUNT_POLICY), dry_run_result[1] = rt::m("dryRunResult",
     &DRY_RUN_RESULT)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -394,8 +396,8 @@ pub struct PutBearerTokenAuthenticationRequest {
 }
 rt::structure!(
     PutBearerTokenAuthenticationRequest, PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), bearer_token_authentication_enabled =
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), bearer_token_authentication_enabled[1] =
     rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -420,9 +422,9 @@ pub struct PutDataProtectionPolicyRequest {
 }
 rt::structure!(
     PutDataProtectionPolicyRequest, PUT_DATA_PROTECTION_POLICY_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), policy_document = rt::m("policyDocument", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), policy_document[1] = rt::m("policyDocument",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyResponse {
@@ -435,8 +437,8 @@ pub struct PutDataProtectionPolicyResponse {
 }
 rt::structure!(
     PutDataProtectionPolicyResponse, PUT_DATA_PROTECTION_POLICY_RESPONSE,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-    policy_document = rt::m("policyDocument", &rt::STRING), last_updated_time =
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
     rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -448,8 +450,8 @@ pub struct PutDeliveryDestinationPolicyRequest {
 }
 rt::structure!(
     PutDeliveryDestinationPolicyRequest, PUT_DELIVERY_DESTINATION_POLICY_REQUEST,
-    [delivery_destination_name = rt::m("deliveryDestinationName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), delivery_destination_policy =
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), delivery_destination_policy[1] =
     rt::m("deliveryDestinationPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -459,7 +461,7 @@ pub struct PutDeliveryDestinationPolicyResponse {
 }
 rt::structure!(
     PutDeliveryDestinationPolicyResponse, PUT_DELIVERY_DESTINATION_POLICY_RESPONSE,
-    [policy = rt::m("policy", &POLICY)]
+    [policy[0] = rt::m("policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationRequest {
@@ -488,12 +490,12 @@ pub struct PutDeliveryDestinationRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDeliveryDestinationRequest, PUT_DELIVERY_DESTINATION_REQUEST, [name =
-    rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0), output_format =
-    rt::m("outputFormat", &rt::ENUM), delivery_destination_configuration =
+    PutDeliveryDestinationRequest, PUT_DELIVERY_DESTINATION_REQUEST, [name[0] =
+    rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0), output_format[1] =
+    rt::m("outputFormat", &rt::ENUM), delivery_destination_configuration[2] =
     rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
-    delivery_destination_type = rt::m("deliveryDestinationType", &rt::ENUM), role_arn =
-    rt::m("roleArn", &rt::STRING), tags = rt::m("tags", &TAGS)]
+    delivery_destination_type[3] = rt::m("deliveryDestinationType", &rt::ENUM),
+    role_arn[4] = rt::m("roleArn", &rt::STRING), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationResponse {
@@ -502,7 +504,7 @@ pub struct PutDeliveryDestinationResponse {
 }
 rt::structure!(
     PutDeliveryDestinationResponse, PUT_DELIVERY_DESTINATION_RESPONSE,
-    [delivery_destination = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
+    [delivery_destination[0] = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliverySourceRequest {
@@ -563,11 +565,11 @@ pub struct PutDeliverySourceRequest {
     pub delivery_source_configuration: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDeliverySourceRequest, PUT_DELIVERY_SOURCE_REQUEST, [name = rt::m("name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_arn = rt::m("resourceArn",
-    &rt::STRING).flags(rt::REQUIRED), log_type = rt::m("logType", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("tags", &TAGS),
-    delivery_source_configuration = rt::m("deliverySourceConfiguration",
+    PutDeliverySourceRequest, PUT_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED), log_type[2] = rt::m("logType", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("tags", &TAGS),
+    delivery_source_configuration[4] = rt::m("deliverySourceConfiguration",
     &DELIVERY_SOURCE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -576,7 +578,7 @@ pub struct PutDeliverySourceResponse {
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
-    PutDeliverySourceResponse, PUT_DELIVERY_SOURCE_RESPONSE, [delivery_source =
+    PutDeliverySourceResponse, PUT_DELIVERY_SOURCE_RESPONSE, [delivery_source[0] =
     rt::m("deliverySource", &DELIVERY_SOURCE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -591,9 +593,9 @@ pub struct PutDestinationPolicyRequest {
     pub force_update: Option<bool>,
 }
 rt::structure!(
-    PutDestinationPolicyRequest, PUT_DESTINATION_POLICY_REQUEST, [destination_name =
-    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), access_policy =
-    rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0), force_update =
+    PutDestinationPolicyRequest, PUT_DESTINATION_POLICY_REQUEST, [destination_name[0] =
+    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), access_policy[1]
+    = rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0), force_update[2] =
     rt::m("forceUpdate", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -610,10 +612,10 @@ pub struct PutDestinationRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDestinationRequest, PUT_DESTINATION_REQUEST, [destination_name =
-    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), target_arn =
-    rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn =
-    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("tags",
+    PutDestinationRequest, PUT_DESTINATION_REQUEST, [destination_name[0] =
+    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), target_arn[1] =
+    rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[2] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("tags",
     &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -622,8 +624,8 @@ pub struct PutDestinationResponse {
     pub destination: Option<Destination>,
 }
 rt::structure!(
-    PutDestinationResponse, PUT_DESTINATION_RESPONSE, [destination = rt::m("destination",
-    &DESTINATION)]
+    PutDestinationResponse, PUT_DESTINATION_RESPONSE, [destination[0] =
+    rt::m("destination", &DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyRequest {
@@ -639,9 +641,10 @@ pub struct PutIndexPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutIndexPolicyRequest, PUT_INDEX_POLICY_REQUEST, [log_group_identifier =
+    PutIndexPolicyRequest, PUT_INDEX_POLICY_REQUEST, [log_group_identifier[0] =
     rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    policy_document = rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    policy_document[1] = rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyResponse {
@@ -649,7 +652,7 @@ pub struct PutIndexPolicyResponse {
     pub index_policy: Option<IndexPolicy>,
 }
 rt::structure!(
-    PutIndexPolicyResponse, PUT_INDEX_POLICY_RESPONSE, [index_policy =
+    PutIndexPolicyResponse, PUT_INDEX_POLICY_RESPONSE, [index_policy[0] =
     rt::m("indexPolicy", &INDEX_POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -662,10 +665,10 @@ pub struct PutIntegrationRequest {
     pub integration_type: IntegrationType,
 }
 rt::structure!(
-    PutIntegrationRequest, PUT_INTEGRATION_REQUEST, [integration_name =
-    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_config =
-    rt::m("resourceConfig", &RESOURCE_CONFIG).flags(rt::REQUIRED), integration_type =
-    rt::m("integrationType", &rt::ENUM).flags(rt::REQUIRED)]
+    PutIntegrationRequest, PUT_INTEGRATION_REQUEST, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    resource_config[1] = rt::m("resourceConfig", &RESOURCE_CONFIG).flags(rt::REQUIRED),
+    integration_type[2] = rt::m("integrationType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIntegrationResponse {
@@ -677,8 +680,8 @@ pub struct PutIntegrationResponse {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    PutIntegrationResponse, PUT_INTEGRATION_RESPONSE, [integration_name =
-    rt::m("integrationName", &rt::STRING).min(1.0), integration_status =
+    PutIntegrationResponse, PUT_INTEGRATION_RESPONSE, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_status[1] =
     rt::m("integrationStatus", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -697,11 +700,11 @@ pub struct PutLogEventsRequest {
     pub entity: Option<Entity>,
 }
 rt::structure!(
-    PutLogEventsRequest, PUT_LOG_EVENTS_REQUEST, [log_group_name = rt::m("logGroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name = rt::m("logStreamName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), log_events = rt::m("logEvents",
-    &INPUT_LOG_EVENTS).flags(rt::REQUIRED).min(1.0), sequence_token =
-    rt::m("sequenceToken", &rt::STRING).min(1.0), entity = rt::m("entity", &ENTITY)]
+    PutLogEventsRequest, PUT_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_events[2] =
+    rt::m("logEvents", &INPUT_LOG_EVENTS).flags(rt::REQUIRED).min(1.0), sequence_token[3]
+    = rt::m("sequenceToken", &rt::STRING).min(1.0), entity[4] = rt::m("entity", &ENTITY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsResponse {
@@ -719,9 +722,9 @@ pub struct PutLogEventsResponse {
     pub rejected_entity_info: Option<RejectedEntityInfo>,
 }
 rt::structure!(
-    PutLogEventsResponse, PUT_LOG_EVENTS_RESPONSE, [next_sequence_token =
-    rt::m("nextSequenceToken", &rt::STRING).min(1.0), rejected_log_events_info =
-    rt::m("rejectedLogEventsInfo", &REJECTED_LOG_EVENTS_INFO), rejected_entity_info =
+    PutLogEventsResponse, PUT_LOG_EVENTS_RESPONSE, [next_sequence_token[0] =
+    rt::m("nextSequenceToken", &rt::STRING).min(1.0), rejected_log_events_info[1] =
+    rt::m("rejectedLogEventsInfo", &REJECTED_LOG_EVENTS_INFO), rejected_entity_info[2] =
     rt::m("rejectedEntityInfo", &REJECTED_ENTITY_INFO)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -745,9 +748,9 @@ pub struct PutLogGroupDeletionProtectionRequest {
 }
 rt::structure!(
     PutLogGroupDeletionProtectionRequest, PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), deletion_protection_enabled = rt::m("deletionProtectionEnabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), deletion_protection_enabled[1] =
+    rt::m("deletionProtectionEnabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricFilterRequest {
@@ -769,15 +772,16 @@ pub struct PutMetricFilterRequest {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
-    PutMetricFilterRequest, PUT_METRIC_FILTER_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name =
-    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern =
+    PutMetricFilterRequest, PUT_METRIC_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
+    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern[2] =
     rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    metric_transformations = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
-    .flags(rt::REQUIRED).min(1.0), apply_on_transformed_logs =
-    rt::m("applyOnTransformedLogs", &rt::BOOLEAN), field_selection_criteria =
-    rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0), emit_system_field_dimensions =
-    rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS)]
+    metric_transformations[3] = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
+    .flags(rt::REQUIRED).min(1.0), apply_on_transformed_logs[4] =
+    rt::m("applyOnTransformedLogs", &rt::BOOLEAN), field_selection_criteria[5] =
+    rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_field_dimensions[6] = rt::m("emitSystemFieldDimensions",
+    &EMIT_SYSTEM_FIELDS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionRequest {
@@ -801,13 +805,13 @@ pub struct PutQueryDefinitionRequest {
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
-    PutQueryDefinitionRequest, PUT_QUERY_DEFINITION_REQUEST, [query_language =
-    rt::m("queryLanguage", &rt::ENUM), name = rt::m("name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), query_definition_id = rt::m("queryDefinitionId",
-    &rt::STRING).min(1.0), log_group_names = rt::m("logGroupNames", &LOG_GROUP_NAMES),
-    query_string = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    client_token = rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)
-    .min(36.0), parameters = rt::m("parameters", &QUERY_PARAMETER_LIST)]
+    PutQueryDefinitionRequest, PUT_QUERY_DEFINITION_REQUEST, [query_language[0] =
+    rt::m("queryLanguage", &rt::ENUM), name[1] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), query_definition_id[2] = rt::m("queryDefinitionId",
+    &rt::STRING).min(1.0), log_group_names[3] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    query_string[4] = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    client_token[5] = rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)
+    .min(36.0), parameters[6] = rt::m("parameters", &QUERY_PARAMETER_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionResponse {
@@ -815,7 +819,7 @@ pub struct PutQueryDefinitionResponse {
     pub query_definition_id: Option<String>,
 }
 rt::structure!(
-    PutQueryDefinitionResponse, PUT_QUERY_DEFINITION_RESPONSE, [query_definition_id =
+    PutQueryDefinitionResponse, PUT_QUERY_DEFINITION_RESPONSE, [query_definition_id[0] =
     rt::m("queryDefinitionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -838,10 +842,10 @@ pub struct PutResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [policy_name =
-    rt::m("policyName", &rt::STRING), policy_document = rt::m("policyDocument",
-    &rt::STRING).min(1.0), resource_arn = rt::m("resourceArn", &rt::STRING),
-    expected_revision_id = rt::m("expectedRevisionId", &rt::STRING).min(1.0)]
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING), policy_document[1] = rt::m("policyDocument",
+    &rt::STRING).min(1.0), resource_arn[2] = rt::m("resourceArn", &rt::STRING),
+    expected_revision_id[3] = rt::m("expectedRevisionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -851,8 +855,8 @@ pub struct PutResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [resource_policy =
-    rt::m("resourcePolicy", &RESOURCE_POLICY), revision_id = rt::m("revisionId",
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [resource_policy[0] =
+    rt::m("resourcePolicy", &RESOURCE_POLICY), revision_id[1] = rt::m("revisionId",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -862,9 +866,9 @@ pub struct PutRetentionPolicyRequest {
     pub retention_in_days: i32,
 }
 rt::structure!(
-    PutRetentionPolicyRequest, PUT_RETENTION_POLICY_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), retention_in_days =
-    rt::m("retentionInDays", &rt::INTEGER).flags(rt::REQUIRED)]
+    PutRetentionPolicyRequest, PUT_RETENTION_POLICY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), retention_in_days[1]
+    = rt::m("retentionInDays", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageTierPolicyRequest {
@@ -872,7 +876,7 @@ pub struct PutStorageTierPolicyRequest {
     pub storage_tier: StorageTier,
 }
 rt::structure!(
-    PutStorageTierPolicyRequest, PUT_STORAGE_TIER_POLICY_REQUEST, [storage_tier =
+    PutStorageTierPolicyRequest, PUT_STORAGE_TIER_POLICY_REQUEST, [storage_tier[0] =
     rt::m("storageTier", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -883,8 +887,8 @@ pub struct PutStorageTierPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    PutStorageTierPolicyResponse, PUT_STORAGE_TIER_POLICY_RESPONSE, [storage_tier =
-    rt::m("storageTier", &rt::ENUM), last_updated_time = rt::m("lastUpdatedTime",
+    PutStorageTierPolicyResponse, PUT_STORAGE_TIER_POLICY_RESPONSE, [storage_tier[0] =
+    rt::m("storageTier", &rt::ENUM), last_updated_time[1] = rt::m("lastUpdatedTime",
     &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -916,15 +920,15 @@ pub struct PutSubscriptionFilterRequest {
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
-    PutSubscriptionFilterRequest, PUT_SUBSCRIPTION_FILTER_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name =
-    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern =
-    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0), destination_arn =
-    rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn =
-    rt::m("roleArn", &rt::STRING).min(1.0), distribution = rt::m("distribution",
-    &rt::ENUM), apply_on_transformed_logs = rt::m("applyOnTransformedLogs",
-    &rt::BOOLEAN), field_selection_criteria = rt::m("fieldSelectionCriteria",
-    &rt::STRING).min(0.0), emit_system_fields = rt::m("emitSystemFields",
+    PutSubscriptionFilterRequest, PUT_SUBSCRIPTION_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
+    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern[2] =
+    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0), destination_arn[3]
+    = rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[4] =
+    rt::m("roleArn", &rt::STRING).min(1.0), distribution[5] = rt::m("distribution",
+    &rt::ENUM), apply_on_transformed_logs[6] = rt::m("applyOnTransformedLogs",
+    &rt::BOOLEAN), field_selection_criteria[7] = rt::m("fieldSelectionCriteria",
+    &rt::STRING).min(0.0), emit_system_fields[8] = rt::m("emitSystemFields",
     &EMIT_SYSTEM_FIELDS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -936,8 +940,9 @@ pub struct PutSyslogConfigurationRequest {
 }
 rt::structure!(
     PutSyslogConfigurationRequest, PUT_SYSLOG_CONFIGURATION_REQUEST,
-    [log_group_identifier = rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), vpc_endpoint_id = rt::m("vpcEndpointId", &rt::STRING)]
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_endpoint_id[1] = rt::m("vpcEndpointId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTransformerRequest {
@@ -947,8 +952,8 @@ pub struct PutTransformerRequest {
     pub transformer_config: Vec<Processor>,
 }
 rt::structure!(
-    PutTransformerRequest, PUT_TRANSFORMER_REQUEST, [log_group_identifier =
+    PutTransformerRequest, PUT_TRANSFORMER_REQUEST, [log_group_identifier[0] =
     rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    transformer_config = rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED)
+    transformer_config[1] = rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED)
     .min(1.0)]
 );

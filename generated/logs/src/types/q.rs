@@ -12,8 +12,8 @@ pub struct QueryCompileError {
     pub message: Option<String>,
 }
 rt::structure!(
-    QueryCompileError, QUERY_COMPILE_ERROR, [location = rt::m("location",
-    &QUERY_COMPILE_ERROR_LOCATION), message = rt::m("message", &rt::STRING)]
+    QueryCompileError, QUERY_COMPILE_ERROR, [location[0] = rt::m("location",
+    &QUERY_COMPILE_ERROR_LOCATION), message[1] = rt::m("message", &rt::STRING)]
 );
 /// Reserved.
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +24,8 @@ pub struct QueryCompileErrorLocation {
     pub end_char_offset: Option<i32>,
 }
 rt::structure!(
-    QueryCompileErrorLocation, QUERY_COMPILE_ERROR_LOCATION, [start_char_offset =
-    rt::m("startCharOffset", &rt::INTEGER), end_char_offset = rt::m("endCharOffset",
+    QueryCompileErrorLocation, QUERY_COMPILE_ERROR_LOCATION, [start_char_offset[0] =
+    rt::m("startCharOffset", &rt::INTEGER), end_char_offset[1] = rt::m("endCharOffset",
     &rt::INTEGER)]
 );
 /// This structure contains details about a saved CloudWatch Logs Insights query definition.
@@ -47,12 +47,12 @@ pub struct QueryDefinition {
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
-    QueryDefinition, QUERY_DEFINITION, [query_language = rt::m("queryLanguage",
-    &rt::ENUM), query_definition_id = rt::m("queryDefinitionId", &rt::STRING).min(1.0),
-    name = rt::m("name", &rt::STRING).min(1.0), query_string = rt::m("queryString",
-    &rt::STRING).min(1.0), last_modified = rt::m("lastModified", &rt::LONG).min(0.0),
-    log_group_names = rt::m("logGroupNames", &LOG_GROUP_NAMES), parameters =
-    rt::m("parameters", &QUERY_PARAMETER_LIST)]
+    QueryDefinition, QUERY_DEFINITION, [query_language[0] = rt::m("queryLanguage",
+    &rt::ENUM), query_definition_id[1] = rt::m("queryDefinitionId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("name", &rt::STRING).min(1.0), query_string[3] =
+    rt::m("queryString", &rt::STRING).min(1.0), last_modified[4] = rt::m("lastModified",
+    &rt::LONG).min(0.0), log_group_names[5] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    parameters[6] = rt::m("parameters", &QUERY_PARAMETER_LIST)]
 );
 pub static QUERY_DEFINITION_LIST: rt::Schema = rt::Schema::list(
     "QueryDefinitionList",
@@ -81,13 +81,13 @@ pub struct QueryInfo {
     pub user_identity: Option<String>,
 }
 rt::structure!(
-    QueryInfo, QUERY_INFO, [query_language = rt::m("queryLanguage", &rt::ENUM), query_id
-    = rt::m("queryId", &rt::STRING).min(1.0), query_string = rt::m("queryString",
-    &rt::STRING).min(0.0), status = rt::m("status", &rt::ENUM), create_time =
-    rt::m("createTime", &rt::LONG).min(0.0), log_group_name = rt::m("logGroupName",
-    &rt::STRING).min(1.0), query_duration = rt::m("queryDuration", &rt::LONG),
-    bytes_scanned = rt::m("bytesScanned", &rt::DOUBLE), user_identity =
-    rt::m("userIdentity", &rt::STRING).min(1.0)]
+    QueryInfo, QUERY_INFO, [query_language[0] = rt::m("queryLanguage", &rt::ENUM),
+    query_id[1] = rt::m("queryId", &rt::STRING).min(1.0), query_string[2] =
+    rt::m("queryString", &rt::STRING).min(0.0), status[3] = rt::m("status", &rt::ENUM),
+    create_time[4] = rt::m("createTime", &rt::LONG).min(0.0), log_group_name[5] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), query_duration[6] =
+    rt::m("queryDuration", &rt::LONG), bytes_scanned[7] = rt::m("bytesScanned",
+    &rt::DOUBLE), user_identity[8] = rt::m("userIdentity", &rt::STRING).min(1.0)]
 );
 pub static QUERY_INFO_LIST: rt::Schema = rt::Schema::list(
     "QueryInfoList",
@@ -107,9 +107,9 @@ pub struct QueryParameter {
     pub description: Option<String>,
 }
 rt::structure!(
-    QueryParameter, QUERY_PARAMETER, [name = rt::m("name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), default_value = rt::m("defaultValue", &rt::STRING),
-    description = rt::m("description", &rt::STRING)]
+    QueryParameter, QUERY_PARAMETER, [name[0] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), default_value[1] = rt::m("defaultValue", &rt::STRING),
+    description[2] = rt::m("description", &rt::STRING)]
 );
 pub static QUERY_PARAMETER_LIST: rt::Schema = rt::Schema::list(
     "QueryParameterList",
@@ -140,12 +140,12 @@ pub struct QueryStatistics {
     pub result_count: Option<f64>,
 }
 rt::structure!(
-    QueryStatistics, QUERY_STATISTICS, [records_matched = rt::m("recordsMatched",
-    &rt::DOUBLE), records_scanned = rt::m("recordsScanned", &rt::DOUBLE),
-    estimated_records_skipped = rt::m("estimatedRecordsSkipped", &rt::DOUBLE),
-    bytes_scanned = rt::m("bytesScanned", &rt::DOUBLE), estimated_bytes_skipped =
-    rt::m("estimatedBytesSkipped", &rt::DOUBLE), log_groups_scanned =
-    rt::m("logGroupsScanned", &rt::DOUBLE), result_count = rt::m("resultCount",
+    QueryStatistics, QUERY_STATISTICS, [records_matched[0] = rt::m("recordsMatched",
+    &rt::DOUBLE), records_scanned[1] = rt::m("recordsScanned", &rt::DOUBLE),
+    estimated_records_skipped[2] = rt::m("estimatedRecordsSkipped", &rt::DOUBLE),
+    bytes_scanned[3] = rt::m("bytesScanned", &rt::DOUBLE), estimated_bytes_skipped[4] =
+    rt::m("estimatedBytesSkipped", &rt::DOUBLE), log_groups_scanned[5] =
+    rt::m("logGroupsScanned", &rt::DOUBLE), result_count[6] = rt::m("resultCount",
     &rt::DOUBLE)]
 );
 rt::string_enum! {

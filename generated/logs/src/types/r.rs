@@ -12,8 +12,8 @@ pub struct RecordField {
     pub mandatory: Option<bool>,
 }
 rt::structure!(
-    RecordField, RECORD_FIELD, [name = rt::m("name", &rt::STRING).min(1.0), mandatory =
-    rt::m("mandatory", &rt::BOOLEAN)]
+    RecordField, RECORD_FIELD, [name[0] = rt::m("name", &rt::STRING).min(1.0),
+    mandatory[1] = rt::m("mandatory", &rt::BOOLEAN)]
 );
 pub static RECORD_FIELDS: rt::Schema = rt::Schema::list(
     "RecordFields",
@@ -26,8 +26,8 @@ pub struct RejectedEntityInfo {
     pub error_type: EntityRejectionErrorType,
 }
 rt::structure!(
-    RejectedEntityInfo, REJECTED_ENTITY_INFO, [error_type = rt::m("errorType", &rt::ENUM)
-    .flags(rt::REQUIRED)]
+    RejectedEntityInfo, REJECTED_ENTITY_INFO, [error_type[0] = rt::m("errorType",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Represents the rejected events.
 #[derive(Clone, Default, PartialEq)]
@@ -40,9 +40,9 @@ pub struct RejectedLogEventsInfo {
     pub expired_log_event_end_index: Option<i32>,
 }
 rt::structure!(
-    RejectedLogEventsInfo, REJECTED_LOG_EVENTS_INFO, [too_new_log_event_start_index =
-    rt::m("tooNewLogEventStartIndex", &rt::INTEGER), too_old_log_event_end_index =
-    rt::m("tooOldLogEventEndIndex", &rt::INTEGER), expired_log_event_end_index =
+    RejectedLogEventsInfo, REJECTED_LOG_EVENTS_INFO, [too_new_log_event_start_index[0] =
+    rt::m("tooNewLogEventStartIndex", &rt::INTEGER), too_old_log_event_end_index[1] =
+    rt::m("tooOldLogEventEndIndex", &rt::INTEGER), expired_log_event_end_index[2] =
     rt::m("expiredLogEventEndIndex", &rt::INTEGER)]
 );
 pub static RENAME_KEY_ENTRIES: rt::Schema = rt::Schema::list(
@@ -60,9 +60,9 @@ pub struct RenameKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    RenameKeyEntry, RENAME_KEY_ENTRY, [key = rt::m("key", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), rename_to = rt::m("renameTo", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists = rt::m("overwriteIfExists",
+    RenameKeyEntry, RENAME_KEY_ENTRY, [key[0] = rt::m("key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), rename_to[1] = rt::m("renameTo", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
     &rt::BOOLEAN)]
 );
 /// Use this processor to rename keys in a log event.
@@ -74,7 +74,7 @@ pub struct RenameKeys {
     pub entries: Vec<RenameKeyEntry>,
 }
 rt::structure!(
-    RenameKeys, RENAME_KEYS, [entries = rt::m("entries", &RENAME_KEY_ENTRIES)
+    RenameKeys, RENAME_KEYS, [entries[0] = rt::m("entries", &RENAME_KEY_ENTRIES)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// The specified resource already exists.
@@ -99,7 +99,7 @@ pub enum ResourceConfig {
     Unknown(String),
 }
 rt::union!(
-    ResourceConfig, RESOURCE_CONFIG, [OpenSearchResourceConfig =
+    ResourceConfig, RESOURCE_CONFIG, [OpenSearchResourceConfig[0] =
     rt::m("openSearchResourceConfig", &OPEN_SEARCH_RESOURCE_CONFIG)]
 );
 /// The specified resource does not exist.
@@ -130,11 +130,11 @@ pub struct ResourcePolicy {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    ResourcePolicy, RESOURCE_POLICY, [policy_name = rt::m("policyName", &rt::STRING),
-    policy_document = rt::m("policyDocument", &rt::STRING).min(1.0), last_updated_time =
-    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_scope = rt::m("policyScope",
-    &rt::ENUM), resource_arn = rt::m("resourceArn", &rt::STRING), revision_id =
-    rt::m("revisionId", &rt::STRING).min(1.0)]
+    ResourcePolicy, RESOURCE_POLICY, [policy_name[0] = rt::m("policyName", &rt::STRING),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING).min(1.0),
+    last_updated_time[2] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_scope[3]
+    = rt::m("policyScope", &rt::ENUM), resource_arn[4] = rt::m("resourceArn",
+    &rt::STRING), revision_id[5] = rt::m("revisionId", &rt::STRING).min(1.0)]
 );
 pub static RESOURCE_TYPES: rt::Schema = rt::Schema::list(
     "ResourceTypes",
@@ -151,7 +151,7 @@ pub struct ResultField {
     pub value: Option<String>,
 }
 rt::structure!(
-    ResultField, RESULT_FIELD, [field = rt::m("field", &rt::STRING), value =
+    ResultField, RESULT_FIELD, [field[0] = rt::m("field", &rt::STRING), value[1] =
     rt::m("value", &rt::STRING)]
 );
 pub static RESULT_ROWS: rt::Schema = rt::Schema::list(

@@ -16,10 +16,10 @@ pub struct S3Configuration {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    S3Configuration, S3_CONFIGURATION, [destination_identifier =
-    rt::m("destinationIdentifier", &rt::STRING).flags(rt::REQUIRED), role_arn =
-    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), owner_account_id =
-    rt::m("ownerAccountId", &rt::STRING).min(12.0), kms_key_id = rt::m("kmsKeyId",
+    S3Configuration, S3_CONFIGURATION, [destination_identifier[0] =
+    rt::m("destinationIdentifier", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), owner_account_id[2] =
+    rt::m("ownerAccountId", &rt::STRING).min(12.0), kms_key_id[3] = rt::m("kmsKeyId",
     &rt::STRING)]
 );
 /// This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket.
@@ -31,8 +31,8 @@ pub struct S3DeliveryConfiguration {
     pub enable_hive_compatible_path: Option<bool>,
 }
 rt::structure!(
-    S3DeliveryConfiguration, S3_DELIVERY_CONFIGURATION, [suffix_path =
-    rt::m("suffixPath", &rt::STRING).min(1.0), enable_hive_compatible_path =
+    S3DeliveryConfiguration, S3_DELIVERY_CONFIGURATION, [suffix_path[0] =
+    rt::m("suffixPath", &rt::STRING).min(1.0), enable_hive_compatible_path[1] =
     rt::m("enableHiveCompatiblePath", &rt::BOOLEAN)]
 );
 /// Represents a data source association with an S3 Table Integration, including its status and metadata.
@@ -52,11 +52,11 @@ pub struct S3TableIntegrationSource {
     pub parent_source_identifier: Option<String>,
 }
 rt::structure!(
-    S3TableIntegrationSource, S3_TABLE_INTEGRATION_SOURCE, [identifier =
-    rt::m("identifier", &rt::STRING).min(1.0), data_source = rt::m("dataSource",
-    &DATA_SOURCE), status = rt::m("status", &rt::ENUM), status_reason =
-    rt::m("statusReason", &rt::STRING).min(1.0), created_time_stamp =
-    rt::m("createdTimeStamp", &rt::LONG).min(0.0), parent_source_identifier =
+    S3TableIntegrationSource, S3_TABLE_INTEGRATION_SOURCE, [identifier[0] =
+    rt::m("identifier", &rt::STRING).min(1.0), data_source[1] = rt::m("dataSource",
+    &DATA_SOURCE), status[2] = rt::m("status", &rt::ENUM), status_reason[3] =
+    rt::m("statusReason", &rt::STRING).min(1.0), created_time_stamp[4] =
+    rt::m("createdTimeStamp", &rt::LONG).min(0.0), parent_source_identifier[5] =
     rt::m("parentSourceIdentifier", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -76,8 +76,8 @@ pub struct S3TablesIntegration {
     pub datasource_type: Option<String>,
 }
 rt::structure!(
-    S3TablesIntegration, S3_TABLES_INTEGRATION, [datasource_name =
-    rt::m("datasourceName", &rt::STRING).min(1.0), datasource_type =
+    S3TablesIntegration, S3_TABLES_INTEGRATION, [datasource_name[0] =
+    rt::m("datasourceName", &rt::STRING).min(1.0), datasource_type[1] =
     rt::m("datasourceType", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -99,11 +99,11 @@ pub struct ScheduledQueryDestination {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ScheduledQueryDestination, SCHEDULED_QUERY_DESTINATION, [destination_type =
-    rt::m("destinationType", &rt::ENUM), destination_identifier =
-    rt::m("destinationIdentifier", &rt::STRING), status = rt::m("status", &rt::ENUM),
-    processed_identifier = rt::m("processedIdentifier", &rt::STRING), error_message =
-    rt::m("errorMessage", &rt::STRING)]
+    ScheduledQueryDestination, SCHEDULED_QUERY_DESTINATION, [destination_type[0] =
+    rt::m("destinationType", &rt::ENUM), destination_identifier[1] =
+    rt::m("destinationIdentifier", &rt::STRING), status[2] = rt::m("status", &rt::ENUM),
+    processed_identifier[3] = rt::m("processedIdentifier", &rt::STRING), error_message[4]
+    = rt::m("errorMessage", &rt::STRING)]
 );
 pub static SCHEDULED_QUERY_DESTINATION_LIST: rt::Schema = rt::Schema::list(
     "ScheduledQueryDestinationList",
@@ -146,15 +146,16 @@ pub struct ScheduledQuerySummary {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    ScheduledQuerySummary, SCHEDULED_QUERY_SUMMARY, [scheduled_query_arn =
-    rt::m("scheduledQueryArn", &rt::STRING), name = rt::m("name", &rt::STRING).min(1.0),
-    state = rt::m("state", &rt::ENUM), schedule_type = rt::m("scheduleType", &rt::ENUM),
-    last_triggered_time = rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
-    last_execution_status = rt::m("lastExecutionStatus", &rt::ENUM), schedule_expression
-    = rt::m("scheduleExpression", &rt::STRING), timezone = rt::m("timezone", &rt::STRING)
-    .min(1.0), destination_configuration = rt::m("destinationConfiguration",
-    &DESTINATION_CONFIGURATION), creation_time = rt::m("creationTime", &rt::LONG)
-    .min(0.0), last_updated_time = rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
+    ScheduledQuerySummary, SCHEDULED_QUERY_SUMMARY, [scheduled_query_arn[0] =
+    rt::m("scheduledQueryArn", &rt::STRING), name[1] = rt::m("name", &rt::STRING)
+    .min(1.0), state[2] = rt::m("state", &rt::ENUM), schedule_type[3] =
+    rt::m("scheduleType", &rt::ENUM), last_triggered_time[4] = rt::m("lastTriggeredTime",
+    &rt::LONG).min(0.0), last_execution_status[5] = rt::m("lastExecutionStatus",
+    &rt::ENUM), schedule_expression[6] = rt::m("scheduleExpression", &rt::STRING),
+    timezone[7] = rt::m("timezone", &rt::STRING).min(1.0), destination_configuration[8] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), creation_time[9] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[10] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 pub static SCHEDULED_QUERY_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ScheduledQuerySummaryList",
@@ -172,8 +173,8 @@ pub struct SearchedLogStream {
     pub searched_completely: Option<bool>,
 }
 rt::structure!(
-    SearchedLogStream, SEARCHED_LOG_STREAM, [log_stream_name = rt::m("logStreamName",
-    &rt::STRING).min(1.0), searched_completely = rt::m("searchedCompletely",
+    SearchedLogStream, SEARCHED_LOG_STREAM, [log_stream_name[0] = rt::m("logStreamName",
+    &rt::STRING).min(1.0), searched_completely[1] = rt::m("searchedCompletely",
     &rt::BOOLEAN)]
 );
 pub static SEARCHED_LOG_STREAMS: rt::Schema = rt::Schema::list(
@@ -200,8 +201,8 @@ pub struct SessionStreamingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SessionStreamingException, SESSION_STREAMING_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    SessionStreamingException, SESSION_STREAMING_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
 #[derive(Clone, Default, PartialEq)]
@@ -209,7 +210,7 @@ pub struct SessionTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SessionTimeoutException, SESSION_TIMEOUT_EXCEPTION, [message = rt::m("message",
+    SessionTimeoutException, SESSION_TIMEOUT_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Use this processor to split a field into an array of strings using a delimiting character.
@@ -221,7 +222,7 @@ pub struct SplitString {
     pub entries: Vec<SplitStringEntry>,
 }
 rt::structure!(
-    SplitString, SPLIT_STRING, [entries = rt::m("entries", &SPLIT_STRING_ENTRIES)
+    SplitString, SPLIT_STRING, [entries[0] = rt::m("entries", &SPLIT_STRING_ENTRIES)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static SPLIT_STRING_ENTRIES: rt::Schema = rt::Schema::list(
@@ -237,8 +238,8 @@ pub struct SplitStringEntry {
     pub delimiter: String,
 }
 rt::structure!(
-    SplitStringEntry, SPLIT_STRING_ENTRY, [source = rt::m("source", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), delimiter = rt::m("delimiter", &rt::STRING)
+    SplitStringEntry, SPLIT_STRING_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), delimiter[1] = rt::m("delimiter", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
@@ -287,12 +288,12 @@ pub struct StartLiveTailRequest {
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
-    StartLiveTailRequest, START_LIVE_TAIL_REQUEST, [log_group_identifiers =
+    StartLiveTailRequest, START_LIVE_TAIL_REQUEST, [log_group_identifiers[0] =
     rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
-    .flags(rt::REQUIRED).min(1.0), log_stream_names = rt::m("logStreamNames",
-    &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefixes =
+    .flags(rt::REQUIRED).min(1.0), log_stream_names[1] = rt::m("logStreamNames",
+    &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefixes[2] =
     rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
-    log_event_filter_pattern = rt::m("logEventFilterPattern", &rt::STRING).min(0.0)]
+    log_event_filter_pattern[3] = rt::m("logEventFilterPattern", &rt::STRING).min(0.0)]
 );
 #[derive(Default)]
 pub struct StartLiveTailResponse {
@@ -300,7 +301,7 @@ pub struct StartLiveTailResponse {
     pub response_stream: Option<rt::EventStream<StartLiveTailResponseStream>>,
 }
 rt::structure!(
-    StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, [response_stream =
+    StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, [response_stream[0] =
     rt::m("responseStream", &START_LIVE_TAIL_RESPONSE_STREAM).flags(rt::EVENT_STREAM)]
 );
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
@@ -316,11 +317,11 @@ pub struct StartLiveTailResponseStream {
     pub session_streaming_exception: Option<SessionStreamingException>,
 }
 rt::structure!(
-    StartLiveTailResponseStream, START_LIVE_TAIL_RESPONSE_STREAM, [session_start =
-    rt::m("sessionStart", &LIVE_TAIL_SESSION_START), session_update =
-    rt::m("sessionUpdate", &LIVE_TAIL_SESSION_UPDATE), session_timeout_exception =
+    StartLiveTailResponseStream, START_LIVE_TAIL_RESPONSE_STREAM, [session_start[0] =
+    rt::m("sessionStart", &LIVE_TAIL_SESSION_START), session_update[1] =
+    rt::m("sessionUpdate", &LIVE_TAIL_SESSION_UPDATE), session_timeout_exception[2] =
     rt::m("SessionTimeoutException", &SESSION_TIMEOUT_EXCEPTION),
-    session_streaming_exception = rt::m("SessionStreamingException",
+    session_streaming_exception[3] = rt::m("SessionStreamingException",
     &SESSION_STREAMING_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -353,13 +354,14 @@ pub struct StartQueryRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    StartQueryRequest, START_QUERY_REQUEST, [query_language = rt::m("queryLanguage",
-    &rt::ENUM), log_group_name = rt::m("logGroupName", &rt::STRING).min(1.0),
-    log_group_names = rt::m("logGroupNames", &LOG_GROUP_NAMES), log_group_identifiers =
-    rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS), start_time = rt::m("startTime",
-    &rt::LONG).flags(rt::REQUIRED).min(0.0), end_time = rt::m("endTime", &rt::LONG)
-    .flags(rt::REQUIRED).min(0.0), query_string = rt::m("queryString", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), limit = rt::m("limit", &rt::INTEGER).min(1.0)]
+    StartQueryRequest, START_QUERY_REQUEST, [query_language[0] = rt::m("queryLanguage",
+    &rt::ENUM), log_group_name[1] = rt::m("logGroupName", &rt::STRING).min(1.0),
+    log_group_names[2] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    log_group_identifiers[3] = rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
+    start_time[4] = rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    end_time[5] = rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    query_string[6] = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    limit[7] = rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartQueryResponse {
@@ -367,8 +369,8 @@ pub struct StartQueryResponse {
     pub query_id: Option<String>,
 }
 rt::structure!(
-    StartQueryResponse, START_QUERY_RESPONSE, [query_id = rt::m("queryId", &rt::STRING)
-    .min(1.0)]
+    StartQueryResponse, START_QUERY_RESPONSE, [query_id[0] = rt::m("queryId",
+    &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum State { Active = "Active", Suppressed = "Suppressed", Baseline = "Baseline"
@@ -380,7 +382,7 @@ pub struct StopQueryRequest {
     pub query_id: String,
 }
 rt::structure!(
-    StopQueryRequest, STOP_QUERY_REQUEST, [query_id = rt::m("queryId", &rt::STRING)
+    StopQueryRequest, STOP_QUERY_REQUEST, [query_id[0] = rt::m("queryId", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -389,7 +391,7 @@ pub struct StopQueryResponse {
     pub success: Option<bool>,
 }
 rt::structure!(
-    StopQueryResponse, STOP_QUERY_RESPONSE, [success = rt::m("success", &rt::BOOLEAN)]
+    StopQueryResponse, STOP_QUERY_RESPONSE, [success[0] = rt::m("success", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum StorageTier { Standard = "STANDARD", IntelligentTiering =
@@ -419,15 +421,15 @@ pub struct SubscriptionFilter {
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
-    SubscriptionFilter, SUBSCRIPTION_FILTER, [filter_name = rt::m("filterName",
-    &rt::STRING).min(1.0), log_group_name = rt::m("logGroupName", &rt::STRING).min(1.0),
-    filter_pattern = rt::m("filterPattern", &rt::STRING).min(0.0), destination_arn =
-    rt::m("destinationArn", &rt::STRING).min(1.0), role_arn = rt::m("roleArn",
-    &rt::STRING).min(1.0), distribution = rt::m("distribution", &rt::ENUM),
-    apply_on_transformed_logs = rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-    creation_time = rt::m("creationTime", &rt::LONG).min(0.0), field_selection_criteria =
-    rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0), emit_system_fields =
-    rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS)]
+    SubscriptionFilter, SUBSCRIPTION_FILTER, [filter_name[0] = rt::m("filterName",
+    &rt::STRING).min(1.0), log_group_name[1] = rt::m("logGroupName", &rt::STRING)
+    .min(1.0), filter_pattern[2] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    destination_arn[3] = rt::m("destinationArn", &rt::STRING).min(1.0), role_arn[4] =
+    rt::m("roleArn", &rt::STRING).min(1.0), distribution[5] = rt::m("distribution",
+    &rt::ENUM), apply_on_transformed_logs[6] = rt::m("applyOnTransformedLogs",
+    &rt::BOOLEAN), creation_time[7] = rt::m("creationTime", &rt::LONG).min(0.0),
+    field_selection_criteria[8] = rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_fields[9] = rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS)]
 );
 pub static SUBSCRIPTION_FILTERS: rt::Schema = rt::Schema::list(
     "SubscriptionFilters",
@@ -442,7 +444,7 @@ pub struct SubstituteString {
     pub entries: Vec<SubstituteStringEntry>,
 }
 rt::structure!(
-    SubstituteString, SUBSTITUTE_STRING, [entries = rt::m("entries",
+    SubstituteString, SUBSTITUTE_STRING, [entries[0] = rt::m("entries",
     &SUBSTITUTE_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static SUBSTITUTE_STRING_ENTRIES: rt::Schema = rt::Schema::list(
@@ -460,9 +462,9 @@ pub struct SubstituteStringEntry {
     pub to: String,
 }
 rt::structure!(
-    SubstituteStringEntry, SUBSTITUTE_STRING_ENTRY, [source = rt::m("source",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), from = rt::m("from", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), to = rt::m("to", &rt::STRING).flags(rt::REQUIRED)
+    SubstituteStringEntry, SUBSTITUTE_STRING_ENTRY, [source[0] = rt::m("source",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), from[1] = rt::m("from", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), to[2] = rt::m("to", &rt::STRING).flags(rt::REQUIRED)
     .min(1.0)]
 );
 /// If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be.
@@ -474,8 +476,8 @@ pub struct SuppressionPeriod {
     pub suppression_unit: Option<SuppressionUnit>,
 }
 rt::structure!(
-    SuppressionPeriod, SUPPRESSION_PERIOD, [value = rt::m("value", &rt::INTEGER),
-    suppression_unit = rt::m("suppressionUnit", &rt::ENUM)]
+    SuppressionPeriod, SUPPRESSION_PERIOD, [value[0] = rt::m("value", &rt::INTEGER),
+    suppression_unit[1] = rt::m("suppressionUnit", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum SuppressionState { Suppressed = "SUPPRESSED", Unsuppressed = "UNSUPPRESSED"
@@ -501,10 +503,10 @@ pub struct SyslogConfiguration {
     pub created_at: Option<i64>,
 }
 rt::structure!(
-    SyslogConfiguration, SYSLOG_CONFIGURATION, [log_group_arn = rt::m("logGroupArn",
-    &rt::STRING).min(1.0), source_type = rt::m("sourceType", &rt::ENUM), vpc_endpoint_id
-    = rt::m("vpcEndpointId", &rt::STRING), created_at = rt::m("createdAt", &rt::LONG)
-    .min(0.0)]
+    SyslogConfiguration, SYSLOG_CONFIGURATION, [log_group_arn[0] = rt::m("logGroupArn",
+    &rt::STRING).min(1.0), source_type[1] = rt::m("sourceType", &rt::ENUM),
+    vpc_endpoint_id[2] = rt::m("vpcEndpointId", &rt::STRING), created_at[3] =
+    rt::m("createdAt", &rt::LONG).min(0.0)]
 );
 pub static SYSLOG_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "SyslogConfigurations",

@@ -22,8 +22,8 @@ pub struct TagFilter {
     pub values: Option<Vec<String>>,
 }
 rt::structure!(
-    TagFilter, TAG_FILTER, [key = rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    values = rt::m("values", &TAG_FILTER_VALUES).min(0.0)]
+    TagFilter, TAG_FILTER, [key[0] = rt::m("key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), values[1] = rt::m("values", &TAG_FILTER_VALUES).min(0.0)]
 );
 pub static TAG_FILTER_VALUES: rt::Schema = rt::Schema::list(
     "TagFilterValues",
@@ -50,8 +50,8 @@ pub struct TagLogGroupRequest {
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(
-    TagLogGroupRequest, TAG_LOG_GROUP_REQUEST, [log_group_name = rt::m("logGroupName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("tags", &TAGS)
+    TagLogGroupRequest, TAG_LOG_GROUP_REQUEST, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("tags", &TAGS)
     .flags(rt::REQUIRED)].flags(rt::SHAPE_DEPRECATED)
 );
 #[derive(Clone, Default, PartialEq)]
@@ -68,8 +68,8 @@ pub struct TagResourceRequest {
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn = rt::m("resourceArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("tags", &TAGS)
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("tags", &TAGS)
     .flags(rt::REQUIRED)]
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
@@ -87,9 +87,10 @@ pub struct TestMetricFilterRequest {
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
-    TestMetricFilterRequest, TEST_METRIC_FILTER_REQUEST, [filter_pattern =
-    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0), log_event_messages
-    = rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED).min(1.0)]
+    TestMetricFilterRequest, TEST_METRIC_FILTER_REQUEST, [filter_pattern[0] =
+    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    log_event_messages[1] = rt::m("logEventMessages", &TEST_EVENT_MESSAGES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestMetricFilterResponse {
@@ -97,7 +98,7 @@ pub struct TestMetricFilterResponse {
     pub matches: Option<Vec<MetricFilterMatchRecord>>,
 }
 rt::structure!(
-    TestMetricFilterResponse, TEST_METRIC_FILTER_RESPONSE, [matches = rt::m("matches",
+    TestMetricFilterResponse, TEST_METRIC_FILTER_RESPONSE, [matches[0] = rt::m("matches",
     &METRIC_FILTER_MATCHES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -108,9 +109,9 @@ pub struct TestTransformerRequest {
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
-    TestTransformerRequest, TEST_TRANSFORMER_REQUEST, [transformer_config =
+    TestTransformerRequest, TEST_TRANSFORMER_REQUEST, [transformer_config[0] =
     rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
-    log_event_messages = rt::m("logEventMessages", &TEST_EVENT_MESSAGES)
+    log_event_messages[1] = rt::m("logEventMessages", &TEST_EVENT_MESSAGES)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,7 +120,7 @@ pub struct TestTransformerResponse {
     pub transformed_logs: Option<Vec<TransformedLogRecord>>,
 }
 rt::structure!(
-    TestTransformerResponse, TEST_TRANSFORMER_RESPONSE, [transformed_logs =
+    TestTransformerResponse, TEST_TRANSFORMER_RESPONSE, [transformed_logs[0] =
     rt::m("transformedLogs", &TRANSFORMED_LOGS)]
 );
 /// The request was throttled because of quota limits.
@@ -137,8 +138,8 @@ pub struct TooManyTagsException {
     pub resource_name: Option<String>,
 }
 rt::structure!(
-    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message = rt::m("message",
-    &rt::STRING), resource_name = rt::m("resourceName", &rt::STRING).min(1.0)]
+    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING), resource_name[1] = rt::m("resourceName", &rt::STRING).min(1.0)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// This structure contains information for one log event that has been processed by a log transformer.
@@ -152,9 +153,10 @@ pub struct TransformedLogRecord {
     pub transformed_event_message: Option<String>,
 }
 rt::structure!(
-    TransformedLogRecord, TRANSFORMED_LOG_RECORD, [event_number = rt::m("eventNumber",
-    &rt::LONG), event_message = rt::m("eventMessage", &rt::STRING).min(1.0),
-    transformed_event_message = rt::m("transformedEventMessage", &rt::STRING).min(1.0)]
+    TransformedLogRecord, TRANSFORMED_LOG_RECORD, [event_number[0] = rt::m("eventNumber",
+    &rt::LONG), event_message[1] = rt::m("eventMessage", &rt::STRING).min(1.0),
+    transformed_event_message[2] = rt::m("transformedEventMessage", &rt::STRING)
+    .min(1.0)]
 );
 pub static TRANSFORMED_LOGS: rt::Schema = rt::Schema::list(
     "TransformedLogs",
@@ -175,11 +177,11 @@ pub struct TriggerHistoryRecord {
     pub destinations: Option<Vec<ScheduledQueryDestination>>,
 }
 rt::structure!(
-    TriggerHistoryRecord, TRIGGER_HISTORY_RECORD, [query_id = rt::m("queryId",
-    &rt::STRING).min(1.0), execution_status = rt::m("executionStatus", &rt::ENUM),
-    triggered_timestamp = rt::m("triggeredTimestamp", &rt::LONG).min(0.0), error_message
-    = rt::m("errorMessage", &rt::STRING), destinations = rt::m("destinations",
-    &SCHEDULED_QUERY_DESTINATION_LIST)]
+    TriggerHistoryRecord, TRIGGER_HISTORY_RECORD, [query_id[0] = rt::m("queryId",
+    &rt::STRING).min(1.0), execution_status[1] = rt::m("executionStatus", &rt::ENUM),
+    triggered_timestamp[2] = rt::m("triggeredTimestamp", &rt::LONG).min(0.0),
+    error_message[3] = rt::m("errorMessage", &rt::STRING), destinations[4] =
+    rt::m("destinations", &SCHEDULED_QUERY_DESTINATION_LIST)]
 );
 pub static TRIGGER_HISTORY_RECORD_LIST: rt::Schema = rt::Schema::list(
     "TriggerHistoryRecordList",
@@ -194,7 +196,7 @@ pub struct TrimString {
     pub with_keys: Vec<String>,
 }
 rt::structure!(
-    TrimString, TRIM_STRING, [with_keys = rt::m("withKeys", &TRIM_STRING_WITH_KEYS)
+    TrimString, TRIM_STRING, [with_keys[0] = rt::m("withKeys", &TRIM_STRING_WITH_KEYS)
     .flags(rt::REQUIRED).min(1.0)]
 );
 pub static TRIM_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
@@ -214,8 +216,8 @@ pub struct TypeConverter {
     pub entries: Vec<TypeConverterEntry>,
 }
 rt::structure!(
-    TypeConverter, TYPE_CONVERTER, [entries = rt::m("entries", &TYPE_CONVERTER_ENTRIES)
-    .flags(rt::REQUIRED).min(1.0)]
+    TypeConverter, TYPE_CONVERTER, [entries[0] = rt::m("entries",
+    &TYPE_CONVERTER_ENTRIES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static TYPE_CONVERTER_ENTRIES: rt::Schema = rt::Schema::list(
     "TypeConverterEntries",
@@ -230,6 +232,7 @@ pub struct TypeConverterEntry {
     pub type_: Type,
 }
 rt::structure!(
-    TypeConverterEntry, TYPE_CONVERTER_ENTRY, [key = rt::m("key", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), type_ = rt::m("type", &rt::ENUM).flags(rt::REQUIRED)]
+    TypeConverterEntry, TYPE_CONVERTER_ENTRY, [key[0] = rt::m("key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), type_[1] = rt::m("type", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );

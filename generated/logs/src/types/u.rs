@@ -19,9 +19,9 @@ pub struct UntagLogGroupRequest {
     pub tags: Vec<String>,
 }
 rt::structure!(
-    UntagLogGroupRequest, UNTAG_LOG_GROUP_REQUEST, [log_group_name =
-    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("tags",
-    &TAG_LIST).flags(rt::REQUIRED).min(1.0)].flags(rt::SHAPE_DEPRECATED)
+    UntagLogGroupRequest, UNTAG_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] =
+    rt::m("tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0)].flags(rt::SHAPE_DEPRECATED)
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
@@ -37,9 +37,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn = rt::m("resourceArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("tagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED).min(0.0)]
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("tagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAnomalyRequest {
@@ -59,12 +59,12 @@ pub struct UpdateAnomalyRequest {
     pub baseline: Option<bool>,
 }
 rt::structure!(
-    UpdateAnomalyRequest, UPDATE_ANOMALY_REQUEST, [anomaly_id = rt::m("anomalyId",
-    &rt::STRING).min(36.0), pattern_id = rt::m("patternId", &rt::STRING).min(32.0),
-    anomaly_detector_arn = rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), suppression_type = rt::m("suppressionType", &rt::ENUM), suppression_period
-    = rt::m("suppressionPeriod", &SUPPRESSION_PERIOD), baseline = rt::m("baseline",
-    &rt::BOOLEAN)]
+    UpdateAnomalyRequest, UPDATE_ANOMALY_REQUEST, [anomaly_id[0] = rt::m("anomalyId",
+    &rt::STRING).min(36.0), pattern_id[1] = rt::m("patternId", &rt::STRING).min(32.0),
+    anomaly_detector_arn[2] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), suppression_type[3] = rt::m("suppressionType",
+    &rt::ENUM), suppression_period[4] = rt::m("suppressionPeriod", &SUPPRESSION_PERIOD),
+    baseline[5] = rt::m("baseline", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeliveryConfigurationRequest {
@@ -78,10 +78,10 @@ pub struct UpdateDeliveryConfigurationRequest {
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
 }
 rt::structure!(
-    UpdateDeliveryConfigurationRequest, UPDATE_DELIVERY_CONFIGURATION_REQUEST, [id =
-    rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_fields =
-    rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter =
-    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration =
+    UpdateDeliveryConfigurationRequest, UPDATE_DELIVERY_CONFIGURATION_REQUEST, [id[0] =
+    rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_fields[1] =
+    rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter[2] =
+    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration[3] =
     rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -103,11 +103,11 @@ pub struct UpdateLogAnomalyDetectorRequest {
 }
 rt::structure!(
     UpdateLogAnomalyDetectorRequest, UPDATE_LOG_ANOMALY_DETECTOR_REQUEST,
-    [anomaly_detector_arn = rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), evaluation_frequency = rt::m("evaluationFrequency", &rt::ENUM),
-    filter_pattern = rt::m("filterPattern", &rt::STRING).min(0.0),
-    anomaly_visibility_time = rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0), enabled
-    = rt::m("enabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), evaluation_frequency[1] = rt::m("evaluationFrequency",
+    &rt::ENUM), filter_pattern[2] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    anomaly_visibility_time[3] = rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
+    enabled[4] = rt::m("enabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableRequest {
@@ -127,11 +127,11 @@ pub struct UpdateLookupTableRequest {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    UpdateLookupTableRequest, UPDATE_LOOKUP_TABLE_REQUEST, [lookup_table_arn =
-    rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED), description =
-    rt::m("description", &rt::STRING).min(0.0), table_body = rt::m("tableBody",
-    &rt::STRING).min(1.0), query_id = rt::m("queryId", &rt::STRING).min(1.0), kms_key_id
-    = rt::m("kmsKeyId", &rt::STRING)]
+    UpdateLookupTableRequest, UPDATE_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("description", &rt::STRING).min(0.0), table_body[2] = rt::m("tableBody",
+    &rt::STRING).min(1.0), query_id[3] = rt::m("queryId", &rt::STRING).min(1.0),
+    kms_key_id[4] = rt::m("kmsKeyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableResponse {
@@ -141,8 +141,8 @@ pub struct UpdateLookupTableResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    UpdateLookupTableResponse, UPDATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn =
-    rt::m("lookupTableArn", &rt::STRING), last_updated_time = rt::m("lastUpdatedTime",
+    UpdateLookupTableResponse, UPDATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), last_updated_time[1] = rt::m("lastUpdatedTime",
     &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -177,20 +177,21 @@ pub struct UpdateScheduledQueryRequest {
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(
-    UpdateScheduledQueryRequest, UPDATE_SCHEDULED_QUERY_REQUEST, [identifier =
-    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), description =
-    rt::m("description", &rt::STRING), query_language = rt::m("queryLanguage", &rt::ENUM)
-    .flags(rt::REQUIRED), query_string = rt::m("queryString", &rt::STRING)
-    .flags(rt::REQUIRED).min(0.0), log_group_identifiers = rt::m("logGroupIdentifiers",
-    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression =
-    rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED), timezone =
-    rt::m("timezone", &rt::STRING).min(1.0), start_time_offset = rt::m("startTimeOffset",
-    &rt::LONG), end_time_offset = rt::m("endTimeOffset", &rt::LONG),
-    destination_configuration = rt::m("destinationConfiguration",
-    &DESTINATION_CONFIGURATION), schedule_start_time = rt::m("scheduleStartTime",
-    &rt::LONG).min(0.0), schedule_end_time = rt::m("scheduleEndTime", &rt::LONG)
-    .min(0.0), execution_role_arn = rt::m("executionRoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), state = rt::m("state", &rt::ENUM)]
+    UpdateScheduledQueryRequest, UPDATE_SCHEDULED_QUERY_REQUEST, [identifier[0] =
+    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
+    rt::m("description", &rt::STRING), query_language[2] = rt::m("queryLanguage",
+    &rt::ENUM).flags(rt::REQUIRED), query_string[3] = rt::m("queryString", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), log_group_identifiers[4] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[5] = rt::m("scheduleExpression", &rt::STRING)
+    .flags(rt::REQUIRED), timezone[6] = rt::m("timezone", &rt::STRING).min(1.0),
+    start_time_offset[7] = rt::m("startTimeOffset", &rt::LONG), end_time_offset[8] =
+    rt::m("endTimeOffset", &rt::LONG), destination_configuration[9] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
+    schedule_start_time[10] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[11] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[12] = rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[13] = rt::m("state", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryResponse {
@@ -236,23 +237,24 @@ pub struct UpdateScheduledQueryResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    UpdateScheduledQueryResponse, UPDATE_SCHEDULED_QUERY_RESPONSE, [scheduled_query_arn =
-    rt::m("scheduledQueryArn", &rt::STRING), name = rt::m("name", &rt::STRING).min(1.0),
-    description = rt::m("description", &rt::STRING), query_language =
-    rt::m("queryLanguage", &rt::ENUM), query_string = rt::m("queryString", &rt::STRING)
-    .min(0.0), log_group_identifiers = rt::m("logGroupIdentifiers",
-    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression =
-    rt::m("scheduleExpression", &rt::STRING), timezone = rt::m("timezone", &rt::STRING)
-    .min(1.0), start_time_offset = rt::m("startTimeOffset", &rt::LONG), end_time_offset =
-    rt::m("endTimeOffset", &rt::LONG), destination_configuration =
-    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), state = rt::m("state",
-    &rt::ENUM), schedule_type = rt::m("scheduleType", &rt::ENUM), last_triggered_time =
-    rt::m("lastTriggeredTime", &rt::LONG).min(0.0), last_execution_status =
-    rt::m("lastExecutionStatus", &rt::ENUM), schedule_start_time =
-    rt::m("scheduleStartTime", &rt::LONG).min(0.0), schedule_end_time =
-    rt::m("scheduleEndTime", &rt::LONG).min(0.0), execution_role_arn =
-    rt::m("executionRoleArn", &rt::STRING).min(1.0), creation_time =
-    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time =
+    UpdateScheduledQueryResponse, UPDATE_SCHEDULED_QUERY_RESPONSE,
+    [scheduled_query_arn[0] = rt::m("scheduledQueryArn", &rt::STRING), name[1] =
+    rt::m("name", &rt::STRING).min(1.0), description[2] = rt::m("description",
+    &rt::STRING), query_language[3] = rt::m("queryLanguage", &rt::ENUM), query_string[4]
+    = rt::m("queryString", &rt::STRING).min(0.0), log_group_identifiers[5] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[6] = rt::m("scheduleExpression", &rt::STRING), timezone[7] =
+    rt::m("timezone", &rt::STRING).min(1.0), start_time_offset[8] =
+    rt::m("startTimeOffset", &rt::LONG), end_time_offset[9] = rt::m("endTimeOffset",
+    &rt::LONG), destination_configuration[10] = rt::m("destinationConfiguration",
+    &DESTINATION_CONFIGURATION), state[11] = rt::m("state", &rt::ENUM), schedule_type[12]
+    = rt::m("scheduleType", &rt::ENUM), last_triggered_time[13] =
+    rt::m("lastTriggeredTime", &rt::LONG).min(0.0), last_execution_status[14] =
+    rt::m("lastExecutionStatus", &rt::ENUM), schedule_start_time[15] =
+    rt::m("scheduleStartTime", &rt::LONG).min(0.0), schedule_end_time[16] =
+    rt::m("scheduleEndTime", &rt::LONG).min(0.0), execution_role_arn[17] =
+    rt::m("executionRoleArn", &rt::STRING).min(1.0), creation_time[18] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[19] =
     rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 /// This processor converts a string field to uppercase.
@@ -264,7 +266,7 @@ pub struct UpperCaseString {
     pub with_keys: Vec<String>,
 }
 rt::structure!(
-    UpperCaseString, UPPER_CASE_STRING, [with_keys = rt::m("withKeys",
+    UpperCaseString, UPPER_CASE_STRING, [with_keys[0] = rt::m("withKeys",
     &UPPER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPPER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(

@@ -24,8 +24,9 @@ pub struct AccountLimit {
     pub value: i64,
 }
 rt::structure!(
-    AccountLimit, ACCOUNT_LIMIT, [type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-    value = rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0)]
+    AccountLimit, ACCOUNT_LIMIT, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum AccountLimitType { MaxHealthChecksByOwner = "MAX_HEALTH_CHECKS_BY_OWNER",
@@ -42,9 +43,9 @@ pub struct ActivateKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    ActivateKeySigningKeyRequest, ACTIVATE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id =
+    ActivateKeySigningKeyRequest, ACTIVATE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
     .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -52,7 +53,7 @@ pub struct ActivateKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    ActivateKeySigningKeyResponse, ACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info =
+    ActivateKeySigningKeyResponse, ACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
     rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
@@ -71,9 +72,9 @@ pub struct AlarmIdentifier {
     pub name: String,
 }
 rt::structure!(
-    AlarmIdentifier, ALARM_IDENTIFIER, [region = rt::m("Region", &rt::ENUM)
-    .flags(rt::REQUIRED).min(1.0), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    AlarmIdentifier, ALARM_IDENTIFIER, [region[0] = rt::m("Region", &rt::ENUM)
+    .flags(rt::REQUIRED).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// *Alias resource record sets only:* Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
 ///
@@ -154,10 +155,10 @@ pub struct AliasTarget {
     pub evaluate_target_health: bool,
 }
 rt::structure!(
-    AliasTarget, ALIAS_TARGET, [hosted_zone_id = rt::m("HostedZoneId", &rt::STRING)
-    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), dns_name = rt::m("DNSName", &rt::STRING)
-    .flags(rt::REQUIRED), evaluate_target_health = rt::m("EvaluateTargetHealth",
-    &rt::BOOLEAN).flags(rt::REQUIRED)]
+    AliasTarget, ALIAS_TARGET, [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), dns_name[1] = rt::m("DNSName",
+    &rt::STRING).flags(rt::REQUIRED), evaluate_target_health[2] =
+    rt::m("EvaluateTargetHealth", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to associate a VPC with a private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -173,9 +174,9 @@ pub struct AssociateVpcWithHostedZoneRequest {
 }
 rt::structure!(
     AssociateVpcWithHostedZoneRequest, ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST =
-    "AssociateVPCWithHostedZoneRequest", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc =
-    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment = rt::m("Comment", &rt::STRING)]
+    "AssociateVPCWithHostedZoneRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1] =
+    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the `AssociateVPCWithHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -185,6 +186,6 @@ pub struct AssociateVpcWithHostedZoneResponse {
 }
 rt::structure!(
     AssociateVpcWithHostedZoneResponse, ASSOCIATE_VPC_WITH_HOSTED_ZONE_RESPONSE =
-    "AssociateVPCWithHostedZoneResponse", [change_info = rt::m("ChangeInfo",
+    "AssociateVPCWithHostedZoneResponse", [change_info[0] = rt::m("ChangeInfo",
     &CHANGE_INFO).flags(rt::REQUIRED)]
 );

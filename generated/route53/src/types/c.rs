@@ -16,8 +16,8 @@ pub struct Change {
     pub resource_record_set: ResourceRecordSet,
 }
 rt::structure!(
-    Change, CHANGE, [action = rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-    resource_record_set = rt::m("ResourceRecordSet", &RESOURCE_RECORD_SET)
+    Change, CHANGE, [action[0] = rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
+    resource_record_set[1] = rt::m("ResourceRecordSet", &RESOURCE_RECORD_SET)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -32,7 +32,7 @@ pub struct ChangeBatch {
     pub changes: Vec<Change>,
 }
 rt::structure!(
-    ChangeBatch, CHANGE_BATCH, [comment = rt::m("Comment", &rt::STRING), changes =
+    ChangeBatch, CHANGE_BATCH, [comment[0] = rt::m("Comment", &rt::STRING), changes[1] =
     rt::m("Changes", &CHANGES).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,10 +50,10 @@ pub struct ChangeCidrCollectionRequest {
     pub changes: Vec<CidrCollectionChange>,
 }
 rt::structure!(
-    ChangeCidrCollectionRequest, CHANGE_CIDR_COLLECTION_REQUEST, [id = rt::m("Id",
-    &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED), collection_version
-    = rt::m("CollectionVersion", &rt::LONG).min(1.0), changes = rt::m("Changes",
-    &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED).min(1.0)]
+    ChangeCidrCollectionRequest, CHANGE_CIDR_COLLECTION_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED),
+    collection_version[1] = rt::m("CollectionVersion", &rt::LONG).min(1.0), changes[2] =
+    rt::m("Changes", &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionResponse {
@@ -61,7 +61,7 @@ pub struct ChangeCidrCollectionResponse {
     pub id: String,
 }
 rt::structure!(
-    ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, [id = rt::m("Id",
+    ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, [id[0] = rt::m("Id",
     &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)]
 );
 /// A complex type that describes change information about changes made to your hosted zone.
@@ -77,10 +77,10 @@ pub struct ChangeInfo {
     pub comment: Option<String>,
 }
 rt::structure!(
-    ChangeInfo, CHANGE_INFO, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    submitted_at = rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), comment =
-    rt::m("Comment", &rt::STRING)]
+    ChangeInfo, CHANGE_INFO, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), status[1] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    submitted_at[2] = rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    comment[3] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains change information for the resource record set.
 #[derive(Clone, Default, PartialEq)]
@@ -91,10 +91,10 @@ pub struct ChangeResourceRecordSetsRequest {
     pub change_batch: ChangeBatch,
 }
 rt::structure!(
-    ChangeResourceRecordSetsRequest, CHANGE_RESOURCE_RECORD_SETS_REQUEST, [hosted_zone_id
-    = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), change_batch = rt::m("ChangeBatch", &CHANGE_BATCH)
-    .flags(rt::REQUIRED)]
+    ChangeResourceRecordSetsRequest, CHANGE_RESOURCE_RECORD_SETS_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), change_batch[1] = rt::m("ChangeBatch",
+    &CHANGE_BATCH).flags(rt::REQUIRED)]
 );
 /// A complex type containing the response for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -105,8 +105,8 @@ pub struct ChangeResourceRecordSetsResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    ChangeResourceRecordSetsResponse, CHANGE_RESOURCE_RECORD_SETS_RESPONSE, [change_info
-    = rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
+    ChangeResourceRecordSetsResponse, CHANGE_RESOURCE_RECORD_SETS_RESPONSE,
+    [change_info[0] = rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChangeStatus { Pending = "PENDING", Insync = "INSYNC" }
@@ -129,11 +129,11 @@ pub struct ChangeTagsForResourceRequest {
     pub remove_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    ChangeTagsForResourceRequest, CHANGE_TAGS_FOR_RESOURCE_REQUEST, [resource_type =
+    ChangeTagsForResourceRequest, CHANGE_TAGS_FOR_RESOURCE_REQUEST, [resource_type[0] =
     rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-    resource_id = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
-    .flags(rt::REQUIRED), add_tags = rt::m("AddTags", &TAG_LIST).min(1.0),
-    remove_tag_keys = rt::m("RemoveTagKeys", &TAG_KEY_LIST).min(1.0)]
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
+    .flags(rt::REQUIRED), add_tags[2] = rt::m("AddTags", &TAG_LIST).min(1.0),
+    remove_tag_keys[3] = rt::m("RemoveTagKeys", &TAG_KEY_LIST).min(1.0)]
 );
 /// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -157,7 +157,7 @@ pub struct CidrBlockInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CidrBlockInUseException, CIDR_BLOCK_IN_USE_EXCEPTION, [message = rt::m("Message",
+    CidrBlockInUseException, CIDR_BLOCK_IN_USE_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 pub static CIDR_BLOCK_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -173,8 +173,9 @@ pub struct CidrBlockSummary {
     pub location_name: Option<String>,
 }
 rt::structure!(
-    CidrBlockSummary, CIDR_BLOCK_SUMMARY, [cidr_block = rt::m("CidrBlock", &rt::STRING)
-    .min(1.0), location_name = rt::m("LocationName", &rt::STRING).min(1.0)]
+    CidrBlockSummary, CIDR_BLOCK_SUMMARY, [cidr_block[0] = rt::m("CidrBlock",
+    &rt::STRING).min(1.0), location_name[1] = rt::m("LocationName", &rt::STRING)
+    .min(1.0)]
 );
 /// A complex type that identifies a CIDR collection.
 #[derive(Clone, Default, PartialEq)]
@@ -189,9 +190,9 @@ pub struct CidrCollection {
     pub version: Option<i64>,
 }
 rt::structure!(
-    CidrCollection, CIDR_COLLECTION, [arn = rt::m("Arn", &rt::STRING).min(20.0), id =
-    rt::m("Id", &rt::STRING), name = rt::m("Name", &rt::STRING).min(1.0), version =
-    rt::m("Version", &rt::LONG).min(1.0)]
+    CidrCollection, CIDR_COLLECTION, [arn[0] = rt::m("Arn", &rt::STRING).min(20.0), id[1]
+    = rt::m("Id", &rt::STRING), name[2] = rt::m("Name", &rt::STRING).min(1.0), version[3]
+    = rt::m("Version", &rt::LONG).min(1.0)]
 );
 /// A CIDR collection with this name and a different caller reference already exists in this account.
 #[derive(Clone, Default, PartialEq)]
@@ -200,7 +201,8 @@ pub struct CidrCollectionAlreadyExistsException {
 }
 rt::structure!(
     CidrCollectionAlreadyExistsException, CIDR_COLLECTION_ALREADY_EXISTS_EXCEPTION,
-    [message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 /// A complex type that contains information about the CIDR collection change.
 #[derive(Clone, Default, PartialEq)]
@@ -213,10 +215,10 @@ pub struct CidrCollectionChange {
     pub cidr_list: Vec<String>,
 }
 rt::structure!(
-    CidrCollectionChange, CIDR_COLLECTION_CHANGE, [location_name = rt::m("LocationName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), action = rt::m("Action", &rt::ENUM)
-    .flags(rt::REQUIRED), cidr_list = rt::m("CidrList", &CIDR_LIST).flags(rt::REQUIRED)
-    .min(1.0)]
+    CidrCollectionChange, CIDR_COLLECTION_CHANGE, [location_name[0] =
+    rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), action[1] =
+    rt::m("Action", &rt::ENUM).flags(rt::REQUIRED), cidr_list[2] = rt::m("CidrList",
+    &CIDR_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum CidrCollectionChangeAction { Put = "PUT", DeleteIfExists =
@@ -232,7 +234,7 @@ pub struct CidrCollectionInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CidrCollectionInUseException, CIDR_COLLECTION_IN_USE_EXCEPTION, [message =
+    CidrCollectionInUseException, CIDR_COLLECTION_IN_USE_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The CIDR collection version you provided, doesn't match the one in the `ListCidrCollections` operation.
@@ -242,7 +244,8 @@ pub struct CidrCollectionVersionMismatchException {
 }
 rt::structure!(
     CidrCollectionVersionMismatchException, CIDR_COLLECTION_VERSION_MISMATCH_EXCEPTION,
-    [message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false))
 );
 pub static CIDR_LIST: rt::Schema = rt::Schema::list(
     "CidrList",
@@ -259,9 +262,9 @@ pub struct CidrRoutingConfig {
     pub location_name: String,
 }
 rt::structure!(
-    CidrRoutingConfig, CIDR_ROUTING_CONFIG, [collection_id = rt::m("CollectionId",
-    &rt::STRING).flags(rt::REQUIRED), location_name = rt::m("LocationName", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0)]
+    CidrRoutingConfig, CIDR_ROUTING_CONFIG, [collection_id[0] = rt::m("CollectionId",
+    &rt::STRING).flags(rt::REQUIRED), location_name[1] = rt::m("LocationName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
 #[derive(Clone, Default, PartialEq)]
@@ -284,14 +287,15 @@ pub struct CloudWatchAlarmConfiguration {
     pub dimensions: Option<Vec<Dimension>>,
 }
 rt::structure!(
-    CloudWatchAlarmConfiguration, CLOUD_WATCH_ALARM_CONFIGURATION, [evaluation_periods =
-    rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), threshold =
-    rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED), comparison_operator =
-    rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED), period = rt::m("Period",
-    &rt::INTEGER).flags(rt::REQUIRED).min(60.0), metric_name = rt::m("MetricName",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace = rt::m("Namespace",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic = rt::m("Statistic", &rt::ENUM)
-    .flags(rt::REQUIRED), dimensions = rt::m("Dimensions", &DIMENSION_LIST)]
+    CloudWatchAlarmConfiguration, CLOUD_WATCH_ALARM_CONFIGURATION, [evaluation_periods[0]
+    = rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), threshold[1]
+    = rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED), comparison_operator[2] =
+    rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED), period[3] =
+    rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(60.0), metric_name[4] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[5] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic[6] =
+    rt::m("Statistic", &rt::ENUM).flags(rt::REQUIRED), dimensions[7] =
+    rt::m("Dimensions", &DIMENSION_LIST)]
 );
 rt::string_enum! {
     pub enum CloudWatchRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
@@ -329,9 +333,9 @@ pub struct CollectionSummary {
     pub version: Option<i64>,
 }
 rt::structure!(
-    CollectionSummary, COLLECTION_SUMMARY, [arn = rt::m("Arn", &rt::STRING).min(20.0), id
-    = rt::m("Id", &rt::STRING), name = rt::m("Name", &rt::STRING).min(1.0), version =
-    rt::m("Version", &rt::LONG).min(1.0)]
+    CollectionSummary, COLLECTION_SUMMARY, [arn[0] = rt::m("Arn", &rt::STRING).min(20.0),
+    id[1] = rt::m("Id", &rt::STRING), name[2] = rt::m("Name", &rt::STRING).min(1.0),
+    version[3] = rt::m("Version", &rt::LONG).min(1.0)]
 );
 rt::string_enum! {
     pub enum ComparisonOperator { GreaterThanOrEqualToThreshold =
@@ -345,7 +349,7 @@ pub struct ConcurrentModification {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConcurrentModification, CONCURRENT_MODIFICATION, [message = rt::m("message",
+    ConcurrentModification, CONCURRENT_MODIFICATION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The cause of this error depends on the operation that you're performing:
@@ -358,7 +362,7 @@ pub struct ConflictingDomainExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConflictingDomainExists, CONFLICTING_DOMAIN_EXISTS, [message = rt::m("message",
+    ConflictingDomainExists, CONFLICTING_DOMAIN_EXISTS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// You tried to update a traffic policy instance by using a traffic policy version that has a different DNS type than the current type for the instance. You specified the type in the JSON document in the `CreateTrafficPolicy` or `CreateTrafficPolicyVersion`request.
@@ -367,7 +371,7 @@ pub struct ConflictingTypes {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConflictingTypes, CONFLICTING_TYPES, [message = rt::m("message", &rt::STRING)]
+    ConflictingTypes, CONFLICTING_TYPES, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A complex type that lists the coordinates for a geoproximity resource record.
@@ -379,8 +383,8 @@ pub struct Coordinates {
     pub longitude: String,
 }
 rt::structure!(
-    Coordinates, COORDINATES, [latitude = rt::m("Latitude", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), longitude = rt::m("Longitude", &rt::STRING)
+    Coordinates, COORDINATES, [latitude[0] = rt::m("Latitude", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), longitude[1] = rt::m("Longitude", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -391,8 +395,8 @@ pub struct CreateCidrCollectionRequest {
     pub caller_reference: String,
 }
 rt::structure!(
-    CreateCidrCollectionRequest, CREATE_CIDR_COLLECTION_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), caller_reference =
+    CreateCidrCollectionRequest, CREATE_CIDR_COLLECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), caller_reference[1] =
     rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -403,8 +407,8 @@ pub struct CreateCidrCollectionResponse {
     pub location: Option<String>,
 }
 rt::structure!(
-    CreateCidrCollectionResponse, CREATE_CIDR_COLLECTION_RESPONSE, [collection =
-    rt::m("Collection", &CIDR_COLLECTION), location = rt::m("Location", &rt::STRING)
+    CreateCidrCollectionResponse, CREATE_CIDR_COLLECTION_RESPONSE, [collection[0] =
+    rt::m("Collection", &CIDR_COLLECTION), location[1] = rt::m("Location", &rt::STRING)
     .at(rt::HEADER, "Location")]
 );
 /// A complex type that contains the health check request information.
@@ -423,9 +427,9 @@ pub struct CreateHealthCheckRequest {
     pub health_check_config: HealthCheckConfig,
 }
 rt::structure!(
-    CreateHealthCheckRequest, CREATE_HEALTH_CHECK_REQUEST, [caller_reference =
+    CreateHealthCheckRequest, CREATE_HEALTH_CHECK_REQUEST, [caller_reference[0] =
     rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    health_check_config = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
+    health_check_config[1] = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
     .flags(rt::REQUIRED)]
 );
 /// A complex type containing the response information for the new health check.
@@ -437,9 +441,9 @@ pub struct CreateHealthCheckResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateHealthCheckResponse, CREATE_HEALTH_CHECK_RESPONSE, [health_check =
-    rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED), location = rt::m("Location",
-    &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
+    CreateHealthCheckResponse, CREATE_HEALTH_CHECK_RESPONSE, [health_check[0] =
+    rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED), location[1] =
+    rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a public or private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -469,11 +473,12 @@ pub struct CreateHostedZoneRequest {
     pub delegation_set_id: Option<String>,
 }
 rt::structure!(
-    CreateHostedZoneRequest, CREATE_HOSTED_ZONE_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED), vpc = rt::m("VPC", &VPC), caller_reference =
+    CreateHostedZoneRequest, CREATE_HOSTED_ZONE_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), vpc[1] = rt::m("VPC", &VPC), caller_reference[2] =
     rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    hosted_zone_config = rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
-    delegation_set_id = rt::m("DelegationSetId", &rt::STRING).flags(rt::STRIP_ID_PREFIX)]
+    hosted_zone_config[3] = rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
+    delegation_set_id[4] = rt::m("DelegationSetId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX)]
 );
 /// A complex type containing the response information for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -490,11 +495,11 @@ pub struct CreateHostedZoneResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateHostedZoneResponse, CREATE_HOSTED_ZONE_RESPONSE, [hosted_zone =
-    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED), change_info =
-    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), delegation_set =
-    rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED), vpc = rt::m("VPC",
-    &VPC), location = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    CreateHostedZoneResponse, CREATE_HOSTED_ZONE_RESPONSE, [hosted_zone[0] =
+    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED), change_info[1] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), delegation_set[2] =
+    rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED), vpc[3] = rt::m("VPC",
+    &VPC), location[4] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -526,12 +531,12 @@ pub struct CreateKeySigningKeyRequest {
     pub status: String,
 }
 rt::structure!(
-    CreateKeySigningKeyRequest, CREATE_KEY_SIGNING_KEY_REQUEST, [caller_reference =
-    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0), hosted_zone_id =
-    rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    key_management_service_arn = rt::m("KeyManagementServiceArn", &rt::STRING)
-    .flags(rt::REQUIRED), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-    status = rt::m("Status", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
+    CreateKeySigningKeyRequest, CREATE_KEY_SIGNING_KEY_REQUEST, [caller_reference[0] =
+    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0), hosted_zone_id[1]
+    = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    key_management_service_arn[2] = rt::m("KeyManagementServiceArn", &rt::STRING)
+    .flags(rt::REQUIRED), name[3] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), status[4] = rt::m("Status", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeySigningKeyResponse {
@@ -542,9 +547,9 @@ pub struct CreateKeySigningKeyResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateKeySigningKeyResponse, CREATE_KEY_SIGNING_KEY_RESPONSE, [change_info =
-    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), key_signing_key =
-    rt::m("KeySigningKey", &KEY_SIGNING_KEY).flags(rt::REQUIRED), location =
+    CreateKeySigningKeyResponse, CREATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), key_signing_key[1] =
+    rt::m("KeySigningKey", &KEY_SIGNING_KEY).flags(rt::REQUIRED), location[2] =
     rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -559,10 +564,10 @@ pub struct CreateQueryLoggingConfigRequest {
     pub cloud_watch_logs_log_group_arn: String,
 }
 rt::structure!(
-    CreateQueryLoggingConfigRequest, CREATE_QUERY_LOGGING_CONFIG_REQUEST, [hosted_zone_id
-    = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    cloud_watch_logs_log_group_arn = rt::m("CloudWatchLogsLogGroupArn", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    CreateQueryLoggingConfigRequest, CREATE_QUERY_LOGGING_CONFIG_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), cloud_watch_logs_log_group_arn[1] =
+    rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueryLoggingConfigResponse {
@@ -573,8 +578,8 @@ pub struct CreateQueryLoggingConfigResponse {
 }
 rt::structure!(
     CreateQueryLoggingConfigResponse, CREATE_QUERY_LOGGING_CONFIG_RESPONSE,
-    [query_logging_config = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
-    .flags(rt::REQUIRED), location = rt::m("Location", &rt::STRING).at(rt::HEADER,
+    [query_logging_config[0] = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
+    .flags(rt::REQUIRED), location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER,
     "Location").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -586,9 +591,9 @@ pub struct CreateResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     CreateResourceRecordSetProtectionsRequest,
-    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id =
+    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), protections = rt::m("Protections",
+    rt::STRIP_ID_PREFIX), protections[1] = rt::m("Protections",
     &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -606,8 +611,8 @@ pub struct CreateReusableDelegationSetRequest {
 }
 rt::structure!(
     CreateReusableDelegationSetRequest, CREATE_REUSABLE_DELEGATION_SET_REQUEST,
-    [caller_reference = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), hosted_zone_id = rt::m("HostedZoneId", &rt::STRING)
+    [caller_reference[0] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING)
     .flags(rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -619,8 +624,8 @@ pub struct CreateReusableDelegationSetResponse {
 }
 rt::structure!(
     CreateReusableDelegationSetResponse, CREATE_REUSABLE_DELEGATION_SET_RESPONSE,
-    [delegation_set = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED),
-    location = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    [delegation_set[0] = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED),
+    location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
     .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
@@ -639,11 +644,11 @@ pub struct CreateTrafficPolicyInstanceRequest {
 }
 rt::structure!(
     CreateTrafficPolicyInstanceRequest, CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST,
-    [hosted_zone_id = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), ttl =
-    rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id =
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+    ttl[2] = rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id[3] =
     rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    traffic_policy_version = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    traffic_policy_version[4] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
@@ -656,9 +661,9 @@ pub struct CreateTrafficPolicyInstanceResponse {
 }
 rt::structure!(
     CreateTrafficPolicyInstanceResponse, CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE,
-    [traffic_policy_instance = rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE)
-    .flags(rt::REQUIRED), location = rt::m("Location", &rt::STRING).at(rt::HEADER,
-    "Location").flags(rt::REQUIRED)]
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED), location[1] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the traffic policy that you want to create.
 #[derive(Clone, Default, PartialEq)]
@@ -671,9 +676,9 @@ pub struct CreateTrafficPolicyRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    CreateTrafficPolicyRequest, CREATE_TRAFFIC_POLICY_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED), document = rt::m("Document", &rt::STRING)
-    .flags(rt::REQUIRED), comment = rt::m("Comment", &rt::STRING)]
+    CreateTrafficPolicyRequest, CREATE_TRAFFIC_POLICY_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), document[1] = rt::m("Document", &rt::STRING)
+    .flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicy` request.
 #[derive(Clone, Default, PartialEq)]
@@ -684,8 +689,8 @@ pub struct CreateTrafficPolicyResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateTrafficPolicyResponse, CREATE_TRAFFIC_POLICY_RESPONSE, [traffic_policy =
-    rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED), location =
+    CreateTrafficPolicyResponse, CREATE_TRAFFIC_POLICY_RESPONSE, [traffic_policy[0] =
+    rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED), location[1] =
     rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the traffic policy that you want to create a new version for.
@@ -699,9 +704,9 @@ pub struct CreateTrafficPolicyVersionRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    CreateTrafficPolicyVersionRequest, CREATE_TRAFFIC_POLICY_VERSION_REQUEST, [id =
-    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), document =
-    rt::m("Document", &rt::STRING).flags(rt::REQUIRED), comment = rt::m("Comment",
+    CreateTrafficPolicyVersionRequest, CREATE_TRAFFIC_POLICY_VERSION_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), document[1]
+    = rt::m("Document", &rt::STRING).flags(rt::REQUIRED), comment[2] = rt::m("Comment",
     &rt::STRING)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
@@ -714,8 +719,8 @@ pub struct CreateTrafficPolicyVersionResponse {
 }
 rt::structure!(
     CreateTrafficPolicyVersionResponse, CREATE_TRAFFIC_POLICY_VERSION_RESPONSE,
-    [traffic_policy = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED),
-    location = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    [traffic_policy[0] = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED),
+    location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
     .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
@@ -729,9 +734,9 @@ pub struct CreateVpcAssociationAuthorizationRequest {
 rt::structure!(
     CreateVpcAssociationAuthorizationRequest,
     CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST =
-    "CreateVPCAssociationAuthorizationRequest", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc =
-    rt::m("VPC", &VPC).flags(rt::REQUIRED)]
+    "CreateVPCAssociationAuthorizationRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), vpc[1] = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
 #[derive(Clone, Default, PartialEq)]
@@ -744,7 +749,7 @@ pub struct CreateVpcAssociationAuthorizationResponse {
 rt::structure!(
     CreateVpcAssociationAuthorizationResponse,
     CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE =
-    "CreateVPCAssociationAuthorizationResponse", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc = rt::m("VPC", &VPC)
-    .flags(rt::REQUIRED)]
+    "CreateVPCAssociationAuthorizationResponse", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1]
+    = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );

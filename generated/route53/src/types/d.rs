@@ -9,7 +9,7 @@ pub struct DnssecNotFound {
     pub message: Option<String>,
 }
 rt::structure!(
-    DnssecNotFound, DNSSEC_NOT_FOUND = "DNSSECNotFound", [message = rt::m("message",
+    DnssecNotFound, DNSSEC_NOT_FOUND = "DNSSECNotFound", [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A string representing the status of DNSSEC signing.
@@ -29,8 +29,8 @@ pub struct DnssecStatus {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    DnssecStatus, DNSSEC_STATUS = "DNSSECStatus", [serve_signature =
-    rt::m("ServeSignature", &rt::STRING).min(1.0), status_message =
+    DnssecStatus, DNSSEC_STATUS = "DNSSECStatus", [serve_signature[0] =
+    rt::m("ServeSignature", &rt::STRING).min(1.0), status_message[1] =
     rt::m("StatusMessage", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -41,18 +41,18 @@ pub struct DeactivateKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeactivateKeySigningKeyRequest, DEACTIVATE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id =
-    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
-    .flags(rt::REQUIRED).min(3.0)]
+    DeactivateKeySigningKeyRequest, DEACTIVATE_KEY_SIGNING_KEY_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING)
+    .at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DeactivateKeySigningKeyResponse, DEACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info =
-    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
+    DeactivateKeySigningKeyResponse, DEACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0]
+    = rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that lists the name servers in a delegation set, as well as the `CallerReference` and the `ID` for the delegation set.
 #[derive(Clone, Default, PartialEq)]
@@ -65,10 +65,10 @@ pub struct DelegationSet {
     pub name_servers: Vec<String>,
 }
 rt::structure!(
-    DelegationSet, DELEGATION_SET, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::STRIP_ID_PREFIX), caller_reference = rt::m("CallerReference", &rt::STRING)
-    .min(1.0), name_servers = rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS)
-    .flags(rt::REQUIRED).min(1.0)]
+    DelegationSet, DELEGATION_SET, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), caller_reference[1] = rt::m("CallerReference",
+    &rt::STRING).min(1.0), name_servers[2] = rt::m("NameServers",
+    &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED).min(1.0)]
 );
 /// A delegation set with the same owner and caller reference combination has already been created.
 #[derive(Clone, Default, PartialEq)]
@@ -76,7 +76,7 @@ pub struct DelegationSetAlreadyCreated {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetAlreadyCreated, DELEGATION_SET_ALREADY_CREATED, [message =
+    DelegationSetAlreadyCreated, DELEGATION_SET_ALREADY_CREATED, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified delegation set has already been marked as reusable.
@@ -85,7 +85,7 @@ pub struct DelegationSetAlreadyReusable {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetAlreadyReusable, DELEGATION_SET_ALREADY_REUSABLE, [message =
+    DelegationSetAlreadyReusable, DELEGATION_SET_ALREADY_REUSABLE, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified delegation contains associated hosted zones which must be deleted before the reusable delegation set can be deleted.
@@ -94,8 +94,8 @@ pub struct DelegationSetInUse {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetInUse, DELEGATION_SET_IN_USE, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    DelegationSetInUse, DELEGATION_SET_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static DELEGATION_SET_NAME_SERVERS: rt::Schema = rt::Schema::list(
     "DelegationSetNameServers",
@@ -107,8 +107,8 @@ pub struct DelegationSetNotAvailable {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetNotAvailable, DELEGATION_SET_NOT_AVAILABLE, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    DelegationSetNotAvailable, DELEGATION_SET_NOT_AVAILABLE, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Default, PartialEq)]
@@ -116,7 +116,7 @@ pub struct DelegationSetNotReusable {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetNotReusable, DELEGATION_SET_NOT_REUSABLE, [message = rt::m("message",
+    DelegationSetNotReusable, DELEGATION_SET_NOT_REUSABLE, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static DELEGATION_SETS: rt::Schema = rt::Schema::list(
@@ -129,7 +129,7 @@ pub struct DeleteCidrCollectionRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteCidrCollectionRequest, DELETE_CIDR_COLLECTION_REQUEST, [id = rt::m("Id",
+    DeleteCidrCollectionRequest, DELETE_CIDR_COLLECTION_REQUEST, [id[0] = rt::m("Id",
     &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -142,7 +142,7 @@ pub struct DeleteHealthCheckRequest {
     pub health_check_id: String,
 }
 rt::structure!(
-    DeleteHealthCheckRequest, DELETE_HEALTH_CHECK_REQUEST, [health_check_id =
+    DeleteHealthCheckRequest, DELETE_HEALTH_CHECK_REQUEST, [health_check_id[0] =
     rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// An empty element.
@@ -156,8 +156,8 @@ pub struct DeleteHostedZoneRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, [id = rt::m("Id", &rt::STRING)
-    .at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
+    DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -166,7 +166,7 @@ pub struct DeleteHostedZoneResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DeleteHostedZoneResponse, DELETE_HOSTED_ZONE_RESPONSE, [change_info =
+    DeleteHostedZoneResponse, DELETE_HOSTED_ZONE_RESPONSE, [change_info[0] =
     rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -177,9 +177,9 @@ pub struct DeleteKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteKeySigningKeyRequest, DELETE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id =
+    DeleteKeySigningKeyRequest, DELETE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
     .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -187,7 +187,7 @@ pub struct DeleteKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DeleteKeySigningKeyResponse, DELETE_KEY_SIGNING_KEY_RESPONSE, [change_info =
+    DeleteKeySigningKeyResponse, DELETE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
     rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -196,7 +196,7 @@ pub struct DeleteQueryLoggingConfigRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteQueryLoggingConfigRequest, DELETE_QUERY_LOGGING_CONFIG_REQUEST, [id =
+    DeleteQueryLoggingConfigRequest, DELETE_QUERY_LOGGING_CONFIG_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -213,9 +213,9 @@ pub struct DeleteResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     DeleteResourceRecordSetProtectionsRequest,
-    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id =
+    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), protections = rt::m("Protections",
+    rt::STRIP_ID_PREFIX), protections[1] = rt::m("Protections",
     &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -231,7 +231,7 @@ pub struct DeleteReusableDelegationSetRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteReusableDelegationSetRequest, DELETE_REUSABLE_DELEGATION_SET_REQUEST, [id =
+    DeleteReusableDelegationSetRequest, DELETE_REUSABLE_DELEGATION_SET_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// An empty element.
@@ -249,7 +249,7 @@ pub struct DeleteTrafficPolicyInstanceRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteTrafficPolicyInstanceRequest, DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id =
+    DeleteTrafficPolicyInstanceRequest, DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 /// An empty element.
@@ -267,8 +267,8 @@ pub struct DeleteTrafficPolicyRequest {
     pub version: i32,
 }
 rt::structure!(
-    DeleteTrafficPolicyRequest, DELETE_TRAFFIC_POLICY_REQUEST, [id = rt::m("Id",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version =
+    DeleteTrafficPolicyRequest, DELETE_TRAFFIC_POLICY_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
     rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0)]
 );
 /// An empty element.
@@ -286,9 +286,9 @@ pub struct DeleteVpcAssociationAuthorizationRequest {
 rt::structure!(
     DeleteVpcAssociationAuthorizationRequest,
     DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST =
-    "DeleteVPCAssociationAuthorizationRequest", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc =
-    rt::m("VPC", &VPC).flags(rt::REQUIRED)]
+    "DeleteVPCAssociationAuthorizationRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), vpc[1] = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );
 /// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -307,8 +307,8 @@ pub struct Dimension {
     pub value: String,
 }
 rt::structure!(
-    Dimension, DIMENSION, [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), value = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    Dimension, DIMENSION, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static DIMENSION_LIST: rt::Schema = rt::Schema::list(
     "DimensionList",
@@ -321,7 +321,7 @@ pub struct DisableHostedZoneDnssecRequest {
 }
 rt::structure!(
     DisableHostedZoneDnssecRequest, DISABLE_HOSTED_ZONE_DNSSEC_REQUEST =
-    "DisableHostedZoneDNSSECRequest", [hosted_zone_id = rt::m("HostedZoneId",
+    "DisableHostedZoneDNSSECRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
     &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -330,8 +330,8 @@ pub struct DisableHostedZoneDnssecResponse {
 }
 rt::structure!(
     DisableHostedZoneDnssecResponse, DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE =
-    "DisableHostedZoneDNSSECResponse", [change_info = rt::m("ChangeInfo", &CHANGE_INFO)
-    .flags(rt::REQUIRED)]
+    "DisableHostedZoneDNSSECResponse", [change_info[0] = rt::m("ChangeInfo",
+    &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -345,9 +345,9 @@ pub struct DisassociateVpcFromHostedZoneRequest {
 }
 rt::structure!(
     DisassociateVpcFromHostedZoneRequest, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST =
-    "DisassociateVPCFromHostedZoneRequest", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc =
-    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment = rt::m("Comment", &rt::STRING)]
+    "DisassociateVPCFromHostedZoneRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1] =
+    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the disassociate request.
 #[derive(Clone, Default, PartialEq)]
@@ -357,6 +357,6 @@ pub struct DisassociateVpcFromHostedZoneResponse {
 }
 rt::structure!(
     DisassociateVpcFromHostedZoneResponse, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_RESPONSE =
-    "DisassociateVPCFromHostedZoneResponse", [change_info = rt::m("ChangeInfo",
+    "DisassociateVPCFromHostedZoneResponse", [change_info[0] = rt::m("ChangeInfo",
     &CHANGE_INFO).flags(rt::REQUIRED)]
 );

@@ -10,8 +10,8 @@ pub struct EnableHostedZoneDnssecRequest {
 }
 rt::structure!(
     EnableHostedZoneDnssecRequest, ENABLE_HOSTED_ZONE_DNSSEC_REQUEST =
-    "EnableHostedZoneDNSSECRequest", [hosted_zone_id = rt::m("HostedZoneId", &rt::STRING)
-    .at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
+    "EnableHostedZoneDNSSECRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableHostedZoneDnssecResponse {
@@ -19,7 +19,7 @@ pub struct EnableHostedZoneDnssecResponse {
 }
 rt::structure!(
     EnableHostedZoneDnssecResponse, ENABLE_HOSTED_ZONE_DNSSEC_RESPONSE =
-    "EnableHostedZoneDNSSECResponse", [change_info = rt::m("ChangeInfo", &CHANGE_INFO)
+    "EnableHostedZoneDNSSECResponse", [change_info[0] = rt::m("ChangeInfo", &CHANGE_INFO)
     .flags(rt::REQUIRED)]
 );
 pub static ERROR_MESSAGES: rt::Schema = rt::Schema::list(

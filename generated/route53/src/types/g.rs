@@ -32,9 +32,9 @@ pub struct GeoLocation {
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
-    GeoLocation, GEO_LOCATION, [continent_code = rt::m("ContinentCode", &rt::STRING)
-    .min(2.0), country_code = rt::m("CountryCode", &rt::STRING).min(1.0),
-    subdivision_code = rt::m("SubdivisionCode", &rt::STRING).min(1.0)]
+    GeoLocation, GEO_LOCATION, [continent_code[0] = rt::m("ContinentCode", &rt::STRING)
+    .min(2.0), country_code[1] = rt::m("CountryCode", &rt::STRING).min(1.0),
+    subdivision_code[2] = rt::m("SubdivisionCode", &rt::STRING).min(1.0)]
 );
 /// A complex type that contains the codes and full continent, country, and subdivision names for the specified `geolocation` code.
 #[derive(Clone, Default, PartialEq)]
@@ -53,11 +53,11 @@ pub struct GeoLocationDetails {
     pub subdivision_name: Option<String>,
 }
 rt::structure!(
-    GeoLocationDetails, GEO_LOCATION_DETAILS, [continent_code = rt::m("ContinentCode",
-    &rt::STRING).min(2.0), continent_name = rt::m("ContinentName", &rt::STRING).min(1.0),
-    country_code = rt::m("CountryCode", &rt::STRING).min(1.0), country_name =
-    rt::m("CountryName", &rt::STRING).min(1.0), subdivision_code =
-    rt::m("SubdivisionCode", &rt::STRING).min(1.0), subdivision_name =
+    GeoLocationDetails, GEO_LOCATION_DETAILS, [continent_code[0] = rt::m("ContinentCode",
+    &rt::STRING).min(2.0), continent_name[1] = rt::m("ContinentName", &rt::STRING)
+    .min(1.0), country_code[2] = rt::m("CountryCode", &rt::STRING).min(1.0),
+    country_name[3] = rt::m("CountryName", &rt::STRING).min(1.0), subdivision_code[4] =
+    rt::m("SubdivisionCode", &rt::STRING).min(1.0), subdivision_name[5] =
     rt::m("SubdivisionName", &rt::STRING).min(1.0)]
 );
 pub static GEO_LOCATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
@@ -90,10 +90,10 @@ pub struct GeoProximityLocation {
     pub bias: Option<i32>,
 }
 rt::structure!(
-    GeoProximityLocation, GEO_PROXIMITY_LOCATION, [aws_region = rt::m("AWSRegion",
-    &rt::STRING).min(1.0), local_zone_group = rt::m("LocalZoneGroup", &rt::STRING)
-    .min(1.0), coordinates = rt::m("Coordinates", &COORDINATES), bias = rt::m("Bias",
-    &rt::INTEGER).min(-99.0)]
+    GeoProximityLocation, GEO_PROXIMITY_LOCATION, [aws_region[0] = rt::m("AWSRegion",
+    &rt::STRING).min(1.0), local_zone_group[1] = rt::m("LocalZoneGroup", &rt::STRING)
+    .min(1.0), coordinates[2] = rt::m("Coordinates", &COORDINATES), bias[3] =
+    rt::m("Bias", &rt::INTEGER).min(-99.0)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -108,8 +108,8 @@ pub struct GetAccountLimitRequest {
     pub type_: AccountLimitType,
 }
 rt::structure!(
-    GetAccountLimitRequest, GET_ACCOUNT_LIMIT_REQUEST, [type_ = rt::m("Type", &rt::ENUM)
-    .at(rt::URI, "Type").flags(rt::REQUIRED)]
+    GetAccountLimitRequest, GET_ACCOUNT_LIMIT_REQUEST, [type_[0] = rt::m("Type",
+    &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
@@ -120,8 +120,8 @@ pub struct GetAccountLimitResponse {
     pub count: i64,
 }
 rt::structure!(
-    GetAccountLimitResponse, GET_ACCOUNT_LIMIT_RESPONSE, [limit = rt::m("Limit",
-    &ACCOUNT_LIMIT).flags(rt::REQUIRED), count = rt::m("Count", &rt::LONG)
+    GetAccountLimitResponse, GET_ACCOUNT_LIMIT_RESPONSE, [limit[0] = rt::m("Limit",
+    &ACCOUNT_LIMIT).flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::LONG)
     .flags(rt::REQUIRED).min(0.0)]
 );
 /// The input for a GetChange request.
@@ -131,7 +131,7 @@ pub struct GetChangeRequest {
     pub id: String,
 }
 rt::structure!(
-    GetChangeRequest, GET_CHANGE_REQUEST, [id = rt::m("Id", &rt::STRING).at(rt::URI,
+    GetChangeRequest, GET_CHANGE_REQUEST, [id[0] = rt::m("Id", &rt::STRING).at(rt::URI,
     "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)]
 );
 /// A complex type that contains the `ChangeInfo` element.
@@ -141,7 +141,7 @@ pub struct GetChangeResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    GetChangeResponse, GET_CHANGE_RESPONSE, [change_info = rt::m("ChangeInfo",
+    GetChangeResponse, GET_CHANGE_RESPONSE, [change_info[0] = rt::m("ChangeInfo",
     &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// Empty request.
@@ -155,7 +155,7 @@ pub struct GetCheckerIpRangesResponse {
     pub checker_ip_ranges: Vec<String>,
 }
 rt::structure!(
-    GetCheckerIpRangesResponse, GET_CHECKER_IP_RANGES_RESPONSE, [checker_ip_ranges =
+    GetCheckerIpRangesResponse, GET_CHECKER_IP_RANGES_RESPONSE, [checker_ip_ranges[0] =
     rt::m("CheckerIpRanges", &CHECKER_IP_RANGES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -164,7 +164,7 @@ pub struct GetDnssecRequest {
     pub hosted_zone_id: String,
 }
 rt::structure!(
-    GetDnssecRequest, GET_DNSSEC_REQUEST = "GetDNSSECRequest", [hosted_zone_id =
+    GetDnssecRequest, GET_DNSSEC_REQUEST = "GetDNSSECRequest", [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
     rt::STRIP_ID_PREFIX)]
 );
@@ -176,8 +176,8 @@ pub struct GetDnssecResponse {
     pub key_signing_keys: Vec<KeySigningKey>,
 }
 rt::structure!(
-    GetDnssecResponse, GET_DNSSEC_RESPONSE = "GetDNSSECResponse", [status =
-    rt::m("Status", &DNSSEC_STATUS).flags(rt::REQUIRED), key_signing_keys =
+    GetDnssecResponse, GET_DNSSEC_RESPONSE = "GetDNSSECResponse", [status[0] =
+    rt::m("Status", &DNSSEC_STATUS).flags(rt::REQUIRED), key_signing_keys[1] =
     rt::m("KeySigningKeys", &KEY_SIGNING_KEYS).flags(rt::REQUIRED)]
 );
 /// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
@@ -201,10 +201,10 @@ pub struct GetGeoLocationRequest {
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
-    GetGeoLocationRequest, GET_GEO_LOCATION_REQUEST, [continent_code =
+    GetGeoLocationRequest, GET_GEO_LOCATION_REQUEST, [continent_code[0] =
     rt::m("ContinentCode", &rt::STRING).at(rt::QUERY, "continentcode").min(2.0),
-    country_code = rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode")
-    .min(1.0), subdivision_code = rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY,
+    country_code[1] = rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode")
+    .min(1.0), subdivision_code[2] = rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY,
     "subdivisioncode").min(1.0)]
 );
 /// A complex type that contains the response information for the specified geolocation code.
@@ -214,7 +214,7 @@ pub struct GetGeoLocationResponse {
     pub geo_location_details: GeoLocationDetails,
 }
 rt::structure!(
-    GetGeoLocationResponse, GET_GEO_LOCATION_RESPONSE, [geo_location_details =
+    GetGeoLocationResponse, GET_GEO_LOCATION_RESPONSE, [geo_location_details[0] =
     rt::m("GeoLocationDetails", &GEO_LOCATION_DETAILS).flags(rt::REQUIRED)]
 );
 /// A request for the number of health checks that are associated with the current Amazon Web Services account.
@@ -228,8 +228,8 @@ pub struct GetHealthCheckCountResponse {
     pub health_check_count: i64,
 }
 rt::structure!(
-    GetHealthCheckCountResponse, GET_HEALTH_CHECK_COUNT_RESPONSE, [health_check_count =
-    rt::m("HealthCheckCount", &rt::LONG).flags(rt::REQUIRED)]
+    GetHealthCheckCountResponse, GET_HEALTH_CHECK_COUNT_RESPONSE, [health_check_count[0]
+    = rt::m("HealthCheckCount", &rt::LONG).flags(rt::REQUIRED)]
 );
 /// A request for the reason that a health check failed most recently.
 #[derive(Clone, Default, PartialEq)]
@@ -241,8 +241,8 @@ pub struct GetHealthCheckLastFailureReasonRequest {
 }
 rt::structure!(
     GetHealthCheckLastFailureReasonRequest, GET_HEALTH_CHECK_LAST_FAILURE_REASON_REQUEST,
-    [health_check_id = rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId")
-    .flags(rt::REQUIRED)]
+    [health_check_id[0] = rt::m("HealthCheckId", &rt::STRING).at(rt::URI,
+    "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
 #[derive(Clone, Default, PartialEq)]
@@ -252,7 +252,7 @@ pub struct GetHealthCheckLastFailureReasonResponse {
 }
 rt::structure!(
     GetHealthCheckLastFailureReasonResponse,
-    GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE, [health_check_observations =
+    GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE, [health_check_observations[0] =
     rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)]
 );
 /// A request to get information about a specified health check.
@@ -262,7 +262,7 @@ pub struct GetHealthCheckRequest {
     pub health_check_id: String,
 }
 rt::structure!(
-    GetHealthCheckRequest, GET_HEALTH_CHECK_REQUEST, [health_check_id =
+    GetHealthCheckRequest, GET_HEALTH_CHECK_REQUEST, [health_check_id[0] =
     rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
@@ -272,7 +272,7 @@ pub struct GetHealthCheckResponse {
     pub health_check: HealthCheck,
 }
 rt::structure!(
-    GetHealthCheckResponse, GET_HEALTH_CHECK_RESPONSE, [health_check =
+    GetHealthCheckResponse, GET_HEALTH_CHECK_RESPONSE, [health_check[0] =
     rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)]
 );
 /// A request to get the status for a health check.
@@ -284,7 +284,7 @@ pub struct GetHealthCheckStatusRequest {
     pub health_check_id: String,
 }
 rt::structure!(
-    GetHealthCheckStatusRequest, GET_HEALTH_CHECK_STATUS_REQUEST, [health_check_id =
+    GetHealthCheckStatusRequest, GET_HEALTH_CHECK_STATUS_REQUEST, [health_check_id[0] =
     rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
@@ -295,7 +295,7 @@ pub struct GetHealthCheckStatusResponse {
 }
 rt::structure!(
     GetHealthCheckStatusResponse, GET_HEALTH_CHECK_STATUS_RESPONSE,
-    [health_check_observations = rt::m("HealthCheckObservations",
+    [health_check_observations[0] = rt::m("HealthCheckObservations",
     &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)]
 );
 /// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
@@ -309,7 +309,7 @@ pub struct GetHostedZoneCountResponse {
     pub hosted_zone_count: i64,
 }
 rt::structure!(
-    GetHostedZoneCountResponse, GET_HOSTED_ZONE_COUNT_RESPONSE, [hosted_zone_count =
+    GetHostedZoneCountResponse, GET_HOSTED_ZONE_COUNT_RESPONSE, [hosted_zone_count[0] =
     rt::m("HostedZoneCount", &rt::LONG).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
@@ -324,8 +324,8 @@ pub struct GetHostedZoneLimitRequest {
     pub hosted_zone_id: String,
 }
 rt::structure!(
-    GetHostedZoneLimitRequest, GET_HOSTED_ZONE_LIMIT_REQUEST, [type_ = rt::m("Type",
-    &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED), hosted_zone_id =
+    GetHostedZoneLimitRequest, GET_HOSTED_ZONE_LIMIT_REQUEST, [type_[0] = rt::m("Type",
+    &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED), hosted_zone_id[1] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
     rt::STRIP_ID_PREFIX)]
 );
@@ -338,9 +338,9 @@ pub struct GetHostedZoneLimitResponse {
     pub count: i64,
 }
 rt::structure!(
-    GetHostedZoneLimitResponse, GET_HOSTED_ZONE_LIMIT_RESPONSE, [limit = rt::m("Limit",
-    &HOSTED_ZONE_LIMIT).flags(rt::REQUIRED), count = rt::m("Count", &rt::LONG)
-    .flags(rt::REQUIRED).min(0.0)]
+    GetHostedZoneLimitResponse, GET_HOSTED_ZONE_LIMIT_RESPONSE, [limit[0] =
+    rt::m("Limit", &HOSTED_ZONE_LIMIT).flags(rt::REQUIRED), count[1] = rt::m("Count",
+    &rt::LONG).flags(rt::REQUIRED).min(0.0)]
 );
 /// A request to get information about a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -349,7 +349,7 @@ pub struct GetHostedZoneRequest {
     pub id: String,
 }
 rt::structure!(
-    GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, [id = rt::m("Id", &rt::STRING)
+    GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, [id[0] = rt::m("Id", &rt::STRING)
     .at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contain the response to a `GetHostedZone` request.
@@ -363,9 +363,9 @@ pub struct GetHostedZoneResponse {
     pub vpcs: Option<Vec<Vpc>>,
 }
 rt::structure!(
-    GetHostedZoneResponse, GET_HOSTED_ZONE_RESPONSE, [hosted_zone = rt::m("HostedZone",
-    &HOSTED_ZONE).flags(rt::REQUIRED), delegation_set = rt::m("DelegationSet",
-    &DELEGATION_SET), vpcs = rt::m("VPCs", &VPCS).min(1.0)]
+    GetHostedZoneResponse, GET_HOSTED_ZONE_RESPONSE, [hosted_zone[0] =
+    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED), delegation_set[1] =
+    rt::m("DelegationSet", &DELEGATION_SET), vpcs[2] = rt::m("VPCs", &VPCS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigRequest {
@@ -373,7 +373,7 @@ pub struct GetQueryLoggingConfigRequest {
     pub id: String,
 }
 rt::structure!(
-    GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, [id = rt::m("Id",
+    GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, [id[0] = rt::m("Id",
     &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -383,7 +383,7 @@ pub struct GetQueryLoggingConfigResponse {
 }
 rt::structure!(
     GetQueryLoggingConfigResponse, GET_QUERY_LOGGING_CONFIG_RESPONSE,
-    [query_logging_config = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
+    [query_logging_config[0] = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
     .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
@@ -396,8 +396,8 @@ pub struct GetReusableDelegationSetLimitRequest {
 }
 rt::structure!(
     GetReusableDelegationSetLimitRequest, GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST,
-    [type_ = rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-    delegation_set_id = rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id")
+    [type_[0] = rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
+    delegation_set_id[1] = rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id")
     .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the requested limit.
@@ -410,8 +410,8 @@ pub struct GetReusableDelegationSetLimitResponse {
 }
 rt::structure!(
     GetReusableDelegationSetLimitResponse, GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE,
-    [limit = rt::m("Limit", &REUSABLE_DELEGATION_SET_LIMIT).flags(rt::REQUIRED), count =
-    rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0)]
+    [limit[0] = rt::m("Limit", &REUSABLE_DELEGATION_SET_LIMIT).flags(rt::REQUIRED),
+    count[1] = rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0)]
 );
 /// A request to get information about a specified reusable delegation set.
 #[derive(Clone, Default, PartialEq)]
@@ -420,7 +420,7 @@ pub struct GetReusableDelegationSetRequest {
     pub id: String,
 }
 rt::structure!(
-    GetReusableDelegationSetRequest, GET_REUSABLE_DELEGATION_SET_REQUEST, [id =
+    GetReusableDelegationSetRequest, GET_REUSABLE_DELEGATION_SET_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
@@ -431,7 +431,7 @@ pub struct GetReusableDelegationSetResponse {
 }
 rt::structure!(
     GetReusableDelegationSetResponse, GET_REUSABLE_DELEGATION_SET_RESPONSE,
-    [delegation_set = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED)]
+    [delegation_set[0] = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED)]
 );
 /// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -447,7 +447,7 @@ pub struct GetTrafficPolicyInstanceCountResponse {
 }
 rt::structure!(
     GetTrafficPolicyInstanceCountResponse, GET_TRAFFIC_POLICY_INSTANCE_COUNT_RESPONSE,
-    [traffic_policy_instance_count = rt::m("TrafficPolicyInstanceCount", &rt::INTEGER)
+    [traffic_policy_instance_count[0] = rt::m("TrafficPolicyInstanceCount", &rt::INTEGER)
     .flags(rt::REQUIRED)]
 );
 /// Gets information about a specified traffic policy instance.
@@ -457,7 +457,7 @@ pub struct GetTrafficPolicyInstanceRequest {
     pub id: String,
 }
 rt::structure!(
-    GetTrafficPolicyInstanceRequest, GET_TRAFFIC_POLICY_INSTANCE_REQUEST, [id =
+    GetTrafficPolicyInstanceRequest, GET_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
@@ -468,8 +468,8 @@ pub struct GetTrafficPolicyInstanceResponse {
 }
 rt::structure!(
     GetTrafficPolicyInstanceResponse, GET_TRAFFIC_POLICY_INSTANCE_RESPONSE,
-    [traffic_policy_instance = rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE)
-    .flags(rt::REQUIRED)]
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)]
 );
 /// Gets information about a specific traffic policy version.
 #[derive(Clone, Default, PartialEq)]
@@ -480,9 +480,9 @@ pub struct GetTrafficPolicyRequest {
     pub version: i32,
 }
 rt::structure!(
-    GetTrafficPolicyRequest, GET_TRAFFIC_POLICY_REQUEST, [id = rt::m("Id", &rt::STRING)
-    .at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version = rt::m("Version",
-    &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0)]
+    GetTrafficPolicyRequest, GET_TRAFFIC_POLICY_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
+    rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -491,6 +491,6 @@ pub struct GetTrafficPolicyResponse {
     pub traffic_policy: TrafficPolicy,
 }
 rt::structure!(
-    GetTrafficPolicyResponse, GET_TRAFFIC_POLICY_RESPONSE, [traffic_policy =
+    GetTrafficPolicyResponse, GET_TRAFFIC_POLICY_RESPONSE, [traffic_policy[0] =
     rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)]
 );

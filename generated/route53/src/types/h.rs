@@ -20,12 +20,12 @@ pub struct HealthCheck {
     pub cloud_watch_alarm_configuration: Option<CloudWatchAlarmConfiguration>,
 }
 rt::structure!(
-    HealthCheck, HEALTH_CHECK, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-    caller_reference = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), linked_service = rt::m("LinkedService", &LINKED_SERVICE),
-    health_check_config = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
-    .flags(rt::REQUIRED), health_check_version = rt::m("HealthCheckVersion", &rt::LONG)
-    .flags(rt::REQUIRED).min(1.0), cloud_watch_alarm_configuration =
+    HealthCheck, HEALTH_CHECK, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+    caller_reference[1] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), linked_service[2] = rt::m("LinkedService", &LINKED_SERVICE),
+    health_check_config[3] = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
+    .flags(rt::REQUIRED), health_check_version[4] = rt::m("HealthCheckVersion",
+    &rt::LONG).flags(rt::REQUIRED).min(1.0), cloud_watch_alarm_configuration[5] =
     rt::m("CloudWatchAlarmConfiguration", &CLOUD_WATCH_ALARM_CONFIGURATION)]
 );
 /// The health check you're attempting to create already exists. Amazon Route 53 returns this error when you submit a request that has the following values:
@@ -37,7 +37,7 @@ pub struct HealthCheckAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    HealthCheckAlreadyExists, HEALTH_CHECK_ALREADY_EXISTS, [message = rt::m("message",
+    HealthCheckAlreadyExists, HEALTH_CHECK_ALREADY_EXISTS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
 /// A complex type that contains information about the health check.
@@ -182,21 +182,23 @@ pub struct HealthCheckConfig {
     pub routing_control_arn: Option<String>,
 }
 rt::structure!(
-    HealthCheckConfig, HEALTH_CHECK_CONFIG, [ip_address = rt::m("IPAddress",
-    &rt::STRING), port = rt::m("Port", &rt::INTEGER).min(1.0), type_ = rt::m("Type",
-    &rt::ENUM).flags(rt::REQUIRED), resource_path = rt::m("ResourcePath", &rt::STRING),
-    fully_qualified_domain_name = rt::m("FullyQualifiedDomainName", &rt::STRING),
-    search_string = rt::m("SearchString", &rt::STRING), request_interval =
-    rt::m("RequestInterval", &rt::INTEGER).min(10.0), failure_threshold =
-    rt::m("FailureThreshold", &rt::INTEGER).min(1.0), measure_latency =
-    rt::m("MeasureLatency", &rt::BOOLEAN), inverted = rt::m("Inverted", &rt::BOOLEAN),
-    disabled = rt::m("Disabled", &rt::BOOLEAN), health_threshold =
-    rt::m("HealthThreshold", &rt::INTEGER).min(0.0), child_health_checks =
-    rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST), enable_sni = rt::m("EnableSNI",
-    &rt::BOOLEAN), regions = rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
-    alarm_identifier = rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
-    insufficient_data_health_status = rt::m("InsufficientDataHealthStatus", &rt::ENUM),
-    routing_control_arn = rt::m("RoutingControlArn", &rt::STRING).min(1.0)]
+    HealthCheckConfig, HEALTH_CHECK_CONFIG, [ip_address[0] = rt::m("IPAddress",
+    &rt::STRING), port[1] = rt::m("Port", &rt::INTEGER).min(1.0), type_[2] =
+    rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), resource_path[3] =
+    rt::m("ResourcePath", &rt::STRING), fully_qualified_domain_name[4] =
+    rt::m("FullyQualifiedDomainName", &rt::STRING), search_string[5] =
+    rt::m("SearchString", &rt::STRING), request_interval[6] = rt::m("RequestInterval",
+    &rt::INTEGER).min(10.0), failure_threshold[7] = rt::m("FailureThreshold",
+    &rt::INTEGER).min(1.0), measure_latency[8] = rt::m("MeasureLatency", &rt::BOOLEAN),
+    inverted[9] = rt::m("Inverted", &rt::BOOLEAN), disabled[10] = rt::m("Disabled",
+    &rt::BOOLEAN), health_threshold[11] = rt::m("HealthThreshold", &rt::INTEGER)
+    .min(0.0), child_health_checks[12] = rt::m("ChildHealthChecks",
+    &CHILD_HEALTH_CHECK_LIST), enable_sni[13] = rt::m("EnableSNI", &rt::BOOLEAN),
+    regions[14] = rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
+    alarm_identifier[15] = rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
+    insufficient_data_health_status[16] = rt::m("InsufficientDataHealthStatus",
+    &rt::ENUM), routing_control_arn[17] = rt::m("RoutingControlArn", &rt::STRING)
+    .min(1.0)]
 );
 /// This error code is not in use.
 ///
@@ -206,7 +208,7 @@ pub struct HealthCheckInUse {
     pub message: Option<String>,
 }
 rt::structure!(
-    HealthCheckInUse, HEALTH_CHECK_IN_USE, [message = rt::m("message", &rt::STRING)]
+    HealthCheckInUse, HEALTH_CHECK_IN_USE, [message[0] = rt::m("message", &rt::STRING)]
     .flags(rt::SHAPE_DEPRECATED).error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker.
@@ -220,9 +222,9 @@ pub struct HealthCheckObservation {
     pub status_report: Option<StatusReport>,
 }
 rt::structure!(
-    HealthCheckObservation, HEALTH_CHECK_OBSERVATION, [region = rt::m("Region",
-    &rt::ENUM).min(1.0), ip_address = rt::m("IPAddress", &rt::STRING), status_report =
-    rt::m("StatusReport", &STATUS_REPORT)]
+    HealthCheckObservation, HEALTH_CHECK_OBSERVATION, [region[0] = rt::m("Region",
+    &rt::ENUM).min(1.0), ip_address[1] = rt::m("IPAddress", &rt::STRING),
+    status_report[2] = rt::m("StatusReport", &STATUS_REPORT)]
 );
 pub static HEALTH_CHECK_OBSERVATIONS: rt::Schema = rt::Schema::list(
     "HealthCheckObservations",
@@ -249,7 +251,7 @@ pub struct HealthCheckVersionMismatch {
     pub message: Option<String>,
 }
 rt::structure!(
-    HealthCheckVersionMismatch, HEALTH_CHECK_VERSION_MISMATCH, [message =
+    HealthCheckVersionMismatch, HEALTH_CHECK_VERSION_MISMATCH, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
 pub static HEALTH_CHECKS: rt::Schema = rt::Schema::list(
@@ -277,12 +279,13 @@ pub struct HostedZone {
     pub features: Option<HostedZoneFeatures>,
 }
 rt::structure!(
-    HostedZone, HOSTED_ZONE, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-    caller_reference = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), config = rt::m("Config", &HOSTED_ZONE_CONFIG), resource_record_set_count =
-    rt::m("ResourceRecordSetCount", &rt::LONG), linked_service = rt::m("LinkedService",
-    &LINKED_SERVICE), features = rt::m("Features", &HOSTED_ZONE_FEATURES)]
+    HostedZone, HOSTED_ZONE, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+    caller_reference[2] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), config[3] = rt::m("Config", &HOSTED_ZONE_CONFIG),
+    resource_record_set_count[4] = rt::m("ResourceRecordSetCount", &rt::LONG),
+    linked_service[5] = rt::m("LinkedService", &LINKED_SERVICE), features[6] =
+    rt::m("Features", &HOSTED_ZONE_FEATURES)]
 );
 /// The hosted zone you're trying to create already exists. Amazon Route 53 returns this error when a hosted zone has already been created with the specified `CallerReference`.
 #[derive(Clone, Default, PartialEq)]
@@ -290,7 +293,7 @@ pub struct HostedZoneAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZoneAlreadyExists, HOSTED_ZONE_ALREADY_EXISTS, [message = rt::m("message",
+    HostedZoneAlreadyExists, HOSTED_ZONE_ALREADY_EXISTS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
 /// A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the `HostedZoneConfig` and `Comment` elements.
@@ -302,8 +305,8 @@ pub struct HostedZoneConfig {
     pub private_zone: Option<bool>,
 }
 rt::structure!(
-    HostedZoneConfig, HOSTED_ZONE_CONFIG, [comment = rt::m("Comment", &rt::STRING),
-    private_zone = rt::m("PrivateZone", &rt::BOOLEAN)]
+    HostedZoneConfig, HOSTED_ZONE_CONFIG, [comment[0] = rt::m("Comment", &rt::STRING),
+    private_zone[1] = rt::m("PrivateZone", &rt::BOOLEAN)]
 );
 /// Contains information about why certain features failed to be enabled or configured for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -312,7 +315,7 @@ pub struct HostedZoneFailureReasons {
     pub accelerated_recovery: Option<String>,
 }
 rt::structure!(
-    HostedZoneFailureReasons, HOSTED_ZONE_FAILURE_REASONS, [accelerated_recovery =
+    HostedZoneFailureReasons, HOSTED_ZONE_FAILURE_REASONS, [accelerated_recovery[0] =
     rt::m("AcceleratedRecovery", &rt::STRING)]
 );
 /// Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons.
@@ -324,8 +327,8 @@ pub struct HostedZoneFeatures {
     pub failure_reasons: Option<HostedZoneFailureReasons>,
 }
 rt::structure!(
-    HostedZoneFeatures, HOSTED_ZONE_FEATURES, [accelerated_recovery_status =
-    rt::m("AcceleratedRecoveryStatus", &rt::ENUM), failure_reasons =
+    HostedZoneFeatures, HOSTED_ZONE_FEATURES, [accelerated_recovery_status[0] =
+    rt::m("AcceleratedRecoveryStatus", &rt::ENUM), failure_reasons[1] =
     rt::m("FailureReasons", &HOSTED_ZONE_FAILURE_REASONS)]
 );
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
@@ -340,8 +343,9 @@ pub struct HostedZoneLimit {
     pub value: i64,
 }
 rt::structure!(
-    HostedZoneLimit, HOSTED_ZONE_LIMIT, [type_ = rt::m("Type", &rt::ENUM)
-    .flags(rt::REQUIRED), value = rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0)]
+    HostedZoneLimit, HOSTED_ZONE_LIMIT, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum HostedZoneLimitType { MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE",
@@ -353,8 +357,8 @@ pub struct HostedZoneNotEmpty {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZoneNotEmpty, HOSTED_ZONE_NOT_EMPTY, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    HostedZoneNotEmpty, HOSTED_ZONE_NOT_EMPTY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The specified HostedZone can't be found.
 #[derive(Clone, Default, PartialEq)]
@@ -362,8 +366,8 @@ pub struct HostedZoneNotFound {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZoneNotFound, HOSTED_ZONE_NOT_FOUND, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    HostedZoneNotFound, HOSTED_ZONE_NOT_FOUND, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified hosted zone is a public hosted zone, not a private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -371,7 +375,7 @@ pub struct HostedZoneNotPrivate {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZoneNotPrivate, HOSTED_ZONE_NOT_PRIVATE, [message = rt::m("message",
+    HostedZoneNotPrivate, HOSTED_ZONE_NOT_PRIVATE, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for `OwningAccount`, there is no value for `OwningService`, and vice versa.
@@ -383,8 +387,8 @@ pub struct HostedZoneOwner {
     pub owning_service: Option<String>,
 }
 rt::structure!(
-    HostedZoneOwner, HOSTED_ZONE_OWNER, [owning_account = rt::m("OwningAccount",
-    &rt::STRING), owning_service = rt::m("OwningService", &rt::STRING)]
+    HostedZoneOwner, HOSTED_ZONE_OWNER, [owning_account[0] = rt::m("OwningAccount",
+    &rt::STRING), owning_service[1] = rt::m("OwningService", &rt::STRING)]
 );
 /// The hosted zone nameservers don't match the parent nameservers. The hosted zone and parent must have the same nameservers.
 #[derive(Clone, Default, PartialEq)]
@@ -392,7 +396,7 @@ pub struct HostedZonePartiallyDelegated {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZonePartiallyDelegated, HOSTED_ZONE_PARTIALLY_DELEGATED, [message =
+    HostedZonePartiallyDelegated, HOSTED_ZONE_PARTIALLY_DELEGATED, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static HOSTED_ZONE_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -410,9 +414,9 @@ pub struct HostedZoneSummary {
     pub owner: HostedZoneOwner,
 }
 rt::structure!(
-    HostedZoneSummary, HOSTED_ZONE_SUMMARY, [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED), owner = rt::m("Owner", &HOSTED_ZONE_OWNER)
+    HostedZoneSummary, HOSTED_ZONE_SUMMARY, [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[1] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), owner[2] = rt::m("Owner", &HOSTED_ZONE_OWNER)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {

@@ -9,8 +9,8 @@ pub struct IncompatibleVersion {
     pub message: Option<String>,
 }
 rt::structure!(
-    IncompatibleVersion, INCOMPATIBLE_VERSION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    IncompatibleVersion, INCOMPATIBLE_VERSION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams. Possible causes include the following:
 ///
@@ -25,7 +25,7 @@ pub struct InsufficientCloudWatchLogsResourcePolicy {
 }
 rt::structure!(
     InsufficientCloudWatchLogsResourcePolicy,
-    INSUFFICIENT_CLOUD_WATCH_LOGS_RESOURCE_POLICY, [message = rt::m("message",
+    INSUFFICIENT_CLOUD_WATCH_LOGS_RESOURCE_POLICY, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 rt::string_enum! {
@@ -38,7 +38,7 @@ pub struct InvalidArgument {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidArgument, INVALID_ARGUMENT, [message = rt::m("message", &rt::STRING)]
+    InvalidArgument, INVALID_ARGUMENT, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// This exception contains a list of messages that might contain one or more error messages. Each error message indicates one error in the change batch.
@@ -50,8 +50,8 @@ pub struct InvalidChangeBatch {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidChangeBatch, INVALID_CHANGE_BATCH, [messages = rt::m("messages",
-    &ERROR_MESSAGES), message = rt::m("message", &rt::STRING)]
+    InvalidChangeBatch, INVALID_CHANGE_BATCH, [messages[0] = rt::m("messages",
+    &ERROR_MESSAGES), message[1] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified domain name is not valid.
@@ -60,7 +60,7 @@ pub struct InvalidDomainName {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidDomainName, INVALID_DOMAIN_NAME, [message = rt::m("message", &rt::STRING)]
+    InvalidDomainName, INVALID_DOMAIN_NAME, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The input is not valid.
@@ -69,7 +69,7 @@ pub struct InvalidInput {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidInput, INVALID_INPUT, [message = rt::m("message", &rt::STRING)]
+    InvalidInput, INVALID_INPUT, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing.
@@ -78,7 +78,7 @@ pub struct InvalidKmsArn {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidKmsArn, INVALID_KMS_ARN = "InvalidKMSArn", [message = rt::m("message",
+    InvalidKmsArn, INVALID_KMS_ARN = "InvalidKMSArn", [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The key-signing key (KSK) name that you specified isn't a valid name.
@@ -87,8 +87,8 @@ pub struct InvalidKeySigningKeyName {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidKeySigningKeyName, INVALID_KEY_SIGNING_KEY_NAME, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    InvalidKeySigningKeyName, INVALID_KEY_SIGNING_KEY_NAME, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The key-signing key (KSK) status isn't valid or another KSK has the status `INTERNAL_FAILURE`.
 #[derive(Clone, Default, PartialEq)]
@@ -96,7 +96,7 @@ pub struct InvalidKeySigningKeyStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidKeySigningKeyStatus, INVALID_KEY_SIGNING_KEY_STATUS, [message =
+    InvalidKeySigningKeyStatus, INVALID_KEY_SIGNING_KEY_STATUS, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The value that you specified to get the second or subsequent page of results is invalid.
@@ -105,7 +105,7 @@ pub struct InvalidPaginationToken {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidPaginationToken, INVALID_PAGINATION_TOKEN, [message = rt::m("message",
+    InvalidPaginationToken, INVALID_PAGINATION_TOKEN, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// One or more entries in the request couldn't be processed, so Route 53 didn't create or delete any of the protections in the request. The `Errors` element lists the failing entries and the reason that each one failed.
@@ -118,8 +118,8 @@ pub struct InvalidResourceRecordSetProtectionBatch {
 }
 rt::structure!(
     InvalidResourceRecordSetProtectionBatch,
-    INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH, [message = rt::m("Message",
-    &rt::STRING), errors = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
+    INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH, [message[0] = rt::m("Message",
+    &rt::STRING), errors[1] = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable `DNSSEC` or disable `DNSSEC`.
@@ -128,7 +128,7 @@ pub struct InvalidSigningStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidSigningStatus, INVALID_SIGNING_STATUS, [message = rt::m("message",
+    InvalidSigningStatus, INVALID_SIGNING_STATUS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The format of the traffic policy document that you specified in the `Document` element is not valid.
@@ -137,7 +137,7 @@ pub struct InvalidTrafficPolicyDocument {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidTrafficPolicyDocument, INVALID_TRAFFIC_POLICY_DOCUMENT, [message =
+    InvalidTrafficPolicyDocument, INVALID_TRAFFIC_POLICY_DOCUMENT, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC.
@@ -146,6 +146,6 @@ pub struct InvalidVpcId {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidVpcId, INVALID_VPC_ID = "InvalidVPCId", [message = rt::m("message",
+    InvalidVpcId, INVALID_VPC_ID = "InvalidVPCId", [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );

@@ -63,18 +63,19 @@ pub struct KeySigningKey {
     pub last_modified_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    KeySigningKey, KEY_SIGNING_KEY, [name = rt::m("Name", &rt::STRING).min(3.0), kms_arn
-    = rt::m("KmsArn", &rt::STRING), flag = rt::m("Flag", &rt::INTEGER),
-    signing_algorithm_mnemonic = rt::m("SigningAlgorithmMnemonic", &rt::STRING),
-    signing_algorithm_type = rt::m("SigningAlgorithmType", &rt::INTEGER),
-    digest_algorithm_mnemonic = rt::m("DigestAlgorithmMnemonic", &rt::STRING),
-    digest_algorithm_type = rt::m("DigestAlgorithmType", &rt::INTEGER), key_tag =
-    rt::m("KeyTag", &rt::INTEGER).min(0.0), digest_value = rt::m("DigestValue",
-    &rt::STRING), public_key = rt::m("PublicKey", &rt::STRING), ds_record =
-    rt::m("DSRecord", &rt::STRING), dnskey_record = rt::m("DNSKEYRecord", &rt::STRING),
-    status = rt::m("Status", &rt::STRING).min(5.0), status_message =
-    rt::m("StatusMessage", &rt::STRING).min(0.0), created_date = rt::m("CreatedDate",
-    &rt::TIMESTAMP), last_modified_date = rt::m("LastModifiedDate", &rt::TIMESTAMP)]
+    KeySigningKey, KEY_SIGNING_KEY, [name[0] = rt::m("Name", &rt::STRING).min(3.0),
+    kms_arn[1] = rt::m("KmsArn", &rt::STRING), flag[2] = rt::m("Flag", &rt::INTEGER),
+    signing_algorithm_mnemonic[3] = rt::m("SigningAlgorithmMnemonic", &rt::STRING),
+    signing_algorithm_type[4] = rt::m("SigningAlgorithmType", &rt::INTEGER),
+    digest_algorithm_mnemonic[5] = rt::m("DigestAlgorithmMnemonic", &rt::STRING),
+    digest_algorithm_type[6] = rt::m("DigestAlgorithmType", &rt::INTEGER), key_tag[7] =
+    rt::m("KeyTag", &rt::INTEGER).min(0.0), digest_value[8] = rt::m("DigestValue",
+    &rt::STRING), public_key[9] = rt::m("PublicKey", &rt::STRING), ds_record[10] =
+    rt::m("DSRecord", &rt::STRING), dnskey_record[11] = rt::m("DNSKEYRecord",
+    &rt::STRING), status[12] = rt::m("Status", &rt::STRING).min(5.0), status_message[13]
+    = rt::m("StatusMessage", &rt::STRING).min(0.0), created_date[14] =
+    rt::m("CreatedDate", &rt::TIMESTAMP), last_modified_date[15] =
+    rt::m("LastModifiedDate", &rt::TIMESTAMP)]
 );
 /// You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.
 #[derive(Clone, Default, PartialEq)]
@@ -82,7 +83,7 @@ pub struct KeySigningKeyAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    KeySigningKeyAlreadyExists, KEY_SIGNING_KEY_ALREADY_EXISTS, [message =
+    KeySigningKeyAlreadyExists, KEY_SIGNING_KEY_ALREADY_EXISTS, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
 /// The key-signing key (KSK) is specified in a parent DS record.
@@ -92,7 +93,7 @@ pub struct KeySigningKeyInParentDsRecord {
 }
 rt::structure!(
     KeySigningKeyInParentDsRecord, KEY_SIGNING_KEY_IN_PARENT_DS_RECORD =
-    "KeySigningKeyInParentDSRecord", [message = rt::m("message", &rt::STRING)]
+    "KeySigningKeyInParentDSRecord", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// The key-signing key (KSK) that you specified can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK.
@@ -101,8 +102,8 @@ pub struct KeySigningKeyInUse {
     pub message: Option<String>,
 }
 rt::structure!(
-    KeySigningKeyInUse, KEY_SIGNING_KEY_IN_USE, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    KeySigningKeyInUse, KEY_SIGNING_KEY_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A key-signing key (KSK) with `ACTIVE` status wasn't found.
 #[derive(Clone, Default, PartialEq)]
@@ -111,7 +112,8 @@ pub struct KeySigningKeyWithActiveStatusNotFound {
 }
 rt::structure!(
     KeySigningKeyWithActiveStatusNotFound, KEY_SIGNING_KEY_WITH_ACTIVE_STATUS_NOT_FOUND,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
 pub static KEY_SIGNING_KEYS: rt::Schema = rt::Schema::list(
     "KeySigningKeys",

@@ -9,7 +9,7 @@ pub struct LastVpcAssociation {
     pub message: Option<String>,
 }
 rt::structure!(
-    LastVpcAssociation, LAST_VPC_ASSOCIATION = "LastVPCAssociation", [message =
+    LastVpcAssociation, LAST_VPC_ASSOCIATION = "LastVPCAssociation", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// This operation can't be completed because the current account has reached the limit on the resource you are trying to create. To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
@@ -18,7 +18,7 @@ pub struct LimitsExceeded {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitsExceeded, LIMITS_EXCEEDED, [message = rt::m("message", &rt::STRING)]
+    LimitsExceeded, LIMITS_EXCEEDED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// If a health check or hosted zone was created by another service, `LinkedService` is a complex type that describes the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
@@ -30,8 +30,8 @@ pub struct LinkedService {
     pub description: Option<String>,
 }
 rt::structure!(
-    LinkedService, LINKED_SERVICE, [service_principal = rt::m("ServicePrincipal",
-    &rt::STRING), description = rt::m("Description", &rt::STRING)]
+    LinkedService, LINKED_SERVICE, [service_principal[0] = rt::m("ServicePrincipal",
+    &rt::STRING), description[1] = rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrBlocksRequest {
@@ -45,11 +45,11 @@ pub struct ListCidrBlocksRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrBlocksRequest, LIST_CIDR_BLOCKS_REQUEST, [collection_id =
+    ListCidrBlocksRequest, LIST_CIDR_BLOCKS_REQUEST, [collection_id[0] =
     rt::m("CollectionId", &rt::STRING).at(rt::URI, "CidrCollectionId")
-    .flags(rt::REQUIRED), location_name = rt::m("LocationName", &rt::STRING)
-    .at(rt::QUERY, "location").min(1.0), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nexttoken"), max_results = rt::m("MaxResults", &rt::STRING)
+    .flags(rt::REQUIRED), location_name[1] = rt::m("LocationName", &rt::STRING)
+    .at(rt::QUERY, "location").min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken"), max_results[3] = rt::m("MaxResults", &rt::STRING)
     .at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -62,8 +62,9 @@ pub struct ListCidrBlocksResponse {
     pub cidr_blocks: Option<Vec<CidrBlockSummary>>,
 }
 rt::structure!(
-    ListCidrBlocksResponse, LIST_CIDR_BLOCKS_RESPONSE, [next_token = rt::m("NextToken",
-    &rt::STRING), cidr_blocks = rt::m("CidrBlocks", &CIDR_BLOCK_SUMMARIES)]
+    ListCidrBlocksResponse, LIST_CIDR_BLOCKS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_blocks[1] = rt::m("CidrBlocks",
+    &CIDR_BLOCK_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrCollectionsRequest {
@@ -75,8 +76,8 @@ pub struct ListCidrCollectionsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrCollectionsRequest, LIST_CIDR_COLLECTIONS_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"), max_results =
+    ListCidrCollectionsRequest, LIST_CIDR_COLLECTIONS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"), max_results[1] =
     rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -89,8 +90,8 @@ pub struct ListCidrCollectionsResponse {
     pub cidr_collections: Option<Vec<CollectionSummary>>,
 }
 rt::structure!(
-    ListCidrCollectionsResponse, LIST_CIDR_COLLECTIONS_RESPONSE, [next_token =
-    rt::m("NextToken", &rt::STRING), cidr_collections = rt::m("CidrCollections",
+    ListCidrCollectionsResponse, LIST_CIDR_COLLECTIONS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_collections[1] = rt::m("CidrCollections",
     &COLLECTION_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,10 +106,10 @@ pub struct ListCidrLocationsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrLocationsRequest, LIST_CIDR_LOCATIONS_REQUEST, [collection_id =
+    ListCidrLocationsRequest, LIST_CIDR_LOCATIONS_REQUEST, [collection_id[0] =
     rt::m("CollectionId", &rt::STRING).at(rt::URI, "CidrCollectionId")
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
-    "nexttoken"), max_results = rt::m("MaxResults", &rt::STRING).at(rt::QUERY,
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
+    "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING).at(rt::QUERY,
     "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -121,8 +122,8 @@ pub struct ListCidrLocationsResponse {
     pub cidr_locations: Option<Vec<LocationSummary>>,
 }
 rt::structure!(
-    ListCidrLocationsResponse, LIST_CIDR_LOCATIONS_RESPONSE, [next_token =
-    rt::m("NextToken", &rt::STRING), cidr_locations = rt::m("CidrLocations",
+    ListCidrLocationsResponse, LIST_CIDR_LOCATIONS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_locations[1] = rt::m("CidrLocations",
     &LOCATION_SUMMARIES)]
 );
 /// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
@@ -142,12 +143,12 @@ pub struct ListGeoLocationsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListGeoLocationsRequest, LIST_GEO_LOCATIONS_REQUEST, [start_continent_code =
+    ListGeoLocationsRequest, LIST_GEO_LOCATIONS_REQUEST, [start_continent_code[0] =
     rt::m("StartContinentCode", &rt::STRING).at(rt::QUERY, "startcontinentcode")
-    .min(2.0), start_country_code = rt::m("StartCountryCode", &rt::STRING).at(rt::QUERY,
-    "startcountrycode").min(1.0), start_subdivision_code = rt::m("StartSubdivisionCode",
-    &rt::STRING).at(rt::QUERY, "startsubdivisioncode").min(1.0), max_items =
-    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
+    .min(2.0), start_country_code[1] = rt::m("StartCountryCode", &rt::STRING)
+    .at(rt::QUERY, "startcountrycode").min(1.0), start_subdivision_code[2] =
+    rt::m("StartSubdivisionCode", &rt::STRING).at(rt::QUERY, "startsubdivisioncode")
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type containing the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -166,13 +167,13 @@ pub struct ListGeoLocationsResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListGeoLocationsResponse, LIST_GEO_LOCATIONS_RESPONSE, [geo_location_details_list =
-    rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-    next_continent_code = rt::m("NextContinentCode", &rt::STRING).min(2.0),
-    next_country_code = rt::m("NextCountryCode", &rt::STRING).min(1.0),
-    next_subdivision_code = rt::m("NextSubdivisionCode", &rt::STRING).min(1.0), max_items
-    = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    ListGeoLocationsResponse, LIST_GEO_LOCATIONS_RESPONSE, [geo_location_details_list[0]
+    = rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
+    next_continent_code[2] = rt::m("NextContinentCode", &rt::STRING).min(2.0),
+    next_country_code[3] = rt::m("NextCountryCode", &rt::STRING).min(1.0),
+    next_subdivision_code[4] = rt::m("NextSubdivisionCode", &rt::STRING).min(1.0),
+    max_items[5] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -187,8 +188,8 @@ pub struct ListHealthChecksRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListHealthChecksRequest, LIST_HEALTH_CHECKS_REQUEST, [marker = rt::m("Marker",
-    &rt::STRING).at(rt::QUERY, "marker"), max_items = rt::m("MaxItems", &rt::STRING)
+    ListHealthChecksRequest, LIST_HEALTH_CHECKS_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "marker"), max_items[1] = rt::m("MaxItems", &rt::STRING)
     .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response to a `ListHealthChecks` request.
@@ -206,11 +207,12 @@ pub struct ListHealthChecksResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHealthChecksResponse, LIST_HEALTH_CHECKS_RESPONSE, [health_checks =
-    rt::m("HealthChecks", &HEALTH_CHECKS).flags(rt::REQUIRED), marker = rt::m("Marker",
-    &rt::STRING).flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), next_marker = rt::m("NextMarker", &rt::STRING), max_items =
-    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    ListHealthChecksResponse, LIST_HEALTH_CHECKS_RESPONSE, [health_checks[0] =
+    rt::m("HealthChecks", &HEALTH_CHECKS).flags(rt::REQUIRED), marker[1] =
+    rt::m("Marker", &rt::STRING).flags(rt::REQUIRED), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] =
+    rt::m("NextMarker", &rt::STRING), max_items[4] = rt::m("MaxItems", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
 #[derive(Clone, Default, PartialEq)]
@@ -225,11 +227,11 @@ pub struct ListHostedZonesByNameRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListHostedZonesByNameRequest, LIST_HOSTED_ZONES_BY_NAME_REQUEST, [dns_name =
-    rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"), hosted_zone_id =
+    ListHostedZonesByNameRequest, LIST_HOSTED_ZONES_BY_NAME_REQUEST, [dns_name[0] =
+    rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"), hosted_zone_id[1] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
-    .flags(rt::STRIP_ID_PREFIX), max_items = rt::m("MaxItems", &rt::STRING).at(rt::QUERY,
-    "maxitems")]
+    .flags(rt::STRIP_ID_PREFIX), max_items[2] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -254,13 +256,13 @@ pub struct ListHostedZonesByNameResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHostedZonesByNameResponse, LIST_HOSTED_ZONES_BY_NAME_RESPONSE, [hosted_zones =
-    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), dns_name = rt::m("DNSName",
-    &rt::STRING), hosted_zone_id = rt::m("HostedZoneId", &rt::STRING)
-    .flags(rt::STRIP_ID_PREFIX), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), next_dns_name = rt::m("NextDNSName", &rt::STRING),
-    next_hosted_zone_id = rt::m("NextHostedZoneId", &rt::STRING)
-    .flags(rt::STRIP_ID_PREFIX), max_items = rt::m("MaxItems", &rt::STRING)
+    ListHostedZonesByNameResponse, LIST_HOSTED_ZONES_BY_NAME_RESPONSE, [hosted_zones[0] =
+    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), dns_name[1] =
+    rt::m("DNSName", &rt::STRING), hosted_zone_id[2] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), is_truncated[3] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), next_dns_name[4] = rt::m("NextDNSName", &rt::STRING),
+    next_hosted_zone_id[5] = rt::m("NextHostedZoneId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), max_items[6] = rt::m("MaxItems", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
@@ -281,10 +283,10 @@ pub struct ListHostedZonesByVpcRequest {
 }
 rt::structure!(
     ListHostedZonesByVpcRequest, LIST_HOSTED_ZONES_BY_VPC_REQUEST =
-    "ListHostedZonesByVPCRequest", [vpc_id = rt::m("VPCId", &rt::STRING).at(rt::QUERY,
-    "vpcid").flags(rt::REQUIRED), vpc_region = rt::m("VPCRegion", &rt::ENUM)
-    .at(rt::QUERY, "vpcregion").flags(rt::REQUIRED).min(1.0), max_items =
-    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"), next_token =
+    "ListHostedZonesByVPCRequest", [vpc_id[0] = rt::m("VPCId", &rt::STRING).at(rt::QUERY,
+    "vpcid").flags(rt::REQUIRED), vpc_region[1] = rt::m("VPCRegion", &rt::ENUM)
+    .at(rt::QUERY, "vpcregion").flags(rt::REQUIRED).min(1.0), max_items[2] =
+    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"), next_token[3] =
     rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -298,9 +300,10 @@ pub struct ListHostedZonesByVpcResponse {
 }
 rt::structure!(
     ListHostedZonesByVpcResponse, LIST_HOSTED_ZONES_BY_VPC_RESPONSE =
-    "ListHostedZonesByVPCResponse", [hosted_zone_summaries = rt::m("HostedZoneSummaries",
-    &HOSTED_ZONE_SUMMARIES).flags(rt::REQUIRED), max_items = rt::m("MaxItems",
-    &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)]
+    "ListHostedZonesByVPCResponse", [hosted_zone_summaries[0] =
+    rt::m("HostedZoneSummaries", &HOSTED_ZONE_SUMMARIES).flags(rt::REQUIRED),
+    max_items[1] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED), next_token[2] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -319,11 +322,12 @@ pub struct ListHostedZonesRequest {
     pub hosted_zone_type: Option<HostedZoneType>,
 }
 rt::structure!(
-    ListHostedZonesRequest, LIST_HOSTED_ZONES_REQUEST, [marker = rt::m("Marker",
-    &rt::STRING).at(rt::QUERY, "marker"), max_items = rt::m("MaxItems", &rt::STRING)
-    .at(rt::QUERY, "maxitems"), delegation_set_id = rt::m("DelegationSetId", &rt::STRING)
-    .at(rt::QUERY, "delegationsetid").flags(rt::STRIP_ID_PREFIX), hosted_zone_type =
-    rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY, "hostedzonetype")]
+    ListHostedZonesRequest, LIST_HOSTED_ZONES_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "marker"), max_items[1] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems"), delegation_set_id[2] = rt::m("DelegationSetId",
+    &rt::STRING).at(rt::QUERY, "delegationsetid").flags(rt::STRIP_ID_PREFIX),
+    hosted_zone_type[3] = rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY,
+    "hostedzonetype")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesResponse {
@@ -341,11 +345,11 @@ pub struct ListHostedZonesResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHostedZonesResponse, LIST_HOSTED_ZONES_RESPONSE, [hosted_zones =
-    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), marker = rt::m("Marker",
-    &rt::STRING).flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), next_marker = rt::m("NextMarker", &rt::STRING), max_items =
-    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    ListHostedZonesResponse, LIST_HOSTED_ZONES_RESPONSE, [hosted_zones[0] =
+    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), marker[1] = rt::m("Marker",
+    &rt::STRING).flags(rt::REQUIRED), is_truncated[2] = rt::m("IsTruncated",
+    &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] = rt::m("NextMarker", &rt::STRING),
+    max_items[4] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueryLoggingConfigsRequest {
@@ -365,10 +369,10 @@ pub struct ListQueryLoggingConfigsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListQueryLoggingConfigsRequest, LIST_QUERY_LOGGING_CONFIGS_REQUEST, [hosted_zone_id =
-    rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
-    .flags(rt::STRIP_ID_PREFIX), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nexttoken"), max_results = rt::m("MaxResults", &rt::STRING)
+    ListQueryLoggingConfigsRequest, LIST_QUERY_LOGGING_CONFIGS_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::STRIP_ID_PREFIX), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING)
     .at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -382,8 +386,8 @@ pub struct ListQueryLoggingConfigsResponse {
 }
 rt::structure!(
     ListQueryLoggingConfigsResponse, LIST_QUERY_LOGGING_CONFIGS_RESPONSE,
-    [query_logging_configs = rt::m("QueryLoggingConfigs", &QUERY_LOGGING_CONFIGS)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)]
+    [query_logging_configs[0] = rt::m("QueryLoggingConfigs", &QUERY_LOGGING_CONFIGS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsRequest {
@@ -404,12 +408,13 @@ pub struct ListResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     ListResourceRecordSetProtectionsRequest,
-    LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    start_record_name = rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
-    start_record_type = rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
-    max_results = rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    next_token = rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken")]
+    LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), start_record_name[1] = rt::m("StartRecordName", &rt::STRING)
+    .at(rt::QUERY, "name"), start_record_type[2] = rt::m("StartRecordType", &rt::ENUM)
+    .at(rt::QUERY, "type"), max_results[3] = rt::m("MaxResults", &rt::STRING)
+    .at(rt::QUERY, "maxresults"), next_token[4] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsResponse {
@@ -420,9 +425,9 @@ pub struct ListResourceRecordSetProtectionsResponse {
 }
 rt::structure!(
     ListResourceRecordSetProtectionsResponse,
-    LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, [resource_record_set_protections =
+    LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, [resource_record_set_protections[0] =
     rt::m("ResourceRecordSetProtections", &RESOURCE_RECORD_SET_PROTECTIONS)
-    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING)]
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 /// A request for the resource record sets that are associated with a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -455,12 +460,12 @@ pub struct ListResourceRecordSetsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListResourceRecordSetsRequest, LIST_RESOURCE_RECORD_SETS_REQUEST, [hosted_zone_id =
-    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), start_record_name = rt::m("StartRecordName", &rt::STRING)
-    .at(rt::QUERY, "name"), start_record_type = rt::m("StartRecordType", &rt::ENUM)
-    .at(rt::QUERY, "type"), start_record_identifier = rt::m("StartRecordIdentifier",
-    &rt::STRING).at(rt::QUERY, "identifier").min(1.0), max_items = rt::m("MaxItems",
+    ListResourceRecordSetsRequest, LIST_RESOURCE_RECORD_SETS_REQUEST, [hosted_zone_id[0]
+    = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), start_record_name[1] = rt::m("StartRecordName", &rt::STRING)
+    .at(rt::QUERY, "name"), start_record_type[2] = rt::m("StartRecordType", &rt::ENUM)
+    .at(rt::QUERY, "type"), start_record_identifier[3] = rt::m("StartRecordIdentifier",
+    &rt::STRING).at(rt::QUERY, "identifier").min(1.0), max_items[4] = rt::m("MaxItems",
     &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains list information for the resource record set.
@@ -487,11 +492,11 @@ pub struct ListResourceRecordSetsResponse {
 }
 rt::structure!(
     ListResourceRecordSetsResponse, LIST_RESOURCE_RECORD_SETS_RESPONSE,
-    [resource_record_sets = rt::m("ResourceRecordSets", &RESOURCE_RECORD_SETS)
-    .flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), next_record_name = rt::m("NextRecordName", &rt::STRING),
-    next_record_type = rt::m("NextRecordType", &rt::ENUM), next_record_identifier =
-    rt::m("NextRecordIdentifier", &rt::STRING).min(1.0), max_items = rt::m("MaxItems",
+    [resource_record_sets[0] = rt::m("ResourceRecordSets", &RESOURCE_RECORD_SETS)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), next_record_name[2] = rt::m("NextRecordName", &rt::STRING),
+    next_record_type[3] = rt::m("NextRecordType", &rt::ENUM), next_record_identifier[4] =
+    rt::m("NextRecordIdentifier", &rt::STRING).min(1.0), max_items[5] = rt::m("MaxItems",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
@@ -507,9 +512,9 @@ pub struct ListReusableDelegationSetsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListReusableDelegationSetsRequest, LIST_REUSABLE_DELEGATION_SETS_REQUEST, [marker =
-    rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_items = rt::m("MaxItems",
-    &rt::STRING).at(rt::QUERY, "maxitems")]
+    ListReusableDelegationSetsRequest, LIST_REUSABLE_DELEGATION_SETS_REQUEST, [marker[0]
+    = rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_items[1] =
+    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -527,10 +532,10 @@ pub struct ListReusableDelegationSetsResponse {
 }
 rt::structure!(
     ListReusableDelegationSetsResponse, LIST_REUSABLE_DELEGATION_SETS_RESPONSE,
-    [delegation_sets = rt::m("DelegationSets", &DELEGATION_SETS).flags(rt::REQUIRED),
-    marker = rt::m("Marker", &rt::STRING).flags(rt::REQUIRED), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), next_marker =
-    rt::m("NextMarker", &rt::STRING), max_items = rt::m("MaxItems", &rt::STRING)
+    [delegation_sets[0] = rt::m("DelegationSets", &DELEGATION_SETS).flags(rt::REQUIRED),
+    marker[1] = rt::m("Marker", &rt::STRING).flags(rt::REQUIRED), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] =
+    rt::m("NextMarker", &rt::STRING), max_items[4] = rt::m("MaxItems", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
@@ -545,9 +550,9 @@ pub struct ListTagsForResourceRequest {
     pub resource_id: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_type =
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_type[0] =
     rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-    resource_id = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
     .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
@@ -557,7 +562,7 @@ pub struct ListTagsForResourceResponse {
     pub resource_tag_set: ResourceTagSet,
 }
 rt::structure!(
-    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [resource_tag_set =
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [resource_tag_set[0] =
     rt::m("ResourceTagSet", &RESOURCE_TAG_SET).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
@@ -572,9 +577,9 @@ pub struct ListTagsForResourcesRequest {
     pub resource_ids: Vec<String>,
 }
 rt::structure!(
-    ListTagsForResourcesRequest, LIST_TAGS_FOR_RESOURCES_REQUEST, [resource_type =
+    ListTagsForResourcesRequest, LIST_TAGS_FOR_RESOURCES_REQUEST, [resource_type[0] =
     rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-    resource_ids = rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED)
+    resource_ids[1] = rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED)
     .min(1.0)]
 );
 /// A complex type containing tags for the specified resources.
@@ -584,8 +589,8 @@ pub struct ListTagsForResourcesResponse {
     pub resource_tag_sets: Vec<ResourceTagSet>,
 }
 rt::structure!(
-    ListTagsForResourcesResponse, LIST_TAGS_FOR_RESOURCES_RESPONSE, [resource_tag_sets =
-    rt::m("ResourceTagSets", &RESOURCE_TAG_SET_LIST).flags(rt::REQUIRED)]
+    ListTagsForResourcesResponse, LIST_TAGS_FOR_RESOURCES_RESPONSE, [resource_tag_sets[0]
+    = rt::m("ResourceTagSets", &RESOURCE_TAG_SET_LIST).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -598,9 +603,10 @@ pub struct ListTrafficPoliciesRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListTrafficPoliciesRequest, LIST_TRAFFIC_POLICIES_REQUEST, [traffic_policy_id_marker
-    = rt::m("TrafficPolicyIdMarker", &rt::STRING).at(rt::QUERY, "trafficpolicyid")
-    .min(1.0), max_items = rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
+    ListTrafficPoliciesRequest, LIST_TRAFFIC_POLICIES_REQUEST,
+    [traffic_policy_id_marker[0] = rt::m("TrafficPolicyIdMarker", &rt::STRING)
+    .at(rt::QUERY, "trafficpolicyid").min(1.0), max_items[1] = rt::m("MaxItems",
+    &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -616,11 +622,11 @@ pub struct ListTrafficPoliciesResponse {
 }
 rt::structure!(
     ListTrafficPoliciesResponse, LIST_TRAFFIC_POLICIES_RESPONSE,
-    [traffic_policy_summaries = rt::m("TrafficPolicySummaries",
-    &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED), is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN).flags(rt::REQUIRED), traffic_policy_id_marker =
-    rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_items =
-    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    [traffic_policy_summaries[0] = rt::m("TrafficPolicySummaries",
+    &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), traffic_policy_id_marker[2] =
+    rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    max_items[3] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request for the traffic policy instances that you created in a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -640,13 +646,13 @@ pub struct ListTrafficPolicyInstancesByHostedZoneRequest {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByHostedZoneRequest,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST, [hosted_zone_id =
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST, [hosted_zone_id[0] =
     rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker =
+    rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[1] =
     rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
-    "trafficpolicyinstancename"), traffic_policy_instance_type_marker =
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[2] =
     rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
-    "trafficpolicyinstancetype"), max_items = rt::m("MaxItems", &rt::STRING)
+    "trafficpolicyinstancetype"), max_items[3] = rt::m("MaxItems", &rt::STRING)
     .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
@@ -665,13 +671,13 @@ pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByHostedZoneResponse,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE, [traffic_policy_instances =
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE, [traffic_policy_instances[0] =
     rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-    traffic_policy_instance_name_marker = rt::m("TrafficPolicyInstanceNameMarker",
-    &rt::STRING), traffic_policy_instance_type_marker =
-    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items = rt::m("MaxItems",
-    &rt::STRING).flags(rt::REQUIRED)]
+    traffic_policy_instance_name_marker[1] = rt::m("TrafficPolicyInstanceNameMarker",
+    &rt::STRING), traffic_policy_instance_type_marker[2] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated[3] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items[4] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list your traffic policy instances.
 #[derive(Clone, Default, PartialEq)]
@@ -703,16 +709,16 @@ pub struct ListTrafficPolicyInstancesByPolicyRequest {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByPolicyRequest,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST, [traffic_policy_id =
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST, [traffic_policy_id[0] =
     rt::m("TrafficPolicyId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED)
-    .min(1.0), traffic_policy_version = rt::m("TrafficPolicyVersion", &rt::INTEGER)
-    .at(rt::QUERY, "version").flags(rt::REQUIRED).min(1.0), hosted_zone_id_marker =
+    .min(1.0), traffic_policy_version[1] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .at(rt::QUERY, "version").flags(rt::REQUIRED).min(1.0), hosted_zone_id_marker[2] =
     rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid")
-    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker =
+    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[3] =
     rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
-    "trafficpolicyinstancename"), traffic_policy_instance_type_marker =
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[4] =
     rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
-    "trafficpolicyinstancetype"), max_items = rt::m("MaxItems", &rt::STRING)
+    "trafficpolicyinstancetype"), max_items[5] = rt::m("MaxItems", &rt::STRING)
     .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
@@ -733,14 +739,14 @@ pub struct ListTrafficPolicyInstancesByPolicyResponse {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByPolicyResponse,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE, [traffic_policy_instances =
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE, [traffic_policy_instances[0] =
     rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-    hosted_zone_id_marker = rt::m("HostedZoneIdMarker", &rt::STRING)
-    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker =
+    hosted_zone_id_marker[1] = rt::m("HostedZoneIdMarker", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[2] =
     rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
-    traffic_policy_instance_type_marker = rt::m("TrafficPolicyInstanceTypeMarker",
-    &rt::ENUM), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-    max_items = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    traffic_policy_instance_type_marker[3] = rt::m("TrafficPolicyInstanceTypeMarker",
+    &rt::ENUM), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
+    max_items[5] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -762,12 +768,12 @@ pub struct ListTrafficPolicyInstancesRequest {
 }
 rt::structure!(
     ListTrafficPolicyInstancesRequest, LIST_TRAFFIC_POLICY_INSTANCES_REQUEST,
-    [hosted_zone_id_marker = rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY,
-    "hostedzoneid").flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker =
+    [hosted_zone_id_marker[0] = rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY,
+    "hostedzoneid").flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[1] =
     rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
-    "trafficpolicyinstancename"), traffic_policy_instance_type_marker =
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[2] =
     rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
-    "trafficpolicyinstancetype"), max_items = rt::m("MaxItems", &rt::STRING)
+    "trafficpolicyinstancetype"), max_items[3] = rt::m("MaxItems", &rt::STRING)
     .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
@@ -788,14 +794,14 @@ pub struct ListTrafficPolicyInstancesResponse {
 }
 rt::structure!(
     ListTrafficPolicyInstancesResponse, LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE,
-    [traffic_policy_instances = rt::m("TrafficPolicyInstances",
-    &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED), hosted_zone_id_marker =
+    [traffic_policy_instances[0] = rt::m("TrafficPolicyInstances",
+    &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED), hosted_zone_id_marker[1] =
     rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-    traffic_policy_instance_name_marker = rt::m("TrafficPolicyInstanceNameMarker",
-    &rt::STRING), traffic_policy_instance_type_marker =
-    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items = rt::m("MaxItems",
-    &rt::STRING).flags(rt::REQUIRED)]
+    traffic_policy_instance_name_marker[2] = rt::m("TrafficPolicyInstanceNameMarker",
+    &rt::STRING), traffic_policy_instance_type_marker[3] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated[4] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items[5] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list your traffic policies.
 #[derive(Clone, Default, PartialEq)]
@@ -810,10 +816,10 @@ pub struct ListTrafficPolicyVersionsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListTrafficPolicyVersionsRequest, LIST_TRAFFIC_POLICY_VERSIONS_REQUEST, [id =
+    ListTrafficPolicyVersionsRequest, LIST_TRAFFIC_POLICY_VERSIONS_REQUEST, [id[0] =
     rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-    traffic_policy_version_marker = rt::m("TrafficPolicyVersionMarker", &rt::STRING)
-    .at(rt::QUERY, "trafficpolicyversion"), max_items = rt::m("MaxItems", &rt::STRING)
+    traffic_policy_version_marker[1] = rt::m("TrafficPolicyVersionMarker", &rt::STRING)
+    .at(rt::QUERY, "trafficpolicyversion"), max_items[2] = rt::m("MaxItems", &rt::STRING)
     .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
@@ -832,10 +838,11 @@ pub struct ListTrafficPolicyVersionsResponse {
 }
 rt::structure!(
     ListTrafficPolicyVersionsResponse, LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE,
-    [traffic_policies = rt::m("TrafficPolicies", &TRAFFIC_POLICIES).flags(rt::REQUIRED),
-    is_truncated = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-    traffic_policy_version_marker = rt::m("TrafficPolicyVersionMarker", &rt::STRING)
-    .flags(rt::REQUIRED), max_items = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
+    [traffic_policies[0] = rt::m("TrafficPolicies", &TRAFFIC_POLICIES)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), traffic_policy_version_marker[2] =
+    rt::m("TrafficPolicyVersionMarker", &rt::STRING).flags(rt::REQUIRED), max_items[3] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about that can be associated with your hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -849,10 +856,11 @@ pub struct ListVpcAssociationAuthorizationsRequest {
 }
 rt::structure!(
     ListVpcAssociationAuthorizationsRequest, LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST
-    = "ListVPCAssociationAuthorizationsRequest", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), next_token
-    = rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"), max_results =
-    rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults")]
+    = "ListVPCAssociationAuthorizationsRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), next_token[1] = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
+    "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING).at(rt::QUERY,
+    "maxresults")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -867,10 +875,10 @@ pub struct ListVpcAssociationAuthorizationsResponse {
 rt::structure!(
     ListVpcAssociationAuthorizationsResponse,
     LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE =
-    "ListVPCAssociationAuthorizationsResponse", [hosted_zone_id = rt::m("HostedZoneId",
-    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), next_token =
-    rt::m("NextToken", &rt::STRING), vpcs = rt::m("VPCs", &VPCS).flags(rt::REQUIRED)
-    .min(1.0)]
+    "ListVPCAssociationAuthorizationsResponse", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    next_token[1] = rt::m("NextToken", &rt::STRING), vpcs[2] = rt::m("VPCs", &VPCS)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOCATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "LocationSummaries",
@@ -883,6 +891,6 @@ pub struct LocationSummary {
     pub location_name: Option<String>,
 }
 rt::structure!(
-    LocationSummary, LOCATION_SUMMARY, [location_name = rt::m("LocationName",
+    LocationSummary, LOCATION_SUMMARY, [location_name[0] = rt::m("LocationName",
     &rt::STRING).min(1.0)]
 );

@@ -9,7 +9,7 @@ pub struct NoSuchChange {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchChange, NO_SUCH_CHANGE, [message = rt::m("message", &rt::STRING)]
+    NoSuchChange, NO_SUCH_CHANGE, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// The CIDR collection you specified, doesn't exist.
@@ -18,7 +18,7 @@ pub struct NoSuchCidrCollectionException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCidrCollectionException, NO_SUCH_CIDR_COLLECTION_EXCEPTION, [message =
+    NoSuchCidrCollectionException, NO_SUCH_CIDR_COLLECTION_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// The CIDR collection location doesn't match any locations in your account.
@@ -27,7 +27,7 @@ pub struct NoSuchCidrLocationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCidrLocationException, NO_SUCH_CIDR_LOCATION_EXCEPTION, [message =
+    NoSuchCidrLocationException, NO_SUCH_CIDR_LOCATION_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// There is no CloudWatch Logs log group with the specified ARN.
@@ -36,7 +36,7 @@ pub struct NoSuchCloudWatchLogsLogGroup {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCloudWatchLogsLogGroup, NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP, [message =
+    NoSuchCloudWatchLogsLogGroup, NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// A reusable delegation set with the specified ID does not exist.
@@ -45,7 +45,7 @@ pub struct NoSuchDelegationSet {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchDelegationSet, NO_SUCH_DELEGATION_SET, [message = rt::m("message",
+    NoSuchDelegationSet, NO_SUCH_DELEGATION_SET, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Amazon Route 53 doesn't support the specified geographic location. For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
@@ -54,7 +54,7 @@ pub struct NoSuchGeoLocation {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchGeoLocation, NO_SUCH_GEO_LOCATION, [message = rt::m("message", &rt::STRING)]
+    NoSuchGeoLocation, NO_SUCH_GEO_LOCATION, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// No health check exists with the specified ID.
@@ -63,7 +63,7 @@ pub struct NoSuchHealthCheck {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchHealthCheck, NO_SUCH_HEALTH_CHECK, [message = rt::m("message", &rt::STRING)]
+    NoSuchHealthCheck, NO_SUCH_HEALTH_CHECK, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// No hosted zone exists with the ID that you specified.
@@ -72,7 +72,7 @@ pub struct NoSuchHostedZone {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchHostedZone, NO_SUCH_HOSTED_ZONE, [message = rt::m("message", &rt::STRING)]
+    NoSuchHostedZone, NO_SUCH_HOSTED_ZONE, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// The specified key-signing key (KSK) doesn't exist.
@@ -81,7 +81,7 @@ pub struct NoSuchKeySigningKey {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchKeySigningKey, NO_SUCH_KEY_SIGNING_KEY, [message = rt::m("message",
+    NoSuchKeySigningKey, NO_SUCH_KEY_SIGNING_KEY, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// There is no DNS query logging configuration with the specified ID.
@@ -90,8 +90,8 @@ pub struct NoSuchQueryLoggingConfig {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchQueryLoggingConfig, NO_SUCH_QUERY_LOGGING_CONFIG, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+    NoSuchQueryLoggingConfig, NO_SUCH_QUERY_LOGGING_CONFIG, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// No traffic policy exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
@@ -99,7 +99,7 @@ pub struct NoSuchTrafficPolicy {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchTrafficPolicy, NO_SUCH_TRAFFIC_POLICY, [message = rt::m("message",
+    NoSuchTrafficPolicy, NO_SUCH_TRAFFIC_POLICY, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// No traffic policy instance exists with the specified ID.
@@ -108,7 +108,7 @@ pub struct NoSuchTrafficPolicyInstance {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchTrafficPolicyInstance, NO_SUCH_TRAFFIC_POLICY_INSTANCE, [message =
+    NoSuchTrafficPolicyInstance, NO_SUCH_TRAFFIC_POLICY_INSTANCE, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// Associating the specified VPC with the specified hosted zone has not been authorized.
@@ -117,6 +117,6 @@ pub struct NotAuthorizedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NotAuthorizedException, NOT_AUTHORIZED_EXCEPTION, [message = rt::m("message",
+    NotAuthorizedException, NOT_AUTHORIZED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(401u16, false))
 );

@@ -9,7 +9,7 @@ pub struct PriorRequestNotComplete {
     pub message: Option<String>,
 }
 rt::structure!(
-    PriorRequestNotComplete, PRIOR_REQUEST_NOT_COMPLETE, [message = rt::m("message",
+    PriorRequestNotComplete, PRIOR_REQUEST_NOT_COMPLETE, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A protection already exists for every name and type in the request, so Route 53 didn't create any protections. The `Errors` element lists each entry.
@@ -21,8 +21,8 @@ pub struct ProtectionAlreadyExists {
     pub errors: Vec<ProtectionError>,
 }
 rt::structure!(
-    ProtectionAlreadyExists, PROTECTION_ALREADY_EXISTS, [message = rt::m("Message",
-    &rt::STRING), errors = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
+    ProtectionAlreadyExists, PROTECTION_ALREADY_EXISTS, [message[0] = rt::m("Message",
+    &rt::STRING), errors[1] = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
     .error(&rt::ErrorTraits::new(409u16, false))
 );
 /// Describes one entry in a `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request that Route 53 couldn't process.
@@ -42,10 +42,10 @@ pub struct ProtectionError {
     pub message: String,
 }
 rt::structure!(
-    ProtectionError, PROTECTION_ERROR, [record_name = rt::m("RecordName", &rt::STRING)
-    .flags(rt::REQUIRED), record_type = rt::m("RecordType", &rt::ENUM)
-    .flags(rt::REQUIRED), code = rt::m("Code", &rt::STRING).flags(rt::REQUIRED), message
-    = rt::m("Message", &rt::STRING).flags(rt::REQUIRED)]
+    ProtectionError, PROTECTION_ERROR, [record_name[0] = rt::m("RecordName", &rt::STRING)
+    .flags(rt::REQUIRED), record_type[1] = rt::m("RecordType", &rt::ENUM)
+    .flags(rt::REQUIRED), code[2] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[3] = rt::m("Message", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static PROTECTION_ERRORS: rt::Schema = rt::Schema::list(
     "ProtectionErrors",
@@ -58,5 +58,6 @@ pub struct PublicZoneVpcAssociation {
 }
 rt::structure!(
     PublicZoneVpcAssociation, PUBLIC_ZONE_VPC_ASSOCIATION = "PublicZoneVPCAssociation",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false))
 );

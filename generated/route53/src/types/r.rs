@@ -34,7 +34,7 @@ pub struct ResourceRecord {
     pub value: String,
 }
 rt::structure!(
-    ResourceRecord, RESOURCE_RECORD, [value = rt::m("Value", &rt::STRING)
+    ResourceRecord, RESOURCE_RECORD, [value[0] = rt::m("Value", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Information about the resource record set to create or delete.
@@ -210,18 +210,19 @@ pub struct ResourceRecordSet {
     pub geo_proximity_location: Option<GeoProximityLocation>,
 }
 rt::structure!(
-    ResourceRecordSet, RESOURCE_RECORD_SET, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED), type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-    set_identifier = rt::m("SetIdentifier", &rt::STRING).min(1.0), weight =
-    rt::m("Weight", &rt::LONG).min(0.0), region = rt::m("Region", &rt::ENUM).min(1.0),
-    geo_location = rt::m("GeoLocation", &GEO_LOCATION), failover = rt::m("Failover",
-    &rt::ENUM), multi_value_answer = rt::m("MultiValueAnswer", &rt::BOOLEAN), ttl =
-    rt::m("TTL", &rt::LONG).min(0.0), resource_records = rt::m("ResourceRecords",
-    &RESOURCE_RECORDS).min(1.0), alias_target = rt::m("AliasTarget", &ALIAS_TARGET),
-    health_check_id = rt::m("HealthCheckId", &rt::STRING), traffic_policy_instance_id =
-    rt::m("TrafficPolicyInstanceId", &rt::STRING).min(1.0), cidr_routing_config =
-    rt::m("CidrRoutingConfig", &CIDR_ROUTING_CONFIG), geo_proximity_location =
-    rt::m("GeoProximityLocation", &GEO_PROXIMITY_LOCATION)]
+    ResourceRecordSet, RESOURCE_RECORD_SET, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    set_identifier[2] = rt::m("SetIdentifier", &rt::STRING).min(1.0), weight[3] =
+    rt::m("Weight", &rt::LONG).min(0.0), region[4] = rt::m("Region", &rt::ENUM).min(1.0),
+    geo_location[5] = rt::m("GeoLocation", &GEO_LOCATION), failover[6] =
+    rt::m("Failover", &rt::ENUM), multi_value_answer[7] = rt::m("MultiValueAnswer",
+    &rt::BOOLEAN), ttl[8] = rt::m("TTL", &rt::LONG).min(0.0), resource_records[9] =
+    rt::m("ResourceRecords", &RESOURCE_RECORDS).min(1.0), alias_target[10] =
+    rt::m("AliasTarget", &ALIAS_TARGET), health_check_id[11] = rt::m("HealthCheckId",
+    &rt::STRING), traffic_policy_instance_id[12] = rt::m("TrafficPolicyInstanceId",
+    &rt::STRING).min(1.0), cidr_routing_config[13] = rt::m("CidrRoutingConfig",
+    &CIDR_ROUTING_CONFIG), geo_proximity_location[14] = rt::m("GeoProximityLocation",
+    &GEO_PROXIMITY_LOCATION)]
 );
 rt::string_enum! {
     pub enum ResourceRecordSetFailover { Primary = "PRIMARY", Secondary = "SECONDARY" }
@@ -237,9 +238,9 @@ pub struct ResourceRecordSetProtection {
     pub comment: Option<String>,
 }
 rt::structure!(
-    ResourceRecordSetProtection, RESOURCE_RECORD_SET_PROTECTION, [record_name =
-    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type =
-    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment = rt::m("Comment",
+    ResourceRecordSetProtection, RESOURCE_RECORD_SET_PROTECTION, [record_name[0] =
+    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[1] =
+    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment[2] = rt::m("Comment",
     &rt::STRING)]
 );
 /// A protection to create for the resource record sets in a hosted zone that have the specified name and type.
@@ -254,9 +255,9 @@ pub struct ResourceRecordSetProtectionConfig {
 }
 rt::structure!(
     ResourceRecordSetProtectionConfig, RESOURCE_RECORD_SET_PROTECTION_CONFIG,
-    [record_name = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type =
-    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment = rt::m("Comment",
-    &rt::STRING)]
+    [record_name[0] = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
+    record_type[1] = rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment[2] =
+    rt::m("Comment", &rt::STRING)]
 );
 pub static RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH: rt::Schema = rt::Schema::list(
     "ResourceRecordSetProtectionConfigBatch",
@@ -274,8 +275,8 @@ pub struct ResourceRecordSetProtectionKey {
     pub record_type: RrType,
 }
 rt::structure!(
-    ResourceRecordSetProtectionKey, RESOURCE_RECORD_SET_PROTECTION_KEY, [record_name =
-    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type =
+    ResourceRecordSetProtectionKey, RESOURCE_RECORD_SET_PROTECTION_KEY, [record_name[0] =
+    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[1] =
     rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH: rt::Schema = rt::Schema::list(
@@ -330,9 +331,9 @@ pub struct ResourceTagSet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ResourceTagSet, RESOURCE_TAG_SET, [resource_type = rt::m("ResourceType", &rt::ENUM),
-    resource_id = rt::m("ResourceId", &rt::STRING), tags = rt::m("Tags", &TAG_LIST)
-    .min(1.0)]
+    ResourceTagSet, RESOURCE_TAG_SET, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM), resource_id[1] = rt::m("ResourceId", &rt::STRING), tags[2] =
+    rt::m("Tags", &TAG_LIST).min(1.0)]
 );
 pub static RESOURCE_TAG_SET_LIST: rt::Schema = rt::Schema::list(
     "ResourceTagSetList",
@@ -347,9 +348,9 @@ pub struct ReusableDelegationSetLimit {
     pub value: i64,
 }
 rt::structure!(
-    ReusableDelegationSetLimit, REUSABLE_DELEGATION_SET_LIMIT, [type_ = rt::m("Type",
-    &rt::ENUM).flags(rt::REQUIRED), value = rt::m("Value", &rt::LONG).flags(rt::REQUIRED)
-    .min(1.0)]
+    ReusableDelegationSetLimit, REUSABLE_DELEGATION_SET_LIMIT, [type_[0] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum ReusableDelegationSetLimitType { MaxZonesByReusableDelegationSet =

@@ -16,6 +16,6 @@ pub struct StatusReport {
     pub checked_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    StatusReport, STATUS_REPORT, [status = rt::m("Status", &rt::STRING), checked_time =
-    rt::m("CheckedTime", &rt::TIMESTAMP)]
+    StatusReport, STATUS_REPORT, [status[0] = rt::m("Status", &rt::STRING),
+    checked_time[1] = rt::m("CheckedTime", &rt::TIMESTAMP)]
 );

@@ -20,7 +20,8 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING), value = rt::m("Value", &rt::STRING)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING), value[1] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -60,13 +61,13 @@ pub struct TestDnsAnswerRequest {
 }
 rt::structure!(
     TestDnsAnswerRequest, TEST_DNS_ANSWER_REQUEST = "TestDNSAnswerRequest",
-    [hosted_zone_id = rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
-    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), record_name = rt::m("RecordName",
-    &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED), record_type =
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), record_name[1] = rt::m("RecordName",
+    &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED), record_type[2] =
     rt::m("RecordType", &rt::ENUM).at(rt::QUERY, "recordtype").flags(rt::REQUIRED),
-    resolver_ip = rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
-    edns0_client_subnet_ip = rt::m("EDNS0ClientSubnetIP", &rt::STRING).at(rt::QUERY,
-    "edns0clientsubnetip"), edns0_client_subnet_mask = rt::m("EDNS0ClientSubnetMask",
+    resolver_ip[3] = rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
+    edns0_client_subnet_ip[4] = rt::m("EDNS0ClientSubnetIP", &rt::STRING).at(rt::QUERY,
+    "edns0clientsubnetip"), edns0_client_subnet_mask[5] = rt::m("EDNS0ClientSubnetMask",
     &rt::STRING).at(rt::QUERY, "edns0clientsubnetmask").min(0.0)]
 );
 /// A complex type that contains the response to a `TestDNSAnswer` request.
@@ -87,11 +88,12 @@ pub struct TestDnsAnswerResponse {
 }
 rt::structure!(
     TestDnsAnswerResponse, TEST_DNS_ANSWER_RESPONSE = "TestDNSAnswerResponse",
-    [nameserver = rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    record_name = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type =
-    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), record_data = rt::m("RecordData",
-    &RECORD_DATA).flags(rt::REQUIRED), response_code = rt::m("ResponseCode", &rt::STRING)
-    .flags(rt::REQUIRED), protocol = rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED)]
+    [nameserver[0] = rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    record_name[1] = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[2]
+    = rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), record_data[3] =
+    rt::m("RecordData", &RECORD_DATA).flags(rt::REQUIRED), response_code[4] =
+    rt::m("ResponseCode", &rt::STRING).flags(rt::REQUIRED), protocol[5] =
+    rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The limit on the number of requests per second was exceeded.
 #[derive(Clone, Default, PartialEq)]
@@ -99,8 +101,8 @@ pub struct ThrottlingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ThrottlingException, THROTTLING_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// This health check can't be created because the current account has reached the limit on the number of active health checks.
 ///
@@ -114,7 +116,7 @@ pub struct TooManyHealthChecks {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyHealthChecks, TOO_MANY_HEALTH_CHECKS, [message = rt::m("message",
+    TooManyHealthChecks, TOO_MANY_HEALTH_CHECKS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// This operation can't be completed either because the current account has reached the limit on the number of hosted zones or because you've reached the limit on the number of hosted zones that can be associated with a reusable delegation set.
@@ -131,8 +133,8 @@ pub struct TooManyHostedZones {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyHostedZones, TOO_MANY_HOSTED_ZONES, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    TooManyHostedZones, TOO_MANY_HOSTED_ZONES, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.
 #[derive(Clone, Default, PartialEq)]
@@ -140,7 +142,7 @@ pub struct TooManyKeySigningKeys {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyKeySigningKeys, TOO_MANY_KEY_SIGNING_KEYS, [message = rt::m("message",
+    TooManyKeySigningKeys, TOO_MANY_KEY_SIGNING_KEYS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// This traffic policy can't be created because the current account has reached the limit on the number of traffic policies.
@@ -155,7 +157,7 @@ pub struct TooManyTrafficPolicies {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyTrafficPolicies, TOO_MANY_TRAFFIC_POLICIES, [message = rt::m("message",
+    TooManyTrafficPolicies, TOO_MANY_TRAFFIC_POLICIES, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// This traffic policy instance can't be created because the current account has reached the limit on the number of traffic policy instances.
@@ -170,7 +172,7 @@ pub struct TooManyTrafficPolicyInstances {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyTrafficPolicyInstances, TOO_MANY_TRAFFIC_POLICY_INSTANCES, [message =
+    TooManyTrafficPolicyInstances, TOO_MANY_TRAFFIC_POLICY_INSTANCES, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// This traffic policy version can't be created because you've reached the limit of 1000 on the number of versions that you can create for the current traffic policy.
@@ -182,7 +184,7 @@ pub struct TooManyTrafficPolicyVersionsForCurrentPolicy {
 }
 rt::structure!(
     TooManyTrafficPolicyVersionsForCurrentPolicy,
-    TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY, [message = rt::m("message",
+    TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// You've created the maximum number of authorizations that can be created for the specified hosted zone. To authorize another VPC to be associated with the hosted zone, submit a `DeleteVPCAssociationAuthorization` request to remove an existing authorization. To get a list of existing authorizations, submit a `ListVPCAssociationAuthorizations` request.
@@ -192,7 +194,7 @@ pub struct TooManyVpcAssociationAuthorizations {
 }
 rt::structure!(
     TooManyVpcAssociationAuthorizations, TOO_MANY_VPC_ASSOCIATION_AUTHORIZATIONS =
-    "TooManyVPCAssociationAuthorizations", [message = rt::m("message", &rt::STRING)]
+    "TooManyVPCAssociationAuthorizations", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 pub static TRAFFIC_POLICIES: rt::Schema = rt::Schema::list(
@@ -216,11 +218,11 @@ pub struct TrafficPolicy {
     pub comment: Option<String>,
 }
 rt::structure!(
-    TrafficPolicy, TRAFFIC_POLICY, [id = rt::m("Id", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), version = rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), type_ = rt::m("Type",
-    &rt::ENUM).flags(rt::REQUIRED), document = rt::m("Document", &rt::STRING)
-    .flags(rt::REQUIRED), comment = rt::m("Comment", &rt::STRING)]
+    TrafficPolicy, TRAFFIC_POLICY, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), version[1] = rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+    name[2] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), document[4] = rt::m("Document", &rt::STRING)
+    .flags(rt::REQUIRED), comment[5] = rt::m("Comment", &rt::STRING)]
 );
 /// A traffic policy that has the same value for `Name` already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -228,7 +230,7 @@ pub struct TrafficPolicyAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    TrafficPolicyAlreadyExists, TRAFFIC_POLICY_ALREADY_EXISTS, [message =
+    TrafficPolicyAlreadyExists, TRAFFIC_POLICY_ALREADY_EXISTS, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
 /// One or more traffic policy instances were created by using the specified traffic policy.
@@ -237,8 +239,8 @@ pub struct TrafficPolicyInUse {
     pub message: Option<String>,
 }
 rt::structure!(
-    TrafficPolicyInUse, TRAFFIC_POLICY_IN_USE, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    TrafficPolicyInUse, TRAFFIC_POLICY_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// A complex type that contains settings for the new traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
@@ -267,15 +269,16 @@ pub struct TrafficPolicyInstance {
     pub traffic_policy_type: RrType,
 }
 rt::structure!(
-    TrafficPolicyInstance, TRAFFIC_POLICY_INSTANCE, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), hosted_zone_id = rt::m("HostedZoneId", &rt::STRING)
-    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED), ttl = rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-    state = rt::m("State", &rt::STRING).flags(rt::REQUIRED), message = rt::m("Message",
-    &rt::STRING).flags(rt::REQUIRED), traffic_policy_id = rt::m("TrafficPolicyId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), traffic_policy_version =
-    rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    traffic_policy_type = rt::m("TrafficPolicyType", &rt::ENUM).flags(rt::REQUIRED)]
+    TrafficPolicyInstance, TRAFFIC_POLICY_INSTANCE, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[2] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), ttl[3] = rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    state[4] = rt::m("State", &rt::STRING).flags(rt::REQUIRED), message[5] =
+    rt::m("Message", &rt::STRING).flags(rt::REQUIRED), traffic_policy_id[6] =
+    rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    traffic_policy_version[7] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), traffic_policy_type[8] = rt::m("TrafficPolicyType",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// There is already a traffic policy instance with the specified ID.
 #[derive(Clone, Default, PartialEq)]
@@ -283,8 +286,9 @@ pub struct TrafficPolicyInstanceAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    TrafficPolicyInstanceAlreadyExists, TRAFFIC_POLICY_INSTANCE_ALREADY_EXISTS, [message
-    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+    TrafficPolicyInstanceAlreadyExists, TRAFFIC_POLICY_INSTANCE_ALREADY_EXISTS,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false))
 );
 pub static TRAFFIC_POLICY_INSTANCES: rt::Schema = rt::Schema::list(
     "TrafficPolicyInstances",
@@ -309,10 +313,10 @@ pub struct TrafficPolicySummary {
     pub traffic_policy_count: i32,
 }
 rt::structure!(
-    TrafficPolicySummary, TRAFFIC_POLICY_SUMMARY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-    type_ = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), latest_version =
-    rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    traffic_policy_count = rt::m("TrafficPolicyCount", &rt::INTEGER).flags(rt::REQUIRED)
-    .min(1.0)]
+    TrafficPolicySummary, TRAFFIC_POLICY_SUMMARY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[2] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    latest_version[3] = rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), traffic_policy_count[4] = rt::m("TrafficPolicyCount", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0)]
 );

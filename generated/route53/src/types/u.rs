@@ -127,20 +127,21 @@ pub struct UpdateHealthCheckRequest {
     pub reset_elements: Option<Vec<ResettableElementName>>,
 }
 rt::structure!(
-    UpdateHealthCheckRequest, UPDATE_HEALTH_CHECK_REQUEST, [health_check_id =
+    UpdateHealthCheckRequest, UPDATE_HEALTH_CHECK_REQUEST, [health_check_id[0] =
     rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED),
-    health_check_version = rt::m("HealthCheckVersion", &rt::LONG).min(1.0), ip_address =
-    rt::m("IPAddress", &rt::STRING), port = rt::m("Port", &rt::INTEGER).min(1.0),
-    resource_path = rt::m("ResourcePath", &rt::STRING), fully_qualified_domain_name =
-    rt::m("FullyQualifiedDomainName", &rt::STRING), search_string = rt::m("SearchString",
-    &rt::STRING), failure_threshold = rt::m("FailureThreshold", &rt::INTEGER).min(1.0),
-    inverted = rt::m("Inverted", &rt::BOOLEAN), disabled = rt::m("Disabled",
-    &rt::BOOLEAN), health_threshold = rt::m("HealthThreshold", &rt::INTEGER).min(0.0),
-    child_health_checks = rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
-    enable_sni = rt::m("EnableSNI", &rt::BOOLEAN), regions = rt::m("Regions",
-    &HEALTH_CHECK_REGION_LIST).min(3.0), alarm_identifier = rt::m("AlarmIdentifier",
-    &ALARM_IDENTIFIER), insufficient_data_health_status =
-    rt::m("InsufficientDataHealthStatus", &rt::ENUM), reset_elements =
+    health_check_version[1] = rt::m("HealthCheckVersion", &rt::LONG).min(1.0),
+    ip_address[2] = rt::m("IPAddress", &rt::STRING), port[3] = rt::m("Port",
+    &rt::INTEGER).min(1.0), resource_path[4] = rt::m("ResourcePath", &rt::STRING),
+    fully_qualified_domain_name[5] = rt::m("FullyQualifiedDomainName", &rt::STRING),
+    search_string[6] = rt::m("SearchString", &rt::STRING), failure_threshold[7] =
+    rt::m("FailureThreshold", &rt::INTEGER).min(1.0), inverted[8] = rt::m("Inverted",
+    &rt::BOOLEAN), disabled[9] = rt::m("Disabled", &rt::BOOLEAN), health_threshold[10] =
+    rt::m("HealthThreshold", &rt::INTEGER).min(0.0), child_health_checks[11] =
+    rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST), enable_sni[12] =
+    rt::m("EnableSNI", &rt::BOOLEAN), regions[13] = rt::m("Regions",
+    &HEALTH_CHECK_REGION_LIST).min(3.0), alarm_identifier[14] = rt::m("AlarmIdentifier",
+    &ALARM_IDENTIFIER), insufficient_data_health_status[15] =
+    rt::m("InsufficientDataHealthStatus", &rt::ENUM), reset_elements[16] =
     rt::m("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST)]
 );
 /// A complex type that contains the response to the `UpdateHealthCheck` request.
@@ -150,7 +151,7 @@ pub struct UpdateHealthCheckResponse {
     pub health_check: HealthCheck,
 }
 rt::structure!(
-    UpdateHealthCheckResponse, UPDATE_HEALTH_CHECK_RESPONSE, [health_check =
+    UpdateHealthCheckResponse, UPDATE_HEALTH_CHECK_RESPONSE, [health_check[0] =
     rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)]
 );
 /// A request to update the comment for a hosted zone.
@@ -162,9 +163,9 @@ pub struct UpdateHostedZoneCommentRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    UpdateHostedZoneCommentRequest, UPDATE_HOSTED_ZONE_COMMENT_REQUEST, [id = rt::m("Id",
-    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), comment =
-    rt::m("Comment", &rt::STRING)]
+    UpdateHostedZoneCommentRequest, UPDATE_HOSTED_ZONE_COMMENT_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    comment[1] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
 #[derive(Clone, Default, PartialEq)]
@@ -173,8 +174,8 @@ pub struct UpdateHostedZoneCommentResponse {
     pub hosted_zone: HostedZone,
 }
 rt::structure!(
-    UpdateHostedZoneCommentResponse, UPDATE_HOSTED_ZONE_COMMENT_RESPONSE, [hosted_zone =
-    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED)]
+    UpdateHostedZoneCommentResponse, UPDATE_HOSTED_ZONE_COMMENT_RESPONSE, [hosted_zone[0]
+    = rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneFeaturesRequest {
@@ -184,9 +185,9 @@ pub struct UpdateHostedZoneFeaturesRequest {
     pub enable_accelerated_recovery: Option<bool>,
 }
 rt::structure!(
-    UpdateHostedZoneFeaturesRequest, UPDATE_HOSTED_ZONE_FEATURES_REQUEST, [hosted_zone_id
-    = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
-    rt::STRIP_ID_PREFIX), enable_accelerated_recovery =
+    UpdateHostedZoneFeaturesRequest, UPDATE_HOSTED_ZONE_FEATURES_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), enable_accelerated_recovery[1] =
     rt::m("EnableAcceleratedRecovery", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -205,10 +206,10 @@ pub struct UpdateTrafficPolicyCommentRequest {
     pub comment: String,
 }
 rt::structure!(
-    UpdateTrafficPolicyCommentRequest, UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST, [id =
-    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version =
+    UpdateTrafficPolicyCommentRequest, UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
     rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0),
-    comment = rt::m("Comment", &rt::STRING).flags(rt::REQUIRED)]
+    comment[2] = rt::m("Comment", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response information for the traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -218,7 +219,7 @@ pub struct UpdateTrafficPolicyCommentResponse {
 }
 rt::structure!(
     UpdateTrafficPolicyCommentResponse, UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE,
-    [traffic_policy = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)]
+    [traffic_policy[0] = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
@@ -233,11 +234,11 @@ pub struct UpdateTrafficPolicyInstanceRequest {
     pub traffic_policy_version: i32,
 }
 rt::structure!(
-    UpdateTrafficPolicyInstanceRequest, UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id =
-    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), ttl =
-    rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id =
+    UpdateTrafficPolicyInstanceRequest, UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), ttl[1] =
+    rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id[2] =
     rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    traffic_policy_version = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    traffic_policy_version[3] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
@@ -248,6 +249,6 @@ pub struct UpdateTrafficPolicyInstanceResponse {
 }
 rt::structure!(
     UpdateTrafficPolicyInstanceResponse, UPDATE_TRAFFIC_POLICY_INSTANCE_RESPONSE,
-    [traffic_policy_instance = rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE)
-    .flags(rt::REQUIRED)]
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)]
 );

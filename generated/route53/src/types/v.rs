@@ -13,8 +13,8 @@ pub struct Vpc {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    Vpc, VPC = "VPC", [vpc_region = rt::m("VPCRegion", &rt::ENUM).min(1.0), vpc_id =
-    rt::m("VPCId", &rt::STRING)]
+    Vpc, VPC = "VPC", [vpc_region[0] = rt::m("VPCRegion", &rt::ENUM).min(1.0), vpc_id[1]
+    = rt::m("VPCId", &rt::STRING)]
 );
 /// The VPC that you specified is not authorized to be associated with the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -23,7 +23,7 @@ pub struct VpcAssociationAuthorizationNotFound {
 }
 rt::structure!(
     VpcAssociationAuthorizationNotFound, VPC_ASSOCIATION_AUTHORIZATION_NOT_FOUND =
-    "VPCAssociationAuthorizationNotFound", [message = rt::m("message", &rt::STRING)]
+    "VPCAssociationAuthorizationNotFound", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );
 /// The specified VPC and hosted zone are not currently associated.
@@ -34,7 +34,8 @@ pub struct VpcAssociationNotFound {
 }
 rt::structure!(
     VpcAssociationNotFound, VPC_ASSOCIATION_NOT_FOUND = "VPCAssociationNotFound",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16,
+    false))
 );
 rt::string_enum! {
     pub enum VpcRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =

@@ -9,7 +9,7 @@ pub struct AbacStatus {
     /// The ABAC status of the general purpose bucket.
     pub status: Option<BucketAbacStatus>,
 }
-rt::structure!(AbacStatus, ABAC_STATUS, [status = rt::m("Status", &rt::ENUM)]);
+rt::structure!(AbacStatus, ABAC_STATUS, [status[0] = rt::m("Status", &rt::ENUM)]);
 /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortIncompleteMultipartUpload {
@@ -18,7 +18,7 @@ pub struct AbortIncompleteMultipartUpload {
 }
 rt::structure!(
     AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD,
-    [days_after_initiation = rt::m("DaysAfterInitiation", &rt::INTEGER)]
+    [days_after_initiation[0] = rt::m("DaysAfterInitiation", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadOutput {
@@ -31,9 +31,9 @@ pub struct AbortMultipartUploadOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    AbortMultipartUploadOutput, ABORT_MULTIPART_UPLOAD_OUTPUT, [request_charged =
+    AbortMultipartUploadOutput, ABORT_MULTIPART_UPLOAD_OUTPUT, [request_charged[0] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
+    version_id[1] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadRequest {
@@ -60,13 +60,14 @@ pub struct AbortMultipartUploadRequest {
     pub if_match_initiated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    AbortMultipartUploadRequest, ABORT_MULTIPART_UPLOAD_REQUEST, [bucket =
+    AbortMultipartUploadRequest, ABORT_MULTIPART_UPLOAD_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
-    .min(1.0), upload_id = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
-    .flags(rt::REQUIRED), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
-    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), if_match_initiated_time =
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), upload_id[2] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), request_payer[3] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), if_match_initiated_time[5] =
     rt::m("IfMatchInitiatedTime", &rt::TIMESTAMP).at(rt::HEADER,
     "x-amz-if-match-initiated-time").ts(rt::TimestampFormat::HttpDate)]
 );
@@ -77,7 +78,7 @@ pub struct AccelerateConfiguration {
     pub status: Option<BucketAccelerateStatus>,
 }
 rt::structure!(
-    AccelerateConfiguration, ACCELERATE_CONFIGURATION, [status = rt::m("Status",
+    AccelerateConfiguration, ACCELERATE_CONFIGURATION, [status[0] = rt::m("Status",
     &rt::ENUM)]
 );
 /// Contains the elements that set the ACL permissions for an object per grantee.
@@ -89,8 +90,8 @@ pub struct AccessControlPolicy {
     pub owner: Option<Owner>,
 }
 rt::structure!(
-    AccessControlPolicy, ACCESS_CONTROL_POLICY, [grants = rt::m("Grants", &GRANTS)
-    .named("AccessControlList"), owner = rt::m("Owner", &OWNER)]
+    AccessControlPolicy, ACCESS_CONTROL_POLICY, [grants[0] = rt::m("Grants", &GRANTS)
+    .named("AccessControlList"), owner[1] = rt::m("Owner", &OWNER)]
 );
 /// A container for information about access control for replicas.
 #[derive(Clone, Default, PartialEq)]
@@ -99,7 +100,7 @@ pub struct AccessControlTranslation {
     pub owner: OwnerOverride,
 }
 rt::structure!(
-    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner = rt::m("Owner",
+    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner[0] = rt::m("Owner",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// You might receive this error for several reasons. For details, see the description of this API operation.
@@ -132,8 +133,8 @@ pub struct AnalyticsAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    AnalyticsAndOperator, ANALYTICS_AND_OPERATOR, [prefix = rt::m("Prefix", &rt::STRING),
-    tags = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED)]
+    AnalyticsAndOperator, ANALYTICS_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED)]
 );
 /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -146,9 +147,9 @@ pub struct AnalyticsConfiguration {
     pub storage_class_analysis: StorageClassAnalysis,
 }
 rt::structure!(
-    AnalyticsConfiguration, ANALYTICS_CONFIGURATION, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), filter = rt::m("Filter", &ANALYTICS_FILTER),
-    storage_class_analysis = rt::m("StorageClassAnalysis", &STORAGE_CLASS_ANALYSIS)
+    AnalyticsConfiguration, ANALYTICS_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), filter[1] = rt::m("Filter", &ANALYTICS_FILTER),
+    storage_class_analysis[2] = rt::m("StorageClassAnalysis", &STORAGE_CLASS_ANALYSIS)
     .flags(rt::REQUIRED)]
 );
 pub static ANALYTICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -163,7 +164,7 @@ pub struct AnalyticsExportDestination {
     pub s3_bucket_destination: AnalyticsS3BucketDestination,
 }
 rt::structure!(
-    AnalyticsExportDestination, ANALYTICS_EXPORT_DESTINATION, [s3_bucket_destination =
+    AnalyticsExportDestination, ANALYTICS_EXPORT_DESTINATION, [s3_bucket_destination[0] =
     rt::m("S3BucketDestination", &ANALYTICS_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)]
 );
 /// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
@@ -177,8 +178,8 @@ pub struct AnalyticsFilter {
     pub and: Option<AnalyticsAndOperator>,
 }
 rt::structure!(
-    AnalyticsFilter, ANALYTICS_FILTER, [prefix = rt::m("Prefix", &rt::STRING), tag =
-    rt::m("Tag", &TAG), and = rt::m("And", &ANALYTICS_AND_OPERATOR)]
+    AnalyticsFilter, ANALYTICS_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING), tag[1]
+    = rt::m("Tag", &TAG), and[2] = rt::m("And", &ANALYTICS_AND_OPERATOR)]
 );
 /// Contains information about where to publish the analytics results.
 #[derive(Clone, Default, PartialEq)]
@@ -195,10 +196,10 @@ pub struct AnalyticsS3BucketDestination {
     pub prefix: Option<String>,
 }
 rt::structure!(
-    AnalyticsS3BucketDestination, ANALYTICS_S3_BUCKET_DESTINATION, [format =
-    rt::m("Format", &rt::ENUM).flags(rt::REQUIRED), bucket_account_id =
-    rt::m("BucketAccountId", &rt::STRING), bucket = rt::m("Bucket", &rt::STRING)
-    .flags(rt::REQUIRED), prefix = rt::m("Prefix", &rt::STRING)]
+    AnalyticsS3BucketDestination, ANALYTICS_S3_BUCKET_DESTINATION, [format[0] =
+    rt::m("Format", &rt::ENUM).flags(rt::REQUIRED), bucket_account_id[1] =
+    rt::m("BucketAccountId", &rt::STRING), bucket[2] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), prefix[3] = rt::m("Prefix", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AnalyticsS3ExportFileFormat { Csv = "CSV" }
@@ -226,11 +227,11 @@ pub struct AnnotationEntry {
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
-    AnnotationEntry, ANNOTATION_ENTRY, [annotation_name = rt::m("AnnotationName",
-    &rt::STRING).flags(rt::REQUIRED), last_modified = rt::m("LastModified",
-    &rt::TIMESTAMP).flags(rt::REQUIRED), e_tag = rt::m("ETag", &rt::STRING),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST), size =
-    rt::m("Size", &rt::LONG).flags(rt::REQUIRED), replication_status =
+    AnnotationEntry, ANNOTATION_ENTRY, [annotation_name[0] = rt::m("AnnotationName",
+    &rt::STRING).flags(rt::REQUIRED), last_modified[1] = rt::m("LastModified",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), e_tag[2] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[3] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST), size[4]
+    = rt::m("Size", &rt::LONG).flags(rt::REQUIRED), replication_status[5] =
     rt::m("ReplicationStatus", &rt::ENUM)]
 );
 /// The request would exceed the maximum number of annotations allowed per object.
@@ -261,10 +262,10 @@ pub struct AnnotationTableConfiguration {
     pub role: Option<String>,
 }
 rt::structure!(
-    AnnotationTableConfiguration, ANNOTATION_TABLE_CONFIGURATION, [configuration_state =
-    rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED), encryption_configuration
-    = rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role =
-    rt::m("Role", &rt::STRING)]
+    AnnotationTableConfiguration, ANNOTATION_TABLE_CONFIGURATION, [configuration_state[0]
+    = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role[2] = rt::m("Role", &rt::STRING)]
 );
 /// Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers.
 #[derive(Clone, Default, PartialEq)]
@@ -283,10 +284,10 @@ pub struct AnnotationTableConfigurationResult {
 }
 rt::structure!(
     AnnotationTableConfigurationResult, ANNOTATION_TABLE_CONFIGURATION_RESULT,
-    [configuration_state = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-    table_status = rt::m("TableStatus", &rt::STRING), error = rt::m("Error",
-    &ERROR_DETAILS), table_name = rt::m("TableName", &rt::STRING), table_arn =
-    rt::m("TableArn", &rt::STRING), role = rt::m("Role", &rt::STRING)]
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    table_status[1] = rt::m("TableStatus", &rt::STRING), error[2] = rt::m("Error",
+    &ERROR_DETAILS), table_name[3] = rt::m("TableName", &rt::STRING), table_arn[4] =
+    rt::m("TableArn", &rt::STRING), role[5] = rt::m("Role", &rt::STRING)]
 );
 /// Specifies updates to apply to the annotation table configuration. Used as the request body for `UpdateBucketMetadataAnnotationTableConfiguration`.
 #[derive(Clone, Default, PartialEq)]
@@ -299,9 +300,9 @@ pub struct AnnotationTableConfigurationUpdates {
 }
 rt::structure!(
     AnnotationTableConfigurationUpdates, ANNOTATION_TABLE_CONFIGURATION_UPDATES,
-    [configuration_state = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-    encryption_configuration = rt::m("EncryptionConfiguration",
-    &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role = rt::m("Role", &rt::STRING)]
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role[2] = rt::m("Role", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ArchiveStatus { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =

@@ -19,7 +19,7 @@ pub struct BlockedEncryptionTypes {
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
 rt::structure!(
-    BlockedEncryptionTypes, BLOCKED_ENCRYPTION_TYPES, [encryption_type =
+    BlockedEncryptionTypes, BLOCKED_ENCRYPTION_TYPES, [encryption_type[0] =
     rt::m("EncryptionType", &ENCRYPTION_TYPE_LIST)]
 );
 /// In terms of implementation, a Bucket is a resource.
@@ -37,9 +37,9 @@ pub struct Bucket {
     pub bucket_arn: Option<String>,
 }
 rt::structure!(
-    Bucket, BUCKET, [name = rt::m("Name", &rt::STRING), creation_date =
-    rt::m("CreationDate", &rt::TIMESTAMP), bucket_region = rt::m("BucketRegion",
-    &rt::STRING), bucket_arn = rt::m("BucketArn", &rt::STRING).min(1.0)]
+    Bucket, BUCKET, [name[0] = rt::m("Name", &rt::STRING), creation_date[1] =
+    rt::m("CreationDate", &rt::TIMESTAMP), bucket_region[2] = rt::m("BucketRegion",
+    &rt::STRING), bucket_arn[3] = rt::m("BucketArn", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum BucketAbacStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -76,8 +76,8 @@ pub struct BucketInfo {
     pub type_: Option<BucketType>,
 }
 rt::structure!(
-    BucketInfo, BUCKET_INFO, [data_redundancy = rt::m("DataRedundancy", &rt::ENUM), type_
-    = rt::m("Type", &rt::ENUM)]
+    BucketInfo, BUCKET_INFO, [data_redundancy[0] = rt::m("DataRedundancy", &rt::ENUM),
+    type_[1] = rt::m("Type", &rt::ENUM)]
 );
 /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -86,8 +86,8 @@ pub struct BucketLifecycleConfiguration {
     pub rules: Vec<LifecycleRule>,
 }
 rt::structure!(
-    BucketLifecycleConfiguration, BUCKET_LIFECYCLE_CONFIGURATION, [rules = rt::m("Rules",
-    &LIFECYCLE_RULES).named("Rule").flags(rt::REQUIRED)]
+    BucketLifecycleConfiguration, BUCKET_LIFECYCLE_CONFIGURATION, [rules[0] =
+    rt::m("Rules", &LIFECYCLE_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum BucketLocationConstraint { AfSouth1 = "af-south-1", ApEast1 = "ap-east-1",
@@ -111,7 +111,7 @@ pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,
 }
 rt::structure!(
-    BucketLoggingStatus, BUCKET_LOGGING_STATUS, [logging_enabled =
+    BucketLoggingStatus, BUCKET_LOGGING_STATUS, [logging_enabled[0] =
     rt::m("LoggingEnabled", &LOGGING_ENABLED)]
 );
 rt::string_enum! {

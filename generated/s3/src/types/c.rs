@@ -10,7 +10,7 @@ pub struct CorsConfiguration {
     pub cors_rules: Vec<CorsRule>,
 }
 rt::structure!(
-    CorsConfiguration, CORS_CONFIGURATION = "CORSConfiguration", [cors_rules =
+    CorsConfiguration, CORS_CONFIGURATION = "CORSConfiguration", [cors_rules[0] =
     rt::m("CORSRules", &CORS_RULES).named("CORSRule").flags(rt::REQUIRED)]
 );
 /// Specifies a cross-origin access rule for an Amazon S3 bucket.
@@ -30,12 +30,13 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i32>,
 }
 rt::structure!(
-    CorsRule, CORS_RULE = "CORSRule", [id = rt::m("ID", &rt::STRING), allowed_headers =
-    rt::m("AllowedHeaders", &ALLOWED_HEADERS).named("AllowedHeader"), allowed_methods =
-    rt::m("AllowedMethods", &ALLOWED_METHODS).named("AllowedMethod").flags(rt::REQUIRED),
-    allowed_origins = rt::m("AllowedOrigins", &ALLOWED_ORIGINS).named("AllowedOrigin")
-    .flags(rt::REQUIRED), expose_headers = rt::m("ExposeHeaders", &EXPOSE_HEADERS)
-    .named("ExposeHeader"), max_age_seconds = rt::m("MaxAgeSeconds", &rt::INTEGER)]
+    CorsRule, CORS_RULE = "CORSRule", [id[0] = rt::m("ID", &rt::STRING),
+    allowed_headers[1] = rt::m("AllowedHeaders", &ALLOWED_HEADERS)
+    .named("AllowedHeader"), allowed_methods[2] = rt::m("AllowedMethods",
+    &ALLOWED_METHODS).named("AllowedMethod").flags(rt::REQUIRED), allowed_origins[3] =
+    rt::m("AllowedOrigins", &ALLOWED_ORIGINS).named("AllowedOrigin").flags(rt::REQUIRED),
+    expose_headers[4] = rt::m("ExposeHeaders", &EXPOSE_HEADERS).named("ExposeHeader"),
+    max_age_seconds[5] = rt::m("MaxAgeSeconds", &rt::INTEGER)]
 );
 pub static CORS_RULES: rt::Schema = rt::Schema::list(
         "CORSRules",
@@ -73,12 +74,12 @@ pub struct CsvInput {
     pub allow_quoted_record_delimiter: Option<bool>,
 }
 rt::structure!(
-    CsvInput, CSV_INPUT = "CSVInput", [file_header_info = rt::m("FileHeaderInfo",
-    &rt::ENUM), comments = rt::m("Comments", &rt::STRING), quote_escape_character =
-    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter =
-    rt::m("RecordDelimiter", &rt::STRING), field_delimiter = rt::m("FieldDelimiter",
-    &rt::STRING), quote_character = rt::m("QuoteCharacter", &rt::STRING),
-    allow_quoted_record_delimiter = rt::m("AllowQuotedRecordDelimiter", &rt::BOOLEAN)]
+    CsvInput, CSV_INPUT = "CSVInput", [file_header_info[0] = rt::m("FileHeaderInfo",
+    &rt::ENUM), comments[1] = rt::m("Comments", &rt::STRING), quote_escape_character[2] =
+    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter[3] =
+    rt::m("RecordDelimiter", &rt::STRING), field_delimiter[4] = rt::m("FieldDelimiter",
+    &rt::STRING), quote_character[5] = rt::m("QuoteCharacter", &rt::STRING),
+    allow_quoted_record_delimiter[6] = rt::m("AllowQuotedRecordDelimiter", &rt::BOOLEAN)]
 );
 /// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 #[derive(Clone, Default, PartialEq)]
@@ -98,10 +99,11 @@ pub struct CsvOutput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields = rt::m("QuoteFields", &rt::ENUM),
-    quote_escape_character = rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter
-    = rt::m("RecordDelimiter", &rt::STRING), field_delimiter = rt::m("FieldDelimiter",
-    &rt::STRING), quote_character = rt::m("QuoteCharacter", &rt::STRING)]
+    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields[0] = rt::m("QuoteFields",
+    &rt::ENUM), quote_escape_character[1] = rt::m("QuoteEscapeCharacter", &rt::STRING),
+    record_delimiter[2] = rt::m("RecordDelimiter", &rt::STRING), field_delimiter[3] =
+    rt::m("FieldDelimiter", &rt::STRING), quote_character[4] = rt::m("QuoteCharacter",
+    &rt::STRING)]
 );
 /// Contains all the possible checksum or digest values for an object.
 #[derive(Clone, Default, PartialEq)]
@@ -130,15 +132,15 @@ pub struct Checksum {
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
-    Checksum, CHECKSUM, [checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING),
-    checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 = rt::m("ChecksumSHA1",
-    &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512
-    = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type = rt::m("ChecksumType",
-    &rt::ENUM)]
+    Checksum, CHECKSUM, [checksum_crc32[0] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[1] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[2] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[3] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[4] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[5] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[6] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[7] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[8] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[9] = rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type[10] =
+    rt::m("ChecksumType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ChecksumAlgorithm { Crc32 = "CRC32", Crc32C = "CRC32C", Sha1 = "SHA1",
@@ -170,10 +172,11 @@ pub struct CloudFunctionConfiguration {
     pub invocation_role: Option<String>,
 }
 rt::structure!(
-    CloudFunctionConfiguration, CLOUD_FUNCTION_CONFIGURATION, [id = rt::m("Id",
-    &rt::STRING), event = rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), events =
-    rt::m("Events", &EVENT_LIST).named("Event"), cloud_function = rt::m("CloudFunction",
-    &rt::STRING), invocation_role = rt::m("InvocationRole", &rt::STRING)]
+    CloudFunctionConfiguration, CLOUD_FUNCTION_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING), event[1] = rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), events[2] =
+    rt::m("Events", &EVENT_LIST).named("Event"), cloud_function[3] =
+    rt::m("CloudFunction", &rt::STRING), invocation_role[4] = rt::m("InvocationRole",
+    &rt::STRING)]
 );
 /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
 #[derive(Clone, Default, PartialEq)]
@@ -181,7 +184,7 @@ pub struct CommonPrefix {
     /// Container for the specified common prefix.
     pub prefix: Option<String>,
 }
-rt::structure!(CommonPrefix, COMMON_PREFIX, [prefix = rt::m("Prefix", &rt::STRING)]);
+rt::structure!(CommonPrefix, COMMON_PREFIX, [prefix[0] = rt::m("Prefix", &rt::STRING)]);
 pub static COMMON_PREFIX_LIST: rt::Schema = rt::Schema::list(
         "CommonPrefixList",
         &[rt::m("member", &COMMON_PREFIX)],
@@ -240,25 +243,27 @@ pub struct CompleteMultipartUploadOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    CompleteMultipartUploadOutput, COMPLETE_MULTIPART_UPLOAD_OUTPUT, [location =
-    rt::m("Location", &rt::STRING), bucket = rt::m("Bucket", &rt::STRING), key =
-    rt::m("Key", &rt::STRING).min(1.0), expiration = rt::m("Expiration", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expiration"), e_tag = rt::m("ETag", &rt::STRING),
-    checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c =
-    rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 = rt::m("ChecksumSHA1",
-    &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512
-    = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type = rt::m("ChecksumType",
-    &rt::ENUM), server_side_encryption = rt::m("ServerSideEncryption", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-server-side-encryption"), version_id = rt::m("VersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-version-id"), ssekms_key_id = rt::m("SSEKMSKeyId",
+    CompleteMultipartUploadOutput, COMPLETE_MULTIPART_UPLOAD_OUTPUT, [location[0] =
+    rt::m("Location", &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING), key[2] =
+    rt::m("Key", &rt::STRING).min(1.0), expiration[3] = rt::m("Expiration", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expiration"), e_tag[4] = rt::m("ETag", &rt::STRING),
+    checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[6] =
+    rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[7] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[8] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[9] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[10] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[11] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[13] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type[15] =
+    rt::m("ChecksumType", &rt::ENUM), server_side_encryption[16] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), version_id[17] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), ssekms_key_id[18] = rt::m("SSEKMSKeyId",
     &rt::STRING).at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-    .flags(rt::SENSITIVE), bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-    .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"), request_charged =
-    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    .flags(rt::SENSITIVE), bucket_key_enabled[19] = rt::m("BucketKeyEnabled",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
+    request_charged[20] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteMultipartUploadRequest {
@@ -335,39 +340,39 @@ pub struct CompleteMultipartUploadRequest {
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
-    CompleteMultipartUploadRequest, COMPLETE_MULTIPART_UPLOAD_REQUEST, [bucket =
+    CompleteMultipartUploadRequest, COMPLETE_MULTIPART_UPLOAD_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
-    .min(1.0), multipart_upload = rt::m("MultipartUpload", &COMPLETED_MULTIPART_UPLOAD)
-    .named("CompleteMultipartUpload").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), upload_id =
-    rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-    checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-type"), mpu_object_size = rt::m("MpuObjectSize", &rt::LONG)
-    .at(rt::HEADER, "x-amz-mp-object-size"), request_payer = rt::m("RequestPayer",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), if_match = rt::m("IfMatch", &rt::STRING)
-    .at(rt::HEADER, "If-Match"), if_none_match = rt::m("IfNoneMatch", &rt::STRING)
-    .at(rt::HEADER, "If-None-Match"), sse_customer_algorithm =
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), multipart_upload[2] = rt::m("MultipartUpload",
+    &COMPLETED_MULTIPART_UPLOAD).named("CompleteMultipartUpload").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), upload_id[3] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[5] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[6] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[7] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[8] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[9] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[10] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[12] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[14] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), mpu_object_size[15] = rt::m("MpuObjectSize",
+    &rt::LONG).at(rt::HEADER, "x-amz-mp-object-size"), request_payer[16] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[17] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), if_match[18] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_none_match[19] = rt::m("IfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), sse_customer_algorithm[20] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[21] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    sse_customer_key_md5[22] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key-MD5")]
 );
 /// The container for the completed multipart upload details.
@@ -379,7 +384,7 @@ pub struct CompletedMultipartUpload {
     pub parts: Option<Vec<CompletedPart>>,
 }
 rt::structure!(
-    CompletedMultipartUpload, COMPLETED_MULTIPART_UPLOAD, [parts = rt::m("Parts",
+    CompletedMultipartUpload, COMPLETED_MULTIPART_UPLOAD, [parts[0] = rt::m("Parts",
     &COMPLETED_PART_LIST).named("Part")]
 );
 /// Details of the parts that were uploaded.
@@ -414,15 +419,16 @@ pub struct CompletedPart {
     pub part_number: Option<i32>,
 }
 rt::structure!(
-    CompletedPart, COMPLETED_PART, [e_tag = rt::m("ETag", &rt::STRING), checksum_crc32 =
-    rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c = rt::m("ChecksumCRC32C",
-    &rt::STRING), checksum_crc64_nvme = rt::m("ChecksumCRC64NVME", &rt::STRING),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256 =
-    rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING), checksum_md5 = rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64 =
-    rt::m("ChecksumXXHASH64", &rt::STRING), checksum_xxhash3 = rt::m("ChecksumXXHASH3",
-    &rt::STRING), checksum_xxhash128 = rt::m("ChecksumXXHASH128", &rt::STRING),
-    part_number = rt::m("PartNumber", &rt::INTEGER)]
+    CompletedPart, COMPLETED_PART, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    checksum_crc32[1] = rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[2] =
+    rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[3] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[4] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[5] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[6] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[7] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[8] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[9] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[10] = rt::m("ChecksumXXHASH128", &rt::STRING), part_number[11] =
+    rt::m("PartNumber", &rt::INTEGER)]
 );
 pub static COMPLETED_PART_LIST: rt::Schema = rt::Schema::list(
         "CompletedPartList",
@@ -443,8 +449,8 @@ pub struct Condition {
     pub key_prefix_equals: Option<String>,
 }
 rt::structure!(
-    Condition, CONDITION, [http_error_code_returned_equals =
-    rt::m("HttpErrorCodeReturnedEquals", &rt::STRING), key_prefix_equals =
+    Condition, CONDITION, [http_error_code_returned_equals[0] =
+    rt::m("HttpErrorCodeReturnedEquals", &rt::STRING), key_prefix_equals[1] =
     rt::m("KeyPrefixEquals", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -487,24 +493,24 @@ pub struct CopyObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    CopyObjectOutput, COPY_OBJECT_OUTPUT, [copy_object_result = rt::m("CopyObjectResult",
-    &COPY_OBJECT_RESULT).flags(rt::PAYLOAD), expiration = rt::m("Expiration",
-    &rt::STRING).at(rt::HEADER, "x-amz-expiration"), copy_source_version_id =
-    rt::m("CopySourceVersionId", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-version-id"), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::HEADER, "x-amz-version-id"), server_side_encryption =
+    CopyObjectOutput, COPY_OBJECT_OUTPUT, [copy_object_result[0] =
+    rt::m("CopyObjectResult", &COPY_OBJECT_RESULT).flags(rt::PAYLOAD), expiration[1] =
+    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
+    copy_source_version_id[2] = rt::m("CopySourceVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-version-id"), version_id[3] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), server_side_encryption[4] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), sse_customer_algorithm =
+    "x-amz-server-side-encryption"), sse_customer_algorithm[5] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[6] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[7] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[8] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged =
+    bucket_key_enabled[9] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[10] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -802,80 +808,80 @@ pub struct CopyObjectRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
-    CopyObjectRequest, COPY_OBJECT_REQUEST, [acl = rt::m("ACL", &rt::ENUM).at(rt::HEADER,
-    "x-amz-acl"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
-    .flags(rt::REQUIRED).ctx("Bucket"), cache_control = rt::m("CacheControl",
-    &rt::STRING).at(rt::HEADER, "Cache-Control"), checksum_algorithm =
+    CopyObjectRequest, COPY_OBJECT_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cache_control[2] = rt::m("CacheControl",
+    &rt::STRING).at(rt::HEADER, "Cache-Control"), checksum_algorithm[3] =
     rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"),
-    content_disposition = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
-    "Content-Disposition"), content_encoding = rt::m("ContentEncoding", &rt::STRING)
-    .at(rt::HEADER, "Content-Encoding"), content_language = rt::m("ContentLanguage",
-    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type = rt::m("ContentType",
-    &rt::STRING).at(rt::HEADER, "Content-Type"), copy_source = rt::m("CopySource",
-    &rt::STRING).at(rt::HEADER, "x-amz-copy-source").flags(rt::REQUIRED |
-    rt::COPY_SOURCE).ctx("CopySource"), copy_source_if_match = rt::m("CopySourceIfMatch",
-    &rt::STRING).at(rt::HEADER, "x-amz-copy-source-if-match"),
-    copy_source_if_modified_since = rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-copy-source-if-modified-since"), copy_source_if_none_match =
-    rt::m("CopySourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-if-none-match"), copy_source_if_unmodified_since =
-    rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "x-amz-copy-source-if-unmodified-since"), expires = rt::m("Expires", &rt::TIMESTAMP)
-    .at(rt::HEADER, "Expires"), grant_full_control = rt::m("GrantFullControl",
-    &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"), grant_read =
-    rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"), grant_read_acp =
-    rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-    grant_write_acp = rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-write-acp"), if_match = rt::m("IfMatch", &rt::STRING).at(rt::HEADER,
-    "If-Match"), if_none_match = rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER,
-    "If-None-Match"), key = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
-    .flags(rt::REQUIRED).ctx("Key").min(1.0), metadata = rt::m("Metadata", &METADATA)
-    .at(rt::HEADERS, "x-amz-meta-"), metadata_directive = rt::m("MetadataDirective",
-    &rt::ENUM).at(rt::HEADER, "x-amz-metadata-directive"), tagging_directive =
-    rt::m("TaggingDirective", &rt::ENUM).at(rt::HEADER, "x-amz-tagging-directive"),
-    annotation_directive = rt::m("AnnotationDirective", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-annotation-directive"), server_side_encryption =
-    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), storage_class = rt::m("StorageClass", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location =
+    content_disposition[4] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[5] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[6] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[7] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), copy_source[8] =
+    rt::m("CopySource", &rt::STRING).at(rt::HEADER, "x-amz-copy-source")
+    .flags(rt::REQUIRED | rt::COPY_SOURCE).ctx("CopySource"), copy_source_if_match[9] =
+    rt::m("CopySourceIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-if-match"),
+    copy_source_if_modified_since[10] = rt::m("CopySourceIfModifiedSince",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-copy-source-if-modified-since"),
+    copy_source_if_none_match[11] = rt::m("CopySourceIfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "x-amz-copy-source-if-none-match"),
+    copy_source_if_unmodified_since[12] = rt::m("CopySourceIfUnmodifiedSince",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"), expires[13]
+    = rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), grant_full_control[14]
+    = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[15] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[16] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[17] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), if_match[18] = rt::m("IfMatch",
+    &rt::STRING).at(rt::HEADER, "If-Match"), if_none_match[19] = rt::m("IfNoneMatch",
+    &rt::STRING).at(rt::HEADER, "If-None-Match"), key[20] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), metadata[21] =
+    rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"), metadata_directive[22] =
+    rt::m("MetadataDirective", &rt::ENUM).at(rt::HEADER, "x-amz-metadata-directive"),
+    tagging_directive[23] = rt::m("TaggingDirective", &rt::ENUM).at(rt::HEADER,
+    "x-amz-tagging-directive"), annotation_directive[24] = rt::m("AnnotationDirective",
+    &rt::ENUM).at(rt::HEADER, "x-amz-object-annotation-directive"),
+    server_side_encryption[25] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[26] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[27] =
     rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
-    "x-amz-website-redirect-location"), sse_customer_algorithm =
+    "x-amz-website-redirect-location"), sse_customer_algorithm[28] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[29] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    sse_customer_key_md5[30] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[31] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[32] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    bucket_key_enabled[33] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
     "x-amz-server-side-encryption-bucket-key-enabled"),
-    copy_source_sse_customer_algorithm = rt::m("CopySourceSSECustomerAlgorithm",
+    copy_source_sse_customer_algorithm[34] = rt::m("CopySourceSSECustomerAlgorithm",
     &rt::STRING).at(rt::HEADER,
     "x-amz-copy-source-server-side-encryption-customer-algorithm"),
-    copy_source_sse_customer_key = rt::m("CopySourceSSECustomerKey", &rt::STRING)
+    copy_source_sse_customer_key[35] = rt::m("CopySourceSSECustomerKey", &rt::STRING)
     .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
-    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5 =
+    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5[36] =
     rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging =
-    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode =
+    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer[37] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[38] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[39] =
     rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-    object_lock_retain_until_date = rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status =
+    object_lock_retain_until_date[40] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[41] =
     rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-legal-hold"), object_lock_event_hold =
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[42] =
     rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days =
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[43] =
     rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-days"), object_lock_event_hold_duration_years
-    = rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-years"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), expected_source_bucket_owner =
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[44] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[45] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), expected_source_bucket_owner[46] =
     rt::m("ExpectedSourceBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-source-expected-bucket-owner")]
 );
@@ -910,16 +916,17 @@ pub struct CopyObjectResult {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    CopyObjectResult, COPY_OBJECT_RESULT, [e_tag = rt::m("ETag", &rt::STRING),
-    last_modified = rt::m("LastModified", &rt::TIMESTAMP), checksum_type =
-    rt::m("ChecksumType", &rt::ENUM), checksum_crc32 = rt::m("ChecksumCRC32",
-    &rt::STRING), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING),
-    checksum_crc64_nvme = rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 =
-    rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256",
-    &rt::STRING), checksum_sha512 = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64",
-    &rt::STRING), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING),
-    checksum_xxhash128 = rt::m("ChecksumXXHASH128", &rt::STRING)]
+    CopyObjectResult, COPY_OBJECT_RESULT, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP), checksum_type[2] =
+    rt::m("ChecksumType", &rt::ENUM), checksum_crc32[3] = rt::m("ChecksumCRC32",
+    &rt::STRING), checksum_crc32_c[4] = rt::m("ChecksumCRC32C", &rt::STRING),
+    checksum_crc64_nvme[5] = rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[6] =
+    rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256[7] = rt::m("ChecksumSHA256",
+    &rt::STRING), checksum_sha512[8] = rt::m("ChecksumSHA512", &rt::STRING),
+    checksum_md5[9] = rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[10] =
+    rt::m("ChecksumXXHASH64", &rt::STRING), checksum_xxhash3[11] =
+    rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128[12] =
+    rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 /// Container for all response elements.
 #[derive(Clone, Default, PartialEq)]
@@ -950,15 +957,16 @@ pub struct CopyPartResult {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    CopyPartResult, COPY_PART_RESULT, [e_tag = rt::m("ETag", &rt::STRING), last_modified
-    = rt::m("LastModified", &rt::TIMESTAMP), checksum_crc32 = rt::m("ChecksumCRC32",
-    &rt::STRING), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING),
-    checksum_crc64_nvme = rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 =
-    rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256",
-    &rt::STRING), checksum_sha512 = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64",
-    &rt::STRING), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING),
-    checksum_xxhash128 = rt::m("ChecksumXXHASH128", &rt::STRING)]
+    CopyPartResult, COPY_PART_RESULT, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP), checksum_crc32[2] =
+    rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[3] = rt::m("ChecksumCRC32C",
+    &rt::STRING), checksum_crc64_nvme[4] = rt::m("ChecksumCRC64NVME", &rt::STRING),
+    checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256[6] =
+    rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512[7] = rt::m("ChecksumSHA512",
+    &rt::STRING), checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING),
+    checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128[11] =
+    rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 /// The configuration information for the bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -989,9 +997,10 @@ pub struct CreateBucketConfiguration {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint =
-    rt::m("LocationConstraint", &rt::ENUM), location = rt::m("Location", &LOCATION_INFO),
-    bucket = rt::m("Bucket", &BUCKET_INFO), tags = rt::m("Tags", &TAG_SET)]
+    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint[0] =
+    rt::m("LocationConstraint", &rt::ENUM), location[1] = rt::m("Location",
+    &LOCATION_INFO), bucket[2] = rt::m("Bucket", &BUCKET_INFO), tags[3] = rt::m("Tags",
+    &TAG_SET)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketMetadataConfigurationRequest {
@@ -1008,14 +1017,15 @@ pub struct CreateBucketMetadataConfigurationRequest {
 }
 rt::structure!(
     CreateBucketMetadataConfigurationRequest,
-    CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    metadata_configuration = rt::m("MetadataConfiguration", &METADATA_CONFIGURATION)
+    CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), metadata_configuration[3] =
+    rt::m("MetadataConfiguration", &METADATA_CONFIGURATION)
     .named("MetadataConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1033,16 +1043,16 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     CreateBucketMetadataTableConfigurationRequest,
-    CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    metadata_table_configuration = rt::m("MetadataTableConfiguration",
-    &METADATA_TABLE_CONFIGURATION).named("MetadataTableConfiguration").flags(rt::REQUIRED
-    | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), metadata_table_configuration[3] =
+    rt::m("MetadataTableConfiguration", &METADATA_TABLE_CONFIGURATION)
+    .named("MetadataTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketOutput {
@@ -1054,9 +1064,9 @@ pub struct CreateBucketOutput {
     pub bucket_arn: Option<String>,
 }
 rt::structure!(
-    CreateBucketOutput, CREATE_BUCKET_OUTPUT, [location = rt::m("Location", &rt::STRING)
-    .at(rt::HEADER, "Location"), bucket_arn = rt::m("BucketArn", &rt::STRING)
-    .at(rt::HEADER, "x-amz-bucket-arn").min(1.0)]
+    CreateBucketOutput, CREATE_BUCKET_OUTPUT, [location[0] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location"), bucket_arn[1] = rt::m("BucketArn",
+    &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketRequest {
@@ -1107,22 +1117,23 @@ pub struct CreateBucketRequest {
     pub bucket_namespace: Option<BucketNamespace>,
 }
 rt::structure!(
-    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl = rt::m("ACL", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-acl"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "Bucket").flags(rt::REQUIRED).ctx("Bucket"), create_bucket_configuration =
+    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "Bucket").flags(rt::REQUIRED).ctx("Bucket"), create_bucket_configuration[2] =
     rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
     .named("CreateBucketConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), grant_full_control =
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), grant_full_control[3] =
     rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
-    grant_read = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-    grant_read_acp = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-read-acp"), grant_write = rt::m("GrantWrite", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp = rt::m("GrantWriteACP",
-    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), object_lock_enabled_for_bucket
-    = rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-bucket-object-lock-enabled"), object_ownership = rt::m("ObjectOwnership",
-    &rt::ENUM).at(rt::HEADER, "x-amz-object-ownership"), bucket_namespace =
-    rt::m("BucketNamespace", &rt::ENUM).at(rt::HEADER, "x-amz-bucket-namespace")]
+    grant_read[4] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[5] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[6] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[7] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
+    object_lock_enabled_for_bucket[8] = rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"), object_ownership[9] =
+    rt::m("ObjectOwnership", &rt::ENUM).at(rt::HEADER, "x-amz-object-ownership"),
+    bucket_namespace[10] = rt::m("BucketNamespace", &rt::ENUM).at(rt::HEADER,
+    "x-amz-bucket-namespace")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadOutput {
@@ -1175,28 +1186,28 @@ pub struct CreateMultipartUploadOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    CreateMultipartUploadOutput, CREATE_MULTIPART_UPLOAD_OUTPUT, [abort_date =
-    rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"), abort_rule_id
-    = rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"), bucket =
-    rt::m("Bucket", &rt::STRING).named("Bucket"), key = rt::m("Key", &rt::STRING)
-    .min(1.0), upload_id = rt::m("UploadId", &rt::STRING), server_side_encryption =
-    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), sse_customer_algorithm =
+    CreateMultipartUploadOutput, CREATE_MULTIPART_UPLOAD_OUTPUT, [abort_date[0] =
+    rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
+    abort_rule_id[1] = rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER,
+    "x-amz-abort-rule-id"), bucket[2] = rt::m("Bucket", &rt::STRING).named("Bucket"),
+    key[3] = rt::m("Key", &rt::STRING).min(1.0), upload_id[4] = rt::m("UploadId",
+    &rt::STRING), server_side_encryption[5] = rt::m("ServerSideEncryption", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-server-side-encryption"), sse_customer_algorithm[6] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[7] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[8] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[9] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged =
+    bucket_key_enabled[10] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[11] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-algorithm"), checksum_type = rt::m("ChecksumType", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-checksum-type"), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::HEADER, "x-amz-version-id")]
+    checksum_algorithm[12] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-checksum-algorithm"), checksum_type[13] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), version_id[14] = rt::m("VersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadRequest {
@@ -1422,57 +1433,57 @@ pub struct CreateMultipartUploadRequest {
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
-    CreateMultipartUploadRequest, CREATE_MULTIPART_UPLOAD_REQUEST, [acl = rt::m("ACL",
-    &rt::ENUM).at(rt::HEADER, "x-amz-acl"), bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cache_control =
+    CreateMultipartUploadRequest, CREATE_MULTIPART_UPLOAD_REQUEST, [acl[0] = rt::m("ACL",
+    &rt::ENUM).at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cache_control[2] =
     rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-    content_disposition = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
-    "Content-Disposition"), content_encoding = rt::m("ContentEncoding", &rt::STRING)
-    .at(rt::HEADER, "Content-Encoding"), content_language = rt::m("ContentLanguage",
-    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type = rt::m("ContentType",
-    &rt::STRING).at(rt::HEADER, "Content-Type"), expires = rt::m("Expires",
-    &rt::TIMESTAMP).at(rt::HEADER, "Expires"), grant_full_control =
+    content_disposition[3] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[4] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[5] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[6] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), expires[7] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), grant_full_control[8] =
     rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
-    grant_read = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-    grant_read_acp = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-read-acp"), grant_write_acp = rt::m("GrantWriteACP", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-write-acp"), key = rt::m("Key", &rt::STRING).at(rt::URI,
-    "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), metadata = rt::m("Metadata",
-    &METADATA).at(rt::HEADERS, "x-amz-meta-"), server_side_encryption =
-    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), storage_class = rt::m("StorageClass", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location =
+    grant_read[9] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[10] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[11] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), key[12] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), metadata[13] =
+    rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
+    server_side_encryption[14] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[15] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[16] =
     rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
-    "x-amz-website-redirect-location"), sse_customer_algorithm =
+    "x-amz-website-redirect-location"), sse_customer_algorithm[17] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[18] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    sse_customer_key_md5[19] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[20] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[21] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging =
-    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode =
+    bucket_key_enabled[22] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer[23] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[24] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[25] =
     rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-    object_lock_retain_until_date = rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status =
+    object_lock_retain_until_date[26] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[27] =
     rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-legal-hold"), object_lock_event_hold =
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[28] =
     rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days =
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[29] =
     rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-days"), object_lock_event_hold_duration_years
-    = rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-years"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), checksum_algorithm = rt::m("ChecksumAlgorithm",
-    &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"), checksum_type =
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[30] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[31] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_algorithm[32] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"), checksum_type[33] =
     rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1491,14 +1502,14 @@ pub struct CreateSessionOutput {
     pub credentials: SessionCredentials,
 }
 rt::structure!(
-    CreateSessionOutput, CREATE_SESSION_OUTPUT, [server_side_encryption =
+    CreateSessionOutput, CREATE_SESSION_OUTPUT, [server_side_encryption[0] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), ssekms_key_id = rt::m("SSEKMSKeyId", &rt::STRING)
+    "x-amz-server-side-encryption"), ssekms_key_id[1] = rt::m("SSEKMSKeyId", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[2] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), credentials =
+    bucket_key_enabled[3] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), credentials[4] =
     rt::m("Credentials", &SESSION_CREDENTIALS).named("Credentials").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1529,14 +1540,14 @@ pub struct CreateSessionRequest {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    CreateSessionRequest, CREATE_SESSION_REQUEST, [session_mode = rt::m("SessionMode",
-    &rt::ENUM).at(rt::HEADER, "x-amz-create-session-mode"), bucket = rt::m("Bucket",
+    CreateSessionRequest, CREATE_SESSION_REQUEST, [session_mode[0] = rt::m("SessionMode",
+    &rt::ENUM).at(rt::HEADER, "x-amz-create-session-mode"), bucket[1] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    server_side_encryption = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), ssekms_key_id = rt::m("SSEKMSKeyId", &rt::STRING)
+    server_side_encryption[2] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), ssekms_key_id[3] = rt::m("SSEKMSKeyId", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[4] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    bucket_key_enabled[5] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
     "x-amz-server-side-encryption-bucket-key-enabled")]
 );

@@ -23,9 +23,9 @@ pub struct DefaultRetention {
     pub default_event_hold: Option<EventHoldDuration>,
 }
 rt::structure!(
-    DefaultRetention, DEFAULT_RETENTION, [mode = rt::m("Mode", &rt::ENUM), days =
-    rt::m("Days", &rt::INTEGER), years = rt::m("Years", &rt::INTEGER), default_event_hold
-    = rt::m("DefaultEventHold", &EVENT_HOLD_DURATION)]
+    DefaultRetention, DEFAULT_RETENTION, [mode[0] = rt::m("Mode", &rt::ENUM), days[1] =
+    rt::m("Days", &rt::INTEGER), years[2] = rt::m("Years", &rt::INTEGER),
+    default_event_hold[3] = rt::m("DefaultEventHold", &EVENT_HOLD_DURATION)]
 );
 /// Container for the objects to delete.
 #[derive(Clone, Default, PartialEq)]
@@ -38,8 +38,8 @@ pub struct Delete {
     pub quiet: Option<bool>,
 }
 rt::structure!(
-    Delete, DELETE, [objects = rt::m("Objects", &OBJECT_IDENTIFIER_LIST).named("Object")
-    .flags(rt::REQUIRED), quiet = rt::m("Quiet", &rt::BOOLEAN)]
+    Delete, DELETE, [objects[0] = rt::m("Objects", &OBJECT_IDENTIFIER_LIST)
+    .named("Object").flags(rt::REQUIRED), quiet[1] = rt::m("Quiet", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
@@ -52,10 +52,10 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketAnalyticsConfigurationRequest,
-    DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id = rt::m("Id",
-    &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -66,9 +66,9 @@ pub struct DeleteBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketCorsRequest, DELETE_BUCKET_CORS_REQUEST, [bucket = rt::m("Bucket",
+    DeleteBucketCorsRequest, DELETE_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -83,9 +83,9 @@ pub struct DeleteBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketEncryptionRequest, DELETE_BUCKET_ENCRYPTION_REQUEST, [bucket =
+    DeleteBucketEncryptionRequest, DELETE_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -99,10 +99,10 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketIntelligentTieringConfigurationRequest,
-    DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id =
+    DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
     rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -120,10 +120,10 @@ pub struct DeleteBucketInventoryConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketInventoryConfigurationRequest,
-    DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id = rt::m("Id",
-    &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -136,9 +136,9 @@ pub struct DeleteBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketLifecycleRequest, DELETE_BUCKET_LIFECYCLE_REQUEST, [bucket =
+    DeleteBucketLifecycleRequest, DELETE_BUCKET_LIFECYCLE_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -150,9 +150,9 @@ pub struct DeleteBucketMetadataConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetadataConfigurationRequest,
-    DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -164,9 +164,9 @@ pub struct DeleteBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetadataTableConfigurationRequest,
-    DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
+    DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -184,9 +184,9 @@ pub struct DeleteBucketMetricsConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetricsConfigurationRequest, DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -198,8 +198,8 @@ pub struct DeleteBucketOwnershipControlsRequest {
 }
 rt::structure!(
     DeleteBucketOwnershipControlsRequest, DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -214,9 +214,9 @@ pub struct DeleteBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [bucket = rt::m("Bucket",
+    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -227,9 +227,9 @@ pub struct DeleteBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [bucket =
+    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -244,8 +244,8 @@ pub struct DeleteBucketRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
+    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner[1] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -257,9 +257,9 @@ pub struct DeleteBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -270,9 +270,9 @@ pub struct DeleteBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketWebsiteRequest, DELETE_BUCKET_WEBSITE_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DeleteBucketWebsiteRequest, DELETE_BUCKET_WEBSITE_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 /// Information about the delete marker.
@@ -290,10 +290,10 @@ pub struct DeleteMarkerEntry {
     pub last_modified: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteMarkerEntry, DELETE_MARKER_ENTRY, [owner = rt::m("Owner", &OWNER), key =
-    rt::m("Key", &rt::STRING).min(1.0), version_id = rt::m("VersionId", &rt::STRING),
-    is_latest = rt::m("IsLatest", &rt::BOOLEAN), last_modified = rt::m("LastModified",
-    &rt::TIMESTAMP)]
+    DeleteMarkerEntry, DELETE_MARKER_ENTRY, [owner[0] = rt::m("Owner", &OWNER), key[1] =
+    rt::m("Key", &rt::STRING).min(1.0), version_id[2] = rt::m("VersionId", &rt::STRING),
+    is_latest[3] = rt::m("IsLatest", &rt::BOOLEAN), last_modified[4] =
+    rt::m("LastModified", &rt::TIMESTAMP)]
 );
 /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
 ///
@@ -308,7 +308,7 @@ pub struct DeleteMarkerReplication {
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
 rt::structure!(
-    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status = rt::m("Status",
+    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status[0] = rt::m("Status",
     &rt::ENUM)]
 );
 rt::string_enum! {
@@ -326,9 +326,9 @@ pub struct DeleteObjectAnnotationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    DeleteObjectAnnotationOutput, DELETE_OBJECT_ANNOTATION_OUTPUT, [object_version_id =
-    rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-    request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    DeleteObjectAnnotationOutput, DELETE_OBJECT_ANNOTATION_OUTPUT, [object_version_id[0]
+    = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
+    request_charged[1] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
     "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -350,16 +350,16 @@ pub struct DeleteObjectAnnotationRequest {
     pub object_if_match: Option<String>,
 }
 rt::structure!(
-    DeleteObjectAnnotationRequest, DELETE_OBJECT_ANNOTATION_REQUEST, [bucket =
+    DeleteObjectAnnotationRequest, DELETE_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    annotation_name = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
-    "annotationName").flags(rt::REQUIRED), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::QUERY, "versionId"), request_payer = rt::m("RequestPayer", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner =
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    annotation_name[2] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), version_id[3] = rt::m("VersionId",
+    &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[5] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), object_if_match = rt::m("ObjectIfMatch", &rt::STRING)
-    .at(rt::HEADER, "x-amz-object-if-match")]
+    "x-amz-expected-bucket-owner"), object_if_match[6] = rt::m("ObjectIfMatch",
+    &rt::STRING).at(rt::HEADER, "x-amz-object-if-match")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectOutput {
@@ -374,10 +374,11 @@ pub struct DeleteObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    DeleteObjectOutput, DELETE_OBJECT_OUTPUT, [delete_marker = rt::m("DeleteMarker",
-    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), version_id = rt::m("VersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-version-id"), request_charged =
-    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    DeleteObjectOutput, DELETE_OBJECT_OUTPUT, [delete_marker[0] = rt::m("DeleteMarker",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), version_id[1] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
+    request_charged[2] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectRequest {
@@ -426,20 +427,21 @@ pub struct DeleteObjectRequest {
     pub if_match_size: Option<i64>,
 }
 rt::structure!(
-    DeleteObjectRequest, DELETE_OBJECT_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
-    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), mfa =
-    rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), version_id =
-    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer =
+    DeleteObjectRequest, DELETE_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), mfa[2] =
+    rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), version_id[3] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    bypass_governance_retention = rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
-    .at(rt::HEADER, "x-amz-bypass-governance-retention"), expected_bucket_owner =
+    bypass_governance_retention[5] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bypass-governance-retention"), expected_bucket_owner[6] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), if_match = rt::m("IfMatch", &rt::STRING)
-    .at(rt::HEADER, "If-Match"), if_match_last_modified_time =
+    "x-amz-expected-bucket-owner"), if_match[7] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_match_last_modified_time[8] =
     rt::m("IfMatchLastModifiedTime", &rt::TIMESTAMP).at(rt::HEADER,
-    "x-amz-if-match-last-modified-time").ts(rt::TimestampFormat::HttpDate), if_match_size
-    = rt::m("IfMatchSize", &rt::LONG).at(rt::HEADER, "x-amz-if-match-size")]
+    "x-amz-if-match-last-modified-time").ts(rt::TimestampFormat::HttpDate),
+    if_match_size[9] = rt::m("IfMatchSize", &rt::LONG).at(rt::HEADER,
+    "x-amz-if-match-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectTaggingOutput {
@@ -447,7 +449,7 @@ pub struct DeleteObjectTaggingOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    DeleteObjectTaggingOutput, DELETE_OBJECT_TAGGING_OUTPUT, [version_id =
+    DeleteObjectTaggingOutput, DELETE_OBJECT_TAGGING_OUTPUT, [version_id[0] =
     rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -466,11 +468,11 @@ pub struct DeleteObjectTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteObjectTaggingRequest, DELETE_OBJECT_TAGGING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    DeleteObjectTaggingRequest, DELETE_OBJECT_TAGGING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    expected_bucket_owner[3] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -482,9 +484,9 @@ pub struct DeleteObjectsOutput {
     pub errors: Option<Vec<ErrorShape>>,
 }
 rt::structure!(
-    DeleteObjectsOutput, DELETE_OBJECTS_OUTPUT, [deleted = rt::m("Deleted",
-    &DELETED_OBJECTS), request_charged = rt::m("RequestCharged", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-charged"), errors = rt::m("Errors", &ERRORS)
+    DeleteObjectsOutput, DELETE_OBJECTS_OUTPUT, [deleted[0] = rt::m("Deleted",
+    &DELETED_OBJECTS), request_charged[1] = rt::m("RequestCharged", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-charged"), errors[2] = rt::m("Errors", &ERRORS)
     .named("Error")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -537,16 +539,17 @@ pub struct DeleteObjectsRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    DeleteObjectsRequest, DELETE_OBJECTS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delete = rt::m("Delete",
-    &DELETE).named("Delete").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri
-    : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), mfa = rt::m("MFA",
-    &rt::STRING).at(rt::HEADER, "x-amz-mfa"), request_payer = rt::m("RequestPayer",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), bypass_governance_retention =
+    DeleteObjectsRequest, DELETE_OBJECTS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delete[1] =
+    rt::m("Delete", &DELETE).named("Delete").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), mfa[2] = rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), bypass_governance_retention[4] =
     rt::m("BypassGovernanceRetention", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-bypass-governance-retention"), expected_bucket_owner =
+    "x-amz-bypass-governance-retention"), expected_bucket_owner[5] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), checksum_algorithm = rt::m("ChecksumAlgorithm",
+    "x-amz-expected-bucket-owner"), checksum_algorithm[6] = rt::m("ChecksumAlgorithm",
     &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -557,9 +560,9 @@ pub struct DeletePublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket =
+    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 /// Information about the deleted object.
@@ -581,10 +584,10 @@ pub struct DeletedObject {
     pub delete_marker_version_id: Option<String>,
 }
 rt::structure!(
-    DeletedObject, DELETED_OBJECT, [key = rt::m("Key", &rt::STRING).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING), delete_marker = rt::m("DeleteMarker",
-    &rt::BOOLEAN), delete_marker_version_id = rt::m("DeleteMarkerVersionId",
-    &rt::STRING)]
+    DeletedObject, DELETED_OBJECT, [key[0] = rt::m("Key", &rt::STRING).min(1.0),
+    version_id[1] = rt::m("VersionId", &rt::STRING), delete_marker[2] =
+    rt::m("DeleteMarker", &rt::BOOLEAN), delete_marker_version_id[3] =
+    rt::m("DeleteMarkerVersionId", &rt::STRING)]
 );
 pub static DELETED_OBJECTS: rt::Schema = rt::Schema::list(
         "DeletedObjects",
@@ -614,12 +617,13 @@ pub struct Destination {
     pub metrics: Option<Metrics>,
 }
 rt::structure!(
-    Destination, DESTINATION, [bucket = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-    account = rt::m("Account", &rt::STRING), storage_class = rt::m("StorageClass",
-    &rt::ENUM), access_control_translation = rt::m("AccessControlTranslation",
-    &ACCESS_CONTROL_TRANSLATION), encryption_configuration =
-    rt::m("EncryptionConfiguration", &ENCRYPTION_CONFIGURATION), replication_time =
-    rt::m("ReplicationTime", &REPLICATION_TIME), metrics = rt::m("Metrics", &METRICS)]
+    Destination, DESTINATION, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), account[1] = rt::m("Account", &rt::STRING), storage_class[2] =
+    rt::m("StorageClass", &rt::ENUM), access_control_translation[3] =
+    rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
+    encryption_configuration[4] = rt::m("EncryptionConfiguration",
+    &ENCRYPTION_CONFIGURATION), replication_time[5] = rt::m("ReplicationTime",
+    &REPLICATION_TIME), metrics[6] = rt::m("Metrics", &METRICS)]
 );
 /// The destination information for the S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -632,7 +636,7 @@ pub struct DestinationResult {
     pub table_namespace: Option<String>,
 }
 rt::structure!(
-    DestinationResult, DESTINATION_RESULT, [table_bucket_type = rt::m("TableBucketType",
-    &rt::ENUM), table_bucket_arn = rt::m("TableBucketArn", &rt::STRING), table_namespace
-    = rt::m("TableNamespace", &rt::STRING)]
+    DestinationResult, DESTINATION_RESULT, [table_bucket_type[0] =
+    rt::m("TableBucketType", &rt::ENUM), table_bucket_arn[1] = rt::m("TableBucketArn",
+    &rt::STRING), table_namespace[2] = rt::m("TableNamespace", &rt::STRING)]
 );

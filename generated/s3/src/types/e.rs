@@ -21,9 +21,9 @@ pub struct Encryption {
     pub kms_context: Option<String>,
 }
 rt::structure!(
-    Encryption, ENCRYPTION, [encryption_type = rt::m("EncryptionType", &rt::ENUM)
-    .flags(rt::REQUIRED), kms_key_id = rt::m("KMSKeyId", &rt::STRING)
-    .flags(rt::SENSITIVE), kms_context = rt::m("KMSContext", &rt::STRING)]
+    Encryption, ENCRYPTION, [encryption_type[0] = rt::m("EncryptionType", &rt::ENUM)
+    .flags(rt::REQUIRED), kms_key_id[1] = rt::m("KMSKeyId", &rt::STRING)
+    .flags(rt::SENSITIVE), kms_context[2] = rt::m("KMSContext", &rt::STRING)]
 );
 /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
 ///
@@ -34,7 +34,7 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 rt::structure!(
-    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id =
+    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id[0] =
     rt::m("ReplicaKmsKeyID", &rt::STRING)]
 );
 rt::string_enum! {
@@ -335,9 +335,9 @@ pub struct ErrorShape {
     pub message: Option<String>,
 }
 rt::structure!(
-    ErrorShape, ERROR = "Error", [key = rt::m("Key", &rt::STRING).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING), code = rt::m("Code", &rt::STRING), message =
-    rt::m("Message", &rt::STRING)]
+    ErrorShape, ERROR = "Error", [key[0] = rt::m("Key", &rt::STRING).min(1.0),
+    version_id[1] = rt::m("VersionId", &rt::STRING), code[2] = rt::m("Code",
+    &rt::STRING), message[3] = rt::m("Message", &rt::STRING)]
 );
 /// If an S3 Metadata V1 `CreateBucketMetadataTableConfiguration` or V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
 ///
@@ -386,8 +386,8 @@ pub struct ErrorDetails {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ErrorDetails, ERROR_DETAILS, [error_code = rt::m("ErrorCode", &rt::STRING),
-    error_message = rt::m("ErrorMessage", &rt::STRING)]
+    ErrorDetails, ERROR_DETAILS, [error_code[0] = rt::m("ErrorCode", &rt::STRING),
+    error_message[1] = rt::m("ErrorMessage", &rt::STRING)]
 );
 /// The error information.
 #[derive(Clone, Default, PartialEq)]
@@ -398,8 +398,8 @@ pub struct ErrorDocument {
     pub key: String,
 }
 rt::structure!(
-    ErrorDocument, ERROR_DOCUMENT, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0)]
+    ErrorDocument, ERROR_DOCUMENT, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static ERRORS: rt::Schema = rt::Schema::list("Errors", &[rt::m("member", &ERROR)])
     .flags(rt::SHAPE_FLATTENED);
@@ -443,8 +443,8 @@ pub struct EventHoldDuration {
     pub years: Option<i32>,
 }
 rt::structure!(
-    EventHoldDuration, EVENT_HOLD_DURATION, [days = rt::m("Days", &rt::INTEGER), years =
-    rt::m("Years", &rt::INTEGER)]
+    EventHoldDuration, EVENT_HOLD_DURATION, [days[0] = rt::m("Days", &rt::INTEGER),
+    years[1] = rt::m("Years", &rt::INTEGER)]
 );
 pub static EVENT_LIST: rt::Schema = rt::Schema::list(
         "EventList",
@@ -460,7 +460,7 @@ pub struct ExistingObjectReplication {
     pub status: ExistingObjectReplicationStatus,
 }
 rt::structure!(
-    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status = rt::m("Status",
+    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {

@@ -15,8 +15,8 @@ pub struct FilterRule {
     pub value: Option<String>,
 }
 rt::structure!(
-    FilterRule, FILTER_RULE, [name = rt::m("Name", &rt::ENUM), value = rt::m("Value",
-    &rt::STRING)]
+    FilterRule, FILTER_RULE, [name[0] = rt::m("Name", &rt::ENUM), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 pub static FILTER_RULE_LIST: rt::Schema = rt::Schema::list(
         "FilterRuleList",

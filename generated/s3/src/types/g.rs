@@ -9,7 +9,7 @@ pub struct GetBucketAbacOutput {
     pub abac_status: Option<AbacStatus>,
 }
 rt::structure!(
-    GetBucketAbacOutput, GET_BUCKET_ABAC_OUTPUT, [abac_status = rt::m("AbacStatus",
+    GetBucketAbacOutput, GET_BUCKET_ABAC_OUTPUT, [abac_status[0] = rt::m("AbacStatus",
     &ABAC_STATUS).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -20,9 +20,9 @@ pub struct GetBucketAbacRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketAbacRequest, GET_BUCKET_ABAC_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GetBucketAbacRequest, GET_BUCKET_ABAC_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -33,7 +33,7 @@ pub struct GetBucketAccelerateConfigurationOutput {
 }
 rt::structure!(
     GetBucketAccelerateConfigurationOutput, GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT,
-    [status = rt::m("Status", &rt::ENUM), request_charged = rt::m("RequestCharged",
+    [status[0] = rt::m("Status", &rt::ENUM), request_charged[1] = rt::m("RequestCharged",
     &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -46,10 +46,10 @@ pub struct GetBucketAccelerateConfigurationRequest {
 }
 rt::structure!(
     GetBucketAccelerateConfigurationRequest, GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer[2] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclOutput {
@@ -59,8 +59,8 @@ pub struct GetBucketAclOutput {
     pub grants: Option<Vec<Grant>>,
 }
 rt::structure!(
-    GetBucketAclOutput, GET_BUCKET_ACL_OUTPUT, [owner = rt::m("Owner", &OWNER), grants =
-    rt::m("Grants", &GRANTS).named("AccessControlList")]
+    GetBucketAclOutput, GET_BUCKET_ACL_OUTPUT, [owner[0] = rt::m("Owner", &OWNER),
+    grants[1] = rt::m("Grants", &GRANTS).named("AccessControlList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclRequest {
@@ -74,9 +74,9 @@ pub struct GetBucketAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketAclRequest, GET_BUCKET_ACL_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GetBucketAclRequest, GET_BUCKET_ACL_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -86,8 +86,8 @@ pub struct GetBucketAnalyticsConfigurationOutput {
 }
 rt::structure!(
     GetBucketAnalyticsConfigurationOutput, GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT,
-    [analytics_configuration = rt::m("AnalyticsConfiguration", &ANALYTICS_CONFIGURATION)
-    .flags(rt::PAYLOAD)]
+    [analytics_configuration[0] = rt::m("AnalyticsConfiguration",
+    &ANALYTICS_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAnalyticsConfigurationRequest {
@@ -100,9 +100,9 @@ pub struct GetBucketAnalyticsConfigurationRequest {
 }
 rt::structure!(
     GetBucketAnalyticsConfigurationRequest, GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -111,7 +111,7 @@ pub struct GetBucketCorsOutput {
     pub cors_rules: Option<Vec<CorsRule>>,
 }
 rt::structure!(
-    GetBucketCorsOutput, GET_BUCKET_CORS_OUTPUT, [cors_rules = rt::m("CORSRules",
+    GetBucketCorsOutput, GET_BUCKET_CORS_OUTPUT, [cors_rules[0] = rt::m("CORSRules",
     &CORS_RULES).named("CORSRule")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -126,9 +126,9 @@ pub struct GetBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketCorsRequest, GET_BUCKET_CORS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GetBucketCorsRequest, GET_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -137,7 +137,7 @@ pub struct GetBucketEncryptionOutput {
 }
 rt::structure!(
     GetBucketEncryptionOutput, GET_BUCKET_ENCRYPTION_OUTPUT,
-    [server_side_encryption_configuration = rt::m("ServerSideEncryptionConfiguration",
+    [server_side_encryption_configuration[0] = rt::m("ServerSideEncryptionConfiguration",
     &SERVER_SIDE_ENCRYPTION_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -152,9 +152,9 @@ pub struct GetBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketEncryptionRequest, GET_BUCKET_ENCRYPTION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GetBucketEncryptionRequest, GET_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -165,7 +165,7 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
 rt::structure!(
     GetBucketIntelligentTieringConfigurationOutput,
     GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT,
-    [intelligent_tiering_configuration = rt::m("IntelligentTieringConfiguration",
+    [intelligent_tiering_configuration[0] = rt::m("IntelligentTieringConfiguration",
     &INTELLIGENT_TIERING_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -179,10 +179,10 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     GetBucketIntelligentTieringConfigurationRequest,
-    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id =
+    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
     rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -192,8 +192,8 @@ pub struct GetBucketInventoryConfigurationOutput {
 }
 rt::structure!(
     GetBucketInventoryConfigurationOutput, GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT,
-    [inventory_configuration = rt::m("InventoryConfiguration", &INVENTORY_CONFIGURATION)
-    .flags(rt::PAYLOAD)]
+    [inventory_configuration[0] = rt::m("InventoryConfiguration",
+    &INVENTORY_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketInventoryConfigurationRequest {
@@ -210,9 +210,9 @@ pub struct GetBucketInventoryConfigurationRequest {
 }
 rt::structure!(
     GetBucketInventoryConfigurationRequest, GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -233,9 +233,10 @@ pub struct GetBucketLifecycleConfigurationOutput {
 }
 rt::structure!(
     GetBucketLifecycleConfigurationOutput, GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
-    [rules = rt::m("Rules", &LIFECYCLE_RULES).named("Rule"),
-    transition_default_minimum_object_size = rt::m("TransitionDefaultMinimumObjectSize",
-    &rt::ENUM).at(rt::HEADER, "x-amz-transition-default-minimum-object-size")]
+    [rules[0] = rt::m("Rules", &LIFECYCLE_RULES).named("Rule"),
+    transition_default_minimum_object_size[1] =
+    rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
+    "x-amz-transition-default-minimum-object-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationRequest {
@@ -248,8 +249,8 @@ pub struct GetBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -258,7 +259,7 @@ pub struct GetBucketLifecycleOutput {
     pub rules: Option<Vec<Rule>>,
 }
 rt::structure!(
-    GetBucketLifecycleOutput, GET_BUCKET_LIFECYCLE_OUTPUT, [rules = rt::m("Rules",
+    GetBucketLifecycleOutput, GET_BUCKET_LIFECYCLE_OUTPUT, [rules[0] = rt::m("Rules",
     &RULES).named("Rule")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -269,9 +270,9 @@ pub struct GetBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLifecycleRequest, GET_BUCKET_LIFECYCLE_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketLifecycleRequest, GET_BUCKET_LIFECYCLE_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -282,7 +283,7 @@ pub struct GetBucketLocationOutput {
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 rt::structure!(
-    GetBucketLocationOutput, GET_BUCKET_LOCATION_OUTPUT, [location_constraint =
+    GetBucketLocationOutput, GET_BUCKET_LOCATION_OUTPUT, [location_constraint[0] =
     rt::m("LocationConstraint", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -297,9 +298,9 @@ pub struct GetBucketLocationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLocationRequest, GET_BUCKET_LOCATION_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketLocationRequest, GET_BUCKET_LOCATION_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -307,7 +308,7 @@ pub struct GetBucketLoggingOutput {
     pub logging_enabled: Option<LoggingEnabled>,
 }
 rt::structure!(
-    GetBucketLoggingOutput, GET_BUCKET_LOGGING_OUTPUT, [logging_enabled =
+    GetBucketLoggingOutput, GET_BUCKET_LOGGING_OUTPUT, [logging_enabled[0] =
     rt::m("LoggingEnabled", &LOGGING_ENABLED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -318,9 +319,9 @@ pub struct GetBucketLoggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLoggingRequest, GET_BUCKET_LOGGING_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketLoggingRequest, GET_BUCKET_LOGGING_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -332,7 +333,7 @@ pub struct GetBucketMetadataConfigurationOutput {
 }
 rt::structure!(
     GetBucketMetadataConfigurationOutput, GET_BUCKET_METADATA_CONFIGURATION_OUTPUT,
-    [get_bucket_metadata_configuration_result =
+    [get_bucket_metadata_configuration_result[0] =
     rt::m("GetBucketMetadataConfigurationResult",
     &GET_BUCKET_METADATA_CONFIGURATION_RESULT).flags(rt::PAYLOAD)]
 );
@@ -345,8 +346,8 @@ pub struct GetBucketMetadataConfigurationRequest {
 }
 rt::structure!(
     GetBucketMetadataConfigurationRequest, GET_BUCKET_METADATA_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 /// The S3 Metadata configuration for a general purpose bucket.
@@ -357,7 +358,7 @@ pub struct GetBucketMetadataConfigurationResult {
 }
 rt::structure!(
     GetBucketMetadataConfigurationResult, GET_BUCKET_METADATA_CONFIGURATION_RESULT,
-    [metadata_configuration_result = rt::m("MetadataConfigurationResult",
+    [metadata_configuration_result[0] = rt::m("MetadataConfigurationResult",
     &METADATA_CONFIGURATION_RESULT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -370,7 +371,7 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 rt::structure!(
     GetBucketMetadataTableConfigurationOutput,
     GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT,
-    [get_bucket_metadata_table_configuration_result =
+    [get_bucket_metadata_table_configuration_result[0] =
     rt::m("GetBucketMetadataTableConfigurationResult",
     &GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT).flags(rt::PAYLOAD)]
 );
@@ -383,9 +384,9 @@ pub struct GetBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     GetBucketMetadataTableConfigurationRequest,
-    GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
+    GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket.
@@ -406,10 +407,11 @@ pub struct GetBucketMetadataTableConfigurationResult {
 }
 rt::structure!(
     GetBucketMetadataTableConfigurationResult,
-    GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT, [metadata_table_configuration_result
-    = rt::m("MetadataTableConfigurationResult", &METADATA_TABLE_CONFIGURATION_RESULT)
-    .flags(rt::REQUIRED), status = rt::m("Status", &rt::STRING).flags(rt::REQUIRED),
-    error = rt::m("Error", &ERROR_DETAILS)]
+    GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT,
+    [metadata_table_configuration_result[0] = rt::m("MetadataTableConfigurationResult",
+    &METADATA_TABLE_CONFIGURATION_RESULT).flags(rt::REQUIRED), status[1] =
+    rt::m("Status", &rt::STRING).flags(rt::REQUIRED), error[2] = rt::m("Error",
+    &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetricsConfigurationOutput {
@@ -418,7 +420,7 @@ pub struct GetBucketMetricsConfigurationOutput {
 }
 rt::structure!(
     GetBucketMetricsConfigurationOutput, GET_BUCKET_METRICS_CONFIGURATION_OUTPUT,
-    [metrics_configuration = rt::m("MetricsConfiguration", &METRICS_CONFIGURATION)
+    [metrics_configuration[0] = rt::m("MetricsConfiguration", &METRICS_CONFIGURATION)
     .flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -436,9 +438,9 @@ pub struct GetBucketMetricsConfigurationRequest {
 }
 rt::structure!(
     GetBucketMetricsConfigurationRequest, GET_BUCKET_METRICS_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -454,9 +456,9 @@ pub struct GetBucketNotificationConfigurationRequest {
 }
 rt::structure!(
     GetBucketNotificationConfigurationRequest,
-    GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -466,7 +468,7 @@ pub struct GetBucketOwnershipControlsOutput {
 }
 rt::structure!(
     GetBucketOwnershipControlsOutput, GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT,
-    [ownership_controls = rt::m("OwnershipControls", &OWNERSHIP_CONTROLS)
+    [ownership_controls[0] = rt::m("OwnershipControls", &OWNERSHIP_CONTROLS)
     .flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -477,10 +479,10 @@ pub struct GetBucketOwnershipControlsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketOwnershipControlsRequest, GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket =
-    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    GetBucketOwnershipControlsRequest, GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyOutput {
@@ -488,7 +490,7 @@ pub struct GetBucketPolicyOutput {
     pub policy: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyOutput, GET_BUCKET_POLICY_OUTPUT, [policy = rt::m("Policy",
+    GetBucketPolicyOutput, GET_BUCKET_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
     &rt::STRING).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -509,9 +511,9 @@ pub struct GetBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -520,7 +522,7 @@ pub struct GetBucketPolicyStatusOutput {
     pub policy_status: Option<PolicyStatus>,
 }
 rt::structure!(
-    GetBucketPolicyStatusOutput, GET_BUCKET_POLICY_STATUS_OUTPUT, [policy_status =
+    GetBucketPolicyStatusOutput, GET_BUCKET_POLICY_STATUS_OUTPUT, [policy_status[0] =
     rt::m("PolicyStatus", &POLICY_STATUS).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -531,9 +533,9 @@ pub struct GetBucketPolicyStatusRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyStatusRequest, GET_BUCKET_POLICY_STATUS_REQUEST, [bucket =
+    GetBucketPolicyStatusRequest, GET_BUCKET_POLICY_STATUS_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -541,8 +543,9 @@ pub struct GetBucketReplicationOutput {
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 rt::structure!(
-    GetBucketReplicationOutput, GET_BUCKET_REPLICATION_OUTPUT, [replication_configuration
-    = rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION).flags(rt::PAYLOAD)]
+    GetBucketReplicationOutput, GET_BUCKET_REPLICATION_OUTPUT,
+    [replication_configuration[0] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationRequest {
@@ -552,9 +555,9 @@ pub struct GetBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [bucket =
+    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -563,7 +566,7 @@ pub struct GetBucketRequestPaymentOutput {
     pub payer: Option<Payer>,
 }
 rt::structure!(
-    GetBucketRequestPaymentOutput, GET_BUCKET_REQUEST_PAYMENT_OUTPUT, [payer =
+    GetBucketRequestPaymentOutput, GET_BUCKET_REQUEST_PAYMENT_OUTPUT, [payer[0] =
     rt::m("Payer", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -574,9 +577,9 @@ pub struct GetBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketRequestPaymentRequest, GET_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket =
+    GetBucketRequestPaymentRequest, GET_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -585,7 +588,7 @@ pub struct GetBucketTaggingOutput {
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(
-    GetBucketTaggingOutput, GET_BUCKET_TAGGING_OUTPUT, [tag_set = rt::m("TagSet",
+    GetBucketTaggingOutput, GET_BUCKET_TAGGING_OUTPUT, [tag_set[0] = rt::m("TagSet",
     &TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -596,9 +599,9 @@ pub struct GetBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -609,8 +612,8 @@ pub struct GetBucketVersioningOutput {
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 rt::structure!(
-    GetBucketVersioningOutput, GET_BUCKET_VERSIONING_OUTPUT, [status = rt::m("Status",
-    &rt::ENUM), mfa_delete = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
+    GetBucketVersioningOutput, GET_BUCKET_VERSIONING_OUTPUT, [status[0] = rt::m("Status",
+    &rt::ENUM), mfa_delete[1] = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningRequest {
@@ -620,9 +623,9 @@ pub struct GetBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -637,10 +640,10 @@ pub struct GetBucketWebsiteOutput {
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rt::structure!(
-    GetBucketWebsiteOutput, GET_BUCKET_WEBSITE_OUTPUT, [redirect_all_requests_to =
-    rt::m("RedirectAllRequestsTo", &REDIRECT_ALL_REQUESTS_TO), index_document =
-    rt::m("IndexDocument", &INDEX_DOCUMENT), error_document = rt::m("ErrorDocument",
-    &ERROR_DOCUMENT), routing_rules = rt::m("RoutingRules", &ROUTING_RULES)]
+    GetBucketWebsiteOutput, GET_BUCKET_WEBSITE_OUTPUT, [redirect_all_requests_to[0] =
+    rt::m("RedirectAllRequestsTo", &REDIRECT_ALL_REQUESTS_TO), index_document[1] =
+    rt::m("IndexDocument", &INDEX_DOCUMENT), error_document[2] = rt::m("ErrorDocument",
+    &ERROR_DOCUMENT), routing_rules[3] = rt::m("RoutingRules", &ROUTING_RULES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketWebsiteRequest {
@@ -650,9 +653,9 @@ pub struct GetBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketWebsiteRequest, GET_BUCKET_WEBSITE_REQUEST, [bucket = rt::m("Bucket",
+    GetBucketWebsiteRequest, GET_BUCKET_WEBSITE_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -664,8 +667,8 @@ pub struct GetObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    GetObjectAclOutput, GET_OBJECT_ACL_OUTPUT, [owner = rt::m("Owner", &OWNER), grants =
-    rt::m("Grants", &GRANTS).named("AccessControlList"), request_charged =
+    GetObjectAclOutput, GET_OBJECT_ACL_OUTPUT, [owner[0] = rt::m("Owner", &OWNER),
+    grants[1] = rt::m("Grants", &GRANTS).named("AccessControlList"), request_charged[2] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -685,13 +688,13 @@ pub struct GetObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectAclRequest, GET_OBJECT_ACL_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
-    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    GetObjectAclRequest, GET_OBJECT_ACL_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Default)]
 pub struct GetObjectAnnotationOutput {
@@ -734,31 +737,31 @@ pub struct GetObjectAnnotationOutput {
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
-    GetObjectAnnotationOutput, GET_OBJECT_ANNOTATION_OUTPUT, [annotation_payload =
-    rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::PAYLOAD), object_version_id
-    = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-    last_modified = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
-    "Last-Modified"), content_length = rt::m("ContentLength", &rt::LONG).at(rt::HEADER,
-    "Content-Length"), e_tag = rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-    checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-type"), server_side_encryption = rt::m("ServerSideEncryption",
-    &rt::ENUM).at(rt::HEADER, "x-amz-server-side-encryption"), request_charged =
-    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    replication_status = rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-replication-status")]
+    GetObjectAnnotationOutput, GET_OBJECT_ANNOTATION_OUTPUT, [annotation_payload[0] =
+    rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
+    object_version_id[1] = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-version-id"), last_modified[2] = rt::m("LastModified", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Last-Modified"), content_length[3] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), e_tag[4] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[6] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[7] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[8] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[9] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[10] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[11] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[13] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[15] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[16] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), request_charged[17] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"), replication_status[18] =
+    rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER, "x-amz-replication-status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAnnotationRequest {
@@ -779,15 +782,15 @@ pub struct GetObjectAnnotationRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    GetObjectAnnotationRequest, GET_OBJECT_ANNOTATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
-    annotation_name = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
-    "annotationName").flags(rt::REQUIRED), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::QUERY, "versionId"), request_payer = rt::m("RequestPayer", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner =
+    GetObjectAnnotationRequest, GET_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), annotation_name[2] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), version_id[3] = rt::m("VersionId",
+    &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[5] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), checksum_mode = rt::m("ChecksumMode", &rt::ENUM)
+    "x-amz-expected-bucket-owner"), checksum_mode[6] = rt::m("ChecksumMode", &rt::ENUM)
     .at(rt::HEADER, "x-amz-checksum-mode")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -819,15 +822,15 @@ pub struct GetObjectAttributesOutput {
     pub object_size: Option<i64>,
 }
 rt::structure!(
-    GetObjectAttributesOutput, GET_OBJECT_ATTRIBUTES_OUTPUT, [delete_marker =
+    GetObjectAttributesOutput, GET_OBJECT_ATTRIBUTES_OUTPUT, [delete_marker[0] =
     rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
-    last_modified = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
-    "Last-Modified"), version_id = rt::m("VersionId", &rt::STRING).at(rt::HEADER,
-    "x-amz-version-id"), request_charged = rt::m("RequestCharged", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-charged"), e_tag = rt::m("ETag", &rt::STRING),
-    checksum = rt::m("Checksum", &CHECKSUM), object_parts = rt::m("ObjectParts",
-    &GET_OBJECT_ATTRIBUTES_PARTS), storage_class = rt::m("StorageClass", &rt::ENUM),
-    object_size = rt::m("ObjectSize", &rt::LONG)]
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
+    "Last-Modified"), version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-version-id"), request_charged[3] = rt::m("RequestCharged", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-charged"), e_tag[4] = rt::m("ETag", &rt::STRING),
+    checksum[5] = rt::m("Checksum", &CHECKSUM), object_parts[6] = rt::m("ObjectParts",
+    &GET_OBJECT_ATTRIBUTES_PARTS), storage_class[7] = rt::m("StorageClass", &rt::ENUM),
+    object_size[8] = rt::m("ObjectSize", &rt::LONG)]
 );
 /// A collection of parts associated with a multipart upload.
 #[derive(Clone, Default, PartialEq)]
@@ -849,11 +852,11 @@ pub struct GetObjectAttributesParts {
     pub parts: Option<Vec<ObjectPart>>,
 }
 rt::structure!(
-    GetObjectAttributesParts, GET_OBJECT_ATTRIBUTES_PARTS, [total_parts_count =
-    rt::m("TotalPartsCount", &rt::INTEGER).named("PartsCount"), part_number_marker =
-    rt::m("PartNumberMarker", &rt::INTEGER), next_part_number_marker =
-    rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts = rt::m("MaxParts",
-    &rt::INTEGER), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), parts =
+    GetObjectAttributesParts, GET_OBJECT_ATTRIBUTES_PARTS, [total_parts_count[0] =
+    rt::m("TotalPartsCount", &rt::INTEGER).named("PartsCount"), part_number_marker[1] =
+    rt::m("PartNumberMarker", &rt::INTEGER), next_part_number_marker[2] =
+    rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts[3] = rt::m("MaxParts",
+    &rt::INTEGER), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN), parts[5] =
     rt::m("Parts", &PARTS_LIST).named("Part")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -897,21 +900,22 @@ pub struct GetObjectAttributesRequest {
     pub object_attributes: Vec<ObjectAttributes>,
 }
 rt::structure!(
-    GetObjectAttributesRequest, GET_OBJECT_ATTRIBUTES_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), max_parts =
-    rt::m("MaxParts", &rt::INTEGER).at(rt::HEADER, "x-amz-max-parts"), part_number_marker
-    = rt::m("PartNumberMarker", &rt::INTEGER).at(rt::HEADER, "x-amz-part-number-marker"),
-    sse_customer_algorithm = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    GetObjectAttributesRequest, GET_OBJECT_ATTRIBUTES_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    max_parts[3] = rt::m("MaxParts", &rt::INTEGER).at(rt::HEADER, "x-amz-max-parts"),
+    part_number_marker[4] = rt::m("PartNumberMarker", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-part-number-marker"), sse_customer_algorithm[5] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[6] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), request_payer =
+    sse_customer_key_md5[7] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[8] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), object_attributes = rt::m("ObjectAttributes",
+    expected_bucket_owner[9] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), object_attributes[10] = rt::m("ObjectAttributes",
     &OBJECT_ATTRIBUTES_LIST).at(rt::HEADER, "x-amz-object-attributes")
     .flags(rt::REQUIRED)]
 );
@@ -921,7 +925,7 @@ pub struct GetObjectLegalHoldOutput {
     pub legal_hold: Option<ObjectLockLegalHold>,
 }
 rt::structure!(
-    GetObjectLegalHoldOutput, GET_OBJECT_LEGAL_HOLD_OUTPUT, [legal_hold =
+    GetObjectLegalHoldOutput, GET_OBJECT_LEGAL_HOLD_OUTPUT, [legal_hold[0] =
     rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold").flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -939,13 +943,13 @@ pub struct GetObjectLegalHoldRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectLegalHoldRequest, GET_OBJECT_LEGAL_HOLD_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    GetObjectLegalHoldRequest, GET_OBJECT_LEGAL_HOLD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLockConfigurationOutput {
@@ -954,7 +958,7 @@ pub struct GetObjectLockConfigurationOutput {
 }
 rt::structure!(
     GetObjectLockConfigurationOutput, GET_OBJECT_LOCK_CONFIGURATION_OUTPUT,
-    [object_lock_configuration = rt::m("ObjectLockConfiguration",
+    [object_lock_configuration[0] = rt::m("ObjectLockConfiguration",
     &OBJECT_LOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -967,10 +971,10 @@ pub struct GetObjectLockConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectLockConfigurationRequest, GET_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket =
-    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    GetObjectLockConfigurationRequest, GET_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Default)]
 pub struct GetObjectOutput {
@@ -1108,70 +1112,71 @@ pub struct GetObjectOutput {
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
-    GetObjectOutput, GET_OBJECT_OUTPUT, [body = rt::m("Body", &rt::STREAMING_BLOB)
-    .flags(rt::PAYLOAD), delete_marker = rt::m("DeleteMarker", &rt::BOOLEAN)
-    .at(rt::HEADER, "x-amz-delete-marker"), accept_ranges = rt::m("AcceptRanges",
-    &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration = rt::m("Expiration",
-    &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore = rt::m("Restore",
-    &rt::STRING).at(rt::HEADER, "x-amz-restore"), last_modified = rt::m("LastModified",
-    &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"), content_length =
-    rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"), e_tag =
-    rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"), checksum_crc32 =
-    rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-    checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32c"), checksum_crc64_nvme = rt::m("ChecksumCRC64NVME",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"), checksum_sha1 =
-    rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-    checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"), checksum_xxhash64 =
-    rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash3"), checksum_xxhash128 = rt::m("ChecksumXXHASH128",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"), checksum_type =
-    rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"), missing_meta
-    = rt::m("MissingMeta", &rt::INTEGER).at(rt::HEADER, "x-amz-missing-meta"), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"), cache_control =
-    rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-    content_disposition = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
-    "Content-Disposition"), content_encoding = rt::m("ContentEncoding", &rt::STRING)
-    .at(rt::HEADER, "Content-Encoding"), content_language = rt::m("ContentLanguage",
-    &rt::STRING).at(rt::HEADER, "Content-Language"), content_range =
-    rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"), content_type =
-    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), expires =
-    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), website_redirect_location
-    = rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
-    "x-amz-website-redirect-location"), server_side_encryption =
+    GetObjectOutput, GET_OBJECT_OUTPUT, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), delete_marker[1] = rt::m("DeleteMarker", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-delete-marker"), accept_ranges[2] = rt::m("AcceptRanges",
+    &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration[3] = rt::m("Expiration",
+    &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore[4] = rt::m("Restore",
+    &rt::STRING).at(rt::HEADER, "x-amz-restore"), last_modified[5] =
+    rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
+    content_length[6] = rt::m("ContentLength", &rt::LONG).at(rt::HEADER,
+    "Content-Length"), e_tag[7] = rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
+    checksum_crc32[8] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[9] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[10] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[11] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[12] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[13] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[14] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[15] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[16] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[17] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[18] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), missing_meta[19] = rt::m("MissingMeta",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-missing-meta"), version_id[20] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"), cache_control[21]
+    = rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
+    content_disposition[22] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[23] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[24] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_range[25] =
+    rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"), content_type[26]
+    = rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), expires[27] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
+    website_redirect_location[28] = rt::m("WebsiteRedirectLocation", &rt::STRING)
+    .at(rt::HEADER, "x-amz-website-redirect-location"), server_side_encryption[29] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), metadata = rt::m("Metadata", &METADATA)
-    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm =
+    "x-amz-server-side-encryption"), metadata[30] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm[31] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[32] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[33] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class =
+    bucket_key_enabled[34] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class[35] =
     rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-    request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-charged"), replication_status = rt::m("ReplicationStatus", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-replication-status"), parts_count = rt::m("PartsCount",
-    &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"), tag_count = rt::m("TagCount",
-    &rt::INTEGER).at(rt::HEADER, "x-amz-tagging-count"), object_lock_mode =
-    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-    object_lock_retain_until_date = rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status =
-    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-legal-hold"), object_lock_event_hold =
+    request_charged[36] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), replication_status[37] = rt::m("ReplicationStatus",
+    &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"), parts_count[38] =
+    rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
+    tag_count[39] = rt::m("TagCount", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-tagging-count"), object_lock_mode[40] = rt::m("ObjectLockMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-mode"), object_lock_retain_until_date[41] =
+    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-object-lock-retain-until-date").ts(rt::TimestampFormat::DateTime),
+    object_lock_legal_hold_status[42] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-legal-hold"), object_lock_event_hold[43] =
     rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days =
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[44] =
     rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-days"), object_lock_event_hold_duration_years
-    = rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-years")]
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[45] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRequest {
@@ -1284,35 +1289,36 @@ pub struct GetObjectRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    GetObjectRequest, GET_OBJECT_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match = rt::m("IfMatch",
-    &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since = rt::m("IfModifiedSince",
-    &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"), if_none_match =
-    rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-    if_unmodified_since = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "If-Unmodified-Since"), key = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
-    .flags(rt::REQUIRED).ctx("Key").min(1.0), range = rt::m("Range", &rt::STRING)
-    .at(rt::HEADER, "Range"), response_cache_control = rt::m("ResponseCacheControl",
-    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition =
-    rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
-    "response-content-disposition"), response_content_encoding =
+    GetObjectRequest, GET_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match[1] =
+    rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since[2] =
+    rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
+    if_none_match[3] = rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
+    if_unmodified_since[4] = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Unmodified-Since"), key[5] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), range[6] = rt::m("Range", &rt::STRING)
+    .at(rt::HEADER, "Range"), response_cache_control[7] = rt::m("ResponseCacheControl",
+    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition[8]
+    = rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
+    "response-content-disposition"), response_content_encoding[9] =
     rt::m("ResponseContentEncoding", &rt::STRING).at(rt::QUERY,
-    "response-content-encoding"), response_content_language =
+    "response-content-encoding"), response_content_language[10] =
     rt::m("ResponseContentLanguage", &rt::STRING).at(rt::QUERY,
-    "response-content-language"), response_content_type = rt::m("ResponseContentType",
-    &rt::STRING).at(rt::QUERY, "response-content-type"), response_expires =
-    rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY, "response-expires")
-    .ts(rt::TimestampFormat::HttpDate), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::QUERY, "versionId"), sse_customer_algorithm = rt::m("SSECustomerAlgorithm",
-    &rt::STRING).at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-    sse_customer_key = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "response-content-language"), response_content_type[11] =
+    rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
+    response_expires[12] = rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY,
+    "response-expires").ts(rt::TimestampFormat::HttpDate), version_id[13] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    sse_customer_algorithm[14] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[15] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), part_number =
-    rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"), expected_bucket_owner
-    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), checksum_mode = rt::m("ChecksumMode", &rt::ENUM)
+    sse_customer_key_md5[16] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[17] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    part_number[18] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_mode[20] = rt::m("ChecksumMode", &rt::ENUM)
     .at(rt::HEADER, "x-amz-checksum-mode")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1321,7 +1327,7 @@ pub struct GetObjectRetentionOutput {
     pub retention: Option<ObjectLockRetention>,
 }
 rt::structure!(
-    GetObjectRetentionOutput, GET_OBJECT_RETENTION_OUTPUT, [retention =
+    GetObjectRetentionOutput, GET_OBJECT_RETENTION_OUTPUT, [retention[0] =
     rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention").flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1339,13 +1345,13 @@ pub struct GetObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectRetentionRequest, GET_OBJECT_RETENTION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    GetObjectRetentionRequest, GET_OBJECT_RETENTION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingOutput {
@@ -1355,9 +1361,9 @@ pub struct GetObjectTaggingOutput {
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(
-    GetObjectTaggingOutput, GET_OBJECT_TAGGING_OUTPUT, [version_id = rt::m("VersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-version-id"), tag_set = rt::m("TagSet", &TAG_SET)
-    .flags(rt::REQUIRED)]
+    GetObjectTaggingOutput, GET_OBJECT_TAGGING_OUTPUT, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"), tag_set[1] =
+    rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingRequest {
@@ -1376,12 +1382,12 @@ pub struct GetObjectTaggingRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    GetObjectTaggingRequest, GET_OBJECT_TAGGING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer", &rt::ENUM)
+    GetObjectTaggingRequest, GET_OBJECT_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    expected_bucket_owner[3] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[4] = rt::m("RequestPayer", &rt::ENUM)
     .at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Default)]
@@ -1391,8 +1397,8 @@ pub struct GetObjectTorrentOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    GetObjectTorrentOutput, GET_OBJECT_TORRENT_OUTPUT, [body = rt::m("Body",
-    &rt::STREAMING_BLOB).flags(rt::PAYLOAD), request_charged = rt::m("RequestCharged",
+    GetObjectTorrentOutput, GET_OBJECT_TORRENT_OUTPUT, [body[0] = rt::m("Body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD), request_charged[1] = rt::m("RequestCharged",
     &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1406,11 +1412,11 @@ pub struct GetObjectTorrentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectTorrentRequest, GET_OBJECT_TORRENT_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
+    GetObjectTorrentRequest, GET_OBJECT_TORRENT_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
     rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    request_payer[2] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1420,7 +1426,7 @@ pub struct GetPublicAccessBlockOutput {
 }
 rt::structure!(
     GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
-    [public_access_block_configuration = rt::m("PublicAccessBlockConfiguration",
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
     &PUBLIC_ACCESS_BLOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1431,9 +1437,9 @@ pub struct GetPublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket =
+    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 /// Container for S3 Glacier job parameters.
@@ -1443,7 +1449,7 @@ pub struct GlacierJobParameters {
     pub tier: Tier,
 }
 rt::structure!(
-    GlacierJobParameters, GLACIER_JOB_PARAMETERS, [tier = rt::m("Tier", &rt::ENUM)
+    GlacierJobParameters, GLACIER_JOB_PARAMETERS, [tier[0] = rt::m("Tier", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 /// Container for grant information.
@@ -1455,8 +1461,8 @@ pub struct Grant {
     pub permission: Option<Permission>,
 }
 rt::structure!(
-    Grant, GRANT, [grantee = rt::m("Grantee", &GRANTEE), permission = rt::m("Permission",
-    &rt::ENUM)]
+    Grant, GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 /// Container for the person being granted permissions.
 #[derive(Clone, Default, PartialEq)]
@@ -1471,11 +1477,12 @@ pub struct Grantee {
     pub uri: Option<String>,
 }
 rt::structure!(
-    Grantee, GRANTEE, [display_name = rt::m("DisplayName", &rt::STRING), email_address =
-    rt::m("EmailAddress", &rt::STRING), id = rt::m("ID", &rt::STRING), type_ =
-    rt::m("Type", &rt::ENUM).named("xsi:type").flags(rt::REQUIRED | rt::XML_ATTRIBUTE),
-    uri = rt::m("URI", &rt::STRING)].ns(&rt::XmlNamespace { uri :
-    "http://www.w3.org/2001/XMLSchema-instance", prefix : Some("xsi") })
+    Grantee, GRANTEE, [display_name[0] = rt::m("DisplayName", &rt::STRING),
+    email_address[1] = rt::m("EmailAddress", &rt::STRING), id[2] = rt::m("ID",
+    &rt::STRING), type_[3] = rt::m("Type", &rt::ENUM).named("xsi:type")
+    .flags(rt::REQUIRED | rt::XML_ATTRIBUTE), uri[4] = rt::m("URI", &rt::STRING)]
+    .ns(&rt::XmlNamespace { uri : "http://www.w3.org/2001/XMLSchema-instance", prefix :
+    Some("xsi") })
 );
 pub static GRANTS: rt::Schema = rt::Schema::list(
     "Grants",

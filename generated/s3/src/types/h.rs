@@ -27,12 +27,12 @@ pub struct HeadBucketOutput {
     pub access_point_alias: Option<bool>,
 }
 rt::structure!(
-    HeadBucketOutput, HEAD_BUCKET_OUTPUT, [bucket_arn = rt::m("BucketArn", &rt::STRING)
-    .at(rt::HEADER, "x-amz-bucket-arn").min(1.0), bucket_location_type =
+    HeadBucketOutput, HEAD_BUCKET_OUTPUT, [bucket_arn[0] = rt::m("BucketArn",
+    &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0), bucket_location_type[1] =
     rt::m("BucketLocationType", &rt::ENUM).at(rt::HEADER, "x-amz-bucket-location-type"),
-    bucket_location_name = rt::m("BucketLocationName", &rt::STRING).at(rt::HEADER,
-    "x-amz-bucket-location-name"), bucket_region = rt::m("BucketRegion", &rt::STRING)
-    .at(rt::HEADER, "x-amz-bucket-region").min(0.0), access_point_alias =
+    bucket_location_name[2] = rt::m("BucketLocationName", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-location-name"), bucket_region[3] = rt::m("BucketRegion", &rt::STRING)
+    .at(rt::HEADER, "x-amz-bucket-region").min(0.0), access_point_alias[4] =
     rt::m("AccessPointAlias", &rt::BOOLEAN).at(rt::HEADER, "x-amz-access-point-alias")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -53,8 +53,8 @@ pub struct HeadBucketRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    HeadBucketRequest, HEAD_BUCKET_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner =
+    HeadBucketRequest, HEAD_BUCKET_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner[1] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -211,70 +211,71 @@ pub struct HeadObjectOutput {
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
-    HeadObjectOutput, HEAD_OBJECT_OUTPUT, [delete_marker = rt::m("DeleteMarker",
-    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), accept_ranges =
-    rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration =
-    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore =
-    rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-restore"), archive_status =
+    HeadObjectOutput, HEAD_OBJECT_OUTPUT, [delete_marker[0] = rt::m("DeleteMarker",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), accept_ranges[1] =
+    rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration[2] =
+    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore[3] =
+    rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-restore"), archive_status[4] =
     rt::m("ArchiveStatus", &rt::ENUM).at(rt::HEADER, "x-amz-archive-status"),
-    last_modified = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
-    "Last-Modified"), content_length = rt::m("ContentLength", &rt::LONG).at(rt::HEADER,
-    "Content-Length"), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-type"), e_tag = rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-    missing_meta = rt::m("MissingMeta", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-missing-meta"), version_id = rt::m("VersionId", &rt::STRING).at(rt::HEADER,
-    "x-amz-version-id"), cache_control = rt::m("CacheControl", &rt::STRING)
-    .at(rt::HEADER, "Cache-Control"), content_disposition = rt::m("ContentDisposition",
-    &rt::STRING).at(rt::HEADER, "Content-Disposition"), content_encoding =
-    rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-    content_language = rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER,
-    "Content-Language"), content_type = rt::m("ContentType", &rt::STRING).at(rt::HEADER,
-    "Content-Type"), content_range = rt::m("ContentRange", &rt::STRING).at(rt::HEADER,
-    "Content-Range"), expires = rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER,
-    "Expires"), website_redirect_location = rt::m("WebsiteRedirectLocation", &rt::STRING)
-    .at(rt::HEADER, "x-amz-website-redirect-location"), server_side_encryption =
+    last_modified[5] = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
+    "Last-Modified"), content_length[6] = rt::m("ContentLength", &rt::LONG)
+    .at(rt::HEADER, "Content-Length"), checksum_crc32[7] = rt::m("ChecksumCRC32",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[8] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[9] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[10] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[11] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[12] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[13] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[14] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[15] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[16] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[17] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), e_tag[18] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), missing_meta[19] = rt::m("MissingMeta", &rt::INTEGER)
+    .at(rt::HEADER, "x-amz-missing-meta"), version_id[20] = rt::m("VersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-version-id"), cache_control[21] =
+    rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
+    content_disposition[22] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[23] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[24] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[25] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), content_range[26] =
+    rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"), expires[27] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
+    website_redirect_location[28] = rt::m("WebsiteRedirectLocation", &rt::STRING)
+    .at(rt::HEADER, "x-amz-website-redirect-location"), server_side_encryption[29] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), metadata = rt::m("Metadata", &METADATA)
-    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm =
+    "x-amz-server-side-encryption"), metadata[30] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm[31] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[32] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[33] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class =
+    bucket_key_enabled[34] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class[35] =
     rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-    request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-charged"), replication_status = rt::m("ReplicationStatus", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-replication-status"), parts_count = rt::m("PartsCount",
-    &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"), tag_count = rt::m("TagCount",
-    &rt::INTEGER).at(rt::HEADER, "x-amz-tagging-count"), object_lock_mode =
-    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-    object_lock_retain_until_date = rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status =
-    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-legal-hold"), object_lock_event_hold =
+    request_charged[36] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), replication_status[37] = rt::m("ReplicationStatus",
+    &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"), parts_count[38] =
+    rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
+    tag_count[39] = rt::m("TagCount", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-tagging-count"), object_lock_mode[40] = rt::m("ObjectLockMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-mode"), object_lock_retain_until_date[41] =
+    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-object-lock-retain-until-date").ts(rt::TimestampFormat::DateTime),
+    object_lock_legal_hold_status[42] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-legal-hold"), object_lock_event_hold[43] =
     rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days =
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[44] =
     rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-days"), object_lock_event_hold_duration_years
-    = rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-years")]
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[45] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadObjectRequest {
@@ -377,34 +378,35 @@ pub struct HeadObjectRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    HeadObjectRequest, HEAD_OBJECT_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match = rt::m("IfMatch",
-    &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since = rt::m("IfModifiedSince",
-    &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"), if_none_match =
-    rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-    if_unmodified_since = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "If-Unmodified-Since"), key = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
-    .flags(rt::REQUIRED).ctx("Key").min(1.0), range = rt::m("Range", &rt::STRING)
-    .at(rt::HEADER, "Range"), response_cache_control = rt::m("ResponseCacheControl",
-    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition =
-    rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
-    "response-content-disposition"), response_content_encoding =
+    HeadObjectRequest, HEAD_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match[1] =
+    rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since[2] =
+    rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
+    if_none_match[3] = rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
+    if_unmodified_since[4] = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Unmodified-Since"), key[5] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), range[6] = rt::m("Range", &rt::STRING)
+    .at(rt::HEADER, "Range"), response_cache_control[7] = rt::m("ResponseCacheControl",
+    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition[8]
+    = rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
+    "response-content-disposition"), response_content_encoding[9] =
     rt::m("ResponseContentEncoding", &rt::STRING).at(rt::QUERY,
-    "response-content-encoding"), response_content_language =
+    "response-content-encoding"), response_content_language[10] =
     rt::m("ResponseContentLanguage", &rt::STRING).at(rt::QUERY,
-    "response-content-language"), response_content_type = rt::m("ResponseContentType",
-    &rt::STRING).at(rt::QUERY, "response-content-type"), response_expires =
-    rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY, "response-expires")
-    .ts(rt::TimestampFormat::HttpDate), version_id = rt::m("VersionId", &rt::STRING)
-    .at(rt::QUERY, "versionId"), sse_customer_algorithm = rt::m("SSECustomerAlgorithm",
-    &rt::STRING).at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-    sse_customer_key = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "response-content-language"), response_content_type[11] =
+    rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
+    response_expires[12] = rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY,
+    "response-expires").ts(rt::TimestampFormat::HttpDate), version_id[13] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    sse_customer_algorithm[14] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[15] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), part_number =
-    rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"), expected_bucket_owner
-    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), checksum_mode = rt::m("ChecksumMode", &rt::ENUM)
+    sse_customer_key_md5[16] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[17] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    part_number[18] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_mode[20] = rt::m("ChecksumMode", &rt::ENUM)
     .at(rt::HEADER, "x-amz-checksum-mode")]
 );

@@ -23,7 +23,7 @@ pub struct IndexDocument {
     pub suffix: String,
 }
 rt::structure!(
-    IndexDocument, INDEX_DOCUMENT, [suffix = rt::m("Suffix", &rt::STRING)
+    IndexDocument, INDEX_DOCUMENT, [suffix[0] = rt::m("Suffix", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Container element that identifies who initiated the multipart upload.
@@ -37,7 +37,7 @@ pub struct Initiator {
     pub display_name: Option<String>,
 }
 rt::structure!(
-    Initiator, INITIATOR, [id = rt::m("ID", &rt::STRING), display_name =
+    Initiator, INITIATOR, [id[0] = rt::m("ID", &rt::STRING), display_name[1] =
     rt::m("DisplayName", &rt::STRING)]
 );
 /// Describes the serialization format of the object.
@@ -53,9 +53,9 @@ pub struct InputSerialization {
     pub parquet: Option<ParquetInput>,
 }
 rt::structure!(
-    InputSerialization, INPUT_SERIALIZATION, [csv = rt::m("CSV", &CSV_INPUT),
-    compression_type = rt::m("CompressionType", &rt::ENUM), json = rt::m("JSON",
-    &JSON_INPUT), parquet = rt::m("Parquet", &PARQUET_INPUT)]
+    InputSerialization, INPUT_SERIALIZATION, [csv[0] = rt::m("CSV", &CSV_INPUT),
+    compression_type[1] = rt::m("CompressionType", &rt::ENUM), json[2] = rt::m("JSON",
+    &JSON_INPUT), parquet[3] = rt::m("Parquet", &PARQUET_INPUT)]
 );
 rt::string_enum! {
     pub enum IntelligentTieringAccessTier { ArchiveAccess = "ARCHIVE_ACCESS",
@@ -70,8 +70,8 @@ pub struct IntelligentTieringAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IntelligentTieringAndOperator, INTELLIGENT_TIERING_AND_OPERATOR, [prefix =
-    rt::m("Prefix", &rt::STRING), tags = rt::m("Tags", &TAG_SET).named("Tag")
+    IntelligentTieringAndOperator, INTELLIGENT_TIERING_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag")
     .flags(rt::FLATTENED)]
 );
 /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
@@ -89,10 +89,10 @@ pub struct IntelligentTieringConfiguration {
     pub tierings: Vec<Tiering>,
 }
 rt::structure!(
-    IntelligentTieringConfiguration, INTELLIGENT_TIERING_CONFIGURATION, [id = rt::m("Id",
-    &rt::STRING).flags(rt::REQUIRED), filter = rt::m("Filter",
-    &INTELLIGENT_TIERING_FILTER), status = rt::m("Status", &rt::ENUM)
-    .flags(rt::REQUIRED), tierings = rt::m("Tierings", &TIERING_LIST).named("Tiering")
+    IntelligentTieringConfiguration, INTELLIGENT_TIERING_CONFIGURATION, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED), filter[1] = rt::m("Filter",
+    &INTELLIGENT_TIERING_FILTER), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), tierings[3] = rt::m("Tierings", &TIERING_LIST).named("Tiering")
     .flags(rt::REQUIRED)]
 );
 pub static INTELLIGENT_TIERING_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -112,8 +112,8 @@ pub struct IntelligentTieringFilter {
     pub and: Option<IntelligentTieringAndOperator>,
 }
 rt::structure!(
-    IntelligentTieringFilter, INTELLIGENT_TIERING_FILTER, [prefix = rt::m("Prefix",
-    &rt::STRING), tag = rt::m("Tag", &TAG), and = rt::m("And",
+    IntelligentTieringFilter, INTELLIGENT_TIERING_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), and[2] = rt::m("And",
     &INTELLIGENT_TIERING_AND_OPERATOR)]
 );
 rt::string_enum! {
@@ -135,8 +135,8 @@ pub struct InvalidObjectState {
     pub access_tier: Option<IntelligentTieringAccessTier>,
 }
 rt::structure!(
-    InvalidObjectState, INVALID_OBJECT_STATE, [storage_class = rt::m("StorageClass",
-    &rt::ENUM), access_tier = rt::m("AccessTier", &rt::ENUM)]
+    InvalidObjectState, INVALID_OBJECT_STATE, [storage_class[0] = rt::m("StorageClass",
+    &rt::ENUM), access_tier[1] = rt::m("AccessTier", &rt::ENUM)]
     .error(&rt::ErrorTraits::new(403u16, false))
 );
 /// The annotation prefix you provided is invalid.
@@ -179,13 +179,14 @@ pub struct InventoryConfiguration {
     pub schedule: InventorySchedule,
 }
 rt::structure!(
-    InventoryConfiguration, INVENTORY_CONFIGURATION, [destination = rt::m("Destination",
-    &INVENTORY_DESTINATION).flags(rt::REQUIRED), is_enabled = rt::m("IsEnabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), filter = rt::m("Filter", &INVENTORY_FILTER), id =
-    rt::m("Id", &rt::STRING).flags(rt::REQUIRED), included_object_versions =
-    rt::m("IncludedObjectVersions", &rt::ENUM).flags(rt::REQUIRED), optional_fields =
-    rt::m("OptionalFields", &INVENTORY_OPTIONAL_FIELDS), schedule = rt::m("Schedule",
-    &INVENTORY_SCHEDULE).flags(rt::REQUIRED)]
+    InventoryConfiguration, INVENTORY_CONFIGURATION, [destination[0] =
+    rt::m("Destination", &INVENTORY_DESTINATION).flags(rt::REQUIRED), is_enabled[1] =
+    rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), filter[2] = rt::m("Filter",
+    &INVENTORY_FILTER), id[3] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+    included_object_versions[4] = rt::m("IncludedObjectVersions", &rt::ENUM)
+    .flags(rt::REQUIRED), optional_fields[5] = rt::m("OptionalFields",
+    &INVENTORY_OPTIONAL_FIELDS), schedule[6] = rt::m("Schedule", &INVENTORY_SCHEDULE)
+    .flags(rt::REQUIRED)]
 );
 pub static INVENTORY_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "InventoryConfigurationList",
@@ -202,7 +203,7 @@ pub struct InventoryDestination {
     pub s3_bucket_destination: InventoryS3BucketDestination,
 }
 rt::structure!(
-    InventoryDestination, INVENTORY_DESTINATION, [s3_bucket_destination =
+    InventoryDestination, INVENTORY_DESTINATION, [s3_bucket_destination[0] =
     rt::m("S3BucketDestination", &INVENTORY_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)]
 );
 /// Contains the type of server-side encryption used to encrypt the S3 Inventory results.
@@ -214,8 +215,8 @@ pub struct InventoryEncryption {
     pub ssekms: Option<Ssekms>,
 }
 rt::structure!(
-    InventoryEncryption, INVENTORY_ENCRYPTION, [sses3 = rt::m("SSES3", &SSES3)
-    .named("SSE-S3"), ssekms = rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")]
+    InventoryEncryption, INVENTORY_ENCRYPTION, [sses3[0] = rt::m("SSES3", &SSES3)
+    .named("SSE-S3"), ssekms[1] = rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")]
 );
 /// Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria.
 #[derive(Clone, Default, PartialEq)]
@@ -224,7 +225,7 @@ pub struct InventoryFilter {
     pub prefix: String,
 }
 rt::structure!(
-    InventoryFilter, INVENTORY_FILTER, [prefix = rt::m("Prefix", &rt::STRING)
+    InventoryFilter, INVENTORY_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -271,10 +272,10 @@ pub struct InventoryS3BucketDestination {
     pub encryption: Option<InventoryEncryption>,
 }
 rt::structure!(
-    InventoryS3BucketDestination, INVENTORY_S3_BUCKET_DESTINATION, [account_id =
-    rt::m("AccountId", &rt::STRING), bucket = rt::m("Bucket", &rt::STRING)
-    .flags(rt::REQUIRED), format = rt::m("Format", &rt::ENUM).flags(rt::REQUIRED), prefix
-    = rt::m("Prefix", &rt::STRING), encryption = rt::m("Encryption",
+    InventoryS3BucketDestination, INVENTORY_S3_BUCKET_DESTINATION, [account_id[0] =
+    rt::m("AccountId", &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), format[2] = rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
+    prefix[3] = rt::m("Prefix", &rt::STRING), encryption[4] = rt::m("Encryption",
     &INVENTORY_ENCRYPTION)]
 );
 /// Specifies the schedule for generating S3 Inventory results.
@@ -284,7 +285,7 @@ pub struct InventorySchedule {
     pub frequency: InventoryFrequency,
 }
 rt::structure!(
-    InventorySchedule, INVENTORY_SCHEDULE, [frequency = rt::m("Frequency", &rt::ENUM)
+    InventorySchedule, INVENTORY_SCHEDULE, [frequency[0] = rt::m("Frequency", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 /// The inventory table configuration for an S3 Metadata configuration.
@@ -296,9 +297,10 @@ pub struct InventoryTableConfiguration {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
-    InventoryTableConfiguration, INVENTORY_TABLE_CONFIGURATION, [configuration_state =
-    rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED), encryption_configuration
-    = rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
+    InventoryTableConfiguration, INVENTORY_TABLE_CONFIGURATION, [configuration_state[0] =
+    rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );
 /// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -320,9 +322,9 @@ pub struct InventoryTableConfigurationResult {
 }
 rt::structure!(
     InventoryTableConfigurationResult, INVENTORY_TABLE_CONFIGURATION_RESULT,
-    [configuration_state = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-    table_status = rt::m("TableStatus", &rt::STRING), error = rt::m("Error",
-    &ERROR_DETAILS), table_name = rt::m("TableName", &rt::STRING), table_arn =
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    table_status[1] = rt::m("TableStatus", &rt::STRING), error[2] = rt::m("Error",
+    &ERROR_DETAILS), table_name[3] = rt::m("TableName", &rt::STRING), table_arn[4] =
     rt::m("TableArn", &rt::STRING)]
 );
 /// The specified updates to the S3 Metadata inventory table configuration.
@@ -335,7 +337,7 @@ pub struct InventoryTableConfigurationUpdates {
 }
 rt::structure!(
     InventoryTableConfigurationUpdates, INVENTORY_TABLE_CONFIGURATION_UPDATES,
-    [configuration_state = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-    encryption_configuration = rt::m("EncryptionConfiguration",
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
     &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );

@@ -9,7 +9,9 @@ pub struct JsonInput {
     /// The type of JSON. Valid values: Document, Lines.
     pub type_: Option<JsonType>,
 }
-rt::structure!(JsonInput, JSON_INPUT = "JSONInput", [type_ = rt::m("Type", &rt::ENUM)]);
+rt::structure!(
+    JsonInput, JSON_INPUT = "JSONInput", [type_[0] = rt::m("Type", &rt::ENUM)]
+);
 /// Specifies JSON as request's output serialization format.
 #[derive(Clone, Default, PartialEq)]
 pub struct JsonOutput {
@@ -17,8 +19,8 @@ pub struct JsonOutput {
     pub record_delimiter: Option<String>,
 }
 rt::structure!(
-    JsonOutput, JSON_OUTPUT = "JSONOutput", [record_delimiter = rt::m("RecordDelimiter",
-    &rt::STRING)]
+    JsonOutput, JSON_OUTPUT = "JSONOutput", [record_delimiter[0] =
+    rt::m("RecordDelimiter", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum JsonType { Document = "DOCUMENT", Lines = "LINES" }
@@ -32,9 +34,9 @@ pub struct JournalTableConfiguration {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
-    JournalTableConfiguration, JOURNAL_TABLE_CONFIGURATION, [record_expiration =
+    JournalTableConfiguration, JOURNAL_TABLE_CONFIGURATION, [record_expiration[0] =
     rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED),
-    encryption_configuration = rt::m("EncryptionConfiguration",
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
     &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );
 /// The journal table configuration for the S3 Metadata configuration.
@@ -55,10 +57,10 @@ pub struct JournalTableConfigurationResult {
     pub record_expiration: RecordExpiration,
 }
 rt::structure!(
-    JournalTableConfigurationResult, JOURNAL_TABLE_CONFIGURATION_RESULT, [table_status =
-    rt::m("TableStatus", &rt::STRING).flags(rt::REQUIRED), error = rt::m("Error",
-    &ERROR_DETAILS), table_name = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
-    table_arn = rt::m("TableArn", &rt::STRING), record_expiration =
+    JournalTableConfigurationResult, JOURNAL_TABLE_CONFIGURATION_RESULT, [table_status[0]
+    = rt::m("TableStatus", &rt::STRING).flags(rt::REQUIRED), error[1] = rt::m("Error",
+    &ERROR_DETAILS), table_name[2] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+    table_arn[3] = rt::m("TableArn", &rt::STRING), record_expiration[4] =
     rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED)]
 );
 /// The specified updates to the S3 Metadata journal table configuration.
@@ -69,6 +71,6 @@ pub struct JournalTableConfigurationUpdates {
 }
 rt::structure!(
     JournalTableConfigurationUpdates, JOURNAL_TABLE_CONFIGURATION_UPDATES,
-    [record_expiration = rt::m("RecordExpiration", &RECORD_EXPIRATION)
+    [record_expiration[0] = rt::m("RecordExpiration", &RECORD_EXPIRATION)
     .flags(rt::REQUIRED)]
 );

@@ -14,10 +14,10 @@ pub struct LambdaFunctionConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, [id = rt::m("Id",
-    &rt::STRING), lambda_function_arn = rt::m("LambdaFunctionArn", &rt::STRING)
-    .named("CloudFunction").flags(rt::REQUIRED), events = rt::m("Events", &EVENT_LIST)
-    .named("Event").flags(rt::REQUIRED), filter = rt::m("Filter",
+    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING), lambda_function_arn[1] = rt::m("LambdaFunctionArn", &rt::STRING)
+    .named("CloudFunction").flags(rt::REQUIRED), events[2] = rt::m("Events", &EVENT_LIST)
+    .named("Event").flags(rt::REQUIRED), filter[3] = rt::m("Filter",
     &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 pub static LAMBDA_FUNCTION_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
@@ -34,7 +34,7 @@ pub struct LifecycleConfiguration {
     pub rules: Vec<Rule>,
 }
 rt::structure!(
-    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules = rt::m("Rules", &RULES)
+    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules[0] = rt::m("Rules", &RULES)
     .named("Rule").flags(rt::REQUIRED)]
 );
 /// Container for the expiration for the lifecycle of the object.
@@ -54,9 +54,9 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
-    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date = rt::m("Date", &rt::TIMESTAMP)
-    .ts(rt::TimestampFormat::DateTime), days = rt::m("Days", &rt::INTEGER),
-    expired_object_delete_marker = rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
+    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date[0] = rt::m("Date", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), days[1] = rt::m("Days", &rt::INTEGER),
+    expired_object_delete_marker[2] = rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
 );
 /// A lifecycle rule for individual objects in an Amazon S3 bucket.
 ///
@@ -92,15 +92,15 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    LifecycleRule, LIFECYCLE_RULE, [expiration = rt::m("Expiration",
-    &LIFECYCLE_EXPIRATION), id = rt::m("ID", &rt::STRING), prefix = rt::m("Prefix",
-    &rt::STRING).flags(rt::DEPRECATED), filter = rt::m("Filter", &LIFECYCLE_RULE_FILTER),
-    status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), transitions =
-    rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
-    noncurrent_version_transitions = rt::m("NoncurrentVersionTransitions",
+    LifecycleRule, LIFECYCLE_RULE, [expiration[0] = rt::m("Expiration",
+    &LIFECYCLE_EXPIRATION), id[1] = rt::m("ID", &rt::STRING), prefix[2] = rt::m("Prefix",
+    &rt::STRING).flags(rt::DEPRECATED), filter[3] = rt::m("Filter",
+    &LIFECYCLE_RULE_FILTER), status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transitions[5] = rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
+    noncurrent_version_transitions[6] = rt::m("NoncurrentVersionTransitions",
     &NONCURRENT_VERSION_TRANSITION_LIST).named("NoncurrentVersionTransition"),
-    noncurrent_version_expiration = rt::m("NoncurrentVersionExpiration",
-    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload =
+    noncurrent_version_expiration[7] = rt::m("NoncurrentVersionExpiration",
+    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload[8] =
     rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 /// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
@@ -116,10 +116,10 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix = rt::m("Prefix",
-    &rt::STRING), tags = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-    object_size_greater_than = rt::m("ObjectSizeGreaterThan", &rt::LONG),
-    object_size_less_than = rt::m("ObjectSizeLessThan", &rt::LONG)]
+    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
+    object_size_greater_than[2] = rt::m("ObjectSizeGreaterThan", &rt::LONG),
+    object_size_less_than[3] = rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -139,10 +139,11 @@ pub struct LifecycleRuleFilter {
     pub and: Option<LifecycleRuleAndOperator>,
 }
 rt::structure!(
-    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix = rt::m("Prefix", &rt::STRING),
-    tag = rt::m("Tag", &TAG), object_size_greater_than = rt::m("ObjectSizeGreaterThan",
-    &rt::LONG), object_size_less_than = rt::m("ObjectSizeLessThan", &rt::LONG), and =
-    rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR)]
+    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), object_size_greater_than[2] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[3] =
+    rt::m("ObjectSizeLessThan", &rt::LONG), and[4] = rt::m("And",
+    &LIFECYCLE_RULE_AND_OPERATOR)]
 );
 pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
         "LifecycleRules",
@@ -162,9 +163,9 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsOutput, LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT,
-    [is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
-    rt::m("NextContinuationToken", &rt::STRING), analytics_configuration_list =
+    [is_truncated[0] = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING), analytics_configuration_list[3] =
     rt::m("AnalyticsConfigurationList", &ANALYTICS_CONFIGURATION_LIST)
     .named("AnalyticsConfiguration")]
 );
@@ -179,11 +180,11 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsRequest,
-    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
@@ -200,11 +201,13 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsOutput,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, [is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), continuation_token = rt::m("ContinuationToken",
-    &rt::STRING), next_continuation_token = rt::m("NextContinuationToken", &rt::STRING),
-    intelligent_tiering_configuration_list = rt::m("IntelligentTieringConfigurationList",
-    &INTELLIGENT_TIERING_CONFIGURATION_LIST).named("IntelligentTieringConfiguration")]
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, [is_truncated[0] =
+    rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING),
+    intelligent_tiering_configuration_list[3] =
+    rt::m("IntelligentTieringConfigurationList", &INTELLIGENT_TIERING_CONFIGURATION_LIST)
+    .named("IntelligentTieringConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
@@ -217,10 +220,10 @@ pub struct ListBucketIntelligentTieringConfigurationsRequest {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsRequest,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket",
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    continuation_token = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
-    "continuation-token"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -236,10 +239,10 @@ pub struct ListBucketInventoryConfigurationsOutput {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsOutput, LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT,
-    [continuation_token = rt::m("ContinuationToken", &rt::STRING),
-    inventory_configuration_list = rt::m("InventoryConfigurationList",
-    &INVENTORY_CONFIGURATION_LIST).named("InventoryConfiguration"), is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), next_continuation_token =
+    [continuation_token[0] = rt::m("ContinuationToken", &rt::STRING),
+    inventory_configuration_list[1] = rt::m("InventoryConfigurationList",
+    &INVENTORY_CONFIGURATION_LIST).named("InventoryConfiguration"), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN), next_continuation_token[3] =
     rt::m("NextContinuationToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -257,11 +260,11 @@ pub struct ListBucketInventoryConfigurationsRequest {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsRequest,
-    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsOutput {
@@ -276,9 +279,9 @@ pub struct ListBucketMetricsConfigurationsOutput {
 }
 rt::structure!(
     ListBucketMetricsConfigurationsOutput, LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT,
-    [is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
-    rt::m("NextContinuationToken", &rt::STRING), metrics_configuration_list =
+    [is_truncated[0] = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING), metrics_configuration_list[3] =
     rt::m("MetricsConfigurationList", &METRICS_CONFIGURATION_LIST)
     .named("MetricsConfiguration")]
 );
@@ -297,9 +300,9 @@ pub struct ListBucketMetricsConfigurationsRequest {
 }
 rt::structure!(
     ListBucketMetricsConfigurationsRequest, LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), continuation_token = rt::m("ContinuationToken", &rt::STRING)
-    .at(rt::QUERY, "continuation-token"), expected_bucket_owner =
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), continuation_token[1] = rt::m("ContinuationToken", &rt::STRING)
+    .at(rt::QUERY, "continuation-token"), expected_bucket_owner[2] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -317,9 +320,9 @@ pub struct ListBucketsOutput {
     pub prefix: Option<String>,
 }
 rt::structure!(
-    ListBucketsOutput, LIST_BUCKETS_OUTPUT, [buckets = rt::m("Buckets", &BUCKETS), owner
-    = rt::m("Owner", &OWNER), continuation_token = rt::m("ContinuationToken",
-    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING)]
+    ListBucketsOutput, LIST_BUCKETS_OUTPUT, [buckets[0] = rt::m("Buckets", &BUCKETS),
+    owner[1] = rt::m("Owner", &OWNER), continuation_token[2] = rt::m("ContinuationToken",
+    &rt::STRING), prefix[3] = rt::m("Prefix", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsRequest {
@@ -341,10 +344,10 @@ pub struct ListBucketsRequest {
     pub bucket_region: Option<String>,
 }
 rt::structure!(
-    ListBucketsRequest, LIST_BUCKETS_REQUEST, [max_buckets = rt::m("MaxBuckets",
-    &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"), prefix =
-    rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"), bucket_region =
+    ListBucketsRequest, LIST_BUCKETS_REQUEST, [max_buckets[0] = rt::m("MaxBuckets",
+    &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    prefix[2] = rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"), bucket_region[3] =
     rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -355,8 +358,8 @@ pub struct ListDirectoryBucketsOutput {
     pub continuation_token: Option<String>,
 }
 rt::structure!(
-    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, [buckets =
-    rt::m("Buckets", &BUCKETS), continuation_token = rt::m("ContinuationToken",
+    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, [buckets[0] =
+    rt::m("Buckets", &BUCKETS), continuation_token[1] = rt::m("ContinuationToken",
     &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -367,9 +370,9 @@ pub struct ListDirectoryBucketsRequest {
     pub max_directory_buckets: Option<i32>,
 }
 rt::structure!(
-    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, [continuation_token =
+    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, [continuation_token[0] =
     rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token").min(0.0),
-    max_directory_buckets = rt::m("MaxDirectoryBuckets", &rt::INTEGER).at(rt::QUERY,
+    max_directory_buckets[1] = rt::m("MaxDirectoryBuckets", &rt::INTEGER).at(rt::QUERY,
     "max-directory-buckets").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -415,15 +418,16 @@ pub struct ListMultipartUploadsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [bucket = rt::m("Bucket",
-    &rt::STRING), key_marker = rt::m("KeyMarker", &rt::STRING), upload_id_marker =
-    rt::m("UploadIdMarker", &rt::STRING), next_key_marker = rt::m("NextKeyMarker",
-    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter",
-    &rt::STRING), next_upload_id_marker = rt::m("NextUploadIdMarker", &rt::STRING),
-    max_uploads = rt::m("MaxUploads", &rt::INTEGER), is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), uploads = rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"),
-    common_prefixes = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type =
-    rt::m("EncodingType", &rt::ENUM), request_charged = rt::m("RequestCharged",
+    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [bucket[0] =
+    rt::m("Bucket", &rt::STRING), key_marker[1] = rt::m("KeyMarker", &rt::STRING),
+    upload_id_marker[2] = rt::m("UploadIdMarker", &rt::STRING), next_key_marker[3] =
+    rt::m("NextKeyMarker", &rt::STRING), prefix[4] = rt::m("Prefix", &rt::STRING),
+    delimiter[5] = rt::m("Delimiter", &rt::STRING), next_upload_id_marker[6] =
+    rt::m("NextUploadIdMarker", &rt::STRING), max_uploads[7] = rt::m("MaxUploads",
+    &rt::INTEGER), is_truncated[8] = rt::m("IsTruncated", &rt::BOOLEAN), uploads[9] =
+    rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"), common_prefixes[10] =
+    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[11] =
+    rt::m("EncodingType", &rt::ENUM), request_charged[12] = rt::m("RequestCharged",
     &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -467,17 +471,17 @@ pub struct ListMultipartUploadsRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, [bucket =
+    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    delimiter = rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type
-    = rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker =
-    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_uploads =
-    rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"), prefix =
-    rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), upload_id_marker
-    = rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY, "upload-id-marker"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-payer")]
+    delimiter[1] = rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
+    encoding_type[2] = rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
+    key_marker[3] = rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
+    max_uploads[4] = rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"),
+    prefix[5] = rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
+    upload_id_marker[6] = rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY,
+    "upload-id-marker"), expected_bucket_owner[7] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer[8] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsOutput {
@@ -502,15 +506,15 @@ pub struct ListObjectAnnotationsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, [annotations =
-    rt::m("Annotations", &ANNOTATION_LIST), bucket = rt::m("Bucket", &rt::STRING), key =
-    rt::m("Key", &rt::STRING).min(1.0), object_version_id = rt::m("ObjectVersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"), annotation_prefix =
-    rt::m("AnnotationPrefix", &rt::STRING), max_annotation_results =
-    rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0), annotation_count =
-    rt::m("AnnotationCount", &rt::INTEGER), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
-    rt::m("NextContinuationToken", &rt::STRING), request_charged =
+    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, [annotations[0] =
+    rt::m("Annotations", &ANNOTATION_LIST), bucket[1] = rt::m("Bucket", &rt::STRING),
+    key[2] = rt::m("Key", &rt::STRING).min(1.0), object_version_id[3] =
+    rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
+    annotation_prefix[4] = rt::m("AnnotationPrefix", &rt::STRING),
+    max_annotation_results[5] = rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0),
+    annotation_count[6] = rt::m("AnnotationCount", &rt::INTEGER), continuation_token[7] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[8] =
+    rt::m("NextContinuationToken", &rt::STRING), request_charged[9] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -532,16 +536,16 @@ pub struct ListObjectAnnotationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, [bucket =
+    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-    max_annotation_results = rt::m("MaxAnnotationResults", &rt::INTEGER).at(rt::QUERY,
-    "max-annotation-results").min(1.0), annotation_prefix = rt::m("AnnotationPrefix",
-    &rt::STRING).at(rt::QUERY, "annotation-prefix"), continuation_token =
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    max_annotation_results[3] = rt::m("MaxAnnotationResults", &rt::INTEGER).at(rt::QUERY,
+    "max-annotation-results").min(1.0), annotation_prefix[4] = rt::m("AnnotationPrefix",
+    &rt::STRING).at(rt::QUERY, "annotation-prefix"), continuation_token[5] =
     rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-    request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    request_payer[6] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[7] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -579,18 +583,18 @@ pub struct ListObjectVersionsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, [is_truncated =
-    rt::m("IsTruncated", &rt::BOOLEAN), key_marker = rt::m("KeyMarker", &rt::STRING),
-    version_id_marker = rt::m("VersionIdMarker", &rt::STRING), next_key_marker =
-    rt::m("NextKeyMarker", &rt::STRING), next_version_id_marker =
-    rt::m("NextVersionIdMarker", &rt::STRING), versions = rt::m("Versions",
-    &OBJECT_VERSION_LIST).named("Version"), delete_markers = rt::m("DeleteMarkers",
-    &DELETE_MARKERS).named("DeleteMarker"), name = rt::m("Name", &rt::STRING), prefix =
-    rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter", &rt::STRING), max_keys =
-    rt::m("MaxKeys", &rt::INTEGER), common_prefixes = rt::m("CommonPrefixes",
-    &COMMON_PREFIX_LIST), encoding_type = rt::m("EncodingType", &rt::ENUM),
-    request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-charged")]
+    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, [is_truncated[0] =
+    rt::m("IsTruncated", &rt::BOOLEAN), key_marker[1] = rt::m("KeyMarker", &rt::STRING),
+    version_id_marker[2] = rt::m("VersionIdMarker", &rt::STRING), next_key_marker[3] =
+    rt::m("NextKeyMarker", &rt::STRING), next_version_id_marker[4] =
+    rt::m("NextVersionIdMarker", &rt::STRING), versions[5] = rt::m("Versions",
+    &OBJECT_VERSION_LIST).named("Version"), delete_markers[6] = rt::m("DeleteMarkers",
+    &DELETE_MARKERS).named("DeleteMarker"), name[7] = rt::m("Name", &rt::STRING),
+    prefix[8] = rt::m("Prefix", &rt::STRING), delimiter[9] = rt::m("Delimiter",
+    &rt::STRING), max_keys[10] = rt::m("MaxKeys", &rt::INTEGER), common_prefixes[11] =
+    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[12] =
+    rt::m("EncodingType", &rt::ENUM), request_charged[13] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsRequest {
@@ -616,17 +620,17 @@ pub struct ListObjectVersionsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
-    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
-    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker =
-    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_keys =
-    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix",
-    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), version_id_marker =
+    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker[3] =
+    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_keys[4] =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[5] = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), version_id_marker[6] =
     rt::m("VersionIdMarker", &rt::STRING).at(rt::QUERY, "version-id-marker"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-request-payer"), optional_object_attributes =
+    expected_bucket_owner[7] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[8] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), optional_object_attributes[9] =
     rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
     "x-amz-optional-object-attributes")]
 );
@@ -667,14 +671,14 @@ pub struct ListObjectsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsOutput, LIST_OBJECTS_OUTPUT, [is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING), next_marker =
-    rt::m("NextMarker", &rt::STRING), contents = rt::m("Contents", &OBJECT_LIST), name =
-    rt::m("Name", &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter =
-    rt::m("Delimiter", &rt::STRING), max_keys = rt::m("MaxKeys", &rt::INTEGER),
-    common_prefixes = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type =
-    rt::m("EncodingType", &rt::ENUM), request_charged = rt::m("RequestCharged",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    ListObjectsOutput, LIST_OBJECTS_OUTPUT, [is_truncated[0] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[1] = rt::m("Marker", &rt::STRING), next_marker[2] =
+    rt::m("NextMarker", &rt::STRING), contents[3] = rt::m("Contents", &OBJECT_LIST),
+    name[4] = rt::m("Name", &rt::STRING), prefix[5] = rt::m("Prefix", &rt::STRING),
+    delimiter[6] = rt::m("Delimiter", &rt::STRING), max_keys[7] = rt::m("MaxKeys",
+    &rt::INTEGER), common_prefixes[8] = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
+    encoding_type[9] = rt::m("EncodingType", &rt::ENUM), request_charged[10] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsRequest {
@@ -707,16 +711,16 @@ pub struct ListObjectsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsRequest, LIST_OBJECTS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
-    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
-    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), marker =
-    rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_keys = rt::m("MaxKeys",
-    &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix", &rt::STRING)
-    .at(rt::QUERY, "prefix").ctx("Prefix"), request_payer = rt::m("RequestPayer",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner =
+    ListObjectsRequest, LIST_OBJECTS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), marker[3] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_keys[4] = rt::m("MaxKeys",
+    &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[5] = rt::m("Prefix", &rt::STRING)
+    .at(rt::QUERY, "prefix").ctx("Prefix"), request_payer[6] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[7] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), optional_object_attributes =
+    "x-amz-expected-bucket-owner"), optional_object_attributes[8] =
     rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
     "x-amz-optional-object-attributes")]
 );
@@ -770,16 +774,16 @@ pub struct ListObjectsV2Output {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, [is_truncated = rt::m("IsTruncated",
-    &rt::BOOLEAN), contents = rt::m("Contents", &OBJECT_LIST), name = rt::m("Name",
-    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter",
-    &rt::STRING), max_keys = rt::m("MaxKeys", &rt::INTEGER), common_prefixes =
-    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type = rt::m("EncodingType",
-    &rt::ENUM), key_count = rt::m("KeyCount", &rt::INTEGER), continuation_token =
-    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
-    rt::m("NextContinuationToken", &rt::STRING), start_after = rt::m("StartAfter",
-    &rt::STRING), request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-charged")]
+    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, [is_truncated[0] = rt::m("IsTruncated",
+    &rt::BOOLEAN), contents[1] = rt::m("Contents", &OBJECT_LIST), name[2] = rt::m("Name",
+    &rt::STRING), prefix[3] = rt::m("Prefix", &rt::STRING), delimiter[4] =
+    rt::m("Delimiter", &rt::STRING), max_keys[5] = rt::m("MaxKeys", &rt::INTEGER),
+    common_prefixes[6] = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[7] =
+    rt::m("EncodingType", &rt::ENUM), key_count[8] = rt::m("KeyCount", &rt::INTEGER),
+    continuation_token[9] = rt::m("ContinuationToken", &rt::STRING),
+    next_continuation_token[10] = rt::m("NextContinuationToken", &rt::STRING),
+    start_after[11] = rt::m("StartAfter", &rt::STRING), request_charged[12] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Request {
@@ -830,19 +834,19 @@ pub struct ListObjectsV2Request {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
-    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
-    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), max_keys =
-    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix",
-    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), continuation_token =
+    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), max_keys[3] =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[4] = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), continuation_token[5] =
     rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-    fetch_owner = rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
-    start_after = rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
-    request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    fetch_owner[6] = rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
+    start_after[7] = rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
+    request_payer[8] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[9] = rt::m("ExpectedBucketOwner",
     &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    optional_object_attributes = rt::m("OptionalObjectAttributes",
+    optional_object_attributes[10] = rt::m("OptionalObjectAttributes",
     &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER, "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -896,19 +900,20 @@ pub struct ListPartsOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    ListPartsOutput, LIST_PARTS_OUTPUT, [abort_date = rt::m("AbortDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-abort-date"), abort_rule_id = rt::m("AbortRuleId",
-    &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"), bucket = rt::m("Bucket",
-    &rt::STRING), key = rt::m("Key", &rt::STRING).min(1.0), upload_id = rt::m("UploadId",
-    &rt::STRING), part_number_marker = rt::m("PartNumberMarker", &rt::INTEGER),
-    next_part_number_marker = rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts =
-    rt::m("MaxParts", &rt::INTEGER), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN),
-    parts = rt::m("Parts", &PARTS).named("Part"), initiator = rt::m("Initiator",
-    &INITIATOR), owner = rt::m("Owner", &OWNER), storage_class = rt::m("StorageClass",
-    &rt::ENUM), request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-charged"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM), version_id = rt::m("VersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
+    ListPartsOutput, LIST_PARTS_OUTPUT, [abort_date[0] = rt::m("AbortDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"), abort_rule_id[1] =
+    rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"), bucket[2] =
+    rt::m("Bucket", &rt::STRING), key[3] = rt::m("Key", &rt::STRING).min(1.0),
+    upload_id[4] = rt::m("UploadId", &rt::STRING), part_number_marker[5] =
+    rt::m("PartNumberMarker", &rt::INTEGER), next_part_number_marker[6] =
+    rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts[7] = rt::m("MaxParts",
+    &rt::INTEGER), is_truncated[8] = rt::m("IsTruncated", &rt::BOOLEAN), parts[9] =
+    rt::m("Parts", &PARTS).named("Part"), initiator[10] = rt::m("Initiator", &INITIATOR),
+    owner[11] = rt::m("Owner", &OWNER), storage_class[12] = rt::m("StorageClass",
+    &rt::ENUM), request_charged[13] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), checksum_algorithm[14] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM), checksum_type[15] = rt::m("ChecksumType", &rt::ENUM), version_id[16] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsRequest {
@@ -947,20 +952,21 @@ pub struct ListPartsRequest {
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
-    ListPartsRequest, LIST_PARTS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
-    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), max_parts =
-    rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"), part_number_marker =
+    ListPartsRequest, LIST_PARTS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), max_parts[2]
+    = rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"), part_number_marker[3] =
     rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
-    upload_id = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
-    .flags(rt::REQUIRED), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
-    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), sse_customer_algorithm =
+    upload_id[4] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), request_payer[5] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[6] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), sse_customer_algorithm[7] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[8] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    sse_customer_key_md5[9] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key-MD5")]
 );
 /// Specifies the location where the bucket will be created.
@@ -978,8 +984,8 @@ pub struct LocationInfo {
     pub name: Option<String>,
 }
 rt::structure!(
-    LocationInfo, LOCATION_INFO, [type_ = rt::m("Type", &rt::ENUM), name = rt::m("Name",
-    &rt::STRING)]
+    LocationInfo, LOCATION_INFO, [type_[0] = rt::m("Type", &rt::ENUM), name[1] =
+    rt::m("Name", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum LocationType { AvailabilityZone = "AvailabilityZone", LocalZone =
@@ -1000,8 +1006,9 @@ pub struct LoggingEnabled {
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 rt::structure!(
-    LoggingEnabled, LOGGING_ENABLED, [target_bucket = rt::m("TargetBucket", &rt::STRING)
-    .flags(rt::REQUIRED), target_grants = rt::m("TargetGrants", &TARGET_GRANTS),
-    target_prefix = rt::m("TargetPrefix", &rt::STRING).flags(rt::REQUIRED),
-    target_object_key_format = rt::m("TargetObjectKeyFormat", &TARGET_OBJECT_KEY_FORMAT)]
+    LoggingEnabled, LOGGING_ENABLED, [target_bucket[0] = rt::m("TargetBucket",
+    &rt::STRING).flags(rt::REQUIRED), target_grants[1] = rt::m("TargetGrants",
+    &TARGET_GRANTS), target_prefix[2] = rt::m("TargetPrefix", &rt::STRING)
+    .flags(rt::REQUIRED), target_object_key_format[3] = rt::m("TargetObjectKeyFormat",
+    &TARGET_OBJECT_KEY_FORMAT)]
 );

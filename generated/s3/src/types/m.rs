@@ -24,10 +24,10 @@ pub struct MetadataConfiguration {
     pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
 rt::structure!(
-    MetadataConfiguration, METADATA_CONFIGURATION, [journal_table_configuration =
+    MetadataConfiguration, METADATA_CONFIGURATION, [journal_table_configuration[0] =
     rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION).flags(rt::REQUIRED),
-    inventory_table_configuration = rt::m("InventoryTableConfiguration",
-    &INVENTORY_TABLE_CONFIGURATION), annotation_table_configuration =
+    inventory_table_configuration[1] = rt::m("InventoryTableConfiguration",
+    &INVENTORY_TABLE_CONFIGURATION), annotation_table_configuration[2] =
     rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION)]
 );
 /// The S3 Metadata configuration for a general purpose bucket.
@@ -45,13 +45,13 @@ pub struct MetadataConfigurationResult {
     >,
 }
 rt::structure!(
-    MetadataConfigurationResult, METADATA_CONFIGURATION_RESULT, [destination_result =
+    MetadataConfigurationResult, METADATA_CONFIGURATION_RESULT, [destination_result[0] =
     rt::m("DestinationResult", &DESTINATION_RESULT).flags(rt::REQUIRED),
-    journal_table_configuration_result = rt::m("JournalTableConfigurationResult",
-    &JOURNAL_TABLE_CONFIGURATION_RESULT), inventory_table_configuration_result =
+    journal_table_configuration_result[1] = rt::m("JournalTableConfigurationResult",
+    &JOURNAL_TABLE_CONFIGURATION_RESULT), inventory_table_configuration_result[2] =
     rt::m("InventoryTableConfigurationResult", &INVENTORY_TABLE_CONFIGURATION_RESULT),
-    annotation_table_configuration_result = rt::m("AnnotationTableConfigurationResult",
-    &ANNOTATION_TABLE_CONFIGURATION_RESULT)]
+    annotation_table_configuration_result[3] =
+    rt::m("AnnotationTableConfigurationResult", &ANNOTATION_TABLE_CONFIGURATION_RESULT)]
 );
 rt::string_enum! {
     pub enum MetadataDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -65,7 +65,7 @@ pub struct MetadataEntry {
     pub value: Option<String>,
 }
 rt::structure!(
-    MetadataEntry, METADATA_ENTRY, [name = rt::m("Name", &rt::STRING), value =
+    MetadataEntry, METADATA_ENTRY, [name[0] = rt::m("Name", &rt::STRING), value[1] =
     rt::m("Value", &rt::STRING)]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket.
@@ -77,7 +77,7 @@ pub struct MetadataTableConfiguration {
     pub s3_tables_destination: S3TablesDestination,
 }
 rt::structure!(
-    MetadataTableConfiguration, METADATA_TABLE_CONFIGURATION, [s3_tables_destination =
+    MetadataTableConfiguration, METADATA_TABLE_CONFIGURATION, [s3_tables_destination[0] =
     rt::m("S3TablesDestination", &S3_TABLES_DESTINATION).flags(rt::REQUIRED)]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
@@ -90,7 +90,7 @@ pub struct MetadataTableConfigurationResult {
 }
 rt::structure!(
     MetadataTableConfigurationResult, METADATA_TABLE_CONFIGURATION_RESULT,
-    [s3_tables_destination_result = rt::m("S3TablesDestinationResult",
+    [s3_tables_destination_result[0] = rt::m("S3TablesDestinationResult",
     &S3_TABLES_DESTINATION_RESULT).flags(rt::REQUIRED)]
 );
 /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
@@ -103,8 +103,8 @@ pub struct MetadataTableEncryptionConfiguration {
 }
 rt::structure!(
     MetadataTableEncryptionConfiguration, METADATA_TABLE_ENCRYPTION_CONFIGURATION,
-    [sse_algorithm = rt::m("SseAlgorithm", &rt::ENUM).flags(rt::REQUIRED), kms_key_arn =
-    rt::m("KmsKeyArn", &rt::STRING)]
+    [sse_algorithm[0] = rt::m("SseAlgorithm", &rt::ENUM).flags(rt::REQUIRED),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)]
 );
 /// A container specifying replication metrics-related settings enabling replication metrics and events.
 #[derive(Clone, Default, PartialEq)]
@@ -115,8 +115,8 @@ pub struct Metrics {
     pub event_threshold: Option<ReplicationTimeValue>,
 }
 rt::structure!(
-    Metrics, METRICS, [status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    event_threshold = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
+    Metrics, METRICS, [status[0] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    event_threshold[1] = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
 );
 /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
 #[derive(Clone, Default, PartialEq)]
@@ -131,9 +131,9 @@ pub struct MetricsAndOperator {
     pub access_point_arn: Option<String>,
 }
 rt::structure!(
-    MetricsAndOperator, METRICS_AND_OPERATOR, [prefix = rt::m("Prefix", &rt::STRING),
-    tags = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED), access_point_arn =
-    rt::m("AccessPointArn", &rt::STRING)]
+    MetricsAndOperator, METRICS_AND_OPERATOR, [prefix[0] = rt::m("Prefix", &rt::STRING),
+    tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
+    access_point_arn[2] = rt::m("AccessPointArn", &rt::STRING)]
 );
 /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
 #[derive(Clone, Default, PartialEq)]
@@ -146,8 +146,8 @@ pub struct MetricsConfiguration {
     pub filter: Option<MetricsFilter>,
 }
 rt::structure!(
-    MetricsConfiguration, METRICS_CONFIGURATION, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), filter = rt::m("Filter", &METRICS_FILTER)]
+    MetricsConfiguration, METRICS_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), filter[1] = rt::m("Filter", &METRICS_FILTER)]
 );
 pub static METRICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "MetricsConfigurationList",
@@ -169,9 +169,9 @@ pub struct MetricsFilter {
     pub and: Option<MetricsAndOperator>,
 }
 rt::structure!(
-    MetricsFilter, METRICS_FILTER, [prefix = rt::m("Prefix", &rt::STRING), tag =
-    rt::m("Tag", &TAG), access_point_arn = rt::m("AccessPointArn", &rt::STRING), and =
-    rt::m("And", &METRICS_AND_OPERATOR)]
+    MetricsFilter, METRICS_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING), tag[1] =
+    rt::m("Tag", &TAG), access_point_arn[2] = rt::m("AccessPointArn", &rt::STRING),
+    and[3] = rt::m("And", &METRICS_AND_OPERATOR)]
 );
 rt::string_enum! {
     pub enum MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -207,12 +207,12 @@ pub struct MultipartUpload {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    MultipartUpload, MULTIPART_UPLOAD, [upload_id = rt::m("UploadId", &rt::STRING), key =
-    rt::m("Key", &rt::STRING).min(1.0), initiated = rt::m("Initiated", &rt::TIMESTAMP),
-    storage_class = rt::m("StorageClass", &rt::ENUM), owner = rt::m("Owner", &OWNER),
-    initiator = rt::m("Initiator", &INITIATOR), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type = rt::m("ChecksumType",
-    &rt::ENUM), version_id = rt::m("VersionId", &rt::STRING)]
+    MultipartUpload, MULTIPART_UPLOAD, [upload_id[0] = rt::m("UploadId", &rt::STRING),
+    key[1] = rt::m("Key", &rt::STRING).min(1.0), initiated[2] = rt::m("Initiated",
+    &rt::TIMESTAMP), storage_class[3] = rt::m("StorageClass", &rt::ENUM), owner[4] =
+    rt::m("Owner", &OWNER), initiator[5] = rt::m("Initiator", &INITIATOR),
+    checksum_algorithm[6] = rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type[7] =
+    rt::m("ChecksumType", &rt::ENUM), version_id[8] = rt::m("VersionId", &rt::STRING)]
 );
 pub static MULTIPART_UPLOAD_LIST: rt::Schema = rt::Schema::list(
         "MultipartUploadList",

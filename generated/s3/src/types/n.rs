@@ -40,8 +40,8 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days =
-    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions =
+    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions[1] =
     rt::m("NewerNoncurrentVersions", &rt::INTEGER)]
 );
 /// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime.
@@ -55,9 +55,9 @@ pub struct NoncurrentVersionTransition {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days =
-    rt::m("NoncurrentDays", &rt::INTEGER), storage_class = rt::m("StorageClass",
-    &rt::ENUM), newer_noncurrent_versions = rt::m("NewerNoncurrentVersions",
+    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), storage_class[1] = rt::m("StorageClass",
+    &rt::ENUM), newer_noncurrent_versions[2] = rt::m("NewerNoncurrentVersions",
     &rt::INTEGER)]
 );
 pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
@@ -78,12 +78,12 @@ pub struct NotificationConfiguration {
     pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
 rt::structure!(
-    NotificationConfiguration, NOTIFICATION_CONFIGURATION, [topic_configurations =
+    NotificationConfiguration, NOTIFICATION_CONFIGURATION, [topic_configurations[0] =
     rt::m("TopicConfigurations", &TOPIC_CONFIGURATION_LIST).named("TopicConfiguration"),
-    queue_configurations = rt::m("QueueConfigurations", &QUEUE_CONFIGURATION_LIST)
-    .named("QueueConfiguration"), lambda_function_configurations =
+    queue_configurations[1] = rt::m("QueueConfigurations", &QUEUE_CONFIGURATION_LIST)
+    .named("QueueConfiguration"), lambda_function_configurations[2] =
     rt::m("LambdaFunctionConfigurations", &LAMBDA_FUNCTION_CONFIGURATION_LIST)
-    .named("CloudFunctionConfiguration"), event_bridge_configuration =
+    .named("CloudFunctionConfiguration"), event_bridge_configuration[3] =
     rt::m("EventBridgeConfiguration", &EVENT_BRIDGE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -97,9 +97,10 @@ pub struct NotificationConfigurationDeprecated {
 }
 rt::structure!(
     NotificationConfigurationDeprecated, NOTIFICATION_CONFIGURATION_DEPRECATED,
-    [topic_configuration = rt::m("TopicConfiguration", &TOPIC_CONFIGURATION_DEPRECATED),
-    queue_configuration = rt::m("QueueConfiguration", &QUEUE_CONFIGURATION_DEPRECATED),
-    cloud_function_configuration = rt::m("CloudFunctionConfiguration",
+    [topic_configuration[0] = rt::m("TopicConfiguration",
+    &TOPIC_CONFIGURATION_DEPRECATED), queue_configuration[1] =
+    rt::m("QueueConfiguration", &QUEUE_CONFIGURATION_DEPRECATED),
+    cloud_function_configuration[2] = rt::m("CloudFunctionConfiguration",
     &CLOUD_FUNCTION_CONFIGURATION)]
 );
 /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
@@ -108,6 +109,6 @@ pub struct NotificationConfigurationFilter {
     pub key: Option<S3KeyFilter>,
 }
 rt::structure!(
-    NotificationConfigurationFilter, NOTIFICATION_CONFIGURATION_FILTER, [key =
+    NotificationConfigurationFilter, NOTIFICATION_CONFIGURATION_FILTER, [key[0] =
     rt::m("Key", &S3_KEY_FILTER).named("S3Key")]
 );

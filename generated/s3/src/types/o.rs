@@ -38,12 +38,12 @@ pub struct Object {
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
-    Object, OBJECT, [key = rt::m("Key", &rt::STRING).min(1.0), last_modified =
-    rt::m("LastModified", &rt::TIMESTAMP), e_tag = rt::m("ETag", &rt::STRING),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM), size = rt::m("Size", &rt::LONG),
-    storage_class = rt::m("StorageClass", &rt::ENUM), owner = rt::m("Owner", &OWNER),
-    restore_status = rt::m("RestoreStatus", &RESTORE_STATUS)]
+    Object, OBJECT, [key[0] = rt::m("Key", &rt::STRING).min(1.0), last_modified[1] =
+    rt::m("LastModified", &rt::TIMESTAMP), e_tag[2] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[3] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
+    checksum_type[4] = rt::m("ChecksumType", &rt::ENUM), size[5] = rt::m("Size",
+    &rt::LONG), storage_class[6] = rt::m("StorageClass", &rt::ENUM), owner[7] =
+    rt::m("Owner", &OWNER), restore_status[8] = rt::m("RestoreStatus", &RESTORE_STATUS)]
 );
 /// This action is not allowed against this storage tier.
 #[derive(Clone, Default, PartialEq)]
@@ -79,7 +79,7 @@ pub enum ObjectEncryption {
     Unknown(String),
 }
 rt::union!(
-    ObjectEncryption, OBJECT_ENCRYPTION, [Ssekms = rt::m("SSEKMS", &SSEKMS_ENCRYPTION)
+    ObjectEncryption, OBJECT_ENCRYPTION, [Ssekms[0] = rt::m("SSEKMS", &SSEKMS_ENCRYPTION)
     .named("SSE-KMS")]
 );
 /// Object Identifier is unique value to identify objects.
@@ -107,10 +107,11 @@ pub struct ObjectIdentifier {
     pub size: Option<i64>,
 }
 rt::structure!(
-    ObjectIdentifier, OBJECT_IDENTIFIER, [key = rt::m("Key", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), version_id = rt::m("VersionId", &rt::STRING), e_tag =
-    rt::m("ETag", &rt::STRING), last_modified_time = rt::m("LastModifiedTime",
-    &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate), size = rt::m("Size", &rt::LONG)]
+    ObjectIdentifier, OBJECT_IDENTIFIER, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), version_id[1] = rt::m("VersionId", &rt::STRING),
+    e_tag[2] = rt::m("ETag", &rt::STRING), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate), size[4]
+    = rt::m("Size", &rt::LONG)]
 );
 pub static OBJECT_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
         "ObjectIdentifierList",
@@ -131,8 +132,8 @@ pub struct ObjectLockConfiguration {
     pub rule: Option<ObjectLockRule>,
 }
 rt::structure!(
-    ObjectLockConfiguration, OBJECT_LOCK_CONFIGURATION, [object_lock_enabled =
-    rt::m("ObjectLockEnabled", &rt::ENUM), rule = rt::m("Rule", &OBJECT_LOCK_RULE)]
+    ObjectLockConfiguration, OBJECT_LOCK_CONFIGURATION, [object_lock_enabled[0] =
+    rt::m("ObjectLockEnabled", &rt::ENUM), rule[1] = rt::m("Rule", &OBJECT_LOCK_RULE)]
 );
 rt::string_enum! {
     pub enum ObjectLockEnabled { Enabled = "Enabled" }
@@ -147,7 +148,7 @@ pub struct ObjectLockLegalHold {
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
 rt::structure!(
-    ObjectLockLegalHold, OBJECT_LOCK_LEGAL_HOLD, [status = rt::m("Status", &rt::ENUM)]
+    ObjectLockLegalHold, OBJECT_LOCK_LEGAL_HOLD, [status[0] = rt::m("Status", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ObjectLockLegalHoldStatus { On = "ON", Off = "OFF" }
@@ -168,10 +169,10 @@ pub struct ObjectLockRetention {
     pub event_hold_duration: Option<EventHoldDuration>,
 }
 rt::structure!(
-    ObjectLockRetention, OBJECT_LOCK_RETENTION, [mode = rt::m("Mode", &rt::ENUM),
-    retain_until_date = rt::m("RetainUntilDate", &rt::TIMESTAMP)
-    .ts(rt::TimestampFormat::DateTime), event_hold = rt::m("EventHold", &rt::ENUM),
-    event_hold_duration = rt::m("EventHoldDuration", &EVENT_HOLD_DURATION)]
+    ObjectLockRetention, OBJECT_LOCK_RETENTION, [mode[0] = rt::m("Mode", &rt::ENUM),
+    retain_until_date[1] = rt::m("RetainUntilDate", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), event_hold[2] = rt::m("EventHold", &rt::ENUM),
+    event_hold_duration[3] = rt::m("EventHoldDuration", &EVENT_HOLD_DURATION)]
 );
 rt::string_enum! {
     pub enum ObjectLockRetentionMode { Governance = "GOVERNANCE", Compliance =
@@ -189,7 +190,7 @@ pub struct ObjectLockRule {
     pub default_retention: Option<DefaultRetention>,
 }
 rt::structure!(
-    ObjectLockRule, OBJECT_LOCK_RULE, [default_retention = rt::m("DefaultRetention",
+    ObjectLockRule, OBJECT_LOCK_RULE, [default_retention[0] = rt::m("DefaultRetention",
     &DEFAULT_RETENTION)]
 );
 /// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
@@ -244,15 +245,15 @@ pub struct ObjectPart {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    ObjectPart, OBJECT_PART, [part_number = rt::m("PartNumber", &rt::INTEGER), size =
-    rt::m("Size", &rt::LONG), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING),
-    checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 = rt::m("ChecksumSHA1",
-    &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512
-    = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING)]
+    ObjectPart, OBJECT_PART, [part_number[0] = rt::m("PartNumber", &rt::INTEGER), size[1]
+    = rt::m("Size", &rt::LONG), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[3] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[4] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[5] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[6] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[7] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[8] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[10] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ObjectStorageClass { Standard = "STANDARD", ReducedRedundancy =
@@ -290,14 +291,14 @@ pub struct ObjectVersion {
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
-    ObjectVersion, OBJECT_VERSION, [e_tag = rt::m("ETag", &rt::STRING),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM), size = rt::m("Size", &rt::LONG),
-    storage_class = rt::m("StorageClass", &rt::ENUM), key = rt::m("Key", &rt::STRING)
-    .min(1.0), version_id = rt::m("VersionId", &rt::STRING), is_latest =
-    rt::m("IsLatest", &rt::BOOLEAN), last_modified = rt::m("LastModified",
-    &rt::TIMESTAMP), owner = rt::m("Owner", &OWNER), restore_status =
-    rt::m("RestoreStatus", &RESTORE_STATUS)]
+    ObjectVersion, OBJECT_VERSION, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[1] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
+    checksum_type[2] = rt::m("ChecksumType", &rt::ENUM), size[3] = rt::m("Size",
+    &rt::LONG), storage_class[4] = rt::m("StorageClass", &rt::ENUM), key[5] =
+    rt::m("Key", &rt::STRING).min(1.0), version_id[6] = rt::m("VersionId", &rt::STRING),
+    is_latest[7] = rt::m("IsLatest", &rt::BOOLEAN), last_modified[8] =
+    rt::m("LastModified", &rt::TIMESTAMP), owner[9] = rt::m("Owner", &OWNER),
+    restore_status[10] = rt::m("RestoreStatus", &RESTORE_STATUS)]
 );
 pub static OBJECT_VERSION_LIST: rt::Schema = rt::Schema::list(
         "ObjectVersionList",
@@ -320,7 +321,7 @@ pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the restore request.
     pub s3: Option<S3Location>,
 }
-rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3 = rt::m("S3", &S3_LOCATION)]);
+rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3[0] = rt::m("S3", &S3_LOCATION)]);
 /// Describes how results of the Select job are serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
@@ -330,8 +331,8 @@ pub struct OutputSerialization {
     pub json: Option<JsonOutput>,
 }
 rt::structure!(
-    OutputSerialization, OUTPUT_SERIALIZATION, [csv = rt::m("CSV", &CSV_OUTPUT), json =
-    rt::m("JSON", &JSON_OUTPUT)]
+    OutputSerialization, OUTPUT_SERIALIZATION, [csv[0] = rt::m("CSV", &CSV_OUTPUT),
+    json[1] = rt::m("JSON", &JSON_OUTPUT)]
 );
 /// Container for the owner's display name and ID.
 #[derive(Clone, Default, PartialEq)]
@@ -341,8 +342,8 @@ pub struct Owner {
     pub id: Option<String>,
 }
 rt::structure!(
-    Owner, OWNER, [display_name = rt::m("DisplayName", &rt::STRING), id = rt::m("ID",
-    &rt::STRING)]
+    Owner, OWNER, [display_name[0] = rt::m("DisplayName", &rt::STRING), id[1] =
+    rt::m("ID", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum OwnerOverride { Destination = "Destination" }
@@ -354,7 +355,7 @@ pub struct OwnershipControls {
     pub rules: Vec<OwnershipControlsRule>,
 }
 rt::structure!(
-    OwnershipControls, OWNERSHIP_CONTROLS, [rules = rt::m("Rules",
+    OwnershipControls, OWNERSHIP_CONTROLS, [rules[0] = rt::m("Rules",
     &OWNERSHIP_CONTROLS_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 /// The container element for an ownership control rule.
@@ -363,7 +364,7 @@ pub struct OwnershipControlsRule {
     pub object_ownership: ObjectOwnership,
 }
 rt::structure!(
-    OwnershipControlsRule, OWNERSHIP_CONTROLS_RULE, [object_ownership =
+    OwnershipControlsRule, OWNERSHIP_CONTROLS_RULE, [object_ownership[0] =
     rt::m("ObjectOwnership", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static OWNERSHIP_CONTROLS_RULES: rt::Schema = rt::Schema::list(

@@ -40,16 +40,16 @@ pub struct Part {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    Part, PART, [part_number = rt::m("PartNumber", &rt::INTEGER), last_modified =
-    rt::m("LastModified", &rt::TIMESTAMP), e_tag = rt::m("ETag", &rt::STRING), size =
-    rt::m("Size", &rt::LONG), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING),
-    checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1 = rt::m("ChecksumSHA1",
-    &rt::STRING), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512
-    = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING), checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING)]
+    Part, PART, [part_number[0] = rt::m("PartNumber", &rt::INTEGER), last_modified[1] =
+    rt::m("LastModified", &rt::TIMESTAMP), e_tag[2] = rt::m("ETag", &rt::STRING), size[3]
+    = rt::m("Size", &rt::LONG), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[5] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[6] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[7] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[8] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[9] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[10] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[12] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PartitionDateSource { EventTime = "EventTime", DeliveryTime = "DeliveryTime"
@@ -70,7 +70,7 @@ pub struct PartitionedPrefix {
     pub partition_date_source: Option<PartitionDateSource>,
 }
 rt::structure!(
-    PartitionedPrefix, PARTITIONED_PREFIX, [partition_date_source =
+    PartitionedPrefix, PARTITIONED_PREFIX, [partition_date_source[0] =
     rt::m("PartitionDateSource", &rt::ENUM)].named("PartitionedPrefix")
 );
 pub static PARTS: rt::Schema = rt::Schema::list("Parts", &[rt::m("member", &PART)])
@@ -94,7 +94,7 @@ pub struct PolicyStatus {
     pub is_public: Option<bool>,
 }
 rt::structure!(
-    PolicyStatus, POLICY_STATUS, [is_public = rt::m("IsPublic", &rt::BOOLEAN)
+    PolicyStatus, POLICY_STATUS, [is_public[0] = rt::m("IsPublic", &rt::BOOLEAN)
     .named("IsPublic")]
 );
 /// This data type contains information about progress of an operation.
@@ -108,8 +108,8 @@ pub struct Progress {
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
-    Progress, PROGRESS, [bytes_scanned = rt::m("BytesScanned", &rt::LONG),
-    bytes_processed = rt::m("BytesProcessed", &rt::LONG), bytes_returned =
+    Progress, PROGRESS, [bytes_scanned[0] = rt::m("BytesScanned", &rt::LONG),
+    bytes_processed[1] = rt::m("BytesProcessed", &rt::LONG), bytes_returned[2] =
     rt::m("BytesReturned", &rt::LONG)]
 );
 /// This data type contains information about the progress event of an operation.
@@ -119,7 +119,7 @@ pub struct ProgressEvent {
     pub details: Option<Progress>,
 }
 rt::structure!(
-    ProgressEvent, PROGRESS_EVENT, [details = rt::m("Details", &PROGRESS)
+    ProgressEvent, PROGRESS_EVENT, [details[0] = rt::m("Details", &PROGRESS)
     .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
 );
 rt::string_enum! {
@@ -150,12 +150,13 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 rt::structure!(
-    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION, [block_public_acls
-    = rt::m("BlockPublicAcls", &rt::BOOLEAN).named("BlockPublicAcls"), ignore_public_acls
-    = rt::m("IgnorePublicAcls", &rt::BOOLEAN).named("IgnorePublicAcls"),
-    block_public_policy = rt::m("BlockPublicPolicy", &rt::BOOLEAN)
-    .named("BlockPublicPolicy"), restrict_public_buckets = rt::m("RestrictPublicBuckets",
-    &rt::BOOLEAN).named("RestrictPublicBuckets")]
+    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION,
+    [block_public_acls[0] = rt::m("BlockPublicAcls", &rt::BOOLEAN)
+    .named("BlockPublicAcls"), ignore_public_acls[1] = rt::m("IgnorePublicAcls",
+    &rt::BOOLEAN).named("IgnorePublicAcls"), block_public_policy[2] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
+    restrict_public_buckets[3] = rt::m("RestrictPublicBuckets", &rt::BOOLEAN)
+    .named("RestrictPublicBuckets")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAbacRequest {
@@ -173,12 +174,13 @@ pub struct PutBucketAbacRequest {
     pub abac_status: AbacStatus,
 }
 rt::structure!(
-    PutBucketAbacRequest, PUT_BUCKET_ABAC_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), abac_status = rt::m("AbacStatus", &ABAC_STATUS)
+    PutBucketAbacRequest, PUT_BUCKET_ABAC_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[3] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), abac_status[4] = rt::m("AbacStatus", &ABAC_STATUS)
     .named("AbacStatus").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
     "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None })]
 );
@@ -197,12 +199,12 @@ pub struct PutBucketAccelerateConfigurationRequest {
 }
 rt::structure!(
     PutBucketAccelerateConfigurationRequest, PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), accelerate_configuration = rt::m("AccelerateConfiguration",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), accelerate_configuration[1] = rt::m("AccelerateConfiguration",
     &ACCELERATE_CONFIGURATION).named("AccelerateConfiguration").flags(rt::REQUIRED |
     rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner"), checksum_algorithm =
+    prefix : None }), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), checksum_algorithm[3] =
     rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -237,20 +239,20 @@ pub struct PutBucketAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketAclRequest, PUT_BUCKET_ACL_REQUEST, [acl = rt::m("ACL", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-acl"), access_control_policy = rt::m("AccessControlPolicy",
+    PutBucketAclRequest, PUT_BUCKET_ACL_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), access_control_policy[1] = rt::m("AccessControlPolicy",
     &ACCESS_CONTROL_POLICY).named("AccessControlPolicy").flags(rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
-    .flags(rt::REQUIRED).ctx("Bucket"), content_md5 = rt::m("ContentMD5", &rt::STRING)
-    .at(rt::HEADER, "Content-MD5"), checksum_algorithm = rt::m("ChecksumAlgorithm",
-    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control =
+    None }), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_md5[3] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control[5] =
     rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
-    grant_read = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-    grant_read_acp = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-read-acp"), grant_write = rt::m("GrantWrite", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp = rt::m("GrantWriteACP",
-    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), expected_bucket_owner =
+    grant_read[6] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[7] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[8] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[9] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), expected_bucket_owner[10] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -267,13 +269,13 @@ pub struct PutBucketAnalyticsConfigurationRequest {
 }
 rt::structure!(
     PutBucketAnalyticsConfigurationRequest, PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), analytics_configuration = rt::m("AnalyticsConfiguration",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), analytics_configuration[2] = rt::m("AnalyticsConfiguration",
     &ANALYTICS_CONFIGURATION).named("AnalyticsConfiguration").flags(rt::REQUIRED |
     rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketCorsRequest {
@@ -293,14 +295,15 @@ pub struct PutBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketCorsRequest, PUT_BUCKET_CORS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cors_configuration =
-    rt::m("CORSConfiguration", &CORS_CONFIGURATION).named("CORSConfiguration")
-    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    PutBucketCorsRequest, PUT_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    cors_configuration[1] = rt::m("CORSConfiguration", &CORS_CONFIGURATION)
+    .named("CORSConfiguration").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace {
+    uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5[2] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[3]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -328,16 +331,16 @@ pub struct PutBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketEncryptionRequest, PUT_BUCKET_ENCRYPTION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    server_side_encryption_configuration = rt::m("ServerSideEncryptionConfiguration",
-    &SERVER_SIDE_ENCRYPTION_CONFIGURATION).named("ServerSideEncryptionConfiguration")
-    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    PutBucketEncryptionRequest, PUT_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), server_side_encryption_configuration[3] =
+    rt::m("ServerSideEncryptionConfiguration", &SERVER_SIDE_ENCRYPTION_CONFIGURATION)
+    .named("ServerSideEncryptionConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
@@ -352,11 +355,11 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     PutBucketIntelligentTieringConfigurationRequest,
-    PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id =
+    PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
     rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), intelligent_tiering_configuration =
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), intelligent_tiering_configuration[3] =
     rt::m("IntelligentTieringConfiguration", &INTELLIGENT_TIERING_CONFIGURATION)
     .named("IntelligentTieringConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
@@ -379,13 +382,13 @@ pub struct PutBucketInventoryConfigurationRequest {
 }
 rt::structure!(
     PutBucketInventoryConfigurationRequest, PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), inventory_configuration = rt::m("InventoryConfiguration",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), inventory_configuration[2] = rt::m("InventoryConfiguration",
     &INVENTORY_CONFIGURATION).named("InventoryConfiguration").flags(rt::REQUIRED |
     rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationOutput {
@@ -403,8 +406,9 @@ pub struct PutBucketLifecycleConfigurationOutput {
 }
 rt::structure!(
     PutBucketLifecycleConfigurationOutput, PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
-    [transition_default_minimum_object_size = rt::m("TransitionDefaultMinimumObjectSize",
-    &rt::ENUM).at(rt::HEADER, "x-amz-transition-default-minimum-object-size")]
+    [transition_default_minimum_object_size[0] =
+    rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
+    "x-amz-transition-default-minimum-object-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationRequest {
@@ -434,14 +438,14 @@ pub struct PutBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), lifecycle_configuration =
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), checksum_algorithm[1] = rt::m("ChecksumAlgorithm", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), lifecycle_configuration[2] =
     rt::m("LifecycleConfiguration", &BUCKET_LIFECYCLE_CONFIGURATION)
     .named("LifecycleConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), transition_default_minimum_object_size =
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[3]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), transition_default_minimum_object_size[4] =
     rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
     "x-amz-transition-default-minimum-object-size")]
 );
@@ -459,14 +463,15 @@ pub struct PutBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketLifecycleRequest, PUT_BUCKET_LIFECYCLE_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    lifecycle_configuration = rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
+    PutBucketLifecycleRequest, PUT_BUCKET_LIFECYCLE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), lifecycle_configuration[3] =
+    rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
     .named("LifecycleConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -487,14 +492,15 @@ pub struct PutBucketLoggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketLoggingRequest, PUT_BUCKET_LOGGING_REQUEST, [bucket = rt::m("Bucket",
+    PutBucketLoggingRequest, PUT_BUCKET_LOGGING_REQUEST, [bucket[0] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    bucket_logging_status = rt::m("BucketLoggingStatus", &BUCKET_LOGGING_STATUS)
+    bucket_logging_status[1] = rt::m("BucketLoggingStatus", &BUCKET_LOGGING_STATUS)
     .named("BucketLoggingStatus").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace
-    { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5[2] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[3]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -514,13 +520,13 @@ pub struct PutBucketMetricsConfigurationRequest {
 }
 rt::structure!(
     PutBucketMetricsConfigurationRequest, PUT_BUCKET_METRICS_CONFIGURATION_REQUEST,
-    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
-    .ctx("Bucket"), id = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
-    .flags(rt::REQUIRED), metrics_configuration = rt::m("MetricsConfiguration",
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), metrics_configuration[2] = rt::m("MetricsConfiguration",
     &METRICS_CONFIGURATION).named("MetricsConfiguration").flags(rt::REQUIRED |
     rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationConfigurationRequest {
@@ -534,15 +540,15 @@ pub struct PutBucketNotificationConfigurationRequest {
 }
 rt::structure!(
     PutBucketNotificationConfigurationRequest,
-    PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), notification_configuration
-    = rt::m("NotificationConfiguration", &NOTIFICATION_CONFIGURATION)
-    .named("NotificationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner"), skip_destination_validation =
-    rt::m("SkipDestinationValidation", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-skip-destination-validation")]
+    PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    notification_configuration[1] = rt::m("NotificationConfiguration",
+    &NOTIFICATION_CONFIGURATION).named("NotificationConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"),
+    skip_destination_validation[3] = rt::m("SkipDestinationValidation", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-skip-destination-validation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationRequest {
@@ -562,15 +568,15 @@ pub struct PutBucketNotificationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketNotificationRequest, PUT_BUCKET_NOTIFICATION_REQUEST, [bucket =
+    PutBucketNotificationRequest, PUT_BUCKET_NOTIFICATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), notification_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), notification_configuration[3] =
     rt::m("NotificationConfiguration", &NOTIFICATION_CONFIGURATION_DEPRECATED)
     .named("NotificationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -591,15 +597,15 @@ pub struct PutBucketOwnershipControlsRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    PutBucketOwnershipControlsRequest, PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket =
-    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), ownership_controls = rt::m("OwnershipControls",
-    &OWNERSHIP_CONTROLS).named("OwnershipControls").flags(rt::REQUIRED | rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm")]
+    PutBucketOwnershipControlsRequest, PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER,
+    "Content-MD5"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner"), ownership_controls[3] =
+    rt::m("OwnershipControls", &OWNERSHIP_CONTROLS).named("OwnershipControls")
+    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), checksum_algorithm[4] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketPolicyRequest {
@@ -648,14 +654,15 @@ pub struct PutBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    confirm_remove_self_bucket_access = rt::m("ConfirmRemoveSelfBucketAccess",
-    &rt::BOOLEAN).at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"), policy =
-    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED | rt::PAYLOAD), expected_bucket_owner
-    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), confirm_remove_self_bucket_access[3] =
+    rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-confirm-remove-self-bucket-access"), policy[4] = rt::m("Policy", &rt::STRING)
+    .flags(rt::REQUIRED | rt::PAYLOAD), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -677,16 +684,16 @@ pub struct PutBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [bucket =
+    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), replication_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), replication_configuration[3] =
     rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
     .named("ReplicationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), token = rt::m("Token", &rt::STRING).at(rt::HEADER,
-    "x-amz-bucket-object-lock-token"), expected_bucket_owner =
+    None }), token[4] = rt::m("Token", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-object-lock-token"), expected_bucket_owner[5] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -708,15 +715,15 @@ pub struct PutBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketRequestPaymentRequest, PUT_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket =
+    PutBucketRequestPaymentRequest, PUT_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), request_payment_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), request_payment_configuration[3] =
     rt::m("RequestPaymentConfiguration", &REQUEST_PAYMENT_CONFIGURATION)
     .named("RequestPaymentConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -737,14 +744,15 @@ pub struct PutBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    tagging = rt::m("Tagging", &TAGGING).named("Tagging").flags(rt::REQUIRED |
-    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), tagging[3] = rt::m("Tagging", &TAGGING)
+    .named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketVersioningRequest {
@@ -766,16 +774,16 @@ pub struct PutBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    mfa = rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), versioning_configuration
-    = rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
-    .named("VersioningConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), mfa[3] = rt::m("MFA", &rt::STRING).at(rt::HEADER,
+    "x-amz-mfa"), versioning_configuration[4] = rt::m("VersioningConfiguration",
+    &VERSIONING_CONFIGURATION).named("VersioningConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[5] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketWebsiteRequest {
@@ -795,14 +803,15 @@ pub struct PutBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketWebsiteRequest, PUT_BUCKET_WEBSITE_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    website_configuration = rt::m("WebsiteConfiguration", &WEBSITE_CONFIGURATION)
-    .named("WebsiteConfiguration").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace
-    { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    PutBucketWebsiteRequest, PUT_BUCKET_WEBSITE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), website_configuration[3] =
+    rt::m("WebsiteConfiguration", &WEBSITE_CONFIGURATION).named("WebsiteConfiguration")
+    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -810,8 +819,8 @@ pub struct PutObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectAclOutput, PUT_OBJECT_ACL_OUTPUT, [request_charged = rt::m("RequestCharged",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    PutObjectAclOutput, PUT_OBJECT_ACL_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAclRequest {
@@ -864,25 +873,25 @@ pub struct PutObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectAclRequest, PUT_OBJECT_ACL_REQUEST, [acl = rt::m("ACL", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-acl"), access_control_policy = rt::m("AccessControlPolicy",
+    PutObjectAclRequest, PUT_OBJECT_ACL_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), access_control_policy[1] = rt::m("AccessControlPolicy",
     &ACCESS_CONTROL_POLICY).named("AccessControlPolicy").flags(rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
-    .flags(rt::REQUIRED).ctx("Bucket"), content_md5 = rt::m("ContentMD5", &rt::STRING)
-    .at(rt::HEADER, "Content-MD5"), checksum_algorithm = rt::m("ChecksumAlgorithm",
-    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control =
+    None }), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_md5[3] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control[5] =
     rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
-    grant_read = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-    grant_read_acp = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-read-acp"), grant_write = rt::m("GrantWrite", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp = rt::m("GrantWriteACP",
-    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), key = rt::m("Key", &rt::STRING)
-    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), version_id =
-    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    grant_read[6] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[7] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[8] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[9] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), key[10] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
+    request_payer[11] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), version_id[12] = rt::m("VersionId", &rt::STRING)
+    .at(rt::QUERY, "versionId"), expected_bucket_owner[13] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAnnotationOutput {
@@ -921,27 +930,28 @@ pub struct PutObjectAnnotationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectAnnotationOutput, PUT_OBJECT_ANNOTATION_OUTPUT, [key = rt::m("Key",
-    &rt::STRING).min(1.0), annotation_name = rt::m("AnnotationName", &rt::STRING),
-    object_version_id = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER,
-    "x-amz-object-version-id"), e_tag = rt::m("ETag", &rt::STRING).at(rt::HEADER,
-    "ETag"), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
+    PutObjectAnnotationOutput, PUT_OBJECT_ANNOTATION_OUTPUT, [key[0] = rt::m("Key",
+    &rt::STRING).min(1.0), annotation_name[1] = rt::m("AnnotationName", &rt::STRING),
+    object_version_id[2] = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-version-id"), e_tag[3] = rt::m("ETag", &rt::STRING).at(rt::HEADER,
+    "ETag"), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[5] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[6] =
     rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-type"), server_side_encryption = rt::m("ServerSideEncryption",
-    &rt::ENUM).at(rt::HEADER, "x-amz-server-side-encryption"), request_charged =
-    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    checksum_sha1[7] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[8] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[9] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[10] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[12] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[14] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[15] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), request_charged[16] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Default)]
 pub struct PutObjectAnnotationRequest {
@@ -988,32 +998,32 @@ pub struct PutObjectAnnotationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectAnnotationRequest, PUT_OBJECT_ANNOTATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-    annotation_name = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
-    "annotationName").flags(rt::REQUIRED), annotation_payload =
+    PutObjectAnnotationRequest, PUT_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY,
+    "versionId"), annotation_name[3] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), annotation_payload[4] =
     rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD),
-    object_if_match = rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER,
-    "x-amz-object-if-match"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), checksum_crc32 =
+    object_if_match[5] = rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-if-match"), checksum_algorithm[6] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), checksum_crc32[7] =
     rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-    checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32c"), checksum_crc64_nvme = rt::m("ChecksumCRC64NVME",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"), checksum_sha1 =
+    checksum_crc32_c[8] = rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32c"), checksum_crc64_nvme[9] = rt::m("ChecksumCRC64NVME",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"), checksum_sha1[10] =
     rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-    checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 = rt::m("ChecksumMD5",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"), checksum_xxhash64 =
+    checksum_sha256[11] = rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha256"), checksum_sha512[12] = rt::m("ChecksumSHA512", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5[13] = rt::m("ChecksumMD5",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"), checksum_xxhash64[14] =
     rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-    checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash3"), checksum_xxhash128 = rt::m("ChecksumXXHASH128",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), request_payer =
+    checksum_xxhash3[15] = rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash3"), checksum_xxhash128[16] = rt::m("ChecksumXXHASH128",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"), content_md5[17] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), request_payer[18] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1021,7 +1031,7 @@ pub struct PutObjectLegalHoldOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectLegalHoldOutput, PUT_OBJECT_LEGAL_HOLD_OUTPUT, [request_charged =
+    PutObjectLegalHoldOutput, PUT_OBJECT_LEGAL_HOLD_OUTPUT, [request_charged[0] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1049,16 +1059,17 @@ pub struct PutObjectLegalHoldRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectLegalHoldRequest, PUT_OBJECT_LEGAL_HOLD_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), legal_hold
-    = rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold").flags(rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY,
-    "versionId"), content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER,
-    "Content-MD5"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), expected_bucket_owner =
+    PutObjectLegalHoldRequest, PUT_OBJECT_LEGAL_HOLD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    legal_hold[2] = rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold")
+    .flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[3] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), version_id[4]
+    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), content_md5[5] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[6]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[7] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -1068,7 +1079,7 @@ pub struct PutObjectLockConfigurationOutput {
 }
 rt::structure!(
     PutObjectLockConfigurationOutput, PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT,
-    [request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    [request_charged[0] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
     "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1092,16 +1103,16 @@ pub struct PutObjectLockConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectLockConfigurationRequest, PUT_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket =
-    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    object_lock_configuration = rt::m("ObjectLockConfiguration",
+    PutObjectLockConfigurationRequest, PUT_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), object_lock_configuration[1] = rt::m("ObjectLockConfiguration",
     &OBJECT_LOCK_CONFIGURATION).named("ObjectLockConfiguration").flags(rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), token = rt::m("Token", &rt::STRING).at(rt::HEADER,
-    "x-amz-bucket-object-lock-token"), content_md5 = rt::m("ContentMD5", &rt::STRING)
-    .at(rt::HEADER, "Content-MD5"), checksum_algorithm = rt::m("ChecksumAlgorithm",
-    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), expected_bucket_owner =
+    None }), request_payer[2] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), token[3] = rt::m("Token", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-object-lock-token"), content_md5[4] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[5] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[6] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -1170,37 +1181,38 @@ pub struct PutObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectOutput, PUT_OBJECT_OUTPUT, [expiration = rt::m("Expiration", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expiration"), e_tag = rt::m("ETag", &rt::STRING)
-    .at(rt::HEADER, "ETag"), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
-    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    checksum_type = rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER,
-    "x-amz-checksum-type"), server_side_encryption = rt::m("ServerSideEncryption",
-    &rt::ENUM).at(rt::HEADER, "x-amz-server-side-encryption"), version_id =
-    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    sse_customer_algorithm = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    PutObjectOutput, PUT_OBJECT_OUTPUT, [expiration[0] = rt::m("Expiration", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expiration"), e_tag[1] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[3] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[4] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[6] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[7] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[12] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[13] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), version_id[14] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), sse_customer_algorithm[15] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[16] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[17] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[18] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), size = rt::m("Size", &rt::LONG)
-    .at(rt::HEADER, "x-amz-object-size"), request_charged = rt::m("RequestCharged",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    bucket_key_enabled[19] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), size[20] = rt::m("Size",
+    &rt::LONG).at(rt::HEADER, "x-amz-object-size"), request_charged[21] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Default)]
 pub struct PutObjectRequest {
@@ -1420,74 +1432,76 @@ pub struct PutObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectRequest, PUT_OBJECT_REQUEST, [acl = rt::m("ACL", &rt::ENUM).at(rt::HEADER,
-    "x-amz-acl"), body = rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD), bucket =
-    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    cache_control = rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-    content_disposition = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
-    "Content-Disposition"), content_encoding = rt::m("ContentEncoding", &rt::STRING)
-    .at(rt::HEADER, "Content-Encoding"), content_language = rt::m("ContentLanguage",
-    &rt::STRING).at(rt::HEADER, "Content-Language"), content_length =
-    rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), content_type =
-    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), checksum_algorithm
-    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
+    PutObjectRequest, PUT_OBJECT_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), body[1] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), cache_control[3] = rt::m("CacheControl",
+    &rt::STRING).at(rt::HEADER, "Cache-Control"), content_disposition[4] =
+    rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
+    content_encoding[5] = rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER,
+    "Content-Encoding"), content_language[6] = rt::m("ContentLanguage", &rt::STRING)
+    .at(rt::HEADER, "Content-Language"), content_length[7] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5[8] = rt::m("ContentMD5",
+    &rt::STRING).at(rt::HEADER, "Content-MD5"), content_type[9] = rt::m("ContentType",
+    &rt::STRING).at(rt::HEADER, "Content-Type"), checksum_algorithm[10] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
+    checksum_crc32[11] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[12] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[13] =
     rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    expires = rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), if_match =
-    rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"), if_none_match =
-    rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"), grant_full_control
-    = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
-    grant_read = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-    grant_read_acp = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-read-acp"), grant_write_acp = rt::m("GrantWriteACP", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-write-acp"), key = rt::m("Key", &rt::STRING).at(rt::URI,
-    "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), write_offset_bytes =
+    checksum_sha1[14] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[15] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[16] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[17] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[18] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[19] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[20] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), expires[21] = rt::m("Expires", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Expires"), if_match[22] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_none_match[23] = rt::m("IfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), grant_full_control[24] = rt::m("GrantFullControl",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"), grant_read[25] =
+    rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[26] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[27] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), key[28] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), write_offset_bytes[29] =
     rt::m("WriteOffsetBytes", &rt::LONG).at(rt::HEADER, "x-amz-write-offset-bytes"),
-    metadata = rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-    server_side_encryption = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), storage_class = rt::m("StorageClass", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location =
+    metadata[30] = rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
+    server_side_encryption[31] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[32] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[33] =
     rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
-    "x-amz-website-redirect-location"), sse_customer_algorithm =
+    "x-amz-website-redirect-location"), sse_customer_algorithm[34] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[35] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    sse_customer_key_md5[36] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[37] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    ssekms_encryption_context = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    ssekms_encryption_context[38] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
     .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer =
-    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging =
-    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode =
+    bucket_key_enabled[39] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer[40] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[41] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[42] =
     rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-    object_lock_retain_until_date = rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status =
+    object_lock_retain_until_date[43] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[44] =
     rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-legal-hold"), object_lock_event_hold =
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[45] =
     rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
-    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days =
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[46] =
     rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-days"), object_lock_event_hold_duration_years
-    = rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER).at(rt::HEADER,
-    "x-amz-object-lock-event-hold-duration-years"), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[47] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[48] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1495,7 +1509,7 @@ pub struct PutObjectRetentionOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectRetentionOutput, PUT_OBJECT_RETENTION_OUTPUT, [request_charged =
+    PutObjectRetentionOutput, PUT_OBJECT_RETENTION_OUTPUT, [request_charged[0] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1525,18 +1539,20 @@ pub struct PutObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectRetentionRequest, PUT_OBJECT_RETENTION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), retention
-    = rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention").flags(rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY,
-    "versionId"), bypass_governance_retention = rt::m("BypassGovernanceRetention",
-    &rt::BOOLEAN).at(rt::HEADER, "x-amz-bypass-governance-retention"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    PutObjectRetentionRequest, PUT_OBJECT_RETENTION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    retention[2] = rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention")
+    .flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[3] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), version_id[4]
+    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    bypass_governance_retention[5] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bypass-governance-retention"), content_md5[6] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[7]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[8] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1545,8 +1561,8 @@ pub struct PutObjectTaggingOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    PutObjectTaggingOutput, PUT_OBJECT_TAGGING_OUTPUT, [version_id = rt::m("VersionId",
-    &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
+    PutObjectTaggingOutput, PUT_OBJECT_TAGGING_OUTPUT, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectTaggingRequest {
@@ -1576,17 +1592,18 @@ pub struct PutObjectTaggingRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    PutObjectTaggingRequest, PUT_OBJECT_TAGGING_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id
-    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    tagging = rt::m("Tagging", &TAGGING).named("Tagging").flags(rt::REQUIRED |
-    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
-    prefix : None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
-    .at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer",
-    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
+    PutObjectTaggingRequest, PUT_OBJECT_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    content_md5[3] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[4] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), tagging[5] = rt::m("Tagging", &TAGGING)
+    .named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[6]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[7] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
@@ -1606,14 +1623,14 @@ pub struct PutPublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket =
+    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), public_access_block_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), public_access_block_configuration[3] =
     rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
     .named("PublicAccessBlockConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );

@@ -12,8 +12,8 @@ pub struct RecordExpiration {
     pub days: Option<i32>,
 }
 rt::structure!(
-    RecordExpiration, RECORD_EXPIRATION, [expiration = rt::m("Expiration", &rt::ENUM)
-    .flags(rt::REQUIRED), days = rt::m("Days", &rt::INTEGER)]
+    RecordExpiration, RECORD_EXPIRATION, [expiration[0] = rt::m("Expiration", &rt::ENUM)
+    .flags(rt::REQUIRED), days[1] = rt::m("Days", &rt::INTEGER)]
 );
 /// The container for the records event.
 #[derive(Clone, Default, PartialEq)]
@@ -22,7 +22,7 @@ pub struct RecordsEvent {
     pub payload: Option<rt::Blob>,
 }
 rt::structure!(
-    RecordsEvent, RECORDS_EVENT, [payload = rt::m("Payload", &rt::BLOB)
+    RecordsEvent, RECORDS_EVENT, [payload[0] = rt::m("Payload", &rt::BLOB)
     .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
 );
 /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
@@ -44,10 +44,11 @@ pub struct Redirect {
     pub replace_key_with: Option<String>,
 }
 rt::structure!(
-    Redirect, REDIRECT, [host_name = rt::m("HostName", &rt::STRING), http_redirect_code =
-    rt::m("HttpRedirectCode", &rt::STRING), protocol = rt::m("Protocol", &rt::ENUM),
-    replace_key_prefix_with = rt::m("ReplaceKeyPrefixWith", &rt::STRING),
-    replace_key_with = rt::m("ReplaceKeyWith", &rt::STRING)]
+    Redirect, REDIRECT, [host_name[0] = rt::m("HostName", &rt::STRING),
+    http_redirect_code[1] = rt::m("HttpRedirectCode", &rt::STRING), protocol[2] =
+    rt::m("Protocol", &rt::ENUM), replace_key_prefix_with[3] =
+    rt::m("ReplaceKeyPrefixWith", &rt::STRING), replace_key_with[4] =
+    rt::m("ReplaceKeyWith", &rt::STRING)]
 );
 /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -58,8 +59,8 @@ pub struct RedirectAllRequestsTo {
     pub protocol: Option<Protocol>,
 }
 rt::structure!(
-    RedirectAllRequestsTo, REDIRECT_ALL_REQUESTS_TO, [host_name = rt::m("HostName",
-    &rt::STRING).flags(rt::REQUIRED), protocol = rt::m("Protocol", &rt::ENUM)]
+    RedirectAllRequestsTo, REDIRECT_ALL_REQUESTS_TO, [host_name[0] = rt::m("HostName",
+    &rt::STRING).flags(rt::REQUIRED), protocol[1] = rt::m("Protocol", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameObjectOutput {}
@@ -100,27 +101,27 @@ pub struct RenameObjectRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    RenameObjectRequest, RENAME_OBJECT_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
+    RenameObjectRequest, RENAME_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
     &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
-    rename_source = rt::m("RenameSource", &rt::STRING).at(rt::HEADER,
-    "x-amz-rename-source").flags(rt::REQUIRED), destination_if_match =
+    rename_source[2] = rt::m("RenameSource", &rt::STRING).at(rt::HEADER,
+    "x-amz-rename-source").flags(rt::REQUIRED), destination_if_match[3] =
     rt::m("DestinationIfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-    destination_if_none_match = rt::m("DestinationIfNoneMatch", &rt::STRING)
-    .at(rt::HEADER, "If-None-Match"), destination_if_modified_since =
+    destination_if_none_match[4] = rt::m("DestinationIfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), destination_if_modified_since[5] =
     rt::m("DestinationIfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "If-Modified-Since"), destination_if_unmodified_since =
+    "If-Modified-Since"), destination_if_unmodified_since[6] =
     rt::m("DestinationIfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "If-Unmodified-Since"), source_if_match = rt::m("SourceIfMatch", &rt::STRING)
-    .at(rt::HEADER, "x-amz-rename-source-if-match"), source_if_none_match =
+    "If-Unmodified-Since"), source_if_match[7] = rt::m("SourceIfMatch", &rt::STRING)
+    .at(rt::HEADER, "x-amz-rename-source-if-match"), source_if_none_match[8] =
     rt::m("SourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
-    "x-amz-rename-source-if-none-match"), source_if_modified_since =
+    "x-amz-rename-source-if-none-match"), source_if_modified_since[9] =
     rt::m("SourceIfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
     "x-amz-rename-source-if-modified-since").ts(rt::TimestampFormat::HttpDate),
-    source_if_unmodified_since = rt::m("SourceIfUnmodifiedSince", &rt::TIMESTAMP)
+    source_if_unmodified_since[10] = rt::m("SourceIfUnmodifiedSince", &rt::TIMESTAMP)
     .at(rt::HEADER, "x-amz-rename-source-if-unmodified-since")
-    .ts(rt::TimestampFormat::HttpDate), client_token = rt::m("ClientToken", &rt::STRING)
-    .at(rt::HEADER, "x-amz-client-token").flags(rt::IDEMPOTENCY_TOKEN)]
+    .ts(rt::TimestampFormat::HttpDate), client_token[11] = rt::m("ClientToken",
+    &rt::STRING).at(rt::HEADER, "x-amz-client-token").flags(rt::IDEMPOTENCY_TOKEN)]
 );
 /// A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
 ///
@@ -131,7 +132,7 @@ pub struct ReplicaModifications {
     pub status: ReplicaModificationsStatus,
 }
 rt::structure!(
-    ReplicaModifications, REPLICA_MODIFICATIONS, [status = rt::m("Status", &rt::ENUM)
+    ReplicaModifications, REPLICA_MODIFICATIONS, [status[0] = rt::m("Status", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -146,8 +147,8 @@ pub struct ReplicationConfiguration {
     pub rules: Vec<ReplicationRule>,
 }
 rt::structure!(
-    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role = rt::m("Role",
-    &rt::STRING).flags(rt::REQUIRED), rules = rt::m("Rules", &REPLICATION_RULES)
+    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role[0] = rt::m("Role",
+    &rt::STRING).flags(rt::REQUIRED), rules[1] = rt::m("Rules", &REPLICATION_RULES)
     .named("Rule").flags(rt::REQUIRED)]
 );
 /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
@@ -178,15 +179,15 @@ pub struct ReplicationRule {
     pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
 rt::structure!(
-    ReplicationRule, REPLICATION_RULE, [id = rt::m("ID", &rt::STRING), priority =
-    rt::m("Priority", &rt::INTEGER), prefix = rt::m("Prefix", &rt::STRING)
-    .flags(rt::DEPRECATED), filter = rt::m("Filter", &REPLICATION_RULE_FILTER), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), source_selection_criteria =
-    rt::m("SourceSelectionCriteria", &SOURCE_SELECTION_CRITERIA),
-    existing_object_replication = rt::m("ExistingObjectReplication",
-    &EXISTING_OBJECT_REPLICATION), destination = rt::m("Destination", &DESTINATION)
-    .flags(rt::REQUIRED), delete_marker_replication = rt::m("DeleteMarkerReplication",
-    &DELETE_MARKER_REPLICATION)]
+    ReplicationRule, REPLICATION_RULE, [id[0] = rt::m("ID", &rt::STRING), priority[1] =
+    rt::m("Priority", &rt::INTEGER), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::DEPRECATED), filter[3] = rt::m("Filter", &REPLICATION_RULE_FILTER),
+    status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    source_selection_criteria[5] = rt::m("SourceSelectionCriteria",
+    &SOURCE_SELECTION_CRITERIA), existing_object_replication[6] =
+    rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION), destination[7] =
+    rt::m("Destination", &DESTINATION).flags(rt::REQUIRED), delete_marker_replication[8]
+    = rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION)]
 );
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 ///
@@ -202,8 +203,9 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix = rt::m("Prefix",
-    &rt::STRING), tags = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED)]
+    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag")
+    .flags(rt::FLATTENED)]
 );
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` must specify exactly one `Prefix`, `Tag`, or an `And` child element.
 #[derive(Clone, Default, PartialEq)]
@@ -223,8 +225,8 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rt::structure!(
-    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix = rt::m("Prefix",
-    &rt::STRING), tag = rt::m("Tag", &TAG), and = rt::m("And",
+    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), and[2] = rt::m("And",
     &REPLICATION_RULE_AND_OPERATOR)]
 );
 rt::string_enum! {
@@ -248,8 +250,8 @@ pub struct ReplicationTime {
     pub time: ReplicationTimeValue,
 }
 rt::structure!(
-    ReplicationTime, REPLICATION_TIME, [status = rt::m("Status", &rt::ENUM)
-    .flags(rt::REQUIRED), time = rt::m("Time", &REPLICATION_TIME_VALUE)
+    ReplicationTime, REPLICATION_TIME, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), time[1] = rt::m("Time", &REPLICATION_TIME_VALUE)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -264,7 +266,7 @@ pub struct ReplicationTimeValue {
     pub minutes: Option<i32>,
 }
 rt::structure!(
-    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes = rt::m("Minutes",
+    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes[0] = rt::m("Minutes",
     &rt::INTEGER)]
 );
 rt::string_enum! {
@@ -288,8 +290,8 @@ pub struct RequestPaymentConfiguration {
     pub payer: Payer,
 }
 rt::structure!(
-    RequestPaymentConfiguration, REQUEST_PAYMENT_CONFIGURATION, [payer = rt::m("Payer",
-    &rt::ENUM).flags(rt::REQUIRED)]
+    RequestPaymentConfiguration, REQUEST_PAYMENT_CONFIGURATION, [payer[0] =
+    rt::m("Payer", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Container for specifying if periodic `QueryProgress` messages should be sent.
 #[derive(Clone, Default, PartialEq)]
@@ -298,7 +300,7 @@ pub struct RequestProgress {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    RequestProgress, REQUEST_PROGRESS, [enabled = rt::m("Enabled", &rt::BOOLEAN)]
+    RequestProgress, REQUEST_PROGRESS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreObjectOutput {
@@ -307,9 +309,9 @@ pub struct RestoreObjectOutput {
     pub restore_output_path: Option<String>,
 }
 rt::structure!(
-    RestoreObjectOutput, RESTORE_OBJECT_OUTPUT, [request_charged =
+    RestoreObjectOutput, RESTORE_OBJECT_OUTPUT, [request_charged[0] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    restore_output_path = rt::m("RestoreOutputPath", &rt::STRING).at(rt::HEADER,
+    restore_output_path[1] = rt::m("RestoreOutputPath", &rt::STRING).at(rt::HEADER,
     "x-amz-restore-output-path")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -334,15 +336,16 @@ pub struct RestoreObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    RestoreObjectRequest, RESTORE_OBJECT_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
-    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), restore_request =
-    rt::m("RestoreRequest", &RESTORE_REQUEST).named("RestoreRequest").flags(rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
-    "x-amz-request-payer"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), expected_bucket_owner =
+    RestoreObjectRequest, RESTORE_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    restore_request[3] = rt::m("RestoreRequest", &RESTORE_REQUEST)
+    .named("RestoreRequest").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[4] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    checksum_algorithm[5] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[6] =
     rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
@@ -371,11 +374,12 @@ pub struct RestoreRequest {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    RestoreRequest, RESTORE_REQUEST, [days = rt::m("Days", &rt::INTEGER),
-    glacier_job_parameters = rt::m("GlacierJobParameters", &GLACIER_JOB_PARAMETERS),
-    type_ = rt::m("Type", &rt::ENUM), tier = rt::m("Tier", &rt::ENUM), description =
-    rt::m("Description", &rt::STRING), select_parameters = rt::m("SelectParameters",
-    &SELECT_PARAMETERS), output_location = rt::m("OutputLocation", &OUTPUT_LOCATION)]
+    RestoreRequest, RESTORE_REQUEST, [days[0] = rt::m("Days", &rt::INTEGER),
+    glacier_job_parameters[1] = rt::m("GlacierJobParameters", &GLACIER_JOB_PARAMETERS),
+    type_[2] = rt::m("Type", &rt::ENUM), tier[3] = rt::m("Tier", &rt::ENUM),
+    description[4] = rt::m("Description", &rt::STRING), select_parameters[5] =
+    rt::m("SelectParameters", &SELECT_PARAMETERS), output_location[6] =
+    rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );
 rt::string_enum! {
     pub enum RestoreRequestType { Select = "SELECT" }
@@ -401,8 +405,9 @@ pub struct RestoreStatus {
     pub restore_expiry_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    RestoreStatus, RESTORE_STATUS, [is_restore_in_progress = rt::m("IsRestoreInProgress",
-    &rt::BOOLEAN), restore_expiry_date = rt::m("RestoreExpiryDate", &rt::TIMESTAMP)]
+    RestoreStatus, RESTORE_STATUS, [is_restore_in_progress[0] =
+    rt::m("IsRestoreInProgress", &rt::BOOLEAN), restore_expiry_date[1] =
+    rt::m("RestoreExpiryDate", &rt::TIMESTAMP)]
 );
 /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -413,8 +418,8 @@ pub struct RoutingRule {
     pub redirect: Redirect,
 }
 rt::structure!(
-    RoutingRule, ROUTING_RULE, [condition = rt::m("Condition", &CONDITION), redirect =
-    rt::m("Redirect", &REDIRECT).flags(rt::REQUIRED)]
+    RoutingRule, ROUTING_RULE, [condition[0] = rt::m("Condition", &CONDITION),
+    redirect[1] = rt::m("Redirect", &REDIRECT).flags(rt::REQUIRED)]
 );
 pub static ROUTING_RULES: rt::Schema = rt::Schema::list(
     "RoutingRules",
@@ -440,13 +445,13 @@ pub struct Rule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    Rule, RULE, [expiration = rt::m("Expiration", &LIFECYCLE_EXPIRATION), id =
-    rt::m("ID", &rt::STRING), prefix = rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
-    status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), transition =
-    rt::m("Transition", &TRANSITION), noncurrent_version_transition =
+    Rule, RULE, [expiration[0] = rt::m("Expiration", &LIFECYCLE_EXPIRATION), id[1] =
+    rt::m("ID", &rt::STRING), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::REQUIRED), status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transition[4] = rt::m("Transition", &TRANSITION), noncurrent_version_transition[5] =
     rt::m("NoncurrentVersionTransition", &NONCURRENT_VERSION_TRANSITION),
-    noncurrent_version_expiration = rt::m("NoncurrentVersionExpiration",
-    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload =
+    noncurrent_version_expiration[6] = rt::m("NoncurrentVersionExpiration",
+    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload[7] =
     rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 pub static RULES: rt::Schema = rt::Schema::list("Rules", &[rt::m("member", &RULE)])

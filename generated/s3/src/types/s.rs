@@ -9,8 +9,8 @@ pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<FilterRule>>,
 }
 rt::structure!(
-    S3KeyFilter, S3_KEY_FILTER, [filter_rules = rt::m("FilterRules", &FILTER_RULE_LIST)
-    .named("FilterRule")]
+    S3KeyFilter, S3_KEY_FILTER, [filter_rules[0] = rt::m("FilterRules",
+    &FILTER_RULE_LIST).named("FilterRule")]
 );
 /// Describes an Amazon S3 location that will receive the results of the restore request.
 #[derive(Clone, Default, PartialEq)]
@@ -32,12 +32,12 @@ pub struct S3Location {
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
-    S3Location, S3_LOCATION, [bucket_name = rt::m("BucketName", &rt::STRING)
-    .flags(rt::REQUIRED), prefix = rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
-    encryption = rt::m("Encryption", &ENCRYPTION), canned_acl = rt::m("CannedACL",
-    &rt::ENUM), access_control_list = rt::m("AccessControlList", &GRANTS), tagging =
-    rt::m("Tagging", &TAGGING), user_metadata = rt::m("UserMetadata", &USER_METADATA),
-    storage_class = rt::m("StorageClass", &rt::ENUM)]
+    S3Location, S3_LOCATION, [bucket_name[0] = rt::m("BucketName", &rt::STRING)
+    .flags(rt::REQUIRED), prefix[1] = rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
+    encryption[2] = rt::m("Encryption", &ENCRYPTION), canned_acl[3] = rt::m("CannedACL",
+    &rt::ENUM), access_control_list[4] = rt::m("AccessControlList", &GRANTS), tagging[5]
+    = rt::m("Tagging", &TAGGING), user_metadata[6] = rt::m("UserMetadata",
+    &USER_METADATA), storage_class[7] = rt::m("StorageClass", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum S3TablesBucketType { Aws = "aws", Customer = "customer" }
@@ -53,8 +53,8 @@ pub struct S3TablesDestination {
     pub table_name: String,
 }
 rt::structure!(
-    S3TablesDestination, S3_TABLES_DESTINATION, [table_bucket_arn =
-    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name =
+    S3TablesDestination, S3_TABLES_DESTINATION, [table_bucket_arn[0] =
+    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name[1] =
     rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
@@ -72,10 +72,10 @@ pub struct S3TablesDestinationResult {
     pub table_namespace: String,
 }
 rt::structure!(
-    S3TablesDestinationResult, S3_TABLES_DESTINATION_RESULT, [table_bucket_arn =
-    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name =
-    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED), table_arn = rt::m("TableArn",
-    &rt::STRING).flags(rt::REQUIRED), table_namespace = rt::m("TableNamespace",
+    S3TablesDestinationResult, S3_TABLES_DESTINATION_RESULT, [table_bucket_arn[0] =
+    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED), table_arn[2] = rt::m("TableArn",
+    &rt::STRING).flags(rt::REQUIRED), table_namespace[3] = rt::m("TableNamespace",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
@@ -85,8 +85,8 @@ pub struct Ssekms {
     pub key_id: String,
 }
 rt::structure!(
-    Ssekms, SSEKMS = "SSEKMS", [key_id = rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED |
-    rt::SENSITIVE)].named("SSE-KMS")
+    Ssekms, SSEKMS = "SSEKMS", [key_id[0] = rt::m("KeyId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE)].named("SSE-KMS")
 );
 /// If `SSEKMS` is specified for `ObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
@@ -103,9 +103,9 @@ pub struct SsekmsEncryption {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [kms_key_arn =
+    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [kms_key_arn[0] =
     rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(20.0),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN)].named("SSE-KMS")
+    bucket_key_enabled[1] = rt::m("BucketKeyEnabled", &rt::BOOLEAN)].named("SSE-KMS")
 );
 /// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
@@ -120,7 +120,7 @@ pub struct ScanRange {
     pub end: Option<i64>,
 }
 rt::structure!(
-    ScanRange, SCAN_RANGE, [start = rt::m("Start", &rt::LONG), end = rt::m("End",
+    ScanRange, SCAN_RANGE, [start[0] = rt::m("Start", &rt::LONG), end[1] = rt::m("End",
     &rt::LONG)]
 );
 /// The container for selecting objects from a content event stream.
@@ -138,10 +138,10 @@ pub struct SelectObjectContentEventStream {
     pub end: Option<EndEvent>,
 }
 rt::structure!(
-    SelectObjectContentEventStream, SELECT_OBJECT_CONTENT_EVENT_STREAM, [records =
-    rt::m("Records", &RECORDS_EVENT), stats = rt::m("Stats", &STATS_EVENT), progress =
-    rt::m("Progress", &PROGRESS_EVENT), cont = rt::m("Cont", &CONTINUATION_EVENT), end =
-    rt::m("End", &END_EVENT)]
+    SelectObjectContentEventStream, SELECT_OBJECT_CONTENT_EVENT_STREAM, [records[0] =
+    rt::m("Records", &RECORDS_EVENT), stats[1] = rt::m("Stats", &STATS_EVENT),
+    progress[2] = rt::m("Progress", &PROGRESS_EVENT), cont[3] = rt::m("Cont",
+    &CONTINUATION_EVENT), end[4] = rt::m("End", &END_EVENT)]
 );
 #[derive(Default)]
 pub struct SelectObjectContentOutput {
@@ -149,8 +149,9 @@ pub struct SelectObjectContentOutput {
     pub payload: Option<rt::EventStream<SelectObjectContentEventStream>>,
 }
 rt::structure!(
-    SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, [payload = rt::m("Payload",
-    &SELECT_OBJECT_CONTENT_EVENT_STREAM).flags(rt::PAYLOAD | rt::EVENT_STREAM)]
+    SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, [payload[0] =
+    rt::m("Payload", &SELECT_OBJECT_CONTENT_EVENT_STREAM).flags(rt::PAYLOAD |
+    rt::EVENT_STREAM)]
 );
 /// **Note:** Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 ///
@@ -189,22 +190,23 @@ pub struct SelectObjectContentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    SelectObjectContentRequest, SELECT_OBJECT_CONTENT_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key =
-    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    sse_customer_algorithm = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    SelectObjectContentRequest, SELECT_OBJECT_CONTENT_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    sse_customer_algorithm[2] = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[3] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), expression = rt::m("Expression",
-    &rt::STRING).flags(rt::REQUIRED), expression_type = rt::m("ExpressionType",
-    &rt::ENUM).flags(rt::REQUIRED), request_progress = rt::m("RequestProgress",
-    &REQUEST_PROGRESS), input_serialization = rt::m("InputSerialization",
-    &INPUT_SERIALIZATION).flags(rt::REQUIRED), output_serialization =
-    rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED), scan_range =
-    rt::m("ScanRange", &SCAN_RANGE), expected_bucket_owner = rt::m("ExpectedBucketOwner",
-    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
+    sse_customer_key_md5[4] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), expression[5] = rt::m("Expression",
+    &rt::STRING).flags(rt::REQUIRED), expression_type[6] = rt::m("ExpressionType",
+    &rt::ENUM).flags(rt::REQUIRED), request_progress[7] = rt::m("RequestProgress",
+    &REQUEST_PROGRESS), input_serialization[8] = rt::m("InputSerialization",
+    &INPUT_SERIALIZATION).flags(rt::REQUIRED), output_serialization[9] =
+    rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED),
+    scan_range[10] = rt::m("ScanRange", &SCAN_RANGE), expected_bucket_owner[11] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 ///
@@ -225,11 +227,12 @@ pub struct SelectParameters {
     pub output_serialization: OutputSerialization,
 }
 rt::structure!(
-    SelectParameters, SELECT_PARAMETERS, [input_serialization =
+    SelectParameters, SELECT_PARAMETERS, [input_serialization[0] =
     rt::m("InputSerialization", &INPUT_SERIALIZATION).flags(rt::REQUIRED),
-    expression_type = rt::m("ExpressionType", &rt::ENUM).flags(rt::REQUIRED), expression
-    = rt::m("Expression", &rt::STRING).flags(rt::REQUIRED), output_serialization =
-    rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED)]
+    expression_type[1] = rt::m("ExpressionType", &rt::ENUM).flags(rt::REQUIRED),
+    expression[2] = rt::m("Expression", &rt::STRING).flags(rt::REQUIRED),
+    output_serialization[3] = rt::m("OutputSerialization", &OUTPUT_SERIALIZATION)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ServerSideEncryption { Aes256 = "AES256", AwsFsx = "aws:fsx", AwsBackup =
@@ -266,8 +269,8 @@ pub struct ServerSideEncryptionByDefault {
     pub kms_master_key_id: Option<String>,
 }
 rt::structure!(
-    ServerSideEncryptionByDefault, SERVER_SIDE_ENCRYPTION_BY_DEFAULT, [sse_algorithm =
-    rt::m("SSEAlgorithm", &rt::ENUM).flags(rt::REQUIRED), kms_master_key_id =
+    ServerSideEncryptionByDefault, SERVER_SIDE_ENCRYPTION_BY_DEFAULT, [sse_algorithm[0] =
+    rt::m("SSEAlgorithm", &rt::ENUM).flags(rt::REQUIRED), kms_master_key_id[1] =
     rt::m("KMSMasterKeyID", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// Specifies the default server-side-encryption configuration.
@@ -277,7 +280,7 @@ pub struct ServerSideEncryptionConfiguration {
     pub rules: Vec<ServerSideEncryptionRule>,
 }
 rt::structure!(
-    ServerSideEncryptionConfiguration, SERVER_SIDE_ENCRYPTION_CONFIGURATION, [rules =
+    ServerSideEncryptionConfiguration, SERVER_SIDE_ENCRYPTION_CONFIGURATION, [rules[0] =
     rt::m("Rules", &SERVER_SIDE_ENCRYPTION_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 /// Specifies the default server-side encryption configuration.
@@ -300,10 +303,10 @@ pub struct ServerSideEncryptionRule {
 }
 rt::structure!(
     ServerSideEncryptionRule, SERVER_SIDE_ENCRYPTION_RULE,
-    [apply_server_side_encryption_by_default =
+    [apply_server_side_encryption_by_default[0] =
     rt::m("ApplyServerSideEncryptionByDefault", &SERVER_SIDE_ENCRYPTION_BY_DEFAULT),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN),
-    blocked_encryption_types = rt::m("BlockedEncryptionTypes",
+    bucket_key_enabled[1] = rt::m("BucketKeyEnabled", &rt::BOOLEAN),
+    blocked_encryption_types[2] = rt::m("BlockedEncryptionTypes",
     &BLOCKED_ENCRYPTION_TYPES)]
 );
 pub static SERVER_SIDE_ENCRYPTION_RULES: rt::Schema = rt::Schema::list(
@@ -326,11 +329,11 @@ pub struct SessionCredentials {
     pub expiration: rt::DateTime,
 }
 rt::structure!(
-    SessionCredentials, SESSION_CREDENTIALS, [access_key_id = rt::m("AccessKeyId",
-    &rt::STRING).named("AccessKeyId").flags(rt::REQUIRED), secret_access_key =
+    SessionCredentials, SESSION_CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId",
+    &rt::STRING).named("AccessKeyId").flags(rt::REQUIRED), secret_access_key[1] =
     rt::m("SecretAccessKey", &rt::STRING).named("SecretAccessKey").flags(rt::REQUIRED |
-    rt::SENSITIVE), session_token = rt::m("SessionToken", &rt::STRING)
-    .named("SessionToken").flags(rt::REQUIRED | rt::SENSITIVE), expiration =
+    rt::SENSITIVE), session_token[2] = rt::m("SessionToken", &rt::STRING)
+    .named("SessionToken").flags(rt::REQUIRED | rt::SENSITIVE), expiration[3] =
     rt::m("Expiration", &rt::TIMESTAMP).named("Expiration").flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -353,9 +356,9 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<ReplicaModifications>,
 }
 rt::structure!(
-    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects =
-    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications =
-    rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
+    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects[0] =
+    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications[1]
+    = rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
 );
 /// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
 #[derive(Clone, Default, PartialEq)]
@@ -364,7 +367,7 @@ pub struct SseKmsEncryptedObjects {
     pub status: SseKmsEncryptedObjectsStatus,
 }
 rt::structure!(
-    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status = rt::m("Status",
+    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -381,9 +384,9 @@ pub struct Stats {
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
-    Stats, STATS, [bytes_scanned = rt::m("BytesScanned", &rt::LONG), bytes_processed =
-    rt::m("BytesProcessed", &rt::LONG), bytes_returned = rt::m("BytesReturned",
-    &rt::LONG)]
+    Stats, STATS, [bytes_scanned[0] = rt::m("BytesScanned", &rt::LONG),
+    bytes_processed[1] = rt::m("BytesProcessed", &rt::LONG), bytes_returned[2] =
+    rt::m("BytesReturned", &rt::LONG)]
 );
 /// Container for the Stats Event.
 #[derive(Clone, Default, PartialEq)]
@@ -392,7 +395,7 @@ pub struct StatsEvent {
     pub details: Option<Stats>,
 }
 rt::structure!(
-    StatsEvent, STATS_EVENT, [details = rt::m("Details", &STATS)
+    StatsEvent, STATS_EVENT, [details[0] = rt::m("Details", &STATS)
     .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
 );
 rt::string_enum! {
@@ -411,7 +414,7 @@ pub struct StorageClassAnalysis {
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
 rt::structure!(
-    StorageClassAnalysis, STORAGE_CLASS_ANALYSIS, [data_export = rt::m("DataExport",
+    StorageClassAnalysis, STORAGE_CLASS_ANALYSIS, [data_export[0] = rt::m("DataExport",
     &STORAGE_CLASS_ANALYSIS_DATA_EXPORT)]
 );
 /// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
@@ -424,9 +427,9 @@ pub struct StorageClassAnalysisDataExport {
 }
 rt::structure!(
     StorageClassAnalysisDataExport, STORAGE_CLASS_ANALYSIS_DATA_EXPORT,
-    [output_schema_version = rt::m("OutputSchemaVersion", &rt::ENUM).flags(rt::REQUIRED),
-    destination = rt::m("Destination", &ANALYTICS_EXPORT_DESTINATION)
-    .flags(rt::REQUIRED)]
+    [output_schema_version[0] = rt::m("OutputSchemaVersion", &rt::ENUM)
+    .flags(rt::REQUIRED), destination[1] = rt::m("Destination",
+    &ANALYTICS_EXPORT_DESTINATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum StorageClassAnalysisSchemaVersion { V1 = "V_1" }

@@ -15,8 +15,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static TAG_SET: rt::Schema = rt::Schema::list(
     "TagSet",
@@ -29,7 +29,7 @@ pub struct Tagging {
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(
-    Tagging, TAGGING, [tag_set = rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)]
+    Tagging, TAGGING, [tag_set[0] = rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum TaggingDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -45,7 +45,7 @@ pub struct TargetGrant {
     pub permission: Option<BucketLogsPermission>,
 }
 rt::structure!(
-    TargetGrant, TARGET_GRANT, [grantee = rt::m("Grantee", &GRANTEE), permission =
+    TargetGrant, TARGET_GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
     rt::m("Permission", &rt::ENUM)]
 );
 pub static TARGET_GRANTS: rt::Schema = rt::Schema::list(
@@ -61,8 +61,8 @@ pub struct TargetObjectKeyFormat {
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 rt::structure!(
-    TargetObjectKeyFormat, TARGET_OBJECT_KEY_FORMAT, [simple_prefix =
-    rt::m("SimplePrefix", &SIMPLE_PREFIX).named("SimplePrefix"), partitioned_prefix =
+    TargetObjectKeyFormat, TARGET_OBJECT_KEY_FORMAT, [simple_prefix[0] =
+    rt::m("SimplePrefix", &SIMPLE_PREFIX).named("SimplePrefix"), partitioned_prefix[1] =
     rt::m("PartitionedPrefix", &PARTITIONED_PREFIX).named("PartitionedPrefix")]
 );
 rt::string_enum! {
@@ -77,8 +77,8 @@ pub struct Tiering {
     pub access_tier: IntelligentTieringAccessTier,
 }
 rt::structure!(
-    Tiering, TIERING, [days = rt::m("Days", &rt::INTEGER).flags(rt::REQUIRED),
-    access_tier = rt::m("AccessTier", &rt::ENUM).flags(rt::REQUIRED)]
+    Tiering, TIERING, [days[0] = rt::m("Days", &rt::INTEGER).flags(rt::REQUIRED),
+    access_tier[1] = rt::m("AccessTier", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static TIERING_LIST: rt::Schema = rt::Schema::list(
         "TieringList",
@@ -102,10 +102,10 @@ pub struct TopicConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    TopicConfiguration, TOPIC_CONFIGURATION, [id = rt::m("Id", &rt::STRING), topic_arn =
-    rt::m("TopicArn", &rt::STRING).named("Topic").flags(rt::REQUIRED), events =
-    rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED), filter =
-    rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER)]
+    TopicConfiguration, TOPIC_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING),
+    topic_arn[1] = rt::m("TopicArn", &rt::STRING).named("Topic").flags(rt::REQUIRED),
+    events[2] = rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
+    filter[3] = rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use [TopicConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_TopicConfiguration.html) instead.
 #[derive(Clone, Default, PartialEq)]
@@ -120,9 +120,10 @@ pub struct TopicConfigurationDeprecated {
     pub topic: Option<String>,
 }
 rt::structure!(
-    TopicConfigurationDeprecated, TOPIC_CONFIGURATION_DEPRECATED, [id = rt::m("Id",
-    &rt::STRING), events = rt::m("Events", &EVENT_LIST).named("Event"), event =
-    rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), topic = rt::m("Topic", &rt::STRING)]
+    TopicConfigurationDeprecated, TOPIC_CONFIGURATION_DEPRECATED, [id[0] = rt::m("Id",
+    &rt::STRING), events[1] = rt::m("Events", &EVENT_LIST).named("Event"), event[2] =
+    rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), topic[3] = rt::m("Topic",
+    &rt::STRING)]
 );
 pub static TOPIC_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "TopicConfigurationList",
@@ -140,9 +141,9 @@ pub struct Transition {
     pub storage_class: Option<TransitionStorageClass>,
 }
 rt::structure!(
-    Transition, TRANSITION, [date = rt::m("Date", &rt::TIMESTAMP)
-    .ts(rt::TimestampFormat::DateTime), days = rt::m("Days", &rt::INTEGER), storage_class
-    = rt::m("StorageClass", &rt::ENUM)]
+    Transition, TRANSITION, [date[0] = rt::m("Date", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), days[1] = rt::m("Days", &rt::INTEGER),
+    storage_class[2] = rt::m("StorageClass", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TransitionDefaultMinimumObjectSize { VariesByStorageClass =

@@ -25,15 +25,15 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataAnnotationTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST, [bucket =
+    UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), annotation_table_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), annotation_table_configuration[3] =
     rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION_UPDATES)
     .named("AnnotationTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -51,15 +51,15 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataInventoryTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST, [bucket =
+    UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    content_md5 = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-amz-sdk-checksum-algorithm"), inventory_table_configuration =
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), inventory_table_configuration[3] =
     rt::m("InventoryTableConfiguration", &INVENTORY_TABLE_CONFIGURATION_UPDATES)
     .named("InventoryTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
-    None }), expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING)
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
     .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,16 +77,16 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataJournalTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5 =
-    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    journal_table_configuration = rt::m("JournalTableConfiguration",
-    &JOURNAL_TABLE_CONFIGURATION_UPDATES).named("JournalTableConfiguration")
-    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner")]
+    UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), journal_table_configuration[3] =
+    rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION_UPDATES)
+    .named("JournalTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateObjectEncryptionRequest {
@@ -113,17 +113,17 @@ pub struct UpdateObjectEncryptionRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    UpdateObjectEncryptionRequest, UPDATE_OBJECT_ENCRYPTION_REQUEST, [bucket =
+    UpdateObjectEncryptionRequest, UPDATE_OBJECT_ENCRYPTION_REQUEST, [bucket[0] =
     rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-    object_encryption = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    object_encryption[3] = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)
     .named("ObjectEncryption").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace {
-    uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer =
+    uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[4] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), content_md5 = rt::m("ContentMD5", &rt::STRING)
-    .at(rt::HEADER, "Content-MD5"), checksum_algorithm = rt::m("ChecksumAlgorithm",
+    expected_bucket_owner[5] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), content_md5[6] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[7] = rt::m("ChecksumAlgorithm",
     &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -131,8 +131,9 @@ pub struct UpdateObjectEncryptionResponse {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    UpdateObjectEncryptionResponse, UPDATE_OBJECT_ENCRYPTION_RESPONSE, [request_charged =
-    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
+    UpdateObjectEncryptionResponse, UPDATE_OBJECT_ENCRYPTION_RESPONSE,
+    [request_charged[0] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyOutput {
@@ -167,22 +168,22 @@ pub struct UploadPartCopyOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UploadPartCopyOutput, UPLOAD_PART_COPY_OUTPUT, [copy_source_version_id =
+    UploadPartCopyOutput, UPLOAD_PART_COPY_OUTPUT, [copy_source_version_id[0] =
     rt::m("CopySourceVersionId", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-version-id"), copy_part_result = rt::m("CopyPartResult",
-    &COPY_PART_RESULT).flags(rt::PAYLOAD), server_side_encryption =
+    "x-amz-copy-source-version-id"), copy_part_result[1] = rt::m("CopyPartResult",
+    &COPY_PART_RESULT).flags(rt::PAYLOAD), server_side_encryption[2] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), sse_customer_algorithm =
+    "x-amz-server-side-encryption"), sse_customer_algorithm[3] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[4] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[5] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged =
+    bucket_key_enabled[6] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[7] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
+    version_id[8] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyRequest {
@@ -292,38 +293,39 @@ pub struct UploadPartCopyRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
-    UploadPartCopyRequest, UPLOAD_PART_COPY_REQUEST, [bucket = rt::m("Bucket",
-    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), copy_source =
-    rt::m("CopySource", &rt::STRING).at(rt::HEADER, "x-amz-copy-source")
-    .flags(rt::REQUIRED | rt::COPY_SOURCE), copy_source_if_match =
+    UploadPartCopyRequest, UPLOAD_PART_COPY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), copy_source[1]
+    = rt::m("CopySource", &rt::STRING).at(rt::HEADER, "x-amz-copy-source")
+    .flags(rt::REQUIRED | rt::COPY_SOURCE), copy_source_if_match[2] =
     rt::m("CopySourceIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-if-match"),
-    copy_source_if_modified_since = rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
-    .at(rt::HEADER, "x-amz-copy-source-if-modified-since"), copy_source_if_none_match =
-    rt::m("CopySourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-if-none-match"), copy_source_if_unmodified_since =
+    copy_source_if_modified_since[3] = rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
+    .at(rt::HEADER, "x-amz-copy-source-if-modified-since"), copy_source_if_none_match[4]
+    = rt::m("CopySourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-if-none-match"), copy_source_if_unmodified_since[5] =
     rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
-    "x-amz-copy-source-if-unmodified-since"), copy_source_range =
-    rt::m("CopySourceRange", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-range"), key
-    = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-    part_number = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber")
-    .flags(rt::REQUIRED), upload_id = rt::m("UploadId", &rt::STRING).at(rt::QUERY,
-    "uploadId").flags(rt::REQUIRED), sse_customer_algorithm =
+    "x-amz-copy-source-if-unmodified-since"), copy_source_range[6] =
+    rt::m("CopySourceRange", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-range"),
+    key[7] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    part_number[8] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber")
+    .flags(rt::REQUIRED), upload_id[9] = rt::m("UploadId", &rt::STRING).at(rt::QUERY,
+    "uploadId").flags(rt::REQUIRED), sse_customer_algorithm[10] =
     rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[11] =
     rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), copy_source_sse_customer_algorithm
-    = rt::m("CopySourceSSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    sse_customer_key_md5[12] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"),
+    copy_source_sse_customer_algorithm[13] = rt::m("CopySourceSSECustomerAlgorithm",
+    &rt::STRING).at(rt::HEADER,
     "x-amz-copy-source-server-side-encryption-customer-algorithm"),
-    copy_source_sse_customer_key = rt::m("CopySourceSSECustomerKey", &rt::STRING)
+    copy_source_sse_customer_key[14] = rt::m("CopySourceSSECustomerKey", &rt::STRING)
     .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
-    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5 =
+    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5[15] =
     rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer =
+    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer[16] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
-    "x-amz-expected-bucket-owner"), expected_source_bucket_owner =
+    expected_bucket_owner[17] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), expected_source_bucket_owner[18] =
     rt::m("ExpectedSourceBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-source-expected-bucket-owner")]
 );
@@ -376,32 +378,33 @@ pub struct UploadPartOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UploadPartOutput, UPLOAD_PART_OUTPUT, [server_side_encryption =
+    UploadPartOutput, UPLOAD_PART_OUTPUT, [server_side_encryption[0] =
     rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
-    "x-amz-server-side-encryption"), e_tag = rt::m("ETag", &rt::STRING).at(rt::HEADER,
-    "ETag"), checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
+    "x-amz-server-side-encryption"), e_tag[1] = rt::m("ETag", &rt::STRING).at(rt::HEADER,
+    "ETag"), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[3] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[4] =
     rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    sse_customer_algorithm = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5 =
+    checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[6] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[7] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), sse_customer_algorithm[12] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[13] =
     rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id =
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[14] =
     rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
-    bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged =
+    bucket_key_enabled[15] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[16] =
     rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    version_id = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
+    version_id[17] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Default)]
 pub struct UploadPartRequest {
@@ -472,37 +475,37 @@ pub struct UploadPartRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    UploadPartRequest, UPLOAD_PART_REQUEST, [body = rt::m("Body", &rt::STREAMING_BLOB)
-    .flags(rt::PAYLOAD), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
-    .flags(rt::REQUIRED).ctx("Bucket"), content_length = rt::m("ContentLength",
-    &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5 = rt::m("ContentMD5",
-    &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm =
+    UploadPartRequest, UPLOAD_PART_REQUEST, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_length[2] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5[3] = rt::m("ContentMD5",
+    &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] =
     rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    checksum_crc32 = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-crc32"), checksum_crc32_c = rt::m("ChecksumCRC32C", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme =
+    checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[6] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[7] =
     rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-    checksum_sha1 = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-sha1"), checksum_sha256 = rt::m("ChecksumSHA256", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512 = rt::m("ChecksumSHA512",
-    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5 =
-    rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-    checksum_xxhash64 = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
-    "x-amz-checksum-xxhash64"), checksum_xxhash3 = rt::m("ChecksumXXHASH3", &rt::STRING)
-    .at(rt::HEADER, "x-amz-checksum-xxhash3"), checksum_xxhash128 =
-    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"),
-    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
-    .min(1.0), part_number = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY,
-    "partNumber").flags(rt::REQUIRED), upload_id = rt::m("UploadId", &rt::STRING)
-    .at(rt::QUERY, "uploadId").flags(rt::REQUIRED), sse_customer_algorithm =
-    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
-    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    checksum_sha1[8] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[9] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[10] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[11] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[13] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), key[15] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), part_number[16] = rt::m("PartNumber",
+    &rt::INTEGER).at(rt::QUERY, "partNumber").flags(rt::REQUIRED), upload_id[17] =
+    rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
+    sse_customer_algorithm[18] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[19] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
     "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
-    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
-    "x-amz-server-side-encryption-customer-key-MD5"), request_payer =
+    sse_customer_key_md5[20] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[21] =
     rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    expected_bucket_owner[22] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
     "x-amz-expected-bucket-owner")]
 );
 pub static USER_METADATA: rt::Schema = rt::Schema::list(

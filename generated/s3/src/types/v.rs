@@ -12,6 +12,7 @@ pub struct VersioningConfiguration {
     pub status: Option<BucketVersioningStatus>,
 }
 rt::structure!(
-    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete = rt::m("MFADelete",
-    &rt::ENUM).named("MfaDelete"), status = rt::m("Status", &rt::ENUM)]
+    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete[0] =
+    rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), status[1] = rt::m("Status",
+    &rt::ENUM)]
 );

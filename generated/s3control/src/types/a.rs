@@ -11,7 +11,7 @@ pub struct AbortIncompleteMultipartUpload {
 }
 rt::structure!(
     AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD,
-    [days_after_initiation = rt::m("DaysAfterInitiation", &rt::INTEGER)]
+    [days_after_initiation[0] = rt::m("DaysAfterInitiation", &rt::INTEGER)]
 );
 /// A container for information about access control for replicas.
 ///
@@ -22,7 +22,7 @@ pub struct AccessControlTranslation {
     pub owner: OwnerOverride,
 }
 rt::structure!(
-    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner = rt::m("Owner",
+    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner[0] = rt::m("Owner",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static ACCESS_GRANTS_INSTANCES_LIST: rt::Schema = rt::Schema::list(
@@ -43,7 +43,7 @@ pub struct AccessGrantsLocationConfiguration {
 }
 rt::structure!(
     AccessGrantsLocationConfiguration, ACCESS_GRANTS_LOCATION_CONFIGURATION,
-    [s3_sub_prefix = rt::m("S3SubPrefix", &rt::STRING).min(1.0)]
+    [s3_sub_prefix[0] = rt::m("S3SubPrefix", &rt::STRING).min(1.0)]
 );
 pub static ACCESS_GRANTS_LOCATIONS_LIST: rt::Schema = rt::Schema::list(
     "AccessGrantsLocationsList",
@@ -74,14 +74,14 @@ pub struct AccessPoint {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    AccessPoint, ACCESS_POINT, [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
-    .min(3.0), network_origin = rt::m("NetworkOrigin", &rt::ENUM).flags(rt::REQUIRED),
-    vpc_configuration = rt::m("VpcConfiguration", &VPC_CONFIGURATION), bucket =
-    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), access_point_arn =
-    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias = rt::m("Alias", &rt::STRING),
-    bucket_account_id = rt::m("BucketAccountId", &rt::STRING), data_source_id =
-    rt::m("DataSourceId", &rt::STRING), data_source_type = rt::m("DataSourceType",
-    &rt::STRING)]
+    AccessPoint, ACCESS_POINT, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), network_origin[1] = rt::m("NetworkOrigin", &rt::ENUM).flags(rt::REQUIRED),
+    vpc_configuration[2] = rt::m("VpcConfiguration", &VPC_CONFIGURATION), bucket[3] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), access_point_arn[4] =
+    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias[5] = rt::m("Alias",
+    &rt::STRING), bucket_account_id[6] = rt::m("BucketAccountId", &rt::STRING),
+    data_source_id[7] = rt::m("DataSourceId", &rt::STRING), data_source_type[8] =
+    rt::m("DataSourceType", &rt::STRING)]
 );
 pub static ACCESS_POINT_LIST: rt::Schema = rt::Schema::list(
     "AccessPointList",
@@ -110,15 +110,15 @@ pub struct AccountLevel {
     pub storage_lens_group_level: Option<StorageLensGroupLevel>,
 }
 rt::structure!(
-    AccountLevel, ACCOUNT_LEVEL, [activity_metrics = rt::m("ActivityMetrics",
-    &ACTIVITY_METRICS), bucket_level = rt::m("BucketLevel", &BUCKET_LEVEL)
-    .flags(rt::REQUIRED), advanced_cost_optimization_metrics =
+    AccountLevel, ACCOUNT_LEVEL, [activity_metrics[0] = rt::m("ActivityMetrics",
+    &ACTIVITY_METRICS), bucket_level[1] = rt::m("BucketLevel", &BUCKET_LEVEL)
+    .flags(rt::REQUIRED), advanced_cost_optimization_metrics[2] =
     rt::m("AdvancedCostOptimizationMetrics", &ADVANCED_COST_OPTIMIZATION_METRICS),
-    advanced_data_protection_metrics = rt::m("AdvancedDataProtectionMetrics",
-    &ADVANCED_DATA_PROTECTION_METRICS), detailed_status_codes_metrics =
+    advanced_data_protection_metrics[3] = rt::m("AdvancedDataProtectionMetrics",
+    &ADVANCED_DATA_PROTECTION_METRICS), detailed_status_codes_metrics[4] =
     rt::m("DetailedStatusCodesMetrics", &DETAILED_STATUS_CODES_METRICS),
-    advanced_performance_metrics = rt::m("AdvancedPerformanceMetrics",
-    &ADVANCED_PERFORMANCE_METRICS), storage_lens_group_level =
+    advanced_performance_metrics[5] = rt::m("AdvancedPerformanceMetrics",
+    &ADVANCED_PERFORMANCE_METRICS), storage_lens_group_level[6] =
     rt::m("StorageLensGroupLevel", &STORAGE_LENS_GROUP_LEVEL)]
 );
 /// The container element for Amazon S3 Storage Lens activity metrics. Activity metrics show details about how your storage is requested, such as requests (for example, All requests, Get requests, Put requests), bytes uploaded or downloaded, and errors.
@@ -130,7 +130,7 @@ pub struct ActivityMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    ActivityMetrics, ACTIVITY_METRICS, [is_enabled = rt::m("IsEnabled", &rt::BOOLEAN)]
+    ActivityMetrics, ACTIVITY_METRICS, [is_enabled[0] = rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for Amazon S3 Storage Lens advanced cost-optimization metrics. Advanced cost-optimization metrics provide insights that you can use to manage and optimize your storage costs, for example, lifecycle rule counts for transitions, expirations, and incomplete multipart uploads.
 ///
@@ -141,7 +141,7 @@ pub struct AdvancedCostOptimizationMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedCostOptimizationMetrics, ADVANCED_COST_OPTIMIZATION_METRICS, [is_enabled =
+    AdvancedCostOptimizationMetrics, ADVANCED_COST_OPTIMIZATION_METRICS, [is_enabled[0] =
     rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for Amazon S3 Storage Lens advanced data-protection metrics. Advanced data-protection metrics provide insights that you can use to perform audits and protect your data, for example replication rule counts within and across Regions.
@@ -153,7 +153,7 @@ pub struct AdvancedDataProtectionMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedDataProtectionMetrics, ADVANCED_DATA_PROTECTION_METRICS, [is_enabled =
+    AdvancedDataProtectionMetrics, ADVANCED_DATA_PROTECTION_METRICS, [is_enabled[0] =
     rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for S3 Storage Lens advanced performance metrics. Advanced performance metrics provide insights into application performance, such as request efficiency and access patterns. These metrics help you optimize your S3 storage for both cost and performance by providing detailed analytics on how your applications interact with S3 resources.
@@ -165,7 +165,7 @@ pub struct AdvancedPerformanceMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedPerformanceMetrics, ADVANCED_PERFORMANCE_METRICS, [is_enabled =
+    AdvancedPerformanceMetrics, ADVANCED_PERFORMANCE_METRICS, [is_enabled[0] =
     rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -177,9 +177,9 @@ pub struct AssociateAccessGrantsIdentityCenterRequest {
 }
 rt::structure!(
     AssociateAccessGrantsIdentityCenterRequest,
-    ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id = rt::m("AccountId",
+    ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), identity_center_arn = rt::m("IdentityCenterArn", &rt::STRING)
+    .ctx("AccountId"), identity_center_arn[1] = rt::m("IdentityCenterArn", &rt::STRING)
     .flags(rt::REQUIRED).min(10.0)]
 );
 /// Error details for the failed asynchronous operation.
@@ -195,9 +195,9 @@ pub struct AsyncErrorDetails {
     pub request_id: Option<String>,
 }
 rt::structure!(
-    AsyncErrorDetails, ASYNC_ERROR_DETAILS, [code = rt::m("Code", &rt::STRING), message =
-    rt::m("Message", &rt::STRING), resource = rt::m("Resource", &rt::STRING), request_id
-    = rt::m("RequestId", &rt::STRING)]
+    AsyncErrorDetails, ASYNC_ERROR_DETAILS, [code[0] = rt::m("Code", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING), resource[2] = rt::m("Resource",
+    &rt::STRING), request_id[3] = rt::m("RequestId", &rt::STRING)]
 );
 /// A container for the information about an asynchronous operation.
 #[derive(Clone, Default, PartialEq)]
@@ -216,11 +216,11 @@ pub struct AsyncOperation {
     pub response_details: Option<AsyncResponseDetails>,
 }
 rt::structure!(
-    AsyncOperation, ASYNC_OPERATION, [creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), operation = rt::m("Operation", &rt::ENUM), request_token_arn =
-    rt::m("RequestTokenARN", &rt::STRING).min(1.0), request_parameters =
-    rt::m("RequestParameters", &ASYNC_REQUEST_PARAMETERS), request_status =
-    rt::m("RequestStatus", &rt::STRING), response_details = rt::m("ResponseDetails",
+    AsyncOperation, ASYNC_OPERATION, [creation_time[0] = rt::m("CreationTime",
+    &rt::TIMESTAMP), operation[1] = rt::m("Operation", &rt::ENUM), request_token_arn[2] =
+    rt::m("RequestTokenARN", &rt::STRING).min(1.0), request_parameters[3] =
+    rt::m("RequestParameters", &ASYNC_REQUEST_PARAMETERS), request_status[4] =
+    rt::m("RequestStatus", &rt::STRING), response_details[5] = rt::m("ResponseDetails",
     &ASYNC_RESPONSE_DETAILS)]
 );
 rt::string_enum! {
@@ -247,12 +247,12 @@ pub struct AsyncRequestParameters {
 }
 rt::structure!(
     AsyncRequestParameters, ASYNC_REQUEST_PARAMETERS,
-    [create_multi_region_access_point_request =
+    [create_multi_region_access_point_request[0] =
     rt::m("CreateMultiRegionAccessPointRequest",
-    &CREATE_MULTI_REGION_ACCESS_POINT_INPUT), delete_multi_region_access_point_request =
-    rt::m("DeleteMultiRegionAccessPointRequest",
+    &CREATE_MULTI_REGION_ACCESS_POINT_INPUT), delete_multi_region_access_point_request[1]
+    = rt::m("DeleteMultiRegionAccessPointRequest",
     &DELETE_MULTI_REGION_ACCESS_POINT_INPUT),
-    put_multi_region_access_point_policy_request =
+    put_multi_region_access_point_policy_request[2] =
     rt::m("PutMultiRegionAccessPointPolicyRequest",
     &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT)]
 );
@@ -265,9 +265,9 @@ pub struct AsyncResponseDetails {
     pub error_details: Option<AsyncErrorDetails>,
 }
 rt::structure!(
-    AsyncResponseDetails, ASYNC_RESPONSE_DETAILS, [multi_region_access_point_details =
+    AsyncResponseDetails, ASYNC_RESPONSE_DETAILS, [multi_region_access_point_details[0] =
     rt::m("MultiRegionAccessPointDetails", &MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE),
-    error_details = rt::m("ErrorDetails", &ASYNC_ERROR_DETAILS)]
+    error_details[1] = rt::m("ErrorDetails", &ASYNC_ERROR_DETAILS)]
 );
 /// Lambda function used to transform objects through an Object Lambda Access Point.
 #[derive(Clone, Default, PartialEq)]
@@ -278,7 +278,7 @@ pub struct AwsLambdaTransformation {
     pub function_payload: Option<String>,
 }
 rt::structure!(
-    AwsLambdaTransformation, AWS_LAMBDA_TRANSFORMATION, [function_arn =
-    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_payload =
+    AwsLambdaTransformation, AWS_LAMBDA_TRANSFORMATION, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_payload[1] =
     rt::m("FunctionPayload", &rt::STRING)]
 );

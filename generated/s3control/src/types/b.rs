@@ -8,8 +8,8 @@ pub struct BadRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BadRequestException, BAD_REQUEST_EXCEPTION, [message = rt::m("Message", &rt::STRING)
-    .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+    BadRequestException, BAD_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The requested Outposts bucket name is not available. The bucket namespace is shared by all users of the Outposts in this Region. Select a different name and try again.
 #[derive(Clone, Default, PartialEq)]
@@ -48,13 +48,13 @@ pub struct BucketLevel {
     pub advanced_performance_metrics: Option<AdvancedPerformanceMetrics>,
 }
 rt::structure!(
-    BucketLevel, BUCKET_LEVEL, [activity_metrics = rt::m("ActivityMetrics",
-    &ACTIVITY_METRICS), prefix_level = rt::m("PrefixLevel", &PREFIX_LEVEL),
-    advanced_cost_optimization_metrics = rt::m("AdvancedCostOptimizationMetrics",
-    &ADVANCED_COST_OPTIMIZATION_METRICS), advanced_data_protection_metrics =
+    BucketLevel, BUCKET_LEVEL, [activity_metrics[0] = rt::m("ActivityMetrics",
+    &ACTIVITY_METRICS), prefix_level[1] = rt::m("PrefixLevel", &PREFIX_LEVEL),
+    advanced_cost_optimization_metrics[2] = rt::m("AdvancedCostOptimizationMetrics",
+    &ADVANCED_COST_OPTIMIZATION_METRICS), advanced_data_protection_metrics[3] =
     rt::m("AdvancedDataProtectionMetrics", &ADVANCED_DATA_PROTECTION_METRICS),
-    detailed_status_codes_metrics = rt::m("DetailedStatusCodesMetrics",
-    &DETAILED_STATUS_CODES_METRICS), advanced_performance_metrics =
+    detailed_status_codes_metrics[4] = rt::m("DetailedStatusCodesMetrics",
+    &DETAILED_STATUS_CODES_METRICS), advanced_performance_metrics[5] =
     rt::m("AdvancedPerformanceMetrics", &ADVANCED_PERFORMANCE_METRICS)]
 );
 rt::string_enum! {

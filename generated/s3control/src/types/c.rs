@@ -16,7 +16,7 @@ pub struct CloudWatchMetrics {
     pub is_enabled: bool,
 }
 rt::structure!(
-    CloudWatchMetrics, CLOUD_WATCH_METRICS, [is_enabled = rt::m("IsEnabled",
+    CloudWatchMetrics, CLOUD_WATCH_METRICS, [is_enabled[0] = rt::m("IsEnabled",
     &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -54,16 +54,16 @@ pub struct CreateAccessGrantRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantRequest, CREATE_ACCESS_GRANT_REQUEST, [account_id =
+    CreateAccessGrantRequest, CREATE_ACCESS_GRANT_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id =
+    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1] =
     rt::m("AccessGrantsLocationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    access_grants_location_configuration = rt::m("AccessGrantsLocationConfiguration",
-    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grantee = rt::m("Grantee", &GRANTEE)
-    .flags(rt::REQUIRED), permission = rt::m("Permission", &rt::ENUM)
-    .flags(rt::REQUIRED), application_arn = rt::m("ApplicationArn", &rt::STRING)
-    .min(10.0), s3_prefix_type = rt::m("S3PrefixType", &rt::ENUM), tags = rt::m("Tags",
-    &TAG_LIST).min(0.0)]
+    access_grants_location_configuration[2] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grantee[3] = rt::m("Grantee", &GRANTEE)
+    .flags(rt::REQUIRED), permission[4] = rt::m("Permission", &rt::ENUM)
+    .flags(rt::REQUIRED), application_arn[5] = rt::m("ApplicationArn", &rt::STRING)
+    .min(10.0), s3_prefix_type[6] = rt::m("S3PrefixType", &rt::ENUM), tags[7] =
+    rt::m("Tags", &TAG_LIST).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantResult {
@@ -91,15 +91,15 @@ pub struct CreateAccessGrantResult {
     pub grant_scope: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantResult, CREATE_ACCESS_GRANT_RESULT, [created_at = rt::m("CreatedAt",
-    &rt::TIMESTAMP), access_grant_id = rt::m("AccessGrantId", &rt::STRING).min(1.0),
-    access_grant_arn = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee =
-    rt::m("Grantee", &GRANTEE), access_grants_location_id =
+    CreateAccessGrantResult, CREATE_ACCESS_GRANT_RESULT, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId",
+    &rt::STRING).min(1.0), access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING)
+    .min(1.0), grantee[3] = rt::m("Grantee", &GRANTEE), access_grants_location_id[4] =
     rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-    access_grants_location_configuration = rt::m("AccessGrantsLocationConfiguration",
-    &ACCESS_GRANTS_LOCATION_CONFIGURATION), permission = rt::m("Permission", &rt::ENUM),
-    application_arn = rt::m("ApplicationArn", &rt::STRING).min(10.0), grant_scope =
-    rt::m("GrantScope", &rt::STRING).min(1.0)]
+    access_grants_location_configuration[5] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), permission[6] = rt::m("Permission",
+    &rt::ENUM), application_arn[7] = rt::m("ApplicationArn", &rt::STRING).min(10.0),
+    grant_scope[8] = rt::m("GrantScope", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsInstanceRequest {
@@ -111,10 +111,10 @@ pub struct CreateAccessGrantsInstanceRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantsInstanceRequest, CREATE_ACCESS_GRANTS_INSTANCE_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), identity_center_arn =
-    rt::m("IdentityCenterArn", &rt::STRING).min(10.0), tags = rt::m("Tags", &TAG_LIST)
+    CreateAccessGrantsInstanceRequest, CREATE_ACCESS_GRANTS_INSTANCE_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), identity_center_arn[1] =
+    rt::m("IdentityCenterArn", &rt::STRING).min(10.0), tags[2] = rt::m("Tags", &TAG_LIST)
     .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -136,14 +136,14 @@ pub struct CreateAccessGrantsInstanceResult {
     pub identity_center_application_arn: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantsInstanceResult, CREATE_ACCESS_GRANTS_INSTANCE_RESULT, [created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_instance_id =
-    rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0), access_grants_instance_arn =
-    rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0), identity_center_arn =
+    CreateAccessGrantsInstanceResult, CREATE_ACCESS_GRANTS_INSTANCE_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_instance_id[1] =
+    rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0), access_grants_instance_arn[2]
+    = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0), identity_center_arn[3] =
     rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
-    identity_center_instance_arn = rt::m("IdentityCenterInstanceArn", &rt::STRING)
-    .min(10.0), identity_center_application_arn = rt::m("IdentityCenterApplicationArn",
-    &rt::STRING).min(10.0)]
+    identity_center_instance_arn[4] = rt::m("IdentityCenterInstanceArn", &rt::STRING)
+    .min(10.0), identity_center_application_arn[5] =
+    rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsLocationRequest {
@@ -157,12 +157,12 @@ pub struct CreateAccessGrantsLocationRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantsLocationRequest, CREATE_ACCESS_GRANTS_LOCATION_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), location_scope =
-    rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED).min(1.0), iam_role_arn =
-    rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags",
-    &TAG_LIST).min(0.0)]
+    CreateAccessGrantsLocationRequest, CREATE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), location_scope[1] =
+    rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED).min(1.0), iam_role_arn[2] =
+    rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[3] =
+    rt::m("Tags", &TAG_LIST).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsLocationResult {
@@ -178,11 +178,11 @@ pub struct CreateAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantsLocationResult, CREATE_ACCESS_GRANTS_LOCATION_RESULT, [created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn =
-    rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope =
-    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn = rt::m("IAMRoleArn",
+    CreateAccessGrantsLocationResult, CREATE_ACCESS_GRANTS_LOCATION_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -196,10 +196,10 @@ pub struct CreateAccessPointForObjectLambdaRequest {
 }
 rt::structure!(
     CreateAccessPointForObjectLambdaRequest,
-    CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id = rt::m("AccountId",
+    CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).min(3.0), configuration = rt::m("Configuration",
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).min(3.0), configuration[2] = rt::m("Configuration",
     &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -211,8 +211,8 @@ pub struct CreateAccessPointForObjectLambdaResult {
 }
 rt::structure!(
     CreateAccessPointForObjectLambdaResult, CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT,
-    [object_lambda_access_point_arn = rt::m("ObjectLambdaAccessPointArn", &rt::STRING)
-    .min(1.0), alias = rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
+    [object_lambda_access_point_arn[0] = rt::m("ObjectLambdaAccessPointArn", &rt::STRING)
+    .min(1.0), alias[1] = rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointRequest {
@@ -246,15 +246,16 @@ pub struct CreateAccessPointRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessPointRequest, CREATE_ACCESS_POINT_REQUEST, [account_id =
+    CreateAccessPointRequest, CREATE_ACCESS_POINT_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), bucket = rt::m("Bucket",
-    &rt::STRING).flags(rt::REQUIRED).ctx("Bucket").min(3.0), vpc_configuration =
-    rt::m("VpcConfiguration", &VPC_CONFIGURATION), public_access_block_configuration =
-    rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-    bucket_account_id = rt::m("BucketAccountId", &rt::STRING), scope = rt::m("Scope",
-    &SCOPE), tags = rt::m("Tags", &TAG_LIST).min(0.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), bucket[2] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    vpc_configuration[3] = rt::m("VpcConfiguration", &VPC_CONFIGURATION),
+    public_access_block_configuration[4] = rt::m("PublicAccessBlockConfiguration",
+    &PUBLIC_ACCESS_BLOCK_CONFIGURATION), bucket_account_id[5] = rt::m("BucketAccountId",
+    &rt::STRING), scope[6] = rt::m("Scope", &SCOPE), tags[7] = rt::m("Tags", &TAG_LIST)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointResult {
@@ -266,8 +267,9 @@ pub struct CreateAccessPointResult {
     pub alias: Option<String>,
 }
 rt::structure!(
-    CreateAccessPointResult, CREATE_ACCESS_POINT_RESULT, [access_point_arn =
-    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias = rt::m("Alias", &rt::STRING)]
+    CreateAccessPointResult, CREATE_ACCESS_POINT_RESULT, [access_point_arn[0] =
+    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias[1] = rt::m("Alias",
+    &rt::STRING)]
 );
 /// The container for the bucket configuration.
 ///
@@ -280,7 +282,7 @@ pub struct CreateBucketConfiguration {
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 rt::structure!(
-    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint =
+    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint[0] =
     rt::m("LocationConstraint", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -325,21 +327,22 @@ pub struct CreateBucketRequest {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl = rt::m("ACL", &rt::ENUM)
-    .at(rt::HEADER, "x-amz-acl"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), create_bucket_configuration =
+    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), create_bucket_configuration[2] =
     rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
     .named("CreateBucketConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
     "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None }),
-    grant_full_control = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER,
-    "x-amz-grant-full-control"), grant_read = rt::m("GrantRead", &rt::STRING)
-    .at(rt::HEADER, "x-amz-grant-read"), grant_read_acp = rt::m("GrantReadACP",
-    &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"), grant_write =
-    rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"), grant_write_acp
-    = rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-    object_lock_enabled_for_bucket = rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN)
-    .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"), outpost_id = rt::m("OutpostId",
-    &rt::STRING).at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId").min(1.0)]
+    grant_full_control[3] = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-full-control"), grant_read[4] = rt::m("GrantRead", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-read"), grant_read_acp[5] = rt::m("GrantReadACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"), grant_write[6] =
+    rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
+    grant_write_acp[7] = rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-write-acp"), object_lock_enabled_for_bucket[8] =
+    rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-bucket-object-lock-enabled"), outpost_id[9] = rt::m("OutpostId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketResult {
@@ -353,8 +356,9 @@ pub struct CreateBucketResult {
     pub bucket_arn: Option<String>,
 }
 rt::structure!(
-    CreateBucketResult, CREATE_BUCKET_RESULT, [location = rt::m("Location", &rt::STRING)
-    .at(rt::HEADER, "Location"), bucket_arn = rt::m("BucketArn", &rt::STRING).min(4.0)]
+    CreateBucketResult, CREATE_BUCKET_RESULT, [location[0] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location"), bucket_arn[1] = rt::m("BucketArn",
+    &rt::STRING).min(4.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateJobRequest {
@@ -382,17 +386,18 @@ pub struct CreateJobRequest {
     pub manifest_generator: Option<JobManifestGenerator>,
 }
 rt::structure!(
-    CreateJobRequest, CREATE_JOB_REQUEST, [account_id = rt::m("AccountId", &rt::STRING)
-    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), confirmation_required = rt::m("ConfirmationRequired",
-    &rt::BOOLEAN), operation = rt::m("Operation", &JOB_OPERATION).flags(rt::REQUIRED),
-    report = rt::m("Report", &JOB_REPORT).flags(rt::REQUIRED), client_request_token =
-    rt::m("ClientRequestToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)
-    .min(1.0), manifest = rt::m("Manifest", &JOB_MANIFEST), description =
-    rt::m("Description", &rt::STRING).min(1.0), priority = rt::m("Priority",
-    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), role_arn = rt::m("RoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &S3_TAG_SET), manifest_generator
-    = rt::m("ManifestGenerator", &JOB_MANIFEST_GENERATOR)]
+    CreateJobRequest, CREATE_JOB_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), confirmation_required[1] = rt::m("ConfirmationRequired",
+    &rt::BOOLEAN), operation[2] = rt::m("Operation", &JOB_OPERATION).flags(rt::REQUIRED),
+    report[3] = rt::m("Report", &JOB_REPORT).flags(rt::REQUIRED), client_request_token[4]
+    = rt::m("ClientRequestToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::IDEMPOTENCY_TOKEN).min(1.0), manifest[5] = rt::m("Manifest", &JOB_MANIFEST),
+    description[6] = rt::m("Description", &rt::STRING).min(1.0), priority[7] =
+    rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0), role_arn[8] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[9] = rt::m("Tags",
+    &S3_TAG_SET), manifest_generator[10] = rt::m("ManifestGenerator",
+    &JOB_MANIFEST_GENERATOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateJobResult {
@@ -400,7 +405,8 @@ pub struct CreateJobResult {
     pub job_id: Option<String>,
 }
 rt::structure!(
-    CreateJobResult, CREATE_JOB_RESULT, [job_id = rt::m("JobId", &rt::STRING).min(5.0)]
+    CreateJobResult, CREATE_JOB_RESULT, [job_id[0] = rt::m("JobId", &rt::STRING)
+    .min(5.0)]
 );
 /// A container for the information associated with a [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -412,9 +418,9 @@ pub struct CreateMultiRegionAccessPointInput {
     pub regions: Vec<Region>,
 }
 rt::structure!(
-    CreateMultiRegionAccessPointInput, CREATE_MULTI_REGION_ACCESS_POINT_INPUT, [name =
-    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), public_access_block =
-    rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION), regions =
+    CreateMultiRegionAccessPointInput, CREATE_MULTI_REGION_ACCESS_POINT_INPUT, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), public_access_block[1] =
+    rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION), regions[2] =
     rt::m("Regions", &REGION_CREATION_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -428,10 +434,10 @@ pub struct CreateMultiRegionAccessPointRequest {
 }
 rt::structure!(
     CreateMultiRegionAccessPointRequest, CREATE_MULTI_REGION_ACCESS_POINT_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-    details = rt::m("Details", &CREATE_MULTI_REGION_ACCESS_POINT_INPUT)
+    details[2] = rt::m("Details", &CREATE_MULTI_REGION_ACCESS_POINT_INPUT)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -441,7 +447,7 @@ pub struct CreateMultiRegionAccessPointResult {
 }
 rt::structure!(
     CreateMultiRegionAccessPointResult, CREATE_MULTI_REGION_ACCESS_POINT_RESULT,
-    [request_token_arn = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStorageLensGroupRequest {
@@ -453,10 +459,11 @@ pub struct CreateStorageLensGroupRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateStorageLensGroupRequest, CREATE_STORAGE_LENS_GROUP_REQUEST, [account_id =
+    CreateStorageLensGroupRequest, CREATE_STORAGE_LENS_GROUP_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group = rt::m("StorageLensGroup",
-    &STORAGE_LENS_GROUP).flags(rt::REQUIRED), tags = rt::m("Tags", &TAG_LIST).min(0.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group[1] = rt::m("StorageLensGroup",
+    &STORAGE_LENS_GROUP).flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
+    .min(0.0)]
 );
 /// The Amazon Web Services Security Token Service temporary credential that S3 Access Grants vends to grantees and client applications.
 #[derive(Clone, Default, PartialEq)]
@@ -471,9 +478,9 @@ pub struct Credentials {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    Credentials, CREDENTIALS, [access_key_id = rt::m("AccessKeyId", &rt::STRING)
-    .flags(rt::SENSITIVE), secret_access_key = rt::m("SecretAccessKey", &rt::STRING)
-    .flags(rt::SENSITIVE), session_token = rt::m("SessionToken", &rt::STRING)
-    .flags(rt::SENSITIVE), expiration = rt::m("Expiration", &rt::TIMESTAMP)]
+    Credentials, CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::SENSITIVE), secret_access_key[1] = rt::m("SecretAccessKey", &rt::STRING)
+    .flags(rt::SENSITIVE), session_token[2] = rt::m("SessionToken", &rt::STRING)
+    .flags(rt::SENSITIVE), expiration[3] = rt::m("Expiration", &rt::TIMESTAMP)]
     .flags(rt::SHAPE_SENSITIVE)
 );

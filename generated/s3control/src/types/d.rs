@@ -10,7 +10,7 @@ pub struct DssekmsFilter {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    DssekmsFilter, DSSEKMS_FILTER = "DSSEKMSFilter", [kms_key_arn = rt::m("KmsKeyArn",
+    DssekmsFilter, DSSEKMS_FILTER = "DSSEKMSFilter", [kms_key_arn[0] = rt::m("KmsKeyArn",
     &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -21,9 +21,9 @@ pub struct DeleteAccessGrantRequest {
     pub access_grant_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantRequest, DELETE_ACCESS_GRANT_REQUEST, [account_id =
+    DeleteAccessGrantRequest, DELETE_ACCESS_GRANT_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), access_grant_id = rt::m("AccessGrantId",
+    | rt::HOST_LABEL).ctx("AccountId"), access_grant_id[1] = rt::m("AccessGrantId",
     &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -32,8 +32,8 @@ pub struct DeleteAccessGrantsInstanceRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantsInstanceRequest, DELETE_ACCESS_GRANTS_INSTANCE_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    DeleteAccessGrantsInstanceRequest, DELETE_ACCESS_GRANTS_INSTANCE_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
     .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -43,7 +43,7 @@ pub struct DeleteAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     DeleteAccessGrantsInstanceResourcePolicyRequest,
-    DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id =
+    DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
     | rt::HOST_LABEL).ctx("AccountId")]
 );
@@ -55,10 +55,10 @@ pub struct DeleteAccessGrantsLocationRequest {
     pub access_grants_location_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantsLocationRequest, DELETE_ACCESS_GRANTS_LOCATION_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
+    DeleteAccessGrantsLocationRequest, DELETE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1]
+    = rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -70,9 +70,9 @@ pub struct DeleteAccessPointForObjectLambdaRequest {
 }
 rt::structure!(
     DeleteAccessPointForObjectLambdaRequest,
-    DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id = rt::m("AccountId",
+    DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
     .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -84,9 +84,9 @@ pub struct DeleteAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     DeleteAccessPointPolicyForObjectLambdaRequest,
-    DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id =
+    DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -101,9 +101,9 @@ pub struct DeleteAccessPointPolicyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointPolicyRequest, DELETE_ACCESS_POINT_POLICY_REQUEST, [account_id =
+    DeleteAccessPointPolicyRequest, DELETE_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -118,9 +118,9 @@ pub struct DeleteAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointRequest, DELETE_ACCESS_POINT_REQUEST, [account_id =
+    DeleteAccessPointRequest, DELETE_ACCESS_POINT_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -131,9 +131,9 @@ pub struct DeleteAccessPointScopeRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointScopeRequest, DELETE_ACCESS_POINT_SCOPE_REQUEST, [account_id =
+    DeleteAccessPointScopeRequest, DELETE_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -149,9 +149,9 @@ pub struct DeleteBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketLifecycleConfigurationRequest,
-    DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, [account_id = rt::m("AccountId",
+    DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
     .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -166,10 +166,10 @@ pub struct DeleteBucketPolicyRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [account_id =
+    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketReplicationRequest {
@@ -183,10 +183,10 @@ pub struct DeleteBucketReplicationRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [account_id =
+    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketRequest {
@@ -200,9 +200,9 @@ pub struct DeleteBucketRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [account_id = rt::m("AccountId",
+    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
     .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -217,10 +217,10 @@ pub struct DeleteBucketTaggingRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [account_id =
+    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteJobTaggingRequest {
@@ -230,10 +230,10 @@ pub struct DeleteJobTaggingRequest {
     pub job_id: String,
 }
 rt::structure!(
-    DeleteJobTaggingRequest, DELETE_JOB_TAGGING_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
-    .flags(rt::REQUIRED).min(5.0)]
+    DeleteJobTaggingRequest, DELETE_JOB_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteJobTaggingResult {}
@@ -247,7 +247,7 @@ pub struct DeleteMarkerReplication {
     pub status: DeleteMarkerReplicationStatus,
 }
 rt::structure!(
-    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status = rt::m("Status",
+    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -260,7 +260,7 @@ pub struct DeleteMultiRegionAccessPointInput {
     pub name: String,
 }
 rt::structure!(
-    DeleteMultiRegionAccessPointInput, DELETE_MULTI_REGION_ACCESS_POINT_INPUT, [name =
+    DeleteMultiRegionAccessPointInput, DELETE_MULTI_REGION_ACCESS_POINT_INPUT, [name[0] =
     rt::m("Name", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -274,10 +274,10 @@ pub struct DeleteMultiRegionAccessPointRequest {
 }
 rt::structure!(
     DeleteMultiRegionAccessPointRequest, DELETE_MULTI_REGION_ACCESS_POINT_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-    details = rt::m("Details", &DELETE_MULTI_REGION_ACCESS_POINT_INPUT)
+    details[2] = rt::m("Details", &DELETE_MULTI_REGION_ACCESS_POINT_INPUT)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -287,7 +287,7 @@ pub struct DeleteMultiRegionAccessPointResult {
 }
 rt::structure!(
     DeleteMultiRegionAccessPointResult, DELETE_MULTI_REGION_ACCESS_POINT_RESULT,
-    [request_token_arn = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicAccessBlockRequest {
@@ -295,7 +295,7 @@ pub struct DeletePublicAccessBlockRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id =
+    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
     | rt::HOST_LABEL).ctx("AccountId")]
 );
@@ -308,8 +308,8 @@ pub struct DeleteStorageLensConfigurationRequest {
 }
 rt::structure!(
     DeleteStorageLensConfigurationRequest, DELETE_STORAGE_LENS_CONFIGURATION_REQUEST,
-    [config_id = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
-    .flags(rt::REQUIRED).min(1.0), account_id = rt::m("AccountId", &rt::STRING)
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
     .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
     .ctx("AccountId")]
 );
@@ -322,10 +322,10 @@ pub struct DeleteStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     DeleteStorageLensConfigurationTaggingRequest,
-    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id = rt::m("ConfigId",
-    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId")]
+    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStorageLensConfigurationTaggingResult {}
@@ -341,9 +341,9 @@ pub struct DeleteStorageLensGroupRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeleteStorageLensGroupRequest, DELETE_STORAGE_LENS_GROUP_REQUEST, [name =
+    DeleteStorageLensGroupRequest, DELETE_STORAGE_LENS_GROUP_REQUEST, [name[0] =
     rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
-    account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    account_id[1] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
     .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -354,9 +354,9 @@ pub struct DescribeJobRequest {
     pub job_id: String,
 }
 rt::structure!(
-    DescribeJobRequest, DESCRIBE_JOB_REQUEST, [account_id = rt::m("AccountId",
+    DescribeJobRequest, DESCRIBE_JOB_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
     .flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -365,7 +365,7 @@ pub struct DescribeJobResult {
     pub job: Option<JobDescriptor>,
 }
 rt::structure!(
-    DescribeJobResult, DESCRIBE_JOB_RESULT, [job = rt::m("Job", &JOB_DESCRIPTOR)]
+    DescribeJobResult, DESCRIBE_JOB_RESULT, [job[0] = rt::m("Job", &JOB_DESCRIPTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMultiRegionAccessPointOperationRequest {
@@ -376,9 +376,9 @@ pub struct DescribeMultiRegionAccessPointOperationRequest {
 }
 rt::structure!(
     DescribeMultiRegionAccessPointOperationRequest,
-    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST, [account_id =
+    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), request_token_arn = rt::m("RequestTokenARN",
+    | rt::HOST_LABEL).ctx("AccountId"), request_token_arn[1] = rt::m("RequestTokenARN",
     &rt::STRING).at(rt::URI, "request_token").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -388,7 +388,7 @@ pub struct DescribeMultiRegionAccessPointOperationResult {
 }
 rt::structure!(
     DescribeMultiRegionAccessPointOperationResult,
-    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_RESULT, [async_operation =
+    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_RESULT, [async_operation[0] =
     rt::m("AsyncOperation", &ASYNC_OPERATION)]
 );
 /// Specifies information about the replication destination bucket and its settings for an S3 on Outposts replication configuration.
@@ -418,13 +418,13 @@ pub struct Destination {
     pub storage_class: Option<ReplicationStorageClass>,
 }
 rt::structure!(
-    Destination, DESTINATION, [account = rt::m("Account", &rt::STRING), bucket =
-    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), replication_time =
-    rt::m("ReplicationTime", &REPLICATION_TIME), access_control_translation =
+    Destination, DESTINATION, [account[0] = rt::m("Account", &rt::STRING), bucket[1] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), replication_time[2] =
+    rt::m("ReplicationTime", &REPLICATION_TIME), access_control_translation[3] =
     rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
-    encryption_configuration = rt::m("EncryptionConfiguration",
-    &ENCRYPTION_CONFIGURATION), metrics = rt::m("Metrics", &METRICS), storage_class =
-    rt::m("StorageClass", &rt::ENUM)]
+    encryption_configuration[4] = rt::m("EncryptionConfiguration",
+    &ENCRYPTION_CONFIGURATION), metrics[5] = rt::m("Metrics", &METRICS), storage_class[6]
+    = rt::m("StorageClass", &rt::ENUM)]
 );
 /// The container element for Amazon S3 Storage Lens detailed status code metrics. Detailed status code metrics generate metrics for HTTP status codes, such as `200 OK`, `403 Forbidden`, `503 Service Unavailable` and others.
 ///
@@ -435,7 +435,7 @@ pub struct DetailedStatusCodesMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    DetailedStatusCodesMetrics, DETAILED_STATUS_CODES_METRICS, [is_enabled =
+    DetailedStatusCodesMetrics, DETAILED_STATUS_CODES_METRICS, [is_enabled[0] =
     rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -445,7 +445,7 @@ pub struct DissociateAccessGrantsIdentityCenterRequest {
 }
 rt::structure!(
     DissociateAccessGrantsIdentityCenterRequest,
-    DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id = rt::m("AccountId",
+    DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
     .ctx("AccountId")]
 );

@@ -12,7 +12,7 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 rt::structure!(
-    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id =
+    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id[0] =
     rt::m("ReplicaKmsKeyID", &rt::STRING)]
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::map(
@@ -29,7 +29,8 @@ pub struct EstablishedMultiRegionAccessPointPolicy {
 }
 rt::structure!(
     EstablishedMultiRegionAccessPointPolicy,
-    ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY, [policy = rt::m("Policy", &rt::STRING)]
+    ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY, [policy[0] = rt::m("Policy",
+    &rt::STRING)]
 );
 /// A container for what Amazon S3 Storage Lens will exclude.
 #[derive(Clone, Default, PartialEq)]
@@ -40,8 +41,8 @@ pub struct Exclude {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    Exclude, EXCLUDE, [buckets = rt::m("Buckets", &BUCKETS), regions = rt::m("Regions",
-    &REGIONS)]
+    Exclude, EXCLUDE, [buckets[0] = rt::m("Buckets", &BUCKETS), regions[1] =
+    rt::m("Regions", &REGIONS)]
 );
 /// An optional configuration to replicate existing source bucket objects.
 ///
@@ -52,7 +53,7 @@ pub struct ExistingObjectReplication {
     pub status: ExistingObjectReplicationStatus,
 }
 rt::structure!(
-    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status = rt::m("Status",
+    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {

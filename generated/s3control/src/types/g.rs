@@ -12,9 +12,9 @@ pub struct GeneratedManifestEncryption {
     pub ssekms: Option<SsekmsEncryption>,
 }
 rt::structure!(
-    GeneratedManifestEncryption, GENERATED_MANIFEST_ENCRYPTION, [sses3 = rt::m("SSES3",
-    &SSES3_ENCRYPTION).named("SSE-S3"), ssekms = rt::m("SSEKMS", &SSEKMS_ENCRYPTION)
-    .named("SSE-KMS")]
+    GeneratedManifestEncryption, GENERATED_MANIFEST_ENCRYPTION, [sses3[0] =
+    rt::m("SSES3", &SSES3_ENCRYPTION).named("SSE-S3"), ssekms[1] = rt::m("SSEKMS",
+    &SSEKMS_ENCRYPTION).named("SSE-KMS")]
 );
 rt::string_enum! {
     pub enum GeneratedManifestFormat { S3InventoryReportCsv20211130 =
@@ -28,10 +28,10 @@ pub struct GetAccessGrantRequest {
     pub access_grant_id: String,
 }
 rt::structure!(
-    GetAccessGrantRequest, GET_ACCESS_GRANT_REQUEST, [account_id = rt::m("AccountId",
+    GetAccessGrantRequest, GET_ACCESS_GRANT_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), access_grant_id = rt::m("AccessGrantId", &rt::STRING).at(rt::URI,
-    "id").flags(rt::REQUIRED).min(1.0)]
+    .ctx("AccountId"), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantResult {
@@ -59,14 +59,14 @@ pub struct GetAccessGrantResult {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    GetAccessGrantResult, GET_ACCESS_GRANT_RESULT, [created_at = rt::m("CreatedAt",
-    &rt::TIMESTAMP), access_grant_id = rt::m("AccessGrantId", &rt::STRING).min(1.0),
-    access_grant_arn = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee =
-    rt::m("Grantee", &GRANTEE), permission = rt::m("Permission", &rt::ENUM),
-    access_grants_location_id = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-    access_grants_location_configuration = rt::m("AccessGrantsLocationConfiguration",
-    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope = rt::m("GrantScope",
-    &rt::STRING).min(1.0), application_arn = rt::m("ApplicationArn", &rt::STRING)
+    GetAccessGrantResult, GET_ACCESS_GRANT_RESULT, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING).min(1.0),
+    access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee[3] =
+    rt::m("Grantee", &GRANTEE), permission[4] = rt::m("Permission", &rt::ENUM),
+    access_grants_location_id[5] = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+    access_grants_location_configuration[6] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope[7] = rt::m("GrantScope",
+    &rt::STRING).min(1.0), application_arn[8] = rt::m("ApplicationArn", &rt::STRING)
     .min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -78,9 +78,9 @@ pub struct GetAccessGrantsInstanceForPrefixRequest {
 }
 rt::structure!(
     GetAccessGrantsInstanceForPrefixRequest,
-    GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST, [account_id = rt::m("AccountId",
+    GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), s3_prefix = rt::m("S3Prefix", &rt::STRING).at(rt::QUERY,
+    .ctx("AccountId"), s3_prefix[1] = rt::m("S3Prefix", &rt::STRING).at(rt::QUERY,
     "s3prefix").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -92,8 +92,9 @@ pub struct GetAccessGrantsInstanceForPrefixResult {
 }
 rt::structure!(
     GetAccessGrantsInstanceForPrefixResult, GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_RESULT,
-    [access_grants_instance_arn = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-    access_grants_instance_id = rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0)]
+    [access_grants_instance_arn[0] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0), access_grants_instance_id[1] = rt::m("AccessGrantsInstanceId",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceRequest {
@@ -101,7 +102,7 @@ pub struct GetAccessGrantsInstanceRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetAccessGrantsInstanceRequest, GET_ACCESS_GRANTS_INSTANCE_REQUEST, [account_id =
+    GetAccessGrantsInstanceRequest, GET_ACCESS_GRANTS_INSTANCE_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
     | rt::HOST_LABEL).ctx("AccountId")]
 );
@@ -112,9 +113,9 @@ pub struct GetAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     GetAccessGrantsInstanceResourcePolicyRequest,
-    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId")]
+    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceResourcePolicyResult {
@@ -127,9 +128,9 @@ pub struct GetAccessGrantsInstanceResourcePolicyResult {
 }
 rt::structure!(
     GetAccessGrantsInstanceResourcePolicyResult,
-    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy = rt::m("Policy",
-    &rt::STRING).min(1.0), organization = rt::m("Organization", &rt::STRING).min(12.0),
-    created_at = rt::m("CreatedAt", &rt::TIMESTAMP)]
+    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), organization[1] = rt::m("Organization", &rt::STRING)
+    .min(12.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceResult {
@@ -151,13 +152,13 @@ pub struct GetAccessGrantsInstanceResult {
 }
 rt::structure!(
     GetAccessGrantsInstanceResult, GET_ACCESS_GRANTS_INSTANCE_RESULT,
-    [access_grants_instance_arn = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-    access_grants_instance_id = rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-    identity_center_arn = rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED)
-    .min(10.0), identity_center_instance_arn = rt::m("IdentityCenterInstanceArn",
-    &rt::STRING).min(10.0), identity_center_application_arn =
-    rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0), created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP)]
+    [access_grants_instance_arn[0] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0), access_grants_instance_id[1] = rt::m("AccessGrantsInstanceId",
+    &rt::STRING).min(1.0), identity_center_arn[2] = rt::m("IdentityCenterArn",
+    &rt::STRING).flags(rt::DEPRECATED).min(10.0), identity_center_instance_arn[3] =
+    rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+    identity_center_application_arn[4] = rt::m("IdentityCenterApplicationArn",
+    &rt::STRING).min(10.0), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsLocationRequest {
@@ -167,9 +168,9 @@ pub struct GetAccessGrantsLocationRequest {
     pub access_grants_location_id: String,
 }
 rt::structure!(
-    GetAccessGrantsLocationRequest, GET_ACCESS_GRANTS_LOCATION_REQUEST, [account_id =
+    GetAccessGrantsLocationRequest, GET_ACCESS_GRANTS_LOCATION_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id =
+    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1] =
     rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
     .min(1.0)]
 );
@@ -187,11 +188,11 @@ pub struct GetAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    GetAccessGrantsLocationResult, GET_ACCESS_GRANTS_LOCATION_RESULT, [created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn =
-    rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope =
-    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn = rt::m("IAMRoleArn",
+    GetAccessGrantsLocationResult, GET_ACCESS_GRANTS_LOCATION_RESULT, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -203,9 +204,9 @@ pub struct GetAccessPointConfigurationForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointConfigurationForObjectLambdaRequest,
-    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id =
+    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -215,7 +216,7 @@ pub struct GetAccessPointConfigurationForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointConfigurationForObjectLambdaResult,
-    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_RESULT, [configuration =
+    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_RESULT, [configuration[0] =
     rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -227,8 +228,8 @@ pub struct GetAccessPointForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointForObjectLambdaRequest, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -243,10 +244,10 @@ pub struct GetAccessPointForObjectLambdaResult {
     pub alias: Option<ObjectLambdaAccessPointAlias>,
 }
 rt::structure!(
-    GetAccessPointForObjectLambdaResult, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT, [name
-    = rt::m("Name", &rt::STRING).min(3.0), public_access_block_configuration =
-    rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-    creation_date = rt::m("CreationDate", &rt::TIMESTAMP), alias = rt::m("Alias",
+    GetAccessPointForObjectLambdaResult, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT,
+    [name[0] = rt::m("Name", &rt::STRING).min(3.0), public_access_block_configuration[1]
+    = rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
+    creation_date[2] = rt::m("CreationDate", &rt::TIMESTAMP), alias[3] = rt::m("Alias",
     &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -258,10 +259,10 @@ pub struct GetAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointPolicyForObjectLambdaRequest,
-    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).min(3.0)]
+    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyForObjectLambdaResult {
@@ -270,7 +271,7 @@ pub struct GetAccessPointPolicyForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointPolicyForObjectLambdaResult,
-    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_RESULT, [policy = rt::m("Policy",
+    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_RESULT, [policy[0] = rt::m("Policy",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -285,9 +286,9 @@ pub struct GetAccessPointPolicyRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointPolicyRequest, GET_ACCESS_POINT_POLICY_REQUEST, [account_id =
+    GetAccessPointPolicyRequest, GET_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -296,8 +297,8 @@ pub struct GetAccessPointPolicyResult {
     pub policy: Option<String>,
 }
 rt::structure!(
-    GetAccessPointPolicyResult, GET_ACCESS_POINT_POLICY_RESULT, [policy = rt::m("Policy",
-    &rt::STRING)]
+    GetAccessPointPolicyResult, GET_ACCESS_POINT_POLICY_RESULT, [policy[0] =
+    rt::m("Policy", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyStatusForObjectLambdaRequest {
@@ -308,9 +309,9 @@ pub struct GetAccessPointPolicyStatusForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointPolicyStatusForObjectLambdaRequest,
-    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST, [account_id =
+    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -319,7 +320,7 @@ pub struct GetAccessPointPolicyStatusForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointPolicyStatusForObjectLambdaResult,
-    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_RESULT, [policy_status =
+    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_RESULT, [policy_status[0] =
     rt::m("PolicyStatus", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -331,8 +332,8 @@ pub struct GetAccessPointPolicyStatusRequest {
 }
 rt::structure!(
     GetAccessPointPolicyStatusRequest, GET_ACCESS_POINT_POLICY_STATUS_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -342,7 +343,7 @@ pub struct GetAccessPointPolicyStatusResult {
 }
 rt::structure!(
     GetAccessPointPolicyStatusResult, GET_ACCESS_POINT_POLICY_STATUS_RESULT,
-    [policy_status = rt::m("PolicyStatus", &POLICY_STATUS)]
+    [policy_status[0] = rt::m("PolicyStatus", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointRequest {
@@ -356,9 +357,9 @@ pub struct GetAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointRequest, GET_ACCESS_POINT_REQUEST, [account_id = rt::m("AccountId",
+    GetAccessPointRequest, GET_ACCESS_POINT_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
     .flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -392,16 +393,16 @@ pub struct GetAccessPointResult {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    GetAccessPointResult, GET_ACCESS_POINT_RESULT, [name = rt::m("Name", &rt::STRING)
-    .min(3.0), bucket = rt::m("Bucket", &rt::STRING), network_origin =
-    rt::m("NetworkOrigin", &rt::ENUM), vpc_configuration = rt::m("VpcConfiguration",
-    &VPC_CONFIGURATION), public_access_block_configuration =
+    GetAccessPointResult, GET_ACCESS_POINT_RESULT, [name[0] = rt::m("Name", &rt::STRING)
+    .min(3.0), bucket[1] = rt::m("Bucket", &rt::STRING), network_origin[2] =
+    rt::m("NetworkOrigin", &rt::ENUM), vpc_configuration[3] = rt::m("VpcConfiguration",
+    &VPC_CONFIGURATION), public_access_block_configuration[4] =
     rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-    creation_date = rt::m("CreationDate", &rt::TIMESTAMP), alias = rt::m("Alias",
-    &rt::STRING), access_point_arn = rt::m("AccessPointArn", &rt::STRING).min(4.0),
-    endpoints = rt::m("Endpoints", &ENDPOINTS), bucket_account_id =
-    rt::m("BucketAccountId", &rt::STRING), data_source_id = rt::m("DataSourceId",
-    &rt::STRING), data_source_type = rt::m("DataSourceType", &rt::STRING)]
+    creation_date[5] = rt::m("CreationDate", &rt::TIMESTAMP), alias[6] = rt::m("Alias",
+    &rt::STRING), access_point_arn[7] = rt::m("AccessPointArn", &rt::STRING).min(4.0),
+    endpoints[8] = rt::m("Endpoints", &ENDPOINTS), bucket_account_id[9] =
+    rt::m("BucketAccountId", &rt::STRING), data_source_id[10] = rt::m("DataSourceId",
+    &rt::STRING), data_source_type[11] = rt::m("DataSourceType", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointScopeRequest {
@@ -411,9 +412,9 @@ pub struct GetAccessPointScopeRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointScopeRequest, GET_ACCESS_POINT_SCOPE_REQUEST, [account_id =
+    GetAccessPointScopeRequest, GET_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
     "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -422,7 +423,7 @@ pub struct GetAccessPointScopeResult {
     pub scope: Option<Scope>,
 }
 rt::structure!(
-    GetAccessPointScopeResult, GET_ACCESS_POINT_SCOPE_RESULT, [scope = rt::m("Scope",
+    GetAccessPointScopeResult, GET_ACCESS_POINT_SCOPE_RESULT, [scope[0] = rt::m("Scope",
     &SCOPE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -438,8 +439,8 @@ pub struct GetBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -449,7 +450,7 @@ pub struct GetBucketLifecycleConfigurationResult {
 }
 rt::structure!(
     GetBucketLifecycleConfigurationResult, GET_BUCKET_LIFECYCLE_CONFIGURATION_RESULT,
-    [rules = rt::m("Rules", &LIFECYCLE_RULES)]
+    [rules[0] = rt::m("Rules", &LIFECYCLE_RULES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyRequest {
@@ -463,10 +464,10 @@ pub struct GetBucketPolicyRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyResult {
@@ -474,7 +475,7 @@ pub struct GetBucketPolicyResult {
     pub policy: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyResult, GET_BUCKET_POLICY_RESULT, [policy = rt::m("Policy",
+    GetBucketPolicyResult, GET_BUCKET_POLICY_RESULT, [policy[0] = rt::m("Policy",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -489,10 +490,10 @@ pub struct GetBucketReplicationRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [account_id =
+    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationResult {
@@ -500,8 +501,9 @@ pub struct GetBucketReplicationResult {
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 rt::structure!(
-    GetBucketReplicationResult, GET_BUCKET_REPLICATION_RESULT, [replication_configuration
-    = rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)]
+    GetBucketReplicationResult, GET_BUCKET_REPLICATION_RESULT,
+    [replication_configuration[0] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequest {
@@ -515,9 +517,9 @@ pub struct GetBucketRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketRequest, GET_BUCKET_REQUEST, [account_id = rt::m("AccountId", &rt::STRING)
-    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    GetBucketRequest, GET_BUCKET_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
     .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -529,9 +531,9 @@ pub struct GetBucketResult {
     pub creation_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetBucketResult, GET_BUCKET_RESULT, [bucket = rt::m("Bucket", &rt::STRING).min(3.0),
-    public_access_block_enabled = rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN),
-    creation_date = rt::m("CreationDate", &rt::TIMESTAMP)]
+    GetBucketResult, GET_BUCKET_RESULT, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .min(3.0), public_access_block_enabled[1] = rt::m("PublicAccessBlockEnabled",
+    &rt::BOOLEAN), creation_date[2] = rt::m("CreationDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingRequest {
@@ -545,10 +547,10 @@ pub struct GetBucketTaggingRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingResult {
@@ -556,7 +558,7 @@ pub struct GetBucketTaggingResult {
     pub tag_set: Vec<S3Tag>,
 }
 rt::structure!(
-    GetBucketTaggingResult, GET_BUCKET_TAGGING_RESULT, [tag_set = rt::m("TagSet",
+    GetBucketTaggingResult, GET_BUCKET_TAGGING_RESULT, [tag_set[0] = rt::m("TagSet",
     &S3_TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -567,10 +569,10 @@ pub struct GetBucketVersioningRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [account_id =
+    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningResult {
@@ -580,8 +582,8 @@ pub struct GetBucketVersioningResult {
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 rt::structure!(
-    GetBucketVersioningResult, GET_BUCKET_VERSIONING_RESULT, [status = rt::m("Status",
-    &rt::ENUM), mfa_delete = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
+    GetBucketVersioningResult, GET_BUCKET_VERSIONING_RESULT, [status[0] = rt::m("Status",
+    &rt::ENUM), mfa_delete[1] = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataAccessRequest {
@@ -613,16 +615,17 @@ pub struct GetDataAccessRequest {
     pub instance_scope: Option<InstanceScope>,
 }
 rt::structure!(
-    GetDataAccessRequest, GET_DATA_ACCESS_REQUEST, [account_id = rt::m("AccountId",
+    GetDataAccessRequest, GET_DATA_ACCESS_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), target = rt::m("Target", &rt::STRING).at(rt::QUERY, "target")
-    .flags(rt::REQUIRED).min(1.0), permission = rt::m("Permission", &rt::ENUM)
-    .at(rt::QUERY, "permission").flags(rt::REQUIRED), duration_seconds =
+    .ctx("AccountId"), target[1] = rt::m("Target", &rt::STRING).at(rt::QUERY, "target")
+    .flags(rt::REQUIRED).min(1.0), permission[2] = rt::m("Permission", &rt::ENUM)
+    .at(rt::QUERY, "permission").flags(rt::REQUIRED), duration_seconds[3] =
     rt::m("DurationSeconds", &rt::INTEGER).at(rt::QUERY, "durationSeconds").min(900.0),
-    privilege = rt::m("Privilege", &rt::ENUM).at(rt::QUERY, "privilege"), target_type =
-    rt::m("TargetType", &rt::ENUM).at(rt::QUERY, "targetType"), audit_context =
-    rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext").min(1.0),
-    instance_scope = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope")]
+    privilege[4] = rt::m("Privilege", &rt::ENUM).at(rt::QUERY, "privilege"),
+    target_type[5] = rt::m("TargetType", &rt::ENUM).at(rt::QUERY, "targetType"),
+    audit_context[6] = rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext")
+    .min(1.0), instance_scope[7] = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY,
+    "instanceScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataAccessResult {
@@ -636,10 +639,11 @@ pub struct GetDataAccessResult {
     pub matched_instance_arn: Option<String>,
 }
 rt::structure!(
-    GetDataAccessResult, GET_DATA_ACCESS_RESULT, [credentials = rt::m("Credentials",
-    &CREDENTIALS).flags(rt::SENSITIVE), matched_grant_target =
-    rt::m("MatchedGrantTarget", &rt::STRING).min(1.0), grantee = rt::m("Grantee",
-    &GRANTEE), matched_instance_arn = rt::m("MatchedInstanceArn", &rt::STRING).min(1.0)]
+    GetDataAccessResult, GET_DATA_ACCESS_RESULT, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS).flags(rt::SENSITIVE), matched_grant_target[1] =
+    rt::m("MatchedGrantTarget", &rt::STRING).min(1.0), grantee[2] = rt::m("Grantee",
+    &GRANTEE), matched_instance_arn[3] = rt::m("MatchedInstanceArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetJobTaggingRequest {
@@ -649,9 +653,9 @@ pub struct GetJobTaggingRequest {
     pub job_id: String,
 }
 rt::structure!(
-    GetJobTaggingRequest, GET_JOB_TAGGING_REQUEST, [account_id = rt::m("AccountId",
+    GetJobTaggingRequest, GET_JOB_TAGGING_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
     .flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -660,7 +664,7 @@ pub struct GetJobTaggingResult {
     pub tags: Option<Vec<S3Tag>>,
 }
 rt::structure!(
-    GetJobTaggingResult, GET_JOB_TAGGING_RESULT, [tags = rt::m("Tags", &S3_TAG_SET)]
+    GetJobTaggingResult, GET_JOB_TAGGING_RESULT, [tags[0] = rt::m("Tags", &S3_TAG_SET)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyRequest {
@@ -671,8 +675,8 @@ pub struct GetMultiRegionAccessPointPolicyRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyRequest, GET_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -682,7 +686,7 @@ pub struct GetMultiRegionAccessPointPolicyResult {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyResult, GET_MULTI_REGION_ACCESS_POINT_POLICY_RESULT,
-    [policy = rt::m("Policy", &MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT)]
+    [policy[0] = rt::m("Policy", &MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyStatusRequest {
@@ -693,10 +697,10 @@ pub struct GetMultiRegionAccessPointPolicyStatusRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyStatusRequest,
-    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED)]
+    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyStatusResult {
@@ -704,7 +708,7 @@ pub struct GetMultiRegionAccessPointPolicyStatusResult {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyStatusResult,
-    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_RESULT, [established =
+    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_RESULT, [established[0] =
     rt::m("Established", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -715,9 +719,9 @@ pub struct GetMultiRegionAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    GetMultiRegionAccessPointRequest, GET_MULTI_REGION_ACCESS_POINT_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name",
+    GetMultiRegionAccessPointRequest, GET_MULTI_REGION_ACCESS_POINT_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -726,8 +730,8 @@ pub struct GetMultiRegionAccessPointResult {
     pub access_point: Option<MultiRegionAccessPointReport>,
 }
 rt::structure!(
-    GetMultiRegionAccessPointResult, GET_MULTI_REGION_ACCESS_POINT_RESULT, [access_point
-    = rt::m("AccessPoint", &MULTI_REGION_ACCESS_POINT_REPORT)]
+    GetMultiRegionAccessPointResult, GET_MULTI_REGION_ACCESS_POINT_RESULT,
+    [access_point[0] = rt::m("AccessPoint", &MULTI_REGION_ACCESS_POINT_REPORT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointRoutesRequest {
@@ -738,8 +742,8 @@ pub struct GetMultiRegionAccessPointRoutesRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointRoutesRequest, GET_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), mrap = rt::m("Mrap",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), mrap[1] = rt::m("Mrap",
     &rt::STRING).at(rt::URI, "mrap").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -751,7 +755,7 @@ pub struct GetMultiRegionAccessPointRoutesResult {
 }
 rt::structure!(
     GetMultiRegionAccessPointRoutesResult, GET_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT,
-    [mrap = rt::m("Mrap", &rt::STRING), routes = rt::m("Routes", &ROUTE_LIST)]
+    [mrap[0] = rt::m("Mrap", &rt::STRING), routes[1] = rt::m("Routes", &ROUTE_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockOutput {
@@ -760,7 +764,7 @@ pub struct GetPublicAccessBlockOutput {
 }
 rt::structure!(
     GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
-    [public_access_block_configuration = rt::m("PublicAccessBlockConfiguration",
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
     &PUBLIC_ACCESS_BLOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -769,7 +773,7 @@ pub struct GetPublicAccessBlockRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id =
+    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
     | rt::HOST_LABEL).ctx("AccountId")]
 );
@@ -782,8 +786,8 @@ pub struct GetStorageLensConfigurationRequest {
 }
 rt::structure!(
     GetStorageLensConfigurationRequest, GET_STORAGE_LENS_CONFIGURATION_REQUEST,
-    [config_id = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
-    .flags(rt::REQUIRED).min(1.0), account_id = rt::m("AccountId", &rt::STRING)
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
     .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
     .ctx("AccountId")]
 );
@@ -794,7 +798,7 @@ pub struct GetStorageLensConfigurationResult {
 }
 rt::structure!(
     GetStorageLensConfigurationResult, GET_STORAGE_LENS_CONFIGURATION_RESULT,
-    [storage_lens_configuration = rt::m("StorageLensConfiguration",
+    [storage_lens_configuration[0] = rt::m("StorageLensConfiguration",
     &STORAGE_LENS_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -806,10 +810,10 @@ pub struct GetStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     GetStorageLensConfigurationTaggingRequest,
-    GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id = rt::m("ConfigId",
-    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId")]
+    GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensConfigurationTaggingResult {
@@ -818,7 +822,7 @@ pub struct GetStorageLensConfigurationTaggingResult {
 }
 rt::structure!(
     GetStorageLensConfigurationTaggingResult,
-    GET_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, [tags = rt::m("Tags",
+    GET_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, [tags[0] = rt::m("Tags",
     &STORAGE_LENS_TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -829,8 +833,8 @@ pub struct GetStorageLensGroupRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetStorageLensGroupRequest, GET_STORAGE_LENS_GROUP_REQUEST, [name = rt::m("Name",
-    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0), account_id =
+    GetStorageLensGroupRequest, GET_STORAGE_LENS_GROUP_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0), account_id[1] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
     | rt::HOST_LABEL).ctx("AccountId")]
 );
@@ -840,7 +844,7 @@ pub struct GetStorageLensGroupResult {
     pub storage_lens_group: Option<StorageLensGroup>,
 }
 rt::structure!(
-    GetStorageLensGroupResult, GET_STORAGE_LENS_GROUP_RESULT, [storage_lens_group =
+    GetStorageLensGroupResult, GET_STORAGE_LENS_GROUP_RESULT, [storage_lens_group[0] =
     rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::PAYLOAD)]
 );
 /// The user, group, or role to which you are granting access. You can grant access to an IAM user or role. If you have added your corporate directory to Amazon Web Services IAM Identity Center and associated your Identity Center instance with your S3 Access Grants instance, the grantee can also be a corporate directory user or group.
@@ -856,8 +860,8 @@ pub struct Grantee {
     pub grantee_identifier: Option<String>,
 }
 rt::structure!(
-    Grantee, GRANTEE, [grantee_type = rt::m("GranteeType", &rt::ENUM), grantee_identifier
-    = rt::m("GranteeIdentifier", &rt::STRING)]
+    Grantee, GRANTEE, [grantee_type[0] = rt::m("GranteeType", &rt::ENUM),
+    grantee_identifier[1] = rt::m("GranteeIdentifier", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum GranteeType { DirectoryUser = "DIRECTORY_USER", DirectoryGroup =

@@ -8,8 +8,8 @@ pub struct IdempotencyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    IdempotencyException, IDEMPOTENCY_EXCEPTION, [message = rt::m("Message", &rt::STRING)
-    .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+    IdempotencyException, IDEMPOTENCY_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A container for what Amazon S3 Storage Lens configuration includes.
 #[derive(Clone, Default, PartialEq)]
@@ -20,8 +20,8 @@ pub struct Include {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    Include, INCLUDE, [buckets = rt::m("Buckets", &BUCKETS), regions = rt::m("Regions",
-    &REGIONS)]
+    Include, INCLUDE, [buckets[0] = rt::m("Buckets", &BUCKETS), regions[1] =
+    rt::m("Regions", &REGIONS)]
 );
 rt::string_enum! {
     pub enum InstanceScope { SelfValue = "SELF", All = "ALL" }
@@ -35,14 +35,14 @@ pub struct IntAccessTiers {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    IntAccessTiers, INT_ACCESS_TIERS, [is_enabled = rt::m("IsEnabled", &rt::BOOLEAN)]
+    IntAccessTiers, INT_ACCESS_TIERS, [is_enabled[0] = rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServiceException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalServiceException, INTERNAL_SERVICE_EXCEPTION, [message = rt::m("Message",
+    InternalServiceException, INTERNAL_SERVICE_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, true))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,14 +50,14 @@ pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message = rt::m("Message",
-    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message = rt::m("Message",
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );

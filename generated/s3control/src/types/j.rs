@@ -46,20 +46,21 @@ pub struct JobDescriptor {
     pub generated_manifest_descriptor: Option<S3GeneratedManifestDescriptor>,
 }
 rt::structure!(
-    JobDescriptor, JOB_DESCRIPTOR, [job_id = rt::m("JobId", &rt::STRING).min(5.0),
-    confirmation_required = rt::m("ConfirmationRequired", &rt::BOOLEAN), description =
-    rt::m("Description", &rt::STRING).min(1.0), job_arn = rt::m("JobArn", &rt::STRING)
-    .min(1.0), status = rt::m("Status", &rt::ENUM), manifest = rt::m("Manifest",
-    &JOB_MANIFEST), operation = rt::m("Operation", &JOB_OPERATION), priority =
-    rt::m("Priority", &rt::INTEGER).min(0.0), progress_summary = rt::m("ProgressSummary",
-    &JOB_PROGRESS_SUMMARY), status_update_reason = rt::m("StatusUpdateReason",
-    &rt::STRING).min(1.0), failure_reasons = rt::m("FailureReasons", &JOB_FAILURE_LIST),
-    report = rt::m("Report", &JOB_REPORT), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), termination_date = rt::m("TerminationDate", &rt::TIMESTAMP),
-    role_arn = rt::m("RoleArn", &rt::STRING).min(1.0), suspended_date =
-    rt::m("SuspendedDate", &rt::TIMESTAMP), suspended_cause = rt::m("SuspendedCause",
-    &rt::STRING).min(1.0), manifest_generator = rt::m("ManifestGenerator",
-    &JOB_MANIFEST_GENERATOR), generated_manifest_descriptor =
+    JobDescriptor, JOB_DESCRIPTOR, [job_id[0] = rt::m("JobId", &rt::STRING).min(5.0),
+    confirmation_required[1] = rt::m("ConfirmationRequired", &rt::BOOLEAN),
+    description[2] = rt::m("Description", &rt::STRING).min(1.0), job_arn[3] =
+    rt::m("JobArn", &rt::STRING).min(1.0), status[4] = rt::m("Status", &rt::ENUM),
+    manifest[5] = rt::m("Manifest", &JOB_MANIFEST), operation[6] = rt::m("Operation",
+    &JOB_OPERATION), priority[7] = rt::m("Priority", &rt::INTEGER).min(0.0),
+    progress_summary[8] = rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY),
+    status_update_reason[9] = rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
+    failure_reasons[10] = rt::m("FailureReasons", &JOB_FAILURE_LIST), report[11] =
+    rt::m("Report", &JOB_REPORT), creation_time[12] = rt::m("CreationTime",
+    &rt::TIMESTAMP), termination_date[13] = rt::m("TerminationDate", &rt::TIMESTAMP),
+    role_arn[14] = rt::m("RoleArn", &rt::STRING).min(1.0), suspended_date[15] =
+    rt::m("SuspendedDate", &rt::TIMESTAMP), suspended_cause[16] = rt::m("SuspendedCause",
+    &rt::STRING).min(1.0), manifest_generator[17] = rt::m("ManifestGenerator",
+    &JOB_MANIFEST_GENERATOR), generated_manifest_descriptor[18] =
     rt::m("GeneratedManifestDescriptor", &S3_GENERATED_MANIFEST_DESCRIPTOR)]
 );
 /// If this job failed, this element indicates why the job failed.
@@ -71,8 +72,8 @@ pub struct JobFailure {
     pub failure_reason: Option<String>,
 }
 rt::structure!(
-    JobFailure, JOB_FAILURE, [failure_code = rt::m("FailureCode", &rt::STRING).min(1.0),
-    failure_reason = rt::m("FailureReason", &rt::STRING).min(1.0)]
+    JobFailure, JOB_FAILURE, [failure_code[0] = rt::m("FailureCode", &rt::STRING)
+    .min(1.0), failure_reason[1] = rt::m("FailureReason", &rt::STRING).min(1.0)]
 );
 pub static JOB_FAILURE_LIST: rt::Schema = rt::Schema::list(
     "JobFailureList",
@@ -99,12 +100,13 @@ pub struct JobListDescriptor {
     pub progress_summary: Option<JobProgressSummary>,
 }
 rt::structure!(
-    JobListDescriptor, JOB_LIST_DESCRIPTOR, [job_id = rt::m("JobId", &rt::STRING)
-    .min(5.0), description = rt::m("Description", &rt::STRING).min(1.0), operation =
-    rt::m("Operation", &rt::ENUM), priority = rt::m("Priority", &rt::INTEGER).min(0.0),
-    status = rt::m("Status", &rt::ENUM), creation_time = rt::m("CreationTime",
-    &rt::TIMESTAMP), termination_date = rt::m("TerminationDate", &rt::TIMESTAMP),
-    progress_summary = rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY)]
+    JobListDescriptor, JOB_LIST_DESCRIPTOR, [job_id[0] = rt::m("JobId", &rt::STRING)
+    .min(5.0), description[1] = rt::m("Description", &rt::STRING).min(1.0), operation[2]
+    = rt::m("Operation", &rt::ENUM), priority[3] = rt::m("Priority", &rt::INTEGER)
+    .min(0.0), status[4] = rt::m("Status", &rt::ENUM), creation_time[5] =
+    rt::m("CreationTime", &rt::TIMESTAMP), termination_date[6] = rt::m("TerminationDate",
+    &rt::TIMESTAMP), progress_summary[7] = rt::m("ProgressSummary",
+    &JOB_PROGRESS_SUMMARY)]
 );
 pub static JOB_LIST_DESCRIPTOR_LIST: rt::Schema = rt::Schema::list(
     "JobListDescriptorList",
@@ -119,8 +121,8 @@ pub struct JobManifest {
     pub location: JobManifestLocation,
 }
 rt::structure!(
-    JobManifest, JOB_MANIFEST, [spec = rt::m("Spec", &JOB_MANIFEST_SPEC)
-    .flags(rt::REQUIRED), location = rt::m("Location", &JOB_MANIFEST_LOCATION)
+    JobManifest, JOB_MANIFEST, [spec[0] = rt::m("Spec", &JOB_MANIFEST_SPEC)
+    .flags(rt::REQUIRED), location[1] = rt::m("Location", &JOB_MANIFEST_LOCATION)
     .flags(rt::REQUIRED)]
 );
 pub static JOB_MANIFEST_FIELD_LIST: rt::Schema = rt::Schema::list(
@@ -147,7 +149,7 @@ pub enum JobManifestGenerator {
     Unknown(String),
 }
 rt::union!(
-    JobManifestGenerator, JOB_MANIFEST_GENERATOR, [S3JobManifestGenerator =
+    JobManifestGenerator, JOB_MANIFEST_GENERATOR, [S3JobManifestGenerator[0] =
     rt::m("S3JobManifestGenerator", &S3_JOB_MANIFEST_GENERATOR)]
 );
 /// The filter used to describe a set of objects for the job's manifest.
@@ -173,16 +175,17 @@ pub struct JobManifestGeneratorFilter {
     pub match_any_object_encryption: Option<Vec<ObjectEncryptionFilter>>,
 }
 rt::structure!(
-    JobManifestGeneratorFilter, JOB_MANIFEST_GENERATOR_FILTER, [eligible_for_replication
-    = rt::m("EligibleForReplication", &rt::BOOLEAN), created_after =
-    rt::m("CreatedAfter", &rt::TIMESTAMP), created_before = rt::m("CreatedBefore",
-    &rt::TIMESTAMP), object_replication_statuses = rt::m("ObjectReplicationStatuses",
-    &REPLICATION_STATUS_FILTER_LIST), key_name_constraint = rt::m("KeyNameConstraint",
-    &KEY_NAME_CONSTRAINT), object_size_greater_than_bytes =
-    rt::m("ObjectSizeGreaterThanBytes", &rt::LONG), object_size_less_than_bytes =
-    rt::m("ObjectSizeLessThanBytes", &rt::LONG), match_any_storage_class =
-    rt::m("MatchAnyStorageClass", &STORAGE_CLASS_LIST), match_any_object_encryption =
-    rt::m("MatchAnyObjectEncryption", &OBJECT_ENCRYPTION_FILTER_LIST).min(1.0)]
+    JobManifestGeneratorFilter, JOB_MANIFEST_GENERATOR_FILTER,
+    [eligible_for_replication[0] = rt::m("EligibleForReplication", &rt::BOOLEAN),
+    created_after[1] = rt::m("CreatedAfter", &rt::TIMESTAMP), created_before[2] =
+    rt::m("CreatedBefore", &rt::TIMESTAMP), object_replication_statuses[3] =
+    rt::m("ObjectReplicationStatuses", &REPLICATION_STATUS_FILTER_LIST),
+    key_name_constraint[4] = rt::m("KeyNameConstraint", &KEY_NAME_CONSTRAINT),
+    object_size_greater_than_bytes[5] = rt::m("ObjectSizeGreaterThanBytes", &rt::LONG),
+    object_size_less_than_bytes[6] = rt::m("ObjectSizeLessThanBytes", &rt::LONG),
+    match_any_storage_class[7] = rt::m("MatchAnyStorageClass", &STORAGE_CLASS_LIST),
+    match_any_object_encryption[8] = rt::m("MatchAnyObjectEncryption",
+    &OBJECT_ENCRYPTION_FILTER_LIST).min(1.0)]
 );
 /// Contains the information required to locate a manifest object. Manifests can't be imported from directory buckets. For more information, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html).
 #[derive(Clone, Default, PartialEq)]
@@ -197,9 +200,9 @@ pub struct JobManifestLocation {
     pub e_tag: String,
 }
 rt::structure!(
-    JobManifestLocation, JOB_MANIFEST_LOCATION, [object_arn = rt::m("ObjectArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), object_version_id =
-    rt::m("ObjectVersionId", &rt::STRING).min(1.0), e_tag = rt::m("ETag", &rt::STRING)
+    JobManifestLocation, JOB_MANIFEST_LOCATION, [object_arn[0] = rt::m("ObjectArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), object_version_id[1] =
+    rt::m("ObjectVersionId", &rt::STRING).min(1.0), e_tag[2] = rt::m("ETag", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// Describes the format of a manifest. If the manifest is in CSV format, also describes the columns contained within the manifest.
@@ -211,8 +214,8 @@ pub struct JobManifestSpec {
     pub fields: Option<Vec<JobManifestFieldName>>,
 }
 rt::structure!(
-    JobManifestSpec, JOB_MANIFEST_SPEC, [format = rt::m("Format", &rt::ENUM)
-    .flags(rt::REQUIRED), fields = rt::m("Fields", &JOB_MANIFEST_FIELD_LIST)]
+    JobManifestSpec, JOB_MANIFEST_SPEC, [format[0] = rt::m("Format", &rt::ENUM)
+    .flags(rt::REQUIRED), fields[1] = rt::m("Fields", &JOB_MANIFEST_FIELD_LIST)]
 );
 /// The operation that you want this job to perform on every object listed in the manifest. For more information about the available operations, see [Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-operations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -249,21 +252,21 @@ pub struct JobOperation {
     pub s3_update_object_encryption: Option<S3UpdateObjectEncryptionOperation>,
 }
 rt::structure!(
-    JobOperation, JOB_OPERATION, [lambda_invoke = rt::m("LambdaInvoke",
-    &LAMBDA_INVOKE_OPERATION), s3_put_object_copy = rt::m("S3PutObjectCopy",
-    &S3_COPY_OBJECT_OPERATION), s3_put_object_acl = rt::m("S3PutObjectAcl",
-    &S3_SET_OBJECT_ACL_OPERATION), s3_put_object_tagging = rt::m("S3PutObjectTagging",
-    &S3_SET_OBJECT_TAGGING_OPERATION), s3_delete_object_tagging =
+    JobOperation, JOB_OPERATION, [lambda_invoke[0] = rt::m("LambdaInvoke",
+    &LAMBDA_INVOKE_OPERATION), s3_put_object_copy[1] = rt::m("S3PutObjectCopy",
+    &S3_COPY_OBJECT_OPERATION), s3_put_object_acl[2] = rt::m("S3PutObjectAcl",
+    &S3_SET_OBJECT_ACL_OPERATION), s3_put_object_tagging[3] = rt::m("S3PutObjectTagging",
+    &S3_SET_OBJECT_TAGGING_OPERATION), s3_delete_object_tagging[4] =
     rt::m("S3DeleteObjectTagging", &S3_DELETE_OBJECT_TAGGING_OPERATION),
-    s3_initiate_restore_object = rt::m("S3InitiateRestoreObject",
-    &S3_INITIATE_RESTORE_OBJECT_OPERATION), s3_put_object_legal_hold =
+    s3_initiate_restore_object[5] = rt::m("S3InitiateRestoreObject",
+    &S3_INITIATE_RESTORE_OBJECT_OPERATION), s3_put_object_legal_hold[6] =
     rt::m("S3PutObjectLegalHold", &S3_SET_OBJECT_LEGAL_HOLD_OPERATION),
-    s3_put_object_retention = rt::m("S3PutObjectRetention",
-    &S3_SET_OBJECT_RETENTION_OPERATION), s3_replicate_object = rt::m("S3ReplicateObject",
-    &S3_REPLICATE_OBJECT_OPERATION), s3_compute_object_checksum =
-    rt::m("S3ComputeObjectChecksum", &S3_COMPUTE_OBJECT_CHECKSUM_OPERATION),
-    s3_update_object_encryption = rt::m("S3UpdateObjectEncryption",
-    &S3_UPDATE_OBJECT_ENCRYPTION_OPERATION)]
+    s3_put_object_retention[7] = rt::m("S3PutObjectRetention",
+    &S3_SET_OBJECT_RETENTION_OPERATION), s3_replicate_object[8] =
+    rt::m("S3ReplicateObject", &S3_REPLICATE_OBJECT_OPERATION),
+    s3_compute_object_checksum[9] = rt::m("S3ComputeObjectChecksum",
+    &S3_COMPUTE_OBJECT_CHECKSUM_OPERATION), s3_update_object_encryption[10] =
+    rt::m("S3UpdateObjectEncryption", &S3_UPDATE_OBJECT_ENCRYPTION_OPERATION)]
 );
 /// Describes the total number of tasks that the specified job has started, the number of tasks that succeeded, and the number of tasks that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -275,10 +278,10 @@ pub struct JobProgressSummary {
     pub timers: Option<JobTimers>,
 }
 rt::structure!(
-    JobProgressSummary, JOB_PROGRESS_SUMMARY, [total_number_of_tasks =
-    rt::m("TotalNumberOfTasks", &rt::LONG).min(0.0), number_of_tasks_succeeded =
-    rt::m("NumberOfTasksSucceeded", &rt::LONG).min(0.0), number_of_tasks_failed =
-    rt::m("NumberOfTasksFailed", &rt::LONG).min(0.0), timers = rt::m("Timers",
+    JobProgressSummary, JOB_PROGRESS_SUMMARY, [total_number_of_tasks[0] =
+    rt::m("TotalNumberOfTasks", &rt::LONG).min(0.0), number_of_tasks_succeeded[1] =
+    rt::m("NumberOfTasksSucceeded", &rt::LONG).min(0.0), number_of_tasks_failed[2] =
+    rt::m("NumberOfTasksFailed", &rt::LONG).min(0.0), timers[3] = rt::m("Timers",
     &JOB_TIMERS)]
 );
 /// Contains the configuration parameters for a job-completion report.
@@ -300,11 +303,11 @@ pub struct JobReport {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    JobReport, JOB_REPORT, [bucket = rt::m("Bucket", &rt::STRING).min(1.0), format =
-    rt::m("Format", &rt::ENUM), enabled = rt::m("Enabled", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), prefix = rt::m("Prefix", &rt::STRING).min(1.0), report_scope =
-    rt::m("ReportScope", &rt::ENUM), expected_bucket_owner = rt::m("ExpectedBucketOwner",
-    &rt::STRING)]
+    JobReport, JOB_REPORT, [bucket[0] = rt::m("Bucket", &rt::STRING).min(1.0), format[1]
+    = rt::m("Format", &rt::ENUM), enabled[2] = rt::m("Enabled", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), prefix[3] = rt::m("Prefix", &rt::STRING).min(1.0),
+    report_scope[4] = rt::m("ReportScope", &rt::ENUM), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum JobReportFormat { ReportCsv20180820 = "Report_CSV_20180820" }
@@ -324,7 +327,7 @@ pub struct JobStatusException {
     pub message: Option<String>,
 }
 rt::structure!(
-    JobStatusException, JOB_STATUS_EXCEPTION, [message = rt::m("Message", &rt::STRING)
+    JobStatusException, JOB_STATUS_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static JOB_STATUS_LIST: rt::Schema = rt::Schema::list(
@@ -338,6 +341,6 @@ pub struct JobTimers {
     pub elapsed_time_in_active_seconds: Option<i64>,
 }
 rt::structure!(
-    JobTimers, JOB_TIMERS, [elapsed_time_in_active_seconds =
+    JobTimers, JOB_TIMERS, [elapsed_time_in_active_seconds[0] =
     rt::m("ElapsedTimeInActiveSeconds", &rt::LONG).min(0.0)]
 );

@@ -18,9 +18,10 @@ pub struct LambdaInvokeOperation {
     pub user_arguments: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    LambdaInvokeOperation, LAMBDA_INVOKE_OPERATION, [function_arn = rt::m("FunctionArn",
-    &rt::STRING).min(1.0), invocation_schema_version = rt::m("InvocationSchemaVersion",
-    &rt::STRING).min(1.0), user_arguments = rt::m("UserArguments", &USER_ARGUMENTS)]
+    LambdaInvokeOperation, LAMBDA_INVOKE_OPERATION, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).min(1.0), invocation_schema_version[1] =
+    rt::m("InvocationSchemaVersion", &rt::STRING).min(1.0), user_arguments[2] =
+    rt::m("UserArguments", &USER_ARGUMENTS)]
 );
 /// The container for the Outposts bucket lifecycle configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -29,7 +30,7 @@ pub struct LifecycleConfiguration {
     pub rules: Option<Vec<LifecycleRule>>,
 }
 rt::structure!(
-    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules = rt::m("Rules",
+    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules[0] = rt::m("Rules",
     &LIFECYCLE_RULES)]
 );
 /// The container of the Outposts bucket lifecycle expiration.
@@ -43,8 +44,8 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
-    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date = rt::m("Date", &rt::TIMESTAMP),
-    days = rt::m("Days", &rt::INTEGER), expired_object_delete_marker =
+    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date[0] = rt::m("Date", &rt::TIMESTAMP),
+    days[1] = rt::m("Days", &rt::INTEGER), expired_object_delete_marker[2] =
     rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
 );
 /// The container for the Outposts bucket lifecycle rule.
@@ -72,14 +73,15 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    LifecycleRule, LIFECYCLE_RULE, [expiration = rt::m("Expiration",
-    &LIFECYCLE_EXPIRATION), id = rt::m("ID", &rt::STRING), filter = rt::m("Filter",
-    &LIFECYCLE_RULE_FILTER), status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    transitions = rt::m("Transitions", &TRANSITION_LIST), noncurrent_version_transitions
-    = rt::m("NoncurrentVersionTransitions", &NONCURRENT_VERSION_TRANSITION_LIST),
-    noncurrent_version_expiration = rt::m("NoncurrentVersionExpiration",
-    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload =
-    rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
+    LifecycleRule, LIFECYCLE_RULE, [expiration[0] = rt::m("Expiration",
+    &LIFECYCLE_EXPIRATION), id[1] = rt::m("ID", &rt::STRING), filter[2] = rt::m("Filter",
+    &LIFECYCLE_RULE_FILTER), status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transitions[4] = rt::m("Transitions", &TRANSITION_LIST),
+    noncurrent_version_transitions[5] = rt::m("NoncurrentVersionTransitions",
+    &NONCURRENT_VERSION_TRANSITION_LIST), noncurrent_version_expiration[6] =
+    rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
+    abort_incomplete_multipart_upload[7] = rt::m("AbortIncompleteMultipartUpload",
+    &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 /// The container for the Outposts bucket lifecycle rule and operator.
 #[derive(Clone, Default, PartialEq)]
@@ -94,9 +96,9 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix = rt::m("Prefix",
-    &rt::STRING), tags = rt::m("Tags", &S3_TAG_SET), object_size_greater_than =
-    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than =
+    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &S3_TAG_SET), object_size_greater_than[2] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[3] =
     rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 /// The container for the filter of the lifecycle rule.
@@ -115,10 +117,11 @@ pub struct LifecycleRuleFilter {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix = rt::m("Prefix", &rt::STRING),
-    tag = rt::m("Tag", &S3_TAG), and = rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR),
-    object_size_greater_than = rt::m("ObjectSizeGreaterThan", &rt::LONG),
-    object_size_less_than = rt::m("ObjectSizeLessThan", &rt::LONG)]
+    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &S3_TAG), and[2] = rt::m("And",
+    &LIFECYCLE_RULE_AND_OPERATOR), object_size_greater_than[3] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[4] =
+    rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
     "LifecycleRules",
@@ -151,14 +154,14 @@ pub struct ListAccessGrantEntry {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantEntry, LIST_ACCESS_GRANT_ENTRY, [created_at = rt::m("CreatedAt",
-    &rt::TIMESTAMP), access_grant_id = rt::m("AccessGrantId", &rt::STRING).min(1.0),
-    access_grant_arn = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee =
-    rt::m("Grantee", &GRANTEE), permission = rt::m("Permission", &rt::ENUM),
-    access_grants_location_id = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-    access_grants_location_configuration = rt::m("AccessGrantsLocationConfiguration",
-    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope = rt::m("GrantScope",
-    &rt::STRING).min(1.0), application_arn = rt::m("ApplicationArn", &rt::STRING)
+    ListAccessGrantEntry, LIST_ACCESS_GRANT_ENTRY, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING).min(1.0),
+    access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee[3] =
+    rt::m("Grantee", &GRANTEE), permission[4] = rt::m("Permission", &rt::ENUM),
+    access_grants_location_id[5] = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+    access_grants_location_configuration[6] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope[7] = rt::m("GrantScope",
+    &rt::STRING).min(1.0), application_arn[8] = rt::m("ApplicationArn", &rt::STRING)
     .min(10.0)]
 );
 /// Information about the S3 Access Grants instance.
@@ -182,12 +185,13 @@ pub struct ListAccessGrantsInstanceEntry {
 }
 rt::structure!(
     ListAccessGrantsInstanceEntry, LIST_ACCESS_GRANTS_INSTANCE_ENTRY,
-    [access_grants_instance_id = rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-    access_grants_instance_arn = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-    created_at = rt::m("CreatedAt", &rt::TIMESTAMP), identity_center_arn =
-    rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
-    identity_center_instance_arn = rt::m("IdentityCenterInstanceArn", &rt::STRING)
-    .min(10.0), identity_center_application_arn = rt::m("IdentityCenterApplicationArn",
+    [access_grants_instance_id[0] = rt::m("AccessGrantsInstanceId", &rt::STRING)
+    .min(1.0), access_grants_instance_arn[1] = rt::m("AccessGrantsInstanceArn",
+    &rt::STRING).min(1.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP),
+    identity_center_arn[3] = rt::m("IdentityCenterArn", &rt::STRING)
+    .flags(rt::DEPRECATED).min(10.0), identity_center_instance_arn[4] =
+    rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+    identity_center_application_arn[5] = rt::m("IdentityCenterApplicationArn",
     &rt::STRING).min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -200,11 +204,11 @@ pub struct ListAccessGrantsInstancesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListAccessGrantsInstancesRequest, LIST_ACCESS_GRANTS_INSTANCES_REQUEST, [account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .at(rt::QUERY, "maxResults").min(0.0)]
+    ListAccessGrantsInstancesRequest, LIST_ACCESS_GRANTS_INSTANCES_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsInstancesResult {
@@ -214,8 +218,8 @@ pub struct ListAccessGrantsInstancesResult {
     pub access_grants_instances_list: Option<Vec<ListAccessGrantsInstanceEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsInstancesResult, LIST_ACCESS_GRANTS_INSTANCES_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING), access_grants_instances_list =
+    ListAccessGrantsInstancesResult, LIST_ACCESS_GRANTS_INSTANCES_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), access_grants_instances_list[1] =
     rt::m("AccessGrantsInstancesList", &ACCESS_GRANTS_INSTANCES_LIST)]
 );
 /// A container for information about the registered location.
@@ -233,11 +237,11 @@ pub struct ListAccessGrantsLocationsEntry {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsEntry, LIST_ACCESS_GRANTS_LOCATIONS_ENTRY, [created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn =
-    rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope =
-    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn = rt::m("IAMRoleArn",
+    ListAccessGrantsLocationsEntry, LIST_ACCESS_GRANTS_LOCATIONS_ENTRY, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -252,12 +256,13 @@ pub struct ListAccessGrantsLocationsRequest {
     pub location_scope: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsRequest, LIST_ACCESS_GRANTS_LOCATIONS_REQUEST, [account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .at(rt::QUERY, "maxResults").min(0.0), location_scope = rt::m("LocationScope",
-    &rt::STRING).at(rt::QUERY, "locationscope").min(1.0)]
+    ListAccessGrantsLocationsRequest, LIST_ACCESS_GRANTS_LOCATIONS_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
+    location_scope[3] = rt::m("LocationScope", &rt::STRING).at(rt::QUERY,
+    "locationscope").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsLocationsResult {
@@ -267,8 +272,8 @@ pub struct ListAccessGrantsLocationsResult {
     pub access_grants_locations_list: Option<Vec<ListAccessGrantsLocationsEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsResult, LIST_ACCESS_GRANTS_LOCATIONS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING), access_grants_locations_list =
+    ListAccessGrantsLocationsResult, LIST_ACCESS_GRANTS_LOCATIONS_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), access_grants_locations_list[1] =
     rt::m("AccessGrantsLocationsList", &ACCESS_GRANTS_LOCATIONS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -299,16 +304,17 @@ pub struct ListAccessGrantsRequest {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsRequest, LIST_ACCESS_GRANTS_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), next_token = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
-    "nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY,
-    "maxResults").min(0.0), grantee_type = rt::m("GranteeType", &rt::ENUM).at(rt::QUERY,
-    "granteetype"), grantee_identifier = rt::m("GranteeIdentifier", &rt::STRING)
-    .at(rt::QUERY, "granteeidentifier"), permission = rt::m("Permission", &rt::ENUM)
-    .at(rt::QUERY, "permission"), grant_scope = rt::m("GrantScope", &rt::STRING)
-    .at(rt::QUERY, "grantscope").min(1.0), application_arn = rt::m("ApplicationArn",
-    &rt::STRING).at(rt::QUERY, "application_arn").min(10.0)]
+    ListAccessGrantsRequest, LIST_ACCESS_GRANTS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .at(rt::QUERY, "maxResults").min(0.0), grantee_type[3] = rt::m("GranteeType",
+    &rt::ENUM).at(rt::QUERY, "granteetype"), grantee_identifier[4] =
+    rt::m("GranteeIdentifier", &rt::STRING).at(rt::QUERY, "granteeidentifier"),
+    permission[5] = rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission"),
+    grant_scope[6] = rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope")
+    .min(1.0), application_arn[7] = rt::m("ApplicationArn", &rt::STRING).at(rt::QUERY,
+    "application_arn").min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsResult {
@@ -318,8 +324,9 @@ pub struct ListAccessGrantsResult {
     pub access_grants_list: Option<Vec<ListAccessGrantEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsResult, LIST_ACCESS_GRANTS_RESULT, [next_token = rt::m("NextToken",
-    &rt::STRING), access_grants_list = rt::m("AccessGrantsList", &ACCESS_GRANTS_LIST)]
+    ListAccessGrantsResult, LIST_ACCESS_GRANTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), access_grants_list[1] = rt::m("AccessGrantsList",
+    &ACCESS_GRANTS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForDirectoryBucketsRequest {
@@ -334,12 +341,12 @@ pub struct ListAccessPointsForDirectoryBucketsRequest {
 }
 rt::structure!(
     ListAccessPointsForDirectoryBucketsRequest,
-    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST, [account_id = rt::m("AccountId",
+    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), directory_bucket = rt::m("DirectoryBucket", &rt::STRING)
-    .at(rt::QUERY, "directoryBucket").min(3.0), next_token = rt::m("NextToken",
-    &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results = rt::m("MaxResults",
-    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
+    .ctx("AccountId"), directory_bucket[1] = rt::m("DirectoryBucket", &rt::STRING)
+    .at(rt::QUERY, "directoryBucket").min(3.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForDirectoryBucketsResult {
@@ -350,8 +357,8 @@ pub struct ListAccessPointsForDirectoryBucketsResult {
 }
 rt::structure!(
     ListAccessPointsForDirectoryBucketsResult,
-    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT, [access_point_list =
-    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token = rt::m("NextToken",
+    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT, [access_point_list[0] =
+    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -365,9 +372,9 @@ pub struct ListAccessPointsForObjectLambdaRequest {
 }
 rt::structure!(
     ListAccessPointsForObjectLambdaRequest, LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token =
-    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[2] =
     rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -379,8 +386,8 @@ pub struct ListAccessPointsForObjectLambdaResult {
 }
 rt::structure!(
     ListAccessPointsForObjectLambdaResult, LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_RESULT,
-    [object_lambda_access_point_list = rt::m("ObjectLambdaAccessPointList",
-    &OBJECT_LAMBDA_ACCESS_POINT_LIST), next_token = rt::m("NextToken", &rt::STRING)
+    [object_lambda_access_point_list[0] = rt::m("ObjectLambdaAccessPointList",
+    &OBJECT_LAMBDA_ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -403,14 +410,15 @@ pub struct ListAccessPointsRequest {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    ListAccessPointsRequest, LIST_ACCESS_POINTS_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::QUERY, "bucket")
-    .ctx("Bucket").min(3.0), next_token = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
-    "nextToken").min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY,
-    "maxResults").min(0.0), data_source_id = rt::m("DataSourceId", &rt::STRING)
-    .at(rt::QUERY, "dataSourceId"), data_source_type = rt::m("DataSourceType",
-    &rt::STRING).at(rt::QUERY, "dataSourceType")]
+    ListAccessPointsRequest, LIST_ACCESS_POINTS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::QUERY, "bucket").ctx("Bucket").min(3.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
+    data_source_id[4] = rt::m("DataSourceId", &rt::STRING).at(rt::QUERY, "dataSourceId"),
+    data_source_type[5] = rt::m("DataSourceType", &rt::STRING).at(rt::QUERY,
+    "dataSourceType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsResult {
@@ -420,8 +428,8 @@ pub struct ListAccessPointsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAccessPointsResult, LIST_ACCESS_POINTS_RESULT, [access_point_list =
-    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token = rt::m("NextToken",
+    ListAccessPointsResult, LIST_ACCESS_POINTS_RESULT, [access_point_list[0] =
+    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 /// Part of `ListCallerAccessGrantsResult`. Each entry includes the permission level (READ, WRITE, or READWRITE) and the grant scope of the access grant. Each entry also includes the ARN of the S3 Access Grants instance in which the grant was created. If the grant also includes an application ARN, the grantee can only access the S3 data through this application.
@@ -441,10 +449,11 @@ pub struct ListCallerAccessGrantsEntry {
     pub access_grants_instance_arn: Option<String>,
 }
 rt::structure!(
-    ListCallerAccessGrantsEntry, LIST_CALLER_ACCESS_GRANTS_ENTRY, [permission =
-    rt::m("Permission", &rt::ENUM), grant_scope = rt::m("GrantScope", &rt::STRING)
-    .min(1.0), application_arn = rt::m("ApplicationArn", &rt::STRING).min(10.0),
-    access_grants_instance_arn = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0)]
+    ListCallerAccessGrantsEntry, LIST_CALLER_ACCESS_GRANTS_ENTRY, [permission[0] =
+    rt::m("Permission", &rt::ENUM), grant_scope[1] = rt::m("GrantScope", &rt::STRING)
+    .min(1.0), application_arn[2] = rt::m("ApplicationArn", &rt::STRING).min(10.0),
+    access_grants_instance_arn[3] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCallerAccessGrantsRequest {
@@ -465,14 +474,14 @@ pub struct ListCallerAccessGrantsRequest {
     pub instance_scope: Option<InstanceScope>,
 }
 rt::structure!(
-    ListCallerAccessGrantsRequest, LIST_CALLER_ACCESS_GRANTS_REQUEST, [account_id =
+    ListCallerAccessGrantsRequest, LIST_CALLER_ACCESS_GRANTS_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), grant_scope = rt::m("GrantScope", &rt::STRING)
-    .at(rt::QUERY, "grantscope").min(1.0), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nextToken"), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .at(rt::QUERY, "maxResults").min(0.0), allowed_by_application =
+    | rt::HOST_LABEL).ctx("AccountId"), grant_scope[1] = rt::m("GrantScope", &rt::STRING)
+    .at(rt::QUERY, "grantscope").min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0), allowed_by_application[4] =
     rt::m("AllowedByApplication", &rt::BOOLEAN).at(rt::QUERY, "allowedByApplication"),
-    instance_scope = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope")]
+    instance_scope[5] = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCallerAccessGrantsResult {
@@ -482,8 +491,8 @@ pub struct ListCallerAccessGrantsResult {
     pub caller_access_grants_list: Option<Vec<ListCallerAccessGrantsEntry>>,
 }
 rt::structure!(
-    ListCallerAccessGrantsResult, LIST_CALLER_ACCESS_GRANTS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING), caller_access_grants_list =
+    ListCallerAccessGrantsResult, LIST_CALLER_ACCESS_GRANTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), caller_access_grants_list[1] =
     rt::m("CallerAccessGrantsList", &CALLER_ACCESS_GRANTS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -498,12 +507,12 @@ pub struct ListJobsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListJobsRequest, LIST_JOBS_REQUEST, [account_id = rt::m("AccountId", &rt::STRING)
+    ListJobsRequest, LIST_JOBS_REQUEST, [account_id[0] = rt::m("AccountId", &rt::STRING)
     .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_statuses = rt::m("JobStatuses", &JOB_STATUS_LIST)
-    .at(rt::QUERY, "jobStatuses"), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nextToken").min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .at(rt::QUERY, "maxResults").min(0.0)]
+    .ctx("AccountId"), job_statuses[1] = rt::m("JobStatuses", &JOB_STATUS_LIST)
+    .at(rt::QUERY, "jobStatuses"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken").min(1.0), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsResult {
@@ -513,8 +522,8 @@ pub struct ListJobsResult {
     pub jobs: Option<Vec<JobListDescriptor>>,
 }
 rt::structure!(
-    ListJobsResult, LIST_JOBS_RESULT, [next_token = rt::m("NextToken", &rt::STRING)
-    .min(1.0), jobs = rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)]
+    ListJobsResult, LIST_JOBS_RESULT, [next_token[0] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), jobs[1] = rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultiRegionAccessPointsRequest {
@@ -527,9 +536,9 @@ pub struct ListMultiRegionAccessPointsRequest {
 }
 rt::structure!(
     ListMultiRegionAccessPointsRequest, LIST_MULTI_REGION_ACCESS_POINTS_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token =
-    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[2] =
     rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -541,8 +550,8 @@ pub struct ListMultiRegionAccessPointsResult {
 }
 rt::structure!(
     ListMultiRegionAccessPointsResult, LIST_MULTI_REGION_ACCESS_POINTS_RESULT,
-    [access_points = rt::m("AccessPoints", &MULTI_REGION_ACCESS_POINT_REPORT_LIST),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    [access_points[0] = rt::m("AccessPoints", &MULTI_REGION_ACCESS_POINT_REPORT_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRegionalBucketsRequest {
@@ -556,12 +565,13 @@ pub struct ListRegionalBucketsRequest {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    ListRegionalBucketsRequest, LIST_REGIONAL_BUCKETS_REQUEST, [account_id =
+    ListRegionalBucketsRequest, LIST_REGIONAL_BUCKETS_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), next_token = rt::m("NextToken", &rt::STRING)
-    .at(rt::QUERY, "nextToken").min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER)
-    .at(rt::QUERY, "maxResults").min(0.0), outpost_id = rt::m("OutpostId", &rt::STRING)
-    .at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId").min(1.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken").min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0), outpost_id[3] =
+    rt::m("OutpostId", &rt::STRING).at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRegionalBucketsResult {
@@ -570,9 +580,9 @@ pub struct ListRegionalBucketsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListRegionalBucketsResult, LIST_REGIONAL_BUCKETS_RESULT, [regional_bucket_list =
-    rt::m("RegionalBucketList", &REGIONAL_BUCKET_LIST), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0)]
+    ListRegionalBucketsResult, LIST_REGIONAL_BUCKETS_RESULT, [regional_bucket_list[0] =
+    rt::m("RegionalBucketList", &REGIONAL_BUCKET_LIST), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Part of `ListStorageLensConfigurationResult`. Each entry includes the description of the S3 Storage Lens configuration, its home Region, whether it is enabled, its Amazon Resource Name (ARN), and config ID.
 #[derive(Clone, Default, PartialEq)]
@@ -587,10 +597,10 @@ pub struct ListStorageLensConfigurationEntry {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    ListStorageLensConfigurationEntry, LIST_STORAGE_LENS_CONFIGURATION_ENTRY, [id =
-    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_arn =
-    rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region =
-    rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0), is_enabled =
+    ListStorageLensConfigurationEntry, LIST_STORAGE_LENS_CONFIGURATION_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_arn[1] =
+    rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region[2] =
+    rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0), is_enabled[3] =
     rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -602,8 +612,8 @@ pub struct ListStorageLensConfigurationsRequest {
 }
 rt::structure!(
     ListStorageLensConfigurationsRequest, LIST_STORAGE_LENS_CONFIGURATIONS_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
     rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -615,8 +625,8 @@ pub struct ListStorageLensConfigurationsResult {
 }
 rt::structure!(
     ListStorageLensConfigurationsResult, LIST_STORAGE_LENS_CONFIGURATIONS_RESULT,
-    [next_token = rt::m("NextToken", &rt::STRING), storage_lens_configuration_list =
-    rt::m("StorageLensConfigurationList", &STORAGE_LENS_CONFIGURATION_LIST)
+    [next_token[0] = rt::m("NextToken", &rt::STRING), storage_lens_configuration_list[1]
+    = rt::m("StorageLensConfigurationList", &STORAGE_LENS_CONFIGURATION_LIST)
     .named("StorageLensConfiguration")].named("ListStorageLensConfigurationResult")
 );
 /// Each entry contains a Storage Lens group that exists in the specified home Region.
@@ -630,10 +640,10 @@ pub struct ListStorageLensGroupEntry {
     pub home_region: String,
 }
 rt::structure!(
-    ListStorageLensGroupEntry, LIST_STORAGE_LENS_GROUP_ENTRY, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_group_arn =
-    rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED).min(4.0), home_region =
-    rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
+    ListStorageLensGroupEntry, LIST_STORAGE_LENS_GROUP_ENTRY, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_group_arn[1] =
+    rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED).min(4.0),
+    home_region[2] = rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensGroupsRequest {
@@ -643,9 +653,9 @@ pub struct ListStorageLensGroupsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStorageLensGroupsRequest, LIST_STORAGE_LENS_GROUPS_REQUEST, [account_id =
+    ListStorageLensGroupsRequest, LIST_STORAGE_LENS_GROUPS_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), next_token = rt::m("NextToken", &rt::STRING)
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
     .at(rt::QUERY, "nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -656,8 +666,8 @@ pub struct ListStorageLensGroupsResult {
     pub storage_lens_group_list: Option<Vec<ListStorageLensGroupEntry>>,
 }
 rt::structure!(
-    ListStorageLensGroupsResult, LIST_STORAGE_LENS_GROUPS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING), storage_lens_group_list =
+    ListStorageLensGroupsResult, LIST_STORAGE_LENS_GROUPS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), storage_lens_group_list[1] =
     rt::m("StorageLensGroupList", &STORAGE_LENS_GROUP_LIST).named("StorageLensGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -668,10 +678,10 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [account_id =
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), resource_arn = rt::m("ResourceArn", &rt::STRING)
-    .at(rt::URI, "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn")]
+    | rt::HOST_LABEL).ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn",
+    &rt::STRING).at(rt::URI, "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResult {
@@ -679,6 +689,6 @@ pub struct ListTagsForResourceResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ListTagsForResourceResult, LIST_TAGS_FOR_RESOURCE_RESULT, [tags = rt::m("Tags",
+    ListTagsForResourceResult, LIST_TAGS_FOR_RESOURCE_RESULT, [tags[0] = rt::m("Tags",
     &TAG_LIST).min(0.0)]
 );

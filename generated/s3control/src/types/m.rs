@@ -30,8 +30,8 @@ pub struct MatchObjectAge {
     pub days_less_than: Option<i32>,
 }
 rt::structure!(
-    MatchObjectAge, MATCH_OBJECT_AGE, [days_greater_than = rt::m("DaysGreaterThan",
-    &rt::INTEGER), days_less_than = rt::m("DaysLessThan", &rt::INTEGER)]
+    MatchObjectAge, MATCH_OBJECT_AGE, [days_greater_than[0] = rt::m("DaysGreaterThan",
+    &rt::INTEGER), days_less_than[1] = rt::m("DaysLessThan", &rt::INTEGER)]
 );
 /// A filter condition that specifies the object size range of included objects in bytes. Only integers are supported.
 #[derive(Clone, Default, PartialEq)]
@@ -42,8 +42,9 @@ pub struct MatchObjectSize {
     pub bytes_less_than: Option<i64>,
 }
 rt::structure!(
-    MatchObjectSize, MATCH_OBJECT_SIZE, [bytes_greater_than = rt::m("BytesGreaterThan",
-    &rt::LONG), bytes_less_than = rt::m("BytesLessThan", &rt::LONG)]
+    MatchObjectSize, MATCH_OBJECT_SIZE, [bytes_greater_than[0] =
+    rt::m("BytesGreaterThan", &rt::LONG), bytes_less_than[1] = rt::m("BytesLessThan",
+    &rt::LONG)]
 );
 /// A container that specifies replication metrics-related settings.
 #[derive(Clone, Default, PartialEq)]
@@ -56,8 +57,8 @@ pub struct Metrics {
     pub event_threshold: Option<ReplicationTimeValue>,
 }
 rt::structure!(
-    Metrics, METRICS, [status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    event_threshold = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
+    Metrics, METRICS, [status[0] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    event_threshold[1] = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
 );
 rt::string_enum! {
     pub enum MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -74,8 +75,9 @@ pub struct MultiRegionAccessPointPolicyDocument {
 }
 rt::structure!(
     MultiRegionAccessPointPolicyDocument, MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT,
-    [established = rt::m("Established", &ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY),
-    proposed = rt::m("Proposed", &PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY)]
+    [established[0] = rt::m("Established",
+    &ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY), proposed[1] = rt::m("Proposed",
+    &PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY)]
 );
 /// Status information for a single Multi-Region Access Point Region.
 #[derive(Clone, Default, PartialEq)]
@@ -87,8 +89,8 @@ pub struct MultiRegionAccessPointRegionalResponse {
 }
 rt::structure!(
     MultiRegionAccessPointRegionalResponse, MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE,
-    [name = rt::m("Name", &rt::STRING).min(1.0), request_status = rt::m("RequestStatus",
-    &rt::STRING)]
+    [name[0] = rt::m("Name", &rt::STRING).min(1.0), request_status[1] =
+    rt::m("RequestStatus", &rt::STRING)]
 );
 pub static MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "MultiRegionAccessPointRegionalResponseList",
@@ -112,11 +114,11 @@ pub struct MultiRegionAccessPointReport {
     pub regions: Option<Vec<RegionReport>>,
 }
 rt::structure!(
-    MultiRegionAccessPointReport, MULTI_REGION_ACCESS_POINT_REPORT, [name = rt::m("Name",
-    &rt::STRING), alias = rt::m("Alias", &rt::STRING), created_at = rt::m("CreatedAt",
-    &rt::TIMESTAMP), public_access_block = rt::m("PublicAccessBlock",
-    &PUBLIC_ACCESS_BLOCK_CONFIGURATION), status = rt::m("Status", &rt::ENUM), regions =
-    rt::m("Regions", &REGION_REPORT_LIST)]
+    MultiRegionAccessPointReport, MULTI_REGION_ACCESS_POINT_REPORT, [name[0] =
+    rt::m("Name", &rt::STRING), alias[1] = rt::m("Alias", &rt::STRING), created_at[2] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), public_access_block[3] =
+    rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION), status[4] =
+    rt::m("Status", &rt::ENUM), regions[5] = rt::m("Regions", &REGION_REPORT_LIST)]
 );
 pub static MULTI_REGION_ACCESS_POINT_REPORT_LIST: rt::Schema = rt::Schema::list(
     "MultiRegionAccessPointReportList",
@@ -143,9 +145,9 @@ pub struct MultiRegionAccessPointRoute {
     pub traffic_dial_percentage: i32,
 }
 rt::structure!(
-    MultiRegionAccessPointRoute, MULTI_REGION_ACCESS_POINT_ROUTE, [bucket =
-    rt::m("Bucket", &rt::STRING).min(3.0), region = rt::m("Region", &rt::STRING)
-    .min(1.0), traffic_dial_percentage = rt::m("TrafficDialPercentage", &rt::INTEGER)
+    MultiRegionAccessPointRoute, MULTI_REGION_ACCESS_POINT_ROUTE, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).min(3.0), region[1] = rt::m("Region", &rt::STRING)
+    .min(1.0), traffic_dial_percentage[2] = rt::m("TrafficDialPercentage", &rt::INTEGER)
     .flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
@@ -161,5 +163,5 @@ pub struct MultiRegionAccessPointsAsyncResponse {
 }
 rt::structure!(
     MultiRegionAccessPointsAsyncResponse, MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE,
-    [regions = rt::m("Regions", &MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST)]
+    [regions[0] = rt::m("Regions", &MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST)]
 );

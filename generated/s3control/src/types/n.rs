@@ -13,7 +13,8 @@ pub struct NoSuchPublicAccessBlockConfiguration {
 }
 rt::structure!(
     NoSuchPublicAccessBlockConfiguration, NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION,
-    [message = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16,
+    false))
 );
 pub static NON_EMPTY_MAX_LENGTH1024_STRING_LIST: rt::Schema = rt::Schema::list(
     "NonEmptyMaxLength1024StringList",
@@ -28,8 +29,8 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days =
-    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions =
+    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions[1] =
     rt::m("NewerNoncurrentVersions", &rt::INTEGER)]
 );
 /// The container for the noncurrent version transition.
@@ -41,8 +42,8 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: Option<TransitionStorageClass>,
 }
 rt::structure!(
-    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days =
-    rt::m("NoncurrentDays", &rt::INTEGER), storage_class = rt::m("StorageClass",
+    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), storage_class[1] = rt::m("StorageClass",
     &rt::ENUM)]
 );
 pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
@@ -57,7 +58,7 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NotFoundException, NOT_FOUND_EXCEPTION, [message = rt::m("Message", &rt::STRING)
+    NotFoundException, NOT_FOUND_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
     .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A filter that returns objects that aren't server-side encrypted.

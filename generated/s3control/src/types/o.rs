@@ -12,7 +12,7 @@ pub struct ObjectEncryption {
     pub ssekms: Option<S3UpdateObjectEncryptionSsekms>,
 }
 rt::structure!(
-    ObjectEncryption, OBJECT_ENCRYPTION, [ssekms = rt::m("SSEKMS",
+    ObjectEncryption, OBJECT_ENCRYPTION, [ssekms[0] = rt::m("SSEKMS",
     &S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS).named("SSE-KMS")]
 );
 /// An optional filter for the S3JobManifestGenerator that identifies the subset of objects by encryption type.
@@ -34,10 +34,10 @@ pub enum ObjectEncryptionFilter {
     Unknown(String),
 }
 rt::union!(
-    ObjectEncryptionFilter, OBJECT_ENCRYPTION_FILTER, [Sses3 = rt::m("SSES3",
-    &SSES3_FILTER).named("SSE-S3"), Ssekms = rt::m("SSEKMS", &SSEKMS_FILTER)
-    .named("SSE-KMS"), Dssekms = rt::m("DSSEKMS", &DSSEKMS_FILTER).named("DSSE-KMS"),
-    Ssec = rt::m("SSEC", &SSEC_FILTER).named("SSE-C"), Notsse = rt::m("NOTSSE",
+    ObjectEncryptionFilter, OBJECT_ENCRYPTION_FILTER, [Sses3[0] = rt::m("SSES3",
+    &SSES3_FILTER).named("SSE-S3"), Ssekms[1] = rt::m("SSEKMS", &SSEKMS_FILTER)
+    .named("SSE-KMS"), Dssekms[2] = rt::m("DSSEKMS", &DSSEKMS_FILTER).named("DSSE-KMS"),
+    Ssec[3] = rt::m("SSEC", &SSEC_FILTER).named("SSE-C"), Notsse[4] = rt::m("NOTSSE",
     &NOT_SSE_FILTER).named("NOT-SSE")]
 );
 pub static OBJECT_ENCRYPTION_FILTER_LIST: rt::Schema = rt::Schema::list(
@@ -55,9 +55,9 @@ pub struct ObjectLambdaAccessPoint {
     pub alias: Option<ObjectLambdaAccessPointAlias>,
 }
 rt::structure!(
-    ObjectLambdaAccessPoint, OBJECT_LAMBDA_ACCESS_POINT, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(3.0), object_lambda_access_point_arn =
-    rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0), alias = rt::m("Alias",
+    ObjectLambdaAccessPoint, OBJECT_LAMBDA_ACCESS_POINT, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), object_lambda_access_point_arn[1] =
+    rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0), alias[2] = rt::m("Alias",
     &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 /// The alias of an Object Lambda Access Point. For more information, see [How to use a bucket-style alias for your S3 bucket Object Lambda Access Point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-use.html#ol-access-points-alias).
@@ -69,8 +69,9 @@ pub struct ObjectLambdaAccessPointAlias {
     pub status: Option<ObjectLambdaAccessPointAliasStatus>,
 }
 rt::structure!(
-    ObjectLambdaAccessPointAlias, OBJECT_LAMBDA_ACCESS_POINT_ALIAS, [value =
-    rt::m("Value", &rt::STRING).min(3.0), status = rt::m("Status", &rt::ENUM).min(2.0)]
+    ObjectLambdaAccessPointAlias, OBJECT_LAMBDA_ACCESS_POINT_ALIAS, [value[0] =
+    rt::m("Value", &rt::STRING).min(3.0), status[1] = rt::m("Status", &rt::ENUM)
+    .min(2.0)]
 );
 rt::string_enum! {
     pub enum ObjectLambdaAccessPointAliasStatus { Provisioning = "PROVISIONING", Ready =
@@ -102,11 +103,11 @@ pub struct ObjectLambdaConfiguration {
     pub transformation_configurations: Vec<ObjectLambdaTransformationConfiguration>,
 }
 rt::structure!(
-    ObjectLambdaConfiguration, OBJECT_LAMBDA_CONFIGURATION, [supporting_access_point =
+    ObjectLambdaConfiguration, OBJECT_LAMBDA_CONFIGURATION, [supporting_access_point[0] =
     rt::m("SupportingAccessPoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    cloud_watch_metrics_enabled = rt::m("CloudWatchMetricsEnabled", &rt::BOOLEAN),
-    allowed_features = rt::m("AllowedFeatures", &OBJECT_LAMBDA_ALLOWED_FEATURES_LIST),
-    transformation_configurations = rt::m("TransformationConfigurations",
+    cloud_watch_metrics_enabled[1] = rt::m("CloudWatchMetricsEnabled", &rt::BOOLEAN),
+    allowed_features[2] = rt::m("AllowedFeatures", &OBJECT_LAMBDA_ALLOWED_FEATURES_LIST),
+    transformation_configurations[3] = rt::m("TransformationConfigurations",
     &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATIONS_LIST).flags(rt::REQUIRED)]
 );
 /// A container for AwsLambdaTransformation.
@@ -120,8 +121,8 @@ pub enum ObjectLambdaContentTransformation {
     Unknown(String),
 }
 rt::union!(
-    ObjectLambdaContentTransformation, OBJECT_LAMBDA_CONTENT_TRANSFORMATION, [AwsLambda =
-    rt::m("AwsLambda", &AWS_LAMBDA_TRANSFORMATION)]
+    ObjectLambdaContentTransformation, OBJECT_LAMBDA_CONTENT_TRANSFORMATION,
+    [AwsLambda[0] = rt::m("AwsLambda", &AWS_LAMBDA_TRANSFORMATION)]
 );
 /// A configuration used when creating an Object Lambda Access Point transformation.
 #[derive(Clone, Default, PartialEq)]
@@ -133,8 +134,9 @@ pub struct ObjectLambdaTransformationConfiguration {
 }
 rt::structure!(
     ObjectLambdaTransformationConfiguration, OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION,
-    [actions = rt::m("Actions", &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION_ACTIONS_LIST)
-    .flags(rt::REQUIRED), content_transformation = rt::m("ContentTransformation",
+    [actions[0] = rt::m("Actions",
+    &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION_ACTIONS_LIST).flags(rt::REQUIRED),
+    content_transformation[1] = rt::m("ContentTransformation",
     &OBJECT_LAMBDA_CONTENT_TRANSFORMATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {

@@ -12,7 +12,7 @@ pub struct PolicyStatus {
     pub is_public: Option<bool>,
 }
 rt::structure!(
-    PolicyStatus, POLICY_STATUS, [is_public = rt::m("IsPublic", &rt::BOOLEAN)
+    PolicyStatus, POLICY_STATUS, [is_public[0] = rt::m("IsPublic", &rt::BOOLEAN)
     .named("IsPublic")]
 );
 /// A container for the prefix-level configuration.
@@ -22,7 +22,7 @@ pub struct PrefixLevel {
     pub storage_metrics: PrefixLevelStorageMetrics,
 }
 rt::structure!(
-    PrefixLevel, PREFIX_LEVEL, [storage_metrics = rt::m("StorageMetrics",
+    PrefixLevel, PREFIX_LEVEL, [storage_metrics[0] = rt::m("StorageMetrics",
     &PREFIX_LEVEL_STORAGE_METRICS).flags(rt::REQUIRED)]
 );
 /// A container for the prefix-level storage metrics for S3 Storage Lens.
@@ -33,8 +33,8 @@ pub struct PrefixLevelStorageMetrics {
     pub selection_criteria: Option<SelectionCriteria>,
 }
 rt::structure!(
-    PrefixLevelStorageMetrics, PREFIX_LEVEL_STORAGE_METRICS, [is_enabled =
-    rt::m("IsEnabled", &rt::BOOLEAN), selection_criteria = rt::m("SelectionCriteria",
+    PrefixLevelStorageMetrics, PREFIX_LEVEL_STORAGE_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN), selection_criteria[1] = rt::m("SelectionCriteria",
     &SELECTION_CRITERIA)]
 );
 pub static PREFIXES_LIST: rt::Schema = rt::Schema::list(
@@ -54,7 +54,7 @@ pub struct ProposedMultiRegionAccessPointPolicy {
 }
 rt::structure!(
     ProposedMultiRegionAccessPointPolicy, PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY,
-    [policy = rt::m("Policy", &rt::STRING)]
+    [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 /// The `PublicAccessBlock` configuration that you want to apply to this Amazon S3 account. You can enable the configuration options in any combination. For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
 ///
@@ -91,12 +91,13 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 rt::structure!(
-    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION, [block_public_acls
-    = rt::m("BlockPublicAcls", &rt::BOOLEAN).named("BlockPublicAcls"), ignore_public_acls
-    = rt::m("IgnorePublicAcls", &rt::BOOLEAN).named("IgnorePublicAcls"),
-    block_public_policy = rt::m("BlockPublicPolicy", &rt::BOOLEAN)
-    .named("BlockPublicPolicy"), restrict_public_buckets = rt::m("RestrictPublicBuckets",
-    &rt::BOOLEAN).named("RestrictPublicBuckets")]
+    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION,
+    [block_public_acls[0] = rt::m("BlockPublicAcls", &rt::BOOLEAN)
+    .named("BlockPublicAcls"), ignore_public_acls[1] = rt::m("IgnorePublicAcls",
+    &rt::BOOLEAN).named("IgnorePublicAcls"), block_public_policy[2] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
+    restrict_public_buckets[3] = rt::m("RestrictPublicBuckets", &rt::BOOLEAN)
+    .named("RestrictPublicBuckets")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessGrantsInstanceResourcePolicyRequest {
@@ -109,10 +110,11 @@ pub struct PutAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     PutAccessGrantsInstanceResourcePolicyRequest,
-    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), policy = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)
-    .min(1.0), organization = rt::m("Organization", &rt::STRING).min(12.0)]
+    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), policy[1] = rt::m("Policy", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), organization[2] = rt::m("Organization", &rt::STRING)
+    .min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessGrantsInstanceResourcePolicyResult {
@@ -125,9 +127,9 @@ pub struct PutAccessGrantsInstanceResourcePolicyResult {
 }
 rt::structure!(
     PutAccessGrantsInstanceResourcePolicyResult,
-    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy = rt::m("Policy",
-    &rt::STRING).min(1.0), organization = rt::m("Organization", &rt::STRING).min(12.0),
-    created_at = rt::m("CreatedAt", &rt::TIMESTAMP)]
+    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), organization[1] = rt::m("Organization", &rt::STRING)
+    .min(12.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointConfigurationForObjectLambdaRequest {
@@ -140,10 +142,10 @@ pub struct PutAccessPointConfigurationForObjectLambdaRequest {
 }
 rt::structure!(
     PutAccessPointConfigurationForObjectLambdaRequest,
-    PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id =
+    PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).min(3.0), configuration = rt::m("Configuration",
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0), configuration[2] = rt::m("Configuration",
     &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -157,10 +159,10 @@ pub struct PutAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     PutAccessPointPolicyForObjectLambdaRequest,
-    PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).min(3.0), policy = rt::m("Policy", &rt::STRING)
+    PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0), policy[2] = rt::m("Policy", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -177,11 +179,11 @@ pub struct PutAccessPointPolicyRequest {
     pub policy: String,
 }
 rt::structure!(
-    PutAccessPointPolicyRequest, PUT_ACCESS_POINT_POLICY_REQUEST, [account_id =
+    PutAccessPointPolicyRequest, PUT_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), policy = rt::m("Policy",
-    &rt::STRING).flags(rt::REQUIRED)]
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), policy[2] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointScopeRequest {
@@ -193,11 +195,11 @@ pub struct PutAccessPointScopeRequest {
     pub scope: Scope,
 }
 rt::structure!(
-    PutAccessPointScopeRequest, PUT_ACCESS_POINT_SCOPE_REQUEST, [account_id =
+    PutAccessPointScopeRequest, PUT_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), name = rt::m("Name", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), scope = rt::m("Scope",
-    &SCOPE).flags(rt::REQUIRED)]
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), scope[2] =
+    rt::m("Scope", &SCOPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationRequest {
@@ -210,12 +212,13 @@ pub struct PutBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket",
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket",
     &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
-    lifecycle_configuration = rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
-    .named("LifecycleConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None })]
+    lifecycle_configuration[2] = rt::m("LifecycleConfiguration",
+    &LIFECYCLE_CONFIGURATION).named("LifecycleConfiguration").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
+    prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketPolicyRequest {
@@ -235,13 +238,13 @@ pub struct PutBucketPolicyRequest {
     pub policy: String,
 }
 rt::structure!(
-    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).ctx("Bucket").min(3.0), confirm_remove_self_bucket_access =
-    rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN).at(rt::HEADER,
-    "x-amz-confirm-remove-self-bucket-access"), policy = rt::m("Policy", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    confirm_remove_self_bucket_access[2] = rt::m("ConfirmRemoveSelfBucketAccess",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"), policy[3] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketReplicationRequest {
@@ -256,14 +259,14 @@ pub struct PutBucketReplicationRequest {
     pub replication_configuration: ReplicationConfiguration,
 }
 rt::structure!(
-    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [account_id =
+    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), replication_configuration =
-    rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
-    .named("ReplicationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
-    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
-    prefix : None })]
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    replication_configuration[2] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION).named("ReplicationConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketTaggingRequest {
@@ -278,12 +281,13 @@ pub struct PutBucketTaggingRequest {
     pub tagging: Tagging,
 }
 rt::structure!(
-    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
-    .flags(rt::REQUIRED).ctx("Bucket").min(3.0), tagging = rt::m("Tagging", &TAGGING)
-    .named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None })]
+    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), tagging[2] =
+    rt::m("Tagging", &TAGGING).named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
+    prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketVersioningRequest {
@@ -297,11 +301,11 @@ pub struct PutBucketVersioningRequest {
     pub versioning_configuration: VersioningConfiguration,
 }
 rt::structure!(
-    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [account_id =
+    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), bucket = rt::m("Bucket", &rt::STRING).at(rt::URI,
-    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), mfa = rt::m("MFA", &rt::STRING)
-    .at(rt::HEADER, "x-amz-mfa"), versioning_configuration =
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), mfa[2] =
+    rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), versioning_configuration[3] =
     rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
     .named("VersioningConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
     .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
@@ -317,10 +321,11 @@ pub struct PutJobTaggingRequest {
     pub tags: Vec<S3Tag>,
 }
 rt::structure!(
-    PutJobTaggingRequest, PUT_JOB_TAGGING_REQUEST, [account_id = rt::m("AccountId",
+    PutJobTaggingRequest, PUT_JOB_TAGGING_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
-    .flags(rt::REQUIRED).min(5.0), tags = rt::m("Tags", &S3_TAG_SET).flags(rt::REQUIRED)]
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .flags(rt::REQUIRED).min(5.0), tags[2] = rt::m("Tags", &S3_TAG_SET)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutJobTaggingResult {}
@@ -335,8 +340,8 @@ pub struct PutMultiRegionAccessPointPolicyInput {
 }
 rt::structure!(
     PutMultiRegionAccessPointPolicyInput, PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT,
-    [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), policy = rt::m("Policy",
-    &rt::STRING).flags(rt::REQUIRED)]
+    [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), policy[1] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMultiRegionAccessPointPolicyRequest {
@@ -349,10 +354,10 @@ pub struct PutMultiRegionAccessPointPolicyRequest {
 }
 rt::structure!(
     PutMultiRegionAccessPointPolicyRequest, PUT_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST,
-    [account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token =
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
     rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-    details = rt::m("Details", &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT)
+    details[2] = rt::m("Details", &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -362,7 +367,7 @@ pub struct PutMultiRegionAccessPointPolicyResult {
 }
 rt::structure!(
     PutMultiRegionAccessPointPolicyResult, PUT_MULTI_REGION_ACCESS_POINT_POLICY_RESULT,
-    [request_token_arn = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
@@ -373,12 +378,12 @@ pub struct PutPublicAccessBlockRequest {
 }
 rt::structure!(
     PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST,
-    [public_access_block_configuration = rt::m("PublicAccessBlockConfiguration",
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
     &PUBLIC_ACCESS_BLOCK_CONFIGURATION).named("PublicAccessBlockConfiguration")
     .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
-    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None }), account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId")]
+    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None }), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageLensConfigurationRequest {
@@ -395,11 +400,11 @@ pub struct PutStorageLensConfigurationRequest {
 }
 rt::structure!(
     PutStorageLensConfigurationRequest, PUT_STORAGE_LENS_CONFIGURATION_REQUEST,
-    [config_id = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
-    .flags(rt::REQUIRED).min(1.0), account_id = rt::m("AccountId", &rt::STRING)
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
     .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), storage_lens_configuration = rt::m("StorageLensConfiguration",
-    &STORAGE_LENS_CONFIGURATION).flags(rt::REQUIRED), tags = rt::m("Tags",
+    .ctx("AccountId"), storage_lens_configuration[2] = rt::m("StorageLensConfiguration",
+    &STORAGE_LENS_CONFIGURATION).flags(rt::REQUIRED), tags[3] = rt::m("Tags",
     &STORAGE_LENS_TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -415,11 +420,11 @@ pub struct PutStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     PutStorageLensConfigurationTaggingRequest,
-    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id = rt::m("ConfigId",
-    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id =
-    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), tags = rt::m("Tags", &STORAGE_LENS_TAGS)
-    .flags(rt::REQUIRED)]
+    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), tags[2] = rt::m("Tags",
+    &STORAGE_LENS_TAGS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageLensConfigurationTaggingResult {}

@@ -12,8 +12,8 @@ pub struct Region {
     pub bucket_account_id: Option<String>,
 }
 rt::structure!(
-    Region, REGION, [bucket = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-    bucket_account_id = rt::m("BucketAccountId", &rt::STRING)]
+    Region, REGION, [bucket[0] = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), bucket_account_id[1] = rt::m("BucketAccountId", &rt::STRING)]
 );
 pub static REGION_CREATION_LIST: rt::Schema = rt::Schema::list(
     "RegionCreationList",
@@ -30,9 +30,9 @@ pub struct RegionReport {
     pub bucket_account_id: Option<String>,
 }
 rt::structure!(
-    RegionReport, REGION_REPORT, [bucket = rt::m("Bucket", &rt::STRING).min(3.0), region
-    = rt::m("Region", &rt::STRING).min(1.0), bucket_account_id = rt::m("BucketAccountId",
-    &rt::STRING)]
+    RegionReport, REGION_REPORT, [bucket[0] = rt::m("Bucket", &rt::STRING).min(3.0),
+    region[1] = rt::m("Region", &rt::STRING).min(1.0), bucket_account_id[2] =
+    rt::m("BucketAccountId", &rt::STRING)]
 );
 pub static REGION_REPORT_LIST: rt::Schema = rt::Schema::list(
     "RegionReportList",
@@ -51,11 +51,12 @@ pub struct RegionalBucket {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    RegionalBucket, REGIONAL_BUCKET, [bucket = rt::m("Bucket", &rt::STRING)
-    .flags(rt::REQUIRED).min(3.0), bucket_arn = rt::m("BucketArn", &rt::STRING).min(4.0),
-    public_access_block_enabled = rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), creation_date = rt::m("CreationDate", &rt::TIMESTAMP)
-    .flags(rt::REQUIRED), outpost_id = rt::m("OutpostId", &rt::STRING).min(1.0)]
+    RegionalBucket, REGIONAL_BUCKET, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), bucket_arn[1] = rt::m("BucketArn", &rt::STRING)
+    .min(4.0), public_access_block_enabled[2] = rt::m("PublicAccessBlockEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), creation_date[3] = rt::m("CreationDate",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), outpost_id[4] = rt::m("OutpostId", &rt::STRING)
+    .min(1.0)]
 );
 pub static REGIONAL_BUCKET_LIST: rt::Schema = rt::Schema::list(
     "RegionalBucketList",
@@ -76,7 +77,7 @@ pub struct ReplicaModifications {
     pub status: ReplicaModificationsStatus,
 }
 rt::structure!(
-    ReplicaModifications, REPLICA_MODIFICATIONS, [status = rt::m("Status", &rt::ENUM)
+    ReplicaModifications, REPLICA_MODIFICATIONS, [status[0] = rt::m("Status", &rt::ENUM)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -91,8 +92,8 @@ pub struct ReplicationConfiguration {
     pub rules: Vec<ReplicationRule>,
 }
 rt::structure!(
-    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role = rt::m("Role",
-    &rt::STRING).flags(rt::REQUIRED), rules = rt::m("Rules", &REPLICATION_RULES)
+    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role[0] = rt::m("Role",
+    &rt::STRING).flags(rt::REQUIRED), rules[1] = rt::m("Rules", &REPLICATION_RULES)
     .flags(rt::REQUIRED)]
 );
 /// Specifies which S3 on Outposts objects to replicate and where to store the replicas.
@@ -129,16 +130,16 @@ pub struct ReplicationRule {
     pub bucket: String,
 }
 rt::structure!(
-    ReplicationRule, REPLICATION_RULE, [id = rt::m("ID", &rt::STRING), priority =
-    rt::m("Priority", &rt::INTEGER), prefix = rt::m("Prefix", &rt::STRING)
-    .flags(rt::DEPRECATED), filter = rt::m("Filter", &REPLICATION_RULE_FILTER), status =
-    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), source_selection_criteria =
-    rt::m("SourceSelectionCriteria", &SOURCE_SELECTION_CRITERIA),
-    existing_object_replication = rt::m("ExistingObjectReplication",
-    &EXISTING_OBJECT_REPLICATION), destination = rt::m("Destination", &DESTINATION)
-    .flags(rt::REQUIRED), delete_marker_replication = rt::m("DeleteMarkerReplication",
-    &DELETE_MARKER_REPLICATION), bucket = rt::m("Bucket", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    ReplicationRule, REPLICATION_RULE, [id[0] = rt::m("ID", &rt::STRING), priority[1] =
+    rt::m("Priority", &rt::INTEGER), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::DEPRECATED), filter[3] = rt::m("Filter", &REPLICATION_RULE_FILTER),
+    status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    source_selection_criteria[5] = rt::m("SourceSelectionCriteria",
+    &SOURCE_SELECTION_CRITERIA), existing_object_replication[6] =
+    rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION), destination[7] =
+    rt::m("Destination", &DESTINATION).flags(rt::REQUIRED), delete_marker_replication[8]
+    = rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION), bucket[9] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 ///
@@ -154,8 +155,8 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<S3Tag>>,
 }
 rt::structure!(
-    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix = rt::m("Prefix",
-    &rt::STRING), tags = rt::m("Tags", &S3_TAG_SET)]
+    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &S3_TAG_SET)]
 );
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` element must specify exactly one `Prefix`, `Tag`, or `And` child element.
 #[derive(Clone, Default, PartialEq)]
@@ -172,8 +173,8 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rt::structure!(
-    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix = rt::m("Prefix",
-    &rt::STRING), tag = rt::m("Tag", &S3_TAG), and = rt::m("And",
+    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &S3_TAG), and[2] = rt::m("And",
     &REPLICATION_RULE_AND_OPERATOR)]
 );
 rt::string_enum! {
@@ -208,8 +209,8 @@ pub struct ReplicationTime {
     pub time: ReplicationTimeValue,
 }
 rt::structure!(
-    ReplicationTime, REPLICATION_TIME, [status = rt::m("Status", &rt::ENUM)
-    .flags(rt::REQUIRED), time = rt::m("Time", &REPLICATION_TIME_VALUE)
+    ReplicationTime, REPLICATION_TIME, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), time[1] = rt::m("Time", &REPLICATION_TIME_VALUE)
     .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -226,7 +227,7 @@ pub struct ReplicationTimeValue {
     pub minutes: Option<i32>,
 }
 rt::structure!(
-    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes = rt::m("Minutes",
+    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes[0] = rt::m("Minutes",
     &rt::INTEGER)]
 );
 rt::string_enum! {

@@ -9,8 +9,8 @@ pub struct S3AccessControlList {
     pub grants: Option<Vec<S3Grant>>,
 }
 rt::structure!(
-    S3AccessControlList, S3_ACCESS_CONTROL_LIST, [owner = rt::m("Owner",
-    &S3_OBJECT_OWNER).flags(rt::REQUIRED), grants = rt::m("Grants", &S3_GRANT_LIST)]
+    S3AccessControlList, S3_ACCESS_CONTROL_LIST, [owner[0] = rt::m("Owner",
+    &S3_OBJECT_OWNER).flags(rt::REQUIRED), grants[1] = rt::m("Grants", &S3_GRANT_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct S3AccessControlPolicy {
@@ -18,8 +18,8 @@ pub struct S3AccessControlPolicy {
     pub canned_access_control_list: Option<S3CannedAccessControlList>,
 }
 rt::structure!(
-    S3AccessControlPolicy, S3_ACCESS_CONTROL_POLICY, [access_control_list =
-    rt::m("AccessControlList", &S3_ACCESS_CONTROL_LIST), canned_access_control_list =
+    S3AccessControlPolicy, S3_ACCESS_CONTROL_POLICY, [access_control_list[0] =
+    rt::m("AccessControlList", &S3_ACCESS_CONTROL_LIST), canned_access_control_list[1] =
     rt::m("CannedAccessControlList", &rt::ENUM)]
 );
 rt::string_enum! {
@@ -41,12 +41,12 @@ pub struct S3BucketDestination {
     pub encryption: Option<StorageLensDataExportEncryption>,
 }
 rt::structure!(
-    S3BucketDestination, S3_BUCKET_DESTINATION, [format = rt::m("Format", &rt::ENUM)
-    .flags(rt::REQUIRED), output_schema_version = rt::m("OutputSchemaVersion", &rt::ENUM)
-    .flags(rt::REQUIRED), account_id = rt::m("AccountId", &rt::STRING)
-    .flags(rt::REQUIRED), arn = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    prefix = rt::m("Prefix", &rt::STRING), encryption = rt::m("Encryption",
-    &STORAGE_LENS_DATA_EXPORT_ENCRYPTION)]
+    S3BucketDestination, S3_BUCKET_DESTINATION, [format[0] = rt::m("Format", &rt::ENUM)
+    .flags(rt::REQUIRED), output_schema_version[1] = rt::m("OutputSchemaVersion",
+    &rt::ENUM).flags(rt::REQUIRED), account_id[2] = rt::m("AccountId", &rt::STRING)
+    .flags(rt::REQUIRED), arn[3] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), prefix[4] = rt::m("Prefix", &rt::STRING), encryption[5] =
+    rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION)]
 );
 rt::string_enum! {
     pub enum S3CannedAccessControlList { Private = "private", PublicRead = "public-read",
@@ -69,7 +69,7 @@ pub struct S3ComputeObjectChecksumOperation {
 }
 rt::structure!(
     S3ComputeObjectChecksumOperation, S3_COMPUTE_OBJECT_CHECKSUM_OPERATION,
-    [checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type =
+    [checksum_algorithm[0] = rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type[1] =
     rt::m("ChecksumType", &rt::ENUM)]
 );
 /// Contains the configuration parameters for a PUT Copy object operation. S3 Batch Operations passes every object to the underlying `CopyObject` API operation. For more information about the parameters for this operation, see [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectCOPY.html).
@@ -145,27 +145,28 @@ pub struct S3CopyObjectOperation {
     pub object_lock_event_hold_duration: Option<S3ObjectLockEventHoldDuration>,
 }
 rt::structure!(
-    S3CopyObjectOperation, S3_COPY_OBJECT_OPERATION, [target_resource =
-    rt::m("TargetResource", &rt::STRING).min(1.0), canned_access_control_list =
-    rt::m("CannedAccessControlList", &rt::ENUM), access_control_grants =
-    rt::m("AccessControlGrants", &S3_GRANT_LIST), metadata_directive =
-    rt::m("MetadataDirective", &rt::ENUM), annotation_directive =
-    rt::m("AnnotationDirective", &rt::ENUM), modified_since_constraint =
-    rt::m("ModifiedSinceConstraint", &rt::TIMESTAMP), new_object_metadata =
-    rt::m("NewObjectMetadata", &S3_OBJECT_METADATA), new_object_tagging =
-    rt::m("NewObjectTagging", &S3_TAG_SET), redirect_location = rt::m("RedirectLocation",
-    &rt::STRING).min(1.0), requester_pays = rt::m("RequesterPays", &rt::BOOLEAN),
-    storage_class = rt::m("StorageClass", &rt::ENUM), un_modified_since_constraint =
-    rt::m("UnModifiedSinceConstraint", &rt::TIMESTAMP), sse_aws_kms_key_id =
-    rt::m("SSEAwsKmsKeyId", &rt::STRING).min(1.0), target_key_prefix =
-    rt::m("TargetKeyPrefix", &rt::STRING).min(1.0), object_lock_legal_hold_status =
-    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM), object_lock_mode =
-    rt::m("ObjectLockMode", &rt::ENUM), object_lock_retain_until_date =
-    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP), bucket_key_enabled =
-    rt::m("BucketKeyEnabled", &rt::BOOLEAN), checksum_algorithm =
-    rt::m("ChecksumAlgorithm", &rt::ENUM), object_lock_event_hold =
-    rt::m("ObjectLockEventHold", &rt::ENUM), object_lock_event_hold_duration =
-    rt::m("ObjectLockEventHoldDuration", &S3_OBJECT_LOCK_EVENT_HOLD_DURATION)]
+    S3CopyObjectOperation, S3_COPY_OBJECT_OPERATION, [target_resource[0] =
+    rt::m("TargetResource", &rt::STRING).min(1.0), canned_access_control_list[1] =
+    rt::m("CannedAccessControlList", &rt::ENUM), access_control_grants[2] =
+    rt::m("AccessControlGrants", &S3_GRANT_LIST), metadata_directive[3] =
+    rt::m("MetadataDirective", &rt::ENUM), annotation_directive[4] =
+    rt::m("AnnotationDirective", &rt::ENUM), modified_since_constraint[5] =
+    rt::m("ModifiedSinceConstraint", &rt::TIMESTAMP), new_object_metadata[6] =
+    rt::m("NewObjectMetadata", &S3_OBJECT_METADATA), new_object_tagging[7] =
+    rt::m("NewObjectTagging", &S3_TAG_SET), redirect_location[8] =
+    rt::m("RedirectLocation", &rt::STRING).min(1.0), requester_pays[9] =
+    rt::m("RequesterPays", &rt::BOOLEAN), storage_class[10] = rt::m("StorageClass",
+    &rt::ENUM), un_modified_since_constraint[11] = rt::m("UnModifiedSinceConstraint",
+    &rt::TIMESTAMP), sse_aws_kms_key_id[12] = rt::m("SSEAwsKmsKeyId", &rt::STRING)
+    .min(1.0), target_key_prefix[13] = rt::m("TargetKeyPrefix", &rt::STRING).min(1.0),
+    object_lock_legal_hold_status[14] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM),
+    object_lock_mode[15] = rt::m("ObjectLockMode", &rt::ENUM),
+    object_lock_retain_until_date[16] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP), bucket_key_enabled[17] = rt::m("BucketKeyEnabled", &rt::BOOLEAN),
+    checksum_algorithm[18] = rt::m("ChecksumAlgorithm", &rt::ENUM),
+    object_lock_event_hold[19] = rt::m("ObjectLockEventHold", &rt::ENUM),
+    object_lock_event_hold_duration[20] = rt::m("ObjectLockEventHoldDuration",
+    &S3_OBJECT_LOCK_EVENT_HOLD_DURATION)]
 );
 /// Contains no configuration parameters because the DELETE Object tagging (`DeleteObjectTagging`) API operation accepts only the bucket name and key name as parameters, which are defined in the job's manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -179,8 +180,8 @@ pub struct S3GeneratedManifestDescriptor {
     pub location: Option<JobManifestLocation>,
 }
 rt::structure!(
-    S3GeneratedManifestDescriptor, S3_GENERATED_MANIFEST_DESCRIPTOR, [format =
-    rt::m("Format", &rt::ENUM), location = rt::m("Location", &JOB_MANIFEST_LOCATION)]
+    S3GeneratedManifestDescriptor, S3_GENERATED_MANIFEST_DESCRIPTOR, [format[0] =
+    rt::m("Format", &rt::ENUM), location[1] = rt::m("Location", &JOB_MANIFEST_LOCATION)]
 );
 rt::string_enum! {
     pub enum S3GlacierJobTier { Bulk = "BULK", Standard = "STANDARD" }
@@ -191,7 +192,7 @@ pub struct S3Grant {
     pub permission: Option<S3Permission>,
 }
 rt::structure!(
-    S3Grant, S3_GRANT, [grantee = rt::m("Grantee", &S3_GRANTEE), permission =
+    S3Grant, S3_GRANT, [grantee[0] = rt::m("Grantee", &S3_GRANTEE), permission[1] =
     rt::m("Permission", &rt::ENUM)]
 );
 pub static S3_GRANT_LIST: rt::Schema = rt::Schema::list(
@@ -205,8 +206,8 @@ pub struct S3Grantee {
     pub display_name: Option<String>,
 }
 rt::structure!(
-    S3Grantee, S3_GRANTEE, [type_identifier = rt::m("TypeIdentifier", &rt::ENUM),
-    identifier = rt::m("Identifier", &rt::STRING).min(1.0), display_name =
+    S3Grantee, S3_GRANTEE, [type_identifier[0] = rt::m("TypeIdentifier", &rt::ENUM),
+    identifier[1] = rt::m("Identifier", &rt::STRING).min(1.0), display_name[2] =
     rt::m("DisplayName", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
@@ -227,8 +228,8 @@ pub struct S3InitiateRestoreObjectOperation {
 }
 rt::structure!(
     S3InitiateRestoreObjectOperation, S3_INITIATE_RESTORE_OBJECT_OPERATION,
-    [expiration_in_days = rt::m("ExpirationInDays", &rt::INTEGER).min(0.0),
-    glacier_job_tier = rt::m("GlacierJobTier", &rt::ENUM)]
+    [expiration_in_days[0] = rt::m("ExpirationInDays", &rt::INTEGER).min(0.0),
+    glacier_job_tier[1] = rt::m("GlacierJobTier", &rt::ENUM)]
 );
 /// The container for the service that will create the S3 manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -247,11 +248,11 @@ pub struct S3JobManifestGenerator {
     pub enable_manifest_output: bool,
 }
 rt::structure!(
-    S3JobManifestGenerator, S3_JOB_MANIFEST_GENERATOR, [expected_bucket_owner =
-    rt::m("ExpectedBucketOwner", &rt::STRING), source_bucket = rt::m("SourceBucket",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), manifest_output_location =
-    rt::m("ManifestOutputLocation", &S3_MANIFEST_OUTPUT_LOCATION), filter =
-    rt::m("Filter", &JOB_MANIFEST_GENERATOR_FILTER), enable_manifest_output =
+    S3JobManifestGenerator, S3_JOB_MANIFEST_GENERATOR, [expected_bucket_owner[0] =
+    rt::m("ExpectedBucketOwner", &rt::STRING), source_bucket[1] = rt::m("SourceBucket",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), manifest_output_location[2] =
+    rt::m("ManifestOutputLocation", &S3_MANIFEST_OUTPUT_LOCATION), filter[3] =
+    rt::m("Filter", &JOB_MANIFEST_GENERATOR_FILTER), enable_manifest_output[4] =
     rt::m("EnableManifestOutput", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Location details for where the generated manifest should be written.
@@ -272,11 +273,11 @@ pub struct S3ManifestOutputLocation {
 }
 rt::structure!(
     S3ManifestOutputLocation, S3_MANIFEST_OUTPUT_LOCATION,
-    [expected_manifest_bucket_owner = rt::m("ExpectedManifestBucketOwner", &rt::STRING),
-    bucket = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(1.0), manifest_prefix =
-    rt::m("ManifestPrefix", &rt::STRING).min(1.0), manifest_encryption =
-    rt::m("ManifestEncryption", &GENERATED_MANIFEST_ENCRYPTION), manifest_format =
-    rt::m("ManifestFormat", &rt::ENUM).flags(rt::REQUIRED)]
+    [expected_manifest_bucket_owner[0] = rt::m("ExpectedManifestBucketOwner",
+    &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    manifest_prefix[2] = rt::m("ManifestPrefix", &rt::STRING).min(1.0),
+    manifest_encryption[3] = rt::m("ManifestEncryption", &GENERATED_MANIFEST_ENCRYPTION),
+    manifest_format[4] = rt::m("ManifestFormat", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3MetadataDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -293,8 +294,9 @@ pub struct S3ObjectLockEventHoldDuration {
     pub years: Option<i32>,
 }
 rt::structure!(
-    S3ObjectLockEventHoldDuration, S3_OBJECT_LOCK_EVENT_HOLD_DURATION, [days =
-    rt::m("Days", &rt::INTEGER).min(1.0), years = rt::m("Years", &rt::INTEGER).min(1.0)]
+    S3ObjectLockEventHoldDuration, S3_OBJECT_LOCK_EVENT_HOLD_DURATION, [days[0] =
+    rt::m("Days", &rt::INTEGER).min(1.0), years[1] = rt::m("Years", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Whether S3 Object Lock legal hold will be applied to objects in an S3 Batch Operations job.
 #[derive(Clone, Default, PartialEq)]
@@ -303,7 +305,7 @@ pub struct S3ObjectLockLegalHold {
     pub status: S3ObjectLockLegalHoldStatus,
 }
 rt::structure!(
-    S3ObjectLockLegalHold, S3_OBJECT_LOCK_LEGAL_HOLD, [status = rt::m("Status",
+    S3ObjectLockLegalHold, S3_OBJECT_LOCK_LEGAL_HOLD, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -325,8 +327,8 @@ pub struct S3ObjectLockRetentionEventHoldDuration {
 }
 rt::structure!(
     S3ObjectLockRetentionEventHoldDuration, S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION,
-    [days = rt::m("Days", &rt::INTEGER).min(1.0), years = rt::m("Years", &rt::INTEGER)
-    .min(1.0)]
+    [days[0] = rt::m("Days", &rt::INTEGER).min(1.0), years[1] = rt::m("Years",
+    &rt::INTEGER).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3ObjectLockRetentionMode { Compliance = "COMPLIANCE", Governance =
@@ -353,15 +355,15 @@ pub struct S3ObjectMetadata {
     pub sse_algorithm: Option<S3SseAlgorithm>,
 }
 rt::structure!(
-    S3ObjectMetadata, S3_OBJECT_METADATA, [cache_control = rt::m("CacheControl",
-    &rt::STRING).min(1.0), content_disposition = rt::m("ContentDisposition", &rt::STRING)
-    .min(1.0), content_encoding = rt::m("ContentEncoding", &rt::STRING).min(1.0),
-    content_language = rt::m("ContentLanguage", &rt::STRING).min(1.0), user_metadata =
-    rt::m("UserMetadata", &S3_USER_METADATA), content_length = rt::m("ContentLength",
-    &rt::LONG).min(0.0), content_md5 = rt::m("ContentMD5", &rt::STRING).min(1.0),
-    content_type = rt::m("ContentType", &rt::STRING).min(1.0), http_expires_date =
-    rt::m("HttpExpiresDate", &rt::TIMESTAMP), requester_charged =
-    rt::m("RequesterCharged", &rt::BOOLEAN), sse_algorithm = rt::m("SSEAlgorithm",
+    S3ObjectMetadata, S3_OBJECT_METADATA, [cache_control[0] = rt::m("CacheControl",
+    &rt::STRING).min(1.0), content_disposition[1] = rt::m("ContentDisposition",
+    &rt::STRING).min(1.0), content_encoding[2] = rt::m("ContentEncoding", &rt::STRING)
+    .min(1.0), content_language[3] = rt::m("ContentLanguage", &rt::STRING).min(1.0),
+    user_metadata[4] = rt::m("UserMetadata", &S3_USER_METADATA), content_length[5] =
+    rt::m("ContentLength", &rt::LONG).min(0.0), content_md5[6] = rt::m("ContentMD5",
+    &rt::STRING).min(1.0), content_type[7] = rt::m("ContentType", &rt::STRING).min(1.0),
+    http_expires_date[8] = rt::m("HttpExpiresDate", &rt::TIMESTAMP), requester_charged[9]
+    = rt::m("RequesterCharged", &rt::BOOLEAN), sse_algorithm[10] = rt::m("SSEAlgorithm",
     &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -370,8 +372,8 @@ pub struct S3ObjectOwner {
     pub display_name: Option<String>,
 }
 rt::structure!(
-    S3ObjectOwner, S3_OBJECT_OWNER, [id = rt::m("ID", &rt::STRING).min(1.0), display_name
-    = rt::m("DisplayName", &rt::STRING).min(1.0)]
+    S3ObjectOwner, S3_OBJECT_OWNER, [id[0] = rt::m("ID", &rt::STRING).min(1.0),
+    display_name[1] = rt::m("DisplayName", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3Permission { FullControl = "FULL_CONTROL", Read = "READ", Write = "WRITE",
@@ -397,9 +399,9 @@ pub struct S3Retention {
     pub event_hold_duration: Option<S3ObjectLockRetentionEventHoldDuration>,
 }
 rt::structure!(
-    S3Retention, S3_RETENTION, [retain_until_date = rt::m("RetainUntilDate",
-    &rt::TIMESTAMP), mode = rt::m("Mode", &rt::ENUM), event_hold = rt::m("EventHold",
-    &rt::ENUM), event_hold_duration = rt::m("EventHoldDuration",
+    S3Retention, S3_RETENTION, [retain_until_date[0] = rt::m("RetainUntilDate",
+    &rt::TIMESTAMP), mode[1] = rt::m("Mode", &rt::ENUM), event_hold[2] =
+    rt::m("EventHold", &rt::ENUM), event_hold_duration[3] = rt::m("EventHoldDuration",
     &S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION)]
 );
 rt::string_enum! {
@@ -411,7 +413,7 @@ pub struct S3SetObjectAclOperation {
     pub access_control_policy: Option<S3AccessControlPolicy>,
 }
 rt::structure!(
-    S3SetObjectAclOperation, S3_SET_OBJECT_ACL_OPERATION, [access_control_policy =
+    S3SetObjectAclOperation, S3_SET_OBJECT_ACL_OPERATION, [access_control_policy[0] =
     rt::m("AccessControlPolicy", &S3_ACCESS_CONTROL_POLICY)]
 );
 /// Contains the configuration for an S3 Object Lock legal hold operation that an S3 Batch Operations job passes to every object to the underlying `PutObjectLegalHold` API operation. For more information, see [Using S3 Object Lock legal hold with S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-legal-hold.html) in the *Amazon S3 User Guide*.
@@ -423,7 +425,7 @@ pub struct S3SetObjectLegalHoldOperation {
     pub legal_hold: S3ObjectLockLegalHold,
 }
 rt::structure!(
-    S3SetObjectLegalHoldOperation, S3_SET_OBJECT_LEGAL_HOLD_OPERATION, [legal_hold =
+    S3SetObjectLegalHoldOperation, S3_SET_OBJECT_LEGAL_HOLD_OPERATION, [legal_hold[0] =
     rt::m("LegalHold", &S3_OBJECT_LOCK_LEGAL_HOLD).flags(rt::REQUIRED)]
 );
 /// Contains the configuration parameters for the Object Lock retention action for an S3 Batch Operations job. Batch Operations passes every object to the underlying `PutObjectRetention` API operation. For more information, see [Using S3 Object Lock retention with S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-retention-date.html) in the *Amazon S3 User Guide*.
@@ -438,8 +440,8 @@ pub struct S3SetObjectRetentionOperation {
 }
 rt::structure!(
     S3SetObjectRetentionOperation, S3_SET_OBJECT_RETENTION_OPERATION,
-    [bypass_governance_retention = rt::m("BypassGovernanceRetention", &rt::BOOLEAN),
-    retention = rt::m("Retention", &S3_RETENTION).flags(rt::REQUIRED)]
+    [bypass_governance_retention[0] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN),
+    retention[1] = rt::m("Retention", &S3_RETENTION).flags(rt::REQUIRED)]
 );
 /// Contains the configuration parameters for a PUT Object Tagging operation. S3 Batch Operations passes every object to the underlying `PutObjectTagging` API operation. For more information about the parameters for this operation, see [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUTtagging.html).
 #[derive(Clone, Default, PartialEq)]
@@ -447,7 +449,7 @@ pub struct S3SetObjectTaggingOperation {
     pub tag_set: Option<Vec<S3Tag>>,
 }
 rt::structure!(
-    S3SetObjectTaggingOperation, S3_SET_OBJECT_TAGGING_OPERATION, [tag_set =
+    S3SetObjectTaggingOperation, S3_SET_OBJECT_TAGGING_OPERATION, [tag_set[0] =
     rt::m("TagSet", &S3_TAG_SET)]
 );
 rt::string_enum! {
@@ -464,8 +466,8 @@ pub struct S3Tag {
     pub value: String,
 }
 rt::structure!(
-    S3Tag, S3_TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    S3Tag, S3_TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static S3_TAG_SET: rt::Schema = rt::Schema::list(
     "S3TagSet",
@@ -479,7 +481,7 @@ pub struct S3UpdateObjectEncryptionOperation {
 }
 rt::structure!(
     S3UpdateObjectEncryptionOperation, S3_UPDATE_OBJECT_ENCRYPTION_OPERATION,
-    [object_encryption = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)]
+    [object_encryption[0] = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)]
 );
 /// If `SSEKMS` is specified for `UpdateObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
@@ -491,8 +493,8 @@ pub struct S3UpdateObjectEncryptionSsekms {
 }
 rt::structure!(
     S3UpdateObjectEncryptionSsekms, S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS =
-    "S3UpdateObjectEncryptionSSEKMS", [kms_key_arn = rt::m("KMSKeyArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), bucket_key_enabled = rt::m("BucketKeyEnabled",
+    "S3UpdateObjectEncryptionSSEKMS", [kms_key_arn[0] = rt::m("KMSKeyArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), bucket_key_enabled[1] = rt::m("BucketKeyEnabled",
     &rt::BOOLEAN)].named("SSE-KMS")
 );
 pub static S3_USER_METADATA: rt::Schema = rt::Schema::map(
@@ -509,8 +511,8 @@ pub struct Ssekms {
     pub key_id: String,
 }
 rt::structure!(
-    Ssekms, SSEKMS = "SSEKMS", [key_id = rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED)]
-    .named("SSE-KMS")
+    Ssekms, SSEKMS = "SSEKMS", [key_id[0] = rt::m("KeyId", &rt::STRING)
+    .flags(rt::REQUIRED)].named("SSE-KMS")
 );
 /// Configuration for the use of SSE-KMS to encrypt generated manifest objects.
 #[derive(Clone, Default, PartialEq)]
@@ -519,7 +521,7 @@ pub struct SsekmsEncryption {
     pub key_id: String,
 }
 rt::structure!(
-    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [key_id = rt::m("KeyId",
+    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [key_id[0] = rt::m("KeyId",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)].named("SSE-KMS")
 );
 /// A filter that returns objects that are encrypted by server-side encryption with Amazon Web Services KMS (SSE-KMS).
@@ -531,8 +533,9 @@ pub struct SsekmsFilter {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    SsekmsFilter, SSEKMS_FILTER = "SSEKMSFilter", [kms_key_arn = rt::m("KmsKeyArn",
-    &rt::STRING).min(20.0), bucket_key_enabled = rt::m("BucketKeyEnabled", &rt::BOOLEAN)]
+    SsekmsFilter, SSEKMS_FILTER = "SSEKMSFilter", [kms_key_arn[0] = rt::m("KmsKeyArn",
+    &rt::STRING).min(20.0), bucket_key_enabled[1] = rt::m("BucketKeyEnabled",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3 {}
@@ -558,8 +561,8 @@ pub struct Scope {
     pub permissions: Option<Vec<ScopePermission>>,
 }
 rt::structure!(
-    Scope, SCOPE, [prefixes = rt::m("Prefixes", &PREFIXES_LIST).named("Prefixes"),
-    permissions = rt::m("Permissions", &SCOPE_PERMISSION_LIST).named("Permissions")]
+    Scope, SCOPE, [prefixes[0] = rt::m("Prefixes", &PREFIXES_LIST).named("Prefixes"),
+    permissions[1] = rt::m("Permissions", &SCOPE_PERMISSION_LIST).named("Permissions")]
 );
 rt::string_enum! {
     pub enum ScopePermission { GetObject = "GetObject", GetObjectAttributes =
@@ -582,9 +585,10 @@ pub struct SelectionCriteria {
     pub min_storage_bytes_percentage: Option<f64>,
 }
 rt::structure!(
-    SelectionCriteria, SELECTION_CRITERIA, [delimiter = rt::m("Delimiter", &rt::STRING),
-    max_depth = rt::m("MaxDepth", &rt::INTEGER).min(1.0), min_storage_bytes_percentage =
-    rt::m("MinStorageBytesPercentage", &rt::DOUBLE).min(1.0)]
+    SelectionCriteria, SELECTION_CRITERIA, [delimiter[0] = rt::m("Delimiter",
+    &rt::STRING), max_depth[1] = rt::m("MaxDepth", &rt::INTEGER).min(1.0),
+    min_storage_bytes_percentage[2] = rt::m("MinStorageBytesPercentage", &rt::DOUBLE)
+    .min(1.0)]
 );
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
 #[derive(Clone, Default, PartialEq)]
@@ -601,9 +605,9 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<ReplicaModifications>,
 }
 rt::structure!(
-    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects =
-    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications =
-    rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
+    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects[0] =
+    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications[1]
+    = rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
 );
 /// A container for filter information that you can use to select S3 objects that are encrypted with Key Management Service (KMS).
 ///
@@ -614,7 +618,7 @@ pub struct SseKmsEncryptedObjects {
     pub status: SseKmsEncryptedObjectsStatus,
 }
 rt::structure!(
-    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status = rt::m("Status",
+    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status[0] = rt::m("Status",
     &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
@@ -631,7 +635,7 @@ pub struct StorageLensAwsOrg {
     pub arn: String,
 }
 rt::structure!(
-    StorageLensAwsOrg, STORAGE_LENS_AWS_ORG, [arn = rt::m("Arn", &rt::STRING)
+    StorageLensAwsOrg, STORAGE_LENS_AWS_ORG, [arn[0] = rt::m("Arn", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );
 /// A container for the Amazon S3 Storage Lens configuration.
@@ -667,18 +671,18 @@ pub struct StorageLensConfiguration {
     pub int_access_tiers: Option<IntAccessTiers>,
 }
 rt::structure!(
-    StorageLensConfiguration, STORAGE_LENS_CONFIGURATION, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), account_level = rt::m("AccountLevel", &ACCOUNT_LEVEL)
-    .flags(rt::REQUIRED), include = rt::m("Include", &INCLUDE), exclude =
-    rt::m("Exclude", &EXCLUDE), data_export = rt::m("DataExport",
-    &STORAGE_LENS_DATA_EXPORT), expanded_prefixes_data_export =
+    StorageLensConfiguration, STORAGE_LENS_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), account_level[1] = rt::m("AccountLevel",
+    &ACCOUNT_LEVEL).flags(rt::REQUIRED), include[2] = rt::m("Include", &INCLUDE),
+    exclude[3] = rt::m("Exclude", &EXCLUDE), data_export[4] = rt::m("DataExport",
+    &STORAGE_LENS_DATA_EXPORT), expanded_prefixes_data_export[5] =
     rt::m("ExpandedPrefixesDataExport", &STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT),
-    cost_and_usage_reports_publish = rt::m("CostAndUsageReportsPublish",
-    &STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH), is_enabled = rt::m("IsEnabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), aws_org = rt::m("AwsOrg", &STORAGE_LENS_AWS_ORG),
-    storage_lens_arn = rt::m("StorageLensArn", &rt::STRING).min(1.0), prefix_delimiter =
-    rt::m("PrefixDelimiter", &rt::STRING), int_access_tiers = rt::m("IntAccessTiers",
-    &INT_ACCESS_TIERS)]
+    cost_and_usage_reports_publish[6] = rt::m("CostAndUsageReportsPublish",
+    &STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH), is_enabled[7] = rt::m("IsEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), aws_org[8] = rt::m("AwsOrg",
+    &STORAGE_LENS_AWS_ORG), storage_lens_arn[9] = rt::m("StorageLensArn", &rt::STRING)
+    .min(1.0), prefix_delimiter[10] = rt::m("PrefixDelimiter", &rt::STRING),
+    int_access_tiers[11] = rt::m("IntAccessTiers", &INT_ACCESS_TIERS)]
 );
 pub static STORAGE_LENS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "StorageLensConfigurationList",
@@ -698,8 +702,8 @@ pub struct StorageLensCostAndUsageReportsPrefixLevel {
 }
 rt::structure!(
     StorageLensCostAndUsageReportsPrefixLevel,
-    STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL, [is_enabled = rt::m("IsEnabled",
-    &rt::BOOLEAN).flags(rt::REQUIRED), selection_criteria = rt::m("SelectionCriteria",
+    STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL, [is_enabled[0] = rt::m("IsEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), selection_criteria[1] = rt::m("SelectionCriteria",
     &STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA)]
 );
 /// A container for the configuration used to publish S3 Storage Lens cost data to Amazon Web Services Cost and Usage Reports (Amazon Web Services CUR).
@@ -710,7 +714,7 @@ pub struct StorageLensCostAndUsageReportsPublish {
 }
 rt::structure!(
     StorageLensCostAndUsageReportsPublish, STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH,
-    [prefix_level = rt::m("PrefixLevel",
+    [prefix_level[0] = rt::m("PrefixLevel",
     &STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL)]
 );
 /// A container for the selection criteria used by the S3 Storage Lens Amazon Web Services Cost and Usage Reports (Amazon Web Services CUR) publish configuration. The selection criteria specifies the minimum and maximum prefix depth (both inclusive) for which cost data is published to Amazon Web Services CUR. You must provide both `MinDepth` and `MaxDepth` together, or neither; `MinDepth` must be less than or equal to `MaxDepth`, and the difference must not exceed 4. If neither is provided, `MinDepth` defaults to `1` and `MaxDepth` defaults to `3`.
@@ -723,9 +727,9 @@ pub struct StorageLensCostAndUsageReportsSelectionCriteria {
 }
 rt::structure!(
     StorageLensCostAndUsageReportsSelectionCriteria,
-    STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA, [min_depth =
-    rt::m("MinDepth", &rt::INTEGER).min(1.0), max_depth = rt::m("MaxDepth", &rt::INTEGER)
-    .min(1.0)]
+    STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA, [min_depth[0] =
+    rt::m("MinDepth", &rt::INTEGER).min(1.0), max_depth[1] = rt::m("MaxDepth",
+    &rt::INTEGER).min(1.0)]
 );
 /// A container to specify the properties of your S3 Storage Lens metrics export, including the destination, schema, and format.
 #[derive(Clone, Default, PartialEq)]
@@ -740,9 +744,9 @@ pub struct StorageLensDataExport {
     pub storage_lens_table_destination: Option<StorageLensTableDestination>,
 }
 rt::structure!(
-    StorageLensDataExport, STORAGE_LENS_DATA_EXPORT, [s3_bucket_destination =
-    rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION), cloud_watch_metrics =
-    rt::m("CloudWatchMetrics", &CLOUD_WATCH_METRICS), storage_lens_table_destination =
+    StorageLensDataExport, STORAGE_LENS_DATA_EXPORT, [s3_bucket_destination[0] =
+    rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION), cloud_watch_metrics[1] =
+    rt::m("CloudWatchMetrics", &CLOUD_WATCH_METRICS), storage_lens_table_destination[2] =
     rt::m("StorageLensTableDestination", &STORAGE_LENS_TABLE_DESTINATION)]
 );
 /// A container for the encryption of the S3 Storage Lens metrics exports.
@@ -752,8 +756,8 @@ pub struct StorageLensDataExportEncryption {
     pub ssekms: Option<Ssekms>,
 }
 rt::structure!(
-    StorageLensDataExportEncryption, STORAGE_LENS_DATA_EXPORT_ENCRYPTION, [sses3 =
-    rt::m("SSES3", &SSES3).named("SSE-S3"), ssekms = rt::m("SSEKMS", &SSEKMS)
+    StorageLensDataExportEncryption, STORAGE_LENS_DATA_EXPORT_ENCRYPTION, [sses3[0] =
+    rt::m("SSES3", &SSES3).named("SSE-S3"), ssekms[1] = rt::m("SSEKMS", &SSEKMS)
     .named("SSE-KMS")]
 );
 /// A container for your S3 Storage Lens expanded prefix metrics report configuration. Unlike the default Storage Lens metrics report, the enhanced prefix metrics report includes all S3 Storage Lens storage and activity data related to the full list of prefixes in your Storage Lens configuration.
@@ -765,8 +769,8 @@ pub struct StorageLensExpandedPrefixesDataExport {
 }
 rt::structure!(
     StorageLensExpandedPrefixesDataExport, STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT,
-    [s3_bucket_destination = rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION),
-    storage_lens_table_destination = rt::m("StorageLensTableDestination",
+    [s3_bucket_destination[0] = rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION),
+    storage_lens_table_destination[1] = rt::m("StorageLensTableDestination",
     &STORAGE_LENS_TABLE_DESTINATION)]
 );
 /// A custom grouping of objects that include filters for prefixes, suffixes, object tags, object size, or object age. You can create an S3 Storage Lens group that includes a single filter or multiple filter conditions. To specify multiple filter conditions, you use `AND` or `OR` logical operators.
@@ -780,10 +784,10 @@ pub struct StorageLensGroup {
     pub storage_lens_group_arn: Option<String>,
 }
 rt::structure!(
-    StorageLensGroup, STORAGE_LENS_GROUP, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), filter = rt::m("Filter", &STORAGE_LENS_GROUP_FILTER)
-    .flags(rt::REQUIRED), storage_lens_group_arn = rt::m("StorageLensGroupArn",
-    &rt::STRING).min(4.0)]
+    StorageLensGroup, STORAGE_LENS_GROUP, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), filter[1] = rt::m("Filter",
+    &STORAGE_LENS_GROUP_FILTER).flags(rt::REQUIRED), storage_lens_group_arn[2] =
+    rt::m("StorageLensGroupArn", &rt::STRING).min(4.0)]
 );
 /// A logical operator that allows multiple filter conditions to be joined for more complex comparisons of Storage Lens group data.
 #[derive(Clone, Default, PartialEq)]
@@ -800,11 +804,11 @@ pub struct StorageLensGroupAndOperator {
     pub match_object_size: Option<MatchObjectSize>,
 }
 rt::structure!(
-    StorageLensGroupAndOperator, STORAGE_LENS_GROUP_AND_OPERATOR, [match_any_prefix =
-    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix =
-    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag = rt::m("MatchAnyTag",
-    &MATCH_ANY_TAG), match_object_age = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-    match_object_size = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
+    StorageLensGroupAndOperator, STORAGE_LENS_GROUP_AND_OPERATOR, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
 );
 /// The filter element sets the criteria for the Storage Lens group data that is displayed. For multiple filter conditions, the `AND` or `OR` logical operator is used.
 #[derive(Clone, Default, PartialEq)]
@@ -825,12 +829,13 @@ pub struct StorageLensGroupFilter {
     pub or: Option<StorageLensGroupOrOperator>,
 }
 rt::structure!(
-    StorageLensGroupFilter, STORAGE_LENS_GROUP_FILTER, [match_any_prefix =
-    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix =
-    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag = rt::m("MatchAnyTag",
-    &MATCH_ANY_TAG), match_object_age = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-    match_object_size = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE), and = rt::m("And",
-    &STORAGE_LENS_GROUP_AND_OPERATOR), or = rt::m("Or", &STORAGE_LENS_GROUP_OR_OPERATOR)]
+    StorageLensGroupFilter, STORAGE_LENS_GROUP_FILTER, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE), and[5] =
+    rt::m("And", &STORAGE_LENS_GROUP_AND_OPERATOR), or[6] = rt::m("Or",
+    &STORAGE_LENS_GROUP_OR_OPERATOR)]
 );
 /// Specifies the Storage Lens groups to include in the Storage Lens group aggregation.
 #[derive(Clone, Default, PartialEq)]
@@ -839,7 +844,7 @@ pub struct StorageLensGroupLevel {
     pub selection_criteria: Option<StorageLensGroupLevelSelectionCriteria>,
 }
 rt::structure!(
-    StorageLensGroupLevel, STORAGE_LENS_GROUP_LEVEL, [selection_criteria =
+    StorageLensGroupLevel, STORAGE_LENS_GROUP_LEVEL, [selection_criteria[0] =
     rt::m("SelectionCriteria", &STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA)]
 );
 pub static STORAGE_LENS_GROUP_LEVEL_EXCLUDE: rt::Schema = rt::Schema::list(
@@ -860,7 +865,7 @@ pub struct StorageLensGroupLevelSelectionCriteria {
 }
 rt::structure!(
     StorageLensGroupLevelSelectionCriteria, STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA,
-    [include = rt::m("Include", &STORAGE_LENS_GROUP_LEVEL_INCLUDE), exclude =
+    [include[0] = rt::m("Include", &STORAGE_LENS_GROUP_LEVEL_INCLUDE), exclude[1] =
     rt::m("Exclude", &STORAGE_LENS_GROUP_LEVEL_EXCLUDE)]
 );
 pub static STORAGE_LENS_GROUP_LIST: rt::Schema = rt::Schema::list(
@@ -883,11 +888,11 @@ pub struct StorageLensGroupOrOperator {
     pub match_object_size: Option<MatchObjectSize>,
 }
 rt::structure!(
-    StorageLensGroupOrOperator, STORAGE_LENS_GROUP_OR_OPERATOR, [match_any_prefix =
-    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix =
-    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag = rt::m("MatchAnyTag",
-    &MATCH_ANY_TAG), match_object_age = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-    match_object_size = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
+    StorageLensGroupOrOperator, STORAGE_LENS_GROUP_OR_OPERATOR, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
 );
 /// A container for configuring your S3 Storage Lens reports to export to read-only S3 table buckets. This parameter enables you to store your Storage Lens metrics in a structured, queryable table format in Apache Iceberg.
 ///
@@ -899,8 +904,8 @@ pub struct StorageLensTableDestination {
     pub encryption: Option<StorageLensDataExportEncryption>,
 }
 rt::structure!(
-    StorageLensTableDestination, STORAGE_LENS_TABLE_DESTINATION, [is_enabled =
-    rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), encryption =
+    StorageLensTableDestination, STORAGE_LENS_TABLE_DESTINATION, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), encryption[1] =
     rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -909,8 +914,8 @@ pub struct StorageLensTag {
     pub value: String,
 }
 rt::structure!(
-    StorageLensTag, STORAGE_LENS_TAG, [key = rt::m("Key", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), value = rt::m("Value", &rt::STRING)
+    StorageLensTag, STORAGE_LENS_TAG, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING)
     .flags(rt::REQUIRED).min(0.0)]
 );
 pub static STORAGE_LENS_TAGS: rt::Schema = rt::Schema::list(
@@ -928,10 +933,10 @@ pub struct SubmitMultiRegionAccessPointRoutesRequest {
 }
 rt::structure!(
     SubmitMultiRegionAccessPointRoutesRequest,
-    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST, [account_id = rt::m("AccountId",
+    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), mrap = rt::m("Mrap", &rt::STRING).at(rt::URI, "mrap")
-    .flags(rt::REQUIRED), route_updates = rt::m("RouteUpdates", &ROUTE_LIST)
+    .ctx("AccountId"), mrap[1] = rt::m("Mrap", &rt::STRING).at(rt::URI, "mrap")
+    .flags(rt::REQUIRED), route_updates[2] = rt::m("RouteUpdates", &ROUTE_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]

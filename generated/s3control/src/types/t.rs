@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -33,10 +33,10 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [account_id = rt::m("AccountId",
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), resource_arn = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
-    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tags = rt::m("Tags",
+    .ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
+    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tags[2] = rt::m("Tags",
     &TAG_LIST).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -48,14 +48,14 @@ pub struct Tagging {
     pub tag_set: Vec<S3Tag>,
 }
 rt::structure!(
-    Tagging, TAGGING, [tag_set = rt::m("TagSet", &S3_TAG_SET).flags(rt::REQUIRED)]
+    Tagging, TAGGING, [tag_set[0] = rt::m("TagSet", &S3_TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message = rt::m("Message",
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Amazon S3 throws this exception if you have too many tags in your tag set.
@@ -64,7 +64,7 @@ pub struct TooManyTagsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message = rt::m("Message",
+    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 Lifecycle configuration rules, see [Transitioning objects using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
@@ -78,8 +78,8 @@ pub struct Transition {
     pub storage_class: Option<TransitionStorageClass>,
 }
 rt::structure!(
-    Transition, TRANSITION, [date = rt::m("Date", &rt::TIMESTAMP), days = rt::m("Days",
-    &rt::INTEGER), storage_class = rt::m("StorageClass", &rt::ENUM)]
+    Transition, TRANSITION, [date[0] = rt::m("Date", &rt::TIMESTAMP), days[1] =
+    rt::m("Days", &rt::INTEGER), storage_class[2] = rt::m("StorageClass", &rt::ENUM)]
 );
 pub static TRANSITION_LIST: rt::Schema = rt::Schema::list(
     "TransitionList",

@@ -13,10 +13,10 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [account_id = rt::m("AccountId",
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [account_id[0] = rt::m("AccountId",
     &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), resource_arn = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
-    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tag_keys = rt::m("TagKeys",
+    .ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
+    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tag_keys[2] = rt::m("TagKeys",
     &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -36,11 +36,11 @@ pub struct UpdateAccessGrantsLocationRequest {
     pub iam_role_arn: String,
 }
 rt::structure!(
-    UpdateAccessGrantsLocationRequest, UPDATE_ACCESS_GRANTS_LOCATION_REQUEST, [account_id
-    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
-    .min(1.0), iam_role_arn = rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    UpdateAccessGrantsLocationRequest, UPDATE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1]
+    = rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
+    .min(1.0), iam_role_arn[2] = rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -57,11 +57,11 @@ pub struct UpdateAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    UpdateAccessGrantsLocationResult, UPDATE_ACCESS_GRANTS_LOCATION_RESULT, [created_at =
-    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id =
-    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn =
-    rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope =
-    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn = rt::m("IAMRoleArn",
+    UpdateAccessGrantsLocationResult, UPDATE_ACCESS_GRANTS_LOCATION_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -74,11 +74,11 @@ pub struct UpdateJobPriorityRequest {
     pub priority: i32,
 }
 rt::structure!(
-    UpdateJobPriorityRequest, UPDATE_JOB_PRIORITY_REQUEST, [account_id =
+    UpdateJobPriorityRequest, UPDATE_JOB_PRIORITY_REQUEST, [account_id[0] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
-    | rt::HOST_LABEL).ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI,
-    "id").flags(rt::REQUIRED).min(5.0), priority = rt::m("Priority", &rt::INTEGER)
-    .at(rt::QUERY, "priority").flags(rt::REQUIRED).min(0.0)]
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0), priority[2] = rt::m("Priority",
+    &rt::INTEGER).at(rt::QUERY, "priority").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobPriorityResult {
@@ -88,9 +88,9 @@ pub struct UpdateJobPriorityResult {
     pub priority: i32,
 }
 rt::structure!(
-    UpdateJobPriorityResult, UPDATE_JOB_PRIORITY_RESULT, [job_id = rt::m("JobId",
-    &rt::STRING).flags(rt::REQUIRED).min(5.0), priority = rt::m("Priority", &rt::INTEGER)
-    .flags(rt::REQUIRED).min(0.0)]
+    UpdateJobPriorityResult, UPDATE_JOB_PRIORITY_RESULT, [job_id[0] = rt::m("JobId",
+    &rt::STRING).flags(rt::REQUIRED).min(5.0), priority[1] = rt::m("Priority",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobStatusRequest {
@@ -104,13 +104,13 @@ pub struct UpdateJobStatusRequest {
     pub status_update_reason: Option<String>,
 }
 rt::structure!(
-    UpdateJobStatusRequest, UPDATE_JOB_STATUS_REQUEST, [account_id = rt::m("AccountId",
-    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
-    .ctx("AccountId"), job_id = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
-    .flags(rt::REQUIRED).min(5.0), requested_job_status = rt::m("RequestedJobStatus",
-    &rt::ENUM).at(rt::QUERY, "requestedJobStatus").flags(rt::REQUIRED),
-    status_update_reason = rt::m("StatusUpdateReason", &rt::STRING).at(rt::QUERY,
-    "statusUpdateReason").min(1.0)]
+    UpdateJobStatusRequest, UPDATE_JOB_STATUS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0), requested_job_status[2] =
+    rt::m("RequestedJobStatus", &rt::ENUM).at(rt::QUERY, "requestedJobStatus")
+    .flags(rt::REQUIRED), status_update_reason[3] = rt::m("StatusUpdateReason",
+    &rt::STRING).at(rt::QUERY, "statusUpdateReason").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobStatusResult {
@@ -122,9 +122,9 @@ pub struct UpdateJobStatusResult {
     pub status_update_reason: Option<String>,
 }
 rt::structure!(
-    UpdateJobStatusResult, UPDATE_JOB_STATUS_RESULT, [job_id = rt::m("JobId",
-    &rt::STRING).min(5.0), status = rt::m("Status", &rt::ENUM), status_update_reason =
-    rt::m("StatusUpdateReason", &rt::STRING).min(1.0)]
+    UpdateJobStatusResult, UPDATE_JOB_STATUS_RESULT, [job_id[0] = rt::m("JobId",
+    &rt::STRING).min(5.0), status[1] = rt::m("Status", &rt::ENUM),
+    status_update_reason[2] = rt::m("StatusUpdateReason", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStorageLensGroupRequest {
@@ -136,10 +136,10 @@ pub struct UpdateStorageLensGroupRequest {
     pub storage_lens_group: StorageLensGroup,
 }
 rt::structure!(
-    UpdateStorageLensGroupRequest, UPDATE_STORAGE_LENS_GROUP_REQUEST, [name =
+    UpdateStorageLensGroupRequest, UPDATE_STORAGE_LENS_GROUP_REQUEST, [name[0] =
     rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
-    account_id = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
-    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group =
+    account_id[1] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group[2] =
     rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::REQUIRED)]
 );
 pub static USER_ARGUMENTS: rt::Schema = rt::Schema::map(

@@ -12,8 +12,9 @@ pub struct VersioningConfiguration {
     pub status: Option<BucketVersioningStatus>,
 }
 rt::structure!(
-    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete = rt::m("MFADelete",
-    &rt::ENUM).named("MfaDelete"), status = rt::m("Status", &rt::ENUM)]
+    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete[0] =
+    rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), status[1] = rt::m("Status",
+    &rt::ENUM)]
 );
 /// The virtual private cloud (VPC) configuration for an access point.
 #[derive(Clone, Default, PartialEq)]
@@ -22,6 +23,6 @@ pub struct VpcConfiguration {
     pub vpc_id: String,
 }
 rt::structure!(
-    VpcConfiguration, VPC_CONFIGURATION, [vpc_id = rt::m("VpcId", &rt::STRING)
+    VpcConfiguration, VPC_CONFIGURATION, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
     .flags(rt::REQUIRED).min(1.0)]
 );

@@ -18,8 +18,8 @@ pub struct ApiErrorType {
     pub message: Option<String>,
 }
 rt::structure!(
-    ApiErrorType, API_ERROR_TYPE = "APIErrorType", [secret_id = rt::m("SecretId",
-    &rt::STRING).min(1.0), error_code = rt::m("ErrorCode", &rt::STRING), message =
+    ApiErrorType, API_ERROR_TYPE = "APIErrorType", [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING), message[2] =
     rt::m("Message", &rt::STRING)]
 );
 pub static ADD_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -44,10 +44,10 @@ pub struct AssociateCrossAccountReplicaRequest {
 }
 rt::structure!(
     AssociateCrossAccountReplicaRequest, ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST,
-    [secret_id = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    cross_account_replica_arn = rt::m("CrossAccountReplicaARN", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), replica_restriction = rt::m("ReplicaRestriction",
-    &rt::ENUM), replication_role_arn = rt::m("ReplicationRoleARN", &rt::STRING)
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    cross_account_replica_arn[1] = rt::m("CrossAccountReplicaARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), replica_restriction[2] = rt::m("ReplicaRestriction",
+    &rt::ENUM), replication_role_arn[3] = rt::m("ReplicationRoleARN", &rt::STRING)
     .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -66,8 +66,8 @@ pub struct AssociateCrossAccountReplicaResponse {
     pub replication_status: Option<StatusType>,
 }
 rt::structure!(
-    AssociateCrossAccountReplicaResponse, ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE, [arn
-    = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn =
-    rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0), replication_status =
+    AssociateCrossAccountReplicaResponse, ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE,
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn[1] =
+    rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0), replication_status[2] =
     rt::m("ReplicationStatus", &rt::ENUM)]
 );

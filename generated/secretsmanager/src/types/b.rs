@@ -17,10 +17,10 @@ pub struct BatchGetSecretValueRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    BatchGetSecretValueRequest, BATCH_GET_SECRET_VALUE_REQUEST, [secret_id_list =
-    rt::m("SecretIdList", &SECRET_ID_LIST_TYPE).min(1.0), filters = rt::m("Filters",
-    &FILTERS_LIST_TYPE), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    BatchGetSecretValueRequest, BATCH_GET_SECRET_VALUE_REQUEST, [secret_id_list[0] =
+    rt::m("SecretIdList", &SECRET_ID_LIST_TYPE).min(1.0), filters[1] = rt::m("Filters",
+    &FILTERS_LIST_TYPE), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetSecretValueResponse {
@@ -32,7 +32,7 @@ pub struct BatchGetSecretValueResponse {
     pub errors: Option<Vec<ApiErrorType>>,
 }
 rt::structure!(
-    BatchGetSecretValueResponse, BATCH_GET_SECRET_VALUE_RESPONSE, [secret_values =
-    rt::m("SecretValues", &SECRET_VALUES_TYPE), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), errors = rt::m("Errors", &API_ERROR_LIST_TYPE)]
+    BatchGetSecretValueResponse, BATCH_GET_SECRET_VALUE_RESPONSE, [secret_values[0] =
+    rt::m("SecretValues", &SECRET_VALUES_TYPE), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), errors[2] = rt::m("Errors", &API_ERROR_LIST_TYPE)]
 );

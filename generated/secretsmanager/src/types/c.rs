@@ -11,7 +11,7 @@ pub struct CancelRotateSecretRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, [secret_id =
+    CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, [secret_id[0] =
     rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -24,9 +24,9 @@ pub struct CancelRotateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    CancelRotateSecretResponse, CANCEL_ROTATE_SECRET_RESPONSE, [arn = rt::m("ARN",
-    &rt::STRING).min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).min(32.0)]
+    CancelRotateSecretResponse, CANCEL_ROTATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretRequest {
@@ -98,17 +98,18 @@ pub struct CreateSecretRequest {
     pub cross_account_primary_arn: Option<String>,
 }
 rt::structure!(
-    CreateSecretRequest, CREATE_SECRET_REQUEST, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), client_request_token = rt::m("ClientRequestToken",
-    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0), description =
-    rt::m("Description", &rt::STRING), kms_key_id = rt::m("KmsKeyId", &rt::STRING)
-    .min(0.0), secret_binary = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-    secret_string = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    tags = rt::m("Tags", &TAG_LIST_TYPE), add_replica_regions =
+    CreateSecretRequest, CREATE_SECRET_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), client_request_token[1] = rt::m("ClientRequestToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0), description[2] =
+    rt::m("Description", &rt::STRING), kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING)
+    .min(0.0), secret_binary[4] = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
+    secret_string[5] = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    tags[6] = rt::m("Tags", &TAG_LIST_TYPE), add_replica_regions[7] =
     rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).min(1.0),
-    force_overwrite_replica_secret = rt::m("ForceOverwriteReplicaSecret", &rt::BOOLEAN),
-    type_ = rt::m("Type", &rt::STRING).min(0.0), cross_account_primary_arn =
-    rt::m("CrossAccountPrimaryARN", &rt::STRING).min(20.0)]
+    force_overwrite_replica_secret[8] = rt::m("ForceOverwriteReplicaSecret",
+    &rt::BOOLEAN), type_[9] = rt::m("Type", &rt::STRING).min(0.0),
+    cross_account_primary_arn[10] = rt::m("CrossAccountPrimaryARN", &rt::STRING)
+    .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretResponse {
@@ -126,9 +127,9 @@ pub struct CreateSecretResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    CreateSecretResponse, CREATE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).min(32.0), replication_status =
+    CreateSecretResponse, CREATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(32.0), replication_status[3] =
     rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 /// Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets.
@@ -148,9 +149,9 @@ pub struct CrossAccountPrimaryType {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    CrossAccountPrimaryType, CROSS_ACCOUNT_PRIMARY_TYPE, [primary_secret_arn =
-    rt::m("PrimarySecretARN", &rt::STRING).min(20.0), replication_status =
-    rt::m("ReplicationStatus", &rt::ENUM), status_message = rt::m("StatusMessage",
+    CrossAccountPrimaryType, CROSS_ACCOUNT_PRIMARY_TYPE, [primary_secret_arn[0] =
+    rt::m("PrimarySecretARN", &rt::STRING).min(20.0), replication_status[1] =
+    rt::m("ReplicationStatus", &rt::ENUM), status_message[2] = rt::m("StatusMessage",
     &rt::STRING).min(1.0)]
 );
 /// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
@@ -171,10 +172,10 @@ pub struct CrossAccountReplicaEntry {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    CrossAccountReplicaEntry, CROSS_ACCOUNT_REPLICA_ENTRY, [replica_secret_arn =
-    rt::m("ReplicaSecretARN", &rt::STRING).min(20.0), replication_role_arn =
-    rt::m("ReplicationRoleARN", &rt::STRING).min(20.0), replication_status =
-    rt::m("ReplicationStatus", &rt::ENUM), status_message = rt::m("StatusMessage",
+    CrossAccountReplicaEntry, CROSS_ACCOUNT_REPLICA_ENTRY, [replica_secret_arn[0] =
+    rt::m("ReplicaSecretARN", &rt::STRING).min(20.0), replication_role_arn[1] =
+    rt::m("ReplicationRoleARN", &rt::STRING).min(20.0), replication_status[2] =
+    rt::m("ReplicationStatus", &rt::ENUM), status_message[3] = rt::m("StatusMessage",
     &rt::STRING).min(1.0)]
 );
 pub static CROSS_ACCOUNT_REPLICA_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -9,7 +9,7 @@ pub struct DecryptionFailure {
     pub message: Option<String>,
 }
 rt::structure!(
-    DecryptionFailure, DECRYPTION_FAILURE, [message = rt::m("Message", &rt::STRING)]
+    DecryptionFailure, DECRYPTION_FAILURE, [message[0] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -22,8 +22,8 @@ pub struct DeleteResourcePolicyRequest {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name =
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
     rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -36,9 +36,9 @@ pub struct DeleteResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyResponse, DELETE_RESOURCE_POLICY_RESPONSE, [arn = rt::m("ARN",
-    &rt::STRING).min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), policy_name =
-    rt::m("PolicyName", &rt::STRING).min(1.0)]
+    DeleteResourcePolicyResponse, DELETE_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), policy_name[2]
+    = rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecretRequest {
@@ -58,9 +58,9 @@ pub struct DeleteSecretRequest {
     pub force_delete_without_recovery: Option<bool>,
 }
 rt::structure!(
-    DeleteSecretRequest, DELETE_SECRET_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), recovery_window_in_days =
-    rt::m("RecoveryWindowInDays", &rt::LONG), force_delete_without_recovery =
+    DeleteSecretRequest, DELETE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), recovery_window_in_days[1] =
+    rt::m("RecoveryWindowInDays", &rt::LONG), force_delete_without_recovery[2] =
     rt::m("ForceDeleteWithoutRecovery", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -73,8 +73,8 @@ pub struct DeleteSecretResponse {
     pub deletion_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteSecretResponse, DELETE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), deletion_date =
+    DeleteSecretResponse, DELETE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), deletion_date[2] =
     rt::m("DeletionDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -85,7 +85,7 @@ pub struct DescribeSecretRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, [secret_id = rt::m("SecretId",
+    DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -158,25 +158,27 @@ pub struct DescribeSecretResponse {
     pub cross_account_replicas: Option<Vec<CrossAccountReplicaEntry>>,
 }
 rt::structure!(
-    DescribeSecretResponse, DESCRIBE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), type_ = rt::m("Type",
-    &rt::STRING).min(0.0), description = rt::m("Description", &rt::STRING), kms_key_id =
-    rt::m("KmsKeyId", &rt::STRING).min(0.0), rotation_enabled = rt::m("RotationEnabled",
-    &rt::BOOLEAN), rotation_lambda_arn = rt::m("RotationLambdaARN", &rt::STRING)
-    .min(0.0), rotation_rules = rt::m("RotationRules", &ROTATION_RULES_TYPE),
-    external_secret_rotation_metadata = rt::m("ExternalSecretRotationMetadata",
-    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn =
-    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), last_rotated_date =
-    rt::m("LastRotatedDate", &rt::TIMESTAMP), last_changed_date =
-    rt::m("LastChangedDate", &rt::TIMESTAMP), last_accessed_date =
-    rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date = rt::m("DeletedDate",
-    &rt::TIMESTAMP), next_rotation_date = rt::m("NextRotationDate", &rt::TIMESTAMP), tags
-    = rt::m("Tags", &TAG_LIST_TYPE), version_ids_to_stages = rt::m("VersionIdsToStages",
-    &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service = rt::m("OwningService",
-    &rt::STRING).min(1.0), created_date = rt::m("CreatedDate", &rt::TIMESTAMP),
-    primary_region = rt::m("PrimaryRegion", &rt::STRING).min(1.0), replication_status =
-    rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE), cross_account_primary =
-    rt::m("CrossAccountPrimary", &CROSS_ACCOUNT_PRIMARY_TYPE), cross_account_replicas =
+    DescribeSecretResponse, DESCRIBE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), type_[2] = rt::m("Type",
+    &rt::STRING).min(0.0), description[3] = rt::m("Description", &rt::STRING),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING).min(0.0), rotation_enabled[5] =
+    rt::m("RotationEnabled", &rt::BOOLEAN), rotation_lambda_arn[6] =
+    rt::m("RotationLambdaARN", &rt::STRING).min(0.0), rotation_rules[7] =
+    rt::m("RotationRules", &ROTATION_RULES_TYPE), external_secret_rotation_metadata[8] =
+    rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
+    external_secret_rotation_role_arn[9] = rt::m("ExternalSecretRotationRoleArn",
+    &rt::STRING).min(20.0), last_rotated_date[10] = rt::m("LastRotatedDate",
+    &rt::TIMESTAMP), last_changed_date[11] = rt::m("LastChangedDate", &rt::TIMESTAMP),
+    last_accessed_date[12] = rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date[13]
+    = rt::m("DeletedDate", &rt::TIMESTAMP), next_rotation_date[14] =
+    rt::m("NextRotationDate", &rt::TIMESTAMP), tags[15] = rt::m("Tags", &TAG_LIST_TYPE),
+    version_ids_to_stages[16] = rt::m("VersionIdsToStages",
+    &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service[17] = rt::m("OwningService",
+    &rt::STRING).min(1.0), created_date[18] = rt::m("CreatedDate", &rt::TIMESTAMP),
+    primary_region[19] = rt::m("PrimaryRegion", &rt::STRING).min(1.0),
+    replication_status[20] = rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
+    cross_account_primary[21] = rt::m("CrossAccountPrimary",
+    &CROSS_ACCOUNT_PRIMARY_TYPE), cross_account_replicas[22] =
     rt::m("CrossAccountReplicas", &CROSS_ACCOUNT_REPLICA_LIST_TYPE).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -190,8 +192,8 @@ pub struct DisassociateCrossAccountReplicaRequest {
 }
 rt::structure!(
     DisassociateCrossAccountReplicaRequest, DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST,
-    [secret_id = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    cross_account_replica_arn = rt::m("CrossAccountReplicaARN", &rt::STRING)
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    cross_account_replica_arn[1] = rt::m("CrossAccountReplicaARN", &rt::STRING)
     .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -203,6 +205,6 @@ pub struct DisassociateCrossAccountReplicaResponse {
 }
 rt::structure!(
     DisassociateCrossAccountReplicaResponse, DISASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE,
-    [arn = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn =
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn[1] =
     rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0)]
 );

@@ -22,7 +22,7 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 rt::structure!(
-    Filter, FILTER, [key = rt::m("Key", &rt::ENUM), values = rt::m("Values",
+    Filter, FILTER, [key[0] = rt::m("Key", &rt::ENUM), values[1] = rt::m("Values",
     &FILTER_VALUES_STRING_LIST).min(1.0)]
 );
 rt::string_enum! {

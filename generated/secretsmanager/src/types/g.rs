@@ -23,14 +23,14 @@ pub struct GetRandomPasswordRequest {
     pub require_each_included_type: Option<bool>,
 }
 rt::structure!(
-    GetRandomPasswordRequest, GET_RANDOM_PASSWORD_REQUEST, [password_length =
-    rt::m("PasswordLength", &rt::LONG).min(1.0), exclude_characters =
-    rt::m("ExcludeCharacters", &rt::STRING).min(0.0), exclude_numbers =
-    rt::m("ExcludeNumbers", &rt::BOOLEAN), exclude_punctuation =
-    rt::m("ExcludePunctuation", &rt::BOOLEAN), exclude_uppercase =
-    rt::m("ExcludeUppercase", &rt::BOOLEAN), exclude_lowercase =
-    rt::m("ExcludeLowercase", &rt::BOOLEAN), include_space = rt::m("IncludeSpace",
-    &rt::BOOLEAN), require_each_included_type = rt::m("RequireEachIncludedType",
+    GetRandomPasswordRequest, GET_RANDOM_PASSWORD_REQUEST, [password_length[0] =
+    rt::m("PasswordLength", &rt::LONG).min(1.0), exclude_characters[1] =
+    rt::m("ExcludeCharacters", &rt::STRING).min(0.0), exclude_numbers[2] =
+    rt::m("ExcludeNumbers", &rt::BOOLEAN), exclude_punctuation[3] =
+    rt::m("ExcludePunctuation", &rt::BOOLEAN), exclude_uppercase[4] =
+    rt::m("ExcludeUppercase", &rt::BOOLEAN), exclude_lowercase[5] =
+    rt::m("ExcludeLowercase", &rt::BOOLEAN), include_space[6] = rt::m("IncludeSpace",
+    &rt::BOOLEAN), require_each_included_type[7] = rt::m("RequireEachIncludedType",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct GetRandomPasswordResponse {
     pub random_password: Option<String>,
 }
 rt::structure!(
-    GetRandomPasswordResponse, GET_RANDOM_PASSWORD_RESPONSE, [random_password =
+    GetRandomPasswordResponse, GET_RANDOM_PASSWORD_RESPONSE, [random_password[0] =
     rt::m("RandomPassword", &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -52,9 +52,9 @@ pub struct GetResourcePolicyRequest {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).min(1.0)]
+    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
@@ -68,10 +68,10 @@ pub struct GetResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [arn = rt::m("ARN",
-    &rt::STRING).min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), resource_policy =
-    rt::m("ResourcePolicy", &rt::STRING).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).min(1.0)]
+    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    resource_policy[2] = rt::m("ResourcePolicy", &rt::STRING).min(1.0), policy_name[3] =
+    rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueRequest {
@@ -89,9 +89,10 @@ pub struct GetSecretValueRequest {
     pub version_stage: Option<String>,
 }
 rt::structure!(
-    GetSecretValueRequest, GET_SECRET_VALUE_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), version_id = rt::m("VersionId",
-    &rt::STRING).min(32.0), version_stage = rt::m("VersionStage", &rt::STRING).min(1.0)]
+    GetSecretValueRequest, GET_SECRET_VALUE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), version_id[1] = rt::m("VersionId",
+    &rt::STRING).min(32.0), version_stage[2] = rt::m("VersionStage", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueResponse {
@@ -119,11 +120,11 @@ pub struct GetSecretValueResponse {
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetSecretValueResponse, GET_SECRET_VALUE_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).min(32.0), secret_binary = rt::m("SecretBinary",
-    &rt::BLOB).flags(rt::SENSITIVE), secret_string = rt::m("SecretString", &rt::STRING)
-    .flags(rt::SENSITIVE).min(1.0), version_stages = rt::m("VersionStages",
-    &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date = rt::m("CreatedDate",
-    &rt::TIMESTAMP)]
+    GetSecretValueResponse, GET_SECRET_VALUE_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0), secret_binary[3] = rt::m("SecretBinary",
+    &rt::BLOB).flags(rt::SENSITIVE), secret_string[4] = rt::m("SecretString",
+    &rt::STRING).flags(rt::SENSITIVE).min(1.0), version_stages[5] =
+    rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date[6] =
+    rt::m("CreatedDate", &rt::TIMESTAMP)]
 );

@@ -9,7 +9,7 @@ pub struct InternalServiceError {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalServiceError, INTERNAL_SERVICE_ERROR, [message = rt::m("Message",
+    InternalServiceError, INTERNAL_SERVICE_ERROR, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
 );
 /// The `NextToken` value is invalid.
@@ -18,8 +18,8 @@ pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message = rt::m("Message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The parameter name or value is invalid.
 #[derive(Clone, Default, PartialEq)]
@@ -27,8 +27,8 @@ pub struct InvalidParameterException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message = rt::m("Message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A parameter value is not valid for the current state of the resource.
 ///
@@ -42,6 +42,6 @@ pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message = rt::m("Message",
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

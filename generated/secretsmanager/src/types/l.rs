@@ -9,7 +9,7 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("Message",
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -26,9 +26,9 @@ pub struct ListResourcePoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourcePoliciesRequest, LIST_RESOURCE_POLICIES_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
+    ListResourcePoliciesRequest, LIST_RESOURCE_POLICIES_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
     &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -39,9 +39,9 @@ pub struct ListResourcePoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourcePoliciesResponse, LIST_RESOURCE_POLICIES_RESPONSE, [resource_policies =
-    rt::m("ResourcePolicies", &RESOURCE_POLICY_SUMMARY_LIST_TYPE).flags(rt::REQUIRED)
-    .min(0.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListResourcePoliciesResponse, LIST_RESOURCE_POLICIES_RESPONSE, [resource_policies[0]
+    = rt::m("ResourcePolicies", &RESOURCE_POLICY_SUMMARY_LIST_TYPE).flags(rt::REQUIRED)
+    .min(0.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsRequest {
@@ -59,10 +59,11 @@ pub struct ListSecretVersionIdsRequest {
     pub include_deprecated: Option<bool>,
 }
 rt::structure!(
-    ListSecretVersionIdsRequest, LIST_SECRET_VERSION_IDS_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results =
-    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), include_deprecated = rt::m("IncludeDeprecated", &rt::BOOLEAN)]
+    ListSecretVersionIdsRequest, LIST_SECRET_VERSION_IDS_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), include_deprecated[3] = rt::m("IncludeDeprecated",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsResponse {
@@ -76,9 +77,9 @@ pub struct ListSecretVersionIdsResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    ListSecretVersionIdsResponse, LIST_SECRET_VERSION_IDS_RESPONSE, [versions =
-    rt::m("Versions", &SECRET_VERSIONS_LIST_TYPE), next_token = rt::m("NextToken",
-    &rt::STRING).min(1.0), arn = rt::m("ARN", &rt::STRING).min(20.0), name =
+    ListSecretVersionIdsResponse, LIST_SECRET_VERSION_IDS_RESPONSE, [versions[0] =
+    rt::m("Versions", &SECRET_VERSIONS_LIST_TYPE), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), arn[2] = rt::m("ARN", &rt::STRING).min(20.0), name[3] =
     rt::m("Name", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -99,11 +100,11 @@ pub struct ListSecretsRequest {
     pub sort_by: Option<SortByType>,
 }
 rt::structure!(
-    ListSecretsRequest, LIST_SECRETS_REQUEST, [include_planned_deletion =
-    rt::m("IncludePlannedDeletion", &rt::BOOLEAN), max_results = rt::m("MaxResults",
-    &rt::INTEGER).min(1.0), next_token = rt::m("NextToken", &rt::STRING).min(1.0),
-    filters = rt::m("Filters", &FILTERS_LIST_TYPE), sort_order = rt::m("SortOrder",
-    &rt::ENUM), sort_by = rt::m("SortBy", &rt::ENUM)]
+    ListSecretsRequest, LIST_SECRETS_REQUEST, [include_planned_deletion[0] =
+    rt::m("IncludePlannedDeletion", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    filters[3] = rt::m("Filters", &FILTERS_LIST_TYPE), sort_order[4] = rt::m("SortOrder",
+    &rt::ENUM), sort_by[5] = rt::m("SortBy", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretsResponse {
@@ -113,6 +114,6 @@ pub struct ListSecretsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSecretsResponse, LIST_SECRETS_RESPONSE, [secret_list = rt::m("SecretList",
-    &SECRET_LIST_TYPE), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
+    ListSecretsResponse, LIST_SECRETS_RESPONSE, [secret_list[0] = rt::m("SecretList",
+    &SECRET_LIST_TYPE), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );

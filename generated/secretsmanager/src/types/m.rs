@@ -9,6 +9,6 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message =
+    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -9,7 +9,7 @@ pub struct PreconditionNotMetException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PreconditionNotMetException, PRECONDITION_NOT_MET_EXCEPTION, [message =
+    PreconditionNotMetException, PRECONDITION_NOT_MET_EXCEPTION, [message[0] =
     rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The `BlockPublicPolicy` parameter is set to true, and the resource policy did not prevent broad access to the secret.
@@ -18,7 +18,7 @@ pub struct PublicPolicyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [message = rt::m("Message",
+    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -42,11 +42,11 @@ pub struct PutResourcePolicyRequest {
     pub block_public_policy: Option<bool>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_policy = rt::m("ResourcePolicy",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name = rt::m("PolicyName",
-    &rt::STRING).min(1.0), block_public_policy = rt::m("BlockPublicPolicy",
-    &rt::BOOLEAN)]
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_policy[1] =
+    rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[2] =
+    rt::m("PolicyName", &rt::STRING).min(1.0), block_public_policy[3] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -58,9 +58,9 @@ pub struct PutResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [arn = rt::m("ARN",
-    &rt::STRING).min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), policy_name =
-    rt::m("PolicyName", &rt::STRING).min(1.0)]
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), policy_name[2]
+    = rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueRequest {
@@ -112,13 +112,14 @@ pub struct PutSecretValueRequest {
     pub rotation_token: Option<String>,
 }
 rt::structure!(
-    PutSecretValueRequest, PUT_SECRET_VALUE_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token =
+    PutSecretValueRequest, PUT_SECRET_VALUE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
     rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-    secret_binary = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE), secret_string
-    = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0), version_stages =
-    rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0), rotation_token =
-    rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE).min(36.0)]
+    secret_binary[2] = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
+    secret_string[3] = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    version_stages[4] = rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
+    rotation_token[5] = rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE)
+    .min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueResponse {
@@ -132,8 +133,8 @@ pub struct PutSecretValueResponse {
     pub version_stages: Option<Vec<String>>,
 }
 rt::structure!(
-    PutSecretValueResponse, PUT_SECRET_VALUE_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
-    rt::m("VersionId", &rt::STRING).min(32.0), version_stages = rt::m("VersionStages",
-    &SECRET_VERSION_STAGES_TYPE).min(1.0)]
+    PutSecretValueResponse, PUT_SECRET_VALUE_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0), version_stages[3] =
+    rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0)]
 );

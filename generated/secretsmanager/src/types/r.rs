@@ -12,8 +12,8 @@ pub struct RemoveRegionsFromReplicationRequest {
 }
 rt::structure!(
     RemoveRegionsFromReplicationRequest, REMOVE_REGIONS_FROM_REPLICATION_REQUEST,
-    [secret_id = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    remove_replica_regions = rt::m("RemoveReplicaRegions",
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    remove_replica_regions[1] = rt::m("RemoveReplicaRegions",
     &REMOVE_REPLICA_REGION_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +24,8 @@ pub struct RemoveRegionsFromReplicationResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    RemoveRegionsFromReplicationResponse, REMOVE_REGIONS_FROM_REPLICATION_RESPONSE, [arn
-    = rt::m("ARN", &rt::STRING).min(20.0), replication_status =
+    RemoveRegionsFromReplicationResponse, REMOVE_REGIONS_FROM_REPLICATION_RESPONSE,
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), replication_status[1] =
     rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 pub static REMOVE_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -41,8 +41,8 @@ pub struct ReplicaRegionType {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    ReplicaRegionType, REPLICA_REGION_TYPE, [region = rt::m("Region", &rt::STRING)
-    .min(1.0), kms_key_id = rt::m("KmsKeyId", &rt::STRING).min(0.0)]
+    ReplicaRegionType, REPLICA_REGION_TYPE, [region[0] = rt::m("Region", &rt::STRING)
+    .min(1.0), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING).min(0.0)]
 );
 rt::string_enum! {
     pub enum ReplicaRestrictionType { SameOrg = "SameOrg", NoRestriction =
@@ -58,10 +58,10 @@ pub struct ReplicateSecretToRegionsRequest {
     pub force_overwrite_replica_secret: Option<bool>,
 }
 rt::structure!(
-    ReplicateSecretToRegionsRequest, REPLICATE_SECRET_TO_REGIONS_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), add_replica_regions =
+    ReplicateSecretToRegionsRequest, REPLICATE_SECRET_TO_REGIONS_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), add_replica_regions[1] =
     rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).flags(rt::REQUIRED)
-    .min(1.0), force_overwrite_replica_secret = rt::m("ForceOverwriteReplicaSecret",
+    .min(1.0), force_overwrite_replica_secret[2] = rt::m("ForceOverwriteReplicaSecret",
     &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -72,9 +72,9 @@ pub struct ReplicateSecretToRegionsResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    ReplicateSecretToRegionsResponse, REPLICATE_SECRET_TO_REGIONS_RESPONSE, [arn =
-    rt::m("ARN", &rt::STRING).min(20.0), replication_status = rt::m("ReplicationStatus",
-    &REPLICATION_STATUS_LIST_TYPE)]
+    ReplicateSecretToRegionsResponse, REPLICATE_SECRET_TO_REGIONS_RESPONSE, [arn[0] =
+    rt::m("ARN", &rt::STRING).min(20.0), replication_status[1] =
+    rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 pub static REPLICATION_STATUS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ReplicationStatusListType",
@@ -95,10 +95,11 @@ pub struct ReplicationStatusType {
     pub last_accessed_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReplicationStatusType, REPLICATION_STATUS_TYPE, [region = rt::m("Region",
-    &rt::STRING).min(1.0), kms_key_id = rt::m("KmsKeyId", &rt::STRING).min(0.0), status =
-    rt::m("Status", &rt::ENUM), status_message = rt::m("StatusMessage", &rt::STRING)
-    .min(1.0), last_accessed_date = rt::m("LastAccessedDate", &rt::TIMESTAMP)]
+    ReplicationStatusType, REPLICATION_STATUS_TYPE, [region[0] = rt::m("Region",
+    &rt::STRING).min(1.0), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING).min(0.0),
+    status[2] = rt::m("Status", &rt::ENUM), status_message[3] = rt::m("StatusMessage",
+    &rt::STRING).min(1.0), last_accessed_date[4] = rt::m("LastAccessedDate",
+    &rt::TIMESTAMP)]
 );
 /// A resource with the ID you requested already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -106,7 +107,7 @@ pub struct ResourceExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceExistsException, RESOURCE_EXISTS_EXCEPTION, [message = rt::m("Message",
+    ResourceExistsException, RESOURCE_EXISTS_EXCEPTION, [message[0] = rt::m("Message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Secrets Manager can't find the resource that you asked for.
@@ -115,8 +116,8 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("Message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use [GetResourcePolicy](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetResourcePolicy.html) .
 #[derive(Clone, Default, PartialEq)]
@@ -125,7 +126,7 @@ pub struct ResourcePolicySummary {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, [policy_name = rt::m("PolicyName",
+    ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, [policy_name[0] = rt::m("PolicyName",
     &rt::STRING).min(1.0)]
 );
 pub static RESOURCE_POLICY_SUMMARY_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -140,7 +141,7 @@ pub struct RestoreSecretRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    RestoreSecretRequest, RESTORE_SECRET_REQUEST, [secret_id = rt::m("SecretId",
+    RestoreSecretRequest, RESTORE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -151,8 +152,8 @@ pub struct RestoreSecretResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    RestoreSecretResponse, RESTORE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0)]
+    RestoreSecretResponse, RESTORE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretRequest {
@@ -200,15 +201,15 @@ pub struct RotateSecretRequest {
     pub rotate_immediately: Option<bool>,
 }
 rt::structure!(
-    RotateSecretRequest, ROTATE_SECRET_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token =
+    RotateSecretRequest, ROTATE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
     rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-    rotation_lambda_arn = rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-    rotation_rules = rt::m("RotationRules", &ROTATION_RULES_TYPE),
-    external_secret_rotation_metadata = rt::m("ExternalSecretRotationMetadata",
-    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn =
-    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), rotate_immediately =
-    rt::m("RotateImmediately", &rt::BOOLEAN)]
+    rotation_lambda_arn[2] = rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
+    rotation_rules[3] = rt::m("RotationRules", &ROTATION_RULES_TYPE),
+    external_secret_rotation_metadata[4] = rt::m("ExternalSecretRotationMetadata",
+    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn[5] =
+    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), rotate_immediately[6]
+    = rt::m("RotateImmediately", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretResponse {
@@ -220,8 +221,8 @@ pub struct RotateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    RotateSecretResponse, ROTATE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
+    RotateSecretResponse, ROTATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
     rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 /// A structure that defines the rotation configuration for the secret.
@@ -241,8 +242,8 @@ pub struct RotationRulesType {
     pub schedule_expression: Option<String>,
 }
 rt::structure!(
-    RotationRulesType, ROTATION_RULES_TYPE, [automatically_after_days =
-    rt::m("AutomaticallyAfterDays", &rt::LONG).min(1.0), duration = rt::m("Duration",
-    &rt::STRING).min(2.0), schedule_expression = rt::m("ScheduleExpression", &rt::STRING)
-    .min(1.0)]
+    RotationRulesType, ROTATION_RULES_TYPE, [automatically_after_days[0] =
+    rt::m("AutomaticallyAfterDays", &rt::LONG).min(1.0), duration[1] = rt::m("Duration",
+    &rt::STRING).min(2.0), schedule_expression[2] = rt::m("ScheduleExpression",
+    &rt::STRING).min(1.0)]
 );

@@ -56,23 +56,24 @@ pub struct SecretListEntry {
     pub primary_region: Option<String>,
 }
 rt::structure!(
-    SecretListEntry, SECRET_LIST_ENTRY, [arn = rt::m("ARN", &rt::STRING).min(20.0), name
-    = rt::m("Name", &rt::STRING).min(1.0), type_ = rt::m("Type", &rt::STRING).min(0.0),
-    description = rt::m("Description", &rt::STRING), kms_key_id = rt::m("KmsKeyId",
-    &rt::STRING).min(0.0), rotation_enabled = rt::m("RotationEnabled", &rt::BOOLEAN),
-    rotation_lambda_arn = rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-    rotation_rules = rt::m("RotationRules", &ROTATION_RULES_TYPE),
-    external_secret_rotation_metadata = rt::m("ExternalSecretRotationMetadata",
-    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn =
-    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), last_rotated_date =
-    rt::m("LastRotatedDate", &rt::TIMESTAMP), last_changed_date =
-    rt::m("LastChangedDate", &rt::TIMESTAMP), last_accessed_date =
-    rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date = rt::m("DeletedDate",
-    &rt::TIMESTAMP), next_rotation_date = rt::m("NextRotationDate", &rt::TIMESTAMP), tags
-    = rt::m("Tags", &TAG_LIST_TYPE), secret_versions_to_stages =
-    rt::m("SecretVersionsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service
-    = rt::m("OwningService", &rt::STRING).min(1.0), created_date = rt::m("CreatedDate",
-    &rt::TIMESTAMP), primary_region = rt::m("PrimaryRegion", &rt::STRING).min(1.0)]
+    SecretListEntry, SECRET_LIST_ENTRY, [arn[0] = rt::m("ARN", &rt::STRING).min(20.0),
+    name[1] = rt::m("Name", &rt::STRING).min(1.0), type_[2] = rt::m("Type", &rt::STRING)
+    .min(0.0), description[3] = rt::m("Description", &rt::STRING), kms_key_id[4] =
+    rt::m("KmsKeyId", &rt::STRING).min(0.0), rotation_enabled[5] =
+    rt::m("RotationEnabled", &rt::BOOLEAN), rotation_lambda_arn[6] =
+    rt::m("RotationLambdaARN", &rt::STRING).min(0.0), rotation_rules[7] =
+    rt::m("RotationRules", &ROTATION_RULES_TYPE), external_secret_rotation_metadata[8] =
+    rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
+    external_secret_rotation_role_arn[9] = rt::m("ExternalSecretRotationRoleArn",
+    &rt::STRING).min(20.0), last_rotated_date[10] = rt::m("LastRotatedDate",
+    &rt::TIMESTAMP), last_changed_date[11] = rt::m("LastChangedDate", &rt::TIMESTAMP),
+    last_accessed_date[12] = rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date[13]
+    = rt::m("DeletedDate", &rt::TIMESTAMP), next_rotation_date[14] =
+    rt::m("NextRotationDate", &rt::TIMESTAMP), tags[15] = rt::m("Tags", &TAG_LIST_TYPE),
+    secret_versions_to_stages[16] = rt::m("SecretVersionsToStages",
+    &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service[17] = rt::m("OwningService",
+    &rt::STRING).min(1.0), created_date[18] = rt::m("CreatedDate", &rt::TIMESTAMP),
+    primary_region[19] = rt::m("PrimaryRegion", &rt::STRING).min(1.0)]
 );
 pub static SECRET_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretListType",
@@ -97,12 +98,12 @@ pub struct SecretValueEntry {
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SecretValueEntry, SECRET_VALUE_ENTRY, [arn = rt::m("ARN", &rt::STRING).min(20.0),
-    name = rt::m("Name", &rt::STRING).min(1.0), version_id = rt::m("VersionId",
-    &rt::STRING).min(32.0), secret_binary = rt::m("SecretBinary", &rt::BLOB)
-    .flags(rt::SENSITIVE), secret_string = rt::m("SecretString", &rt::STRING)
-    .flags(rt::SENSITIVE).min(1.0), version_stages = rt::m("VersionStages",
-    &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date = rt::m("CreatedDate",
+    SecretValueEntry, SECRET_VALUE_ENTRY, [arn[0] = rt::m("ARN", &rt::STRING).min(20.0),
+    name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] = rt::m("VersionId",
+    &rt::STRING).min(32.0), secret_binary[3] = rt::m("SecretBinary", &rt::BLOB)
+    .flags(rt::SENSITIVE), secret_string[4] = rt::m("SecretString", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), version_stages[5] = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date[6] = rt::m("CreatedDate",
     &rt::TIMESTAMP)]
 );
 pub static SECRET_VALUES_TYPE: rt::Schema = rt::Schema::list(
@@ -128,11 +129,11 @@ pub struct SecretVersionsListEntry {
     pub kms_key_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, [version_id = rt::m("VersionId",
-    &rt::STRING).min(32.0), version_stages = rt::m("VersionStages",
-    &SECRET_VERSION_STAGES_TYPE).min(1.0), last_accessed_date = rt::m("LastAccessedDate",
-    &rt::TIMESTAMP), created_date = rt::m("CreatedDate", &rt::TIMESTAMP), kms_key_ids =
-    rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE)]
+    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).min(32.0), version_stages[1] = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), last_accessed_date[2] =
+    rt::m("LastAccessedDate", &rt::TIMESTAMP), created_date[3] = rt::m("CreatedDate",
+    &rt::TIMESTAMP), kms_key_ids[4] = rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE)]
 );
 pub static SECRET_VERSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretVersionsListType",
@@ -164,7 +165,7 @@ pub struct StopReplicationToReplicaRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, [secret_id =
+    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, [secret_id[0] =
     rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -173,6 +174,6 @@ pub struct StopReplicationToReplicaResponse {
     pub arn: Option<String>,
 }
 rt::structure!(
-    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, [arn =
+    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, [arn[0] =
     rt::m("ARN", &rt::STRING).min(20.0)]
 );

@@ -12,7 +12,7 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).min(1.0), value = rt::m("Value",
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).min(1.0), value[1] = rt::m("Value",
     &rt::STRING).min(0.0)]
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -35,7 +35,7 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [secret_id = rt::m("SecretId", &rt::STRING)
-    .flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST_TYPE)
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
     .flags(rt::REQUIRED)]
 );

@@ -17,8 +17,8 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys",
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
     &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -63,13 +63,13 @@ pub struct UpdateSecretRequest {
     pub type_: Option<String>,
 }
 rt::structure!(
-    UpdateSecretRequest, UPDATE_SECRET_REQUEST, [secret_id = rt::m("SecretId",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token =
+    UpdateSecretRequest, UPDATE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
     rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-    description = rt::m("Description", &rt::STRING), kms_key_id = rt::m("KmsKeyId",
-    &rt::STRING).min(0.0), secret_binary = rt::m("SecretBinary", &rt::BLOB)
-    .flags(rt::SENSITIVE), secret_string = rt::m("SecretString", &rt::STRING)
-    .flags(rt::SENSITIVE).min(1.0), type_ = rt::m("Type", &rt::STRING).min(0.0)]
+    description[2] = rt::m("Description", &rt::STRING), kms_key_id[3] = rt::m("KmsKeyId",
+    &rt::STRING).min(0.0), secret_binary[4] = rt::m("SecretBinary", &rt::BLOB)
+    .flags(rt::SENSITIVE), secret_string[5] = rt::m("SecretString", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), type_[6] = rt::m("Type", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretResponse {
@@ -81,8 +81,8 @@ pub struct UpdateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UpdateSecretResponse, UPDATE_SECRET_RESPONSE, [arn = rt::m("ARN", &rt::STRING)
-    .min(20.0), name = rt::m("Name", &rt::STRING).min(1.0), version_id =
+    UpdateSecretResponse, UPDATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
     rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -101,11 +101,11 @@ pub struct UpdateSecretVersionStageRequest {
     pub move_to_version_id: Option<String>,
 }
 rt::structure!(
-    UpdateSecretVersionStageRequest, UPDATE_SECRET_VERSION_STAGE_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), version_stage =
+    UpdateSecretVersionStageRequest, UPDATE_SECRET_VERSION_STAGE_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), version_stage[1] =
     rt::m("VersionStage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    remove_from_version_id = rt::m("RemoveFromVersionId", &rt::STRING).min(32.0),
-    move_to_version_id = rt::m("MoveToVersionId", &rt::STRING).min(32.0)]
+    remove_from_version_id[2] = rt::m("RemoveFromVersionId", &rt::STRING).min(32.0),
+    move_to_version_id[3] = rt::m("MoveToVersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretVersionStageResponse {
@@ -115,6 +115,6 @@ pub struct UpdateSecretVersionStageResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    UpdateSecretVersionStageResponse, UPDATE_SECRET_VERSION_STAGE_RESPONSE, [arn =
-    rt::m("ARN", &rt::STRING).min(20.0), name = rt::m("Name", &rt::STRING).min(1.0)]
+    UpdateSecretVersionStageResponse, UPDATE_SECRET_VERSION_STAGE_RESPONSE, [arn[0] =
+    rt::m("ARN", &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0)]
 );

@@ -11,8 +11,8 @@ pub struct ValidateResourcePolicyRequest {
     pub resource_policy: String,
 }
 rt::structure!(
-    ValidateResourcePolicyRequest, VALIDATE_RESOURCE_POLICY_REQUEST, [secret_id =
-    rt::m("SecretId", &rt::STRING).min(1.0), resource_policy = rt::m("ResourcePolicy",
+    ValidateResourcePolicyRequest, VALIDATE_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).min(1.0), resource_policy[1] = rt::m("ResourcePolicy",
     &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +24,8 @@ pub struct ValidateResourcePolicyResponse {
 }
 rt::structure!(
     ValidateResourcePolicyResponse, VALIDATE_RESOURCE_POLICY_RESPONSE,
-    [policy_validation_passed = rt::m("PolicyValidationPassed", &rt::BOOLEAN),
-    validation_errors = rt::m("ValidationErrors", &VALIDATION_ERRORS_TYPE)]
+    [policy_validation_passed[0] = rt::m("PolicyValidationPassed", &rt::BOOLEAN),
+    validation_errors[1] = rt::m("ValidationErrors", &VALIDATION_ERRORS_TYPE)]
 );
 /// Displays errors that occurred during validation of the resource policy.
 #[derive(Clone, Default, PartialEq)]
@@ -36,8 +36,8 @@ pub struct ValidationErrorsEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ValidationErrorsEntry, VALIDATION_ERRORS_ENTRY, [check_name = rt::m("CheckName",
-    &rt::STRING).min(1.0), error_message = rt::m("ErrorMessage", &rt::STRING)]
+    ValidationErrorsEntry, VALIDATION_ERRORS_ENTRY, [check_name[0] = rt::m("CheckName",
+    &rt::STRING).min(1.0), error_message[1] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static VALIDATION_ERRORS_TYPE: rt::Schema = rt::Schema::list(
     "ValidationErrorsType",

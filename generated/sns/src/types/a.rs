@@ -21,10 +21,11 @@ pub struct AddPermissionInput {
     pub action_name: Vec<String>,
 }
 rt::structure!(
-    AddPermissionInput, ADD_PERMISSION_INPUT, [topic_arn = rt::m("TopicArn", &rt::STRING)
-    .flags(rt::REQUIRED), label = rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
-    aws_account_id = rt::m("AWSAccountId", &DELEGATES_LIST).flags(rt::REQUIRED),
-    action_name = rt::m("ActionName", &ACTIONS_LIST).flags(rt::REQUIRED)]
+    AddPermissionInput, ADD_PERMISSION_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
+    .flags(rt::REQUIRED), aws_account_id[2] = rt::m("AWSAccountId", &DELEGATES_LIST)
+    .flags(rt::REQUIRED), action_name[3] = rt::m("ActionName", &ACTIONS_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// Indicates that the user has been denied access to the requested resource.
 #[derive(Clone, Default, PartialEq)]
@@ -32,7 +33,7 @@ pub struct AuthorizationErrorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    AuthorizationErrorException, AUTHORIZATION_ERROR_EXCEPTION, [message =
+    AuthorizationErrorException, AUTHORIZATION_ERROR_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("AuthorizationError"))
 );

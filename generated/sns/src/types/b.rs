@@ -9,9 +9,9 @@ pub struct BatchEntryIdsNotDistinctException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchEntryIdsNotDistinctException, BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("BatchEntryIdsNotDistinct"))
+    BatchEntryIdsNotDistinctException, BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("BatchEntryIdsNotDistinct"))
 );
 /// The length of all the batch messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
@@ -19,7 +19,7 @@ pub struct BatchRequestTooLongException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchRequestTooLongException, BATCH_REQUEST_TOO_LONG_EXCEPTION, [message =
+    BatchRequestTooLongException, BATCH_REQUEST_TOO_LONG_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("BatchRequestTooLong"))
 );
@@ -36,10 +36,10 @@ pub struct BatchResultErrorEntry {
     pub sender_fault: bool,
 }
 rt::structure!(
-    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), code = rt::m("Code", &rt::STRING).flags(rt::REQUIRED), message
-    = rt::m("Message", &rt::STRING), sender_fault = rt::m("SenderFault", &rt::BOOLEAN)
-    .flags(rt::REQUIRED)]
+    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), code[1] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[2] = rt::m("Message", &rt::STRING), sender_fault[3] = rt::m("SenderFault",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 pub static BATCH_RESULT_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "BatchResultErrorEntryList",

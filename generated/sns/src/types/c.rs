@@ -11,7 +11,7 @@ pub struct CheckIfPhoneNumberIsOptedOutInput {
 }
 rt::structure!(
     CheckIfPhoneNumberIsOptedOutInput, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_INPUT,
-    [phone_number = rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED |
+    [phone_number[0] = rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED |
     rt::SENSITIVE)]
 );
 /// The response from the `CheckIfPhoneNumberIsOptedOut` action.
@@ -25,7 +25,7 @@ pub struct CheckIfPhoneNumberIsOptedOutResponse {
 }
 rt::structure!(
     CheckIfPhoneNumberIsOptedOutResponse, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_RESPONSE,
-    [is_opted_out = rt::m("isOptedOut", &rt::BOOLEAN)]
+    [is_opted_out[0] = rt::m("isOptedOut", &rt::BOOLEAN)]
 );
 /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Clone, Default, PartialEq)]
@@ -33,8 +33,9 @@ pub struct ConcurrentAccessException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConcurrentAccessException, CONCURRENT_ACCESS_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("ConcurrentAccess"))
+    ConcurrentAccessException, CONCURRENT_ACCESS_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ConcurrentAccess"))
 );
 /// Input for ConfirmSubscription action.
 #[derive(Clone, Default, PartialEq)]
@@ -47,9 +48,9 @@ pub struct ConfirmSubscriptionInput {
     pub authenticate_on_unsubscribe: Option<String>,
 }
 rt::structure!(
-    ConfirmSubscriptionInput, CONFIRM_SUBSCRIPTION_INPUT, [topic_arn = rt::m("TopicArn",
-    &rt::STRING).flags(rt::REQUIRED), token = rt::m("Token", &rt::STRING)
-    .flags(rt::REQUIRED), authenticate_on_unsubscribe =
+    ConfirmSubscriptionInput, CONFIRM_SUBSCRIPTION_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), token[1] = rt::m("Token",
+    &rt::STRING).flags(rt::REQUIRED), authenticate_on_unsubscribe[2] =
     rt::m("AuthenticateOnUnsubscribe", &rt::STRING)]
 );
 /// Response for ConfirmSubscriptions action.
@@ -59,7 +60,7 @@ pub struct ConfirmSubscriptionResponse {
     pub subscription_arn: Option<String>,
 }
 rt::structure!(
-    ConfirmSubscriptionResponse, CONFIRM_SUBSCRIPTION_RESPONSE, [subscription_arn =
+    ConfirmSubscriptionResponse, CONFIRM_SUBSCRIPTION_RESPONSE, [subscription_arn[0] =
     rt::m("SubscriptionArn", &rt::STRING)]
 );
 /// Response from CreateEndpoint action.
@@ -69,7 +70,7 @@ pub struct CreateEndpointResponse {
     pub endpoint_arn: Option<String>,
 }
 rt::structure!(
-    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [endpoint_arn =
+    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [endpoint_arn[0] =
     rt::m("EndpointArn", &rt::STRING)]
 );
 /// Input for CreatePlatformApplication action.
@@ -83,9 +84,9 @@ pub struct CreatePlatformApplicationInput {
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
-    CreatePlatformApplicationInput, CREATE_PLATFORM_APPLICATION_INPUT, [name =
-    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), platform = rt::m("Platform",
-    &rt::STRING).flags(rt::REQUIRED), attributes = rt::m("Attributes",
+    CreatePlatformApplicationInput, CREATE_PLATFORM_APPLICATION_INPUT, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), platform[1] = rt::m("Platform",
+    &rt::STRING).flags(rt::REQUIRED), attributes[2] = rt::m("Attributes",
     &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// Response from CreatePlatformApplication action.
@@ -96,7 +97,7 @@ pub struct CreatePlatformApplicationResponse {
 }
 rt::structure!(
     CreatePlatformApplicationResponse, CREATE_PLATFORM_APPLICATION_RESPONSE,
-    [platform_application_arn = rt::m("PlatformApplicationArn", &rt::STRING)]
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)]
 );
 /// Input for CreatePlatformEndpoint action.
 #[derive(Clone, Default, PartialEq)]
@@ -112,9 +113,9 @@ pub struct CreatePlatformEndpointInput {
 }
 rt::structure!(
     CreatePlatformEndpointInput, CREATE_PLATFORM_ENDPOINT_INPUT,
-    [platform_application_arn = rt::m("PlatformApplicationArn", &rt::STRING)
-    .flags(rt::REQUIRED), token = rt::m("Token", &rt::STRING).flags(rt::REQUIRED),
-    custom_user_data = rt::m("CustomUserData", &rt::STRING), attributes =
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED), token[1] = rt::m("Token", &rt::STRING).flags(rt::REQUIRED),
+    custom_user_data[2] = rt::m("CustomUserData", &rt::STRING), attributes[3] =
     rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -126,9 +127,9 @@ pub struct CreateSmsSandboxPhoneNumberInput {
 }
 rt::structure!(
     CreateSmsSandboxPhoneNumberInput, CREATE_SMS_SANDBOX_PHONE_NUMBER_INPUT =
-    "CreateSMSSandboxPhoneNumberInput", [phone_number = rt::m("PhoneNumber", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE), language_code = rt::m("LanguageCode",
-    &rt::ENUM)]
+    "CreateSMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), language_code[1] =
+    rt::m("LanguageCode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSmsSandboxPhoneNumberResult {}
@@ -209,10 +210,10 @@ pub struct CreateTopicInput {
     pub data_protection_policy: Option<String>,
 }
 rt::structure!(
-    CreateTopicInput, CREATE_TOPIC_INPUT, [name = rt::m("Name", &rt::STRING)
-    .flags(rt::REQUIRED), attributes = rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP), tags =
-    rt::m("Tags", &TAG_LIST), data_protection_policy = rt::m("DataProtectionPolicy",
-    &rt::STRING)]
+    CreateTopicInput, CREATE_TOPIC_INPUT, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), attributes[1] = rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP),
+    tags[2] = rt::m("Tags", &TAG_LIST), data_protection_policy[3] =
+    rt::m("DataProtectionPolicy", &rt::STRING)]
 );
 /// Response from CreateTopic action.
 #[derive(Clone, Default, PartialEq)]
@@ -221,6 +222,6 @@ pub struct CreateTopicResponse {
     pub topic_arn: Option<String>,
 }
 rt::structure!(
-    CreateTopicResponse, CREATE_TOPIC_RESPONSE, [topic_arn = rt::m("TopicArn",
+    CreateTopicResponse, CREATE_TOPIC_RESPONSE, [topic_arn[0] = rt::m("TopicArn",
     &rt::STRING)]
 );

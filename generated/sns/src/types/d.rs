@@ -14,7 +14,7 @@ pub struct DeleteEndpointInput {
     pub endpoint_arn: String,
 }
 rt::structure!(
-    DeleteEndpointInput, DELETE_ENDPOINT_INPUT, [endpoint_arn = rt::m("EndpointArn",
+    DeleteEndpointInput, DELETE_ENDPOINT_INPUT, [endpoint_arn[0] = rt::m("EndpointArn",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Input for `DeletePlatformApplication` action.
@@ -25,7 +25,7 @@ pub struct DeletePlatformApplicationInput {
 }
 rt::structure!(
     DeletePlatformApplicationInput, DELETE_PLATFORM_APPLICATION_INPUT,
-    [platform_application_arn = rt::m("PlatformApplicationArn", &rt::STRING)
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -35,8 +35,8 @@ pub struct DeleteSmsSandboxPhoneNumberInput {
 }
 rt::structure!(
     DeleteSmsSandboxPhoneNumberInput, DELETE_SMS_SANDBOX_PHONE_NUMBER_INPUT =
-    "DeleteSMSSandboxPhoneNumberInput", [phone_number = rt::m("PhoneNumber", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE)]
+    "DeleteSMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSmsSandboxPhoneNumberResult {}
@@ -50,6 +50,6 @@ pub struct DeleteTopicInput {
     pub topic_arn: String,
 }
 rt::structure!(
-    DeleteTopicInput, DELETE_TOPIC_INPUT, [topic_arn = rt::m("TopicArn", &rt::STRING)
+    DeleteTopicInput, DELETE_TOPIC_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)
     .flags(rt::REQUIRED)]
 );

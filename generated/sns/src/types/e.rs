@@ -9,7 +9,7 @@ pub struct EmptyBatchRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EmptyBatchRequestException, EMPTY_BATCH_REQUEST_EXCEPTION, [message =
+    EmptyBatchRequestException, EMPTY_BATCH_REQUEST_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("EmptyBatchRequest"))
 );
@@ -22,8 +22,8 @@ pub struct Endpoint {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Endpoint, ENDPOINT, [endpoint_arn = rt::m("EndpointArn", &rt::STRING), attributes =
-    rt::m("Attributes", &MAP_STRING_TO_STRING)]
+    Endpoint, ENDPOINT, [endpoint_arn[0] = rt::m("EndpointArn", &rt::STRING),
+    attributes[1] = rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 /// Exception error indicating endpoint disabled.
 #[derive(Clone, Default, PartialEq)]
@@ -32,6 +32,7 @@ pub struct EndpointDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EndpointDisabledException, ENDPOINT_DISABLED_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("EndpointDisabled"))
+    EndpointDisabledException, ENDPOINT_DISABLED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("EndpointDisabled"))
 );

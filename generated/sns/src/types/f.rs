@@ -9,7 +9,7 @@ pub struct FilterPolicyLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    FilterPolicyLimitExceededException, FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION, [message
-    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
-    .code("FilterPolicyLimitExceeded"))
+    FilterPolicyLimitExceededException, FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("FilterPolicyLimitExceeded"))
 );

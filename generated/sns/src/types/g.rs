@@ -11,7 +11,7 @@ pub struct GetDataProtectionPolicyInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    GetDataProtectionPolicyInput, GET_DATA_PROTECTION_POLICY_INPUT, [resource_arn =
+    GetDataProtectionPolicyInput, GET_DATA_PROTECTION_POLICY_INPUT, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -21,7 +21,7 @@ pub struct GetDataProtectionPolicyResponse {
 }
 rt::structure!(
     GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE,
-    [data_protection_policy = rt::m("DataProtectionPolicy", &rt::STRING)]
+    [data_protection_policy[0] = rt::m("DataProtectionPolicy", &rt::STRING)]
 );
 /// Input for `GetEndpointAttributes` action.
 #[derive(Clone, Default, PartialEq)]
@@ -30,7 +30,7 @@ pub struct GetEndpointAttributesInput {
     pub endpoint_arn: String,
 }
 rt::structure!(
-    GetEndpointAttributesInput, GET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn =
+    GetEndpointAttributesInput, GET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn[0] =
     rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
@@ -44,7 +44,7 @@ pub struct GetEndpointAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetEndpointAttributesResponse, GET_ENDPOINT_ATTRIBUTES_RESPONSE, [attributes =
+    GetEndpointAttributesResponse, GET_ENDPOINT_ATTRIBUTES_RESPONSE, [attributes[0] =
     rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 /// Input for `GetPlatformApplicationAttributes` action.
@@ -55,7 +55,7 @@ pub struct GetPlatformApplicationAttributesInput {
 }
 rt::structure!(
     GetPlatformApplicationAttributesInput, GET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT,
-    [platform_application_arn = rt::m("PlatformApplicationArn", &rt::STRING)
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Response for `GetPlatformApplicationAttributes` action.
@@ -77,7 +77,7 @@ pub struct GetPlatformApplicationAttributesResponse {
 }
 rt::structure!(
     GetPlatformApplicationAttributesResponse,
-    GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE, [attributes = rt::m("Attributes",
+    GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE, [attributes[0] = rt::m("Attributes",
     &MAP_STRING_TO_STRING)]
 );
 /// The input for the `GetSMSAttributes` request.
@@ -92,7 +92,7 @@ pub struct GetSmsAttributesInput {
 }
 rt::structure!(
     GetSmsAttributesInput, GET_SMS_ATTRIBUTES_INPUT = "GetSMSAttributesInput",
-    [attributes = rt::m("attributes", &LIST_STRING)]
+    [attributes[0] = rt::m("attributes", &LIST_STRING)]
 );
 /// The response from the `GetSMSAttributes` request.
 #[derive(Clone, Default, PartialEq)]
@@ -102,7 +102,7 @@ pub struct GetSmsAttributesResponse {
 }
 rt::structure!(
     GetSmsAttributesResponse, GET_SMS_ATTRIBUTES_RESPONSE = "GetSMSAttributesResponse",
-    [attributes = rt::m("attributes", &MAP_STRING_TO_STRING)]
+    [attributes[0] = rt::m("attributes", &MAP_STRING_TO_STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsSandboxAccountStatusInput {}
@@ -117,7 +117,7 @@ pub struct GetSmsSandboxAccountStatusResult {
 }
 rt::structure!(
     GetSmsSandboxAccountStatusResult, GET_SMS_SANDBOX_ACCOUNT_STATUS_RESULT =
-    "GetSMSSandboxAccountStatusResult", [is_in_sandbox = rt::m("IsInSandbox",
+    "GetSMSSandboxAccountStatusResult", [is_in_sandbox[0] = rt::m("IsInSandbox",
     &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Input for GetSubscriptionAttributes.
@@ -127,8 +127,8 @@ pub struct GetSubscriptionAttributesInput {
     pub subscription_arn: String,
 }
 rt::structure!(
-    GetSubscriptionAttributesInput, GET_SUBSCRIPTION_ATTRIBUTES_INPUT, [subscription_arn
-    = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)]
+    GetSubscriptionAttributesInput, GET_SUBSCRIPTION_ATTRIBUTES_INPUT,
+    [subscription_arn[0] = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response for GetSubscriptionAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -159,8 +159,8 @@ pub struct GetSubscriptionAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetSubscriptionAttributesResponse, GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE, [attributes
-    = rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP)]
+    GetSubscriptionAttributesResponse, GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE,
+    [attributes[0] = rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP)]
 );
 /// Input for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -169,8 +169,8 @@ pub struct GetTopicAttributesInput {
     pub topic_arn: String,
 }
 rt::structure!(
-    GetTopicAttributesInput, GET_TOPIC_ATTRIBUTES_INPUT, [topic_arn = rt::m("TopicArn",
-    &rt::STRING).flags(rt::REQUIRED)]
+    GetTopicAttributesInput, GET_TOPIC_ATTRIBUTES_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -207,6 +207,6 @@ pub struct GetTopicAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetTopicAttributesResponse, GET_TOPIC_ATTRIBUTES_RESPONSE, [attributes =
+    GetTopicAttributesResponse, GET_TOPIC_ATTRIBUTES_RESPONSE, [attributes[0] =
     rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP)]
 );

@@ -9,7 +9,7 @@ pub struct InternalErrorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InternalErrorException, INTERNAL_ERROR_EXCEPTION, [message = rt::m("message",
+    InternalErrorException, INTERNAL_ERROR_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(500u16, true).code("InternalError"))
 );
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
@@ -18,7 +18,7 @@ pub struct InvalidBatchEntryIdException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidBatchEntryIdException, INVALID_BATCH_ENTRY_ID_EXCEPTION, [message =
+    InvalidBatchEntryIdException, INVALID_BATCH_ENTRY_ID_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("InvalidBatchEntryId"))
 );
@@ -28,8 +28,9 @@ pub struct InvalidParameterException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameter"))
+    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidParameter"))
 );
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
@@ -38,7 +39,7 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message =
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("ParameterValueInvalid"))
 );
@@ -48,7 +49,7 @@ pub struct InvalidSecurityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidSecurityException, INVALID_SECURITY_EXCEPTION, [message = rt::m("message",
+    InvalidSecurityException, INVALID_SECURITY_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false).code("InvalidSecurity"))
 );
 /// Indicates that the specified state is not a valid state for an event source.
@@ -57,6 +58,6 @@ pub struct InvalidStateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidStateException, INVALID_STATE_EXCEPTION, [message = rt::m("message",
+    InvalidStateException, INVALID_STATE_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidState"))
 );

@@ -10,8 +10,8 @@ pub struct KmsAccessDeniedException {
 }
 rt::structure!(
     KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION = "KMSAccessDeniedException",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("KMSAccessDenied"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSAccessDenied"))
 );
 /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 #[derive(Clone, Default, PartialEq)]
@@ -19,7 +19,7 @@ pub struct KmsDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [message =
+    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("KMSDisabled"))
 );
@@ -30,8 +30,8 @@ pub struct KmsInvalidStateException {
 }
 rt::structure!(
     KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION = "KMSInvalidStateException",
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("KMSInvalidState"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSInvalidState"))
 );
 /// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct KmsNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [message =
+    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("KMSNotFound"))
 );
@@ -49,7 +49,7 @@ pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsOptInRequired, KMS_OPT_IN_REQUIRED = "KMSOptInRequired", [message =
+    KmsOptInRequired, KMS_OPT_IN_REQUIRED = "KMSOptInRequired", [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("KMSOptInRequired"))
 );
@@ -59,7 +59,7 @@ pub struct KmsThrottlingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsThrottlingException, KMS_THROTTLING_EXCEPTION = "KMSThrottlingException", [message
-    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("KMSThrottling"))
+    KmsThrottlingException, KMS_THROTTLING_EXCEPTION = "KMSThrottlingException",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSThrottling"))
 );

@@ -19,8 +19,8 @@ pub struct ListEndpointsByPlatformApplicationInput {
 }
 rt::structure!(
     ListEndpointsByPlatformApplicationInput,
-    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT, [platform_application_arn =
-    rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED), next_token =
+    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT, [platform_application_arn[0] =
+    rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
     rt::m("NextToken", &rt::STRING)]
 );
 /// Response for `ListEndpointsByPlatformApplication` action.
@@ -33,8 +33,8 @@ pub struct ListEndpointsByPlatformApplicationResponse {
 }
 rt::structure!(
     ListEndpointsByPlatformApplicationResponse,
-    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_RESPONSE, [endpoints = rt::m("Endpoints",
-    &LIST_OF_ENDPOINTS), next_token = rt::m("NextToken", &rt::STRING)]
+    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_RESPONSE, [endpoints[0] = rt::m("Endpoints",
+    &LIST_OF_ENDPOINTS), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 pub static LIST_OF_ENDPOINTS: rt::Schema = rt::Schema::list(
     "ListOfEndpoints",
@@ -52,8 +52,8 @@ pub struct ListOriginationNumbersRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListOriginationNumbersRequest, LIST_ORIGINATION_NUMBERS_REQUEST, [next_token =
-    rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)
+    ListOriginationNumbersRequest, LIST_ORIGINATION_NUMBERS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
     .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -64,8 +64,8 @@ pub struct ListOriginationNumbersResult {
     pub phone_numbers: Option<Vec<PhoneNumberInformation>>,
 }
 rt::structure!(
-    ListOriginationNumbersResult, LIST_ORIGINATION_NUMBERS_RESULT, [next_token =
-    rt::m("NextToken", &rt::STRING), phone_numbers = rt::m("PhoneNumbers",
+    ListOriginationNumbersResult, LIST_ORIGINATION_NUMBERS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), phone_numbers[1] = rt::m("PhoneNumbers",
     &PHONE_NUMBER_INFORMATION_LIST)]
 );
 /// The input for the `ListPhoneNumbersOptedOut` action.
@@ -75,7 +75,7 @@ pub struct ListPhoneNumbersOptedOutInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPhoneNumbersOptedOutInput, LIST_PHONE_NUMBERS_OPTED_OUT_INPUT, [next_token =
+    ListPhoneNumbersOptedOutInput, LIST_PHONE_NUMBERS_OPTED_OUT_INPUT, [next_token[0] =
     rt::m("nextToken", &rt::STRING)]
 );
 /// The response from the `ListPhoneNumbersOptedOut` action.
@@ -88,7 +88,7 @@ pub struct ListPhoneNumbersOptedOutResponse {
 }
 rt::structure!(
     ListPhoneNumbersOptedOutResponse, LIST_PHONE_NUMBERS_OPTED_OUT_RESPONSE,
-    [phone_numbers = rt::m("phoneNumbers", &PHONE_NUMBER_LIST), next_token =
+    [phone_numbers[0] = rt::m("phoneNumbers", &PHONE_NUMBER_LIST), next_token[1] =
     rt::m("nextToken", &rt::STRING)]
 );
 /// Input for `ListPlatformApplications` action.
@@ -98,7 +98,7 @@ pub struct ListPlatformApplicationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPlatformApplicationsInput, LIST_PLATFORM_APPLICATIONS_INPUT, [next_token =
+    ListPlatformApplicationsInput, LIST_PLATFORM_APPLICATIONS_INPUT, [next_token[0] =
     rt::m("NextToken", &rt::STRING)]
 );
 /// Response for `ListPlatformApplications` action.
@@ -111,8 +111,8 @@ pub struct ListPlatformApplicationsResponse {
 }
 rt::structure!(
     ListPlatformApplicationsResponse, LIST_PLATFORM_APPLICATIONS_RESPONSE,
-    [platform_applications = rt::m("PlatformApplications",
-    &LIST_OF_PLATFORM_APPLICATIONS), next_token = rt::m("NextToken", &rt::STRING)]
+    [platform_applications[0] = rt::m("PlatformApplications",
+    &LIST_OF_PLATFORM_APPLICATIONS), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersInput {
@@ -123,8 +123,8 @@ pub struct ListSmsSandboxPhoneNumbersInput {
 }
 rt::structure!(
     ListSmsSandboxPhoneNumbersInput, LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT =
-    "ListSMSSandboxPhoneNumbersInput", [next_token = rt::m("NextToken", &rt::STRING),
-    max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
+    "ListSMSSandboxPhoneNumbersInput", [next_token[0] = rt::m("NextToken", &rt::STRING),
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersResult {
@@ -135,9 +135,9 @@ pub struct ListSmsSandboxPhoneNumbersResult {
 }
 rt::structure!(
     ListSmsSandboxPhoneNumbersResult, LIST_SMS_SANDBOX_PHONE_NUMBERS_RESULT =
-    "ListSMSSandboxPhoneNumbersResult", [phone_numbers = rt::m("PhoneNumbers",
-    &SMS_SANDBOX_PHONE_NUMBER_LIST).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    "ListSMSSandboxPhoneNumbersResult", [phone_numbers[0] = rt::m("PhoneNumbers",
+    &SMS_SANDBOX_PHONE_NUMBER_LIST).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 pub static LIST_STRING: rt::Schema = rt::Schema::list(
     "ListString",
@@ -152,9 +152,9 @@ pub struct ListSubscriptionsByTopicInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsByTopicInput, LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT, [topic_arn =
-    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING)]
+    ListSubscriptionsByTopicInput, LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// Response for ListSubscriptionsByTopic action.
 #[derive(Clone, Default, PartialEq)]
@@ -166,7 +166,7 @@ pub struct ListSubscriptionsByTopicResponse {
 }
 rt::structure!(
     ListSubscriptionsByTopicResponse, LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE,
-    [subscriptions = rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token =
+    [subscriptions[0] = rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token[1] =
     rt::m("NextToken", &rt::STRING)]
 );
 /// Input for ListSubscriptions action.
@@ -176,7 +176,7 @@ pub struct ListSubscriptionsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsInput, LIST_SUBSCRIPTIONS_INPUT, [next_token = rt::m("NextToken",
+    ListSubscriptionsInput, LIST_SUBSCRIPTIONS_INPUT, [next_token[0] = rt::m("NextToken",
     &rt::STRING)]
 );
 /// Response for ListSubscriptions action
@@ -188,8 +188,8 @@ pub struct ListSubscriptionsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsResponse, LIST_SUBSCRIPTIONS_RESPONSE, [subscriptions =
-    rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token = rt::m("NextToken",
+    ListSubscriptionsResponse, LIST_SUBSCRIPTIONS_RESPONSE, [subscriptions[0] =
+    rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token[1] = rt::m("NextToken",
     &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -198,7 +198,7 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn =
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
     rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -207,8 +207,8 @@ pub struct ListTagsForResourceResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags = rt::m("Tags",
-    &TAG_LIST)]
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTopicsInput {
@@ -216,7 +216,7 @@ pub struct ListTopicsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTopicsInput, LIST_TOPICS_INPUT, [next_token = rt::m("NextToken", &rt::STRING)]
+    ListTopicsInput, LIST_TOPICS_INPUT, [next_token[0] = rt::m("NextToken", &rt::STRING)]
 );
 /// Response for ListTopics action.
 #[derive(Clone, Default, PartialEq)]
@@ -227,6 +227,6 @@ pub struct ListTopicsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTopicsResponse, LIST_TOPICS_RESPONSE, [topics = rt::m("Topics", &TOPICS_LIST),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    ListTopicsResponse, LIST_TOPICS_RESPONSE, [topics[0] = rt::m("Topics", &TOPICS_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

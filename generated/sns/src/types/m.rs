@@ -27,7 +27,7 @@ pub struct MessageAttributeValue {
     pub binary_value: Option<rt::Blob>,
 }
 rt::structure!(
-    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [data_type = rt::m("DataType",
-    &rt::STRING).flags(rt::REQUIRED), string_value = rt::m("StringValue", &rt::STRING),
-    binary_value = rt::m("BinaryValue", &rt::BLOB)]
+    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [data_type[0] = rt::m("DataType",
+    &rt::STRING).flags(rt::REQUIRED), string_value[1] = rt::m("StringValue",
+    &rt::STRING), binary_value[2] = rt::m("BinaryValue", &rt::BLOB)]
 );

@@ -9,7 +9,7 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NotFoundException, NOT_FOUND_EXCEPTION, [message = rt::m("message", &rt::STRING)]
+    NotFoundException, NOT_FOUND_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false).code("NotFound"))
 );
 rt::string_enum! {

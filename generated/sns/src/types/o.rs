@@ -10,7 +10,7 @@ pub struct OptInPhoneNumberInput {
     pub phone_number: String,
 }
 rt::structure!(
-    OptInPhoneNumberInput, OPT_IN_PHONE_NUMBER_INPUT, [phone_number =
+    OptInPhoneNumberInput, OPT_IN_PHONE_NUMBER_INPUT, [phone_number[0] =
     rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 /// The response for the OptInPhoneNumber action.
@@ -23,6 +23,6 @@ pub struct OptedOutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    OptedOutException, OPTED_OUT_EXCEPTION, [message = rt::m("message", &rt::STRING)]
+    OptedOutException, OPTED_OUT_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false).code("OptedOut"))
 );

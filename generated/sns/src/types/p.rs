@@ -20,11 +20,12 @@ pub struct PhoneNumberInformation {
     pub number_capabilities: Option<Vec<NumberCapability>>,
 }
 rt::structure!(
-    PhoneNumberInformation, PHONE_NUMBER_INFORMATION, [created_at = rt::m("CreatedAt",
-    &rt::TIMESTAMP), phone_number = rt::m("PhoneNumber", &rt::STRING)
-    .flags(rt::SENSITIVE), status = rt::m("Status", &rt::STRING), iso2_country_code =
-    rt::m("Iso2CountryCode", &rt::STRING), route_type = rt::m("RouteType", &rt::ENUM),
-    number_capabilities = rt::m("NumberCapabilities", &NUMBER_CAPABILITY_LIST)]
+    PhoneNumberInformation, PHONE_NUMBER_INFORMATION, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), phone_number[1] = rt::m("PhoneNumber", &rt::STRING)
+    .flags(rt::SENSITIVE), status[2] = rt::m("Status", &rt::STRING), iso2_country_code[3]
+    = rt::m("Iso2CountryCode", &rt::STRING), route_type[4] = rt::m("RouteType",
+    &rt::ENUM), number_capabilities[5] = rt::m("NumberCapabilities",
+    &NUMBER_CAPABILITY_LIST)]
 );
 pub static PHONE_NUMBER_INFORMATION_LIST: rt::Schema = rt::Schema::list(
     "PhoneNumberInformationList",
@@ -43,8 +44,8 @@ pub struct PlatformApplication {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PlatformApplication, PLATFORM_APPLICATION, [platform_application_arn =
-    rt::m("PlatformApplicationArn", &rt::STRING), attributes = rt::m("Attributes",
+    PlatformApplication, PLATFORM_APPLICATION, [platform_application_arn[0] =
+    rt::m("PlatformApplicationArn", &rt::STRING), attributes[1] = rt::m("Attributes",
     &MAP_STRING_TO_STRING)]
 );
 /// Exception error indicating platform application disabled.
@@ -55,8 +56,8 @@ pub struct PlatformApplicationDisabledException {
 }
 rt::structure!(
     PlatformApplicationDisabledException, PLATFORM_APPLICATION_DISABLED_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("PlatformApplicationDisabled"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("PlatformApplicationDisabled"))
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchInput {
@@ -66,8 +67,8 @@ pub struct PublishBatchInput {
     pub publish_batch_request_entries: Vec<PublishBatchRequestEntry>,
 }
 rt::structure!(
-    PublishBatchInput, PUBLISH_BATCH_INPUT, [topic_arn = rt::m("TopicArn", &rt::STRING)
-    .flags(rt::REQUIRED), publish_batch_request_entries =
+    PublishBatchInput, PUBLISH_BATCH_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), publish_batch_request_entries[1] =
     rt::m("PublishBatchRequestEntries", &PUBLISH_BATCH_REQUEST_ENTRY_LIST)
     .flags(rt::REQUIRED)]
 );
@@ -123,12 +124,12 @@ pub struct PublishBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    PublishBatchRequestEntry, PUBLISH_BATCH_REQUEST_ENTRY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), message = rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-    subject = rt::m("Subject", &rt::STRING), message_structure =
-    rt::m("MessageStructure", &rt::STRING), message_attributes =
-    rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id =
-    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id =
+    PublishBatchRequestEntry, PUBLISH_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message[1] = rt::m("Message", &rt::STRING)
+    .flags(rt::REQUIRED), subject[2] = rt::m("Subject", &rt::STRING),
+    message_structure[3] = rt::m("MessageStructure", &rt::STRING), message_attributes[4]
+    = rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
     rt::m("MessageGroupId", &rt::STRING)]
 );
 pub static PUBLISH_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -143,8 +144,8 @@ pub struct PublishBatchResponse {
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 rt::structure!(
-    PublishBatchResponse, PUBLISH_BATCH_RESPONSE, [successful = rt::m("Successful",
-    &PUBLISH_BATCH_RESULT_ENTRY_LIST), failed = rt::m("Failed",
+    PublishBatchResponse, PUBLISH_BATCH_RESPONSE, [successful[0] = rt::m("Successful",
+    &PUBLISH_BATCH_RESULT_ENTRY_LIST), failed[1] = rt::m("Failed",
     &BATCH_RESULT_ERROR_ENTRY_LIST)]
 );
 /// Encloses data related to a successful message in a batch request for topic.
@@ -162,8 +163,8 @@ pub struct PublishBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    PublishBatchResultEntry, PUBLISH_BATCH_RESULT_ENTRY, [id = rt::m("Id", &rt::STRING),
-    message_id = rt::m("MessageId", &rt::STRING), sequence_number =
+    PublishBatchResultEntry, PUBLISH_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING), message_id[1] = rt::m("MessageId", &rt::STRING), sequence_number[2] =
     rt::m("SequenceNumber", &rt::STRING)]
 );
 pub static PUBLISH_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -239,13 +240,13 @@ pub struct PublishInput {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    PublishInput, PUBLISH_INPUT, [topic_arn = rt::m("TopicArn", &rt::STRING), target_arn
-    = rt::m("TargetArn", &rt::STRING), phone_number = rt::m("PhoneNumber", &rt::STRING)
-    .flags(rt::SENSITIVE), message = rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-    subject = rt::m("Subject", &rt::STRING), message_structure =
-    rt::m("MessageStructure", &rt::STRING), message_attributes =
-    rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id =
-    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id =
+    PublishInput, PUBLISH_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING),
+    target_arn[1] = rt::m("TargetArn", &rt::STRING), phone_number[2] =
+    rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), message[3] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), subject[4] = rt::m("Subject", &rt::STRING),
+    message_structure[5] = rt::m("MessageStructure", &rt::STRING), message_attributes[6]
+    = rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id[7] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[8] =
     rt::m("MessageGroupId", &rt::STRING)]
 );
 /// Response for Publish action.
@@ -261,8 +262,8 @@ pub struct PublishResponse {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    PublishResponse, PUBLISH_RESPONSE, [message_id = rt::m("MessageId", &rt::STRING),
-    sequence_number = rt::m("SequenceNumber", &rt::STRING)]
+    PublishResponse, PUBLISH_RESPONSE, [message_id[0] = rt::m("MessageId", &rt::STRING),
+    sequence_number[1] = rt::m("SequenceNumber", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyInput {
@@ -278,7 +279,7 @@ pub struct PutDataProtectionPolicyInput {
     pub data_protection_policy: String,
 }
 rt::structure!(
-    PutDataProtectionPolicyInput, PUT_DATA_PROTECTION_POLICY_INPUT, [resource_arn =
-    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED), data_protection_policy =
+    PutDataProtectionPolicyInput, PUT_DATA_PROTECTION_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED), data_protection_policy[1] =
     rt::m("DataProtectionPolicy", &rt::STRING).flags(rt::REQUIRED)]
 );

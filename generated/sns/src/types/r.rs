@@ -12,8 +12,8 @@ pub struct RemovePermissionInput {
     pub label: String,
 }
 rt::structure!(
-    RemovePermissionInput, REMOVE_PERMISSION_INPUT, [topic_arn = rt::m("TopicArn",
-    &rt::STRING).flags(rt::REQUIRED), label = rt::m("Label", &rt::STRING)
+    RemovePermissionInput, REMOVE_PERMISSION_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
@@ -22,7 +22,7 @@ pub struct ReplayLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplayLimitExceededException, REPLAY_LIMIT_EXCEEDED_EXCEPTION, [message =
+    ReplayLimitExceededException, REPLAY_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("ReplayLimitExceeded"))
 );
@@ -32,8 +32,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("ResourceNotFound"))
 );
 rt::string_enum! {
     #[doc =

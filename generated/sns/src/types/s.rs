@@ -15,8 +15,8 @@ pub struct SmsSandboxPhoneNumber {
 }
 rt::structure!(
     SmsSandboxPhoneNumber, SMS_SANDBOX_PHONE_NUMBER = "SMSSandboxPhoneNumber",
-    [phone_number = rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), status =
-    rt::m("Status", &rt::ENUM)]
+    [phone_number[0] = rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), status[1]
+    = rt::m("Status", &rt::ENUM)]
 );
 pub static SMS_SANDBOX_PHONE_NUMBER_LIST: rt::Schema = rt::Schema::list(
     "SMSSandboxPhoneNumberList",
@@ -41,8 +41,8 @@ pub struct SetEndpointAttributesInput {
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
-    SetEndpointAttributesInput, SET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn =
-    rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED), attributes =
+    SetEndpointAttributesInput, SET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn[0] =
+    rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED), attributes[1] =
     rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// Input for `SetPlatformApplicationAttributes` action.
@@ -79,8 +79,8 @@ pub struct SetPlatformApplicationAttributesInput {
 }
 rt::structure!(
     SetPlatformApplicationAttributesInput, SET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT,
-    [platform_application_arn = rt::m("PlatformApplicationArn", &rt::STRING)
-    .flags(rt::REQUIRED), attributes = rt::m("Attributes", &MAP_STRING_TO_STRING)
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED), attributes[1] = rt::m("Attributes", &MAP_STRING_TO_STRING)
     .flags(rt::REQUIRED)]
 );
 /// The input for the SetSMSAttributes action.
@@ -123,7 +123,7 @@ pub struct SetSmsAttributesInput {
 }
 rt::structure!(
     SetSmsAttributesInput, SET_SMS_ATTRIBUTES_INPUT = "SetSMSAttributesInput",
-    [attributes = rt::m("attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
+    [attributes[0] = rt::m("attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// The response for the SetSMSAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -161,10 +161,10 @@ pub struct SetSubscriptionAttributesInput {
     pub attribute_value: Option<String>,
 }
 rt::structure!(
-    SetSubscriptionAttributesInput, SET_SUBSCRIPTION_ATTRIBUTES_INPUT, [subscription_arn
-    = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED), attribute_name =
-    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED), attribute_value =
-    rt::m("AttributeValue", &rt::STRING)]
+    SetSubscriptionAttributesInput, SET_SUBSCRIPTION_ATTRIBUTES_INPUT,
+    [subscription_arn[0] = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED),
+    attribute_name[1] = rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+    attribute_value[2] = rt::m("AttributeValue", &rt::STRING)]
 );
 /// Input for SetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -224,10 +224,10 @@ pub struct SetTopicAttributesInput {
     pub attribute_value: Option<String>,
 }
 rt::structure!(
-    SetTopicAttributesInput, SET_TOPIC_ATTRIBUTES_INPUT, [topic_arn = rt::m("TopicArn",
-    &rt::STRING).flags(rt::REQUIRED), attribute_name = rt::m("AttributeName",
-    &rt::STRING).flags(rt::REQUIRED), attribute_value = rt::m("AttributeValue",
-    &rt::STRING)]
+    SetTopicAttributesInput, SET_TOPIC_ATTRIBUTES_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), attribute_name[1] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED), attribute_value[2] =
+    rt::m("AttributeValue", &rt::STRING)]
 );
 /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
 #[derive(Clone, Default, PartialEq)]
@@ -235,7 +235,7 @@ pub struct StaleTagException {
     pub message: Option<String>,
 }
 rt::structure!(
-    StaleTagException, STALE_TAG_EXCEPTION, [message = rt::m("message", &rt::STRING)]
+    StaleTagException, STALE_TAG_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false).code("StaleTag"))
 );
 /// Input for Subscribe action.
@@ -304,10 +304,10 @@ pub struct SubscribeInput {
     pub return_subscription_arn: Option<bool>,
 }
 rt::structure!(
-    SubscribeInput, SUBSCRIBE_INPUT, [topic_arn = rt::m("TopicArn", &rt::STRING)
-    .flags(rt::REQUIRED), protocol = rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED),
-    endpoint = rt::m("Endpoint", &rt::STRING), attributes = rt::m("Attributes",
-    &SUBSCRIPTION_ATTRIBUTES_MAP), return_subscription_arn =
+    SubscribeInput, SUBSCRIBE_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)
+    .flags(rt::REQUIRED), protocol[1] = rt::m("Protocol", &rt::STRING)
+    .flags(rt::REQUIRED), endpoint[2] = rt::m("Endpoint", &rt::STRING), attributes[3] =
+    rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP), return_subscription_arn[4] =
     rt::m("ReturnSubscriptionArn", &rt::BOOLEAN)]
 );
 /// Response for Subscribe action.
@@ -317,8 +317,8 @@ pub struct SubscribeResponse {
     pub subscription_arn: Option<String>,
 }
 rt::structure!(
-    SubscribeResponse, SUBSCRIBE_RESPONSE, [subscription_arn = rt::m("SubscriptionArn",
-    &rt::STRING)]
+    SubscribeResponse, SUBSCRIBE_RESPONSE, [subscription_arn[0] =
+    rt::m("SubscriptionArn", &rt::STRING)]
 );
 /// A wrapper type for the attributes of an Amazon SNS subscription.
 #[derive(Clone, Default, PartialEq)]
@@ -335,9 +335,9 @@ pub struct Subscription {
     pub topic_arn: Option<String>,
 }
 rt::structure!(
-    Subscription, SUBSCRIPTION, [subscription_arn = rt::m("SubscriptionArn",
-    &rt::STRING), owner = rt::m("Owner", &rt::STRING), protocol = rt::m("Protocol",
-    &rt::STRING), endpoint = rt::m("Endpoint", &rt::STRING), topic_arn =
+    Subscription, SUBSCRIPTION, [subscription_arn[0] = rt::m("SubscriptionArn",
+    &rt::STRING), owner[1] = rt::m("Owner", &rt::STRING), protocol[2] = rt::m("Protocol",
+    &rt::STRING), endpoint[3] = rt::m("Endpoint", &rt::STRING), topic_arn[4] =
     rt::m("TopicArn", &rt::STRING)]
 );
 pub static SUBSCRIPTION_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
@@ -350,9 +350,9 @@ pub struct SubscriptionLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SubscriptionLimitExceededException, SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION, [message =
-    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
-    .code("SubscriptionLimitExceeded"))
+    SubscriptionLimitExceededException, SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("SubscriptionLimitExceeded"))
 );
 pub static SUBSCRIPTIONS_LIST: rt::Schema = rt::Schema::list(
     "SubscriptionsList",

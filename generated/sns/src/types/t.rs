@@ -12,8 +12,8 @@ pub struct Tag {
     pub value: String,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -25,8 +25,9 @@ pub struct TagLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TagLimitExceededException, TAG_LIMIT_EXCEEDED_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("TagLimitExceeded"))
+    TagLimitExceededException, TAG_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("TagLimitExceeded"))
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
@@ -35,8 +36,8 @@ pub struct TagPolicyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TagPolicyException, TAG_POLICY_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false).code("TagPolicy"))
+    TagPolicyException, TAG_POLICY_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("TagPolicy"))
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
@@ -46,8 +47,8 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn = rt::m("ResourceArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags = rt::m("Tags", &TAG_LIST)
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -60,7 +61,7 @@ pub struct ThrottledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ThrottledException, THROTTLED_EXCEPTION, [message = rt::m("message", &rt::STRING)]
+    ThrottledException, THROTTLED_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(429u16, false).code("Throttled"))
 );
 /// The batch request contains more entries than permissible (more than 10).
@@ -70,8 +71,8 @@ pub struct TooManyEntriesInBatchRequestException {
 }
 rt::structure!(
     TooManyEntriesInBatchRequestException, TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("TooManyEntriesInBatchRequest"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("TooManyEntriesInBatchRequest"))
 );
 /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use `GetTopicAttributes`.
 #[derive(Clone, Default, PartialEq)]
@@ -79,7 +80,7 @@ pub struct Topic {
     /// The topic's ARN.
     pub topic_arn: Option<String>,
 }
-rt::structure!(Topic, TOPIC, [topic_arn = rt::m("TopicArn", &rt::STRING)]);
+rt::structure!(Topic, TOPIC, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)]);
 pub static TOPIC_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "TopicAttributesMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
@@ -90,7 +91,7 @@ pub struct TopicLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TopicLimitExceededException, TOPIC_LIMIT_EXCEEDED_EXCEPTION, [message =
+    TopicLimitExceededException, TOPIC_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("TopicLimitExceeded"))
 );

@@ -10,7 +10,7 @@ pub struct UnsubscribeInput {
     pub subscription_arn: String,
 }
 rt::structure!(
-    UnsubscribeInput, UNSUBSCRIBE_INPUT, [subscription_arn = rt::m("SubscriptionArn",
+    UnsubscribeInput, UNSUBSCRIBE_INPUT, [subscription_arn[0] = rt::m("SubscriptionArn",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -21,9 +21,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn = rt::m("ResourceArn",
-    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST)
-    .flags(rt::REQUIRED)]
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceResponse {}
@@ -34,6 +34,6 @@ pub struct UserErrorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UserErrorException, USER_ERROR_EXCEPTION, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false).code("UserError"))
+    UserErrorException, USER_ERROR_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("UserError"))
 );

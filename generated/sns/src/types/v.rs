@@ -9,8 +9,8 @@ pub struct ValidationException {
     pub message: String,
 }
 rt::structure!(
-    ValidationException, VALIDATION_EXCEPTION, [message = rt::m("Message", &rt::STRING)
-    .flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(400u16, false)
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(400u16, false)
     .code("ValidationException"))
 );
 /// Indicates that the one-time password (OTP) used for verification is invalid.
@@ -21,8 +21,8 @@ pub struct VerificationException {
     pub status: String,
 }
 rt::structure!(
-    VerificationException, VERIFICATION_EXCEPTION, [message = rt::m("Message",
-    &rt::STRING).flags(rt::REQUIRED), status = rt::m("Status", &rt::STRING)
+    VerificationException, VERIFICATION_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), status[1] = rt::m("Status", &rt::STRING)
     .flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -34,9 +34,9 @@ pub struct VerifySmsSandboxPhoneNumberInput {
 }
 rt::structure!(
     VerifySmsSandboxPhoneNumberInput, VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT =
-    "VerifySMSSandboxPhoneNumberInput", [phone_number = rt::m("PhoneNumber", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE), one_time_password = rt::m("OneTimePassword",
-    &rt::STRING).flags(rt::REQUIRED).min(5.0)]
+    "VerifySMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), one_time_password[1] =
+    rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 /// The destination phone number's verification status.
 #[derive(Clone, Default, PartialEq)]

@@ -9,8 +9,8 @@ pub struct BatchEntryIdsNotDistinct {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchEntryIdsNotDistinct, BATCH_ENTRY_IDS_NOT_DISTINCT, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    BatchEntryIdsNotDistinct, BATCH_ENTRY_IDS_NOT_DISTINCT, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The length of all the messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
@@ -18,7 +18,7 @@ pub struct BatchRequestTooLong {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchRequestTooLong, BATCH_REQUEST_TOO_LONG, [message = rt::m("message",
+    BatchRequestTooLong, BATCH_REQUEST_TOO_LONG, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Gives a detailed description of the result of an action on each entry in the request.
@@ -34,10 +34,10 @@ pub struct BatchResultErrorEntry {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), sender_fault = rt::m("SenderFault", &rt::BOOLEAN)
-    .flags(rt::REQUIRED), code = rt::m("Code", &rt::STRING).flags(rt::REQUIRED), message
-    = rt::m("Message", &rt::STRING)]
+    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), sender_fault[1] = rt::m("SenderFault", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), code[2] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[3] = rt::m("Message", &rt::STRING)]
 );
 pub static BATCH_RESULT_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "BatchResultErrorEntryList",

@@ -9,7 +9,7 @@ pub struct CancelMessageMoveTaskRequest {
     pub task_handle: String,
 }
 rt::structure!(
-    CancelMessageMoveTaskRequest, CANCEL_MESSAGE_MOVE_TASK_REQUEST, [task_handle =
+    CancelMessageMoveTaskRequest, CANCEL_MESSAGE_MOVE_TASK_REQUEST, [task_handle[0] =
     rt::m("TaskHandle", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -19,7 +19,7 @@ pub struct CancelMessageMoveTaskResult {
 }
 rt::structure!(
     CancelMessageMoveTaskResult, CANCEL_MESSAGE_MOVE_TASK_RESULT,
-    [approximate_number_of_messages_moved = rt::m("ApproximateNumberOfMessagesMoved",
+    [approximate_number_of_messages_moved[0] = rt::m("ApproximateNumberOfMessagesMoved",
     &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -33,7 +33,7 @@ pub struct ChangeMessageVisibilityBatchRequest {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchRequest, CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST,
-    [queue_url = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries =
+    [queue_url[0] = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] =
     rt::m("Entries", &CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST)
     .flags(rt::REQUIRED)]
 );
@@ -53,9 +53,10 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchRequestEntry,
-    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY, [id = rt::m("Id", &rt::STRING)
-    .flags(rt::REQUIRED), receipt_handle = rt::m("ReceiptHandle", &rt::STRING)
-    .flags(rt::REQUIRED), visibility_timeout = rt::m("VisibilityTimeout", &rt::INTEGER)]
+    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), receipt_handle[1] = rt::m("ReceiptHandle", &rt::STRING)
+    .flags(rt::REQUIRED), visibility_timeout[2] = rt::m("VisibilityTimeout",
+    &rt::INTEGER)]
 );
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "ChangeMessageVisibilityBatchRequestEntryList",
@@ -72,9 +73,9 @@ pub struct ChangeMessageVisibilityBatchResult {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchResult, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT,
-    [successful = rt::m("Successful", &CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST)
-    .flags(rt::REQUIRED), failed = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST)
-    .flags(rt::REQUIRED)]
+    [successful[0] = rt::m("Successful",
+    &CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1] =
+    rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses the `Id` of an entry in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -84,7 +85,7 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchResultEntry,
-    CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY, [id = rt::m("Id", &rt::STRING)
+    CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -104,9 +105,9 @@ pub struct ChangeMessageVisibilityRequest {
     pub visibility_timeout: i32,
 }
 rt::structure!(
-    ChangeMessageVisibilityRequest, CHANGE_MESSAGE_VISIBILITY_REQUEST, [queue_url =
-    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), receipt_handle =
-    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED), visibility_timeout =
+    ChangeMessageVisibilityRequest, CHANGE_MESSAGE_VISIBILITY_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED), visibility_timeout[2] =
     rt::m("VisibilityTimeout", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -193,9 +194,9 @@ pub struct CreateQueueRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateQueueRequest, CREATE_QUEUE_REQUEST, [queue_name = rt::m("QueueName",
-    &rt::STRING).flags(rt::REQUIRED), attributes = rt::m("Attributes",
-    &QUEUE_ATTRIBUTE_MAP), tags = rt::m("tags", &TAG_MAP)]
+    CreateQueueRequest, CREATE_QUEUE_REQUEST, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED), attributes[1] = rt::m("Attributes",
+    &QUEUE_ATTRIBUTE_MAP), tags[2] = rt::m("tags", &TAG_MAP)]
 );
 /// Returns the `QueueUrl` attribute of the created queue.
 #[derive(Clone, Default, PartialEq)]
@@ -204,5 +205,6 @@ pub struct CreateQueueResult {
     pub queue_url: Option<String>,
 }
 rt::structure!(
-    CreateQueueResult, CREATE_QUEUE_RESULT, [queue_url = rt::m("QueueUrl", &rt::STRING)]
+    CreateQueueResult, CREATE_QUEUE_RESULT, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING)]
 );

@@ -13,8 +13,8 @@ pub struct DeleteMessageBatchRequest {
     pub entries: Vec<DeleteMessageBatchRequestEntry>,
 }
 rt::structure!(
-    DeleteMessageBatchRequest, DELETE_MESSAGE_BATCH_REQUEST, [queue_url =
-    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries = rt::m("Entries",
+    DeleteMessageBatchRequest, DELETE_MESSAGE_BATCH_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] = rt::m("Entries",
     &DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses a receipt handle and an identifier for it.
@@ -30,9 +30,9 @@ pub struct DeleteMessageBatchRequestEntry {
     pub receipt_handle: String,
 }
 rt::structure!(
-    DeleteMessageBatchRequestEntry, DELETE_MESSAGE_BATCH_REQUEST_ENTRY, [id = rt::m("Id",
-    &rt::STRING).flags(rt::REQUIRED), receipt_handle = rt::m("ReceiptHandle",
-    &rt::STRING).flags(rt::REQUIRED)]
+    DeleteMessageBatchRequestEntry, DELETE_MESSAGE_BATCH_REQUEST_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "DeleteMessageBatchRequestEntryList",
@@ -48,9 +48,9 @@ pub struct DeleteMessageBatchResult {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
-    DeleteMessageBatchResult, DELETE_MESSAGE_BATCH_RESULT, [successful =
+    DeleteMessageBatchResult, DELETE_MESSAGE_BATCH_RESULT, [successful[0] =
     rt::m("Successful", &DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
-    failed = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
+    failed[1] = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses the `Id` of an entry in `DeleteMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -59,8 +59,8 @@ pub struct DeleteMessageBatchResultEntry {
     pub id: String,
 }
 rt::structure!(
-    DeleteMessageBatchResultEntry, DELETE_MESSAGE_BATCH_RESULT_ENTRY, [id = rt::m("Id",
-    &rt::STRING).flags(rt::REQUIRED)]
+    DeleteMessageBatchResultEntry, DELETE_MESSAGE_BATCH_RESULT_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "DeleteMessageBatchResultEntryList",
@@ -77,8 +77,8 @@ pub struct DeleteMessageRequest {
     pub receipt_handle: String,
 }
 rt::structure!(
-    DeleteMessageRequest, DELETE_MESSAGE_REQUEST, [queue_url = rt::m("QueueUrl",
-    &rt::STRING).flags(rt::REQUIRED), receipt_handle = rt::m("ReceiptHandle",
+    DeleteMessageRequest, DELETE_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] = rt::m("ReceiptHandle",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -89,6 +89,6 @@ pub struct DeleteQueueRequest {
     pub queue_url: String,
 }
 rt::structure!(
-    DeleteQueueRequest, DELETE_QUEUE_REQUEST, [queue_url = rt::m("QueueUrl", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    DeleteQueueRequest, DELETE_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED)]
 );

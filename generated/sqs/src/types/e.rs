@@ -9,6 +9,6 @@ pub struct EmptyBatchRequest {
     pub message: Option<String>,
 }
 rt::structure!(
-    EmptyBatchRequest, EMPTY_BATCH_REQUEST, [message = rt::m("message", &rt::STRING)]
+    EmptyBatchRequest, EMPTY_BATCH_REQUEST, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );

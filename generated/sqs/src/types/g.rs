@@ -74,8 +74,8 @@ pub struct GetQueueAttributesRequest {
     pub attribute_names: Option<Vec<QueueAttributeName>>,
 }
 rt::structure!(
-    GetQueueAttributesRequest, GET_QUEUE_ATTRIBUTES_REQUEST, [queue_url =
-    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attribute_names =
+    GetQueueAttributesRequest, GET_QUEUE_ATTRIBUTES_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attribute_names[1] =
     rt::m("AttributeNames", &ATTRIBUTE_NAME_LIST)]
 );
 /// A list of returned queue attributes.
@@ -85,7 +85,7 @@ pub struct GetQueueAttributesResult {
     pub attributes: Option<rt::Map<QueueAttributeName, String>>,
 }
 rt::structure!(
-    GetQueueAttributesResult, GET_QUEUE_ATTRIBUTES_RESULT, [attributes =
+    GetQueueAttributesResult, GET_QUEUE_ATTRIBUTES_RESULT, [attributes[0] =
     rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP)]
 );
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web Services account ID.
@@ -97,8 +97,8 @@ pub struct GetQueueUrlRequest {
     pub queue_owner_aws_account_id: Option<String>,
 }
 rt::structure!(
-    GetQueueUrlRequest, GET_QUEUE_URL_REQUEST, [queue_name = rt::m("QueueName",
-    &rt::STRING).flags(rt::REQUIRED), queue_owner_aws_account_id =
+    GetQueueUrlRequest, GET_QUEUE_URL_REQUEST, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED), queue_owner_aws_account_id[1] =
     rt::m("QueueOwnerAWSAccountId", &rt::STRING)]
 );
 /// For more information, see [Interpreting Responses](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html) in the *Amazon SQS Developer Guide*.
@@ -108,5 +108,6 @@ pub struct GetQueueUrlResult {
     pub queue_url: Option<String>,
 }
 rt::structure!(
-    GetQueueUrlResult, GET_QUEUE_URL_RESULT, [queue_url = rt::m("QueueUrl", &rt::STRING)]
+    GetQueueUrlResult, GET_QUEUE_URL_RESULT, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING)]
 );

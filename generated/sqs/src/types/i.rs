@@ -9,7 +9,7 @@ pub struct InvalidAddress {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAddress, INVALID_ADDRESS, [message = rt::m("message", &rt::STRING)]
+    InvalidAddress, INVALID_ADDRESS, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified attribute doesn't exist.
@@ -18,7 +18,7 @@ pub struct InvalidAttributeName {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAttributeName, INVALID_ATTRIBUTE_NAME, [message = rt::m("message",
+    InvalidAttributeName, INVALID_ATTRIBUTE_NAME, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A queue attribute value is invalid.
@@ -27,7 +27,7 @@ pub struct InvalidAttributeValue {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAttributeValue, INVALID_ATTRIBUTE_VALUE, [message = rt::m("message",
+    InvalidAttributeValue, INVALID_ATTRIBUTE_VALUE, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
@@ -36,7 +36,7 @@ pub struct InvalidBatchEntryId {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidBatchEntryId, INVALID_BATCH_ENTRY_ID, [message = rt::m("message",
+    InvalidBatchEntryId, INVALID_BATCH_ENTRY_ID, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The specified receipt handle isn't valid for the current version.
@@ -54,7 +54,7 @@ pub struct InvalidMessageContents {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidMessageContents, INVALID_MESSAGE_CONTENTS, [message = rt::m("message",
+    InvalidMessageContents, INVALID_MESSAGE_CONTENTS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was not made over HTTPS or did not use SigV4 for signing.
@@ -63,6 +63,6 @@ pub struct InvalidSecurity {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidSecurity, INVALID_SECURITY, [message = rt::m("message", &rt::STRING)]
+    InvalidSecurity, INVALID_SECURITY, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );

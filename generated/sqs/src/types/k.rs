@@ -9,7 +9,7 @@ pub struct KmsAccessDenied {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsAccessDenied, KMS_ACCESS_DENIED, [message = rt::m("message", &rt::STRING)]
+    KmsAccessDenied, KMS_ACCESS_DENIED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was denied due to request throttling.
@@ -18,7 +18,7 @@ pub struct KmsDisabled {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsDisabled, KMS_DISABLED, [message = rt::m("message", &rt::STRING)]
+    KmsDisabled, KMS_DISABLED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was rejected for one of the following reasons:
@@ -30,8 +30,8 @@ pub struct KmsInvalidKeyUsage {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsInvalidKeyUsage, KMS_INVALID_KEY_USAGE, [message = rt::m("message", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(0u16, false))
+    KmsInvalidKeyUsage, KMS_INVALID_KEY_USAGE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was rejected because the state of the specified resource is not valid for this request.
 #[derive(Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct KmsInvalidState {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsInvalidState, KMS_INVALID_STATE, [message = rt::m("message", &rt::STRING)]
+    KmsInvalidState, KMS_INVALID_STATE, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was rejected because the specified entity or resource could not be found.
@@ -48,7 +48,7 @@ pub struct KmsNotFound {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsNotFound, KMS_NOT_FOUND, [message = rt::m("message", &rt::STRING)]
+    KmsNotFound, KMS_NOT_FOUND, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// The request was rejected because the specified key policy isn't syntactically or semantically correct.
@@ -57,7 +57,7 @@ pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsOptInRequired, KMS_OPT_IN_REQUIRED, [message = rt::m("message", &rt::STRING)]
+    KmsOptInRequired, KMS_OPT_IN_REQUIRED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Amazon Web Services KMS throttles requests for the following conditions.
@@ -66,6 +66,6 @@ pub struct KmsThrottled {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsThrottled, KMS_THROTTLED, [message = rt::m("message", &rt::STRING)]
+    KmsThrottled, KMS_THROTTLED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -15,9 +15,9 @@ pub struct ListDeadLetterSourceQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListDeadLetterSourceQueuesRequest, LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, [queue_url
-    = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
-    &rt::STRING), max_results = rt::m("MaxResults", &rt::INTEGER)]
+    ListDeadLetterSourceQueuesRequest, LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST,
+    [queue_url[0] = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 /// A list of your dead letter source queues.
 #[derive(Clone, Default, PartialEq)]
@@ -28,9 +28,9 @@ pub struct ListDeadLetterSourceQueuesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDeadLetterSourceQueuesResult, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT, [queue_urls
-    = rt::m("queueUrls", &QUEUE_URL_LIST).flags(rt::REQUIRED), next_token =
-    rt::m("NextToken", &rt::STRING)]
+    ListDeadLetterSourceQueuesResult, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT,
+    [queue_urls[0] = rt::m("queueUrls", &QUEUE_URL_LIST).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksRequest {
@@ -40,8 +40,8 @@ pub struct ListMessageMoveTasksRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListMessageMoveTasksRequest, LIST_MESSAGE_MOVE_TASKS_REQUEST, [source_arn =
-    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), max_results =
+    ListMessageMoveTasksRequest, LIST_MESSAGE_MOVE_TASKS_REQUEST, [source_arn[0] =
+    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
     rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,7 +50,7 @@ pub struct ListMessageMoveTasksResult {
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
 }
 rt::structure!(
-    ListMessageMoveTasksResult, LIST_MESSAGE_MOVE_TASKS_RESULT, [results =
+    ListMessageMoveTasksResult, LIST_MESSAGE_MOVE_TASKS_RESULT, [results[0] =
     rt::m("Results", &LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST).flags(rt::FLATTENED)]
 );
 /// Contains the details of a message movement task.
@@ -76,15 +76,15 @@ pub struct ListMessageMoveTasksResultEntry {
     pub started_timestamp: Option<i64>,
 }
 rt::structure!(
-    ListMessageMoveTasksResultEntry, LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY, [task_handle =
-    rt::m("TaskHandle", &rt::STRING), status = rt::m("Status", &rt::STRING), source_arn =
-    rt::m("SourceArn", &rt::STRING), destination_arn = rt::m("DestinationArn",
-    &rt::STRING), max_number_of_messages_per_second =
+    ListMessageMoveTasksResultEntry, LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY,
+    [task_handle[0] = rt::m("TaskHandle", &rt::STRING), status[1] = rt::m("Status",
+    &rt::STRING), source_arn[2] = rt::m("SourceArn", &rt::STRING), destination_arn[3] =
+    rt::m("DestinationArn", &rt::STRING), max_number_of_messages_per_second[4] =
     rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER),
-    approximate_number_of_messages_moved = rt::m("ApproximateNumberOfMessagesMoved",
-    &rt::LONG), approximate_number_of_messages_to_move =
-    rt::m("ApproximateNumberOfMessagesToMove", &rt::LONG), failure_reason =
-    rt::m("FailureReason", &rt::STRING), started_timestamp = rt::m("StartedTimestamp",
+    approximate_number_of_messages_moved[5] = rt::m("ApproximateNumberOfMessagesMoved",
+    &rt::LONG), approximate_number_of_messages_to_move[6] =
+    rt::m("ApproximateNumberOfMessagesToMove", &rt::LONG), failure_reason[7] =
+    rt::m("FailureReason", &rt::STRING), started_timestamp[8] = rt::m("StartedTimestamp",
     &rt::LONG)]
 );
 pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -98,7 +98,7 @@ pub struct ListQueueTagsRequest {
     pub queue_url: String,
 }
 rt::structure!(
-    ListQueueTagsRequest, LIST_QUEUE_TAGS_REQUEST, [queue_url = rt::m("QueueUrl",
+    ListQueueTagsRequest, LIST_QUEUE_TAGS_REQUEST, [queue_url[0] = rt::m("QueueUrl",
     &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -107,7 +107,7 @@ pub struct ListQueueTagsResult {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    ListQueueTagsResult, LIST_QUEUE_TAGS_RESULT, [tags = rt::m("Tags", &TAG_MAP)]
+    ListQueueTagsResult, LIST_QUEUE_TAGS_RESULT, [tags[0] = rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesRequest {
@@ -121,9 +121,9 @@ pub struct ListQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix = rt::m("QueueNamePrefix",
-    &rt::STRING), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER)]
+    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix[0] =
+    rt::m("QueueNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 /// A list of your queues.
 #[derive(Clone, Default, PartialEq)]
@@ -134,6 +134,6 @@ pub struct ListQueuesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls = rt::m("QueueUrls",
-    &QUEUE_URL_LIST), next_token = rt::m("NextToken", &rt::STRING)]
+    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls[0] = rt::m("QueueUrls",
+    &QUEUE_URL_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

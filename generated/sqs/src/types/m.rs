@@ -32,11 +32,11 @@ pub struct Message {
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
 }
 rt::structure!(
-    Message, MESSAGE, [message_id = rt::m("MessageId", &rt::STRING), receipt_handle =
-    rt::m("ReceiptHandle", &rt::STRING), md5_of_body = rt::m("MD5OfBody", &rt::STRING),
-    body = rt::m("Body", &rt::STRING), attributes = rt::m("Attributes",
-    &MESSAGE_SYSTEM_ATTRIBUTE_MAP), md5_of_message_attributes =
-    rt::m("MD5OfMessageAttributes", &rt::STRING), message_attributes =
+    Message, MESSAGE, [message_id[0] = rt::m("MessageId", &rt::STRING), receipt_handle[1]
+    = rt::m("ReceiptHandle", &rt::STRING), md5_of_body[2] = rt::m("MD5OfBody",
+    &rt::STRING), body[3] = rt::m("Body", &rt::STRING), attributes[4] =
+    rt::m("Attributes", &MESSAGE_SYSTEM_ATTRIBUTE_MAP), md5_of_message_attributes[5] =
+    rt::m("MD5OfMessageAttributes", &rt::STRING), message_attributes[6] =
     rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP)]
 );
 pub static MESSAGE_ATTRIBUTE_NAME_LIST: rt::Schema = rt::Schema::list(
@@ -63,11 +63,11 @@ pub struct MessageAttributeValue {
     pub data_type: String,
 }
 rt::structure!(
-    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [string_value = rt::m("StringValue",
-    &rt::STRING), binary_value = rt::m("BinaryValue", &rt::BLOB), string_list_values =
-    rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED), binary_list_values =
-    rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED), data_type =
-    rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
+    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [string_value[0] =
+    rt::m("StringValue", &rt::STRING), binary_value[1] = rt::m("BinaryValue", &rt::BLOB),
+    string_list_values[2] = rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
+    binary_list_values[3] = rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
+    data_type[4] = rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static MESSAGE_BODY_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
         "MessageBodyAttributeMap",
@@ -131,9 +131,9 @@ pub struct MessageSystemAttributeValue {
     pub data_type: String,
 }
 rt::structure!(
-    MessageSystemAttributeValue, MESSAGE_SYSTEM_ATTRIBUTE_VALUE, [string_value =
-    rt::m("StringValue", &rt::STRING), binary_value = rt::m("BinaryValue", &rt::BLOB),
-    string_list_values = rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
-    binary_list_values = rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
-    data_type = rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
+    MessageSystemAttributeValue, MESSAGE_SYSTEM_ATTRIBUTE_VALUE, [string_value[0] =
+    rt::m("StringValue", &rt::STRING), binary_value[1] = rt::m("BinaryValue", &rt::BLOB),
+    string_list_values[2] = rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
+    binary_list_values[3] = rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
+    data_type[4] = rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
 );

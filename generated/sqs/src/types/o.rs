@@ -9,6 +9,6 @@ pub struct OverLimit {
     pub message: Option<String>,
 }
 rt::structure!(
-    OverLimit, OVER_LIMIT, [message = rt::m("message", &rt::STRING)]
+    OverLimit, OVER_LIMIT, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -9,7 +9,7 @@ pub struct PurgeQueueInProgress {
     pub message: Option<String>,
 }
 rt::structure!(
-    PurgeQueueInProgress, PURGE_QUEUE_IN_PROGRESS, [message = rt::m("message",
+    PurgeQueueInProgress, PURGE_QUEUE_IN_PROGRESS, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -20,6 +20,6 @@ pub struct PurgeQueueRequest {
     pub queue_url: String,
 }
 rt::structure!(
-    PurgeQueueRequest, PURGE_QUEUE_REQUEST, [queue_url = rt::m("QueueUrl", &rt::STRING)
-    .flags(rt::REQUIRED)]
+    PurgeQueueRequest, PURGE_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED)]
 );

@@ -30,7 +30,7 @@ pub struct QueueDeletedRecently {
     pub message: Option<String>,
 }
 rt::structure!(
-    QueueDeletedRecently, QUEUE_DELETED_RECENTLY, [message = rt::m("message",
+    QueueDeletedRecently, QUEUE_DELETED_RECENTLY, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
@@ -39,7 +39,7 @@ pub struct QueueDoesNotExist {
     pub message: Option<String>,
 }
 rt::structure!(
-    QueueDoesNotExist, QUEUE_DOES_NOT_EXIST, [message = rt::m("message", &rt::STRING)]
+    QueueDoesNotExist, QUEUE_DOES_NOT_EXIST, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue.
@@ -48,7 +48,7 @@ pub struct QueueNameExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    QueueNameExists, QUEUE_NAME_EXISTS, [message = rt::m("message", &rt::STRING)]
+    QueueNameExists, QUEUE_NAME_EXISTS, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 pub static QUEUE_URL_LIST: rt::Schema = rt::Schema::list(

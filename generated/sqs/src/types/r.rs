@@ -9,7 +9,7 @@ pub struct ReceiptHandleIsInvalid {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReceiptHandleIsInvalid, RECEIPT_HANDLE_IS_INVALID, [message = rt::m("message",
+    ReceiptHandleIsInvalid, RECEIPT_HANDLE_IS_INVALID, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 /// Retrieves one or more messages from a specified queue.
@@ -98,15 +98,16 @@ pub struct ReceiveMessageRequest {
     pub receive_request_attempt_id: Option<String>,
 }
 rt::structure!(
-    ReceiveMessageRequest, RECEIVE_MESSAGE_REQUEST, [queue_url = rt::m("QueueUrl",
-    &rt::STRING).flags(rt::REQUIRED), attribute_names = rt::m("AttributeNames",
-    &ATTRIBUTE_NAME_LIST).flags(rt::DEPRECATED), message_system_attribute_names =
+    ReceiveMessageRequest, RECEIVE_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), attribute_names[1] = rt::m("AttributeNames",
+    &ATTRIBUTE_NAME_LIST).flags(rt::DEPRECATED), message_system_attribute_names[2] =
     rt::m("MessageSystemAttributeNames", &MESSAGE_SYSTEM_ATTRIBUTE_LIST),
-    message_attribute_names = rt::m("MessageAttributeNames",
-    &MESSAGE_ATTRIBUTE_NAME_LIST), max_number_of_messages = rt::m("MaxNumberOfMessages",
-    &rt::INTEGER), visibility_timeout = rt::m("VisibilityTimeout", &rt::INTEGER),
-    wait_time_seconds = rt::m("WaitTimeSeconds", &rt::INTEGER),
-    receive_request_attempt_id = rt::m("ReceiveRequestAttemptId", &rt::STRING)]
+    message_attribute_names[3] = rt::m("MessageAttributeNames",
+    &MESSAGE_ATTRIBUTE_NAME_LIST), max_number_of_messages[4] =
+    rt::m("MaxNumberOfMessages", &rt::INTEGER), visibility_timeout[5] =
+    rt::m("VisibilityTimeout", &rt::INTEGER), wait_time_seconds[6] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER), receive_request_attempt_id[7] =
+    rt::m("ReceiveRequestAttemptId", &rt::STRING)]
 );
 /// A list of received messages.
 #[derive(Clone, Default, PartialEq)]
@@ -115,7 +116,7 @@ pub struct ReceiveMessageResult {
     pub messages: Option<Vec<Message>>,
 }
 rt::structure!(
-    ReceiveMessageResult, RECEIVE_MESSAGE_RESULT, [messages = rt::m("Messages",
+    ReceiveMessageResult, RECEIVE_MESSAGE_RESULT, [messages[0] = rt::m("Messages",
     &MESSAGE_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -128,8 +129,8 @@ pub struct RemovePermissionRequest {
     pub label: String,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [queue_url = rt::m("QueueUrl",
-    &rt::STRING).flags(rt::REQUIRED), label = rt::m("Label", &rt::STRING)
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 /// The request was denied due to request throttling.
@@ -141,7 +142,7 @@ pub struct RequestThrottled {
     pub message: Option<String>,
 }
 rt::structure!(
-    RequestThrottled, REQUEST_THROTTLED, [message = rt::m("message", &rt::STRING)]
+    RequestThrottled, REQUEST_THROTTLED, [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
 /// One or more specified resources don't exist.
@@ -150,6 +151,6 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );

@@ -13,8 +13,8 @@ pub struct SendMessageBatchRequest {
     pub entries: Vec<SendMessageBatchRequestEntry>,
 }
 rt::structure!(
-    SendMessageBatchRequest, SEND_MESSAGE_BATCH_REQUEST, [queue_url = rt::m("QueueUrl",
-    &rt::STRING).flags(rt::REQUIRED), entries = rt::m("Entries",
+    SendMessageBatchRequest, SEND_MESSAGE_BATCH_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] = rt::m("Entries",
     &SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Contains the details of a single Amazon SQS message along with an `Id`.
@@ -74,13 +74,13 @@ pub struct SendMessageBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    SendMessageBatchRequestEntry, SEND_MESSAGE_BATCH_REQUEST_ENTRY, [id = rt::m("Id",
-    &rt::STRING).flags(rt::REQUIRED), message_body = rt::m("MessageBody", &rt::STRING)
-    .flags(rt::REQUIRED), delay_seconds = rt::m("DelaySeconds", &rt::INTEGER),
-    message_attributes = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
-    message_system_attributes = rt::m("MessageSystemAttributes",
-    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id =
-    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id =
+    SendMessageBatchRequestEntry, SEND_MESSAGE_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message_body[1] = rt::m("MessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), delay_seconds[2] = rt::m("DelaySeconds", &rt::INTEGER),
+    message_attributes[3] = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
+    message_system_attributes[4] = rt::m("MessageSystemAttributes",
+    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
     rt::m("MessageGroupId", &rt::STRING)]
 );
 pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -97,9 +97,9 @@ pub struct SendMessageBatchResult {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
-    SendMessageBatchResult, SEND_MESSAGE_BATCH_RESULT, [successful = rt::m("Successful",
-    &SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed = rt::m("Failed",
-    &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
+    SendMessageBatchResult, SEND_MESSAGE_BATCH_RESULT, [successful[0] =
+    rt::m("Successful", &SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+    failed[1] = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses a `MessageId` for a successfully-enqueued message in a `SendMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -122,12 +122,12 @@ pub struct SendMessageBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    SendMessageBatchResultEntry, SEND_MESSAGE_BATCH_RESULT_ENTRY, [id = rt::m("Id",
-    &rt::STRING).flags(rt::REQUIRED), message_id = rt::m("MessageId", &rt::STRING)
-    .flags(rt::REQUIRED), md5_of_message_body = rt::m("MD5OfMessageBody", &rt::STRING)
-    .flags(rt::REQUIRED), md5_of_message_attributes = rt::m("MD5OfMessageAttributes",
-    &rt::STRING), md5_of_message_system_attributes =
-    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), sequence_number =
+    SendMessageBatchResultEntry, SEND_MESSAGE_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message_id[1] = rt::m("MessageId", &rt::STRING)
+    .flags(rt::REQUIRED), md5_of_message_body[2] = rt::m("MD5OfMessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), md5_of_message_attributes[3] = rt::m("MD5OfMessageAttributes",
+    &rt::STRING), md5_of_message_system_attributes[4] =
+    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), sequence_number[5] =
     rt::m("SequenceNumber", &rt::STRING)]
 );
 pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -195,13 +195,13 @@ pub struct SendMessageRequest {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    SendMessageRequest, SEND_MESSAGE_REQUEST, [queue_url = rt::m("QueueUrl", &rt::STRING)
-    .flags(rt::REQUIRED), message_body = rt::m("MessageBody", &rt::STRING)
-    .flags(rt::REQUIRED), delay_seconds = rt::m("DelaySeconds", &rt::INTEGER),
-    message_attributes = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
-    message_system_attributes = rt::m("MessageSystemAttributes",
-    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id =
-    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id =
+    SendMessageRequest, SEND_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), message_body[1] = rt::m("MessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), delay_seconds[2] = rt::m("DelaySeconds", &rt::INTEGER),
+    message_attributes[3] = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
+    message_system_attributes[4] = rt::m("MessageSystemAttributes",
+    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
     rt::m("MessageGroupId", &rt::STRING)]
 );
 /// The `MD5OfMessageBody` and `MessageId` elements.
@@ -223,11 +223,12 @@ pub struct SendMessageResult {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    SendMessageResult, SEND_MESSAGE_RESULT, [md5_of_message_body =
-    rt::m("MD5OfMessageBody", &rt::STRING), md5_of_message_attributes =
-    rt::m("MD5OfMessageAttributes", &rt::STRING), md5_of_message_system_attributes =
-    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), message_id = rt::m("MessageId",
-    &rt::STRING), sequence_number = rt::m("SequenceNumber", &rt::STRING)]
+    SendMessageResult, SEND_MESSAGE_RESULT, [md5_of_message_body[0] =
+    rt::m("MD5OfMessageBody", &rt::STRING), md5_of_message_attributes[1] =
+    rt::m("MD5OfMessageAttributes", &rt::STRING), md5_of_message_system_attributes[2] =
+    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), message_id[3] =
+    rt::m("MessageId", &rt::STRING), sequence_number[4] = rt::m("SequenceNumber",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetQueueAttributesRequest {
@@ -293,9 +294,9 @@ pub struct SetQueueAttributesRequest {
     pub attributes: rt::Map<QueueAttributeName, String>,
 }
 rt::structure!(
-    SetQueueAttributesRequest, SET_QUEUE_ATTRIBUTES_REQUEST, [queue_url =
-    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attributes = rt::m("Attributes",
-    &QUEUE_ATTRIBUTE_MAP).flags(rt::REQUIRED)]
+    SetQueueAttributesRequest, SET_QUEUE_ATTRIBUTES_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attributes[1] =
+    rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMessageMoveTaskRequest {
@@ -307,9 +308,9 @@ pub struct StartMessageMoveTaskRequest {
     pub max_number_of_messages_per_second: Option<i32>,
 }
 rt::structure!(
-    StartMessageMoveTaskRequest, START_MESSAGE_MOVE_TASK_REQUEST, [source_arn =
-    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), destination_arn =
-    rt::m("DestinationArn", &rt::STRING), max_number_of_messages_per_second =
+    StartMessageMoveTaskRequest, START_MESSAGE_MOVE_TASK_REQUEST, [source_arn[0] =
+    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), destination_arn[1] =
+    rt::m("DestinationArn", &rt::STRING), max_number_of_messages_per_second[2] =
     rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -318,7 +319,7 @@ pub struct StartMessageMoveTaskResult {
     pub task_handle: Option<String>,
 }
 rt::structure!(
-    StartMessageMoveTaskResult, START_MESSAGE_MOVE_TASK_RESULT, [task_handle =
+    StartMessageMoveTaskResult, START_MESSAGE_MOVE_TASK_RESULT, [task_handle[0] =
     rt::m("TaskHandle", &rt::STRING)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(

@@ -9,7 +9,7 @@ pub struct UnsupportedOperation {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnsupportedOperation, UNSUPPORTED_OPERATION, [message = rt::m("message",
+    UnsupportedOperation, UNSUPPORTED_OPERATION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -20,6 +20,7 @@ pub struct UntagQueueRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagQueueRequest, UNTAG_QUEUE_REQUEST, [queue_url = rt::m("QueueUrl", &rt::STRING)
-    .flags(rt::REQUIRED), tag_keys = rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED)]
+    UntagQueueRequest, UNTAG_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST)
+    .flags(rt::REQUIRED)]
 );

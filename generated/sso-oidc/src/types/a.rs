@@ -14,9 +14,9 @@ pub struct AccessDeniedException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [error = rt::m("error", &rt::STRING),
-    reason = rt::m("reason", &rt::ENUM), error_description = rt::m("error_description",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), reason[1] = rt::m("reason", &rt::ENUM), error_description[2] =
+    rt::m("error_description", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 rt::string_enum! {
     pub enum AccessDeniedExceptionReason { KmsAccessDeniedException =
@@ -31,8 +31,8 @@ pub struct AuthorizationPendingException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    AuthorizationPendingException, AUTHORIZATION_PENDING_EXCEPTION, [error =
-    rt::m("error", &rt::STRING), error_description = rt::m("error_description",
+    AuthorizationPendingException, AUTHORIZATION_PENDING_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// This structure contains Amazon Web Services-specific parameter extensions and the [identity context](https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html).
@@ -44,6 +44,6 @@ pub struct AwsAdditionalDetails {
     pub identity_context: Option<String>,
 }
 rt::structure!(
-    AwsAdditionalDetails, AWS_ADDITIONAL_DETAILS, [identity_context =
+    AwsAdditionalDetails, AWS_ADDITIONAL_DETAILS, [identity_context[0] =
     rt::m("identityContext", &rt::STRING)]
 );

@@ -33,14 +33,14 @@ pub struct CreateTokenRequest {
     pub code_verifier: Option<String>,
 }
 rt::structure!(
-    CreateTokenRequest, CREATE_TOKEN_REQUEST, [client_id = rt::m("clientId", &rt::STRING)
-    .flags(rt::REQUIRED), client_secret = rt::m("clientSecret", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE), grant_type = rt::m("grantType", &rt::STRING)
-    .flags(rt::REQUIRED), device_code = rt::m("deviceCode", &rt::STRING), code =
-    rt::m("code", &rt::STRING), refresh_token = rt::m("refreshToken", &rt::STRING)
-    .flags(rt::SENSITIVE), scope = rt::m("scope", &SCOPES), redirect_uri =
-    rt::m("redirectUri", &rt::STRING), code_verifier = rt::m("codeVerifier", &rt::STRING)
-    .flags(rt::SENSITIVE)]
+    CreateTokenRequest, CREATE_TOKEN_REQUEST, [client_id[0] = rt::m("clientId",
+    &rt::STRING).flags(rt::REQUIRED), client_secret[1] = rt::m("clientSecret",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), grant_type[2] = rt::m("grantType",
+    &rt::STRING).flags(rt::REQUIRED), device_code[3] = rt::m("deviceCode", &rt::STRING),
+    code[4] = rt::m("code", &rt::STRING), refresh_token[5] = rt::m("refreshToken",
+    &rt::STRING).flags(rt::SENSITIVE), scope[6] = rt::m("scope", &SCOPES),
+    redirect_uri[7] = rt::m("redirectUri", &rt::STRING), code_verifier[8] =
+    rt::m("codeVerifier", &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTokenResponse {
@@ -60,11 +60,11 @@ pub struct CreateTokenResponse {
     pub id_token: Option<String>,
 }
 rt::structure!(
-    CreateTokenResponse, CREATE_TOKEN_RESPONSE, [access_token = rt::m("accessToken",
-    &rt::STRING).flags(rt::SENSITIVE), token_type = rt::m("tokenType", &rt::STRING),
-    expires_in = rt::m("expiresIn", &rt::INTEGER), refresh_token = rt::m("refreshToken",
-    &rt::STRING).flags(rt::SENSITIVE), id_token = rt::m("idToken", &rt::STRING)
-    .flags(rt::SENSITIVE)]
+    CreateTokenResponse, CREATE_TOKEN_RESPONSE, [access_token[0] = rt::m("accessToken",
+    &rt::STRING).flags(rt::SENSITIVE), token_type[1] = rt::m("tokenType", &rt::STRING),
+    expires_in[2] = rt::m("expiresIn", &rt::INTEGER), refresh_token[3] =
+    rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE), id_token[4] =
+    rt::m("idToken", &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTokenWithIamRequest {
@@ -109,15 +109,15 @@ pub struct CreateTokenWithIamRequest {
 }
 rt::structure!(
     CreateTokenWithIamRequest, CREATE_TOKEN_WITH_IAM_REQUEST =
-    "CreateTokenWithIAMRequest", [client_id = rt::m("clientId", &rt::STRING)
-    .flags(rt::REQUIRED), grant_type = rt::m("grantType", &rt::STRING)
-    .flags(rt::REQUIRED), code = rt::m("code", &rt::STRING), refresh_token =
-    rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE), assertion =
-    rt::m("assertion", &rt::STRING).flags(rt::SENSITIVE), scope = rt::m("scope",
-    &SCOPES), redirect_uri = rt::m("redirectUri", &rt::STRING), subject_token =
-    rt::m("subjectToken", &rt::STRING).flags(rt::SENSITIVE), subject_token_type =
-    rt::m("subjectTokenType", &rt::STRING), requested_token_type =
-    rt::m("requestedTokenType", &rt::STRING), code_verifier = rt::m("codeVerifier",
+    "CreateTokenWithIAMRequest", [client_id[0] = rt::m("clientId", &rt::STRING)
+    .flags(rt::REQUIRED), grant_type[1] = rt::m("grantType", &rt::STRING)
+    .flags(rt::REQUIRED), code[2] = rt::m("code", &rt::STRING), refresh_token[3] =
+    rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE), assertion[4] =
+    rt::m("assertion", &rt::STRING).flags(rt::SENSITIVE), scope[5] = rt::m("scope",
+    &SCOPES), redirect_uri[6] = rt::m("redirectUri", &rt::STRING), subject_token[7] =
+    rt::m("subjectToken", &rt::STRING).flags(rt::SENSITIVE), subject_token_type[8] =
+    rt::m("subjectTokenType", &rt::STRING), requested_token_type[9] =
+    rt::m("requestedTokenType", &rt::STRING), code_verifier[10] = rt::m("codeVerifier",
     &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -147,11 +147,11 @@ pub struct CreateTokenWithIamResponse {
 }
 rt::structure!(
     CreateTokenWithIamResponse, CREATE_TOKEN_WITH_IAM_RESPONSE =
-    "CreateTokenWithIAMResponse", [access_token = rt::m("accessToken", &rt::STRING)
-    .flags(rt::SENSITIVE), token_type = rt::m("tokenType", &rt::STRING), expires_in =
-    rt::m("expiresIn", &rt::INTEGER), refresh_token = rt::m("refreshToken", &rt::STRING)
-    .flags(rt::SENSITIVE), id_token = rt::m("idToken", &rt::STRING).flags(rt::SENSITIVE),
-    issued_token_type = rt::m("issuedTokenType", &rt::STRING), scope = rt::m("scope",
-    &SCOPES), aws_additional_details = rt::m("awsAdditionalDetails",
-    &AWS_ADDITIONAL_DETAILS)]
+    "CreateTokenWithIAMResponse", [access_token[0] = rt::m("accessToken", &rt::STRING)
+    .flags(rt::SENSITIVE), token_type[1] = rt::m("tokenType", &rt::STRING), expires_in[2]
+    = rt::m("expiresIn", &rt::INTEGER), refresh_token[3] = rt::m("refreshToken",
+    &rt::STRING).flags(rt::SENSITIVE), id_token[4] = rt::m("idToken", &rt::STRING)
+    .flags(rt::SENSITIVE), issued_token_type[5] = rt::m("issuedTokenType", &rt::STRING),
+    scope[6] = rt::m("scope", &SCOPES), aws_additional_details[7] =
+    rt::m("awsAdditionalDetails", &AWS_ADDITIONAL_DETAILS)]
 );

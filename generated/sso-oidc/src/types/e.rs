@@ -12,7 +12,7 @@ pub struct ExpiredTokenException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [error = rt::m("error", &rt::STRING),
-    error_description = rt::m("error_description", &rt::STRING)]
+    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );

@@ -12,8 +12,8 @@ pub struct InternalServerException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InternalServerException, INTERNAL_SERVER_EXCEPTION, [error = rt::m("error",
-    &rt::STRING), error_description = rt::m("error_description", &rt::STRING)]
+    InternalServerException, INTERNAL_SERVER_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(500u16, true))
 );
 /// Indicates that the `clientId` or `clientSecret` in the request is invalid. For example, this can occur when a client sends an incorrect `clientId` or an expired `clientSecret`.
@@ -25,8 +25,8 @@ pub struct InvalidClientException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidClientException, INVALID_CLIENT_EXCEPTION, [error = rt::m("error",
-    &rt::STRING), error_description = rt::m("error_description", &rt::STRING)]
+    InvalidClientException, INVALID_CLIENT_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(401u16, false))
 );
 /// Indicates that the client information sent in the request during registration is invalid.
@@ -38,8 +38,8 @@ pub struct InvalidClientMetadataException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidClientMetadataException, INVALID_CLIENT_METADATA_EXCEPTION, [error =
-    rt::m("error", &rt::STRING), error_description = rt::m("error_description",
+    InvalidClientMetadataException, INVALID_CLIENT_METADATA_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Indicates that a request contains an invalid grant. This can occur if a client makes a CreateToken request with an invalid grant type.
@@ -51,8 +51,8 @@ pub struct InvalidGrantException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidGrantException, INVALID_GRANT_EXCEPTION, [error = rt::m("error", &rt::STRING),
-    error_description = rt::m("error_description", &rt::STRING)]
+    InvalidGrantException, INVALID_GRANT_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Indicates that one or more redirect URI in the request is not supported for this operation.
@@ -64,9 +64,9 @@ pub struct InvalidRedirectUriException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidRedirectUriException, INVALID_REDIRECT_URI_EXCEPTION, [error = rt::m("error",
-    &rt::STRING), error_description = rt::m("error_description", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    InvalidRedirectUriException, INVALID_REDIRECT_URI_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Default, PartialEq)]
@@ -79,8 +79,8 @@ pub struct InvalidRequestException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [error = rt::m("error",
-    &rt::STRING), reason = rt::m("reason", &rt::ENUM), error_description =
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), reason[1] = rt::m("reason", &rt::ENUM), error_description[2] =
     rt::m("error_description", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 rt::string_enum! {
@@ -102,10 +102,10 @@ pub struct InvalidRequestRegionException {
     pub region: Option<String>,
 }
 rt::structure!(
-    InvalidRequestRegionException, INVALID_REQUEST_REGION_EXCEPTION, [error =
-    rt::m("error", &rt::STRING), error_description = rt::m("error_description",
-    &rt::STRING), endpoint = rt::m("endpoint", &rt::STRING), region = rt::m("region",
-    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+    InvalidRequestRegionException, INVALID_REQUEST_REGION_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING), endpoint[2] = rt::m("endpoint", &rt::STRING), region[3] =
+    rt::m("region", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Indicates that the scope provided in the request is invalid.
 #[derive(Clone, Default, PartialEq)]
@@ -116,7 +116,7 @@ pub struct InvalidScopeException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidScopeException, INVALID_SCOPE_EXCEPTION, [error = rt::m("error", &rt::STRING),
-    error_description = rt::m("error_description", &rt::STRING)]
+    InvalidScopeException, INVALID_SCOPE_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );

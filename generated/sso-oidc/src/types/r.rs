@@ -31,12 +31,12 @@ pub struct RegisterClientRequest {
     pub entitled_application_arn: Option<String>,
 }
 rt::structure!(
-    RegisterClientRequest, REGISTER_CLIENT_REQUEST, [client_name = rt::m("clientName",
-    &rt::STRING).flags(rt::REQUIRED), client_type = rt::m("clientType", &rt::STRING)
-    .flags(rt::REQUIRED), scopes = rt::m("scopes", &SCOPES), redirect_uris =
-    rt::m("redirectUris", &REDIRECT_URIS), grant_types = rt::m("grantTypes",
-    &GRANT_TYPES), issuer_url = rt::m("issuerUrl", &rt::STRING), entitled_application_arn
-    = rt::m("entitledApplicationArn", &rt::STRING)]
+    RegisterClientRequest, REGISTER_CLIENT_REQUEST, [client_name[0] = rt::m("clientName",
+    &rt::STRING).flags(rt::REQUIRED), client_type[1] = rt::m("clientType", &rt::STRING)
+    .flags(rt::REQUIRED), scopes[2] = rt::m("scopes", &SCOPES), redirect_uris[3] =
+    rt::m("redirectUris", &REDIRECT_URIS), grant_types[4] = rt::m("grantTypes",
+    &GRANT_TYPES), issuer_url[5] = rt::m("issuerUrl", &rt::STRING),
+    entitled_application_arn[6] = rt::m("entitledApplicationArn", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterClientResponse {
@@ -54,10 +54,10 @@ pub struct RegisterClientResponse {
     pub token_endpoint: Option<String>,
 }
 rt::structure!(
-    RegisterClientResponse, REGISTER_CLIENT_RESPONSE, [client_id = rt::m("clientId",
-    &rt::STRING), client_secret = rt::m("clientSecret", &rt::STRING)
-    .flags(rt::SENSITIVE), client_id_issued_at = rt::m("clientIdIssuedAt", &rt::LONG),
-    client_secret_expires_at = rt::m("clientSecretExpiresAt", &rt::LONG),
-    authorization_endpoint = rt::m("authorizationEndpoint", &rt::STRING), token_endpoint
-    = rt::m("tokenEndpoint", &rt::STRING)]
+    RegisterClientResponse, REGISTER_CLIENT_RESPONSE, [client_id[0] = rt::m("clientId",
+    &rt::STRING), client_secret[1] = rt::m("clientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), client_id_issued_at[2] = rt::m("clientIdIssuedAt", &rt::LONG),
+    client_secret_expires_at[3] = rt::m("clientSecretExpiresAt", &rt::LONG),
+    authorization_endpoint[4] = rt::m("authorizationEndpoint", &rt::STRING),
+    token_endpoint[5] = rt::m("tokenEndpoint", &rt::STRING)]
 );

@@ -16,8 +16,8 @@ pub struct SlowDownException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    SlowDownException, SLOW_DOWN_EXCEPTION, [error = rt::m("error", &rt::STRING),
-    error_description = rt::m("error_description", &rt::STRING)]
+    SlowDownException, SLOW_DOWN_EXCEPTION, [error[0] = rt::m("error", &rt::STRING),
+    error_description[1] = rt::m("error_description", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false))
 );
 #[derive(Clone, Default, PartialEq)]
@@ -30,10 +30,10 @@ pub struct StartDeviceAuthorizationRequest {
     pub start_url: String,
 }
 rt::structure!(
-    StartDeviceAuthorizationRequest, START_DEVICE_AUTHORIZATION_REQUEST, [client_id =
-    rt::m("clientId", &rt::STRING).flags(rt::REQUIRED), client_secret =
-    rt::m("clientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), start_url =
-    rt::m("startUrl", &rt::STRING).flags(rt::REQUIRED)]
+    StartDeviceAuthorizationRequest, START_DEVICE_AUTHORIZATION_REQUEST, [client_id[0] =
+    rt::m("clientId", &rt::STRING).flags(rt::REQUIRED), client_secret[1] =
+    rt::m("clientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), start_url[2]
+    = rt::m("startUrl", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeviceAuthorizationResponse {
@@ -51,9 +51,10 @@ pub struct StartDeviceAuthorizationResponse {
     pub interval: Option<i32>,
 }
 rt::structure!(
-    StartDeviceAuthorizationResponse, START_DEVICE_AUTHORIZATION_RESPONSE, [device_code =
-    rt::m("deviceCode", &rt::STRING), user_code = rt::m("userCode", &rt::STRING),
-    verification_uri = rt::m("verificationUri", &rt::STRING), verification_uri_complete =
-    rt::m("verificationUriComplete", &rt::STRING), expires_in = rt::m("expiresIn",
-    &rt::INTEGER), interval = rt::m("interval", &rt::INTEGER)]
+    StartDeviceAuthorizationResponse, START_DEVICE_AUTHORIZATION_RESPONSE,
+    [device_code[0] = rt::m("deviceCode", &rt::STRING), user_code[1] = rt::m("userCode",
+    &rt::STRING), verification_uri[2] = rt::m("verificationUri", &rt::STRING),
+    verification_uri_complete[3] = rt::m("verificationUriComplete", &rt::STRING),
+    expires_in[4] = rt::m("expiresIn", &rt::INTEGER), interval[5] = rt::m("interval",
+    &rt::INTEGER)]
 );

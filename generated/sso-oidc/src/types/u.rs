@@ -12,9 +12,9 @@ pub struct UnauthorizedClientException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    UnauthorizedClientException, UNAUTHORIZED_CLIENT_EXCEPTION, [error = rt::m("error",
-    &rt::STRING), error_description = rt::m("error_description", &rt::STRING)]
-    .error(&rt::ErrorTraits::new(400u16, false))
+    UnauthorizedClientException, UNAUTHORIZED_CLIENT_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
 /// Indicates that the grant type in the request is not supported by the service.
 #[derive(Clone, Default, PartialEq)]
@@ -25,7 +25,7 @@ pub struct UnsupportedGrantTypeException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    UnsupportedGrantTypeException, UNSUPPORTED_GRANT_TYPE_EXCEPTION, [error =
-    rt::m("error", &rt::STRING), error_description = rt::m("error_description",
+    UnsupportedGrantTypeException, UNSUPPORTED_GRANT_TYPE_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );

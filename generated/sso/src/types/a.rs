@@ -14,8 +14,8 @@ pub struct AccountInfo {
     pub email_address: Option<String>,
 }
 rt::structure!(
-    AccountInfo, ACCOUNT_INFO, [account_id = rt::m("accountId", &rt::STRING),
-    account_name = rt::m("accountName", &rt::STRING), email_address =
+    AccountInfo, ACCOUNT_INFO, [account_id[0] = rt::m("accountId", &rt::STRING),
+    account_name[1] = rt::m("accountName", &rt::STRING), email_address[2] =
     rt::m("emailAddress", &rt::STRING).min(1.0)]
 );
 pub static ACCOUNT_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -13,11 +13,11 @@ pub struct GetRoleCredentialsRequest {
     pub access_token: String,
 }
 rt::structure!(
-    GetRoleCredentialsRequest, GET_ROLE_CREDENTIALS_REQUEST, [role_name =
+    GetRoleCredentialsRequest, GET_ROLE_CREDENTIALS_REQUEST, [role_name[0] =
     rt::m("roleName", &rt::STRING).at(rt::QUERY, "role_name").flags(rt::REQUIRED),
-    account_id = rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id")
-    .flags(rt::REQUIRED), access_token = rt::m("accessToken", &rt::STRING).at(rt::HEADER,
-    "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE)]
+    account_id[1] = rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id")
+    .flags(rt::REQUIRED), access_token[2] = rt::m("accessToken", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleCredentialsResponse {
@@ -25,6 +25,6 @@ pub struct GetRoleCredentialsResponse {
     pub role_credentials: Option<RoleCredentials>,
 }
 rt::structure!(
-    GetRoleCredentialsResponse, GET_ROLE_CREDENTIALS_RESPONSE, [role_credentials =
+    GetRoleCredentialsResponse, GET_ROLE_CREDENTIALS_RESPONSE, [role_credentials[0] =
     rt::m("roleCredentials", &ROLE_CREDENTIALS)]
 );

@@ -9,6 +9,6 @@ pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message = rt::m("message",
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );

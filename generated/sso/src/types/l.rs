@@ -15,12 +15,12 @@ pub struct ListAccountRolesRequest {
     pub account_id: String,
 }
 rt::structure!(
-    ListAccountRolesRequest, LIST_ACCOUNT_ROLES_REQUEST, [next_token = rt::m("nextToken",
-    &rt::STRING).at(rt::QUERY, "next_token"), max_results = rt::m("maxResults",
-    &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0), access_token =
-    rt::m("accessToken", &rt::STRING).at(rt::HEADER, "x-amz-sso_bearer_token")
-    .flags(rt::REQUIRED | rt::SENSITIVE), account_id = rt::m("accountId", &rt::STRING)
-    .at(rt::QUERY, "account_id").flags(rt::REQUIRED)]
+    ListAccountRolesRequest, LIST_ACCOUNT_ROLES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"), max_results[1] =
+    rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
+    access_token[2] = rt::m("accessToken", &rt::STRING).at(rt::HEADER,
+    "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE), account_id[3] =
+    rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountRolesResponse {
@@ -30,8 +30,8 @@ pub struct ListAccountRolesResponse {
     pub role_list: Option<Vec<RoleInfo>>,
 }
 rt::structure!(
-    ListAccountRolesResponse, LIST_ACCOUNT_ROLES_RESPONSE, [next_token =
-    rt::m("nextToken", &rt::STRING), role_list = rt::m("roleList", &ROLE_LIST_TYPE)]
+    ListAccountRolesResponse, LIST_ACCOUNT_ROLES_RESPONSE, [next_token[0] =
+    rt::m("nextToken", &rt::STRING), role_list[1] = rt::m("roleList", &ROLE_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountsRequest {
@@ -43,9 +43,9 @@ pub struct ListAccountsRequest {
     pub access_token: String,
 }
 rt::structure!(
-    ListAccountsRequest, LIST_ACCOUNTS_REQUEST, [next_token = rt::m("nextToken",
-    &rt::STRING).at(rt::QUERY, "next_token"), max_results = rt::m("maxResults",
-    &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0), access_token =
+    ListAccountsRequest, LIST_ACCOUNTS_REQUEST, [next_token[0] = rt::m("nextToken",
+    &rt::STRING).at(rt::QUERY, "next_token"), max_results[1] = rt::m("maxResults",
+    &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0), access_token[2] =
     rt::m("accessToken", &rt::STRING).at(rt::HEADER, "x-amz-sso_bearer_token")
     .flags(rt::REQUIRED | rt::SENSITIVE)]
 );
@@ -57,8 +57,8 @@ pub struct ListAccountsResponse {
     pub account_list: Option<Vec<AccountInfo>>,
 }
 rt::structure!(
-    ListAccountsResponse, LIST_ACCOUNTS_RESPONSE, [next_token = rt::m("nextToken",
-    &rt::STRING), account_list = rt::m("accountList", &ACCOUNT_LIST_TYPE)]
+    ListAccountsResponse, LIST_ACCOUNTS_RESPONSE, [next_token[0] = rt::m("nextToken",
+    &rt::STRING), account_list[1] = rt::m("accountList", &ACCOUNT_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LogoutRequest {
@@ -66,6 +66,6 @@ pub struct LogoutRequest {
     pub access_token: String,
 }
 rt::structure!(
-    LogoutRequest, LOGOUT_REQUEST, [access_token = rt::m("accessToken", &rt::STRING)
+    LogoutRequest, LOGOUT_REQUEST, [access_token[0] = rt::m("accessToken", &rt::STRING)
     .at(rt::HEADER, "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE)]
 );

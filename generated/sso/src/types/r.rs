@@ -9,8 +9,8 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message = rt::m("message",
-    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
 /// Provides information about the role credentials that are assigned to the user.
 #[derive(Clone, Default, PartialEq)]
@@ -25,10 +25,10 @@ pub struct RoleCredentials {
     pub expiration: Option<i64>,
 }
 rt::structure!(
-    RoleCredentials, ROLE_CREDENTIALS, [access_key_id = rt::m("accessKeyId",
-    &rt::STRING), secret_access_key = rt::m("secretAccessKey", &rt::STRING)
-    .flags(rt::SENSITIVE), session_token = rt::m("sessionToken", &rt::STRING)
-    .flags(rt::SENSITIVE), expiration = rt::m("expiration", &rt::LONG)]
+    RoleCredentials, ROLE_CREDENTIALS, [access_key_id[0] = rt::m("accessKeyId",
+    &rt::STRING), secret_access_key[1] = rt::m("secretAccessKey", &rt::STRING)
+    .flags(rt::SENSITIVE), session_token[2] = rt::m("sessionToken", &rt::STRING)
+    .flags(rt::SENSITIVE), expiration[3] = rt::m("expiration", &rt::LONG)]
 );
 /// Provides information about the role that is assigned to the user.
 #[derive(Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct RoleInfo {
     pub account_id: Option<String>,
 }
 rt::structure!(
-    RoleInfo, ROLE_INFO, [role_name = rt::m("roleName", &rt::STRING), account_id =
+    RoleInfo, ROLE_INFO, [role_name[0] = rt::m("roleName", &rt::STRING), account_id[1] =
     rt::m("accountId", &rt::STRING)]
 );
 pub static ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -9,6 +9,6 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message = rt::m("message",
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(429u16, false))
 );

@@ -9,6 +9,6 @@ pub struct UnauthorizedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnauthorizedException, UNAUTHORIZED_EXCEPTION, [message = rt::m("message",
+    UnauthorizedException, UNAUTHORIZED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(401u16, false))
 );

@@ -86,18 +86,19 @@ pub struct AssumeRoleRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleRequest, ASSUME_ROLE_REQUEST, [role_arn = rt::m("RoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), role_session_name = rt::m("RoleSessionName",
-    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy_arns = rt::m("PolicyArns",
-    &POLICY_DESCRIPTOR_LIST_TYPE), policy = rt::m("Policy", &rt::STRING).min(1.0),
-    duration_seconds = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags =
-    rt::m("Tags", &TAG_LIST_TYPE), transitive_tag_keys = rt::m("TransitiveTagKeys",
-    &TAG_KEY_LIST_TYPE), external_id = rt::m("ExternalId", &rt::STRING).min(2.0),
-    serial_number = rt::m("SerialNumber", &rt::STRING).min(9.0), token_code =
-    rt::m("TokenCode", &rt::STRING).min(6.0), source_identity = rt::m("SourceIdentity",
-    &rt::STRING).min(2.0), provided_contexts = rt::m("ProvidedContexts",
-    &PROVIDED_CONTEXTS_LIST_TYPE).min(1.0), minimum_session_token_size =
-    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
+    AssumeRoleRequest, ASSUME_ROLE_REQUEST, [role_arn[0] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), role_session_name[1] = rt::m("RoleSessionName",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy_arns[2] = rt::m("PolicyArns",
+    &POLICY_DESCRIPTOR_LIST_TYPE), policy[3] = rt::m("Policy", &rt::STRING).min(1.0),
+    duration_seconds[4] = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags[5] =
+    rt::m("Tags", &TAG_LIST_TYPE), transitive_tag_keys[6] = rt::m("TransitiveTagKeys",
+    &TAG_KEY_LIST_TYPE), external_id[7] = rt::m("ExternalId", &rt::STRING).min(2.0),
+    serial_number[8] = rt::m("SerialNumber", &rt::STRING).min(9.0), token_code[9] =
+    rt::m("TokenCode", &rt::STRING).min(6.0), source_identity[10] =
+    rt::m("SourceIdentity", &rt::STRING).min(2.0), provided_contexts[11] =
+    rt::m("ProvidedContexts", &PROVIDED_CONTEXTS_LIST_TYPE).min(1.0),
+    minimum_session_token_size[12] = rt::m("MinimumSessionTokenSize", &rt::INTEGER)
+    .min(0.0)]
 );
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -123,12 +124,12 @@ pub struct AssumeRoleResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleResponse, ASSUME_ROLE_RESPONSE, [credentials = rt::m("Credentials",
-    &CREDENTIALS), assumed_role_user = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-    packed_policy_size = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED)
-    .min(0.0), source_identity = rt::m("SourceIdentity", &rt::STRING).min(2.0),
-    session_token_utilization = rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-    session_token_size = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
+    AssumeRoleResponse, ASSUME_ROLE_RESPONSE, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS), assumed_role_user[1] = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
+    packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED)
+    .min(0.0), source_identity[3] = rt::m("SourceIdentity", &rt::STRING).min(2.0),
+    session_token_utilization[4] = rt::m("SessionTokenUtilization", &rt::INTEGER)
+    .min(0.0), session_token_size[5] = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRoleWithSamlRequest {
@@ -168,13 +169,14 @@ pub struct AssumeRoleWithSamlRequest {
 }
 rt::structure!(
     AssumeRoleWithSamlRequest, ASSUME_ROLE_WITH_SAML_REQUEST =
-    "AssumeRoleWithSAMLRequest", [role_arn = rt::m("RoleArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), principal_arn = rt::m("PrincipalArn", &rt::STRING)
-    .flags(rt::REQUIRED).min(20.0), saml_assertion = rt::m("SAMLAssertion", &rt::STRING)
-    .flags(rt::REQUIRED | rt::SENSITIVE).min(4.0), policy_arns = rt::m("PolicyArns",
-    &POLICY_DESCRIPTOR_LIST_TYPE), policy = rt::m("Policy", &rt::STRING).min(1.0),
-    duration_seconds = rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-    minimum_session_token_size = rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
+    "AssumeRoleWithSAMLRequest", [role_arn[0] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), principal_arn[1] = rt::m("PrincipalArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), saml_assertion[2] = rt::m("SAMLAssertion",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(4.0), policy_arns[3] =
+    rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE), policy[4] = rt::m("Policy",
+    &rt::STRING).min(1.0), duration_seconds[5] = rt::m("DurationSeconds", &rt::INTEGER)
+    .min(900.0), minimum_session_token_size[6] = rt::m("MinimumSessionTokenSize",
+    &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -223,14 +225,15 @@ pub struct AssumeRoleWithSamlResponse {
 }
 rt::structure!(
     AssumeRoleWithSamlResponse, ASSUME_ROLE_WITH_SAML_RESPONSE =
-    "AssumeRoleWithSAMLResponse", [credentials = rt::m("Credentials", &CREDENTIALS),
-    assumed_role_user = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER), packed_policy_size
-    = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0), subject =
-    rt::m("Subject", &rt::STRING), subject_type = rt::m("SubjectType", &rt::STRING),
-    issuer = rt::m("Issuer", &rt::STRING), audience = rt::m("Audience", &rt::STRING),
-    name_qualifier = rt::m("NameQualifier", &rt::STRING), source_identity =
-    rt::m("SourceIdentity", &rt::STRING).min(2.0), session_token_utilization =
-    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size =
+    "AssumeRoleWithSAMLResponse", [credentials[0] = rt::m("Credentials", &CREDENTIALS),
+    assumed_role_user[1] = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
+    packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED)
+    .min(0.0), subject[3] = rt::m("Subject", &rt::STRING), subject_type[4] =
+    rt::m("SubjectType", &rt::STRING), issuer[5] = rt::m("Issuer", &rt::STRING),
+    audience[6] = rt::m("Audience", &rt::STRING), name_qualifier[7] =
+    rt::m("NameQualifier", &rt::STRING), source_identity[8] = rt::m("SourceIdentity",
+    &rt::STRING).min(2.0), session_token_utilization[9] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[10] =
     rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -280,14 +283,14 @@ pub struct AssumeRoleWithWebIdentityRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleWithWebIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST, [role_arn =
-    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), role_session_name =
+    AssumeRoleWithWebIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST, [role_arn[0]
+    = rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), role_session_name[1] =
     rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-    web_identity_token = rt::m("WebIdentityToken", &rt::STRING).flags(rt::REQUIRED |
-    rt::SENSITIVE).min(4.0), provider_id = rt::m("ProviderId", &rt::STRING).min(4.0),
-    policy_arns = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE), policy =
-    rt::m("Policy", &rt::STRING).min(1.0), duration_seconds = rt::m("DurationSeconds",
-    &rt::INTEGER).min(900.0), minimum_session_token_size =
+    web_identity_token[2] = rt::m("WebIdentityToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(4.0), provider_id[3] = rt::m("ProviderId", &rt::STRING).min(4.0),
+    policy_arns[4] = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE), policy[5] =
+    rt::m("Policy", &rt::STRING).min(1.0), duration_seconds[6] = rt::m("DurationSeconds",
+    &rt::INTEGER).min(900.0), minimum_session_token_size[7] =
     rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -321,14 +324,15 @@ pub struct AssumeRoleWithWebIdentityResponse {
 }
 rt::structure!(
     AssumeRoleWithWebIdentityResponse, ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE,
-    [credentials = rt::m("Credentials", &CREDENTIALS), subject_from_web_identity_token =
-    rt::m("SubjectFromWebIdentityToken", &rt::STRING).min(6.0), assumed_role_user =
-    rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER), packed_policy_size =
-    rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0), provider =
-    rt::m("Provider", &rt::STRING), audience = rt::m("Audience", &rt::STRING),
-    source_identity = rt::m("SourceIdentity", &rt::STRING).min(2.0),
-    session_token_utilization = rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-    session_token_size = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
+    [credentials[0] = rt::m("Credentials", &CREDENTIALS),
+    subject_from_web_identity_token[1] = rt::m("SubjectFromWebIdentityToken",
+    &rt::STRING).min(6.0), assumed_role_user[2] = rt::m("AssumedRoleUser",
+    &ASSUMED_ROLE_USER), packed_policy_size[3] = rt::m("PackedPolicySize", &rt::INTEGER)
+    .flags(rt::DEPRECATED).min(0.0), provider[4] = rt::m("Provider", &rt::STRING),
+    audience[5] = rt::m("Audience", &rt::STRING), source_identity[6] =
+    rt::m("SourceIdentity", &rt::STRING).min(2.0), session_token_utilization[7] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[8] =
+    rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRootRequest {
@@ -349,11 +353,12 @@ pub struct AssumeRootRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRootRequest, ASSUME_ROOT_REQUEST, [target_principal = rt::m("TargetPrincipal",
-    &rt::STRING).flags(rt::REQUIRED).min(12.0), task_policy_arn = rt::m("TaskPolicyArn",
-    &POLICY_DESCRIPTOR_TYPE).flags(rt::REQUIRED), duration_seconds =
-    rt::m("DurationSeconds", &rt::INTEGER).min(0.0), minimum_session_token_size =
-    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
+    AssumeRootRequest, ASSUME_ROOT_REQUEST, [target_principal[0] =
+    rt::m("TargetPrincipal", &rt::STRING).flags(rt::REQUIRED).min(12.0),
+    task_policy_arn[1] = rt::m("TaskPolicyArn", &POLICY_DESCRIPTOR_TYPE)
+    .flags(rt::REQUIRED), duration_seconds[2] = rt::m("DurationSeconds", &rt::INTEGER)
+    .min(0.0), minimum_session_token_size[3] = rt::m("MinimumSessionTokenSize",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRootResponse {
@@ -371,10 +376,10 @@ pub struct AssumeRootResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRootResponse, ASSUME_ROOT_RESPONSE, [credentials = rt::m("Credentials",
-    &CREDENTIALS), source_identity = rt::m("SourceIdentity", &rt::STRING).min(2.0),
-    session_token_utilization = rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-    session_token_size = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
+    AssumeRootResponse, ASSUME_ROOT_RESPONSE, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS), source_identity[1] = rt::m("SourceIdentity", &rt::STRING).min(2.0),
+    session_token_utilization[2] = rt::m("SessionTokenUtilization", &rt::INTEGER)
+    .min(0.0), session_token_size[3] = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// The identifiers for the temporary security credentials that the operation returns.
 #[derive(Clone, Default, PartialEq)]
@@ -385,7 +390,7 @@ pub struct AssumedRoleUser {
     pub arn: String,
 }
 rt::structure!(
-    AssumedRoleUser, ASSUMED_ROLE_USER, [assumed_role_id = rt::m("AssumedRoleId",
-    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn = rt::m("Arn", &rt::STRING)
+    AssumedRoleUser, ASSUMED_ROLE_USER, [assumed_role_id[0] = rt::m("AssumedRoleId",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn[1] = rt::m("Arn", &rt::STRING)
     .flags(rt::REQUIRED).min(20.0)]
 );

@@ -16,9 +16,9 @@ pub struct Credentials {
     pub expiration: rt::DateTime,
 }
 rt::structure!(
-    Credentials, CREDENTIALS, [access_key_id = rt::m("AccessKeyId", &rt::STRING)
-    .flags(rt::REQUIRED).min(16.0), secret_access_key = rt::m("SecretAccessKey",
-    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), session_token =
-    rt::m("SessionToken", &rt::STRING).flags(rt::REQUIRED), expiration =
+    Credentials, CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), secret_access_key[1] = rt::m("SecretAccessKey",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), session_token[2] =
+    rt::m("SessionToken", &rt::STRING).flags(rt::REQUIRED), expiration[3] =
     rt::m("Expiration", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );

@@ -10,7 +10,8 @@ pub struct DecodeAuthorizationMessageRequest {
 }
 rt::structure!(
     DecodeAuthorizationMessageRequest, DECODE_AUTHORIZATION_MESSAGE_REQUEST,
-    [encoded_message = rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    [encoded_message[0] = rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 #[derive(Clone, Default, PartialEq)]
@@ -20,5 +21,5 @@ pub struct DecodeAuthorizationMessageResponse {
 }
 rt::structure!(
     DecodeAuthorizationMessageResponse, DECODE_AUTHORIZATION_MESSAGE_RESPONSE,
-    [decoded_message = rt::m("DecodedMessage", &rt::STRING)]
+    [decoded_message[0] = rt::m("DecodedMessage", &rt::STRING)]
 );

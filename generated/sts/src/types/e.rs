@@ -9,7 +9,7 @@ pub struct ExpiredTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [message = rt::m("message",
+    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("ExpiredTokenException"))
 );
@@ -19,7 +19,7 @@ pub struct ExpiredTradeInTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExpiredTradeInTokenException, EXPIRED_TRADE_IN_TOKEN_EXCEPTION, [message =
+    ExpiredTradeInTokenException, EXPIRED_TRADE_IN_TOKEN_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("ExpiredTradeInTokenException"))
 );

@@ -12,7 +12,7 @@ pub struct FederatedUser {
     pub arn: String,
 }
 rt::structure!(
-    FederatedUser, FEDERATED_USER, [federated_user_id = rt::m("FederatedUserId",
-    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn = rt::m("Arn", &rt::STRING)
+    FederatedUser, FEDERATED_USER, [federated_user_id[0] = rt::m("FederatedUserId",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn[1] = rt::m("Arn", &rt::STRING)
     .flags(rt::REQUIRED).min(20.0)]
 );

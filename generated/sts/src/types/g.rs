@@ -11,7 +11,7 @@ pub struct GetAccessKeyInfoRequest {
     pub access_key_id: String,
 }
 rt::structure!(
-    GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, [access_key_id =
+    GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, [access_key_id[0] =
     rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -20,8 +20,8 @@ pub struct GetAccessKeyInfoResponse {
     pub account: Option<String>,
 }
 rt::structure!(
-    GetAccessKeyInfoResponse, GET_ACCESS_KEY_INFO_RESPONSE, [account = rt::m("Account",
-    &rt::STRING)]
+    GetAccessKeyInfoResponse, GET_ACCESS_KEY_INFO_RESPONSE, [account[0] =
+    rt::m("Account", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCallerIdentityRequest {}
@@ -37,9 +37,9 @@ pub struct GetCallerIdentityResponse {
     pub arn: Option<String>,
 }
 rt::structure!(
-    GetCallerIdentityResponse, GET_CALLER_IDENTITY_RESPONSE, [user_id = rt::m("UserId",
-    &rt::STRING), account = rt::m("Account", &rt::STRING), arn = rt::m("Arn",
-    &rt::STRING).min(20.0)]
+    GetCallerIdentityResponse, GET_CALLER_IDENTITY_RESPONSE, [user_id[0] =
+    rt::m("UserId", &rt::STRING), account[1] = rt::m("Account", &rt::STRING), arn[2] =
+    rt::m("Arn", &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenRequest {
@@ -47,8 +47,9 @@ pub struct GetDelegatedAccessTokenRequest {
     pub trade_in_token: String,
 }
 rt::structure!(
-    GetDelegatedAccessTokenRequest, GET_DELEGATED_ACCESS_TOKEN_REQUEST, [trade_in_token =
-    rt::m("TradeInToken", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)]
+    GetDelegatedAccessTokenRequest, GET_DELEGATED_ACCESS_TOKEN_REQUEST,
+    [trade_in_token[0] = rt::m("TradeInToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenResponse {
@@ -62,10 +63,10 @@ pub struct GetDelegatedAccessTokenResponse {
     pub assumed_principal: Option<String>,
 }
 rt::structure!(
-    GetDelegatedAccessTokenResponse, GET_DELEGATED_ACCESS_TOKEN_RESPONSE, [credentials =
-    rt::m("Credentials", &CREDENTIALS), packed_policy_size = rt::m("PackedPolicySize",
-    &rt::INTEGER).flags(rt::DEPRECATED).min(0.0), assumed_principal =
-    rt::m("AssumedPrincipal", &rt::STRING).min(20.0)]
+    GetDelegatedAccessTokenResponse, GET_DELEGATED_ACCESS_TOKEN_RESPONSE, [credentials[0]
+    = rt::m("Credentials", &CREDENTIALS), packed_policy_size[1] =
+    rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
+    assumed_principal[2] = rt::m("AssumedPrincipal", &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFederationTokenRequest {
@@ -114,11 +115,11 @@ pub struct GetFederationTokenRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetFederationTokenRequest, GET_FEDERATION_TOKEN_REQUEST, [name = rt::m("Name",
-    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy = rt::m("Policy", &rt::STRING)
-    .min(1.0), policy_arns = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-    duration_seconds = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags =
-    rt::m("Tags", &TAG_LIST_TYPE), minimum_session_token_size =
+    GetFederationTokenRequest, GET_FEDERATION_TOKEN_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy[1] = rt::m("Policy", &rt::STRING)
+    .min(1.0), policy_arns[2] = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
+    duration_seconds[3] = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags[4] =
+    rt::m("Tags", &TAG_LIST_TYPE), minimum_session_token_size[5] =
     rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -139,11 +140,11 @@ pub struct GetFederationTokenResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetFederationTokenResponse, GET_FEDERATION_TOKEN_RESPONSE, [credentials =
-    rt::m("Credentials", &CREDENTIALS), federated_user = rt::m("FederatedUser",
-    &FEDERATED_USER), packed_policy_size = rt::m("PackedPolicySize", &rt::INTEGER)
-    .flags(rt::DEPRECATED).min(0.0), session_token_utilization =
-    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size =
+    GetFederationTokenResponse, GET_FEDERATION_TOKEN_RESPONSE, [credentials[0] =
+    rt::m("Credentials", &CREDENTIALS), federated_user[1] = rt::m("FederatedUser",
+    &FEDERATED_USER), packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER)
+    .flags(rt::DEPRECATED).min(0.0), session_token_utilization[3] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[4] =
     rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -161,11 +162,11 @@ pub struct GetSessionTokenRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetSessionTokenRequest, GET_SESSION_TOKEN_REQUEST, [duration_seconds =
-    rt::m("DurationSeconds", &rt::INTEGER).min(900.0), serial_number =
-    rt::m("SerialNumber", &rt::STRING).min(9.0), token_code = rt::m("TokenCode",
-    &rt::STRING).min(6.0), minimum_session_token_size = rt::m("MinimumSessionTokenSize",
-    &rt::INTEGER).min(0.0)]
+    GetSessionTokenRequest, GET_SESSION_TOKEN_REQUEST, [duration_seconds[0] =
+    rt::m("DurationSeconds", &rt::INTEGER).min(900.0), serial_number[1] =
+    rt::m("SerialNumber", &rt::STRING).min(9.0), token_code[2] = rt::m("TokenCode",
+    &rt::STRING).min(6.0), minimum_session_token_size[3] =
+    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -178,9 +179,9 @@ pub struct GetSessionTokenResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetSessionTokenResponse, GET_SESSION_TOKEN_RESPONSE, [credentials =
-    rt::m("Credentials", &CREDENTIALS), session_token_utilization =
-    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size =
+    GetSessionTokenResponse, GET_SESSION_TOKEN_RESPONSE, [credentials[0] =
+    rt::m("Credentials", &CREDENTIALS), session_token_utilization[1] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[2] =
     rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -195,11 +196,11 @@ pub struct GetWebIdentityTokenRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    GetWebIdentityTokenRequest, GET_WEB_IDENTITY_TOKEN_REQUEST, [audience =
+    GetWebIdentityTokenRequest, GET_WEB_IDENTITY_TOKEN_REQUEST, [audience[0] =
     rt::m("Audience", &WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE).flags(rt::REQUIRED)
-    .min(1.0), duration_seconds = rt::m("DurationSeconds", &rt::INTEGER).min(60.0),
-    signing_algorithm = rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED)
-    .min(5.0), tags = rt::m("Tags", &TAG_LIST_TYPE)]
+    .min(1.0), duration_seconds[1] = rt::m("DurationSeconds", &rt::INTEGER).min(60.0),
+    signing_algorithm[2] = rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED)
+    .min(5.0), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetWebIdentityTokenResponse {
@@ -209,7 +210,7 @@ pub struct GetWebIdentityTokenResponse {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetWebIdentityTokenResponse, GET_WEB_IDENTITY_TOKEN_RESPONSE, [web_identity_token =
-    rt::m("WebIdentityToken", &rt::STRING).flags(rt::SENSITIVE), expiration =
+    GetWebIdentityTokenResponse, GET_WEB_IDENTITY_TOKEN_RESPONSE, [web_identity_token[0]
+    = rt::m("WebIdentityToken", &rt::STRING).flags(rt::SENSITIVE), expiration[1] =
     rt::m("Expiration", &rt::TIMESTAMP)]
 );

@@ -10,7 +10,7 @@ pub struct IdpCommunicationErrorException {
 }
 rt::structure!(
     IdpCommunicationErrorException, IDP_COMMUNICATION_ERROR_EXCEPTION =
-    "IDPCommunicationErrorException", [message = rt::m("message", &rt::STRING)]
+    "IDPCommunicationErrorException", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false).code("IDPCommunicationError"))
 );
 /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
@@ -22,7 +22,7 @@ pub struct IdpRejectedClaimException {
 }
 rt::structure!(
     IdpRejectedClaimException, IDP_REJECTED_CLAIM_EXCEPTION =
-    "IDPRejectedClaimException", [message = rt::m("message", &rt::STRING)]
+    "IDPRejectedClaimException", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(403u16, false).code("IDPRejectedClaim"))
 );
 /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
@@ -32,8 +32,8 @@ pub struct InvalidAuthorizationMessageException {
 }
 rt::structure!(
     InvalidAuthorizationMessageException, INVALID_AUTHORIZATION_MESSAGE_EXCEPTION,
-    [message = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
-    .code("InvalidAuthorizationMessageException"))
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("InvalidAuthorizationMessageException"))
 );
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Default, PartialEq)]
@@ -41,7 +41,7 @@ pub struct InvalidIdentityTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidIdentityTokenException, INVALID_IDENTITY_TOKEN_EXCEPTION, [message =
+    InvalidIdentityTokenException, INVALID_IDENTITY_TOKEN_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("InvalidIdentityToken"))
 );

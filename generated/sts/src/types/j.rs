@@ -10,6 +10,6 @@ pub struct JwtPayloadSizeExceededException {
 }
 rt::structure!(
     JwtPayloadSizeExceededException, JWT_PAYLOAD_SIZE_EXCEEDED_EXCEPTION =
-    "JWTPayloadSizeExceededException", [message = rt::m("message", &rt::STRING)]
+    "JWTPayloadSizeExceededException", [message[0] = rt::m("message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(400u16, false).code("JWTPayloadSizeExceededException"))
 );

@@ -10,7 +10,7 @@ pub struct OutboundWebIdentityFederationDisabledException {
 }
 rt::structure!(
     OutboundWebIdentityFederationDisabledException,
-    OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION, [message = rt::m("message",
+    OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("OutboundWebIdentityFederationDisabledException"))
 );

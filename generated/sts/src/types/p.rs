@@ -11,7 +11,7 @@ pub struct PackedPolicyTooLargeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PackedPolicyTooLargeException, PACKED_POLICY_TOO_LARGE_EXCEPTION, [message =
+    PackedPolicyTooLargeException, PACKED_POLICY_TOO_LARGE_EXCEPTION, [message[0] =
     rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
     .code("PackedPolicyTooLarge"))
 );
@@ -22,7 +22,7 @@ pub struct PolicyDescriptorType {
     pub arn: Option<String>,
 }
 rt::structure!(
-    PolicyDescriptorType, POLICY_DESCRIPTOR_TYPE, [arn = rt::m("arn", &rt::STRING)
+    PolicyDescriptorType, POLICY_DESCRIPTOR_TYPE, [arn[0] = rt::m("arn", &rt::STRING)
     .min(20.0)]
 );
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
@@ -34,8 +34,9 @@ pub struct ProvidedContext {
     pub context_assertion: Option<String>,
 }
 rt::structure!(
-    ProvidedContext, PROVIDED_CONTEXT, [provider_arn = rt::m("ProviderArn", &rt::STRING)
-    .min(20.0), context_assertion = rt::m("ContextAssertion", &rt::STRING).min(4.0)]
+    ProvidedContext, PROVIDED_CONTEXT, [provider_arn[0] = rt::m("ProviderArn",
+    &rt::STRING).min(20.0), context_assertion[1] = rt::m("ContextAssertion", &rt::STRING)
+    .min(4.0)]
 );
 pub static PROVIDED_CONTEXTS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ProvidedContextsListType",

@@ -9,7 +9,7 @@ pub struct RegionDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RegionDisabledException, REGION_DISABLED_EXCEPTION, [message = rt::m("message",
+    RegionDisabledException, REGION_DISABLED_EXCEPTION, [message[0] = rt::m("message",
     &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
     .code("RegionDisabledException"))
 );

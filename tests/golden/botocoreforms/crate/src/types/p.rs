@@ -11,11 +11,11 @@ pub struct PutRecordRequest {
     pub record: Option<Record>,
 }
 rt::structure!(
-    PutRecordRequest, PUT_RECORD_REQUEST, [record_id = rt::m("RecordId", &rt::STRING)
-    .at(rt::URI, "RecordId").flags(rt::REQUIRED), trace = rt::m("Trace", &rt::STRING)
-    .at(rt::HEADER, "x-trace"), since = rt::m("Since", &rt::TIMESTAMP).at(rt::HEADER,
-    "x-since").ts(rt::TimestampFormat::EpochSeconds), record = rt::m("Record", &RECORD)
-    .flags(rt::PAYLOAD)]
+    PutRecordRequest, PUT_RECORD_REQUEST, [record_id[0] = rt::m("RecordId", &rt::STRING)
+    .at(rt::URI, "RecordId").flags(rt::REQUIRED), trace[1] = rt::m("Trace", &rt::STRING)
+    .at(rt::HEADER, "x-trace"), since[2] = rt::m("Since", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-since").ts(rt::TimestampFormat::EpochSeconds), record[3] = rt::m("Record",
+    &RECORD).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordOutput {
@@ -23,7 +23,7 @@ pub struct PutRecordOutput {
     pub stored: Option<rt::DateTime>,
 }
 rt::structure!(
-    PutRecordOutput, PUT_RECORD_OUTPUT, [trace = rt::m("Trace", &rt::STRING)
-    .at(rt::HEADER, "x-trace-out"), stored = rt::m("Stored", &rt::TIMESTAMP)
+    PutRecordOutput, PUT_RECORD_OUTPUT, [trace[0] = rt::m("Trace", &rt::STRING)
+    .at(rt::HEADER, "x-trace-out"), stored[1] = rt::m("Stored", &rt::TIMESTAMP)
     .ts(rt::TimestampFormat::DateTime)]
 );

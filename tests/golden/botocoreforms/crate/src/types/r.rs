@@ -11,9 +11,9 @@ pub struct Record {
     pub notes: Option<Vec<String>>,
 }
 rt::structure!(
-    Record, RECORD, [created = rt::m("Created", &rt::TIMESTAMP)
-    .ts(rt::TimestampFormat::HttpDate), updated = rt::m("Updated", &rt::TIMESTAMP), grade
-    = rt::m("Grade", &rt::STRING), notes = rt::m("Notes", &NOTES).ns(&rt::XmlNamespace {
-    uri : "https://forms.example.com/notes", prefix : None })].ns(&rt::XmlNamespace { uri
-    : "https://forms.example.com/record", prefix : None })
+    Record, RECORD, [created[0] = rt::m("Created", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::HttpDate), updated[1] = rt::m("Updated", &rt::TIMESTAMP),
+    grade[2] = rt::m("Grade", &rt::STRING), notes[3] = rt::m("Notes", &NOTES)
+    .ns(&rt::XmlNamespace { uri : "https://forms.example.com/notes", prefix : None })]
+    .ns(&rt::XmlNamespace { uri : "https://forms.example.com/record", prefix : None })
 );

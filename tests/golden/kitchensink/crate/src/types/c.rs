@@ -15,13 +15,13 @@ pub struct ChangeInputStream {
     pub change: Option<ChangeEvent>,
 }
 rt::structure!(
-    ChangeInputStream, CHANGE_INPUT_STREAM, [change = rt::m("Change", &CHANGE_EVENT)]
+    ChangeInputStream, CHANGE_INPUT_STREAM, [change[0] = rt::m("Change", &CHANGE_EVENT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeEvent {
     pub data: Option<rt::Blob>,
 }
 rt::structure!(
-    ChangeEvent, CHANGE_EVENT, [data = rt::m("Data", &rt::BLOB).flags(rt::EVENT_PAYLOAD)]
-    .flags(rt::EVENT)
+    ChangeEvent, CHANGE_EVENT, [data[0] = rt::m("Data", &rt::BLOB)
+    .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
 );

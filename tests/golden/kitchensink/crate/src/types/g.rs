@@ -11,9 +11,9 @@ pub struct GetThingRequest {
     pub old: Option<String>,
 }
 rt::structure!(
-    GetThingRequest, GET_THING_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED), key = rt::m("Key", &rt::STRING)
-    .at(rt::URI, "Key").flags(rt::REQUIRED), old = rt::m("Old", &rt::STRING)
+    GetThingRequest, GET_THING_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED), key[1] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED), old[2] = rt::m("Old", &rt::STRING)
     .at(rt::QUERY, "old").flags(rt::DEPRECATED)]
 );
 #[derive(Default)]
@@ -22,7 +22,7 @@ pub struct GetThingOutput {
     pub content_length: Option<i64>,
 }
 rt::structure!(
-    GetThingOutput, GET_THING_OUTPUT, [body = rt::m("Body", &rt::STREAMING_BLOB)
-    .flags(rt::PAYLOAD), content_length = rt::m("ContentLength", &rt::LONG)
+    GetThingOutput, GET_THING_OUTPUT, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), content_length[1] = rt::m("ContentLength", &rt::LONG)
     .at(rt::HEADER, "Content-Length")]
 );

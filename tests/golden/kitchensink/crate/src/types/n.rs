@@ -8,7 +8,7 @@ pub struct Nested {
     pub back: Option<Box<Thing>>,
 }
 rt::structure!(
-    Nested, NESTED, [back = rt::m("Back", &THING).flags(rt::REQUIRED)]
+    Nested, NESTED, [back[0] = rt::m("Back", &THING).flags(rt::REQUIRED)]
     .flags(rt::RECURSIVE)
 );
 #[derive(Clone, Default, PartialEq)]
@@ -16,6 +16,6 @@ pub struct NoSuchThing {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchThing, NO_SUCH_THING, [message = rt::m("Message", &rt::STRING)]
+    NoSuchThing, NO_SUCH_THING, [message[0] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(404u16, false))
 );

@@ -19,17 +19,17 @@ pub struct PutThingRequest {
     pub secret: Option<String>,
 }
 rt::structure!(
-    PutThingRequest, PUT_THING_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
-    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), account_id =
+    PutThingRequest, PUT_THING_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), account_id[2] =
     rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-account-id").flags(rt::REQUIRED |
-    rt::HOST_LABEL), body = rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-    checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
-    "x-checksum-algorithm"), metadata = rt::m("Metadata", &METADATA).at(rt::HEADERS,
-    "x-meta-"), token = rt::m("Token", &rt::STRING).at(rt::QUERY, "token")
-    .flags(rt::IDEMPOTENCY_TOKEN), expires = rt::m("Expires", &rt::TIMESTAMP)
-    .at(rt::HEADER, "Expires"), type_ = rt::m("type", &rt::STRING).at(rt::QUERY, "type"),
-    secret = rt::m("Secret", &rt::STRING).at(rt::HEADER, "x-secret")
+    rt::HOST_LABEL), body[3] = rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD |
+    rt::SENSITIVE), checksum_algorithm[4] = rt::m("ChecksumAlgorithm", &rt::ENUM)
+    .at(rt::HEADER, "x-checksum-algorithm"), metadata[5] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-meta-"), token[6] = rt::m("Token", &rt::STRING).at(rt::QUERY,
+    "token").flags(rt::IDEMPOTENCY_TOKEN), expires[7] = rt::m("Expires", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Expires"), type_[8] = rt::m("type", &rt::STRING).at(rt::QUERY,
+    "type"), secret[9] = rt::m("Secret", &rt::STRING).at(rt::HEADER, "x-secret")
     .flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct PutThingOutput {
     pub thing: Option<Thing>,
 }
 rt::structure!(
-    PutThingOutput, PUT_THING_OUTPUT, [e_tag = rt::m("ETag", &rt::STRING).at(rt::HEADER,
-    "ETag"), status = rt::m("Status", &rt::INTEGER).at(rt::STATUS_CODE, "Status"), thing
-    = rt::m("Thing", &THING)]
+    PutThingOutput, PUT_THING_OUTPUT, [e_tag[0] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), status[1] = rt::m("Status", &rt::INTEGER)
+    .at(rt::STATUS_CODE, "Status"), thing[2] = rt::m("Thing", &THING)]
 );

@@ -8,6 +8,6 @@ pub struct ResultShape {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResultShape, RESULT = "Result", [message = rt::m("Message", &rt::STRING)]
+    ResultShape, RESULT = "Result", [message[0] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(503u16, true).code("ResultFault").retryable(true))
 );

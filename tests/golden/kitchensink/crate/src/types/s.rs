@@ -24,6 +24,7 @@ pub enum ShapeUnion {
     Unknown(String),
 }
 rt::union!(
-    ShapeUnion, SHAPE_UNION, [Circle = rt::m("Circle", &rt::INTEGER), Square =
-    rt::m("Square", &TAG), SelfShape = rt::m("Self", &SHAPE_UNION)].flags(rt::RECURSIVE)
+    ShapeUnion, SHAPE_UNION, [Circle[0] = rt::m("Circle", &rt::INTEGER), Square[1] =
+    rt::m("Square", &TAG), SelfShape[2] = rt::m("Self", &SHAPE_UNION)]
+    .flags(rt::RECURSIVE)
 );

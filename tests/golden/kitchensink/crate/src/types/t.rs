@@ -34,21 +34,21 @@ pub struct Thing {
     pub nested: Option<Box<Nested>>,
 }
 rt::structure!(
-    Thing, THING, [name = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), count =
-    rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED).min(-1.0), big = rt::m("Big",
-    &rt::LONG), small = rt::m("Small", &rt::SHORT), tiny = rt::m("Tiny", &rt::BYTE),
-    ratio = rt::m("Ratio", &rt::FLOAT), precise = rt::m("Precise", &rt::DOUBLE)
-    .min(0.001), flag = rt::m("Flag", &rt::BOOLEAN), created = rt::m("Created",
-    &rt::TIMESTAMP).ts(rt::TimestampFormat::EpochSeconds), modified = rt::m("Modified",
-    &rt::TIMESTAMP), data = rt::m("Data", &rt::BLOB), doc = rt::m("Doc", &rt::DOCUMENT),
-    tags = rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0), sparse =
-    rt::m("Sparse", &SPARSE_LIST).flags(rt::SPARSE), attributes = rt::m("Attributes",
-    &ATTRIBUTES), sparse_attributes = rt::m("SparseAttributes", &SPARSE_MAP)
-    .flags(rt::SPARSE), color = rt::m("Color", &rt::ENUM), shape = rt::m("Shape",
-    &SHAPE_UNION), parent = rt::m("Parent", &THING), children = rt::m("Children",
-    &THING_LIST), option = rt::m("Option", &OPTION), secret = rt::m("Secret",
-    &rt::STRING).flags(rt::SENSITIVE), nested = rt::m("Nested", &NESTED)]
-    .flags(rt::RECURSIVE)
+    Thing, THING, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), count[1] =
+    rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED).min(-1.0), big[2] = rt::m("Big",
+    &rt::LONG), small[3] = rt::m("Small", &rt::SHORT), tiny[4] = rt::m("Tiny",
+    &rt::BYTE), ratio[5] = rt::m("Ratio", &rt::FLOAT), precise[6] = rt::m("Precise",
+    &rt::DOUBLE).min(0.001), flag[7] = rt::m("Flag", &rt::BOOLEAN), created[8] =
+    rt::m("Created", &rt::TIMESTAMP).ts(rt::TimestampFormat::EpochSeconds), modified[9] =
+    rt::m("Modified", &rt::TIMESTAMP), data[10] = rt::m("Data", &rt::BLOB), doc[11] =
+    rt::m("Doc", &rt::DOCUMENT), tags[12] = rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED)
+    .min(1.0), sparse[13] = rt::m("Sparse", &SPARSE_LIST).flags(rt::SPARSE),
+    attributes[14] = rt::m("Attributes", &ATTRIBUTES), sparse_attributes[15] =
+    rt::m("SparseAttributes", &SPARSE_MAP).flags(rt::SPARSE), color[16] = rt::m("Color",
+    &rt::ENUM), shape[17] = rt::m("Shape", &SHAPE_UNION), parent[18] = rt::m("Parent",
+    &THING), children[19] = rt::m("Children", &THING_LIST), option[20] = rt::m("Option",
+    &OPTION), secret[21] = rt::m("Secret", &rt::STRING).flags(rt::SENSITIVE), nested[22]
+    = rt::m("Nested", &NESTED)].flags(rt::RECURSIVE)
 );
 pub static THING_LIST: rt::Schema = rt::Schema::list(
         "ThingList",
@@ -65,8 +65,8 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rt::structure!(
-    Tag, TAG, [key = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value =
-    rt::m("Value", &rt::STRING)]
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING)]
 );
 /// What happens to things.
 #[derive(Clone, Default, PartialEq)]
@@ -76,9 +76,9 @@ pub struct ThingEventStream {
     pub failure: Option<NoSuchThing>,
 }
 rt::structure!(
-    ThingEventStream, THING_EVENT_STREAM, [changed = rt::m("Changed",
-    &THING_CHANGED_EVENT), done = rt::m("Done", &DONE_EVENT), failure = rt::m("Failure",
-    &NO_SUCH_THING)]
+    ThingEventStream, THING_EVENT_STREAM, [changed[0] = rt::m("Changed",
+    &THING_CHANGED_EVENT), done[1] = rt::m("Done", &DONE_EVENT), failure[2] =
+    rt::m("Failure", &NO_SUCH_THING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ThingChangedEvent {
@@ -86,7 +86,7 @@ pub struct ThingChangedEvent {
     pub thing: Option<Thing>,
 }
 rt::structure!(
-    ThingChangedEvent, THING_CHANGED_EVENT, [sequence = rt::m("Sequence", &rt::LONG)
-    .flags(rt::EVENT_HEADER), thing = rt::m("Thing", &THING).flags(rt::EVENT_PAYLOAD)]
+    ThingChangedEvent, THING_CHANGED_EVENT, [sequence[0] = rt::m("Sequence", &rt::LONG)
+    .flags(rt::EVENT_HEADER), thing[1] = rt::m("Thing", &THING).flags(rt::EVENT_PAYLOAD)]
     .flags(rt::EVENT)
 );

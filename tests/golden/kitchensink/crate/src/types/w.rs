@@ -9,8 +9,8 @@ pub struct WatchThingsRequest {
     pub changes: Option<rt::EventStream<ChangeInputStream>>,
 }
 rt::structure!(
-    WatchThingsRequest, WATCH_THINGS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
-    .at(rt::HEADER, "x-bucket"), changes = rt::m("Changes", &CHANGE_INPUT_STREAM)
+    WatchThingsRequest, WATCH_THINGS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::HEADER, "x-bucket"), changes[1] = rt::m("Changes", &CHANGE_INPUT_STREAM)
     .flags(rt::PAYLOAD | rt::EVENT_STREAM)]
 );
 #[derive(Default)]
@@ -19,7 +19,7 @@ pub struct WatchThingsOutput {
     pub events: Option<rt::EventStream<ThingEventStream>>,
 }
 rt::structure!(
-    WatchThingsOutput, WATCH_THINGS_OUTPUT, [request_tag = rt::m("RequestTag",
-    &rt::STRING).at(rt::HEADER, "x-tag"), events = rt::m("Events", &THING_EVENT_STREAM)
-    .flags(rt::PAYLOAD | rt::EVENT_STREAM)]
+    WatchThingsOutput, WATCH_THINGS_OUTPUT, [request_tag[0] = rt::m("RequestTag",
+    &rt::STRING).at(rt::HEADER, "x-tag"), events[1] = rt::m("Events",
+    &THING_EVENT_STREAM).flags(rt::PAYLOAD | rt::EVENT_STREAM)]
 );

@@ -10,9 +10,9 @@ pub struct ListQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix = rt::m("QueueNamePrefix",
-    &rt::STRING), next_token = rt::m("NextToken", &rt::STRING), max_results =
-    rt::m("MaxResults", &rt::INTEGER)]
+    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix[0] =
+    rt::m("QueueNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesResult {
@@ -21,7 +21,7 @@ pub struct ListQueuesResult {
     pub attributes: Option<rt::Map<AttributeName, String>>,
 }
 rt::structure!(
-    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls = rt::m("QueueUrls",
-    &QUEUE_URL_LIST), next_token = rt::m("NextToken", &rt::STRING), attributes =
+    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls[0] = rt::m("QueueUrls",
+    &QUEUE_URL_LIST), next_token[1] = rt::m("NextToken", &rt::STRING), attributes[2] =
     rt::m("Attributes", &ATTRIBUTE_MAP).named("Attribute")]
 );

@@ -13,9 +13,10 @@ pub struct Book {
     pub load: Option<String>,
 }
 rt::structure!(
-    Book, BOOK, [isbn = rt::m("Isbn", &rt::STRING), title = rt::m("Title", &rt::STRING),
-    shelf = rt::m("Shelf", &rt::STRING), pages = rt::m("Pages", &rt::INTEGER), status =
-    rt::m("Status", &rt::STRING), load = rt::m("Load", &rt::STRING)]
+    Book, BOOK, [isbn[0] = rt::m("Isbn", &rt::STRING), title[1] = rt::m("Title",
+    &rt::STRING), shelf[2] = rt::m("Shelf", &rt::STRING), pages[3] = rt::m("Pages",
+    &rt::INTEGER), status[4] = rt::m("Status", &rt::STRING), load[5] = rt::m("Load",
+    &rt::STRING)]
 );
 pub static BOOK_LIST: rt::Schema = rt::Schema::list(
     "BookList",

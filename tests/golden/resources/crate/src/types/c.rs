@@ -9,11 +9,13 @@ pub struct CreateBookRequest {
     pub shelf: Option<String>,
 }
 rt::structure!(
-    CreateBookRequest, CREATE_BOOK_REQUEST, [title = rt::m("Title", &rt::STRING)
-    .flags(rt::REQUIRED), shelf = rt::m("Shelf", &rt::STRING)]
+    CreateBookRequest, CREATE_BOOK_REQUEST, [title[0] = rt::m("Title", &rt::STRING)
+    .flags(rt::REQUIRED), shelf[1] = rt::m("Shelf", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBookResponse {
     pub book: Option<Book>,
 }
-rt::structure!(CreateBookResponse, CREATE_BOOK_RESPONSE, [book = rt::m("Book", &BOOK)]);
+rt::structure!(
+    CreateBookResponse, CREATE_BOOK_RESPONSE, [book[0] = rt::m("Book", &BOOK)]
+);

@@ -8,7 +8,7 @@ pub struct DescribeBookRequest {
     pub isbn: String,
 }
 rt::structure!(
-    DescribeBookRequest, DESCRIBE_BOOK_REQUEST, [isbn = rt::m("Isbn", &rt::STRING)
+    DescribeBookRequest, DESCRIBE_BOOK_REQUEST, [isbn[0] = rt::m("Isbn", &rt::STRING)
     .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -16,7 +16,7 @@ pub struct DescribeBookResponse {
     pub book: Option<Book>,
 }
 rt::structure!(
-    DescribeBookResponse, DESCRIBE_BOOK_RESPONSE, [book = rt::m("Book", &BOOK)]
+    DescribeBookResponse, DESCRIBE_BOOK_RESPONSE, [book[0] = rt::m("Book", &BOOK)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBooksRequest {
@@ -24,14 +24,14 @@ pub struct DeleteBooksRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DeleteBooksRequest, DELETE_BOOKS_REQUEST, [isbns = rt::m("Isbns", &ISBN_LIST)
-    .flags(rt::REQUIRED), force = rt::m("Force", &rt::BOOLEAN)]
+    DeleteBooksRequest, DELETE_BOOKS_REQUEST, [isbns[0] = rt::m("Isbns", &ISBN_LIST)
+    .flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBooksResponse {
     pub deleted: Option<i32>,
 }
 rt::structure!(
-    DeleteBooksResponse, DELETE_BOOKS_RESPONSE, [deleted = rt::m("Deleted",
+    DeleteBooksResponse, DELETE_BOOKS_RESPONSE, [deleted[0] = rt::m("Deleted",
     &rt::INTEGER)]
 );

@@ -10,8 +10,8 @@ pub struct ListBooksRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListBooksRequest, LIST_BOOKS_REQUEST, [shelf = rt::m("Shelf", &rt::STRING),
-    next_token = rt::m("NextToken", &rt::STRING), max_results = rt::m("MaxResults",
+    ListBooksRequest, LIST_BOOKS_REQUEST, [shelf[0] = rt::m("Shelf", &rt::STRING),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
     &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
@@ -20,6 +20,6 @@ pub struct ListBooksResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListBooksResponse, LIST_BOOKS_RESPONSE, [books = rt::m("Books", &BOOK_LIST),
-    next_token = rt::m("NextToken", &rt::STRING)]
+    ListBooksResponse, LIST_BOOKS_RESPONSE, [books[0] = rt::m("Books", &BOOK_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

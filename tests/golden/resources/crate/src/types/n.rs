@@ -8,6 +8,6 @@ pub struct NoSuchBook {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchBook, NO_SUCH_BOOK, [message = rt::m("Message", &rt::STRING)]
+    NoSuchBook, NO_SUCH_BOOK, [message[0] = rt::m("Message", &rt::STRING)]
     .error(&rt::ErrorTraits::new(0u16, false))
 );
